@@ -1,0 +1,308 @@
+import Foundation
+import Yams
+
+/// A mistake in the campaign file: where it is and what was expected.
+///
+/// Printed as `campaign.yaml:12: rules.weekly_hours: expected a number of hours, found 'five'`.
+public struct CampaignError: Error, CustomStringConvertible, Equatable {
+    public var file: String
+    public var line: Int?
+    public var keyPath: String
+    public var message: String
+
+    public var description: String {
+        let place = line.map { "\(file):\($0)" } ?? file
+        return keyPath.isEmpty ? "\(place): \(message)" : "\(place): \(keyPath): \(message)"
+    }
+}
+
+/// Reads the campaign file (§2) into a `Campaign`.
+///
+/// The YAML is composed into Yams nodes and walked by hand, rather than decoded with
+/// `Decodable`, so that every error, unknown keys included, carries the line it is on.
+public enum CampaignLoader {
+    public static func load(path: String) throws(CampaignError) -> Campaign {
+        let url = URL(fileURLWithPath: path)
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw CampaignError(file: path, line: nil, keyPath: "", message: "cannot read the campaign file (does it exist?)")
+        }
+        var bytes = data
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        guard let text = String(data: bytes, encoding: .utf8) else {
+            throw CampaignError(file: path, line: nil, keyPath: "", message: "the campaign file is not UTF-8; save it as UTF-8")
+        }
+        return try parse(text, path: path)
+    }
+
+    /// Parses campaign YAML; `path` names the file in errors and anchors relative paths.
+    public static func parse(_ text: String, path: String) throws(CampaignError) -> Campaign {
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw syntaxError(error, file: name)
+        } catch {
+            throw CampaignError(file: name, line: nil, keyPath: "", message: "\(error)")
+        }
+        let walker = NodeWalker(file: name)
+        guard let root else {
+            throw CampaignError(file: name, line: 1, keyPath: "", message: "the campaign file is empty")
+        }
+        let top = try walker.mapping(root, path: "", allowed: ["campaign", "rules", "units", "teams", "inputs", "output"])
+
+        guard let campaignNode = top["campaign"] else {
+            throw walker.error(root, "", "missing section 'campaign' (name, organizer, timezone)")
+        }
+        let c = try walker.mapping(campaignNode, path: "campaign", allowed: ["name", "organizer", "timezone", "start_date"])
+        guard let nameNode = c["name"] else { throw walker.error(campaignNode, "campaign", "missing key 'name'") }
+        let campaignName = try walker.string(nameNode, path: "campaign.name")
+        var organizer = ""
+        if let n = c["organizer"] { organizer = try walker.string(n, path: "campaign.organizer") }
+        var zone = CampaignZone.shanghai
+        if let z = c["timezone"] {
+            let id = try walker.string(z, path: "campaign.timezone")
+            guard let parsed = CampaignZone(identifier: id) else {
+                throw walker.error(z, "campaign.timezone", "unknown time zone '\(id)'; use an IANA name such as Asia/Shanghai")
+            }
+            zone = parsed
+        }
+        var startDate: CivilDate?
+        if let n = c["start_date"] { startDate = try walker.date(n, path: "campaign.start_date") }
+
+        var rules = Rules()
+        if let r = top["rules"] {
+            let m = try walker.mapping(r, path: "rules", allowed: [
+                "weekly_hours", "week_ends_on", "daily_bulletin_due", "daily_bulletin_days",
+                "weekly_summary_due", "roster_due", "liaisons_per_unit", "max_daily_hours",
+            ])
+            if let n = m["weekly_hours"] { rules.weeklySeconds = try walker.hours(n, path: "rules.weekly_hours") }
+            if let n = m["week_ends_on"] { rules.weekEndsOn = try walker.weekday(n, path: "rules.week_ends_on") }
+            if let n = m["daily_bulletin_due"] { rules.dailyBulletinDue = try walker.time(n, path: "rules.daily_bulletin_due") }
+            if let n = m["daily_bulletin_days"] {
+                let items = try walker.sequence(n, path: "rules.daily_bulletin_days")
+                var days: [Weekday] = []
+                for (i, item) in items.enumerated() {
+                    let d = try walker.weekday(item, path: "rules.daily_bulletin_days[\(i)]")
+                    if !days.contains(d) { days.append(d) }
+                }
+                rules.dailyBulletinDays = days.sorted { $0.rawValue < $1.rawValue }
+            }
+            if let n = m["weekly_summary_due"] { rules.weeklySummaryDue = try walker.time(n, path: "rules.weekly_summary_due") }
+            if let n = m["roster_due"] { rules.rosterDue = try walker.deadline(n, path: "rules.roster_due", zone: zone) }
+            if let n = m["liaisons_per_unit"] {
+                rules.liaisonsPerUnit = try walker.integer(n, path: "rules.liaisons_per_unit", range: 0...100)
+            }
+            if let n = m["max_daily_hours"] {
+                rules.maxDailySeconds = try walker.hours(n, path: "rules.max_daily_hours")
+                if rules.maxDailySeconds > 24 * 3600 {
+                    throw walker.error(n, "rules.max_daily_hours", "expected at most 24 hours")
+                }
+            }
+        }
+
+        var units: [UnitSpec] = []
+        if let u = top["units"] {
+            for (i, item) in try walker.sequence(u, path: "units").enumerated() {
+                let p = "units[\(i)]"
+                let m = try walker.mapping(item, path: p, allowed: ["name", "kind"])
+                guard let n = m["name"] else { throw walker.error(item, p, "missing key 'name'") }
+                let unitName = try walker.string(n, path: "\(p).name")
+                var kind = UnitSpec.Kind.department
+                if let k = m["kind"] {
+                    let s = try walker.string(k, path: "\(p).kind")
+                    switch s.lowercased() {
+                    case "department", "科室": kind = .department
+                    case "workstation", "工作站": kind = .workstation
+                    case "other", "其他": kind = .other
+                    default: throw walker.error(k, "\(p).kind", "expected 'department' or 'workstation', found '\(s)'")
+                    }
+                }
+                if units.contains(where: { $0.name == unitName }) {
+                    throw walker.error(n, "\(p).name", "unit '\(unitName)' is listed twice")
+                }
+                units.append(UnitSpec(name: unitName, kind: kind))
+            }
+        }
+
+        var teams: [TeamSpec] = []
+        if let t = top["teams"] {
+            for (i, item) in try walker.sequence(t, path: "teams").enumerated() {
+                let p = "teams[\(i)]"
+                let m = try walker.mapping(item, path: p, allowed: ["name", "focus", "leads"])
+                guard let n = m["name"] else { throw walker.error(item, p, "missing key 'name'") }
+                let teamName = try walker.string(n, path: "\(p).name")
+                var focus = false
+                if let f = m["focus"] { focus = try walker.bool(f, path: "\(p).focus") }
+                var leads: [String] = []
+                if let l = m["leads"] {
+                    if case .scalar = l {
+                        leads = [try walker.string(l, path: "\(p).leads")]
+                    } else {
+                        leads = try walker.sequence(l, path: "\(p).leads").enumerated().map { (k, node) throws(CampaignError) in
+                            try walker.string(node, path: "\(p).leads[\(k)]")
+                        }
+                    }
+                }
+                if teams.contains(where: { $0.name == teamName }) {
+                    throw walker.error(n, "\(p).name", "team '\(teamName)' is listed twice")
+                }
+                teams.append(TeamSpec(name: teamName, focus: focus, leads: leads))
+            }
+        }
+
+        var inputs = Inputs()
+        if let i = top["inputs"] {
+            let m = try walker.mapping(i, path: "inputs", allowed: ["rosters", "activities", "submissions"])
+            func paths(_ key: String) throws(CampaignError) -> [String] {
+                guard let n = m[key] else { return [] }
+                let raw: [String]
+                if case .scalar = n {
+                    raw = [try walker.string(n, path: "inputs.\(key)")]
+                } else {
+                    raw = try walker.sequence(n, path: "inputs.\(key)").enumerated().map { (k, node) throws(CampaignError) in
+                        try walker.string(node, path: "inputs.\(key)[\(k)]")
+                    }
+                }
+                return raw.map { resolve($0, against: folder) }
+            }
+            inputs.rosters = try paths("rosters")
+            inputs.activities = try paths("activities")
+            inputs.submissions = try paths("submissions")
+        } else {
+            throw walker.error(root, "", "missing section 'inputs' (rosters, activities, submissions)")
+        }
+
+        var output = OutputSettings()
+        output.dir = resolve("reports", against: folder)
+        if let o = top["output"] {
+            let m = try walker.mapping(o, path: "output", allowed: ["dir", "language", "templates"])
+            if let d = m["dir"] { output.dir = resolve(try walker.string(d, path: "output.dir"), against: folder) }
+            if let l = m["language"] {
+                let s = try walker.string(l, path: "output.language")
+                switch s.lowercased() {
+                case "zh-cn", "zh", "zh_cn", "zh-hans": output.language = .zhCN
+                case "en", "en-us", "en-gb": output.language = .en
+                default: throw walker.error(l, "output.language", "expected 'zh-CN' or 'en', found '\(s)'")
+                }
+            }
+            if let t = m["templates"] { output.templates = resolve(try walker.string(t, path: "output.templates"), against: folder) }
+        }
+
+        return Campaign(name: campaignName, organizer: organizer, zone: zone, startDate: startDate, rules: rules,
+                        units: units, teams: teams, inputs: inputs, output: output,
+                        path: URL(fileURLWithPath: path).standardizedFileURL.path)
+    }
+
+    static func resolve(_ p: String, against folder: String) -> String {
+        if p.hasPrefix("/") { return URL(fileURLWithPath: p).standardizedFileURL.path }
+        return URL(fileURLWithPath: folder).appendingPathComponent(p).standardizedFileURL.path
+    }
+
+    static func syntaxError(_ error: YamlError, file: String) -> CampaignError {
+        switch error {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
+             let .composer(context, problem, mark, _):
+            let ctx = context.map { "\($0.text) " } ?? ""
+            return CampaignError(file: file, line: mark.line, keyPath: "", message: "YAML syntax: \(ctx)\(problem) (column \(mark.column))")
+        case let .duplicatedKeysInMapping(duplicates, context):
+            return CampaignError(file: file, line: context.mark.line, keyPath: "", message: "key '\(duplicates.joined(separator: "', '"))' appears twice")
+        default:
+            return CampaignError(file: file, line: nil, keyPath: "", message: "YAML: \(error)")
+        }
+    }
+}
+
+/// Typed access to Yams nodes with errors that name the file, line and key path.
+struct NodeWalker {
+    let file: String
+
+    func error(_ node: Node, _ path: String, _ message: String) -> CampaignError {
+        CampaignError(file: file, line: node.mark?.line, keyPath: path, message: message)
+    }
+
+    /// A mapping whose keys are all in `allowed`; an unknown key is an error on its own line.
+    func mapping(_ node: Node, path: String, allowed: [String]) throws(CampaignError) -> [String: Node] {
+        guard case let .mapping(m) = node else {
+            throw error(node, path, "expected a mapping of keys (\(allowed.joined(separator: ", ")))")
+        }
+        var result: [String: Node] = [:]
+        for (k, v) in m {
+            let key = k.string ?? ""
+            guard allowed.contains(key) else {
+                let here = path.isEmpty ? key : "\(path).\(key)"
+                throw CampaignError(file: file, line: k.mark?.line, keyPath: here,
+                                    message: "unknown key '\(key)'; expected one of \(allowed.joined(separator: ", "))")
+            }
+            if case .scalar(let s) = v, s.tag.description == Tag.Name.null.rawValue || (s.string.isEmpty && s.style == .plain) {
+                continue // `key:` with nothing after it means "not set"
+            }
+            result[key] = v
+        }
+        return result
+    }
+
+    func sequence(_ node: Node, path: String) throws(CampaignError) -> [Node] {
+        guard case let .sequence(s) = node else { throw error(node, path, "expected a list") }
+        return Array(s)
+    }
+
+    func string(_ node: Node, path: String) throws(CampaignError) -> String {
+        guard case let .scalar(s) = node else { throw error(node, path, "expected a text value") }
+        let v = s.string.trimmingSpaces
+        guard !v.isEmpty else { throw error(node, path, "expected a text value, found nothing") }
+        return v
+    }
+
+    func bool(_ node: Node, path: String) throws(CampaignError) -> Bool {
+        let s = try string(node, path: path)
+        guard let b = ValueParser.boolean(s) else { throw error(node, path, "expected true or false, found '\(s)'") }
+        return b
+    }
+
+    func integer(_ node: Node, path: String, range: ClosedRange<Int>) throws(CampaignError) -> Int {
+        let s = try string(node, path: path)
+        guard let v = Int(s), range.contains(v) else {
+            throw error(node, path, "expected a whole number from \(range.lowerBound) to \(range.upperBound), found '\(s)'")
+        }
+        return v
+    }
+
+    func hours(_ node: Node, path: String) throws(CampaignError) -> Int {
+        let s = try string(node, path: path)
+        guard let v = ValueParser.hours(s), v > 0 else {
+            throw error(node, path, "expected a positive number of hours such as 5 or 2.5, found '\(s)'")
+        }
+        return v
+    }
+
+    func time(_ node: Node, path: String) throws(CampaignError) -> Int {
+        // YAML 1.1 reads an unquoted 15:30 as the sexagesimal number 930; the node keeps the source text.
+        let s = try string(node, path: path)
+        if let t = ValueParser.time(s) { return t }
+        throw error(node, path, "expected a time of day such as \"15:30\", found '\(s)'")
+    }
+
+    func weekday(_ node: Node, path: String) throws(CampaignError) -> Weekday {
+        let s = try string(node, path: path)
+        guard let d = Weekday(spelling: s) else {
+            throw error(node, path, "expected a weekday (mon … sun, or monday … sunday), found '\(s)'")
+        }
+        return d
+    }
+
+    func date(_ node: Node, path: String) throws(CampaignError) -> CivilDate {
+        let s = try string(node, path: path)
+        guard let d = ValueParser.date(s) else { throw error(node, path, "expected a date such as 2019-08-02, found '\(s)'") }
+        return d
+    }
+
+    /// A date (the end of that day) or a full instant.
+    func deadline(_ node: Node, path: String, zone: CampaignZone) throws(CampaignError) -> Int {
+        let s = try string(node, path: path)
+        if let d = ValueParser.date(s) { return zone.instant(d, at: 86_400) - 1 }
+        if let i = ValueParser.instant(s, in: zone) { return i }
+        throw error(node, path, "expected a date such as 2019-08-02 or an instant such as 2019-08-02T18:00:00+08:00, found '\(s)'")
+    }
+}

@@ -1,0 +1,135 @@
+/// An RFC 4180 reader over UTF-8 bytes, written for speed and for exact error positions.
+///
+/// It never copies a field: a record is a list of byte ranges into the buffer, and a field
+/// becomes a `String` only when a stage asks for it (`CSVRecord.string(_:)`). Quoted fields,
+/// `""` escapes, newlines inside quotes, CRLF, LF and a lone CR all work; every record knows its
+/// number and the physical line it starts on.
+struct CSVReader {
+    /// One field's bytes: `start..<end` in the buffer; `escaped` when it holds `""` pairs.
+    struct Field {
+        var start: Int
+        var end: Int
+        var escaped: Bool
+    }
+
+    /// What can go wrong in one record; the record is rejected, the file read on.
+    enum RecordProblem: Equatable {
+        /// `"abc"def`: text after a closing quote.
+        case textAfterQuote(column: Int)
+    }
+
+    let bytes: UnsafeBufferPointer<UInt8>
+    private(set) var position = 0
+    private(set) var line = 1
+    /// Physical records read so far (header included, blank lines excluded).
+    private(set) var recordNumber = 0
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    var atEnd: Bool { position >= bytes.count }
+
+    /// Skips an Excel `sep=,` first line. Another separator is an error: we read commas only.
+    mutating func skipSeparatorHint() throws(UnreadableFile) {
+        let hint = Array("sep=".utf8)
+        guard bytes.count >= 5, hint.indices.allSatisfy({ bytes[$0] | 0x20 == hint[$0] | 0x20 }) else { return }
+        let sep = bytes[4]
+        guard sep == UInt8(ascii: ",") else {
+            throw UnreadableFile(line: 1, reason: "the first line 'sep=\(Character(Unicode.Scalar(sep)))' asks for another separator; fivehours reads comma-separated files: save as CSV (comma delimited)")
+        }
+        position = 5
+        if position < bytes.count, bytes[position] == 13 { position += 1 }
+        if position < bytes.count, bytes[position] == 10 { position += 1 }
+        line = 2
+    }
+
+    /// Reads the next record into `fields`.
+    /// - Returns: the line it starts on and any problem, or nil at the end of the buffer.
+    /// - Throws: `UnreadableFile` for a quote that is never closed: nothing after it can be
+    ///   trusted, so the file is rejected whole.
+    mutating func next(into fields: inout [Field]) throws(UnreadableFile) -> (line: Int, problem: RecordProblem?)? {
+        fields.removeAll(keepingCapacity: true)
+        let n = bytes.count
+        guard position < n, let p = bytes.baseAddress else { return nil }
+        let startLine = line
+        var problem: RecordProblem?
+        var i = position
+        recordNumber += 1
+        while true {
+            if i < n, p[i] == 34 { // quoted field
+                let quoteLine = line
+                i += 1
+                let s = i
+                var escaped = false
+                while true {
+                    guard i < n else {
+                        throw UnreadableFile(line: quoteLine, reason: "a quote (\") opened on line \(quoteLine) is never closed; check that cell's quotes")
+                    }
+                    let c = p[i]
+                    if c == 34 {
+                        if i + 1 < n, p[i + 1] == 34 { escaped = true; i += 2; continue }
+                        break
+                    }
+                    if c == 10 { line += 1 } else if c == 13, i + 1 < n, p[i + 1] != 10 { line += 1 }
+                    i += 1
+                }
+                fields.append(Field(start: s, end: i, escaped: escaped))
+                i += 1 // closing quote
+                if i < n, p[i] != 44, p[i] != 10, p[i] != 13 {
+                    if problem == nil { problem = .textAfterQuote(column: fields.count) }
+                    while i < n, p[i] != 44, p[i] != 10, p[i] != 13 { i += 1 }
+                }
+            } else {
+                let s = i
+                while i < n {
+                    let c = p[i]
+                    if c == 44 || c == 10 || c == 13 { break }
+                    i += 1
+                }
+                fields.append(Field(start: s, end: i, escaped: false))
+            }
+            // After a field: a comma, a line end or the end of the buffer.
+            if i >= n { position = n; break }
+            let c = p[i]
+            if c == 44 { i += 1; if i >= n { fields.append(Field(start: n, end: n, escaped: false)); position = n; break }; continue }
+            if c == 13 { i += 1; if i < n, p[i] == 10 { i += 1 } } else { i += 1 }
+            line += 1
+            position = i
+            break
+        }
+        return (startLine, problem)
+    }
+
+    /// The field's text, with `""` pairs unescaped.
+    func string(_ f: Field) -> String {
+        let slice = UnsafeBufferPointer(rebasing: bytes[f.start..<f.end])
+        guard f.escaped else { return String(decoding: slice, as: UTF8.self) }
+        var out = [UInt8]()
+        out.reserveCapacity(slice.count)
+        var k = 0
+        while k < slice.count {
+            out.append(slice[k])
+            k += (slice[k] == 34 && k + 1 < slice.count && slice[k + 1] == 34) ? 2 : 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Calls `body` with the field's bytes (unescaped into a temporary copy when needed).
+    func withBytes<T>(_ f: Field, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        if !f.escaped { return body(UnsafeBufferPointer(rebasing: bytes[f.start..<f.end])) }
+        var s = string(f)
+        return s.withUTF8(body)
+    }
+
+    /// True when the field is empty or only spaces.
+    func isBlank(_ f: Field) -> Bool {
+        var k = f.start
+        while k < f.end {
+            let c = bytes[k]
+            if c != 32 && c != 9 { return false }
+            k += 1
+        }
+        return true
+    }
+}

@@ -1,0 +1,335 @@
+import Foundation
+
+/// Everything read from the inputs: the first stage's output and the next stage's input.
+public struct ImportResult: Sendable {
+    public var volunteers: [Volunteer] = []
+    public var activities: [ActivityRecord] = []
+    public var submissions: [Submission] = []
+    public var rejects: [Reject] = []
+    public var files: [InputFileReport] = []
+    /// Phone numbers seen on rosters (digits only), so that no output ever shows one.
+    public var phones: Set<String> = []
+
+    public init() {}
+}
+
+/// The import stage: input paths in, records and rejects out.
+///
+/// Folders are read recursively; `.csv` and `.xml` files are taken in the byte order of their
+/// UTF-8 paths, across all folders of one kind (the contract's "input order"). A row that cannot
+/// be read is a `Reject`; a file that cannot be parsed at all is one `Reject` for the whole file;
+/// a path that does not exist stops the run with `InputOpenError`.
+public struct Importer {
+    public let campaign: Campaign
+    /// The folder that display paths are relative to (the campaign file's).
+    let root: String
+
+    public init(campaign: Campaign) {
+        self.campaign = campaign
+        self.root = URL(fileURLWithPath: campaign.path).deletingLastPathComponent().path
+    }
+
+    public func run() throws -> ImportResult {
+        var result = ImportResult()
+        for (kind, paths) in [(InputKind.roster, campaign.inputs.rosters),
+                              (.activity, campaign.inputs.activities),
+                              (.submission, campaign.inputs.submissions)] {
+            for file in try Importer.files(in: paths) {
+                try read(file, kind: kind, into: &result)
+            }
+        }
+        return result
+    }
+
+    /// Expands files and folders into the `.csv` and `.xml` files they hold, in input order.
+    static func files(in paths: [String]) throws -> [String] {
+        var found: [String] = []
+        let fm = FileManager.default
+        for p in paths {
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: p, isDirectory: &isDir) else {
+                throw InputOpenError(path: p, reason: "no such file or folder (check inputs: in the campaign file)")
+            }
+            if !isDir.boolValue { found.append(p); continue }
+            guard let e = fm.enumerator(atPath: p) else { throw InputOpenError(path: p, reason: "cannot list the folder") }
+            for case let rel as String in e {
+                let lower = rel.lowercased()
+                guard lower.hasSuffix(".csv") || lower.hasSuffix(".xml") else { continue }
+                let full = (p as NSString).appendingPathComponent(rel)
+                var d: ObjCBool = false
+                if fm.fileExists(atPath: full, isDirectory: &d), !d.boolValue { found.append(full) }
+            }
+        }
+        return found.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+    }
+
+    func displayPath(_ path: String) -> String {
+        let prefix = root.hasSuffix("/") ? root : root + "/"
+        return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
+    }
+
+    func read(_ path: String, kind: InputKind, into result: inout ImportResult) throws {
+        let display = displayPath(path)
+        let fileIndex = result.files.count
+        let isXML = path.lowercased().hasSuffix(".xml")
+        let buffer: TextBuffer
+        var report = InputFileReport(path: display, absolutePath: path, kind: kind, format: isXML ? "XML" : "?",
+                                     sha256: "", byteCount: 0)
+        do {
+            buffer = try isXML ? TextBuffer.loadRaw(path: path) : TextBuffer.load(path: path)
+        } catch let e as UnreadableFile {
+            // The bytes are there but are not text we read: hash them for the manifest anyway.
+            let raw = try TextBuffer.loadRaw(path: path)
+            report.sha256 = raw.sha256
+            report.byteCount = raw.byteCount
+            reject(file: report, index: fileIndex, e, into: &result)
+            return
+        }
+        report.sha256 = buffer.sha256
+        report.byteCount = buffer.byteCount
+        if !isXML { report.format = buffer.encoding.rawValue }
+        let parser = RowParser(zone: campaign.zone, folder: URL(fileURLWithPath: path).deletingLastPathComponent().path)
+        let before = result.rejects.count
+        do {
+            if isXML {
+                try readXML(buffer, kind: kind, display: display, fileIndex: fileIndex, parser: parser, report: &report, into: &result)
+            } else {
+                try readCSV(buffer, kind: kind, display: display, fileIndex: fileIndex, parser: parser, report: &report, into: &result)
+            }
+        } catch let e as UnreadableFile {
+            // Nothing of a file that fails part-way is kept: drop what it already gave.
+            result.rejects.removeSubrange(before...)
+            switch kind {
+            case .roster: result.volunteers.removeAll { $0.source.fileIndex == fileIndex }
+            case .activity: result.activities.removeAll { $0.source.fileIndex == fileIndex }
+            case .submission: result.submissions.removeAll { $0.source.fileIndex == fileIndex }
+            }
+            report.read = 0
+            report.rejected = 0
+            report.unknownColumns = []
+            reject(file: report, index: fileIndex, e, into: &result)
+            return
+        }
+        result.files.append(report)
+    }
+
+    private func reject(file report: InputFileReport, index: Int, _ e: UnreadableFile, into result: inout ImportResult) {
+        var r = report
+        let col = e.column.map { ":\($0)" } ?? ""
+        r.fileRejected = e.reason
+        result.files.append(r)
+        result.rejects.append(Reject(source: SourceLine(fileIndex: index, file: "\(report.path)", line: e.line),
+                                     reason: "整个文件未读入 (whole file rejected\(col.isEmpty ? "" : ", column \(col.dropFirst())")): \(e.reason)",
+                                     record: "", wholeFile: true))
+    }
+
+    // MARK: CSV
+
+    private struct CSVRow: RowFields {
+        let reader: CSVReader
+        let fields: [CSVReader.Field]
+        let header: HeaderMap
+        func text(_ key: String) -> String? {
+            guard let i = header.index[key], i < fields.count else { return nil }
+            let f = fields[i]
+            if reader.isBlank(f) { return nil }
+            let s = reader.string(f).trimmingSpaces
+            return s.isEmpty ? nil : s
+        }
+    }
+
+    private func readCSV(_ buffer: TextBuffer, kind: InputKind, display: String, fileIndex: Int, parser: RowParser,
+                         report: inout InputFileReport, into result: inout ImportResult) throws {
+        var reader = CSVReader(buffer.bytes)
+        try reader.skipSeparatorHint()
+        var fields: [CSVReader.Field] = []
+        var header: HeaderMap?
+        var cellCount = 0
+        while let (line, problem) = try reader.next(into: &fields) {
+            let blank = fields.allSatisfy { reader.isBlank($0) } && problem == nil
+            guard let map = header else {
+                if blank { continue }
+                if let problem { throw UnreadableFile(line: line, reason: "the header row is malformed (\(problem))") }
+                header = try HeaderMap(cells: fields.map { reader.string($0) }, kind: kind, line: line)
+                cellCount = fields.count
+                report.unknownColumns = header!.unknown
+                continue
+            }
+            if blank { continue }
+            report.read += 1
+            let source = SourceLine(fileIndex: fileIndex, file: display, line: line)
+            if case .textAfterQuote(let column)? = problem {
+                report.rejected += 1
+                result.rejects.append(Reject(source: source, reason: "第 \(column) 列：引号结束后还有文字；整格用引号括起，格内引号写成两个 (\"\")", record: rawRecord(reader: reader, fields: fields, header: map, phones: &result.phones)))
+                continue
+            }
+            if fields.count != cellCount {
+                report.rejected += 1
+                result.rejects.append(Reject(source: source, reason: "这一行有 \(fields.count) 列，表头有 \(cellCount) 列；检查多余或缺少的逗号", record: rawRecord(reader: reader, fields: fields, header: map, phones: &result.phones)))
+                continue
+            }
+            let row = CSVRow(reader: reader, fields: fields, header: map)
+            if kind == .roster, let phone = row.text("phone") { result.phones.insert(PhoneScrubber.digits(phone)) }
+            if let error = accept(row, kind: kind, source: source, parser: parser, context: [:], into: &result) {
+                report.rejected += 1
+                result.rejects.append(Reject(source: source, reason: error.reason, record: rawRecord(reader: reader, fields: fields, header: map, phones: &result.phones)))
+            }
+        }
+        if header == nil {
+            throw UnreadableFile(line: 1, reason: "the file is empty: it has no header row (\(kind.columns.filter(\.required).map(\.key).joined(separator: ", ")) …)")
+        }
+    }
+
+    /// The row as it was written, re-quoted, with the phone column and phone numbers blanked.
+    private func rawRecord(reader: CSVReader, fields: [CSVReader.Field], header: HeaderMap, phones: inout Set<String>) -> String {
+        let phoneColumn = header.index["phone"]
+        var cells: [String] = []
+        for (i, f) in fields.enumerated() {
+            if i == phoneColumn {
+                let p = PhoneScrubber.digits(reader.string(f))
+                if !p.isEmpty { phones.insert(p) }
+                cells.append("")
+                continue
+            }
+            let s = reader.string(f)
+            let needsQuotes = s.unicodeScalars.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
+            cells.append(needsQuotes ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s)
+        }
+        return PhoneScrubber.scrub(cells.joined(separator: ","), known: phones)
+    }
+
+    /// Parses a row of `kind` and appends the record; returns the reason when it is rejected.
+    private func accept(_ row: some RowFields, kind: InputKind, source: SourceLine, parser: RowParser,
+                        context: [String: String], media: [MediaRef] = [], into result: inout ImportResult) -> RowError? {
+        switch kind {
+        case .roster:
+            switch parser.volunteer(row, source: source, defaultUnit: context["unit"]) {
+            case .success(var v):
+                if v.submittedAt == nil, let s = context["submitted_at"] {
+                    guard let t = ValueParser.instant(s, in: campaign.zone) else {
+                        return .invalid("submitted_at", "报送时间", s, "不是有效时间")
+                    }
+                    v.submittedAt = t
+                }
+                result.volunteers.append(v)
+            case .failure(let e): return e
+            }
+        case .activity:
+            var defaultSubmitted: Int?
+            if let s = context["submitted_at"] {
+                guard let t = ValueParser.instant(s, in: campaign.zone) else {
+                    return .invalid("submitted_at", "报送时间", s, "不是有效时间")
+                }
+                defaultSubmitted = t
+            }
+            switch parser.activity(row, source: source, defaultUnit: context["unit"], defaultSubmittedAt: defaultSubmitted, media: media) {
+            case .success(let a): result.activities.append(a)
+            case .failure(let e): return e
+            }
+        case .submission:
+            switch parser.submission(row, source: source) {
+            case .success(let s): result.submissions.append(s)
+            case .failure(let e): return e
+            }
+        }
+        return nil
+    }
+
+    // MARK: XML
+
+    private struct XMLRow: RowFields {
+        var values: [String: String]
+        func text(_ key: String) -> String? {
+            guard let v = values[key]?.trimmingSpaces, !v.isEmpty else { return nil }
+            return v
+        }
+    }
+
+    /// Attribute names of the XML forms, mapped to the column keys.
+    private static let xmlKeys: [String: [String: String]] = [
+        "volunteer": ["id": "volunteer_id", "volunteer_id": "volunteer_id", "active-from": "active_from", "active-until": "active_until", "submitted-at": "submitted_at"],
+        "activity": ["id": "record_id", "record-id": "record_id", "volunteer": "volunteer_id", "volunteer-id": "volunteer_id", "submitted-at": "submitted_at"],
+        "submission": ["submitted-at": "submitted_at"],
+    ]
+
+    private func readXML(_ buffer: TextBuffer, kind: InputKind, display: String, fileIndex: Int, parser: RowParser,
+                         report: inout InputFileReport, into result: inout ImportResult) throws {
+        let records = try XMLReader.records(in: buffer.bytes, name: display)
+        let expected: String
+        switch kind {
+        case .roster: expected = "volunteer"
+        case .activity: expected = "activity"
+        case .submission: expected = "submission"
+        }
+        if records.isEmpty == false, !records.contains(where: { $0.name == expected }) {
+            throw UnreadableFile(line: records[0].line, reason: "XML: expected <\(expected)> elements in a \(kind.label) (\(kind.rawValue)) file, found <\(records[0].name)>")
+        }
+        let keys = XMLReader.recordNames.contains(expected) ? (Importer.xmlKeys[expected] ?? [:]) : [:]
+        for rec in records where rec.name == expected {
+            report.read += 1
+            let source = SourceLine(fileIndex: fileIndex, file: display, line: rec.line)
+            var values: [String: String] = [:]
+            for (k, v) in rec.attributes {
+                values[keys[k] ?? k.replacingOccurrences(of: "-", with: "_")] = v
+            }
+            var context: [String: String] = [:]
+            for (k, v) in rec.context { context[k.replacingOccurrences(of: "-", with: "_")] = v }
+            var teams: [String] = values["teams"].map(RowParser.split) ?? []
+            var media: [MediaRef] = []
+            for c in rec.children {
+                let text = c.text.trimmingSpaces
+                switch c.name {
+                case "team": if !text.isEmpty { teams.append(text) }
+                case "media":
+                    let href = (c.attributes["href"] ?? text).trimmingSpaces
+                    guard !href.isEmpty else { continue }
+                    let kindAttr = c.attributes["type"].flatMap { MediaRef.Kind(rawValue: $0.lowercased()) }
+                    var m = MediaRef.guess(href, baseFolder: parser.folder)
+                    if let k = kindAttr { m.kind = k }
+                    media.append(m)
+                default:
+                    if values[c.name] == nil { values[c.name] = text }
+                }
+            }
+            if !teams.isEmpty { values["teams"] = teams.joined(separator: ";") }
+            if let phone = values["phone"] { result.phones.insert(PhoneScrubber.digits(phone)) }
+            let row = XMLRow(values: values)
+            if let error = accept(row, kind: kind, source: source, parser: parser, context: context, media: media, into: &result) {
+                report.rejected += 1
+                let attrs = rec.attributes.filter { $0.key != "phone" }.sorted { $0.key < $1.key }
+                    .map { "\($0.key)=\"\($0.value)\"" }.joined(separator: " ")
+                result.rejects.append(Reject(source: source, reason: error.reason,
+                                             record: PhoneScrubber.scrub("<\(rec.name) \(attrs)>", known: result.phones)))
+            }
+        }
+    }
+}
+
+/// Keeps phone numbers out of every output: the roster's own and anything shaped like a
+/// mainland mobile number (1[3-9] and nine more digits, not inside a longer number).
+public enum PhoneScrubber {
+    static func digits(_ s: String) -> String { String(s.unicodeScalars.filter { $0.properties.numericType != nil && $0.isASCII }.map(Character.init)) }
+
+    public static func scrub(_ text: String, known: Set<String>) -> String {
+        var scalars = Array(text.unicodeScalars)
+        var i = 0
+        var changed = false
+        while i < scalars.count {
+            guard scalars[i].isASCIIDigit, i == 0 || !scalars[i - 1].isASCIIDigit else { i += 1; continue }
+            var j = i
+            while j < scalars.count, scalars[j].isASCIIDigit || ((scalars[j] == "-" || scalars[j] == " ") && j + 1 < scalars.count && scalars[j + 1].isASCIIDigit && j > i) { j += 1 }
+            let run = String(String.UnicodeScalarView(scalars[i..<j].filter(\.isASCIIDigit)))
+            let mobile = run.count == 11 && run.hasPrefix("1") && "3456789".contains(run[run.index(after: run.startIndex)])
+            if mobile || (run.count >= 7 && known.contains(run)) {
+                for k in i..<j where scalars[k].isASCIIDigit { scalars[k] = "*" }
+                changed = true
+            }
+            i = j
+        }
+        return changed ? String(String.UnicodeScalarView(scalars)) : text
+    }
+}
+
+extension Unicode.Scalar {
+    var isASCIIDigit: Bool { value >= 48 && value <= 57 }
+}

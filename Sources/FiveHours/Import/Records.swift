@@ -1,0 +1,153 @@
+/// Where a value came from: the input file (as the user named it, relative to the campaign
+/// folder) and the physical line. Every figure in a report can be traced back through these.
+public struct SourceLine: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// Index of the file in the import's file list (input order); orders lines across files.
+    public var fileIndex: Int
+    public var file: String
+    public var line: Int
+
+    public init(fileIndex: Int, file: String, line: Int) {
+        self.fileIndex = fileIndex
+        self.file = file
+        self.line = line
+    }
+
+    public var description: String { line > 0 ? "\(file):\(line)" : file }
+
+    public static func < (a: SourceLine, b: SourceLine) -> Bool {
+        (a.fileIndex, a.line) < (b.fileIndex, b.line)
+    }
+}
+
+/// One volunteer on a roster (花名册).
+public struct Volunteer: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var unit: String
+    public var teams: [String]
+    public var role: String
+    /// Marked as the unit's liaison (联络员), by role or by the liaison column.
+    public var isLiaison: Bool
+    public var grid: String
+    public var building: String
+    public var floor: String
+    public var activeFrom: CivilDate?
+    public var activeUntil: CivilDate?
+    public var submittedAt: Int?
+    public var source: SourceLine
+
+    /// True when the volunteer is on the roster on `day` (both ends inclusive).
+    public func isActive(on day: CivilDate) -> Bool {
+        if let f = activeFrom, day < f { return false }
+        if let u = activeUntil, day > u { return false }
+        return true
+    }
+
+    /// Equal in every field that was read (the source aside): a roster row given twice.
+    func sameContent(as o: Volunteer) -> Bool {
+        var a = self
+        a.source = o.source
+        return a == o
+    }
+}
+
+/// A photo or video that an activity references.
+public struct MediaRef: Sendable, Equatable, Hashable {
+    public enum Kind: String, Sendable { case photo, video, link }
+    public var kind: Kind
+    /// As written: a path relative to the input file, or a URL.
+    public var href: String
+    /// The folder of the input file that named it, to resolve a relative path.
+    public var baseFolder: String
+
+    public var isURL: Bool { href.hasPrefix("http://") || href.hasPrefix("https://") }
+
+    /// Photos by extension; a URL or unknown extension is a link.
+    static func guess(_ href: String, baseFolder: String) -> MediaRef {
+        let lower = href.lowercased()
+        let photo = [".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp"].contains { lower.hasSuffix($0) }
+        let video = [".mp4", ".mov", ".m4v", ".webm", ".avi"].contains { lower.hasSuffix($0) }
+        return MediaRef(kind: photo ? .photo : video ? .video : .link, href: href, baseFolder: baseFolder)
+    }
+}
+
+/// One service session as a unit logged it (服务记录), before the week is built.
+public struct ActivityRecord: Sendable, Equatable {
+    public var recordID: String?
+    public var volunteerID: String
+    public var date: CivilDate
+    /// Seconds after midnight; nil when the row gives `hours` only.
+    public var start: Int?
+    public var end: Int?
+    /// The `hours` cell, in seconds, when given.
+    public var hours: Int?
+    public var team: String?
+    public var activity: String?
+    public var category: String?
+    public var location: String?
+    public var media: [MediaRef]
+    public var unit: String?
+    public var submittedAt: Int?
+    public var title: String?
+    public var description: String?
+    public var source: SourceLine
+
+    /// The session's length: `end − start` (across midnight when `end` is earlier), else `hours`.
+    public var seconds: Int {
+        if let s = start, let e = end { return e > s ? e - s : e + 86_400 - s }
+        return hours ?? 0
+    }
+
+    /// Equal in every field after parsing (the source aside): the same record given twice.
+    func sameContent(as o: ActivityRecord) -> Bool {
+        var a = self
+        a.source = o.source
+        return a == o
+    }
+}
+
+/// What a unit handed in (报送记录): a daily bulletin, a weekly summary or a roster.
+public struct Submission: Sendable, Equatable {
+    public enum Kind: String, Sendable { case daily, weekly, roster }
+    public var unit: String
+    public var kind: Kind
+    /// The day (daily) or the week's last day (weekly); nil for a roster.
+    public var period: CivilDate?
+    public var submittedAt: Int
+    public var title: String?
+    public var summary: String?
+    public var plan: String?
+    public var source: SourceLine
+}
+
+/// A row or file that could not be read: listed in `rejects.csv`, never silently dropped.
+public struct Reject: Sendable, Equatable {
+    public var source: SourceLine
+    public var reason: String
+    /// The raw row, phone numbers blanked; empty for a whole file.
+    public var record: String
+    /// True when the whole file was rejected.
+    public var wholeFile: Bool = false
+}
+
+/// What the import learned about one input file: for `check`, and the manifest's accounting.
+public struct InputFileReport: Sendable {
+    public var path: String
+    public var absolutePath: String
+    public var kind: InputKind
+    /// `UTF-8`, `UTF-8 (BOM)`, `GB18030` or `XML`.
+    public var format: String
+    public var sha256: String
+    public var byteCount: Int
+    /// Data rows read (header and blank lines aside).
+    public var read = 0
+    /// Rows that were readable and counted (`read − merged − rejected`).
+    public var counted: Int { read - merged - rejected }
+    /// Rows that repeated another and were counted once.
+    public var merged = 0
+    public var rejected = 0
+    /// Header cells that name no known column.
+    public var unknownColumns: [String] = []
+    /// Why the whole file was rejected, when it was.
+    public var fileRejected: String?
+}

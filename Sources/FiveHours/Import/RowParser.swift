@@ -1,0 +1,150 @@
+/// Read access to the cells of one row, by column key, from a CSV record or an XML element.
+protocol RowFields {
+    /// The trimmed text of a column, nil when absent or blank.
+    func text(_ key: String) -> String?
+}
+
+/// Turns one row's cells into a record, or into the reason a liaison can act on.
+///
+/// The same functions serve CSV and XML, so a value means the same wherever it was written.
+/// Reasons are in Chinese, the liaisons' language, with the column's key for the office.
+struct RowParser {
+    let zone: CampaignZone
+    /// The folder of the file being read, for media paths.
+    let folder: String
+
+    static let listSeparators: Set<Character> = [";", "；", "、", "|"]
+
+    static func split(_ s: String) -> [String] {
+        s.split(whereSeparator: { listSeparators.contains($0) }).map { $0.trimmingSpaces }.filter { !$0.isEmpty }
+    }
+
+    func volunteer(_ row: some RowFields, source: SourceLine, defaultUnit: String? = nil) -> Result<Volunteer, RowError> {
+        guard let id = row.text("volunteer_id") else { return .failure(.missing("volunteer_id", "志愿者编号")) }
+        guard let name = row.text("name") else { return .failure(.missing("name", "姓名")) }
+        guard let unit = row.text("unit") ?? defaultUnit else { return .failure(.missing("unit", "单位")) }
+        let role = row.text("role") ?? ""
+        var liaison = role.contains("联络员") || role.lowercased().contains("liaison")
+        if let l = row.text("liaison") {
+            guard let b = ValueParser.boolean(l) else { return .failure(.invalid("liaison", "是否联络员", l, "应为 是/否")) }
+            liaison = liaison || b
+        }
+        var from: CivilDate?, until: CivilDate?, submitted: Int?
+        if let s = row.text("active_from") {
+            guard let d = ValueParser.date(s) else { return .failure(.invalid("active_from", "入队日期", s, "不是有效日期")) }
+            from = d
+        }
+        if let s = row.text("active_until") {
+            guard let d = ValueParser.date(s) else { return .failure(.invalid("active_until", "离队日期", s, "不是有效日期")) }
+            until = d
+        }
+        if let f = from, let u = until, u < f {
+            return .failure(RowError(reason: "离队日期(active_until) \(u) 早于入队日期(active_from) \(f)"))
+        }
+        if let s = row.text("submitted_at") {
+            guard let t = ValueParser.instant(s, in: zone) else { return .failure(.invalid("submitted_at", "报送时间", s, "不是有效时间（如 2019/8/5 16:05）")) }
+            submitted = t
+        }
+        return .success(Volunteer(
+            id: id, name: name, unit: unit, teams: row.text("teams").map(RowParser.split) ?? [],
+            role: role, isLiaison: liaison, grid: row.text("grid") ?? "", building: row.text("building") ?? "",
+            floor: row.text("floor") ?? "", activeFrom: from, activeUntil: until, submittedAt: submitted, source: source))
+    }
+
+    func activity(_ row: some RowFields, source: SourceLine, defaultUnit: String? = nil,
+                  defaultSubmittedAt: Int? = nil, media extra: [MediaRef] = []) -> Result<ActivityRecord, RowError> {
+        guard let vid = row.text("volunteer_id") else { return .failure(.missing("volunteer_id", "志愿者编号")) }
+        guard let ds = row.text("date") else { return .failure(.missing("date", "日期")) }
+        guard let date = ValueParser.date(ds) else { return .failure(.invalid("date", "日期", ds, "不是有效日期")) }
+        var start: Int?, end: Int?, hours: Int?
+        if let s = row.text("start") {
+            guard let t = ValueParser.time(s), t < 86_400 else { return .failure(.invalid("start", "开始时间", s, "不是有效时间（如 9:00）")) }
+            start = t
+        }
+        if let s = row.text("end") {
+            guard let t = ValueParser.time(s) else { return .failure(.invalid("end", "结束时间", s, "不是有效时间（如 11:30）")) }
+            end = t
+        }
+        if let s = row.text("hours") {
+            guard let h = ValueParser.hours(s) else { return .failure(.invalid("hours", "服务时长", s, "不是有效时长（如 2.5 或 2:30）")) }
+            hours = h
+        }
+        if start != nil, end == nil, hours == nil { return .failure(.missing("end", "结束时间")) }
+        if end != nil, start == nil, hours == nil { return .failure(.missing("start", "开始时间")) }
+        if start == nil || end == nil {
+            // Only one of start/end with hours: hours decide; the lone clock time is not a span.
+            if hours == nil { return .failure(RowError(reason: "缺少服务时长(hours)，或开始时间(start)与结束时间(end)")) }
+            start = nil
+            end = nil
+        }
+        var submitted = defaultSubmittedAt
+        if let s = row.text("submitted_at") {
+            guard let t = ValueParser.instant(s, in: zone) else { return .failure(.invalid("submitted_at", "报送时间", s, "不是有效时间（如 2019/8/5 16:05）")) }
+            submitted = t
+        }
+        var media = extra
+        if let m = row.text("media") {
+            media = RowParser.split(m).map { MediaRef.guess($0, baseFolder: folder) } + extra
+        }
+        let record = ActivityRecord(
+            recordID: row.text("record_id"), volunteerID: vid, date: date, start: start, end: end, hours: hours,
+            team: row.text("team"), activity: row.text("activity"), category: row.text("category"),
+            location: row.text("location"), media: media, unit: row.text("unit") ?? defaultUnit,
+            submittedAt: submitted, title: row.text("title"), description: row.text("description"), source: source)
+        let seconds = record.seconds
+        if seconds <= 0 {
+            return .failure(RowError(reason: start != nil ? "开始时间与结束时间相同，服务时长为零" : "服务时长(hours) 为零或负数"))
+        }
+        if seconds > 24 * 3600 {
+            return .failure(RowError(reason: "服务时长(hours) \(Hours.format(seconds)) 小时超过 24 小时"))
+        }
+        return .success(record)
+    }
+
+    func submission(_ row: some RowFields, source: SourceLine) -> Result<Submission, RowError> {
+        guard let unit = row.text("unit") else { return .failure(.missing("unit", "单位")) }
+        guard let k = row.text("kind") else { return .failure(.missing("kind", "类型")) }
+        let kind: Submission.Kind
+        switch k.lowercased() {
+        case "daily", "简报", "日报", "每日简报": kind = .daily
+        case "weekly", "周总结", "周报", "本周总结": kind = .weekly
+        case "roster", "名单", "花名册", "人员名单": kind = .roster
+        default: return .failure(.invalid("kind", "类型", k, "应为 简报(daily)、周总结(weekly) 或 名单(roster)"))
+        }
+        var period: CivilDate?
+        if let p = row.text("period") {
+            guard let d = ValueParser.date(p) else { return .failure(.invalid("period", "日期", p, "不是有效日期")) }
+            period = d
+        } else if kind != .roster {
+            return .failure(.missing("period", "日期"))
+        }
+        guard let s = row.text("submitted_at") else { return .failure(.missing("submitted_at", "报送时间")) }
+        guard let at = ValueParser.instant(s, in: zone) else { return .failure(.invalid("submitted_at", "报送时间", s, "不是有效时间（如 2019/8/5 16:05）")) }
+        return .success(Submission(unit: unit, kind: kind, period: period, submittedAt: at, title: row.text("title"),
+                                   summary: row.text("summary"), plan: row.text("plan"), source: source))
+    }
+}
+
+/// Why a row was rejected, in words a liaison can act on.
+struct RowError: Error, Equatable {
+    var reason: String
+
+    static func missing(_ key: String, _ label: String) -> RowError {
+        RowError(reason: "缺少\(label)(\(key))")
+    }
+
+    static func invalid(_ key: String, _ label: String, _ value: String, _ what: String) -> RowError {
+        RowError(reason: "\(label)(\(key)) '\(value)' \(what)")
+    }
+}
+
+/// Hours for people: seconds shown with two decimals, rounded half up.
+public enum Hours {
+    /// `2.50`; exact integer arithmetic, no binary-float surprises.
+    public static func format(_ seconds: Int) -> String {
+        let negative = seconds < 0
+        let cents = (abs(seconds) * 100 + 1800) / 3600
+        let s = "\(cents / 100).\(cents % 100 < 10 ? "0" : "")\(cents % 100)"
+        return negative && cents > 0 ? "-\(s)" : s
+    }
+}

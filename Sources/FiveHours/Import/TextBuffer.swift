@@ -1,0 +1,237 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The bytes of one input file as UTF-8 text, whatever encoding the unit saved it in.
+///
+/// A UTF-8 file is memory-mapped and read in place; a GB18030 file (Excel and WPS on Chinese
+/// Windows) is converted once through iconv into an owned buffer. Nothing else is guessed: a
+/// file that is neither is an `UnreadableFile` with the byte offset where it went wrong.
+final class TextBuffer: @unchecked Sendable {
+    enum Encoding: String, Sendable {
+        case utf8 = "UTF-8"
+        case utf8BOM = "UTF-8 (BOM)"
+        case gb18030 = "GB18030"
+    }
+
+    let base: UnsafePointer<UInt8>
+    let count: Int
+    let encoding: Encoding
+    private let mapping: (UnsafeMutableRawPointer, Int)?
+    private let owned: UnsafeMutablePointer<UInt8>?
+    /// SHA-256 of the file's bytes as they are on disk.
+    let sha256: String
+    /// The file's size on disk, in bytes.
+    let byteCount: Int
+
+    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+
+    /// Opens, maps and decodes a file.
+    /// - Throws: `InputOpenError` when the file cannot be opened (that stops the run);
+    ///   `UnreadableFile` when its bytes are not text we accept (that rejects the file).
+    static func load(path: String) throws -> TextBuffer {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw InputOpenError(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw InputOpenError(path: path, reason: String(cString: strerror(errno))) }
+        let size = Int(st.st_size)
+        if size == 0 {
+            let one = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+            one.initialize(to: 0)
+            return TextBuffer(base: one, count: 0, encoding: .utf8, mapping: nil, owned: one,
+                              sha256: SHA256.hex(of: UnsafeBufferPointer(start: one, count: 0)), byteCount: 0)
+        }
+        guard let raw = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), raw != MAP_FAILED else {
+            throw InputOpenError(path: path, reason: String(cString: strerror(errno)))
+        }
+        madvise(raw, size, MADV_SEQUENTIAL)
+        let p = UnsafePointer(raw.assumingMemoryBound(to: UInt8.self))
+        let all = UnsafeBufferPointer(start: p, count: size)
+        let digest = SHA256.hex(of: all)
+        do {
+            return try decode(all, digest: digest, mapping: (raw, size))
+        } catch {
+            munmap(raw, size)
+            throw error
+        }
+    }
+
+    /// Decodes bytes already in memory (tests); the buffer is copied.
+    static func decode(copying data: [UInt8]) throws -> TextBuffer {
+        let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: max(data.count, 1))
+        data.withUnsafeBufferPointer { if let b = $0.baseAddress { copy.initialize(from: b, count: data.count) } }
+        let buf = UnsafeBufferPointer(start: UnsafePointer(copy), count: data.count)
+        let t: TextBuffer
+        do {
+            t = try decode(buf, digest: SHA256.hex(of: buf), mapping: nil)
+        } catch {
+            copy.deallocate()
+            throw error
+        }
+        if t.encoding == .gb18030 { copy.deallocate(); return t }
+        // `t` points into `copy` without owning it; hand the copy to a buffer that does.
+        return TextBuffer(base: t.base, count: t.count, encoding: t.encoding, mapping: nil, owned: copy,
+                          sha256: t.sha256, byteCount: data.count)
+    }
+
+    private static func decode(_ all: UnsafeBufferPointer<UInt8>, digest: String,
+                               mapping: (UnsafeMutableRawPointer, Int)?) throws -> TextBuffer {
+        let size = all.count
+        let p = all.baseAddress!
+        if size >= 2, (p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF) {
+            throw UnreadableFile(line: 1, reason: "the file is UTF-16 (Excel's 'Unicode text'); save it as 'CSV UTF-8' or plain CSV")
+        }
+        if let nul = memchr(p, 0, size) {
+            let offset = UnsafeRawPointer(nul) - UnsafeRawPointer(p)
+            throw UnreadableFile(line: lineNumber(at: offset, in: all),
+                                 reason: "NUL byte at byte offset \(offset): this is not a text file (UTF-16 or a binary file?); save it as CSV")
+        }
+        if size >= 3, p[0] == 0xEF, p[1] == 0xBB, p[2] == 0xBF {
+            let body = UnsafeBufferPointer(start: p + 3, count: size - 3)
+            if let bad = UTF8Check.firstInvalid(body) {
+                throw UnreadableFile(line: lineNumber(at: bad + 3, in: all),
+                                     reason: "the file starts with a UTF-8 BOM but byte offset \(bad + 3) is not UTF-8; save it again as 'CSV UTF-8'")
+            }
+            return TextBuffer(base: p + 3, count: size - 3, encoding: .utf8BOM, mapping: mapping, owned: nil, sha256: digest, byteCount: size)
+        }
+        guard UTF8Check.firstInvalid(all) != nil else {
+            return TextBuffer(base: p, count: size, encoding: .utf8, mapping: mapping, owned: nil, sha256: digest, byteCount: size)
+        }
+        let (converted, convertedCount) = try GB18030.convert(all)
+        if let m = mapping { munmap(m.0, m.1) }
+        return TextBuffer(base: UnsafePointer(converted), count: convertedCount, encoding: .gb18030, mapping: nil, owned: converted, sha256: digest, byteCount: size)
+    }
+
+    fileprivate init(base: UnsafePointer<UInt8>, count: Int, encoding: Encoding,
+                 mapping: (UnsafeMutableRawPointer, Int)?, owned: UnsafeMutablePointer<UInt8>?, sha256: String, byteCount: Int) {
+        self.base = base
+        self.count = count
+        self.encoding = encoding
+        self.mapping = mapping
+        self.owned = owned
+        self.sha256 = sha256
+        self.byteCount = byteCount
+    }
+
+    /// Takes ownership of a buffer of raw bytes.
+    convenience init(owning p: UnsafeMutablePointer<UInt8>, count: Int, sha256: String) {
+        self.init(base: UnsafePointer(p), count: count, encoding: .utf8, mapping: nil, owned: p, sha256: sha256, byteCount: count)
+    }
+
+    deinit {
+        if let m = mapping { munmap(m.0, m.1) }
+        owned?.deallocate()
+    }
+
+    /// The 1-based physical line that holds byte `offset`.
+    static func lineNumber(at offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var line = 1
+        for i in 0..<min(offset, bytes.count) where bytes[i] == 10 { line += 1 }
+        return line
+    }
+
+}
+
+/// A file whose bytes cannot be read as an input (wrong encoding, malformed structure):
+/// the whole file is rejected, and the run goes on with the others.
+struct UnreadableFile: Error, Equatable {
+    var line: Int
+    var column: Int? = nil
+    var reason: String
+}
+
+/// An input path that does not exist or cannot be opened: that stops the run (exit 1).
+public struct InputOpenError: Error, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public var description: String { "\(path): cannot open: \(reason)" }
+}
+
+/// A fast validator of UTF-8, ASCII eight bytes at a time.
+enum UTF8Check {
+    /// The offset of the first byte that does not begin or continue a valid UTF-8 sequence
+    /// (overlong forms and surrogates included), or nil when all is valid.
+    static func firstInvalid(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
+        let n = b.count
+        guard let p = b.baseAddress else { return nil }
+        var i = 0
+        while i < n {
+            if i + 8 <= n {
+                let word = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+                if word & 0x8080_8080_8080_8080 == 0 { i += 8; continue }
+            }
+            let c = p[i]
+            if c < 0x80 { i += 1; continue }
+            var need = 0
+            var minNext: UInt8 = 0x80, maxNext: UInt8 = 0xBF
+            switch c {
+            case 0xC2...0xDF: need = 1
+            case 0xE0: need = 2; minNext = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: need = 2
+            case 0xED: need = 2; maxNext = 0x9F
+            case 0xF0: need = 3; minNext = 0x90
+            case 0xF1...0xF3: need = 3
+            case 0xF4: need = 3; maxNext = 0x8F
+            default: return i
+            }
+            guard i + need < n else { return i }
+            let c1 = p[i + 1]
+            guard c1 >= minNext, c1 <= maxNext else { return i }
+            for k in 2...max(2, need) where k <= need {
+                guard p[i + k] & 0xC0 == 0x80 else { return i }
+            }
+            i += need + 1
+        }
+        return nil
+    }
+}
+
+/// GB18030 → UTF-8 through glibc's iconv (twice as fast as Foundation here, and it says
+/// where the bytes went wrong).
+enum GB18030 {
+    static func convert(_ input: UnsafeBufferPointer<UInt8>) throws -> (UnsafeMutablePointer<UInt8>, Int) {
+        let cd = iconv_open("UTF-8", "GB18030")
+        guard cd != iconv_t(bitPattern: -1) else {
+            throw UnreadableFile(line: 1, reason: "this machine's iconv cannot read GB18030")
+        }
+        defer { iconv_close(cd) }
+        let capacity = input.count * 2 + 16
+        let out = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutablePointer(mutating: UnsafeRawPointer(input.baseAddress!).assumingMemoryBound(to: CChar.self))
+        var inLeft = input.count
+        var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(out).assumingMemoryBound(to: CChar.self)
+        var outLeft = capacity
+        let r = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
+        if r == -1 || inLeft != 0 {
+            let offset = input.count - inLeft
+            out.deallocate()
+            throw UnreadableFile(line: TextBuffer.lineNumber(at: offset, in: input),
+                                 reason: "bytes at offset \(offset) are neither UTF-8 nor GB18030; save the file as 'CSV UTF-8'")
+        }
+        return (out, capacity - outLeft)
+    }
+}
+
+extension TextBuffer {
+    /// Maps a file without decoding it (XML, whose parser reads its own encoding declaration).
+    static func loadRaw(path: String) throws -> TextBuffer {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw InputOpenError(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw InputOpenError(path: path, reason: String(cString: strerror(errno))) }
+        let size = Int(st.st_size)
+        let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: max(size, 1))
+        var done = 0
+        while done < size {
+            let n = Glibc.read(fd, copy + done, size - done)
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { copy.deallocate(); throw InputOpenError(path: path, reason: String(cString: strerror(errno))) }
+            done += n
+        }
+        let buf = UnsafeBufferPointer(start: UnsafePointer(copy), count: size)
+        return TextBuffer(owning: copy, count: size, sha256: SHA256.hex(of: buf))
+    }
+}
