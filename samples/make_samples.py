@@ -182,6 +182,22 @@ JOIN_SPELLINGS = ["2019/7/30", "2019年7月28日", "2019-07-29", "20190801", "20
 # weekly target hours for the volunteers whose sessions are generated freely;
 # the volunteers with deliberate imperfections are crafted below (CRAFTED).
 SHORT_TARGET = {"V009": 3.0, "V022": 2.0, "V039": 3.5, "V047": 4.5, "V058": 4.0}
+# ...and the crafted ones that end up short; checked against the reader below
+SHORT_BY_DESIGN = sorted(list(SHORT_TARGET) + ["V005", "V012", "V026", "V053"])
+
+PLANS = {  # each unit's plan for next week (纪检办 hands in no weekly summary)
+    "党政办": "下周将组织青年学雷锋志愿服务队赴苑陵故城、园博园开展景区讲解，配合春雨行动做好文化旅游宣传。督促未达标志愿者补足服务时长。",
+    "党建办": "下周将组织党员志愿者进社区开展政策宣讲和走访服务，并在新郑机场地铁站协助小红象志愿服务队做好文明引导。",
+    "社会事业部": "下周计划组织垃圾分类入户宣传两次，并在IT产业园开展一次清洁家园集中行动。继续做好困难群众走访慰问。",
+    "综治办": "下周将在瑞鑫社区、锦程社区开展夜间平安巡逻，并组织防电信诈骗宣传进小区。",
+    "安监办": "下周将对IT产业园商业街开展安全隐患排查，组织一次消防安全宣传活动。落实每日简报报送，杜绝漏报。",
+    "文宣办": "下周将开展新时代文明实践宣讲两场，并汇总各单位文字、图片、影像资料，编发志愿服务专刊。",
+    "卫计办": "下周将组织巾帼志愿者关爱留守儿童，绿城妈妈志愿者走访空巢老人。今后按时报送名单和简报。",
+    "工会办": "下周将在早晚高峰开展“礼让斑马线”交通劝导，并组织广场舞健身辅导两次。周总结将按时报送。",
+    "第一工作站": "下周将在民族运动会场馆周边和地铁站开展信息咨询、文明引导服务，合理安排志愿者轮班，避免单日服务时间过长。",
+    "第二工作站": "下周将继续在富士康北门路口等重点路口开展交通劝导。站内明确一名联络员负责报送。",
+    "第三工作站": "下周将组织志愿者赴园博园、苑陵故城开展文化旅游志愿服务，并开展一次清洁家园行动。",
+}
 
 
 def build_roster(rng):
@@ -759,7 +775,8 @@ def write_all():
                 rows.append([u, "简报", wps_date(day), "2019/8/6 17:02", title + "（更正）",
                              body + "更正：补充图片2张, 修改服务人数。", ""])
                 daily_rows += 1
-                marks.append((f, len(rows), "文宣办 2019-08-06 second copy at 17:02 (first at 15:10 on time: on time)"))
+                marks.append((f, len(rows), "文宣办 2019-08-06 second copy at 17:02 (line %d at 15:10 is on time: on time); "
+                                            "its 总结 holds an ASCII comma, so the cell is quoted" % (len(rows) - 1)))
     write_bytes(f, csv_text(rows).encode("gb18030"))
     sub_rows = len(rows) - 1
 
@@ -770,11 +787,10 @@ def write_all():
     for s in sessions:
         if s["vid"] in byid and s["date"] in WEEK:
             unit_week.setdefault(s["unit"], set()).add(s["vid"])
-    plans = ["下周将继续围绕民族运动会服务保障，在重点路口和地铁站开展文明引导。",
-             "下周计划组织垃圾分类入户宣传两次，并开展一次清洁家园集中行动。",
-             "下周将结合“礼让斑马线”活动，在早晚高峰开展交通劝导。",
-             "下周将组织志愿者赴景区开展文化旅游讲解服务。",
-             "下周将走访辖区空巢老人和困难群众，做好关爱帮扶。"]
+    unit_acts = {}
+    for s in sorted(sessions, key=sort_key):
+        if s["vid"] in byid and s["date"] in WEEK and s["act"] not in unit_acts.setdefault(s["unit"], []):
+            unit_acts[s["unit"]].append(s["act"])
     for i, u in enumerate(UNITS):
         if u == "纪检办":
             marks.append((f, len(lines) + 1, "纪检办 has no weekly summary (missing); the next element follows"))
@@ -787,12 +803,14 @@ def write_all():
         if u == "综治办":
             marks.append((f, len(lines), "综治办 weekly summary exactly 15:00:00 (on time)"))
         nv = len(unit_week.get(u, ()))
+        ns = sum(1 for vid in SHORT_BY_DESIGN if byid[vid]["unit"] == u)
         lines.append("    <title>%s第一周志愿服务工作总结及下周计划</title>" % u)
         lines.append("    <summary>%s</summary>" % escape(
             "本周%s共有%d名志愿者参与“人人都是志愿者 每周奉献五小时”行动，开展%s等志愿服务。"
-            "志愿者按时到岗、热情服务，受到辖区群众好评。个别志愿者服务时长不足5小时，已督促补齐。" % (
-                u, nv, "、".join(ACTS[UNIT_TEAMS[u][0]][j][0] for j in range(2)))))
-        lines.append("    <plan>%s</plan>" % escape(plans[i % 5] + "同时按时报送每日简报，确保每名志愿者每周服务不少于5小时。"))
+            "志愿者按时到岗、热情服务，受到辖区群众好评。%s" % (
+                u, nv, "、".join(unit_acts[u][:3]),
+                "%d名志愿者服务时长不足5小时，已督促下周补齐。" % ns if ns else "全体志愿者均达到每周服务5小时的要求。")))
+        lines.append("    <plan>%s</plan>" % escape(PLANS[u]))
         lines.append("  </submission>")
     lines += ["</submissions>", ""]
     write_bytes(f, "\n".join(lines).encode("utf-8"))
@@ -995,6 +1013,7 @@ def oracle():
                 seen_key.add(key)
             if r.get("team") and r["team"] not in TEAM_NAMES:
                 findings.append(("unknown_team " + r["team"], src))
+            assert content[-1] <= dt.datetime(2019, 8, 9, 15, 0, tzinfo=TZ), src
             sessions.append({"vid": vid, "date": date, "start": st, "dur": dur, "team": r.get("team"),
                              "unit": r.get("unit"), "src": src})
     res["merged"] = merged
@@ -1123,7 +1142,9 @@ def readme(marks, counts, res):
           "## Deliberate imperfections (file:line; line 1 is the header / XML declaration)", ""]
     for f, ln, what in marks:
         L.append("- `%s:%d` — %s" % (f, ln, what))
-    L += ["- `rosters/工作站花名册.csv` — 第二工作站 has two liaisons (see above); every other unit has exactly one,",
+    L += ["- `submissions/简报报送.csv` — no daily bulletin at all from 安监办 for 2019-08-04 and 2019-08-07, nor from",
+          "  第二工作站 for 2019-08-03 (missing); 84 unit-days, 81 covered, 82 daily rows + 3 名单 rows.",
+          "- `rosters/工作站花名册.csv` — 第二工作站 has two liaisons (see above); every other unit has exactly one,",
           "  纪检办 none. Roster dates are spelled `2019/7/30`, `2019年7月28日`, `2019-07-29`, `20190801`,",
           "  `2019.7.31`; booleans `是`, `否`, `√`, empty.",
           "- team names in the campaign: 小红象 leads [综治办, 安监办] etc.; the notice's “各工作站” co-lead of the four",
@@ -1148,7 +1169,16 @@ def readme(marks, counts, res):
         L.append("| %s | %d | %d | %d | %s | %.2f | %s | %d/%d/%d | %s | %s |" % (
             u["unit"], u["volunteers"], u["met"], u["short"], u["compliance_rate"], u["hours"],
             u["liaison_status"], u["daily_on_time"], u["daily_late"], u["daily_missing"], u["weekly_status"], u["roster"]))
-    L += ["", "Deadline figures are as of any `--now` after 2019-08-09 23:59 (all deadlines passed)."]
+    L += ["", "Unit hours are the counted hours of the unit's rostered volunteers (partial included; V099's "
+          "3.50 h reported by 第一工作站 are unrostered and not in it).",
+          "Deadline figures are as of any `--now` after 2019-08-09 23:59 (all deadlines passed); at the Friday batch",
+          "(`--now 2019-08-09T15:00:00+08:00`) the 2019-08-09 daily bulletins are still pending.", "",
+          "Sessions per team (in-week rows of rostered volunteers after rejects and duplicate merging; raw hours,",
+          "before overlap union and the daily cap):", "", "| team | sessions | raw hours |", "|---|---|---|"]
+    for t in TEAM_NAMES + [UNKNOWN_TEAM]:
+        x = res["teams"].get(t, {"sessions": 0, "raw_hours": 0})
+        L.append("| %s | %d | %.2f |" % (t, x["sessions"], x["raw_hours"]))
+    assert set(res["teams"]) <= set(TEAM_NAMES + [UNKNOWN_TEAM])
     return "\n".join(L) + "\n"
 
 
@@ -1159,6 +1189,7 @@ def main():
     for f, enc in res["encodings"].items():
         if "科室" in f or "简报" in f:
             assert enc == "gb18030", f
+    assert sorted(k for k, v in res["volunteers"].items() if v["status"] == "short") == SHORT_BY_DESIGN
     text = readme(marks, counts, res)
     write_bytes("README.md", text.encode("utf-8"))
     size = sum(os.path.getsize(os.path.join(r, n)) for r, _, ns in os.walk(HERE) for n in ns

@@ -1,0 +1,171 @@
+/// Every volunteer serves no less than `weekly_hours` a week (每周服务时长不少于5小时).
+public struct FiveHoursRule: Rule {
+    public let key = "five_hours"
+
+    public func findings(in c: RuleContext) -> [Finding] {
+        c.week.volunteers.filter { $0.status == .short }.map { v in
+            Finding(rule: key, severity: .warning, unit: v.volunteer.unit, subject: "\(v.volunteer.id) \(v.volunteer.name)",
+                    date: c.week.week.lastDay,
+                    detail: "本周服务 \(Hours.format(v.seconds)) 小时，差 \(Hours.format(v.shortfallSeconds)) 小时达到 \(Hours.format(v.requiredSeconds)) 小时",
+                    source: v.volunteer.source)
+        }
+    }
+}
+
+/// Each unit names `liaisons_per_unit` liaisons (明确一名联络员).
+public struct LiaisonRule: Rule {
+    public let key = "liaison"
+
+    public enum Status: String, Sendable { case ok, missing, multiple }
+
+    /// The unit's active liaisons this week and the verdict.
+    public static func status(of unit: String, in c: RuleContext) -> ([Volunteer], Status) {
+        let liaisons = c.week.volunteers.map(\.volunteer).filter { $0.unit == unit && $0.isLiaison }
+        let n = c.campaign.rules.liaisonsPerUnit
+        return (liaisons, liaisons.count == n ? .ok : liaisons.count < n ? .missing : .multiple)
+    }
+
+    public func findings(in c: RuleContext) -> [Finding] {
+        var out: [Finding] = []
+        let n = c.campaign.rules.liaisonsPerUnit
+        for unit in c.campaign.units {
+            let (liaisons, status) = LiaisonRule.status(of: unit.name, in: c)
+            switch status {
+            case .ok: break
+            case .missing:
+                out.append(Finding(rule: key, severity: .error, unit: unit.name, subject: "联络员",
+                                   detail: liaisons.isEmpty ? "本周没有在队的联络员（应明确 \(n) 名）" : "只有 \(liaisons.count) 名联络员（应为 \(n) 名）"))
+            case .multiple:
+                out.append(Finding(rule: key, severity: .warning, unit: unit.name, subject: "联络员",
+                                   detail: "有 \(liaisons.count) 名联络员：\(liaisons.map { "\($0.name)（\($0.source)）" }.joined(separator: "、"))；应为 \(n) 名",
+                                   source: liaisons.last?.source))
+            }
+            // A liaison on the roster who is not active this week cannot do the job.
+            for v in c.ledger.volunteers where v.unit == unit.name && v.isLiaison && c.week.index[v.id] == nil {
+                out.append(Finding(rule: key, severity: .warning, unit: unit.name, subject: "\(v.id) \(v.name)",
+                                   detail: "联络员 \(v.name) 本周不在队（入队 \(v.activeFrom.map { "\($0)" } ?? "—")，离队 \(v.activeUntil.map { "\($0)" } ?? "—")）",
+                                   source: v.source))
+            }
+            for v in c.week.volunteers where v.volunteer.unit == unit.name && v.volunteer.isLiaison && v.status == .partial {
+                out.append(Finding(rule: key, severity: .info, unit: unit.name, subject: "\(v.volunteer.id) \(v.volunteer.name)",
+                                   detail: "联络员 \(v.volunteer.name) 本周只部分时间在队", source: v.volunteer.source))
+            }
+        }
+        return out
+    }
+}
+
+/// Units the campaign file does not know (on rosters or in logs): their sessions still count.
+public struct UnknownUnitRule: Rule {
+    public let key = "unknown_unit"
+
+    public func findings(in c: RuleContext) -> [Finding] {
+        let known = Set(c.campaign.units.map(\.name))
+        var seen: [String: (count: Int, source: SourceLine)] = [:]
+        var order: [String] = []
+        for v in c.week.volunteers where !known.contains(v.volunteer.unit) {
+            if seen[v.volunteer.unit] == nil { order.append(v.volunteer.unit); seen[v.volunteer.unit] = (0, v.volunteer.source) }
+            seen[v.volunteer.unit]!.count += 1
+        }
+        var out = order.map { u in
+            Finding(rule: key, severity: .warning, unit: u, subject: u,
+                    detail: "单位“\(u)”不在活动方案的单位名单中（\(seen[u]!.count) 名志愿者）；检查名称或把它加入 units:",
+                    source: seen[u]!.source)
+        }
+        var logged: [String: SourceLine] = [:]
+        var logOrder: [String] = []
+        for s in c.week.sessions {
+            guard let u = s.record.unit, !known.contains(u), seen[u] == nil else { continue }
+            if logged[u] == nil { logged[u] = s.record.source; logOrder.append(u) }
+        }
+        out += logOrder.map { u in
+            Finding(rule: key, severity: .warning, unit: u, subject: u,
+                    detail: "服务记录的报送单位“\(u)”不在活动方案的单位名单中", source: logged[u]!)
+        }
+        return out
+    }
+}
+
+/// Teams the campaign file does not know: the hours still count for the volunteer.
+public struct UnknownTeamRule: Rule {
+    public let key = "unknown_team"
+
+    public func findings(in c: RuleContext) -> [Finding] {
+        let known = Set(c.campaign.teams.map(\.name))
+        var first: [String: (SourceLine, String, Int)] = [:]
+        var order: [String] = []
+        func note(_ t: String, _ source: SourceLine, _ unit: String) {
+            guard !known.contains(t) else { return }
+            if first[t] == nil { first[t] = (source, unit, 0); order.append(t) }
+            first[t]!.2 += 1
+        }
+        for v in c.week.volunteers { for t in v.volunteer.teams { note(t, v.volunteer.source, v.volunteer.unit) } }
+        for s in c.week.sessions { if let t = s.record.team { note(t, s.record.source, c.week.volunteers[s.volunteer!].volunteer.unit) } }
+        return order.map { t in
+            Finding(rule: key, severity: .warning, unit: first[t]!.1, subject: t,
+                    detail: "服务队“\(t)”不在活动方案的服务队名单中（出现 \(first[t]!.2) 次）；检查名称或把它加入 teams:",
+                    source: first[t]!.0)
+        }
+    }
+}
+
+/// Sessions of volunteers on no roster count for nobody.
+public struct UnrosteredRule: Rule {
+    public let key = "unrostered"
+
+    public func findings(in c: RuleContext) -> [Finding] {
+        var groups: [String: [ActivityRecord]] = [:]
+        var order: [String] = []
+        for a in c.week.unrostered {
+            if groups[a.volunteerID] == nil { order.append(a.volunteerID) }
+            groups[a.volunteerID, default: []].append(a)
+        }
+        return order.map { id in
+            let list = groups[id]!
+            let total = list.reduce(0) { $0 + $1.seconds }
+            return Finding(rule: key, severity: .warning, unit: list[0].unit ?? "", subject: id, date: list[0].date,
+                           detail: "志愿者编号 \(id) 不在任何花名册上：\(list.count) 条记录共 \(Hours.format(total)) 小时不计入任何人",
+                           source: list[0].source)
+        }
+    }
+}
+
+/// Sessions recorded more than ten working days after they happened (全国志愿服务信息系统
+/// 记录办法 art. 11).
+public struct LateRecordRule: Rule {
+    public let key = "late_record"
+
+    /// Monday–Friday days after `from` up to and including `to`.
+    static func workingDays(from: CivilDate, to: CivilDate) -> Int {
+        guard to > from else { return 0 }
+        var n = 0
+        var d = from.adding(days: 1)
+        while d <= to { if d.weekdayIndex < 5 { n += 1 }; d = d.adding(days: 1) }
+        return n
+    }
+
+    public func findings(in c: RuleContext) -> [Finding] {
+        c.week.sessions.compactMap { s in
+            guard let at = s.record.submittedAt else { return nil }
+            let day = c.campaign.zone.date(of: at)
+            let n = LateRecordRule.workingDays(from: s.record.date, to: day)
+            guard n > 10 else { return nil }
+            let v = c.week.volunteers[s.volunteer!].volunteer
+            return Finding(rule: key, severity: .info, unit: v.unit, subject: "\(v.id) \(v.name)", date: s.record.date,
+                           detail: "服务后第 \(n) 个工作日才记录（\(c.campaign.zone.format(at))），超过 10 个工作日", source: s.record.source)
+        }
+    }
+}
+
+/// Header cells that name no known column: one finding per file, not per row.
+public struct UnknownColumnRule: Rule {
+    public let key = "unknown_column"
+
+    public func findings(in c: RuleContext) -> [Finding] {
+        c.ledger.files.filter { !$0.unknownColumns.isEmpty }.map { f in
+            Finding(rule: key, severity: .info, subject: f.path,
+                    detail: "未识别的列（已忽略）：\(f.unknownColumns.joined(separator: "、"))",
+                    source: SourceLine(fileIndex: 0, file: f.path, line: 1))
+        }
+    }
+}

@@ -1,0 +1,103 @@
+/// The import after duplicates are settled: every row is now counted, merged or rejected.
+///
+/// Duplicates are settled over all rows, whatever their week, so that `manifest.json` adds up
+/// the same way whichever week is reported: per file, read = counted + merged + rejected.
+public struct Ledger: Sendable {
+    public var volunteers: [Volunteer]
+    public var activities: [ActivityRecord]
+    public var submissions: [Submission]
+    public var rejects: [Reject]
+    public var files: [InputFileReport]
+    public var phones: Set<String>
+    /// Findings about duplicates, dated by the record they concern.
+    public var findings: [Finding]
+
+    /// Settles duplicates (§4): a roster id or `record_id` given twice with identical content
+    /// counts once; with different content the first in input order is kept and the other
+    /// rejected; activity rows without `record_id` that agree in volunteer, date, start, end and
+    /// hours count once.
+    public init(_ input: ImportResult) {
+        var rejects = input.rejects
+        var files = input.files
+        var findings: [Finding] = []
+
+        var volunteers: [Volunteer] = []
+        var byID: [String: Int] = [:]
+        for v in input.volunteers {
+            if let first = byID[v.id] {
+                let kept = volunteers[first]
+                if v.sameContent(as: kept) {
+                    files[v.source.fileIndex].merged += 1
+                    findings.append(Finding(rule: "duplicate", severity: .info, unit: v.unit, subject: "\(v.id) \(v.name)",
+                                            detail: "花名册重复登记，已与 \(kept.source) 合并计一次", source: v.source))
+                } else {
+                    files[v.source.fileIndex].rejected += 1
+                    rejects.append(Reject(source: v.source,
+                                          reason: "志愿者编号(volunteer_id) \(v.id) 已在 \(kept.source) 登记（\(kept.name)，\(kept.unit)），内容不同；编号在所有花名册中须唯一",
+                                          record: "\(v.id),\(v.name),\(v.unit),\(v.teams.joined(separator: ";")),\(v.role)"))
+                }
+                continue
+            }
+            byID[v.id] = volunteers.count
+            volunteers.append(v)
+        }
+
+        struct ContentKey: Hashable {
+            var volunteer: String, date: CivilDate, start: Int?, end: Int?, hours: Int?
+        }
+        var activities: [ActivityRecord] = []
+        activities.reserveCapacity(input.activities.count)
+        var byRecordID: [String: Int] = [:]
+        var byContent: [ContentKey: Int] = [:]
+        for a in input.activities {
+            if let rid = a.recordID {
+                if let first = byRecordID[rid] {
+                    let kept = activities[first]
+                    if a.sameContent(as: kept) {
+                        files[a.source.fileIndex].merged += 1
+                        findings.append(Finding(rule: "duplicate", severity: .info, unit: a.unit ?? "", subject: a.volunteerID, date: a.date,
+                                                detail: "记录编号 \(rid) 重复且内容相同，已与 \(kept.source) 合并计一次", source: a.source))
+                    } else {
+                        files[a.source.fileIndex].rejected += 1
+                        rejects.append(Reject(source: a.source,
+                                              reason: "记录编号(record_id) \(rid) 已在 \(kept.source) 使用，内容不同；保留先出现的一条",
+                                              record: Ledger.describe(a)))
+                    }
+                    continue
+                }
+                byRecordID[rid] = activities.count
+            } else {
+                let key = ContentKey(volunteer: a.volunteerID, date: a.date, start: a.start, end: a.end, hours: a.hours)
+                if let first = byContent[key] {
+                    files[a.source.fileIndex].merged += 1
+                    findings.append(Finding(rule: "duplicate", severity: .warning, unit: a.unit ?? "", subject: a.volunteerID, date: a.date,
+                                            detail: "与 \(activities[first].source) 的志愿者、日期、时间与时长完全相同，只计一次", source: a.source))
+                    continue
+                }
+                byContent[key] = activities.count
+            }
+            activities.append(a)
+        }
+
+        self.volunteers = volunteers
+        self.activities = activities
+        self.submissions = input.submissions
+        self.rejects = rejects
+        self.files = files
+        self.phones = input.phones
+        self.findings = findings
+    }
+
+    /// A readable rendering of a parsed activity, for `rejects.csv`.
+    static func describe(_ a: ActivityRecord) -> String {
+        var cells = [a.recordID ?? "", a.volunteerID, a.date.description]
+        cells.append(a.start.map { TimeOfDay.format($0) } ?? "")
+        cells.append(a.end.map { TimeOfDay.format($0) } ?? "")
+        cells.append(a.hours.map(Hours.format) ?? "")
+        cells.append(a.team ?? "")
+        cells.append(a.activity ?? a.title ?? "")
+        cells.append(a.location ?? "")
+        return cells.map { c in c.contains(",") || c.contains("\"") ? "\"" + c.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : c }
+            .joined(separator: ",")
+    }
+}

@@ -1,0 +1,39 @@
+/// A service session that counts this week, after duplicates were merged.
+public struct Session: Sendable {
+    public var record: ActivityRecord
+    /// Index into `WeekData.volunteers`, nil for an unrostered volunteer.
+    public var volunteer: Int?
+    /// The team it is counted for: its own `team`, else the volunteer's only team.
+    public var team: String?
+    /// Seconds it adds to the volunteer's week after the union of overlaps and the daily cap.
+    public var countedSeconds: Int
+}
+
+/// One rostered volunteer's week.
+public struct VolunteerWeek: Sendable {
+    public enum Status: String, Sendable { case met, short, partial }
+    public var volunteer: Volunteer
+    public var seconds: Int
+    public var requiredSeconds: Int
+    public var status: Status
+    public var shortfallSeconds: Int { max(0, requiredSeconds - seconds) }
+    /// Counted seconds per day of the week (index 0 = the week's first day).
+    public var daily: [Int]
+    public var sessions: Int
+}
+
+/// The week built from the import: what the rules judge and the reports show.
+public struct WeekData: Sendable {
+    public var week: Week
+    /// Active rostered volunteers, in unit order (the campaign file's, then unknown units by
+    /// name), then roster input order.
+    public var volunteers: [VolunteerWeek]
+    /// Sessions of the week that count (rostered, active, not duplicates), in input order.
+    public var sessions: [Session]
+    /// Sessions of volunteers on no roster: they count for nobody.
+    public var unrostered: [ActivityRecord]
+    /// Findings made while counting (overlaps, duplicates, caps, mismatches…).
+    public var findings: [Finding]
+    /// Per volunteer id, the index into `volunteers`.
+    public var index: [String: Int]
+}

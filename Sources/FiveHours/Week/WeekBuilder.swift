@@ -1,0 +1,146 @@
+/// Builds one week (§4 "Counting") from the settled ledger.
+///
+/// Sessions count whole for the day of their `date`. Overlapping sessions of one volunteer
+/// count once: sessions are swept in clock order and each adds only the time no earlier session
+/// covered (sessions given by `hours` alone have no clock time and add in full). Then each day
+/// is capped at `max_daily_hours`, taking the excess from the day's latest sessions.
+public struct WeekBuilder {
+    public let campaign: Campaign
+
+    public init(campaign: Campaign) { self.campaign = campaign }
+
+    public func build(_ ledger: Ledger, week: Week) -> WeekData {
+        var findings = ledger.findings.filter { f in f.date.map(week.contains) ?? false }
+        let rules = campaign.rules
+
+        // Rostered volunteers active at least one day of the week, in unit order.
+        let unitOrder = Dictionary(campaign.units.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let active = ledger.volunteers.enumerated().filter { _, v in week.days.contains(where: v.isActive(on:)) }
+        let ordered = active.sorted { a, b in
+            let ua = unitOrder[a.element.unit] ?? Int.max, ub = unitOrder[b.element.unit] ?? Int.max
+            if ua != ub { return ua < ub }
+            if ua == Int.max, a.element.unit != b.element.unit { return a.element.unit < b.element.unit }
+            return a.offset < b.offset
+        }.map(\.element)
+        var index: [String: Int] = [:]
+        var volunteers: [VolunteerWeek] = ordered.enumerated().map { i, v in
+            index[v.id] = i
+            let partial = !week.days.allSatisfy(v.isActive(on:))
+            return VolunteerWeek(volunteer: v, seconds: 0, requiredSeconds: partial ? 0 : rules.weeklySeconds,
+                                 status: partial ? .partial : .short, daily: Array(repeating: 0, count: 7), sessions: 0)
+        }
+        let rostered = Set(ledger.volunteers.map(\.id))
+
+        // Sessions of the week (and of the day before, which may run past midnight into it).
+        var sessions: [Session] = []
+        var unrostered: [ActivityRecord] = []
+        var inactive: [String: [ActivityRecord]] = [:]
+        var dayBefore: [ActivityRecord] = []
+        for a in ledger.activities {
+            if a.date == week.firstDay.adding(days: -1), a.start != nil { dayBefore.append(a); continue }
+            guard week.contains(a.date) else { continue }
+            guard let vi = index[a.volunteerID] else {
+                if rostered.contains(a.volunteerID) { inactive[a.volunteerID, default: []].append(a) } else { unrostered.append(a) }
+                continue
+            }
+            let v = volunteers[vi].volunteer
+            let team = a.team ?? (v.teams.count == 1 ? v.teams[0] : nil)
+            sessions.append(Session(record: a, volunteer: vi, team: team, countedSeconds: a.seconds))
+            if let h = a.hours, a.start != nil, abs(h - a.seconds) > 60 {
+                findings.append(Finding(rule: "hours_mismatch", severity: .warning, unit: v.unit, subject: "\(v.id) \(v.name)", date: a.date,
+                                        detail: "服务时长填 \(Hours.format(h)) 小时，开始—结束为 \(Hours.format(a.seconds)) 小时；按开始—结束计", source: a.source))
+            }
+        }
+
+        // Overlaps: per volunteer, sweep timed sessions in clock order.
+        var byVolunteer: [Int: [Int]] = [:]
+        for (si, s) in sessions.enumerated() where s.record.start != nil { byVolunteer[s.volunteer!, default: []].append(si) }
+        var before: [String: [ActivityRecord]] = [:]
+        for a in dayBefore { before[a.volunteerID, default: []].append(a) }
+        for vi in byVolunteer.keys.sorted() {
+            let list = byVolunteer[vi]!
+            let v = volunteers[vi].volunteer
+            struct Span { var start: Int; var end: Int; var session: Int?; var source: SourceLine }
+            var spans: [Span] = list.map { si in
+                let r = sessions[si].record
+                let s = r.date.dayNumber * 86_400 + r.start!
+                return Span(start: s, end: s + r.seconds, session: si, source: r.source)
+            }
+            for r in before[v.id] ?? [] {
+                let s = r.date.dayNumber * 86_400 + r.start!
+                spans.append(Span(start: s, end: s + r.seconds, session: nil, source: r.source))
+            }
+            spans.sort { ($0.start, $0.source) < ($1.start, $1.source) }
+            var coveredUntil = Int.min
+            var coveredBy: SourceLine?
+            for sp in spans {
+                let add = max(0, sp.end - max(sp.start, coveredUntil))
+                if let si = sp.session {
+                    if sp.start < coveredUntil, let other = coveredBy {
+                        let overlap = min(sp.end, coveredUntil) - sp.start
+                        findings.append(Finding(rule: "overlap", severity: .warning, unit: v.unit, subject: "\(v.id) \(v.name)",
+                                                date: sessions[si].record.date,
+                                                detail: "与 \(other) 的服务时间重叠 \(Hours.format(overlap)) 小时，重叠部分只计一次",
+                                                source: sp.source))
+                    }
+                    sessions[si].countedSeconds = add
+                }
+                if sp.end > coveredUntil { coveredUntil = sp.end; coveredBy = sp.source }
+            }
+        }
+
+        // Per day: the cap, then the volunteer's totals.
+        var perDay: [Int: [Int]] = [:] // volunteer*8 + day → session indices
+        for (si, s) in sessions.enumerated() {
+            perDay[s.volunteer! * 8 + week.firstDay.days(to: s.record.date), default: []].append(si)
+        }
+        for key in perDay.keys.sorted() {
+            let list = perDay[key]!
+            let vi = key / 8, day = key % 8
+            var total = list.reduce(0) { $0 + sessions[$1].countedSeconds }
+            let v = volunteers[vi].volunteer
+            let date = week.firstDay.adding(days: day)
+            if total > rules.maxDailySeconds {
+                var excess = total - rules.maxDailySeconds
+                findings.append(Finding(rule: "daily_cap", severity: .warning, unit: v.unit, subject: "\(v.id) \(v.name)", date: date,
+                                        detail: "当天服务 \(Hours.format(total)) 小时，超过每日上限 \(Hours.format(rules.maxDailySeconds)) 小时，超出的 \(Hours.format(excess)) 小时不计",
+                                        source: sessions[list.last!].record.source))
+                // Take the excess from the day's latest sessions (clock order, then input order).
+                let latestFirst = list.sorted { a, b in
+                    let ra = sessions[a].record, rb = sessions[b].record
+                    return (ra.start ?? Int.max, ra.source) > (rb.start ?? Int.max, rb.source)
+                }
+                for si in latestFirst where excess > 0 {
+                    let cut = min(excess, sessions[si].countedSeconds)
+                    sessions[si].countedSeconds -= cut
+                    excess -= cut
+                }
+                total = rules.maxDailySeconds
+            } else if total > 8 * 3600 {
+                findings.append(Finding(rule: "long_day", severity: .info, unit: v.unit, subject: "\(v.id) \(v.name)", date: date,
+                                        detail: "当天服务 \(Hours.format(total)) 小时，超过 8 小时（全国志愿服务信息系统的审核线）",
+                                        source: sessions[list.first!].record.source))
+            }
+            volunteers[vi].daily[day] += total
+            volunteers[vi].seconds += total
+            volunteers[vi].sessions += list.count
+        }
+
+        for i in volunteers.indices where volunteers[i].status != .partial {
+            volunteers[i].status = volunteers[i].seconds >= volunteers[i].requiredSeconds ? .met : .short
+        }
+
+        // Sessions of volunteers on a roster but not active that week.
+        for id in inactive.keys.sorted() {
+            let list = inactive[id]!
+            let v = ledger.volunteers.first { $0.id == id }!
+            findings.append(Finding(rule: "inactive_volunteer", severity: .warning, unit: v.unit, subject: "\(v.id) \(v.name)",
+                                    date: list[0].date,
+                                    detail: "本周不在队（入队 \(v.activeFrom.map { "\($0)" } ?? "—")，离队 \(v.activeUntil.map { "\($0)" } ?? "—")），其 \(list.count) 条服务记录不计",
+                                    source: list[0].source))
+        }
+
+        return WeekData(week: week, volunteers: volunteers, sessions: sessions, unrostered: unrostered,
+                        findings: findings, index: index)
+    }
+}
