@@ -1,22 +1,227 @@
 import ArgumentParser
 import FiveHours
+import Foundation
 
+/// The `fivehours` command: argument parsing, then one call into the library per subcommand.
+///
+/// Exit status (contract §1): 0 reports written; 2 usage or campaign-file error; 1 what stops
+/// the run (an input that cannot be opened, an output that cannot be written, a held lock).
 @main
 struct FiveHoursCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fivehours",
-        abstract: "Reports for the campaign 人人都是志愿者 每周奉献五小时.",
-        subcommands: [Check.self]
+        abstract: "Reports for the campaign 人人都是志愿者 每周奉献五小时 (everyone volunteers five hours a week).",
+        version: FiveHoursVersion.current,
+        subcommands: [Weekly.self, Daily.self, Check.self, Templates.self]
     )
+
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            Self.finish(with: error)
+        }
+    }
+
+    /// Maps every error to the contract's exit codes, with a one-line message on stderr.
+    static func finish(with error: Error) -> Never {
+        let stderr = FileHandle.standardError
+        func say(_ s: String) { stderr.write(Data(("fivehours: " + s + "\n").utf8)) }
+        switch error {
+        case let e as CampaignError: say(e.description); Foundation.exit(2)
+        case let e as Pipeline.UsageError: say(e.description); Foundation.exit(2)
+        case let e as InputOpenError: say(e.description); Foundation.exit(1)
+        case let e as OutputError: say(e.description); Foundation.exit(1)
+        case let e as TemplateError: say(e.description); Foundation.exit(1)
+        case let e as ExitCode: Foundation.exit(e.rawValue)
+        default:
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            let message = fullMessage(for: error)
+            stderr.write(Data((message + "\n").utf8))
+            // Usage errors are 2 in the contract, not ArgumentParser's 64.
+            Foundation.exit(code == .validationFailure ? 2 : code.rawValue == 64 ? 2 : code.rawValue)
+        }
+    }
+}
+
+/// Options every subcommand shares.
+struct CommonOptions: ParsableArguments {
+    @Option(name: .long, help: "The campaign file (YAML).")
+    var config: String
+
+    @Option(name: .long, help: "Use this instant as the current time (ISO 8601, e.g. 2019-08-09T15:00:00+08:00).")
+    var now: String?
+
+    @Flag(name: .long, help: "No progress lines on stderr.")
+    var quiet = false
+
+    func progress(_ line: String) {
+        guard !quiet else { return }
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+}
+
+/// Options of the commands that write reports.
+struct OutputOptions: ParsableArguments {
+    @Option(name: .long, help: "Output folder (default: output.dir of the campaign file).")
+    var out: String?
+
+    @Option(name: .long, help: "Formats to write: any of html, md, csv, comma-separated.")
+    var format: String = "html,md,csv"
+
+    @Option(name: .customLong("csv-header"), help: "CSV header row: labels (Chinese) or keys.")
+    var csvHeader: String = "labels"
+
+    @Flag(name: .long, help: "Mask volunteers' names in HTML and Markdown, for posting.")
+    var `public` = false
+
+    @Option(name: .long, help: "A folder of Mustache templates to use instead of the shipped ones.")
+    var templates: String?
+
+    func validate() throws {
+        _ = try formats()
+        guard CSVHeaderStyle(rawValue: csvHeader) != nil else {
+            throw ValidationError("--csv-header takes 'labels' or 'keys', not '\(csvHeader)'")
+        }
+    }
+
+    func formats() throws -> [ReportFormat] {
+        var out: [ReportFormat] = []
+        for part in format.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where !part.isEmpty {
+            let name = part == "markdown" ? "md" : part
+            guard let f = ReportFormat(rawValue: name) else {
+                throw ValidationError("--format takes html, md and csv, comma-separated; '\(part)' is none of them")
+            }
+            if !out.contains(f) { out.append(f) }
+        }
+        guard !out.isEmpty else { throw ValidationError("--format names no format; use html, md or csv") }
+        return out
+    }
+}
+
+/// Parses a date option (any of the contract's spellings).
+func parseDate(_ s: String, option: String) throws -> CivilDate {
+    guard let d = ValueParser.date(s) else {
+        throw ValidationError("\(option) '\(s)' is not a date; write it as 2019-08-09")
+    }
+    return d
+}
+
+/// Builds the library's options once the campaign's time zone is known.
+func pipelineOptions(_ common: CommonOptions, _ output: OutputOptions?, zone: CampaignZone) throws -> Pipeline.Options {
+    var o = Pipeline.Options(configPath: common.config)
+    if let n = common.now {
+        guard let t = ValueParser.instant(n, in: zone) else {
+            throw Pipeline.UsageError(description: "--now '\(n)' is not an instant; write it as 2019-08-09T15:00:00+08:00")
+        }
+        o.now = t
+    }
+    if let output {
+        o.outDir = output.out
+        o.formats = try output.formats()
+        o.csvHeader = CSVHeaderStyle(rawValue: output.csvHeader) ?? .labels
+        o.isPublic = output.public
+        o.templates = output.templates.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+    }
+    return o
+}
+
+/// Writes a run's files under the output folder, atomically, holding its lock.
+func writeReport(folder: String, files: [(String, [UInt8])], copies: [(String, String)] = [], outDir: String) throws -> String {
+    let target = ReportFolder(parent: outDir, name: folder)
+    let lock = try target.lock()
+    try target.replace(with: files, copies: copies)
+    withExtendedLifetime(lock) {}
+    return target.path
+}
+
+struct Weekly: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "The Friday batch: import, check, write the weekly summary of one week.")
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var output: OutputOptions
+    @Option(name: .customLong("week-ending"), help: "The week's last day (must fall on rules.week_ends_on).")
+    var weekEnding: String?
+
+    func run() throws {
+        let weekEnd = try weekEnding.map { try parseDate($0, option: "--week-ending") }
+        let campaign = try CampaignLoader.load(path: common.config)
+        var options = try pipelineOptions(common, output, zone: campaign.zone)
+        options.weekEnding = weekEnd
+        let loaded = try Pipeline.load(options, progress: common.progress)
+        _ = try Pipeline.week(options, campaign: loaded.campaign, now: Pipeline.now(options))
+        common.progress("building the week, checking the rules, rendering")
+        let (folder, files) = try Pipeline.weekly(loaded, options: options)
+        let outDir = options.outDir.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? loaded.campaign.output.dir
+        let path = try writeReport(folder: folder, files: files, outDir: outDir)
+        common.progress("wrote \(files.count) files to \(path)")
+        print(path)
+    }
+}
+
+struct Daily: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Write the daily bulletin of one day.")
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var output: OutputOptions
+    @Option(name: .long, help: "The day of the bulletin.")
+    var date: String
+
+    func run() throws {
+        let day = try parseDate(date, option: "--date")
+        let campaign = try CampaignLoader.load(path: common.config)
+        var options = try pipelineOptions(common, output, zone: campaign.zone)
+        options.date = day
+        let loaded = try Pipeline.load(options, progress: common.progress)
+        common.progress("building the day, checking the rules, rendering")
+        let (folder, files, copies) = try Pipeline.daily(loaded, options: options)
+        let outDir = options.outDir.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? loaded.campaign.output.dir
+        let path = try writeReport(folder: folder, files: files, copies: copies, outDir: outDir)
+        common.progress("wrote \(files.count + copies.count) files to \(path)")
+        print(path)
+    }
 }
 
 struct Check: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Import and check only; print findings and rejected rows; write nothing.")
-    @Option(help: "The campaign file (YAML).") var config: String
+    static let configuration = CommandConfiguration(
+        abstract: "Import and check only: print every file, rejected row and finding; write nothing.",
+        discussion: "Exits 1 when any finding has severity error.")
+    @OptionGroup var common: CommonOptions
+    @Option(name: .customLong("week-ending"), help: "The week's last day (must fall on rules.week_ends_on).")
+    var weekEnding: String?
+
     func run() throws {
-        let c = try CampaignLoader.load(path: config)
-        let r = try Importer(campaign: c).run()
-        for f in r.files { print(f.path, f.format, f.read, f.counted, f.rejected, f.fileRejected ?? "") }
-        for j in r.rejects { print(j.source, j.reason, j.record) }
+        let weekEnd = try weekEnding.map { try parseDate($0, option: "--week-ending") }
+        let campaign = try CampaignLoader.load(path: common.config)
+        var options = try pipelineOptions(common, nil, zone: campaign.zone)
+        options.weekEnding = weekEnd
+        let loaded = try Pipeline.load(options, progress: common.progress)
+        let (text, errors) = try Pipeline.check(loaded, options: options)
+        print(text, terminator: "")
+        if errors > 0 { throw ExitCode(1) }
+    }
+}
+
+struct Templates: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Copy the shipped report templates into a folder, to edit them.")
+    @Option(name: .long, help: "Where to put the templates.")
+    var out: String
+
+    func run() throws {
+        let source = try ReportRenderer.shippedFolder()
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: out, withIntermediateDirectories: true)
+        for name in try fm.contentsOfDirectory(atPath: source).sorted() where name.hasSuffix(".mustache") {
+            let target = (out as NSString).appendingPathComponent(name)
+            if fm.fileExists(atPath: target) {
+                FileHandle.standardError.write(Data("fivehours: \(target) exists; left as it is\n".utf8))
+                continue
+            }
+            try fm.copyItem(atPath: (source as NSString).appendingPathComponent(name), toPath: target)
+            print(target)
+        }
     }
 }

@@ -1,0 +1,130 @@
+import Foundation
+import CSystem
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Something that stops a run while writing: the earlier reports stay as they were.
+public struct OutputError: Error, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public var description: String { "\(path): \(reason)" }
+}
+
+/// Writes one run's files so that they replace the previous run's as a whole, or not at all.
+///
+/// The files go into a fresh hidden folder beside the target, each written, fsynced and
+/// closed; the folder is fsynced; then it is swapped with the old folder in one atomic
+/// `renameat2(RENAME_EXCHANGE)` (or renamed into place when there was none), the parent is
+/// fsynced, and the old folder removed. A crash at any moment leaves either the old report or
+/// the new one in place, never a mix. One run at a time per output folder: a `flock` on
+/// `<out>/.fivehours.lock`, which a second run finds taken and stops.
+public struct ReportFolder {
+    public let parent: String
+    public let name: String
+    public var path: String { (parent as NSString).appendingPathComponent(name) }
+
+    public init(parent: String, name: String) {
+        self.parent = parent
+        self.name = name
+    }
+
+    /// Holds the output folder's lock for the life of the value.
+    public final class Lock {
+        let fd: Int32
+        init(fd: Int32) { self.fd = fd }
+        deinit { flock(fd, LOCK_UN); close(fd) }
+    }
+
+    /// Takes the output folder's lock, creating the folder if needed.
+    public func lock() throws -> Lock {
+        do {
+            try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        } catch {
+            throw OutputError(path: parent, reason: "cannot create the output folder: \(error.localizedDescription)")
+        }
+        let lockPath = (parent as NSString).appendingPathComponent(".fivehours.lock")
+        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw OutputError(path: lockPath, reason: "cannot open the lock file: \(String(cString: strerror(errno)))") }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            close(fd)
+            throw OutputError(path: parent, reason: "another fivehours run is writing to this folder; wait for it to finish and run again")
+        }
+        return Lock(fd: fd)
+    }
+
+    /// Writes `files` (name → bytes) and `copies` (name → source path) as the new folder.
+    public func replace(with files: [(String, [UInt8])], copies: [(String, String)] = []) throws {
+        let fm = FileManager.default
+        let staging = (parent as NSString).appendingPathComponent(".\(name).new-\(getpid())")
+        try? fm.removeItem(atPath: staging)
+        do {
+            try fm.createDirectory(atPath: staging, withIntermediateDirectories: false)
+        } catch {
+            throw OutputError(path: parent, reason: "cannot write here: \(error.localizedDescription)")
+        }
+        do {
+            for (file, bytes) in files {
+                try ReportFolder.writeDurably(bytes, to: (staging as NSString).appendingPathComponent(file))
+            }
+            for (file, source) in copies {
+                let target = (staging as NSString).appendingPathComponent(file)
+                try fm.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                guard let data = fm.contents(atPath: source) else { throw OutputError(path: source, reason: "cannot read the media file") }
+                try ReportFolder.writeDurably([UInt8](data), to: target)
+            }
+            for dir in Set(copies.map { ((staging as NSString).appendingPathComponent($0.0) as NSString).deletingLastPathComponent }) {
+                ReportFolder.fsyncFolder(dir)
+            }
+            ReportFolder.fsyncFolder(staging)
+            if fm.fileExists(atPath: path) {
+                if fivehours_exchange(staging, path) != 0 {
+                    // No atomic exchange here: fall back to rename-aside, rename-in.
+                    let aside = staging + ".old"
+                    guard rename(path, aside) == 0 else { throw OutputError(path: path, reason: String(cString: strerror(errno))) }
+                    guard rename(staging, path) == 0 else {
+                        _ = rename(aside, path)
+                        throw OutputError(path: path, reason: String(cString: strerror(errno)))
+                    }
+                    ReportFolder.fsyncFolder(parent)
+                    try? fm.removeItem(atPath: aside)
+                    return
+                }
+                ReportFolder.fsyncFolder(parent)
+                try? fm.removeItem(atPath: staging) // now holds the old report
+            } else {
+                guard rename(staging, path) == 0 else { throw OutputError(path: path, reason: String(cString: strerror(errno))) }
+                ReportFolder.fsyncFolder(parent)
+            }
+        } catch {
+            try? fm.removeItem(atPath: staging)
+            throw error
+        }
+    }
+
+    /// Write, loop on short writes, fsync, close.
+    static func writeDurably(_ bytes: [UInt8], to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw OutputError(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        try bytes.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count {
+                let n = write(fd, raw.baseAddress! + done, raw.count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw OutputError(path: path, reason: String(cString: strerror(errno)))
+                }
+                done += n
+            }
+        }
+        guard fsync(fd) == 0 else { throw OutputError(path: path, reason: String(cString: strerror(errno))) }
+    }
+
+    static func fsyncFolder(_ path: String) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        fsync(fd)
+        close(fd)
+    }
+}

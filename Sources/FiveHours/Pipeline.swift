@@ -1,0 +1,187 @@
+import Foundation
+
+/// The pipeline, stage by stage:
+///
+///     campaign file ──▶ CampaignLoader ──▶ Campaign
+///     input files   ──▶ Importer       ──▶ ImportResult (records + rejects)
+///                       Ledger          ──▶ duplicates settled; every row counted, merged or rejected
+///                       WeekBuilder     ──▶ WeekData (sessions, overlaps, caps, statuses)
+///                       RuleSet         ──▶ [Finding]
+///                       WeeklyReport / DailyReport (plain values, formatted)
+///                       renderers       ──▶ HTML, Markdown, CSV bytes
+///     ReportFolder  ──▶ <out>/weekly-<date>/ written atomically
+///
+/// Each stage takes values and returns values; only the importer and the report folder touch
+/// the file system.
+public enum Pipeline {
+    /// What the command line asked for.
+    public struct Options: Sendable {
+        public var configPath: String
+        public var weekEnding: CivilDate?
+        public var date: CivilDate?
+        public var outDir: String?
+        public var formats: [ReportFormat] = ReportFormat.allCases
+        public var csvHeader: CSVHeaderStyle = .labels
+        public var isPublic = false
+        /// `--now`, already parsed; nil means the clock.
+        public var now: Int?
+        public var templates: String?
+
+        public init(configPath: String) { self.configPath = configPath }
+    }
+
+    /// A problem with the command line that only the campaign file reveals (exit 2).
+    public struct UsageError: Error, CustomStringConvertible {
+        public var description: String
+        public init(description: String) { self.description = description }
+    }
+
+    /// Everything up to the settled ledger.
+    public struct Loaded: Sendable {
+        public var campaign: Campaign
+        public var campaignSHA256: String
+        public var ledger: Ledger
+    }
+
+    public static func load(_ options: Options, progress: (String) -> Void) throws -> Loaded {
+        let campaign = try CampaignLoader.load(path: options.configPath)
+        let sha = FileManager.default.contents(atPath: options.configPath).map { SHA256.hex(of: [UInt8]($0)) } ?? ""
+        progress("importing inputs of \(campaign.name)")
+        let imported = try Importer(campaign: campaign).run()
+        for f in imported.files {
+            progress("  \(f.path): \(f.format), \(f.read) rows, \(f.rejected) rejected\(f.fileRejected.map { " — file rejected: \($0)" } ?? "")")
+        }
+        return Loaded(campaign: campaign, campaignSHA256: sha, ledger: Ledger(imported))
+    }
+
+    /// The instant `--now` names, or the clock.
+    public static func now(_ options: Options) -> Int {
+        options.now ?? Int(Date().timeIntervalSince1970)
+    }
+
+    /// The week `--week-ending` names (it must fall on `week_ends_on`), or the week of `now`.
+    public static func week(_ options: Options, campaign: Campaign, now: Int) throws -> Week {
+        let endsOn = campaign.rules.weekEndsOn
+        if let d = options.weekEnding {
+            guard d.weekday == endsOn else {
+                throw UsageError(description: "--week-ending \(d) is a \(d.weekday), but weeks end on \(endsOn) (rules.week_ends_on)")
+            }
+            return Week(lastDay: d)
+        }
+        return Week.containing(campaign.zone.date(of: now), endsOn: endsOn)
+    }
+
+    /// The weekly summary: imports, checks and returns the files of `<out>/weekly-<date>/`.
+    public static func weekly(_ loaded: Loaded, options: Options) throws -> (folder: String, files: [(String, [UInt8])]) {
+        let campaign = loaded.campaign
+        let now = now(options)
+        let week = try week(options, campaign: campaign, now: now)
+        let builder = WeekBuilder(campaign: campaign)
+        let data = builder.build(loaded.ledger, week: week)
+        let previous = builder.build(loaded.ledger, week: week.previous)
+        let findings = RuleSet.evaluate(RuleContext(campaign: campaign, week: data, ledger: loaded.ledger, now: now))
+        var report = WeeklyReport.make(campaign: campaign, ledger: loaded.ledger, week: data, findings: findings, now: now, previous: previous)
+        let manifest = makeManifest(loaded, options: options, command: "weekly", week: week, date: nil, now: now)
+        report.inputFingerprint = manifest.inputs_fingerprint
+        let labels = Labels(campaign.output.language)
+        var files: [(String, [UInt8])] = []
+        if options.formats.contains(.csv) {
+            files.append(("volunteers.csv", CSVTables.volunteers(report, style: options.csvHeader, labels: labels)))
+            files.append(("units.csv", CSVTables.units(report, style: options.csvHeader, labels: labels)))
+            files.append(("teams.csv", CSVTables.teams(report, style: options.csvHeader, labels: labels)))
+            files.append(("findings.csv", CSVTables.findings(findings, style: options.csvHeader, labels: labels)))
+            files.append(("rejects.csv", CSVTables.rejects(loaded.ledger.rejects, phones: loaded.ledger.phones, style: options.csvHeader, labels: labels)))
+        }
+        let renderer = try ReportRenderer(campaign: campaign, templatesFolder: options.templates, isPublic: options.isPublic, phones: loaded.ledger.phones)
+        if options.formats.contains(.html) { files.append(("weekly-summary.html", try renderer.weeklyHTML(report))) }
+        if options.formats.contains(.md) { files.append(("weekly-summary.md", try renderer.weeklyMarkdown(report))) }
+        files.append(("manifest.json", manifest.json()))
+        return ("weekly-\(week.lastDay)", files)
+    }
+
+    /// The daily bulletin of `options.date`.
+    public static func daily(_ loaded: Loaded, options: Options) throws -> (folder: String, files: [(String, [UInt8])], copies: [(String, String)]) {
+        let campaign = loaded.campaign
+        let now = now(options)
+        guard let date = options.date else { throw UsageError(description: "daily needs --date") }
+        let week = Week.containing(date, endsOn: campaign.rules.weekEndsOn)
+        let data = WeekBuilder(campaign: campaign).build(loaded.ledger, week: week)
+        let findings = RuleSet.evaluate(RuleContext(campaign: campaign, week: data, ledger: loaded.ledger, now: now))
+        var report = DailyReport.make(campaign: campaign, ledger: loaded.ledger, week: data, findings: findings, date: date, now: now)
+        let manifest = makeManifest(loaded, options: options, command: "daily", week: nil, date: date, now: now)
+        report.inputFingerprint = manifest.inputs_fingerprint
+        let labels = Labels(campaign.output.language)
+        var files: [(String, [UInt8])] = []
+        var copies: [(String, String)] = []
+        if options.formats.contains(.csv) {
+            files.append(("activities.csv", CSVTables.activities(report, style: options.csvHeader, labels: labels)))
+            files.append(("findings.csv", CSVTables.findings(report.findings, style: options.csvHeader, labels: labels)))
+            files.append(("rejects.csv", CSVTables.rejects(loaded.ledger.rejects, phones: loaded.ledger.phones, style: options.csvHeader, labels: labels)))
+        }
+        let renderer = try ReportRenderer(campaign: campaign, templatesFolder: options.templates, isPublic: options.isPublic, phones: loaded.ledger.phones)
+        if options.formats.contains(.html) { files.append(("daily-bulletin.html", try renderer.dailyHTML(report))) }
+        if options.formats.contains(.md) { files.append(("daily-bulletin.md", try renderer.dailyMarkdown(report))) }
+        if options.formats.contains(.html) || options.formats.contains(.md) {
+            var seen = Set<String>()
+            for a in report.activities {
+                for m in a.media { if let src = m.sourcePath, seen.insert(m.href).inserted { copies.append((m.href, src)) } }
+            }
+        }
+        files.append(("manifest.json", manifest.json()))
+        return ("daily-\(date)", files, copies)
+    }
+
+    /// `check`: the findings of the week and every reject, as text for stdout.
+    public static func check(_ loaded: Loaded, options: Options) throws -> (text: String, errors: Int) {
+        let campaign = loaded.campaign
+        let now = now(options)
+        let week = try week(options, campaign: campaign, now: now)
+        let data = WeekBuilder(campaign: campaign).build(loaded.ledger, week: week)
+        let findings = RuleSet.evaluate(RuleContext(campaign: campaign, week: data, ledger: loaded.ledger, now: now))
+        var out = "fivehours check — \(campaign.name), week \(week.firstDay) … \(week.lastDay)\n\n"
+        out += "Files (\(loaded.ledger.files.count)):\n"
+        for f in loaded.ledger.files {
+            out += "  \(f.path)  [\(f.kind.rawValue), \(f.format)]  read \(f.read), counted \(f.counted), merged \(f.merged), rejected \(f.rejected)"
+            if let why = f.fileRejected { out += "\n    FILE REJECTED: \(why)" }
+            out += "\n"
+        }
+        let ledger = loaded.ledger
+        out += "\nRejected (\(ledger.rejects.count)):\n"
+        for j in ledger.rejects {
+            out += "  \(j.source): \(PhoneScrubber.scrub(j.reason, known: ledger.phones))\n"
+            if !j.record.isEmpty { out += "      \(PhoneScrubber.scrub(j.record, known: ledger.phones))\n" }
+        }
+        out += "\nFindings (\(findings.count)):\n"
+        for f in findings {
+            var line = "  \(f.severity.rawValue.uppercased()) \(f.rule)"
+            if !f.unit.isEmpty { line += " [\(f.unit)]" }
+            if !f.subject.isEmpty { line += " \(f.subject)" }
+            if let d = f.date { line += " \(d)" }
+            line += ": \(f.detail)"
+            if let s = f.source { line += " (\(s))" }
+            out += PhoneScrubber.scrub(line, known: ledger.phones) + "\n"
+        }
+        let errors = findings.filter { $0.severity == .error }.count
+        out += "\n\(data.volunteers.count) volunteers active, \(data.volunteers.filter { $0.status == .met }.count) met, "
+        out += "\(data.volunteers.filter { $0.status == .short }.count) short, \(data.volunteers.filter { $0.status == .partial }.count) partial; "
+        out += "\(errors) errors, \(findings.filter { $0.severity == .warning }.count) warnings, \(ledger.rejects.count) rejected.\n"
+        return (out, errors)
+    }
+
+    static func makeManifest(_ loaded: Loaded, options: Options, command: String, week: Week?, date: CivilDate?, now: Int) -> Manifest {
+        let campaign = loaded.campaign
+        let folder = URL(fileURLWithPath: campaign.path).deletingLastPathComponent().path
+        _ = folder
+        return Manifest(
+            campaign: .init(path: URL(fileURLWithPath: campaign.path).lastPathComponent, sha256: loaded.campaignSHA256),
+            options: .init(command: command, week_ending: week.map { "\($0.lastDay)" }, date: date.map { "\($0)" },
+                           now: campaign.zone.iso8601(now), formats: options.formats.map(\.rawValue),
+                           csv_header: options.csvHeader.rawValue, public: options.isPublic, language: campaign.output.language.rawValue),
+            files: loaded.ledger.files)
+    }
+}
+
+/// The report formats of `--format`.
+public enum ReportFormat: String, Sendable, CaseIterable {
+    case html, md, csv
+}

@@ -1,0 +1,108 @@
+/// Writes CSV that spreadsheets open safely: UTF-8 with a BOM (so Excel reads Chinese), CRLF,
+/// RFC 4180 quoting, and formula-like cells neutralised with a leading `'`.
+///
+/// Everything goes by Unicode scalar, never by `Character`: a quote followed by a combining
+/// mark is one `Character`, and a `Character`-based writer would miss it.
+public enum CSVWriter {
+    /// Scalars that make a spreadsheet read a cell as a formula when they come first
+    /// (the full-width forms too, which some input methods type).
+    static let formulaStarts: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠"]
+
+    /// One cell, quoted and neutralised as needed.
+    public static func cell(_ value: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        var needsQuotes = false
+        if let first = value.unicodeScalars.first, formulaStarts.contains(first) {
+            scalars.append("'")
+            needsQuotes = true
+        }
+        for s in value.unicodeScalars {
+            switch s {
+            case "\"": scalars.append("\""); scalars.append("\""); needsQuotes = true
+            case ",", "\n", "\r": scalars.append(s); needsQuotes = true
+            default: scalars.append(s)
+            }
+        }
+        let body = String(scalars)
+        return needsQuotes ? "\"\(body)\"" : body
+    }
+
+    /// A whole file: BOM, header, rows, CRLF after every row.
+    public static func file(header: [String], rows: [[String]]) -> [UInt8] {
+        var out: [UInt8] = [0xEF, 0xBB, 0xBF]
+        out.reserveCapacity(64 * (rows.count + 1))
+        func line(_ cells: [String]) {
+            for (i, c) in cells.enumerated() {
+                if i > 0 { out.append(44) }
+                out.append(contentsOf: cell(c).utf8)
+            }
+            out.append(13)
+            out.append(10)
+        }
+        line(header)
+        for r in rows { line(r) }
+        return out
+    }
+}
+
+/// Which header row the CSVs get (`--csv-header`).
+public enum CSVHeaderStyle: String, Sendable, CaseIterable {
+    /// Chinese (or English) labels, for people.
+    case labels
+    /// Exactly the contract's keys, for scripts.
+    case keys
+}
+
+/// The contract's CSV files (§5), from the report model.
+public enum CSVTables {
+    public static let volunteerKeys = ["volunteer_id", "name", "unit", "teams", "hours", "required_hours", "shortfall_hours", "status"]
+    public static let unitKeys = ["unit", "kind", "volunteers", "met", "short", "compliance_rate", "hours", "liaison", "liaison_status",
+                                  "daily_on_time", "daily_late", "daily_missing", "weekly_status"]
+    public static let teamKeys = ["team", "lead_units", "volunteers", "hours", "sessions"]
+    public static let findingKeys = ["rule", "severity", "unit", "subject", "date", "detail", "source"]
+    public static let rejectKeys = ["source", "reason", "record"]
+    public static let activityKeys = ["record_id", "volunteer_id", "name", "unit", "team", "start", "end", "hours", "activity", "location"]
+
+    static func header(_ keys: [String], _ style: CSVHeaderStyle, _ labels: Labels) -> [String] {
+        style == .keys ? keys : labels.csvHeader(keys)
+    }
+
+    public static func volunteers(_ r: WeeklyReport, style: CSVHeaderStyle, labels: Labels) -> [UInt8] {
+        CSVWriter.file(header: header(volunteerKeys, style, labels), rows: r.volunteers.map { v in
+            [v.id, v.name, v.unit, v.teams.joined(separator: ";"), Hours.format(v.seconds), Hours.format(v.requiredSeconds),
+             Hours.format(v.shortfallSeconds), v.status.rawValue]
+        })
+    }
+
+    public static func units(_ r: WeeklyReport, style: CSVHeaderStyle, labels: Labels) -> [UInt8] {
+        CSVWriter.file(header: header(unitKeys, style, labels), rows: r.units.map { u in
+            [u.name, u.kind, "\(u.volunteers)", "\(u.met)", "\(u.short)", u.complianceRate, u.hours,
+             u.liaisons.joined(separator: ";"), u.liaisonStatus.rawValue, "\(u.dailyOnTime)", "\(u.dailyLate)",
+             "\(u.dailyMissing)", u.weekly.key]
+        })
+    }
+
+    public static func teams(_ r: WeeklyReport, style: CSVHeaderStyle, labels: Labels) -> [UInt8] {
+        CSVWriter.file(header: header(teamKeys, style, labels), rows: r.teams.map { t in
+            [t.name, t.leads.joined(separator: ";"), "\(t.volunteers)", t.hours, "\(t.sessions)"]
+        })
+    }
+
+    public static func findings(_ findings: [Finding], style: CSVHeaderStyle, labels: Labels) -> [UInt8] {
+        CSVWriter.file(header: header(findingKeys, style, labels), rows: findings.map { f in
+            [f.rule, f.severity.rawValue, f.unit, f.subject, f.date.map { "\($0)" } ?? "", f.detail, f.source.map { "\($0)" } ?? ""]
+        })
+    }
+
+    public static func rejects(_ rejects: [Reject], phones: Set<String>, style: CSVHeaderStyle, labels: Labels) -> [UInt8] {
+        CSVWriter.file(header: header(rejectKeys, style, labels), rows: rejects.map { j in
+            ["\(j.source)", PhoneScrubber.scrub(j.reason, known: phones), PhoneScrubber.scrub(j.record, known: phones)]
+        })
+    }
+
+    public static func activities(_ d: DailyReport, style: CSVHeaderStyle, labels: Labels) -> [UInt8] {
+        CSVWriter.file(header: header(activityKeys, style, labels), rows: d.activities.map { a in
+            [a.recordID, a.volunteerID, a.name, a.unit, a.team, a.start, a.end, Hours.format(a.seconds), a.activity, a.location]
+        })
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import Mustache
+
+/// A template that is missing, broken or asks for something the report does not have.
+public struct TemplateError: Error, CustomStringConvertible {
+    public var file: String
+    public var line: Int?
+    public var column: Int?
+    public var reason: String
+    public var description: String {
+        var place = file
+        if let l = line { place += ":\(l)" }
+        if let c = column { place += ":\(c)" }
+        return "\(place): \(reason)"
+    }
+}
+
+/// Renders the report models through the Mustache templates in `templates/`.
+///
+/// Templates are read at run time, from `--templates`, `output.templates` or the copies shipped
+/// with the program, so the publicity office can restyle the reports without a compiler. The
+/// library is silent about missing templates and variables; this type is not: a missing
+/// template, a syntax error or an unknown variable is a `TemplateError` with file, line and
+/// column. Every value is escaped per Unicode scalar by our own content types, which are put
+/// in force whatever the template says; `{{{…}}}` is allowed only for the few values the
+/// program builds as markup itself (the CSS and the SVG chart).
+public struct ReportRenderer {
+    public static let templateNames = ["weekly-summary.html", "weekly-summary.md", "daily-bulletin.html", "daily-bulletin.md", "report.css"]
+    /// Values a template may insert unescaped: built by the program, never from data.
+    static let rawAllowed: Set<String> = ["css", "chart_svg"]
+
+    let folder: String
+    let labels: Labels
+    let campaign: Campaign
+    let isPublic: Bool
+    let phones: Set<String>
+
+    public init(campaign: Campaign, templatesFolder: String?, isPublic: Bool, phones: Set<String>) throws {
+        self.campaign = campaign
+        self.isPublic = isPublic
+        self.phones = phones
+        self.labels = Labels(campaign.output.language)
+        if let f = templatesFolder ?? campaign.output.templates {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: f, isDirectory: &isDir), isDir.boolValue else {
+                throw TemplateError(file: f, reason: "the templates folder does not exist")
+            }
+            folder = f
+        } else {
+            folder = try ReportRenderer.shippedFolder()
+        }
+        MustacheContentTypes.register(ScalarHTMLContentType(), named: "FIVEHOURS_HTML")
+        MustacheContentTypes.register(MarkdownContentType(), named: "FIVEHOURS_MD")
+    }
+
+    /// The templates shipped with the program (a copy of the repository's `templates/`).
+    public static func shippedFolder() throws -> String {
+        if let env = ProcessInfo.processInfo.environment["FIVEHOURS_TEMPLATES"], !env.isEmpty { return env }
+        guard let url = Bundle.module.url(forResource: "templates", withExtension: nil) else {
+            throw TemplateError(file: "templates", reason: "the shipped templates are missing from the program's resources")
+        }
+        return url.path
+    }
+
+    func load(_ name: String) throws -> String {
+        let path = (folder as NSString).appendingPathComponent(name + ".mustache")
+        let alt = (folder as NSString).appendingPathComponent(name)
+        guard let data = FileManager.default.contents(atPath: path) ?? FileManager.default.contents(atPath: alt),
+              let text = String(data: data, encoding: .utf8) else {
+            throw TemplateError(file: path, reason: "template missing or not UTF-8 (copy the defaults with `fivehours templates --out DIR`)")
+        }
+        return text
+    }
+
+    /// Parses a template under our content type and checks every tag against the view.
+    func render(_ name: String, contentType: String, view: [String: Any], schema: [String: Any]) throws -> [UInt8] {
+        let text = try load(name)
+        let file = (folder as NSString).appendingPathComponent(name + ".mustache")
+        try TemplateCheck.check(text, file: file, known: TemplateCheck.keys(of: schema), rawAllowed: ReportRenderer.rawAllowed)
+        let template: MustacheTemplate
+        do {
+            template = try MustacheTemplate(string: "{{% CONTENT_TYPE: \(contentType)}}" + text)
+        } catch let e as MustacheTemplate.ParserError {
+            throw TemplateError(file: file, line: e.context.lineNumber, column: e.context.columnNumber, reason: "template syntax: \(e.error)")
+        } catch {
+            throw TemplateError(file: file, reason: "template syntax: \(error)")
+        }
+        var out = template.render(view)
+        if !out.hasSuffix("\n") { out += "\n" }
+        return Array(out.utf8)
+    }
+
+    public func weeklyHTML(_ r: WeeklyReport) throws -> [UInt8] {
+        let v = WeeklyView(report: r, labels: labels, isPublic: isPublic, phones: phones)
+        var view = v.dictionary(schema: false), schema = v.dictionary(schema: true)
+        view["css"] = try load("report.css")
+        schema["css"] = ""
+        return try render("weekly-summary.html", contentType: "FIVEHOURS_HTML", view: view, schema: schema)
+    }
+
+    public func weeklyMarkdown(_ r: WeeklyReport) throws -> [UInt8] {
+        let v = WeeklyView(report: r, labels: labels, isPublic: isPublic, phones: phones)
+        return try render("weekly-summary.md", contentType: "FIVEHOURS_MD", view: v.dictionary(schema: false), schema: v.dictionary(schema: true))
+    }
+
+    public func dailyHTML(_ r: DailyReport) throws -> [UInt8] {
+        let v = DailyView(report: r, labels: labels, isPublic: isPublic, phones: phones)
+        var view = v.dictionary(schema: false), schema = v.dictionary(schema: true)
+        view["css"] = try load("report.css")
+        schema["css"] = ""
+        return try render("daily-bulletin.html", contentType: "FIVEHOURS_HTML", view: view, schema: schema)
+    }
+
+    public func dailyMarkdown(_ r: DailyReport) throws -> [UInt8] {
+        let v = DailyView(report: r, labels: labels, isPublic: isPublic, phones: phones)
+        return try render("daily-bulletin.md", contentType: "FIVEHOURS_MD", view: v.dictionary(schema: false), schema: v.dictionary(schema: true))
+    }
+}
+
+/// Checks a template before it renders: the tags it uses must exist in the view, and only
+/// allow-listed values may be inserted unescaped.
+enum TemplateCheck {
+    /// Every key at any depth of the view.
+    static func keys(of view: Any) -> Set<String> {
+        var out: Set<String> = []
+        func walk(_ v: Any) {
+            if let d = v as? [String: Any] { for (k, x) in d { out.insert(k); walk(x) } } else if let a = v as? [Any] { a.forEach(walk) }
+        }
+        walk(view)
+        return out
+    }
+
+    static func check(_ text: String, file: String, known: Set<String>, rawAllowed: Set<String>) throws {
+        let lines = text.components(separatedBy: "\n")
+        for (ln, line) in lines.enumerated() {
+            var rest = line[...]
+            while let open = rest.range(of: "{{") {
+                let column = line.distance(from: line.startIndex, to: open.lowerBound) + 1
+                let afterOpen = rest[open.upperBound...]
+                let triple = afterOpen.hasPrefix("{")
+                guard let close = afterOpen.range(of: triple ? "}}}" : "}}") else { break }
+                var tag = afterOpen[..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+                if triple { tag = String(tag.dropFirst()).trimmingCharacters(in: .whitespaces) }
+                rest = afterOpen[close.upperBound...]
+                guard let first = tag.first else { continue }
+                if "!%".contains(first) { continue }
+                var name = tag
+                var raw = triple
+                if "#^/".contains(first) { name = String(tag.dropFirst()).trimmingCharacters(in: .whitespaces) }
+                if first == "&" { name = String(tag.dropFirst()).trimmingCharacters(in: .whitespaces); raw = true }
+                if first == ">" || first == "<" || first == "$" { continue }
+                if name == "." { continue }
+                let base = String(name.split(separator: ".").first ?? "")
+                if raw && !rawAllowed.contains(name) {
+                    throw TemplateError(file: file, line: ln + 1, column: column,
+                                        reason: "'{{{\(name)}}}' would insert data unescaped; use {{\(name)}} (only \(rawAllowed.sorted().joined(separator: ", ")) may be raw)")
+                }
+                guard known.contains(base) else {
+                    throw TemplateError(file: file, line: ln + 1, column: column,
+                                        reason: "unknown variable '\(name)': the report has no such value (see docs/templates.md)")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,251 @@
+/// The dictionaries the templates see, built from the report models.
+///
+/// Everything is already formatted here (the templates only lay out), masked with `--public`,
+/// and cleared of phone numbers. `schema: true` builds one placeholder element for every list,
+/// so that a template's tags can be checked even when a list is empty this week.
+struct ViewSupport {
+    let labels: Labels
+    let isPublic: Bool
+    let phones: Set<String>
+    let mask: NameMask
+    let zone: CampaignZone
+
+    /// Free text from the inputs: phone numbers blanked, names masked when public.
+    func text(_ s: String) -> String {
+        let clean = PhoneScrubber.scrub(s, known: phones)
+        return isPublic ? mask.maskNames(in: clean) : clean
+    }
+
+    /// A volunteer's name as the report may show it.
+    func name(_ s: String) -> String { isPublic ? NameMask.mask(s) : s }
+
+    func status(_ d: DeadlineStatus) -> [String: Any] {
+        switch d {
+        case .onTime(let at): return ["cell": "✓", "cls": "ok", "title": "\(labels["on_time"]) \(zone.format(at))", "label": labels["on_time"], "minutes": ""]
+        case .late(_, let m): return ["cell": "\(m)′", "cls": "late", "title": labels.format("minutes.late", "\(m)"), "label": labels["late"], "minutes": "\(m)"]
+        case .missing: return ["cell": "✗", "cls": "missing", "title": labels["missing"], "label": labels["missing"], "minutes": ""]
+        case .pending: return ["cell": "…", "cls": "pending", "title": labels["pending"], "label": labels["pending"], "minutes": ""]
+        }
+    }
+
+    func list<T>(_ items: [T], placeholder: @autoclosure () -> T, schema: Bool, _ f: (T) -> [String: Any]) -> [[String: Any]] {
+        schema ? [f(placeholder())] : items.map(f)
+    }
+
+    func findingGroups(_ findings: [Finding], schema: Bool, limit: Int = 30) -> [[String: Any]] {
+        var order: [String] = []
+        var groups: [String: [Finding]] = [:]
+        for f in findings {
+            if groups[f.rule] == nil { order.append(f.rule) }
+            groups[f.rule, default: []].append(f)
+        }
+        if schema { order = ["x"]; groups = ["x": [Finding(rule: "x", severity: .info, detail: "")]] }
+        return order.map { rule in
+            let all = groups[rule]!
+            let shown = all.prefix(limit)
+            let worst = all.map(\.severity).min() ?? .info
+            return [
+                "rule": rule, "rule_label": labels["rule.\(rule)"], "count": all.count, "severity": worst.rawValue,
+                "severity_label": labels[worst.rawValue],
+                "items": shown.map { f -> [String: Any] in
+                    ["severity": f.severity.rawValue, "severity_label": labels[f.severity.rawValue], "unit": f.unit,
+                     "subject": text(f.subject), "date": f.date.map { "\($0)" } ?? "", "detail": text(f.detail),
+                     "source": f.source.map { "\($0)" } ?? ""]
+                },
+                "more": all.count > limit ? labels.format("more", "\(all.count - limit)") : "",
+                "has_more": all.count > limit,
+            ]
+        }
+    }
+}
+
+struct WeeklyView {
+    let report: WeeklyReport
+    let support: ViewSupport
+
+    init(report: WeeklyReport, labels: Labels, isPublic: Bool, phones: Set<String>) {
+        self.report = report
+        self.support = ViewSupport(labels: labels, isPublic: isPublic, phones: phones, mask: NameMask(names: report.volunteers.map(\.name)), zone: report.zone)
+    }
+
+    func dictionary(schema: Bool) -> [String: Any] {
+        let r = report, l = support.labels
+        let dayKeys = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        let rateText = r.complianceRate.isEmpty ? "—" : Percent.text(r.complianceRate)
+        var d: [String: Any] = [
+            "lang": l.language.rawValue, "l": l.templateDictionary, "public": support.isPublic,
+            "title": l["weekly.title"], "campaign": r.campaignName, "organizer": r.organizer,
+            "week_first": "\(r.week.firstDay)", "week_last": "\(r.week.lastDay)",
+            "generated": r.zone.format(r.now), "fingerprint": String(r.inputFingerprint.prefix(16)),
+            "units_count": r.units.count, "volunteers_count": r.volunteers.count, "met": r.met, "short": r.short,
+            "partial": r.partial, "hours": Hours.format(r.totalSeconds), "compliance": rateText,
+            "required_hours": Hours.format(r.rules.weeklySeconds),
+        ]
+        if let p = r.previousWeekSeconds {
+            let delta = r.totalSeconds - p
+            d["change"] = "\(delta >= 0 ? "+" : "")\(Hours.format(delta)) \(l["hours.unit"])"
+            d["has_change"] = true
+        } else {
+            d["change"] = l["no.previous"]
+            d["has_change"] = false
+        }
+        d["day_heads"] = r.days.map { day -> [String: Any] in
+            ["label": l["day.\(dayKeys[day.weekdayIndex])"], "date": "\(day.month)/\(day.day)"]
+        }
+        let placeholderUnit = WeeklyReport.UnitRow(name: "", kind: "", volunteers: 0, met: 0, short: 0, partial: 0, complianceRate: "",
+                                                   compliancePercent: nil, seconds: 0, liaisons: [], liaisonStatus: .ok, daily: [.pending],
+                                                   dailyOnTime: 0, dailyLate: 0, dailyMissing: 0, weekly: .pending, sessions: 0)
+        d["units"] = support.list(r.units, placeholder: placeholderUnit, schema: schema) { u in
+            let weekly = support.status(u.weekly)
+            return [
+                "name": u.name, "kind": l[u.kind], "volunteers": u.volunteers, "met": u.met, "short": u.short, "partial": u.partial,
+                "rate": u.complianceRate.isEmpty ? "—" : Percent.text(u.complianceRate), "hours": u.hours, "sessions": u.sessions,
+                "liaisons": u.liaisons.isEmpty ? "—" : u.liaisons.map(support.name).joined(separator: "、"),
+                "liaison_status": u.liaisonStatus.rawValue, "liaison_label": l["liaison.\(u.liaisonStatus.rawValue)"],
+                "liaison_ok": u.liaisonStatus == .ok,
+                "daily": u.daily.map(support.status), "weekly": weekly,
+                "daily_on_time": u.dailyOnTime, "daily_late": u.dailyLate, "daily_missing": u.dailyMissing,
+                "summary_title": support.text(u.summaryTitle ?? ""), "summary": support.text(u.summary ?? ""),
+                "plan": support.text(u.plan ?? ""), "has_plan": u.summary != nil || u.plan != nil,
+                "low": (u.compliancePercent ?? 100) < 80,
+            ]
+        }
+        d["has_plans"] = r.units.contains { $0.summary != nil || $0.plan != nil }
+        d["chart_svg"] = schema ? "" : ComplianceChart.svg(r.units, labels: l)
+        let placeholderTeam = WeeklyReport.TeamRow(name: "", leads: [], focus: false, known: true, volunteers: 0, seconds: 0, sessions: 0)
+        let teams = r.teams.filter(\.focus) + r.teams.filter { !$0.focus }
+        d["teams"] = support.list(teams, placeholder: placeholderTeam, schema: schema) { t in
+            ["name": t.name, "leads": t.leads.isEmpty ? "—" : t.leads.joined(separator: "、"), "focus": t.focus, "known": t.known,
+             "volunteers": t.volunteers, "hours": t.hours, "sessions": t.sessions]
+        }
+        d["unassigned_hours"] = Hours.format(r.unassignedSeconds)
+        d["has_unassigned"] = r.unassignedSeconds > 0
+
+        // Volunteers short of the requirement, grouped by unit; long lists are cut (the CSV has all).
+        var groups: [String: [WeeklyReport.VolunteerRow]] = [:]
+        var order: [String] = []
+        for v in r.volunteers where v.status == .short {
+            if groups[v.unit] == nil { order.append(v.unit) }
+            groups[v.unit, default: []].append(v)
+        }
+        let perUnit = 40
+        let placeholderVolunteer = WeeklyReport.VolunteerRow(id: "", name: "", unit: "", teams: [], seconds: 0, requiredSeconds: 0,
+                                                             shortfallSeconds: 0, status: .short, daily: [], sessions: 0, isLiaison: false, role: "")
+        func member(_ v: WeeklyReport.VolunteerRow) -> [String: Any] {
+            ["id": support.isPublic ? "" : v.id, "name": support.name(v.name), "hours": Hours.format(v.seconds),
+             "shortfall": Hours.format(v.shortfallSeconds), "sessions": v.sessions]
+        }
+        d["short_groups"] = schema
+            ? [["unit": "", "count": 0, "members": [member(placeholderVolunteer)], "more": "", "has_more": false]]
+            : order.map { u -> [String: Any] in
+                let list = groups[u]!.sorted { ($0.shortfallSeconds, $0.id) > ($1.shortfallSeconds, $1.id) }
+                return ["unit": u, "count": list.count, "members": list.prefix(perUnit).map(member),
+                        "more": list.count > perUnit ? l.format("more", "\(list.count - perUnit)") : "", "has_more": list.count > perUnit]
+            }
+        d["has_short"] = !order.isEmpty
+
+        // Rankings: units by compliance (then hours), volunteers by hours.
+        let rankedUnits = r.units.filter { $0.compliancePercent != nil }.sorted {
+            ($0.compliancePercent!, $0.seconds, $1.name) > ($1.compliancePercent!, $1.seconds, $0.name)
+        }
+        d["rank_units"] = support.list(Array(rankedUnits.enumerated()), placeholder: (0, placeholderUnit), schema: schema) { i, u in
+            ["rank": i + 1, "name": u.name, "rate": Percent.text(u.complianceRate), "hours": u.hours, "met": u.met, "held": u.met + u.short]
+        }
+        let rankedVolunteers = r.volunteers.filter { $0.seconds > 0 }.sorted { ($0.seconds, $1.id) > ($1.seconds, $0.id) }.prefix(10)
+        d["rank_volunteers"] = support.list(Array(rankedVolunteers.enumerated()), placeholder: (0, placeholderVolunteer), schema: schema) { i, v in
+            ["rank": i + 1, "name": support.name(v.name), "unit": v.unit, "hours": Hours.format(v.seconds), "sessions": v.sessions]
+        }
+        d["finding_groups"] = support.findingGroups(r.findings, schema: schema)
+        d["has_findings"] = !r.findings.isEmpty
+        d["findings_count"] = r.findings.count
+        d["rejects_count"] = r.rejects.count
+        d["rejects_text"] = r.rejects.isEmpty ? l["rejects.none"] : l.format("rejects.count", "\(r.rejects.count)")
+        return d
+    }
+}
+
+struct DailyView {
+    let report: DailyReport
+    let support: ViewSupport
+
+    init(report: DailyReport, labels: Labels, isPublic: Bool, phones: Set<String>) {
+        self.report = report
+        self.support = ViewSupport(labels: labels, isPublic: isPublic, phones: phones, mask: NameMask(names: report.activities.map(\.name)), zone: report.zone)
+    }
+
+    func dictionary(schema: Bool) -> [String: Any] {
+        let r = report, l = support.labels
+        let dayKeys = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        var d: [String: Any] = [
+            "lang": l.language.rawValue, "l": l.templateDictionary, "public": support.isPublic,
+            "title": l["daily.title"], "campaign": r.campaignName, "organizer": r.organizer,
+            "date": "\(r.date)", "weekday": l["day.\(dayKeys[r.date.weekdayIndex])"],
+            "issue": r.issueNumber.map { l.format("issue", "\($0)") } ?? "", "has_issue": r.issueNumber != nil,
+            "generated": r.zone.format(r.now), "fingerprint": String(r.inputFingerprint.prefix(16)),
+            "sessions": r.activities.count, "volunteers_count": r.volunteerCount, "hours": Hours.format(r.totalSeconds),
+            "has_activities": !r.activities.isEmpty,
+        ]
+        let placeholderTally = DailyReport.Tally(name: "", seconds: 0, sessions: 0, volunteers: 0)
+        func tally(_ t: DailyReport.Tally) -> [String: Any] {
+            ["name": t.name.isEmpty ? l["unassigned"] : t.name, "hours": t.hours, "sessions": t.sessions, "volunteers": t.volunteers]
+        }
+        d["teams"] = support.list(r.teams, placeholder: placeholderTally, schema: schema, tally)
+        d["units"] = support.list(r.units, placeholder: placeholderTally, schema: schema, tally)
+        let placeholderActivity = DailyReport.ActivityRow(recordID: "", volunteerID: "", name: "", unit: "", team: "", start: "", end: "",
+                                                          seconds: 0, activity: "", title: "", description: "", category: "", location: "",
+                                                          media: [DailyReport.MediaItem(kind: .photo, href: "", sourcePath: nil, label: "")],
+                                                          source: SourceLine(fileIndex: 0, file: "", line: 0))
+        d["activities"] = support.list(r.activities, placeholder: placeholderActivity, schema: schema) { a in
+            let time = a.start.isEmpty ? "" : "\(a.start)–\(a.end)"
+            return [
+                "time": time, "has_time": !time.isEmpty, "name": support.name(a.name), "unit": a.unit, "team": a.team,
+                "title": support.text(a.title.isEmpty ? a.activity : a.title), "description": support.text(a.description),
+                "has_description": !a.description.isEmpty, "category": a.category, "location": support.text(a.location),
+                "hours": Hours.format(a.seconds), "source": "\(a.source)",
+                "photos": a.media.filter { $0.kind == .photo && $0.sourcePath != nil }.map { ["href": $0.href, "alt": support.text("\(a.title.isEmpty ? a.activity : a.title) — \(a.location)")] },
+                "videos": a.media.filter { $0.kind == .video && $0.sourcePath != nil }.map { ["href": $0.href, "label": $0.label] },
+                "links": a.media.filter { $0.sourcePath == nil || $0.kind == .link }.map { ["href": $0.href, "label": $0.label] },
+                "has_media": !a.media.isEmpty,
+            ]
+        }
+        let placeholderReporting = DailyReport.UnitReporting(unit: "", status: .pending, title: nil)
+        d["reporting"] = support.list(r.reporting, placeholder: placeholderReporting, schema: schema) { u in
+            ["unit": u.unit, "status": support.status(u.status), "title": support.text(u.title ?? "")]
+        }
+        d["finding_groups"] = support.findingGroups(r.findings, schema: schema)
+        d["has_findings"] = !r.findings.isEmpty
+        d["rejects_count"] = r.rejects.count
+        d["rejects_text"] = r.rejects.isEmpty ? l["rejects.none"] : l.format("rejects.count", "\(r.rejects.count)")
+        return d
+    }
+}
+
+/// `0.67` → `67%`.
+enum Percent {
+    static func text(_ rate: String) -> String {
+        guard !rate.isEmpty else { return "—" }
+        let parts = rate.split(separator: ".")
+        let whole = Int(parts[0]) ?? 0, frac = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+        return "\(whole * 100 + frac)%"
+    }
+}
+
+/// The inline SVG bar chart of compliance per unit: no script, no external request.
+enum ComplianceChart {
+    static func svg(_ units: [WeeklyReport.UnitRow], labels: Labels) -> String {
+        let rowH = 26, top = 8, labelW = 118, barW = 200
+        let height = top * 2 + rowH * max(units.count, 1)
+        var s = "<svg class=\"chart\" role=\"img\" aria-label=\"\(HTMLEscape.escape(labels["section.chart"]))\" viewBox=\"0 0 \(labelW + barW + 52) \(height)\" xmlns=\"http://www.w3.org/2000/svg\">"
+        for (i, u) in units.enumerated() {
+            let y = top + i * rowH
+            let pct = u.compliancePercent
+            let w = (pct ?? 0) * barW / 100
+            let cls = pct == nil ? "none" : pct! >= 90 ? "good" : pct! >= 70 ? "fair" : "poor"
+            s += "<text x=\"\(labelW - 6)\" y=\"\(y + 17)\" text-anchor=\"end\" class=\"label\">\(HTMLEscape.escape(u.name))</text>"
+            s += "<rect x=\"\(labelW)\" y=\"\(y + 5)\" width=\"\(barW)\" height=\"16\" rx=\"3\" class=\"track\"/>"
+            if w > 0 { s += "<rect x=\"\(labelW)\" y=\"\(y + 5)\" width=\"\(w)\" height=\"16\" rx=\"3\" class=\"bar \(cls)\"/>" }
+            s += "<text x=\"\(labelW + barW + 6)\" y=\"\(y + 17)\" class=\"value\">\(pct.map { "\($0)%" } ?? "—")</text>"
+        }
+        return s + "</svg>"
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+
+/// The daily bulletin (简报) as plain values.
+public struct DailyReport: Sendable {
+    public struct ActivityRow: Sendable {
+        public var recordID: String
+        public var volunteerID: String
+        public var name: String
+        public var unit: String
+        public var team: String
+        public var start: String
+        public var end: String
+        public var seconds: Int
+        public var activity: String
+        public var title: String
+        public var description: String
+        public var category: String
+        public var location: String
+        public var media: [MediaItem]
+        public var source: SourceLine
+    }
+
+    /// A photo or video as the report references it.
+    public struct MediaItem: Sendable, Equatable {
+        public var kind: MediaRef.Kind
+        /// Relative to the report (`media/…`), or the URL as written.
+        public var href: String
+        /// The file to copy beside the report; nil for a URL.
+        public var sourcePath: String?
+        public var label: String
+    }
+
+    public struct Tally: Sendable {
+        public var name: String
+        public var seconds: Int
+        public var sessions: Int
+        public var volunteers: Int
+        public var hours: String { Hours.format(seconds) }
+    }
+
+    public struct UnitReporting: Sendable {
+        public var unit: String
+        public var status: DeadlineStatus
+        public var title: String?
+    }
+
+    public var campaignName: String
+    public var organizer: String
+    public var date: CivilDate
+    public var issueNumber: Int?
+    public var now: Int
+    public var zone: CampaignZone
+    public var rules: Rules
+    public var activities: [ActivityRow]
+    public var teams: [Tally]
+    public var units: [Tally]
+    public var reporting: [UnitReporting]
+    public var findings: [Finding]
+    public var rejects: [Reject]
+    public var totalSeconds: Int { activities.reduce(0) { $0 + $1.seconds } }
+    public var volunteerCount: Int { Set(activities.map(\.volunteerID)).count }
+    public var inputFingerprint: String = ""
+
+    /// Builds the bulletin of `date`; missing media files become findings.
+    public static func make(campaign: Campaign, ledger: Ledger, week data: WeekData, findings: [Finding],
+                            date: CivilDate, now: Int) -> DailyReport {
+        let dayIndex = data.week.firstDay.days(to: date)
+        var rows: [ActivityRow] = []
+        var extraFindings: [Finding] = []
+        var usedNames: [String: String] = [:] // report href → source path
+        let todays = data.sessions.filter { $0.record.date == date }.sorted { a, b in
+            (a.record.start ?? Int.max, a.record.source) < (b.record.start ?? Int.max, b.record.source)
+        }
+        for s in todays {
+            let v = data.volunteers[s.volunteer!].volunteer
+            let r = s.record
+            var media: [MediaItem] = []
+            for m in r.media {
+                if m.isURL {
+                    media.append(MediaItem(kind: m.kind, href: m.href, sourcePath: nil, label: m.href))
+                    continue
+                }
+                guard let path = MediaFiles.resolve(m) else {
+                    extraFindings.append(Finding(rule: "missing_media", severity: .warning, unit: v.unit, subject: m.href, date: date,
+                                                 detail: "附件路径 \(m.href) 指向输入文件夹之外或不是相对路径，未引用", source: r.source))
+                    continue
+                }
+                guard FileManager.default.isReadableFile(atPath: path) else {
+                    extraFindings.append(Finding(rule: "missing_media", severity: .warning, unit: v.unit, subject: m.href, date: date,
+                                                 detail: "找不到附件 \(m.href)", source: r.source))
+                    continue
+                }
+                let href = MediaFiles.reportName(for: path, used: &usedNames)
+                media.append(MediaItem(kind: m.kind, href: href, sourcePath: path, label: (m.href as NSString).lastPathComponent))
+            }
+            rows.append(ActivityRow(
+                recordID: r.recordID ?? "", volunteerID: v.id, name: v.name, unit: v.unit, team: s.team ?? "",
+                start: r.start.map { TimeOfDay.format($0) } ?? "", end: r.end.map { TimeOfDay.format($0) } ?? "",
+                seconds: s.countedSeconds, activity: r.activity ?? r.title ?? "", title: r.title ?? r.activity ?? "",
+                description: r.description ?? "", category: r.category ?? "", location: r.location ?? "", media: media, source: r.source))
+        }
+
+        func tally(_ key: (ActivityRow) -> String, order: [String]) -> [Tally] {
+            var seconds: [String: Int] = [:], sessions: [String: Int] = [:], people: [String: Set<String>] = [:]
+            for a in rows {
+                let k = key(a)
+                seconds[k, default: 0] += a.seconds
+                sessions[k, default: 0] += 1
+                people[k, default: []].insert(a.volunteerID)
+            }
+            let extra = seconds.keys.filter { !order.contains($0) }.sorted()
+            return (order + extra).filter { seconds[$0] != nil }.map {
+                Tally(name: $0, seconds: seconds[$0]!, sessions: sessions[$0]!, volunteers: people[$0]!.count)
+            }
+        }
+        let focusFirst = campaign.teams.filter(\.focus).map(\.name) + campaign.teams.filter { !$0.focus }.map(\.name)
+
+        let context = RuleContext(campaign: campaign, week: data, ledger: ledger, now: now)
+        let statuses = DailyBulletinRule.statuses(context)
+        let index = SubmissionIndex(ledger, weekEndsOn: campaign.rules.weekEndsOn, now: now)
+        let reporting: [UnitReporting] = campaign.units.compactMap { u in
+            guard let st = statuses[u.name]?.first(where: { $0.0 == date })?.1 else { return nil }
+            let title = index.daily[u.name]?[date]?.sorted { $0.submittedAt < $1.submittedAt }.first?.title
+            return UnitReporting(unit: u.name, status: st, title: title)
+        }
+        _ = dayIndex
+        let issue = campaign.startDate.map { $0.days(to: date) + 1 }.flatMap { $0 > 0 ? $0 : nil }
+        return DailyReport(
+            campaignName: campaign.name, organizer: campaign.organizer, date: date, issueNumber: issue, now: now,
+            zone: campaign.zone, rules: campaign.rules, activities: rows,
+            teams: tally({ $0.team }, order: focusFirst), units: tally({ $0.unit }, order: campaign.units.map(\.name)),
+            reporting: reporting, findings: findings.filter { $0.date == date || $0.date == nil } + extraFindings,
+            rejects: ledger.rejects)
+    }
+}
+
+/// Media files referenced by the logs, resolved safely and named for the report folder.
+enum MediaFiles {
+    /// The file a relative media path names, only when it stays inside the folder of the input
+    /// file that named it: a log cannot make the program read `/etc/passwd` or `../secret`.
+    static func resolve(_ m: MediaRef) -> String? {
+        let href = m.href.replacingOccurrences(of: "\\", with: "/")
+        guard !href.hasPrefix("/"), !href.contains(":"), !href.isEmpty else { return nil }
+        let base = URL(fileURLWithPath: m.baseFolder).standardizedFileURL.path
+        let full = URL(fileURLWithPath: base).appendingPathComponent(href).standardizedFileURL.path
+        guard full.hasPrefix(base.hasSuffix("/") ? base : base + "/") else { return nil }
+        // Follow no link out of the folder either.
+        let real = URL(fileURLWithPath: full).resolvingSymlinksInPath().path
+        let realBase = URL(fileURLWithPath: base).resolvingSymlinksInPath().path
+        guard real.hasPrefix(realBase.hasSuffix("/") ? realBase : realBase + "/") else { return nil }
+        return full
+    }
+
+    /// `media/photo.png`, or `media/photo-2.png` when another file already took the name.
+    static func reportName(for path: String, used: inout [String: String]) -> String {
+        let name = (path as NSString).lastPathComponent
+        let stem = (name as NSString).deletingPathExtension, ext = (name as NSString).pathExtension
+        var candidate = "media/\(name)"
+        var n = 2
+        while let other = used[candidate], other != path {
+            candidate = "media/\(stem)-\(n)\(ext.isEmpty ? "" : ".\(ext)")"
+            n += 1
+        }
+        used[candidate] = path
+        return candidate
+    }
+}

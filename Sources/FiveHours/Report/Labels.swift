@@ -1,0 +1,125 @@
+/// Every label a report shows, one table per language, so that nothing is translated in two
+/// places. CSV header labels live here too (`--csv-header labels`).
+public struct Labels: Sendable {
+    public let language: Language
+    let table: [String: String]
+
+    public init(_ language: Language) {
+        self.language = language
+        self.table = language == .en ? Labels.en : Labels.zh
+    }
+
+    public subscript(_ key: String) -> String { table[key] ?? key }
+
+    static let zh: [String: String] = [
+        "weekly.title": "每周志愿服务总结", "daily.title": "志愿服务简报",
+        "week": "周期", "issue": "第 %@ 期",
+        "units": "单位", "volunteers": "志愿者", "hours": "服务时长", "hours.unit": "小时",
+        "compliance": "五小时达标率", "met": "达标", "short": "未达标", "partial": "部分在队",
+        "sessions": "服务次数", "change": "较上周", "no.previous": "上周无数据",
+        "section.units": "各单位五小时达标情况", "section.chart": "达标率一览",
+        "section.teams": "各服务队服务时长", "section.short": "未达五小时的志愿者",
+        "section.liaisons": "各单位联络员", "section.bulletins": "简报与周总结报送",
+        "section.plans": "本周总结与下周计划", "section.rankings": "评优参考排名",
+        "section.findings": "检查发现", "section.rejects": "未读入的数据",
+        "section.activities": "今日活动", "section.reporting": "今日简报报送",
+        "section.unitHours": "各单位服务时长",
+        "unit": "单位", "kind": "类型", "department": "科室", "workstation": "工作站", "other": "其他",
+        "team": "服务队", "leads": "牵头单位", "focus": "重点", "volunteer": "志愿者", "id": "编号",
+        "name": "姓名", "required": "应达", "shortfall": "差额", "status": "状态",
+        "liaison": "联络员", "liaison.ok": "已明确", "liaison.missing": "缺少", "liaison.multiple": "多名",
+        "on_time": "按时", "late": "迟报", "missing": "未报", "pending": "未到期",
+        "weekly.summary": "周总结", "summary": "本周总结", "plan": "下周计划", "none": "无",
+        "rank": "名次", "rank.units": "单位达标率排名", "rank.volunteers": "志愿者服务时长前列",
+        "rule": "规则", "severity": "级别", "error": "错误", "warning": "警告", "info": "提示",
+        "subject": "对象", "date": "日期", "detail": "详情", "source": "来源",
+        "rejects.count": "共 %@ 行或文件未能读入，详见 rejects.csv。", "rejects.none": "所有数据均已读入。",
+        "generated": "生成时间", "inputs.hash": "输入数据指纹", "footer.program": "由 fivehours 生成",
+        "time": "时间", "location": "地点", "activity": "活动", "photos": "图片", "video": "视频",
+        "unassigned": "（未指定服务队）", "minutes.late": "迟 %@ 分钟",
+        "no.activities": "今日没有服务记录。", "no.short": "本周所有在队志愿者均已达到要求。",
+        "no.findings": "没有检查发现。", "more": "另有 %@ 条，详见 CSV。",
+        "grid.legend": "✓ 按时　迟 迟报（分钟）　✗ 未报　… 未到期",
+        "total": "合计", "day.mon": "一", "day.tue": "二", "day.wed": "三", "day.thu": "四", "day.fri": "五", "day.sat": "六", "day.sun": "日",
+        "unrostered": "不在花名册",
+        "rule.five_hours": "五小时要求", "rule.liaison": "联络员", "rule.daily_bulletin": "每日简报", "rule.weekly_summary": "周总结",
+        "rule.roster_deadline": "名单报送", "rule.unknown_unit": "未知单位", "rule.unknown_team": "未知服务队", "rule.unrostered": "不在花名册",
+        "rule.late_record": "补录超期", "rule.unknown_column": "未识别的列", "rule.overlap": "时间重叠", "rule.duplicate": "重复记录",
+        "rule.hours_mismatch": "时长不符", "rule.daily_cap": "超过每日上限", "rule.long_day": "单日超 8 小时", "rule.inactive_volunteer": "不在队",
+        "rule.missing_media": "附件缺失",
+    ]
+
+    static let en: [String: String] = [
+        "weekly.title": "Weekly volunteer service summary", "daily.title": "Volunteer service bulletin",
+        "week": "Week", "issue": "No. %@",
+        "units": "Units", "volunteers": "Volunteers", "hours": "Hours", "hours.unit": "h",
+        "compliance": "Five-hour compliance", "met": "Met", "short": "Short", "partial": "Partial",
+        "sessions": "Sessions", "change": "vs last week", "no.previous": "no data for last week",
+        "section.units": "Five-hour compliance by unit", "section.chart": "Compliance at a glance",
+        "section.teams": "Hours by team", "section.short": "Volunteers short of five hours",
+        "section.liaisons": "Liaisons", "section.bulletins": "Bulletins and weekly summaries",
+        "section.plans": "Summaries and next week's plans", "section.rankings": "Rankings for the awards",
+        "section.findings": "Findings", "section.rejects": "Data not read",
+        "section.activities": "Today's activities", "section.reporting": "Today's bulletins",
+        "section.unitHours": "Hours by unit",
+        "unit": "Unit", "kind": "Kind", "department": "Department", "workstation": "Workstation", "other": "Other",
+        "team": "Team", "leads": "Lead units", "focus": "Focus", "volunteer": "Volunteer", "id": "ID",
+        "name": "Name", "required": "Required", "shortfall": "Shortfall", "status": "Status",
+        "liaison": "Liaison", "liaison.ok": "named", "liaison.missing": "missing", "liaison.multiple": "several",
+        "on_time": "on time", "late": "late", "missing": "missing", "pending": "pending",
+        "weekly.summary": "Weekly summary", "summary": "This week", "plan": "Next week", "none": "none",
+        "rank": "Rank", "rank.units": "Units by compliance", "rank.volunteers": "Volunteers by hours",
+        "rule": "Rule", "severity": "Severity", "error": "error", "warning": "warning", "info": "info",
+        "subject": "Subject", "date": "Date", "detail": "Detail", "source": "Source",
+        "rejects.count": "%@ rows or files could not be read; see rejects.csv.", "rejects.none": "Every row was read.",
+        "generated": "Generated", "inputs.hash": "Inputs fingerprint", "footer.program": "Made by fivehours",
+        "time": "Time", "location": "Place", "activity": "Activity", "photos": "Photos", "video": "Video",
+        "unassigned": "(no team)", "minutes.late": "%@ min late",
+        "no.activities": "No sessions were logged today.", "no.short": "Every active volunteer met the requirement.",
+        "no.findings": "No findings.", "more": "%@ more in the CSV.",
+        "grid.legend": "✓ on time · n late (minutes) · ✗ missing · … pending",
+        "total": "Total", "day.mon": "Mon", "day.tue": "Tue", "day.wed": "Wed", "day.thu": "Thu", "day.fri": "Fri", "day.sat": "Sat", "day.sun": "Sun",
+        "unrostered": "not on a roster",
+        "rule.five_hours": "Five hours", "rule.liaison": "Liaisons", "rule.daily_bulletin": "Daily bulletins", "rule.weekly_summary": "Weekly summaries",
+        "rule.roster_deadline": "Roster deadline", "rule.unknown_unit": "Unknown units", "rule.unknown_team": "Unknown teams", "rule.unrostered": "Not on a roster",
+        "rule.late_record": "Recorded late", "rule.unknown_column": "Unknown columns", "rule.overlap": "Overlaps", "rule.duplicate": "Duplicates",
+        "rule.hours_mismatch": "Hours disagree", "rule.daily_cap": "Daily cap", "rule.long_day": "Days over 8 hours", "rule.inactive_volunteer": "Inactive volunteers",
+        "rule.missing_media": "Missing media",
+    ]
+
+    /// All labels for a template, keyed with `_` for `.` (`{{l.section_units}}`).
+    public var templateDictionary: [String: Any] {
+        Dictionary(uniqueKeysWithValues: table.map { ($0.key.replacingOccurrences(of: ".", with: "_"), $0.value as Any) })
+    }
+
+    /// A label with `%@` replaced by `value`.
+    public func format(_ key: String, _ value: String) -> String {
+        self[key].replacingOccurrences(of: "%@", with: value)
+    }
+
+    /// CSV header labels by key, per file.
+    public func csvHeader(_ keys: [String]) -> [String] {
+        keys.map { language == .en ? Labels.csvEN[$0] ?? $0 : Labels.csvZH[$0] ?? $0 }
+    }
+
+    static let csvZH: [String: String] = [
+        "volunteer_id": "志愿者编号", "name": "姓名", "unit": "单位", "teams": "服务队", "hours": "服务时长",
+        "required_hours": "应达时长", "shortfall_hours": "差额", "status": "状态", "kind": "类型",
+        "volunteers": "志愿者人数", "met": "达标人数", "short": "未达标人数", "compliance_rate": "达标率",
+        "liaison": "联络员", "liaison_status": "联络员状态", "daily_on_time": "简报按时", "daily_late": "简报迟报",
+        "daily_missing": "简报未报", "weekly_status": "周总结状态", "team": "服务队", "lead_units": "牵头单位",
+        "sessions": "服务次数", "rule": "规则", "severity": "级别", "subject": "对象", "date": "日期",
+        "detail": "详情", "source": "来源", "reason": "原因", "record": "原始记录", "record_id": "记录编号",
+        "start": "开始时间", "end": "结束时间", "activity": "活动", "location": "地点",
+    ]
+    static let csvEN: [String: String] = [
+        "volunteer_id": "Volunteer ID", "name": "Name", "unit": "Unit", "teams": "Teams", "hours": "Hours",
+        "required_hours": "Required hours", "shortfall_hours": "Shortfall hours", "status": "Status", "kind": "Kind",
+        "volunteers": "Volunteers", "met": "Met", "short": "Short", "compliance_rate": "Compliance rate",
+        "liaison": "Liaison", "liaison_status": "Liaison status", "daily_on_time": "Bulletins on time", "daily_late": "Bulletins late",
+        "daily_missing": "Bulletins missing", "weekly_status": "Weekly summary", "team": "Team", "lead_units": "Lead units",
+        "sessions": "Sessions", "rule": "Rule", "severity": "Severity", "subject": "Subject", "date": "Date",
+        "detail": "Detail", "source": "Source", "reason": "Reason", "record": "Record", "record_id": "Record ID",
+        "start": "Start", "end": "End", "activity": "Activity", "location": "Location",
+    ]
+}

@@ -1,0 +1,157 @@
+/// The weekly summary as plain values: every number counted and formatted, ready for the
+/// HTML, Markdown and CSV renderers, which only lay it out.
+public struct WeeklyReport: Sendable {
+    public struct UnitRow: Sendable {
+        public var name: String
+        public var kind: String
+        public var volunteers: Int
+        public var met: Int
+        public var short: Int
+        public var partial: Int
+        /// `0.67`, or empty when nobody was held to the requirement.
+        public var complianceRate: String
+        /// 0…100 for the chart; nil when there is no rate.
+        public var compliancePercent: Int?
+        public var seconds: Int
+        public var hours: String { Hours.format(seconds) }
+        public var liaisons: [String]
+        public var liaisonStatus: LiaisonRule.Status
+        public var daily: [DeadlineStatus]
+        public var dailyOnTime: Int
+        public var dailyLate: Int
+        public var dailyMissing: Int
+        public var weekly: DeadlineStatus
+        public var summaryTitle: String?
+        public var summary: String?
+        public var plan: String?
+        public var sessions: Int
+    }
+
+    public struct TeamRow: Sendable {
+        public var name: String
+        public var leads: [String]
+        public var focus: Bool
+        /// Known to the campaign file.
+        public var known: Bool
+        public var volunteers: Int
+        public var seconds: Int
+        public var sessions: Int
+        public var hours: String { Hours.format(seconds) }
+    }
+
+    public struct VolunteerRow: Sendable {
+        public var id: String
+        public var name: String
+        public var unit: String
+        public var teams: [String]
+        public var seconds: Int
+        public var requiredSeconds: Int
+        public var shortfallSeconds: Int
+        public var status: VolunteerWeek.Status
+        public var daily: [Int]
+        public var sessions: Int
+        public var isLiaison: Bool
+        public var role: String
+    }
+
+    public var campaignName: String
+    public var organizer: String
+    public var week: Week
+    public var days: [CivilDate]
+    public var now: Int
+    public var zone: CampaignZone
+    public var rules: Rules
+    public var units: [UnitRow]
+    public var teams: [TeamRow]
+    /// Seconds of sessions that no team claims (no team column, several teams on the roster).
+    public var unassignedSeconds: Int
+    public var volunteers: [VolunteerRow]
+    public var findings: [Finding]
+    public var rejects: [Reject]
+    public var totalSeconds: Int
+    public var previousWeekSeconds: Int?
+    public var previousWeekCompliance: String?
+    public var inputFingerprint: String = ""
+
+    public var met: Int { volunteers.filter { $0.status == .met }.count }
+    public var short: Int { volunteers.filter { $0.status == .short }.count }
+    public var partial: Int { volunteers.filter { $0.status == .partial }.count }
+    public var complianceRate: String { Rate.format(met, of: met + short) }
+
+    /// Builds the report of `week` from the week's data and the rules' findings.
+    public static func make(campaign: Campaign, ledger: Ledger, week data: WeekData, findings: [Finding], now: Int,
+                            previous: WeekData? = nil) -> WeeklyReport {
+        let context = RuleContext(campaign: campaign, week: data, ledger: ledger, now: now)
+        let daily = DailyBulletinRule.statuses(context)
+        let weekly = WeeklySummaryRule.statuses(context)
+
+        var units: [UnitRow] = campaign.units.map { u in
+            let vs = data.volunteers.filter { $0.volunteer.unit == u.name }
+            let met = vs.filter { $0.status == .met }.count
+            let short = vs.filter { $0.status == .short }.count
+            let (liaisons, liaisonStatus) = LiaisonRule.status(of: u.name, in: context)
+            let statuses = (daily[u.name] ?? []).map(\.1)
+            let (weeklyStatus, copies) = weekly[u.name] ?? (.missing, [])
+            let shown = copies.filter { $0.submittedAt <= now }.sorted { $0.submittedAt > $1.submittedAt }.first
+            return UnitRow(
+                name: u.name, kind: u.kind.rawValue, volunteers: vs.count, met: met, short: short,
+                partial: vs.filter { $0.status == .partial }.count,
+                complianceRate: Rate.format(met, of: met + short),
+                compliancePercent: met + short == 0 ? nil : (met * 200 + (met + short)) / (2 * (met + short)),
+                seconds: vs.reduce(0) { $0 + $1.seconds }, liaisons: liaisons.map(\.name), liaisonStatus: liaisonStatus,
+                daily: statuses,
+                dailyOnTime: statuses.filter { if case .onTime = $0 { return true } else { return false } }.count,
+                dailyLate: statuses.filter { if case .late = $0 { return true } else { return false } }.count,
+                dailyMissing: statuses.filter { $0 == .missing }.count,
+                weekly: weeklyStatus, summaryTitle: shown?.title, summary: shown?.summary, plan: shown?.plan,
+                sessions: vs.reduce(0) { $0 + $1.sessions })
+        }
+        _ = units.count
+
+        // Teams: the campaign's, focus teams first, then teams only the data names.
+        var teamSeconds: [String: Int] = [:], teamSessions: [String: Int] = [:], teamPeople: [String: Set<Int>] = [:]
+        var unassigned = 0
+        for s in data.sessions {
+            guard let t = s.team else { unassigned += s.countedSeconds; continue }
+            teamSeconds[t, default: 0] += s.countedSeconds
+            teamSessions[t, default: 0] += 1
+            teamPeople[t, default: []].insert(s.volunteer!)
+        }
+        var teams: [TeamRow] = campaign.teams.map { t in
+            TeamRow(name: t.name, leads: t.leads, focus: t.focus, known: true, volunteers: teamPeople[t.name]?.count ?? 0,
+                    seconds: teamSeconds[t.name] ?? 0, sessions: teamSessions[t.name] ?? 0)
+        }
+        let known = Set(campaign.teams.map(\.name))
+        for name in teamSeconds.keys.filter({ !known.contains($0) }).sorted() {
+            teams.append(TeamRow(name: name, leads: [], focus: false, known: false, volunteers: teamPeople[name]?.count ?? 0,
+                                 seconds: teamSeconds[name] ?? 0, sessions: teamSessions[name] ?? 0))
+        }
+
+        let volunteers = data.volunteers.map { v in
+            VolunteerRow(id: v.volunteer.id, name: v.volunteer.name, unit: v.volunteer.unit, teams: v.volunteer.teams,
+                         seconds: v.seconds, requiredSeconds: v.requiredSeconds, shortfallSeconds: v.shortfallSeconds,
+                         status: v.status, daily: v.daily, sessions: v.sessions, isLiaison: v.volunteer.isLiaison, role: v.volunteer.role)
+        }
+        var previousSeconds: Int?, previousRate: String?
+        if let p = previous, !p.sessions.isEmpty {
+            previousSeconds = p.volunteers.reduce(0) { $0 + $1.seconds }
+            let pm = p.volunteers.filter { $0.status == .met }.count, ps = p.volunteers.filter { $0.status == .short }.count
+            previousRate = Rate.format(pm, of: pm + ps)
+        }
+        return WeeklyReport(
+            campaignName: campaign.name, organizer: campaign.organizer, week: data.week, days: data.week.days, now: now,
+            zone: campaign.zone, rules: campaign.rules, units: units, teams: teams, unassignedSeconds: unassigned,
+            volunteers: volunteers, findings: findings, rejects: ledger.rejects,
+            totalSeconds: data.volunteers.reduce(0) { $0 + $1.seconds },
+            previousWeekSeconds: previousSeconds, previousWeekCompliance: previousRate)
+    }
+}
+
+/// Rates for people: `met / total` with two decimals, rounded half up; empty for 0 / 0.
+public enum Rate {
+    public static func format(_ part: Int, of total: Int) -> String {
+        guard total > 0 else { return "" }
+        let cents = (part * 200 + total) / (2 * total)
+        return "\(cents / 100).\(cents % 100 < 10 ? "0" : "")\(cents % 100)"
+    }
+}

@@ -1,0 +1,275 @@
+import Foundation
+import Testing
+@testable import FiveHours
+
+/// Untrusted XML (§3): records with their children and lines; hostile or malformed files rejected.
+@Suite("XMLReader")
+struct XMLReaderTests {
+    static func records(_ xml: String, name: String = "test.xml") throws(UnreadableFile) -> [XMLRecord] {
+        try records(Array(xml.utf8), name: name)
+    }
+
+    static func records(_ bytes: [UInt8], name: String = "test.xml") throws(UnreadableFile) -> [XMLRecord] {
+        let result: Result<[XMLRecord], UnreadableFile> = bytes.withUnsafeBufferPointer { buf in
+            do throws(UnreadableFile) { return .success(try XMLReader.records(in: buf, name: name)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    static let roster = """
+    <?xml version="1.0" encoding="UTF-8"?>
+    <roster unit="第三工作站" submitted-at="2019-08-02T10:00:00+08:00">
+      <volunteer id="V001" name="王继跃" role="联络员" liaison="是" phone="13812345678">
+        <team>小红象志愿服务队</team>
+        <team> 文明引导队 </team>
+      </volunteer>
+      <volunteer id="V002" name="张伟" unit="党政办"/>
+      <volunteer id="V003" name="李&amp;四 &#20013;" active-from="2019/7/1"></volunteer>
+    </roster>
+    """
+
+    @Test func rosterWithTeams() throws {
+        let recs = try Self.records(Self.roster)
+        #expect(recs.count == 3)
+        let context = ["unit": "第三工作站", "submitted-at": "2019-08-02T10:00:00+08:00"]
+
+        #expect(recs[0].name == "volunteer")
+        #expect(recs[0].line == 3)
+        #expect(recs[0].attributes == ["id": "V001", "name": "王继跃", "role": "联络员", "liaison": "是", "phone": "13812345678"])
+        #expect(recs[0].children.map(\.name) == ["team", "team"])
+        #expect(recs[0].children.map(\.text) == ["小红象志愿服务队", " 文明引导队 "])
+        #expect(recs[0].context == context)
+
+        #expect(recs[1].line == 7)
+        #expect(recs[1].attributes == ["id": "V002", "name": "张伟", "unit": "党政办"])
+        #expect(recs[1].children.isEmpty)
+        #expect(recs[1].context == context)
+
+        #expect(recs[2].line == 8)
+        #expect(recs[2].attributes["name"] == "李&四 中")
+        #expect(recs[2].attributes["active-from"] == "2019/7/1")
+    }
+
+    static let activities = """
+    <?xml version="1.0" encoding="UTF-8"?>
+    <activities unit="第一工作站" submitted-at="2019/8/5 16:05">
+      <activity id="A1" volunteer="V001" date="2019-08-05" start="9:00" end="11:30"
+                team="小红象志愿服务队" category="文明引导" location="地铁站">
+        <title>文明引导 &lt;早高峰&gt;</title>
+        <description><![CDATA[在 <地铁站> 引导乘客]]> 有序排队, <b>效果</b>很好</description>
+        <media type="photo" href="media/a.jpg"/>
+        <media type="video">https://example.org/v.mp4</media>
+      </activity>
+      <activity id="A2" volunteer="V002" date="2019-08-05" hours="2"/>
+    </activities>
+    """
+
+    @Test func activitiesWithTitleDescriptionAndMedia() throws {
+        let recs = try Self.records(Self.activities)
+        #expect(recs.count == 2)
+        let a = recs[0]
+        #expect(a.name == "activity")
+        #expect((3...4).contains(a.line)) // the start tag spans lines 3–4
+        #expect(a.attributes == ["id": "A1", "volunteer": "V001", "date": "2019-08-05", "start": "9:00", "end": "11:30",
+                                 "team": "小红象志愿服务队", "category": "文明引导", "location": "地铁站"])
+        #expect(a.context == ["unit": "第一工作站", "submitted-at": "2019/8/5 16:05"])
+        #expect(a.children.map(\.name) == ["title", "description", "media", "media"])
+        #expect(a.children[0].text == "文明引导 <早高峰>")
+        #expect(a.children[1].text == "在 <地铁站> 引导乘客 有序排队, 效果很好")
+        #expect(a.children[2].attributes == ["type": "photo", "href": "media/a.jpg"])
+        #expect(a.children[2].text == "")
+        #expect(a.children[3].attributes == ["type": "video"])
+        #expect(a.children[3].text == "https://example.org/v.mp4")
+        #expect(recs[1].line == 10)
+        #expect(recs[1].attributes["hours"] == "2")
+    }
+
+    @Test func submissionsUnderOneRoot() throws {
+        let recs = try Self.records("""
+        <submissions>
+          <submission unit="党政办" kind="weekly" period="2019-08-09" submitted-at="2019-08-09T14:00:00+08:00">
+            <title>第一周</title>
+            <summary>完成</summary>
+            <plan>继续</plan>
+          </submission>
+          <submission unit="一站" kind="daily" period="2019-08-05" submitted-at="2019/8/5 15:00"/>
+        </submissions>
+        """)
+        #expect(recs.map(\.line) == [2, 7])
+        #expect(recs[0].children.map { "\($0.name)=\($0.text)" } == ["title=第一周", "summary=完成", "plan=继续"])
+        #expect(recs[1].context == [:])
+    }
+
+    @Test func contextEndsWithItsElement() throws {
+        let recs = try Self.records("""
+        <data>
+          <roster unit="A"><volunteer id="1" name="a"/></roster>
+          <volunteer id="2" name="b"/>
+          <roster unit="B"><volunteer id="3" name="c"/></roster>
+        </data>
+        """)
+        #expect(recs.map { $0.context["unit"] } == ["A", nil, "B"])
+        #expect(recs.map(\.line) == [2, 3, 4])
+    }
+
+    @Test func lineNumbersOfManyRecords() throws {
+        // Large enough that the parser reads well ahead of the node it hands back.
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<activities unit=\"u\">\n"
+        for i in 1...3000 {
+            xml += "  <activity id=\"A\(i)\" volunteer=\"V\(i % 50)\" date=\"2019-08-05\" hours=\"1.5\" location=\"地点 \(i) 的一个相当长的名字\"/>\n"
+            if i % 7 == 0 {
+                xml += "  <activity id=\"B\(i)\" volunteer=\"V1\" date=\"2019-08-05\" hours=\"1\">\n    <title>多行\n标题</title>\n  </activity>\n"
+            }
+        }
+        xml += "</activities>\n"
+        let recs = try Self.records(xml)
+        var expected: [String: Int] = [:]
+        var line = 3
+        for i in 1...3000 {
+            expected["A\(i)"] = line
+            line += 1
+            if i % 7 == 0 { expected["B\(i)"] = line; line += 4 }
+        }
+        #expect(recs.count == expected.count)
+        let wrong = recs.filter { expected[$0.attributes["id"] ?? ""] != $0.line }
+        let first = wrong.first.map { "\($0.attributes["id"] ?? "?") at \($0.line), expected \(expected[$0.attributes["id"] ?? ""] ?? -1)" } ?? ""
+        #expect(wrong.count == 0, "records with a wrong line; first: \(first)")
+    }
+
+    @Test func lineNumbersBeyond65535() throws {
+        // libxml2 keeps a node's line in 16 bits unless told otherwise; big files must not stop at 65,535.
+        var xml = "<activities>\n"
+        for i in 1...70_000 { xml += "<activity id=\"A\(i)\" volunteer=\"V\" date=\"2019-08-05\" hours=\"1\"/>\n" }
+        xml += "</activities>\n"
+        let recs = try Self.records(xml)
+        #expect(recs.count == 70_000)
+        #expect(recs[65_533].line == 65_535)
+        #expect(recs[65_534].line == 65_536)
+        #expect(recs.last?.line == 70_001)
+    }
+
+    @Test func multiLineStartTagIsOnALineOfItsStartTag() throws {
+        let recs = try Self.records("<roster>\n\n  <volunteer\n     id=\"1\"\n     name=\"a\"/>\n</roster>\n")
+        // Ideally line 3 (where `<volunteer` begins); libxml2 records the line of the closing `>`.
+        let line = try #require(recs.first?.line)
+        #expect((3...5).contains(line))
+    }
+
+    @Test func utf8BOMAndDeclaredGB18030() throws {
+        let bom = try Self.records([0xEF, 0xBB, 0xBF] + Array("<roster><volunteer id=\"1\" name=\"王\"/></roster>".utf8))
+        #expect(bom.first?.attributes["name"] == "王")
+        let gb = ImportTestSupport.gb18030("<?xml version=\"1.0\" encoding=\"GB18030\"?>\n<roster unit=\"党政办\">\n<volunteer id=\"1\" name=\"𠮷田\"/>\n</roster>\n")
+        let recs = try Self.records(gb)
+        #expect(recs.first?.attributes["name"] == "𠮷田")
+        #expect(recs.first?.context["unit"] == "党政办")
+        #expect(recs.first?.line == 3)
+    }
+
+    @Test func namespacedElementsUseTheirLocalName() throws {
+        let recs = try Self.records("<r:roster xmlns:r=\"urn:x\" unit=\"U\"><r:volunteer id=\"1\" name=\"a\"/></r:roster>")
+        #expect(recs.map(\.name) == ["volunteer"])
+        #expect(recs.first?.context["unit"] == "U")
+    }
+
+    // MARK: Rejected files
+
+    @Test func mismatchedTag() throws {
+        let xml = "<roster>\n  <volunteer id=\"1\" name=\"a\">\n    <team>x</tem>\n  </volunteer>\n</roster>\n"
+        let error = #expect(throws: UnreadableFile.self) { try Self.records(xml) }
+        #expect(error == UnreadableFile(line: 3, column: 18, reason: "XML: Opening and ending tag mismatch: team line 3 and tem"))
+    }
+
+    @Test func unclosedRoot() throws {
+        let error = #expect(throws: UnreadableFile.self) {
+            try Self.records("<roster>\n<volunteer id=\"1\" name=\"a\"/>\n")
+        }
+        #expect(error?.line == 2)
+        #expect(error?.reason.hasPrefix("XML: ") == true)
+    }
+
+    @Test func unescapedAmpersand() throws {
+        let error = #expect(throws: UnreadableFile.self) {
+            try Self.records("<roster>\n<volunteer id=\"1\" name=\"a & b\"/>\n</roster>")
+        }
+        #expect(error?.line == 2)
+        #expect(error?.reason.hasPrefix("XML: ") == true)
+    }
+
+    @Test("empty or not XML", arguments: [("", 1), ("   \n", 2), ("hello, world\n", 1), ("编号,姓名\nV1,张三\n", 1)])
+    func notXML(_ text: String, line: Int) throws {
+        let error = #expect(throws: UnreadableFile.self) { try Self.records(text) }
+        #expect(error?.line == line)
+        #expect(error?.reason.hasPrefix(text.isEmpty ? "the file is empty" : "XML: ") == true)
+    }
+
+    @Test func doctypeWithAnInternalEntityIsRejected() throws {
+        let xml = """
+        <?xml version="1.0"?>
+        <!DOCTYPE roster [
+          <!ENTITY unit "党政办">
+        ]>
+        <roster unit="&unit;"><volunteer id="1" name="a"/></roster>
+        """
+        let error = #expect(throws: UnreadableFile.self) { try Self.records(xml) }
+        #expect(error?.reason == "XML: a DOCTYPE is not allowed in input files (it can hide entities); remove it")
+    }
+
+    @Test func billionLaughsIsRejected() throws {
+        let xml = """
+        <?xml version="1.0"?>
+        <!DOCTYPE lolz [
+          <!ENTITY lol "lol">
+          <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+          <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+          <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+        ]>
+        <roster><volunteer id="1" name="&lol4;"/></roster>
+        """
+        let error = #expect(throws: UnreadableFile.self) { try Self.records(xml) }
+        #expect(error?.reason.hasPrefix("XML: ") == true)
+    }
+
+    static let passwd: String = (try? String(contentsOfFile: "/etc/passwd", encoding: .utf8)) ?? "root:x:0:0:"
+
+    static func leaks(_ recs: [XMLRecord]) -> Bool {
+        let firstLine = passwd.split(separator: "\n").first.map(String.init) ?? "root:x:0:0"
+        let all = recs.flatMap { r in Array(r.attributes.values) + r.children.map(\.text) + Array(r.context.values) }
+        return all.contains { $0.contains(firstLine) || $0.contains("root:") }
+    }
+
+    @Test("external entities never reach a record", arguments: [
+        "<!DOCTYPE roster [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>\n<roster><volunteer id=\"1\" name=\"a\"><team>&xxe;</team></volunteer></roster>",
+        "<!DOCTYPE roster [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>\n<roster><volunteer id=\"1\" name=\"&xxe;\"/></roster>",
+        "<!DOCTYPE roster SYSTEM \"file:///etc/passwd\">\n<roster><volunteer id=\"1\" name=\"a\"/></roster>",
+        "<!DOCTYPE roster [<!ENTITY % p SYSTEM \"file:///etc/passwd\"> %p;]>\n<roster><volunteer id=\"1\" name=\"a\"/></roster>",
+        "<!DOCTYPE roster [<!ENTITY xxe SYSTEM \"http://127.0.0.1:9/x\">]>\n<roster><volunteer id=\"1\" name=\"a\"><team>&xxe;</team></volunteer></roster>",
+    ])
+    func externalEntity(_ xml: String) throws {
+        let doc = "<?xml version=\"1.0\"?>\n" + xml
+        let error = #expect(throws: UnreadableFile.self) { try Self.records(doc) }
+        #expect(error?.reason.hasPrefix("XML: ") == true)
+        #expect(error?.reason.contains("root:") == false)
+        #expect(error?.reason.contains(Self.passwd.prefix(12)) == false)
+    }
+
+    @Test func xincludeIsNotFollowed() throws {
+        let xml = """
+        <roster xmlns:xi="http://www.w3.org/2001/XInclude">
+          <volunteer id="1" name="a"><team><xi:include href="file:///etc/passwd" parse="text"/></team></volunteer>
+        </roster>
+        """
+        // Accepted or rejected, the file's content must never appear.
+        if let recs = try? Self.records(xml) {
+            #expect(!Self.leaks(recs))
+            #expect(recs.first?.children.first?.text == "")
+        }
+    }
+
+    @Test func deepNestingIsRejectedOrBounded() throws {
+        let depth = 20_000
+        let xml = "<roster>" + String(repeating: "<x>", count: depth) + String(repeating: "</x>", count: depth) + "</roster>"
+        // libxml2 refuses nesting deeper than 256 (without XML_PARSE_HUGE): the file is rejected, nothing crashes.
+        let error = #expect(throws: UnreadableFile.self) { try Self.records(xml) }
+        #expect(error?.reason.hasPrefix("XML: ") == true)
+    }
+}
