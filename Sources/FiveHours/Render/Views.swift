@@ -83,7 +83,7 @@ struct WeeklyView {
         ]
         if let p = r.previousWeekSeconds {
             let delta = r.totalSeconds - p
-            d["change"] = "\(delta >= 0 ? "+" : "")\(Hours.format(delta)) \(l["hours.unit"])"
+            d["change"] = "\(delta >= 0 ? "+" : "")\(Hours.format(delta)) \(l["hours.unit"])（\(l["previous"]) \(Hours.format(p))）"
             d["has_change"] = true
         } else {
             d["change"] = l["no.previous"]
@@ -183,7 +183,7 @@ struct DailyView {
             "issue": r.issueNumber.map { l.format("issue", "\($0)") } ?? "", "has_issue": r.issueNumber != nil,
             "generated": r.zone.format(r.now), "fingerprint": String(r.inputFingerprint.prefix(16)),
             "sessions": r.activities.count, "volunteers_count": r.volunteerCount, "hours": Hours.format(r.totalSeconds),
-            "has_activities": !r.activities.isEmpty,
+            "has_activities": !r.activities.isEmpty, "units_count": r.units.count,
         ]
         let placeholderTally = DailyReport.Tally(name: "", seconds: 0, sessions: 0, volunteers: 0)
         func tally(_ t: DailyReport.Tally) -> [String: Any] {
@@ -193,7 +193,9 @@ struct DailyView {
         d["units"] = support.list(r.units, placeholder: placeholderTally, schema: schema, tally)
         let placeholderActivity = DailyReport.ActivityRow(recordID: "", volunteerID: "", name: "", unit: "", team: "", start: "", end: "",
                                                           seconds: 0, activity: "", title: "", description: "", category: "", location: "",
-                                                          media: [DailyReport.MediaItem(kind: .photo, href: "", sourcePath: nil, label: "")],
+                                                          media: [DailyReport.MediaItem(kind: .photo, href: "", sourcePath: "", label: ""),
+                                                                  DailyReport.MediaItem(kind: .video, href: "", sourcePath: "", label: ""),
+                                                                  DailyReport.MediaItem(kind: .link, href: "", sourcePath: nil, label: "")],
                                                           source: SourceLine(fileIndex: 0, file: "", line: 0))
         d["activities"] = support.list(r.activities, placeholder: placeholderActivity, schema: schema) { a in
             let time = a.start.isEmpty ? "" : "\(a.start)–\(a.end)"
