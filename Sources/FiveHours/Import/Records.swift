@@ -94,7 +94,7 @@ public struct ActivityRecord: Sendable, Equatable {
 
     /// The session's length: `end − start` (across midnight when `end` is earlier), else `hours`.
     public var seconds: Int {
-        if let s = start, let e = end { return e > s ? e - s : e + 86_400 - s }
+        if let s = start, let e = end { return e >= s ? e - s : e + 86_400 - s }
         return hours ?? 0
     }
 

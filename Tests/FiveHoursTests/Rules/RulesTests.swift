@@ -1,0 +1,134 @@
+import Testing
+@testable import FiveHours
+
+@Suite("Rules")
+struct RulesTests {
+    @Test("a deadline: on time at the instant, late after it, missing, pending, copies, after --now", arguments: [
+        // (submitted instants, now, expected key)
+        (["2019-08-05 15:30"], "2019-08-10T00:00:00+08:00", "on_time"),
+        (["2019-08-05 15:30:01"], "2019-08-10T00:00:00+08:00", "late"),
+        (["2019-08-05 17:00", "2019-08-05 15:00"], "2019-08-10T00:00:00+08:00", "on_time"),
+        ([], "2019-08-10T00:00:00+08:00", "missing"),
+        ([], "2019-08-05T15:30:00+08:00", "pending"),
+        ([], "2019-08-05T15:30:01+08:00", "missing"),
+        (["2019-08-05 15:00"], "2019-08-05T14:00:00+08:00", "pending"),
+    ] as [([String], String, String)])
+    func deadline(submitted: [String], now: String, expected: String) {
+        let zone = CampaignZone.shanghai
+        let due = zone.instant(ValueParser.date("2019-08-05")!, at: 15 * 3600 + 1800)
+        let status = Deadline.status(due: due, submitted: submitted.map { ValueParser.instant($0, in: zone)! },
+                                     now: ValueParser.instant(now, in: zone)!)
+        #expect(status.key == expected)
+    }
+
+    @Test("late by minutes, rounded up")
+    func lateMinutes() {
+        #expect(Deadline.status(due: 1000, submitted: [1061], now: 5000) == .late(at: 1061, minutes: 2))
+        #expect(Deadline.status(due: 1000, submitted: [1060], now: 5000) == .late(at: 1060, minutes: 1))
+    }
+
+    @Test("daily bulletins and the weekly summary per unit in units.csv")
+    func bulletins() throws {
+        var s = Scenario()
+        s.submissions = """
+        unit,kind,period,submitted_at
+        甲科,简报,2019-08-05,2019/8/5 15:30
+        甲科,daily,2019-08-06,2019/8/6 16:00
+        甲科,daily,2019-08-07,2019/8/7 10:00
+        甲科,daily,2019-08-08,2019/8/8 10:00
+        甲科,daily,2019-08-09,2019/8/9 10:00
+        甲科,周总结,2019-08-09,2019-08-09T15:00:00+08:00
+        乙科,weekly,2019-08-09,2019/8/9 15:01
+        乙科,daily,2019-08-05,2019/8/12 9:00
+        """
+        let o = try s.run(now: "2019-08-10T12:00:00+08:00")
+        let a = try #require(o.unit("甲科")), b = try #require(o.unit("乙科")), c = try #require(o.unit("第一站"))
+        #expect((a.dailyOnTime, a.dailyLate, a.dailyMissing, a.weekly.key) == (4, 1, 0, "on_time"))
+        #expect((b.dailyOnTime, b.dailyLate, b.dailyMissing, b.weekly.key) == (0, 0, 5, "late"))
+        #expect((c.dailyOnTime, c.dailyLate, c.dailyMissing, c.weekly.key) == (0, 0, 5, "missing"))
+        // Friday 14:00: Friday's bulletin and the summary are still pending.
+        let early = try s.run(now: "2019-08-09T14:00:00+08:00")
+        let c2 = try #require(early.unit("第一站"))
+        #expect((c2.dailyMissing, c2.weekly.key) == (4, "pending"))
+    }
+
+    @Test("liaisons: role or column, counted once; missing; multiple")
+    func liaisons() throws {
+        var s = Scenario()
+        s.roster = """
+        volunteer_id,name,unit,role,liaison
+        V1,王继跃,甲科,联络员,是
+        V2,张伟,乙科,队员,√
+        V3,李娜,乙科,联络员,
+        V4,赵敏,第一站,站长,否
+        """
+        let o = try s.run()
+        #expect(o.unit("甲科")?.liaisonStatus == .ok)
+        #expect(o.unit("乙科")?.liaisonStatus == .multiple)
+        #expect(o.unit("第一站")?.liaisonStatus == .missing)
+        #expect(o.unit("乙科")?.liaisons == ["张伟", "李娜"])
+    }
+
+    @Test("compliance rate: met / (met + short), two decimals, empty when nobody is held")
+    func compliance() throws {
+        #expect(Rate.format(2, of: 3) == "0.67")
+        #expect(Rate.format(1, of: 3) == "0.33")
+        #expect(Rate.format(0, of: 0) == "")
+        #expect(Rate.format(5, of: 5) == "1.00")
+        #expect(Rate.format(1, of: 8) == "0.13")
+        var s = Scenario()
+        s.activities = """
+        record_id,volunteer_id,date,start,end,hours,team
+        ,V1,2019-08-05,,,5,
+        ,V2,2019-08-05,,,4.99,
+        """
+        let o = try s.run()
+        #expect(o.unit("甲科")?.complianceRate == "0.50")
+        #expect(o.unit("乙科")?.complianceRate == "0.00")
+        #expect(o.unit("甲科")?.hours == "9.99")
+    }
+
+    @Test("unknown units and teams are findings; their sessions still count")
+    func unknowns() throws {
+        var s = Scenario()
+        s.roster += "\nV5,孙丽,丙科,夕阳红志愿服务队,,,,,"
+        s.activities = """
+        record_id,volunteer_id,date,start,end,hours,team
+        ,V5,2019-08-05,,,6,夕阳红志愿服务队
+        """
+        let o = try s.run()
+        #expect(o.hours("V5") == "6.00")
+        #expect(o.findings("unknown_unit").count == 1)
+        #expect(o.findings("unknown_team").count == 1)
+        #expect(o.report.teams.last?.name == "夕阳红志愿服务队")
+        #expect(!o.report.units.contains { $0.name == "丙科" })
+    }
+
+    @Test("sessions recorded more than ten working days later")
+    func lateRecord() throws {
+        #expect(LateRecordRule.workingDays(from: ValueParser.date("2019-08-05")!, to: ValueParser.date("2019-08-19")!) == 10)
+        var s = Scenario()
+        s.activities = """
+        record_id,volunteer_id,date,start,end,hours,team,submitted_at
+        ,V1,2019-08-05,,,1,,2019-08-19 10:00
+        ,V1,2019-08-05,,,2,,2019-08-20 10:00
+        """
+        let o = try s.run(now: "2019-08-30T00:00:00+08:00")
+        #expect(o.findings("late_record").count == 1)
+        #expect(o.findings("late_record").first?.source?.line == 3)
+    }
+
+    @Test("a roster submitted after roster_due is late")
+    func rosterDeadline() throws {
+        var s = Scenario()
+        s.roster = """
+        volunteer_id,name,unit,submitted_at
+        V1,王继跃,甲科,2019-08-02 23:59
+        V3,李娜,乙科,2019/8/3 9:12
+        """
+        let o = try s.run()
+        let f = o.findings("roster_deadline")
+        #expect(f.map(\.unit) == ["第一站", "乙科"])
+        #expect(f.first?.severity == .error)
+    }
+}

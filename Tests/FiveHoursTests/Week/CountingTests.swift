@@ -1,0 +1,197 @@
+import Testing
+@testable import FiveHours
+
+/// One test per clause of the contract's §4 (counting), with the edge cases it names.
+@Suite("Counting (§4)")
+struct CountingTests {
+    func log(_ rows: String) -> Scenario {
+        var s = Scenario()
+        s.activities = "record_id,volunteer_id,date,start,end,hours,team\n" + rows
+        return s
+    }
+
+    @Test("a session counts whole for its date; end before start crosses midnight")
+    func acrossMidnight() throws {
+        let o = try log("""
+        ,V1,2019-08-05,22:00,01:00,,
+        ,V1,2019-08-06,09:00,11:00,,
+        """).run()
+        #expect(o.hours("V1") == "5.00")
+        #expect(o.volunteer("V1")?.daily[2] == 3 * 3600) // Monday 8/5 is the third day of the week
+        #expect(o.volunteer("V1")?.status == .met)
+    }
+
+    @Test("a session crossing midnight from the day before the week does not count in it")
+    func crossingIntoWeek() throws {
+        let o = try log("""
+        ,V1,2019-08-02,22:00,02:00,,
+        ,V1,2019-08-03,01:00,03:00,,
+        """).run()
+        // 8/2 is the previous week's Friday: its session counts there, and the overlap with
+        // 8/3 01:00–02:00 is counted once, for the earlier session.
+        #expect(o.hours("V1") == "1.00")
+        #expect(o.findings("overlap").count == 1)
+    }
+
+    @Test("hours alone, and hours disagreeing with start/end by more than a minute")
+    func hoursAndMismatch() throws {
+        let o = try log("""
+        ,V1,2019-08-05,,,2.5h,
+        ,V1,2019-08-06,09:00,11:00,1,
+        ,V2,2019-08-06,09:00,11:00,2:01,
+        ,V2,2019-08-07,,,2:30,
+        """).run()
+        #expect(o.hours("V1") == "4.50")
+        #expect(o.hours("V2") == "4.50")
+        #expect(o.findings("hours_mismatch").count == 1)
+        #expect(o.findings("hours_mismatch").first?.source?.line == 3)
+    }
+
+    @Test("exactly 5.00 hours from float-unfriendly parts is met", arguments: [
+        ["0.6", "3.8", "0.6"], ["0.1", "0.2", "4.7"], ["1.7", "1.7", "1.6"],
+    ])
+    func exactlyFive(parts: [String]) throws {
+        let rows = parts.enumerated().map { ",V1,2019-08-0\($0.offset + 5),,,\($0.element)," }.joined(separator: "\n")
+        let o = try log(rows).run()
+        #expect(o.hours("V1") == "5.00")
+        #expect(o.volunteer("V1")?.status == .met)
+        #expect(o.volunteer("V1")?.shortfallSeconds == 0)
+    }
+
+    @Test("touching sessions do not overlap; overlapping ones count their union")
+    func overlaps() throws {
+        let o = try log("""
+        ,V1,2019-08-05,09:00,11:00,,
+        ,V1,2019-08-05,11:00,12:00,,
+        ,V2,2019-08-05,09:00,11:00,,
+        ,V2,2019-08-05,10:00,12:30,,
+        ,V2,2019-08-05,10:30,11:00,,
+        ,V2,2019-08-05,,,1,
+        """).run()
+        #expect(o.hours("V1") == "3.00")
+        #expect(o.findings("overlap").filter { $0.subject.hasPrefix("V1") }.isEmpty)
+        #expect(o.hours("V2") == "4.50") // union 9:00–12:30 plus one hour without clock time
+        #expect(o.findings("overlap").filter { $0.subject.hasPrefix("V2") }.count == 2)
+    }
+
+    @Test("duplicates: identical record_id merged, conflicting rejected, content duplicates merged")
+    func duplicates() throws {
+        let o = try log("""
+        R1,V1,2019-08-05,09:00,11:00,,
+        R1,V1,2019-08-05,09:00,11:00,,
+        R2,V2,2019-08-05,09:00,11:00,,
+        R2,V2,2019-08-06,09:00,11:00,,
+        ,V3,2019-08-05,,,2,
+        ,V3,2019-08-05,,,2,
+        """).run()
+        #expect(o.hours("V1") == "2.00")
+        #expect(o.hours("V2") == "2.00")
+        #expect(o.hours("V3") == "2.00")
+        #expect(o.rejects.count == 1)
+        #expect(o.rejects.first?.source.line == 5)
+        let file = o.loaded.ledger.files.first { $0.path == "activities/log.csv" }!
+        #expect((file.read, file.counted, file.merged, file.rejected) == (6, 3, 2, 1))
+    }
+
+    @Test("time above max_daily_hours per day is not counted, after the union")
+    func dailyCap() throws {
+        let o = try log("""
+        ,V1,2019-08-05,06:00,14:00,,
+        ,V1,2019-08-05,13:00,20:00,,
+        ,V1,2019-08-06,,,13,
+        """).run()
+        // 8/5: union 06:00–20:00 = 14 h → 12; 8/6: 13 → 12.
+        #expect(o.hours("V1") == "24.00")
+        #expect(o.findings("daily_cap").count == 2)
+    }
+
+    @Test("unrostered sessions count for nobody")
+    func unrostered() throws {
+        let o = try log("""
+        ,V9,2019-08-05,09:00,11:00,,
+        ,V1,2019-08-05,09:00,11:00,,
+        """).run()
+        #expect(o.week.unrostered.count == 1)
+        #expect(o.findings("unrostered").count == 1)
+        #expect(o.report.totalSeconds == 2 * 3600)
+    }
+
+    @Test("partial and inactive volunteers", arguments: [
+        ("2019-08-07", "", VolunteerWeek.Status.partial),
+        ("", "2019-08-04", .partial),
+        ("2019-08-03", "2019-08-09", .short),
+        ("2019-08-10", "", nil),
+        ("", "2019-08-02", nil),
+    ] as [(String, String, VolunteerWeek.Status?)])
+    func activePeriods(from: String, until: String, expected: VolunteerWeek.Status?) throws {
+        var s = log(",V4,2019-08-07,09:00,10:00,,")
+        s.roster = s.roster.replacingOccurrences(of: "V4,赵敏,第一站,小红象志愿服务队,站长,,,,", with: "V4,赵敏,第一站,小红象志愿服务队,站长,,,\(from),\(until)")
+        let o = try s.run()
+        #expect(o.volunteer("V4")?.status == expected)
+        if expected == .partial {
+            #expect(o.volunteer("V4")?.requiredSeconds == 0)
+            #expect(o.volunteer("V4")?.shortfallSeconds == 0)
+        }
+        if expected == nil { #expect(!o.report.volunteers.contains { $0.id == "V4" }) }
+    }
+
+    @Test("rows that cannot be read are rejected with file:line and the run goes on", arguments: [
+        (",V1,2019/8/32,09:00,10:00,,", "日期"),
+        (",,2019-08-05,09:00,10:00,,", "志愿者编号"),
+        (",V1,2019-08-05,09:00,09:00,,", "为零"),
+        (",V1,2019-08-05,,,0,", "为零"),
+        (",V1,2019-08-05,,,-1,", "服务时长"),
+        (",V1,2019-08-05,,,25,", "24"),
+        (",V1,2019-08-05,09:00,,,", "结束时间"),
+        (",V1,2019-08-05,9点,10:00,,", "开始时间"),
+    ])
+    func rejects(row: String, reasonContains: String) throws {
+        let o = try log(row + "\n,V1,2019-08-06,09:00,10:00,,").run()
+        #expect(o.rejects.count == 1)
+        #expect(o.rejects.first?.source.description == "activities/log.csv:2")
+        #expect(o.rejects.first?.reason.contains(reasonContains) == true)
+        #expect(o.hours("V1") == "1.00")
+    }
+
+    @Test("shuffling rows without duplicate ids changes no total")
+    func shuffleInvariant() throws {
+        var rows: [String] = []
+        var rng = SplitMix(seed: 7)
+        for i in 0..<60 {
+            let v = "V\(1 + Int(rng.next() % 4))"
+            let day = 3 + Int(rng.next() % 7)
+            let start = 6 + Int(rng.next() % 12)
+            let len = 1 + Int(rng.next() % 4)
+            rows.append("R\(i),\(v),2019-08-0\(day),\(start):00,\(start + len):\(rng.next() % 2 == 0 ? "00" : "30"),,")
+        }
+        let base = try log(rows.joined(separator: "\n")).run()
+        for round in 0..<3 {
+            var shuffled = rows
+            var r2 = SplitMix(seed: UInt64(round + 100))
+            shuffled.shuffle(using: &r2)
+            let o = try log(shuffled.joined(separator: "\n")).run()
+            for v in ["V1", "V2", "V3", "V4"] { #expect(o.hours(v) == base.hours(v)) }
+            #expect(o.report.totalSeconds == base.report.totalSeconds)
+        }
+        // The union never exceeds the sum of the sessions nor the cap per day.
+        for v in base.week.volunteers {
+            let sum = base.week.sessions.filter { $0.volunteer.map { base.week.volunteers[$0].volunteer.id } == v.volunteer.id }
+                .reduce(0) { $0 + $1.record.seconds }
+            #expect(v.seconds <= sum)
+            for d in v.daily { #expect(d <= 12 * 3600) }
+        }
+    }
+}
+
+/// A small deterministic generator for property-style tests.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
