@@ -305,26 +305,46 @@ public struct Importer {
     }
 }
 
-/// Keeps phone numbers out of every output: the roster's own and anything shaped like a
-/// mainland mobile number (1[3-9] and nine more digits, not inside a longer number).
+/// Keeps phone numbers out of every output: the rosters' own, anything shaped like a
+/// mainland mobile number (1[3-9] and nine more digits, with or without +86 / 0086), and
+/// landlines written with an area code (`010-62345678`, `(0371) 6234 5678`).
 public enum PhoneScrubber {
-    static func digits(_ s: String) -> String { String(s.unicodeScalars.filter { $0.properties.numericType != nil && $0.isASCII }.map(Character.init)) }
+    static func digits(_ s: String) -> String { String(s.unicodeScalars.filter(\.isASCIIDigit).map(Character.init)) }
+
+    static func isMobile(_ d: Substring) -> Bool {
+        d.count == 11 && d.first == "1" && "3456789".contains(d[d.index(after: d.startIndex)])
+    }
 
     public static func scrub(_ text: String, known: Set<String>) -> String {
         var scalars = Array(text.unicodeScalars)
         var i = 0
         var changed = false
+        func isSeparator(_ s: Unicode.Scalar) -> Bool { s == "-" || s == " " || s == "(" || s == ")" || s == "." }
         while i < scalars.count {
-            guard scalars[i].isASCIIDigit, i == 0 || !scalars[i - 1].isASCIIDigit else { i += 1; continue }
-            var j = i
-            while j < scalars.count, scalars[j].isASCIIDigit || ((scalars[j] == "-" || scalars[j] == " ") && j + 1 < scalars.count && scalars[j + 1].isASCIIDigit && j > i) { j += 1 }
-            let run = String(String.UnicodeScalarView(scalars[i..<j].filter(\.isASCIIDigit)))
-            let mobile = run.count == 11 && run.hasPrefix("1") && "3456789".contains(run[run.index(after: run.startIndex)])
-            if mobile || (run.count >= 7 && known.contains(run)) {
+            let startsRun = scalars[i].isASCIIDigit || ((scalars[i] == "+" || scalars[i] == "(") && i + 1 < scalars.count && scalars[i + 1].isASCIIDigit)
+            guard startsRun, i == 0 || !scalars[i - 1].isASCIIDigit else { i += 1; continue }
+            var j = i + (scalars[i].isASCIIDigit ? 0 : 1)
+            var separated = !scalars[i].isASCIIDigit
+            while j < scalars.count {
+                if scalars[j].isASCIIDigit { j += 1; continue }
+                if isSeparator(scalars[j]), j + 1 < scalars.count, scalars[j + 1].isASCIIDigit || (scalars[j] == ")" && j + 2 < scalars.count && scalars[j + 1] == " " && scalars[j + 2].isASCIIDigit) {
+                    separated = true
+                    j += 1
+                    continue
+                }
+                break
+            }
+            let d = digits(String(String.UnicodeScalarView(scalars[i..<j])))[...]
+            var phone = isMobile(d)
+            if !phone, d.count == 13, d.hasPrefix("86") { phone = isMobile(d.dropFirst(2)) }
+            if !phone, d.count == 15, d.hasPrefix("0086") { phone = isMobile(d.dropFirst(4)) }
+            if !phone, separated, d.first == "0", (10...12).contains(d.count) { phone = true }
+            if !phone, d.count >= 7, known.contains(String(d)) { phone = true }
+            if phone {
                 for k in i..<j where scalars[k].isASCIIDigit { scalars[k] = "*" }
                 changed = true
             }
-            i = j
+            i = max(j, i + 1)
         }
         return changed ? String(String.UnicodeScalarView(scalars)) : text
     }

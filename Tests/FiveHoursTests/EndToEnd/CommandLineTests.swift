@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+
+/// The command line of contract §1, run through the built binary: exit codes, stdout, stderr.
+@Suite("Command line (§1)")
+struct CommandLineTests {
+    var config: String { Binary.samples.appendingPathComponent("campaign.yaml").path }
+
+    @Test("check on samples/ lists every file, every reject and the findings; exits 1 on errors")
+    func checkSamples() throws {
+        let r = try Binary.run(["check", "--config", config, "--week-ending", "2019-08-09", "--now", "2019-08-09T18:00:00+08:00", "--quiet"])
+        #expect(r.status == 1) // samples have missing bulletins: severity error
+        #expect(r.stderr.isEmpty)
+        for file in ["rosters/科室花名册.csv  [roster, GB18030]", "rosters/工作站花名册.csv  [roster, UTF-8 (BOM)]",
+                     "activities/第三工作站-活动.xml  [activity, XML]", "submissions/简报报送.csv  [submission, GB18030]"] {
+            #expect(r.stdout.contains(file), "missing \(file)")
+        }
+        #expect(r.stdout.contains("activities/2019-08-第一周-科室.csv:15: 日期(date) '2019/8/32' 不是有效日期"))
+        #expect(r.stdout.contains("Rejected (4):"))
+        #expect(r.stdout.contains("59 volunteers active, 49 met, 9 short, 1 partial"))
+        #expect(!r.stdout.contains("1380013"), "a phone number reached stdout")
+    }
+
+    @Test("usage and campaign-file errors exit 2 with a message on stderr", arguments: [
+        ["weekly", "--config", "CONFIG", "--week-ending", "2019-08-08"],
+        ["weekly", "--config", "CONFIG", "--format", "pdf"],
+        ["weekly", "--config", "CONFIG", "--csv-header", "both"],
+        ["weekly", "--config", "CONFIG", "--now", "yesterday"],
+        ["daily", "--config", "CONFIG"],
+        ["weekly", "--config", "/nonexistent/campaign.yaml"],
+        ["frobnicate"],
+    ])
+    func usage(arguments: [String]) throws {
+        let r = try Binary.run(arguments.map { $0 == "CONFIG" ? config : $0 } + ["--quiet"])
+        #expect(r.status == 2, "stdout: \(r.stdout) stderr: \(r.stderr)")
+        #expect(!r.stderr.isEmpty)
+        #expect(r.stdout.isEmpty)
+    }
+
+    @Test("a bad campaign file names the file, the line and the key")
+    func badCampaign() throws {
+        let folder = try ImportTestSupport.makeTempFolder("cli")
+        defer { ImportTestSupport.remove(folder) }
+        try ImportTestSupport.write("campaign:\n  name: x\nrules:\n  weekly_hourz: 5\ninputs:\n  rosters: [r]\n", to: "c.yaml", in: folder)
+        let r = try Binary.run(["check", "--config", folder.appendingPathComponent("c.yaml").path])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("c.yaml:4: rules.weekly_hourz: unknown key 'weekly_hourz'"))
+    }
+
+    @Test("an input path that does not exist stops the run with 1; earlier reports stay")
+    func missingInput() throws {
+        let folder = try ImportTestSupport.makeTempFolder("cli")
+        defer { ImportTestSupport.remove(folder) }
+        let out = folder.appendingPathComponent("out")
+        let ok = try Binary.run(["weekly", "--config", config, "--week-ending", "2019-08-09", "--now", "2019-08-09T18:00:00+08:00",
+                                 "--out", out.path, "--quiet"])
+        #expect(ok.status == 0)
+        #expect(ok.stdout.hasSuffix("weekly-2019-08-09\n"))
+        let before = try Data(contentsOf: out.appendingPathComponent("weekly-2019-08-09/volunteers.csv"))
+        let yaml = try String(contentsOf: Binary.samples.appendingPathComponent("campaign.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "rosters: [rosters]", with: "rosters: [\(Binary.samples.path)/rosters, /nonexistent/rosters]")
+            .replacingOccurrences(of: "activities: [activities]", with: "activities: [\(Binary.samples.path)/activities]")
+            .replacingOccurrences(of: "submissions: [submissions]", with: "submissions: [\(Binary.samples.path)/submissions]")
+        try ImportTestSupport.write(yaml, to: "campaign.yaml", in: folder)
+        let r = try Binary.run(["weekly", "--config", folder.appendingPathComponent("campaign.yaml").path, "--week-ending", "2019-08-09",
+                                "--out", out.path, "--quiet"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("/nonexistent/rosters"))
+        #expect(try Data(contentsOf: out.appendingPathComponent("weekly-2019-08-09/volunteers.csv")) == before)
+    }
+
+    @Test("--format picks the files; CSVs have a BOM and CRLF")
+    func formats() throws {
+        let folder = try ImportTestSupport.makeTempFolder("cli")
+        defer { ImportTestSupport.remove(folder) }
+        let r = try Binary.run(["weekly", "--config", config, "--week-ending", "2019-08-09", "--now", "2019-08-09T18:00:00+08:00",
+                                "--out", folder.path, "--format", "csv", "--csv-header", "keys", "--quiet"])
+        #expect(r.status == 0)
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("weekly-2019-08-09").path).sorted()
+        #expect(files == ["findings.csv", "manifest.json", "rejects.csv", "teams.csv", "units.csv", "volunteers.csv"])
+        let units = try [UInt8](Data(contentsOf: folder.appendingPathComponent("weekly-2019-08-09/units.csv")))
+        #expect(Array(units.prefix(3)) == [0xEF, 0xBB, 0xBF])
+        let text = String(decoding: units.dropFirst(3), as: UTF8.self)
+        #expect(text.hasPrefix("unit,kind,volunteers,met,short,compliance_rate,hours,liaison,liaison_status,daily_on_time,daily_late,daily_missing,weekly_status\r\n"))
+        #expect(text.contains("纪检办,department,3,2,1,0.67,17.00,,missing,7,0,0,missing\r\n"))
+    }
+
+    @Test("a second run on the same output folder fails at once while the first holds the lock")
+    func lock() throws {
+        let folder = try ImportTestSupport.makeTempFolder("cli")
+        defer { ImportTestSupport.remove(folder) }
+        let lockPath = folder.appendingPathComponent(".fivehours.lock").path
+        FileManager.default.createFile(atPath: lockPath, contents: nil)
+        let fd = open(lockPath, O_RDWR)
+        #expect(flock(fd, LOCK_EX | LOCK_NB) == 0)
+        defer { flock(fd, LOCK_UN); close(fd) }
+        let r = try Binary.run(["weekly", "--config", config, "--week-ending", "2019-08-09", "--out", folder.path, "--quiet"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("another fivehours run is writing to this folder"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("weekly-2019-08-09").path))
+    }
+}
