@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+
+/// The HTML reports as a person sees them: a real headless Chromium at phone and desktop widths
+/// and printing to A4, and tidy on the markup. `.ci/run` installs chromium,
+/// chromium-headless-shell, fonts-wqy-zenhei and tidy; without them these tests fail, they do not skip.
+@Suite("HTML in a browser", .serialized)
+struct BrowserTests {
+    static func which(_ tool: String) -> String? {
+        for dir in ["/usr/bin", "/usr/local/bin", "/bin"] where FileManager.default.isExecutableFile(atPath: "\(dir)/\(tool)") {
+            return "\(dir)/\(tool)"
+        }
+        return nil
+    }
+
+    static func run(_ tool: String, _ args: [String]) throws -> (Int32, String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: tool)
+        p.arguments = args
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Writes the sample reports (weekly and daily, both languages) and returns their HTML files.
+    static func reports(in folder: URL) throws -> [URL] {
+        var files: [URL] = []
+        for language in ["zh-CN", "en"] {
+            let yaml = try String(contentsOf: Binary.samples.appendingPathComponent("campaign.yaml"), encoding: .utf8)
+                .replacingOccurrences(of: "language: zh-CN", with: "language: \(language)")
+            let campaign = Binary.samples.appendingPathComponent(".browser-\(language)-\(UUID().uuidString).yaml")
+            try yaml.write(to: campaign, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(at: campaign) }
+            let out = folder.appendingPathComponent(language)
+            for args in [["weekly", "--week-ending", "2019-08-09"], ["daily", "--date", "2019-08-07"]] {
+                let r = try Binary.run(args + ["--config", campaign.path, "--now", "2019-08-09T18:00:00+08:00", "--out", out.path,
+                                               "--format", "html", "--quiet"])
+                #expect(r.status == 0, "\(r.stderr)")
+            }
+            files.append(out.appendingPathComponent("weekly-2019-08-09/weekly-summary.html"))
+            files.append(out.appendingPathComponent("daily-2019-08-07/daily-bulletin.html"))
+        }
+        return files
+    }
+
+    @Test("no page is wider than a 390 px phone or a 1280 px screen; A4 PDFs have pages")
+    func widthAndPrint() throws {
+        let chromium = try #require(Self.which("chromium") ?? Self.which("chromium-browser"), "install chromium (see .ci/run)")
+        // The new headless mode keeps windows at least 500 px wide; the old headless shell does not.
+        let shell = try #require(Self.which("chromium-headless-shell"), "install chromium-headless-shell (see .ci/run)")
+        let folder = try ImportTestSupport.makeTempFolder("browser")
+        defer { ImportTestSupport.remove(folder) }
+        for html in try Self.reports(in: folder) {
+            // A copy that reports its own width: the report itself forbids scripts (CSP).
+            let text = try String(contentsOf: html, encoding: .utf8)
+            #expect(!text.contains("<script"))
+            let probe = html.deletingLastPathComponent().appendingPathComponent("probe.html")
+            let probed = text.replacingOccurrences(of: #"<meta http-equiv="Content-Security-Policy""#, with: #"<meta name="csp-removed-for-probe""#)
+                .replacingOccurrences(of: "</body>", with: """
+                <script>window.addEventListener('load', function () { document.body.setAttribute('data-width', String(document.documentElement.scrollWidth)); });</script></body>
+                """)
+            try probed.write(to: probe, atomically: true, encoding: .utf8)
+            for width in [390, 1280] {
+                let (status, dom) = try Self.run(shell, ["--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                                                           "--virtual-time-budget=3000", "--window-size=\(width),900", "--dump-dom", probe.path])
+                #expect(status == 0)
+                let measured = dom.range(of: #"data-width="(\d+)""#, options: .regularExpression).map { String(dom[$0]).filter(\.isNumber) }
+                let w = try #require(measured.flatMap { Int($0) }, "no width measured for \(html.lastPathComponent)")
+                #expect(w <= width, "\(html.path) is \(w) px wide in a \(width) px window")
+            }
+            let pdf = html.deletingPathExtension().appendingPathExtension("pdf")
+            let (status, _) = try Self.run(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                                                      "--print-to-pdf=\(pdf.path)", html.path])
+            #expect(status == 0)
+            let bytes = try Data(contentsOf: pdf)
+            let pages = String(decoding: bytes, as: UTF8.self).components(separatedBy: "/Type /Page").count - 1
+            #expect(bytes.count > 10_000 && pages >= 1, "\(pdf.path): \(bytes.count) bytes, \(pages) pages")
+        }
+    }
+
+    @Test("tidy finds no errors in the HTML")
+    func tidy() throws {
+        let tidy = try #require(Self.which("tidy"), "install tidy (see .ci/run)")
+        let folder = try ImportTestSupport.makeTempFolder("tidy")
+        defer { ImportTestSupport.remove(folder) }
+        for html in try Self.reports(in: folder) {
+            let (status, output) = try Self.run(tidy, ["-errors", "-quiet", "-utf8", html.path])
+            // tidy: 0 clean, 1 warnings, 2 errors.
+            #expect(status < 2, "\(html.lastPathComponent):\n\(output)")
+        }
+    }
+}
