@@ -83,6 +83,7 @@ public enum Pipeline {
         var report = WeeklyReport.make(campaign: campaign, ledger: loaded.ledger, week: data, findings: findings, now: now, previous: previous)
         let manifest = makeManifest(loaded, options: options, command: "weekly", week: week, date: nil, now: now)
         report.inputFingerprint = manifest.inputs_fingerprint
+        report.knownNames = loaded.ledger.volunteers.map(\.name)
         let labels = Labels(campaign.output.language)
         var files: [(String, [UInt8])] = []
         if options.formats.contains(.csv) {
@@ -110,6 +111,7 @@ public enum Pipeline {
         var report = DailyReport.make(campaign: campaign, ledger: loaded.ledger, week: data, findings: findings, date: date, now: now)
         let manifest = makeManifest(loaded, options: options, command: "daily", week: nil, date: date, now: now)
         report.inputFingerprint = manifest.inputs_fingerprint
+        report.knownNames = loaded.ledger.volunteers.map(\.name)
         let labels = Labels(campaign.output.language)
         var files: [(String, [UInt8])] = []
         var copies: [(String, String)] = []

@@ -152,8 +152,8 @@ struct Weekly: ParsableCommand {
         let campaign = try CampaignLoader.load(path: common.config)
         var options = try pipelineOptions(common, output, zone: campaign.zone)
         options.weekEnding = weekEnd
+        _ = try Pipeline.week(options, campaign: campaign, now: Pipeline.now(options))
         let loaded = try Pipeline.load(options, progress: common.progress)
-        _ = try Pipeline.week(options, campaign: loaded.campaign, now: Pipeline.now(options))
         common.progress("building the week, checking the rules, rendering")
         let (folder, files) = try Pipeline.weekly(loaded, options: options)
         let outDir = options.outDir.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? loaded.campaign.output.dir
@@ -198,6 +198,7 @@ struct Check: ParsableCommand {
         let campaign = try CampaignLoader.load(path: common.config)
         var options = try pipelineOptions(common, nil, zone: campaign.zone)
         options.weekEnding = weekEnd
+        _ = try Pipeline.week(options, campaign: campaign, now: Pipeline.now(options))
         let loaded = try Pipeline.load(options, progress: common.progress)
         let (text, errors) = try Pipeline.check(loaded, options: options)
         print(text, terminator: "")

@@ -149,7 +149,9 @@ public struct Importer {
             let blank = fields.allSatisfy { reader.isBlank($0) } && problem == nil
             guard let map = header else {
                 if blank { continue }
-                if let problem { throw UnreadableFile(line: line, reason: "the header row is malformed (\(problem))") }
+                if case .textAfterQuote(let column)? = problem {
+                    throw UnreadableFile(line: line, column: column, reason: "header cell \(column) has text after its closing quote; fix the header row")
+                }
                 header = try HeaderMap(cells: fields.map { reader.string($0) }, kind: kind, line: line)
                 cellCount = fields.count
                 report.unknownColumns = header!.unknown
@@ -227,7 +229,8 @@ public struct Importer {
             case .failure(let e): return e
             }
         case .submission:
-            switch parser.submission(row, source: source) {
+            // Attributes of <submissions unit="…" submitted-at="…"> are defaults for the records.
+            switch parser.submission(RowWithDefaults(row: row, defaults: context), source: source) {
             case .success(let s): result.submissions.append(s)
             case .failure(let e): return e
             }
@@ -265,9 +268,16 @@ public struct Importer {
             throw UnreadableFile(line: records[0].line, reason: "XML: expected <\(expected)> elements in a \(kind.label) (\(kind.rawValue)) file, found <\(records[0].name)>")
         }
         let keys = XMLReader.recordNames.contains(expected) ? (Importer.xmlKeys[expected] ?? [:]) : [:]
-        for rec in records where rec.name == expected {
+        for rec in records {
             report.read += 1
             let source = SourceLine(fileIndex: fileIndex, file: display, line: rec.line)
+            guard rec.name == expected else {
+                // A record of another kind in this file: not read here, but never dropped silently.
+                report.rejected += 1
+                result.rejects.append(Reject(source: source, reason: "<\(rec.name)> 不属于\(kind.label)文件（应为 <\(expected)>）；把它放进对应的输入文件夹",
+                                             record: PhoneScrubber.scrub("<\(rec.name) \(rec.attributes.filter { $0.key != "phone" }.sorted { $0.key < $1.key }.map { "\($0.key)=\"\($0.value)\"" }.joined(separator: " "))>", known: result.phones)))
+                continue
+            }
             var values: [String: String] = [:]
             for (k, v) in rec.attributes {
                 values[keys[k] ?? k.replacingOccurrences(of: "-", with: "_")] = v
@@ -279,7 +289,12 @@ public struct Importer {
             for c in rec.children {
                 let text = c.text.trimmingSpaces
                 switch c.name {
-                case "team": if !text.isEmpty { teams.append(text) }
+                case "team":
+                    if kind == .activity {
+                        if values["team"] == nil, !text.isEmpty { values["team"] = text }
+                    } else if !text.isEmpty {
+                        teams.append(text)
+                    }
                 case "media":
                     let href = (c.attributes["href"] ?? text).trimmingSpaces
                     guard !href.isEmpty else { continue }
@@ -302,6 +317,17 @@ public struct Importer {
                                              record: PhoneScrubber.scrub("<\(rec.name) \(attrs)>", known: result.phones)))
             }
         }
+    }
+}
+
+/// A row whose blank cells fall back to the attributes of the element that holds it.
+struct RowWithDefaults<Row: RowFields>: RowFields {
+    let row: Row
+    let defaults: [String: String]
+    func text(_ key: String) -> String? {
+        if let v = row.text(key) { return v }
+        guard let c = defaults[key]?.trimmingSpaces, !c.isEmpty else { return nil }
+        return c
     }
 }
 

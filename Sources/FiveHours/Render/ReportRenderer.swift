@@ -85,7 +85,7 @@ public struct ReportRenderer {
         } catch {
             throw TemplateError(file: file, reason: "template syntax: \(error)")
         }
-        var out = template.render(view)
+        var out = template.render(ViewText.wrap(view))
         if !out.hasSuffix("\n") { out += "\n" }
         return Array(out.utf8)
     }
@@ -117,10 +117,30 @@ public struct ReportRenderer {
     }
 }
 
-/// Checks a template before it renders: the tags it uses must exist in the view, and only
-/// allow-listed values may be inserted unescaped.
+/// A text value for the templates: escaped like any string, but empty text is *false* in a
+/// section (`{{#source}}…{{/source}}`), which swift-mustache's plain strings are not.
+struct ViewText: MustacheCustomRenderable {
+    let value: String
+    var renderText: String { value }
+    var isNull: Bool { value.isEmpty }
+
+    /// Wraps every string of a view, at any depth.
+    static func wrap(_ v: Any) -> Any {
+        switch v {
+        case let s as String: return ViewText(value: s)
+        case let d as [String: Any]: return d.mapValues(wrap)
+        case let a as [[String: Any]]: return a.map { $0.mapValues(wrap) }
+        case let a as [Any]: return a.map(wrap)
+        default: return v
+        }
+    }
+}
+
+/// Checks a template before it renders: the tags it uses must exist in the view, only
+/// allow-listed values may be inserted unescaped, and nothing may change the content type or
+/// the delimiters (either would slip past these checks).
 enum TemplateCheck {
-    /// Every key at any depth of the view.
+    /// Every key at any depth of the view, and the label keys under `l`.
     static func keys(of view: Any) -> Set<String> {
         var out: Set<String> = []
         func walk(_ v: Any) {
@@ -131,34 +151,48 @@ enum TemplateCheck {
     }
 
     static func check(_ text: String, file: String, known: Set<String>, rawAllowed: Set<String>) throws {
-        let lines = text.components(separatedBy: "\n")
-        for (ln, line) in lines.enumerated() {
-            var rest = line[...]
-            while let open = rest.range(of: "{{") {
-                let column = line.distance(from: line.startIndex, to: open.lowerBound) + 1
-                let afterOpen = rest[open.upperBound...]
-                let triple = afterOpen.hasPrefix("{")
-                guard let close = afterOpen.range(of: triple ? "}}}" : "}}") else { break }
-                var tag = afterOpen[..<close.lowerBound].trimmingCharacters(in: .whitespaces)
-                if triple { tag = String(tag.dropFirst()).trimmingCharacters(in: .whitespaces) }
-                rest = afterOpen[close.upperBound...]
-                guard let first = tag.first else { continue }
-                if "!%".contains(first) { continue }
-                var name = tag
-                var raw = triple
-                if "#^/".contains(first) { name = String(tag.dropFirst()).trimmingCharacters(in: .whitespaces) }
-                if first == "&" { name = String(tag.dropFirst()).trimmingCharacters(in: .whitespaces); raw = true }
-                if first == ">" || first == "<" || first == "$" { continue }
-                if name == "." { continue }
-                let base = String(name.split(separator: ".").first ?? "")
-                if raw && !rawAllowed.contains(name) {
-                    throw TemplateError(file: file, line: ln + 1, column: column,
-                                        reason: "'{{{\(name)}}}' would insert data unescaped; use {{\(name)}} (only \(rawAllowed.sorted().joined(separator: ", ")) may be raw)")
-                }
-                guard known.contains(base) else {
-                    throw TemplateError(file: file, line: ln + 1, column: column,
-                                        reason: "unknown variable '\(name)': the report has no such value (see docs/templates.md)")
-                }
+        let scalars = Array(text.unicodeScalars)
+        var line = 1, column = 1
+        var i = 0
+        func position(_ upTo: Int) {
+            while i < upTo {
+                if scalars[i] == "\n" { line += 1; column = 1 } else { column += 1 }
+                i += 1
+            }
+        }
+        var k = 0
+        while k + 1 < scalars.count {
+            guard scalars[k] == "{", scalars[k + 1] == "{" else { k += 1; continue }
+            position(k)
+            let (tagLine, tagColumn) = (line, column)
+            let triple = k + 2 < scalars.count && scalars[k + 2] == "{"
+            let bodyStart = k + (triple ? 3 : 2)
+            var end = bodyStart
+            while end + 1 < scalars.count, !(scalars[end] == "}" && scalars[end + 1] == "}") { end += 1 }
+            guard end + 1 < scalars.count else {
+                throw TemplateError(file: file, line: tagLine, column: tagColumn, reason: "a tag opened here is never closed")
+            }
+            let tag = String(String.UnicodeScalarView(scalars[bodyStart..<end])).trimmingCharacters(in: .whitespacesAndNewlines)
+            k = end + (triple && end + 2 < scalars.count && scalars[end + 2] == "}" ? 3 : 2)
+            guard let first = tag.first else { continue }
+            if first == "!" { continue }
+            if first == "%" || first == "=" {
+                throw TemplateError(file: file, line: tagLine, column: tagColumn,
+                                    reason: "'{{\(tag)}}' changes how the template is read (content type or delimiters); fivehours decides escaping itself, remove the tag")
+            }
+            if first == ">" || first == "<" || first == "$" { continue }
+            var name = tag
+            var raw = triple
+            if "#^/".contains(first) { name = String(tag.dropFirst()).trimmingCharacters(in: .whitespaces) }
+            if first == "&" { name = String(tag.dropFirst()).trimmingCharacters(in: .whitespaces); raw = true }
+            if name == "." { continue }
+            if raw && !rawAllowed.contains(name) {
+                throw TemplateError(file: file, line: tagLine, column: tagColumn,
+                                    reason: "'{{{\(name)}}}' would insert data unescaped; use {{\(name)}} (only \(rawAllowed.sorted().joined(separator: ", ")) may be raw)")
+            }
+            for part in name.split(separator: ".") where Int(part) == nil && !known.contains(String(part)) {
+                throw TemplateError(file: file, line: tagLine, column: tagColumn,
+                                    reason: "unknown variable '\(name)': the report has no value '\(part)' (see docs/templates.md)")
             }
         }
     }

@@ -21,10 +21,10 @@ struct ViewSupport {
 
     func status(_ d: DeadlineStatus) -> [String: Any] {
         switch d {
-        case .onTime(let at): return ["cell": "✓", "cls": "ok", "title": "\(labels["on_time"]) \(zone.format(at))", "label": labels["on_time"], "minutes": ""]
-        case .late(_, let m): return ["cell": "\(m)′", "cls": "late", "title": labels.format("minutes.late", "\(m)"), "label": labels["late"], "minutes": "\(m)"]
-        case .missing: return ["cell": "✗", "cls": "missing", "title": labels["missing"], "label": labels["missing"], "minutes": ""]
-        case .pending: return ["cell": "…", "cls": "pending", "title": labels["pending"], "label": labels["pending"], "minutes": ""]
+        case .onTime(let at): return ["cell": "✓", "cls": "ok", "title": "\(labels["on_time"]) \(zone.format(at))", "label": labels["on_time"], "minutes": "", "late": false]
+        case .late(_, let m): return ["cell": "\(m)′", "cls": "late", "title": labels.format("minutes.late", "\(m)"), "label": labels["late"], "minutes": "\(m)", "late": true]
+        case .missing: return ["cell": "✗", "cls": "missing", "title": labels["missing"], "label": labels["missing"], "minutes": "", "late": false]
+        case .pending: return ["cell": "…", "cls": "pending", "title": labels["pending"], "label": labels["pending"], "minutes": "", "late": false]
         }
     }
 
@@ -65,7 +65,7 @@ struct WeeklyView {
 
     init(report: WeeklyReport, labels: Labels, isPublic: Bool, phones: Set<String>) {
         self.report = report
-        self.support = ViewSupport(labels: labels, isPublic: isPublic, phones: phones, mask: NameMask(names: report.volunteers.map(\.name)), zone: report.zone)
+        self.support = ViewSupport(labels: labels, isPublic: isPublic, phones: phones, mask: NameMask(names: report.volunteers.map(\.name) + report.knownNames), zone: report.zone)
     }
 
     func dictionary(schema: Bool) -> [String: Any] {
@@ -138,7 +138,7 @@ struct WeeklyView {
         d["short_groups"] = schema
             ? [["unit": "", "count": 0, "members": [member(placeholderVolunteer)], "more": "", "has_more": false]]
             : order.map { u -> [String: Any] in
-                let list = groups[u]!.sorted { ($0.shortfallSeconds, $0.id) > ($1.shortfallSeconds, $1.id) }
+                let list = groups[u]!.sorted { ($0.shortfallSeconds, $1.id) > ($1.shortfallSeconds, $0.id) }
                 return ["unit": u, "count": list.count, "members": list.prefix(perUnit).map(member),
                         "more": list.count > perUnit ? l.format("more", "\(list.count - perUnit)") : "", "has_more": list.count > perUnit]
             }
@@ -148,12 +148,14 @@ struct WeeklyView {
         let rankedUnits = r.units.filter { $0.compliancePercent != nil }.sorted {
             ($0.compliancePercent!, $0.seconds, $1.name) > ($1.compliancePercent!, $1.seconds, $0.name)
         }
+        let unitRanks = Ranking.competition(rankedUnits.map { [$0.compliancePercent!, $0.seconds] })
         d["rank_units"] = support.list(Array(rankedUnits.enumerated()), placeholder: (0, placeholderUnit), schema: schema) { i, u in
-            ["rank": i + 1, "name": u.name, "rate": Percent.text(u.complianceRate), "hours": u.hours, "met": u.met, "held": u.met + u.short]
+            ["rank": schema ? 1 : unitRanks[i], "name": u.name, "rate": Percent.text(u.complianceRate), "hours": u.hours, "met": u.met, "held": u.met + u.short]
         }
         let rankedVolunteers = r.volunteers.filter { $0.seconds > 0 }.sorted { ($0.seconds, $1.id) > ($1.seconds, $0.id) }.prefix(10)
+        let volunteerRanks = Ranking.competition(rankedVolunteers.map { [$0.seconds] })
         d["rank_volunteers"] = support.list(Array(rankedVolunteers.enumerated()), placeholder: (0, placeholderVolunteer), schema: schema) { i, v in
-            ["rank": i + 1, "name": support.name(v.name), "unit": v.unit, "hours": Hours.format(v.seconds), "sessions": v.sessions]
+            ["rank": schema ? 1 : volunteerRanks[i], "name": support.name(v.name), "unit": v.unit, "hours": Hours.format(v.seconds), "sessions": v.sessions]
         }
         d["finding_groups"] = support.findingGroups(r.findings, schema: schema)
         d["has_findings"] = !r.findings.isEmpty
@@ -170,7 +172,7 @@ struct DailyView {
 
     init(report: DailyReport, labels: Labels, isPublic: Bool, phones: Set<String>) {
         self.report = report
-        self.support = ViewSupport(labels: labels, isPublic: isPublic, phones: phones, mask: NameMask(names: report.activities.map(\.name)), zone: report.zone)
+        self.support = ViewSupport(labels: labels, isPublic: isPublic, phones: phones, mask: NameMask(names: report.activities.map(\.name) + report.knownNames), zone: report.zone)
     }
 
     func dictionary(schema: Bool) -> [String: Any] {
@@ -208,6 +210,7 @@ struct DailyView {
                 "videos": a.media.filter { $0.kind == .video && $0.sourcePath != nil }.map { ["href": $0.href, "label": $0.label] },
                 "links": a.media.filter { $0.sourcePath == nil || $0.kind == .link }.map { ["href": $0.href, "label": $0.label] },
                 "has_media": !a.media.isEmpty,
+                "has_photos": a.media.contains { $0.kind == .photo && $0.sourcePath != nil },
             ]
         }
         let placeholderReporting = DailyReport.UnitReporting(unit: "", status: .pending, title: nil)
@@ -219,6 +222,18 @@ struct DailyView {
         d["rejects_count"] = r.rejects.count
         d["rejects_text"] = r.rejects.isEmpty ? l["rejects.none"] : l.format("rejects.count", "\(r.rejects.count)")
         return d
+    }
+}
+
+/// Standard competition ranking ("1224"): equal keys share a rank, the next rank skips.
+enum Ranking {
+    /// - Parameter keys: sort keys of items already in ranked order.
+    static func competition(_ keys: [[Int]]) -> [Int] {
+        var ranks: [Int] = []
+        for (i, k) in keys.enumerated() {
+            ranks.append(i > 0 && keys[i - 1] == k ? ranks[i - 1] : i + 1)
+        }
+        return ranks
     }
 }
 

@@ -60,6 +60,8 @@ public struct DailyReport: Sendable {
     public var totalSeconds: Int { activities.reduce(0) { $0 + $1.seconds } }
     public var volunteerCount: Int { Set(activities.map(\.volunteerID)).count }
     public var inputFingerprint: String = ""
+    /// Every rostered name, so that `--public` masks names in free text too.
+    public var knownNames: [String] = []
 
     /// Builds the bulletin of `date`; missing media files become findings.
     public static func make(campaign: Campaign, ledger: Ledger, week data: WeekData, findings: [Finding],

@@ -72,6 +72,8 @@ public struct WeeklyReport: Sendable {
     public var previousWeekSeconds: Int?
     public var previousWeekCompliance: String?
     public var inputFingerprint: String = ""
+    /// Every rostered name, so that `--public` masks names in free text too.
+    public var knownNames: [String] = []
 
     public var met: Int { volunteers.filter { $0.status == .met }.count }
     public var short: Int { volunteers.filter { $0.status == .short }.count }

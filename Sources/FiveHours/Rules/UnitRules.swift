@@ -82,6 +82,19 @@ public struct UnknownUnitRule: Rule {
             Finding(rule: key, severity: .warning, unit: u, subject: u,
                     detail: "服务记录的报送单位“\(u)”不在活动方案的单位名单中", source: logged[u]!)
         }
+        // Submissions under a name the campaign does not know: likely a misspelt unit whose
+        // bulletins would otherwise show as missing without a hint.
+        var submitted: [String: (Int, SourceLine)] = [:]
+        var subOrder: [String] = []
+        for sub in c.ledger.submissions where !known.contains(sub.unit) && seen[sub.unit] == nil && logged[sub.unit] == nil {
+            if submitted[sub.unit] == nil { submitted[sub.unit] = (0, sub.source); subOrder.append(sub.unit) }
+            submitted[sub.unit]!.0 += 1
+        }
+        out += subOrder.map { u in
+            Finding(rule: key, severity: .warning, unit: u, subject: u,
+                    detail: "报送记录的单位“\(u)”不在活动方案的单位名单中（\(submitted[u]!.0) 条报送未计入任何单位）；检查名称",
+                    source: submitted[u]!.1)
+        }
         return out
     }
 }

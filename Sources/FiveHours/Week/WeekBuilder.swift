@@ -10,7 +10,8 @@ public struct WeekBuilder {
     public init(campaign: Campaign) { self.campaign = campaign }
 
     public func build(_ ledger: Ledger, week: Week) -> WeekData {
-        var findings = ledger.findings.filter { f in f.date.map(week.contains) ?? false }
+        // The ledger's findings of this week's rows, and the undated ones (a roster given twice).
+        var findings = ledger.findings.filter { f in f.date.map(week.contains) ?? true }
         let rules = campaign.rules
 
         // Rostered volunteers active at least one day of the week, in unit order.

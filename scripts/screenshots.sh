@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Renders the sample reports as people see them and writes docs/images/*.png:
+# the weekly summary and a daily bulletin on a 390 px phone and a 1280 px screen, and the first
+# pages of the weekly summary printed to A4. Needs chromium, chromium-headless-shell,
+# fonts-wqy-zenhei and poppler-utils (pdftoppm).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+swift build -q
+bin=.build/debug/fivehours
+now=2019-08-09T18:00:00+08:00
+$bin weekly --config samples/campaign.yaml --week-ending 2019-08-09 --now $now --out "$out" --format html --quiet >/dev/null
+$bin daily --config samples/campaign.yaml --date 2019-08-07 --now $now --out "$out" --format html --quiet >/dev/null
+
+# The page's full height at a width, measured by the old headless shell on a probe copy.
+height() {
+  local html=$1 width=$2 probe
+  probe="$(dirname "$html")/probe.html"
+  sed -e 's/http-equiv="Content-Security-Policy"/name="csp-off"/' \
+      -e 's#</body>#<script>addEventListener("load",function(){document.body.setAttribute("data-h",document.documentElement.scrollHeight)})</script></body>#' \
+      "$html" > "$probe"
+  chromium-headless-shell --no-sandbox --disable-gpu --hide-scrollbars --virtual-time-budget=2000 \
+    --window-size="$width,900" --dump-dom "$probe" 2>/dev/null | grep -o 'data-h="[0-9]*"' | grep -o '[0-9]*'
+  rm -f "$probe"
+}
+
+shot() {
+  local html=$1 width=$2 name=$3 h
+  h=$(height "$html" "$width")
+  chromium-headless-shell --no-sandbox --disable-gpu --hide-scrollbars --virtual-time-budget=2000 \
+    --window-size="$width,$h" --screenshot="docs/images/$name.png" "$html" >/dev/null 2>&1
+  echo "docs/images/$name.png (${width}x$h)"
+}
+
+weekly="$out/weekly-2019-08-09/weekly-summary.html"
+daily="$out/daily-2019-08-07/daily-bulletin.html"
+shot "$weekly" 390 weekly-phone
+shot "$weekly" 1280 weekly-desktop
+shot "$daily" 390 daily-phone
+chromium --headless --no-sandbox --disable-gpu --no-pdf-header-footer --print-to-pdf="$out/weekly.pdf" "$weekly" >/dev/null 2>&1
+pdftoppm -png -r 60 -f 1 -l 2 "$out/weekly.pdf" docs/images/weekly-a4
+ls docs/images/weekly-a4*
