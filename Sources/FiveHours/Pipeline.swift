@@ -47,11 +47,26 @@ public enum Pipeline {
         let campaign = try CampaignLoader.load(path: options.configPath)
         let sha = FileManager.default.contents(atPath: options.configPath).map { SHA256.hex(of: [UInt8]($0)) } ?? ""
         progress("importing inputs of \(campaign.name)")
-        let imported = try Importer(campaign: campaign).run()
+        let imported = try Importer(campaign: campaign, window: window(options, campaign: campaign)).run()
         for f in imported.files {
             progress("  \(f.path): \(f.format), \(f.read) rows, \(f.rejected) rejected\(f.fileRejected.map { " — file rejected: \($0)" } ?? "")")
         }
         return Loaded(campaign: campaign, campaignSHA256: sha, ledger: Ledger(imported))
+    }
+
+    /// The days whose sessions the run reports: the week (and the one before, for the change
+    /// against it, and its eve, whose sessions may run past midnight into it), or the day's week.
+    static func window(_ options: Options, campaign: Campaign) -> ClosedRange<CivilDate>? {
+        let endsOn = campaign.rules.weekEndsOn
+        let week: Week
+        if let d = options.date {
+            week = Week.containing(d, endsOn: endsOn)
+        } else if let w = try? Pipeline.week(options, campaign: campaign, now: now(options)) {
+            week = w
+        } else {
+            return nil
+        }
+        return week.previous.firstDay.adding(days: -1)...week.lastDay
     }
 
     /// The instant `--now` names, or the clock.

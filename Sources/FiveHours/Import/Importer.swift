@@ -9,6 +9,12 @@ public struct ImportResult: Sendable {
     public var files: [InputFileReport] = []
     /// Phone numbers seen on rosters (digits only), so that no output ever shows one.
     public var phones: Set<String> = []
+    /// Findings made while settling duplicate activity rows, dated by their row.
+    public var findings: [Finding] = []
+    /// Every readable activity row, hashed, in input order: for the duplicate check.
+    var scanned: [ScannedRow] = []
+    /// The buffers of activity files, kept until duplicates are settled (to quote a rejected one).
+    var buffers: [Int: TextBuffer] = [:]
 
     public init() {}
 }
@@ -23,10 +29,15 @@ public struct Importer {
     public let campaign: Campaign
     /// The folder that display paths are relative to (the campaign file's).
     let root: String
+    /// Activity rows dated in this window become records; the others are validated, hashed for
+    /// the duplicate check and counted. nil: every row becomes a record.
+    let window: ClosedRange<Int>?
 
-    public init(campaign: Campaign) {
+    /// - Parameter window: the days (as `CivilDate.dayNumber`) whose sessions the run reports.
+    public init(campaign: Campaign, window: ClosedRange<CivilDate>? = nil) {
         self.campaign = campaign
         self.root = URL(fileURLWithPath: campaign.path).deletingLastPathComponent().path
+        self.window = window.map { $0.lowerBound.dayNumber...$0.upperBound.dayNumber }
     }
 
     public func run() throws -> ImportResult {
@@ -38,6 +49,7 @@ public struct Importer {
                 try read(file, kind: kind, into: &result)
             }
         }
+        Duplicates.settle(&result)
         return result
     }
 
@@ -88,6 +100,7 @@ public struct Importer {
         report.sha256 = buffer.sha256
         report.byteCount = buffer.byteCount
         if !isXML { report.format = buffer.encoding.rawValue }
+        if kind == .activity, !isXML { result.buffers[fileIndex] = buffer }
         let parser = RowParser(zone: campaign.zone, folder: URL(fileURLWithPath: path).deletingLastPathComponent().path)
         let before = result.rejects.count
         do {
@@ -101,7 +114,10 @@ public struct Importer {
             result.rejects.removeSubrange(before...)
             switch kind {
             case .roster: result.volunteers.removeAll { $0.source.fileIndex == fileIndex }
-            case .activity: result.activities.removeAll { $0.source.fileIndex == fileIndex }
+            case .activity:
+                result.activities.removeAll { $0.source.fileIndex == fileIndex }
+                result.scanned.removeAll { $0.fileIndex == Int32(fileIndex) }
+                result.buffers[fileIndex] = nil
             case .submission: result.submissions.removeAll { $0.source.fileIndex == fileIndex }
             }
             report.read = 0
@@ -145,7 +161,11 @@ public struct Importer {
         var fields: [CSVReader.Field] = []
         var header: HeaderMap?
         var cellCount = 0
-        while let (line, problem) = try reader.next(into: &fields) {
+        var scanner: ActivityScanner?
+        var zoneCache = ZoneCache(zone: campaign.zone)
+        while true {
+            let recordStart = reader.position
+            guard let (line, problem) = try reader.next(into: &fields) else { break }
             let blank = fields.allSatisfy { reader.isBlank($0) } && problem == nil
             guard let map = header else {
                 if blank { continue }
@@ -155,6 +175,7 @@ public struct Importer {
                 header = try HeaderMap(cells: fields.map { reader.string($0) }, kind: kind, line: line)
                 cellCount = fields.count
                 report.unknownColumns = header!.unknown
+                if kind == .activity { scanner = ActivityScanner(header: header!, zone: campaign.zone, window: window) }
                 continue
             }
             if blank { continue }
@@ -168,6 +189,23 @@ public struct Importer {
             if fields.count != cellCount {
                 report.rejected += 1
                 result.rejects.append(Reject(source: source, reason: "这一行有 \(fields.count) 列，表头有 \(cellCount) 列；检查多余或缺少的逗号", record: rawRecord(reader: reader, fields: fields, header: map, phones: &result.phones)))
+                continue
+            }
+            if let scanner, let values = scanner.values(reader, fields, offsets: &zoneCache) {
+                // The fast path: the row is valid; a record only when the run reports its day.
+                let (identity, content, hasRecordID) = scanner.keys(reader, fields, values)
+                var recordIndex: Int32 = -1
+                if scanner.inWindow(values.date) {
+                    let row = CSVRow(reader: reader, fields: fields, header: map)
+                    guard case .success(let a) = parser.activity(row, source: source) else {
+                        preconditionFailure("the fast check accepted a row the parser rejects: \(source)")
+                    }
+                    recordIndex = Int32(result.activities.count)
+                    result.activities.append(a)
+                }
+                result.scanned.append(ScannedRow(identity: identity, content: content, fileIndex: Int32(fileIndex), line: Int32(clamping: line),
+                                                 record: recordIndex, start: recordStart, length: Int32(clamping: reader.position - recordStart),
+                                                 date: Int32(values.date), hasRecordID: hasRecordID))
                 continue
             }
             let row = CSVRow(reader: reader, fields: fields, header: map)
@@ -225,7 +263,11 @@ public struct Importer {
                 defaultSubmitted = t
             }
             switch parser.activity(row, source: source, defaultUnit: context["unit"], defaultSubmittedAt: defaultSubmitted, media: media) {
-            case .success(let a): result.activities.append(a)
+            case .success(let a):
+                result.scanned.append(ScannedRow(identity: a.identityKey, content: a.contentKey, fileIndex: Int32(source.fileIndex),
+                                                 line: Int32(clamping: source.line), record: Int32(result.activities.count),
+                                                 start: 0, length: 0, date: Int32(a.date.dayNumber), hasRecordID: a.recordID != nil))
+                result.activities.append(a)
             case .failure(let e): return e
             }
         case .submission:

@@ -12,14 +12,13 @@ public struct Ledger: Sendable {
     /// Findings about duplicates, dated by the record they concern.
     public var findings: [Finding]
 
-    /// Settles duplicates (§4): a roster id or `record_id` given twice with identical content
-    /// counts once; with different content the first in input order is kept and the other
-    /// rejected; activity rows without `record_id` that agree in volunteer, date, start, end and
-    /// hours count once.
+    /// Settles roster duplicates: a volunteer id given twice with identical content counts once;
+    /// with different content the first in input order is kept and the other rejected. (Activity
+    /// rows were settled by the importer, which sees every row; see `Duplicates`.)
     public init(_ input: ImportResult) {
         var rejects = input.rejects
         var files = input.files
-        var findings: [Finding] = []
+        var findings: [Finding] = input.findings
 
         var volunteers: [Volunteer] = []
         var byID: [String: Int] = [:]
@@ -42,45 +41,8 @@ public struct Ledger: Sendable {
             volunteers.append(v)
         }
 
-        struct ContentKey: Hashable {
-            var volunteer: String, date: CivilDate, start: Int?, end: Int?, hours: Int?
-        }
-        var activities: [ActivityRecord] = []
-        activities.reserveCapacity(input.activities.count)
-        var byRecordID: [String: Int] = [:]
-        var byContent: [ContentKey: Int] = [:]
-        for a in input.activities {
-            if let rid = a.recordID {
-                if let first = byRecordID[rid] {
-                    let kept = activities[first]
-                    if a.sameContent(as: kept) {
-                        files[a.source.fileIndex].merged += 1
-                        findings.append(Finding(rule: "duplicate", severity: .info, unit: a.unit ?? "", subject: a.volunteerID, date: a.date,
-                                                detail: "记录编号 \(rid) 重复且内容相同，已与 \(kept.source) 合并计一次", source: a.source))
-                    } else {
-                        files[a.source.fileIndex].rejected += 1
-                        rejects.append(Reject(source: a.source,
-                                              reason: "记录编号(record_id) \(rid) 已在 \(kept.source) 使用，内容不同；保留先出现的一条",
-                                              record: Ledger.describe(a)))
-                    }
-                    continue
-                }
-                byRecordID[rid] = activities.count
-            } else {
-                let key = ContentKey(volunteer: a.volunteerID, date: a.date, start: a.start, end: a.end, hours: a.hours)
-                if let first = byContent[key] {
-                    files[a.source.fileIndex].merged += 1
-                    findings.append(Finding(rule: "duplicate", severity: .warning, unit: a.unit ?? "", subject: a.volunteerID, date: a.date,
-                                            detail: "与 \(activities[first].source) 的志愿者、日期、时间与时长完全相同，只计一次", source: a.source))
-                    continue
-                }
-                byContent[key] = activities.count
-            }
-            activities.append(a)
-        }
-
         self.volunteers = volunteers
-        self.activities = activities
+        self.activities = input.activities
         self.submissions = input.submissions
         self.rejects = rejects
         self.files = files

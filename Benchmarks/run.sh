@@ -1,0 +1,295 @@
+#!/usr/bin/env bash
+# The fivehours benchmark (issue 5). See Benchmarks/README.md.
+#
+#   Benchmarks/run.sh [--rounds N] [--rows N] [--volunteers N] [--skip-xml] [--scaling]
+#                     [--data DIR] [--bin PATH] [--scratch-path DIR] [--doc FILE] [--no-doc]
+#
+# Builds fivehours in release mode, generates the campaign if missing (outside the repository),
+# runs alternately, --rounds times each:
+#   (a) fivehours weekly --format csv       (b) fivehours weekly --format html,md,csv
+#   (c) the DuckDB peer (peer_duckdb.py)    (d) fivehours check on the XML variant
+#   (e) xmllint --stream --noout on the XML
+# measures wall, user+sys CPU and peak RSS with /usr/bin/time, prints the medians and ratios,
+# checks that fivehours and DuckDB agree on every volunteer's hours, and appends a dated section
+# to docs/PERFORMANCE.md. --scaling instead runs (a) and (c) at 0.35 M, 1.75 M, 3.5 M and 7 M rows.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(dirname "$HERE")
+
+ROUNDS=3
+ROWS=3500000
+VOLS=100000
+SKIP_XML=0
+SCALING=0
+DATA=""
+BIN=""
+SCRATCH=""
+DOC="$REPO/docs/PERFORMANCE.md"
+WRITE_DOC=1
+WEEK=2019-08-09
+NOW=2019-08-10T00:00:00+08:00
+WORK=${FIVEHOURS_BENCH_WORK:-/tmp/fivehours-bench-runs}
+PYTHON=${PYTHON:-python3}
+
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rounds) ROUNDS=$2; shift 2 ;;
+    --rows) ROWS=$2; shift 2 ;;
+    --volunteers) VOLS=$2; shift 2 ;;
+    --skip-xml) SKIP_XML=1; shift ;;
+    --scaling) SCALING=1; shift ;;
+    --data) DATA=$2; shift 2 ;;
+    --bin) BIN=$2; shift 2 ;;                 # use this fivehours executable, do not build
+    --scratch-path) SCRATCH=$2; shift 2 ;;    # passed to swift build
+    --doc) DOC=$2; shift 2 ;;
+    --no-doc) WRITE_DOC=0; shift ;;
+    -h|--help) usage 0 ;;
+    *) echo "run.sh: unknown option $1" >&2; usage 2 ;;
+  esac
+done
+[ "$ROUNDS" -ge 1 ] 2>/dev/null || { echo "run.sh: --rounds must be a positive number" >&2; exit 2; }
+
+say() { printf '\n== %s\n' "$*" >&2; }
+
+# ---------------------------------------------------------------- tools
+if [ ! -x /usr/bin/time ]; then
+  say "installing GNU time"
+  apt-get install -y time >/dev/null || { apt-get update >/dev/null && apt-get install -y time >/dev/null; }
+fi
+if [ "$SCALING" = 0 ] && [ "$SKIP_XML" = 0 ] && ! command -v xmllint >/dev/null; then
+  say "installing xmllint (libxml2-utils)"
+  apt-get install -y libxml2-utils >/dev/null || { apt-get update >/dev/null && apt-get install -y libxml2-utils >/dev/null; }
+fi
+if ! "$PYTHON" -c 'import duckdb' 2>/dev/null; then
+  say "installing duckdb (pip)"
+  "$PYTHON" -m pip install --quiet duckdb
+fi
+
+# ---------------------------------------------------------------- build
+if [ -z "$BIN" ]; then
+  build_args=(-c release --product fivehours)
+  [ -n "$SCRATCH" ] && build_args+=(--scratch-path "$SCRATCH")
+  say "swift build ${build_args[*]}"
+  tries=0
+  until (cd "$REPO" && swift build "${build_args[@]}" >&2); do
+    tries=$((tries + 1))
+    if [ "$tries" -ge 5 ]; then echo "run.sh: the release build failed $tries times" >&2; exit 1; fi
+    echo "run.sh: build failed (sources being edited?); retrying in 60 s" >&2
+    sleep 60
+  done
+  BIN="$(cd "$REPO" && swift build "${build_args[@]}" --show-bin-path)/fivehours"
+fi
+[ -x "$BIN" ] || { echo "run.sh: no executable at $BIN" >&2; exit 1; }
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+
+# ---------------------------------------------------------------- data
+data_dir() {  # rows -> folder
+  if [ -n "$DATA" ] && [ "$SCALING" = 0 ]; then echo "$DATA"
+  elif [ "$1" = 3500000 ] && [ "$VOLS" = 100000 ]; then echo /tmp/fivehours-bench
+  else echo "/tmp/fivehours-bench-${1}r-${VOLS}v"; fi
+}
+
+ensure_data() {  # dir rows want_xml
+  local dir=$1 rows=$2 xml=$3
+  if "$PYTHON" - "$dir/generated.json" "$rows" "$VOLS" "$xml" <<'EOF'
+import json, sys
+try:
+    g = json.load(open(sys.argv[1]))
+except Exception:
+    sys.exit(1)
+ok = g["rows"] == int(sys.argv[2]) and g["volunteers"] == int(sys.argv[3])
+ok = ok and (sys.argv[4] == "0" or g.get("xml"))
+sys.exit(0 if ok else 1)
+EOF
+  then return 0; fi
+  local xml_flag=()
+  [ "$xml" = 1 ] && xml_flag=(--xml)
+  say "generating $rows rows, $VOLS volunteers into $dir"
+  local t0=$SECONDS
+  "$PYTHON" "$HERE/generate.py" --out "$dir" --rows "$rows" --volunteers "$VOLS" "${xml_flag[@]}"
+  echo "generated in $((SECONDS - t0)) s" >&2
+}
+
+# ---------------------------------------------------------------- measuring
+mkdir -p "$WORK"
+
+# measure NAME ROUND OK_EXIT_CODES STDOUT_FILE CMD... : appends "name round wall user sys rss rc"
+measure() {
+  local name=$1 round=$2 ok=$3 stdout=$4; shift 4
+  local tf="$WORK/time.$name" rc
+  set +e
+  /usr/bin/time -f '%e %U %S %M' -o "$tf" "$@" >"$stdout" 2>"$WORK/$name.stderr"
+  rc=$?
+  set -e
+  if ! [[ " $ok " == *" $rc "* ]]; then
+    echo "run.sh: ($name) exited $rc: $*" >&2
+    tail -20 "$WORK/$name.stderr" >&2
+    exit 1
+  fi
+  local line
+  line=$(tail -1 "$tf")
+  echo "$name $round $line $rc" >>"$RESULTS"
+  printf '  %s round %s: %s s wall, %s s user, %s s sys, %s KB peak RSS\n' "$name" "$round" $line >&2
+}
+
+warm() { cat "$@" >/dev/null; }   # the page cache, so that every round reads warm files
+
+week_args=(--week-ending "$WEEK" --now "$NOW" --quiet)
+
+run_a() { measure a "$1" 0 /dev/null "$BIN" weekly --config "$2/campaign.yaml" "${week_args[@]}" \
+            --format csv --csv-header keys --out "$WORK/a"; }
+run_b() { measure b "$1" 0 /dev/null "$BIN" weekly --config "$2/campaign.yaml" "${week_args[@]}" \
+            --format html,md,csv --out "$WORK/b"; }
+run_c() { measure c "$1" 0 /dev/null "$PYTHON" "$HERE/peer_duckdb.py" --data "$2" \
+            --week-ending "$WEEK" --out "$WORK/c"; }
+run_d() { measure d "$1" "0 1" "$WORK/check.out" "$BIN" check --config "$2/campaign-xml.yaml" \
+            --week-ending "$WEEK" --quiet; }
+run_e() { measure e "$1" 0 /dev/null xmllint --stream --noout "$2/activities-xml/sessions.xml"; }
+
+compare_hours() {
+  "$PYTHON" "$HERE/results.py" compare "$WORK/a/weekly-$WEEK/volunteers.csv" "$WORK/c/volunteers.csv"
+}
+
+machine() {
+  local cpu mem swiftv duckv xmlv commit dirty
+  cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+  mem=$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
+  swiftv=$(swift --version 2>&1 | head -1)
+  duckv=$("$PYTHON" -c 'import duckdb; print(duckdb.__version__)')
+  commit=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
+  dirty=$(git -C "$REPO" --no-optional-locks status --porcelain -- Sources Package.swift Package.resolved 2>/dev/null | head -1)
+  [ -n "$dirty" ] && commit="$commit + uncommitted changes in Sources/"
+  echo "- Machine: $(nproc) cores ($cpu), $mem memory, $(uname -sr)"
+  echo "- Toolchain: $swiftv; DuckDB $duckv (Python $("$PYTHON" -c 'import platform; print(platform.python_version())'))"
+  if [ "$SKIP_XML" = 0 ] && [ "$SCALING" = 0 ]; then
+    xmlv=$(xmllint --version 2>&1 | head -1)
+    echo "- xmllint: $xmlv"
+  fi
+  echo "- fivehours: $("$BIN" --version 2>/dev/null || echo '?'), commit $commit, release build"
+}
+
+append_doc() {  # file with the section's body
+  [ "$WRITE_DOC" = 1 ] || return 0
+  if [ ! -f "$DOC" ]; then
+    mkdir -p "$(dirname "$DOC")"
+    cat >"$DOC" <<'EOF'
+# Performance
+
+How fast `fivehours` runs on a large campaign — 100,000 volunteers, a year of service logs (3.5 million
+sessions, about 500 MB of CSV) — measured against what a user would write instead (a DuckDB script
+over the same CSVs) and against `xmllint --stream` (the floor for reading XML). The figures come
+from `Benchmarks/run.sh`, which appends a dated section here on every run; see
+[Benchmarks/README.md](../Benchmarks/README.md) for what is measured and how to rerun it.
+Wall and CPU times are medians of alternating rounds on warm files; peak memory is the maximum
+resident set size reported by `/usr/bin/time`.
+EOF
+  fi
+  { echo; cat "$1"; } >>"$DOC"
+  echo "appended to $DOC" >&2
+}
+
+# ---------------------------------------------------------------- the weekly benchmark
+weekly_benchmark() {
+  local dir want_xml=1
+  [ "$SKIP_XML" = 1 ] && want_xml=0
+  dir=$(data_dir "$ROWS")
+  ensure_data "$dir" "$ROWS" "$want_xml"
+  if [ "$want_xml" = 1 ] && [ ! -f "$dir/campaign-xml.yaml" ]; then
+    echo "run.sh: $dir has no XML variant" >&2; exit 1
+  fi
+  local csv_bytes xml_bytes=0
+  csv_bytes=$(stat -c %s "$dir/activities/sessions.csv")
+  [ "$want_xml" = 1 ] && xml_bytes=$(stat -c %s "$dir/activities-xml/sessions.xml")
+  RESULTS="$WORK/results.tsv"
+  : >"$RESULTS"
+  rm -rf "$WORK/a" "$WORK/b" "$WORK/c"
+  warm "$dir"/rosters/* "$dir"/activities/* "$dir"/submissions/*
+  [ "$want_xml" = 1 ] && warm "$dir/activities-xml/sessions.xml"
+
+  say "fivehours: $BIN"
+  say "data: $dir ($(numfmt --to=si "$csv_bytes")B CSV$( [ "$want_xml" = 1 ] && echo ", $(numfmt --to=si "$xml_bytes")B XML"))"
+  local r
+  for r in $(seq 1 "$ROUNDS"); do
+    say "round $r of $ROUNDS"
+    run_a "$r" "$dir"
+    run_b "$r" "$dir"
+    run_c "$r" "$dir"
+    if [ "$want_xml" = 1 ]; then
+      run_d "$r" "$dir"
+      run_e "$r" "$dir"
+    fi
+  done
+
+  local section="$WORK/section.md" check_rc=0 check_line
+  set +e
+  check_line=$(compare_hours)
+  check_rc=$?
+  set -e
+  {
+    echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — weekly run, $(printf "%'d" "$ROWS") sessions, $(printf "%'d" "$VOLS") volunteers"
+    echo
+    machine
+    echo "- Data: \`Benchmarks/generate.py --rows $ROWS --volunteers $VOLS$( [ "$want_xml" = 1 ] && echo ' --xml')\`; week ending $WEEK, \`--now $NOW\`; $ROUNDS rounds, runs alternated, warm page cache"
+    echo
+    "$PYTHON" "$HERE/results.py" table "$RESULTS" --activity-bytes "$csv_bytes" --xml-bytes "$xml_bytes"
+    echo
+    echo "${check_line%%$'\n'*}$( [ "$check_rc" = 0 ] && echo ' — agree.' || echo ' — DISAGREE.')"
+  } >"$section"
+  echo >&2
+  cat "$section"
+  [ "$check_rc" = 0 ] || printf '%s\n' "$check_line" >&2
+  append_doc "$section"
+  return "$check_rc"
+}
+
+# ---------------------------------------------------------------- scaling
+scaling_benchmark() {
+  local sizes=(350000 1750000 3500000 7000000) n dir bytes r
+  RESULTS="$WORK/scaling-raw.tsv"
+  local scaled="$WORK/scaling.tsv" failures=0 checks=""
+  : >"$scaled"
+  for n in "${sizes[@]}"; do
+    dir=$(data_dir "$n")
+    ensure_data "$dir" "$n" 0
+    bytes=$(stat -c %s "$dir/activities/sessions.csv")
+    warm "$dir"/rosters/* "$dir"/activities/* "$dir"/submissions/*
+    : >"$RESULTS"
+    rm -rf "$WORK/a" "$WORK/c"
+    say "scaling: $n rows ($(numfmt --to=si "$bytes")B) in $dir"
+    for r in $(seq 1 "$ROUNDS"); do
+      run_a "$r" "$dir"
+      run_c "$r" "$dir"
+    done
+    awk -v n="$n" -v b="$bytes" '{print n, b, $0}' "$RESULTS" >>"$scaled"
+    local line rc=0
+    set +e
+    line=$(compare_hours)
+    rc=$?
+    set -e
+    [ "$rc" = 0 ] || failures=$((failures + 1))
+    checks+="- $(printf "%'d" "$n") rows: ${line%%$'\n'*}"$'\n'
+    echo "${line}" >&2
+  done
+  local section="$WORK/scaling-section.md"
+  {
+    echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — scaling, $(printf "%'d" "$VOLS") volunteers, \`fivehours weekly --format csv\` and the DuckDB peer"
+    echo
+    machine
+    echo "- Data: \`Benchmarks/generate.py --rows N --volunteers $VOLS\` for each N; week ending $WEEK; $ROUNDS rounds each, alternated, medians"
+    echo
+    "$PYTHON" "$HERE/results.py" scaling "$scaled"
+    echo
+    echo "Hours check per size:"
+    echo
+    printf '%s' "$checks"
+  } >"$section"
+  echo >&2
+  cat "$section"
+  append_doc "$section"
+  [ "$failures" = 0 ]
+}
+
+if [ "$SCALING" = 1 ]; then scaling_benchmark; else weekly_benchmark; fi
