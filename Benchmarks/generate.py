@@ -25,7 +25,9 @@ smaller than that (at 3.5 M rows and 100,000 volunteers a week has only ~67,300 
 short (1-4.5 h), half to splitting the meeters' time into 2-3 sessions on different days. A
 volunteer's sessions in one week fall on different days, so there are no overlaps; a few
 evening patrols cross midnight (e.g. 22:00-01:00). About 20% of the sessions give hours only
-(e.g. "2.5"), the others start and end, half of those also the hours. No record id repeats.
+(e.g. "2.5"), the others start and end, half of those also the hours; 5% name a photo in media;
+the workstations' rows leave the optional submitted_at empty. No record id repeats, no row is
+malformed: fivehours and the DuckDB peer must agree on every volunteer's hours.
 """
 
 import argparse
@@ -281,8 +283,8 @@ def session_rows(vols, rng, n_rows, make_line, id_prefix):
                     hours = hours_text[h2]
                     a = acts[int(rnd() * n_acts)]
                 else:
-                    if h2 <= 6 and r > 0.994:          # an evening patrol, maybe past midnight
-                        s0 = 38 + int(rnd() * 7)       # 19:00 .. 22:00
+                    if h2 <= 8 and r > 0.985:          # an evening patrol, maybe past midnight
+                        s0 = 38 + int(rnd() * 8)       # 19:00 .. 22:30
                         a = night[int(rnd() * n_night)]
                     else:
                         s0 = 14 + int(rnd() * (26 - h2))   # from 07:00, ends by 20:00

@@ -53,6 +53,7 @@ done
 [ "$ROUNDS" -ge 1 ] 2>/dev/null || { echo "run.sh: --rounds must be a positive number" >&2; exit 2; }
 
 say() { printf '\n== %s\n' "$*" >&2; }
+commas() { echo "$1" | sed -e ':a' -e 's/\B[0-9]\{3\}\>/,&/' -e 'ta'; }
 
 # ---------------------------------------------------------------- tools
 if [ ! -x /usr/bin/time ]; then
@@ -229,7 +230,7 @@ weekly_benchmark() {
   check_rc=$?
   set -e
   {
-    echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — weekly run, $(printf "%'d" "$ROWS") sessions, $(printf "%'d" "$VOLS") volunteers"
+    echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — weekly run, $(commas "$ROWS") sessions, $(commas "$VOLS") volunteers"
     echo
     machine
     echo "- Data: \`Benchmarks/generate.py --rows $ROWS --volunteers $VOLS$( [ "$want_xml" = 1 ] && echo ' --xml')\`; week ending $WEEK, \`--now $NOW\`; $ROUNDS rounds, runs alternated, warm page cache"
@@ -270,12 +271,12 @@ scaling_benchmark() {
     rc=$?
     set -e
     [ "$rc" = 0 ] || failures=$((failures + 1))
-    checks+="- $(printf "%'d" "$n") rows: ${line%%$'\n'*}"$'\n'
+    checks+="- $(commas "$n") rows: ${line%%$'\n'*}"$'\n'
     echo "${line}" >&2
   done
   local section="$WORK/scaling-section.md"
   {
-    echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — scaling, $(printf "%'d" "$VOLS") volunteers, \`fivehours weekly --format csv\` and the DuckDB peer"
+    echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — scaling, $(commas "$VOLS") volunteers, \`fivehours weekly --format csv\` and the DuckDB peer"
     echo
     machine
     echo "- Data: \`Benchmarks/generate.py --rows N --volunteers $VOLS\` for each N; week ending $WEEK; $ROUNDS rounds each, alternated, medians"

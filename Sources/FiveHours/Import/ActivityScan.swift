@@ -162,11 +162,31 @@ enum UnicodeTrim {
     static func trim(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
         var s = 0, e = b.count
         guard e > 0 else { return b }
-        // The common case: printable ASCII at both ends.
-        if b[0] > 0x20, b[0] < 0x80, b[e - 1] > 0x20, b[e - 1] < 0x80 { return b }
-        while s < e, let (scalar, len) = decode(b, at: s), scalar.properties.isWhitespace { s += len }
-        while e > s, let (scalar, len) = decodeBackward(b, endingAt: e), scalar.properties.isWhitespace { e -= len }
-        return UnsafeBufferPointer(rebasing: b[s..<e])
+        while s < e, let len = whitespaceLength(b, at: s) { s += len }
+        while e > s, let len = whitespaceLengthBackward(b, endingAt: e) { e -= len }
+        return s == 0 && e == b.count ? b : UnsafeBufferPointer(rebasing: b[s..<e])
+    }
+
+    /// The byte length of the white-space scalar at `i`, or nil. Only scalars whose first byte is
+    /// 09–0D, 20, C2, E1, E2 or E3 can be white space, so most text is decided by one byte.
+    @inline(__always)
+    static func whitespaceLength(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Int? {
+        let c = b[i]
+        if c == 0x20 || (c >= 0x09 && c <= 0x0D) { return 1 }
+        guard c == 0xC2 || (c >= 0xE1 && c <= 0xE3) else { return nil }
+        guard let (scalar, len) = decode(b, at: i), scalar.properties.isWhitespace else { return nil }
+        return len
+    }
+
+    @inline(__always)
+    static func whitespaceLengthBackward(_ b: UnsafeBufferPointer<UInt8>, endingAt e: Int) -> Int? {
+        let c = b[e - 1]
+        if c == 0x20 || (c >= 0x09 && c <= 0x0D) { return 1 }
+        guard c >= 0x80 else { return nil }
+        var s = e - 1
+        while s > 0, b[s] & 0xC0 == 0x80, e - s < 4 { s -= 1 }
+        guard let len = whitespaceLength(b, at: s), s + len == e else { return nil }
+        return len
     }
 
     static func decode(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> (Unicode.Scalar, Int)? {
@@ -176,13 +196,6 @@ enum UnicodeTrim {
         var v = len == 1 ? UInt32(c) : len == 2 ? UInt32(c & 0x1F) : len == 3 ? UInt32(c & 0x0F) : UInt32(c & 0x07)
         for k in 1..<len { v = (v << 6) | UInt32(b[i + k] & 0x3F) }
         return Unicode.Scalar(v).map { ($0, len) }
-    }
-
-    static func decodeBackward(_ b: UnsafeBufferPointer<UInt8>, endingAt e: Int) -> (Unicode.Scalar, Int)? {
-        var s = e - 1
-        while s > 0, b[s] & 0xC0 == 0x80, e - s < 4 { s -= 1 }
-        guard let (scalar, len) = decode(b, at: s), s + len == e else { return nil }
-        return (scalar, len)
     }
 }
 

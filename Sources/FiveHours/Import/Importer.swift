@@ -147,10 +147,10 @@ public struct Importer {
         let header: HeaderMap
         func text(_ key: String) -> String? {
             guard let i = header.index[key], i < fields.count else { return nil }
-            let f = fields[i]
-            if reader.isBlank(f) { return nil }
-            let s = reader.string(f).trimmingSpaces
-            return s.isEmpty ? nil : s
+            return reader.withBytes(fields[i]) { raw in
+                let t = UnicodeTrim.trim(raw)
+                return t.count == 0 ? nil : String(decoding: t, as: UTF8.self)
+            }
         }
     }
 

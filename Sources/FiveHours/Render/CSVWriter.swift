@@ -10,21 +10,39 @@ public enum CSVWriter {
 
     /// One cell, quoted and neutralised as needed.
     public static func cell(_ value: String) -> String {
-        var scalars = String.UnicodeScalarView()
-        var needsQuotes = false
-        if let first = value.unicodeScalars.first, formulaStarts.contains(first) {
-            scalars.append("'")
-            needsQuotes = true
-        }
-        for s in value.unicodeScalars {
-            switch s {
-            case "\"": scalars.append("\""); scalars.append("\""); needsQuotes = true
-            case ",", "\n", "\r": scalars.append(s); needsQuotes = true
-            default: scalars.append(s)
+        var out: [UInt8] = []
+        append(value, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends one cell's bytes. Working on UTF-8 is working by scalar here: every character
+    /// that needs care is ASCII (or the full-width forms, matched as whole sequences), and a
+    /// UTF-8 byte below 0x80 is always a whole scalar — a combining mark after a quote is a
+    /// separate sequence and cannot hide it.
+    static func append(_ value: String, to out: inout [UInt8]) {
+        var value = value
+        value.withUTF8 { b in
+            var formula = false
+            if let c = b.first {
+                if c == UInt8(ascii: "=") || c == UInt8(ascii: "+") || c == UInt8(ascii: "-") || c == UInt8(ascii: "@") || c == 9 || c == 13 {
+                    formula = true
+                } else if b.count >= 3, c == 0xEF, b[1] == 0xBC, b[2] == 0x9D || b[2] == 0x8B || b[2] == 0x8D || b[2] == 0xA0 {
+                    formula = true // ＝ ＋ － ＠
+                }
             }
+            var quote = formula
+            if !quote {
+                for c in b where c == 44 || c == 34 || c == 10 || c == 13 { quote = true; break }
+            }
+            if !quote { out.append(contentsOf: b); return }
+            out.append(34)
+            if formula { out.append(UInt8(ascii: "'")) }
+            for c in b {
+                out.append(c)
+                if c == 34 { out.append(34) }
+            }
+            out.append(34)
         }
-        let body = String(scalars)
-        return needsQuotes ? "\"\(body)\"" : body
     }
 
     /// A whole file: BOM, header, rows, CRLF after every row.
@@ -34,7 +52,7 @@ public enum CSVWriter {
         func line(_ cells: [String]) {
             for (i, c) in cells.enumerated() {
                 if i > 0 { out.append(44) }
-                out.append(contentsOf: cell(c).utf8)
+                append(c, to: &out)
             }
             out.append(13)
             out.append(10)

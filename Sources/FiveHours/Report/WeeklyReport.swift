@@ -88,7 +88,7 @@ public struct WeeklyReport: Sendable {
         let weekly = WeeklySummaryRule.statuses(context)
 
         var units: [UnitRow] = campaign.units.map { u in
-            let vs = data.volunteers.filter { $0.volunteer.unit == u.name }
+            let vs = data.volunteers(of: u.name)
             let met = vs.filter { $0.status == .met }.count
             let short = vs.filter { $0.status == .short }.count
             let (liaisons, liaisonStatus) = LiaisonRule.status(of: u.name, in: context)

@@ -20,7 +20,7 @@ public struct LiaisonRule: Rule {
 
     /// The unit's active liaisons this week and the verdict.
     public static func status(of unit: String, in c: RuleContext) -> ([Volunteer], Status) {
-        let liaisons = c.week.volunteers.map(\.volunteer).filter { $0.unit == unit && $0.isLiaison }
+        let liaisons = (c.week.byUnit[unit] ?? []).map { c.week.volunteers[$0].volunteer }.filter(\.isLiaison)
         let n = c.campaign.rules.liaisonsPerUnit
         return (liaisons, liaisons.count == n ? .ok : liaisons.count < n ? .missing : .multiple)
     }
@@ -28,6 +28,7 @@ public struct LiaisonRule: Rule {
     public func findings(in c: RuleContext) -> [Finding] {
         var out: [Finding] = []
         let n = c.campaign.rules.liaisonsPerUnit
+        let rosteredLiaisons = c.ledger.volunteers.filter(\.isLiaison)
         for unit in c.campaign.units {
             let (liaisons, status) = LiaisonRule.status(of: unit.name, in: c)
             switch status {
@@ -41,12 +42,12 @@ public struct LiaisonRule: Rule {
                                    source: liaisons.last?.source))
             }
             // A liaison on the roster who is not active this week cannot do the job.
-            for v in c.ledger.volunteers where v.unit == unit.name && v.isLiaison && c.week.index[v.id] == nil {
+            for v in rosteredLiaisons where v.unit == unit.name && c.week.index[v.id] == nil {
                 out.append(Finding(rule: key, severity: .warning, unit: unit.name, subject: "\(v.id) \(v.name)",
                                    detail: "联络员 \(v.name) 本周不在队（入队 \(v.activeFrom.map { "\($0)" } ?? "—")，离队 \(v.activeUntil.map { "\($0)" } ?? "—")）",
                                    source: v.source))
             }
-            for v in c.week.volunteers where v.volunteer.unit == unit.name && v.volunteer.isLiaison && v.status == .partial {
+            for v in c.week.volunteers(of: unit.name) where v.volunteer.isLiaison && v.status == .partial {
                 out.append(Finding(rule: key, severity: .info, unit: unit.name, subject: "\(v.volunteer.id) \(v.volunteer.name)",
                                    detail: "联络员 \(v.volunteer.name) 本周只部分时间在队", source: v.volunteer.source))
             }

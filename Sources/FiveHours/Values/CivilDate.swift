@@ -101,9 +101,10 @@ extension StringProtocol {
     /// The string without leading and trailing white space, including the ideographic
     /// space U+3000 that Chinese input methods type.
     var trimmingSpaces: String {
-        var scalars = Substring(self).unicodeScalars[...]
-        while let f = scalars.first, f.properties.isWhitespace { scalars.removeFirst() }
-        while let l = scalars.last, l.properties.isWhitespace { scalars.removeLast() }
-        return String(String.UnicodeScalarView(scalars))
+        var copy = String(self)
+        return copy.withUTF8 { raw in
+            let t = UnicodeTrim.trim(raw)
+            return t.count == raw.count ? nil : String(decoding: t, as: UTF8.self)
+        } ?? copy
     }
 }

@@ -4,6 +4,8 @@
 /// the same way whichever week is reported: per file, read = counted + merged + rejected.
 public struct Ledger: Sendable {
     public var volunteers: [Volunteer]
+    /// Per volunteer id, the index into `volunteers`.
+    public var index: [String: Int]
     public var activities: [ActivityRecord]
     public var submissions: [Submission]
     public var rejects: [Reject]
@@ -42,6 +44,7 @@ public struct Ledger: Sendable {
         }
 
         self.volunteers = volunteers
+        self.index = byID
         self.activities = input.activities
         self.submissions = input.submissions
         self.rejects = rejects

@@ -36,4 +36,9 @@ public struct WeekData: Sendable {
     public var findings: [Finding]
     /// Per volunteer id, the index into `volunteers`.
     public var index: [String: Int]
+    /// Per unit, the indexes into `volunteers` of its volunteers, in order.
+    public var byUnit: [String: [Int]]
+
+    /// The active volunteers of a unit.
+    public func volunteers(of unit: String) -> [VolunteerWeek] { (byUnit[unit] ?? []).map { volunteers[$0] } }
 }

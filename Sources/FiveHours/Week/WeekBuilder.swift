@@ -14,23 +14,36 @@ public struct WeekBuilder {
         var findings = ledger.findings.filter { f in f.date.map(week.contains) ?? true }
         let rules = campaign.rules
 
-        // Rostered volunteers active at least one day of the week, in unit order.
-        let unitOrder = Dictionary(campaign.units.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
-        let active = ledger.volunteers.enumerated().filter { _, v in week.days.contains(where: v.isActive(on:)) }
-        let ordered = active.sorted { a, b in
-            let ua = unitOrder[a.element.unit] ?? Int.max, ub = unitOrder[b.element.unit] ?? Int.max
-            if ua != ub { return ua < ub }
-            if ua == Int.max, a.element.unit != b.element.unit { return a.element.unit < b.element.unit }
-            return a.offset < b.offset
-        }.map(\.element)
-        var index: [String: Int] = [:]
-        var volunteers: [VolunteerWeek] = ordered.enumerated().map { i, v in
-            index[v.id] = i
-            let partial = !week.days.allSatisfy(v.isActive(on:))
-            return VolunteerWeek(volunteer: v, seconds: 0, requiredSeconds: partial ? 0 : rules.weeklySeconds,
-                                 status: partial ? .partial : .short, daily: Array(repeating: 0, count: 7), sessions: 0)
+        // Rostered volunteers active at least one day of the week, in unit order: the campaign
+        // file's units first, then unknown units by name, each in roster order. Sorted by integer
+        // keys, not by comparing the volunteers themselves, which would copy their strings.
+        var unitRank: [String: Int] = [:]
+        for (i, u) in campaign.units.enumerated() where unitRank[u.name] == nil { unitRank[u.name] = i }
+        let unknownUnits = Set(ledger.volunteers.map(\.unit)).filter { unitRank[$0] == nil }.sorted()
+        for (i, u) in unknownUnits.enumerated() { unitRank[u] = campaign.units.count + i }
+        let first = week.firstDay, last = week.lastDay
+        var keyed: [(rank: Int, index: Int)] = []
+        keyed.reserveCapacity(ledger.volunteers.count)
+        for (i, v) in ledger.volunteers.enumerated() {
+            if let f = v.activeFrom, f > last { continue }
+            if let u = v.activeUntil, u < first { continue }
+            keyed.append((unitRank[v.unit]!, i))
         }
-        let rostered = Set(ledger.volunteers.map(\.id))
+        keyed.sort { ($0.rank, $0.index) < ($1.rank, $1.index) }
+        var index: [String: Int] = [:]
+        index.reserveCapacity(keyed.count)
+        var byUnit: [String: [Int]] = [:]
+        var volunteers: [VolunteerWeek] = []
+        volunteers.reserveCapacity(keyed.count)
+        for (i, k) in keyed.enumerated() {
+            let v = ledger.volunteers[k.index]
+            index[v.id] = i
+            byUnit[v.unit, default: []].append(i)
+            let partial = (v.activeFrom.map { $0 > first } ?? false) || (v.activeUntil.map { $0 < last } ?? false)
+            volunteers.append(VolunteerWeek(volunteer: v, seconds: 0, requiredSeconds: partial ? 0 : rules.weeklySeconds,
+                                            status: partial ? .partial : .short, daily: Array(repeating: 0, count: 7), sessions: 0))
+        }
+        let rostered = ledger.index
 
         // Sessions of the week (and of the day before, which may run past midnight into it).
         var sessions: [Session] = []
@@ -41,7 +54,7 @@ public struct WeekBuilder {
             if a.date == week.firstDay.adding(days: -1), a.start != nil { dayBefore.append(a); continue }
             guard week.contains(a.date) else { continue }
             guard let vi = index[a.volunteerID] else {
-                if rostered.contains(a.volunteerID) { inactive[a.volunteerID, default: []].append(a) } else { unrostered.append(a) }
+                if rostered[a.volunteerID] != nil { inactive[a.volunteerID, default: []].append(a) } else { unrostered.append(a) }
                 continue
             }
             let v = volunteers[vi].volunteer
@@ -134,7 +147,7 @@ public struct WeekBuilder {
         // Sessions of volunteers on a roster but not active that week.
         for id in inactive.keys.sorted() {
             let list = inactive[id]!
-            let v = ledger.volunteers.first { $0.id == id }!
+            let v = ledger.volunteers[ledger.index[id]!]
             findings.append(Finding(rule: "inactive_volunteer", severity: .warning, unit: v.unit, subject: "\(v.id) \(v.name)",
                                     date: list[0].date,
                                     detail: "本周不在队（入队 \(v.activeFrom.map { "\($0)" } ?? "—")，离队 \(v.activeUntil.map { "\($0)" } ?? "—")），其 \(list.count) 条服务记录不计",
@@ -142,6 +155,6 @@ public struct WeekBuilder {
         }
 
         return WeekData(week: week, volunteers: volunteers, sessions: sessions, unrostered: unrostered,
-                        findings: findings, index: index)
+                        findings: findings, index: index, byUnit: byUnit)
     }
 }
