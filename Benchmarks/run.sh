@@ -85,6 +85,12 @@ if [ -z "$BIN" ]; then
 fi
 [ -x "$BIN" ] || { echo "run.sh: no executable at $BIN" >&2; exit 1; }
 BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+# what was built: the commit, and whether Sources/ had uncommitted changes at that moment
+COMMIT=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ -n "$(git -C "$REPO" --no-optional-locks status --porcelain -- Sources Package.swift Package.resolved 2>/dev/null | head -1)" ]; then
+  COMMIT="$COMMIT + uncommitted changes in Sources/"
+fi
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---------------------------------------------------------------- data
 data_dir() {  # rows -> folder
@@ -155,21 +161,19 @@ compare_hours() {
 }
 
 machine() {
-  local cpu mem swiftv duckv xmlv commit dirty
+  local cpu mem swiftv duckv xmlv
   cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
   mem=$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
   swiftv=$(swift --version 2>&1 | head -1)
   duckv=$("$PYTHON" -c 'import duckdb; print(duckdb.__version__)')
-  commit=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
-  dirty=$(git -C "$REPO" --no-optional-locks status --porcelain -- Sources Package.swift Package.resolved 2>/dev/null | head -1)
-  [ -n "$dirty" ] && commit="$commit + uncommitted changes in Sources/"
   echo "- Machine: $(nproc) cores ($cpu), $mem memory, $(uname -sr)"
   echo "- Toolchain: $swiftv; DuckDB $duckv (Python $("$PYTHON" -c 'import platform; print(platform.python_version())'))"
   if [ "$SKIP_XML" = 0 ] && [ "$SCALING" = 0 ]; then
-    xmlv=$(xmllint --version 2>&1 | head -1)
+    xmlv=$(xmllint --version 2>&1 | head -1 | sed 's/^xmllint: //')
     echo "- xmllint: $xmlv"
   fi
-  echo "- fivehours: $("$BIN" --version 2>/dev/null || echo '?'), commit $commit, release build"
+  echo "- fivehours: $("$BIN" --version 2>/dev/null || echo '?'), commit $COMMIT, release build"
+  echo "- Load average (1/5/15 min) before the runs: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
 append_doc() {  # file with the section's body
@@ -248,7 +252,7 @@ weekly_benchmark() {
 
 # ---------------------------------------------------------------- scaling
 scaling_benchmark() {
-  local sizes=(350000 1750000 3500000 7000000) n dir bytes r
+  local sizes=(${FIVEHOURS_BENCH_SIZES:-350000 1750000 3500000 7000000}) n dir bytes r
   RESULTS="$WORK/scaling-raw.tsv"
   local scaled="$WORK/scaling.tsv" failures=0 checks=""
   : >"$scaled"

@@ -47,11 +47,15 @@ public enum Pipeline {
         let campaign = try CampaignLoader.load(path: options.configPath)
         let sha = FileManager.default.contents(atPath: options.configPath).map { SHA256.hex(of: [UInt8]($0)) } ?? ""
         progress("importing inputs of \(campaign.name)")
+        var clock = Stopwatch()
         let imported = try Importer(campaign: campaign, window: window(options, campaign: campaign)).run()
+        clock.lap("import")
         for f in imported.files {
             progress("  \(f.path): \(f.format), \(f.read) rows, \(f.rejected) rejected\(f.fileRejected.map { " — file rejected: \($0)" } ?? "")")
         }
-        return Loaded(campaign: campaign, campaignSHA256: sha, ledger: Ledger(imported))
+        let ledger = Ledger(imported)
+        clock.lap("ledger")
+        return Loaded(campaign: campaign, campaignSHA256: sha, ledger: ledger)
     }
 
     /// The days whose sessions the run reports: the week (and the one before, for the change
@@ -91,11 +95,16 @@ public enum Pipeline {
         let campaign = loaded.campaign
         let now = now(options)
         let week = try week(options, campaign: campaign, now: now)
+        var clock = Stopwatch()
         let builder = WeekBuilder(campaign: campaign)
         let data = builder.build(loaded.ledger, week: week)
+        clock.lap("week")
         let previous = builder.build(loaded.ledger, week: week.previous)
+        clock.lap("previous week")
         let findings = RuleSet.evaluate(RuleContext(campaign: campaign, week: data, ledger: loaded.ledger, now: now))
+        clock.lap("rules")
         var report = WeeklyReport.make(campaign: campaign, ledger: loaded.ledger, week: data, findings: findings, now: now, previous: previous)
+        clock.lap("report model")
         let manifest = makeManifest(loaded, options: options, command: "weekly", week: week, date: nil, now: now)
         report.inputFingerprint = manifest.inputs_fingerprint
         report.knownNames = loaded.ledger.volunteers.map(\.name)
@@ -109,8 +118,10 @@ public enum Pipeline {
             files.append(("rejects.csv", CSVTables.rejects(loaded.ledger.rejects, phones: loaded.ledger.phones, style: options.csvHeader, labels: labels)))
         }
         let renderer = try ReportRenderer(campaign: campaign, templatesFolder: options.templates, isPublic: options.isPublic, phones: loaded.ledger.phones)
+        clock.lap("csv")
         if options.formats.contains(.html) { files.append(("weekly-summary.html", try renderer.weeklyHTML(report))) }
         if options.formats.contains(.md) { files.append(("weekly-summary.md", try renderer.weeklyMarkdown(report))) }
+        clock.lap("html and markdown")
         files.append(("manifest.json", manifest.json()))
         return ("weekly-\(week.lastDay)", files)
     }

@@ -120,13 +120,16 @@ struct ActivityScanner {
         h.combine(v.start)
         h.combine(v.end)
         h.combine(v.hours)
-        for i in [c.team, c.activity, c.category, c.location] { text(reader, fields, i, into: &h) }
-        if c.media >= 0 {
+        text(reader, fields, c.team, into: &h)
+        text(reader, fields, c.activity, into: &h)
+        text(reader, fields, c.category, into: &h)
+        text(reader, fields, c.location, into: &h)
+        if c.media >= 0, fields[c.media].end > fields[c.media].start {
             reader.withBytes(fields[c.media]) { bytes in
-                var items: [UnsafeBufferPointer<UInt8>] = []
-                ListSplit.forEachItem(bytes) { items.append($0) }
-                h.combine(items.count)
-                for item in items { h.combine(1); h.combine(item) }
+                var count = 0
+                ListSplit.forEachItem(bytes) { _ in count += 1 }
+                h.combine(count)
+                ListSplit.forEachItem(bytes) { item in h.combine(1); h.combine(item) }
             }
         } else {
             h.combine(0)
@@ -224,8 +227,9 @@ enum ListSplit {
 /// database for each of millions of `submitted_at` cells would dominate the import.
 struct ZoneCache {
     let zone: CampaignZone
-    private var day = Int.min
-    private var dayOffset = 0
+    /// Direct-mapped by day number: a year of logs touches a few hundred days.
+    private var days = [Int](repeating: Int.min, count: 4096)
+    private var offsets = [Int](repeating: 0, count: 4096)
 
     init(zone: CampaignZone) { self.zone = zone }
 
@@ -239,14 +243,15 @@ struct ZoneCache {
         guard let t = c.time(allowFraction: true) else { return nil }
         guard c.atEnd else { return ValueParser.instant(bytes, in: zone) } // with an offset: the general parser
         let local = d.dayNumber * 86_400 + t
-        if d.dayNumber != day {
-            // Offsets change at most at a transition; check both ends of the day agree.
+        let slot = d.dayNumber & 4095
+        if days[slot] != d.dayNumber {
+            // Offsets change at most at a transition; cache a day only when both ends agree.
             let o1 = zone.utc(fromLocal: d.dayNumber * 86_400) - d.dayNumber * 86_400
             let o2 = zone.utc(fromLocal: d.dayNumber * 86_400 + 86_399) - (d.dayNumber * 86_400 + 86_399)
             guard o1 == o2 else { return zone.utc(fromLocal: local) }
-            day = d.dayNumber
-            dayOffset = o1
+            days[slot] = d.dayNumber
+            offsets[slot] = o1
         }
-        return local + dayOffset
+        return local + offsets[slot]
     }
 }

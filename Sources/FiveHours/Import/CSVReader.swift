@@ -116,6 +116,7 @@ struct CSVReader {
     }
 
     /// Calls `body` with the field's bytes (unescaped into a temporary copy when needed).
+    @inline(__always)
     func withBytes<T>(_ f: Field, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
         if !f.escaped { return body(UnsafeBufferPointer(rebasing: bytes[f.start..<f.end])) }
         var s = string(f)

@@ -6,15 +6,12 @@
 /// accounting (read = counted + merged + rejected) does not depend on which week is reported.
 enum Duplicates {
     static func settle(_ result: inout ImportResult) {
-        var first: [RowKey: Int32] = [:]
-        first.reserveCapacity(result.scanned.count)
+        var first = FirstOccurrence(capacity: result.scanned.count)
         var drop: Set<Int32> = []
         for i in result.scanned.indices {
             let row = result.scanned[i]
-            guard let j = first[row.identity] else {
-                first[row.identity] = Int32(i)
-                continue
-            }
+            let j = first.firstIndex(of: row.identity, orInsert: Int32(i), in: result.scanned)
+            guard j != Int32(i) else { continue }
             let kept = result.scanned[Int(j)]
             let record = row.record >= 0 ? result.activities[Int(row.record)] : nil
             if row.record >= 0 { drop.insert(row.record) }
@@ -58,5 +55,42 @@ enum Duplicates {
         var end = row.start + Int(row.length)
         while end > row.start, buffer.bytes[end - 1] == 10 || buffer.bytes[end - 1] == 13 { end -= 1 }
         return String(decoding: UnsafeBufferPointer(rebasing: buffer.bytes[row.start..<end]), as: UTF8.self)
+    }
+}
+
+/// An open-addressing table from a row's identity to the first row that had it.
+///
+/// `RowKey` is already a well-mixed 128-bit hash, so its first lane indexes the table directly;
+/// Swift's `Dictionary` would hash it again with SipHash, which took most of this stage's time.
+struct FirstOccurrence {
+    private var slots: [Int32]
+    /// 32 bits of each slot's key, checked before the row itself is touched.
+    private var tags: [UInt32]
+    private let mask: Int
+
+    init(capacity: Int) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = Array(repeating: -1, count: size)
+        tags = Array(repeating: 0, count: size)
+        mask = size - 1
+    }
+
+    /// The index of the first row with `key`; when there is none, records `index` and returns it.
+    mutating func firstIndex(of key: RowKey, orInsert index: Int32, in rows: [ScannedRow]) -> Int32 {
+        var i = Int(truncatingIfNeeded: key.a) & mask
+        let tag = UInt32(truncatingIfNeeded: key.b >> 32)
+        return rows.withUnsafeBufferPointer { rows in
+            tags.withUnsafeMutableBufferPointer { tags in
+                slots.withUnsafeMutableBufferPointer { slots in
+                    while true {
+                        let s = slots[i]
+                        if s < 0 { slots[i] = index; tags[i] = tag; return index }
+                        if tags[i] == tag, rows[Int(s)].identity == key { return s }
+                        i = (i + 1) & mask
+                    }
+                }
+            }
+        }
     }
 }

@@ -42,14 +42,17 @@ public struct Importer {
 
     public func run() throws -> ImportResult {
         var result = ImportResult()
+        var clock = Stopwatch()
         for (kind, paths) in [(InputKind.roster, campaign.inputs.rosters),
                               (.activity, campaign.inputs.activities),
                               (.submission, campaign.inputs.submissions)] {
             for file in try Importer.files(in: paths) {
                 try read(file, kind: kind, into: &result)
             }
+            clock.lap("  read \(kind.rawValue) files")
         }
         Duplicates.settle(&result)
+        clock.lap("  duplicates")
         return result
     }
 
@@ -100,7 +103,10 @@ public struct Importer {
         report.sha256 = buffer.sha256
         report.byteCount = buffer.byteCount
         if !isXML { report.format = buffer.encoding.rawValue }
-        if kind == .activity, !isXML { result.buffers[fileIndex] = buffer }
+        if kind == .activity, !isXML {
+            result.buffers[fileIndex] = buffer
+            result.scanned.reserveCapacity(result.scanned.count + buffer.count / 80)
+        }
         let parser = RowParser(zone: campaign.zone, folder: URL(fileURLWithPath: path).deletingLastPathComponent().path)
         let before = result.rejects.count
         do {
