@@ -90,7 +90,7 @@ COMMIT=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
 if [ -n "$(git -C "$REPO" --no-optional-locks status --porcelain -- Sources Package.swift Package.resolved 2>/dev/null | head -1)" ]; then
   COMMIT="$COMMIT + uncommitted changes in Sources/"
 fi
-LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+LOAD_BEFORE=""   # taken just before the first timed run
 
 # ---------------------------------------------------------------- data
 data_dir() {  # rows -> folder
@@ -217,6 +217,7 @@ weekly_benchmark() {
   say "fivehours: $BIN"
   say "data: $dir ($(numfmt --to=si "$csv_bytes")B CSV$( [ "$want_xml" = 1 ] && echo ", $(numfmt --to=si "$xml_bytes")B XML"))"
   local r
+  LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
   for r in $(seq 1 "$ROUNDS"); do
     say "round $r of $ROUNDS"
     run_a "$r" "$dir"
@@ -264,6 +265,7 @@ scaling_benchmark() {
     : >"$RESULTS"
     rm -rf "$WORK/a" "$WORK/c"
     say "scaling: $n rows ($(numfmt --to=si "$bytes")B) in $dir"
+    [ -n "$LOAD_BEFORE" ] || LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
     for r in $(seq 1 "$ROUNDS"); do
       run_a "$r" "$dir"
       run_c "$r" "$dir"

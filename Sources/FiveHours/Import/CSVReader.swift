@@ -24,8 +24,9 @@ struct CSVReader {
     /// Physical records read so far (header included, blank lines excluded).
     private(set) var recordNumber = 0
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    init(_ bytes: UnsafeBufferPointer<UInt8>, line: Int = 1) {
         self.bytes = bytes
+        self.line = line
     }
 
     var atEnd: Bool { position >= bytes.count }

@@ -95,7 +95,7 @@ enum HeaderName {
 }
 
 /// Where each known column sits in one file's header.
-struct HeaderMap {
+struct HeaderMap: Sendable {
     /// Column index by key.
     var index: [String: Int] = [:]
     /// Header cells that name no known column (one finding per file).

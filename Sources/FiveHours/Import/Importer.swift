@@ -17,6 +17,30 @@ public struct ImportResult: Sendable {
     var buffers: [Int: TextBuffer] = [:]
 
     public init() {}
+
+    /// Appends a part read separately (a file, or half of one), re-basing its record indexes.
+    mutating func append(_ part: ImportResult) {
+        let base = Int32(activities.count)
+        activities += part.activities
+        scanned.reserveCapacity(scanned.count + part.scanned.count)
+        for var row in part.scanned {
+            if row.record >= 0 { row.record += base }
+            scanned.append(row)
+        }
+        volunteers += part.volunteers
+        submissions += part.submissions
+        rejects += part.rejects
+        phones.formUnion(part.phones)
+        findings += part.findings
+    }
+
+    /// Moves every line number of a part read from the middle of a file.
+    mutating func shiftLines(by n: Int) {
+        guard n != 0 else { return }
+        for i in activities.indices { activities[i].source.line += n }
+        for i in scanned.indices { scanned[i].line += Int32(n) }
+        for i in rejects.indices { rejects[i].source.line += n }
+    }
 }
 
 /// The import stage: input paths in, records and rejects out.
@@ -25,7 +49,7 @@ public struct ImportResult: Sendable {
 /// UTF-8 paths, across all folders of one kind (the contract's "input order"). A row that cannot
 /// be read is a `Reject`; a file that cannot be parsed at all is one `Reject` for the whole file;
 /// a path that does not exist stops the run with `InputOpenError`.
-public struct Importer {
+public struct Importer: Sendable {
     public let campaign: Campaign
     /// The folder that display paths are relative to (the campaign file's).
     let root: String
@@ -88,6 +112,8 @@ public struct Importer {
         let fileIndex = result.files.count
         let isXML = path.lowercased().hasSuffix(".xml")
         let buffer: TextBuffer
+        var clock = Stopwatch()
+        defer { clock.lap("    \(display)") }
         var report = InputFileReport(path: display, absolutePath: path, kind: kind, format: isXML ? "XML" : "?",
                                      sha256: "", byteCount: 0)
         do {
@@ -102,6 +128,7 @@ public struct Importer {
         }
         report.sha256 = buffer.sha256
         report.byteCount = buffer.byteCount
+        clock.lap("    load \(display)")
         if !isXML { report.format = buffer.encoding.rawValue }
         if kind == .activity, !isXML {
             result.buffers[fileIndex] = buffer
@@ -147,7 +174,7 @@ public struct Importer {
 
     // MARK: CSV
 
-    private struct CSVRow: RowFields {
+    fileprivate struct CSVRow: RowFields {
         let reader: CSVReader
         let fields: [CSVReader.Field]
         let header: HeaderMap
@@ -167,67 +194,142 @@ public struct Importer {
         var fields: [CSVReader.Field] = []
         var header: HeaderMap?
         var cellCount = 0
-        var scanner: ActivityScanner?
-        var zoneCache = ZoneCache(zone: campaign.zone)
-        while true {
-            let recordStart = reader.position
+        while header == nil {
             guard let (line, problem) = try reader.next(into: &fields) else { break }
-            let blank = fields.allSatisfy { reader.isBlank($0) } && problem == nil
-            guard let map = header else {
-                if blank { continue }
-                if case .textAfterQuote(let column)? = problem {
-                    throw UnreadableFile(line: line, column: column, reason: "header cell \(column) has text after its closing quote; fix the header row")
-                }
-                header = try HeaderMap(cells: fields.map { reader.string($0) }, kind: kind, line: line)
-                cellCount = fields.count
-                report.unknownColumns = header!.unknown
-                if kind == .activity { scanner = ActivityScanner(header: header!, zone: campaign.zone, window: window) }
-                continue
-            }
-            if blank { continue }
-            report.read += 1
-            let source = SourceLine(fileIndex: fileIndex, file: display, line: line)
+            if fields.allSatisfy({ reader.isBlank($0) }) && problem == nil { continue }
             if case .textAfterQuote(let column)? = problem {
-                report.rejected += 1
-                result.rejects.append(Reject(source: source, reason: "第 \(column) 列：引号结束后还有文字；整格用引号括起，格内引号写成两个 (\"\")", record: rawRecord(reader: reader, fields: fields, header: map, phones: &result.phones)))
-                continue
+                throw UnreadableFile(line: line, column: column, reason: "header cell \(column) has text after its closing quote; fix the header row")
             }
-            if fields.count != cellCount {
-                report.rejected += 1
-                result.rejects.append(Reject(source: source, reason: "这一行有 \(fields.count) 列，表头有 \(cellCount) 列；检查多余或缺少的逗号", record: rawRecord(reader: reader, fields: fields, header: map, phones: &result.phones)))
-                continue
-            }
-            if let scanner, let values = scanner.values(reader, fields, offsets: &zoneCache) {
-                // The fast path: the row is valid; a record only when the run reports its day.
-                let (identity, content, hasRecordID) = scanner.keys(reader, fields, values)
-                var recordIndex: Int32 = -1
-                if scanner.inWindow(values.date) {
-                    let row = CSVRow(reader: reader, fields: fields, header: map)
-                    guard case .success(let a) = parser.activity(row, source: source) else {
-                        preconditionFailure("the fast check accepted a row the parser rejects: \(source)")
-                    }
-                    recordIndex = Int32(result.activities.count)
-                    result.activities.append(a)
+            header = try HeaderMap(cells: fields.map { reader.string($0) }, kind: kind, line: line)
+            cellCount = fields.count
+        }
+        guard let header else {
+            throw UnreadableFile(line: 1, reason: "the file is empty: it has no header row (\(kind.columns.filter(\.required).map(\.key).joined(separator: ", ")) …)")
+        }
+        report.unknownColumns = header.unknown
+        let body = reader.position, firstLine = reader.line
+        let job = RowJob(importer: self, kind: kind, display: display, fileIndex: fileIndex, parser: parser, header: header, cellCount: cellCount)
+
+        // A large activity file is read in two halves at once, split after a line end. The first
+        // half is read from the start, so if the split fell inside a quoted cell the first half ends
+        // in an open quote and throws: then the file is read again in one piece.
+        let split = buffer.count - body > RowJob.parallelThreshold ? RowJob.splitPoint(buffer.bytes, from: body) : nil
+        if kind == .activity, let split {
+            final class Slots: @unchecked Sendable { var parts: [Result<ImportResult, Error>?] = [nil, nil]; var ends = [0, 0] }
+            let slots = Slots()
+            var clock = Stopwatch()
+            DispatchQueue.concurrentPerform(iterations: 2) { k in
+                let range = k == 0 ? body..<split : split..<buffer.count
+                do {
+                    var part = ImportResult()
+                    var counts = InputFileReport(path: display, absolutePath: "", kind: kind, format: "", sha256: "", byteCount: 0)
+                    let end = try job.read(buffer, range: range, firstLine: k == 0 ? firstLine : 1, report: &counts, into: &part)
+                    part.files = [counts]
+                    slots.parts[k] = .success(part)
+                    slots.ends[k] = end
+                } catch {
+                    slots.parts[k] = .failure(error)
                 }
-                result.scanned.append(ScannedRow(identity: identity, content: content, fileIndex: Int32(fileIndex), line: Int32(clamping: line),
-                                                 record: recordIndex, start: recordStart, length: Int32(clamping: reader.position - recordStart),
-                                                 date: Int32(values.date), hasRecordID: hasRecordID))
-                continue
             }
-            let row = CSVRow(reader: reader, fields: fields, header: map)
-            if kind == .roster, let phone = row.text("phone") { result.phones.insert(PhoneScrubber.digits(phone)) }
-            if let error = accept(row, kind: kind, source: source, parser: parser, context: [:], into: &result) {
-                report.rejected += 1
-                result.rejects.append(Reject(source: source, reason: error.reason, record: rawRecord(reader: reader, fields: fields, header: map, phones: &result.phones)))
+            clock.lap("      two halves")
+            if case .success(let first)? = slots.parts[0], case .success(var second)? = slots.parts[1] {
+                second.shiftLines(by: slots.ends[0] - 1)
+                for part in [first, second] {
+                    report.read += part.files[0].read
+                    report.rejected += part.files[0].rejected
+                    result.append(part)
+                }
+                clock.lap("      merge")
+                return
             }
         }
-        if header == nil {
-            throw UnreadableFile(line: 1, reason: "the file is empty: it has no header row (\(kind.columns.filter(\.required).map(\.key).joined(separator: ", ")) …)")
+        var part = ImportResult()
+        _ = try job.read(buffer, range: body..<buffer.count, firstLine: firstLine, report: &report, into: &part)
+        result.append(part)
+    }
+
+    /// Reads the data rows of one CSV file, or of one part of it, into a partial result.
+    struct RowJob: Sendable {
+        /// Files smaller than this are read in one piece.
+        static let parallelThreshold = 16 << 20
+
+        let importer: Importer
+        let kind: InputKind
+        let display: String
+        let fileIndex: Int
+        let parser: RowParser
+        let header: HeaderMap
+        let cellCount: Int
+
+        /// The offset just after the first line end at or after the middle of `from..<end`.
+        static func splitPoint(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+            var i = start + (bytes.count - start) / 2
+            while i < bytes.count, bytes[i] != 10 { i += 1 }
+            return i + 1 < bytes.count ? i + 1 : nil
+        }
+
+        /// Built only where a row needs it: copying the file name for every row would cost an
+        /// atomic reference count on a string both halves share.
+        func source(_ line: Int) -> SourceLine { SourceLine(fileIndex: fileIndex, file: display, line: line) }
+
+        /// - Returns: the line the reader stopped at (the next part's first line).
+        func read(_ buffer: TextBuffer, range: Range<Int>, firstLine: Int, report: inout InputFileReport,
+                  into result: inout ImportResult) throws -> Int {
+            let bytes = UnsafeBufferPointer(rebasing: buffer.bytes[range])
+            var reader = CSVReader(bytes, line: firstLine)
+            var fields: [CSVReader.Field] = []
+            let scanner = kind == .activity ? ActivityScanner(header: header, zone: importer.campaign.zone, window: importer.window) : nil
+            var zoneCache = ZoneCache(zone: importer.campaign.zone)
+            if kind == .activity { result.scanned.reserveCapacity(bytes.count / 80) }
+            while true {
+                let recordStart = reader.position
+                guard let (line, problem) = try reader.next(into: &fields) else { break }
+                if problem == nil, fields.allSatisfy({ reader.isBlank($0) }) { continue }
+                report.read += 1
+                if case .textAfterQuote(let column)? = problem {
+                    report.rejected += 1
+                    result.rejects.append(Reject(source: source(line), reason: "第 \(column) 列：引号结束后还有文字；整格用引号括起，格内引号写成两个 (\"\")",
+                                                 record: importer.rawRecord(reader: reader, fields: fields, header: header, phones: &result.phones)))
+                    continue
+                }
+                if fields.count != cellCount {
+                    report.rejected += 1
+                    result.rejects.append(Reject(source: source(line), reason: "这一行有 \(fields.count) 列，表头有 \(cellCount) 列；检查多余或缺少的逗号",
+                                                 record: importer.rawRecord(reader: reader, fields: fields, header: header, phones: &result.phones)))
+                    continue
+                }
+                if let scanner, let values = scanner.values(reader, fields, offsets: &zoneCache) {
+                    // The fast path: the row is valid; a record only when the run reports its day.
+                    let (identity, content, hasRecordID) = scanner.keys(reader, fields, values)
+                    var recordIndex: Int32 = -1
+                    if scanner.inWindow(values.date) {
+                        let row = CSVRow(reader: reader, fields: fields, header: header)
+                        guard case .success(let a) = parser.activity(row, source: source(line)) else {
+                            preconditionFailure("the fast check accepted a row the parser rejects: \(source(line))")
+                        }
+                        recordIndex = Int32(result.activities.count)
+                        result.activities.append(a)
+                    }
+                    result.scanned.append(ScannedRow(identity: identity, content: content, fileIndex: Int32(fileIndex), line: Int32(clamping: line),
+                                                     record: recordIndex, start: range.lowerBound + recordStart,
+                                                     length: Int32(clamping: reader.position - recordStart),
+                                                     date: Int32(values.date), hasRecordID: hasRecordID))
+                    continue
+                }
+                let row = CSVRow(reader: reader, fields: fields, header: header)
+                if kind == .roster, let phone = row.text("phone") { result.phones.insert(PhoneScrubber.digits(phone)) }
+                if let error = importer.accept(row, kind: kind, source: source(line), parser: parser, context: [:], into: &result) {
+                    report.rejected += 1
+                    result.rejects.append(Reject(source: source(line), reason: error.reason,
+                                                 record: importer.rawRecord(reader: reader, fields: fields, header: header, phones: &result.phones)))
+                }
+            }
+            return reader.line
         }
     }
 
     /// The row as it was written, re-quoted, with the phone column and phone numbers blanked.
-    private func rawRecord(reader: CSVReader, fields: [CSVReader.Field], header: HeaderMap, phones: inout Set<String>) -> String {
+    fileprivate func rawRecord(reader: CSVReader, fields: [CSVReader.Field], header: HeaderMap, phones: inout Set<String>) -> String {
         let phoneColumn = header.index["phone"]
         var cells: [String] = []
         for (i, f) in fields.enumerated() {
@@ -245,7 +347,7 @@ public struct Importer {
     }
 
     /// Parses a row of `kind` and appends the record; returns the reason when it is rejected.
-    private func accept(_ row: some RowFields, kind: InputKind, source: SourceLine, parser: RowParser,
+    fileprivate func accept(_ row: some RowFields, kind: InputKind, source: SourceLine, parser: RowParser,
                         context: [String: String], media: [MediaRef] = [], into result: inout ImportResult) -> RowError? {
         switch kind {
         case .roster:

@@ -8,15 +8,33 @@ protocol RowFields {
 ///
 /// The same functions serve CSV and XML, so a value means the same wherever it was written.
 /// Reasons are in Chinese, the liaisons' language, with the column's key for the office.
-struct RowParser {
+struct RowParser: Sendable {
     let zone: CampaignZone
     /// The folder of the file being read, for media paths.
     let folder: String
 
     static let listSeparators: Set<Character> = [";", "；", "、", "|"]
 
+    /// A list cell's items: split on `;` `；` `、` `|`, trimmed, empty ones dropped.
     static func split(_ s: String) -> [String] {
-        s.split(whereSeparator: { listSeparators.contains($0) }).map { $0.trimmingSpaces }.filter { !$0.isEmpty }
+        var s = s
+        return s.withUTF8 { bytes in
+            var items: [String] = []
+            ListSplit.forEachItem(bytes) { items.append(String(decoding: $0, as: UTF8.self)) }
+            return items
+        }
+    }
+
+    /// True when `text` contains `word`, compared as UTF-8 bytes (no locale, no Foundation).
+    static func contains(_ text: String, _ word: String, caseInsensitiveASCII: Bool = false) -> Bool {
+        let t = Array(text.utf8), w = Array(word.utf8)
+        guard !w.isEmpty, t.count >= w.count else { return w.isEmpty }
+        func fold(_ b: UInt8) -> UInt8 { caseInsensitiveASCII && b >= 65 && b <= 90 ? b + 32 : b }
+        outer: for i in 0...(t.count - w.count) {
+            for k in 0..<w.count where fold(t[i + k]) != fold(w[k]) { continue outer }
+            return true
+        }
+        return false
     }
 
     func volunteer(_ row: some RowFields, source: SourceLine, defaultUnit: String? = nil) -> Result<Volunteer, RowError> {
@@ -24,7 +42,7 @@ struct RowParser {
         guard let name = row.text("name") else { return .failure(.missing("name", "姓名")) }
         guard let unit = row.text("unit") ?? defaultUnit else { return .failure(.missing("unit", "单位")) }
         let role = row.text("role") ?? ""
-        var liaison = role.contains("联络员") || role.lowercased().contains("liaison")
+        var liaison = RowParser.contains(role, "联络员") || RowParser.contains(role, "liaison", caseInsensitiveASCII: true)
         if let l = row.text("liaison") {
             guard let b = ValueParser.boolean(l) else { return .failure(.invalid("liaison", "是否联络员", l, "应为 是/否")) }
             liaison = liaison || b
