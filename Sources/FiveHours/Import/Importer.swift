@@ -485,7 +485,7 @@ struct RowWithDefaults<Row: RowFields>: RowFields {
 /// mainland mobile number (1[3-9] and nine more digits, with or without +86 / 0086), and
 /// landlines written with an area code (`010-62345678`, `(0371) 6234 5678`).
 public enum PhoneScrubber {
-    static func digits(_ s: String) -> String { String(s.unicodeScalars.filter(\.isASCIIDigit).map(Character.init)) }
+    static func digits(_ s: String) -> String { String(decoding: s.utf8.filter { $0 >= 48 && $0 <= 57 }, as: UTF8.self) }
 
     static func isMobile(_ d: Substring) -> Bool {
         d.count == 11 && d.first == "1" && "3456789".contains(d[d.index(after: d.startIndex)])

@@ -160,9 +160,16 @@ struct RowError: Error, Equatable {
 public enum Hours {
     /// `2.50`; exact integer arithmetic, no binary-float surprises.
     public static func format(_ seconds: Int) -> String {
-        let negative = seconds < 0
         let cents = (abs(seconds) * 100 + 1800) / 3600
-        let s = "\(cents / 100).\(cents % 100 < 10 ? "0" : "")\(cents % 100)"
-        return negative && cents > 0 ? "-\(s)" : s
+        // Digits written backwards into a small buffer: this runs for every volunteer.
+        var buf = [UInt8](repeating: 0, count: 24)
+        var i = 24
+        var v = cents
+        i -= 1; buf[i] = UInt8(48 + v % 10); v /= 10
+        i -= 1; buf[i] = UInt8(48 + v % 10); v /= 10
+        i -= 1; buf[i] = 46
+        repeat { i -= 1; buf[i] = UInt8(48 + v % 10); v /= 10 } while v > 0
+        if seconds < 0 && cents > 0 { i -= 1; buf[i] = 45 }
+        return String(decoding: buf[i...], as: UTF8.self)
     }
 }

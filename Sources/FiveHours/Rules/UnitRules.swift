@@ -63,10 +63,11 @@ public struct UnknownUnitRule: Rule {
     public func findings(in c: RuleContext) -> [Finding] {
         let known = Set(c.campaign.units.map(\.name))
         var seen: [String: (count: Int, source: SourceLine)] = [:]
-        var order: [String] = []
-        for v in c.week.volunteers where !known.contains(v.volunteer.unit) {
-            if seen[v.volunteer.unit] == nil { order.append(v.volunteer.unit); seen[v.volunteer.unit] = (0, v.volunteer.source) }
-            seen[v.volunteer.unit]!.count += 1
+        // Each unit once (the week groups volunteers by unit), in the week's order.
+        let order = c.week.byUnit.filter { !known.contains($0.key) }.sorted { $0.value[0] < $1.value[0] }.map(\.key)
+        for u in order {
+            let members = c.week.byUnit[u]!
+            seen[u] = (members.count, c.week.volunteers[members[0]].volunteer.source)
         }
         var out = order.map { u in
             Finding(rule: key, severity: .warning, unit: u, subject: u,
@@ -108,8 +109,15 @@ public struct UnknownTeamRule: Rule {
         let known = Set(c.campaign.teams.map(\.name))
         var first: [String: (SourceLine, String, Int)] = [:]
         var order: [String] = []
+        // Most volunteers name the same few teams: compare with the last known names before hashing.
+        var recent: [String] = []
         func note(_ t: String, _ source: SourceLine, _ unit: String) {
-            guard !known.contains(t) else { return }
+            if recent.contains(t) { return }
+            guard !known.contains(t) else {
+                if recent.count == 8 { recent.removeFirst() }
+                recent.append(t)
+                return
+            }
             if first[t] == nil { first[t] = (source, unit, 0); order.append(t) }
             first[t]!.2 += 1
         }
