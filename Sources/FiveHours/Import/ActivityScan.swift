@@ -2,17 +2,29 @@
 /// where it is. Rows outside the reported window are kept only in this form.
 struct ScannedRow {
     var identity: RowKey
-    var content: RowKey
-    var fileIndex: Int32
-    var line: Int32
-    /// Index into the import's `activities` when the row was turned into a record, else -1.
-    var record: Int32
+    /// The first lane of the content hash: rows with the same identity differ in content with
+    /// certainty 1 − 2⁻⁶⁴ when these differ.
+    var content: UInt64
     /// The row's bytes in its file's buffer, to quote it if it turns out to be a rejected duplicate.
     var start: Int
+    var line: Int32
+    /// Index into its part's `activities` when the row was turned into a record, else -1.
+    var record: Int32
     var length: Int32
-    var date: Int32
+    var fileIndex: Int16
     /// The row has a `record_id` (its identity is that id, not its volunteer and times).
     var hasRecordID: Bool
+
+    init(identity: RowKey, content: RowKey, fileIndex: Int, line: Int, record: Int32, start: Int, length: Int, hasRecordID: Bool) {
+        self.identity = identity
+        self.content = content.a
+        self.start = start
+        self.line = Int32(clamping: line)
+        self.record = record
+        self.length = Int32(clamping: length)
+        self.fileIndex = Int16(clamping: fileIndex)
+        self.hasRecordID = hasRecordID
+    }
 }
 
 /// The fast path for activity CSV files: every row is validated from its bytes; only the rows

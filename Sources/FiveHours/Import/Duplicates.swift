@@ -6,42 +6,56 @@
 /// accounting (read = counted + merged + rejected) does not depend on which week is reported.
 enum Duplicates {
     static func settle(_ result: inout ImportResult) {
-        var first = FirstOccurrence(capacity: result.scanned.count)
-        var drop: Set<Int32> = []
-        for i in result.scanned.indices {
-            let row = result.scanned[i]
-            let j = first.firstIndex(of: row.identity, orInsert: Int32(i), in: result.scanned)
-            guard j != Int32(i) else { continue }
-            let kept = result.scanned[Int(j)]
-            let record = row.record >= 0 ? result.activities[Int(row.record)] : nil
-            if row.record >= 0 { drop.insert(row.record) }
-            let here = source(of: row, in: result), keptSource = source(of: kept, in: result)
-            let date = CivilDate(dayNumber: Int(row.date))
-            if !row.hasRecordID || row.content == kept.content {
-                result.files[Int(row.fileIndex)].merged += 1
-                guard let record else { continue }
-                let finding = row.hasRecordID
-                    ? Finding(rule: "duplicate", severity: .info, unit: record.unit ?? "", subject: record.volunteerID, date: date,
-                              detail: "记录编号 \(record.recordID ?? "") 重复且内容相同，已与 \(keptSource) 合并计一次", source: here)
-                    : Finding(rule: "duplicate", severity: .warning, unit: record.unit ?? "", subject: record.volunteerID, date: date,
-                              detail: "与 \(keptSource) 的志愿者、日期、时间与时长完全相同，只计一次", source: here)
-                result.findings.append(finding)
-            } else {
-                result.files[Int(row.fileIndex)].rejected += 1
-                let quoted = record.map(Ledger.describe) ?? rawText(row, in: result) ?? ""
-                let rid = record?.recordID.map { "\($0) " } ?? ""
-                result.rejects.append(Reject(source: here,
-                                             reason: "记录编号(record_id) \(rid)已在 \(keptSource) 使用，内容不同；保留先出现的一条",
-                                             record: PhoneScrubber.scrub(quoted, known: result.phones)))
+        let parts = result.scannedParts
+        var offsets: [Int] = []
+        var total = 0
+        for p in parts { offsets.append(total); total += p.count }
+        /// The row at a global index (parts are few: a linear search is enough).
+        func rowAt(_ g: Int) -> ScannedRow {
+            var p = parts.count - 1
+            while offsets[p] > g { p -= 1 }
+            return parts[p][g - offsets[p]]
+        }
+        var first = FirstOccurrence(capacity: total)
+        var drop: Set<Int> = []
+        var g = 0
+        for (p, part) in parts.enumerated() {
+            for row in part {
+                defer { g += 1 }
+                let j = Int(first.firstIndex(of: row.identity, orInsert: Int32(g), row: rowAt))
+                guard j != g else { continue }
+                let kept = rowAt(j)
+                let recordIndex = row.record >= 0 ? result.partRecordBase[p] + Int(row.record) : nil
+                let record = recordIndex.map { result.activities[$0] }
+                if let recordIndex { drop.insert(recordIndex) }
+                let here = source(of: row, in: result), keptSource = source(of: kept, in: result)
+                if !row.hasRecordID || row.content == kept.content {
+                    result.files[Int(row.fileIndex)].merged += 1
+                    guard let record else { continue }
+                    let finding = row.hasRecordID
+                        ? Finding(rule: "duplicate", severity: .info, unit: record.unit ?? "", subject: record.volunteerID, date: record.date,
+                                  detail: "记录编号 \(record.recordID ?? "") 重复且内容相同，已与 \(keptSource) 合并计一次", source: here)
+                        : Finding(rule: "duplicate", severity: .warning, unit: record.unit ?? "", subject: record.volunteerID, date: record.date,
+                                  detail: "与 \(keptSource) 的志愿者、日期、时间与时长完全相同，只计一次", source: here)
+                    result.findings.append(finding)
+                } else {
+                    result.files[Int(row.fileIndex)].rejected += 1
+                    let quoted = record.map(Ledger.describe) ?? rawText(row, in: result) ?? ""
+                    let rid = record?.recordID.map { "\($0) " } ?? ""
+                    result.rejects.append(Reject(source: here,
+                                                 reason: "记录编号(record_id) \(rid)已在 \(keptSource) 使用，内容不同；保留先出现的一条",
+                                                 record: PhoneScrubber.scrub(quoted, known: result.phones)))
+                }
             }
         }
         if !drop.isEmpty {
             var kept: [ActivityRecord] = []
             kept.reserveCapacity(result.activities.count - drop.count)
-            for (i, a) in result.activities.enumerated() where !drop.contains(Int32(i)) { kept.append(a) }
+            for (i, a) in result.activities.enumerated() where !drop.contains(i) { kept.append(a) }
             result.activities = kept
         }
-        result.scanned = []
+        result.scannedParts = []
+        result.partRecordBase = []
         result.buffers = [:]
     }
 
@@ -77,18 +91,16 @@ struct FirstOccurrence {
     }
 
     /// The index of the first row with `key`; when there is none, records `index` and returns it.
-    mutating func firstIndex(of key: RowKey, orInsert index: Int32, in rows: [ScannedRow]) -> Int32 {
+    mutating func firstIndex(of key: RowKey, orInsert index: Int32, row: (Int) -> ScannedRow) -> Int32 {
         var i = Int(truncatingIfNeeded: key.a) & mask
         let tag = UInt32(truncatingIfNeeded: key.b >> 32)
-        return rows.withUnsafeBufferPointer { rows in
-            tags.withUnsafeMutableBufferPointer { tags in
-                slots.withUnsafeMutableBufferPointer { slots in
-                    while true {
-                        let s = slots[i]
-                        if s < 0 { slots[i] = index; tags[i] = tag; return index }
-                        if tags[i] == tag, rows[Int(s)].identity == key { return s }
-                        i = (i + 1) & mask
-                    }
+        return tags.withUnsafeMutableBufferPointer { tags in
+            slots.withUnsafeMutableBufferPointer { slots in
+                while true {
+                    let s = slots[i]
+                    if s < 0 { slots[i] = index; tags[i] = tag; return index }
+                    if tags[i] == tag, row(Int(s)).identity == key { return s }
+                    i = (i + 1) & mask
                 }
             }
         }

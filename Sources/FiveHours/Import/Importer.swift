@@ -11,8 +11,12 @@ public struct ImportResult: Sendable {
     public var phones: Set<String> = []
     /// Findings made while settling duplicate activity rows, dated by their row.
     public var findings: [Finding] = []
-    /// Every readable activity row, hashed, in input order: for the duplicate check.
+    /// Every readable activity row of a part (a file or half of one), hashed, in input order.
     var scanned: [ScannedRow] = []
+    /// The parts' rows, kept as they were read (not copied into one array), and the index of
+    /// each part's first record in `activities`: for the duplicate check.
+    var scannedParts: [[ScannedRow]] = []
+    var partRecordBase: [Int] = []
     /// The buffers of activity files, kept until duplicates are settled (to quote a rejected one).
     var buffers: [Int: TextBuffer] = [:]
 
@@ -20,13 +24,11 @@ public struct ImportResult: Sendable {
 
     /// Appends a part read separately (a file, or half of one), re-basing its record indexes.
     mutating func append(_ part: ImportResult) {
-        let base = Int32(activities.count)
-        activities += part.activities
-        scanned.reserveCapacity(scanned.count + part.scanned.count)
-        for var row in part.scanned {
-            if row.record >= 0 { row.record += base }
-            scanned.append(row)
+        if !part.scanned.isEmpty {
+            partRecordBase.append(activities.count)
+            scannedParts.append(part.scanned)
         }
+        activities += part.activities
         volunteers += part.volunteers
         submissions += part.submissions
         rejects += part.rejects
@@ -130,15 +132,16 @@ public struct Importer: Sendable {
         report.byteCount = buffer.byteCount
         clock.lap("    load \(display)")
         if !isXML { report.format = buffer.encoding.rawValue }
-        if kind == .activity, !isXML {
-            result.buffers[fileIndex] = buffer
-            result.scanned.reserveCapacity(result.scanned.count + buffer.count / 80)
-        }
+        if kind == .activity, !isXML { result.buffers[fileIndex] = buffer }
         let parser = RowParser(zone: campaign.zone, folder: URL(fileURLWithPath: path).deletingLastPathComponent().path)
         let before = result.rejects.count
         do {
             if isXML {
-                try readXML(buffer, kind: kind, display: display, fileIndex: fileIndex, parser: parser, report: &report, into: &result)
+                // Read into a part of its own, appended whole only when the file was read to the end.
+                var part = ImportResult()
+                part.phones = result.phones
+                try readXML(buffer, kind: kind, display: display, fileIndex: fileIndex, parser: parser, report: &report, into: &part)
+                result.append(part)
             } else {
                 try readCSV(buffer, kind: kind, display: display, fileIndex: fileIndex, parser: parser, report: &report, into: &result)
             }
@@ -149,7 +152,6 @@ public struct Importer: Sendable {
             case .roster: result.volunteers.removeAll { $0.source.fileIndex == fileIndex }
             case .activity:
                 result.activities.removeAll { $0.source.fileIndex == fileIndex }
-                result.scanned.removeAll { $0.fileIndex == Int32(fileIndex) }
                 result.buffers[fileIndex] = nil
             case .submission: result.submissions.removeAll { $0.source.fileIndex == fileIndex }
             }
@@ -281,6 +283,7 @@ public struct Importer: Sendable {
             let scanner = kind == .activity ? ActivityScanner(header: header, zone: importer.campaign.zone, window: importer.window) : nil
             var zoneCache = ZoneCache(zone: importer.campaign.zone)
             if kind == .activity { result.scanned.reserveCapacity(bytes.count / 80) }
+            var released = range.lowerBound
             while true {
                 let recordStart = reader.position
                 guard let (line, problem) = try reader.next(into: &fields) else { break }
@@ -310,10 +313,10 @@ public struct Importer: Sendable {
                         recordIndex = Int32(result.activities.count)
                         result.activities.append(a)
                     }
-                    result.scanned.append(ScannedRow(identity: identity, content: content, fileIndex: Int32(fileIndex), line: Int32(clamping: line),
+                    result.scanned.append(ScannedRow(identity: identity, content: content, fileIndex: fileIndex, line: line,
                                                      record: recordIndex, start: range.lowerBound + recordStart,
-                                                     length: Int32(clamping: reader.position - recordStart),
-                                                     date: Int32(values.date), hasRecordID: hasRecordID))
+                                                     length: reader.position - recordStart, hasRecordID: hasRecordID))
+                    buffer.release(upTo: range.lowerBound + recordStart, from: range.lowerBound, released: &released)
                     continue
                 }
                 let row = CSVRow(reader: reader, fields: fields, header: header)
@@ -372,9 +375,9 @@ public struct Importer: Sendable {
             }
             switch parser.activity(row, source: source, defaultUnit: context["unit"], defaultSubmittedAt: defaultSubmitted, media: media) {
             case .success(let a):
-                result.scanned.append(ScannedRow(identity: a.identityKey, content: a.contentKey, fileIndex: Int32(source.fileIndex),
-                                                 line: Int32(clamping: source.line), record: Int32(result.activities.count),
-                                                 start: 0, length: 0, date: Int32(a.date.dayNumber), hasRecordID: a.recordID != nil))
+                result.scanned.append(ScannedRow(identity: a.identityKey, content: a.contentKey, fileIndex: source.fileIndex,
+                                                 line: source.line, record: Int32(result.activities.count),
+                                                 start: 0, length: 0, hasRecordID: a.recordID != nil))
                 result.activities.append(a)
             case .failure(let e): return e
             }

@@ -27,6 +27,23 @@ final class TextBuffer: @unchecked Sendable {
 
     var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
 
+    /// Lets the kernel drop the pages of a mapped file below `offset` once they are read, so
+    /// that a large file does not stay resident; they are read again from the file if touched.
+    /// Owned buffers (a converted GB18030 file) are left alone.
+    /// - Parameters:
+    ///   - from: where this reader started (it releases nothing before).
+    ///   - released: how far it has released so far; advanced in steps of 32 MB.
+    func release(upTo offset: Int, from start: Int, released: inout Int) {
+        guard let m = mapping, offset - released >= 32 << 20 else { return }
+        let page = 4096
+        let mapStart = UnsafeRawPointer(m.0)
+        let dataStart = UnsafeRawPointer(base) - mapStart
+        let lo = (dataStart + released + page - 1) / page * page
+        let hi = (dataStart + offset) / page * page
+        if hi > lo { madvise(m.0 + lo, hi - lo, MADV_DONTNEED) }
+        released = offset
+    }
+
     /// Opens, maps and decodes a file.
     /// - Throws: `InputOpenError` when the file cannot be opened (that stops the run);
     ///   `UnreadableFile` when its bytes are not text we accept (that rejects the file).
@@ -48,6 +65,7 @@ final class TextBuffer: @unchecked Sendable {
             throw InputOpenError(path: path, reason: String(cString: strerror(errno)))
         }
         madvise(raw, size, MADV_SEQUENTIAL)
+        defer { madvise(raw, size, MADV_DONTNEED) } // hashed and checked: let the pages go until parsed
         let p = UnsafePointer(raw.assumingMemoryBound(to: UInt8.self))
         let all = UnsafeBufferPointer(start: p, count: size)
         let digest = SHA256.hex(of: all)

@@ -54,7 +54,8 @@ enum XMLReader {
             guard let ctx, let error else { return }
             let box = Unmanaged<ErrorBox>.fromOpaque(ctx).takeUnretainedValue()
             guard box.error == nil else { return }
-            let message = error.pointee.message.map { String(cString: $0) }?.trimmingSpaces ?? "XML error"
+            // libxml2 puts some details on a second line ("…encoding !\nBytes: 0xE9 …"): one line.
+            let message = error.pointee.message.map { String(cString: $0).split(whereSeparator: \.isNewline).joined(separator: " ") }?.trimmingSpaces ?? "XML error"
             box.error = UnreadableFile(line: Int(error.pointee.line), column: Int(error.pointee.int2) > 0 ? Int(error.pointee.int2) : nil,
                                        reason: "XML: \(message)")
         }, boxPtr)
@@ -79,8 +80,10 @@ enum XMLReader {
             let depth = Int(xmlTextReaderDepth(reader))
             switch type {
             case Int32(XML_READER_TYPE_DOCUMENT_TYPE.rawValue):
-                let line = nodeLine(reader)
-                throw UnreadableFile(line: line, reason: "XML: a DOCTYPE is not allowed in input files (it can hide entities); remove it")
+                // The DTD node has no line of its own (the parser's runs ahead): find it in the bytes.
+                let at = doctypePosition(bytes)
+                throw UnreadableFile(line: at?.line ?? nodeLine(reader), column: at?.column,
+                                     reason: "XML: a DOCTYPE is not allowed in input files (it can hide entities); remove it")
             case Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue), Int32(XML_READER_TYPE_ENTITY.rawValue):
                 let line = nodeLine(reader)
                 throw UnreadableFile(line: line, reason: "XML: entity references are not allowed in input files; write the text itself")
@@ -89,6 +92,9 @@ enum XMLReader {
                 // The parser's own line runs ahead of the node handed back; the node's is exact.
                 let line = nodeLine(reader)
                 let name = localName(reader)
+                if let ns = xmlTextReaderConstNamespaceUri(reader), xincludeNamespaces.contains(String(cString: ns)) {
+                    throw UnreadableFile(line: line, reason: "XML: <\(name)> (XInclude) is not allowed in input files: it would pull in another file; write the text itself")
+                }
                 let attrs = attributes(reader)
                 let empty = xmlTextReaderIsEmptyElement(reader) == 1
                 if current == nil {
@@ -127,6 +133,22 @@ enum XMLReader {
         if let e = box.error { throw e }
         if !sawRoot { throw UnreadableFile(line: 1, reason: "XML: the document has no elements") }
         return out
+    }
+
+    /// XInclude is never processed (no `XML_PARSE_XINCLUDE`), but a file that asks for it is hostile.
+    static let xincludeNamespaces: Set<String> = ["http://www.w3.org/2001/XInclude", "http://www.w3.org/2003/XInclude"]
+
+    /// Line and column (in characters) of the first `<!DOCTYPE` of an ASCII-compatible document.
+    private static func doctypePosition(_ bytes: UnsafeBufferPointer<UInt8>) -> (line: Int, column: Int)? {
+        let pattern = Array("<!DOCTYPE".utf8)
+        var line = 1, column = 1, i = 0
+        while i + pattern.count <= bytes.count {
+            let c = bytes[i]
+            if c == 60, pattern.indices.allSatisfy({ bytes[i + $0] == pattern[$0] }) { return (line, column) }
+            if c == 10 { line += 1; column = 1 } else if c & 0xC0 != 0x80 { column += 1 }
+            i += 1
+        }
+        return nil
     }
 
     private static func nodeLine(_ reader: xmlTextReaderPtr) -> Int {

@@ -1,0 +1,44 @@
+// libFuzzer targets for the untrusted-input readers: `FUZZ_TARGET=csv|values|xml`.
+// Built only by scripts/fuzz.sh (`-sanitize=fuzzer,address -DFUZZING`); a plain build gets a stub.
+#if FUZZING
+import FiveHours
+#if canImport(Glibc)
+import Glibc
+#endif
+
+typealias FuzzCallback = @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
+
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<Int32>,
+                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+                         _ callback: FuzzCallback) -> Int32
+
+nonisolated(unsafe) var fuzzTarget: ([UInt8]) -> Void = FuzzEntry.csv
+
+@main
+struct FuzzInputs {
+    static func main() {
+        switch getenv("FUZZ_TARGET").map({ String(cString: $0) }) ?? "" {
+        case "csv": fuzzTarget = FuzzEntry.csv
+        case "values": fuzzTarget = FuzzEntry.values
+        case "xml": fuzzTarget = FuzzEntry.xml
+        default:
+            fputs("set FUZZ_TARGET to csv, values or xml\n", stderr)
+            exit(2)
+        }
+        var argc = CommandLine.argc
+        var argv = CommandLine.unsafeArgv
+        exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in
+            fuzzTarget(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
+            return 0
+        })
+    }
+}
+#else
+@main
+struct FuzzInputs {
+    static func main() {
+        print("FuzzInputs was built without -DFUZZING: run scripts/fuzz.sh")
+    }
+}
+#endif
