@@ -149,10 +149,12 @@ public enum FuzzEntry {
         return dir
     }()
 
+    private static let fuzzCampaign: Campaign? = try? CampaignLoader.load(path: campaignFolder + "/c.yaml")
+
     private static func importFiles(_ data: [UInt8], name: String) {
         let dir = campaignFolder
         for sub in ["r", "a", "s"] { try? Data(data).write(to: URL(fileURLWithPath: "\(dir)/\(sub)/\(name)")) }
-        guard let campaign = try? CampaignLoader.load(path: dir + "/c.yaml") else { preconditionFailure("the fuzz campaign does not load") }
+        guard let campaign = fuzzCampaign else { preconditionFailure("the fuzz campaign does not load") }
         let week = CivilDate(year: 2019, month: 8, day: 3)!...CivilDate(year: 2019, month: 8, day: 9)!
         guard let imported = try? Importer(campaign: campaign, window: week).run() else {
             preconditionFailure("the importer stopped the run on a readable file")

@@ -99,7 +99,9 @@ public enum Pipeline {
         let builder = WeekBuilder(campaign: campaign)
         let data = builder.build(loaded.ledger, week: week)
         clock.lap("week")
-        let previous = builder.build(loaded.ledger, week: week.previous)
+        // Last week is only shown in the HTML and Markdown headline.
+        let readable = options.formats.contains(.html) || options.formats.contains(.md)
+        let previous = readable ? builder.build(loaded.ledger, week: week.previous) : nil
         clock.lap("previous week")
         let findings = RuleSet.evaluate(RuleContext(campaign: campaign, week: data, ledger: loaded.ledger, now: now))
         clock.lap("rules")

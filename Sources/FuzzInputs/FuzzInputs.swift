@@ -15,6 +15,14 @@ func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<Int32>,
 
 nonisolated(unsafe) var fuzzTarget: ([UInt8]) -> Void = FuzzEntry.csv
 
+/// libFuzzer's own `main` (linked in whole, though SwiftPM's `main` is the one that runs) needs
+/// this symbol to exist; the driver below is what calls the target.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    fuzzTarget(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
+    return 0
+}
+
 @main
 struct FuzzInputs {
     static func main() {
@@ -23,15 +31,12 @@ struct FuzzInputs {
         case "values": fuzzTarget = FuzzEntry.values
         case "xml": fuzzTarget = FuzzEntry.xml
         default:
-            fputs("set FUZZ_TARGET to csv, values or xml\n", stderr)
+            print("set FUZZ_TARGET to csv, values or xml")
             exit(2)
         }
         var argc = CommandLine.argc
         var argv = CommandLine.unsafeArgv
-        exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in
-            fuzzTarget(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
-            return 0
-        })
+        exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzTestOneInput(data, size) })
     }
 }
 #else

@@ -36,8 +36,8 @@ struct ScannedRow {
 /// in any week) and hashed for the duplicate check. A row the fast check doubts goes through the
 /// ordinary `RowParser`, which is the authority on what is wrong with it.
 struct ActivityScanner {
-    let header: HeaderMap
-    let zone: CampaignZone
+    // Plain integers only: the scanner is copied for every row, and a reference inside it would
+    // cost an atomic reference count there, contended between the two halves of a file.
     let window: ClosedRange<Int>?
     let columns: Columns
 
@@ -55,9 +55,7 @@ struct ActivityScanner {
         }
     }
 
-    init(header: HeaderMap, zone: CampaignZone, window: ClosedRange<Int>?) {
-        self.header = header
-        self.zone = zone
+    init(header: HeaderMap, window: ClosedRange<Int>?) {
         self.window = window
         self.columns = Columns(header)
     }

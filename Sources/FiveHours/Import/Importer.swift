@@ -280,7 +280,7 @@ public struct Importer: Sendable {
             let bytes = UnsafeBufferPointer(rebasing: buffer.bytes[range])
             var reader = CSVReader(bytes, line: firstLine)
             var fields: [CSVReader.Field] = []
-            let scanner = kind == .activity ? ActivityScanner(header: header, zone: importer.campaign.zone, window: importer.window) : nil
+            let scanner = kind == .activity ? ActivityScanner(header: header, window: importer.window) : nil
             var zoneCache = ZoneCache(zone: importer.campaign.zone)
             if kind == .activity { result.scanned.reserveCapacity(bytes.count / 80) }
             var released = range.lowerBound

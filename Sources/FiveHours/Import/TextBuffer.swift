@@ -68,9 +68,19 @@ final class TextBuffer: @unchecked Sendable {
         defer { madvise(raw, size, MADV_DONTNEED) } // hashed and checked: let the pages go until parsed
         let p = UnsafePointer(raw.assumingMemoryBound(to: UInt8.self))
         let all = UnsafeBufferPointer(start: p, count: size)
-        let digest = SHA256.hex(of: all)
+        // The hash and the UTF-8 check each read the whole file: on a large one, do both at once.
+        final class Results: @unchecked Sendable { var digest = ""; var invalid: Int?? }
+        let results = Results()
+        if size > 16 << 20 {
+            let shared = UnsafeSendable(all)
+            DispatchQueue.concurrentPerform(iterations: 2) { k in
+                if k == 0 { results.digest = SHA256.hex(of: shared.value) } else { results.invalid = .some(UTF8Check.firstInvalid(shared.value)) }
+            }
+        } else {
+            results.digest = SHA256.hex(of: all)
+        }
         do {
-            return try decode(all, digest: digest, mapping: (raw, size))
+            return try decode(all, digest: results.digest, mapping: (raw, size), knownInvalid: results.invalid)
         } catch {
             munmap(raw, size)
             throw error
@@ -95,8 +105,9 @@ final class TextBuffer: @unchecked Sendable {
                           sha256: t.sha256, byteCount: data.count)
     }
 
+    /// - Parameter knownInvalid: the UTF-8 check of `all`, when it was already made.
     private static func decode(_ all: UnsafeBufferPointer<UInt8>, digest: String,
-                               mapping: (UnsafeMutableRawPointer, Int)?) throws -> TextBuffer {
+                               mapping: (UnsafeMutableRawPointer, Int)?, knownInvalid: Int?? = nil) throws -> TextBuffer {
         let size = all.count
         let p = all.baseAddress!
         if size >= 2, (p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF) {
@@ -109,13 +120,14 @@ final class TextBuffer: @unchecked Sendable {
         }
         if size >= 3, p[0] == 0xEF, p[1] == 0xBB, p[2] == 0xBF {
             let body = UnsafeBufferPointer(start: p + 3, count: size - 3)
-            if let bad = UTF8Check.firstInvalid(body) {
+            // The BOM is valid UTF-8 itself, so a check of the whole file finds the same byte.
+            if let bad = knownInvalid.map({ $0.map { $0 - 3 } }) ?? UTF8Check.firstInvalid(body) {
                 throw UnreadableFile(line: lineNumber(at: bad + 3, in: all),
                                      reason: "the file starts with a UTF-8 BOM but byte offset \(bad + 3) is not UTF-8; save it again as 'CSV UTF-8'")
             }
             return TextBuffer(base: p + 3, count: size - 3, encoding: .utf8BOM, mapping: mapping, owned: nil, sha256: digest, byteCount: size)
         }
-        guard UTF8Check.firstInvalid(all) != nil else {
+        guard (knownInvalid ?? UTF8Check.firstInvalid(all)) != nil else {
             return TextBuffer(base: p, count: size, encoding: .utf8, mapping: mapping, owned: nil, sha256: digest, byteCount: size)
         }
         let (converted, convertedCount) = try GB18030.convert(all)
@@ -262,4 +274,10 @@ extension TextBuffer {
         let buf = UnsafeBufferPointer(start: UnsafePointer(copy), count: size)
         return TextBuffer(owning: copy, count: size, sha256: SHA256.hex(of: buf))
     }
+}
+
+/// A value handed to a concurrent loop whose iterations only read it.
+struct UnsafeSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }

@@ -66,55 +66,61 @@ public struct WeekBuilder {
             }
         }
 
-        // Overlaps: per volunteer, sweep timed sessions in clock order.
-        var byVolunteer: [Int: [Int]] = [:]
-        for (si, s) in sessions.enumerated() where s.record.start != nil { byVolunteer[s.volunteer!, default: []].append(si) }
-        var before: [String: [ActivityRecord]] = [:]
-        for a in dayBefore { before[a.volunteerID, default: []].append(a) }
-        for vi in byVolunteer.keys.sorted() {
-            let list = byVolunteer[vi]!
-            let v = volunteers[vi].volunteer
-            struct Span { var start: Int; var end: Int; var session: Int?; var source: SourceLine }
-            var spans: [Span] = list.map { si in
-                let r = sessions[si].record
-                let s = r.date.dayNumber * 86_400 + r.start!
-                return Span(start: s, end: s + r.seconds, session: si, source: r.source)
-            }
-            for r in before[v.id] ?? [] {
-                let s = r.date.dayNumber * 86_400 + r.start!
-                spans.append(Span(start: s, end: s + r.seconds, session: nil, source: r.source))
-            }
-            spans.sort { ($0.start, $0.source) < ($1.start, $1.source) }
+        // Overlaps: per volunteer, sweep timed sessions in clock order. Spans are plain integers
+        // sorted once (volunteer, start, file, line), so that no volunteer or string is copied here.
+        struct Span { var volunteer: Int; var start: Int; var end: Int; var file: Int; var line: Int; var session: Int }
+        var spans: [Span] = []
+        for (si, s) in sessions.enumerated() where s.record.start != nil {
+            let r = s.record
+            let t = r.date.dayNumber * 86_400 + r.start!
+            spans.append(Span(volunteer: s.volunteer!, start: t, end: t + r.seconds, file: r.source.fileIndex, line: r.source.line, session: si))
+        }
+        for r in dayBefore {
+            guard let vi = index[r.volunteerID] else { continue }
+            let t = r.date.dayNumber * 86_400 + r.start!
+            spans.append(Span(volunteer: vi, start: t, end: t + r.seconds, file: r.source.fileIndex, line: r.source.line, session: -1))
+        }
+        spans.sort { ($0.volunteer, $0.start, $0.file, $0.line) < ($1.volunteer, $1.start, $1.file, $1.line) }
+        var k = 0
+        while k < spans.count {
+            let vi = spans[k].volunteer
             var coveredUntil = Int.min
-            var coveredBy: SourceLine?
-            for sp in spans {
+            var coveredBy = -1
+            while k < spans.count, spans[k].volunteer == vi {
+                let sp = spans[k]
                 let add = max(0, sp.end - max(sp.start, coveredUntil))
-                if let si = sp.session {
-                    if sp.start < coveredUntil, let other = coveredBy {
+                if sp.session >= 0 {
+                    if sp.start < coveredUntil, coveredBy >= 0 {
+                        let v = volunteers[vi].volunteer
+                        let other = spans[coveredBy].session >= 0 ? sessions[spans[coveredBy].session].record.source
+                            : dayBefore.first { $0.source.fileIndex == spans[coveredBy].file && $0.source.line == spans[coveredBy].line }!.source
                         let overlap = min(sp.end, coveredUntil) - sp.start
                         findings.append(Finding(rule: "overlap", severity: .warning, unit: v.unit, subject: "\(v.id) \(v.name)",
-                                                date: sessions[si].record.date,
+                                                date: sessions[sp.session].record.date,
                                                 detail: "与 \(other) 的服务时间重叠 \(Hours.format(overlap)) 小时，重叠部分只计一次",
-                                                source: sp.source))
+                                                source: sessions[sp.session].record.source))
                     }
-                    sessions[si].countedSeconds = add
+                    sessions[sp.session].countedSeconds = add
                 }
-                if sp.end > coveredUntil { coveredUntil = sp.end; coveredBy = sp.source }
+                if sp.end > coveredUntil { coveredUntil = sp.end; coveredBy = k }
+                k += 1
             }
         }
 
-        // Per day: the cap, then the volunteer's totals.
-        var perDay: [Int: [Int]] = [:] // volunteer*8 + day → session indices
-        for (si, s) in sessions.enumerated() {
-            perDay[s.volunteer! * 8 + week.firstDay.days(to: s.record.date), default: []].append(si)
-        }
-        for key in perDay.keys.sorted() {
-            let list = perDay[key]!
-            let vi = key / 8, day = key % 8
+        // Per day: the cap, then the volunteer's totals. Sessions grouped by (volunteer, day).
+        let perDay = sessions.indices.map { si in (sessions[si].volunteer!, week.firstDay.days(to: sessions[si].record.date), si) }
+            .sorted { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }
+        var g = 0
+        while g < perDay.count {
+            let (vi, day, _) = perDay[g]
+            var end = g
+            while end < perDay.count, perDay[end].0 == vi, perDay[end].1 == day { end += 1 }
+            let list = perDay[g..<end].map(\.2)
+            g = end
             var total = list.reduce(0) { $0 + sessions[$1].countedSeconds }
-            let v = volunteers[vi].volunteer
             let date = week.firstDay.adding(days: day)
             if total > rules.maxDailySeconds {
+                let v = volunteers[vi].volunteer
                 var excess = total - rules.maxDailySeconds
                 findings.append(Finding(rule: "daily_cap", severity: .warning, unit: v.unit, subject: "\(v.id) \(v.name)", date: date,
                                         detail: "当天服务 \(Hours.format(total)) 小时，超过每日上限 \(Hours.format(rules.maxDailySeconds)) 小时，超出的 \(Hours.format(excess)) 小时不计",
@@ -131,6 +137,7 @@ public struct WeekBuilder {
                 }
                 total = rules.maxDailySeconds
             } else if total > 8 * 3600 {
+                let v = volunteers[vi].volunteer
                 findings.append(Finding(rule: "long_day", severity: .info, unit: v.unit, subject: "\(v.id) \(v.name)", date: date,
                                         detail: "当天服务 \(Hours.format(total)) 小时，超过 8 小时（全国志愿服务信息系统的审核线）",
                                         source: sessions[list.first!].record.source))
