@@ -6,13 +6,17 @@ import Foundation
 /// Each takes arbitrary bytes and must neither crash nor break an invariant; a broken invariant
 /// is a `precondition` failure, which the fuzzer reports as a crash and saves the input for.
 public enum FuzzEntry {
-    /// The CSV path: decoding (UTF-8, BOM, GB18030, rejects), the RFC 4180 reader, the header
-    /// map and the row parsers of all three kinds, in memory; then the same bytes through the
-    /// whole importer as a roster, an activity log and a submissions file, which must account
-    /// for every row (read = counted + merged + rejected).
+    /// The CSV path in memory: decoding (UTF-8, BOM, GB18030, rejects), the RFC 4180 reader,
+    /// the header map and the row parsers of all three kinds.
     public static func csv(_ data: [UInt8]) {
         csvInMemory(data)
-        importFiles(data, name: "x.csv")
+    }
+
+    /// The same bytes through the whole importer, from files, as a roster, an activity log and a
+    /// submissions file (CSV, or XML when they start with `<`): every row must be accounted for
+    /// (read = counted + merged + rejected) and a rejected file leaves exactly one line.
+    public static func importer(_ data: [UInt8]) {
+        importFiles(data, name: data.first == UInt8(ascii: "<") ? "x.xml" : "x.csv")
     }
 
     /// The value parsers: dates, times, instants, hours, booleans and lists, byte and `String`
@@ -153,7 +157,11 @@ public enum FuzzEntry {
 
     private static func importFiles(_ data: [UInt8], name: String) {
         let dir = campaignFolder
-        for sub in ["r", "a", "s"] { try? Data(data).write(to: URL(fileURLWithPath: "\(dir)/\(sub)/\(name)")) }
+        let fm = FileManager.default
+        for sub in ["r", "a", "s"] {
+            for old in ["x.csv", "x.xml"] where old != name { try? fm.removeItem(atPath: "\(dir)/\(sub)/\(old)") }
+            try? Data(data).write(to: URL(fileURLWithPath: "\(dir)/\(sub)/\(name)"))
+        }
         guard let campaign = fuzzCampaign else { preconditionFailure("the fuzz campaign does not load") }
         let week = CivilDate(year: 2019, month: 8, day: 3)!...CivilDate(year: 2019, month: 8, day: 9)!
         guard let imported = try? Importer(campaign: campaign, window: week).run() else {

@@ -11,7 +11,14 @@ public struct Stopwatch {
     public mutating func lap(_ stage: String) {
         guard enabled else { return }
         let now = DispatchTime.now().uptimeNanoseconds
-        FileHandle.standardError.write(Data(String(format: "timing %-28@ %8.3f s\n", stage as NSString, Double(now - last) / 1e9).utf8))
+        FileHandle.standardError.write(Data("timing \(stage)  \(String(format: "%.3f", Double(now - last) / 1e9)) s  \(Stopwatch.memory())\n".utf8))
         last = now
+    }
+
+    /// Resident and peak memory from /proc (Linux).
+    static func memory() -> String {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return "" }
+        return status.split(separator: "\n").filter { $0.hasPrefix("VmRSS") || $0.hasPrefix("VmHWM") }
+            .map { $0.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ") }.joined(separator: ", ")
     }
 }

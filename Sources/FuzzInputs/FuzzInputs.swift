@@ -1,4 +1,4 @@
-// libFuzzer targets for the untrusted-input readers: `FUZZ_TARGET=csv|values|xml`.
+// libFuzzer targets for the untrusted-input readers: `FUZZ_TARGET=csv|values|xml|import`.
 // Built only by scripts/fuzz.sh (`-sanitize=fuzzer,address -DFUZZING`); a plain build gets a stub.
 #if FUZZING
 import FiveHours
@@ -30,8 +30,9 @@ struct FuzzInputs {
         case "csv": fuzzTarget = FuzzEntry.csv
         case "values": fuzzTarget = FuzzEntry.values
         case "xml": fuzzTarget = FuzzEntry.xml
+        case "import": fuzzTarget = FuzzEntry.importer
         default:
-            print("set FUZZ_TARGET to csv, values or xml")
+            print("set FUZZ_TARGET to csv, values, xml or import")
             exit(2)
         }
         var argc = CommandLine.argc

@@ -235,6 +235,8 @@ public struct Importer: Sendable {
             }
             clock.lap("      two halves")
             if case .success(let first)? = slots.parts[0], case .success(var second)? = slots.parts[1] {
+                slots.parts = [nil, nil] // give the parts up, so shifting the second copies nothing
+                buffer.releaseAll()
                 second.shiftLines(by: slots.ends[0] - 1)
                 for part in [first, second] {
                     report.read += part.files[0].read
@@ -282,7 +284,8 @@ public struct Importer: Sendable {
             var fields: [CSVReader.Field] = []
             let scanner = kind == .activity ? ActivityScanner(header: header, window: importer.window) : nil
             var zoneCache = ZoneCache(zone: importer.campaign.zone)
-            if kind == .activity { result.scanned.reserveCapacity(bytes.count / 80) }
+            // Room for the rows of a typical log (over 100 bytes a row); more grows the array.
+            if kind == .activity { result.scanned.reserveCapacity(bytes.count / 128) }
             var released = range.lowerBound
             while true {
                 let recordStart = reader.position
@@ -408,6 +411,13 @@ public struct Importer: Sendable {
         "submission": ["submitted-at": "submitted_at"],
     ]
 
+    /// `submitted-at` → `submitted_at`, without Foundation's string search (this runs for every
+    /// attribute of every record).
+    static func underscored(_ name: String) -> String {
+        guard name.utf8.contains(UInt8(ascii: "-")) else { return name }
+        return String(decoding: name.utf8.map { $0 == UInt8(ascii: "-") ? UInt8(ascii: "_") : $0 }, as: UTF8.self)
+    }
+
     private func readXML(_ buffer: TextBuffer, kind: InputKind, display: String, fileIndex: Int, parser: RowParser,
                          report: inout InputFileReport, into result: inout ImportResult) throws {
         let records = try XMLReader.records(in: buffer.bytes, name: display)
@@ -433,10 +443,10 @@ public struct Importer: Sendable {
             }
             var values: [String: String] = [:]
             for (k, v) in rec.attributes {
-                values[keys[k] ?? k.replacingOccurrences(of: "-", with: "_")] = v
+                values[keys[k] ?? Importer.underscored(k)] = v
             }
             var context: [String: String] = [:]
-            for (k, v) in rec.context { context[k.replacingOccurrences(of: "-", with: "_")] = v }
+            for (k, v) in rec.context { context[Importer.underscored(k)] = v }
             var teams: [String] = values["teams"].map(RowParser.split) ?? []
             var media: [MediaRef] = []
             for c in rec.children {

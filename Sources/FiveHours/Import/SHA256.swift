@@ -17,6 +17,30 @@ enum SHA256 {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// An incremental digest, for hashing a large file block by block.
+    /// Used by one thread at a time (the block loop waits for each block).
+    final class Stream: @unchecked Sendable {
+        let ctx: OpaquePointer
+        init() {
+            ctx = EVP_MD_CTX_new()
+            EVP_DigestInit_ex(ctx, EVP_sha256(), nil)
+        }
+        func update(_ bytes: UnsafeBufferPointer<UInt8>) {
+            guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+            EVP_DigestUpdate(ctx, base, bytes.count)
+        }
+        func finish() -> String {
+            var md = [UInt8](repeating: 0, count: 32)
+            var len: UInt32 = 0
+            _ = md.withUnsafeMutableBufferPointer { EVP_DigestFinal_ex(ctx, $0.baseAddress, &len) }
+            let digits = Array("0123456789abcdef".utf8)
+            var out = [UInt8]()
+            for b in md { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
+            return String(decoding: out, as: UTF8.self)
+        }
+        deinit { EVP_MD_CTX_free(ctx) }
+    }
+
     static func hex(of bytes: [UInt8]) -> String {
         bytes.withUnsafeBufferPointer { hex(of: $0) }
     }

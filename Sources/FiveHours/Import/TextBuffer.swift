@@ -33,6 +33,10 @@ final class TextBuffer: @unchecked Sendable {
     /// - Parameters:
     ///   - from: where this reader started (it releases nothing before).
     ///   - released: how far it has released so far; advanced in steps of 32 MB.
+    func releaseAll() {
+        if let m = mapping { madvise(m.0, m.1, MADV_DONTNEED) }
+    }
+
     func release(upTo offset: Int, from start: Int, released: inout Int) {
         guard let m = mapping, offset - released >= 32 << 20 else { return }
         let page = 4096
@@ -60,27 +64,49 @@ final class TextBuffer: @unchecked Sendable {
             return TextBuffer(base: one, count: 0, encoding: .utf8, mapping: nil, owned: one,
                               sha256: SHA256.hex(of: UnsafeBufferPointer(start: one, count: 0)), byteCount: 0)
         }
-        // MAP_POPULATE faults the pages in up front, in bulk: much cheaper than one fault per page.
-        guard let raw = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), raw != MAP_FAILED else {
+        guard let raw = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), raw != MAP_FAILED else {
             throw InputOpenError(path: path, reason: String(cString: strerror(errno)))
         }
         madvise(raw, size, MADV_SEQUENTIAL)
-        defer { madvise(raw, size, MADV_DONTNEED) } // hashed and checked: let the pages go until parsed
         let p = UnsafePointer(raw.assumingMemoryBound(to: UInt8.self))
         let all = UnsafeBufferPointer(start: p, count: size)
         // The hash and the UTF-8 check each read the whole file: on a large one, do both at once.
-        final class Results: @unchecked Sendable { var digest = ""; var invalid: Int?? }
+        final class Results: @unchecked Sendable { var digest = ""; var invalid: Int??; var nul: Int?? }
         let results = Results()
         if size > 16 << 20 {
-            let shared = UnsafeSendable(all)
-            DispatchQueue.concurrentPerform(iterations: 2) { k in
-                if k == 0 { results.digest = SHA256.hex(of: shared.value) } else { results.invalid = .some(UTF8Check.firstInvalid(shared.value)) }
+            // Block by block, so that only one block of the file is resident at a time: each is
+            // hashed on one core while the other checks its UTF-8, then its pages are let go.
+            let stream = SHA256.Stream()
+            let block = 32 << 20
+            var start = 0
+            var invalid: Int?
+            var nul: Int?
+            while start < size {
+                var end = min(size, start + block)
+                while end < size, all[end] & 0xC0 == 0x80 { end -= 1 } // never split a character
+                let piece = UnsafeSendable(UnsafeBufferPointer(rebasing: all[start..<end]))
+                final class Found: @unchecked Sendable { var at: Int?; var nul: Int? }
+                let found = Found()
+                let checking = invalid == nil, looking = nul == nil
+                DispatchQueue.concurrentPerform(iterations: 2) { k in
+                    if k == 0 { stream.update(piece.value); return }
+                    let b = piece.value
+                    if looking, let hit = memchr(b.baseAddress!, 0, b.count) { found.nul = UnsafeRawPointer(hit) - UnsafeRawPointer(b.baseAddress!) }
+                    if checking { found.at = UTF8Check.firstInvalid(b) }
+                }
+                if invalid == nil, let at = found.at { invalid = start + at }
+                if nul == nil, let at = found.nul { nul = start + at }
+                madvise(raw + start / 4096 * 4096, (end - start / 4096 * 4096) / 4096 * 4096, MADV_DONTNEED)
+                start = end
             }
+            results.digest = stream.finish()
+            results.invalid = .some(invalid)
+            results.nul = .some(nul)
         } else {
             results.digest = SHA256.hex(of: all)
         }
         do {
-            return try decode(all, digest: results.digest, mapping: (raw, size), knownInvalid: results.invalid)
+            return try decode(all, digest: results.digest, mapping: (raw, size), knownInvalid: results.invalid, knownNUL: results.nul)
         } catch {
             munmap(raw, size)
             throw error
@@ -107,14 +133,14 @@ final class TextBuffer: @unchecked Sendable {
 
     /// - Parameter knownInvalid: the UTF-8 check of `all`, when it was already made.
     private static func decode(_ all: UnsafeBufferPointer<UInt8>, digest: String,
-                               mapping: (UnsafeMutableRawPointer, Int)?, knownInvalid: Int?? = nil) throws -> TextBuffer {
+                               mapping: (UnsafeMutableRawPointer, Int)?, knownInvalid: Int?? = nil, knownNUL: Int?? = nil) throws -> TextBuffer {
         let size = all.count
         let p = all.baseAddress!
         if size >= 2, (p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF) {
             throw UnreadableFile(line: 1, reason: "the file is UTF-16 (Excel's 'Unicode text'); save it as 'CSV UTF-8' or plain CSV")
         }
-        if let nul = memchr(p, 0, size) {
-            let offset = UnsafeRawPointer(nul) - UnsafeRawPointer(p)
+        let nulAt: Int? = knownNUL ?? memchr(p, 0, size).map { UnsafeRawPointer($0) - UnsafeRawPointer(p) }
+        if let offset = nulAt {
             throw UnreadableFile(line: lineNumber(at: offset, in: all),
                                  reason: "NUL byte at byte offset \(offset): this is not a text file (UTF-16 or a binary file?); save it as CSV")
         }
