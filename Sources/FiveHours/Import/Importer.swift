@@ -378,10 +378,12 @@ public struct Importer: Sendable {
             }
             switch parser.activity(row, source: source, defaultUnit: context["unit"], defaultSubmittedAt: defaultSubmitted, media: media) {
             case .success(let a):
+                // Like the CSV fast path: a record only when the run reports its day.
+                let keep = window.map { $0.contains(a.date.dayNumber) } ?? true
                 result.scanned.append(ScannedRow(identity: a.identityKey, content: a.contentKey, fileIndex: source.fileIndex,
-                                                 line: source.line, record: Int32(result.activities.count),
+                                                 line: source.line, record: keep ? Int32(result.activities.count) : -1,
                                                  start: 0, length: 0, hasRecordID: a.recordID != nil))
-                result.activities.append(a)
+                if keep { result.activities.append(a) }
             case .failure(let e): return e
             }
         case .submission:
@@ -420,18 +422,28 @@ public struct Importer: Sendable {
 
     private func readXML(_ buffer: TextBuffer, kind: InputKind, display: String, fileIndex: Int, parser: RowParser,
                          report: inout InputFileReport, into result: inout ImportResult) throws {
-        let records = try XMLReader.records(in: buffer.bytes, name: display)
         let expected: String
         switch kind {
         case .roster: expected = "volunteer"
         case .activity: expected = "activity"
         case .submission: expected = "submission"
         }
-        if records.isEmpty == false, !records.contains(where: { $0.name == expected }) {
-            throw UnreadableFile(line: records[0].line, reason: "XML: expected <\(expected)> elements in a \(kind.label) (\(kind.rawValue)) file, found <\(records[0].name)>")
-        }
         let keys = XMLReader.recordNames.contains(expected) ? (Importer.xmlKeys[expected] ?? [:]) : [:]
-        for rec in records {
+        var firstOther: XMLRecord?
+        var sawExpected = false
+        try XMLReader.forEachRecord(in: buffer.bytes, name: display) { rec in
+            if rec.name == expected { sawExpected = true } else if firstOther == nil { firstOther = rec }
+            readXMLRecord(rec, expected: expected, keys: keys, kind: kind, display: display, fileIndex: fileIndex,
+                          parser: parser, report: &report, into: &result)
+        }
+        if let other = firstOther, !sawExpected {
+            throw UnreadableFile(line: other.line, reason: "XML: expected <\(expected)> elements in a \(kind.label) (\(kind.rawValue)) file, found <\(other.name)>")
+        }
+    }
+
+    private func readXMLRecord(_ rec: XMLRecord, expected: String, keys: [String: String], kind: InputKind, display: String,
+                               fileIndex: Int, parser: RowParser, report: inout InputFileReport, into result: inout ImportResult) {
+        do {
             report.read += 1
             let source = SourceLine(fileIndex: fileIndex, file: display, line: rec.line)
             guard rec.name == expected else {
@@ -439,7 +451,7 @@ public struct Importer: Sendable {
                 report.rejected += 1
                 result.rejects.append(Reject(source: source, reason: "<\(rec.name)> 不属于\(kind.label)文件（应为 <\(expected)>）；把它放进对应的输入文件夹",
                                              record: PhoneScrubber.scrub("<\(rec.name) \(rec.attributes.filter { $0.key != "phone" }.sorted { $0.key < $1.key }.map { "\($0.key)=\"\($0.value)\"" }.joined(separator: " "))>", known: result.phones)))
-                continue
+                return
             }
             var values: [String: String] = [:]
             for (k, v) in rec.attributes {
@@ -460,7 +472,7 @@ public struct Importer: Sendable {
                     }
                 case "media":
                     let href = (c.attributes["href"] ?? text).trimmingSpaces
-                    guard !href.isEmpty else { continue }
+                    if href.isEmpty { break }
                     let kindAttr = c.attributes["type"].flatMap { MediaRef.Kind(rawValue: $0.lowercased()) }
                     var m = MediaRef.guess(href, baseFolder: parser.folder)
                     if let k = kindAttr { m.kind = k }
@@ -505,37 +517,44 @@ public enum PhoneScrubber {
     }
 
     public static func scrub(_ text: String, known: Set<String>) -> String {
-        var scalars = Array(text.unicodeScalars)
+        // On UTF-8 bytes: every character that matters here (digits, + ( ) - . space) is ASCII,
+        // and an ASCII byte is always a whole character in UTF-8.
+        var b = Array(text.utf8)
+        var digitCount = 0
+        for c in b where c >= 48 && c <= 57 { digitCount += 1 }
+        guard digitCount >= 7 else { return text }
+        @inline(__always) func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
+        @inline(__always) func isSeparator(_ c: UInt8) -> Bool { c == 45 || c == 32 || c == 40 || c == 41 || c == 46 }
         var i = 0
         var changed = false
-        func isSeparator(_ s: Unicode.Scalar) -> Bool { s == "-" || s == " " || s == "(" || s == ")" || s == "." }
-        while i < scalars.count {
-            let startsRun = scalars[i].isASCIIDigit || ((scalars[i] == "+" || scalars[i] == "(") && i + 1 < scalars.count && scalars[i + 1].isASCIIDigit)
-            guard startsRun, i == 0 || !scalars[i - 1].isASCIIDigit else { i += 1; continue }
-            var j = i + (scalars[i].isASCIIDigit ? 0 : 1)
-            var separated = !scalars[i].isASCIIDigit
-            while j < scalars.count {
-                if scalars[j].isASCIIDigit { j += 1; continue }
-                if isSeparator(scalars[j]), j + 1 < scalars.count, scalars[j + 1].isASCIIDigit || (scalars[j] == ")" && j + 2 < scalars.count && scalars[j + 1] == " " && scalars[j + 2].isASCIIDigit) {
+        let n = b.count
+        while i < n {
+            let startsRun = isDigit(b[i]) || ((b[i] == 43 || b[i] == 40) && i + 1 < n && isDigit(b[i + 1]))
+            guard startsRun, i == 0 || !isDigit(b[i - 1]) else { i += 1; continue }
+            var j = i + (isDigit(b[i]) ? 0 : 1)
+            var separated = !isDigit(b[i])
+            while j < n {
+                if isDigit(b[j]) { j += 1; continue }
+                if isSeparator(b[j]), j + 1 < n, isDigit(b[j + 1]) || (b[j] == 41 && j + 2 < n && b[j + 1] == 32 && isDigit(b[j + 2])) {
                     separated = true
                     j += 1
                     continue
                 }
                 break
             }
-            let d = digits(String(String.UnicodeScalarView(scalars[i..<j])))[...]
+            let d = String(decoding: b[i..<j].filter(isDigit), as: UTF8.self)[...]
             var phone = isMobile(d)
             if !phone, d.count == 13, d.hasPrefix("86") { phone = isMobile(d.dropFirst(2)) }
             if !phone, d.count == 15, d.hasPrefix("0086") { phone = isMobile(d.dropFirst(4)) }
             if !phone, separated, d.first == "0", (10...12).contains(d.count) { phone = true }
             if !phone, d.count >= 7, known.contains(String(d)) { phone = true }
             if phone {
-                for k in i..<j where scalars[k].isASCIIDigit { scalars[k] = "*" }
+                for k in i..<j where isDigit(b[k]) { b[k] = 42 } // *
                 changed = true
             }
             i = max(j, i + 1)
         }
-        return changed ? String(String.UnicodeScalarView(scalars)) : text
+        return changed ? String(decoding: b, as: UTF8.self) : text
     }
 }
 

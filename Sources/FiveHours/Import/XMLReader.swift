@@ -37,6 +37,15 @@ enum XMLReader {
     /// Reads every record element of a document.
     /// - Throws: `UnreadableFile` with line and column for any error, attack or malformation.
     static func records(in bytes: UnsafeBufferPointer<UInt8>, name: String) throws(UnreadableFile) -> [XMLRecord] {
+        var out: [XMLRecord] = []
+        try forEachRecord(in: bytes, name: name) { out.append($0) }
+        return out
+    }
+
+    /// Streams the record elements of a document to `body`, one at a time, as they are read:
+    /// a large file is never held as a list of records.
+    static func forEachRecord(in bytes: UnsafeBufferPointer<UInt8>, name: String,
+                              _ body: (XMLRecord) -> Void) throws(UnreadableFile) {
         _ = initialized
         // BIG_LINES only widens the line numbers kept on nodes past 65,535; it loads nothing.
         let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_BIG_LINES.rawValue)
@@ -60,7 +69,6 @@ enum XMLReader {
                                        reason: "XML: \(message)")
         }, boxPtr)
 
-        var out: [XMLRecord] = []
         var context: [String: String] = [:]
         var contextDepth = -1
         var current: XMLRecord?
@@ -101,7 +109,7 @@ enum XMLReader {
                     if recordNames.contains(name) {
                         current = XMLRecord(name: name, line: line, attributes: attrs, context: context)
                         recordDepth = depth
-                        if empty { out.append(current!); current = nil }
+                        if empty { body(current!); current = nil }
                     } else if contextNames.contains(name) {
                         context = attrs
                         contextDepth = depth
@@ -120,7 +128,7 @@ enum XMLReader {
                     current!.children.append(c)
                     child = nil
                 } else if let rec = current, depth == recordDepth {
-                    out.append(rec)
+                    body(rec)
                     current = nil
                 } else if depth == contextDepth {
                     context = [:]
@@ -132,7 +140,6 @@ enum XMLReader {
         }
         if let e = box.error { throw e }
         if !sawRoot { throw UnreadableFile(line: 1, reason: "XML: the document has no elements") }
-        return out
     }
 
     /// XInclude is never processed (no `XML_PARSE_XINCLUDE`), but a file that asks for it is hostile.
