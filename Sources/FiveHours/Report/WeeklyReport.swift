@@ -57,6 +57,8 @@ public struct WeeklyReport: Sendable {
     public var campaignName: String
     public var organizer: String
     public var week: Week
+    /// The week's days that owe a daily bulletin (`rules.daily_bulletin_days`): the columns of
+    /// the bulletin grid, one for each status in `UnitRow.daily`.
     public var days: [CivilDate]
     public var now: Int
     public var zone: CampaignZone
@@ -141,7 +143,8 @@ public struct WeeklyReport: Sendable {
             previousRate = Rate.format(pm, of: pm + ps)
         }
         return WeeklyReport(
-            campaignName: campaign.name, organizer: campaign.organizer, week: data.week, days: data.week.days, now: now,
+            campaignName: campaign.name, organizer: campaign.organizer, week: data.week,
+            days: data.week.days.filter { campaign.rules.dailyBulletinDays.contains($0.weekday) }, now: now,
             zone: campaign.zone, rules: campaign.rules, units: units, teams: teams, unassignedSeconds: unassigned,
             volunteers: volunteers, findings: findings, rejects: ledger.rejects,
             totalSeconds: data.volunteers.reduce(0) { $0 + $1.seconds },
