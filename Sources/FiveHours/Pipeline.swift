@@ -103,10 +103,21 @@ public enum Pipeline {
         let readable = options.formats.contains(.html) || options.formats.contains(.md)
         let previous = readable ? builder.build(loaded.ledger, week: week.previous) : nil
         clock.lap("previous week")
-        let findings = RuleSet.evaluate(RuleContext(campaign: campaign, week: data, ledger: loaded.ledger, now: now))
-        clock.lap("rules")
-        var report = WeeklyReport.make(campaign: campaign, ledger: loaded.ledger, week: data, findings: findings, now: now, previous: previous)
-        clock.lap("report model")
+        // The rules and the report model only read the week: build them on both cores at once.
+        final class Parts: @unchecked Sendable { var findings: [Finding] = []; var report: WeeklyReport? }
+        let parts = Parts()
+        let ledger = loaded.ledger
+        DispatchQueue.concurrentPerform(iterations: 2) { k in
+            if k == 0 {
+                parts.findings = RuleSet.evaluate(RuleContext(campaign: campaign, week: data, ledger: ledger, now: now))
+            } else {
+                parts.report = WeeklyReport.make(campaign: campaign, ledger: ledger, week: data, findings: [], now: now, previous: previous)
+            }
+        }
+        let findings = parts.findings
+        var report = parts.report!
+        report.findings = findings
+        clock.lap("rules and report model")
         let manifest = makeManifest(loaded, options: options, command: "weekly", week: week, date: nil, now: now)
         report.inputFingerprint = manifest.inputs_fingerprint
         report.knownNames = loaded.ledger.volunteers.map(\.name)

@@ -40,6 +40,8 @@ public struct ImportResult: Sendable {
     mutating func shiftLines(by n: Int) {
         guard n != 0 else { return }
         for i in activities.indices { activities[i].source.line += n }
+        for i in volunteers.indices { volunteers[i].source.line += n }
+        for i in submissions.indices { submissions[i].source.line += n }
         for i in scanned.indices { scanned[i].line += Int32(n) }
         for i in rejects.indices { rejects[i].source.line += n }
     }
@@ -212,11 +214,11 @@ public struct Importer: Sendable {
         let body = reader.position, firstLine = reader.line
         let job = RowJob(importer: self, kind: kind, display: display, fileIndex: fileIndex, parser: parser, header: header, cellCount: cellCount)
 
-        // A large activity file is read in two halves at once, split after a line end. The first
+        // A large file is read in two halves at once, split after a line end. The first
         // half is read from the start, so if the split fell inside a quoted cell the first half ends
         // in an open quote and throws: then the file is read again in one piece.
-        let split = buffer.count - body > RowJob.parallelThreshold ? RowJob.splitPoint(buffer.bytes, from: body) : nil
-        if kind == .activity, let split {
+        let split = buffer.count - body > RowJob.threshold ? RowJob.splitPoint(buffer.bytes, from: body) : nil
+        if let split {
             final class Slots: @unchecked Sendable { var parts: [Result<ImportResult, Error>?] = [nil, nil]; var ends = [0, 0] }
             let slots = Slots()
             var clock = Stopwatch()
@@ -254,8 +256,9 @@ public struct Importer: Sendable {
 
     /// Reads the data rows of one CSV file, or of one part of it, into a partial result.
     struct RowJob: Sendable {
+        static let parallelThreshold = 4 << 20
         /// Files smaller than this are read in one piece.
-        static let parallelThreshold = 16 << 20
+        static var threshold: Int { parallelThreshold }
 
         let importer: Importer
         let kind: InputKind
@@ -347,7 +350,8 @@ public struct Importer: Sendable {
             }
             let s = reader.string(f)
             let needsQuotes = s.unicodeScalars.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
-            cells.append(needsQuotes ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s)
+            // Quotes doubled by scalar: `replacingOccurrences` goes by Character and misses the `"` of `"\u{301}`.
+            cells.append(needsQuotes ? "\"" + String(String.UnicodeScalarView(s.unicodeScalars.flatMap { $0 == "\"" ? ["\"", "\""] : [$0] })) + "\"" : s)
         }
         return PhoneScrubber.scrub(cells.joined(separator: ","), known: phones)
     }
