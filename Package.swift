@@ -45,6 +45,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // libFuzzer targets; a plain build compiles a stub (see scripts/fuzz.sh).
+        .executableTarget(
+            name: "FuzzInputs",
+            dependencies: ["FiveHours"]
+        ),
         .testTarget(
             name: "FiveHoursTests",
             dependencies: ["FiveHours"],

@@ -41,6 +41,7 @@ public enum FuzzEntry {
             // The importer's fast path reads instants through a per-day cache of zone offsets.
             var zones = ZoneCache(zone: .shanghai)
             precondition(zones.instant(b) == instant, "instant: the zone cache disagrees")
+            precondition(zones.instant(b) == instant, "instant: the zone cache disagrees once it holds the day")
         }
         _ = ValueParser.boolean(text)
         for item in RowParser.split(text) {

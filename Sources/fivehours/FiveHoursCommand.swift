@@ -131,10 +131,20 @@ func pipelineOptions(_ common: CommonOptions, _ output: OutputOptions?, zone: Ca
     return o
 }
 
-/// Writes a run's files under the output folder, atomically, holding its lock.
-func writeReport(folder: String, files: [(String, [UInt8])], copies: [(String, String)] = [], outDir: String) throws -> String {
+/// The output folder of a run, as `--out` or the campaign file names it.
+func outputFolder(_ options: Pipeline.Options, campaign: Campaign) -> String {
+    options.outDir.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? campaign.output.dir
+}
+
+/// Takes the output folder's lock before any work, so that a second run on the same folder
+/// fails at once (issue 6) instead of importing everything first.
+func lockOutput(_ outDir: String) throws -> ReportFolder.Lock {
+    try ReportFolder(parent: outDir, name: "").lock()
+}
+
+/// Writes a run's files under the output folder, atomically; the caller holds its lock.
+func writeReport(folder: String, files: [(String, [UInt8])], copies: [(String, String)] = [], outDir: String, lock: ReportFolder.Lock) throws -> String {
     let target = ReportFolder(parent: outDir, name: folder)
-    let lock = try target.lock()
     try target.replace(with: files, copies: copies)
     withExtendedLifetime(lock) {}
     return target.path
@@ -153,11 +163,12 @@ struct Weekly: ParsableCommand {
         var options = try pipelineOptions(common, output, zone: campaign.zone)
         options.weekEnding = weekEnd
         _ = try Pipeline.week(options, campaign: campaign, now: Pipeline.now(options))
+        let outDir = outputFolder(options, campaign: campaign)
+        let lock = try lockOutput(outDir)
         let loaded = try Pipeline.load(options, progress: common.progress)
         common.progress("building the week, checking the rules, rendering")
         let (folder, files) = try Pipeline.weekly(loaded, options: options)
-        let outDir = options.outDir.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? loaded.campaign.output.dir
-        let path = try writeReport(folder: folder, files: files, outDir: outDir)
+        let path = try writeReport(folder: folder, files: files, outDir: outDir, lock: lock)
         common.progress("wrote \(files.count) files to \(path)")
         print(path)
     }
@@ -175,11 +186,12 @@ struct Daily: ParsableCommand {
         let campaign = try CampaignLoader.load(path: common.config)
         var options = try pipelineOptions(common, output, zone: campaign.zone)
         options.date = day
+        let outDir = outputFolder(options, campaign: campaign)
+        let lock = try lockOutput(outDir)
         let loaded = try Pipeline.load(options, progress: common.progress)
         common.progress("building the day, checking the rules, rendering")
         let (folder, files, copies) = try Pipeline.daily(loaded, options: options)
-        let outDir = options.outDir.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? loaded.campaign.output.dir
-        let path = try writeReport(folder: folder, files: files, copies: copies, outDir: outDir)
+        let path = try writeReport(folder: folder, files: files, copies: copies, outDir: outDir, lock: lock)
         common.progress("wrote \(files.count + copies.count) files to \(path)")
         print(path)
     }

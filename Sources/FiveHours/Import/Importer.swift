@@ -555,6 +555,31 @@ public enum PhoneScrubber {
             if phone {
                 for k in i..<j where isDigit(b[k]) { b[k] = 42 } // *
                 changed = true
+            } else {
+                // A phone inside a longer run (`周九 13800138107 2019-08-09`): try each span of
+                // whole digit groups, as a mobile number or a roster's number only.
+                var groups: [Range<Int>] = []
+                var k = i
+                while k < j {
+                    if isDigit(b[k]) { let s = k; while k < j, isDigit(b[k]) { k += 1 }; groups.append(s..<k) } else { k += 1 }
+                }
+                var a = 0
+                while groups.count > 1, a < groups.count {
+                    var d = ""
+                    for e in a..<groups.count {
+                        d += String(decoding: b[groups[e]], as: UTF8.self)
+                        if d.count > 15 { break }
+                        let s = d[...]
+                        if isMobile(s) || (s.count == 13 && s.hasPrefix("86") && isMobile(s.dropFirst(2)))
+                            || (s.count == 15 && s.hasPrefix("0086") && isMobile(s.dropFirst(4))) || (s.count >= 7 && known.contains(d)) {
+                            for x in groups[a].lowerBound..<groups[e].upperBound where isDigit(b[x]) { b[x] = 42 }
+                            changed = true
+                            a = e
+                            break
+                        }
+                    }
+                    a += 1
+                }
             }
             i = max(j, i + 1)
         }

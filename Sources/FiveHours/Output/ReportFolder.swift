@@ -57,7 +57,10 @@ public struct ReportFolder {
     public func replace(with files: [(String, [UInt8])], copies: [(String, String)] = []) throws {
         let fm = FileManager.default
         let staging = (parent as NSString).appendingPathComponent(".\(name).new-\(getpid())")
-        try? fm.removeItem(atPath: staging)
+        // Staging folders left by runs that were killed: the lock is ours, so none is in use.
+        for stale in (try? fm.contentsOfDirectory(atPath: parent)) ?? [] where stale.hasPrefix(".\(name).new-") {
+            try? fm.removeItem(atPath: (parent as NSString).appendingPathComponent(stale))
+        }
         do {
             try fm.createDirectory(atPath: staging, withIntermediateDirectories: false)
         } catch {

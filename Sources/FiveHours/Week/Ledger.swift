@@ -43,14 +43,47 @@ public struct Ledger: Sendable {
             volunteers.append(v)
         }
 
+        // Phone numbers never reach an output (§5): names, places and texts sometimes carry one,
+        // so every free-text field is scrubbed once, here, with every roster's numbers known.
+        let phones = input.phones
+        func clean(_ s: String) -> String { Ledger.scrub(s, known: phones) }
+        for i in volunteers.indices {
+            volunteers[i].name = clean(volunteers[i].name)
+            volunteers[i].role = clean(volunteers[i].role)
+            volunteers[i].grid = clean(volunteers[i].grid)
+            volunteers[i].building = clean(volunteers[i].building)
+            volunteers[i].floor = clean(volunteers[i].floor)
+        }
+        var activities = input.activities
+        for i in activities.indices {
+            activities[i].activity = activities[i].activity.map(clean)
+            activities[i].category = activities[i].category.map(clean)
+            activities[i].location = activities[i].location.map(clean)
+            activities[i].title = activities[i].title.map(clean)
+            activities[i].description = activities[i].description.map(clean)
+        }
+        var submissions = input.submissions
+        for i in submissions.indices {
+            submissions[i].title = submissions[i].title.map(clean)
+            submissions[i].summary = submissions[i].summary.map(clean)
+            submissions[i].plan = submissions[i].plan.map(clean)
+        }
+
         self.volunteers = volunteers
         self.index = byID
-        self.activities = input.activities
-        self.submissions = input.submissions
+        self.activities = activities
+        self.submissions = submissions
         self.rejects = rejects
         self.files = files
         self.phones = input.phones
         self.findings = findings
+    }
+
+    /// `PhoneScrubber.scrub`, skipped without a copy for text with fewer than seven digits.
+    static func scrub(_ s: String, known: Set<String>) -> String {
+        var digits = 0
+        for c in s.utf8 where c &- 48 < 10 { digits += 1 }
+        return digits >= 7 ? PhoneScrubber.scrub(s, known: known) : s
     }
 
     /// A readable rendering of a parsed activity, for `rejects.csv`.

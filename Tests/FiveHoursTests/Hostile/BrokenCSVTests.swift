@@ -1,0 +1,172 @@
+import Foundation
+import Testing
+@testable import FiveHours
+
+/// Issue 6 §2: broken CSV files beside a valid one, each with the behaviour the contract (§4)
+/// gives it, asserted exactly: the whole file rejected with `file:line` and a reason saying what
+/// to do, rows rejected into rejects.csv, or the file accepted — and in every case V1's hours
+/// show exactly which rows counted (the valid log alone gives V1 2.00 hours).
+@Suite("Broken CSV (issue 6)")
+struct BrokenCSVTests {
+    static let header = "record_id,volunteer_id,date,start,end,hours,team"
+
+    struct Case: Sendable, CustomTestStringConvertible {
+        var name: String
+        var bytes: [UInt8]
+        /// The file's accounting in the import: format, read, counted, rejected.
+        var format: String
+        var read: Int
+        var rejected: Int
+        /// The reason when the whole file is rejected (and its line and column).
+        var fileRejected: String?
+        var line = 1
+        var column: Int?
+        /// Row rejects: line, reason, raw record.
+        var rows: [(Int, String, String)] = []
+        /// V1's hours for the week with this file beside the valid log.
+        var hours: String
+        /// Lines of the rows that counted (their `source.line`).
+        var countedLines: [Int] = []
+        var testDescription: String { name }
+    }
+
+    static func utf8(_ s: String) -> [UInt8] { Array(s.utf8) }
+
+    static let cases: [Case] = [
+        Case(name: "unterminated quote", bytes: utf8("\(header)\nU1,V1,2019-08-06,9:00,10:00,,\nU2,V1,2019-08-07,9:00,10:00,,\"unterminated\nU3,V1,2019-08-08,9:00,10:00,,\n"),
+             format: "UTF-8", read: 0, rejected: 0, fileRejected: "a quote (\") opened on line 3 is never closed; check that cell's quotes", line: 3,
+             hours: "2.00"),
+        Case(name: "duplicate header", bytes: utf8("record_id,volunteer_id,date,hours,Date\nD1,V1,2019-08-06,1,2019-08-06\n"),
+             format: "UTF-8", read: 0, rejected: 0, fileRejected: "header 'Date' appears twice (columns 3 and 5); rename or delete one", column: 5,
+             hours: "2.00"),
+        Case(name: "two aliases of one column", bytes: utf8("record_id,volunteer_id,date,hours,时长\nD1,V1,2019-08-06,1,1\n"),
+             format: "UTF-8", read: 0, rejected: 0, fileRejected: "columns 4 'hours' and 5 '时长' both mean 'hours'; keep one", column: 5,
+             hours: "2.00"),
+        Case(name: "blank header", bytes: utf8("record_id,volunteer_id, ,date,hours\nB1,V1,x,2019-08-06,1\n"),
+             format: "UTF-8", read: 0, rejected: 0, fileRejected: "header cell 3 is blank; give every column a name or delete the empty column", column: 3,
+             hours: "2.00"),
+        Case(name: "bytes neither UTF-8 nor GB18030", bytes: utf8("\(header)\nE1,V1,2019-08-06,9:00,10:00,,") + [0x80, 0xFF, 0x80] + utf8("\n"),
+             format: "?", read: 0, rejected: 0, fileRejected: "bytes at offset 78 are neither UTF-8 nor GB18030; save the file as 'CSV UTF-8'", line: 2,
+             hours: "2.00"),
+        Case(name: "UTF-16 LE with BOM", bytes: [0xFF, 0xFE] + "record_id,volunteer_id,date,hours\r\nW1,V1,2019-08-06,1\r\n".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] },
+             format: "?", read: 0, rejected: 0, fileRejected: "the file is UTF-16 (Excel's 'Unicode text'); save it as 'CSV UTF-8' or plain CSV",
+             hours: "2.00"),
+        Case(name: "UTF-16 BE with BOM", bytes: [0xFE, 0xFF] + "record_id,volunteer_id,date,hours\r\nW1,V1,2019-08-06,1\r\n".utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] },
+             format: "?", read: 0, rejected: 0, fileRejected: "the file is UTF-16 (Excel's 'Unicode text'); save it as 'CSV UTF-8' or plain CSV",
+             hours: "2.00"),
+        Case(name: "NUL bytes", bytes: utf8("\(header)\nN1,V1,2019-08-06,9:00,10:00,,a") + [0] + utf8("b\n"),
+             format: "?", read: 0, rejected: 0, fileRejected: "NUL byte at byte offset 79: this is not a text file (UTF-16 or a binary file?); save it as CSV", line: 2,
+             hours: "2.00"),
+        Case(name: "a 3 MB field", bytes: utf8("record_id,volunteer_id,date,hours,activity\nF1,V1,2019-08-06,1,\"" + String(repeating: "长\"\"", count: 600_000) + "\"\nF2,V1,2019-08-07,1,x\n"),
+             format: "UTF-8", read: 2, rejected: 0, hours: "4.00", countedLines: [2, 3]),
+        Case(name: "ragged rows", bytes: utf8("\(header)\nR1,V1,2019-08-06,9:00,10:00,,\nR2,V1,2019-08-07,9:00\nR3,V1,2019-08-07,9:00,10:00,,,extra\nR4,V1,2019-08-08,9:00,10:00,,\n"),
+             format: "UTF-8", read: 4, rejected: 2,
+             rows: [(3, "这一行有 4 列，表头有 7 列；检查多余或缺少的逗号", "R2,V1,2019-08-07,9:00"),
+                    (4, "这一行有 8 列，表头有 7 列；检查多余或缺少的逗号", "R3,V1,2019-08-07,9:00,10:00,,,extra")],
+             hours: "4.00", countedLines: [2, 5]),
+        Case(name: "Excel sep=, first line", bytes: utf8("sep=,\r\n\(header)\r\nS1,V1,2019-08-07,9:00,10:00,,\r\n"),
+             format: "UTF-8", read: 1, rejected: 0, hours: "3.00", countedLines: [3]),
+        Case(name: "Excel sep=; first line", bytes: utf8("sep=;\r\nrecord_id;volunteer_id;date;hours\r\nS2;V1;2019-08-07;1\r\n"),
+             format: "UTF-8", read: 0, rejected: 0,
+             fileRejected: "the first line 'sep=;' asks for another separator; fivehours reads comma-separated files: save as CSV (comma delimited)",
+             hours: "2.00"),
+        Case(name: "lone CR line ends", bytes: utf8("\(header)\rC1,V1,2019-08-06,9:00,10:00,,\rC2,V1,2019-08-07,9:00,10:00,,\"a\rb\"\rC3,V1,2019-08-08,9:00,10:00,,\r"),
+             format: "UTF-8", read: 3, rejected: 0, hours: "5.00", countedLines: [2, 3, 5]),
+        Case(name: "empty file", bytes: [],
+             format: "UTF-8", read: 0, rejected: 0, fileRejected: "the file is empty: it has no header row (volunteer_id, date …)",
+             hours: "2.00"),
+        Case(name: "blank lines only", bytes: utf8("\r\n\r\n  \r\n"),
+             format: "UTF-8", read: 0, rejected: 0, fileRejected: "the file is empty: it has no header row (volunteer_id, date …)",
+             hours: "2.00"),
+        Case(name: "header only", bytes: utf8("\(header)\r\n"),
+             format: "UTF-8", read: 0, rejected: 0, hours: "2.00"),
+        Case(name: "text after a closing quote", bytes: utf8("\(header)\nQ1,V1,2019-08-06,9:00,10:00,,\"a\"b\nQ2,V1,2019-08-07,9:00,10:00,,\n"),
+             format: "UTF-8", read: 2, rejected: 1,
+             rows: [(2, "第 7 列：引号结束后还有文字；整格用引号括起，格内引号写成两个 (\"\")", "Q1,V1,2019-08-06,9:00,10:00,,a")],
+             hours: "3.00", countedLines: [3]),
+    ]
+
+    static let scenario: Scenario = {
+        var s = Scenario()
+        s.activities = "\(header)\nA1,V1,2019-08-05,9:00,11:00,,小红象志愿服务队"
+        return s
+    }()
+
+    @Test("each broken CSV gets the contract's behaviour", arguments: cases)
+    func brokenFile(_ c: Case) throws {
+        var scenario = Self.scenario
+        scenario.files = ["activities/x.csv": c.bytes]
+        let outcome = try scenario.run()
+        defer { ImportTestSupport.remove(outcome.folder) }
+        let ledger = outcome.loaded.ledger
+        let file = try #require(ledger.files.first { $0.path == "activities/x.csv" })
+        #expect(file.format == c.format)
+        #expect(file.read == c.read)
+        #expect(file.rejected == c.rejected)
+        #expect(file.counted == c.read - c.rejected)
+        #expect(file.fileRejected == c.fileRejected)
+        #expect(file.byteCount == c.bytes.count)
+        let rejects = ledger.rejects.filter { $0.source.file == "activities/x.csv" }
+        if let reason = c.fileRejected {
+            let column = c.column.map { ", column \($0)" } ?? ""
+            #expect(rejects.map { "\($0.source)|\($0.reason)|\($0.record)|\($0.wholeFile)" }
+                    == ["activities/x.csv:\(c.line)|整个文件未读入 (whole file rejected\(column)): \(reason)||true"])
+        } else {
+            #expect(rejects.map { "\($0.source)|\($0.reason)|\($0.record)" } == c.rows.map { "activities/x.csv:\($0.0)|\($0.1)|\($0.2)" })
+        }
+        #expect(outcome.hours("V1") == c.hours)
+        let counted = ledger.activities.filter { $0.source.file == "activities/x.csv" }.map(\.source.line)
+        #expect(counted == c.countedLines)
+        // Nothing of the valid log is lost whatever sits beside it.
+        #expect(ledger.files.first { $0.path == "activities/log.csv" }?.counted == 1)
+    }
+
+    @Test("a 3 MB cell is read whole, quotes unescaped")
+    func bigField() throws {
+        var scenario = Self.scenario
+        scenario.files = ["activities/x.csv": Self.cases.first { $0.name == "a 3 MB field" }!.bytes]
+        let outcome = try scenario.run()
+        defer { ImportTestSupport.remove(outcome.folder) }
+        let big = try #require(outcome.loaded.ledger.activities.first { $0.recordID == "F1" })
+        #expect(big.activity == String(repeating: "长\"", count: 600_000))
+    }
+
+    @Test("through the binary: check names every broken file with file:line and what to do")
+    func throughTheBinary() throws {
+        var scenario = Self.scenario
+        for (i, c) in Self.cases.enumerated() { scenario.files["activities/x\(i < 10 ? "0" : "")\(i).csv"] = c.bytes }
+        let folder = try scenario.write()
+        defer { ImportTestSupport.remove(folder) }
+        let common = ["--config", folder.appendingPathComponent("campaign.yaml").path, "--week-ending", "2019-08-09", "--now", "2019-08-10T12:00:00+08:00"]
+        let check = try Hostile.run(["check", "--quiet"] + common)
+        #expect(check.status == 1)
+        #expect(check.stderr.isEmpty)
+        var expectedRejects: [[String]] = []
+        for (i, c) in Self.cases.enumerated() {
+            let name = "activities/x\(i < 10 ? "0" : "")\(i).csv"
+            let counted = c.read - c.rejected
+            #expect(check.stdout.contains("  \(name)  [activity, \(c.format)]  read \(c.read), counted \(counted), merged 0, rejected \(c.rejected)\n"), "\(c.name)")
+            if let reason = c.fileRejected {
+                let column = c.column.map { ", column \($0)" } ?? ""
+                let line = "\(name):\(c.line): 整个文件未读入 (whole file rejected\(column)): \(reason)"
+                #expect(check.stdout.contains("  \(line)\n"), "\(c.name)")
+                expectedRejects.append(["\(name):\(c.line)", "整个文件未读入 (whole file rejected\(column)): \(reason)", ""])
+            }
+            for (l, reason, record) in c.rows {
+                #expect(check.stdout.contains("  \(name):\(l): \(reason)\n      \(record)\n"), "\(c.name)")
+                expectedRejects.append(["\(name):\(l)", reason, record])
+            }
+        }
+        let out = folder.appendingPathComponent("out")
+        let weekly = try Hostile.run(["weekly", "--quiet", "--csv-header", "keys", "--out", out.path] + common)
+        #expect(weekly.status == 0)
+        let report = out.appendingPathComponent("weekly-2019-08-09")
+        let rejects = try Hostile.parseCSV(try [UInt8](Data(contentsOf: report.appendingPathComponent("rejects.csv"))))
+        #expect(Array(rejects.dropFirst()) == expectedRejects)
+        let volunteers = try Hostile.records(try [UInt8](Data(contentsOf: report.appendingPathComponent("volunteers.csv"))))
+        // The sessions at 9:00–10:00 on 6, 7 and 8 August overlap across files and count once each;
+        // the 3 MB file's two sessions give hours only and add: 2 + (1 + 1) + (1 + 1) + 1 = 7.
+        #expect(volunteers.first { $0["volunteer_id"] == "V1" }?["hours"] == "7.00")
+        #expect(weekly.peakRSS < 300 << 20)
+    }
+}

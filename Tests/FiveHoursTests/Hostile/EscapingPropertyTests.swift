@@ -1,0 +1,135 @@
+import Foundation
+import Testing
+@testable import FiveHours
+
+/// Issue 6 §3, property style: thousands of generated strings made of combining marks, quotes,
+/// `<>&`, formula characters, commas, line breaks and control characters. A failure names the
+/// seed and the case, so it can be replayed.
+@Suite("Escaping properties (issue 6)")
+struct EscapingPropertyTests {
+    /// The alphabet: what breaks escapers, weighted towards it, plus ordinary text.
+    static let pieces: [String] = [
+        "\"", "'", "`", "<", ">", "&", "=", "+", "-", "@", "\t", "\r", "\n", "\r\n", ",", ";", "|", "\\", "*", "_", "[", "]", "#", "!", "~",
+        "\u{301}", "\u{308}", "\u{20DD}", "\u{FE0F}", "\u{200D}", "\u{0}", "\u{1B}", "\u{7F}", "\u{85}", "\u{2028}", "\u{FEFF}",
+        "＝", "＋", "－", "＠", "王", "继", "跃", "𠮷", "👨‍👩‍👧", "a", "Z", "0", "9", " ", "　", "&amp;", "&#39;", "onmouseover=", "<script>",
+        "=HYPERLINK(", "{{", "}}",
+    ]
+
+    static func string(_ rng: inout SeededGenerator, maxPieces: Int = 12) -> String {
+        let n = Int.random(in: 0...maxPieces, using: &rng)
+        var s = ""
+        for _ in 0..<n { s += pieces.randomElement(using: &rng)! }
+        return s
+    }
+
+    static let seeds: [UInt64] = [1, 2, 3, 0x5EED, 20_190_809]
+
+    /// `&…;` sequences HTMLEscape writes.
+    static let entities = ["&amp;", "&lt;", "&gt;", "&quot;", "&#39;", "&#96;", "&#61;", "&#xFFFD;"]
+
+    static func unescapeHTML(_ s: String) -> String {
+        var out = String.UnicodeScalarView()
+        let scalars = Array(s.unicodeScalars)
+        var i = 0
+        outer: while i < scalars.count {
+            if scalars[i] == "&" {
+                for (e, v) in zip(entities, ["&", "<", ">", "\"", "'", "`", "=", "\u{FFFD}"]) {
+                    let es = Array(e.unicodeScalars)
+                    if i + es.count <= scalars.count, Array(scalars[i..<(i + es.count)]) == es {
+                        out.append(contentsOf: v.unicodeScalars)
+                        i += es.count
+                        continue outer
+                    }
+                }
+            }
+            out.append(scalars[i])
+            i += 1
+        }
+        return String(out)
+    }
+
+    @Test("HTMLEscape: no raw < > \" ' ` =, every & starts an entity, and it decodes back", arguments: seeds)
+    func html(seed: UInt64) {
+        var rng = SeededGenerator(seed: seed)
+        for k in 0..<1_000 {
+            let input = Self.string(&rng)
+            let out = HTMLEscape.escape(input)
+            let scalars = Array(out.unicodeScalars)
+            for (i, s) in scalars.enumerated() {
+                if "<>\"'`=".unicodeScalars.contains(s) {
+                    Issue.record("seed \(seed) case \(k): raw \(s) in \(out.debugDescription) from \(input.debugDescription)")
+                    return
+                }
+                if s == "&" {
+                    let rest = Array(scalars[i...].prefix(8))
+                    if !Self.entities.contains(where: { rest.starts(with: $0.unicodeScalars) }) {
+                        Issue.record("seed \(seed) case \(k): a bare & in \(out.debugDescription)")
+                        return
+                    }
+                }
+                if s.value < 0x20, s != "\t", s != "\n" {
+                    Issue.record("seed \(seed) case \(k): control U+\(String(s.value, radix: 16)) in \(out.debugDescription)")
+                    return
+                }
+            }
+            // Nothing lost but control characters, which become U+FFFD.
+            let expected = String(String.UnicodeScalarView(input.unicodeScalars.map { $0.value < 0x20 && $0 != "\t" && $0 != "\n" ? "\u{FFFD}" : $0 }))
+            #expect(Self.unescapeHTML(out) == expected, "seed \(seed) case \(k): \(input.debugDescription)")
+        }
+    }
+
+    @Test("MarkdownEscape: no raw < > or line break, every Markdown character escaped", arguments: seeds)
+    func markdown(seed: UInt64) {
+        var rng = SeededGenerator(seed: seed)
+        for k in 0..<1_000 {
+            let input = Self.string(&rng)
+            let out = Array(MarkdownEscape.escape(input).unicodeScalars)
+            var i = 0
+            while i < out.count {
+                let s = out[i]
+                if s == "<" || s == ">" || s == "\n" || s == "\r" || (s.value < 0x20 && s != "\t") {
+                    Issue.record("seed \(seed) case \(k): raw U+\(String(s.value, radix: 16)) from \(input.debugDescription)")
+                    return
+                }
+                if s == "\\" {
+                    // An escape: the next scalar is one of the specials, taken literally.
+                    guard i + 1 < out.count, MarkdownEscape.special.contains(out[i + 1]) else {
+                        Issue.record("seed \(seed) case \(k): a lone backslash from \(input.debugDescription)")
+                        return
+                    }
+                    i += 2
+                    continue
+                }
+                if MarkdownEscape.special.contains(s) {
+                    Issue.record("seed \(seed) case \(k): unescaped \(s) from \(input.debugDescription)")
+                    return
+                }
+                i += 1
+            }
+        }
+    }
+
+    @Test("CSVWriter: a generated table parses back to the same cells, formulas behind a '", arguments: seeds)
+    func csv(seed: UInt64) throws {
+        var rng = SeededGenerator(seed: seed)
+        for k in 0..<300 {
+            let width = Int.random(in: 1...6, using: &rng)
+            let header = (0..<width).map { _ in Self.string(&rng, maxPieces: 4) }
+            let rows = (0..<Int.random(in: 0...8, using: &rng)).map { _ in (0..<width).map { _ in Self.string(&rng) } }
+            let bytes = CSVWriter.file(header: header, rows: rows)
+            let parsed: [[String]]
+            do {
+                parsed = try Hostile.parseCSV(bytes)
+            } catch {
+                Issue.record("seed \(seed) case \(k): \(error) for \(([header] + rows).description)")
+                return
+            }
+            let expected = ([header] + rows).map { r in
+                r.map { c in c.unicodeScalars.first.map(Hostile.formulaStarts.contains) == true ? "'" + c : c }
+            }
+            // Compared by scalars: String equality would call `e\u{301}` and `é` the same.
+            #expect(parsed.map { $0.map { Array($0.unicodeScalars) } } == expected.map { $0.map { Array($0.unicodeScalars) } },
+                    "seed \(seed) case \(k)")
+        }
+    }
+}
