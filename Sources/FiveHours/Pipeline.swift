@@ -97,12 +97,17 @@ public enum Pipeline {
         let week = try week(options, campaign: campaign, now: now)
         var clock = Stopwatch()
         let builder = WeekBuilder(campaign: campaign)
-        let data = builder.build(loaded.ledger, week: week)
-        clock.lap("week")
-        // Last week is only shown in the HTML and Markdown headline.
+        // Last week is only shown in the HTML and Markdown headline; when it is, build both weeks at once.
         let readable = options.formats.contains(.html) || options.formats.contains(.md)
-        let previous = readable ? builder.build(loaded.ledger, week: week.previous) : nil
-        clock.lap("previous week")
+        final class Weeks: @unchecked Sendable { var this: WeekData?; var previous: WeekData? }
+        let weeks = Weeks()
+        let ledgerForWeeks = loaded.ledger
+        DispatchQueue.concurrentPerform(iterations: readable ? 2 : 1) { k in
+            if k == 0 { weeks.this = builder.build(ledgerForWeeks, week: week) } else { weeks.previous = builder.build(ledgerForWeeks, week: week.previous) }
+        }
+        let data = weeks.this!
+        let previous = weeks.previous
+        clock.lap("week (and the week before)")
         // The rules and the report model only read the week: build them on both cores at once.
         final class Parts: @unchecked Sendable { var findings: [Finding] = []; var report: WeeklyReport? }
         let parts = Parts()
@@ -132,8 +137,11 @@ public enum Pipeline {
         }
         let renderer = try ReportRenderer(campaign: campaign, templatesFolder: options.templates, isPublic: options.isPublic, phones: loaded.ledger.phones)
         clock.lap("csv")
-        if options.formats.contains(.html) { files.append(("weekly-summary.html", try renderer.weeklyHTML(report))) }
-        if options.formats.contains(.md) { files.append(("weekly-summary.md", try renderer.weeklyMarkdown(report))) }
+        if readable {
+            let prepared = renderer.prepare(report)
+            if options.formats.contains(.html) { files.append(("weekly-summary.html", try renderer.weeklyHTML(report, prepared: prepared))) }
+            if options.formats.contains(.md) { files.append(("weekly-summary.md", try renderer.weeklyMarkdown(report, prepared: prepared))) }
+        }
         clock.lap("html and markdown")
         files.append(("manifest.json", manifest.json()))
         return ("weekly-\(week.lastDay)", files)

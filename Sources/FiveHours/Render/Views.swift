@@ -65,7 +65,7 @@ struct WeeklyView {
 
     init(report: WeeklyReport, labels: Labels, isPublic: Bool, phones: Set<String>) {
         self.report = report
-        self.support = ViewSupport(labels: labels, isPublic: isPublic, phones: phones, mask: NameMask(names: report.volunteers.map(\.name) + report.knownNames), zone: report.zone)
+        self.support = ViewSupport(labels: labels, isPublic: isPublic, phones: phones, mask: NameMask(names: isPublic ? report.volunteers.map(\.name) + report.knownNames : []), zone: report.zone)
     }
 
     func dictionary(schema: Bool) -> [String: Any] {
@@ -124,7 +124,7 @@ struct WeeklyView {
         // Volunteers short of the requirement, grouped by unit; long lists are cut (the CSV has all).
         var groups: [String: [WeeklyReport.VolunteerRow]] = [:]
         var order: [String] = []
-        for v in r.volunteers where v.status == .short {
+        for v in r.volunteers where !schema && v.status == .short {
             if groups[v.unit] == nil { order.append(v.unit) }
             groups[v.unit, default: []].append(v)
         }
@@ -152,7 +152,20 @@ struct WeeklyView {
         d["rank_units"] = support.list(Array(rankedUnits.enumerated()), placeholder: (0, placeholderUnit), schema: schema) { i, u in
             ["rank": schema ? 1 : unitRanks[i], "name": u.name, "rate": Percent.text(u.complianceRate), "hours": u.hours, "met": u.met, "held": u.met + u.short]
         }
-        let rankedVolunteers = r.volunteers.filter { $0.seconds > 0 }.sorted { ($0.seconds, $1.id) > ($1.seconds, $0.id) }.prefix(10)
+        // The ten with the most hours (ties by id), kept while scanning: no sort of every volunteer.
+        var top: [Int] = []
+        if !schema {
+            func before(_ a: Int, _ b: Int) -> Bool {
+                (r.volunteers[a].seconds, r.volunteers[b].id) > (r.volunteers[b].seconds, r.volunteers[a].id)
+            }
+            for i in r.volunteers.indices where r.volunteers[i].seconds > 0 {
+                if top.count == 10, !before(i, top[9]) { continue }
+                let at = top.firstIndex { before(i, $0) } ?? top.count
+                top.insert(i, at: at)
+                if top.count > 10 { top.removeLast() }
+            }
+        }
+        let rankedVolunteers = top.map { r.volunteers[$0] }
         let volunteerRanks = Ranking.competition(rankedVolunteers.map { [$0.seconds] })
         d["rank_volunteers"] = support.list(Array(rankedVolunteers.enumerated()), placeholder: (0, placeholderVolunteer), schema: schema) { i, v in
             ["rank": schema ? 1 : volunteerRanks[i], "name": support.name(v.name), "unit": v.unit, "hours": Hours.format(v.seconds), "sessions": v.sessions]
@@ -172,7 +185,7 @@ struct DailyView {
 
     init(report: DailyReport, labels: Labels, isPublic: Bool, phones: Set<String>) {
         self.report = report
-        self.support = ViewSupport(labels: labels, isPublic: isPublic, phones: phones, mask: NameMask(names: report.activities.map(\.name) + report.knownNames), zone: report.zone)
+        self.support = ViewSupport(labels: labels, isPublic: isPublic, phones: phones, mask: NameMask(names: isPublic ? report.activities.map(\.name) + report.knownNames : []), zone: report.zone)
     }
 
     func dictionary(schema: Bool) -> [String: Any] {

@@ -4,7 +4,7 @@
 /// count once: sessions are swept in clock order and each adds only the time no earlier session
 /// covered (sessions given by `hours` alone have no clock time and add in full). Then each day
 /// is capped at `max_daily_hours`, taking the excess from the day's latest sessions.
-public struct WeekBuilder {
+public struct WeekBuilder: Sendable {
     public let campaign: Campaign
 
     public init(campaign: Campaign) { self.campaign = campaign }
