@@ -60,9 +60,32 @@ struct CommonOptions: ParsableArguments {
     @Flag(name: .long, help: "No progress lines on stderr.")
     var quiet = false
 
+    /// Plain lines when stderr is a file or a pipe; on a terminal, one status line rewritten in
+    /// place with a bar of the stages passed (import, files, week and rules, writing).
     func progress(_ line: String) {
         guard !quiet else { return }
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        guard isatty(STDERR_FILENO) == 1 else {
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+            return
+        }
+        TerminalProgress.shared.show(line)
+    }
+}
+
+/// The terminal's status line: `[####······] importing …`, redrawn on each step, ended with a
+/// newline when the run says it wrote its files.
+final class TerminalProgress: @unchecked Sendable {
+    static let shared = TerminalProgress()
+    private var step = 0
+
+    func show(_ line: String) {
+        step += 1
+        let done = line.hasPrefix("wrote") || line.hasPrefix("checked")
+        let filled = done ? 10 : min(9, step)
+        let bar = String(repeating: "#", count: filled) + String(repeating: "·", count: 10 - filled)
+        let text = line.trimmingCharacters(in: .whitespaces)
+        let shown = text.count > 70 ? String(text.prefix(69)) + "…" : text
+        FileHandle.standardError.write(Data("\r\u{1B}[K[\(bar)] \(shown)\(done ? "\n" : "")".utf8))
     }
 }
 
@@ -213,6 +236,7 @@ struct Check: ParsableCommand {
         _ = try Pipeline.week(options, campaign: campaign, now: Pipeline.now(options))
         let loaded = try Pipeline.load(options, progress: common.progress)
         let (text, errors) = try Pipeline.check(loaded, options: options)
+        common.progress("checked \(loaded.ledger.files.count) files")
         print(text, terminator: "")
         if errors > 0 { throw ExitCode(1) }
     }
