@@ -219,8 +219,6 @@ public enum Pipeline {
 
     static func makeManifest(_ loaded: Loaded, options: Options, command: String, week: Week?, date: CivilDate?, now: Int) -> Manifest {
         let campaign = loaded.campaign
-        let folder = URL(fileURLWithPath: campaign.path).deletingLastPathComponent().path
-        _ = folder
         return Manifest(
             campaign: .init(path: URL(fileURLWithPath: campaign.path).lastPathComponent, sha256: loaded.campaignSHA256),
             options: .init(command: command, week_ending: week.map { "\($0.lastDay)" }, date: date.map { "\($0)" },

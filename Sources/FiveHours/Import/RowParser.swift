@@ -13,7 +13,6 @@ struct RowParser: Sendable {
     /// The folder of the file being read, for media paths.
     let folder: String
 
-    static let listSeparators: Set<Character> = [";", "；", "、", "|"]
 
     /// A list cell's items: split on `;` `；` `、` `|`, trimmed, empty ones dropped.
     static func split(_ s: String) -> [String] {

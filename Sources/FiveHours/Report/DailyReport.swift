@@ -66,7 +66,6 @@ public struct DailyReport: Sendable {
     /// Builds the bulletin of `date`; missing media files become findings.
     public static func make(campaign: Campaign, ledger: Ledger, week data: WeekData, findings: [Finding],
                             date: CivilDate, now: Int) -> DailyReport {
-        let dayIndex = data.week.firstDay.days(to: date)
         var rows: [ActivityRow] = []
         var extraFindings: [Finding] = []
         var usedNames: [String: String] = [:] // report href → source path
@@ -125,7 +124,6 @@ public struct DailyReport: Sendable {
             let title = index.daily[u.name]?[date]?.sorted { $0.submittedAt < $1.submittedAt }.first?.title
             return UnitReporting(unit: u.name, status: st, title: title)
         }
-        _ = dayIndex
         let issue = campaign.startDate.map { $0.days(to: date) + 1 }.flatMap { $0 > 0 ? $0 : nil }
         return DailyReport(
             campaignName: campaign.name, organizer: campaign.organizer, date: date, issueNumber: issue, now: now,

@@ -89,7 +89,7 @@ public struct WeeklyReport: Sendable {
         let daily = DailyBulletinRule.statuses(context)
         let weekly = WeeklySummaryRule.statuses(context)
 
-        var units: [UnitRow] = campaign.units.map { u in
+        let units: [UnitRow] = campaign.units.map { u in
             let vs = data.volunteers(of: u.name)
             let met = vs.filter { $0.status == .met }.count
             let short = vs.filter { $0.status == .short }.count
@@ -110,7 +110,6 @@ public struct WeeklyReport: Sendable {
                 weekly: weeklyStatus, summaryTitle: shown?.title, summary: shown?.summary, plan: shown?.plan,
                 sessions: vs.reduce(0) { $0 + $1.sessions })
         }
-        _ = units.count
 
         // Teams: the campaign's, focus teams first, then teams only the data names.
         var teamSeconds: [String: Int] = [:], teamSessions: [String: Int] = [:], teamPeople: [String: Set<Int>] = [:]
