@@ -245,14 +245,10 @@ struct ZoneCache {
 
     mutating func instant(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         var c = Cursor(trimming: bytes)
-        guard let d = c.date() else { return nil }
-        if c.peek == UInt8(ascii: "T") { c.advance() } else {
-            guard c.peek == UInt8(ascii: " ") else { return nil }
-            while c.peek == UInt8(ascii: " ") { c.advance() }
-        }
-        guard let t = c.time(allowFraction: true) else { return nil }
+        guard let local = c.localDateTime() else { return nil }
         guard c.atEnd else { return ValueParser.instant(bytes, in: zone) } // with an offset: the general parser
-        let local = d.dayNumber * 86_400 + t
+        let day = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        let d = CivilDate(dayNumber: day)
         let slot = d.dayNumber & 4095
         if days[slot] != d.dayNumber {
             // Offsets change at most at a transition; cache a day only when both ends agree.

@@ -445,6 +445,14 @@ public struct Importer: Sendable {
         }
     }
 
+    /// A rejected XML record as `rejects.csv` shows it: its start tag, attributes sorted, the
+    /// phone attribute left out and phone numbers blanked.
+    static func quoted(_ rec: XMLRecord, phones: Set<String>) -> String {
+        let attrs = rec.attributes.filter { $0.key != "phone" }.sorted { $0.key < $1.key }
+            .map { "\($0.key)=\"\($0.value)\"" }.joined(separator: " ")
+        return PhoneScrubber.scrub("<\(rec.name) \(attrs)>", known: phones)
+    }
+
     private func readXMLRecord(_ rec: XMLRecord, expected: String, keys: [String: String], kind: InputKind, display: String,
                                fileIndex: Int, parser: RowParser, report: inout InputFileReport, into result: inout ImportResult) {
         do {
@@ -454,7 +462,7 @@ public struct Importer: Sendable {
                 // A record of another kind in this file: not read here, but never dropped silently.
                 report.rejected += 1
                 result.rejects.append(Reject(source: source, reason: "<\(rec.name)> 不属于\(kind.label)文件（应为 <\(expected)>）；把它放进对应的输入文件夹",
-                                             record: PhoneScrubber.scrub("<\(rec.name) \(rec.attributes.filter { $0.key != "phone" }.sorted { $0.key < $1.key }.map { "\($0.key)=\"\($0.value)\"" }.joined(separator: " "))>", known: result.phones)))
+                                             record: Importer.quoted(rec, phones: result.phones)))
                 return
             }
             var values: [String: String] = [:]
@@ -490,10 +498,7 @@ public struct Importer: Sendable {
             let row = XMLRow(values: values)
             if let error = accept(row, kind: kind, source: source, parser: parser, context: context, media: media, into: &result) {
                 report.rejected += 1
-                let attrs = rec.attributes.filter { $0.key != "phone" }.sorted { $0.key < $1.key }
-                    .map { "\($0.key)=\"\($0.value)\"" }.joined(separator: " ")
-                result.rejects.append(Reject(source: source, reason: error.reason,
-                                             record: PhoneScrubber.scrub("<\(rec.name) \(attrs)>", known: result.phones)))
+                result.rejects.append(Reject(source: source, reason: error.reason, record: Importer.quoted(rec, phones: result.phones)))
             }
         }
     }

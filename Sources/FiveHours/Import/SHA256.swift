@@ -10,11 +10,7 @@ enum SHA256 {
                        out.baseAddress, &len, EVP_sha256(), nil)
         }
         precondition(ok == 1, "OpenSSL SHA-256 failed")
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(64)
-        for b in md { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
-        return String(decoding: out, as: UTF8.self)
+        return lowercaseHex(md)
     }
 
     /// An incremental digest, for hashing a large file block by block.
@@ -33,12 +29,17 @@ enum SHA256 {
             var md = [UInt8](repeating: 0, count: 32)
             var len: UInt32 = 0
             _ = md.withUnsafeMutableBufferPointer { EVP_DigestFinal_ex(ctx, $0.baseAddress, &len) }
-            let digits = Array("0123456789abcdef".utf8)
-            var out = [UInt8]()
-            for b in md { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
-            return String(decoding: out, as: UTF8.self)
+            return SHA256.lowercaseHex(md)
         }
         deinit { EVP_MD_CTX_free(ctx) }
+    }
+
+    static func lowercaseHex(_ md: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(md.count * 2)
+        for b in md { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func hex(of bytes: [UInt8]) -> String {

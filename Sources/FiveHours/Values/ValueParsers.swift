@@ -39,13 +39,7 @@ public enum ValueParser {
 
     public static func instant(_ raw: UnsafeBufferPointer<UInt8>, in zone: CampaignZone) -> Int? {
         var c = Cursor(trimming: raw)
-        guard let d = c.date() else { return nil }
-        if c.peek == UInt8(ascii: "T") { c.advance() } else {
-            guard c.peek == UInt8(ascii: " ") else { return nil }
-            while c.peek == UInt8(ascii: " ") { c.advance() }
-        }
-        guard let t = c.time(allowFraction: true) else { return nil }
-        let local = d.dayNumber * 86_400 + t
+        guard let local = c.localDateTime() else { return nil }
         if c.atEnd { return zone.utc(fromLocal: local) }
         // Offset: Z, +08:00, +0800, +08
         if c.peek == UInt8(ascii: "Z") || c.peek == UInt8(ascii: "z") {
@@ -217,6 +211,18 @@ struct Cursor {
         advance()
         guard let d = number(maxDigits: 2) else { return nil }
         return CivilDate(year: y, month: m, day: d)
+    }
+
+    /// A date in any spelling, then `T` or spaces, then a time: local wall-clock seconds since
+    /// the epoch, leaving the cursor where an offset may follow.
+    mutating func localDateTime() -> Int? {
+        guard let d = date() else { return nil }
+        if peek == UInt8(ascii: "T") { advance() } else {
+            guard peek == UInt8(ascii: " ") else { return nil }
+            while peek == UInt8(ascii: " ") { advance() }
+        }
+        guard let t = time(allowFraction: true) else { return nil }
+        return d.dayNumber * 86_400 + t
     }
 
     /// `H:MM`, `HH:MM` or `HH:MM:SS` (with an optional `.fff` when allowed), as seconds.
