@@ -3,9 +3,10 @@
 struct ScannedRow {
     var identity: RowKey
     /// The first lane of the content hash: rows with the same identity differ in content with
-    /// certainty 1 − 2⁻⁶⁴ when these differ.
+    /// certainty 1 − 2⁻⁶⁴ when these differ. Not yet computed when `contentPending`.
     var content: UInt64
-    /// The row's bytes in its file's buffer, to quote it if it turns out to be a rejected duplicate.
+    /// The row's bytes in its file's buffer, to quote it if it turns out to be a rejected
+    /// duplicate, or to compute its content hash when its identity repeats.
     var start: Int
     var line: Int32
     /// Index into its part's `activities` when the row was turned into a record, else -1.
@@ -14,10 +15,14 @@ struct ScannedRow {
     var fileIndex: Int16
     /// The row has a `record_id` (its identity is that id, not its volunteer and times).
     var hasRecordID: Bool
+    /// The content hash is left for when it is needed (`ActivityScanner.content(of:memo:)`):
+    /// it reads every cell, and only rows whose identity repeats need it.
+    var contentPending: Bool
 
-    init(identity: RowKey, content: RowKey, fileIndex: Int, line: Int, record: Int32, start: Int, length: Int, hasRecordID: Bool) {
+    init(identity: RowKey, content: RowKey?, fileIndex: Int, line: Int, record: Int32, start: Int, length: Int, hasRecordID: Bool) {
         self.identity = identity
-        self.content = content.a
+        self.content = content?.a ?? 0
+        self.contentPending = content == nil
         self.start = start
         self.line = Int32(clamping: line)
         self.record = record
@@ -33,16 +38,20 @@ struct ScannedRow {
 /// A year of logs is millions of rows, of which a weekly run reports two weeks' worth. Reading
 /// the date first and decoding the other cells only for those rows is what makes the Friday batch
 /// fast; the other rows are still checked field by field (a row that cannot be read is a reject
-/// in any week) and hashed for the duplicate check. A row the fast check doubts goes through the
-/// ordinary `RowParser`, which is the authority on what is wrong with it.
-struct ActivityScanner {
+/// in any week) and given the identity hash of the duplicate check. Their content hash, which
+/// reads every cell, is computed later and only for the few rows whose identity repeats
+/// (`Duplicates`). A row the fast check doubts goes through the ordinary `RowParser`, which is
+/// the authority on what is wrong with it.
+struct ActivityScanner: Sendable {
     // Plain integers only: the scanner is copied for every row, and a reference inside it would
-    // cost an atomic reference count there, contended between the two halves of a file.
+    // cost an atomic reference count there, contended between the parts of a file.
     let window: ClosedRange<Int>?
     let columns: Columns
+    /// Cells of the header row: a row with another count is not read here.
+    let cellCount: Int
 
     /// Column indexes by key, -1 when absent.
-    struct Columns {
+    struct Columns: Sendable {
         var recordID = -1, volunteer = -1, date = -1, start = -1, end = -1, hours = -1
         var team = -1, activity = -1, category = -1, location = -1, media = -1, unit = -1
         var submitted = -1, title = -1, description = -1
@@ -55,9 +64,10 @@ struct ActivityScanner {
         }
     }
 
-    init(header: HeaderMap, window: ClosedRange<Int>?) {
+    init(header: HeaderMap, cellCount: Int, window: ClosedRange<Int>?) {
         self.window = window
         self.columns = Columns(header)
+        self.cellCount = cellCount
     }
 
     /// The parsed values the fast check found valid.
@@ -69,22 +79,22 @@ struct ActivityScanner {
         var submitted: Int?
     }
 
-    /// Validates a row from its bytes; nil when anything is doubtful.
-    func values(_ reader: CSVReader, _ fields: [CSVReader.Field], offsets: inout ZoneCache) -> Values? {
+    /// Validates a row from its cells; nil when anything is doubtful.
+    func values(_ row: PlainRow, _ memo: inout ValueMemo) -> Values? {
         let c = columns
-        guard !blank(reader, fields, c.volunteer) else { return nil }
-        guard let date = reader.withBytes(fields[c.date], { ValueParser.date($0) }) else { return nil }
+        guard !row.blank(c.volunteer) else { return nil }
+        guard let date = memo.date(row.cell(c.date)) else { return nil }
         var start: Int?, end: Int?, hours: Int?, submitted: Int?
-        if c.start >= 0, !blank(reader, fields, c.start) {
-            guard let t = reader.withBytes(fields[c.start], { ValueParser.time($0) }), t < 86_400 else { return nil }
+        if c.start >= 0, !row.blank(c.start) {
+            guard let t = ValueMemo.time(row.cell(c.start)), t < 86_400 else { return nil }
             start = t
         }
-        if c.end >= 0, !blank(reader, fields, c.end) {
-            guard let t = reader.withBytes(fields[c.end], { ValueParser.time($0) }) else { return nil }
+        if c.end >= 0, !row.blank(c.end) {
+            guard let t = ValueMemo.time(row.cell(c.end)) else { return nil }
             end = t
         }
-        if c.hours >= 0, !blank(reader, fields, c.hours) {
-            guard let h = reader.withBytes(fields[c.hours], { ValueParser.hours($0) }) else { return nil }
+        if c.hours >= 0, !row.blank(c.hours) {
+            guard let h = ValueMemo.hours(row.cell(c.hours)) else { return nil }
             hours = h
         }
         if start == nil || end == nil {
@@ -95,78 +105,231 @@ struct ActivityScanner {
         let seconds: Int
         if let s = start, let e = end { seconds = e >= s ? e - s : e + 86_400 - s } else { seconds = hours! }
         guard seconds > 0, seconds <= 86_400 else { return nil }
-        if c.submitted >= 0, !blank(reader, fields, c.submitted) {
-            guard let t = reader.withBytes(fields[c.submitted], { offsets.instant($0) }) else { return nil }
+        if c.submitted >= 0, !row.blank(c.submitted) {
+            guard let t = memo.instant(row.cell(c.submitted)) else { return nil }
             submitted = t
         }
-        return Values(date: date.dayNumber, start: start, end: end, hours: hours, submitted: submitted)
+        return Values(date: date, start: start, end: end, hours: hours, submitted: submitted)
     }
 
     func inWindow(_ day: Int) -> Bool { window.map { $0.contains(day) } ?? true }
 
-    /// The identity and content hashes, computed from bytes exactly as `ActivityRecord`'s are
-    /// from strings.
-    func keys(_ reader: CSVReader, _ fields: [CSVReader.Field], _ v: Values) -> (RowKey, RowKey, Bool) {
+    /// The identity hash, computed from bytes exactly as `ActivityRecord.identityKey` is from
+    /// strings; and whether the row has a `record_id`.
+    func identity(_ row: PlainRow, _ v: Values) -> (RowKey, Bool) {
         let c = columns
-        var identity: RowKey
-        let hasRecordID = c.recordID >= 0 && !trimmedEmpty(reader, fields[c.recordID])
-        if hasRecordID {
+        if c.recordID >= 0, !row.blank(c.recordID) {
             var h = RowHasher(domain: 1)
-            text(reader, fields, c.recordID, into: &h)
-            identity = h.finalize()
-        } else {
-            var h = RowHasher(domain: 2)
-            text(reader, fields, c.volunteer, into: &h)
-            h.combine(v.date)
-            h.combine(v.start)
-            h.combine(v.end)
-            h.combine(v.hours)
-            identity = h.finalize()
+            text(row, c.recordID, into: &h)
+            return (h.finalize(), true)
         }
-        var h = RowHasher(domain: 3)
-        text(reader, fields, c.recordID, into: &h)
-        text(reader, fields, c.volunteer, into: &h)
+        var h = RowHasher(domain: 2)
+        text(row, c.volunteer, into: &h)
         h.combine(v.date)
         h.combine(v.start)
         h.combine(v.end)
         h.combine(v.hours)
-        text(reader, fields, c.team, into: &h)
-        text(reader, fields, c.activity, into: &h)
-        text(reader, fields, c.category, into: &h)
-        text(reader, fields, c.location, into: &h)
-        if c.media >= 0, fields[c.media].end > fields[c.media].start {
-            reader.withBytes(fields[c.media]) { bytes in
-                var count = 0
-                ListSplit.forEachItem(bytes) { _ in count += 1 }
-                h.combine(count)
-                ListSplit.forEachItem(bytes) { item in h.combine(1); h.combine(item) }
-            }
+        return (h.finalize(), false)
+    }
+
+    /// The content hash, computed from bytes exactly as `ActivityRecord.contentKey` is from strings.
+    func content(_ row: PlainRow, _ v: Values) -> RowKey {
+        let c = columns
+        var h = RowHasher(domain: 3)
+        text(row, c.recordID, into: &h)
+        text(row, c.volunteer, into: &h)
+        h.combine(v.date)
+        h.combine(v.start)
+        h.combine(v.end)
+        h.combine(v.hours)
+        text(row, c.team, into: &h)
+        text(row, c.activity, into: &h)
+        text(row, c.category, into: &h)
+        text(row, c.location, into: &h)
+        if c.media >= 0, !row.cell(c.media).isEmpty {
+            let bytes = row.cell(c.media)
+            var count = 0
+            ListSplit.forEachItem(bytes) { _ in count += 1 }
+            h.combine(count)
+            ListSplit.forEachItem(bytes) { item in h.combine(1); h.combine(item) }
         } else {
             h.combine(0)
         }
-        text(reader, fields, c.unit, into: &h)
+        text(row, c.unit, into: &h)
         h.combine(v.submitted)
-        text(reader, fields, c.title, into: &h)
-        text(reader, fields, c.description, into: &h)
-        return (identity, h.finalize(), hasRecordID)
+        text(row, c.title, into: &h)
+        text(row, c.description, into: &h)
+        return h.finalize()
+    }
+
+    /// The content hash of a row read earlier by the fast path, read again from its bytes.
+    func content(of bytes: UnsafeBufferPointer<UInt8>, memo: inout ValueMemo) -> RowKey? {
+        guard let base = bytes.baseAddress else { return nil }
+        let cells = UnsafeMutablePointer<Int>.allocate(capacity: 2 * cellCount)
+        defer { cells.deallocate() }
+        guard PlainRow.split(base, 0, bytes.count, expected: cellCount, into: cells) != nil else { return nil }
+        let row = PlainRow(base: base, cells: cells)
+        guard let v = values(row, &memo) else { return nil }
+        return content(row, v)
     }
 
     /// Hashes a text cell as `RowHasher.combine(String?)` hashes the trimmed string.
-    func text(_ reader: CSVReader, _ fields: [CSVReader.Field], _ i: Int, into h: inout RowHasher) {
+    @inline(__always)
+    func text(_ row: PlainRow, _ i: Int, into h: inout RowHasher) {
         guard i >= 0 else { h.combine(nil as String?); return }
-        reader.withBytes(fields[i]) { raw in
-            let t = UnicodeTrim.trim(raw)
-            if t.count == 0 { h.combine(nil as String?) } else { h.combine(1); h.combine(t) }
+        let t = UnicodeTrim.trim(row.cell(i))
+        if t.count == 0 { h.combine(nil as String?) } else { h.combine(1); h.combine(t) }
+    }
+}
+
+/// One CSV row split at its commas without the general reader: the common case of a row whose
+/// cells hold no line break and no doubled quote. Cell `k` is `base[cells[2k]..<cells[2k+1]]`,
+/// its quotes (if it had them) already left out.
+struct PlainRow {
+    let base: UnsafePointer<UInt8>
+    let cells: UnsafeMutablePointer<Int>
+
+    @inline(__always)
+    func cell(_ k: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: base + cells[2 * k], count: cells[2 * k + 1] - cells[2 * k])
+    }
+
+    /// True when the column is absent, or its cell empty or only white space.
+    @inline(__always)
+    func blank(_ k: Int) -> Bool {
+        guard k >= 0 else { return true }
+        let s = cells[2 * k], e = cells[2 * k + 1]
+        if s == e { return true }
+        let c = base[s]
+        // Text that starts with a byte no white space starts with is not blank.
+        if c > 0x20, c < 0x80 || c > 0xE3 { return false }
+        return UnicodeTrim.trim(cell(k)).count == 0
+    }
+
+    /// The offset of the first byte at or after `i` that is a comma, quote, CR or LF (or any
+    /// other byte below 45), or `n`: eight bytes at a time, since cells are mostly plain text.
+    @inline(__always)
+    static func nextSpecial(_ p: UnsafePointer<UInt8>, _ i: Int, _ n: Int) -> Int {
+        var i = i
+        while i + 8 <= n {
+            let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+            // A byte below 45 (`,` is 44, `"` 34, CR 13, LF 10) sets its high bit here; the
+            // lowest such byte is exact (borrows only disturb the bytes above it).
+            let t = (w &- 0x2D2D_2D2D_2D2D_2D2D) & ~w & 0x8080_8080_8080_8080
+            if t != 0 { return i + t.trailingZeroBitCount >> 3 }
+            i += 8
+        }
+        while i < n, p[i] >= 45 { i += 1 }
+        return i
+    }
+
+    /// Splits the row that starts at `pos` into exactly `expected` cells.
+    /// - Returns: the offset after the row's line end, or nil when the row is not plain (a quote
+    ///   inside a cell, a doubled quote, a line break in a cell, text after a closing quote, or
+    ///   another number of cells): then the general reader reads it.
+    @inline(__always)
+    static func split(_ p: UnsafePointer<UInt8>, _ pos: Int, _ n: Int, expected: Int,
+                      into cells: UnsafeMutablePointer<Int>) -> Int? {
+        var i = pos
+        var k = 0
+        while true {
+            let s: Int, e: Int
+            if i < n, p[i] == 34 {
+                var j = i + 1
+                while j < n {
+                    let c = p[j]
+                    if c == 34 || c == 10 || c == 13 { break }
+                    j += 1
+                }
+                guard j < n, p[j] == 34, j + 1 >= n || p[j + 1] != 34 else { return nil }
+                s = i + 1
+                e = j
+                i = j + 1
+                guard i >= n || p[i] == 44 || p[i] == 10 || p[i] == 13 else { return nil }
+            } else {
+                s = i
+                while true {
+                    i = nextSpecial(p, i, n)
+                    guard i < n else { break }
+                    let c = p[i]
+                    if c == 44 || c == 10 || c == 13 { break }
+                    if c == 34 { return nil }
+                    i += 1
+                }
+                e = i
+            }
+            guard k < expected else { return nil }
+            cells[2 * k] = s
+            cells[2 * k + 1] = e
+            k += 1
+            guard i < n else { return k == expected ? n : nil }
+            let c = p[i]
+            if c == 44 { i += 1; continue }
+            var next = i + 1
+            if c == 13, next < n, p[next] == 10 { next += 1 }
+            return k == expected ? next : nil
         }
     }
+}
 
-    func blank(_ reader: CSVReader, _ fields: [CSVReader.Field], _ i: Int) -> Bool {
-        i < 0 || trimmedEmpty(reader, fields[i])
+/// Value parsing with the shortcuts a log of millions of rows pays for: the last date seen
+/// (rows come in date order), the canonical `HH:MM` and whole hours read directly, and the
+/// zone's offset cached per day. Anything else goes to `ValueParser`, so the results are the same.
+struct ValueMemo {
+    private var dateKey: (UInt64, UInt16) = (0, 0)
+    private var dateDay = Int.min
+    private var zone: ZoneCache
+
+    init(zone: CampaignZone) { self.zone = ZoneCache(zone: zone) }
+
+    /// The day number of a date cell.
+    @inline(__always)
+    mutating func date(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard b.count == 10, let p = b.baseAddress else { return ValueParser.date(b)?.dayNumber }
+        let key = (UnsafeRawPointer(p).loadUnaligned(as: UInt64.self), UnsafeRawPointer(p + 8).loadUnaligned(as: UInt16.self))
+        if dateDay != Int.min, key == dateKey { return dateDay }
+        guard let d = ValueParser.date(b) else { return nil }
+        dateKey = key
+        dateDay = d.dayNumber
+        return dateDay
     }
 
-    func trimmedEmpty(_ reader: CSVReader, _ f: CSVReader.Field) -> Bool {
-        if f.end == f.start { return true }
-        return reader.withBytes(f) { UnicodeTrim.trim($0).count == 0 }
+    @inline(__always)
+    static func digit(_ c: UInt8) -> Int? { c &- 48 < 10 ? Int(c &- 48) : nil }
+
+    /// Seconds since midnight of a time cell.
+    @inline(__always)
+    static func time(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
+        if b.count == 5, b[2] == 58, let h1 = digit(b[0]), let h2 = digit(b[1]), let m1 = digit(b[3]), let m2 = digit(b[4]) {
+            let h = h1 * 10 + h2, m = m1 * 10 + m2
+            if m < 60, h < 24 || (h == 24 && m == 0) { return h * 3600 + m * 60 }
+            return nil
+        }
+        return ValueParser.time(b)
+    }
+
+    /// Seconds of an hours cell.
+    @inline(__always)
+    static func hours(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
+        if b.count == 1, let h = digit(b[0]) { return h * 3600 }
+        if b.count == 2, let h1 = digit(b[0]), let h2 = digit(b[1]) { return (h1 * 10 + h2) * 3600 }
+        return ValueParser.hours(b)
+    }
+
+    /// Seconds since the epoch of a `submitted_at` cell: `YYYY-MM-DD HH:MM` directly, the
+    /// rest through the general parser.
+    @inline(__always)
+    mutating func instant(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
+        if b.count == 16, b[10] == 32, b[13] == 58, b[4] == 45, b[7] == 45,
+           let h1 = ValueMemo.digit(b[11]), let h2 = ValueMemo.digit(b[12]),
+           let m1 = ValueMemo.digit(b[14]), let m2 = ValueMemo.digit(b[15]),
+           (0..<10).allSatisfy({ $0 == 4 || $0 == 7 || ValueMemo.digit(b[$0]) != nil }),
+           let day = date(UnsafeBufferPointer(rebasing: b[0..<10])) {
+            let h = h1 * 10 + h2, m = m1 * 10 + m2
+            guard m < 60, h < 24 || (h == 24 && m == 0) else { return nil }
+            return zone.utc(local: day * 86_400 + h * 3600 + m * 60)
+        }
+        return zone.instant(b)
     }
 }
 
@@ -247,15 +410,19 @@ struct ZoneCache {
         var c = Cursor(trimming: bytes)
         guard let local = c.localDateTime() else { return nil }
         guard c.atEnd else { return ValueParser.instant(bytes, in: zone) } // with an offset: the general parser
+        return utc(local: local)
+    }
+
+    /// UTC seconds of local wall-clock seconds.
+    mutating func utc(local: Int) -> Int {
         let day = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
-        let d = CivilDate(dayNumber: day)
-        let slot = d.dayNumber & 4095
-        if days[slot] != d.dayNumber {
+        let slot = day & 4095
+        if days[slot] != day {
             // Offsets change at most at a transition; cache a day only when both ends agree.
-            let o1 = zone.utc(fromLocal: d.dayNumber * 86_400) - d.dayNumber * 86_400
-            let o2 = zone.utc(fromLocal: d.dayNumber * 86_400 + 86_399) - (d.dayNumber * 86_400 + 86_399)
+            let o1 = zone.utc(fromLocal: day * 86_400) - day * 86_400
+            let o2 = zone.utc(fromLocal: day * 86_400 + 86_399) - (day * 86_400 + 86_399)
             guard o1 == o2 else { return zone.utc(fromLocal: local) }
-            days[slot] = d.dayNumber
+            days[slot] = day
             offsets[slot] = o1
         }
         return local + offsets[slot]

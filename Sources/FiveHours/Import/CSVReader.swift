@@ -31,6 +31,12 @@ struct CSVReader {
 
     var atEnd: Bool { position >= bytes.count }
 
+    /// Continues at a record boundary that another reader (`PlainRow`) reached.
+    mutating func resume(at position: Int, line: Int) {
+        self.position = position
+        self.line = line
+    }
+
     /// Skips an Excel `sep=,` first line. Another separator is an error: we read commas only.
     mutating func skipSeparatorHint() throws(UnreadableFile) {
         let hint = Array("sep=".utf8)

@@ -5,7 +5,7 @@
 /// start, end and hours count once. This runs over every row of every week, so that a file's
 /// accounting (read = counted + merged + rejected) does not depend on which week is reported.
 enum Duplicates {
-    static func settle(_ result: inout ImportResult) {
+    static func settle(_ result: inout ImportResult, zone: CampaignZone) {
         let parts = result.scannedParts
         var offsets: [Int] = []
         var total = 0
@@ -15,6 +15,15 @@ enum Duplicates {
             var p = parts.count - 1
             while offsets[p] > g { p -= 1 }
             return parts[p][g - offsets[p]]
+        }
+        var memo = ValueMemo(zone: zone)
+        /// The content hash, computed now for a row the fast path left it for.
+        func content(of row: ScannedRow) -> UInt64 {
+            guard row.contentPending else { return row.content }
+            guard let scanner = result.scanners[Int(row.fileIndex)], let buffer = result.buffers[Int(row.fileIndex)],
+                  let key = scanner.content(of: UnsafeBufferPointer(rebasing: buffer.bytes[row.start..<(row.start + Int(row.length))]), memo: &memo)
+            else { preconditionFailure("a row read by the fast path cannot be read again") }
+            return key.a
         }
         var first = FirstOccurrence(capacity: total)
         var drop: Set<Int> = []
@@ -29,7 +38,7 @@ enum Duplicates {
                 let record = recordIndex.map { result.activities[$0] }
                 if let recordIndex { drop.insert(recordIndex) }
                 let here = source(of: row, in: result), keptSource = source(of: kept, in: result)
-                if !row.hasRecordID || row.content == kept.content {
+                if !row.hasRecordID || content(of: row) == content(of: kept) {
                     result.files[Int(row.fileIndex)].merged += 1
                     guard let record else { continue }
                     let finding = row.hasRecordID
@@ -57,6 +66,7 @@ enum Duplicates {
         result.scannedParts = []
         result.partRecordBase = []
         result.buffers = [:]
+        result.scanners = [:]
     }
 
     static func source(of row: ScannedRow, in result: ImportResult) -> SourceLine {

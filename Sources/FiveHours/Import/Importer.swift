@@ -19,6 +19,10 @@ public struct ImportResult: Sendable {
     var partRecordBase: [Int] = []
     /// The buffers of activity files, kept until duplicates are settled (to quote a rejected one).
     var buffers: [Int: TextBuffer] = [:]
+    /// How each activity CSV file's rows were read, to compute a pending content hash.
+    var scanners: [Int: ActivityScanner] = [:]
+    /// How many parts each CSV file was read in, and whether its checks were deferred (tests).
+    var readInParts: [Int: (parts: Int, deferred: Bool)] = [:]
 
     public init() {}
 
@@ -61,8 +65,24 @@ public struct Importer: Sendable {
     /// the duplicate check and counted. nil: every row becomes a record.
     let window: ClosedRange<Int>?
 
+    /// When a file is read in parts, and how large they are.
+    struct Sizes: Sendable {
+        /// Files smaller than this are read in one piece.
+        var parallel = 4 << 20
+        /// Files at least this large are mapped without a first pass (`TextBuffer.loadDeferred`).
+        var deferred = 16 << 20
+        /// About this much of a large file goes to each part (at least two, at most sixteen).
+        var part = 32 << 20
+    }
+    let sizes: Sizes
+
     /// - Parameter window: the days (as `CivilDate.dayNumber`) whose sessions the run reports.
     public init(campaign: Campaign, window: ClosedRange<CivilDate>? = nil) {
+        self.init(campaign: campaign, window: window, sizes: Sizes())
+    }
+
+    init(campaign: Campaign, window: ClosedRange<CivilDate>?, sizes: Sizes) {
+        self.sizes = sizes
         self.campaign = campaign
         self.root = URL(fileURLWithPath: campaign.path).deletingLastPathComponent().path
         self.window = window.map { $0.lowerBound.dayNumber...$0.upperBound.dayNumber }
@@ -79,7 +99,7 @@ public struct Importer: Sendable {
             }
             clock.lap("  read \(kind.rawValue) files")
         }
-        Duplicates.settle(&result)
+        Duplicates.settle(&result, zone: campaign.zone)
         clock.lap("  duplicates")
         return result
     }
@@ -113,28 +133,40 @@ public struct Importer: Sendable {
 
     func read(_ path: String, kind: InputKind, into result: inout ImportResult) throws {
         let display = displayPath(path)
-        let fileIndex = result.files.count
         let isXML = path.lowercased().hasSuffix(".xml")
-        let buffer: TextBuffer
         var clock = Stopwatch()
         defer { clock.lap("    \(display)") }
-        var report = InputFileReport(path: display, absolutePath: path, kind: kind, format: isXML ? "XML" : "?",
-                                     sha256: "", byteCount: 0)
+        // A large CSV file is mapped without a pass over it first: its hash and its UTF-8 check
+        // are made while its rows are read. Anything unusual (GB18030, a broken quote, a bad
+        // byte) and it is read again the ordinary way, which says exactly what is wrong.
+        if !isXML, let buffer = try TextBuffer.loadDeferred(path: path, minimumSize: sizes.deferred) {
+            if try read(buffer, path: path, display: display, kind: kind, into: &result) { return }
+            clock.lap("    \(display) is read again: not plain UTF-8 throughout, or a part did not end at a row's end")
+        }
+        let buffer: TextBuffer
         do {
             buffer = try isXML ? TextBuffer.loadRaw(path: path) : TextBuffer.load(path: path)
         } catch let e as UnreadableFile {
             // The bytes are there but are not text we read: hash them for the manifest anyway.
             let raw = try TextBuffer.loadRaw(path: path)
-            report.sha256 = raw.sha256
+            var report = InputFileReport(path: display, absolutePath: path, kind: kind, format: isXML ? "XML" : "?",
+                                         sha256: raw.sha256, byteCount: raw.byteCount)
             report.byteCount = raw.byteCount
-            reject(file: report, index: fileIndex, e, into: &result)
+            reject(file: report, index: result.files.count, e, into: &result)
             return
         }
-        report.sha256 = buffer.sha256
-        report.byteCount = buffer.byteCount
         clock.lap("    load \(display)")
-        if !isXML { report.format = buffer.encoding.rawValue }
-        if kind == .activity, !isXML { result.buffers[fileIndex] = buffer }
+        _ = try read(buffer, path: path, display: display, kind: kind, into: &result)
+    }
+
+    /// Reads a loaded file into `result`.
+    /// - Returns: false, with nothing added to `result`, when a deferred buffer turns out not to
+    ///   be plain UTF-8 or cannot be read in parts: the caller reads the file again the ordinary way.
+    private func read(_ buffer: TextBuffer, path: String, display: String, kind: InputKind, into result: inout ImportResult) throws -> Bool {
+        let fileIndex = result.files.count
+        let isXML = path.lowercased().hasSuffix(".xml")
+        var report = InputFileReport(path: display, absolutePath: path, kind: kind, format: isXML ? "XML" : buffer.encoding.rawValue,
+                                     sha256: buffer.sha256, byteCount: buffer.byteCount)
         let parser = RowParser(zone: campaign.zone, folder: URL(fileURLWithPath: path).deletingLastPathComponent().path)
         let before = result.rejects.count
         do {
@@ -144,8 +176,16 @@ public struct Importer: Sendable {
                 part.phones = result.phones
                 try readXML(buffer, kind: kind, display: display, fileIndex: fileIndex, parser: parser, report: &report, into: &part)
                 result.append(part)
+            } else if buffer.deferredPath != nil {
+                do {
+                    guard try readCSV(buffer, kind: kind, display: display, fileIndex: fileIndex, parser: parser, report: &report, into: &result)
+                    else { return false }
+                } catch is UnreadableFile {
+                    return false
+                }
+                report.sha256 = buffer.sha256
             } else {
-                try readCSV(buffer, kind: kind, display: display, fileIndex: fileIndex, parser: parser, report: &report, into: &result)
+                _ = try readCSV(buffer, kind: kind, display: display, fileIndex: fileIndex, parser: parser, report: &report, into: &result)
             }
         } catch let e as UnreadableFile {
             // Nothing of a file that fails part-way is kept: drop what it already gave.
@@ -155,15 +195,17 @@ public struct Importer: Sendable {
             case .activity:
                 result.activities.removeAll { $0.source.fileIndex == fileIndex }
                 result.buffers[fileIndex] = nil
+                result.scanners[fileIndex] = nil
             case .submission: result.submissions.removeAll { $0.source.fileIndex == fileIndex }
             }
             report.read = 0
             report.rejected = 0
             report.unknownColumns = []
             reject(file: report, index: fileIndex, e, into: &result)
-            return
+            return true
         }
         result.files.append(report)
+        return true
     }
 
     private func reject(file report: InputFileReport, index: Int, _ e: UnreadableFile, into result: inout ImportResult) {
@@ -191,8 +233,35 @@ public struct Importer: Sendable {
         }
     }
 
+    /// A plain row's cells by column key, for the parser (rows of the reported window only).
+    fileprivate struct PlainRowFields: RowFields {
+        let row: PlainRow
+        let lookup: ColumnLookup
+        func text(_ key: String) -> String? {
+            guard let i = lookup.index(key) else { return nil }
+            let t = UnicodeTrim.trim(row.cell(i))
+            return t.count == 0 ? nil : String(decoding: t, as: UTF8.self)
+        }
+    }
+
+    /// Column indexes by key, searched in a short list: cheaper than hashing the key of every
+    /// cell of every row into the header's dictionary.
+    struct ColumnLookup {
+        let keys: [String]
+        let indexes: [Int]
+        init(_ header: HeaderMap) {
+            keys = Array(header.index.keys)
+            indexes = keys.map { header.index[$0]! }
+        }
+        func index(_ key: String) -> Int? {
+            for k in keys.indices where keys[k] == key { return indexes[k] }
+            return nil
+        }
+    }
+
+    /// - Returns: false when a deferred buffer needs the ordinary read (see `read(_:path:display:kind:into:)`).
     private func readCSV(_ buffer: TextBuffer, kind: InputKind, display: String, fileIndex: Int, parser: RowParser,
-                         report: inout InputFileReport, into result: inout ImportResult) throws {
+                         report: inout InputFileReport, into result: inout ImportResult) throws -> Bool {
         var reader = CSVReader(buffer.bytes)
         try reader.skipSeparatorHint()
         var fields: [CSVReader.Field] = []
@@ -210,21 +279,41 @@ public struct Importer: Sendable {
         guard let header else {
             throw UnreadableFile(line: 1, reason: "the file is empty: it has no header row (\(kind.columns.filter(\.required).map(\.key).joined(separator: ", ")) …)")
         }
-        report.unknownColumns = header.unknown
         let body = reader.position, firstLine = reader.line
+        let deferred = buffer.deferredPath
+        // The header of a deferred buffer must lie in its checked start.
+        guard deferred == nil || body <= buffer.checkedPrefix else { return false }
+        report.unknownColumns = header.unknown
         let job = RowJob(importer: self, kind: kind, display: display, fileIndex: fileIndex, parser: parser, header: header, cellCount: cellCount)
 
-        // A large file is read in two halves at once, split after a line end. The first
-        // half is read from the start, so if the split fell inside a quoted cell the first half ends
-        // in an open quote and throws: then the file is read again in one piece.
-        let split = buffer.count - body > RowJob.threshold ? RowJob.splitPoint(buffer.bytes, from: body) : nil
-        if let split {
-            final class Slots: @unchecked Sendable { var parts: [Result<ImportResult, Error>?] = [nil, nil]; var ends = [0, 0] }
-            let slots = Slots()
+        // A large file is read in parts at once, each split after a line end. The first part
+        // is read from its true start, and each part that reads to its end without an open quote
+        // ends at a row's end, so the next one starts at one: if a split fell inside a quoted
+        // cell, the part before it ends in an open quote and throws, and the file is read again
+        // in one piece. Parts are more than cores, so that both stay busy to the end; a deferred
+        // buffer adds one task, its hash, and each part checks its own bytes first.
+        let bounds = RowJob.parts(buffer.bytes, from: body, sizes: sizes)
+        if bounds.count > 2 || deferred != nil {
+            let count = bounds.count - 1
+            final class Slots: @unchecked Sendable {
+                var parts: [Result<ImportResult, Error>?]
+                var ends: [Int]
+                var digest: Result<String, Error>?
+                init(_ n: Int) { parts = Array(repeating: nil, count: n); ends = Array(repeating: 0, count: n) }
+            }
+            struct BadBytes: Error {}
+            let slots = Slots(count)
             var clock = Stopwatch()
-            DispatchQueue.concurrentPerform(iterations: 2) { k in
-                let range = k == 0 ? body..<split : split..<buffer.count
+            let first = deferred == nil ? 0 : 1
+            DispatchQueue.concurrentPerform(iterations: count + first) { task in
+                if task < first {
+                    slots.digest = Result { try TextBuffer.hashFile(path: deferred!) }
+                    return
+                }
+                let k = task - first
+                let range = bounds[k]..<bounds[k + 1]
                 do {
+                    if deferred != nil, !buffer.check(range) { throw BadBytes() }
                     var part = ImportResult()
                     var counts = InputFileReport(path: display, absolutePath: "", kind: kind, format: "", sha256: "", byteCount: 0)
                     let end = try job.read(buffer, range: range, firstLine: k == 0 ? firstLine : 1, report: &counts, into: &part)
@@ -235,30 +324,46 @@ public struct Importer: Sendable {
                     slots.parts[k] = .failure(error)
                 }
             }
-            clock.lap("      two halves")
-            if case .success(let first)? = slots.parts[0], case .success(var second)? = slots.parts[1] {
-                slots.parts = [nil, nil] // give the parts up, so shifting the second copies nothing
+            clock.lap("      \(count) parts\(deferred == nil ? "" : ", hash and UTF-8 check")")
+            if case .success(let digest)? = slots.digest { buffer.sha256 = digest } else if case .failure(let e)? = slots.digest { throw e }
+            var parts: [ImportResult] = []
+            for slot in slots.parts { if case .success(let part)? = slot { parts.append(part) } }
+            if parts.count == count {
+                slots.parts = [] // give the parts up, so shifting them copies nothing
                 buffer.releaseAll()
-                second.shiftLines(by: slots.ends[0] - 1)
-                for part in [first, second] {
+                if kind == .activity {
+                    result.buffers[fileIndex] = buffer
+                    result.scanners[fileIndex] = ActivityScanner(header: header, cellCount: cellCount, window: window)
+                }
+                var lineEnd = 0
+                for k in 0..<count {
+                    var part = parts[k]
+                    parts[k] = ImportResult()
+                    if k > 0 { part.shiftLines(by: lineEnd - 1) }
+                    lineEnd = k == 0 ? slots.ends[0] : slots.ends[k] + lineEnd - 1
                     report.read += part.files[0].read
                     report.rejected += part.files[0].rejected
                     result.append(part)
                 }
+                result.readInParts[fileIndex] = (count, deferred != nil)
                 clock.lap("      merge")
-                return
+                return true
             }
+            if deferred != nil { return false }
+        }
+        if kind == .activity {
+            result.buffers[fileIndex] = buffer
+            result.scanners[fileIndex] = ActivityScanner(header: header, cellCount: cellCount, window: window)
         }
         var part = ImportResult()
         _ = try job.read(buffer, range: body..<buffer.count, firstLine: firstLine, report: &report, into: &part)
         result.append(part)
+        result.readInParts[fileIndex] = (1, false)
+        return true
     }
 
     /// Reads the data rows of one CSV file, or of one part of it, into a partial result.
     struct RowJob: Sendable {
-        static let parallelThreshold = 4 << 20
-        /// Files smaller than this are read in one piece.
-        static var threshold: Int { parallelThreshold }
 
         let importer: Importer
         let kind: InputKind
@@ -268,11 +373,21 @@ public struct Importer: Sendable {
         let header: HeaderMap
         let cellCount: Int
 
-        /// The offset just after the first line end at or after the middle of `from..<end`.
-        static func splitPoint(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
-            var i = start + (bytes.count - start) / 2
-            while i < bytes.count, bytes[i] != 10 { i += 1 }
-            return i + 1 < bytes.count ? i + 1 : nil
+        /// Where the parts of a file's rows begin and end: `bounds[k]..<bounds[k + 1]` is part
+        /// `k`, each after a line end. One part for a small file; for a large one about
+        /// `sizes.part` each, at least two and at most sixteen.
+        static func parts(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, sizes: Sizes) -> [Int] {
+            let size = bytes.count - start
+            guard size > sizes.parallel else { return [start, bytes.count] }
+            let count = max(2, min(16, size / sizes.part))
+            var bounds = [start]
+            for k in 1..<count {
+                var i = max(start + size / count * k, bounds.last!)
+                while i < bytes.count, bytes[i] != 10 { i += 1 }
+                if i + 1 < bytes.count, i + 1 > bounds.last! { bounds.append(i + 1) }
+            }
+            bounds.append(bytes.count)
+            return bounds
         }
 
         /// Built only where a row needs it: copying the file name for every row would cost an
@@ -282,58 +397,114 @@ public struct Importer: Sendable {
         /// - Returns: the line the reader stopped at (the next part's first line).
         func read(_ buffer: TextBuffer, range: Range<Int>, firstLine: Int, report: inout InputFileReport,
                   into result: inout ImportResult) throws -> Int {
+            if kind == .activity { return try readActivities(buffer, range: range, firstLine: firstLine, report: &report, into: &result) }
             let bytes = UnsafeBufferPointer(rebasing: buffer.bytes[range])
             var reader = CSVReader(bytes, line: firstLine)
             var fields: [CSVReader.Field] = []
-            let scanner = kind == .activity ? ActivityScanner(header: header, window: importer.window) : nil
-            var zoneCache = ZoneCache(zone: importer.campaign.zone)
-            // Room for the rows of a typical log (over 100 bytes a row); more grows the array.
-            if kind == .activity { result.scanned.reserveCapacity(bytes.count / 128) }
-            var released = range.lowerBound
             while true {
-                let recordStart = reader.position
                 guard let (line, problem) = try reader.next(into: &fields) else { break }
-                if problem == nil, fields.allSatisfy({ reader.isBlank($0) }) { continue }
-                report.read += 1
-                if case .textAfterQuote(let column)? = problem {
+                readRow(reader: reader, fields: fields, line: line, problem: problem, report: &report, into: &result)
+            }
+            return reader.line
+        }
+
+        /// One row read by the general reader: counted, turned into a record, or rejected.
+        /// - Returns: the parsed activity, for the caller to keep (activity files only).
+        @discardableResult
+        func readRow(reader: CSVReader, fields: [CSVReader.Field], line: Int, problem: CSVReader.RecordProblem?,
+                     report: inout InputFileReport, into result: inout ImportResult) -> ActivityRecord? {
+            if problem == nil, fields.allSatisfy({ reader.isBlank($0) }) { return nil }
+            report.read += 1
+            if case .textAfterQuote(let column)? = problem {
+                report.rejected += 1
+                result.rejects.append(Reject(source: source(line), reason: "第 \(column) 列：引号结束后还有文字；整格用引号括起，格内引号写成两个 (\"\")",
+                                             record: importer.rawRecord(reader: reader, fields: fields, header: header, phones: &result.phones)))
+                return nil
+            }
+            if fields.count != cellCount {
+                report.rejected += 1
+                result.rejects.append(Reject(source: source(line), reason: "这一行有 \(fields.count) 列，表头有 \(cellCount) 列；检查多余或缺少的逗号",
+                                             record: importer.rawRecord(reader: reader, fields: fields, header: header, phones: &result.phones)))
+                return nil
+            }
+            let row = CSVRow(reader: reader, fields: fields, header: header)
+            if kind == .activity {
+                switch parser.activity(row, source: source(line)) {
+                case .success(let a): return a
+                case .failure(let error):
                     report.rejected += 1
-                    result.rejects.append(Reject(source: source(line), reason: "第 \(column) 列：引号结束后还有文字；整格用引号括起，格内引号写成两个 (\"\")",
+                    result.rejects.append(Reject(source: source(line), reason: error.reason,
                                                  record: importer.rawRecord(reader: reader, fields: fields, header: header, phones: &result.phones)))
-                    continue
+                    return nil
                 }
-                if fields.count != cellCount {
-                    report.rejected += 1
-                    result.rejects.append(Reject(source: source(line), reason: "这一行有 \(fields.count) 列，表头有 \(cellCount) 列；检查多余或缺少的逗号",
-                                                 record: importer.rawRecord(reader: reader, fields: fields, header: header, phones: &result.phones)))
-                    continue
-                }
-                if let scanner, let values = scanner.values(reader, fields, offsets: &zoneCache) {
-                    // The fast path: the row is valid; a record only when the run reports its day.
-                    let (identity, content, hasRecordID) = scanner.keys(reader, fields, values)
+            }
+            if kind == .roster, let phone = row.text("phone") { result.phones.insert(PhoneScrubber.digits(phone)) }
+            if let error = importer.accept(row, kind: kind, source: source(line), parser: parser, context: [:], into: &result) {
+                report.rejected += 1
+                result.rejects.append(Reject(source: source(line), reason: error.reason,
+                                             record: importer.rawRecord(reader: reader, fields: fields, header: header, phones: &result.phones)))
+            }
+            return nil
+        }
+
+        /// The rows of an activity file: plain rows are split and checked from their bytes
+        /// (`PlainRow`, `ActivityScanner`); a row they doubt is read by the general reader and
+        /// the parser. Only rows dated in the window become records.
+        func readActivities(_ buffer: TextBuffer, range: Range<Int>, firstLine: Int, report: inout InputFileReport,
+                            into result: inout ImportResult) throws -> Int {
+            let bytes = UnsafeBufferPointer(rebasing: buffer.bytes[range])
+            guard let p = bytes.baseAddress else { return firstLine }
+            let n = bytes.count
+            var reader = CSVReader(bytes, line: firstLine)
+            var fields: [CSVReader.Field] = []
+            let scanner = ActivityScanner(header: header, cellCount: cellCount, window: importer.window)
+            var memo = ValueMemo(zone: importer.campaign.zone)
+            let cells = UnsafeMutablePointer<Int>.allocate(capacity: 2 * cellCount)
+            defer { cells.deallocate() }
+            let row = PlainRow(base: p, cells: cells)
+            let lookup = ColumnLookup(header)
+            // Room for the rows of a typical log (over 100 bytes a row); more grows the array.
+            result.scanned.reserveCapacity(n / 128)
+            var released = range.lowerBound
+            var pos = 0
+            var line = firstLine
+            while pos < n {
+                if let next = PlainRow.split(p, pos, n, expected: cellCount, into: cells), let v = scanner.values(row, &memo) {
+                    report.read += 1
+                    let (identity, hasRecordID) = scanner.identity(row, v)
                     var recordIndex: Int32 = -1
-                    if scanner.inWindow(values.date) {
-                        let row = CSVRow(reader: reader, fields: fields, header: header)
-                        guard case .success(let a) = parser.activity(row, source: source(line)) else {
+                    var content: RowKey?
+                    if scanner.inWindow(v.date) {
+                        guard case .success(let a) = parser.activity(PlainRowFields(row: row, lookup: lookup), source: source(line)) else {
                             preconditionFailure("the fast check accepted a row the parser rejects: \(source(line))")
                         }
+                        content = a.contentKey
                         recordIndex = Int32(result.activities.count)
                         result.activities.append(a)
                     }
                     result.scanned.append(ScannedRow(identity: identity, content: content, fileIndex: fileIndex, line: line,
-                                                     record: recordIndex, start: range.lowerBound + recordStart,
-                                                     length: reader.position - recordStart, hasRecordID: hasRecordID))
-                    buffer.release(upTo: range.lowerBound + recordStart, from: range.lowerBound, released: &released)
+                                                     record: recordIndex, start: range.lowerBound + pos,
+                                                     length: next - pos, hasRecordID: hasRecordID))
+                    pos = next
+                    line += 1
+                    buffer.release(upTo: range.lowerBound + pos, from: range.lowerBound, released: &released)
                     continue
                 }
-                let row = CSVRow(reader: reader, fields: fields, header: header)
-                if kind == .roster, let phone = row.text("phone") { result.phones.insert(PhoneScrubber.digits(phone)) }
-                if let error = importer.accept(row, kind: kind, source: source(line), parser: parser, context: [:], into: &result) {
-                    report.rejected += 1
-                    result.rejects.append(Reject(source: source(line), reason: error.reason,
-                                                 record: importer.rawRecord(reader: reader, fields: fields, header: header, phones: &result.phones)))
+                // The general reader, for this one row.
+                reader.resume(at: pos, line: line)
+                guard let (rowLine, problem) = try reader.next(into: &fields) else { break }
+                if let a = readRow(reader: reader, fields: fields, line: rowLine, problem: problem, report: &report, into: &result) {
+                    let keep = scanner.inWindow(a.date.dayNumber)
+                    result.scanned.append(ScannedRow(identity: a.identityKey, content: a.contentKey, fileIndex: fileIndex, line: rowLine,
+                                                     record: keep ? Int32(result.activities.count) : -1, start: range.lowerBound + pos,
+                                                     length: reader.position - pos, hasRecordID: a.recordID != nil))
+                    if keep { result.activities.append(a) }
                 }
+                pos = reader.position
+                line = reader.line
             }
-            return reader.line
+            buffer.release(upTo: range.upperBound, from: range.lowerBound, released: &released, force: true)
+            return line
         }
     }
 

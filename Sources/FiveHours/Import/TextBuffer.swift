@@ -20,25 +20,33 @@ final class TextBuffer: @unchecked Sendable {
     let encoding: Encoding
     private let mapping: (UnsafeMutableRawPointer, Int)?
     private let owned: UnsafeMutablePointer<UInt8>?
-    /// SHA-256 of the file's bytes as they are on disk.
-    let sha256: String
+    /// SHA-256 of the file's bytes as they are on disk; for a deferred buffer, set once its
+    /// parts are read (`Importer.readCSV`).
+    var sha256: String
+    /// Set for a file mapped by `loadDeferred`: its bytes beyond `checkedPrefix` are not yet
+    /// known to be UTF-8 without NUL bytes, and its hash is not yet made.
+    private(set) var deferredPath: String?
+    /// How many bytes from `base` are known to be UTF-8 without NUL bytes.
+    private(set) var checkedPrefix: Int
     /// The file's size on disk, in bytes.
     let byteCount: Int
 
     var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+
+    /// Lets the kernel drop every page of a mapped file (once all its parts are read).
+    func releaseAll() {
+        if let m = mapping { madvise(m.0, m.1, MADV_DONTNEED) }
+    }
 
     /// Lets the kernel drop the pages of a mapped file below `offset` once they are read, so
     /// that a large file does not stay resident; they are read again from the file if touched.
     /// Owned buffers (a converted GB18030 file) are left alone.
     /// - Parameters:
     ///   - from: where this reader started (it releases nothing before).
-    ///   - released: how far it has released so far; advanced in steps of 32 MB.
-    func releaseAll() {
-        if let m = mapping { madvise(m.0, m.1, MADV_DONTNEED) }
-    }
-
-    func release(upTo offset: Int, from start: Int, released: inout Int) {
-        guard let m = mapping, offset - released >= 32 << 20 else { return }
+    ///   - released: how far it has released so far; advanced in steps of 32 MB (or to `offset`
+    ///     when `force`d, at the end of a part).
+    func release(upTo offset: Int, from start: Int, released: inout Int, force: Bool = false) {
+        guard let m = mapping, offset - released >= 32 << 20 || (force && offset > released) else { return }
         let page = 4096
         let mapStart = UnsafeRawPointer(m.0)
         let dataStart = UnsafeRawPointer(base) - mapStart
@@ -113,6 +121,69 @@ final class TextBuffer: @unchecked Sendable {
         }
     }
 
+    /// Maps a large file without reading it all first: the hash and the UTF-8 check are left to
+    /// be made while its rows are read, so that one pass over the file does all three on both
+    /// cores (`Importer.readCSV`). Only the first 64 KB (the header) are checked here.
+    /// - Returns: nil for a small file, or one whose start is not plain UTF-8 (a BOM of UTF-16,
+    ///   GB18030 bytes, a NUL): `load` reads those, and says what is wrong.
+    static func loadDeferred(path: String, minimumSize: Int) throws -> TextBuffer? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw InputOpenError(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw InputOpenError(path: path, reason: String(cString: strerror(errno))) }
+        let size = Int(st.st_size)
+        guard size >= minimumSize, size >= 4, let raw = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), raw != MAP_FAILED else { return nil }
+        madvise(raw, size, MADV_SEQUENTIAL)
+        let p = UnsafePointer(raw.assumingMemoryBound(to: UInt8.self))
+        let bom = p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF
+        let base = bom ? p + 3 : p
+        let count = bom ? size - 3 : size
+        var prefix = min(count, 64 << 10)
+        while prefix < count, prefix > 0, base[prefix] & 0xC0 == 0x80 { prefix -= 1 } // never split a character
+        let head = UnsafeBufferPointer(start: base, count: prefix)
+        guard !(p[0] == 0xFF && p[1] == 0xFE), !(p[0] == 0xFE && p[1] == 0xFF),
+              memchr(base, 0, prefix) == nil, UTF8Check.firstInvalid(head) == nil else {
+            munmap(raw, size)
+            return nil
+        }
+        let buffer = TextBuffer(base: base, count: count, encoding: bom ? .utf8BOM : .utf8, mapping: (raw, size), owned: nil,
+                                sha256: "", byteCount: size)
+        buffer.deferredPath = path
+        buffer.checkedPrefix = prefix
+        return buffer
+    }
+
+    /// The part of a deferred check that one part of the file makes: true when `range` is
+    /// UTF-8 without NUL bytes. Ranges start and end at line ends, so no character is split.
+    func check(_ range: Range<Int>) -> Bool {
+        let b = UnsafeBufferPointer(rebasing: bytes[range])
+        guard let start = b.baseAddress else { return true }
+        return memchr(start, 0, b.count) == nil && UTF8Check.firstInvalid(b) == nil
+    }
+
+    /// SHA-256 of the file on disk, read with `pread` into a small buffer of its own, so that
+    /// the mapping's pages are touched only by the readers of rows (which release them).
+    static func hashFile(path: String) throws -> String {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw InputOpenError(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        let block = 1 << 20
+        let buf = UnsafeMutablePointer<UInt8>.allocate(capacity: block)
+        defer { buf.deallocate() }
+        let stream = SHA256.Stream()
+        var offset = 0
+        while true {
+            let n = pread(fd, buf, block, off_t(offset))
+            if n < 0, errno == EINTR { continue }
+            guard n >= 0 else { throw InputOpenError(path: path, reason: String(cString: strerror(errno))) }
+            if n == 0 { break }
+            stream.update(UnsafeBufferPointer(start: buf, count: n))
+            offset += n
+        }
+        return stream.finish()
+    }
+
     /// Decodes bytes already in memory (tests); the buffer is copied.
     static func decode(copying data: [UInt8]) throws -> TextBuffer {
         let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: max(data.count, 1))
@@ -170,6 +241,7 @@ final class TextBuffer: @unchecked Sendable {
         self.owned = owned
         self.sha256 = sha256
         self.byteCount = byteCount
+        self.checkedPrefix = count
     }
 
     /// Takes ownership of a buffer of raw bytes.

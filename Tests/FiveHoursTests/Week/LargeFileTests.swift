@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import FiveHours
 
-/// Files above `RowJob.parallelThreshold` are read in two halves at once: the halves must give
+/// Files above `Importer.Sizes.parallel` are read in two halves at once: the halves must give
 /// exactly what one pass would — line numbers, duplicates across the split, quoted line breaks.
 @Suite("Large files read in two halves")
 struct LargeFileTests {
@@ -13,7 +13,7 @@ struct LargeFileTests {
         rows.append("R0,V1,2019-08-05,08:00,09:00,,,\"多行\n描述\"")
         var n = 1
         var size = 0
-        while size < Importer.RowJob.threshold + 600_000 {
+        while size < Importer.Sizes().parallel + 600_000 {
             // Out of the reported weeks: validated and hashed only.
             rows.append("R\(n),V\(1 + n % 4),2019-03-\(10 + n % 9),09:00,10:00,,小红象志愿服务队,文明引导")
             size += rows[rows.count - 1].utf8.count + 1

@@ -1,0 +1,157 @@
+import Foundation
+import Testing
+@testable import FiveHours
+
+/// A large file is read in parts on both cores, its hash and UTF-8 check made alongside
+/// (`Importer.Sizes`, `TextBuffer.loadDeferred`), and most rows are split by `PlainRow` rather
+/// than the general reader. None of that may change a figure: read with tiny sizes (many parts,
+/// deferred checks) and in one piece, a file must give the same records, rejects, duplicates,
+/// line numbers and manifest entries, whatever its encoding and however broken it is.
+@Suite("Files read in parts, with deferred checks")
+struct PartsTests {
+    /// Rows of every shape the fast path must either read exactly or hand to the general reader.
+    static func rows() -> [String] {
+        var rows: [String] = []
+        for n in 0..<700 {
+            let day = n % 3 == 0 ? "2019-08-0\(5 + n % 5)" : "2019-03-\(10 + n % 9)" // in and out of the window
+            let v = "V\(1 + n % 4)"
+            switch n % 14 {
+            case 0: rows.append("R\(n),\(v),\(day),09:00,10:30,,小红象志愿服务队,文明引导,,,,,2019-08-05 16:05")
+            case 1: rows.append("R\(n),\(v),\(day),,,2.5,\"春雨行动志愿服务队\",\"义诊, 测血压\",,,,,")
+            case 2 where n < 20: rows.append("R\(n),\(v),\(day),9:00,11:00,,,\"多行\n描述\",,,,,") // a line break in a cell
+            case 2, 3: rows.append("R\(n),\(v),\(day),08:00,09:00,,,\"他说\"\"好\"\"\",,,,,") // doubled quotes
+            case 4: rows.append("R\(n),\(v),2019/8/32,09:00,10:00,,,,,,,,") // a bad date: rejected
+            case 5: rows.append("R\(n),\(v),\(day),09:00,10:00,,,,,") // too few cells: rejected
+            case 6: rows.append("  R\(n) , \(v) ,\(day), 07:30 ,\t08:00,, 小红象志愿服务队 ,,,,,, 2019/8/5 16:05 ")
+            case 7: rows.append("R\(n - 7),\(v),\(day),09:00,10:30,,小红象志愿服务队,文明引导,,,,,2019-08-05 16:05") // repeat of row n-7's id
+            case 8: rows.append(",\(v),\(day),10:00,12:00,,,,,,,,") // no record_id
+            case 9: rows.append(",\(v),\(day),10:00,12:00,,,,,,,,") // the same again: merged
+            case 10: rows.append("R\(n),\(v),\(day),23:00,01:00,,,,,,a.jpg;b.jpg,甲科,2019-08-05T16:05:00+08:00")
+            case 11: rows.append("R\(n),\(v),\(day),,,2:30,,\"x\"y,,,,,") // text after a quote: rejected
+            case 12: rows.append("")
+            default: rows.append("R\(n),\(v),\(day),09:00,09:00,,,,,,,,") // zero hours: rejected
+            }
+        }
+        return rows
+    }
+
+    static let header = "record_id,volunteer_id,date,start,end,hours,team,activity,category,location,media,unit,submitted_at"
+
+    enum Variant: String, CaseIterable, CustomTestStringConvertible {
+        case utf8, utf8BOM, crlf, gb18030, nulLate, badByteLate, openQuoteLate
+        var testDescription: String { rawValue }
+
+        func bytes() -> [UInt8] {
+            var text = PartsTests.header + "\n" + PartsTests.rows().joined(separator: "\n") + "\n"
+            if self == .crlf { text = text.replacingOccurrences(of: "\n", with: "\r\n") }
+            if self == .openQuoteLate { text += "R9999,V1,2019-08-05,09:00,10:00,,,\"never closed\n" }
+            var b: [UInt8]
+            switch self {
+            case .gb18030: b = ImportTestSupport.gb18030(text)
+            case .utf8BOM: b = [0xEF, 0xBB, 0xBF] + Array(text.utf8)
+            default: b = Array(text.utf8)
+            }
+            if self == .nulLate { b.insert(0, at: b.count - 40) }
+            if self == .badByteLate { b.insert(0xFF, at: b.count - 40) }
+            return b
+        }
+    }
+
+    /// What an import gives, flattened to comparable text.
+    static func summary(_ r: ImportResult) -> [String] {
+        let ledger = Ledger(r)
+        var out: [String] = []
+        for f in ledger.files {
+            out.append("file \(f.path) \(f.format) \(f.sha256) \(f.byteCount) read \(f.read) counted \(f.counted) merged \(f.merged) rejected \(f.rejected) \(f.fileRejected ?? "")")
+        }
+        for j in ledger.rejects { out.append("reject \(j.source): \(j.reason) | \(j.record)") }
+        for a in ledger.activities {
+            out.append("activity \(a.source) \(a.recordID ?? "-") \(a.volunteerID) \(a.date) \(a.start ?? -1) \(a.end ?? -1) \(a.hours ?? -1) \(a.team ?? "-") \(a.activity ?? "-") \(a.media.map(\.href)) \(a.unit ?? "-") \(a.submittedAt ?? -1)")
+        }
+        for f in ledger.findings { out.append("finding \(f.rule) \(f.source.map(\.description) ?? "") \(f.detail)") }
+        return out
+    }
+
+    @Test("many parts and deferred checks give exactly what one pass gives", arguments: Variant.allCases)
+    func partsMatchOnePass(_ variant: Variant) throws {
+        var s = Scenario()
+        s.files["activities/log.csv"] = variant.bytes() // in place of `s.activities`
+        let folder = try s.write()
+        let campaign = try CampaignLoader.load(path: folder.appendingPathComponent("campaign.yaml").path)
+        let window = CivilDate(year: 2019, month: 7, day: 26)!...CivilDate(year: 2019, month: 8, day: 9)!
+        let tiny = Importer.Sizes(parallel: 1 << 10, deferred: 1 << 10, part: 3 << 10)
+        let onePiece = Importer.Sizes(parallel: .max, deferred: .max, part: .max)
+        let partsResult = try Importer(campaign: campaign, window: window, sizes: tiny).run()
+        let inParts = PartsTests.summary(partsResult)
+        let whole = PartsTests.summary(try Importer(campaign: campaign, window: window, sizes: onePiece).run())
+        let activityFile = try #require(partsResult.files.firstIndex { $0.path == "activities/log.csv" })
+        let how = partsResult.readInParts[activityFile]
+        switch variant {
+        case .utf8, .utf8BOM, .crlf: #expect(how?.parts ?? 0 > 8 && how?.deferred == true, "read in \(String(describing: how))")
+        case .gb18030: #expect(how?.parts ?? 0 > 8 && how?.deferred == false, "read in \(String(describing: how))")
+        case .nulLate, .badByteLate, .openQuoteLate: #expect(how == nil)
+        }
+        #expect(inParts.count == whole.count)
+        for (a, b) in zip(inParts, whole) where a != b { Issue.record("parts: \(a)\none pass: \(b)") }
+        // The file was really read (or really rejected), not silently emptied.
+        let file = try #require(whole.first { $0.hasPrefix("file activities/log.csv") })
+        switch variant {
+        case .nulLate, .badByteLate, .openQuoteLate: #expect(!file.hasSuffix(" "), "the file is rejected whole: \(file)")
+        default:
+            #expect(file.contains("read 650"), "\(file)")
+            #expect(whole.contains { $0.hasPrefix("reject") && $0.contains("日期") })
+            #expect(whole.contains { $0.hasPrefix("finding duplicate") })
+            #expect(whole.contains { $0.hasPrefix("reject") && $0.contains("record_id") }) // a conflicting repeat
+        }
+    }
+
+    @Test("a row split by PlainRow has the cells the general reader finds")
+    func plainRowAgreesWithReader() {
+        let lines = ["a,b,c\n", "\"a\",b,\"\"\n", "a,,\n", "a,b,c", "a,b,c\r\n", "a,b,c\rX", " a , b ,c \n", "中文,乙,丙\n"]
+        for text in lines {
+            let bytes = Array(text.utf8)
+            bytes.withUnsafeBufferPointer { b in
+                let cells = UnsafeMutablePointer<Int>.allocate(capacity: 6)
+                defer { cells.deallocate() }
+                let next = PlainRow.split(b.baseAddress!, 0, b.count, expected: 3, into: cells)
+                var reader = CSVReader(b)
+                var fields: [CSVReader.Field] = []
+                _ = try? reader.next(into: &fields)
+                #expect(next == reader.position, "\(text.debugDescription)")
+                let row = PlainRow(base: b.baseAddress!, cells: cells)
+                for k in 0..<3 {
+                    #expect(Array(row.cell(k)) == Array(reader.string(fields[k]).utf8), "\(text.debugDescription) cell \(k)")
+                }
+            }
+        }
+        // Rows the general reader must read: a doubled quote, a line break in a cell, text
+        // after a quote, a quote inside a cell, another number of cells.
+        for text in ["\"a\"\"b\",c,d\n", "\"a\nb\",c,d\n", "\"a\"x,c,d\n", "a\"b,c,d\n", "a,b\n", "a,b,c,d\n"] {
+            let bytes = Array(text.utf8)
+            bytes.withUnsafeBufferPointer { b in
+                let cells = UnsafeMutablePointer<Int>.allocate(capacity: 6)
+                defer { cells.deallocate() }
+                #expect(PlainRow.split(b.baseAddress!, 0, b.count, expected: 3, into: cells) == nil, "\(text.debugDescription)")
+            }
+        }
+    }
+
+    @Test("the shortcuts of ValueMemo read what ValueParser reads")
+    func memoAgreesWithParser() {
+        var memo = ValueMemo(zone: .shanghai)
+        func bytes<T>(_ s: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T { var s = s; return s.withUTF8(body) }
+        for d in ["2019-08-05", "2019-02-30", "2019/08/05", "20190805  ", "2019-13-01", "2019-08-05", "2019-08-06"] {
+            #expect(bytes(d) { memo.date($0) } == ValueParser.date(d)?.dayNumber, "\(d)")
+        }
+        for t in ["09:00", "24:00", "24:01", "23:60", "9:00", "ab:cd", "00:00", "12:34"] {
+            #expect(bytes(t) { ValueMemo.time($0) } == ValueParser.time(t), "\(t)")
+        }
+        for h in ["0", "7", "12", "2.5", "1a", "99", " 3"] {
+            #expect(bytes(h) { ValueMemo.hours($0) } == ValueParser.hours(h), "\(h)")
+        }
+        for i in ["2019-08-05 16:05", "2019-08-05 24:00", "2019-08-05 24:30", "2019-02-30 10:00", "2019-08-05 1a:05",
+                  "2019/08/05 16:05", "2019-08-05T16:05", "2019-08-05 16:60"] {
+            #expect(bytes(i) { memo.instant($0) } == ValueParser.instant(i, in: .shanghai), "\(i)")
+        }
+    }
+}
