@@ -53,7 +53,7 @@ public enum Pipeline {
         for f in imported.files {
             progress("  \(f.path): \(f.format), \(f.read) rows, \(f.rejected) rejected\(f.fileRejected.map { " — file rejected: \($0)" } ?? "")")
         }
-        let ledger = Ledger(imported)
+        let ledger = Ledger(consume imported)
         clock.lap("ledger")
         return Loaded(campaign: campaign, campaignSHA256: sha, ledger: ledger)
     }

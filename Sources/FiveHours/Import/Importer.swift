@@ -223,9 +223,9 @@ public struct Importer: Sendable {
     fileprivate struct CSVRow: RowFields {
         let reader: CSVReader
         let fields: [CSVReader.Field]
-        let header: HeaderMap
+        let lookup: ColumnLookup
         func text(_ key: String) -> String? {
-            guard let i = header.index[key], i < fields.count else { return nil }
+            guard let i = lookup.index(key), i < fields.count else { return nil }
             return reader.withBytes(fields[i]) { raw in
                 let t = UnicodeTrim.trim(raw)
                 return t.count == 0 ? nil : String(decoding: t, as: UTF8.self)
@@ -246,7 +246,7 @@ public struct Importer: Sendable {
 
     /// Column indexes by key, searched in a short list: cheaper than hashing the key of every
     /// cell of every row into the header's dictionary.
-    struct ColumnLookup {
+    struct ColumnLookup: Sendable {
         let keys: [String]
         let indexes: [Int]
         init(_ header: HeaderMap) {
@@ -284,7 +284,8 @@ public struct Importer: Sendable {
         // The header of a deferred buffer must lie in its checked start.
         guard deferred == nil || body <= buffer.checkedPrefix else { return false }
         report.unknownColumns = header.unknown
-        let job = RowJob(importer: self, kind: kind, display: display, fileIndex: fileIndex, parser: parser, header: header, cellCount: cellCount)
+        let job = RowJob(importer: self, kind: kind, display: display, fileIndex: fileIndex, parser: parser, header: header,
+                         lookup: ColumnLookup(header), cellCount: cellCount)
 
         // A large file is read in parts at once, each split after a line end. The first part
         // is read from its true start, and each part that reads to its end without an open quote
@@ -371,6 +372,7 @@ public struct Importer: Sendable {
         let fileIndex: Int
         let parser: RowParser
         let header: HeaderMap
+        let lookup: ColumnLookup
         let cellCount: Int
 
         /// Where the parts of a file's rows begin and end: `bounds[k]..<bounds[k + 1]` is part
@@ -427,7 +429,7 @@ public struct Importer: Sendable {
                                              record: importer.rawRecord(reader: reader, fields: fields, header: header, phones: &result.phones)))
                 return nil
             }
-            let row = CSVRow(reader: reader, fields: fields, header: header)
+            let row = CSVRow(reader: reader, fields: fields, lookup: lookup)
             if kind == .activity {
                 switch parser.activity(row, source: source(line)) {
                 case .success(let a): return a
@@ -462,7 +464,6 @@ public struct Importer: Sendable {
             let cells = UnsafeMutablePointer<Int>.allocate(capacity: 2 * cellCount)
             defer { cells.deallocate() }
             let row = PlainRow(base: p, cells: cells)
-            let lookup = ColumnLookup(header)
             // Room for the rows of a typical log (over 100 bytes a row); more grows the array.
             result.scanned.reserveCapacity(n / 128)
             var released = range.lowerBound

@@ -20,35 +20,80 @@ public struct SourceLine: Hashable, Comparable, Sendable, CustomStringConvertibl
 }
 
 /// One volunteer on a roster (花名册).
+///
+/// A value whose fields live in one copy-on-write box (`Shared`): the week, the rules and the
+/// reports pass a hundred thousand volunteers around, and copying nine strings and a list costs
+/// ten atomic reference counts where the box costs one.
+@dynamicMemberLookup
 public struct Volunteer: Sendable, Equatable {
-    public var id: String
-    public var name: String
-    public var unit: String
-    public var teams: [String]
-    public var role: String
-    /// Marked as the unit's liaison (联络员), by role or by the liaison column.
-    public var isLiaison: Bool
-    public var grid: String
-    public var building: String
-    public var floor: String
-    public var activeFrom: CivilDate?
-    public var activeUntil: CivilDate?
-    public var submittedAt: Int?
-    public var source: SourceLine
+    public struct Fields: Sendable, Equatable {
+        public var id: String
+        public var name: String
+        public var unit: String
+        public var teams: [String]
+        public var role: String
+        /// Marked as the unit's liaison (联络员), by role or by the liaison column.
+        public var isLiaison: Bool
+        public var grid: String
+        public var building: String
+        public var floor: String
+        public var activeFrom: CivilDate?
+        public var activeUntil: CivilDate?
+        public var submittedAt: Int?
+        public var source: SourceLine
+    }
+
+    private var fields: Shared<Fields>
+
+    public init(id: String, name: String, unit: String, teams: [String], role: String, isLiaison: Bool, grid: String,
+                building: String, floor: String, activeFrom: CivilDate?, activeUntil: CivilDate?, submittedAt: Int?, source: SourceLine) {
+        fields = Shared(Fields(id: id, name: name, unit: unit, teams: teams, role: role, isLiaison: isLiaison, grid: grid,
+                               building: building, floor: floor, activeFrom: activeFrom, activeUntil: activeUntil,
+                               submittedAt: submittedAt, source: source))
+    }
+
+    public subscript<T>(dynamicMember key: WritableKeyPath<Fields, T>) -> T {
+        get { fields.value[keyPath: key] }
+        set { fields.value[keyPath: key] = newValue }
+    }
 
     /// True when the volunteer is on the roster on `day` (both ends inclusive).
     public func isActive(on day: CivilDate) -> Bool {
-        if let f = activeFrom, day < f { return false }
-        if let u = activeUntil, day > u { return false }
+        if let f = self.activeFrom, day < f { return false }
+        if let u = self.activeUntil, day > u { return false }
         return true
     }
 
     /// Equal in every field that was read (the source aside): a roster row given twice.
     func sameContent(as o: Volunteer) -> Bool {
-        var a = self
+        var a = fields.value
         a.source = o.source
-        return a == o
+        return a == o.fields.value
     }
+}
+
+/// A value kept in one class instance that copies share until one of them changes it
+/// (copy on write): a copy costs one reference count, whatever the value holds.
+struct Shared<Value: Sendable & Equatable>: @unchecked Sendable, Equatable {
+    // Sendable: the box is changed only through `value`'s `_modify`, and only when this copy
+    // holds the sole reference, so no other thread can be reading it.
+    private final class Box {
+        var value: Value
+        init(_ value: Value) { self.value = value }
+    }
+    private var box: Box
+
+    init(_ value: Value) { box = Box(value) }
+
+    var value: Value {
+        get { box.value }
+        _modify {
+            if !isKnownUniquelyReferenced(&box) { box = Box(box.value) }
+            yield &box.value
+        }
+    }
+
+    static func == (a: Shared, b: Shared) -> Bool { a.box === b.box || a.box.value == b.box.value }
 }
 
 /// A photo or video that an activity references.
@@ -72,37 +117,59 @@ public struct MediaRef: Sendable, Equatable, Hashable {
 }
 
 /// One service session as a unit logged it (服务记录), before the week is built.
+///
+/// Its fields live in one copy-on-write box (`Shared`), like a volunteer's: a session is copied
+/// into the week, its findings and the reports.
+@dynamicMemberLookup
 public struct ActivityRecord: Sendable, Equatable {
-    public var recordID: String?
-    public var volunteerID: String
-    public var date: CivilDate
-    /// Seconds after midnight; nil when the row gives `hours` only.
-    public var start: Int?
-    public var end: Int?
-    /// The `hours` cell, in seconds, when given.
-    public var hours: Int?
-    public var team: String?
-    public var activity: String?
-    public var category: String?
-    public var location: String?
-    public var media: [MediaRef]
-    public var unit: String?
-    public var submittedAt: Int?
-    public var title: String?
-    public var description: String?
-    public var source: SourceLine
+    public struct Fields: Sendable, Equatable {
+        public var recordID: String?
+        public var volunteerID: String
+        public var date: CivilDate
+        /// Seconds after midnight; nil when the row gives `hours` only.
+        public var start: Int?
+        public var end: Int?
+        /// The `hours` cell, in seconds, when given.
+        public var hours: Int?
+        public var team: String?
+        public var activity: String?
+        public var category: String?
+        public var location: String?
+        public var media: [MediaRef]
+        public var unit: String?
+        public var submittedAt: Int?
+        public var title: String?
+        public var description: String?
+        public var source: SourceLine
+    }
+
+    private var fields: Shared<Fields>
+
+    public init(recordID: String?, volunteerID: String, date: CivilDate, start: Int?, end: Int?, hours: Int?, team: String?,
+                activity: String?, category: String?, location: String?, media: [MediaRef], unit: String?, submittedAt: Int?,
+                title: String?, description: String?, source: SourceLine) {
+        fields = Shared(Fields(recordID: recordID, volunteerID: volunteerID, date: date, start: start, end: end, hours: hours,
+                               team: team, activity: activity, category: category, location: location, media: media, unit: unit,
+                               submittedAt: submittedAt, title: title, description: description, source: source))
+    }
+
+    public subscript<T>(dynamicMember key: WritableKeyPath<Fields, T>) -> T {
+        get { fields.value[keyPath: key] }
+        set { fields.value[keyPath: key] = newValue }
+    }
 
     /// The session's length: `end − start` (across midnight when `end` is earlier), else `hours`.
     public var seconds: Int {
-        if let s = start, let e = end { return e >= s ? e - s : e + 86_400 - s }
-        return hours ?? 0
+        let f = fields.value
+        if let s = f.start, let e = f.end { return e >= s ? e - s : e + 86_400 - s }
+        return f.hours ?? 0
     }
 
     /// Equal in every field after parsing (the source aside): the same record given twice.
     func sameContent(as o: ActivityRecord) -> Bool {
-        var a = self
+        var a = fields.value
         a.source = o.source
-        return a == o
+        return a == o.fields.value
     }
 }
 

@@ -72,36 +72,36 @@ extension ActivityRecord {
     /// What makes two rows "the same record": the `record_id`, or, without one, the volunteer,
     /// date, start, end and hours (§4).
     var identityKey: RowKey {
-        if let rid = recordID {
+        if let rid = self.recordID {
             var h = RowHasher(domain: 1)
             h.combine(rid)
             return h.finalize()
         }
         var h = RowHasher(domain: 2)
-        h.combine(volunteerID)
-        h.combine(date.dayNumber)
-        h.combine(start)
-        h.combine(end)
-        h.combine(hours)
+        h.combine(self.volunteerID)
+        h.combine(self.date.dayNumber)
+        h.combine(self.start)
+        h.combine(self.end)
+        h.combine(self.hours)
         return h.finalize()
     }
 
     /// Every parsed field: equal for rows whose content is identical after parsing.
     var contentKey: RowKey {
         var h = RowHasher(domain: 3)
-        h.combine(recordID)
-        h.combine(volunteerID)
-        h.combine(date.dayNumber)
-        h.combine(start)
-        h.combine(end)
-        h.combine(hours)
-        for t in [team, activity, category, location] { h.combine(t) }
-        h.combine(media.count)
-        for m in media { h.combine(m.href) }
-        h.combine(unit)
-        h.combine(submittedAt)
-        h.combine(title)
-        h.combine(description)
+        h.combine(self.recordID)
+        h.combine(self.volunteerID)
+        h.combine(self.date.dayNumber)
+        h.combine(self.start)
+        h.combine(self.end)
+        h.combine(self.hours)
+        for t in [self.team, self.activity, self.category, self.location] { h.combine(t) }
+        h.combine(self.media.count)
+        for m in self.media { h.combine(m.href) }
+        h.combine(self.unit)
+        h.combine(self.submittedAt)
+        h.combine(self.title)
+        h.combine(self.description)
         return h.finalize()
     }
 }

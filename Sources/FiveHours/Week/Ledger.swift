@@ -17,14 +17,16 @@ public struct Ledger: Sendable {
     /// Settles roster duplicates: a volunteer id given twice with identical content counts once;
     /// with different content the first in input order is kept and the other rejected. (Activity
     /// rows were settled by the importer, which sees every row; see `Duplicates`.)
-    public init(_ input: ImportResult) {
+    public init(_ input: consuming ImportResult) {
         var rejects = input.rejects
         var files = input.files
         var findings: [Finding] = input.findings
 
         var volunteers: [Volunteer] = []
         var byID: [String: Int] = [:]
-        for v in input.volunteers {
+        let roster = input.volunteers
+        input.volunteers = []
+        for v in roster {
             if let first = byID[v.id] {
                 let kept = volunteers[first]
                 if v.sameContent(as: kept) {
@@ -46,27 +48,34 @@ public struct Ledger: Sendable {
         // Phone numbers never reach an output (§5): names, places and texts sometimes carry one,
         // so every free-text field is scrubbed once, here, with every roster's numbers known.
         let phones = input.phones
-        func clean(_ s: String) -> String { Ledger.scrub(s, known: phones) }
+        /// The text scrubbed, or nil when it holds no phone number (then nothing is written, and
+        /// no shared record is copied).
+        func cleaned(_ s: String?) -> String? {
+            guard let s else { return nil }
+            let c = Ledger.scrub(s, known: phones)
+            return c == s ? nil : c
+        }
         for i in volunteers.indices {
-            volunteers[i].name = clean(volunteers[i].name)
-            volunteers[i].role = clean(volunteers[i].role)
-            volunteers[i].grid = clean(volunteers[i].grid)
-            volunteers[i].building = clean(volunteers[i].building)
-            volunteers[i].floor = clean(volunteers[i].floor)
+            if let c = cleaned(volunteers[i].name) { volunteers[i].name = c }
+            if let c = cleaned(volunteers[i].role) { volunteers[i].role = c }
+            if let c = cleaned(volunteers[i].grid) { volunteers[i].grid = c }
+            if let c = cleaned(volunteers[i].building) { volunteers[i].building = c }
+            if let c = cleaned(volunteers[i].floor) { volunteers[i].floor = c }
         }
         var activities = input.activities
+        input.activities = [] // the records are now this ledger's alone: scrubbing one copies nothing
         for i in activities.indices {
-            activities[i].activity = activities[i].activity.map(clean)
-            activities[i].category = activities[i].category.map(clean)
-            activities[i].location = activities[i].location.map(clean)
-            activities[i].title = activities[i].title.map(clean)
-            activities[i].description = activities[i].description.map(clean)
+            if let c = cleaned(activities[i].activity) { activities[i].activity = c }
+            if let c = cleaned(activities[i].category) { activities[i].category = c }
+            if let c = cleaned(activities[i].location) { activities[i].location = c }
+            if let c = cleaned(activities[i].title) { activities[i].title = c }
+            if let c = cleaned(activities[i].description) { activities[i].description = c }
         }
         var submissions = input.submissions
         for i in submissions.indices {
-            submissions[i].title = submissions[i].title.map(clean)
-            submissions[i].summary = submissions[i].summary.map(clean)
-            submissions[i].plan = submissions[i].plan.map(clean)
+            if let c = cleaned(submissions[i].title) { submissions[i].title = c }
+            if let c = cleaned(submissions[i].summary) { submissions[i].summary = c }
+            if let c = cleaned(submissions[i].plan) { submissions[i].plan = c }
         }
 
         self.volunteers = volunteers
