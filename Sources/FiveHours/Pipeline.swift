@@ -26,6 +26,14 @@ public enum Pipeline {
         /// `--now`, already parsed; nil means the clock.
         public var now: Int?
         public var templates: String?
+        /// Whether last week is shown beside this one (the headline of the HTML and Markdown
+        /// summary). Only then are last week's sessions read into records; a CSV-only run or
+        /// `check` reads this week's and its eve's.
+        public var showsPreviousWeek: Bool {
+            get { (formats.contains(.html) || formats.contains(.md)) && previousWeekWanted }
+            set { previousWeekWanted = newValue }
+        }
+        private var previousWeekWanted = true
 
         public init(configPath: String) { self.configPath = configPath }
     }
@@ -58,8 +66,9 @@ public enum Pipeline {
         return Loaded(campaign: campaign, campaignSHA256: sha, ledger: ledger)
     }
 
-    /// The days whose sessions the run reports: the week (and the one before, for the change
-    /// against it, and its eve, whose sessions may run past midnight into it), or the day's week.
+    /// The days whose sessions the run reports: the week and its eve, whose sessions may run past
+    /// midnight into it (and the week before, when the summary shows the change against it), or
+    /// the day's week. Rows outside are validated and hashed, never made into records.
     static func window(_ options: Options, campaign: Campaign) -> ClosedRange<CivilDate>? {
         let endsOn = campaign.rules.weekEndsOn
         let week: Week
@@ -70,7 +79,8 @@ public enum Pipeline {
         } else {
             return nil
         }
-        return week.previous.firstDay.adding(days: -1)...week.lastDay
+        let first = options.date == nil && options.showsPreviousWeek ? week.previous.firstDay : week.firstDay
+        return first.adding(days: -1)...week.lastDay
     }
 
     /// The instant `--now` names, or the clock.
@@ -102,7 +112,7 @@ public enum Pipeline {
         final class Weeks: @unchecked Sendable { var this: WeekData?; var previous: WeekData? }
         let weeks = Weeks()
         let ledgerForWeeks = loaded.ledger
-        DispatchQueue.concurrentPerform(iterations: readable ? 2 : 1) { k in
+        DispatchQueue.concurrentPerform(iterations: options.showsPreviousWeek ? 2 : 1) { k in
             if k == 0 { weeks.this = builder.build(ledgerForWeeks, week: week) } else { weeks.previous = builder.build(ledgerForWeeks, week: week.previous) }
         }
         let data = weeks.this!
@@ -125,15 +135,27 @@ public enum Pipeline {
         clock.lap("rules and report model")
         let manifest = makeManifest(loaded, options: options, command: "weekly", week: week, date: nil, now: now)
         report.inputFingerprint = manifest.inputs_fingerprint
-        report.knownNames = loaded.ledger.volunteers.map(\.name)
+        report.knownNames = loaded.ledger.volunteers.map { $0.name }
         let labels = Labels(campaign.output.language)
         var files: [(String, [UInt8])] = []
         if options.formats.contains(.csv) {
-            files.append(("volunteers.csv", CSVTables.volunteers(report, style: options.csvHeader, labels: labels)))
-            files.append(("units.csv", CSVTables.units(report, style: options.csvHeader, labels: labels)))
-            files.append(("teams.csv", CSVTables.teams(report, style: options.csvHeader, labels: labels)))
-            files.append(("findings.csv", CSVTables.findings(findings, style: options.csvHeader, labels: labels)))
-            files.append(("rejects.csv", CSVTables.rejects(loaded.ledger.rejects, phones: loaded.ledger.phones, style: options.csvHeader, labels: labels)))
+            // The tables are independent: written on both cores at once (volunteers and findings
+            // are the long ones).
+            let style = options.csvHeader, rejects = loaded.ledger.rejects, phones = loaded.ledger.phones, model = report
+            let tables: [(String, @Sendable () -> [UInt8])] = [
+                ("volunteers.csv", { CSVTables.volunteers(model, style: style, labels: labels) }),
+                ("findings.csv", { CSVTables.findings(findings, style: style, labels: labels) }),
+                ("units.csv", { CSVTables.units(model, style: style, labels: labels) }),
+                ("teams.csv", { CSVTables.teams(model, style: style, labels: labels) }),
+                ("rejects.csv", { CSVTables.rejects(rejects, phones: phones, style: style, labels: labels) }),
+            ]
+            final class Written: @unchecked Sendable { var bytes: [[UInt8]] = Array(repeating: [], count: 5) }
+            let written = Written()
+            DispatchQueue.concurrentPerform(iterations: tables.count) { k in written.bytes[k] = tables[k].1() }
+            for name in ["volunteers.csv", "units.csv", "teams.csv", "findings.csv", "rejects.csv"] {
+                let k = tables.firstIndex { $0.0 == name }!
+                files.append((name, written.bytes[k]))
+            }
         }
         let renderer = try ReportRenderer(campaign: campaign, templatesFolder: options.templates, isPublic: options.isPublic, phones: loaded.ledger.phones)
         clock.lap("csv")
@@ -158,7 +180,7 @@ public enum Pipeline {
         var report = DailyReport.make(campaign: campaign, ledger: loaded.ledger, week: data, findings: findings, date: date, now: now)
         let manifest = makeManifest(loaded, options: options, command: "daily", week: nil, date: date, now: now)
         report.inputFingerprint = manifest.inputs_fingerprint
-        report.knownNames = loaded.ledger.volunteers.map(\.name)
+        report.knownNames = loaded.ledger.volunteers.map { $0.name }
         let labels = Labels(campaign.output.language)
         var files: [(String, [UInt8])] = []
         var copies: [(String, String)] = []

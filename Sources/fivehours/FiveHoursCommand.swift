@@ -233,6 +233,7 @@ struct Check: ParsableCommand {
         let campaign = try CampaignLoader.load(path: common.config)
         var options = try pipelineOptions(common, nil, zone: campaign.zone)
         options.weekEnding = weekEnd
+        options.showsPreviousWeek = false
         _ = try Pipeline.week(options, campaign: campaign, now: Pipeline.now(options))
         let loaded = try Pipeline.load(options, progress: common.progress)
         let (text, errors) = try Pipeline.check(loaded, options: options)

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Settles duplicate activity rows over all files, in input order (§4).
 ///
 /// The same `record_id` twice: identical content counts once (merged), different content keeps
@@ -7,11 +9,12 @@
 enum Duplicates {
     static func settle(_ result: inout ImportResult, zone: CampaignZone) {
         let parts = result.scannedParts
-        var offsets: [Int] = []
-        var total = 0
-        for p in parts { offsets.append(total); total += p.count }
+        var starts: [Int] = []
+        var count = 0
+        for p in parts { starts.append(count); count += p.count }
+        let offsets = starts, total = count
         /// The row at a global index (parts are few: a linear search is enough).
-        func rowAt(_ g: Int) -> ScannedRow {
+        @Sendable func rowAt(_ g: Int) -> ScannedRow {
             var p = parts.count - 1
             while offsets[p] > g { p -= 1 }
             return parts[p][g - offsets[p]]
@@ -25,36 +28,54 @@ enum Duplicates {
             else { preconditionFailure("a row read by the fast path cannot be read again") }
             return key.a
         }
-        var first = FirstOccurrence(capacity: total)
-        var drop: Set<Int> = []
-        var g = 0
-        for (p, part) in parts.enumerated() {
-            for row in part {
-                defer { g += 1 }
-                let j = Int(first.firstIndex(of: row.identity, orInsert: Int32(g), row: rowAt))
-                guard j != g else { continue }
-                let kept = rowAt(j)
-                let recordIndex = row.record >= 0 ? result.partRecordBase[p] + Int(row.record) : nil
-                let record = recordIndex.map { result.activities[$0] }
-                if let recordIndex { drop.insert(recordIndex) }
-                let here = source(of: row, in: result), keptSource = source(of: kept, in: result)
-                if !row.hasRecordID || content(of: row) == content(of: kept) {
-                    result.files[Int(row.fileIndex)].merged += 1
-                    guard let record else { continue }
-                    let finding = row.hasRecordID
-                        ? Finding(rule: "duplicate", severity: .info, unit: record.unit ?? "", subject: record.volunteerID, date: record.date,
-                                  detail: "记录编号 \(record.recordID ?? "") 重复且内容相同，已与 \(keptSource) 合并计一次", source: here)
-                        : Finding(rule: "duplicate", severity: .warning, unit: record.unit ?? "", subject: record.volunteerID, date: record.date,
-                                  detail: "与 \(keptSource) 的志愿者、日期、时间与时长完全相同，只计一次", source: here)
-                    result.findings.append(finding)
-                } else {
-                    result.files[Int(row.fileIndex)].rejected += 1
-                    let quoted = record.map(Ledger.describe) ?? rawText(row, in: result) ?? ""
-                    let rid = record?.recordID.map { "\($0) " } ?? ""
-                    result.rejects.append(Reject(source: here,
-                                                 reason: "记录编号(record_id) \(rid)已在 \(keptSource) 使用，内容不同；保留先出现的一条",
-                                                 record: PhoneScrubber.scrub(quoted, known: result.phones)))
+        // Each row's first occurrence, found on both cores at once: rows go to one of two tables
+        // by their identity's top bit, each filled in input order, so "first" is unchanged.
+        final class Repeats: @unchecked Sendable { var halves: [[(row: Int, first: Int)]] = [[], []] }
+        let repeats = Repeats()
+        DispatchQueue.concurrentPerform(iterations: 2) { half in
+            var table = FirstOccurrence(capacity: total / 2 + 1)
+            var found: [(row: Int, first: Int)] = []
+            var g = 0
+            for part in parts {
+                for row in part {
+                    if Int(row.identity.a >> 63) == half {
+                        let j = Int(table.firstIndex(of: row.identity, orInsert: Int32(g), row: rowAt))
+                        if j != g { found.append((g, j)) }
+                    }
+                    g += 1
                 }
+            }
+            repeats.halves[half] = found
+        }
+        // Settled in input order, as one pass would: the two halves' repeats merged by row.
+        var list = repeats.halves[0] + repeats.halves[1]
+        list.sort { $0.row < $1.row }
+        var drop: Set<Int> = []
+        for (g, j) in list {
+            var p = parts.count - 1
+            while offsets[p] > g { p -= 1 }
+            let row = parts[p][g - offsets[p]]
+            let kept = rowAt(j)
+            let recordIndex = row.record >= 0 ? result.partRecordBase[p] + Int(row.record) : nil
+            let record = recordIndex.map { result.activities[$0] }
+            if let recordIndex { drop.insert(recordIndex) }
+            let here = source(of: row, in: result), keptSource = source(of: kept, in: result)
+            if !row.hasRecordID || content(of: row) == content(of: kept) {
+                result.files[Int(row.fileIndex)].merged += 1
+                guard let record else { continue }
+                let finding = row.hasRecordID
+                    ? Finding(rule: "duplicate", severity: .info, unit: record.unit ?? "", subject: record.volunteerID, date: record.date,
+                              detail: "记录编号 \(record.recordID ?? "") 重复且内容相同，已与 \(keptSource) 合并计一次", source: here)
+                    : Finding(rule: "duplicate", severity: .warning, unit: record.unit ?? "", subject: record.volunteerID, date: record.date,
+                              detail: "与 \(keptSource) 的志愿者、日期、时间与时长完全相同，只计一次", source: here)
+                result.findings.append(finding)
+            } else {
+                result.files[Int(row.fileIndex)].rejected += 1
+                let quoted = record.map(Ledger.describe) ?? rawText(row, in: result) ?? ""
+                let rid = record?.recordID.map { "\($0) " } ?? ""
+                result.rejects.append(Reject(source: here,
+                                             reason: "记录编号(record_id) \(rid)已在 \(keptSource) 使用，内容不同；保留先出现的一条",
+                                             record: PhoneScrubber.scrub(quoted, known: result.phones)))
             }
         }
         if !drop.isEmpty {

@@ -26,14 +26,18 @@ struct RowParser: Sendable {
 
     /// True when `text` contains `word`, compared as UTF-8 bytes (no locale, no Foundation).
     static func contains(_ text: String, _ word: String, caseInsensitiveASCII: Bool = false) -> Bool {
-        let t = Array(text.utf8), w = Array(word.utf8)
-        guard !w.isEmpty, t.count >= w.count else { return w.isEmpty }
-        func fold(_ b: UInt8) -> UInt8 { caseInsensitiveASCII && b >= 65 && b <= 90 ? b + 32 : b }
-        outer: for i in 0...(t.count - w.count) {
-            for k in 0..<w.count where fold(t[i + k]) != fold(w[k]) { continue outer }
-            return true
+        var text = text, word = word
+        return text.withUTF8 { t in
+            word.withUTF8 { w in
+                guard !w.isEmpty, t.count >= w.count else { return w.isEmpty }
+                func fold(_ b: UInt8) -> UInt8 { caseInsensitiveASCII && b >= 65 && b <= 90 ? b + 32 : b }
+                outer: for i in 0...(t.count - w.count) {
+                    for k in 0..<w.count where fold(t[i + k]) != fold(w[k]) { continue outer }
+                    return true
+                }
+                return false
+            }
         }
-        return false
     }
 
     func volunteer(_ row: some RowFields, source: SourceLine, defaultUnit: String? = nil) -> Result<Volunteer, RowError> {

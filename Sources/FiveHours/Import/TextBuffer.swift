@@ -289,12 +289,23 @@ enum UTF8Check {
         while i < n {
             // ASCII, sixteen bytes at a time.
             if i + 16 <= n {
-                let w0 = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
-                let w1 = UnsafeRawPointer(p + i + 8).loadUnaligned(as: UInt64.self)
-                if (w0 | w1) & 0x8080_8080_8080_8080 == 0 { i += 16; continue }
+                let m0 = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080
+                let m1 = UnsafeRawPointer(p + i + 8).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080
+                if m0 | m1 == 0 { i += 16; continue }
+                // Straight to the first byte that is not ASCII.
+                i += m0 != 0 ? m0.trailingZeroBitCount >> 3 : 8 + m1.trailingZeroBitCount >> 3
             }
             let c = p[i]
             if c < 0x80 { i += 1; continue }
+            // The common case in Chinese text: two three-byte sequences E1–EC or EE–EF at once,
+            // their lead and continuation bits checked in one compare.
+            if i + 8 <= n {
+                let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+                if w & 0x0000_C0C0_F0C0_C0F0 == 0x0000_8080_E080_80E0 {
+                    let l0 = UInt8(truncatingIfNeeded: w), l1 = UInt8(truncatingIfNeeded: w >> 24)
+                    if l0 != 0xE0, l0 != 0xED, l1 != 0xE0, l1 != 0xED { i += 6; continue }
+                }
+            }
             // The common case in Chinese text: a three-byte sequence E1–EC or EE–EF.
             if c >= 0xE1, c <= 0xEF, c != 0xED, i + 2 < n, p[i + 1] & 0xC0 == 0x80, p[i + 2] & 0xC0 == 0x80 {
                 i += 3

@@ -20,7 +20,8 @@ public struct LiaisonRule: Rule {
 
     /// The unit's active liaisons this week and the verdict.
     public static func status(of unit: String, in c: RuleContext) -> ([Volunteer], Status) {
-        let liaisons = (c.week.byUnit[unit] ?? []).map { c.week.volunteers[$0].volunteer }.filter(\.isLiaison)
+        var liaisons: [Volunteer] = []
+        for i in c.week.byUnit[unit] ?? [] where c.week.volunteers[i].volunteer.isLiaison { liaisons.append(c.week.volunteers[i].volunteer) }
         let n = c.campaign.rules.liaisonsPerUnit
         return (liaisons, liaisons.count == n ? .ok : liaisons.count < n ? .missing : .multiple)
     }
@@ -28,7 +29,7 @@ public struct LiaisonRule: Rule {
     public func findings(in c: RuleContext) -> [Finding] {
         var out: [Finding] = []
         let n = c.campaign.rules.liaisonsPerUnit
-        let rosteredLiaisons = c.ledger.volunteers.filter(\.isLiaison)
+        let rosteredLiaisons = c.ledger.volunteers.filter { $0.isLiaison }
         for unit in c.campaign.units {
             let (liaisons, status) = LiaisonRule.status(of: unit.name, in: c)
             switch status {
@@ -47,7 +48,8 @@ public struct LiaisonRule: Rule {
                                    detail: "联络员 \(v.name) 本周不在队（入队 \(v.activeFrom.map { "\($0)" } ?? "—")，离队 \(v.activeUntil.map { "\($0)" } ?? "—")）",
                                    source: v.source))
             }
-            for v in c.week.volunteers(of: unit.name) where v.volunteer.isLiaison && v.status == .partial {
+            for i in c.week.byUnit[unit.name] ?? [] where c.week.volunteers[i].volunteer.isLiaison && c.week.volunteers[i].status == .partial {
+                let v = c.week.volunteers[i]
                 out.append(Finding(rule: key, severity: .info, unit: unit.name, subject: "\(v.volunteer.id) \(v.volunteer.name)",
                                    detail: "联络员 \(v.volunteer.name) 本周只部分时间在队", source: v.volunteer.source))
             }

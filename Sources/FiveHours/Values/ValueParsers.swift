@@ -111,6 +111,12 @@ public enum ValueParser {
 
     /// `是/否`, `yes/no`, `y/n`, `true/false`, `1/0`, `√`/`✓`/`✔` (yes), `×` (no), empty (no).
     public static func boolean(_ s: String) -> Bool? {
+        // The spellings rosters use, as written, before trimming and folding the case.
+        switch s {
+        case "是", "1", "√", "Y", "y": return true
+        case "否", "0", "", "×", "N", "n": return false
+        default: break
+        }
         switch s.trimmingSpaces.lowercased() {
         case "是", "yes", "y", "true", "1", "√", "✓", "✔", "t": return true
         case "否", "no", "n", "false", "0", "", "×", "f": return false

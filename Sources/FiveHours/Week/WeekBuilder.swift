@@ -17,10 +17,11 @@ public struct WeekBuilder: Sendable {
         // Rostered volunteers active at least one day of the week, in unit order: the campaign
         // file's units first, then unknown units by name, each in roster order. Sorted by integer
         // keys, not by comparing the volunteers themselves, which would copy their strings.
-        var unitRank: [String: Int] = [:]
+        var unitRank = SmallIndex()
         for (i, u) in campaign.units.enumerated() where unitRank[u.name] == nil { unitRank[u.name] = i }
-        let unknownUnits = Set(ledger.volunteers.map(\.unit)).filter { unitRank[$0] == nil }.sorted()
-        for (i, u) in unknownUnits.enumerated() { unitRank[u] = campaign.units.count + i }
+        var unknownUnits = SmallIndex()
+        for v in ledger.volunteers where unitRank[v.unit] == nil && unknownUnits[v.unit] == nil { unknownUnits[v.unit] = 0 }
+        for (i, u) in unknownUnits.keys.sorted().enumerated() { unitRank[u] = campaign.units.count + i }
         let first = week.firstDay, last = week.lastDay
         var keyed: [(rank: Int, index: Int)] = []
         keyed.reserveCapacity(ledger.volunteers.count)
@@ -35,14 +36,23 @@ public struct WeekBuilder: Sendable {
         var byUnit: [String: [Int]] = [:]
         var volunteers: [VolunteerWeek] = []
         volunteers.reserveCapacity(keyed.count)
+        // One array of zeros shared by every volunteer until a session is added to one.
+        let noDays = Array(repeating: 0, count: 7)
+        var run: (rank: Int, unit: String, members: [Int]) = (-1, "", [])
         for (i, k) in keyed.enumerated() {
             let v = ledger.volunteers[k.index]
             index[v.id] = i
-            byUnit[v.unit, default: []].append(i)
+            // Volunteers come sorted by unit: gather each unit's run, then store it once.
+            if k.rank != run.rank {
+                if run.rank >= 0 { byUnit[run.unit] = run.members }
+                run = (k.rank, v.unit, [])
+            }
+            run.members.append(i)
             let partial = (v.activeFrom.map { $0 > first } ?? false) || (v.activeUntil.map { $0 < last } ?? false)
             volunteers.append(VolunteerWeek(volunteer: v, seconds: 0, requiredSeconds: partial ? 0 : rules.weeklySeconds,
-                                            status: partial ? .partial : .short, daily: Array(repeating: 0, count: 7), sessions: 0))
+                                            status: partial ? .partial : .short, daily: noDays, sessions: 0))
         }
+        if run.rank >= 0 { byUnit[run.unit] = run.members }
         let rostered = ledger.index
 
         // Sessions of the week (and of the day before, which may run past midnight into it).
@@ -163,5 +173,30 @@ public struct WeekBuilder: Sendable {
 
         return WeekData(week: week, volunteers: volunteers, sessions: sessions, unrostered: unrostered,
                         findings: findings, index: index, byUnit: byUnit)
+    }
+}
+
+/// A map from a few strings (the units of a campaign) to integers, searched in a list while it
+/// is short: comparing a dozen Chinese names is cheaper than hashing one, which `Dictionary`
+/// does with Unicode normalisation. A long list (a file full of unknown units) moves to a dictionary.
+struct SmallIndex {
+    private(set) var keys: [String] = []
+    private var values: [Int] = []
+    private var large: [String: Int]?
+
+    subscript(key: String) -> Int? {
+        get {
+            if let large { return large[key] }
+            for k in keys.indices where keys[k] == key { return values[k] }
+            return nil
+        }
+        set {
+            precondition(newValue != nil, "SmallIndex only adds")
+            if large != nil { if large![key] == nil { keys.append(key) }; large![key] = newValue; return }
+            if let k = keys.firstIndex(of: key) { values[k] = newValue!; return }
+            keys.append(key)
+            values.append(newValue!)
+            if keys.count > 32 { large = Dictionary(uniqueKeysWithValues: zip(keys, values)) }
+        }
     }
 }
