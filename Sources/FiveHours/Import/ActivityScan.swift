@@ -1,3 +1,5 @@
+import CFastBytes
+
 /// One activity row as the duplicate check needs it: its identity and content hashes and
 /// where it is. Rows outside the reported window are kept only in this form.
 struct ScannedRow {
@@ -230,6 +232,13 @@ struct PlainRow {
     @inline(__always)
     static func split(_ p: UnsafePointer<UInt8>, _ pos: Int, _ n: Int, expected: Int,
                       into cells: UnsafeMutablePointer<Int>) -> Int? {
+        var specials = SpecialBytes(p, n, vector: false)
+        return split(p, pos, n, expected: expected, into: cells, specials: &specials)
+    }
+
+    @inline(__always)
+    static func split(_ p: UnsafePointer<UInt8>, _ pos: Int, _ n: Int, expected: Int,
+                      into cells: UnsafeMutablePointer<Int>, specials: inout SpecialBytes) -> Int? {
         var i = pos
         var k = 0
         while true {
@@ -249,7 +258,7 @@ struct PlainRow {
             } else {
                 s = i
                 while true {
-                    i = nextSpecial(p, i, n)
+                    i = specials.next(i)
                     guard i < n else { break }
                     let c = p[i]
                     if c == 44 || c == 10 || c == 13 { break }
@@ -272,27 +281,83 @@ struct PlainRow {
     }
 }
 
+/// Finds CSV's special bytes (comma, quote, CR, LF) ahead of a position: 64 bytes at a time
+/// with AVX2 (`fh_csv_specials_avx2`), the mask kept for the next cells; near the end of the
+/// buffer, or without AVX2, eight bytes at a time (`PlainRow.nextSpecial`, which may also stop at
+/// other bytes below 45: the caller looks at the byte it stops at).
+struct SpecialBytes {
+    let p: UnsafePointer<UInt8>
+    let n: Int
+    let vector: Bool
+    /// The 64 bytes from `base` are described by `mask` (bit i: `p[base + i]` is special).
+    private var base = Int.min / 2
+    private var mask: UInt64 = 0
+
+    init(_ p: UnsafePointer<UInt8>, _ n: Int, vector: Bool = UTF8Check.avx2) {
+        self.p = p
+        self.n = n
+        self.vector = vector
+    }
+
+    @inline(__always)
+    mutating func next(_ i: Int) -> Int {
+        let d = i &- base
+        if d >= 0, d < 64 {
+            let m = mask >> UInt64(d)
+            if m != 0 { return i + m.trailingZeroBitCount }
+            return scan(from: base + 64)
+        }
+        return scan(from: i)
+    }
+
+    private mutating func scan(from start: Int) -> Int {
+        var b = start
+        if vector {
+            while b + 64 <= n {
+                let m = fh_csv_specials_avx2(p + b)
+                if m != 0 {
+                    base = b
+                    mask = m
+                    return b + m.trailingZeroBitCount
+                }
+                b += 64
+            }
+        }
+        base = Int.min / 2
+        return PlainRow.nextSpecial(p, b, n)
+    }
+}
+
 /// Value parsing with the shortcuts a log of millions of rows pays for: the last date seen
 /// (rows come in date order), the canonical `HH:MM` and whole hours read directly, and the
 /// zone's offset cached per day. Anything else goes to `ValueParser`, so the results are the same.
 struct ValueMemo {
-    private var dateKey: (UInt64, UInt16) = (0, 0)
-    private var dateDay = Int.min
+    /// The last date cell read, and the last date of a `submitted_at` cell (kept apart: the two
+    /// alternate row by row).
+    private var dates = LastDate(), submittedDates = LastDate()
     private var zone: ZoneCache
 
     init(zone: CampaignZone) { self.zone = ZoneCache(zone: zone) }
 
+    struct LastDate {
+        var key: (UInt64, UInt16) = (0, 0)
+        var day = Int.min
+
+        @inline(__always)
+        mutating func day(of b: UnsafeBufferPointer<UInt8>) -> Int? {
+            guard b.count == 10, let p = b.baseAddress else { return ValueParser.date(b)?.dayNumber }
+            let k = (UnsafeRawPointer(p).loadUnaligned(as: UInt64.self), UnsafeRawPointer(p + 8).loadUnaligned(as: UInt16.self))
+            if day != Int.min, k == key { return day }
+            guard let d = ValueParser.date(b) else { return nil }
+            key = k
+            day = d.dayNumber
+            return day
+        }
+    }
+
     /// The day number of a date cell.
     @inline(__always)
-    mutating func date(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard b.count == 10, let p = b.baseAddress else { return ValueParser.date(b)?.dayNumber }
-        let key = (UnsafeRawPointer(p).loadUnaligned(as: UInt64.self), UnsafeRawPointer(p + 8).loadUnaligned(as: UInt16.self))
-        if dateDay != Int.min, key == dateKey { return dateDay }
-        guard let d = ValueParser.date(b) else { return nil }
-        dateKey = key
-        dateDay = d.dayNumber
-        return dateDay
-    }
+    mutating func date(_ b: UnsafeBufferPointer<UInt8>) -> Int? { dates.day(of: b) }
 
     @inline(__always)
     static func digit(_ c: UInt8) -> Int? { c &- 48 < 10 ? Int(c &- 48) : nil }
@@ -324,7 +389,7 @@ struct ValueMemo {
            let h1 = ValueMemo.digit(b[11]), let h2 = ValueMemo.digit(b[12]),
            let m1 = ValueMemo.digit(b[14]), let m2 = ValueMemo.digit(b[15]),
            (0..<10).allSatisfy({ $0 == 4 || $0 == 7 || ValueMemo.digit(b[$0]) != nil }),
-           let day = date(UnsafeBufferPointer(rebasing: b[0..<10])) {
+           let day = submittedDates.day(of: UnsafeBufferPointer(rebasing: b[0..<10])) {
             let h = h1 * 10 + h2, m = m1 * 10 + m2
             guard m < 60, h < 24 || (h == 24 && m == 0) else { return nil }
             return zone.utc(local: day * 86_400 + h * 3600 + m * 60)

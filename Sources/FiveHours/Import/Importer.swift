@@ -469,8 +469,9 @@ public struct Importer: Sendable {
             var released = range.lowerBound
             var pos = 0
             var line = firstLine
+            var specials = SpecialBytes(p, n)
             while pos < n {
-                if let next = PlainRow.split(p, pos, n, expected: cellCount, into: cells), let v = scanner.values(row, &memo) {
+                if let next = PlainRow.split(p, pos, n, expected: cellCount, into: cells, specials: &specials), let v = scanner.values(row, &memo) {
                     report.read += 1
                     let (identity, hasRecordID) = scanner.identity(row, v)
                     var recordIndex: Int32 = -1

@@ -1,4 +1,5 @@
 import Foundation
+import CFastBytes
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -278,11 +279,21 @@ public struct InputOpenError: Error, CustomStringConvertible {
     public var description: String { "\(path): cannot open: \(reason)" }
 }
 
-/// A fast validator of UTF-8, ASCII eight bytes at a time.
+/// A fast validator of UTF-8: 32 bytes at a time with AVX2 (`CFastBytes`), which answers only
+/// "valid or not"; where it is not, and on CPUs without AVX2, byte by byte in Swift, which says
+/// where it goes wrong.
 enum UTF8Check {
+    static let avx2 = fh_has_avx2() != 0
+
     /// The offset of the first byte that does not begin or continue a valid UTF-8 sequence
     /// (overlong forms and surrogates included), or nil when all is valid.
     static func firstInvalid(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
+        if avx2, b.count >= 64, let p = b.baseAddress, fh_utf8_valid_avx2(p, b.count) != 0 { return nil }
+        return scalarFirstInvalid(b)
+    }
+
+    /// The byte-by-byte check, ASCII sixteen bytes at a time.
+    static func scalarFirstInvalid(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
         let n = b.count
         guard let p = b.baseAddress else { return nil }
         var i = 0

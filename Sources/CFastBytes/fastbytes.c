@@ -1,0 +1,157 @@
+// Byte scans that Swift cannot vectorise by itself here: a UTF-8 validator after Keiser and
+// Lemire, "Validating UTF-8 In Less Than One Instruction Per Byte" (2021), the algorithm of
+// simdjson and simdutf, and the mask of CSV's special bytes. Both run on AVX2, which every
+// x86-64 server of the last decade has; fh_has_avx2() lets the caller fall back to Swift.
+
+#include "CFastBytes.h"
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+int fh_has_avx2(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2");
+}
+
+#define AVX2 __attribute__((target("avx2")))
+
+// The 16-entry table `t` applied to each byte's low nibble (`idx` holds 0…15 in every byte).
+AVX2 static inline __m256i lookup16(__m256i idx, const uint8_t t[16]) {
+    __m256i table = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)t));
+    return _mm256_shuffle_epi8(table, idx);
+}
+
+AVX2 static inline __m256i high_nibbles(__m256i v) {
+    return _mm256_and_si256(_mm256_srli_epi16(v, 4), _mm256_set1_epi8(0x0F));
+}
+
+// The input shifted by N bytes, the last N bytes of the previous block coming first.
+#define PREV(input, prev, N) _mm256_alignr_epi8((input), _mm256_permute2x128_si256((prev), (input), 0x21), 16 - (N))
+
+enum {
+    TOO_SHORT = 1 << 0,      // 11______ 0_______ or 11______ 11______
+    TOO_LONG = 1 << 1,       // 0_______ 10______
+    OVERLONG_3 = 1 << 2,     // 11100000 100_____
+    TOO_LARGE = 1 << 3,      // 11110100 1001____ and above
+    SURROGATE = 1 << 4,      // 11101101 101_____
+    OVERLONG_2 = 1 << 5,     // 1100000_ 10______
+    TOO_LARGE_1000 = 1 << 6, // 11110101 1000____ and above
+    OVERLONG_4 = 1 << 6,     // 11110000 1000____
+    TWO_CONTS = 1 << 7,      // 10______ 10______
+    CARRY = TOO_SHORT | TOO_LONG | TWO_CONTS,
+};
+
+static const uint8_t byte_1_high_table[16] = {
+    TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG,
+    TWO_CONTS, TWO_CONTS, TWO_CONTS, TWO_CONTS,
+    TOO_SHORT | OVERLONG_2,
+    TOO_SHORT,
+    TOO_SHORT | OVERLONG_3 | SURROGATE,
+    TOO_SHORT | TOO_LARGE | TOO_LARGE_1000 | OVERLONG_4,
+};
+
+static const uint8_t byte_1_low_table[16] = {
+    CARRY | OVERLONG_3 | OVERLONG_2 | OVERLONG_4,
+    CARRY | OVERLONG_2,
+    CARRY,
+    CARRY,
+    CARRY | TOO_LARGE,
+    CARRY | TOO_LARGE | TOO_LARGE_1000,
+    CARRY | TOO_LARGE | TOO_LARGE_1000,
+    CARRY | TOO_LARGE | TOO_LARGE_1000,
+    CARRY | TOO_LARGE | TOO_LARGE_1000,
+    CARRY | TOO_LARGE | TOO_LARGE_1000,
+    CARRY | TOO_LARGE | TOO_LARGE_1000,
+    CARRY | TOO_LARGE | TOO_LARGE_1000,
+    CARRY | TOO_LARGE | TOO_LARGE_1000,
+    CARRY | TOO_LARGE | TOO_LARGE_1000 | SURROGATE,
+    CARRY | TOO_LARGE | TOO_LARGE_1000,
+    CARRY | TOO_LARGE | TOO_LARGE_1000,
+};
+
+static const uint8_t byte_2_high_table[16] = {
+    TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT,
+    TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE_1000 | OVERLONG_4,
+    TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE,
+    TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE,
+    TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE,
+    TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT,
+};
+
+// Errors of one 32-byte block (nonzero bytes), given the block before it.
+AVX2 static inline __m256i block_errors(__m256i input, __m256i prev_input) {
+    __m256i prev1 = PREV(input, prev_input, 1);
+    __m256i sc = _mm256_and_si256(
+        _mm256_and_si256(lookup16(high_nibbles(prev1), byte_1_high_table),
+                         lookup16(_mm256_and_si256(prev1, _mm256_set1_epi8(0x0F)), byte_1_low_table)),
+        lookup16(high_nibbles(input), byte_2_high_table));
+    // Bytes that must be the second or third continuation of a three- or four-byte sequence.
+    __m256i prev2 = PREV(input, prev_input, 2);
+    __m256i prev3 = PREV(input, prev_input, 3);
+    __m256i third = _mm256_subs_epu8(prev2, _mm256_set1_epi8((char)(0xE0 - 0x80)));
+    __m256i fourth = _mm256_subs_epu8(prev3, _mm256_set1_epi8((char)(0xF0 - 0x80)));
+    __m256i must23_80 = _mm256_and_si256(_mm256_or_si256(third, fourth), _mm256_set1_epi8((char)0x80));
+    return _mm256_xor_si256(must23_80, sc);
+}
+
+// Nonzero when the block ends inside a sequence (its last three bytes start one too long).
+AVX2 static inline __m256i block_incomplete(__m256i input) {
+    const __m256i max_value = _mm256_setr_epi8(
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        (char)(0xF0 - 1), (char)(0xE0 - 1), (char)(0xC0 - 1));
+    return _mm256_subs_epu8(input, max_value);
+}
+
+AVX2 int fh_utf8_valid_avx2(const uint8_t *p, size_t n) {
+    __m256i prev_input = _mm256_setzero_si256();
+    __m256i prev_incomplete = _mm256_setzero_si256();
+    __m256i error = _mm256_setzero_si256();
+    size_t i = 0;
+    uint8_t tail[32];
+    while (i < n) {
+        __m256i input;
+        if (i + 32 <= n) {
+            input = _mm256_loadu_si256((const __m256i *)(p + i));
+        } else {
+            // The last bytes, padded with ASCII zeros (an open sequence then shows as an error).
+            memset(tail, 0, sizeof tail);
+            memcpy(tail, p + i, n - i);
+            input = _mm256_loadu_si256((const __m256i *)tail);
+        }
+        if (_mm256_movemask_epi8(input) == 0) {
+            error = _mm256_or_si256(error, prev_incomplete);
+            prev_incomplete = _mm256_setzero_si256();
+        } else {
+            error = _mm256_or_si256(error, block_errors(input, prev_input));
+            prev_incomplete = block_incomplete(input);
+        }
+        prev_input = input;
+        i += 32;
+        // Checked every 1 KB: a file that is not UTF-8 (GB18030) fails in its first lines.
+        if ((i & 1023) == 0 && !_mm256_testz_si256(error, error)) return 0;
+    }
+    error = _mm256_or_si256(error, prev_incomplete);
+    return _mm256_testz_si256(error, error);
+}
+
+AVX2 uint64_t fh_csv_specials_avx2(const uint8_t *p) {
+    __m256i lo = _mm256_loadu_si256((const __m256i *)p);
+    __m256i hi = _mm256_loadu_si256((const __m256i *)(p + 32));
+    __m256i comma = _mm256_set1_epi8(','), quote = _mm256_set1_epi8('"');
+    __m256i cr = _mm256_set1_epi8('\r'), lf = _mm256_set1_epi8('\n');
+    __m256i a = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(lo, comma), _mm256_cmpeq_epi8(lo, quote)),
+                                _mm256_or_si256(_mm256_cmpeq_epi8(lo, cr), _mm256_cmpeq_epi8(lo, lf)));
+    __m256i b = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(hi, comma), _mm256_cmpeq_epi8(hi, quote)),
+                                _mm256_or_si256(_mm256_cmpeq_epi8(hi, cr), _mm256_cmpeq_epi8(hi, lf)));
+    return (uint64_t)(uint32_t)_mm256_movemask_epi8(a) | ((uint64_t)(uint32_t)_mm256_movemask_epi8(b) << 32);
+}
+
+#else
+
+int fh_has_avx2(void) { return 0; }
+int fh_utf8_valid_avx2(const uint8_t *p, size_t n) { (void)p; (void)n; return 0; }
+uint64_t fh_csv_specials_avx2(const uint8_t *p) { (void)p; return 0; }
+
+#endif

@@ -1,0 +1,20 @@
+#ifndef FIVEHOURS_CFASTBYTES_H
+#define FIVEHOURS_CFASTBYTES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/// Nonzero when this CPU runs the AVX2 code below (checked once, at run time).
+int fh_has_avx2(void);
+
+/// 1 when the `n` bytes at `p` are valid UTF-8 (no overlong forms, no surrogates, nothing above
+/// U+10FFFF, no sequence cut off at the end), else 0. AVX2 only: call when fh_has_avx2().
+/// The caller finds where a file goes wrong with its own scalar check; this only answers yes/no,
+/// 32 bytes at a time.
+int fh_utf8_valid_avx2(const uint8_t *p, size_t n);
+
+/// Bit i set when p[i] is a comma, a double quote, CR or LF, for the 64 bytes at `p` (which must
+/// all be readable). AVX2 only.
+uint64_t fh_csv_specials_avx2(const uint8_t *p);
+
+#endif

@@ -1,0 +1,54 @@
+import CFastBytes
+import Testing
+@testable import FiveHours
+
+/// The AVX2 scans of `CFastBytes` must agree with the byte-by-byte Swift code they stand in for,
+/// on valid text, on text with one byte changed, and at every length around their 32- and
+/// 64-byte blocks.
+@Suite("AVX2 byte scans agree with the Swift ones")
+struct FastBytesTests {
+    /// Pieces of valid UTF-8 of every length, and bytes that break it.
+    static let pieces: [[UInt8]] = ["a", ",", "\n", "7", "编", "号", "é", "𠮷", "\u{7FF}", "\u{800}", "\u{FFFF}", "\u{10000}",
+                                    "\u{10FFFF}", "\u{D7FF}", "\u{E000}", "　"].map { Array($0.utf8) }
+    static let breakers: [UInt8] = [0x80, 0xBF, 0xC0, 0xC1, 0xC2, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF, 0xA0, 0x9F]
+
+    @Test("the AVX2 validator says valid exactly when the scalar one finds nothing")
+    func validatorAgrees() throws {
+        try #require(UTF8Check.avx2, "this machine has no AVX2: the Swift check is the only one and nothing is compared")
+        var rng = SplitMix(seed: 0x5EED_0F_F1E)
+        var disagreements: [String] = []
+        for round in 0..<6000 {
+            var b: [UInt8] = []
+            let length = round < 300 ? round : Int.random(in: 0...700, using: &rng)
+            while b.count < length { b += FastBytesTests.pieces.randomElement(using: &rng)! }
+            if round % 3 != 0, !b.isEmpty {
+                // One byte changed, inserted or cut: near a block edge as often as not.
+                let at = round % 2 == 0 ? Int.random(in: 0..<b.count, using: &rng) : min(b.count - 1, [31, 32, 33, 63, 64, 65].randomElement(using: &rng)!)
+                switch round % 4 {
+                case 0: b[at] = FastBytesTests.breakers.randomElement(using: &rng)!
+                case 1: b.insert(FastBytesTests.breakers.randomElement(using: &rng)!, at: at)
+                default: b.removeSubrange(at..<min(b.count, at + 1))
+                }
+            }
+            let scalar = b.withUnsafeBufferPointer { UTF8Check.scalarFirstInvalid($0) } == nil
+            let avx = b.withUnsafeBufferPointer { $0.baseAddress.map { fh_utf8_valid_avx2($0, b.count) != 0 } ?? true }
+            let swift = String(validating: b, as: UTF8.self) != nil
+            if scalar != avx || scalar != swift { disagreements.append("\(b.map { String($0, radix: 16) }) scalar \(scalar) avx2 \(avx) stdlib \(swift)") }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.count) disagreements; the first: \(disagreements.first.map { String($0.prefix(400)) } ?? "")")
+    }
+
+    @Test("the AVX2 mask marks exactly the commas, quotes, CRs and LFs")
+    func specialsAgree() throws {
+        try #require(UTF8Check.avx2, "this machine has no AVX2")
+        var rng = SplitMix(seed: 42)
+        let alphabet: [UInt8] = [44, 34, 13, 10, 32, 43, 45, 33, 9, 0, 0x80, 0xE7, 0xFF, 65, 0x2C | 0x80]
+        for _ in 0..<2000 {
+            let b = (0..<64).map { _ in alphabet.randomElement(using: &rng)! }
+            let mask = b.withUnsafeBufferPointer { fh_csv_specials_avx2($0.baseAddress!) }
+            var expected: UInt64 = 0
+            for (i, c) in b.enumerated() where c == 44 || c == 34 || c == 13 || c == 10 { expected |= 1 << UInt64(i) }
+            #expect(mask == expected)
+        }
+    }
+}
