@@ -108,31 +108,37 @@ enum Duplicates {
 /// `RowKey` is already a well-mixed 128-bit hash, so its first lane indexes the table directly;
 /// Swift's `Dictionary` would hash it again with SipHash, which took most of this stage's time.
 struct FirstOccurrence {
-    private var slots: [Int32]
-    /// 32 bits of each slot's key, checked before the row itself is touched.
-    private var tags: [UInt32]
-    private let mask: Int
+    /// Each slot holds the row's index + 1 in its low 32 bits (0: empty) and 32 bits of the key
+    /// above them, so that a probe reads one word, and the row itself only when those agree.
+    private var slots: [UInt64]
+    private let size: Int
 
+    /// Room for `capacity` keys at most two-thirds full (linear probing stays short there).
     init(capacity: Int) {
-        var size = 16
-        while size < capacity * 2 { size <<= 1 }
-        slots = Array(repeating: -1, count: size)
-        tags = Array(repeating: 0, count: size)
-        mask = size - 1
+        size = max(16, capacity + capacity / 2)
+        slots = Array(repeating: 0, count: size)
     }
 
     /// The index of the first row with `key`; when there is none, records `index` and returns it.
+    /// The slot comes from the key's first lane without its top bit (which `Duplicates` uses to
+    /// split the rows between two tables), scaled to the table by a multiply.
     mutating func firstIndex(of key: RowKey, orInsert index: Int32, row: (Int) -> ScannedRow) -> Int32 {
-        var i = Int(truncatingIfNeeded: key.a) & mask
-        let tag = UInt32(truncatingIfNeeded: key.b >> 32)
-        return tags.withUnsafeMutableBufferPointer { tags in
-            slots.withUnsafeMutableBufferPointer { slots in
-                while true {
-                    let s = slots[i]
-                    if s < 0 { slots[i] = index; tags[i] = tag; return index }
-                    if tags[i] == tag, row(Int(s)).identity == key { return s }
-                    i = (i + 1) & mask
+        let size = self.size
+        var i = Int(truncatingIfNeeded: (key.a &<< 1).multipliedFullWidth(by: UInt64(size)).high)
+        let tag = key.b >> 32
+        return slots.withUnsafeMutableBufferPointer { slots in
+            while true {
+                let s = slots[i]
+                if s == 0 {
+                    slots[i] = tag << 32 | UInt64(UInt32(bitPattern: index) &+ 1)
+                    return index
                 }
+                if s >> 32 == tag {
+                    let j = Int32(bitPattern: UInt32(truncatingIfNeeded: s) &- 1)
+                    if row(Int(j)).identity == key { return j }
+                }
+                i += 1
+                if i == size { i = 0 }
             }
         }
     }

@@ -71,8 +71,8 @@ public struct Importer: Sendable {
         var parallel = 4 << 20
         /// Files at least this large are mapped without a first pass (`TextBuffer.loadDeferred`).
         var deferred = 16 << 20
-        /// About this much of a large file goes to each part (at least two, at most sixteen).
-        var part = 32 << 20
+        /// About this much of a large file goes to each part (at least two, at most 256): small enough that the parts in flight keep little of the file resident.
+        var part = 8 << 20
     }
     let sizes: Sizes
 
@@ -377,11 +377,11 @@ public struct Importer: Sendable {
 
         /// Where the parts of a file's rows begin and end: `bounds[k]..<bounds[k + 1]` is part
         /// `k`, each after a line end. One part for a small file; for a large one about
-        /// `sizes.part` each, at least two and at most sixteen.
+        /// `sizes.part` each, at least two and at most 256.
         static func parts(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, sizes: Sizes) -> [Int] {
             let size = bytes.count - start
             guard size > sizes.parallel else { return [start, bytes.count] }
-            let count = max(2, min(16, size / sizes.part))
+            let count = max(2, min(256, size / sizes.part))
             var bounds = [start]
             for k in 1..<count {
                 var i = max(start + size / count * k, bounds.last!)

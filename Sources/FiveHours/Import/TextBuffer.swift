@@ -44,10 +44,10 @@ final class TextBuffer: @unchecked Sendable {
     /// Owned buffers (a converted GB18030 file) are left alone.
     /// - Parameters:
     ///   - from: where this reader started (it releases nothing before).
-    ///   - released: how far it has released so far; advanced in steps of 32 MB (or to `offset`
+    ///   - released: how far it has released so far; advanced in steps of 4 MB (or to `offset`
     ///     when `force`d, at the end of a part).
     func release(upTo offset: Int, from start: Int, released: inout Int, force: Bool = false) {
-        guard let m = mapping, offset - released >= 32 << 20 || (force && offset > released) else { return }
+        guard let m = mapping, offset - released >= 4 << 20 || (force && offset > released) else { return }
         let page = 4096
         let mapStart = UnsafeRawPointer(m.0)
         let dataStart = UnsafeRawPointer(base) - mapStart

@@ -114,7 +114,7 @@ public struct UnknownTeamRule: Rule {
         // Most volunteers name the same few teams: compare with the last known names before hashing.
         var recent: [String] = []
         func note(_ t: String, _ source: SourceLine, _ unit: String) {
-            if recent.contains(t) { return }
+            if recent.contains(where: { $0.sameBytes(as: t) }) { return }
             guard !known.contains(t) else {
                 if recent.count == 8 { recent.removeFirst() }
                 recent.append(t)

@@ -1,3 +1,4 @@
+import Foundation
 /// A calendar day with no time zone: what a liaison writes in a date cell.
 ///
 /// Stored as a day number (days since 1970-01-01, proleptic Gregorian) so that weeks,
@@ -106,5 +107,17 @@ extension StringProtocol {
             let t = UnicodeTrim.trim(raw)
             return t.count == raw.count ? nil : String(decoding: t, as: UTF8.self)
         } ?? copy
+    }
+}
+
+extension String {
+    /// True when both hold the same UTF-8 bytes: a quick, sure "equal" for names that repeat in
+    /// every row (units, teams). `==` compares canonical equivalence, which for Chinese text means
+    /// a Unicode normalisation check on every call; use this first, and `==` when it says no.
+    @inline(__always)
+    func sameBytes(as other: String) -> Bool {
+        guard utf8.count == other.utf8.count else { return false }
+        var a = self, b = other
+        return a.withUTF8 { x in b.withUTF8 { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
     }
 }

@@ -187,7 +187,8 @@ struct SmallIndex {
     subscript(key: String) -> Int? {
         get {
             if let large { return large[key] }
-            for k in keys.indices where keys[k] == key { return values[k] }
+            for k in keys.indices where keys[k].sameBytes(as: key) { return values[k] }
+            for k in keys.indices where keys[k] == key { return values[k] } // the same text, spelt otherwise (NFC/NFD)
             return nil
         }
         set {
