@@ -118,45 +118,47 @@ public enum Pipeline {
         let data = weeks.this!
         let previous = weeks.previous
         clock.lap("week (and the week before)")
-        // The rules and the report model only read the week: build them on both cores at once.
-        final class Parts: @unchecked Sendable { var findings: [Finding] = []; var report: WeeklyReport? }
+        // The rules and the report model only read the week: build them on both cores at once,
+        // each followed by the CSV tables it alone feeds (findings and rejects after the rules;
+        // volunteers, units and teams after the model).
+        final class Parts: @unchecked Sendable {
+            var findings: [Finding] = []
+            var report: WeeklyReport?
+            // One list per task: the two never write the same property.
+            var ruleTables: [(String, [UInt8])] = []
+            var modelTables: [(String, [UInt8])] = []
+        }
         let parts = Parts()
         let ledger = loaded.ledger
+        let labels = Labels(campaign.output.language)
+        let csv = options.formats.contains(.csv), style = options.csvHeader
         DispatchQueue.concurrentPerform(iterations: 2) { k in
             if k == 0 {
-                parts.findings = RuleSet.evaluate(RuleContext(campaign: campaign, week: data, ledger: ledger, now: now))
+                let findings = RuleSet.evaluate(RuleContext(campaign: campaign, week: data, ledger: ledger, now: now))
+                parts.findings = findings
+                guard csv else { return }
+                let f = CSVTables.findings(findings, style: style, labels: labels)
+                let r = CSVTables.rejects(ledger.rejects, phones: ledger.phones, style: style, labels: labels)
+                parts.ruleTables = [("findings.csv", f), ("rejects.csv", r)]
             } else {
-                parts.report = WeeklyReport.make(campaign: campaign, ledger: ledger, week: data, findings: [], now: now, previous: previous)
+                let report = WeeklyReport.make(campaign: campaign, ledger: ledger, week: data, findings: [], now: now, previous: previous)
+                parts.report = report
+                guard csv else { return }
+                let v = CSVTables.volunteers(report, style: style, labels: labels)
+                let u = CSVTables.units(report, style: style, labels: labels)
+                let t = CSVTables.teams(report, style: style, labels: labels)
+                parts.modelTables = [("volunteers.csv", v), ("units.csv", u), ("teams.csv", t)]
             }
         }
         let findings = parts.findings
         var report = parts.report!
         report.findings = findings
-        clock.lap("rules and report model")
+        clock.lap("rules and report model, and their CSV tables")
         let manifest = makeManifest(loaded, options: options, command: "weekly", week: week, date: nil, now: now)
         report.inputFingerprint = manifest.inputs_fingerprint
         report.knownNames = loaded.ledger.volunteers.map { $0.name }
-        let labels = Labels(campaign.output.language)
         var files: [(String, [UInt8])] = []
-        if options.formats.contains(.csv) {
-            // The tables are independent: written on both cores at once (volunteers and findings
-            // are the long ones).
-            let style = options.csvHeader, rejects = loaded.ledger.rejects, phones = loaded.ledger.phones, model = report
-            let tables: [(String, @Sendable () -> [UInt8])] = [
-                ("volunteers.csv", { CSVTables.volunteers(model, style: style, labels: labels) }),
-                ("findings.csv", { CSVTables.findings(findings, style: style, labels: labels) }),
-                ("units.csv", { CSVTables.units(model, style: style, labels: labels) }),
-                ("teams.csv", { CSVTables.teams(model, style: style, labels: labels) }),
-                ("rejects.csv", { CSVTables.rejects(rejects, phones: phones, style: style, labels: labels) }),
-            ]
-            final class Written: @unchecked Sendable { var bytes: [[UInt8]] = Array(repeating: [], count: 5) }
-            let written = Written()
-            DispatchQueue.concurrentPerform(iterations: tables.count) { k in written.bytes[k] = tables[k].1() }
-            for name in ["volunteers.csv", "units.csv", "teams.csv", "findings.csv", "rejects.csv"] {
-                let k = tables.firstIndex { $0.0 == name }!
-                files.append((name, written.bytes[k]))
-            }
-        }
+        if csv { files += parts.modelTables + parts.ruleTables } // volunteers, units, teams, findings, rejects
         let renderer = try ReportRenderer(campaign: campaign, templatesFolder: options.templates, isPublic: options.isPublic, phones: loaded.ledger.phones)
         clock.lap("csv")
         if readable {

@@ -164,15 +164,16 @@ public enum Hours {
     /// `2.50`; exact integer arithmetic, no binary-float surprises.
     public static func format(_ seconds: Int) -> String {
         let cents = (abs(seconds) * 100 + 1800) / 3600
-        // Digits written backwards into a small buffer: this runs for every volunteer.
-        var buf = [UInt8](repeating: 0, count: 24)
-        var i = 24
-        var v = cents
-        i -= 1; buf[i] = UInt8(48 + v % 10); v /= 10
-        i -= 1; buf[i] = UInt8(48 + v % 10); v /= 10
-        i -= 1; buf[i] = 46
-        repeat { i -= 1; buf[i] = UInt8(48 + v % 10); v /= 10 } while v > 0
-        if seconds < 0 && cents > 0 { i -= 1; buf[i] = 45 }
-        return String(decoding: buf[i...], as: UTF8.self)
+        // Digits written backwards into a buffer on the stack: this runs for every volunteer.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buf in
+            var i = 24
+            var v = cents
+            i -= 1; buf[i] = UInt8(48 + v % 10); v /= 10
+            i -= 1; buf[i] = UInt8(48 + v % 10); v /= 10
+            i -= 1; buf[i] = 46
+            repeat { i -= 1; buf[i] = UInt8(48 + v % 10); v /= 10 } while v > 0
+            if seconds < 0 && cents > 0 { i -= 1; buf[i] = 45 }
+            return String(decoding: UnsafeBufferPointer(rebasing: buf[i...]), as: UTF8.self)
+        }
     }
 }

@@ -112,13 +112,23 @@ public struct WeeklyReport: Sendable {
         }
 
         // Teams: the campaign's, focus teams first, then teams only the data names.
-        var teamSeconds: [String: Int] = [:], teamSessions: [String: Int] = [:], teamPeople: [String: Set<Int>] = [:]
+        // Tallied by a small integer per team name (`SmallIndex`): the names repeat in every session.
+        var teamNumber = SmallIndex()
+        var tally: [(seconds: Int, sessions: Int, people: Set<Int>)] = []
         var unassigned = 0
         for s in data.sessions {
             guard let t = s.team else { unassigned += s.countedSeconds; continue }
-            teamSeconds[t, default: 0] += s.countedSeconds
-            teamSessions[t, default: 0] += 1
-            teamPeople[t, default: []].insert(s.volunteer!)
+            let k: Int
+            if let n = teamNumber[t] { k = n } else { k = tally.count; teamNumber[t] = k; tally.append((0, 0, [])) }
+            tally[k].seconds += s.countedSeconds
+            tally[k].sessions += 1
+            tally[k].people.insert(s.volunteer!)
+        }
+        var teamSeconds: [String: Int] = [:], teamSessions: [String: Int] = [:], teamPeople: [String: Set<Int>] = [:]
+        for (k, name) in teamNumber.keys.enumerated() {
+            teamSeconds[name] = tally[k].seconds
+            teamSessions[name] = tally[k].sessions
+            teamPeople[name] = tally[k].people
         }
         var teams: [TeamRow] = campaign.teams.map { t in
             TeamRow(name: t.name, leads: t.leads, focus: t.focus, known: true, volunteers: teamPeople[t.name]?.count ?? 0,

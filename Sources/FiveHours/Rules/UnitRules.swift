@@ -108,23 +108,23 @@ public struct UnknownTeamRule: Rule {
     public let key = "unknown_team"
 
     public func findings(in c: RuleContext) -> [Finding] {
-        let known = Set(c.campaign.teams.map(\.name))
+        // Most volunteers name the same few teams: the campaign's names are compared byte for
+        // byte first (a sure "known"), and only the others are hashed.
+        var known = SmallIndex()
+        for t in c.campaign.teams { known[t.name] = 0 }
         var first: [String: (SourceLine, String, Int)] = [:]
         var order: [String] = []
-        // Most volunteers name the same few teams: compare with the last known names before hashing.
-        var recent: [String] = []
         func note(_ t: String, _ source: SourceLine, _ unit: String) {
-            if recent.contains(where: { $0.sameBytes(as: t) }) { return }
-            guard !known.contains(t) else {
-                if recent.count == 8 { recent.removeFirst() }
-                recent.append(t)
-                return
-            }
+            guard known[t] == nil else { return }
             if first[t] == nil { first[t] = (source, unit, 0); order.append(t) }
             first[t]!.2 += 1
         }
-        for v in c.week.volunteers { for t in v.volunteer.teams { note(t, v.volunteer.source, v.volunteer.unit) } }
-        for s in c.week.sessions { if let t = s.record.team { note(t, s.record.source, c.week.volunteers[s.volunteer!].volunteer.unit) } }
+        let week = c.week
+        for i in week.volunteers.indices {
+            let v = week.volunteers[i].volunteer
+            for t in v.teams { note(t, v.source, v.unit) }
+        }
+        for s in week.sessions { if let t = s.record.team { note(t, s.record.source, week.volunteers[s.volunteer!].volunteer.unit) } }
         return order.map { t in
             Finding(rule: key, severity: .warning, unit: first[t]!.1, subject: t,
                     detail: "服务队“\(t)”不在活动方案的服务队名单中（出现 \(first[t]!.2) 次）；检查名称或把它加入 teams:",
