@@ -4,9 +4,6 @@ import CFastBytes
 /// where it is. Rows outside the reported window are kept only in this form.
 struct ScannedRow {
     var identity: RowKey
-    /// The first lane of the content hash: rows with the same identity differ in content with
-    /// certainty 1 − 2⁻⁶⁴ when these differ. Not yet computed when `contentPending`.
-    var content: UInt64
     /// The row's bytes in its file's buffer, to quote it if it turns out to be a rejected
     /// duplicate, or to compute its content hash when its identity repeats.
     var start: Int
@@ -17,14 +14,13 @@ struct ScannedRow {
     var fileIndex: Int16
     /// The row has a `record_id` (its identity is that id, not its volunteer and times).
     var hasRecordID: Bool
-    /// The content hash is left for when it is needed (`ActivityScanner.content(of:memo:)`):
-    /// it reads every cell, and only rows whose identity repeats need it.
-    var contentPending: Bool
+    // No content hash here: 40 bytes a row, not 48, for every row of a year. The content is
+    // needed only when an identity repeats, and is then taken from the record, read again from
+    // the row's bytes, or (for the few rows that have neither) looked up in the part's
+    // `storedContent` (see `Duplicates`).
 
-    init(identity: RowKey, content: RowKey?, fileIndex: Int, line: Int, record: Int32, start: Int, length: Int, hasRecordID: Bool) {
+    init(identity: RowKey, fileIndex: Int, line: Int, record: Int32, start: Int, length: Int, hasRecordID: Bool) {
         self.identity = identity
-        self.content = content?.a ?? 0
-        self.contentPending = content == nil
         self.start = start
         self.line = Int32(clamping: line)
         self.record = record

@@ -20,13 +20,22 @@ enum Duplicates {
             return parts[p][g - offsets[p]]
         }
         var memo = ValueMemo(zone: zone)
-        /// The content hash, computed now for a row the fast path left it for.
-        func content(of row: ScannedRow) -> UInt64 {
-            guard row.contentPending else { return row.content }
+        /// The content hash (first lane) of the row at `position` in part `p`: from its record,
+        /// from what the import kept, or read again from its bytes.
+        func content(_ p: Int, _ position: Int) -> UInt64 {
+            let row = parts[p][position]
+            if row.record >= 0 { return result.activities[result.partRecordBase[p] + Int(row.record)].contentKey.a }
+            if let c = result.storedContents[p][position] { return c }
             guard let scanner = result.scanners[Int(row.fileIndex)], let buffer = result.buffers[Int(row.fileIndex)],
                   let key = scanner.content(of: UnsafeBufferPointer(rebasing: buffer.bytes[row.start..<(row.start + Int(row.length))]), memo: &memo)
             else { preconditionFailure("a row read by the fast path cannot be read again") }
             return key.a
+        }
+        /// The part and the position in it of a global row index.
+        func place(_ g: Int) -> (Int, Int) {
+            var p = parts.count - 1
+            while offsets[p] > g { p -= 1 }
+            return (p, g - offsets[p])
         }
         // Each row's first occurrence, found on both cores at once: rows go to one of two tables
         // by their identity's top bit, each filled in input order, so "first" is unchanged.
@@ -52,15 +61,14 @@ enum Duplicates {
         list.sort { $0.row < $1.row }
         var drop: Set<Int> = []
         for (g, j) in list {
-            var p = parts.count - 1
-            while offsets[p] > g { p -= 1 }
-            let row = parts[p][g - offsets[p]]
-            let kept = rowAt(j)
+            let (p, position) = place(g), (keptPart, keptPosition) = place(j)
+            let row = parts[p][position]
+            let kept = parts[keptPart][keptPosition]
             let recordIndex = row.record >= 0 ? result.partRecordBase[p] + Int(row.record) : nil
             let record = recordIndex.map { result.activities[$0] }
             if let recordIndex { drop.insert(recordIndex) }
             let here = source(of: row, in: result), keptSource = source(of: kept, in: result)
-            if !row.hasRecordID || content(of: row) == content(of: kept) {
+            if !row.hasRecordID || content(p, position) == content(keptPart, keptPosition) {
                 result.files[Int(row.fileIndex)].merged += 1
                 guard let record else { continue }
                 let finding = row.hasRecordID
@@ -85,6 +93,7 @@ enum Duplicates {
             result.activities = kept
         }
         result.scannedParts = []
+        result.storedContents = []
         result.partRecordBase = []
         result.buffers = [:]
         result.scanners = [:]

@@ -16,6 +16,10 @@ public struct ImportResult: Sendable {
     /// The parts' rows, kept as they were read (not copied into one array), and the index of
     /// each part's first record in `activities`: for the duplicate check.
     var scannedParts: [[ScannedRow]] = []
+    /// Content hashes (first lane) of the rows of `scanned` that have neither a record nor plain
+    /// bytes to compute it from again, by position; and the same per part once appended.
+    var storedContent: [Int: UInt64] = [:]
+    var storedContents: [[Int: UInt64]] = []
     var partRecordBase: [Int] = []
     /// The buffers of activity files, kept until duplicates are settled (to quote a rejected one).
     var buffers: [Int: TextBuffer] = [:]
@@ -31,12 +35,14 @@ public struct ImportResult: Sendable {
         if !part.scanned.isEmpty {
             partRecordBase.append(activities.count)
             scannedParts.append(part.scanned)
+            storedContents.append(part.storedContent)
         }
-        activities += part.activities
-        volunteers += part.volunteers
+        // The first part's lists are taken over whole, not copied element by element.
+        if activities.isEmpty { activities = part.activities } else { activities += part.activities }
+        if volunteers.isEmpty { volunteers = part.volunteers } else { volunteers += part.volunteers }
         submissions += part.submissions
         rejects += part.rejects
-        phones.formUnion(part.phones)
+        if phones.isEmpty { phones = part.phones } else if phones.count < part.phones.count { phones = part.phones.union(phones) } else { phones.formUnion(part.phones) }
         findings += part.findings
     }
 
@@ -249,12 +255,22 @@ public struct Importer: Sendable {
     struct ColumnLookup: Sendable {
         let keys: [String]
         let indexes: [Int]
+        /// Each key's length, first and last byte: most keys are told apart by these integers
+        /// without a string comparison.
+        let signatures: [UInt32]
         init(_ header: HeaderMap) {
             keys = Array(header.index.keys)
             indexes = keys.map { header.index[$0]! }
+            signatures = keys.map(ColumnLookup.signature)
+        }
+        @inline(__always)
+        static func signature(_ key: String) -> UInt32 {
+            let u = key.utf8
+            return UInt32(truncatingIfNeeded: u.count) << 16 | UInt32(u.first ?? 0) << 8 | UInt32(u.last ?? 0)
         }
         func index(_ key: String) -> Int? {
-            for k in keys.indices where keys[k] == key { return indexes[k] }
+            let s = ColumnLookup.signature(key)
+            for k in signatures.indices where signatures[k] == s && keys[k] == key { return indexes[k] }
             return nil
         }
     }
@@ -475,16 +491,14 @@ public struct Importer: Sendable {
                     report.read += 1
                     let (identity, hasRecordID) = scanner.identity(row, v)
                     var recordIndex: Int32 = -1
-                    var content: RowKey?
                     if scanner.inWindow(v.date) {
                         guard case .success(let a) = parser.activity(PlainRowFields(row: row, lookup: lookup), source: source(line)) else {
                             preconditionFailure("the fast check accepted a row the parser rejects: \(source(line))")
                         }
-                        content = a.contentKey
                         recordIndex = Int32(result.activities.count)
                         result.activities.append(a)
                     }
-                    result.scanned.append(ScannedRow(identity: identity, content: content, fileIndex: fileIndex, line: line,
+                    result.scanned.append(ScannedRow(identity: identity, fileIndex: fileIndex, line: line,
                                                      record: recordIndex, start: range.lowerBound + pos,
                                                      length: next - pos, hasRecordID: hasRecordID))
                     pos = next
@@ -497,7 +511,9 @@ public struct Importer: Sendable {
                 guard let (rowLine, problem) = try reader.next(into: &fields) else { break }
                 if let a = readRow(reader: reader, fields: fields, line: rowLine, problem: problem, report: &report, into: &result) {
                     let keep = scanner.inWindow(a.date.dayNumber)
-                    result.scanned.append(ScannedRow(identity: a.identityKey, content: a.contentKey, fileIndex: fileIndex, line: rowLine,
+                    // Not a plain row: its content cannot be read again the fast way, so keep it.
+                    if !keep { result.storedContent[result.scanned.count] = a.contentKey.a }
+                    result.scanned.append(ScannedRow(identity: a.identityKey, fileIndex: fileIndex, line: rowLine,
                                                      record: keep ? Int32(result.activities.count) : -1, start: range.lowerBound + pos,
                                                      length: reader.position - pos, hasRecordID: a.recordID != nil))
                     if keep { result.activities.append(a) }
@@ -557,7 +573,8 @@ public struct Importer: Sendable {
             case .success(let a):
                 // Like the CSV fast path: a record only when the run reports its day.
                 let keep = window.map { $0.contains(a.date.dayNumber) } ?? true
-                result.scanned.append(ScannedRow(identity: a.identityKey, content: a.contentKey, fileIndex: source.fileIndex,
+                if !keep { result.storedContent[result.scanned.count] = a.contentKey.a } // an XML row has no bytes to read again
+                result.scanned.append(ScannedRow(identity: a.identityKey, fileIndex: source.fileIndex,
                                                  line: source.line, record: keep ? Int32(result.activities.count) : -1,
                                                  start: 0, length: 0, hasRecordID: a.recordID != nil))
                 if keep { result.activities.append(a) }

@@ -43,7 +43,7 @@ public struct LiaisonRule: Rule {
                                    source: liaisons.last?.source))
             }
             // A liaison on the roster who is not active this week cannot do the job.
-            for v in rosteredLiaisons where v.unit == unit.name && c.week.index[v.id] == nil {
+            for v in rosteredLiaisons where v.unit == unit.name && c.week.position(of: v.id) == nil {
                 out.append(Finding(rule: key, severity: .warning, unit: unit.name, subject: "\(v.id) \(v.name)",
                                    detail: "联络员 \(v.name) 本周不在队（入队 \(v.activeFrom.map { "\($0)" } ?? "—")，离队 \(v.activeUntil.map { "\($0)" } ?? "—")）",
                                    source: v.source))

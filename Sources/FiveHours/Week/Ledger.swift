@@ -24,6 +24,8 @@ public struct Ledger: Sendable {
 
         var volunteers: [Volunteer] = []
         var byID: [String: Int] = [:]
+        byID.reserveCapacity(input.volunteers.count)
+        volunteers.reserveCapacity(input.volunteers.count)
         let roster = input.volunteers
         input.volunteers = []
         for v in roster {

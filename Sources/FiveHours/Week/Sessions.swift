@@ -34,8 +34,15 @@ public struct WeekData: Sendable {
     public var unrostered: [ActivityRecord]
     /// Findings made while counting (overlaps, duplicates, caps, mismatches…).
     public var findings: [Finding]
-    /// Per volunteer id, the index into `volunteers`.
-    public var index: [String: Int]
+    /// Per volunteer id, the index into the ledger's volunteers (the ledger's own map, shared).
+    var ledgerIndex: [String: Int]
+    /// Per ledger volunteer, the index into `volunteers`, or -1 when not active this week.
+    var positions: [Int]
+    /// The index into `volunteers` of the volunteer with this id, when active this week.
+    public func position(of id: String) -> Int? {
+        guard let l = ledgerIndex[id], positions[l] >= 0 else { return nil }
+        return positions[l]
+    }
     /// Per unit, the indexes into `volunteers` of its volunteers, in order.
     public var byUnit: [String: [Int]]
 

@@ -31,8 +31,7 @@ public struct WeekBuilder: Sendable {
             keyed.append((unitRank[v.unit]!, i))
         }
         keyed.sort { ($0.rank, $0.index) < ($1.rank, $1.index) }
-        var index: [String: Int] = [:]
-        index.reserveCapacity(keyed.count)
+        var positions = Array(repeating: -1, count: ledger.volunteers.count)
         var byUnit: [String: [Int]] = [:]
         var volunteers: [VolunteerWeek] = []
         volunteers.reserveCapacity(keyed.count)
@@ -41,7 +40,7 @@ public struct WeekBuilder: Sendable {
         var run: (rank: Int, unit: String, members: [Int]) = (-1, "", [])
         for (i, k) in keyed.enumerated() {
             let v = ledger.volunteers[k.index]
-            index[v.id] = i
+            positions[k.index] = i
             // Volunteers come sorted by unit: gather each unit's run, then store it once.
             if k.rank != run.rank {
                 if run.rank >= 0 { byUnit[run.unit] = run.members }
@@ -63,10 +62,11 @@ public struct WeekBuilder: Sendable {
         for a in ledger.activities {
             if a.date == week.firstDay.adding(days: -1), a.start != nil { dayBefore.append(a); continue }
             guard week.contains(a.date) else { continue }
-            guard let vi = index[a.volunteerID] else {
+            guard let li = rostered[a.volunteerID], positions[li] >= 0 else {
                 if rostered[a.volunteerID] != nil { inactive[a.volunteerID, default: []].append(a) } else { unrostered.append(a) }
                 continue
             }
+            let vi = positions[li]
             let v = volunteers[vi].volunteer
             let team = a.team ?? (v.teams.count == 1 ? v.teams[0] : nil)
             sessions.append(Session(record: a, volunteer: vi, team: team, countedSeconds: a.seconds))
@@ -86,7 +86,8 @@ public struct WeekBuilder: Sendable {
             spans.append(Span(volunteer: s.volunteer!, start: t, end: t + r.seconds, file: r.source.fileIndex, line: r.source.line, session: si))
         }
         for r in dayBefore {
-            guard let vi = index[r.volunteerID] else { continue }
+            guard let li = rostered[r.volunteerID], positions[li] >= 0 else { continue }
+            let vi = positions[li]
             let t = r.date.dayNumber * 86_400 + r.start!
             spans.append(Span(volunteer: vi, start: t, end: t + r.seconds, file: r.source.fileIndex, line: r.source.line, session: -1))
         }
@@ -172,7 +173,7 @@ public struct WeekBuilder: Sendable {
         }
 
         return WeekData(week: week, volunteers: volunteers, sessions: sessions, unrostered: unrostered,
-                        findings: findings, index: index, byUnit: byUnit)
+                        findings: findings, ledgerIndex: rostered, positions: positions, byUnit: byUnit)
     }
 }
 

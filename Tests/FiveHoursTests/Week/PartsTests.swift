@@ -154,4 +154,42 @@ struct PartsTests {
             #expect(bytes(i) { memo.instant($0) } == ValueParser.instant(i, in: .shanghai), "\(i)")
         }
     }
+
+    @Test("repeats outside the reported week are settled from what was kept: records, plain bytes, quoted rows, XML")
+    func repeatsOutsideTheWindow() throws {
+        // March rows are outside the window of the week ending 2019-08-09: none becomes a record,
+        // so each repeat's content comes from re-reading its bytes (plain rows) or from the
+        // hash kept at import (a quoted row with a line break; an XML element).
+        var s = Scenario()
+        s.activities = """
+        record_id,volunteer_id,date,start,end,hours,team,activity
+        P1,V1,2019-03-05,09:00,10:00,,小红象志愿服务队,文明引导
+        Q1,V2,2019-03-05,09:00,10:00,,小红象志愿服务队,"两行
+        描述"
+        P1,V1,2019-03-05,09:00,10:00,,小红象志愿服务队,文明引导
+        P1,V1,2019-03-05,09:00,10:00,,小红象志愿服务队,换了内容
+        Q1,V2,2019-03-05,09:00,10:00,,小红象志愿服务队,"两行
+        描述"
+        Q1,V2,2019-03-05,09:00,10:00,,小红象志愿服务队,"两行
+        别的描述"
+        X1,V3,2019-03-06,09:00,10:00,,,同一条
+        """
+        s.files["activities/z.xml"] = Array("""
+        <activities>
+          <activity id="X1" volunteer="V3" date="2019-03-06" start="09:00" end="10:00" activity="同一条"/>
+          <activity id="X2" volunteer="V3" date="2019-03-07" start="09:00" end="10:00" activity="甲"/>
+          <activity id="X2" volunteer="V3" date="2019-03-07" start="09:00" end="10:00" activity="甲"/>
+          <activity id="X2" volunteer="V3" date="2019-03-07" start="09:00" end="10:00" activity="乙"/>
+        </activities>
+        """.utf8)
+        let o = try s.run()
+        let csv = try #require(o.loaded.ledger.files.first { $0.path == "activities/log.csv" })
+        let xml = try #require(o.loaded.ledger.files.first { $0.path == "activities/z.xml" })
+        // CSV: P1 once merged, once rejected; Q1 (quoted, two lines) the same.
+        #expect((csv.read, csv.merged, csv.rejected) == (7, 2, 2))
+        // XML: X1 repeats the CSV's X1 with the same content (merged); X2 merged once, rejected once.
+        #expect((xml.read, xml.merged, xml.rejected) == (4, 2, 1))
+        let rejected = o.rejects.map(\.source.description)
+        #expect(rejected == ["activities/log.csv:6", "activities/log.csv:9", "activities/z.xml:5"]) // the changed P1; the second Q1 repeat, on the line it starts
+    }
 }
