@@ -209,8 +209,12 @@ public enum Pipeline {
         let campaign = loaded.campaign
         let now = now(options)
         let week = try week(options, campaign: campaign, now: now)
+        var clock = Stopwatch()
         let data = WeekBuilder(campaign: campaign).build(loaded.ledger, week: week)
+        clock.lap("week")
         let findings = RuleSet.evaluate(RuleContext(campaign: campaign, week: data, ledger: loaded.ledger, now: now))
+        clock.lap("rules")
+        defer { clock.lap("check text") }
         var out = "fivehours check — \(campaign.name), week \(week.firstDay) … \(week.lastDay)\n\n"
         out += "Files (\(loaded.ledger.files.count)):\n"
         for f in loaded.ledger.files {

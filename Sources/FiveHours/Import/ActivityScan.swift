@@ -54,6 +54,16 @@ struct ActivityScanner: Sendable {
         var team = -1, activity = -1, category = -1, location = -1, media = -1, unit = -1
         var submitted = -1, title = -1, description = -1
 
+        /// Cells 0…14 in the order of the fields above (the XML shortcut's scratch row).
+        static let sequential: Columns = {
+            var c = Columns()
+            (c.recordID, c.volunteer, c.date, c.start, c.end, c.hours, c.team, c.activity) = (0, 1, 2, 3, 4, 5, 6, 7)
+            (c.category, c.location, c.media, c.unit, c.submitted, c.title, c.description) = (8, 9, 10, 11, 12, 13, 14)
+            return c
+        }()
+
+        private init() {}
+
         init(_ h: HeaderMap) {
             func i(_ k: String) -> Int { h.index[k] ?? -1 }
             recordID = i("record_id"); volunteer = i("volunteer_id"); date = i("date"); start = i("start"); end = i("end")
@@ -63,8 +73,12 @@ struct ActivityScanner: Sendable {
     }
 
     init(header: HeaderMap, cellCount: Int, window: ClosedRange<Int>?) {
+        self.init(columns: Columns(header), cellCount: cellCount, window: window)
+    }
+
+    init(columns: Columns, cellCount: Int, window: ClosedRange<Int>?) {
         self.window = window
-        self.columns = Columns(header)
+        self.columns = columns
         self.cellCount = cellCount
     }
 

@@ -77,6 +77,9 @@ public struct Importer: Sendable {
         var parallel = 4 << 20
         /// Files at least this large are mapped without a first pass (`TextBuffer.loadDeferred`).
         var deferred = 16 << 20
+        /// Whether empty-of-surprises XML activities outside the window take the byte-level
+        /// shortcut (`XMLActivityShortcut`); off only in tests that compare it with the ordinary path.
+        var xmlShortcut = true
         /// About this much of a large file goes to each part (at least two, at most 256): small enough that the parts in flight keep little of the file resident.
         var part = 8 << 20
     }
@@ -623,15 +626,171 @@ public struct Importer: Sendable {
         case .submission: expected = "submission"
         }
         let keys = XMLReader.recordNames.contains(expected) ? (Importer.xmlKeys[expected] ?? [:]) : [:]
-        var firstOther: XMLRecord?
-        var sawExpected = false
-        try XMLReader.forEachRecord(in: buffer.bytes, name: display) { rec in
-            if rec.name == expected { sawExpected = true } else if firstOther == nil { firstOther = rec }
-            readXMLRecord(rec, expected: expected, keys: keys, kind: kind, display: display, fileIndex: fileIndex,
-                          parser: parser, report: &report, into: &result)
+        // What both the shortcut and the ordinary path write to, in input order.
+        final class Sink {
+            var result: ImportResult
+            var report: InputFileReport
+            var firstOther: XMLRecord?
+            var sawExpected = false
+            init(_ result: ImportResult, _ report: InputFileReport) { self.result = result; self.report = report }
         }
-        if let other = firstOther, !sawExpected {
+        let sink = Sink(result, report)
+        result = ImportResult()
+        defer { result = sink.result; report = sink.report }
+        var fast = kind == .activity && sizes.xmlShortcut ? XMLActivityShortcut(importer: self, fileIndex: fileIndex) : nil
+        defer { fast?.deallocate() }
+        try XMLReader.forEachRecord(in: buffer.bytes, name: display, fastName: fast == nil ? nil : expected, fast: { record, context, version in
+            guard fast!.take(record, context: context, contextVersion: version, report: &sink.report, into: &sink.result) else { return false }
+            sink.sawExpected = true
+            return true
+        }) { rec in
+            if rec.name == expected { sink.sawExpected = true } else if sink.firstOther == nil { sink.firstOther = rec }
+            readXMLRecord(rec, expected: expected, keys: keys, kind: kind, display: display, fileIndex: fileIndex,
+                          parser: parser, report: &sink.report, into: &sink.result)
+        }
+        if let other = sink.firstOther, !sink.sawExpected {
             throw UnreadableFile(line: other.line, reason: "XML: expected <\(expected)> elements in a \(kind.label) (\(kind.rawValue)) file, found <\(other.name)>")
+        }
+    }
+
+    /// The XML counterpart of the CSV fast path: an empty `<activity …/>` dated outside the
+    /// reported window is checked and hashed from its attributes' bytes, without a dictionary
+    /// or a string; anything else (a record of the window, child elements, a phone attribute, an
+    /// attribute given twice, a value the check doubts) goes the ordinary way.
+    struct XMLActivityShortcut {
+        /// The attribute names of an activity and the cell each fills (`ActivityScanner.Columns(sequential:)`).
+        static let names: [(name: [UInt8], cell: Int)] = [
+            ("id", 0), ("record-id", 0), ("record_id", 0), ("volunteer", 1), ("volunteer-id", 1), ("volunteer_id", 1),
+            ("date", 2), ("start", 3), ("end", 4), ("hours", 5), ("team", 6), ("activity", 7), ("category", 8),
+            ("location", 9), ("media", 10), ("unit", 11), ("submitted-at", 12), ("submitted_at", 12), ("title", 13),
+            ("description", 14),
+        ].map { (Array($0.0.utf8), $0.1) }
+        static let phone = Array("phone".utf8)
+        static let media = Array("media".utf8)
+
+        let scanner: ActivityScanner
+        let fileIndex: Int
+        let zone: CampaignZone
+        var memo: ValueMemo
+        /// The values of one record, one after the other, and where each cell lies in them.
+        var scratch: UnsafeMutablePointer<UInt8>
+        var capacity = 4096
+        let cells: UnsafeMutablePointer<Int>
+        /// The defaults of the enclosing element, as of `defaultsVersion`.
+        var defaultsVersion = -1
+        var defaultsUsable = false
+        var defaultUnit: [UInt8]?
+        var defaultSubmitted: Int?
+
+        init(importer: Importer, fileIndex: Int) {
+            scanner = ActivityScanner(columns: .sequential, cellCount: 15, window: importer.window)
+            self.fileIndex = fileIndex
+            zone = importer.campaign.zone
+            memo = ValueMemo(zone: importer.campaign.zone)
+            scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+            cells = UnsafeMutablePointer<Int>.allocate(capacity: 30)
+        }
+
+        func deallocate() {
+            scratch.deallocate()
+            cells.deallocate()
+        }
+
+        static func cell(of name: UnsafeBufferPointer<UInt8>) -> Int? {
+            for entry in names where entry.name.count == name.count && entry.name.elementsEqual(name) { return entry.cell }
+            return nil
+        }
+
+        /// Child elements whose text stands for a column when no attribute gave it (the
+        /// ordinary path takes a child's text under the child's own name).
+        static let childNames: [(name: [UInt8], cell: Int)] = [
+            ("record_id", 0), ("volunteer_id", 1), ("date", 2), ("start", 3), ("end", 4), ("hours", 5), ("team", 6),
+            ("activity", 7), ("category", 8), ("location", 9), ("unit", 11), ("submitted_at", 12), ("title", 13),
+            ("description", 14),
+        ].map { (Array($0.0.utf8), $0.1) }
+
+        /// - Returns: true when the record was taken (counted and hashed), false to read it the ordinary way.
+        mutating func take(_ record: RawXMLRecord, context: [String: String], contextVersion: Int,
+                           report: inout InputFileReport, into result: inout ImportResult) -> Bool {
+            if contextVersion != defaultsVersion { learn(context, version: contextVersion) }
+            guard defaultsUsable, scanner.window != nil else { return false }
+            for k in 0..<30 { cells[k] = 0 }
+            var used = 0
+            var seen = 0
+            var plain = true
+            record.bytes.withUnsafeBufferPointer { all in
+                // Attributes first, then children, as the ordinary path fills its values.
+                for a in record.attributes {
+                    let name = UnsafeBufferPointer(rebasing: all[a.name]), value = UnsafeBufferPointer(rebasing: all[a.value])
+                    guard let cell = XMLActivityShortcut.cell(of: name) else {
+                        if name.elementsEqual(XMLActivityShortcut.phone) { plain = false; return }
+                        continue // not a column: the ordinary path ignores it too
+                    }
+                    guard seen & (1 << cell) == 0, store(value, cell: cell, used: &used) else { plain = false; return }
+                    seen |= 1 << cell
+                }
+                for c in record.children {
+                    let name = UnsafeBufferPointer(rebasing: all[c.name]), text = UnsafeBufferPointer(rebasing: all[c.text])
+                    // <media> (href, type), a child with attributes, or a phone: the ordinary way.
+                    guard c.attributes.isEmpty, !name.elementsEqual(XMLActivityShortcut.phone),
+                          !name.elementsEqual(XMLActivityShortcut.media) else { plain = false; return }
+                    guard let entry = XMLActivityShortcut.childNames.first(where: { $0.name.elementsEqual(name) }) else { continue }
+                    let cell = entry.cell
+                    if seen & (1 << cell) != 0 { continue } // an attribute or an earlier child gave it
+                    // A <team> counts only with text; any other child fills its column even when empty.
+                    if cell == 6, UnicodeTrim.trim(text).isEmpty { continue }
+                    guard store(text, cell: cell, used: &used) else { plain = false; return }
+                    seen |= 1 << cell
+                }
+            }
+            guard plain else { return false }
+            let line = record.line
+            var row = PlainRow(base: scratch, cells: cells)
+            // A blank unit falls back to the enclosing element's (untrimmed, as the parser takes it).
+            if row.blank(11), let unit = defaultUnit {
+                let ok = unit.withUnsafeBufferPointer { store($0, cell: 11, used: &used) }
+                guard ok else { return false }
+                row = PlainRow(base: scratch, cells: cells)
+            }
+            guard var v = scanner.values(row, &memo), !scanner.inWindow(v.date) else { return false }
+            if row.blank(12) { v.submitted = defaultSubmitted }
+            report.read += 1
+            let (identity, hasRecordID) = scanner.identity(row, v)
+            // No bytes to read again later: the content hash is kept now.
+            result.storedContent[result.scanned.count] = scanner.content(row, v).a
+            result.scanned.append(ScannedRow(identity: identity, fileIndex: fileIndex, line: line, record: -1,
+                                             start: 0, length: 0, hasRecordID: hasRecordID))
+            return true
+        }
+
+        /// Appends a value to the scratch buffer as cell `cell`; false when it does not fit.
+        private mutating func store(_ value: UnsafeBufferPointer<UInt8>, cell: Int, used: inout Int) -> Bool {
+            guard used + value.count <= capacity else { return false }
+            if let b = value.baseAddress, value.count > 0 { (scratch + used).update(from: b, count: value.count) }
+            cells[2 * cell] = used
+            used += value.count
+            cells[2 * cell + 1] = used
+            return true
+        }
+
+        /// Takes in the attributes of a new enclosing element. The shortcut stands aside when they
+        /// could make its hashes differ from the parser's record: a unit with white space around it
+        /// (kept as written by the parser, trimmed by the hash of a cell), `submitted-at` given in
+        /// both spellings, or one that is not an instant (every record is then rejected).
+        private mutating func learn(_ context: [String: String], version: Int) {
+            defaultsVersion = version
+            defaultsUsable = true
+            defaultUnit = nil
+            defaultSubmitted = nil
+            if let unit = context["unit"] {
+                if unit != unit.trimmingSpaces { defaultsUsable = false }
+                defaultUnit = Array(unit.utf8)
+            }
+            if context["submitted-at"] != nil, context["submitted_at"] != nil { defaultsUsable = false }
+            if let s = context["submitted-at"] ?? context["submitted_at"] {
+                guard let t = ValueParser.instant(s, in: zone) else { defaultsUsable = false; return }
+                defaultSubmitted = t
+            }
         }
     }
 

@@ -1,4 +1,7 @@
 import CLibXML2
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One record element of an input XML file (`<volunteer>`, `<activity>`, `<submission>`), with
 /// its attributes, its child elements, the attributes of the element that holds it
@@ -25,8 +28,8 @@ struct XMLRecord {
 /// reports one while the read call still succeeds).
 enum XMLReader {
     /// Elements that are records, and elements whose attributes give context to them.
-    static let recordNames: Set<String> = ["volunteer", "activity", "submission"]
-    static let contextNames: Set<String> = ["roster", "activities", "submissions"]
+    static let recordNames: [String] = ["volunteer", "activity", "submission"]
+    static let contextNames: [String] = ["roster", "activities", "submissions"]
 
     private static let initialized: Bool = {
         xmlInitParser()
@@ -42,9 +45,16 @@ enum XMLReader {
         return out
     }
 
+    /// A shortcut tried for each `<fastName>` record before it is turned into strings: it gets
+    /// the record as bytes, and the attributes of the enclosing element with a number that
+    /// changes whenever they do; it returns true when it took the record, false to have it
+    /// built and handed to `body` as usual.
+    typealias FastRecord = (_ record: RawXMLRecord, _ context: [String: String], _ contextVersion: Int) -> Bool
+
     /// Streams the record elements of a document to `body`, one at a time, as they are read:
     /// a large file is never held as a list of records.
-    static func forEachRecord(in bytes: UnsafeBufferPointer<UInt8>, name: String,
+    /// - Parameter fast: tried first for `<fastName>` records (see `FastRecord`).
+    static func forEachRecord(in bytes: UnsafeBufferPointer<UInt8>, name: String, fastName: String? = nil, fast: FastRecord? = nil,
                               _ body: (XMLRecord) -> Void) throws(UnreadableFile) {
         _ = initialized
         // BIG_LINES only widens the line numbers kept on nodes past 65,535; it loads nothing.
@@ -70,12 +80,23 @@ enum XMLReader {
         }, boxPtr)
 
         var context: [String: String] = [:]
+        var contextVersion = 0
         var contextDepth = -1
-        var current: XMLRecord?
+        // The record being read, as bytes; turned into an `XMLRecord` only when the shortcut
+        // does not take it.
+        var raw = RawXMLRecord()
+        var inRecord = false
         var recordDepth = -1
-        var child: XMLRecord.Child?
+        var inChild = false
         var childDepth = -1
         var sawRoot = false
+        let fastNameBytes = fastName.map { Array($0.utf8) }
+
+        func finish() {
+            inRecord = false
+            if let fast, let f = fastNameBytes, raw.nameIs(f), fast(raw, context, contextVersion) { return }
+            body(raw.record(context: context))
+        }
 
         while true {
             let r = xmlTextReaderRead(reader)
@@ -97,41 +118,44 @@ enum XMLReader {
                 throw UnreadableFile(line: line, reason: "XML: entity references are not allowed in input files; write the text itself")
             case Int32(XML_READER_TYPE_ELEMENT.rawValue):
                 sawRoot = true
-                // The parser's own line runs ahead of the node handed back; the node's is exact.
-                let line = nodeLine(reader)
-                let name = localName(reader)
                 if let ns = xmlTextReaderConstNamespaceUri(reader), xincludeNamespaces.contains(String(cString: ns)) {
-                    throw UnreadableFile(line: line, reason: "XML: <\(name)> (XInclude) is not allowed in input files: it would pull in another file; write the text itself")
+                    throw UnreadableFile(line: nodeLine(reader), reason: "XML: <\(localName(reader))> (XInclude) is not allowed in input files: it would pull in another file; write the text itself")
                 }
-                let attrs = attributes(reader)
                 let empty = xmlTextReaderIsEmptyElement(reader) == 1
-                if current == nil {
-                    if recordNames.contains(name) {
-                        current = XMLRecord(name: name, line: line, attributes: attrs, context: context)
+                let name = constName(reader)
+                if !inRecord {
+                    if let recordName = recordNames.first(where: { equal(name, $0) }) {
+                        // The parser's own line runs ahead of the node handed back; the node's is exact.
+                        raw.start(name: recordName, line: nodeLine(reader))
+                        _ = XMLAttributes(reader: reader).forEach { n, v in raw.addAttribute(n, v); return true }
+                        xmlTextReaderMoveToElement(reader)
+                        inRecord = true
                         recordDepth = depth
-                        if empty { body(current!); current = nil }
-                    } else if contextNames.contains(name) {
-                        context = attrs
+                        if empty { finish() }
+                    } else if contextNames.contains(where: { equal(name, $0) }) {
+                        context = attributes(reader)
+                        contextVersion += 1
                         contextDepth = depth
                     }
-                } else if child == nil, depth == recordDepth + 1 {
-                    let c = XMLRecord.Child(name: name, attributes: attrs, text: "")
-                    if empty { current!.children.append(c) } else { child = c; childDepth = depth }
+                } else if !inChild, depth == recordDepth + 1 {
+                    raw.startChild(name)
+                    _ = XMLAttributes(reader: reader).forEach { n, v in raw.addChildAttribute(n, v); return true }
+                    xmlTextReaderMoveToElement(reader)
+                    if !empty { inChild = true; childDepth = depth }
                 }
             case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue),
                  Int32(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue):
-                if child != nil, let v = xmlTextReaderConstValue(reader) {
-                    child!.text += String(cString: v)
+                if inChild, let v = xmlTextReaderConstValue(reader) {
+                    raw.addChildText(UnsafeBufferPointer(start: UnsafePointer(v), count: strlen(UnsafeRawPointer(v).assumingMemoryBound(to: CChar.self))))
                 }
             case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
-                if let c = child, depth == childDepth {
-                    current!.children.append(c)
-                    child = nil
-                } else if let rec = current, depth == recordDepth {
-                    body(rec)
-                    current = nil
+                if inChild, depth == childDepth {
+                    inChild = false
+                } else if inRecord, depth == recordDepth {
+                    finish()
                 } else if depth == contextDepth {
                     context = [:]
+                    contextVersion += 1
                     contextDepth = -1
                 }
             default:
@@ -169,6 +193,16 @@ enum XMLReader {
         return Int(xmlTextReaderGetParserLineNumber(reader))
     }
 
+    /// The local name of the node, as bytes (valid until the reader moves on).
+    private static func constName(_ reader: xmlTextReaderPtr) -> UnsafeBufferPointer<UInt8> {
+        guard let n = xmlTextReaderConstLocalName(reader) else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: UnsafePointer(n), count: strlen(UnsafeRawPointer(n).assumingMemoryBound(to: CChar.self)))
+    }
+
+    private static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ name: String) -> Bool {
+        name.utf8.count == bytes.count && name.utf8.elementsEqual(bytes)
+    }
+
     private static func localName(_ reader: xmlTextReaderPtr) -> String {
         guard let n = xmlTextReaderConstLocalName(reader) else { return "" }
         return String(cString: n)
@@ -188,5 +222,100 @@ enum XMLReader {
 
     private final class ErrorBox {
         var error: UnreadableFile?
+    }
+}
+
+/// The attributes of the element an `xmlTextReader` is on, as UTF-8 bytes (libxml2 has already
+/// decoded the document's encoding and character references); valid until the reader moves on.
+struct XMLAttributes {
+    let reader: xmlTextReaderPtr
+
+    /// Calls `body` with each attribute's local name and value; stops when it returns false.
+    /// - Returns: false when `body` stopped early.
+    func forEach(_ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
+        guard xmlTextReaderHasAttributes(reader) == 1 else { return true }
+        while xmlTextReaderMoveToNextAttribute(reader) == 1 {
+            guard let n = xmlTextReaderConstLocalName(reader) else { continue }
+            let v = xmlTextReaderConstValue(reader)
+            let name = UnsafeBufferPointer(start: UnsafePointer(n), count: strlen(UnsafeRawPointer(n).assumingMemoryBound(to: CChar.self)))
+            let value = v.map { UnsafeBufferPointer(start: UnsafePointer($0), count: strlen(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))) }
+                ?? UnsafeBufferPointer(start: nil, count: 0)
+            if !body(name, value) { return false }
+        }
+        return true
+    }
+}
+
+/// A record element as the reader saw it, kept as bytes in one buffer: its name, line,
+/// attributes and child elements (name, attributes, text). Reused from record to record.
+struct RawXMLRecord {
+    typealias Span = Range<Int>
+    struct Child {
+        var name: Span
+        var attributes: [(name: Span, value: Span)] = []
+        var text: Span
+    }
+    private(set) var name = ""
+    private(set) var line = 0
+    private(set) var bytes: [UInt8] = []
+    private(set) var attributes: [(name: Span, value: Span)] = []
+    private(set) var children: [Child] = []
+
+    mutating func start(name: String, line: Int) {
+        self.name = name
+        self.line = line
+        bytes.removeAll(keepingCapacity: true)
+        attributes.removeAll(keepingCapacity: true)
+        children.removeAll(keepingCapacity: true)
+    }
+
+    private mutating func append(_ b: UnsafeBufferPointer<UInt8>) -> Span {
+        let start = bytes.count
+        bytes.append(contentsOf: b)
+        return start..<bytes.count
+    }
+
+    mutating func addAttribute(_ n: UnsafeBufferPointer<UInt8>, _ v: UnsafeBufferPointer<UInt8>) {
+        let name = append(n), value = append(v)
+        attributes.append((name, value))
+    }
+
+    mutating func startChild(_ n: UnsafeBufferPointer<UInt8>) {
+        let name = append(n)
+        children.append(Child(name: name, text: bytes.count..<bytes.count))
+    }
+
+    mutating func addChildAttribute(_ n: UnsafeBufferPointer<UInt8>, _ v: UnsafeBufferPointer<UInt8>) {
+        let name = append(n), value = append(v)
+        children[children.count - 1].attributes.append((name, value))
+    }
+
+    /// Text of the open child (its text nodes and those of anything inside it, in order).
+    mutating func addChildText(_ t: UnsafeBufferPointer<UInt8>) {
+        let k = children.count - 1
+        if children[k].text.isEmpty { children[k].text = bytes.count..<bytes.count }
+        let span = append(t)
+        children[k].text = children[k].text.lowerBound..<span.upperBound
+    }
+
+    func nameIs(_ b: [UInt8]) -> Bool { name.utf8.elementsEqual(b) }
+
+    func withBytes<T>(_ span: Span, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[span])) }
+    }
+
+    func string(_ span: Span) -> String { withBytes(span) { String(decoding: $0, as: UTF8.self) } }
+
+    /// The record with strings and dictionaries, for the ordinary path.
+    func record(context: [String: String]) -> XMLRecord {
+        var attrs: [String: String] = [:]
+        for a in attributes { attrs[string(a.name)] = string(a.value) }
+        var rec = XMLRecord(name: name, line: line, attributes: attrs, context: context)
+        for c in children {
+            var ca: [String: String] = [:]
+            for a in c.attributes { ca[string(a.name)] = string(a.value) }
+            rec.children.append(XMLRecord.Child(name: string(c.name), attributes: ca, text: string(c.text)))
+        }
+        return rec
     }
 }

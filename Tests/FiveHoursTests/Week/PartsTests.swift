@@ -192,4 +192,47 @@ struct PartsTests {
         let rejected = o.rejects.map(\.source.description)
         #expect(rejected == ["activities/log.csv:6", "activities/log.csv:9", "activities/z.xml:5"]) // the changed P1; the second Q1 repeat, on the line it starts
     }
+
+    @Test("the XML shortcut counts, hashes and settles exactly as the ordinary path")
+    func xmlShortcutMatchesOrdinaryPath() throws {
+        var s = Scenario()
+        var xml = "<activities submitted-at=\"2019-03-20T10:00:00+08:00\">\n"
+        for n in 0..<300 {
+            let day = n % 5 == 0 ? "2019-08-0\(5 + n % 4)" : "2019-03-\(10 + n % 9)"
+            let v = "V\(1 + n % 4)"
+            switch n % 10 {
+            case 0: xml += "<activity id=\"A\(n)\" volunteer=\"\(v)\" date=\"\(day)\" start=\"09:00\" end=\"10:30\" team=\"小红象志愿服务队\"/>\n"
+            case 1: xml += "<activity id=\"A\(n)\" volunteer=\"\(v)\" date=\"\(day)\" hours=\"2.5\"><title>标题</title><team> </team><team>春雨行动志愿服务队</team></activity>\n"
+            case 2: xml += "<activity record-id=\"A\(n - 2)\" volunteer-id=\"\(v)\" date=\"\(day)\" hours=\"1\"><description>  有空格  </description></activity>\n"
+            case 3: xml += "<activity id=\"A\(n)\" volunteer=\"\(v)\" date=\"2019/3/32\" hours=\"1\"/>\n" // a bad date
+            case 4: xml += "<activity id=\"A\(n)\" volunteer=\"\(v)\" date=\"\(day)\" hours=\"1\"><media href=\"a.jpg\" type=\"photo\"/></activity>\n"
+            case 5:
+                // Row n-4 again, its title and team given as attributes: the same content, merged.
+                let m = n - 4
+                let mday = m % 5 == 0 ? "2019-08-0\(5 + m % 4)" : "2019-03-\(10 + m % 9)"
+                xml += "<activity id=\"A\(m)\" volunteer=\"V\(1 + m % 4)\" date=\"\(mday)\" hours=\"2.5\" title=\"标题\" team=\"春雨行动志愿服务队\"/>\n"
+            case 6: xml += "<activity volunteer=\"\(v)\" date=\"\(day)\" start=\"23:00\" end=\"01:00\" unit=\" \" media=\"x.jpg; y.mp4\" submitted-at=\"2019/3/21 8:00\"/>\n"
+            case 7: xml += "<activity volunteer=\"\(v)\" date=\"\(day)\" start=\"23:00\" end=\"01:00\" unit=\" \" media=\"x.jpg; y.mp4\" submitted-at=\"2019/3/21 8:00\"/>\n"
+            case 8: xml += "<activity id=\"A\(n)\" volunteer=\"\(v)\" date=\"\(day)\" hours=\"1\" phone=\"13800138000\"/>\n"
+            default: xml += "<activity id=\"A\(n)\" volunteer=\"\(v)\" date=\"\(day)\" hours=\"0\"/>\n" // zero hours
+            }
+            if n == 150 { xml += "</activities>\n<activities unit=\"乙科\">\n" }
+        }
+        xml += "</activities>\n"
+        s.files["activities/a.xml"] = Array("<root>\n\(xml)</root>\n".utf8)
+        let folder = try s.write()
+        let campaign = try CampaignLoader.load(path: folder.appendingPathComponent("campaign.yaml").path)
+        let window = CivilDate(year: 2019, month: 8, day: 2)!...CivilDate(year: 2019, month: 8, day: 9)!
+        var off = Importer.Sizes()
+        off.xmlShortcut = false
+        let fast = PartsTests.summary(try Importer(campaign: campaign, window: window, sizes: Importer.Sizes()).run())
+        let ordinary = PartsTests.summary(try Importer(campaign: campaign, window: window, sizes: off).run())
+        #expect(fast.count == ordinary.count)
+        for (a, b) in zip(fast, ordinary) where a != b { Issue.record("shortcut: \(a)\nordinary: \(b)") }
+        let file = try #require(ordinary.first { $0.hasPrefix("file activities/a.xml") })
+        #expect(file.contains("read 300"), "\(file)")
+        #expect(ordinary.contains { $0.hasPrefix("reject") && $0.contains("record_id") }, "a conflicting repeat is rejected")
+        // 30 bad dates, 30 zero hours, 30 conflicting repeats; 30 same-content repeats and 24 repeats without an id merged.
+        #expect(file.contains("merged 54 rejected 90"), "\(file)")
+    }
 }
