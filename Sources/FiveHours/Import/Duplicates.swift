@@ -39,8 +39,7 @@ enum Duplicates {
         }
         // Each row's first occurrence, found on both cores at once: rows go to one of two tables
         // by their identity's top bit, each filled in input order, so "first" is unchanged.
-        final class Repeats: @unchecked Sendable { var halves: [[(row: Int, first: Int)]] = [[], []] }
-        let repeats = Repeats()
+        let repeats = ConcurrentSlots<[(row: Int, first: Int)]>(2)
         DispatchQueue.concurrentPerform(iterations: 2) { half in
             var table = FirstOccurrence(capacity: total / 2 + 1)
             var found: [(row: Int, first: Int)] = []
@@ -54,10 +53,10 @@ enum Duplicates {
                     g += 1
                 }
             }
-            repeats.halves[half] = found
+            repeats[half] = found
         }
         // Settled in input order, as one pass would: the two halves' repeats merged by row.
-        var list = repeats.halves[0] + repeats.halves[1]
+        var list = (repeats.take(0) ?? []) + (repeats.take(1) ?? [])
         list.sort { $0.row < $1.row }
         var drop: Set<Int> = []
         for (g, j) in list {

@@ -154,7 +154,7 @@ public struct Importer: Sendable {
         }
         let buffer: TextBuffer
         do {
-            buffer = try isXML ? TextBuffer.loadRaw(path: path) : TextBuffer.load(path: path)
+            buffer = try isXML ? TextBuffer.mapRaw(path: path) : TextBuffer.load(path: path)
         } catch let e as UnreadableFile {
             // The bytes are there but are not text we read: hash them for the manifest anyway.
             let raw = try TextBuffer.loadRaw(path: path)
@@ -183,7 +183,22 @@ public struct Importer: Sendable {
                 // Read into a part of its own, appended whole only when the file was read to the end.
                 var part = ImportResult()
                 part.phones = result.phones
-                try readXML(buffer, kind: kind, display: display, fileIndex: fileIndex, parser: parser, report: &report, into: &part)
+                // libxml2 parses on one core; a mapped file is hashed on the other meanwhile.
+                final class Digest: @unchecked Sendable { var value: Result<String, Error>? }
+                let digest = Digest(), hashing = DispatchGroup()
+                if let path = buffer.deferredPath {
+                    DispatchQueue.global().async(group: hashing) { digest.value = Result { try TextBuffer.hashFile(path: path) } }
+                }
+                var failure: UnreadableFile?
+                do {
+                    try readXML(buffer, kind: kind, display: display, fileIndex: fileIndex, parser: parser, report: &report, into: &part)
+                } catch let e as UnreadableFile {
+                    failure = e
+                }
+                hashing.wait()
+                if let d = digest.value { buffer.sha256 = try d.get() }
+                report.sha256 = buffer.sha256
+                if let failure { throw failure }
                 result.append(part)
             } else if buffer.deferredPath != nil {
                 do {
@@ -315,19 +330,15 @@ public struct Importer: Sendable {
         let bounds = RowJob.parts(buffer.bytes, from: body, sizes: sizes)
         if bounds.count > 2 || deferred != nil {
             let count = bounds.count - 1
-            final class Slots: @unchecked Sendable {
-                var parts: [Result<ImportResult, Error>?]
-                var ends: [Int]
-                var digest: Result<String, Error>?
-                init(_ n: Int) { parts = Array(repeating: nil, count: n); ends = Array(repeating: 0, count: n) }
-            }
             struct BadBytes: Error {}
-            let slots = Slots(count)
+            // Each part's result and the line its reader stopped at; the hash.
+            let slots = ConcurrentSlots<(Result<ImportResult, Error>, end: Int)>(count)
+            let digest = ConcurrentSlots<Result<String, Error>>(1)
             var clock = Stopwatch()
             let first = deferred == nil ? 0 : 1
             DispatchQueue.concurrentPerform(iterations: count + first) { task in
                 if task < first {
-                    slots.digest = Result { try TextBuffer.hashFile(path: deferred!) }
+                    digest[0] = Result { try TextBuffer.hashFile(path: deferred!) }
                     return
                 }
                 let k = task - first
@@ -338,18 +349,20 @@ public struct Importer: Sendable {
                     var counts = InputFileReport(path: display, absolutePath: "", kind: kind, format: "", sha256: "", byteCount: 0)
                     let end = try job.read(buffer, range: range, firstLine: k == 0 ? firstLine : 1, report: &counts, into: &part)
                     part.files = [counts]
-                    slots.parts[k] = .success(part)
-                    slots.ends[k] = end
+                    slots[k] = (.success(part), end)
                 } catch {
-                    slots.parts[k] = .failure(error)
+                    slots[k] = (.failure(error), 0)
                 }
             }
             clock.lap("      \(count) parts\(deferred == nil ? "" : ", hash and UTF-8 check")")
-            if case .success(let digest)? = slots.digest { buffer.sha256 = digest } else if case .failure(let e)? = slots.digest { throw e }
+            if let d = digest[0] { buffer.sha256 = try d.get() }
             var parts: [ImportResult] = []
-            for slot in slots.parts { if case .success(let part)? = slot { parts.append(part) } }
+            var ends: [Int] = []
+            for k in 0..<count {
+                // Taken out of the slots, so that shifting a part's lines copies nothing.
+                if case (.success(let part), let end)? = slots.take(k) { parts.append(part); ends.append(end) }
+            }
             if parts.count == count {
-                slots.parts = [] // give the parts up, so shifting them copies nothing
                 buffer.releaseAll()
                 if kind == .activity {
                     result.buffers[fileIndex] = buffer
@@ -360,7 +373,7 @@ public struct Importer: Sendable {
                     var part = parts[k]
                     parts[k] = ImportResult()
                     if k > 0 { part.shiftLines(by: lineEnd - 1) }
-                    lineEnd = k == 0 ? slots.ends[0] : slots.ends[k] + lineEnd - 1
+                    lineEnd = k == 0 ? ends[0] : ends[k] + lineEnd - 1
                     report.read += part.files[0].read
                     report.rejected += part.files[0].rejected
                     result.append(part)
@@ -639,7 +652,9 @@ public struct Importer: Sendable {
         defer { result = sink.result; report = sink.report }
         var fast = kind == .activity && sizes.xmlShortcut ? XMLActivityShortcut(importer: self, fileIndex: fileIndex) : nil
         defer { fast?.deallocate() }
-        try XMLReader.forEachRecord(in: buffer.bytes, name: display, fastName: fast == nil ? nil : expected, fast: { record, context, version in
+        var released = 0
+        try XMLReader.forEachRecord(in: buffer.bytes, name: display, consumed: { buffer.release(upTo: $0, from: 0, released: &released) },
+                                    fastName: fast == nil ? nil : expected, fast: { record, context, version in
             guard fast!.take(record, context: context, contextVersion: version, report: &sink.report, into: &sink.result) else { return false }
             sink.sawExpected = true
             return true
@@ -870,22 +885,38 @@ struct RowWithDefaults<Row: RowFields>: RowFields {
 public enum PhoneScrubber {
     static func digits(_ s: String) -> String { String(decoding: s.utf8.filter { $0 >= 48 && $0 <= 57 }, as: UTF8.self) }
 
-    static func isMobile(_ d: Substring) -> Bool {
-        d.count == 11 && d.first == "1" && "3456789".contains(d[d.index(after: d.startIndex)])
+    /// 1[3-9] and nine more digits (the digits as ASCII bytes).
+    static func isMobile(_ d: ArraySlice<UInt8>) -> Bool {
+        d.count == 11 && d.first == 49 && d[d.startIndex + 1] >= 51 && d[d.startIndex + 1] <= 57
+    }
+
+    /// A mobile number alone, or after +86 / 0086 (written as digits).
+    static func isMobileWithPrefix(_ d: ArraySlice<UInt8>) -> Bool {
+        if isMobile(d) { return true }
+        if d.count == 13, d.starts(with: [56, 54]) { return isMobile(d.dropFirst(2)) }
+        if d.count == 15, d.starts(with: [48, 48, 56, 54]) { return isMobile(d.dropFirst(4)) }
+        return false
+    }
+
+    /// A roster's number: looked up only at a length a phone number can have.
+    static func isKnown(_ d: ArraySlice<UInt8>, _ known: Set<String>) -> Bool {
+        d.count >= 7 && !known.isEmpty && known.contains(String(decoding: d, as: UTF8.self))
     }
 
     public static func scrub(_ text: String, known: Set<String>) -> String {
         // On UTF-8 bytes: every character that matters here (digits, + ( ) - . space) is ASCII,
         // and an ASCII byte is always a whole character in UTF-8.
-        var b = Array(text.utf8)
         var digitCount = 0
-        for c in b where c >= 48 && c <= 57 { digitCount += 1 }
+        for c in text.utf8 where c &- 48 < 10 { digitCount += 1 }
         guard digitCount >= 7 else { return text }
+        var b = Array(text.utf8)
         @inline(__always) func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
         @inline(__always) func isSeparator(_ c: UInt8) -> Bool { c == 45 || c == 32 || c == 40 || c == 41 || c == 46 }
         var i = 0
         var changed = false
         let n = b.count
+        var d: [UInt8] = []
+        d.reserveCapacity(32)
         while i < n {
             let startsRun = isDigit(b[i]) || ((b[i] == 43 || b[i] == 40) && i + 1 < n && isDigit(b[i + 1]))
             guard startsRun, i == 0 || !isDigit(b[i - 1]) else { i += 1; continue }
@@ -900,16 +931,16 @@ public enum PhoneScrubber {
                 }
                 break
             }
-            let d = String(decoding: b[i..<j].filter(isDigit), as: UTF8.self)[...]
-            var phone = isMobile(d)
-            if !phone, d.count == 13, d.hasPrefix("86") { phone = isMobile(d.dropFirst(2)) }
-            if !phone, d.count == 15, d.hasPrefix("0086") { phone = isMobile(d.dropFirst(4)) }
-            if !phone, separated, d.first == "0", (10...12).contains(d.count) { phone = true }
-            if !phone, d.count >= 7, known.contains(String(d)) { phone = true }
+            d.removeAll(keepingCapacity: true)
+            for k in i..<j where isDigit(b[k]) { d.append(b[k]) }
+            let all = d[...]
+            var phone = isMobileWithPrefix(all)
+            if !phone, separated, all.first == 48, (10...12).contains(all.count) { phone = true }
+            if !phone, isKnown(all, known) { phone = true }
             if phone {
                 for k in i..<j where isDigit(b[k]) { b[k] = 42 } // *
                 changed = true
-            } else {
+            } else if all.count >= 7 {
                 // A phone inside a longer run (`周九 13800138107 2019-08-09`): try each span of
                 // whole digit groups, as a mobile number or a roster's number only.
                 var groups: [Range<Int>] = []
@@ -919,13 +950,12 @@ public enum PhoneScrubber {
                 }
                 var a = 0
                 while groups.count > 1, a < groups.count {
-                    var d = ""
+                    d.removeAll(keepingCapacity: true)
                     for e in a..<groups.count {
-                        d += String(decoding: b[groups[e]], as: UTF8.self)
+                        d.append(contentsOf: b[groups[e]])
                         if d.count > 15 { break }
-                        let s = d[...]
-                        if isMobile(s) || (s.count == 13 && s.hasPrefix("86") && isMobile(s.dropFirst(2)))
-                            || (s.count == 15 && s.hasPrefix("0086") && isMobile(s.dropFirst(4))) || (s.count >= 7 && known.contains(d)) {
+                        let span = d[...]
+                        if isMobileWithPrefix(span) || isKnown(span, known) {
                             for x in groups[a].lowerBound..<groups[e].upperBound where isDigit(b[x]) { b[x] = 42 }
                             changed = true
                             a = e

@@ -375,6 +375,23 @@ enum GB18030 {
 }
 
 extension TextBuffer {
+    /// Maps a file without decoding or hashing it (XML, whose parser reads its own encoding
+    /// declaration): the caller makes the hash (`hashFile`) on another core while it parses.
+    static func mapRaw(path: String) throws -> TextBuffer {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw InputOpenError(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw InputOpenError(path: path, reason: String(cString: strerror(errno))) }
+        let size = Int(st.st_size)
+        guard size > 0, let raw = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), raw != MAP_FAILED else { return try loadRaw(path: path) }
+        madvise(raw, size, MADV_SEQUENTIAL)
+        let buffer = TextBuffer(base: UnsafePointer(raw.assumingMemoryBound(to: UInt8.self)), count: size, encoding: .utf8,
+                                mapping: (raw, size), owned: nil, sha256: "", byteCount: size)
+        buffer.deferredPath = path
+        return buffer
+    }
+
     /// Maps a file without decoding it (XML, whose parser reads its own encoding declaration).
     static func loadRaw(path: String) throws -> TextBuffer {
         let fd = open(path, O_RDONLY | O_CLOEXEC)

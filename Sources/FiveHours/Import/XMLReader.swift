@@ -54,7 +54,10 @@ enum XMLReader {
     /// Streams the record elements of a document to `body`, one at a time, as they are read:
     /// a large file is never held as a list of records.
     /// - Parameter fast: tried first for `<fastName>` records (see `FastRecord`).
-    static func forEachRecord(in bytes: UnsafeBufferPointer<UInt8>, name: String, fastName: String? = nil, fast: FastRecord? = nil,
+    /// - Parameter consumed: told now and then how many bytes the parser has read (to let the
+    ///   pages behind it go).
+    static func forEachRecord(in bytes: UnsafeBufferPointer<UInt8>, name: String, consumed: ((Int) -> Void)? = nil,
+                              fastName: String? = nil, fast: FastRecord? = nil,
                               _ body: (XMLRecord) -> Void) throws(UnreadableFile) {
         _ = initialized
         // BIG_LINES only widens the line numbers kept on nodes past 65,535; it loads nothing.
@@ -92,8 +95,11 @@ enum XMLReader {
         var sawRoot = false
         let fastNameBytes = fastName.map { Array($0.utf8) }
 
+        var records = 0
         func finish() {
             inRecord = false
+            records += 1
+            if records & 8191 == 0, let consumed { consumed(Int(xmlTextReaderByteConsumed(reader))) }
             if let fast, let f = fastNameBytes, raw.nameIs(f), fast(raw, context, contextVersion) { return }
             body(raw.record(context: context))
         }
