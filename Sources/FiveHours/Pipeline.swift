@@ -162,9 +162,22 @@ public enum Pipeline {
         let renderer = try ReportRenderer(campaign: campaign, templatesFolder: options.templates, isPublic: options.isPublic, phones: loaded.ledger.phones)
         clock.lap("csv")
         if readable {
+            // One view for both; the HTML and the Markdown rendered at once.
             let prepared = renderer.prepare(report)
-            if options.formats.contains(.html) { files.append(("weekly-summary.html", try renderer.weeklyHTML(report, prepared: prepared))) }
-            if options.formats.contains(.md) { files.append(("weekly-summary.md", try renderer.weeklyMarkdown(report, prepared: prepared))) }
+            clock.lap("html and markdown: the view")
+            let wanted: [ReportFormat] = [.html, .md].filter { options.formats.contains($0) }
+            let rendered = ConcurrentSlots<Result<[UInt8], Error>>(wanted.count)
+            let model = report
+            // Both renderings only read the renderer and the prepared view (plain dictionaries).
+            let shared = UnsafeSendable((renderer, prepared))
+            DispatchQueue.concurrentPerform(iterations: wanted.count) { k in
+                let (renderer, prepared) = shared.value
+                rendered[k] = Result { wanted[k] == .html ? try renderer.weeklyHTML(model, prepared: prepared)
+                                                          : try renderer.weeklyMarkdown(model, prepared: prepared) }
+            }
+            for (k, format) in wanted.enumerated() {
+                files.append((format == .html ? "weekly-summary.html" : "weekly-summary.md", try rendered.take(k)!.get()))
+            }
         }
         clock.lap("html and markdown")
         files.append(("manifest.json", manifest.json()))

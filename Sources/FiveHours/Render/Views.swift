@@ -35,11 +35,15 @@ struct ViewSupport {
     func findingGroups(_ findings: [Finding], schema: Bool, limit: Int = 30) -> [[String: Any]] {
         var order: [String] = []
         var groups: [String: [Finding]] = [:]
-        for f in findings {
-            if groups[f.rule] == nil { order.append(f.rule) }
-            groups[f.rule, default: []].append(f)
+        if schema {
+            order = ["x"]
+            groups = ["x": [Finding(rule: "x", severity: .info, detail: "")]]
+        } else {
+            for f in findings {
+                if groups[f.rule] == nil { order.append(f.rule) }
+                groups[f.rule, default: []].append(f)
+            }
         }
-        if schema { order = ["x"]; groups = ["x": [Finding(rule: "x", severity: .info, detail: "")]] }
         return order.map { rule in
             let all = groups[rule]!
             let shown = all.prefix(limit)
@@ -122,11 +126,18 @@ struct WeeklyView {
         d["has_unassigned"] = r.unassignedSeconds > 0
 
         // Volunteers short of the requirement, grouped by unit; long lists are cut (the CSV has all).
-        var groups: [String: [WeeklyReport.VolunteerRow]] = [:]
+        // By index, not by copying rows: a hundred thousand volunteers pass through here.
+        var unitNumber = SmallIndex()
+        var members: [[Int]] = []
         var order: [String] = []
-        for v in r.volunteers where !schema && v.status == .short {
-            if groups[v.unit] == nil { order.append(v.unit) }
-            groups[v.unit, default: []].append(v)
+        if !schema {
+            r.volunteers.withUnsafeBufferPointer { vs in
+                for i in vs.indices where vs[i].status == .short {
+                    let k: Int
+                    if let n = unitNumber[vs[i].unit] { k = n } else { k = members.count; unitNumber[vs[i].unit] = k; members.append([]); order.append(vs[i].unit) }
+                    members[k].append(i)
+                }
+            }
         }
         let perUnit = 40
         let placeholderVolunteer = WeeklyReport.VolunteerRow(id: "", name: "", unit: "", teams: [], seconds: 0, requiredSeconds: 0,
@@ -137,8 +148,8 @@ struct WeeklyView {
         }
         d["short_groups"] = schema
             ? [["unit": "", "count": 0, "members": [member(placeholderVolunteer)], "more": "", "has_more": false]]
-            : order.map { u -> [String: Any] in
-                let list = groups[u]!.sorted { ($0.shortfallSeconds, $1.id) > ($1.shortfallSeconds, $0.id) }
+            : order.enumerated().map { k, u -> [String: Any] in
+                let list = members[k].map { r.volunteers[$0] }.sorted { ($0.shortfallSeconds, $1.id) > ($1.shortfallSeconds, $0.id) }
                 return ["unit": u, "count": list.count, "members": list.prefix(perUnit).map(member),
                         "more": list.count > perUnit ? l.format("more", "\(list.count - perUnit)") : "", "has_more": list.count > perUnit]
             }
@@ -155,14 +166,16 @@ struct WeeklyView {
         // The ten with the most hours (ties by id), kept while scanning: no sort of every volunteer.
         var top: [Int] = []
         if !schema {
-            func before(_ a: Int, _ b: Int) -> Bool {
-                (r.volunteers[a].seconds, r.volunteers[b].id) > (r.volunteers[b].seconds, r.volunteers[a].id)
-            }
-            for i in r.volunteers.indices where r.volunteers[i].seconds > 0 {
-                if top.count == 10, !before(i, top[9]) { continue }
-                let at = top.firstIndex { before(i, $0) } ?? top.count
-                top.insert(i, at: at)
-                if top.count > 10 { top.removeLast() }
+            r.volunteers.withUnsafeBufferPointer { vs in
+                func before(_ a: Int, _ b: Int) -> Bool {
+                    vs[a].seconds != vs[b].seconds ? vs[a].seconds > vs[b].seconds : vs[b].id > vs[a].id
+                }
+                for i in vs.indices where vs[i].seconds > 0 {
+                    if top.count == 10, !before(i, top[9]) { continue }
+                    let at = top.firstIndex { before(i, $0) } ?? top.count
+                    top.insert(i, at: at)
+                    if top.count > 10 { top.removeLast() }
+                }
             }
         }
         let rankedVolunteers = top.map { r.volunteers[$0] }
