@@ -53,7 +53,7 @@ public struct Volunteer: Sendable, Equatable {
     }
 
     public subscript<T>(dynamicMember key: WritableKeyPath<Fields, T>) -> T {
-        get { fields.value[keyPath: key] }
+        _read { yield fields.value[keyPath: key] }
         set { fields.value[keyPath: key] = newValue }
     }
 
@@ -86,7 +86,9 @@ struct Shared<Value: Sendable & Equatable>: @unchecked Sendable, Equatable {
     init(_ value: Value) { box = Box(value) }
 
     var value: Value {
-        get { box.value }
+        // Read in place (a borrow, no copy of the whole value), so that reading one field of a
+        // record costs what reading one field costs.
+        _read { yield box.value }
         _modify {
             if !isKnownUniquelyReferenced(&box) { box = Box(box.value) }
             yield &box.value
@@ -154,15 +156,14 @@ public struct ActivityRecord: Sendable, Equatable {
     }
 
     public subscript<T>(dynamicMember key: WritableKeyPath<Fields, T>) -> T {
-        get { fields.value[keyPath: key] }
+        _read { yield fields.value[keyPath: key] }
         set { fields.value[keyPath: key] = newValue }
     }
 
     /// The session's length: `end − start` (across midnight when `end` is earlier), else `hours`.
     public var seconds: Int {
-        let f = fields.value
-        if let s = f.start, let e = f.end { return e >= s ? e - s : e + 86_400 - s }
-        return f.hours ?? 0
+        if let s = self.start, let e = self.end { return e >= s ? e - s : e + 86_400 - s }
+        return self.hours ?? 0
     }
 
     /// Equal in every field after parsing (the source aside): the same record given twice.
