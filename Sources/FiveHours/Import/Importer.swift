@@ -18,8 +18,8 @@ public struct ImportResult: Sendable {
     var scannedParts: [[ScannedRow]] = []
     /// Content hashes (first lane) of the rows of `scanned` that have neither a record nor plain
     /// bytes to compute it from again, by position; and the same per part once appended.
-    var storedContent: [Int: UInt64] = [:]
-    var storedContents: [[Int: UInt64]] = []
+    var storedContent = StoredContent()
+    var storedContents: [StoredContent] = []
     var partRecordBase: [Int] = []
     /// The buffers of activity files, kept until duplicates are settled (to quote a rejected one).
     var buffers: [Int: TextBuffer] = [:]
@@ -54,6 +54,29 @@ public struct ImportResult: Sendable {
         for i in submissions.indices { submissions[i].source.line += n }
         for i in scanned.indices { scanned[i].line += Int32(n) }
         for i in rejects.indices { rejects[i].source.line += n }
+    }
+}
+
+/// Content hashes kept at import for rows that cannot be read again, by their position in
+/// their part: appended in order (positions only grow), looked up by binary search on the rare
+/// repeat. Two plain arrays: an XML file keeps one for nearly every row.
+struct StoredContent: Sendable {
+    private var positions: [Int32] = []
+    private var values: [UInt64] = []
+
+    mutating func append(_ value: UInt64, at position: Int) {
+        positions.append(Int32(truncatingIfNeeded: position))
+        values.append(value)
+    }
+
+    subscript(position: Int) -> UInt64? {
+        var lo = 0, hi = positions.count
+        let p = Int32(truncatingIfNeeded: position)
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if positions[mid] < p { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < positions.count && positions[lo] == p ? values[lo] : nil
     }
 }
 
@@ -528,7 +551,7 @@ public struct Importer: Sendable {
                 if let a = readRow(reader: reader, fields: fields, line: rowLine, problem: problem, report: &report, into: &result) {
                     let keep = scanner.inWindow(a.date.dayNumber)
                     // Not a plain row: its content cannot be read again the fast way, so keep it.
-                    if !keep { result.storedContent[result.scanned.count] = a.contentKey.a }
+                    if !keep { result.storedContent.append(a.contentKey.a, at: result.scanned.count) }
                     result.scanned.append(ScannedRow(identity: a.identityKey, fileIndex: fileIndex, line: rowLine,
                                                      record: keep ? Int32(result.activities.count) : -1, start: range.lowerBound + pos,
                                                      length: reader.position - pos, hasRecordID: a.recordID != nil))
@@ -589,7 +612,7 @@ public struct Importer: Sendable {
             case .success(let a):
                 // Like the CSV fast path: a record only when the run reports its day.
                 let keep = window.map { $0.contains(a.date.dayNumber) } ?? true
-                if !keep { result.storedContent[result.scanned.count] = a.contentKey.a } // an XML row has no bytes to read again
+                if !keep { result.storedContent.append(a.contentKey.a, at: result.scanned.count) } // an XML row has no bytes to read again
                 result.scanned.append(ScannedRow(identity: a.identityKey, fileIndex: source.fileIndex,
                                                  line: source.line, record: keep ? Int32(result.activities.count) : -1,
                                                  start: 0, length: 0, hasRecordID: a.recordID != nil))
@@ -772,7 +795,7 @@ public struct Importer: Sendable {
             report.read += 1
             let (identity, hasRecordID) = scanner.identity(row, v)
             // No bytes to read again later: the content hash is kept now.
-            result.storedContent[result.scanned.count] = scanner.content(row, v).a
+            result.storedContent.append(scanner.content(row, v).a, at: result.scanned.count)
             result.scanned.append(ScannedRow(identity: identity, fileIndex: fileIndex, line: line, record: -1,
                                              start: 0, length: 0, hasRecordID: hasRecordID))
             return true
