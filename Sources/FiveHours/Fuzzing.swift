@@ -179,5 +179,27 @@ public enum FuzzEntry {
         }
         let rowRejects = ledger.rejects.filter { !$0.wholeFile }.count
         precondition(rowRejects == ledger.files.reduce(0) { $0 + $1.rejected }, "rejects.csv and the counts disagree")
+        // Differential: read in many tiny parts with deferred checks and the XML shortcut, and in
+        // one piece without them, the same input must give the same ledger.
+        var tiny = Importer.Sizes(parallel: 64, deferred: 64, part: 96)
+        tiny.xmlShortcut = true
+        var plain = Importer.Sizes(parallel: .max, deferred: .max, part: .max)
+        plain.xmlShortcut = false
+        guard let a = try? Importer(campaign: campaign, window: week, sizes: tiny).run(),
+              let b = try? Importer(campaign: campaign, window: week, sizes: plain).run() else {
+            preconditionFailure("the importer stopped the run on a readable file")
+        }
+        let fa = fingerprint(Ledger(a)), fb = fingerprint(Ledger(b))
+        precondition(fa == fb, "read in parts / in one piece differ:\n\(fa.joined(separator: "\n"))\n---\n\(fb.joined(separator: "\n"))")
+    }
+
+    /// What a ledger holds, as comparable lines. A rejected row is compared as every output
+    /// writes it: scrubbed with all the rosters' phone numbers (a part that read the row before
+    /// another part's roster row knew fewer of them).
+    private static func fingerprint(_ l: Ledger) -> [String] {
+        l.files.map { "\($0.path) \($0.format) \($0.sha256) \($0.read) \($0.merged) \($0.rejected) \($0.fileRejected ?? "")" }
+            + l.rejects.map { "\($0.source) \($0.reason) \(PhoneScrubber.scrub($0.record, known: l.phones))" }
+            + l.activities.map { "\($0.source) \($0.identityKey) \($0.contentKey)" }
+            + l.findings.map { "\($0.rule) \($0.source.map(\.description) ?? "") \($0.detail)" }
     }
 }

@@ -41,7 +41,11 @@ enum Duplicates {
         // by their identity's top bit, each filled in input order, so "first" is unchanged.
         let repeats = ConcurrentSlots<[(row: Int, first: Int)]>(2)
         DispatchQueue.concurrentPerform(iterations: 2) { half in
-            var table = FirstOccurrence(capacity: total / 2 + 1)
+            // Sized by this half's own rows: the split goes by hash, not by count, and a table
+            // with fewer slots than keys would probe for ever.
+            var inHalf = 0
+            for part in parts { for row in part where Int(row.identity.a >> 63) == half { inHalf += 1 } }
+            var table = FirstOccurrence(capacity: inHalf)
             var found: [(row: Int, first: Int)] = []
             var g = 0
             for part in parts {
@@ -121,9 +125,10 @@ struct FirstOccurrence {
     private var slots: [UInt64]
     private let size: Int
 
-    /// Room for `capacity` keys at most two-thirds full (linear probing stays short there).
+    /// Room for `capacity` keys at most two-thirds full (linear probing stays short there); never
+    /// full, so a probe always ends.
     init(capacity: Int) {
-        size = max(16, capacity + capacity / 2)
+        size = max(16, capacity + capacity / 2 + 1)
         slots = Array(repeating: 0, count: size)
     }
 

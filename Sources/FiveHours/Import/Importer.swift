@@ -11,7 +11,7 @@ public struct ImportResult: Sendable {
     public var phones: Set<String> = []
     /// Findings made while settling duplicate activity rows, dated by their row.
     public var findings: [Finding] = []
-    /// Every readable activity row of a part (a file or half of one), hashed, in input order.
+    /// Every readable activity row of a part (a file or a part of one), hashed, in input order.
     var scanned: [ScannedRow] = []
     /// The parts' rows, kept as they were read (not copied into one array), and the index of
     /// each part's first record in `activities`: for the duplicate check.
@@ -30,7 +30,7 @@ public struct ImportResult: Sendable {
 
     public init() {}
 
-    /// Appends a part read separately (a file, or half of one), re-basing its record indexes.
+    /// Appends a part read separately (a file, or a part of one), re-basing its record indexes.
     mutating func append(_ part: ImportResult) {
         if !part.scanned.isEmpty {
             partRecordBase.append(activities.count)
@@ -448,7 +448,7 @@ public struct Importer: Sendable {
         }
 
         /// Built only where a row needs it: copying the file name for every row would cost an
-        /// atomic reference count on a string both halves share.
+        /// atomic reference count on a string all the parts share.
         func source(_ line: Int) -> SourceLine { SourceLine(fileIndex: fileIndex, file: display, line: line) }
 
         /// - Returns: the line the reader stopped at (the next part's first line).
@@ -812,16 +812,19 @@ public struct Importer: Sendable {
         }
 
         /// Takes in the attributes of a new enclosing element. The shortcut stands aside when they
-        /// could make its hashes differ from the parser's record: a unit with white space around it
-        /// (kept as written by the parser, trimmed by the hash of a cell), `submitted-at` given in
-        /// both spellings, or one that is not an instant (every record is then rejected).
+        /// could make its hashes differ from the parser's record: an empty unit, or one with white
+        /// space around it (kept as written by the parser, trimmed by the hash of a cell),
+        /// `submitted-at` given in both spellings, or one that is not an instant (every record is
+        /// then rejected).
         private mutating func learn(_ context: [String: String], version: Int) {
             defaultsVersion = version
             defaultsUsable = true
             defaultUnit = nil
             defaultSubmitted = nil
             if let unit = context["unit"] {
-                if unit != unit.trimmingSpaces { defaultsUsable = false }
+                // An empty `unit=""` is a unit the parser keeps as "" and hashes as present; a
+                // cell hashes it as absent. Either way the ordinary path decides.
+                if unit.isEmpty || unit != unit.trimmingSpaces { defaultsUsable = false }
                 defaultUnit = Array(unit.utf8)
             }
             if context["submitted-at"] != nil, context["submitted_at"] != nil { defaultsUsable = false }

@@ -2,9 +2,9 @@ import Foundation
 import Testing
 @testable import FiveHours
 
-/// Files above `Importer.Sizes.parallel` are read in two halves at once: the halves must give
+/// Files above `Importer.Sizes.parallel` are read in parts at once (two here): the parts must give
 /// exactly what one pass would — line numbers, duplicates across the split, quoted line breaks.
-@Suite("Large files read in two halves")
+@Suite("Large files read in parts")
 struct LargeFileTests {
     @Test("line numbers, rejects and duplicates across the split are those of one pass")
     func halves() throws {

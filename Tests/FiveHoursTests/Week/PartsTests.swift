@@ -219,6 +219,10 @@ struct PartsTests {
             if n == 150 { xml += "</activities>\n<activities unit=\"乙科\">\n" }
         }
         xml += "</activities>\n"
+        // An empty enclosing unit: the parser keeps "" as the unit; the shortcut must stand aside
+        // (a repeat read the ordinary way, here for its phone attribute, must still merge).
+        xml += "<activities unit=\"\">\n<activity id=\"E1\" volunteer=\"V1\" date=\"2019-03-11\" hours=\"1\"/>\n"
+        xml += "<activity id=\"E1\" volunteer=\"V1\" date=\"2019-03-11\" hours=\"1\" phone=\"13800000000\"/>\n</activities>\n"
         s.files["activities/a.xml"] = Array("<root>\n\(xml)</root>\n".utf8)
         let folder = try s.write()
         let campaign = try CampaignLoader.load(path: folder.appendingPathComponent("campaign.yaml").path)
@@ -230,9 +234,28 @@ struct PartsTests {
         #expect(fast.count == ordinary.count)
         for (a, b) in zip(fast, ordinary) where a != b { Issue.record("shortcut: \(a)\nordinary: \(b)") }
         let file = try #require(ordinary.first { $0.hasPrefix("file activities/a.xml") })
-        #expect(file.contains("read 300"), "\(file)")
+        #expect(file.contains("read 302"), "\(file)")
         #expect(ordinary.contains { $0.hasPrefix("reject") && $0.contains("record_id") }, "a conflicting repeat is rejected")
-        // 30 bad dates, 30 zero hours, 30 conflicting repeats; 30 same-content repeats and 24 repeats without an id merged.
-        #expect(file.contains("merged 54 rejected 90"), "\(file)")
+        // 30 bad dates, 30 zero hours, 30 conflicting repeats; 30 same-content repeats, 24 repeats
+        // without an id and E1 merged.
+        #expect(file.contains("merged 55 rejected 90"), "\(file)")
+    }
+
+    @Test("the duplicate check ends however the identities fall between its two tables", .timeLimit(.minutes(1)))
+    func duplicateTablesNeverFill() {
+        // Every identity with its top bit set: all go to one of the two tables, which must be
+        // sized by its own rows (it once had room for three quarters of all rows, and probed for ever).
+        for count in [1, 17, 21, 40, 200] {
+            var result = ImportResult()
+            result.files = [InputFileReport(path: "a.csv", absolutePath: "", kind: .activity, format: "UTF-8", sha256: "", byteCount: 0)]
+            result.scannedParts = [(0..<count).map { k in
+                ScannedRow(identity: RowKey(a: 1 << 63 | UInt64(k) &* 0x9E37_79B9_7F4A_7C15, b: UInt64(k)), fileIndex: 0, line: k + 2,
+                           record: -1, start: 0, length: 0, hasRecordID: false)
+            }]
+            result.storedContents = [StoredContent()]
+            result.partRecordBase = [0]
+            Duplicates.settle(&result, zone: .shanghai)
+            #expect(result.files[0].merged == 0 && result.rejects.isEmpty, "\(count) rows")
+        }
     }
 }
