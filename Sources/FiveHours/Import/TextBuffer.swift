@@ -57,16 +57,26 @@ final class TextBuffer: @unchecked Sendable {
         released = offset
     }
 
+    /// Opens a file for reading and gives its descriptor (the caller closes it) and size.
+    /// - Throws: `InputOpenError` when it cannot be opened or measured (that stops the run).
+    static func openForReading(_ path: String) throws -> (fd: Int32, size: Int) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw InputOpenError(path: path, reason: String(cString: strerror(errno))) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw InputOpenError(path: path, reason: reason)
+        }
+        return (fd, Int(st.st_size))
+    }
+
     /// Opens, maps and decodes a file.
     /// - Throws: `InputOpenError` when the file cannot be opened (that stops the run);
     ///   `UnreadableFile` when its bytes are not text we accept (that rejects the file).
     static func load(path: String) throws -> TextBuffer {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw InputOpenError(path: path, reason: String(cString: strerror(errno))) }
+        let (fd, size) = try openForReading(path)
         defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw InputOpenError(path: path, reason: String(cString: strerror(errno))) }
-        let size = Int(st.st_size)
         if size == 0 {
             let one = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
             one.initialize(to: 0)
@@ -128,12 +138,8 @@ final class TextBuffer: @unchecked Sendable {
     /// - Returns: nil for a small file, or one whose start is not plain UTF-8 (a BOM of UTF-16,
     ///   GB18030 bytes, a NUL): `load` reads those, and says what is wrong.
     static func loadDeferred(path: String, minimumSize: Int) throws -> TextBuffer? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw InputOpenError(path: path, reason: String(cString: strerror(errno))) }
+        let (fd, size) = try openForReading(path)
         defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw InputOpenError(path: path, reason: String(cString: strerror(errno))) }
-        let size = Int(st.st_size)
         guard size >= minimumSize, size >= 4, let raw = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), raw != MAP_FAILED else { return nil }
         madvise(raw, size, MADV_SEQUENTIAL)
         let p = UnsafePointer(raw.assumingMemoryBound(to: UInt8.self))
@@ -166,8 +172,7 @@ final class TextBuffer: @unchecked Sendable {
     /// SHA-256 of the file on disk, read with `pread` into a small buffer of its own, so that
     /// the mapping's pages are touched only by the readers of rows (which release them).
     static func hashFile(path: String) throws -> String {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw InputOpenError(path: path, reason: String(cString: strerror(errno))) }
+        let (fd, _) = try openForReading(path)
         defer { close(fd) }
         let block = 1 << 20
         let buf = UnsafeMutablePointer<UInt8>.allocate(capacity: block)
@@ -378,12 +383,8 @@ extension TextBuffer {
     /// Maps a file without decoding or hashing it (XML, whose parser reads its own encoding
     /// declaration): the caller makes the hash (`hashFile`) on another core while it parses.
     static func mapRaw(path: String) throws -> TextBuffer {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw InputOpenError(path: path, reason: String(cString: strerror(errno))) }
+        let (fd, size) = try openForReading(path)
         defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw InputOpenError(path: path, reason: String(cString: strerror(errno))) }
-        let size = Int(st.st_size)
         guard size > 0, let raw = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), raw != MAP_FAILED else { return try loadRaw(path: path) }
         madvise(raw, size, MADV_SEQUENTIAL)
         let buffer = TextBuffer(base: UnsafePointer(raw.assumingMemoryBound(to: UInt8.self)), count: size, encoding: .utf8,
@@ -394,12 +395,8 @@ extension TextBuffer {
 
     /// Maps a file without decoding it (XML, whose parser reads its own encoding declaration).
     static func loadRaw(path: String) throws -> TextBuffer {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw InputOpenError(path: path, reason: String(cString: strerror(errno))) }
+        let (fd, size) = try openForReading(path)
         defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw InputOpenError(path: path, reason: String(cString: strerror(errno))) }
-        let size = Int(st.st_size)
         let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: max(size, 1))
         var done = 0
         while done < size {
