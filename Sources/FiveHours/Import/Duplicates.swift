@@ -14,10 +14,16 @@ enum Duplicates {
         for p in parts { starts.append(count); count += p.count }
         let offsets = starts, total = count
         /// The row at a global index (parts are few: a linear search is enough).
-        @Sendable func rowAt(_ g: Int) -> ScannedRow {
+        /// The part and the position in it of a global row index (parts are few: a linear search).
+        @Sendable func place(_ g: Int) -> (Int, Int) {
             var p = parts.count - 1
             while offsets[p] > g { p -= 1 }
-            return parts[p][g - offsets[p]]
+            return (p, g - offsets[p])
+        }
+        /// The row at a global index.
+        @Sendable func rowAt(_ g: Int) -> ScannedRow {
+            let (p, position) = place(g)
+            return parts[p][position]
         }
         var memo = ValueMemo(zone: zone)
         /// The content hash (first lane) of the row at `position` in part `p`: from its record,
@@ -30,12 +36,6 @@ enum Duplicates {
                   let key = scanner.content(of: UnsafeBufferPointer(rebasing: buffer.bytes[row.start..<(row.start + Int(row.length))]), memo: &memo)
             else { preconditionFailure("a row read by the fast path cannot be read again") }
             return key.a
-        }
-        /// The part and the position in it of a global row index.
-        func place(_ g: Int) -> (Int, Int) {
-            var p = parts.count - 1
-            while offsets[p] > g { p -= 1 }
-            return (p, g - offsets[p])
         }
         // Each row's first occurrence, found on both cores at once: rows go to one of two tables
         // by their identity's top bit, each filled in input order, so "first" is unchanged.

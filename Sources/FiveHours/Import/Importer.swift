@@ -341,6 +341,13 @@ public struct Importer: Sendable {
         // The header of a deferred buffer must lie in its checked start.
         guard deferred == nil || body <= buffer.checkedPrefix else { return false }
         report.unknownColumns = header.unknown
+        /// An activity file's buffer and scanner stay until duplicates are settled: a repeated row
+        /// is read again from its bytes (its content hash, or its text for `rejects.csv`).
+        func keepForDuplicates() {
+            guard kind == .activity else { return }
+            result.buffers[fileIndex] = buffer
+            result.scanners[fileIndex] = ActivityScanner(header: header, cellCount: cellCount, window: window)
+        }
         let job = RowJob(importer: self, kind: kind, display: display, fileIndex: fileIndex, parser: parser, header: header,
                          lookup: ColumnLookup(header), cellCount: cellCount)
 
@@ -387,10 +394,7 @@ public struct Importer: Sendable {
             }
             if parts.count == count {
                 buffer.releaseAll()
-                if kind == .activity {
-                    result.buffers[fileIndex] = buffer
-                    result.scanners[fileIndex] = ActivityScanner(header: header, cellCount: cellCount, window: window)
-                }
+                keepForDuplicates()
                 var lineEnd = 0
                 for k in 0..<count {
                     var part = parts[k]
@@ -407,10 +411,7 @@ public struct Importer: Sendable {
             }
             if deferred != nil { return false }
         }
-        if kind == .activity {
-            result.buffers[fileIndex] = buffer
-            result.scanners[fileIndex] = ActivityScanner(header: header, cellCount: cellCount, window: window)
-        }
+        keepForDuplicates()
         var part = ImportResult()
         _ = try job.read(buffer, range: body..<buffer.count, firstLine: firstLine, report: &report, into: &part)
         result.append(part)
@@ -420,7 +421,6 @@ public struct Importer: Sendable {
 
     /// Reads the data rows of one CSV file, or of one part of it, into a partial result.
     struct RowJob: Sendable {
-
         let importer: Importer
         let kind: InputKind
         let display: String
@@ -726,7 +726,7 @@ public struct Importer: Sendable {
             zone = importer.campaign.zone
             memo = ValueMemo(zone: importer.campaign.zone)
             scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-            cells = UnsafeMutablePointer<Int>.allocate(capacity: 30)
+            cells = UnsafeMutablePointer<Int>.allocate(capacity: 2 * 15)
         }
 
         func deallocate() {
@@ -752,7 +752,7 @@ public struct Importer: Sendable {
                            report: inout InputFileReport, into result: inout ImportResult) -> Bool {
             if contextVersion != defaultsVersion { learn(context, version: contextVersion) }
             guard defaultsUsable, scanner.window != nil else { return false }
-            for k in 0..<30 { cells[k] = 0 }
+            cells.update(repeating: 0, count: 2 * scanner.cellCount)
             var used = 0
             var seen = 0
             var plain = true
