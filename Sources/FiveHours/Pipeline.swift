@@ -49,6 +49,15 @@ public enum Pipeline {
         public var campaign: Campaign
         public var campaignSHA256: String
         public var ledger: Ledger
+        /// Input files still being hashed: the manifest waits for them (`manifestFiles()`).
+        var pendingDigests: [(fileIndex: Int, task: DigestTask)] = []
+
+        /// The input files with every SHA-256 filled in, once computed.
+        func manifestFiles() throws -> [InputFileReport] {
+            var files = ledger.files
+            for (i, task) in pendingDigests { files[i].sha256 = try task.wait() }
+            return files
+        }
     }
 
     public static func load(_ options: Options, progress: (String) -> Void) throws -> Loaded {
@@ -56,14 +65,15 @@ public enum Pipeline {
         let sha = FileManager.default.contents(atPath: options.configPath).map { SHA256.hex(of: [UInt8]($0)) } ?? ""
         progress("importing inputs of \(campaign.name)")
         var clock = Stopwatch()
-        let imported = try Importer(campaign: campaign, window: window(options, campaign: campaign)).run()
+        let imported = try Importer(campaign: campaign, window: window(options, campaign: campaign)).run(waitingForDigests: false)
+        let digests = imported.pendingDigests
         clock.lap("import")
         for f in imported.files {
             progress("  \(f.path): \(f.format), \(f.read) rows, \(f.rejected) rejected\(f.fileRejected.map { " — file rejected: \($0)" } ?? "")")
         }
         let ledger = Ledger(consume imported)
         clock.lap("ledger")
-        return Loaded(campaign: campaign, campaignSHA256: sha, ledger: ledger)
+        return Loaded(campaign: campaign, campaignSHA256: sha, ledger: ledger, pendingDigests: digests)
     }
 
     /// The days whose sessions the run reports: the week and its eve, whose sessions may run past
@@ -133,20 +143,26 @@ public enum Pipeline {
         let labels = Labels(campaign.output.language)
         let csv = options.formats.contains(.csv), style = options.csvHeader
         DispatchQueue.concurrentPerform(iterations: 2) { k in
+            var clock = Stopwatch()
             if k == 0 {
                 let findings = RuleSet.evaluate(RuleContext(campaign: campaign, week: data, ledger: ledger, now: now))
+                clock.lap("  rules")
                 parts.findings = findings
                 guard csv else { return }
                 let f = CSVTables.findings(findings, style: style, labels: labels)
                 let r = CSVTables.rejects(ledger.rejects, phones: ledger.phones, style: style, labels: labels)
+                clock.lap("  findings.csv, rejects.csv")
                 parts.ruleTables = [("findings.csv", f), ("rejects.csv", r)]
             } else {
                 let report = WeeklyReport.make(campaign: campaign, ledger: ledger, week: data, findings: [], now: now, previous: previous)
+                clock.lap("  report model")
                 parts.report = report
                 guard csv else { return }
                 let v = CSVTables.volunteers(report, style: style, labels: labels)
+                clock.lap("  volunteers.csv")
                 let u = CSVTables.units(report, style: style, labels: labels)
                 let t = CSVTables.teams(report, style: style, labels: labels)
+                clock.lap("  units.csv, teams.csv")
                 parts.modelTables = [("volunteers.csv", v), ("units.csv", u), ("teams.csv", t)]
             }
         }
@@ -154,8 +170,9 @@ public enum Pipeline {
         var report = parts.report!
         report.findings = findings
         clock.lap("rules and report model, and their CSV tables")
-        let manifest = makeManifest(loaded, options: options, command: "weekly", week: week, date: nil, now: now)
+        let manifest = try makeManifest(loaded, options: options, command: "weekly", week: week, date: nil, now: now)
         report.inputFingerprint = manifest.inputs_fingerprint
+        clock.lap("manifest (waits for the input hashes)")
         report.knownNames = loaded.ledger.volunteers.map { $0.name }
         var files: [(String, [UInt8])] = []
         if csv { files += parts.modelTables + parts.ruleTables } // volunteers, units, teams, findings, rejects
@@ -193,7 +210,7 @@ public enum Pipeline {
         let data = WeekBuilder(campaign: campaign).build(loaded.ledger, week: week)
         let findings = RuleSet.evaluate(RuleContext(campaign: campaign, week: data, ledger: loaded.ledger, now: now))
         var report = DailyReport.make(campaign: campaign, ledger: loaded.ledger, week: data, findings: findings, date: date, now: now)
-        let manifest = makeManifest(loaded, options: options, command: "daily", week: nil, date: date, now: now)
+        let manifest = try makeManifest(loaded, options: options, command: "daily", week: nil, date: date, now: now)
         report.inputFingerprint = manifest.inputs_fingerprint
         report.knownNames = loaded.ledger.volunteers.map { $0.name }
         let labels = Labels(campaign.output.language)
@@ -258,14 +275,14 @@ public enum Pipeline {
         return (out, errors)
     }
 
-    static func makeManifest(_ loaded: Loaded, options: Options, command: String, week: Week?, date: CivilDate?, now: Int) -> Manifest {
+    static func makeManifest(_ loaded: Loaded, options: Options, command: String, week: Week?, date: CivilDate?, now: Int) throws -> Manifest {
         let campaign = loaded.campaign
         return Manifest(
             campaign: .init(path: URL(fileURLWithPath: campaign.path).lastPathComponent, sha256: loaded.campaignSHA256),
             options: .init(command: command, week_ending: week.map { "\($0.lastDay)" }, date: date.map { "\($0)" },
                            now: campaign.zone.iso8601(now), formats: options.formats.map(\.rawValue),
                            csv_header: options.csvHeader.rawValue, public: options.isPublic, language: campaign.output.language.rawValue),
-            files: loaded.ledger.files)
+            files: try loaded.manifestFiles())
     }
 }
 

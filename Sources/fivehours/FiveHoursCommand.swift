@@ -191,7 +191,9 @@ struct Weekly: ParsableCommand {
         let loaded = try Pipeline.load(options, progress: common.progress)
         common.progress("building the week, checking the rules, rendering")
         let (folder, files) = try Pipeline.weekly(loaded, options: options)
+        var clock = Stopwatch()
         let path = try writeReport(folder: folder, files: files, outDir: outDir, lock: lock)
+        clock.lap("write the report folder")
         common.progress("wrote \(files.count) files to \(path)")
         print(path)
     }

@@ -1,9 +1,9 @@
 import CFastBytes
 
-/// One activity row as the duplicate check needs it: its identity and content hashes and
-/// where it is. Rows outside the reported window are kept only in this form.
+/// One activity row as the duplicate check needs it: where it is and what it became. Rows
+/// outside the reported window are kept only in this form; their identity hashes are kept apart,
+/// grouped for the duplicate check (`IdentityGroups`).
 struct ScannedRow {
-    var identity: RowKey
     /// The row's bytes in its file's buffer, to quote it if it turns out to be a rejected
     /// duplicate, or to compute its content hash when its identity repeats.
     var start: Int
@@ -14,13 +14,13 @@ struct ScannedRow {
     var fileIndex: Int16
     /// The row has a `record_id` (its identity is that id, not its volunteer and times).
     var hasRecordID: Bool
-    // No content hash here: 40 bytes a row, not 48, for every row of a year. The content is
+    // No hashes here: 24 bytes a row, for every row of a year. The identity is in the part's
+    // `IdentityGroups`; the content is
     // needed only when an identity repeats, and is then taken from the record, read again from
     // the row's bytes, or (for the few rows that have neither) looked up in the part's
     // `storedContent` (see `Duplicates`).
 
-    init(identity: RowKey, fileIndex: Int, line: Int, record: Int32, start: Int, length: Int, hasRecordID: Bool) {
-        self.identity = identity
+    init(fileIndex: Int, line: Int, record: Int32, start: Int, length: Int, hasRecordID: Bool) {
         self.start = start
         self.line = Int32(clamping: line)
         self.record = record

@@ -9,21 +9,16 @@ import Dispatch
 enum Duplicates {
     static func settle(_ result: inout ImportResult, zone: CampaignZone) {
         let parts = result.scannedParts
+        let groups = result.identityParts
         var starts: [Int] = []
         var count = 0
         for p in parts { starts.append(count); count += p.count }
-        let offsets = starts, total = count
-        /// The row at a global index (parts are few: a linear search is enough).
+        let offsets = starts
         /// The part and the position in it of a global row index (parts are few: a linear search).
-        @Sendable func place(_ g: Int) -> (Int, Int) {
+        func place(_ g: Int) -> (Int, Int) {
             var p = parts.count - 1
             while offsets[p] > g { p -= 1 }
             return (p, g - offsets[p])
-        }
-        /// The row at a global index.
-        @Sendable func rowAt(_ g: Int) -> ScannedRow {
-            let (p, position) = place(g)
-            return parts[p][position]
         }
         var memo = ValueMemo(zone: zone)
         /// The content hash (first lane) of the row at `position` in part `p`: from its record,
@@ -37,30 +32,37 @@ enum Duplicates {
             else { preconditionFailure("a row read by the fast path cannot be read again") }
             return key.a
         }
-        // Each row's first occurrence, found on both cores at once: rows go to one of two tables
-        // by their identity's top bit, each filled in input order, so "first" is unchanged.
-        let repeats = ConcurrentSlots<[(row: Int, first: Int)]>(2)
-        DispatchQueue.concurrentPerform(iterations: 2) { half in
-            // Sized by this half's own rows: the split goes by hash, not by count, and a table
-            // with fewer slots than keys would probe for ever.
-            var inHalf = 0
-            for part in parts { for row in part where Int(row.identity.a >> 63) == half { inHalf += 1 } }
-            var table = FirstOccurrence(capacity: inHalf)
+        // Each row's first occurrence. Rows with the same identity are in the same group (by the
+        // identity's top byte), so each group is settled alone, with a table small enough to stay
+        // in the core's cache, and the groups are shared between both cores. Within a group the
+        // rows are in input order (parts in order, each part's rows in order), so "first" is
+        // the first in the input.
+        let chunks = min(IdentityGroups.count, 16)
+        let repeats = ConcurrentSlots<[(row: Int, first: Int)]>(chunks)
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             var found: [(row: Int, first: Int)] = []
-            var g = 0
-            for part in parts {
-                for row in part {
-                    if Int(row.identity.a >> 63) == half {
-                        let j = Int(table.firstIndex(of: row.identity, orInsert: Int32(g), row: rowAt))
-                        if j != g { found.append((g, j)) }
+            var rows: [(key: RowKey, row: Int)] = []
+            var table = FirstOccurrence()
+            let per = IdentityGroups.count / chunks
+            for group in chunk * per..<(chunk + 1) * per {
+                rows.removeAll(keepingCapacity: true)
+                for p in groups.indices {
+                    groups[p].forEach(in: group) { key, position in rows.append((key, offsets[p] + position)) }
+                }
+                guard rows.count > 1 else { continue }
+                table.reset(capacity: rows.count)
+                rows.withUnsafeBufferPointer { rows in
+                    for i in rows.indices {
+                        let j = table.firstIndex(of: rows[i].key, orInsert: i) { rows[$0].key }
+                        if j != i { found.append((rows[i].row, rows[j].row)) }
                     }
-                    g += 1
                 }
             }
-            repeats[half] = found
+            repeats[chunk] = found
         }
         // Settled in input order, as one pass would: the two halves' repeats merged by row.
-        var list = (repeats.take(0) ?? []) + (repeats.take(1) ?? [])
+        var list: [(row: Int, first: Int)] = []
+        for chunk in 0..<chunks { list += repeats.take(chunk) ?? [] }
         list.sort { $0.row < $1.row }
         var drop: Set<Int> = []
         for (g, j) in list {
@@ -96,6 +98,7 @@ enum Duplicates {
             result.activities = kept
         }
         result.scannedParts = []
+        result.identityParts = []
         result.storedContents = []
         result.partRecordBase = []
         result.buffers = [:]
@@ -115,43 +118,111 @@ enum Duplicates {
     }
 }
 
-/// An open-addressing table from a row's identity to the first row that had it.
+/// The identity hashes of a part's rows, grouped by their top byte: the duplicate check settles
+/// each group alone (see `Duplicates`).
+///
+/// Rows are appended in input order; `group()` then sorts them by group with a counting sort,
+/// which keeps each group's rows in input order. A year of rows is millions of identities: a
+/// single table over all of them missed the cache on nearly every probe, and was most of the
+/// duplicate check's time; a group's table fits in the cache.
+struct IdentityGroups: Sendable {
+    static let count = 256
+
+    /// An identity (four 32-bit words, so that the entry is 20 bytes, not 24) and the row's
+    /// position in its part.
+    struct Entry {
+        var a0, a1, b0, b1: UInt32
+        var position: UInt32
+        init(_ key: RowKey, _ position: Int) {
+            a0 = UInt32(truncatingIfNeeded: key.a); a1 = UInt32(truncatingIfNeeded: key.a >> 32)
+            b0 = UInt32(truncatingIfNeeded: key.b); b1 = UInt32(truncatingIfNeeded: key.b >> 32)
+            self.position = UInt32(truncatingIfNeeded: position)
+        }
+        var key: RowKey { RowKey(a: UInt64(a1) << 32 | UInt64(a0), b: UInt64(b1) << 32 | UInt64(b0)) }
+        var group: Int { Int(a1 >> 24) }
+    }
+
+    private var entries: [Entry] = []
+    /// Where each group begins in `entries`, and its end (`count + 1` values); empty until grouped.
+    private var starts: [Int32] = []
+
+    mutating func reserveCapacity(_ n: Int) { entries.reserveCapacity(n) }
+
+    mutating func append(_ key: RowKey, position: Int) {
+        precondition(starts.isEmpty, "identities appended after they were grouped")
+        entries.append(Entry(key, position))
+    }
+
+    /// Sorts the entries by group, each group's in the order they were appended.
+    mutating func group() {
+        guard starts.isEmpty else { return }
+        var begins = [Int32](repeating: 0, count: IdentityGroups.count + 1)
+        for e in entries { begins[e.group + 1] += 1 }
+        for g in 0..<IdentityGroups.count { begins[g + 1] += begins[g] }
+        starts = begins
+        guard entries.count > 1 else { return }
+        var next = begins
+        var sorted = [Entry](unsafeUninitializedCapacity: entries.count) { out, n in
+            for e in entries {
+                let g = e.group
+                (out.baseAddress! + Int(next[g])).initialize(to: e)
+                next[g] += 1
+            }
+            n = entries.count
+        }
+        swap(&entries, &sorted)
+    }
+
+    /// Calls `body` with the identity and the position of each row of `group`, in input order.
+    func forEach(in group: Int, _ body: (RowKey, Int) -> Void) {
+        guard !starts.isEmpty else { return }
+        for i in Int(starts[group])..<Int(starts[group + 1]) { body(entries[i].key, Int(entries[i].position)) }
+    }
+}
+
+/// An open-addressing table from a row's identity to the first row that had it, for one group
+/// of `IdentityGroups` at a time.
 ///
 /// `RowKey` is already a well-mixed 128-bit hash, so its first lane indexes the table directly;
 /// Swift's `Dictionary` would hash it again with SipHash, which took most of this stage's time.
 struct FirstOccurrence {
     /// Each slot holds the row's index + 1 in its low 32 bits (0: empty) and 32 bits of the key
     /// above them, so that a probe reads one word, and the row itself only when those agree.
-    private var slots: [UInt64]
-    private let size: Int
+    private var slots: [UInt64] = []
+    private var shift = 64
 
-    /// Room for `capacity` keys at most two-thirds full (linear probing stays short there); never
-    /// full, so a probe always ends.
-    init(capacity: Int) {
-        size = max(16, capacity + capacity / 2 + 1)
-        slots = Array(repeating: 0, count: size)
+    /// Empties the table and makes room for `capacity` keys at most half full (linear probing
+    /// stays short there); never full, so a probe always ends.
+    mutating func reset(capacity: Int) {
+        var bits = 4
+        while 1 << bits < 2 * capacity { bits += 1 }
+        if slots.count == 1 << bits {
+            slots.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        } else {
+            slots = Array(repeating: 0, count: 1 << bits)
+        }
+        shift = 64 - bits
     }
 
     /// The index of the first row with `key`; when there is none, records `index` and returns it.
-    /// The slot comes from the key's first lane without its top bit (which `Duplicates` uses to
-    /// split the rows between two tables), scaled to the table by a multiply.
-    mutating func firstIndex(of key: RowKey, orInsert index: Int32, row: (Int) -> ScannedRow) -> Int32 {
-        let size = self.size
-        var i = Int(truncatingIfNeeded: (key.a &<< 1).multipliedFullWidth(by: UInt64(size)).high)
+    /// The slot comes from the key's first lane without its top byte (the same for the whole
+    /// group), the tag from its second.
+    mutating func firstIndex(of key: RowKey, orInsert index: Int, key keyAt: (Int) -> RowKey) -> Int {
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: (key.a << 8) >> UInt64(shift))
         let tag = key.b >> 32
         return slots.withUnsafeMutableBufferPointer { slots in
             while true {
                 let s = slots[i]
                 if s == 0 {
-                    slots[i] = tag << 32 | UInt64(UInt32(bitPattern: index) &+ 1)
+                    slots[i] = tag << 32 | UInt64(UInt32(truncatingIfNeeded: index) &+ 1)
                     return index
                 }
                 if s >> 32 == tag {
-                    let j = Int32(bitPattern: UInt32(truncatingIfNeeded: s) &- 1)
-                    if row(Int(j)).identity == key { return j }
+                    let j = Int(UInt32(truncatingIfNeeded: s) &- 1)
+                    if keyAt(j) == key { return j }
                 }
-                i += 1
-                if i == size { i = 0 }
+                i = (i + 1) & mask
             }
         }
     }

@@ -16,6 +16,9 @@ public struct ImportResult: Sendable {
     /// The parts' rows, kept as they were read (not copied into one array), and the index of
     /// each part's first record in `activities`: for the duplicate check.
     var scannedParts: [[ScannedRow]] = []
+    /// The identity hashes of `scanned`, and the same per part once appended, grouped.
+    var identities = IdentityGroups()
+    var identityParts: [IdentityGroups] = []
     /// Content hashes (first lane) of the rows of `scanned` that have neither a record nor plain
     /// bytes to compute it from again, by position; and the same per part once appended.
     var storedContent = StoredContent()
@@ -27,6 +30,9 @@ public struct ImportResult: Sendable {
     var scanners: [Int: ActivityScanner] = [:]
     /// How many parts each CSV file was read in, and whether its checks were deferred (tests).
     var readInParts: [Int: (parts: Int, deferred: Bool)] = [:]
+    /// Files whose SHA-256 is still being computed (their `sha256` is empty until then): see
+    /// `Importer.run(waitingForDigests:)`.
+    var pendingDigests: [(fileIndex: Int, task: DigestTask)] = []
 
     public init() {}
 
@@ -35,6 +41,9 @@ public struct ImportResult: Sendable {
         if !part.scanned.isEmpty {
             partRecordBase.append(activities.count)
             scannedParts.append(part.scanned)
+            var groups = part.identities
+            groups.group()
+            identityParts.append(groups)
             storedContents.append(part.storedContent)
         }
         // The first part's lists are taken over whole, not copied element by element.
@@ -44,6 +53,19 @@ public struct ImportResult: Sendable {
         rejects += part.rejects
         if phones.isEmpty { phones = part.phones } else if phones.count < part.phones.count { phones = part.phones.union(phones) } else { phones.formUnion(part.phones) }
         findings += part.findings
+    }
+
+    /// Keeps an activity row for the duplicate check: where it is, and its identity.
+    @inline(__always)
+    mutating func scan(_ identity: RowKey, _ row: ScannedRow) {
+        identities.append(identity, position: scanned.count)
+        scanned.append(row)
+    }
+
+    /// Waits for the digests still being computed and fills them in.
+    mutating func awaitDigests() throws {
+        for (i, task) in pendingDigests { files[i].sha256 = try task.wait() }
+        pendingDigests = []
     }
 
     /// Moves every line number of a part read from the middle of a file.
@@ -120,7 +142,10 @@ public struct Importer: Sendable {
         self.window = window.map { $0.lowerBound.dayNumber...$0.upperBound.dayNumber }
     }
 
-    public func run() throws -> ImportResult {
+    /// - Parameter waitingForDigests: false to return while large files are still being hashed
+    ///   on another core (their `sha256` empty, `pendingDigests` naming them): the stages after
+    ///   the import, several of them on one core, then run beside the hash. The manifest waits.
+    public func run(waitingForDigests: Bool = true) throws -> ImportResult {
         var result = ImportResult()
         var clock = Stopwatch()
         for (kind, paths) in [(InputKind.roster, campaign.inputs.rosters),
@@ -133,6 +158,10 @@ public struct Importer: Sendable {
         }
         Duplicates.settle(&result, zone: campaign.zone)
         clock.lap("  duplicates")
+        if waitingForDigests {
+            try result.awaitDigests()
+            clock.lap("  hashes")
+        }
         return result
     }
 
@@ -207,19 +236,14 @@ public struct Importer: Sendable {
                 var part = ImportResult()
                 part.phones = result.phones
                 // libxml2 parses on one core; a mapped file is hashed on the other meanwhile.
-                final class Digest: @unchecked Sendable { var value: Result<String, Error>? }
-                let digest = Digest(), hashing = DispatchGroup()
-                if let path = buffer.deferredPath {
-                    DispatchQueue.global().async(group: hashing) { digest.value = Result { try TextBuffer.hashFile(path: path) } }
-                }
+                let digest = buffer.deferredPath.map(DigestTask.init)
                 var failure: UnreadableFile?
                 do {
                     try readXML(buffer, kind: kind, display: display, fileIndex: fileIndex, parser: parser, report: &report, into: &part)
                 } catch let e as UnreadableFile {
                     failure = e
                 }
-                hashing.wait()
-                if let d = digest.value { buffer.sha256 = try d.get() }
+                if let digest { buffer.sha256 = try digest.wait() }
                 report.sha256 = buffer.sha256
                 if let failure { throw failure }
                 result.append(part)
@@ -363,21 +387,18 @@ public struct Importer: Sendable {
             struct BadBytes: Error {}
             // Each part's result and the line its reader stopped at; the hash.
             let slots = ConcurrentSlots<(Result<ImportResult, Error>, end: Int)>(count)
-            let digest = ConcurrentSlots<Result<String, Error>>(1)
+            // The hash is read from the file on its own, beside the parts and the stages
+            // after the import, until the manifest needs it (`ImportResult.pendingDigests`).
+            let digest = deferred.map(DigestTask.init)
             var clock = Stopwatch()
-            let first = deferred == nil ? 0 : 1
-            DispatchQueue.concurrentPerform(iterations: count + first) { task in
-                if task < first {
-                    digest[0] = Result { try TextBuffer.hashFile(path: deferred!) }
-                    return
-                }
-                let k = task - first
+            DispatchQueue.concurrentPerform(iterations: count) { k in
                 let range = bounds[k]..<bounds[k + 1]
                 do {
                     if deferred != nil, !buffer.check(range) { throw BadBytes() }
                     var part = ImportResult()
                     var counts = InputFileReport(path: display, absolutePath: "", kind: kind, format: "", sha256: "", byteCount: 0)
                     let end = try job.read(buffer, range: range, firstLine: k == 0 ? firstLine : 1, report: &counts, into: &part)
+                    part.identities.group() // here, on both cores, rather than in the merge
                     part.files = [counts]
                     slots[k] = (.success(part), end)
                 } catch {
@@ -385,7 +406,6 @@ public struct Importer: Sendable {
                 }
             }
             clock.lap("      \(count) parts\(deferred == nil ? "" : ", hash and UTF-8 check")")
-            if let d = digest[0] { buffer.sha256 = try d.get() }
             var parts: [ImportResult] = []
             var ends: [Int] = []
             for k in 0..<count {
@@ -406,6 +426,7 @@ public struct Importer: Sendable {
                     result.append(part)
                 }
                 result.readInParts[fileIndex] = (count, deferred != nil)
+                if let digest { result.pendingDigests.append((fileIndex, digest)) }
                 clock.lap("      merge")
                 return true
             }
@@ -521,6 +542,7 @@ public struct Importer: Sendable {
             let row = PlainRow(base: p, cells: cells)
             // Room for the rows of a typical log (over 100 bytes a row); more grows the array.
             result.scanned.reserveCapacity(n / 128)
+            result.identities.reserveCapacity(n / 128)
             var released = range.lowerBound
             var pos = 0
             var line = firstLine
@@ -537,7 +559,7 @@ public struct Importer: Sendable {
                         recordIndex = Int32(result.activities.count)
                         result.activities.append(a)
                     }
-                    result.scanned.append(ScannedRow(identity: identity, fileIndex: fileIndex, line: line,
+                    result.scan(identity, ScannedRow(fileIndex: fileIndex, line: line,
                                                      record: recordIndex, start: range.lowerBound + pos,
                                                      length: next - pos, hasRecordID: hasRecordID))
                     pos = next
@@ -552,7 +574,7 @@ public struct Importer: Sendable {
                     let keep = scanner.inWindow(a.date.dayNumber)
                     // Not a plain row: its content cannot be read again the fast way, so keep it.
                     if !keep { result.storedContent.append(a.contentKey.a, at: result.scanned.count) }
-                    result.scanned.append(ScannedRow(identity: a.identityKey, fileIndex: fileIndex, line: rowLine,
+                    result.scan(a.identityKey, ScannedRow(fileIndex: fileIndex, line: rowLine,
                                                      record: keep ? Int32(result.activities.count) : -1, start: range.lowerBound + pos,
                                                      length: reader.position - pos, hasRecordID: a.recordID != nil))
                     if keep { result.activities.append(a) }
@@ -613,7 +635,7 @@ public struct Importer: Sendable {
                 // Like the CSV fast path: a record only when the run reports its day.
                 let keep = window.map { $0.contains(a.date.dayNumber) } ?? true
                 if !keep { result.storedContent.append(a.contentKey.a, at: result.scanned.count) } // an XML row has no bytes to read again
-                result.scanned.append(ScannedRow(identity: a.identityKey, fileIndex: source.fileIndex,
+                result.scan(a.identityKey, ScannedRow(fileIndex: source.fileIndex,
                                                  line: source.line, record: keep ? Int32(result.activities.count) : -1,
                                                  start: 0, length: 0, hasRecordID: a.recordID != nil))
                 if keep { result.activities.append(a) }
@@ -796,7 +818,7 @@ public struct Importer: Sendable {
             let (identity, hasRecordID) = scanner.identity(row, v)
             // No bytes to read again later: the content hash is kept now.
             result.storedContent.append(scanner.content(row, v).a, at: result.scanned.count)
-            result.scanned.append(ScannedRow(identity: identity, fileIndex: fileIndex, line: line, record: -1,
+            result.scan(identity, ScannedRow(fileIndex: fileIndex, line: line, record: -1,
                                              start: 0, length: 0, hasRecordID: hasRecordID))
             return true
         }

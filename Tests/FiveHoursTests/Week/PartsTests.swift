@@ -241,21 +241,27 @@ struct PartsTests {
         #expect(file.contains("merged 55 rejected 90"), "\(file)")
     }
 
-    @Test("the duplicate check ends however the identities fall between its two tables", .timeLimit(.minutes(1)))
-    func duplicateTablesNeverFill() {
-        // Every identity with its top bit set: all go to one of the two tables, which must be
-        // sized by its own rows (it once had room for three quarters of all rows, and probed for ever).
-        for count in [1, 17, 21, 40, 200] {
+    @Test("the duplicate check settles rows however their identities fall into its groups", .timeLimit(.minutes(1)))
+    func identitiesInOneGroup() {
+        // Every identity in one group (the same top byte), and the groups of a table's size: the
+        // table must be sized by its group's rows (a table sized by a share of all rows once
+        // filled up and probed for ever). Every fifth row repeats the row before it.
+        for count in [1, 2, 17, 21, 40, 200, 1_000] {
             var result = ImportResult()
             result.files = [InputFileReport(path: "a.csv", absolutePath: "", kind: .activity, format: "UTF-8", sha256: "", byteCount: 0)]
-            result.scannedParts = [(0..<count).map { k in
-                ScannedRow(identity: RowKey(a: 1 << 63 | UInt64(k) &* 0x9E37_79B9_7F4A_7C15, b: UInt64(k)), fileIndex: 0, line: k + 2,
-                           record: -1, start: 0, length: 0, hasRecordID: false)
-            }]
-            result.storedContents = [StoredContent()]
-            result.partRecordBase = [0]
-            Duplicates.settle(&result, zone: .shanghai)
-            #expect(result.files[0].merged == 0 && result.rejects.isEmpty, "\(count) rows")
+            var repeats = 0
+            for k in 0..<count {
+                let same = k % 5 == 4
+                if same { repeats += 1 }
+                let n = UInt64(same ? k - 1 : k)
+                result.scan(RowKey(a: 0xAB << 56 | (n &* 0x9E37_79B9_7F4A_7C15) >> 8, b: n),
+                            ScannedRow(fileIndex: 0, line: k + 2, record: -1, start: 0, length: 0, hasRecordID: false))
+            }
+            var whole = ImportResult()
+            whole.files = result.files
+            whole.append(result)
+            Duplicates.settle(&whole, zone: .shanghai)
+            #expect(whole.files[0].merged == repeats && whole.rejects.isEmpty, "\(count) rows")
         }
     }
 }
