@@ -104,7 +104,8 @@ AVX2 static inline __m256i block_incomplete(__m256i input) {
     return _mm256_subs_epu8(input, max_value);
 }
 
-AVX2 int fh_utf8_valid_avx2(const uint8_t *p, size_t n) {
+// `nul`: a zero byte counts as an error too (no text file holds one).
+AVX2 static inline int valid(const uint8_t *p, size_t n, int nul) {
     __m256i prev_input = _mm256_setzero_si256();
     __m256i prev_incomplete = _mm256_setzero_si256();
     __m256i error = _mm256_setzero_si256();
@@ -115,11 +116,13 @@ AVX2 int fh_utf8_valid_avx2(const uint8_t *p, size_t n) {
         if (i + 32 <= n) {
             input = _mm256_loadu_si256((const __m256i *)(p + i));
         } else {
-            // The last bytes, padded with ASCII zeros (an open sequence then shows as an error).
-            memset(tail, 0, sizeof tail);
+            // The last bytes, padded with ASCII spaces (an open sequence then shows as an error;
+            // a space, not a zero, which would read as a NUL).
+            memset(tail, ' ', sizeof tail);
             memcpy(tail, p + i, n - i);
             input = _mm256_loadu_si256((const __m256i *)tail);
         }
+        if (nul) error = _mm256_or_si256(error, _mm256_cmpeq_epi8(input, _mm256_setzero_si256()));
         if (_mm256_movemask_epi8(input) == 0) {
             error = _mm256_or_si256(error, prev_incomplete);
             prev_incomplete = _mm256_setzero_si256();
@@ -135,6 +138,10 @@ AVX2 int fh_utf8_valid_avx2(const uint8_t *p, size_t n) {
     error = _mm256_or_si256(error, prev_incomplete);
     return _mm256_testz_si256(error, error);
 }
+
+AVX2 int fh_utf8_valid_avx2(const uint8_t *p, size_t n) { return valid(p, n, 0); }
+
+AVX2 int fh_text_valid_avx2(const uint8_t *p, size_t n) { return valid(p, n, 1); }
 
 AVX2 uint64_t fh_csv_specials_avx2(const uint8_t *p) {
     __m256i lo = _mm256_loadu_si256((const __m256i *)p);
@@ -152,6 +159,7 @@ AVX2 uint64_t fh_csv_specials_avx2(const uint8_t *p) {
 
 int fh_has_avx2(void) { return 0; }
 int fh_utf8_valid_avx2(const uint8_t *p, size_t n) { (void)p; (void)n; return 0; }
+int fh_text_valid_avx2(const uint8_t *p, size_t n) { (void)p; (void)n; return 0; }
 uint64_t fh_csv_specials_avx2(const uint8_t *p) { (void)p; return 0; }
 
 #endif

@@ -3,12 +3,23 @@
 #include <unistd.h>
 #include <fcntl.h>
 #include <sys/syscall.h>
+#include <sched.h>
 
 /// Atomically swaps two paths (Linux renameat2 with RENAME_EXCHANGE), so that a new report
 /// folder replaces the old one as a whole. Returns -1 with errno set where unsupported.
 static inline int fivehours_exchange(const char *a, const char *b) {
 #ifdef SYS_renameat2
     return (int)syscall(SYS_renameat2, AT_FDCWD, a, AT_FDCWD, b, 2 /* RENAME_EXCHANGE */);
+#else
+    return -1;
+#endif
+}
+/// Lets the calling thread run only when a core would otherwise be idle (Linux SCHED_IDLE), so
+/// that work nobody waits for yet gives way to work somebody does. Returns -1 where unsupported.
+static inline int fivehours_run_when_idle(void) {
+#if defined(__linux__)
+    struct sched_param param = { 0 };
+    return sched_setscheduler(0, 5 /* SCHED_IDLE */, &param);
 #else
     return -1;
 #endif

@@ -10,7 +10,7 @@ struct FastBytesTests {
     /// Pieces of valid UTF-8 of every length, and bytes that break it.
     static let pieces: [[UInt8]] = ["a", ",", "\n", "7", "编", "号", "é", "𠮷", "\u{7FF}", "\u{800}", "\u{FFFF}", "\u{10000}",
                                     "\u{10FFFF}", "\u{D7FF}", "\u{E000}", "　"].map { Array($0.utf8) }
-    static let breakers: [UInt8] = [0x80, 0xBF, 0xC0, 0xC1, 0xC2, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF, 0xA0, 0x9F]
+    static let breakers: [UInt8] = [0x80, 0xBF, 0xC0, 0xC1, 0xC2, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF, 0xA0, 0x9F, 0x00]
 
     @Test("the AVX2 validator says valid exactly when the scalar one finds nothing", .enabled(if: UTF8Check.avx2, "needs AVX2: without it the Swift check is the only one"))
     func validatorAgrees() {
@@ -33,6 +33,9 @@ struct FastBytesTests {
             let avx = b.withUnsafeBufferPointer { $0.baseAddress.map { fh_utf8_valid_avx2($0, b.count) != 0 } ?? true }
             let swift = String(validating: b, as: UTF8.self) != nil
             if scalar != avx || scalar != swift { disagreements.append("\(b.map { String($0, radix: 16) }) scalar \(scalar) avx2 \(avx) stdlib \(swift)") }
+            // The text check: the same, and no NUL byte.
+            let text = b.withUnsafeBufferPointer { $0.baseAddress.map { fh_text_valid_avx2($0, b.count) != 0 } ?? true }
+            if text != (swift && !b.contains(0)) { disagreements.append("\(b.map { String($0, radix: 16) }) text check \(text), stdlib \(swift), NUL \(b.contains(0))") }
         }
         #expect(disagreements.isEmpty, "\(disagreements.count) disagreements; the first: \(disagreements.first.map { String($0.prefix(400)) } ?? "")")
     }

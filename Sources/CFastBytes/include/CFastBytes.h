@@ -13,6 +13,10 @@ int fh_has_avx2(void);
 /// 32 bytes at a time.
 int fh_utf8_valid_avx2(const uint8_t *p, size_t n);
 
+/// 1 when the bytes are valid UTF-8 (as fh_utf8_valid_avx2) and hold no zero byte, else 0: the
+/// one pass that tells a part of a large file is plain text. AVX2 only.
+int fh_text_valid_avx2(const uint8_t *p, size_t n);
+
 /// Bit i set when p[i] is a comma, a double quote, CR or LF, for the 64 bytes at `p` (which must
 /// all be readable). AVX2 only.
 uint64_t fh_csv_specials_avx2(const uint8_t *p);

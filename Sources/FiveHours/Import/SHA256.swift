@@ -1,5 +1,6 @@
 import CCrypto
-import Dispatch
+import CSystem
+import Foundation
 
 /// SHA-256 of the inputs and of the campaign file, for the manifest an auditor re-checks.
 enum SHA256 {
@@ -48,24 +49,30 @@ enum SHA256 {
     }
 }
 
-/// The SHA-256 of a file, read and computed on another thread while the caller goes on.
+/// The SHA-256 of a file, read and computed on a thread of its own while the caller goes on.
 ///
-/// Hashing half a gigabyte takes about 0.4 s of one core and cannot be split; started beside the
-/// parse, it fills the time when the other stages leave a core idle.
+/// Hashing half a gigabyte takes about 0.4 s of one core and cannot be split. The thread runs
+/// only when a core would otherwise be idle (`fivehours_run_when_idle`): the parse, and the
+/// stages after it, never wait for it, and it fills the time when they leave a core free. Whoever
+/// needs the digest waits, and a core is then free for it.
 final class DigestTask: @unchecked Sendable {
-    private let done = DispatchGroup()
-    // Written once by the hashing thread, read only after `done` (which orders the two).
+    private let done = DispatchSemaphore(value: 0)
+    // Written once by the hashing thread before it signals `done`; read only after waiting.
     private var result: Result<String, Error>?
 
     init(path: String) {
-        DispatchQueue.global().async(group: done) { [self] in
+        let thread = Thread { [self] in
+            _ = fivehours_run_when_idle()
             result = Result { try TextBuffer.hashFile(path: path) }
+            done.signal()
         }
+        thread.start()
     }
 
     /// The hex digest, once computed; throws what reading the file threw.
     func wait() throws -> String {
         done.wait()
+        done.signal() // for the next caller
         return try result!.get()
     }
 }

@@ -166,7 +166,7 @@ final class TextBuffer: @unchecked Sendable {
     func check(_ range: Range<Int>) -> Bool {
         let b = UnsafeBufferPointer(rebasing: bytes[range])
         guard let start = b.baseAddress else { return true }
-        return memchr(start, 0, b.count) == nil && UTF8Check.firstInvalid(b) == nil
+        return UTF8Check.isPlainText(b)
     }
 
     /// SHA-256 of the file on disk, read with `pread` into a small buffer of its own, so that
@@ -295,6 +295,13 @@ enum UTF8Check {
     static func firstInvalid(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
         if avx2, b.count >= 64, let p = b.baseAddress, fh_utf8_valid_avx2(p, b.count) != 0 { return nil }
         return scalarFirstInvalid(b)
+    }
+
+    /// Valid UTF-8 without a NUL byte: in one pass with AVX2.
+    static func isPlainText(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        if avx2, b.count >= 64, let p = b.baseAddress { return fh_text_valid_avx2(p, b.count) != 0 }
+        guard let p = b.baseAddress else { return true }
+        return memchr(p, 0, b.count) == nil && scalarFirstInvalid(b) == nil
     }
 
     /// The byte-by-byte check, ASCII sixteen bytes at a time.

@@ -47,19 +47,47 @@ public enum CSVWriter {
 
     /// A whole file: BOM, header, rows, CRLF after every row.
     public static func file(header: [String], rows: [[String]]) -> [UInt8] {
-        var out: [UInt8] = [0xEF, 0xBB, 0xBF]
-        out.reserveCapacity(64 * (rows.count + 1))
-        func line(_ cells: [String]) {
-            for (i, c) in cells.enumerated() {
-                if i > 0 { out.append(44) }
-                append(c, to: &out)
-            }
+        file(header: header, count: rows.count) { i, line in
+            for c in rows[i] { line.cell(c) }
+        }
+    }
+
+    /// A file of `count` rows, each written cell by cell by `row`: a table of 100,000 rows is
+    /// written without making 100,000 arrays of strings first.
+    static func file(header: [String], count: Int, row: (Int, inout Line) -> Void) -> [UInt8] {
+        var line = Line()
+        line.out.reserveCapacity(64 * (count + 1))
+        line.out += [0xEF, 0xBB, 0xBF]
+        for c in header { line.cell(c) }
+        line.end()
+        for i in 0..<count {
+            row(i, &line)
+            line.end()
+        }
+        return line.out
+    }
+
+    /// The row being written: its cells go straight into the file's bytes.
+    struct Line {
+        fileprivate(set) var out: [UInt8] = []
+        private var cells = 0
+
+        mutating func cell(_ value: String) {
+            if cells > 0 { out.append(44) }
+            cells += 1
+            CSVWriter.append(value, to: &out)
+        }
+
+        /// A list in one cell, `;`-separated.
+        mutating func cell(joining list: [String]) {
+            list.count == 1 ? cell(list[0]) : cell(list.joined(separator: ";"))
+        }
+
+        fileprivate mutating func end() {
             out.append(13)
             out.append(10)
+            cells = 0
         }
-        line(header)
-        for r in rows { line(r) }
-        return out
     }
 }
 
@@ -86,10 +114,17 @@ public enum CSVTables {
     }
 
     public static func volunteers(_ r: WeeklyReport, style: CSVHeaderStyle, labels: Labels) -> [UInt8] {
-        CSVWriter.file(header: header(volunteerKeys, style, labels), rows: r.volunteers.map { v in
-            [v.id, v.name, v.unit, v.teams.joined(separator: ";"), Hours.format(v.seconds), Hours.format(v.requiredSeconds),
-             Hours.format(v.shortfallSeconds), v.status.rawValue]
-        })
+        let rows = r.volunteers
+        return CSVWriter.file(header: header(volunteerKeys, style, labels), count: rows.count) { i, line in
+            line.cell(rows[i].id)
+            line.cell(rows[i].name)
+            line.cell(rows[i].unit)
+            line.cell(joining: rows[i].teams)
+            line.cell(Hours.format(rows[i].seconds))
+            line.cell(Hours.format(rows[i].requiredSeconds))
+            line.cell(Hours.format(rows[i].shortfallSeconds))
+            line.cell(rows[i].status.rawValue)
+        }
     }
 
     public static func units(_ r: WeeklyReport, style: CSVHeaderStyle, labels: Labels) -> [UInt8] {
@@ -107,9 +142,15 @@ public enum CSVTables {
     }
 
     public static func findings(_ findings: [Finding], style: CSVHeaderStyle, labels: Labels) -> [UInt8] {
-        CSVWriter.file(header: header(findingKeys, style, labels), rows: findings.map { f in
-            [f.rule, f.severity.rawValue, f.unit, f.subject, f.date.map { "\($0)" } ?? "", f.detail, f.source.map { "\($0)" } ?? ""]
-        })
+        CSVWriter.file(header: header(findingKeys, style, labels), count: findings.count) { i, line in
+            line.cell(findings[i].rule)
+            line.cell(findings[i].severity.rawValue)
+            line.cell(findings[i].unit)
+            line.cell(findings[i].subject)
+            line.cell(findings[i].date.map { "\($0)" } ?? "")
+            line.cell(findings[i].detail)
+            line.cell(findings[i].source.map { "\($0)" } ?? "")
+        }
     }
 
     public static func rejects(_ rejects: [Reject], phones: Set<String>, style: CSVHeaderStyle, labels: Labels) -> [UInt8] {
