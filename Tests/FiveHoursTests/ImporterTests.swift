@@ -126,6 +126,23 @@ struct ImporterTests {
         #expect(result.files[4].sha256.count == 64) // a rejected file is still hashed for the manifest
     }
 
+    @Test("a folder of inputs named through a symbolic link is read, under the name the campaign gives it")
+    func folderBehindASymbolicLink() throws {
+        let folder = try ImportTestSupport.makeTempFolder("importer-link")
+        defer { ImportTestSupport.remove(folder) }
+        try ImportTestSupport.write(Self.campaignYAML, to: "campaign.yaml", in: folder)
+        try ImportTestSupport.write(ImportTestSupport.gb18030(Self.rosterCSV), to: "elsewhere/名册/党政办.csv", in: folder)
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("rosters").path,
+                                                   withDestinationPath: folder.appendingPathComponent("elsewhere/名册").path)
+        try ImportTestSupport.write(Self.activitiesY, to: "activities/y.csv", in: folder)
+        try ImportTestSupport.write(Self.submissionsCSV, to: "submissions/s.csv", in: folder)
+        let campaign = try CampaignLoader.load(path: folder.appendingPathComponent("campaign.yaml").path)
+        let result = try Importer(campaign: campaign).run()
+        #expect(result.files.map(\.path) == ["rosters/党政办.csv", "activities/y.csv", "submissions/s.csv"])
+        #expect(result.files[0].read == 3)
+        #expect(result.volunteers.count == 2)
+    }
+
     @Test func rejectsWithFileAndLine() throws {
         let (result, folder) = try Self.importSample()
         defer { ImportTestSupport.remove(folder) }

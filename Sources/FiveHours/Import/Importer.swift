@@ -175,7 +175,10 @@ public struct Importer: Sendable {
                 throw InputOpenError(path: p, reason: "no such file or folder (check inputs: in the campaign file)")
             }
             if !isDir.boolValue { found.append(p); continue }
-            guard let e = fm.enumerator(atPath: p) else { throw InputOpenError(path: p, reason: "cannot list the folder") }
+            // A folder named by a symbolic link is listed through it (the enumerator would list
+            // the link itself, and find nothing); links inside the folder are not descended.
+            let listed = (try? fm.destinationOfSymbolicLink(atPath: p)) == nil ? p : URL(fileURLWithPath: p).resolvingSymlinksInPath().path
+            guard let e = fm.enumerator(atPath: listed) else { throw InputOpenError(path: p, reason: "cannot list the folder") }
             for case let rel as String in e {
                 let lower = rel.lowercased()
                 guard lower.hasSuffix(".csv") || lower.hasSuffix(".xml") else { continue }
