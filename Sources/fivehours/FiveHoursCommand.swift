@@ -161,6 +161,14 @@ func outputFolder(_ options: Pipeline.Options, campaign: Campaign) -> String {
 
 /// Takes the output folder's lock before any work, so that a second run on the same folder
 /// fails at once (issue 6) instead of importing everything first.
+/// Ends the process once the report is written, without freeing the run's data one object at
+/// a time (a year of logs is millions of them: tens of milliseconds): the system takes the
+/// memory back at once, and releases the output folder's lock with the process.
+func endAtOnce() -> Never {
+    fflush(nil) // every stream: the path printed on stdout
+    exit(0)
+}
+
 func lockOutput(_ outDir: String) throws -> ReportFolder.Lock {
     try ReportFolder(parent: outDir, name: "").lock()
 }
@@ -196,6 +204,7 @@ struct Weekly: ParsableCommand {
         clock.lap("write the report folder")
         common.progress("wrote \(files.count) files to \(path)")
         print(path)
+        endAtOnce()
     }
 }
 
@@ -219,6 +228,7 @@ struct Daily: ParsableCommand {
         let path = try writeReport(folder: folder, files: files, copies: copies, outDir: outDir, lock: lock)
         common.progress("wrote \(files.count + copies.count) files to \(path)")
         print(path)
+        endAtOnce()
     }
 }
 
