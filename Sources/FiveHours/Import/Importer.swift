@@ -238,7 +238,9 @@ public struct Importer: Sendable {
                 // Read into a part of its own, appended whole only when the file was read to the end.
                 var part = ImportResult()
                 part.phones = result.phones
-                // libxml2 parses on one core; a mapped file is hashed on the other meanwhile.
+                // libxml2 parses on one core while the records are read on the other
+                // (`XMLReader.forEachRecord`); a mapped file is hashed when a core is idle, until
+                // the manifest needs it (`ImportResult.pendingDigests`).
                 let digest = buffer.deferredPath.map(DigestTask.init)
                 var failure: UnreadableFile?
                 do {
@@ -246,7 +248,7 @@ public struct Importer: Sendable {
                 } catch let e as UnreadableFile {
                     failure = e
                 }
-                if let digest { buffer.sha256 = try digest.wait() }
+                if let digest { result.pendingDigests.append((fileIndex, digest)) }
                 report.sha256 = buffer.sha256
                 if let failure { throw failure }
                 result.append(part)

@@ -164,9 +164,7 @@ final class TextBuffer: @unchecked Sendable {
     /// The part of a deferred check that one part of the file makes: true when `range` is
     /// UTF-8 without NUL bytes. Ranges start and end at line ends, so no character is split.
     func check(_ range: Range<Int>) -> Bool {
-        let b = UnsafeBufferPointer(rebasing: bytes[range])
-        guard let start = b.baseAddress else { return true }
-        return UTF8Check.isPlainText(b)
+        UTF8Check.isPlainText(UnsafeBufferPointer(rebasing: bytes[range]))
     }
 
     /// SHA-256 of the file on disk, read with `pread` into a small buffer of its own, so that
