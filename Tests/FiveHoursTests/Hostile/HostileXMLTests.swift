@@ -32,13 +32,13 @@ struct HostileXMLTests {
 
     static let attacks: [Attack] = [
         .fixture("xxe-file.xml", line: 2, column: 1, reason: doctype),
-        // A small document is parsed ahead of the reader: libxml2 reports the reference first.
-        .fixture("xxe-relative.xml", line: 6, column: 82, reason: "XML: Attribute references external entity 'secret'"),
+        // Every DOCTYPE stops the parse where it begins, before any of its declarations is read.
+        .fixture("xxe-relative.xml", line: 2, column: 1, reason: doctype),
         .fixture("xxe-http.xml", line: 2, column: 1, reason: doctype),
         .fixture("parameter-entity.xml", line: 2, column: 1, reason: doctype),
-        .fixture("external-dtd.xml", line: 5, column: 21, reason: "XML: Entity 'fromdtd' not defined"),
+        .fixture("external-dtd.xml", line: 2, column: 1, reason: doctype),
         .fixture("xinclude.xml", line: 4, reason: "XML: <include> (XInclude) is not allowed in input files: it would pull in another file; write the text itself"),
-        .fixture("billion-laughs.xml", line: 15, column: 80, reason: "XML: Detected an entity reference loop"),
+        .fixture("billion-laughs.xml", line: 2, column: 1, reason: doctype),
         .fixture("mismatched-tags.xml", line: 4, column: 23, reason: "XML: Opening and ending tag mismatch: title line 4 and titel"),
         .fixture("invalid-utf8.xml", line: 4, column: 15, reason: "XML: Input is not proper UTF-8, indicate encoding ! Bytes: 0xE9 0x20 0xFF 0xFE"),
         .fixture("binary.xml", line: 1, column: 1, reason: "XML: Document is empty"),
