@@ -155,9 +155,22 @@ AVX2 uint64_t fh_csv_specials_avx2(const uint8_t *p) {
     return (uint64_t)(uint32_t)_mm256_movemask_epi8(a) | ((uint64_t)(uint32_t)_mm256_movemask_epi8(b) << 32);
 }
 
+AVX2 uint64_t fh_csv_commas_avx2(const uint8_t *p, uint64_t *others) {
+    __m256i lo = _mm256_loadu_si256((const __m256i *)p);
+    __m256i hi = _mm256_loadu_si256((const __m256i *)(p + 32));
+    __m256i comma = _mm256_set1_epi8(','), quote = _mm256_set1_epi8('"');
+    __m256i cr = _mm256_set1_epi8('\r'), lf = _mm256_set1_epi8('\n');
+    __m256i olo = _mm256_or_si256(_mm256_cmpeq_epi8(lo, quote), _mm256_or_si256(_mm256_cmpeq_epi8(lo, cr), _mm256_cmpeq_epi8(lo, lf)));
+    __m256i ohi = _mm256_or_si256(_mm256_cmpeq_epi8(hi, quote), _mm256_or_si256(_mm256_cmpeq_epi8(hi, cr), _mm256_cmpeq_epi8(hi, lf)));
+    *others = (uint64_t)(uint32_t)_mm256_movemask_epi8(olo) | ((uint64_t)(uint32_t)_mm256_movemask_epi8(ohi) << 32);
+    return (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(lo, comma))
+         | ((uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(hi, comma)) << 32);
+}
+
 #else
 
 int fh_has_avx2(void) { return 0; }
+uint64_t fh_csv_commas_avx2(const uint8_t *p, uint64_t *others) { (void)p; *others = 0; return 0; }
 int fh_utf8_valid_avx2(const uint8_t *p, size_t n) { (void)p; (void)n; return 0; }
 int fh_text_valid_avx2(const uint8_t *p, size_t n) { (void)p; (void)n; return 0; }
 uint64_t fh_csv_specials_avx2(const uint8_t *p) { (void)p; return 0; }

@@ -21,4 +21,9 @@ int fh_text_valid_avx2(const uint8_t *p, size_t n);
 /// all be readable). AVX2 only.
 uint64_t fh_csv_specials_avx2(const uint8_t *p);
 
+/// For the 64 bytes at `p` (which must all be readable): bit i set when p[i] is a comma; and in
+/// `*others`, when it is a double quote, CR or LF. The row splitter takes a row's cells from the
+/// first mask up to the first bit of the second. AVX2 only.
+uint64_t fh_csv_commas_avx2(const uint8_t *p, uint64_t *others);
+
 #endif

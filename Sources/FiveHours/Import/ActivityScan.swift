@@ -291,6 +291,74 @@ struct PlainRow {
     }
 }
 
+/// Splits the plain rows of a buffer with two 64-byte masks at once (AVX2): the commas, and the
+/// quotes and line ends. A row's cells are the commas before the first quote or line end, taken
+/// bit by bit; nothing is compared byte by byte. A row with a quote, or that ends within the
+/// buffer's last 64 bytes, is left to `PlainRow.split`, which reads quoted cells.
+struct CommaMasks {
+    /// `split` results that are not a row's end.
+    static let notPlain = -1, quoted = -2
+
+    let p: UnsafePointer<UInt8>
+    let n: Int
+    /// The 64 bytes from `base` are described by the masks (bit i: `p[base + i]`).
+    private var base = Int.min / 2
+    private var commas: UInt64 = 0
+    private var others: UInt64 = 0
+
+    init(_ p: UnsafePointer<UInt8>, _ n: Int) {
+        self.p = p
+        self.n = n
+    }
+
+    /// Splits the row that starts at `pos` into exactly `expected` cells.
+    /// - Returns: the offset after the row's line end; `notPlain` when the row has another
+    ///   number of cells (the general reader says what is wrong); `quoted` when `PlainRow.split`
+    ///   must decide (a quote in the row, or too near the end of the buffer).
+    @inline(__always)
+    mutating func split(_ pos: Int, expected: Int, into cells: UnsafeMutablePointer<Int>) -> Int {
+        var k = 0
+        var cellStart = pos
+        var i = pos
+        while true {
+            if i &- base >= 64 || i < base {
+                guard i + 64 <= n else { return CommaMasks.quoted }
+                base = i
+                commas = fh_csv_commas_avx2(p + i, &others)
+            }
+            let shift = UInt64(truncatingIfNeeded: i - base)
+            let o = others >> shift
+            var c = commas >> shift
+            // The commas before the first quote or line end of what is left of the block.
+            let stop = o.trailingZeroBitCount
+            if o != 0 { c &= (1 &<< UInt64(truncatingIfNeeded: stop)) &- 1 }
+            while c != 0 {
+                guard k < expected else { return CommaMasks.notPlain }
+                let e = i + c.trailingZeroBitCount
+                cells[2 * k] = cellStart
+                cells[2 * k + 1] = e
+                k += 1
+                cellStart = e + 1
+                c &= c &- 1
+            }
+            guard o != 0 else {
+                i = base + 64
+                continue
+            }
+            let at = i + stop
+            let ch = p[at]
+            if ch == 34 { return CommaMasks.quoted }
+            // CR or LF: the last cell ends here, and the row with it.
+            guard k + 1 == expected else { return CommaMasks.notPlain }
+            cells[2 * k] = cellStart
+            cells[2 * k + 1] = at
+            var next = at + 1
+            if ch == 13, next < n, p[next] == 10 { next += 1 }
+            return next
+        }
+    }
+}
+
 /// Finds CSV's special bytes (comma, quote, CR, LF) ahead of a position: 64 bytes at a time
 /// with AVX2 (`fh_csv_specials_avx2`), the mask kept for the next cells; near the end of the
 /// buffer, or without AVX2, eight bytes at a time (`PlainRow.nextSpecial`, which may also stop at

@@ -552,8 +552,14 @@ public struct Importer: Sendable {
             var pos = 0
             var line = firstLine
             var specials = SpecialBytes(p, n)
+            var masks = CommaMasks(p, n)
+            let vector = UTF8Check.avx2
             while pos < n {
-                if let next = PlainRow.split(p, pos, n, expected: cellCount, into: cells, specials: &specials), let v = scanner.values(row, &memo) {
+                var next = vector ? masks.split(pos, expected: cellCount, into: cells) : CommaMasks.quoted
+                if next == CommaMasks.quoted {
+                    next = PlainRow.split(p, pos, n, expected: cellCount, into: cells, specials: &specials) ?? CommaMasks.notPlain
+                }
+                if next >= 0, let v = scanner.values(row, &memo) {
                     report.read += 1
                     let (identity, hasRecordID) = scanner.identity(row, v)
                     var recordIndex: Int32 = -1

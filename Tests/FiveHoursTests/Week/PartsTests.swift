@@ -136,6 +136,39 @@ struct PartsTests {
         }
     }
 
+    @Test("rows split by the two masks have exactly the cells PlainRow finds", .enabled(if: UTF8Check.avx2, "needs AVX2"))
+    func commaMasksAgreeWithPlainRow() {
+        var rng = SplitMix(seed: 7)
+        let pieces: [[UInt8]] = ["a", "中文", ",", ",", ",", "\n", "\r\n", "\r", "\"", " ", "2019-08-05", "\"x,y\""].map { Array($0.utf8) }
+        for round in 0..<400 {
+            var bytes: [UInt8] = []
+            let length = Int.random(in: 0...(round < 200 ? 200 : 3_000), using: &rng)
+            while bytes.count < length { bytes += pieces.randomElement(using: &rng)! }
+            let expected = [1, 2, 3, 5].randomElement(using: &rng)!
+            bytes.withUnsafeBufferPointer { b in
+                guard let p = b.baseAddress else { return }
+                let n = b.count
+                let fast = UnsafeMutablePointer<Int>.allocate(capacity: 2 * expected)
+                let slow = UnsafeMutablePointer<Int>.allocate(capacity: 2 * expected)
+                defer { fast.deallocate(); slow.deallocate() }
+                var masks = CommaMasks(p, n)
+                var pos = 0
+                while pos < n {
+                    let reference = PlainRow.split(p, pos, n, expected: expected, into: slow)
+                    let got = masks.split(pos, expected: expected, into: fast)
+                    if got == CommaMasks.quoted {
+                        pos = (reference ?? pos) + (reference == nil ? 1 : 0)
+                        continue
+                    }
+                    #expect(got == (reference ?? CommaMasks.notPlain), "round \(round) at \(pos)")
+                    guard let next = reference, got == next else { pos += 1; continue }
+                    for k in 0..<(2 * expected) { #expect(fast[k] == slow[k], "round \(round) at \(pos) cell bound \(k)") }
+                    pos = next
+                }
+            }
+        }
+    }
+
     @Test("the shortcuts of ValueMemo read what ValueParser reads")
     func memoAgreesWithParser() {
         var memo = ValueMemo(zone: .shanghai)
