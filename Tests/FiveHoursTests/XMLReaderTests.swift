@@ -28,6 +28,56 @@ struct XMLReaderTests {
     </roster>
     """
 
+    /// A record as comparable text: attributes and context sorted, children in order.
+    static func describe(_ r: XMLRecord) -> String {
+        func sorted(_ d: [String: String]) -> String { d.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "|") }
+        return "\(r.name)@\(r.line) [\(sorted(r.attributes))] {\(sorted(r.context))} " + r.children.map { "<\($0.name) \(sorted($0.attributes))>\($0.text)" }.joined()
+    }
+
+    /// The records of a document, or its error, read inline or with the parse on its own thread.
+    static func outcome(_ bytes: [UInt8], concurrentAbove: Int) -> [String] {
+        bytes.withUnsafeBufferPointer { b in
+            do throws(UnreadableFile) {
+                return try XMLReader.records(in: b, name: "t.xml", concurrentAbove: concurrentAbove).map(describe)
+            } catch {
+                return ["error \(error.line):\(error.column ?? 0) \(error.reason)"]
+            }
+        }
+    }
+
+    @Test("the parse on a thread of its own gives the records and errors of the inline parse")
+    func concurrentParseAgrees() throws {
+        let fixtures = Bundle.module.resourceURL!.appendingPathComponent("Fixtures")
+        var documents: [[UInt8]] = []
+        for folder in ["fuzz/xml", "hostile"] {
+            let dir = fixtures.appendingPathComponent(folder)
+            for name in try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() {
+                documents.append(Array(try Data(contentsOf: dir.appendingPathComponent(name))))
+            }
+        }
+        // Several batches, with the enclosing element's attributes changing between and within them.
+        var big = "<?xml version=\"1.0\"?>\n<log>\n"
+        for g in 0..<7 {
+            big += "<activities unit=\"单位\(g)\" submitted-at=\"2019-08-0\(g + 1) 10:00\">\n"
+            for k in 0..<(g * 173 + 11) {
+                big += "<activity id=\"A\(g)-\(k)\" volunteer=\"V\(k)\" date=\"2019-08-05\" hours=\"1\"><title>第\(k)次 &amp; 活动</title><media href=\"m\(k).jpg\"/></activity>\n"
+            }
+            big += "</activities>\n"
+        }
+        big += "</log>\n"
+        documents.append(Array(big.utf8))
+        documents.append(Array(big.utf8.dropLast(40))) // cut off: an error after many good batches
+        #expect(documents.count > 20)
+        for doc in documents {
+            let inline = Self.outcome(doc, concurrentAbove: Int.max)
+            let concurrent = Self.outcome(doc, concurrentAbove: 0)
+            // The first difference only: a document gives thousands of records.
+            let first = inline.indices.first { $0 < concurrent.count && inline[$0] != concurrent[$0] }
+            #expect(inline.count == concurrent.count && first == nil,
+                    "\(String(decoding: doc.prefix(60), as: UTF8.self)): \(inline.count) vs \(concurrent.count) records; first difference: \(first.map { "\(inline[$0]) / \(concurrent[$0])" } ?? "none")")
+        }
+    }
+
     @Test func rosterWithTeams() throws {
         let recs = try Self.records(Self.roster)
         #expect(recs.count == 3)

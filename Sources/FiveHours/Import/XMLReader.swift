@@ -43,9 +43,11 @@ enum XMLReader {
 
     /// Reads every record element of a document.
     /// - Throws: `UnreadableFile` with line and column for any error, attack or malformation.
-    static func records(in bytes: UnsafeBufferPointer<UInt8>, name: String) throws(UnreadableFile) -> [XMLRecord] {
+    /// - Parameter concurrentAbove: the size from which the parse runs on a thread of its own
+    ///   (tests set 0, to compare that path with the inline one on small documents).
+    static func records(in bytes: UnsafeBufferPointer<UInt8>, name: String, concurrentAbove: Int = concurrentSize) throws(UnreadableFile) -> [XMLRecord] {
         var out: [XMLRecord] = []
-        try forEachRecord(in: bytes, name: name) { out.append($0) }
+        try forEachRecord(in: bytes, name: name, concurrentAbove: concurrentAbove) { out.append($0) }
         return out
     }
 
@@ -65,14 +67,14 @@ enum XMLReader {
     /// - Parameter consumed: told now and then how many bytes the parser has read (to let the
     ///   pages behind it go); called from the parsing thread.
     static func forEachRecord(in bytes: UnsafeBufferPointer<UInt8>, name: String, consumed: ((Int) -> Void)? = nil,
-                              fastName: String? = nil, fast: FastRecord? = nil,
+                              fastName: String? = nil, fast: FastRecord? = nil, concurrentAbove: Int = concurrentSize,
                               _ body: (XMLRecord) -> Void) throws(UnreadableFile) {
         let fastNameBytes = fastName.map { Array($0.utf8) }
         func deliver(_ raw: RawXMLRecord, _ context: [String: String], _ contextVersion: Int) {
             if let fast, let f = fastNameBytes, raw.nameIs(f), fast(raw, context, contextVersion) { return }
             body(raw.record(context: context))
         }
-        guard bytes.count >= concurrentSize else {
+        guard bytes.count >= concurrentAbove else {
             try scan(bytes, name: name, consumed: consumed) { raw, context, version in deliver(raw, context, version) }
             return
         }
