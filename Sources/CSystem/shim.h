@@ -24,4 +24,24 @@ static inline int fivehours_run_when_idle(void) {
     return -1;
 #endif
 }
+/// The calling thread's id (Linux), for `fivehours_run_normally`; 0 where there is none.
+static inline int fivehours_thread_id(void) {
+#if defined(__linux__) && defined(SYS_gettid)
+    return (int)syscall(SYS_gettid);
+#else
+    return 0;
+#endif
+}
+
+/// Puts a thread of this process back on the ordinary policy (from SCHED_IDLE), when somebody
+/// now waits for its work. Returns -1 where unsupported.
+static inline int fivehours_run_normally(int thread) {
+#if defined(__linux__)
+    struct sched_param param = { 0 };
+    return sched_setscheduler(thread, 0 /* SCHED_OTHER */, &param);
+#else
+    (void)thread;
+    return -1;
+#endif
+}
 #endif

@@ -159,8 +159,6 @@ func outputFolder(_ options: Pipeline.Options, campaign: Campaign) -> String {
     options.outDir.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? campaign.output.dir
 }
 
-/// Takes the output folder's lock before any work, so that a second run on the same folder
-/// fails at once (issue 6) instead of importing everything first.
 /// Ends the process once the report is written, without freeing the run's data one object at
 /// a time (a year of logs is millions of them: tens of milliseconds): the system takes the
 /// memory back at once, and releases the output folder's lock with the process.
@@ -169,6 +167,8 @@ func endAtOnce() -> Never {
     exit(0)
 }
 
+/// Takes the output folder's lock before any work, so that a second run on the same folder
+/// fails at once (issue 6) instead of importing everything first.
 func lockOutput(_ outDir: String) throws -> ReportFolder.Lock {
     try ReportFolder(parent: outDir, name: "").lock()
 }

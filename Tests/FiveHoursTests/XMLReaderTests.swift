@@ -78,6 +78,25 @@ struct XMLReaderTests {
         }
     }
 
+    @Test("a text node may not pass 10 MB; a comment between two texts starts a new one")
+    func textNodeLimit() throws {
+        let six = String(repeating: "文", count: 2_000_000) // 6 MB
+        func doc(_ between: String) -> [UInt8] {
+            Array("<activities><activity id=\"A\" volunteer=\"V1\" date=\"2019-08-05\" hours=\"1\"><description>\(six)\(between)\(six)</description></activity></activities>".utf8)
+        }
+        #expect(Self.outcome(doc("<!--c-->"), concurrentAbove: Int.max).count == 1)
+        #expect(Self.outcome(doc("<?pi x?>"), concurrentAbove: Int.max).count == 1)
+        let whole = Self.outcome(doc(""), concurrentAbove: Int.max)
+        #expect(whole.count == 1 && whole[0].hasPrefix("error ") && whole[0].hasSuffix("XML: xmlSAX2Characters: huge text node"), "\(whole.first?.prefix(120) ?? "")")
+    }
+
+    @Test("the attributes of an empty <roster/> are no context for the records after it")
+    func emptyContextElementEnds() throws {
+        let xml = Array("<rosters><roster unit=\"A\"/><volunteer id=\"1\"/><roster unit=\"B\"><volunteer id=\"2\"/></roster></rosters>".utf8)
+        let records = try xml.withUnsafeBufferPointer { try XMLReader.records(in: $0, name: "r.xml") }
+        #expect(records.map(\.context) == [[:], ["unit": "B"]])
+    }
+
     @Test func rosterWithTeams() throws {
         let recs = try Self.records(Self.roster)
         #expect(recs.count == 3)

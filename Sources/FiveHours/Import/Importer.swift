@@ -241,7 +241,7 @@ public struct Importer: Sendable {
                 // libxml2 parses on one core while the records are read on the other
                 // (`XMLReader.forEachRecord`); a mapped file is hashed when a core is idle, until
                 // the manifest needs it (`ImportResult.pendingDigests`).
-                let digest = buffer.deferredPath.map(DigestTask.init)
+                let digest = try buffer.deferredPath.map { try DigestTask(path: $0) }
                 var failure: UnreadableFile?
                 do {
                     try readXML(buffer, kind: kind, display: display, fileIndex: fileIndex, parser: parser, report: &report, into: &part)
@@ -394,7 +394,7 @@ public struct Importer: Sendable {
             let slots = ConcurrentSlots<(Result<ImportResult, Error>, end: Int)>(count)
             // The hash is read from the file on its own, beside the parts and the stages
             // after the import, until the manifest needs it (`ImportResult.pendingDigests`).
-            let digest = deferred.map(DigestTask.init)
+            let digest = try deferred.map { try DigestTask(path: $0) }
             var clock = Stopwatch()
             DispatchQueue.concurrentPerform(iterations: count) { k in
                 let range = bounds[k]..<bounds[k + 1]
@@ -435,6 +435,8 @@ public struct Importer: Sendable {
                 clock.lap("      merge")
                 return true
             }
+            // Read again the ordinary way, which hashes the file itself.
+            digest?.cancel()
             if deferred != nil { return false }
         }
         keepForDuplicates()

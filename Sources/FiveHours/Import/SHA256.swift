@@ -53,26 +53,50 @@ enum SHA256 {
 ///
 /// Hashing half a gigabyte takes about 0.4 s of one core and cannot be split. The thread runs
 /// only when a core would otherwise be idle (`fivehours_run_when_idle`): the parse, and the
-/// stages after it, never wait for it, and it fills the time when they leave a core free. Whoever
-/// needs the digest waits, and a core is then free for it.
+/// stages after it, never wait for it, and it fills the time when they leave a core free.
+/// Whoever needs the digest raises the thread back to the ordinary policy before waiting, so that
+/// other busy programs on the machine cannot starve it then. The file is opened at once, so the
+/// hash is of the file the run opened, even when it is read late. A task nobody will wait for is
+/// cancelled (a file read again the ordinary way, a `check`).
 final class DigestTask: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     // Written once by the hashing thread before it signals `done`; read only after waiting.
     private var result: Result<String, Error>?
+    /// Guards `thread`, `urgent` and `cancelled`.
+    private let lock = NSLock()
+    /// The hashing thread's id (Linux), once it runs: for raising its policy from outside.
+    private var thread: Int32 = 0
+    private var urgent = false
+    private var cancelled = false
 
-    init(path: String) {
-        let thread = Thread { [self] in
-            _ = fivehours_run_when_idle()
-            result = Result { try TextBuffer.hashFile(path: path) }
+    /// - Throws: `InputOpenError` when the file cannot be opened.
+    init(path: String) throws {
+        let (fd, _) = try TextBuffer.openForReading(path)
+        let worker = Thread { [self] in
+            lock.lock()
+            thread = fivehours_thread_id()
+            if !urgent { _ = fivehours_run_when_idle() }
+            lock.unlock()
+            result = Result { try TextBuffer.hash(fd: fd, path: path) { [self] in lock.withLock { cancelled } } }
+            close(fd)
             done.signal()
         }
-        thread.start()
+        worker.start()
     }
 
     /// The hex digest, once computed; throws what reading the file threw.
     func wait() throws -> String {
+        lock.withLock {
+            urgent = true
+            if thread != 0 { _ = fivehours_run_normally(thread) }
+        }
         done.wait()
         done.signal() // for the next caller
         return try result!.get()
+    }
+
+    /// Stops the hash at its next block: nobody will wait for it.
+    func cancel() {
+        lock.withLock { cancelled = true }
     }
 }

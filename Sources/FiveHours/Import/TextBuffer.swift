@@ -172,12 +172,19 @@ final class TextBuffer: @unchecked Sendable {
     static func hashFile(path: String) throws -> String {
         let (fd, _) = try openForReading(path)
         defer { close(fd) }
+        return try hash(fd: fd, path: path) { false }
+    }
+
+    /// SHA-256 of an open file from its start, 1 MB at a time; "" when `cancelled` says so
+    /// between two blocks.
+    static func hash(fd: Int32, path: String, cancelled: () -> Bool) throws -> String {
         let block = 1 << 20
         let buf = UnsafeMutablePointer<UInt8>.allocate(capacity: block)
         defer { buf.deallocate() }
         let stream = SHA256.Stream()
         var offset = 0
         while true {
+            if cancelled() { return "" }
             let n = pread(fd, buf, block, off_t(offset))
             if n < 0, errno == EINTR { continue }
             guard n >= 0 else { throw InputOpenError(path: path, reason: String(cString: strerror(errno))) }

@@ -271,7 +271,8 @@ enum XMLReader {
         var inChild = false
         var childDepth = -1
         var sawRoot = false
-        /// Bytes of text since the last tag: one text node, which may not pass 10 MB.
+        /// Bytes of text (and CDATA) since the last tag, comment or processing instruction: one
+        /// text node, which may not pass 10 MB.
         var textRun = 0
 
         init(bytes: UnsafeBufferPointer<UInt8>, emit: @escaping (inout RawXMLRecord, [String: String], Int) -> Void) {
@@ -412,6 +413,9 @@ enum XMLReader {
             h.characters = { ctx, p, n in SAXScan.state(ctx).pointee.characters(p, n) }
             h.cdataBlock = { ctx, p, n in SAXScan.state(ctx).pointee.characters(p, n) }
             h.ignorableWhitespace = { ctx, p, n in SAXScan.state(ctx).pointee.characters(p, n) }
+            // A comment or processing instruction ends a text node, as in libxml2's tree.
+            h.comment = { ctx, _ in SAXScan.state(ctx).pointee.textRun = 0 }
+            h.processingInstruction = { ctx, _, _ in SAXScan.state(ctx).pointee.textRun = 0 }
             h.internalSubset = { ctx, _, _, _ in
                 let s = SAXScan.state(ctx)
                 // The DOCTYPE has no line of its own (the parser's runs ahead): find it in the bytes.
