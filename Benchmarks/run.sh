@@ -87,7 +87,7 @@ fi
 BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
 # what was built: the commit, and whether Sources/ had uncommitted changes at that moment
 COMMIT=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
-if [ -n "$(git -C "$REPO" --no-optional-locks status --porcelain -- Sources Package.swift Package.resolved 2>/dev/null | head -1)" ]; then
+if [ -n "$(git -C "$REPO" --no-optional-locks status --porcelain -- Sources Package.swift Package.resolved 2>/dev/null | sed -n 1p)" ]; then
   COMMIT="$COMMIT + uncommitted changes in Sources/"
 fi
 LOAD_BEFORE=""   # taken just before the first timed run
@@ -165,12 +165,12 @@ machine() {
   local cpu mem swiftv duckv xmlv
   cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
   mem=$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
-  swiftv=$(swift --version 2>&1 | head -1)
+  swiftv=$(swift --version 2>&1 | sed -n 1p)
   duckv=$("$PYTHON" -c 'import duckdb; print(duckdb.__version__)')
   echo "- Machine: $(nproc) cores ($cpu), $mem memory, $(uname -sr)"
   echo "- Toolchain: $swiftv; DuckDB $duckv (Python $("$PYTHON" -c 'import platform; print(platform.python_version())'))"
   if [ "$SKIP_XML" = 0 ] && [ "$SCALING" = 0 ]; then
-    xmlv=$(xmllint --version 2>&1 | head -1 | sed 's/^xmllint: //')
+    xmlv=$(xmllint --version 2>&1 | sed -n 1p | sed 's/^xmllint: //')
     echo "- xmllint: $xmlv"
   fi
   echo "- fivehours: $("$BIN" --version 2>/dev/null || echo '?'), commit $COMMIT, release build"
