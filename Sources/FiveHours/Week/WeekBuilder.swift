@@ -183,12 +183,25 @@ public struct WeekBuilder: Sendable {
 struct SmallIndex {
     private(set) var keys: [String] = []
     private var values: [Int] = []
+    /// Each key's length and first six bytes in one word: most keys are told apart by that
+    /// alone, so that a lookup reads the looked-up text once, not once per key.
+    private var prints: [UInt64] = []
     private var large: [String: Int]?
+
+    static func fingerprint(_ s: String) -> UInt64 {
+        var s = s
+        return s.withUTF8 { b in
+            var v = UInt64(truncatingIfNeeded: b.count) << 48
+            for i in 0..<min(6, b.count) { v |= UInt64(b[i]) << UInt64(8 * i) }
+            return v
+        }
+    }
 
     subscript(key: String) -> Int? {
         get {
             if let large { return large[key] }
-            for k in keys.indices where keys[k].sameBytes(as: key) { return values[k] }
+            let print = SmallIndex.fingerprint(key)
+            for k in prints.indices where prints[k] == print && keys[k].sameBytes(as: key) { return values[k] }
             for k in keys.indices where keys[k] == key { return values[k] } // the same text, spelt otherwise (NFC/NFD)
             return nil
         }
@@ -198,6 +211,7 @@ struct SmallIndex {
             if let k = keys.firstIndex(of: key) { values[k] = newValue!; return }
             keys.append(key)
             values.append(newValue!)
+            prints.append(SmallIndex.fingerprint(key))
             if keys.count > 32 { large = Dictionary(uniqueKeysWithValues: zip(keys, values)) }
         }
     }
