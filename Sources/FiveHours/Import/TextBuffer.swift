@@ -177,12 +177,31 @@ final class TextBuffer: @unchecked Sendable {
 
     /// SHA-256 of an open file from its start, 1 MB at a time; "" when `cancelled` says so
     /// between two blocks.
+    ///
+    /// A large file is hashed from a mapping of its own, 4 MB at a time, each let go once hashed:
+    /// copying half a gigabyte out of the page cache with `pread` was 15 % of the hash's time.
+    /// Whatever lies past the size the file had when mapped is read with `pread`, as a small file is.
     static func hash(fd: Int32, path: String, cancelled: () -> Bool) throws -> String {
+        let stream = SHA256.Stream()
+        var offset = 0
+        var st = stat()
+        let mapped = fstat(fd, &st) == 0 ? Int(st.st_size) : 0
+        if mapped >= 4 << 20, let map = mmap(nil, mapped, PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED {
+            defer { munmap(map, mapped) }
+            _ = madvise(map, mapped, MADV_SEQUENTIAL)
+            let base = map.assumingMemoryBound(to: UInt8.self)
+            let step = 4 << 20
+            while offset < mapped {
+                if cancelled() { return "" }
+                let n = min(step, mapped - offset)
+                stream.update(UnsafeBufferPointer(start: base + offset, count: n))
+                _ = madvise(map + offset, n, MADV_DONTNEED)
+                offset += n
+            }
+        }
         let block = 1 << 20
         let buf = UnsafeMutablePointer<UInt8>.allocate(capacity: block)
         defer { buf.deallocate() }
-        let stream = SHA256.Stream()
-        var offset = 0
         while true {
             if cancelled() { return "" }
             let n = pread(fd, buf, block, off_t(offset))
