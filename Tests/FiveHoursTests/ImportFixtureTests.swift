@@ -10,6 +10,18 @@ struct ImportFixtureTests {
         return base.appendingPathComponent("import").appendingPathComponent(name)
     }
 
+    @Test("a large file's hash, read from a mapping of its own in steps, is the SHA-256 of its bytes", arguments: [0, 1, 4 << 20, (4 << 20) + 1, 9 << 20])
+    func hashOfAFileInSteps(size: Int) throws {
+        var rng = SplitMix(seed: UInt64(size))
+        let bytes = (0..<size).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("fivehours-hash-\(size)-\(getpid()).bin")
+        try Data(bytes).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        #expect(try TextBuffer.hashFile(path: url.path) == SHA256.hex(of: bytes))
+        let task = try DigestTask(path: url.path)
+        #expect(try task.wait() == SHA256.hex(of: bytes))
+    }
+
     @Test func gb18030RosterIsMappedAndDecoded() throws {
         let url = try Self.fixture("roster-gb18030.csv")
         let buffer = try TextBuffer.load(path: url.path)
