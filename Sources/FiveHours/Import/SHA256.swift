@@ -64,7 +64,7 @@ final class DigestTask: @unchecked Sendable {
     private var result: Result<String, Error>?
     /// Guards `thread`, `urgent` and `cancelled`.
     private let lock = NSLock()
-    /// The hashing thread's id (Linux), once it runs: for raising its policy from outside.
+    /// The hashing thread's id (Linux) while it runs: for raising its policy from outside.
     private var thread: Int32 = 0
     private var urgent = false
     private var cancelled = false
@@ -79,6 +79,8 @@ final class DigestTask: @unchecked Sendable {
             lock.unlock()
             result = Result { try TextBuffer.hash(fd: fd, path: path) { [self] in lock.withLock { cancelled } } }
             close(fd)
+            // Its id is forgotten before it ends: an id can be reused by another thread.
+            lock.withLock { thread = 0 }
             done.signal()
         }
         worker.start()
