@@ -156,21 +156,30 @@ struct IdentityGroups: Sendable {
     /// Sorts the entries by group, each group's in the order they were appended.
     mutating func group() {
         guard starts.isEmpty else { return }
+        // Plain pointers in both passes: millions of entries, and an array's checks in each step.
         var begins = [Int32](repeating: 0, count: IdentityGroups.count + 1)
-        for e in entries { begins[e.group + 1] += 1 }
-        for g in 0..<IdentityGroups.count { begins[g + 1] += begins[g] }
+        entries.withUnsafeBufferPointer { entries in
+            begins.withUnsafeMutableBufferPointer { begins in
+                for e in entries { begins[e.group + 1] += 1 }
+                for g in 0..<IdentityGroups.count { begins[g + 1] += begins[g] }
+            }
+        }
         starts = begins
         guard entries.count > 1 else { return }
         var next = begins
-        var sorted = [Entry](unsafeUninitializedCapacity: entries.count) { out, n in
-            for e in entries {
-                let g = e.group
-                (out.baseAddress! + Int(next[g])).initialize(to: e)
-                next[g] += 1
+        let sorted = [Entry](unsafeUninitializedCapacity: entries.count) { out, n in
+            entries.withUnsafeBufferPointer { entries in
+                next.withUnsafeMutableBufferPointer { next in
+                    for e in entries {
+                        let g = e.group
+                        (out.baseAddress! + Int(next[g])).initialize(to: e)
+                        next[g] += 1
+                    }
+                }
             }
             n = entries.count
         }
-        swap(&entries, &sorted)
+        entries = sorted
     }
 
     /// Calls `body` with the identity and the position of each row of `group`, in input order.
