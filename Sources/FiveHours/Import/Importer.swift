@@ -391,13 +391,13 @@ public struct Importer: Sendable {
         // is read from its true start, and each part that reads to its end without an open quote
         // ends at a row's end, so the next one starts at one: if a split fell inside a quoted
         // cell, the part before it ends in an open quote and throws, and the file is read again
-        // in one piece. Parts are more than cores, so that both stay busy to the end; a deferred
-        // buffer adds one task, its hash, and each part checks its own bytes first.
+        // in one piece. Parts are more than cores, so that both stay busy to the end; each part of
+        // a deferred buffer checks its own bytes first (its hash is read apart, `DigestTask`).
         let bounds = RowJob.parts(buffer.bytes, from: body, sizes: sizes)
         if bounds.count > 2 || deferred != nil {
             let count = bounds.count - 1
             struct BadBytes: Error {}
-            // Each part's result and the line its reader stopped at; the hash.
+            // Each part's result and the line its reader stopped at.
             let slots = ConcurrentSlots<(Result<ImportResult, Error>, end: Int)>(count)
             // The hash is read from the file on its own, beside the parts and the stages
             // after the import, until the manifest needs it (`ImportResult.pendingDigests`).
@@ -417,7 +417,7 @@ public struct Importer: Sendable {
                     slots[k] = (.failure(error), 0)
                 }
             }
-            clock.lap("      \(count) parts\(deferred == nil ? "" : ", hash and UTF-8 check")")
+            clock.lap("      \(count) parts\(deferred == nil ? "" : ", each with its UTF-8 check")")
             var parts: [ImportResult] = []
             var ends: [Int] = []
             for k in 0..<count {
