@@ -15,6 +15,7 @@
 """
 
 import argparse
+import math
 import csv
 import statistics
 import sys
@@ -168,6 +169,60 @@ def scaling(args):
     return 0
 
 
+def nice_step(raw):
+    """The smallest of 1, 2 or 5 times a power of ten that is at least `raw`."""
+    power = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
+    for f in (1, 2, 5, 10):
+        if f * power >= raw:
+            return f * power
+    return 10 * power
+
+
+def chart(args):
+    """Two small line charts, wall time and peak memory against rows, fivehours and DuckDB, as SVG."""
+    rows = load(args.results, with_size=True)
+    m = medians(rows, key=lambda r: (r["rows_n"], r["name"]))
+    sizes = sorted({r["rows_n"] for r in rows})
+    series = {"a": ("fivehours weekly --format csv", "#c0392b"), "c": ("DuckDB peer", "#2c6fbb")}
+    panels = [("wall time (s)", "wall", 1.0), ("peak memory (MB)", "rss", 1.0)]
+    w, h, pad_l, pad_r, pad_t, pad_b = 340, 230, 52, 14, 30, 40
+    svg = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" font-size="11">'
+           % (w * len(panels), h + 24)]
+    xmax = max(sizes) if sizes else 1
+    for p, (title, field, _) in enumerate(panels):
+        ox = p * w
+        values = [m[(n, k)][field] for n in sizes for k in series if (n, k) in m]
+        step = nice_step(max(values) / 4) if values else 1
+        ymax = math.ceil(max(values) * 1.05 / step) * step if values else 1
+        ticks = int(round(ymax / step))
+        def x(n):
+            return ox + pad_l + (w - pad_l - pad_r) * n / xmax
+        def y(v):
+            return pad_t + (h - pad_t - pad_b) * (1 - v / ymax)
+        svg.append('<text x="%d" y="16" font-weight="bold">%s</text>' % (ox + pad_l, title))
+        svg.append('<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#888"/>' % (ox + pad_l, h - pad_b, ox + w - pad_r, h - pad_b))
+        svg.append('<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#888"/>' % (ox + pad_l, pad_t, ox + pad_l, h - pad_b))
+        for i in range(ticks + 1):
+            v = step * i
+            svg.append('<text x="%d" y="%.1f" text-anchor="end">%s</text>' % (ox + pad_l - 4, y(v) + 4, "%g" % round(v, 2)))
+        for n in sizes:
+            svg.append('<text x="%.1f" y="%d" text-anchor="middle">%sM</text>' % (x(n), h - pad_b + 14, ("%g" % (n / 1e6))))
+        svg.append('<text x="%d" y="%d" text-anchor="middle">sessions in the log</text>' % (ox + (w + pad_l) // 2, h - 6))
+        for k, (name, colour) in series.items():
+            pts = [(x(n), y(m[(n, k)][field])) for n in sizes if (n, k) in m]
+            if pts:
+                svg.append('<polyline fill="none" stroke="%s" stroke-width="2" points="%s"/>'
+                           % (colour, " ".join("%.1f,%.1f" % q for q in pts)))
+                svg += ['<circle cx="%.1f" cy="%.1f" r="3" fill="%s"/>' % (q[0], q[1], colour) for q in pts]
+    for i, (k, (name, colour)) in enumerate(series.items()):
+        svg.append('<rect x="%d" y="%d" width="12" height="3" fill="%s"/><text x="%d" y="%d">%s</text>'
+                   % (pad_l + i * 230, h + 12, colour, pad_l + 16 + i * 230, h + 16, name))
+    svg.append("</svg>")
+    with open(args.svg, "w") as f:
+        f.write("\n".join(svg) + "\n")
+    return 0
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -180,8 +235,11 @@ def main():
     t.add_argument("--xml-bytes", type=int, default=0)
     s = sub.add_parser("scaling")
     s.add_argument("results")
+    g = sub.add_parser("chart")
+    g.add_argument("results")
+    g.add_argument("svg")
     args = p.parse_args()
-    sys.exit({"compare": compare, "table": table, "scaling": scaling}[args.cmd](args))
+    sys.exit({"compare": compare, "table": table, "scaling": scaling, "chart": chart}[args.cmd](args))
 
 
 if __name__ == "__main__":

@@ -299,6 +299,10 @@ scaling_benchmark() {
   echo >&2
   cat "$section"
   append_doc "$section"
+  if [ "$WRITE_DOC" = 1 ]; then
+    "$PYTHON" "$HERE/results.py" chart "$scaled" "$(dirname "$DOC")/performance-scaling.svg"
+    echo "chart: $(dirname "$DOC")/performance-scaling.svg" >&2
+  fi
   [ "$failures" = 0 ]
 }
 
