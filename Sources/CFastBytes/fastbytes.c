@@ -143,18 +143,6 @@ AVX2 int fh_utf8_valid_avx2(const uint8_t *p, size_t n) { return valid(p, n, 0);
 
 AVX2 int fh_text_valid_avx2(const uint8_t *p, size_t n) { return valid(p, n, 1); }
 
-AVX2 uint64_t fh_csv_specials_avx2(const uint8_t *p) {
-    __m256i lo = _mm256_loadu_si256((const __m256i *)p);
-    __m256i hi = _mm256_loadu_si256((const __m256i *)(p + 32));
-    __m256i comma = _mm256_set1_epi8(','), quote = _mm256_set1_epi8('"');
-    __m256i cr = _mm256_set1_epi8('\r'), lf = _mm256_set1_epi8('\n');
-    __m256i a = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(lo, comma), _mm256_cmpeq_epi8(lo, quote)),
-                                _mm256_or_si256(_mm256_cmpeq_epi8(lo, cr), _mm256_cmpeq_epi8(lo, lf)));
-    __m256i b = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(hi, comma), _mm256_cmpeq_epi8(hi, quote)),
-                                _mm256_or_si256(_mm256_cmpeq_epi8(hi, cr), _mm256_cmpeq_epi8(hi, lf)));
-    return (uint64_t)(uint32_t)_mm256_movemask_epi8(a) | ((uint64_t)(uint32_t)_mm256_movemask_epi8(b) << 32);
-}
-
 AVX2 uint64_t fh_csv_commas_avx2(const uint8_t *p, uint64_t *others) {
     __m256i lo = _mm256_loadu_si256((const __m256i *)p);
     __m256i hi = _mm256_loadu_si256((const __m256i *)(p + 32));
@@ -173,6 +161,5 @@ int fh_has_avx2(void) { return 0; }
 uint64_t fh_csv_commas_avx2(const uint8_t *p, uint64_t *others) { (void)p; *others = 0; return 0; }
 int fh_utf8_valid_avx2(const uint8_t *p, size_t n) { (void)p; (void)n; return 0; }
 int fh_text_valid_avx2(const uint8_t *p, size_t n) { (void)p; (void)n; return 0; }
-uint64_t fh_csv_specials_avx2(const uint8_t *p) { (void)p; return 0; }
 
 #endif

@@ -55,7 +55,7 @@ public enum Pipeline {
         /// The input files with every SHA-256 filled in, once computed.
         func manifestFiles() throws -> [InputFileReport] {
             var files = ledger.files
-            for (i, task) in pendingDigests { files[i].sha256 = try task.wait() }
+            try DigestTask.fill(&files, from: pendingDigests)
             return files
         }
     }

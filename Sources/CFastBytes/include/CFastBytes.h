@@ -17,10 +17,6 @@ int fh_utf8_valid_avx2(const uint8_t *p, size_t n);
 /// one pass that tells a part of a large file is plain text. AVX2 only.
 int fh_text_valid_avx2(const uint8_t *p, size_t n);
 
-/// Bit i set when p[i] is a comma, a double quote, CR or LF, for the 64 bytes at `p` (which must
-/// all be readable). AVX2 only.
-uint64_t fh_csv_specials_avx2(const uint8_t *p);
-
 /// For the 64 bytes at `p` (which must all be readable): bit i set when p[i] is a comma; and in
 /// `*others`, when it is a double quote, CR or LF. The row splitter takes a row's cells from the
 /// first mask up to the first bit of the second. AVX2 only.

@@ -15,10 +15,9 @@ struct ScannedRow {
     /// The row has a `record_id` (its identity is that id, not its volunteer and times).
     var hasRecordID: Bool
     // No hashes here: 24 bytes a row, for every row of a year. The identity is in the part's
-    // `IdentityGroups`; the content is
-    // needed only when an identity repeats, and is then taken from the record, read again from
-    // the row's bytes, or (for the few rows that have neither) looked up in the part's
-    // `storedContent` (see `Duplicates`).
+    // `IdentityGroups`. The content is needed only when an identity repeats, and is then taken
+    // from the record, read again from the row's bytes, or (for the few rows that have neither)
+    // looked up in the part's `storedContent` (see `Duplicates`).
 
     init(fileIndex: Int, line: Int, record: Int32, start: Int, length: Int, hasRecordID: Bool) {
         self.start = start
@@ -360,7 +359,7 @@ struct CommaMasks {
 }
 
 /// Finds CSV's special bytes (comma, quote, CR, LF) ahead of a position: 64 bytes at a time
-/// with AVX2 (`fh_csv_specials_avx2`), the mask kept for the next cells; near the end of the
+/// with AVX2 (`fh_csv_commas_avx2`, its two masks as one), the mask kept for the next cells; near the end of the
 /// buffer, or without AVX2, eight bytes at a time (`PlainRow.nextSpecial`, which may also stop at
 /// other bytes below 45: the caller looks at the byte it stops at).
 struct SpecialBytes {
@@ -392,7 +391,8 @@ struct SpecialBytes {
         var b = start
         if vector {
             while b + 64 <= n {
-                let m = fh_csv_specials_avx2(p + b)
+                var others: UInt64 = 0
+                let m = fh_csv_commas_avx2(p + b, &others) | others
                 if m != 0 {
                     base = b
                     mask = m

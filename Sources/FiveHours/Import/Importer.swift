@@ -71,7 +71,7 @@ public struct ImportResult: Sendable {
 
     /// Waits for the digests still being computed and fills them in.
     mutating func awaitDigests() throws {
-        for (i, task) in pendingDigests { files[i].sha256 = try task.wait() }
+        try DigestTask.fill(&files, from: pendingDigests)
         pendingDigests = []
     }
 

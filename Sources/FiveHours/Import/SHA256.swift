@@ -97,6 +97,11 @@ final class DigestTask: @unchecked Sendable {
         return try result!.get()
     }
 
+    /// Waits for each pending digest and writes it into its file's report.
+    static func fill(_ files: inout [InputFileReport], from pending: [(fileIndex: Int, task: DigestTask)]) throws {
+        for (i, task) in pending { files[i].sha256 = try task.wait() }
+    }
+
     /// Stops the hash at its next block: nobody will wait for it.
     func cancel() {
         lock.withLock { cancelled = true }

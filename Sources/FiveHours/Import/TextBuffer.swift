@@ -167,16 +167,9 @@ final class TextBuffer: @unchecked Sendable {
         UTF8Check.isPlainText(UnsafeBufferPointer(rebasing: bytes[range]))
     }
 
-    /// SHA-256 of the file on disk, read with `pread` into a small buffer of its own, so that
-    /// the mapping's pages are touched only by the readers of rows (which release them).
-    static func hashFile(path: String) throws -> String {
-        let (fd, _) = try openForReading(path)
-        defer { close(fd) }
-        return try hash(fd: fd, path: path) { false }
-    }
-
-    /// SHA-256 of an open file from its start, 1 MB at a time; "" when `cancelled` says so
-    /// between two blocks.
+    /// SHA-256 of an open file from its start, read on its own (not from the mapping the rows
+    /// are read from, whose pages their readers release); "" when `cancelled` says so between
+    /// two blocks.
     ///
     /// A large file is hashed from a mapping of its own, 4 MB at a time, each let go once hashed:
     /// copying half a gigabyte out of the page cache with `pread` was 15 % of the hash's time.
@@ -412,7 +405,7 @@ enum GB18030 {
 
 extension TextBuffer {
     /// Maps a file without decoding or hashing it (XML, whose parser reads its own encoding
-    /// declaration): the caller makes the hash (`hashFile`) on another core while it parses.
+    /// declaration): the caller makes the hash (`DigestTask`) on another core while it parses.
     static func mapRaw(path: String) throws -> TextBuffer {
         let (fd, size) = try openForReading(path)
         defer { close(fd) }
