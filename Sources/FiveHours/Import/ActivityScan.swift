@@ -173,6 +173,25 @@ struct ActivityScanner: Sendable {
         return h.finalize()
     }
 
+    /// The record of a row the fast check found valid, built from the values it read and the
+    /// row's cells: what `RowParser.activity` builds from the same row's strings (the importer
+    /// asserts the two equal in debug builds, and a test holds them equal), without parsing the
+    /// date, times and hours a second time or looking each column up by its key.
+    func record(_ row: PlainRow, _ v: Values, parser: RowParser, source: SourceLine) -> ActivityRecord {
+        let c = columns
+        @inline(__always) func string(_ i: Int) -> String? {
+            guard i >= 0 else { return nil }
+            let t = UnicodeTrim.trim(row.cell(i))
+            return t.count == 0 ? nil : String(decoding: t, as: UTF8.self)
+        }
+        let media = string(c.media).map { RowParser.split($0).map { MediaRef.guess($0, baseFolder: parser.folder) } } ?? []
+        return ActivityRecord(
+            recordID: string(c.recordID), volunteerID: string(c.volunteer)!, date: CivilDate(dayNumber: v.date),
+            start: v.start, end: v.end, hours: v.hours, team: string(c.team), activity: string(c.activity),
+            category: string(c.category), location: string(c.location), media: media, unit: string(c.unit),
+            submittedAt: v.submitted, title: string(c.title), description: string(c.description), source: source)
+    }
+
     /// The content hash of a row read earlier by the fast path, read again from its bytes.
     func content(of bytes: UnsafeBufferPointer<UInt8>, memo: inout ValueMemo) -> RowKey? {
         guard let base = bytes.baseAddress else { return nil }
@@ -456,6 +475,9 @@ struct ValueMemo {
     static func hours(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
         if b.count == 1, let h = digit(b[0]) { return h * 3600 }
         if b.count == 2, let h1 = digit(b[0]), let h2 = digit(b[1]) { return (h1 * 10 + h2) * 3600 }
+        // One decimal, as in `6.5`: a tenth of an hour is exactly 360 s, as `ValueParser` rounds it.
+        if b.count == 3, b[1] == 46, let h = digit(b[0]), let t = digit(b[2]) { return h * 3600 + t * 360 }
+        if b.count == 4, b[2] == 46, let h1 = digit(b[0]), let h2 = digit(b[1]), let t = digit(b[3]) { return (h1 * 10 + h2) * 3600 + t * 360 }
         return ValueParser.hours(b)
     }
 

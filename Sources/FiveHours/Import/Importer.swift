@@ -396,7 +396,6 @@ public struct Importer: Sendable {
         let bounds = RowJob.parts(buffer.bytes, from: body, sizes: sizes)
         if bounds.count > 2 || deferred != nil {
             let count = bounds.count - 1
-            struct BadBytes: Error {}
             // Each part's result and the line its reader stopped at.
             let slots = ConcurrentSlots<(Result<ImportResult, Error>, end: Int)>(count)
             // The hash is read from the file on its own, beside the parts and the stages
@@ -406,10 +405,10 @@ public struct Importer: Sendable {
             DispatchQueue.concurrentPerform(iterations: count) { k in
                 let range = bounds[k]..<bounds[k + 1]
                 do {
-                    if deferred != nil, !buffer.check(range) { throw BadBytes() }
                     var part = ImportResult()
                     var counts = InputFileReport(path: display, absolutePath: "", kind: kind, format: "", sha256: "", byteCount: 0)
-                    let end = try job.read(buffer, range: range, firstLine: k == 0 ? firstLine : 1, report: &counts, into: &part)
+                    let end = try job.read(buffer, range: range, firstLine: k == 0 ? firstLine : 1, checking: deferred != nil,
+                                           report: &counts, into: &part)
                     part.identities.group() // here, on both cores, rather than in the merge
                     part.files = [counts]
                     slots[k] = (.success(part), end)
@@ -448,7 +447,7 @@ public struct Importer: Sendable {
         }
         keepForDuplicates()
         var part = ImportResult()
-        _ = try job.read(buffer, range: body..<buffer.count, firstLine: firstLine, report: &report, into: &part)
+        _ = try job.read(buffer, range: body..<buffer.count, firstLine: firstLine, checking: false, report: &report, into: &part)
         result.append(part)
         result.readInParts[fileIndex] = (1, false)
         return true
@@ -486,10 +485,19 @@ public struct Importer: Sendable {
         /// atomic reference count on a string all the parts share.
         func source(_ line: Int) -> SourceLine { SourceLine(fileIndex: fileIndex, file: display, line: line) }
 
+        /// The bytes of a part of a deferred buffer are not UTF-8, or hold a NUL: the file is
+        /// read again the ordinary way, which says where.
+        struct BadBytes: Error {}
+
+        /// - Parameter checking: the part's bytes are not yet known to be UTF-8 without NUL
+        ///   bytes (a deferred buffer): they are checked here, and `BadBytes` thrown if not.
         /// - Returns: the line the reader stopped at (the next part's first line).
-        func read(_ buffer: TextBuffer, range: Range<Int>, firstLine: Int, report: inout InputFileReport,
+        func read(_ buffer: TextBuffer, range: Range<Int>, firstLine: Int, checking: Bool, report: inout InputFileReport,
                   into result: inout ImportResult) throws -> Int {
-            if kind == .activity { return try readActivities(buffer, range: range, firstLine: firstLine, report: &report, into: &result) }
+            if kind == .activity {
+                return try readActivities(buffer, range: range, firstLine: firstLine, checking: checking, report: &report, into: &result)
+            }
+            if checking, !buffer.check(range) { throw BadBytes() }
             let bytes = UnsafeBufferPointer(rebasing: buffer.bytes[range])
             // A roster row is rarely under 64 bytes; a set that grows rehashes at every doubling.
             if kind == .roster { result.phones.reserveCapacity(bytes.count / 64) }
@@ -544,11 +552,25 @@ public struct Importer: Sendable {
         /// The rows of an activity file: plain rows are split and checked from their bytes
         /// (`PlainRow`, `ActivityScanner`); a row they doubt is read by the general reader and
         /// the parser. Only rows dated in the window become records.
-        func readActivities(_ buffer: TextBuffer, range: Range<Int>, firstLine: Int, report: inout InputFileReport,
+        func readActivities(_ buffer: TextBuffer, range: Range<Int>, firstLine: Int, checking: Bool, report: inout InputFileReport,
                             into result: inout ImportResult) throws -> Int {
             let bytes = UnsafeBufferPointer(rebasing: buffer.bytes[range])
             guard let p = bytes.baseAddress else { return firstLine }
             let n = bytes.count
+            // The check of a deferred part runs a block ahead of the rows, each block ending
+            // after a line end (no character is split): its bytes are then still in the core's
+            // cache when the rows are split, instead of read twice from memory. A row longer
+            // than what is checked ahead of it may be read before its end is checked; whatever
+            // it became is thrown away with the part if the check fails.
+            var checked = checking ? 0 : n
+            @inline(__always) func checkAhead(_ pos: Int) throws {
+                while checked < n, checked < pos + 4096 {
+                    var end = min(n, checked + (128 << 10))
+                    while end < n, p[end - 1] != 10 { end += 1 }
+                    guard UTF8Check.isPlainText(UnsafeBufferPointer(start: p + checked, count: end - checked)) else { throw BadBytes() }
+                    checked = end
+                }
+            }
             var reader = CSVReader(bytes, line: firstLine)
             var fields: [CSVReader.Field] = []
             let scanner = ActivityScanner(header: header, cellCount: cellCount, window: importer.window)
@@ -566,6 +588,7 @@ public struct Importer: Sendable {
             var masks = CommaMasks(p, n)
             let vector = UTF8Check.avx2
             while pos < n {
+                if checked < pos + 4096 { try checkAhead(pos) }
                 var next = vector ? masks.split(pos, expected: cellCount, into: cells) : CommaMasks.quoted
                 if next == CommaMasks.quoted {
                     next = PlainRow.split(p, pos, n, expected: cellCount, into: cells, specials: &specials) ?? CommaMasks.notPlain
@@ -575,9 +598,9 @@ public struct Importer: Sendable {
                     let (identity, hasRecordID) = scanner.identity(row, v)
                     var recordIndex: Int32 = -1
                     if scanner.inWindow(v.date) {
-                        guard case .success(let a) = parser.activity(PlainRowFields(row: row, lookup: lookup), source: source(line)) else {
-                            preconditionFailure("the fast check accepted a row the parser rejects: \(source(line))")
-                        }
+                        let a = scanner.record(row, v, parser: parser, source: source(line))
+                        assert(parser.activity(PlainRowFields(row: row, lookup: lookup), source: source(line)) == .success(a),
+                               "the fast check read a row otherwise than the parser: \(source(line))")
                         recordIndex = Int32(result.activities.count)
                         result.activities.append(a)
                     }
@@ -604,6 +627,7 @@ public struct Importer: Sendable {
                 pos = reader.position
                 line = reader.line
             }
+            try checkAhead(n) // what the rows did not reach (blank lines at the end)
             buffer.release(upTo: range.upperBound, from: range.lowerBound, released: &released, force: true)
             return line
         }

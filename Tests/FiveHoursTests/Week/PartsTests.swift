@@ -105,6 +105,43 @@ struct PartsTests {
         }
     }
 
+    @Test("a bad byte is found wherever it lies in a part, though the check runs only a block ahead of the rows")
+    func badByteInALaterBlock() throws {
+        // Two parts of about 300 KB: the check runs in blocks of 128 KB, so these bytes lie in a
+        // part's first, second and last block, at the very end, and right after a block's end.
+        var text = PartsTests.header + "\n"
+        var n = 0
+        while text.utf8.count < 600_000 {
+            text += "R\(n),V\(1 + n % 4),2019-03-1\(n % 9),09:00,10:30,,小红象志愿服务队,文明引导,,,,,2019-08-05 16:05\n"
+            n += 1
+        }
+        let clean = Array(text.utf8)
+        let body = PartsTests.header.utf8.count + 1
+        let sizes = Importer.Sizes(parallel: 1 << 10, deferred: 1 << 10, part: 300_000)
+        func read(_ bytes: [UInt8]) throws -> ImportResult {
+            var s = Scenario()
+            s.files["activities/log.csv"] = bytes
+            let folder = try s.write()
+            let campaign = try CampaignLoader.load(path: folder.appendingPathComponent("campaign.yaml").path)
+            return try Importer(campaign: campaign, window: nil, sizes: sizes).run()
+        }
+        let good = try read(clean)
+        let file = try #require(good.files.firstIndex { $0.path == "activities/log.csv" })
+        #expect(good.readInParts[file]?.parts == 2 && good.readInParts[file]?.deferred == true)
+        #expect(good.files[file].read == n)
+        for offset in [body + 10, body + 200_000, body + (128 << 10) + 1, 450_000, clean.count - 2] {
+            for bad: UInt8 in [0, 0xFF] {
+                var bytes = clean
+                bytes[offset] = bad
+                let result = try read(bytes)
+                let f = try #require(result.files.firstIndex { $0.path == "activities/log.csv" })
+                // Not taken from the parts: read again the ordinary way, which rejects the file.
+                #expect(result.readInParts[f] == nil, "byte \(bad) at \(offset)")
+                #expect(result.files[f].fileRejected != nil, "byte \(bad) at \(offset)")
+            }
+        }
+    }
+
     @Test("a row split by PlainRow has the cells the general reader finds")
     func plainRowAgreesWithReader() {
         let lines = ["a,b,c\n", "\"a\",b,\"\"\n", "a,,\n", "a,b,c", "a,b,c\r\n", "a,b,c\rX", " a , b ,c \n", "中文,乙,丙\n"]
@@ -179,7 +216,9 @@ struct PartsTests {
         for t in ["09:00", "24:00", "24:01", "23:60", "9:00", "ab:cd", "00:00", "12:34"] {
             #expect(bytes(t) { ValueMemo.time($0) } == ValueParser.time(t), "\(t)")
         }
-        for h in ["0", "7", "12", "2.5", "1a", "99", " 3"] {
+        var hours = ["0", "7", "12", "2.5", "1a", "99", " 3", ".5", "2.", "2.x", "x.5", "2,5", "12.5", "1.25", "123", "24.9", "0.0", "9.9"]
+        for whole in ["0", "6", "23", "99"] { for tenth in 0...9 { hours.append("\(whole).\(tenth)") } }
+        for h in hours {
             #expect(bytes(h) { ValueMemo.hours($0) } == ValueParser.hours(h), "\(h)")
         }
         for i in ["2019-08-05 16:05", "2019-08-05 24:00", "2019-08-05 24:30", "2019-02-30 10:00", "2019-08-05 1a:05",
