@@ -329,14 +329,21 @@ struct CommaMasks {
         self.n = n
     }
 
+    /// Room `split` needs in `cells` past a row's `2 × expected` bounds: it writes the bounds of
+    /// eight commas at a time, whether or not that many are left.
+    static let slack = 16
+
     /// Splits the row that starts at `pos` into exactly `expected` cells.
+    /// - Parameter cells: room for `2 × expected + CommaMasks.slack` bounds.
     /// - Returns: the offset after the row's line end; `notPlain` when the row has another
     ///   number of cells (the general reader says what is wrong); `quoted` when `PlainRow.split`
     ///   must decide (a quote in the row, or too near the end of the buffer).
     @inline(__always)
     mutating func split(_ pos: Int, expected: Int, into cells: UnsafeMutablePointer<Int>) -> Int {
-        var k = 0
-        var cellStart = pos
+        // A comma at `e` ends cell k (`cells[2k + 1] = e`) and starts cell k + 1 (`cells[2k + 2]`).
+        cells[0] = pos
+        let allowed = expected - 1
+        var k = 0 // commas so far
         var i = pos
         while true {
             if i &- base >= 64 || i < base {
@@ -350,15 +357,22 @@ struct CommaMasks {
             // The commas before the first quote or line end of what is left of the block.
             let stop = o.trailingZeroBitCount
             if o != 0 { c &= (1 &<< UInt64(truncatingIfNeeded: stop)) &- 1 }
-            while c != 0 {
-                guard k < expected else { return CommaMasks.notPlain }
-                let e = i + c.trailingZeroBitCount
-                cells[2 * k] = cellStart
-                cells[2 * k + 1] = e
-                k += 1
-                cellStart = e + 1
-                c &= c &- 1
-            }
+            let count = c.nonzeroBitCount
+            guard k + count <= allowed else { return CommaMasks.notPlain }
+            // Eight commas at a time, with no branch per comma (how many a block holds varies
+            // row by row, and a loop per comma mispredicts its end): bounds past the last comma
+            // are written too, within the slack, and overwritten or never read.
+            var w = cells + 2 * k + 1
+            repeat {
+                for _ in 0..<8 {
+                    let e = i &+ c.trailingZeroBitCount
+                    w[0] = e
+                    w[1] = e &+ 1
+                    w += 2
+                    c &= c &- 1
+                }
+            } while c != 0
+            k += count
             guard o != 0 else {
                 i = base + 64
                 continue
@@ -367,8 +381,7 @@ struct CommaMasks {
             let ch = p[at]
             if ch == 34 { return CommaMasks.quoted }
             // CR or LF: the last cell ends here, and the row with it.
-            guard k + 1 == expected else { return CommaMasks.notPlain }
-            cells[2 * k] = cellStart
+            guard k == allowed else { return CommaMasks.notPlain }
             cells[2 * k + 1] = at
             var next = at + 1
             if ch == 13, next < n, p[next] == 10 { next += 1 }

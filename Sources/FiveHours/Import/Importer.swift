@@ -575,7 +575,7 @@ public struct Importer: Sendable {
             var fields: [CSVReader.Field] = []
             let scanner = ActivityScanner(header: header, cellCount: cellCount, window: importer.window)
             var memo = ValueMemo(zone: importer.campaign.zone)
-            let cells = UnsafeMutablePointer<Int>.allocate(capacity: 2 * cellCount)
+            let cells = UnsafeMutablePointer<Int>.allocate(capacity: 2 * cellCount + CommaMasks.slack)
             defer { cells.deallocate() }
             let row = PlainRow(base: p, cells: cells)
             // Room for the rows of a typical log (over 100 bytes a row); more grows the array.
