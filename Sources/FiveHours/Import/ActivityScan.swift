@@ -90,7 +90,9 @@ struct ActivityScanner: Sendable {
         var submitted: Int?
     }
 
-    /// Validates a row from its cells; nil when anything is doubtful.
+    /// Validates a row from its cells; nil when anything is doubtful. Inlined into the row
+    /// loop: returned through memory, its result was loaded before its last field was stored.
+    @inline(__always)
     func values(_ row: PlainRow, _ memo: inout ValueMemo) -> Values? {
         let c = columns
         guard !row.blank(c.volunteer) else { return nil }
@@ -127,6 +129,7 @@ struct ActivityScanner: Sendable {
 
     /// The identity hash, computed from bytes exactly as `ActivityRecord.identityKey` is from
     /// strings; and whether the row has a `record_id`.
+    @inline(__always)
     func identity(_ row: PlainRow, _ v: Values) -> (RowKey, Bool) {
         let c = columns
         if c.recordID >= 0, !row.blank(c.recordID) {
