@@ -594,13 +594,14 @@ public struct Importer: Sendable {
             var specials = SpecialBytes(p, n)
             var masks = CommaMasks(p, n)
             let vector = UTF8Check.avx2
+            var v = ActivityScanner.Values(date: 0)
             while pos < n {
                 if checked < pos + 4096 { try checkAhead(pos) }
                 var next = vector ? masks.split(pos, expected: cellCount, into: cells) : CommaMasks.quoted
                 if next == CommaMasks.quoted {
                     next = PlainRow.split(p, pos, n, expected: cellCount, into: cells, specials: &specials) ?? CommaMasks.notPlain
                 }
-                if next >= 0, let v = scanner.values(row, &memo) {
+                if next >= 0, scanner.read(row, &memo, into: &v) {
                     report.read += 1
                     let (identity, hasRecordID) = scanner.identity(row, v)
                     var recordIndex: Int32 = -1
