@@ -24,6 +24,28 @@ struct ImportFixtureTests {
         #expect(try task.wait() == SHA256.hex(of: bytes))
     }
 
+    @Test("hashes started before the files are read: only large files, taken once by their reader, the rest stopped")
+    func earlyDigests() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fivehours-early-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let large = Array(repeating: UInt8(ascii: "x"), count: 5000), small = Array("small".utf8)
+        let a = dir.appendingPathComponent("a.csv").path, b = dir.appendingPathComponent("b.csv").path
+        try Data(large).write(to: URL(fileURLWithPath: a))
+        try Data(small).write(to: URL(fileURLWithPath: b))
+        let early = EarlyDigests()
+        early.start(a, minimumSize: 4096)
+        early.start(b, minimumSize: 4096)
+        early.start(dir.appendingPathComponent("missing.csv").path, minimumSize: 0) // left to its reader
+        #expect(early.take(b) == nil)
+        let task = try #require(early.take(a))
+        #expect(early.take(a) == nil) // taken once
+        #expect(try task.wait() == SHA256.hex(of: large))
+        early.start(a, minimumSize: 4096)
+        early.cancelRest()
+        #expect(early.take(a) == nil)
+    }
+
     @Test func gb18030RosterIsMappedAndDecoded() throws {
         let url = try Self.fixture("roster-gb18030.csv")
         let buffer = try TextBuffer.load(path: url.path)

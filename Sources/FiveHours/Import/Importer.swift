@@ -136,6 +136,8 @@ public struct Importer: Sendable {
         var part = 8 << 20
     }
     let sizes: Sizes
+    /// Hashes of large files started before any file is read (see `run`).
+    let earlyDigests = EarlyDigests()
 
     /// - Parameter window: the days (as `CivilDate.dayNumber`) whose sessions the run reports.
     public init(campaign: Campaign, window: ClosedRange<CivilDate>? = nil) {
@@ -155,10 +157,18 @@ public struct Importer: Sendable {
     public func run(waitingForDigests: Bool = true) throws -> ImportResult {
         var result = ImportResult()
         var clock = Stopwatch()
-        for (kind, paths) in [(InputKind.roster, campaign.inputs.rosters),
-                              (.activity, campaign.inputs.activities),
-                              (.submission, campaign.inputs.submissions)] {
-            for file in try Importer.files(in: paths) {
+        let lists = try [(InputKind.roster, campaign.inputs.rosters),
+                         (.activity, campaign.inputs.activities),
+                         (.submission, campaign.inputs.submissions)].map { ($0.0, try Importer.files(in: $0.1)) }
+        // The hash of a large file needs a core for as long as a third of the import. Started
+        // now, it also takes the moments a core is idle while the rosters are read and merged;
+        // a file's reader takes its task over, and a task no reader took is stopped.
+        for (_, files) in lists {
+            for file in files { earlyDigests.start(file, minimumSize: sizes.deferred) }
+        }
+        defer { earlyDigests.cancelRest() }
+        for (kind, files) in lists {
+            for file in files {
                 try read(file, kind: kind, into: &result)
             }
             clock.lap("  read \(kind.rawValue) files")
@@ -248,7 +258,7 @@ public struct Importer: Sendable {
                 // libxml2 parses on one core while the records are read on the other
                 // (`XMLReader.forEachRecord`); a mapped file is hashed when a core is idle, until
                 // the manifest needs it (`ImportResult.pendingDigests`).
-                let digest = try buffer.deferredPath.map { try DigestTask(path: $0) }
+                let digest = try buffer.deferredPath.map { try earlyDigests.take($0) ?? DigestTask(path: $0) }
                 var failure: UnreadableFile?
                 do {
                     try readXML(buffer, kind: kind, display: display, fileIndex: fileIndex, parser: parser, report: &report, into: &part)
@@ -407,7 +417,7 @@ public struct Importer: Sendable {
             let slots = ConcurrentSlots<(Result<ImportResult, Error>, end: Int)>(count)
             // The hash is read from the file on its own, beside the parts and the stages
             // after the import, until the manifest needs it (`ImportResult.pendingDigests`).
-            let digest = try deferred.map { try DigestTask(path: $0) }
+            let digest = try deferred.map { try earlyDigests.take($0) ?? DigestTask(path: $0) }
             var clock = Stopwatch()
             DispatchQueue.concurrentPerform(iterations: count) { k in
                 let range = bounds[k]..<bounds[k + 1]

@@ -107,3 +107,33 @@ final class DigestTask: @unchecked Sendable {
         lock.withLock { cancelled = true }
     }
 }
+
+/// Digest tasks started before their files are read, by path: `Importer.run` starts one for each
+/// file of at least `minimumSize` bytes, the reader of that file takes it, and the rest (a file
+/// read the ordinary way, which hashes its own bytes) are cancelled when the import ends.
+final class EarlyDigests: @unchecked Sendable {
+    private let lock = NSLock()
+    private var tasks: [String: DigestTask] = [:]
+
+    /// Starts hashing `path` if it is that large; a file that cannot be opened is left to its
+    /// reader, which says why.
+    func start(_ path: String, minimumSize: Int) {
+        var st = stat()
+        guard stat(path, &st) == 0, Int(st.st_size) >= minimumSize, let task = try? DigestTask(path: path) else { return }
+        lock.withLock {
+            tasks[path]?.cancel()
+            tasks[path] = task
+        }
+    }
+
+    /// The task started for `path`, taken over by the caller.
+    func take(_ path: String) -> DigestTask? { lock.withLock { tasks.removeValue(forKey: path) } }
+
+    /// Stops every task no reader took.
+    func cancelRest() {
+        lock.withLock {
+            for task in tasks.values { task.cancel() }
+            tasks = [:]
+        }
+    }
+}
