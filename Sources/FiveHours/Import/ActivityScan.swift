@@ -190,8 +190,9 @@ struct ActivityScanner: Sendable {
 
     /// The record of a row the fast check found valid, built from the values it read and the
     /// row's cells: what `RowParser.activity` builds from the same row's strings (the importer
-    /// asserts the two equal in debug builds, and a test holds them equal), without parsing the
-    /// date, times and hours a second time or looking each column up by its key.
+    /// asserts the two equal in debug builds, so every test that imports a CSV holds them
+    /// equal), without parsing the date, times and hours a second time or looking each column
+    /// up by its key.
     func record(_ row: PlainRow, _ v: Values, parser: RowParser, source: SourceLine) -> ActivityRecord {
         let c = columns
         @inline(__always) func string(_ i: Int) -> String? {

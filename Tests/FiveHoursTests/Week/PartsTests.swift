@@ -142,6 +142,41 @@ struct PartsTests {
         }
     }
 
+    @Test("a record built from the fast check's values is the record RowParser builds from the row's strings")
+    func recordFromValuesMatchesParser() throws {
+        let header = ["record_id", "volunteer_id", "date", "start", "end", "hours", "team", "activity", "category",
+                      "location", "media", "unit", "submitted_at", "title", "description"]
+        let rows = [
+            "R1,V1,2019-08-05,09:00,11:30,,小红象志愿服务队,文明引导,文明实践,邻里中心,a.jpg；b.mp4 | https://x.cn/v,党政办,2019-08-05 16:05,标题,说明",
+            " R2 , V2 ,2019/8/6, 9:00 ,\t10:00,1.5, 队 ,,, ,,,2019-08-06T16:05:00+08:00,,",
+            ",V3,2019-08-07,,,6.5,,,,,、；,, ,\u{3000}全角空格\u{3000},",
+            "R4,V4,20190808,23:00,01:00,2,,,,,photos/x.png,第一工作站,,,",
+            "R5,V5,2019-08-09,,,12,,,,,,,2019/8/9 8:05,,",
+        ]
+        let map = try HeaderMap(cells: header, kind: .activity, line: 1)
+        let scanner = ActivityScanner(header: map, cellCount: header.count, window: nil)
+        let parser = RowParser(zone: .shanghai, folder: "/data/acts")
+        let source = SourceLine(fileIndex: 0, file: "a.csv", line: 2)
+        var memo = ValueMemo(zone: .shanghai)
+        for text in rows {
+            let bytes = Array((text + "\n").utf8)
+            try bytes.withUnsafeBufferPointer { b in
+                let p = try #require(b.baseAddress)
+                let cells = UnsafeMutablePointer<Int>.allocate(capacity: 2 * header.count)
+                defer { cells.deallocate() }
+                let next = PlainRow.split(p, 0, b.count, expected: header.count, into: cells)
+                try #require(next == b.count, "\(text)")
+                let row = PlainRow(base: p, cells: cells)
+                var v = ActivityScanner.Values(date: -1, start: 1, end: 2, hours: 3, submitted: 4) // stale values must not leak
+                try #require(scanner.read(row, &memo, into: &v), "\(text)")
+                var strings: [String: String] = [:]
+                for (k, key) in header.enumerated() { strings[key] = String(decoding: row.cell(k), as: UTF8.self) }
+                let expected = parser.activity(RowParserTests.Cells(values: strings), source: source)
+                #expect(expected == .success(scanner.record(row, v, parser: parser, source: source)), "\(text)")
+            }
+        }
+    }
+
     @Test("a row split by PlainRow has the cells the general reader finds")
     func plainRowAgreesWithReader() {
         let lines = ["a,b,c\n", "\"a\",b,\"\"\n", "a,,\n", "a,b,c", "a,b,c\r\n", "a,b,c\rX", " a , b ,c \n", "中文,乙,丙\n"]
