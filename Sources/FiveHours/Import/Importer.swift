@@ -224,6 +224,9 @@ public struct Importer: Sendable {
             if try read(buffer, path: path, display: display, kind: kind, into: &result) { return }
             clock.lap("    \(display) is read again: not plain UTF-8 throughout, or a part did not end at a row's end")
         }
+        // Read the ordinary way, which hashes the bytes it loads: a hash started early for this
+        // file (one that `loadDeferred` turned down, GB18030 say) would be work thrown away.
+        earlyDigests.take(path)?.cancel()
         let buffer: TextBuffer
         do {
             buffer = try isXML ? TextBuffer.mapRaw(path: path) : TextBuffer.load(path: path)
@@ -409,7 +412,8 @@ public struct Importer: Sendable {
         // ends at a row's end, so the next one starts at one: if a split fell inside a quoted
         // cell, the part before it ends in an open quote and throws, and the file is read again
         // in one piece. Parts are more than cores, so that both stay busy to the end; each part of
-        // a deferred buffer checks its own bytes first (its hash is read apart, `DigestTask`).
+        // a deferred buffer checks its own bytes (an activity part a block ahead of its rows, the
+        // others first), and its hash is read apart (`DigestTask`).
         let bounds = RowJob.parts(buffer.bytes, from: body, sizes: sizes)
         if bounds.count > 2 || deferred != nil {
             let count = bounds.count - 1
@@ -645,7 +649,9 @@ public struct Importer: Sendable {
                 pos = reader.position
                 line = reader.line
             }
-            try checkAhead(n) // what the rows did not reach (blank lines at the end)
+            // The end of a last row that ran past the checked block (a quoted cell with line
+            // breaks, which the general reader read whole).
+            try checkAhead(n)
             buffer.release(upTo: range.upperBound, from: range.lowerBound, released: &released, force: true)
             return line
         }

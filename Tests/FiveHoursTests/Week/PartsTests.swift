@@ -107,15 +107,15 @@ struct PartsTests {
 
     @Test("a bad byte is found wherever it lies in a part, though the check runs only a block ahead of the rows")
     func badByteInALaterBlock() throws {
-        // Two parts of about 300 KB: the check runs in blocks of 128 KB, so these bytes lie in a
-        // part's first, second and last block, at the very end, and right after a block's end.
+        // Two parts of about 300 KB: the check runs in blocks of 128 KB (each ending at the first
+        // line end past that size), so these bytes lie in a part's first, second and last block,
+        // just past the first block's nominal size, and at the very end.
         var text = PartsTests.header + "\n"
         var n = 0
         while text.utf8.count < 600_000 {
             text += "R\(n),V\(1 + n % 4),2019-03-1\(n % 9),09:00,10:30,,小红象志愿服务队,文明引导,,,,,2019-08-05 16:05\n"
             n += 1
         }
-        let clean = Array(text.utf8)
         let body = PartsTests.header.utf8.count + 1
         let sizes = Importer.Sizes(parallel: 1 << 10, deferred: 1 << 10, part: 300_000)
         func read(_ bytes: [UInt8]) throws -> ImportResult {
@@ -125,11 +125,18 @@ struct PartsTests {
             let campaign = try CampaignLoader.load(path: folder.appendingPathComponent("campaign.yaml").path)
             return try Importer(campaign: campaign, window: nil, sizes: sizes).run()
         }
+        // A last row whose quoted cell runs 200 KB over many lines: the general reader reads it
+        // whole, past the checked block; the check of its end comes after the loop.
+        var longRow = "R\(n),V1,2019-03-11,09:00,10:30,,小红象志愿服务队,\""
+        while longRow.utf8.count < 200_000 { longRow += "很长的说明，一行又一行\n" }
+        text += longRow + "\",,,,,\n"
+        n += 1
+        let clean = Array(text.utf8)
         let good = try read(clean)
         let file = try #require(good.files.firstIndex { $0.path == "activities/log.csv" })
         #expect(good.readInParts[file]?.parts == 2 && good.readInParts[file]?.deferred == true)
         #expect(good.files[file].read == n)
-        for offset in [body + 10, body + 200_000, body + (128 << 10) + 1, 450_000, clean.count - 2] {
+        for offset in [body + 10, body + 200_000, body + (128 << 10) + 1, 450_000, clean.count - 20, clean.count - 2] {
             for bad: UInt8 in [0, 0xFF] {
                 var bytes = clean
                 bytes[offset] = bad
@@ -221,9 +228,11 @@ struct PartsTests {
             bytes.withUnsafeBufferPointer { b in
                 guard let p = b.baseAddress else { return }
                 let n = b.count
-                let fast = UnsafeMutablePointer<Int>.allocate(capacity: 2 * expected + CommaMasks.slack)
+                // One canary past the slack: the splitter may write the slack, never beyond it.
+                let fast = UnsafeMutablePointer<Int>.allocate(capacity: 2 * expected + CommaMasks.slack + 1)
                 let slow = UnsafeMutablePointer<Int>.allocate(capacity: 2 * expected)
                 defer { fast.deallocate(); slow.deallocate() }
+                fast[2 * expected + CommaMasks.slack] = -12345
                 var masks = CommaMasks(p, n)
                 var pos = 0
                 while pos < n {
@@ -233,6 +242,7 @@ struct PartsTests {
                         pos = (reference ?? pos) + (reference == nil ? 1 : 0)
                         continue
                     }
+                    #expect(fast[2 * expected + CommaMasks.slack] == -12345, "round \(round) at \(pos): written past the slack")
                     #expect(got == (reference ?? CommaMasks.notPlain), "round \(round) at \(pos)")
                     guard let next = reference, got == next else { pos += 1; continue }
                     for k in 0..<(2 * expected) { #expect(fast[k] == slow[k], "round \(round) at \(pos) cell bound \(k)") }
