@@ -155,11 +155,80 @@ AVX2 uint64_t fh_csv_commas_avx2(const uint8_t *p, uint64_t *others) {
          | ((uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(hi, comma)) << 32);
 }
 
+// One 32-byte step of the text check: `previous` is the 32 bytes before `input`. Every step goes
+// through block_errors, ASCII or not (no branch): an ASCII step after a sequence left open is
+// caught there (its first byte is TOO_SHORT after a lead byte), so only the end of the input
+// needs block_incomplete.
+AVX2 static inline __m256i text_errors(__m256i input, __m256i previous) {
+    return _mm256_or_si256(_mm256_cmpeq_epi8(input, _mm256_setzero_si256()), block_errors(input, previous));
+}
+
+AVX2 static inline uint64_t movemask64(__m256i lo, __m256i hi) {
+    return (uint64_t)(uint32_t)_mm256_movemask_epi8(lo) | ((uint64_t)(uint32_t)_mm256_movemask_epi8(hi) << 32);
+}
+
+AVX2 void fh_scan_blocks_avx2(const uint8_t *p, size_t blocks, int validate, fh_scan_state *state,
+                              uint64_t *commas, uint64_t *others) {
+    __m256i previous = _mm256_loadu_si256((const __m256i *)state->previous);
+    __m256i error = _mm256_loadu_si256((const __m256i *)state->error);
+    const __m256i comma = _mm256_set1_epi8(','), quote = _mm256_set1_epi8('"');
+    const __m256i cr = _mm256_set1_epi8('\r'), lf = _mm256_set1_epi8('\n');
+    for (size_t k = 0; k < blocks; k++) {
+        __m256i lo = _mm256_loadu_si256((const __m256i *)(p + 64 * k));
+        __m256i hi = _mm256_loadu_si256((const __m256i *)(p + 64 * k + 32));
+        if (validate) {
+            error = _mm256_or_si256(error, text_errors(lo, previous));
+            error = _mm256_or_si256(error, text_errors(hi, lo));
+            previous = hi;
+        }
+        __m256i olo = _mm256_or_si256(_mm256_cmpeq_epi8(lo, quote), _mm256_or_si256(_mm256_cmpeq_epi8(lo, cr), _mm256_cmpeq_epi8(lo, lf)));
+        __m256i ohi = _mm256_or_si256(_mm256_cmpeq_epi8(hi, quote), _mm256_or_si256(_mm256_cmpeq_epi8(hi, cr), _mm256_cmpeq_epi8(hi, lf)));
+        commas[k] = movemask64(_mm256_cmpeq_epi8(lo, comma), _mm256_cmpeq_epi8(hi, comma));
+        others[k] = movemask64(olo, ohi);
+    }
+    _mm256_storeu_si256((__m256i *)state->previous, previous);
+    _mm256_storeu_si256((__m256i *)state->error, error);
+}
+
+AVX2 int fh_scan_failed_avx2(const fh_scan_state *state) {
+    __m256i error = _mm256_loadu_si256((const __m256i *)state->error);
+    return !_mm256_testz_si256(error, error);
+}
+
+AVX2 int fh_scan_finish_avx2(const uint8_t *p, size_t n, fh_scan_state *state) {
+    __m256i previous = _mm256_loadu_si256((const __m256i *)state->previous);
+    __m256i error = _mm256_loadu_si256((const __m256i *)state->error);
+    uint8_t tail[32];
+    for (size_t i = 0; i < n; i += 32) {
+        __m256i input;
+        if (i + 32 <= n) {
+            input = _mm256_loadu_si256((const __m256i *)(p + i));
+        } else {
+            // Padded with ASCII spaces, as in valid(): an open sequence then shows as an error.
+            memset(tail, ' ', sizeof tail);
+            memcpy(tail, p + i, n - i);
+            input = _mm256_loadu_si256((const __m256i *)tail);
+        }
+        error = _mm256_or_si256(error, text_errors(input, previous));
+        previous = input;
+    }
+    error = _mm256_or_si256(error, block_incomplete(previous));
+    _mm256_storeu_si256((__m256i *)state->previous, previous);
+    _mm256_storeu_si256((__m256i *)state->error, error);
+    return _mm256_testz_si256(error, error);
+}
+
 #else
 
 int fh_has_avx2(void) { return 0; }
 uint64_t fh_csv_commas_avx2(const uint8_t *p, uint64_t *others) { (void)p; *others = 0; return 0; }
 int fh_utf8_valid_avx2(const uint8_t *p, size_t n) { (void)p; (void)n; return 0; }
 int fh_text_valid_avx2(const uint8_t *p, size_t n) { (void)p; (void)n; return 0; }
+void fh_scan_blocks_avx2(const uint8_t *p, size_t blocks, int validate, fh_scan_state *state,
+                         uint64_t *commas, uint64_t *others) {
+    (void)p; (void)blocks; (void)validate; (void)state; (void)commas; (void)others;
+}
+int fh_scan_failed_avx2(const fh_scan_state *state) { (void)state; return 1; }
+int fh_scan_finish_avx2(const uint8_t *p, size_t n, fh_scan_state *state) { (void)p; (void)n; (void)state; return 0; }
 
 #endif

@@ -22,4 +22,24 @@ int fh_text_valid_avx2(const uint8_t *p, size_t n);
 /// first mask up to the first bit of the second. AVX2 only.
 uint64_t fh_csv_commas_avx2(const uint8_t *p, uint64_t *others);
 
+/// The state a text check carries from one stretch of a buffer to the next (zero to begin).
+typedef struct fh_scan_state {
+    uint8_t previous[32];
+    uint8_t error[32];
+} fh_scan_state;
+
+/// One pass over the 64-byte blocks p[0 ..< 64 * blocks] that does what fh_csv_commas_avx2 does
+/// for each block, writing commas[k] and others[k] for block k, and, when `validate` is nonzero,
+/// continues the text check of fh_text_valid_avx2 in `state` (valid UTF-8, no zero byte) as if
+/// all the stretches given so far were one. AVX2 only.
+void fh_scan_blocks_avx2(const uint8_t *p, size_t blocks, int validate, fh_scan_state *state,
+                         uint64_t *commas, uint64_t *others);
+
+/// Nonzero when the check in `state` has already found an error.
+int fh_scan_failed_avx2(const fh_scan_state *state);
+
+/// Ends the check in `state` with the last `n` bytes at `p` (any number, 0 included): 1 when
+/// everything given was valid UTF-8 without a zero byte and no sequence is cut off at the end.
+int fh_scan_finish_avx2(const uint8_t *p, size_t n, fh_scan_state *state);
+
 #endif

@@ -327,22 +327,83 @@ struct PlainRow {
 
 /// Splits the plain rows of a buffer with two 64-byte masks at once (AVX2): the commas, and the
 /// quotes and line ends. A row's cells are the commas before the first quote or line end, taken
-/// bit by bit; nothing is compared byte by byte. A row with a quote, or that ends within the
-/// buffer's last 64 bytes, is left to `PlainRow.split`, which reads quoted cells.
+/// bit by bit; nothing is compared byte by byte. A row with a quote, or that reaches past the
+/// blocks scanned so far (the buffer's last, partial block included), is left to
+/// `PlainRow.split`, which reads quoted cells.
+///
+/// The masks of the buffer's 64-byte blocks are made ahead of the rows, a stretch at a time, in
+/// one pass with the buffer's text check when it has one (`fh_scan_blocks_avx2`): each byte is
+/// read from memory once, and the row loop reads its masks from a small ring, not from a call per
+/// block. The caller owns the ring (`deallocate`).
 struct CommaMasks {
     /// `split` results that are not a row's end.
     static let notPlain = -1, quoted = -2
 
     let p: UnsafePointer<UInt8>
     let n: Int
-    /// The 64 bytes from `base` are described by the masks (bit i: `p[base + i]`).
-    private var base = Int.min / 2
-    private var commas: UInt64 = 0
-    private var others: UInt64 = 0
+    /// Blocks scanned in one step, and the ring's size: two steps, so that the blocks of the row
+    /// being split are still there after the next step.
+    let step: Int
+    private let ringMask: Int
+    private let commas: UnsafeMutablePointer<UInt64>
+    private let others: UnsafeMutablePointer<UInt64>
+    /// Blocks scanned so far: block b (bytes `64 b ..< 64 b + 64`) is at `b & ringMask`.
+    private(set) var scanned = 0
+    /// Whether the scan also checks the text (a part of a deferred buffer), and its state.
+    let validating: Bool
+    private var state = fh_scan_state()
 
-    init(_ p: UnsafePointer<UInt8>, _ n: Int) {
+    /// How far ahead of a row the blocks are scanned: a row longer than this may be left to
+    /// `PlainRow.split`.
+    static let lookahead = 4096
+
+    /// - Parameter step: blocks per scan step (a power of two; 2,048 blocks are 128 KB, which
+    ///   stay in the core's cache until the rows are split). At least the look-ahead's 64
+    ///   blocks: the ring then still holds the blocks of the row being split.
+    init(_ p: UnsafePointer<UInt8>, _ n: Int, validating: Bool, step: Int = 2048) {
+        precondition(step >= CommaMasks.lookahead >> 6 && step & (step - 1) == 0, "the step is a power of two, at least 64")
         self.p = p
         self.n = n
+        self.validating = validating
+        self.step = step
+        ringMask = 2 * step - 1
+        commas = .allocate(capacity: 2 * step)
+        others = .allocate(capacity: 2 * step)
+    }
+
+    func deallocate() {
+        commas.deallocate()
+        others.deallocate()
+    }
+
+    /// Scans, a step at a time, until the blocks reach `lookahead` past `pos` (or the last full
+    /// block).
+    /// - Returns: false when the text check has found a bad byte (a zero, or not UTF-8).
+    @inline(__always)
+    mutating func scan(ahead pos: Int) -> Bool {
+        guard scanned << 6 < pos + CommaMasks.lookahead, scanned < n >> 6 else { return true }
+        return scanMore(to: pos + CommaMasks.lookahead)
+    }
+
+    private mutating func scanMore(to end: Int) -> Bool {
+        let blocks = n >> 6
+        while scanned < blocks, scanned << 6 < end {
+            // Steps start at multiples of `step`, so that none wraps around the ring.
+            let count = min(step, blocks - scanned)
+            let slot = scanned & ringMask
+            fh_scan_blocks_avx2(p + (scanned << 6), count, validating ? 1 : 0, &state, commas + slot, others + slot)
+            scanned += count
+            if validating, fh_scan_failed_avx2(&state) != 0 { return false }
+        }
+        return true
+    }
+
+    /// Ends the text check: scans what is left, then checks the last bytes (after the last full
+    /// block). True when the whole buffer is valid UTF-8 without a zero byte.
+    mutating func finish() -> Bool {
+        guard scanMore(to: n) else { return false }
+        let rest = scanned << 6
+        return fh_scan_finish_avx2(p + rest, n - rest, &state) != 0
     }
 
     /// Room `split` needs in `cells` past a row's `2 × expected` bounds: it writes the bounds of
@@ -362,14 +423,11 @@ struct CommaMasks {
         var k = 0 // commas so far
         var i = pos
         while true {
-            if i &- base >= 64 || i < base {
-                guard i + 64 <= n else { return CommaMasks.quoted }
-                base = i
-                commas = fh_csv_commas_avx2(p + i, &others)
-            }
-            let shift = UInt64(truncatingIfNeeded: i - base)
-            let o = others >> shift
-            var c = commas >> shift
+            let b = i >> 6
+            guard b < scanned else { return CommaMasks.quoted }
+            let shift = UInt64(truncatingIfNeeded: i & 63)
+            let o = others[b & ringMask] >> shift
+            var c = commas[b & ringMask] >> shift
             // The commas before the first quote or line end of what is left of the block.
             let stop = o.trailingZeroBitCount
             if o != 0 { c &= (1 &<< UInt64(truncatingIfNeeded: stop)) &- 1 }
@@ -390,7 +448,7 @@ struct CommaMasks {
             } while c != 0
             k += count
             guard o != 0 else {
-                i = base + 64
+                i = (b + 1) << 6
                 continue
             }
             let at = i + stop

@@ -578,12 +578,16 @@ public struct Importer: Sendable {
             let bytes = UnsafeBufferPointer(rebasing: buffer.bytes[range])
             guard let p = bytes.baseAddress else { return firstLine }
             let n = bytes.count
-            // The check of a deferred part runs a block ahead of the rows, each block ending
-            // after a line end (no character is split): its bytes are then still in the core's
-            // cache when the rows are split, instead of read twice from memory. A row longer
-            // than what is checked ahead of it may be read before its end is checked; whatever
-            // it became is thrown away with the part if the check fails.
-            var checked = checking ? 0 : n
+            // The check of a deferred part runs ahead of the rows: its bytes are then still in
+            // the core's cache when the rows are split, instead of read twice from memory. With
+            // AVX2 it is the masks' own pass (`CommaMasks.scan`, 128 KB at a time); without, it
+            // runs in blocks of 128 KB that each end after a line end (no character is split).
+            // A row longer than what is checked ahead of it may be read before its end is
+            // checked; whatever it became is thrown away with the part if the check fails.
+            let vector = UTF8Check.avx2
+            var masks = CommaMasks(p, n, validating: checking && vector)
+            defer { masks.deallocate() }
+            var checked = checking && !vector ? 0 : n
             @inline(__always) func checkAhead(_ pos: Int) throws {
                 while checked < n, checked < pos + 4096 {
                     var end = min(n, checked + (128 << 10))
@@ -606,11 +610,13 @@ public struct Importer: Sendable {
             var pos = 0
             var line = firstLine
             var specials = SpecialBytes(p, n)
-            var masks = CommaMasks(p, n)
-            let vector = UTF8Check.avx2
             var v = ActivityScanner.Values(date: 0)
             while pos < n {
-                if checked < pos + 4096 { try checkAhead(pos) }
+                if vector {
+                    guard masks.scan(ahead: pos) else { throw BadBytes() }
+                } else if checked < pos + 4096 {
+                    try checkAhead(pos)
+                }
                 var next = vector ? masks.split(pos, expected: cellCount, into: cells) : CommaMasks.quoted
                 if next == CommaMasks.quoted {
                     next = PlainRow.split(p, pos, n, expected: cellCount, into: cells, specials: &specials) ?? CommaMasks.notPlain
@@ -650,7 +656,10 @@ public struct Importer: Sendable {
                 line = reader.line
             }
             // The end of a last row that ran past the checked block (a quoted cell with line
-            // breaks, which the general reader read whole).
+            // breaks, which the general reader read whole), and the bytes after the last block.
+            if masks.validating {
+                guard masks.finish() else { throw BadBytes() }
+            }
             try checkAhead(n)
             buffer.release(upTo: range.upperBound, from: range.lowerBound, released: &released, force: true)
             return line

@@ -220,9 +220,11 @@ struct PartsTests {
         var rng = SplitMix(seed: 7)
         // Runs of commas put more than eight in a block (the splitter takes eight at a time).
         let pieces: [[UInt8]] = ["a", "中文", ",", ",", ",", "\n", "\r\n", "\r", "\"", " ", "2019-08-05", "\"x,y\"", ",,,,,,,,,,,,"].map { Array($0.utf8) }
+        var plainRows = 0
         for round in 0..<600 {
             var bytes: [UInt8] = []
-            let length = Int.random(in: 0...(round < 200 ? 200 : 3_000), using: &rng)
+            // The longest pass the ring of 128 blocks (8 KB) several times.
+            let length = Int.random(in: 0...(round < 200 ? 200 : round < 500 ? 3_000 : 30_000), using: &rng)
             while bytes.count < length { bytes += pieces.randomElement(using: &rng)! }
             let expected = [1, 2, 3, 5, 9, 13, 20].randomElement(using: &rng)!
             bytes.withUnsafeBufferPointer { b in
@@ -233,11 +235,15 @@ struct PartsTests {
                 let slow = UnsafeMutablePointer<Int>.allocate(capacity: 2 * expected)
                 defer { fast.deallocate(); slow.deallocate() }
                 fast[2 * expected + CommaMasks.slack] = -12345
-                var masks = CommaMasks(p, n)
+                var masks = CommaMasks(p, n, validating: false, step: 64)
+                defer { masks.deallocate() }
                 var pos = 0
                 while pos < n {
+                    let scannedAhead = masks.scan(ahead: pos)
+                    #expect(scannedAhead)
                     let reference = PlainRow.split(p, pos, n, expected: expected, into: slow)
                     let got = masks.split(pos, expected: expected, into: fast)
+                    if got >= 0 { plainRows += 1 }
                     if got == CommaMasks.quoted {
                         pos = (reference ?? pos) + (reference == nil ? 1 : 0)
                         continue
@@ -250,6 +256,39 @@ struct PartsTests {
                 }
             }
         }
+        #expect(plainRows > 10_000, "the masks split \(plainRows) rows themselves")
+    }
+
+    @Test("the masks' pass checks the text as the one-pass check does, across steps and the last bytes", .enabled(if: UTF8Check.avx2, "needs AVX2"))
+    func maskPassChecksText() {
+        var rng = SplitMix(seed: 11)
+        let pieces: [[UInt8]] = ["a", "中文", "𠮷", "é", ",", "\n", " "].map { Array($0.utf8) }
+        let bad: [[UInt8]] = [[0], [0xFF], [0xC0, 0x80], [0xE4, 0xB8], [0xED, 0xA0, 0x80], [0x80], [0xF4, 0x90, 0x80, 0x80]]
+        var invalid = 0
+        for round in 0..<1500 {
+            var bytes: [UInt8] = []
+            let length = Int.random(in: 0...(round < 500 ? 300 : 20_000), using: &rng)
+            while bytes.count < length { bytes += pieces.randomElement(using: &rng)! }
+            if round % 3 != 0, !bytes.isEmpty {
+                let at = Int.random(in: 0..<bytes.count, using: &rng)
+                bytes.insert(contentsOf: bad.randomElement(using: &rng)!, at: at)
+            }
+            if round % 7 == 0, let lead = [UInt8]([0xE4, 0xC3, 0xF0]).randomElement(using: &rng) { bytes.append(lead) } // cut off at the end
+            bytes.withUnsafeBufferPointer { b in
+                let reference = UTF8Check.isPlainText(b)
+                if !reference { invalid += 1 }
+                guard let p = b.baseAddress else { return }
+                // Scanned in steps of 64 blocks, now and then asked to look ahead, then finished.
+                var masks = CommaMasks(p, b.count, validating: true, step: 64)
+                defer { masks.deallocate() }
+                var ok = true
+                var pos = 0
+                while ok, pos < b.count { ok = masks.scan(ahead: pos); pos += Int.random(in: 1...5000, using: &rng) }
+                if ok { ok = masks.finish() }
+                #expect(ok == reference, "round \(round), \(b.count) bytes")
+            }
+        }
+        #expect(invalid > 500)
     }
 
     @Test("the shortcuts of ValueMemo read what ValueParser reads")
