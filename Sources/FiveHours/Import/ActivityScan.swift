@@ -532,10 +532,25 @@ struct ValueMemo {
             guard b.count == 10, let p = b.baseAddress else { return ValueParser.date(b)?.dayNumber }
             let k = (UnsafeRawPointer(p).loadUnaligned(as: UInt64.self), UnsafeRawPointer(p + 8).loadUnaligned(as: UInt16.self))
             if day != Int.min, k == key { return day }
-            guard let d = ValueParser.date(b) else { return nil }
+            let d: Int?
+            if let iso = LastDate.isoDay(p) { d = iso } else { d = ValueParser.date(b)?.dayNumber }
+            guard let d else { return nil }
             key = k
-            day = d.dayNumber
+            day = d
             return day
+        }
+
+        /// `YYYY-MM-DD` read directly, as `Cursor.date` reads it (four digits, a dash, two, a
+        /// dash, two; then `CivilDate` decides): `.some(nil)` for such a date that does not
+        /// exist, nil when the ten bytes are spelt otherwise.
+        @inline(__always)
+        static func isoDay(_ p: UnsafePointer<UInt8>) -> Int?? {
+            guard p[4] == 45, p[7] == 45 else { return nil }
+            @inline(__always) func digit(_ i: Int) -> Int? { p[i] &- 48 < 10 ? Int(p[i] &- 48) : nil }
+            guard let y1 = digit(0), let y2 = digit(1), let y3 = digit(2), let y4 = digit(3),
+                  let m1 = digit(5), let m2 = digit(6), let d1 = digit(8), let d2 = digit(9) else { return nil }
+            let year = ((y1 * 10 + y2) * 10 + y3) * 10 + y4
+            return .some(CivilDate(year: year, month: m1 * 10 + m2, day: d1 * 10 + d2)?.dayNumber)
         }
     }
 
@@ -575,7 +590,7 @@ struct ValueMemo {
         if b.count == 16, b[10] == 32, b[13] == 58, b[4] == 45, b[7] == 45,
            let h1 = ValueMemo.digit(b[11]), let h2 = ValueMemo.digit(b[12]),
            let m1 = ValueMemo.digit(b[14]), let m2 = ValueMemo.digit(b[15]),
-           (0..<10).allSatisfy({ $0 == 4 || $0 == 7 || ValueMemo.digit(b[$0]) != nil }),
+           // The date's digits are checked by `LastDate` (directly, or by `ValueParser`).
            let day = submittedDates.day(of: UnsafeBufferPointer(rebasing: b[0..<10])) {
             let h = h1 * 10 + h2, m = m1 * 10 + m2
             guard m < 60, h < 24 || (h == 24 && m == 0) else { return nil }
