@@ -147,8 +147,13 @@ warm() { cat "$@" >/dev/null; }   # the page cache, so that every round reads wa
 
 week_args=(--week-ending "$WEEK" --now "$NOW" --quiet)
 
-run_a() { measure a "$1" 0 /dev/null "$BIN" weekly --config "$2/campaign.yaml" "${week_args[@]}" \
-            --format csv --csv-header keys --out "$WORK/a"; }
+# (a) also reports its stages (FIVEHOURS_TIMING, a few lines on stderr): the import figure is
+# the activity file's parts lap, the part of the run that reads it on both cores.
+run_a() { FIVEHOURS_TIMING=1 measure a "$1" 0 /dev/null "$BIN" weekly --config "$2/campaign.yaml" "${week_args[@]}" \
+            --format csv --csv-header keys --out "$WORK/a"
+          import_lap >>"$WORK/import.txt"; }
+# The wall time of the largest file's parts (the lap "N parts, each with its UTF-8 check").
+import_lap() { grep 'parts, each with' "$WORK/a.stderr" | awk '{for (i = 1; i < NF; i++) if ($(i + 1) == "s") { print $i; break }}' | sort -n | tail -1; }
 run_b() { measure b "$1" 0 /dev/null "$BIN" weekly --config "$2/campaign.yaml" "${week_args[@]}" \
             --format html,md,csv --out "$WORK/b"; }
 run_c() { measure c "$1" 0 /dev/null "$PYTHON" "$HERE/peer_duckdb.py" --data "$2" \
@@ -156,6 +161,16 @@ run_c() { measure c "$1" 0 /dev/null "$PYTHON" "$HERE/peer_duckdb.py" --data "$2
 run_d() { measure d "$1" "0 1" "$WORK/check.out" "$BIN" check --config "$2/campaign-xml.yaml" \
             --week-ending "$WEEK" --quiet; }
 run_e() { measure e "$1" 0 /dev/null xmllint --stream --noout "$2/activities-xml/sessions.xml"; }
+
+# The import: the activity file over the median of (a)'s parts laps, per core.
+import_figure() {
+  local laps median
+  laps=$(sort -n "$WORK/import.txt" | tr '\n' ' ')
+  median=$(sort -n "$WORK/import.txt" | awk '{v[NR] = $1} END {if (NR) print v[int((NR + 1) / 2)]}')
+  [ -n "$median" ] || { echo "Import: no parts lap found in (a)'s timing."; return; }
+  awk -v b="$1" -v m="$median" -v c="$(nproc)" -v laps="$laps" 'BEGIN {
+    printf "Import (the activity file read in parts on all cores: UTF-8 check, rows split, validated, identity-hashed, the records of the week; `FIVEHOURS_TIMING` lap of (a), %s s): median %.3f s, %.0f MB/s, **%.0f MB/s per core** (target ≥ 800).\n", laps, m, b / m / 1e6, b / m / 1e6 / c }'
+}
 
 compare_hours() {
   "$PYTHON" "$HERE/results.py" compare "$WORK/a/weekly-$WEEK/volunteers.csv" "$WORK/c/volunteers.csv"
@@ -213,6 +228,7 @@ weekly_benchmark() {
   [ "$want_xml" = 1 ] && xml_bytes=$(stat -c %s "$dir/activities-xml/sessions.xml")
   RESULTS="$WORK/results.tsv"
   : >"$RESULTS"
+  : >"$WORK/import.txt"
   rm -rf "$WORK/a" "$WORK/b" "$WORK/c"
   warm "$dir"/rosters/* "$dir"/activities/* "$dir"/submissions/*
   [ "$want_xml" = 1 ] && warm "$dir/activities-xml/sessions.xml"
@@ -244,6 +260,8 @@ weekly_benchmark() {
     echo "- Data: \`Benchmarks/generate.py --rows $ROWS --volunteers $VOLS$( [ "$want_xml" = 1 ] && echo " --xml --xml-rows $(( (ROWS * 2 + 3) / 7 ))")\`; week ending $WEEK, \`--now $NOW\`; $ROUNDS rounds, runs alternated, warm page cache"
     echo
     "$PYTHON" "$HERE/results.py" table "$RESULTS" --activity-bytes "$csv_bytes" --xml-bytes "$xml_bytes"
+    echo
+    import_figure "$csv_bytes"
     echo
     echo "${check_line%%$'\n'*}$( [ "$check_rc" = 0 ] && echo ' — agree.' || echo ' — DISAGREE.')"
   } >"$section"
