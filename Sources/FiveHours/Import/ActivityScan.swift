@@ -602,7 +602,15 @@ struct ValueMemo {
 
 /// Trims white space (any Unicode white space, as `String.trimmingSpaces` does) from UTF-8 bytes.
 enum UnicodeTrim {
+    @inline(__always)
     static func trim(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        // Most cells start with a byte no white space starts with, and end in a visible ASCII
+        // character (an id, a date, a number): nothing to trim, decided by two bytes.
+        if let f = b.first, let l = b.last, f > 0x20, f < 0x80 || f > 0xE3, l > 0x20, l < 0x80 { return b }
+        return trimmed(b)
+    }
+
+    private static func trimmed(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
         var s = 0, e = b.count
         guard e > 0 else { return b }
         while s < e, let len = whitespaceLength(b, at: s) { s += len }

@@ -27,7 +27,9 @@ struct RowHasher {
         if let v { mix(1); combine(v) } else { mix(0) }
     }
 
-    /// Bytes, length-prefixed (so that "ab","c" and "a","bc" differ).
+    /// Bytes, length-prefixed (so that "ab","c" and "a","bc" differ). Inlined: every row's
+    /// identity hashes its `record_id` this way.
+    @inline(__always)
     mutating func combine(_ bytes: UnsafeBufferPointer<UInt8>) {
         let n = bytes.count
         mix(0xB000_0000_0000_0000 | UInt64(n))

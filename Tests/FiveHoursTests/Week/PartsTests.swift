@@ -291,6 +291,22 @@ struct PartsTests {
         #expect(invalid > 500)
     }
 
+    @Test("UnicodeTrim trims bytes as trimmingSpaces trims the string, its two-byte shortcut included")
+    func trimAgreesWithString() {
+        let spaces = [" ", "\t", "\r", "\n", "\u{3000}", "\u{A0}", "\u{85}", "\u{2002}", "\u{202F}", "\u{1680}", "\u{205F}"]
+        let cores = ["", "a", "S19-0000001", "V1", "中文", "a b", "\u{7F}", "x\u{3000}y", "é", "𠮷", "1.5", "~", "!"]
+        var cases: [String] = []
+        for c in cores {
+            cases.append(c)
+            for sp in spaces { cases += [sp + c, c + sp, sp + c + sp, sp + sp + c] }
+        }
+        for text in cases {
+            var t = text
+            let trimmed = t.withUTF8 { String(decoding: UnicodeTrim.trim($0), as: UTF8.self) }
+            #expect(trimmed == text.trimmingSpaces, "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+    }
+
     @Test("the shortcuts of ValueMemo read what ValueParser reads")
     func memoAgreesWithParser() {
         var memo = ValueMemo(zone: .shanghai)
