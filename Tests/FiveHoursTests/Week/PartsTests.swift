@@ -294,7 +294,8 @@ struct PartsTests {
     @Test("UnicodeTrim trims bytes as trimmingSpaces trims the string, its two-byte shortcut included")
     func trimAgreesWithString() {
         let spaces = [" ", "\t", "\r", "\n", "\u{3000}", "\u{A0}", "\u{85}", "\u{2002}", "\u{202F}", "\u{1680}", "\u{205F}"]
-        let cores = ["", "a", "S19-0000001", "V1", "中文", "a b", "\u{7F}", "x\u{3000}y", "é", "𠮷", "1.5", "~", "!"]
+        let cores = ["", "a", "S19-0000001", "V1", "中文", "a b", "\u{7F}", "x\u{3000}y", "é", "𠮷", "1.5", "~", "!",
+                     "党政办", "a中", "中a", "\u{E000}", "\u{FFEE}", "\u{3001}", "𠮷中", "中𠮷"]
         var cases: [String] = []
         for c in cores {
             cases.append(c)
