@@ -153,7 +153,8 @@ run_a() { FIVEHOURS_TIMING=1 measure a "$1" 0 /dev/null "$BIN" weekly --config "
             --format csv --csv-header keys --out "$WORK/a"
           import_lap >>"$WORK/import.txt"; }
 # The wall time of the largest file's parts (the lap "N parts, each with its UTF-8 check").
-import_lap() { grep 'parts, each with' "$WORK/a.stderr" | awk '{for (i = 1; i < NF; i++) if ($(i + 1) == "s") { print $i; break }}' | sort -n | tail -1; }
+# Nothing when there is no such lap (a file under 16 MB is read in one piece).
+import_lap() { { grep 'parts, each with' "$WORK/a.stderr" || true; } | awk '{for (i = 1; i < NF; i++) if ($(i + 1) == "s") { print $i; break }}' | sort -n | tail -1; }
 run_b() { measure b "$1" 0 /dev/null "$BIN" weekly --config "$2/campaign.yaml" "${week_args[@]}" \
             --format html,md,csv --out "$WORK/b"; }
 run_c() { measure c "$1" 0 /dev/null "$PYTHON" "$HERE/peer_duckdb.py" --data "$2" \
@@ -166,7 +167,8 @@ run_e() { measure e "$1" 0 /dev/null xmllint --stream --noout "$2/activities-xml
 import_figure() {
   local laps median
   laps=$(sort -n "$WORK/import.txt" | tr '\n' ' ')
-  median=$(sort -n "$WORK/import.txt" | awk '{v[NR] = $1} END {if (NR) print v[int((NR + 1) / 2)]}')
+  # The median as results.py takes it: the middle value, or the mean of the two middle ones.
+  median=$(sort -n "$WORK/import.txt" | awk 'NF {v[++n] = $1} END {if (n) print (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2)}')
   [ -n "$median" ] || { echo "Import: no parts lap found in (a)'s timing."; return; }
   awk -v b="$1" -v m="$median" -v c="$(nproc)" -v laps="$laps" 'BEGIN {
     printf "Import (the activity file read in parts on all cores: UTF-8 check, rows split, validated, identity-hashed, the records of the week; `FIVEHOURS_TIMING` lap of (a), %s s): median %.3f s, %.0f MB/s, **%.0f MB/s per core** (target ≥ 800).\n", laps, m, b / m / 1e6, b / m / 1e6 / c }'

@@ -31,7 +31,8 @@ typedef struct fh_scan_state {
 /// One pass over the 64-byte blocks p[0 ..< 64 * blocks] that does what fh_csv_commas_avx2 does
 /// for each block, writing commas[k] and others[k] for block k, and, when `validate` is nonzero,
 /// continues the text check of fh_text_valid_avx2 in `state` (valid UTF-8, no zero byte) as if
-/// all the stretches given so far were one. AVX2 only.
+/// all the stretches given so far were one. `validate` must be the same in every call on one
+/// state (the state only advances when it is set). AVX2 only.
 void fh_scan_blocks_avx2(const uint8_t *p, size_t blocks, int validate, fh_scan_state *state,
                          uint64_t *commas, uint64_t *others);
 

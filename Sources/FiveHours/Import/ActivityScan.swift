@@ -590,7 +590,11 @@ struct ValueMemo {
         if b.count == 16, b[10] == 32, b[13] == 58, b[4] == 45, b[7] == 45,
            let h1 = ValueMemo.digit(b[11]), let h2 = ValueMemo.digit(b[12]),
            let m1 = ValueMemo.digit(b[14]), let m2 = ValueMemo.digit(b[15]),
-           // The date's digits are checked by `LastDate` (directly, or by `ValueParser`).
+           // All eight digits of the date, checked here: `LastDate` falls back on `ValueParser`,
+           // which trims the date it is given (`2019-08-5\t` would read as the 5th).
+           ValueMemo.digit(b[0]) != nil, ValueMemo.digit(b[1]) != nil, ValueMemo.digit(b[2]) != nil,
+           ValueMemo.digit(b[3]) != nil, ValueMemo.digit(b[5]) != nil, ValueMemo.digit(b[6]) != nil,
+           ValueMemo.digit(b[8]) != nil, ValueMemo.digit(b[9]) != nil,
            let day = submittedDates.day(of: UnsafeBufferPointer(rebasing: b[0..<10])) {
             let h = h1 * 10 + h2, m = m1 * 10 + m2
             guard m < 60, h < 24 || (h == 24 && m == 0) else { return nil }

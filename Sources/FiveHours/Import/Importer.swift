@@ -582,8 +582,10 @@ public struct Importer: Sendable {
             // the core's cache when the rows are split, instead of read twice from memory. With
             // AVX2 it is the masks' own pass (`CommaMasks.scan`, 128 KB at a time); without, it
             // runs in blocks of 128 KB that each end after a line end (no character is split).
-            // A row longer than what is checked ahead of it may be read before its end is
-            // checked; whatever it became is thrown away with the part if the check fails.
+            // A row longer than what is checked ahead of it, and with AVX2 the rows in the part's
+            // last bytes after its last full 64-byte block, may be read before they are checked
+            // (`finish` checks them at the end); whatever they became is thrown away with the
+            // part if the check fails.
             let vector = UTF8Check.avx2
             var masks = CommaMasks(p, n, validating: checking && vector)
             defer { masks.deallocate() }

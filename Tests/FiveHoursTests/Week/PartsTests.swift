@@ -291,7 +291,7 @@ struct PartsTests {
         #expect(invalid > 500)
     }
 
-    @Test("UnicodeTrim trims bytes as trimmingSpaces trims the string, its two-byte shortcut included")
+    @Test("UnicodeTrim trims bytes as a scalar-by-scalar trim of Unicode white space does, its two-byte shortcut included")
     func trimAgreesWithString() {
         let spaces = [" ", "\t", "\r", "\n", "\u{3000}", "\u{A0}", "\u{85}", "\u{2002}", "\u{202F}", "\u{1680}", "\u{205F}"]
         let cores = ["", "a", "S19-0000001", "V1", "中文", "a b", "\u{7F}", "x\u{3000}y", "é", "𠮷", "1.5", "~", "!",
@@ -301,10 +301,19 @@ struct PartsTests {
             cases.append(c)
             for sp in spaces { cases += [sp + c, c + sp, sp + c + sp, sp + sp + c] }
         }
+        // The reference trims Unicode scalars one by one (`trimmingSpaces` itself calls UnicodeTrim).
+        func reference(_ s: String) -> String {
+            var scalars = Array(s.unicodeScalars)
+            while let f = scalars.first, f.properties.isWhitespace { scalars.removeFirst() }
+            while let l = scalars.last, l.properties.isWhitespace { scalars.removeLast() }
+            var out = String.UnicodeScalarView()
+            out.append(contentsOf: scalars)
+            return String(out)
+        }
         for text in cases {
             var t = text
             let trimmed = t.withUTF8 { String(decoding: UnicodeTrim.trim($0), as: UTF8.self) }
-            #expect(trimmed == text.trimmingSpaces, "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+            #expect(trimmed == reference(text), "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
         }
     }
 
@@ -314,7 +323,7 @@ struct PartsTests {
         func bytes<T>(_ s: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T { var s = s; return s.withUTF8(body) }
         for d in ["2019-08-05", "2019-02-30", "2019/08/05", "20190805  ", "2019-13-01", "2019-08-05", "2019-08-06",
                   "2019-02-29", "2020-02-29", "1899-12-31", "1900-01-01", "2019-00-10", "2019-1a-05", "2019-08-00",
-                  "2019-8-5  ", " 2019-8-05", "2019-08-32", "9999-12-31", "2019-08-05"] {
+                  "2019-8-5  ", " 2019-8-05", "2019-08-32", "9999-12-31", "2019-08-05", "2019-08-5\t", "2019-08-0\t"] {
             #expect(bytes(d) { memo.date($0) } == ValueParser.date(d)?.dayNumber, "\(d)")
         }
         for t in ["09:00", "24:00", "24:01", "23:60", "9:00", "ab:cd", "00:00", "12:34"] {
@@ -327,7 +336,9 @@ struct PartsTests {
         }
         for i in ["2019-08-05 16:05", "2019-08-05 24:00", "2019-08-05 24:30", "2019-02-30 10:00", "2019-08-05 1a:05",
                   "2019/08/05 16:05", "2019-08-05T16:05", "2019-08-05 16:60", "2019-0a-05 16:05", "2019-08-06 16:05",
-                  "2020-02-29 10:00", "2019-02-29 10:00", "1899-12-31 10:00", "2019-08-06 16:05", "2019-8-06  16:05"] {
+                  "2020-02-29 10:00", "2019-02-29 10:00", "1899-12-31 10:00", "2019-08-06 16:05", "2019-8-06  16:05",
+                  // Sixteen bytes whose date the general parser would trim: not an instant.
+                  "2019-08-5\t 09:30", "2019-08-5\r 09:30", "2019-08-5\n 09:30", "2019-08-5  09:30", "2019-8-05\t 09:30"] {
             #expect(bytes(i) { memo.instant($0) } == ValueParser.instant(i, in: .shanghai), "\(i)")
         }
     }
