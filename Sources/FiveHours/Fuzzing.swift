@@ -42,6 +42,24 @@ public enum FuzzEntry {
             var zones = ZoneCache(zone: .shanghai)
             precondition(zones.instant(b) == instant, "instant: the zone cache disagrees")
             precondition(zones.instant(b) == instant, "instant: the zone cache disagrees once it holds the day")
+            // The activity rows' shortcuts (`ValueMemo`) read what the parser reads, the second
+            // time from their memory of the last date.
+            var memo = ValueMemo(zone: .shanghai)
+            for round in 0..<2 {
+                precondition(memo.date(b) == date?.dayNumber, "date: the memo disagrees (round \(round))")
+                precondition(memo.instant(b) == instant, "instant: the memo disagrees (round \(round))")
+            }
+            precondition(ValueMemo.time(b) == time, "time: the memo disagrees")
+            precondition(ValueMemo.hours(b) == hours, "hours: the memo disagrees")
+            // Trimming: as a scalar-by-scalar trim of Unicode white space.
+            if valid {
+                var scalars = Array(text.unicodeScalars)
+                while let f = scalars.first, f.properties.isWhitespace { scalars.removeFirst() }
+                while let l = scalars.last, l.properties.isWhitespace { scalars.removeLast() }
+                var view = String.UnicodeScalarView()
+                view.append(contentsOf: scalars)
+                precondition(String(decoding: UnicodeTrim.trim(b), as: UTF8.self) == String(view), "trim disagrees")
+            }
         }
         _ = ValueParser.boolean(text)
         for item in RowParser.split(text) {
