@@ -104,24 +104,24 @@ AVX2 static inline __m256i block_incomplete(__m256i input) {
     return _mm256_subs_epu8(input, max_value);
 }
 
+// The 32 bytes at p + i, or the last ones padded with ASCII spaces (an open sequence then shows
+// as an error; a space, not a zero, which would read as a NUL).
+AVX2 static inline __m256i load32(const uint8_t *p, size_t i, size_t n) {
+    if (i + 32 <= n) return _mm256_loadu_si256((const __m256i *)(p + i));
+    uint8_t tail[32];
+    memset(tail, ' ', sizeof tail);
+    memcpy(tail, p + i, n - i);
+    return _mm256_loadu_si256((const __m256i *)tail);
+}
+
 // `nul`: a zero byte counts as an error too (no text file holds one).
 AVX2 static inline int valid(const uint8_t *p, size_t n, int nul) {
     __m256i prev_input = _mm256_setzero_si256();
     __m256i prev_incomplete = _mm256_setzero_si256();
     __m256i error = _mm256_setzero_si256();
     size_t i = 0;
-    uint8_t tail[32];
     while (i < n) {
-        __m256i input;
-        if (i + 32 <= n) {
-            input = _mm256_loadu_si256((const __m256i *)(p + i));
-        } else {
-            // The last bytes, padded with ASCII spaces (an open sequence then shows as an error;
-            // a space, not a zero, which would read as a NUL).
-            memset(tail, ' ', sizeof tail);
-            memcpy(tail, p + i, n - i);
-            input = _mm256_loadu_si256((const __m256i *)tail);
-        }
+        __m256i input = load32(p, i, n);
         if (nul) error = _mm256_or_si256(error, _mm256_cmpeq_epi8(input, _mm256_setzero_si256()));
         if (_mm256_movemask_epi8(input) == 0) {
             error = _mm256_or_si256(error, prev_incomplete);
@@ -198,17 +198,8 @@ AVX2 int fh_scan_failed_avx2(const fh_scan_state *state) {
 AVX2 int fh_scan_finish_avx2(const uint8_t *p, size_t n, fh_scan_state *state) {
     __m256i previous = _mm256_loadu_si256((const __m256i *)state->previous);
     __m256i error = _mm256_loadu_si256((const __m256i *)state->error);
-    uint8_t tail[32];
     for (size_t i = 0; i < n; i += 32) {
-        __m256i input;
-        if (i + 32 <= n) {
-            input = _mm256_loadu_si256((const __m256i *)(p + i));
-        } else {
-            // Padded with ASCII spaces, as in valid(): an open sequence then shows as an error.
-            memset(tail, ' ', sizeof tail);
-            memcpy(tail, p + i, n - i);
-            input = _mm256_loadu_si256((const __m256i *)tail);
-        }
+        __m256i input = load32(p, i, n);
         error = _mm256_or_si256(error, text_errors(input, previous));
         previous = input;
     }
