@@ -53,18 +53,24 @@ public enum FuzzEntry {
             precondition(ValueMemo.hours(b) == hours, "hours: the memo disagrees")
             // Trimming: as a scalar-by-scalar trim of Unicode white space.
             if valid {
-                var scalars = Array(text.unicodeScalars)
-                while let f = scalars.first, f.properties.isWhitespace { scalars.removeFirst() }
-                while let l = scalars.last, l.properties.isWhitespace { scalars.removeLast() }
-                var view = String.UnicodeScalarView()
-                view.append(contentsOf: scalars)
-                precondition(String(decoding: UnicodeTrim.trim(b), as: UTF8.self) == String(view), "trim disagrees")
+                precondition(String(decoding: UnicodeTrim.trim(b), as: UTF8.self) == trimmedByScalars(text), "trim disagrees")
             }
         }
         _ = ValueParser.boolean(text)
         for item in RowParser.split(text) {
             precondition(!item.isEmpty && item == item.trimmingSpaces, "list item not trimmed: \(item.debugDescription)")
         }
+    }
+
+    /// Unicode white space trimmed scalar by scalar: the reference for `UnicodeTrim` (here and in
+    /// its test), independent of it (`String.trimmingSpaces` calls it).
+    static func trimmedByScalars(_ s: String) -> String {
+        var scalars = Array(s.unicodeScalars)
+        while let f = scalars.first, f.properties.isWhitespace { scalars.removeFirst() }
+        while let l = scalars.last, l.properties.isWhitespace { scalars.removeLast() }
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: scalars)
+        return String(view)
     }
 
     /// The XML reader over hostile bytes: records or a rejection with a line, and never the

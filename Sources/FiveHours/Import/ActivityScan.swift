@@ -527,13 +527,16 @@ struct ValueMemo {
         var key: (UInt64, UInt16) = (0, 0)
         var day = Int.min
 
+        /// - Parameter onlyISO: nil for any spelling but `YYYY-MM-DD` (the date of an instant's
+        ///   shortcut, which leaves other spellings to the general parser), instead of reading it
+        ///   with `ValueParser`. A memory used this way only ever holds an ISO date.
         @inline(__always)
-        mutating func day(of b: UnsafeBufferPointer<UInt8>) -> Int? {
-            guard b.count == 10, let p = b.baseAddress else { return ValueParser.date(b)?.dayNumber }
+        mutating func day(of b: UnsafeBufferPointer<UInt8>, onlyISO: Bool = false) -> Int? {
+            guard b.count == 10, let p = b.baseAddress else { return onlyISO ? nil : ValueParser.date(b)?.dayNumber }
             let k = (UnsafeRawPointer(p).loadUnaligned(as: UInt64.self), UnsafeRawPointer(p + 8).loadUnaligned(as: UInt16.self))
             if day != Int.min, k == key { return day }
             let d: Int?
-            if let iso = LastDate.isoDay(p) { d = iso } else { d = ValueParser.date(b)?.dayNumber }
+            if let iso = LastDate.isoDay(p) { d = iso } else if onlyISO { return nil } else { d = ValueParser.date(b)?.dayNumber }
             guard let d else { return nil }
             key = k
             day = d
@@ -590,12 +593,9 @@ struct ValueMemo {
         if b.count == 16, b[10] == 32, b[13] == 58, b[4] == 45, b[7] == 45,
            let h1 = ValueMemo.digit(b[11]), let h2 = ValueMemo.digit(b[12]),
            let m1 = ValueMemo.digit(b[14]), let m2 = ValueMemo.digit(b[15]),
-           // All eight digits of the date, checked here: `LastDate` falls back on `ValueParser`,
-           // which trims the date it is given (`2019-08-5\t` would read as the 5th).
-           ValueMemo.digit(b[0]) != nil, ValueMemo.digit(b[1]) != nil, ValueMemo.digit(b[2]) != nil,
-           ValueMemo.digit(b[3]) != nil, ValueMemo.digit(b[5]) != nil, ValueMemo.digit(b[6]) != nil,
-           ValueMemo.digit(b[8]) != nil, ValueMemo.digit(b[9]) != nil,
-           let day = submittedDates.day(of: UnsafeBufferPointer(rebasing: b[0..<10])) {
+           // ISO only: `ValueParser` would trim the date it is given (`2019-08-5\t` would read
+           // as the 5th), where the instant's own parse takes no white space there.
+           let day = submittedDates.day(of: UnsafeBufferPointer(rebasing: b[0..<10]), onlyISO: true) {
             let h = h1 * 10 + h2, m = m1 * 10 + m2
             guard m < 60, h < 24 || (h == 24 && m == 0) else { return nil }
             return zone.utc(local: day * 86_400 + h * 3600 + m * 60)

@@ -301,19 +301,10 @@ struct PartsTests {
             cases.append(c)
             for sp in spaces { cases += [sp + c, c + sp, sp + c + sp, sp + sp + c] }
         }
-        // The reference trims Unicode scalars one by one (`trimmingSpaces` itself calls UnicodeTrim).
-        func reference(_ s: String) -> String {
-            var scalars = Array(s.unicodeScalars)
-            while let f = scalars.first, f.properties.isWhitespace { scalars.removeFirst() }
-            while let l = scalars.last, l.properties.isWhitespace { scalars.removeLast() }
-            var out = String.UnicodeScalarView()
-            out.append(contentsOf: scalars)
-            return String(out)
-        }
         for text in cases {
             var t = text
             let trimmed = t.withUTF8 { String(decoding: UnicodeTrim.trim($0), as: UTF8.self) }
-            #expect(trimmed == reference(text), "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+            #expect(trimmed == FuzzEntry.trimmedByScalars(text), "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
         }
     }
 
