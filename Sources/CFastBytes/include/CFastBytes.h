@@ -4,7 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/// Nonzero when this CPU runs the AVX2 code below (checked once, at run time).
+/// Nonzero when this CPU runs the AVX2 code below, with the POPCNT and BMI1 instructions the
+/// separator index also uses (every AVX2 processor has them); checked once, at run time.
 int fh_has_avx2(void);
 
 /// 1 when the `n` bytes at `p` are valid UTF-8 (no overlong forms, no surrogates, nothing above
@@ -28,13 +29,27 @@ typedef struct fh_scan_state {
     uint8_t error[32];
 } fh_scan_state;
 
-/// One pass over the 64-byte blocks p[0 ..< 64 * blocks] that does what fh_csv_commas_avx2 does
-/// for each block, writing commas[k] and others[k] for block k, and, when `validate` is nonzero,
-/// continues the text check of fh_text_valid_avx2 in `state` (valid UTF-8, no zero byte) as if
-/// all the stretches given so far were one. `validate` must be the same in every call on one
-/// state (the state only advances when it is set). AVX2 only.
-void fh_scan_blocks_avx2(const uint8_t *p, size_t blocks, int validate, fh_scan_state *state,
-                         uint64_t *commas, uint64_t *others);
+/// Where a CSV text's separators are: the offsets of every comma, quote, CR and LF
+/// (`separators`), and of the quotes, CRs and LFs alone (`ends`, a row's end or what keeps it from
+/// being plain), each in increasing order. The caller owns both arrays, with room for
+/// `FH_INDEX_SLACK` entries past what a scan may add.
+typedef struct fh_scan_index {
+    uint32_t *separators;
+    size_t separator_count;
+    uint32_t *ends;
+    size_t end_count;
+} fh_scan_index;
+
+/// Entries past the counts that fh_scan_index_avx2 may write (they mean nothing).
+#define FH_INDEX_SLACK 16
+
+/// One pass over the 64-byte blocks p[0 ..< 64 * blocks] that appends to `index` the offsets,
+/// plus `base`, of their separators (at most 64 × blocks entries to each array), and, when
+/// `validate` is nonzero, continues the text check of fh_text_valid_avx2 in `state` (valid UTF-8,
+/// no zero byte) as if all the stretches given so far were one. `validate` must be the same in
+/// every call on one state (the state only advances when it is set). AVX2 only.
+void fh_scan_index_avx2(const uint8_t *p, size_t blocks, uint32_t base, int validate, fh_scan_state *state,
+                        fh_scan_index *index);
 
 /// Nonzero when the check in `state` has already found an error.
 int fh_scan_failed_avx2(const fh_scan_state *state);

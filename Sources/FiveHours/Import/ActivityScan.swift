@@ -325,29 +325,34 @@ struct PlainRow {
     }
 }
 
-/// Splits the plain rows of a buffer with two 64-byte masks at once (AVX2): the commas, and the
-/// quotes and line ends. A row's cells are the commas before the first quote or line end, taken
-/// bit by bit; nothing is compared byte by byte. A row with a quote, or that reaches past the
-/// blocks scanned so far (the buffer's last, partial block included), is left to
-/// `PlainRow.split`, which reads quoted cells.
+/// Splits the plain rows of a buffer from an index of its separators (AVX2): the offsets of
+/// every comma, quote, CR and LF in order, and of the quotes, CRs and LFs alone. A row is plain
+/// when the first quote or line end after its start is a line end and is its `expected`th
+/// separator: its cells are then read off the index, with no byte compared and no bit counted
+/// per row. A row with a quote, or that reaches past the blocks scanned so far (the buffer's last,
+/// partial block included), is left to `PlainRow.split`, which reads quoted cells.
 ///
-/// The masks of the buffer's 64-byte blocks are made ahead of the rows, a stretch at a time, in
-/// one pass with the buffer's text check when it has one (`fh_scan_blocks_avx2`): each byte is
-/// read from memory once, and the row loop reads its masks from a small ring, not from a call per
-/// block. The caller owns the ring (`deallocate`).
-struct CommaMasks {
+/// The index is made ahead of the rows, a step at a time, in one pass with the buffer's text
+/// check when it has one (`fh_scan_index_avx2`): each byte is read from memory once, and each
+/// 64-byte block's separators are written out once, not once for every row that shares the
+/// block (a row of a typical log spans three blocks, and the splitter that took the bits of each
+/// block from its start for every row spent a quarter of the parse there). The caller owns the
+/// index's memory (`deallocate`).
+struct SeparatorIndex {
     /// `split` results that are not a row's end.
     static let notPlain = -1, quoted = -2
 
     let p: UnsafePointer<UInt8>
     let n: Int
-    /// Blocks scanned in one step, and the ring's size: two steps, so that the blocks of the row
-    /// being split are still there after the next step.
+    /// Blocks scanned in one step.
     let step: Int
-    private let ringMask: Int
-    private let commas: UnsafeMutablePointer<UInt64>
-    private let others: UnsafeMutablePointer<UInt64>
-    /// Blocks scanned so far: block b (bytes `64 b ..< 64 b + 64`) is at `b & ringMask`.
+    /// The two arrays (the same as in `index`, whose pointers C declares nullable).
+    private let separators: UnsafeMutablePointer<UInt32>, ends: UnsafeMutablePointer<UInt32>
+    private var index: fh_scan_index
+    /// The first entries not before the row being split (entries before it are dropped at the
+    /// next step).
+    private var separatorAt = 0, endAt = 0
+    /// Blocks scanned so far.
     private(set) var scanned = 0
     /// Whether the scan also checks the text (a part of a deferred buffer), and its state.
     let validating: Bool
@@ -357,23 +362,28 @@ struct CommaMasks {
     /// `PlainRow.split`.
     static let lookahead = 4096
 
-    /// - Parameter step: blocks per scan step (a power of two; 2,048 blocks are 128 KB, which
-    ///   stay in the core's cache until the rows are split). At least the look-ahead's 64
-    ///   blocks: the ring then still holds the blocks of the row being split.
+    /// Offsets are 32-bit: a longer buffer is split by `PlainRow.split` alone.
+    static func fits(_ n: Int) -> Bool { n < Int(UInt32.max) - 64 }
+
+    /// - Parameter step: blocks per scan step (2,048 blocks are 128 KB, which stay in the
+    ///   core's cache until the rows are split).
     init(_ p: UnsafePointer<UInt8>, _ n: Int, validating: Bool, step: Int = 2048) {
-        precondition(step >= CommaMasks.lookahead >> 6 && step & (step - 1) == 0, "the step is a power of two, at least 64")
+        precondition(step > 0 && SeparatorIndex.fits(n), "a step of at least one block, a buffer under 4 GB")
         self.p = p
         self.n = n
         self.validating = validating
         self.step = step
-        ringMask = 2 * step - 1
-        commas = .allocate(capacity: 2 * step)
-        others = .allocate(capacity: 2 * step)
+        // What is kept of the last step (entries at or after a row start that is less than the
+        // look-ahead before the scanned end), one step's worth, and the scan's slack.
+        let capacity = SeparatorIndex.lookahead + 64 * step + Int(FH_INDEX_SLACK)
+        separators = .allocate(capacity: capacity)
+        ends = .allocate(capacity: capacity)
+        index = fh_scan_index(separators: separators, separator_count: 0, ends: ends, end_count: 0)
     }
 
     func deallocate() {
-        commas.deallocate()
-        others.deallocate()
+        separators.deallocate()
+        ends.deallocate()
     }
 
     /// Scans, a step at a time, until the blocks reach `lookahead` past `pos` (or the last full
@@ -381,86 +391,80 @@ struct CommaMasks {
     /// - Returns: false when the text check has found a bad byte (a zero, or not UTF-8).
     @inline(__always)
     mutating func scan(ahead pos: Int) -> Bool {
-        guard scanned << 6 < pos + CommaMasks.lookahead, scanned < n >> 6 else { return true }
-        return scanMore(to: pos + CommaMasks.lookahead)
+        guard scanned << 6 < pos + SeparatorIndex.lookahead, scanned < n >> 6 else { return true }
+        return scanMore(to: pos + SeparatorIndex.lookahead, keepingFrom: pos)
     }
 
-    private mutating func scanMore(to end: Int) -> Bool {
+    /// - Parameter keep: the start of the row being split: entries before it are dropped and the
+    ///   rest moved to the front, so that the arrays never hold more than a step and the look-ahead.
+    private mutating func scanMore(to end: Int, keepingFrom keep: Int) -> Bool {
         let blocks = n >> 6
         while scanned < blocks, scanned << 6 < end {
-            // Steps start at multiples of `step`, so that none wraps around the ring.
+            drop(before: keep)
             let count = min(step, blocks - scanned)
-            let slot = scanned & ringMask
-            fh_scan_blocks_avx2(p + (scanned << 6), count, validating ? 1 : 0, &state, commas + slot, others + slot)
+            fh_scan_index_avx2(p + (scanned << 6), count, UInt32(scanned << 6), validating ? 1 : 0, &state, &index)
             scanned += count
             if validating, fh_scan_failed_avx2(&state) != 0 { return false }
         }
         return true
     }
 
+    private mutating func drop(before pos: Int) {
+        while separatorAt < index.separator_count, Int(separators[separatorAt]) < pos { separatorAt += 1 }
+        while endAt < index.end_count, Int(ends[endAt]) < pos { endAt += 1 }
+        let keptSeparators = index.separator_count - separatorAt, keptEnds = index.end_count - endAt
+        separators.update(from: separators + separatorAt, count: keptSeparators)
+        ends.update(from: ends + endAt, count: keptEnds)
+        (index.separator_count, index.end_count, separatorAt, endAt) = (keptSeparators, keptEnds, 0, 0)
+    }
+
     /// Ends the text check: scans what is left, then checks the last bytes (after the last full
     /// block). True when the whole buffer is valid UTF-8 without a zero byte.
     mutating func finish() -> Bool {
-        guard scanMore(to: n) else { return false }
+        guard scanMore(to: n, keepingFrom: n) else { return false }
         let rest = scanned << 6
         return fh_scan_finish_avx2(p + rest, n - rest, &state) != 0
     }
 
-    /// Room `split` needs in `cells` past a row's `2 × expected` bounds: it writes the bounds of
-    /// eight commas at a time, whether or not that many are left.
-    static let slack = 16
-
     /// Splits the row that starts at `pos` into exactly `expected` cells.
-    /// - Parameter cells: room for `2 × expected + CommaMasks.slack` bounds.
+    /// - Parameter cells: room for `2 × expected` bounds.
     /// - Returns: the offset after the row's line end; `notPlain` when the row has another
     ///   number of cells (the general reader says what is wrong); `quoted` when `PlainRow.split`
     ///   must decide (a quote in the row, or too near the end of the buffer).
     @inline(__always)
     mutating func split(_ pos: Int, expected: Int, into cells: UnsafeMutablePointer<Int>) -> Int {
-        // A comma at `e` ends cell k (`cells[2k + 1] = e`) and starts cell k + 1 (`cells[2k + 2]`).
-        cells[0] = pos
-        let allowed = expected - 1
-        var k = 0 // commas so far
-        var i = pos
-        while true {
-            let b = i >> 6
-            guard b < scanned else { return CommaMasks.quoted }
-            let shift = UInt64(truncatingIfNeeded: i & 63)
-            let o = others[b & ringMask] >> shift
-            var c = commas[b & ringMask] >> shift
-            // The commas before the first quote or line end of what is left of the block.
-            let stop = o.trailingZeroBitCount
-            if o != 0 { c &= (1 &<< UInt64(truncatingIfNeeded: stop)) &- 1 }
-            let count = c.nonzeroBitCount
-            guard k + count <= allowed else { return CommaMasks.notPlain }
-            // Eight commas at a time, with no branch per comma (how many a block holds varies
-            // row by row, and a loop per comma mispredicts its end): bounds past the last comma
-            // are written too, within the slack, and overwritten or never read.
-            var w = cells + 2 * k + 1
-            repeat {
-                for _ in 0..<8 {
-                    let e = i &+ c.trailingZeroBitCount
-                    w[0] = e
-                    w[1] = e &+ 1
-                    w += 2
-                    c &= c &- 1
-                }
-            } while c != 0
-            k += count
-            guard o != 0 else {
-                i = (b + 1) << 6
-                continue
-            }
-            let at = i + stop
-            let ch = p[at]
-            if ch == 34 { return CommaMasks.quoted }
-            // CR or LF: the last cell ends here, and the row with it.
-            guard k == allowed else { return CommaMasks.notPlain }
-            cells[2 * k + 1] = at
-            var next = at + 1
-            if ch == 13, next < n, p[next] == 10 { next += 1 }
-            return next
+        // The row's first quote or line end.
+        let endCount = index.end_count
+        var e = endAt
+        while e < endCount, Int(ends[e]) < pos { e += 1 }
+        endAt = e
+        guard e < endCount else { return SeparatorIndex.quoted }
+        let end = Int(ends[e])
+        let ch = p[end]
+        if ch == 34 { return SeparatorIndex.quoted }
+        // It must be the row's `expected`th separator: the ones before it are then its commas.
+        let seps = separators
+        var s = separatorAt
+        while Int(seps[s]) < pos { s += 1 } // stops at `end` at the latest
+        let last = s + expected - 1
+        guard last < index.separator_count, Int(seps[last]) == end else {
+            separatorAt = s
+            return SeparatorIndex.notPlain
         }
+        cells[0] = pos
+        var w = cells + 1
+        for k in s..<last {
+            let comma = Int(seps[k])
+            w[0] = comma
+            w[1] = comma &+ 1
+            w += 2
+        }
+        w[0] = end
+        separatorAt = last + 1
+        endAt = e + 1
+        var next = end + 1
+        if ch == 13, next < n, p[next] == 10 { next += 1 }
+        return next
     }
 }
 

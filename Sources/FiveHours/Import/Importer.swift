@@ -580,18 +580,19 @@ public struct Importer: Sendable {
             let n = bytes.count
             // The check of a deferred part runs ahead of the rows: its bytes are then still in
             // the core's cache when the rows are split, instead of read twice from memory. With
-            // AVX2 it is the masks' own pass (`CommaMasks.scan`, 128 KB at a time); without, it
+            // AVX2 it is the separator index's own pass (`SeparatorIndex.scan`, 128 KB at a time); without, it
             // runs in blocks of 128 KB that each end after a line end (no character is split).
             // A row longer than what is checked ahead of it, and with AVX2 the rows in the part's
             // last bytes after its last full 64-byte block, may be read before they are checked
             // (`finish` checks them at the end); whatever they became is thrown away with the
             // part if the check fails.
-            let vector = UTF8Check.avx2
-            var masks = CommaMasks(p, n, validating: checking && vector)
-            defer { masks.deallocate() }
+            let vector = UTF8Check.avx2 && SeparatorIndex.fits(n)
+            // Without AVX2, an empty index of a step's size, never scanned.
+            var separators = SeparatorIndex(p, vector ? n : 0, validating: checking && vector, step: vector ? 2048 : 1)
+            defer { separators.deallocate() }
             var checked = checking && !vector ? 0 : n
             @inline(__always) func checkAhead(_ pos: Int) throws {
-                while checked < n, checked < pos + CommaMasks.lookahead {
+                while checked < n, checked < pos + SeparatorIndex.lookahead {
                     var end = min(n, checked + (128 << 10))
                     while end < n, p[end - 1] != 10 { end += 1 }
                     guard UTF8Check.isPlainText(UnsafeBufferPointer(start: p + checked, count: end - checked)) else { throw BadBytes() }
@@ -602,7 +603,7 @@ public struct Importer: Sendable {
             var fields: [CSVReader.Field] = []
             let scanner = ActivityScanner(header: header, cellCount: cellCount, window: importer.window)
             var memo = ValueMemo(zone: importer.campaign.zone)
-            let cells = UnsafeMutablePointer<Int>.allocate(capacity: 2 * cellCount + CommaMasks.slack)
+            let cells = UnsafeMutablePointer<Int>.allocate(capacity: 2 * cellCount)
             defer { cells.deallocate() }
             let row = PlainRow(base: p, cells: cells)
             // Room for the rows of a typical log (over 100 bytes a row); more grows the array.
@@ -615,13 +616,13 @@ public struct Importer: Sendable {
             var v = ActivityScanner.Values(date: 0)
             while pos < n {
                 if vector {
-                    guard masks.scan(ahead: pos) else { throw BadBytes() }
-                } else if checked < pos + CommaMasks.lookahead {
+                    guard separators.scan(ahead: pos) else { throw BadBytes() }
+                } else if checked < pos + SeparatorIndex.lookahead {
                     try checkAhead(pos)
                 }
-                var next = vector ? masks.split(pos, expected: cellCount, into: cells) : CommaMasks.quoted
-                if next == CommaMasks.quoted {
-                    next = PlainRow.split(p, pos, n, expected: cellCount, into: cells, specials: &specials) ?? CommaMasks.notPlain
+                var next = vector ? separators.split(pos, expected: cellCount, into: cells) : SeparatorIndex.quoted
+                if next == SeparatorIndex.quoted {
+                    next = PlainRow.split(p, pos, n, expected: cellCount, into: cells, specials: &specials) ?? SeparatorIndex.notPlain
                 }
                 if next >= 0, scanner.read(row, &memo, into: &v) {
                     report.read += 1
@@ -666,8 +667,8 @@ public struct Importer: Sendable {
             }
             // The end of a last row that ran past the checked block (a quoted cell with line
             // breaks, which the general reader read whole), and the bytes after the last block.
-            if masks.validating {
-                guard masks.finish() else { throw BadBytes() }
+            if separators.validating {
+                guard separators.finish() else { throw BadBytes() }
             }
             try checkAhead(n)
             buffer.release(upTo: range.upperBound, from: range.lowerBound, released: &released, force: true)

@@ -215,51 +215,51 @@ struct PartsTests {
         }
     }
 
-    @Test("rows split by the two masks have exactly the cells PlainRow finds", .enabled(if: UTF8Check.avx2, "needs AVX2"))
-    func commaMasksAgreeWithPlainRow() {
+    @Test("rows split from the separator index have exactly the cells PlainRow finds", .enabled(if: UTF8Check.avx2, "needs AVX2"))
+    func separatorIndexAgreesWithPlainRow() {
         var rng = SplitMix(seed: 7)
-        // Runs of commas put more than eight in a block (the splitter takes eight at a time).
+        // Runs of commas put more than eight in a block (the index is written eight at a time).
         let pieces: [[UInt8]] = ["a", "中文", ",", ",", ",", "\n", "\r\n", "\r", "\"", " ", "2019-08-05", "\"x,y\"", ",,,,,,,,,,,,"].map { Array($0.utf8) }
         var plainRows = 0
         for round in 0..<600 {
             var bytes: [UInt8] = []
-            // The longest pass the ring of 128 blocks (8 KB) several times.
+            // The longest span many steps of 64 blocks (4 KB), so that the index is cut back often.
             let length = Int.random(in: 0...(round < 200 ? 200 : round < 500 ? 3_000 : 30_000), using: &rng)
             while bytes.count < length { bytes += pieces.randomElement(using: &rng)! }
             let expected = [1, 2, 3, 5, 9, 13, 20].randomElement(using: &rng)!
             bytes.withUnsafeBufferPointer { b in
                 guard let p = b.baseAddress else { return }
                 let n = b.count
-                // One canary past the slack: the splitter may write the slack, never beyond it.
-                let fast = UnsafeMutablePointer<Int>.allocate(capacity: 2 * expected + CommaMasks.slack + 1)
+                // One canary past the cells: the splitter writes no more than the row's bounds.
+                let fast = UnsafeMutablePointer<Int>.allocate(capacity: 2 * expected + 1)
                 let slow = UnsafeMutablePointer<Int>.allocate(capacity: 2 * expected)
                 defer { fast.deallocate(); slow.deallocate() }
-                fast[2 * expected + CommaMasks.slack] = -12345
-                var masks = CommaMasks(p, n, validating: false, step: 64)
-                defer { masks.deallocate() }
+                fast[2 * expected] = -12345
+                var index = SeparatorIndex(p, n, validating: false, step: 64)
+                defer { index.deallocate() }
                 var pos = 0
                 while pos < n {
-                    let scannedAhead = masks.scan(ahead: pos)
+                    let scannedAhead = index.scan(ahead: pos)
                     #expect(scannedAhead)
                     let reference = PlainRow.split(p, pos, n, expected: expected, into: slow)
-                    let got = masks.split(pos, expected: expected, into: fast)
+                    let got = index.split(pos, expected: expected, into: fast)
                     if got >= 0 { plainRows += 1 }
-                    if got == CommaMasks.quoted {
+                    if got == SeparatorIndex.quoted {
                         pos = (reference ?? pos) + (reference == nil ? 1 : 0)
                         continue
                     }
-                    #expect(fast[2 * expected + CommaMasks.slack] == -12345, "round \(round) at \(pos): written past the slack")
-                    #expect(got == (reference ?? CommaMasks.notPlain), "round \(round) at \(pos)")
+                    #expect(fast[2 * expected] == -12345, "round \(round) at \(pos): written past the cells")
+                    #expect(got == (reference ?? SeparatorIndex.notPlain), "round \(round) at \(pos)")
                     guard let next = reference, got == next else { pos += 1; continue }
                     for k in 0..<(2 * expected) { #expect(fast[k] == slow[k], "round \(round) at \(pos) cell bound \(k)") }
                     pos = next
                 }
             }
         }
-        #expect(plainRows > 10_000, "the masks split \(plainRows) rows themselves")
+        #expect(plainRows > 10_000, "the index split \(plainRows) rows itself")
     }
 
-    @Test("the masks' pass checks the text as the one-pass check does, across steps and the last bytes", .enabled(if: UTF8Check.avx2, "needs AVX2"))
+    @Test("the index's pass checks the text as the one-pass check does, across steps and the last bytes", .enabled(if: UTF8Check.avx2, "needs AVX2"))
     func maskPassChecksText() {
         var rng = SplitMix(seed: 11)
         let pieces: [[UInt8]] = ["a", "中文", "𠮷", "é", ",", "\n", " "].map { Array($0.utf8) }
@@ -279,12 +279,12 @@ struct PartsTests {
                 if !reference { invalid += 1 }
                 guard let p = b.baseAddress else { return }
                 // Scanned in steps of 64 blocks, now and then asked to look ahead, then finished.
-                var masks = CommaMasks(p, b.count, validating: true, step: 64)
-                defer { masks.deallocate() }
+                var index = SeparatorIndex(p, b.count, validating: true, step: 64)
+                defer { index.deallocate() }
                 var ok = true
                 var pos = 0
-                while ok, pos < b.count { ok = masks.scan(ahead: pos); pos += Int.random(in: 1...5000, using: &rng) }
-                if ok { ok = masks.finish() }
+                while ok, pos < b.count { ok = index.scan(ahead: pos); pos += Int.random(in: 1...5000, using: &rng) }
+                if ok { ok = index.finish() }
                 #expect(ok == reference, "round \(round), \(b.count) bytes")
             }
         }
