@@ -153,6 +153,11 @@ struct IdentityGroups: Sendable {
         entries.append(Entry(key, position))
     }
 
+    mutating func append(contentsOf more: UnsafeBufferPointer<Entry>) {
+        precondition(starts.isEmpty, "identities appended after they were grouped")
+        entries.append(contentsOf: more)
+    }
+
     /// Sorts the entries by group, each group's in the order they were appended.
     mutating func group() {
         guard starts.isEmpty else { return }

@@ -606,9 +606,12 @@ public struct Importer: Sendable {
             let cells = UnsafeMutablePointer<Int>.allocate(capacity: 2 * cellCount)
             defer { cells.deallocate() }
             let row = PlainRow(base: p, cells: cells)
-            // Room for the rows of a typical log (over 100 bytes a row); more grows the array.
-            result.scanned.reserveCapacity(n / 128)
-            result.identities.reserveCapacity(n / 128)
+            // The part's rows and their identities, handed to `result` at the end. Room for the
+            // rows of a typical log (over 100 bytes a row); more doubles the buffers.
+            var rows = RowBuffer<ScannedRow>(capacity: n / 128)
+            var identities = RowBuffer<IdentityGroups.Entry>(capacity: n / 128)
+            defer { rows.deallocate(); identities.deallocate() }
+            let firstPosition = result.scanned.count
             var released = range.lowerBound
             var pos = 0
             var line = firstLine
@@ -642,9 +645,9 @@ public struct Importer: Sendable {
                         recordIndex = Int32(result.activities.count)
                         result.activities.append(a)
                     }
-                    result.scan(identity, ScannedRow(fileIndex: fileIndex, line: line,
-                                                     record: recordIndex, start: range.lowerBound + pos,
-                                                     length: next - pos, hasRecordID: hasRecordID))
+                    identities.append(IdentityGroups.Entry(identity, firstPosition + rows.count))
+                    rows.append(ScannedRow(fileIndex: fileIndex, line: line, record: recordIndex, start: range.lowerBound + pos,
+                                           length: next - pos, hasRecordID: hasRecordID))
                     pos = next
                     line += 1
                     buffer.release(upTo: range.lowerBound + pos, from: range.lowerBound, released: &released)
@@ -656,10 +659,10 @@ public struct Importer: Sendable {
                 if let a = readRow(reader: reader, fields: fields, line: rowLine, problem: problem, report: &report, into: &result) {
                     let keep = scanner.inWindow(a.date.dayNumber)
                     // Not a plain row: its content cannot be read again the fast way, so keep it.
-                    if !keep { result.storedContent.append(a.contentKey.a, at: result.scanned.count) }
-                    result.scan(a.identityKey, ScannedRow(fileIndex: fileIndex, line: rowLine,
-                                                     record: keep ? Int32(result.activities.count) : -1, start: range.lowerBound + pos,
-                                                     length: reader.position - pos, hasRecordID: a.recordID != nil))
+                    if !keep { result.storedContent.append(a.contentKey.a, at: firstPosition + rows.count) }
+                    identities.append(IdentityGroups.Entry(a.identityKey, firstPosition + rows.count))
+                    rows.append(ScannedRow(fileIndex: fileIndex, line: rowLine, record: keep ? Int32(result.activities.count) : -1,
+                                           start: range.lowerBound + pos, length: reader.position - pos, hasRecordID: a.recordID != nil))
                     if keep { result.activities.append(a) }
                 }
                 pos = reader.position
@@ -672,6 +675,8 @@ public struct Importer: Sendable {
             }
             try checkAhead(n)
             buffer.release(upTo: range.upperBound, from: range.lowerBound, released: &released, force: true)
+            result.scanned.append(contentsOf: rows.buffer)
+            result.identities.append(contentsOf: identities.buffer)
             return line
         }
     }
