@@ -18,7 +18,12 @@ struct RowParser: Sendable {
     static func split(_ s: String) -> [String] {
         var s = s
         return s.withUTF8 { bytes in
+            // Counted first, so that the list is made once at its size (a roster has a list of
+            // teams on every row, and growing it item by item reallocated it).
+            var count = 0
+            ListSplit.forEachItem(bytes) { _ in count += 1 }
             var items: [String] = []
+            items.reserveCapacity(count)
             ListSplit.forEachItem(bytes) { items.append(String(decoding: $0, as: UTF8.self)) }
             return items
         }
