@@ -203,12 +203,13 @@ public enum FuzzEntry {
         }
         let rowRejects = ledger.rejects.filter { !$0.wholeFile }.count
         precondition(rowRejects == ledger.files.reduce(0) { $0 + $1.rejected }, "rejects.csv and the counts disagree")
-        // Differential: read in many tiny parts with deferred checks and the XML shortcut, and in
-        // one piece without them, the same input must give the same ledger.
+        // Differential: read in many tiny parts with deferred checks, the XML shortcut and plain
+        // roster rows, and in one piece without them, the same input must give the same ledger.
         var tiny = Importer.Sizes(parallel: 64, deferred: 64, part: 96)
         tiny.xmlShortcut = true
         var plain = Importer.Sizes(parallel: .max, deferred: .max, part: .max)
         plain.xmlShortcut = false
+        plain.plainRosterRows = false
         guard let a = try? Importer(campaign: campaign, window: week, sizes: tiny).run(),
               let b = try? Importer(campaign: campaign, window: week, sizes: plain).run() else {
             preconditionFailure("the importer stopped the run on a readable file")
@@ -222,6 +223,7 @@ public enum FuzzEntry {
     /// another part's roster row knew fewer of them).
     private static func fingerprint(_ l: Ledger) -> [String] {
         l.files.map { "\($0.path) \($0.format) \($0.sha256) \($0.read) \($0.merged) \($0.rejected) \($0.fileRejected ?? "")" }
+            + l.volunteers.map { "\($0.fieldsDescription)" } + [l.phones.sorted().joined(separator: " ")]
             + l.rejects.map { "\($0.source) \($0.reason) \(PhoneScrubber.scrub($0.record, known: l.phones))" }
             + l.activities.map { "\($0.source) \($0.identityKey) \($0.contentKey)" }
             + l.findings.map { "\($0.rule) \($0.source.map(\.description) ?? "") \($0.detail)" }

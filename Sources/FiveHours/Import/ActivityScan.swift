@@ -1,4 +1,9 @@
 import CFastBytes
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One activity row as the duplicate check needs it: where it is and what it became. Rows
 /// outside the reported window are kept only in this form; their identity hashes are kept apart,
@@ -227,18 +232,25 @@ struct ActivityScanner: Sendable {
     /// asserts the two equal in debug builds, so every test that imports a CSV holds them
     /// equal), without parsing the date, times and hours a second time or looking each column
     /// up by its key.
-    func record(_ row: PlainRow, _ v: Values, parser: RowParser, source: SourceLine) -> ActivityRecord {
+    /// - Parameter names: the part's cache of repeated names (team, activity, category,
+    ///   location, unit).
+    func record(_ row: PlainRow, _ v: Values, parser: RowParser, source: SourceLine, names: NameCache) -> ActivityRecord {
         let c = columns
         @inline(__always) func string(_ i: Int) -> String? {
             guard i >= 0 else { return nil }
             let t = UnicodeTrim.trim(row.cell(i))
             return t.count == 0 ? nil : String(decoding: t, as: UTF8.self)
         }
+        @inline(__always) func name(_ i: Int) -> String? {
+            guard i >= 0 else { return nil }
+            let t = UnicodeTrim.trim(row.cell(i))
+            return t.count == 0 ? nil : names.string(t)
+        }
         let media = string(c.media).map { RowParser.split($0).map { MediaRef.guess($0, baseFolder: parser.folder) } } ?? []
         return ActivityRecord(
             recordID: string(c.recordID), volunteerID: string(c.volunteer)!, date: CivilDate(dayNumber: v.date),
-            start: v.start, end: v.end, hours: v.hours, team: string(c.team), activity: string(c.activity),
-            category: string(c.category), location: string(c.location), media: media, unit: string(c.unit),
+            start: v.start, end: v.end, hours: v.hours, team: name(c.team), activity: name(c.activity),
+            category: name(c.category), location: name(c.location), media: media, unit: name(c.unit),
             submittedAt: v.submitted, title: string(c.title), description: string(c.description), source: source)
     }
 
@@ -689,6 +701,52 @@ enum UnicodeTrim {
         var v = len == 1 ? UInt32(c) : len == 2 ? UInt32(c & 0x1F) : len == 3 ? UInt32(c & 0x0F) : UInt32(c & 0x07)
         for k in 1..<len { v = (v << 6) | UInt32(b[i + k] & 0x3F) }
         return Unicode.Scalar(v).map { ($0, len) }
+    }
+}
+
+/// Texts that repeat from record to record — team, activity, category, location and unit names,
+/// of which a log or a roster names a few hundred — made into a `String` once and shared. A text
+/// over 15 bytes (six Chinese characters) is a heap object: without the cache every record
+/// allocates and checks its own copies, and the stages after the import read a hundred thousand
+/// copies of one name spread over memory instead of one. One cache per part of a file, on one
+/// thread; a class, so that the fields of a row (`RowFields`, read without `mutating`) can use it.
+final class NameCache {
+    static let slots = 256
+    /// Direct-mapped by a hash of a text's length, first and last eight bytes; an empty slot
+    /// holds "" under the key 0, which no text over 15 bytes matches (its bytes are compared).
+    private let names = UnsafeMutablePointer<String>.allocate(capacity: NameCache.slots)
+    private let keys = UnsafeMutablePointer<UInt64>.allocate(capacity: NameCache.slots)
+
+    init() {
+        names.initialize(repeating: "", count: NameCache.slots)
+        keys.initialize(repeating: 0, count: NameCache.slots)
+    }
+
+    deinit {
+        names.deinitialize(count: NameCache.slots)
+        names.deallocate()
+        keys.deallocate()
+    }
+
+    /// The text of `b` (valid UTF-8 is read as is, like `String(decoding:as:)`): the cached
+    /// string when its bytes are the same, else a new one, which takes the slot.
+    func string(_ b: UnsafeBufferPointer<UInt8>) -> String {
+        // Up to 15 bytes a string is held inline, with nothing to share.
+        guard b.count > 15, let p = b.baseAddress else { return String(decoding: b, as: UTF8.self) }
+        let first = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
+        let last = UnsafeRawPointer(p + b.count - 8).loadUnaligned(as: UInt64.self)
+        let key = ((first &* 0x9E37_79B9_7F4A_7C15) ^ last ^ UInt64(b.count)) | 1
+        let slot = Int(truncatingIfNeeded: (key &* 0xC2B2_AE3D_27D4_EB4F) >> 56) & (NameCache.slots - 1)
+        // The cached string's own bytes are compared: a text that `String` had to repair (not
+        // UTF-8) never matches, and is made again each time, as without the cache.
+        if keys[slot] == key, names[slot].utf8.count == b.count,
+           names[slot].utf8.withContiguousStorageIfAvailable({ memcmp($0.baseAddress!, p, b.count) == 0 }) == true {
+            return names[slot]
+        }
+        let s = String(decoding: b, as: UTF8.self)
+        names[slot] = s
+        keys[slot] = key
+        return s
     }
 }
 

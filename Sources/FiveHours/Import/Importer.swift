@@ -132,6 +132,9 @@ public struct Importer: Sendable {
         /// Whether empty-of-surprises XML activities outside the window take the byte-level
         /// shortcut (`XMLActivityShortcut`); off only in tests that compare it with the ordinary path.
         var xmlShortcut = true
+        /// Whether plain roster rows are split from their bytes (`RowJob.readRoster`); off only
+        /// in tests and the fuzzer, which compare it with the general reader.
+        var plainRosterRows = true
         /// About this much of a large file goes to each part (at least two, at most 256): small enough that the parts in flight keep little of the file resident.
         var part = 8 << 20
     }
@@ -329,14 +332,25 @@ public struct Importer: Sendable {
         }
     }
 
-    /// A plain row's cells by column key, for the parser (rows of the reported window only).
+    /// A plain row's cells by column key, for the parser (the rows of a roster; in debug builds,
+    /// the activity rows of the reported window, to check their records), with the part's cache
+    /// of repeated names when it has one.
     fileprivate struct PlainRowFields: RowFields {
         let row: PlainRow
         let lookup: ColumnLookup
+        var names: NameCache? = nil
         func text(_ key: String) -> String? {
             guard let i = lookup.index(key) else { return nil }
             let t = UnicodeTrim.trim(row.cell(i))
-            return t.count == 0 ? nil : String(decoding: t, as: UTF8.self)
+            guard t.count > 0 else { return nil }
+            return names?.string(t) ?? String(decoding: t, as: UTF8.self)
+        }
+        /// The items made from the cell's bytes, each through the cache (a roster's teams).
+        func list(_ key: String) -> [String]? {
+            guard let i = lookup.index(key) else { return nil }
+            let t = UnicodeTrim.trim(row.cell(i))
+            guard t.count > 0 else { return nil }
+            return RowParser.split(t) { names?.string($0) ?? String(decoding: $0, as: UTF8.self) }
         }
     }
 
@@ -535,6 +549,9 @@ public struct Importer: Sendable {
             }
             if checking, !buffer.check(range) { throw BadBytes() }
             let bytes = UnsafeBufferPointer(rebasing: buffer.bytes[range])
+            if kind == .roster, importer.sizes.plainRosterRows {
+                return try readRoster(bytes, firstLine: firstLine, report: &report, into: &result)
+            }
             // A roster row is rarely under 64 bytes; a set that grows rehashes at every doubling.
             if kind == .roster { result.phones.reserveCapacity(bytes.count / 64) }
             var reader = CSVReader(bytes, line: firstLine)
@@ -544,6 +561,54 @@ public struct Importer: Sendable {
                 readRow(reader: reader, fields: fields, line: line, problem: problem, report: &report, into: &result)
             }
             return reader.line
+        }
+
+        /// The rows of a roster. A plain row (no quote, no line break in a cell: `PlainRow`) is
+        /// split from its bytes and given to the same parser as any other row, its repeated names
+        /// made into strings once (`NameCache`: a roster names a few dozen teams in a hundred
+        /// thousand rows). A row that is not plain, or that the parser rejects, is read again by
+        /// the general reader, which says what is wrong and quotes it in `rejects.csv`.
+        /// - Returns: the line the reader stopped at (the next part's first line).
+        func readRoster(_ bytes: UnsafeBufferPointer<UInt8>, firstLine: Int, report: inout InputFileReport,
+                        into result: inout ImportResult) throws -> Int {
+            guard let p = bytes.baseAddress else { return firstLine }
+            let n = bytes.count
+            // A roster row is rarely under 64 bytes; a set that grows rehashes at every doubling.
+            result.phones.reserveCapacity(n / 64)
+            var reader = CSVReader(bytes, line: firstLine)
+            var fields: [CSVReader.Field] = []
+            let cells = UnsafeMutablePointer<Int>.allocate(capacity: 2 * cellCount)
+            defer { cells.deallocate() }
+            let row = PlainRow(base: p, cells: cells)
+            let plain = PlainRowFields(row: row, lookup: lookup, names: NameCache())
+            var specials = SpecialBytes(p, n)
+            var pos = 0
+            var line = firstLine
+            while pos < n {
+                if let next = PlainRow.split(p, pos, n, expected: cellCount, into: cells, specials: &specials) {
+                    // A row of cells that are empty or only spaces and tabs is skipped without
+                    // being counted, as the general reader does (`CSVReader.isBlank`; other white
+                    // space makes a row that is read, and rejected for its missing id).
+                    if (0..<cellCount).allSatisfy({ row.cell($0).allSatisfy { $0 == 32 || $0 == 9 } }) {
+                        pos = next
+                        line += 1
+                        continue
+                    }
+                    if importer.accept(plain, kind: .roster, source: source(line), parser: parser, context: [:], into: &result) == nil {
+                        report.read += 1
+                        if let phone = plain.text("phone") { result.phones.insert(PhoneScrubber.digits(phone)) }
+                        pos = next
+                        line += 1
+                        continue
+                    }
+                }
+                reader.resume(at: pos, line: line)
+                guard let (rowLine, problem) = try reader.next(into: &fields) else { break }
+                readRow(reader: reader, fields: fields, line: rowLine, problem: problem, report: &report, into: &result)
+                pos = reader.position
+                line = reader.line
+            }
+            return line
         }
 
         /// One row read by the general reader: counted, turned into a record, or rejected.
@@ -632,6 +697,7 @@ public struct Importer: Sendable {
             var line = firstLine
             var specials = SpecialBytes(p, n)
             var v = ActivityScanner.Values(date: 0)
+            let names = NameCache()
             while pos < n {
                 if vector {
                     guard separators.scan(ahead: pos) else { throw BadBytes() }
@@ -647,7 +713,7 @@ public struct Importer: Sendable {
                     let (identity, hasRecordID) = scanner.identity(row, v)
                     var recordIndex: Int32 = -1
                     if scanner.inWindow(v.date) {
-                        let a = scanner.record(row, v, parser: parser, source: source(line))
+                        let a = scanner.record(row, v, parser: parser, source: source(line), names: names)
                         // Checked in debug builds (every test) and under the fuzzer, which builds
                         // in release: parsing the row a second time is what this path saves.
                         #if FUZZING

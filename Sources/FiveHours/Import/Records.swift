@@ -64,6 +64,9 @@ public struct Volunteer: Sendable, Equatable {
         return true
     }
 
+    /// Every field, as text: what the differential checks of the readers compare.
+    var fieldsDescription: String { "\(fields.value)" }
+
     /// Equal in every field that was read (the source aside): a roster row given twice.
     func sameContent(as o: Volunteer) -> Bool {
         var a = fields.value

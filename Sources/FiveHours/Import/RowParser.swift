@@ -2,6 +2,12 @@
 protocol RowFields {
     /// The trimmed text of a column, nil when absent or blank.
     func text(_ key: String) -> String?
+    /// The items of a list column (`RowParser.split` of its text), nil when absent or blank.
+    func list(_ key: String) -> [String]?
+}
+
+extension RowFields {
+    func list(_ key: String) -> [String]? { text(key).map(RowParser.split) }
 }
 
 /// Turns one row's cells into a record, or into the reason a liaison can act on.
@@ -17,16 +23,19 @@ struct RowParser: Sendable {
     /// A list cell's items: split on `;` `；` `、` `|`, trimmed, empty ones dropped.
     static func split(_ s: String) -> [String] {
         var s = s
-        return s.withUTF8 { bytes in
-            // Counted first, so that the list is made once at its size (a roster has a list of
-            // teams on every row, and growing it item by item reallocated it).
-            var count = 0
-            ListSplit.forEachItem(bytes) { _ in count += 1 }
-            var items: [String] = []
-            items.reserveCapacity(count)
-            ListSplit.forEachItem(bytes) { items.append(String(decoding: $0, as: UTF8.self)) }
-            return items
-        }
+        return s.withUTF8 { split($0) { String(decoding: $0, as: UTF8.self) } }
+    }
+
+    /// The items of a list cell's bytes, each made into a string by `make`.
+    static func split(_ bytes: UnsafeBufferPointer<UInt8>, _ make: (UnsafeBufferPointer<UInt8>) -> String) -> [String] {
+        // Counted first, so that the list is made once at its size (a roster has a list of
+        // teams on every row, and growing it item by item reallocated it).
+        var count = 0
+        ListSplit.forEachItem(bytes) { _ in count += 1 }
+        var items: [String] = []
+        items.reserveCapacity(count)
+        ListSplit.forEachItem(bytes) { items.append(make($0)) }
+        return items
     }
 
     /// True when `text` contains `word`, compared as UTF-8 bytes (no locale, no Foundation).
@@ -72,7 +81,7 @@ struct RowParser: Sendable {
             submitted = t
         }
         return .success(Volunteer(
-            id: id, name: name, unit: unit, teams: row.text("teams").map(RowParser.split) ?? [],
+            id: id, name: name, unit: unit, teams: row.list("teams") ?? [],
             role: role, isLiaison: liaison, grid: row.text("grid") ?? "", building: row.text("building") ?? "",
             floor: row.text("floor") ?? "", activeFrom: from, activeUntil: until, submittedAt: submitted, source: source))
     }

@@ -64,6 +64,8 @@ struct PartsTests {
         for f in ledger.files {
             out.append("file \(f.path) \(f.format) \(f.sha256) \(f.byteCount) read \(f.read) counted \(f.counted) merged \(f.merged) rejected \(f.rejected) \(f.fileRejected ?? "")")
         }
+        for v in ledger.volunteers { out.append("volunteer \(v.fieldsDescription)") }
+        out.append("phones \(ledger.phones.sorted())")
         for j in ledger.rejects { out.append("reject \(j.source): \(j.reason) | \(j.record)") }
         for a in ledger.activities {
             out.append("activity \(a.source) \(a.recordID ?? "-") \(a.volunteerID) \(a.date) \(a.start ?? -1) \(a.end ?? -1) \(a.hours ?? -1) \(a.team ?? "-") \(a.activity ?? "-") \(a.media.map(\.href)) \(a.unit ?? "-") \(a.submittedAt ?? -1)")
@@ -179,7 +181,7 @@ struct PartsTests {
                 var strings: [String: String] = [:]
                 for (k, key) in header.enumerated() { strings[key] = String(decoding: row.cell(k), as: UTF8.self) }
                 let expected = parser.activity(RowParserTests.Cells(values: strings), source: source)
-                #expect(expected == .success(scanner.record(row, v, parser: parser, source: source)), "\(text)")
+                #expect(expected == .success(scanner.record(row, v, parser: parser, source: source, names: NameCache())), "\(text)")
             }
         }
     }
@@ -370,6 +372,56 @@ struct PartsTests {
         #expect((xml.read, xml.merged, xml.rejected) == (4, 2, 1))
         let rejected = o.rejects.map(\.source.description)
         #expect(rejected == ["activities/log.csv:6", "activities/log.csv:9", "activities/z.xml:5"]) // the changed P1; the second Q1 repeat, on the line it starts
+    }
+
+    @Test("plain roster rows, split from their bytes, read exactly as the general reader reads them")
+    func plainRosterRowsMatchGeneralReader() throws {
+        // Every kind of row a roster from Excel has, in random order: quoted cells, a doubled
+        // quote, a line break in a cell, blank rows (spaces and tabs: skipped uncounted; an
+        // ideographic space: read and rejected), another number of cells, bad dates and flags,
+        // repeated ids, teams separated every way, names over 15 bytes (the cache's) repeated
+        // and unique, CRLF and lone CR line ends, and a last row without a line end.
+        let longTeam = "社区邻里守望互助志愿服务队", otherTeam = "春雨行动志愿服务队"
+        let rows = [
+            "V1,王继跃,甲科,小红象志愿服务队,联络员,是,13800138001,2019-01-01,",
+            "V2,张伟,甲科,\(longTeam);\(otherTeam),队员,,13800138002,,",
+            "V3,\"李,娜\",乙科,\"\(longTeam)\",队员,否,138-0013-8003,,",
+            "V4,\"赵\"\"敏\",第一站,\(otherTeam),站长,,,,",
+            "V5,\"欧阳\n娜娜\",乙科,\(otherTeam),,,,,",
+            ",,,,,,,,", " ,\t, ,  ,,,,,", "\u{3000},\u{3000},,,,,,,",
+            "V6,钱七,甲科,\(longTeam)；\(otherTeam)、小红象志愿服务队|\(longTeam),联络员 liaison,,,,",
+            "V7,孙八,甲科,,,也许,,,", "V8,周九,甲科,,,,,2019-02-30,", "V9,吴十,甲科,,,,,2019-03-01,2019-02-01",
+            "V10,郑十一,甲科", "V11,王十二,甲科,,,,,,,,", "V1,王继跃,甲科,小红象志愿服务队,联络员,是,13800138001,2019-01-01,",
+            "V1,王继跃,乙科,小红象志愿服务队,联络员,是,13800138001,2019-01-01,",
+            "V12, 冯 ,\u{3000}甲科\u{3000},\t\(longTeam) ; ,,,,,",
+            "V13,\(longTeam)的队长,\(longTeam),\(longTeam),,,13900139000,,", "V14,\"陈\"x,甲科,,,,,,",
+        ]
+        var rng = SplitMix(seed: 5)
+        for round in 0..<40 {
+            var text = "volunteer_id,name,unit,teams,role,liaison,phone,active_from,active_until\n"
+            for k in 0..<Int.random(in: 20...200, using: &rng) {
+                var row = rows.randomElement(using: &rng)!
+                // Ids made unique now and then, so that most rows are kept, not repeats.
+                if row.hasPrefix("V"), k % 3 == 0, let comma = row.firstIndex(of: ",") { row.insert(contentsOf: "-\(k)", at: comma) }
+                text += row + ["\n", "\r\n", "\r"].randomElement(using: &rng)!
+            }
+            if round % 2 == 0 { text.removeLast() } // no line end after the last row
+            var s = Scenario()
+            s.roster = text
+            let folder = try s.write()
+            let campaign = try CampaignLoader.load(path: folder.appendingPathComponent("campaign.yaml").path)
+            var general = Importer.Sizes(parallel: .max, deferred: .max, part: .max)
+            general.plainRosterRows = false
+            let reference = PartsTests.summary(try Importer(campaign: campaign, window: nil, sizes: general).run())
+            // In one piece, and in parts of a few hundred bytes with deferred checks.
+            for sizes in [Importer.Sizes(parallel: .max, deferred: .max, part: .max), Importer.Sizes(parallel: 256, deferred: 512, part: 700)] {
+                let plain = PartsTests.summary(try Importer(campaign: campaign, window: nil, sizes: sizes).run())
+                #expect(plain.count == reference.count, "round \(round)")
+                for (a, b) in zip(plain, reference) where a != b { Issue.record("round \(round)\nplain:   \(a)\ngeneral: \(b)") }
+            }
+            #expect(reference.contains { $0.hasPrefix("volunteer") && $0.contains(longTeam) }, "round \(round)")
+            #expect(reference.contains { $0.hasPrefix("reject") }, "round \(round)")
+        }
     }
 
     @Test("the XML shortcut counts, hashes and settles exactly as the ordinary path")
