@@ -705,48 +705,90 @@ enum UnicodeTrim {
 }
 
 /// Texts that repeat from record to record — team, activity, category, location and unit names,
-/// of which a log or a roster names a few hundred — made into a `String` once and shared. A text
-/// over 15 bytes (six Chinese characters) is a heap object: without the cache every record
-/// allocates and checks its own copies, and the stages after the import read a hundred thousand
-/// copies of one name spread over memory instead of one. One cache per part of a file, on one
-/// thread; a class, so that the fields of a row (`RowFields`, read without `mutating`) can use it.
+/// and a roster's lists of teams, of which a log or a roster has a few hundred — made into a
+/// `String` (or a list of them) once and shared. A text over 15 bytes (six Chinese characters)
+/// is a heap object: without the cache every record allocates and checks its own copies, and the
+/// stages after the import chase a hundred thousand copies of one name or list spread over
+/// memory, where one stays in the cache (a rule that looks at every volunteer's teams spent most
+/// of its time loading lists). One cache per part of a file, on one thread; a class, so that the
+/// fields of a row (`RowFields`, read without `mutating`) can use it.
 final class NameCache {
     static let slots = 256
-    /// Direct-mapped by a hash of a text's length, first and last eight bytes; an empty slot
-    /// holds "" under the key 0, which no text over 15 bytes matches (its bytes are compared).
+    /// Direct-mapped by a hash of a text's length, first and last bytes (`slot(of:)`); an empty
+    /// slot holds "" under the key 0, which no text matches (a key is odd, and the text's bytes
+    /// are compared too).
     private let names = UnsafeMutablePointer<String>.allocate(capacity: NameCache.slots)
-    private let keys = UnsafeMutablePointer<UInt64>.allocate(capacity: NameCache.slots)
+    private let nameKeys = UnsafeMutablePointer<UInt64>.allocate(capacity: NameCache.slots)
+    /// Lists by the text of their cell, in the same way.
+    private let lists = UnsafeMutablePointer<[String]>.allocate(capacity: NameCache.slots)
+    private let listTexts = UnsafeMutablePointer<String>.allocate(capacity: NameCache.slots)
+    private let listKeys = UnsafeMutablePointer<UInt64>.allocate(capacity: NameCache.slots)
 
     init() {
         names.initialize(repeating: "", count: NameCache.slots)
-        keys.initialize(repeating: 0, count: NameCache.slots)
+        nameKeys.initialize(repeating: 0, count: NameCache.slots)
+        lists.initialize(repeating: [], count: NameCache.slots)
+        listTexts.initialize(repeating: "", count: NameCache.slots)
+        listKeys.initialize(repeating: 0, count: NameCache.slots)
     }
 
     deinit {
         names.deinitialize(count: NameCache.slots)
+        lists.deinitialize(count: NameCache.slots)
+        listTexts.deinitialize(count: NameCache.slots)
         names.deallocate()
-        keys.deallocate()
+        nameKeys.deallocate()
+        lists.deallocate()
+        listTexts.deallocate()
+        listKeys.deallocate()
+    }
+
+    /// A text's key (odd) and slot. Texts under eight bytes are read byte by byte.
+    @inline(__always)
+    private static func slot(of b: UnsafeBufferPointer<UInt8>) -> (key: UInt64, slot: Int) {
+        let p = b.baseAddress!, n = b.count
+        var first: UInt64 = 0, last: UInt64 = 0
+        if n >= 8 {
+            first = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
+            last = UnsafeRawPointer(p + n - 8).loadUnaligned(as: UInt64.self)
+        } else {
+            for i in 0..<n { first = first << 8 | UInt64(p[i]) }
+        }
+        let key = ((first &* 0x9E37_79B9_7F4A_7C15) ^ last ^ UInt64(n)) | 1
+        return (key, Int(truncatingIfNeeded: (key &* 0xC2B2_AE3D_27D4_EB4F) >> 56) & (NameCache.slots - 1))
+    }
+
+    /// True when `s` is spelt with exactly the bytes of `b`. The string's own bytes are compared:
+    /// a text that `String` had to repair (not UTF-8) never matches, and is made again each time,
+    /// as without the cache.
+    @inline(__always)
+    private static func same(_ s: String, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        s.utf8.count == b.count && s.utf8.withContiguousStorageIfAvailable { memcmp($0.baseAddress!, b.baseAddress!, b.count) == 0 } == true
     }
 
     /// The text of `b` (valid UTF-8 is read as is, like `String(decoding:as:)`): the cached
     /// string when its bytes are the same, else a new one, which takes the slot.
     func string(_ b: UnsafeBufferPointer<UInt8>) -> String {
         // Up to 15 bytes a string is held inline, with nothing to share.
-        guard b.count > 15, let p = b.baseAddress else { return String(decoding: b, as: UTF8.self) }
-        let first = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
-        let last = UnsafeRawPointer(p + b.count - 8).loadUnaligned(as: UInt64.self)
-        let key = ((first &* 0x9E37_79B9_7F4A_7C15) ^ last ^ UInt64(b.count)) | 1
-        let slot = Int(truncatingIfNeeded: (key &* 0xC2B2_AE3D_27D4_EB4F) >> 56) & (NameCache.slots - 1)
-        // The cached string's own bytes are compared: a text that `String` had to repair (not
-        // UTF-8) never matches, and is made again each time, as without the cache.
-        if keys[slot] == key, names[slot].utf8.count == b.count,
-           names[slot].utf8.withContiguousStorageIfAvailable({ memcmp($0.baseAddress!, p, b.count) == 0 }) == true {
-            return names[slot]
-        }
+        guard b.count > 15 else { return String(decoding: b, as: UTF8.self) }
+        let (key, slot) = NameCache.slot(of: b)
+        if nameKeys[slot] == key, NameCache.same(names[slot], b) { return names[slot] }
         let s = String(decoding: b, as: UTF8.self)
         names[slot] = s
-        keys[slot] = key
+        nameKeys[slot] = key
         return s
+    }
+
+    /// The list `make` makes of a cell's (non-empty) bytes: the cached list when the cell's text
+    /// is the same, else a new one, which takes the slot.
+    func list(_ b: UnsafeBufferPointer<UInt8>, _ make: () -> [String]) -> [String] {
+        let (key, slot) = NameCache.slot(of: b)
+        if listKeys[slot] == key, NameCache.same(listTexts[slot], b) { return lists[slot] }
+        let list = make()
+        lists[slot] = list
+        listTexts[slot] = String(decoding: b, as: UTF8.self)
+        listKeys[slot] = key
+        return list
     }
 }
 

@@ -345,12 +345,14 @@ public struct Importer: Sendable {
             guard t.count > 0 else { return nil }
             return names?.string(t) ?? String(decoding: t, as: UTF8.self)
         }
-        /// The items made from the cell's bytes, each through the cache (a roster's teams).
+        /// The items made from the cell's bytes, the list and each item through the cache (a
+        /// roster's teams: a few dozen lists for a hundred thousand volunteers).
         func list(_ key: String) -> [String]? {
             guard let i = lookup.index(key) else { return nil }
             let t = UnicodeTrim.trim(row.cell(i))
             guard t.count > 0 else { return nil }
-            return RowParser.split(t) { names?.string($0) ?? String(decoding: $0, as: UTF8.self) }
+            guard let names else { return RowParser.split(t) { String(decoding: $0, as: UTF8.self) } }
+            return names.list(t) { RowParser.split(t, names.string) }
         }
     }
 
