@@ -424,6 +424,38 @@ struct PartsTests {
         }
     }
 
+    @Test("the name cache gives the string and the list of exactly the bytes asked for, shared when they repeat")
+    func nameCacheGivesTheTextAskedFor() {
+        var rng = SplitMix(seed: 13)
+        let pieces: [[UInt8]] = ["志愿服务队", "小红象", "a", ";", "、", " ", "1234567", "社区"].map { Array($0.utf8) } + [[0xFF], [0xE4, 0xB8]]
+        let cache = NameCache()
+        // A few hundred texts, more than the cache's slots, asked for again and again.
+        var texts: [[UInt8]] = []
+        for _ in 0..<600 {
+            var t: [UInt8] = []
+            for _ in 0..<Int.random(in: 1...8, using: &rng) { t += pieces.randomElement(using: &rng)! }
+            texts.append(t)
+        }
+        var shared = 0
+        for _ in 0..<20_000 {
+            let t = texts[Int.random(in: 0..<(Bool.random(using: &rng) ? 20 : texts.count), using: &rng)]
+            t.withUnsafeBufferPointer { b in
+                let s = cache.string(b)
+                #expect(s == String(decoding: b, as: UTF8.self))
+                #expect(Array(s.utf8) == Array(String(decoding: b, as: UTF8.self).utf8))
+                let list = cache.list(b) { RowParser.split(b) { String(decoding: $0, as: UTF8.self) } }
+                #expect(list == RowParser.split(String(decoding: b, as: UTF8.self)))
+                // A repeat right after is the same storage (valid UTF-8 over 15 bytes only).
+                if b.count > 15, UTF8Check.isPlainText(b) {
+                    var again = cache.string(b), first = s
+                    let p1 = first.withUTF8 { $0.baseAddress }, p2 = again.withUTF8 { $0.baseAddress }
+                    if p1 == p2 { shared += 1 }
+                }
+            }
+        }
+        #expect(shared > 1_000, "repeats shared \(shared) times")
+    }
+
     @Test("the XML shortcut counts, hashes and settles exactly as the ordinary path")
     func xmlShortcutMatchesOrdinaryPath() throws {
         var s = Scenario()
