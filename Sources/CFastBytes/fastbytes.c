@@ -1,7 +1,10 @@
 // Byte scans that Swift cannot vectorise by itself here: a UTF-8 validator after Keiser and
 // Lemire, "Validating UTF-8 In Less Than One Instruction Per Byte" (2021), the algorithm of
-// simdjson and simdutf, and the mask of CSV's special bytes. Both run on AVX2, which every
-// x86-64 server of the last decade has; fh_has_avx2() lets the caller fall back to Swift.
+// simdjson and simdutf, and the mask and index of CSV's special bytes. They run on AVX2, which
+// every x86-64 server of the last decade has; fh_has_avx2() lets the caller fall back to Swift.
+// And the reader of the plainest activity rows (fh_read_activity_rows, plain C): the Swift check
+// of a row, for the spellings most rows of a log have, and the Swift `RowHasher`; it leaves every
+// other row to Swift, and a test and the import fuzzer compare the two.
 
 #include "CFastBytes.h"
 #include <string.h>
@@ -263,3 +266,185 @@ int fh_scan_failed_avx2(const fh_scan_state *state) { (void)state; return 1; }
 int fh_scan_finish_avx2(const uint8_t *p, size_t n, fh_scan_state *state) { (void)p; (void)n; (void)state; return 0; }
 
 #endif
+
+// ---------------------------------------------------------------- activity rows
+
+// The Swift `RowHasher`, step for step: two 64-bit lanes, mixed word by word.
+typedef struct { uint64_t a, b; } row_hasher;
+
+static inline __attribute__((always_inline)) row_hasher hasher(uint64_t domain) {
+    row_hasher h = { 0x243F6A8885A308D3ull ^ domain, 0x13198A2E03707344ull + domain };
+    return h;
+}
+
+static inline __attribute__((always_inline)) void mix(row_hasher *h, uint64_t w) {
+    h->a = (h->a ^ w) * 0x9E3779B97F4A7C15ull;
+    h->a ^= h->a >> 29;
+    h->b = (h->b + w) * 0xC2B2AE3D27D4EB4Full;
+    h->b = (h->b << 31) | (h->b >> 33);
+}
+
+// `combine(Int?)`: 1 and the value, or 0.
+static inline __attribute__((always_inline)) void mix_optional(row_hasher *h, int has, int64_t v) {
+    if (has) { mix(h, 1); mix(h, (uint64_t)v); } else { mix(h, 0); }
+}
+
+// `combine(bytes)`: the length with a tag, then the bytes eight at a time, little-endian, the
+// last word padded with zeros.
+static inline __attribute__((always_inline)) void mix_bytes(row_hasher *h, const uint8_t *p, size_t n) {
+    mix(h, 0xB000000000000000ull | (uint64_t)n);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) { uint64_t w; memcpy(&w, p + i, 8); mix(h, w); }
+    if (i < n) {
+        uint64_t w = 0;
+        for (unsigned shift = 0; i < n; i++, shift += 8) w |= (uint64_t)p[i] << shift;
+        mix(h, w);
+    }
+}
+
+static inline __attribute__((always_inline)) uint64_t avalanche(uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+static inline __attribute__((always_inline)) int digit(uint8_t c) { return (uint8_t)(c - '0') < 10; }
+
+// Ten bytes equal (a date), in two loads each.
+static inline __attribute__((always_inline)) int same10(const uint8_t *a, const uint8_t *b) {
+    uint64_t x, y;
+    uint16_t u, v;
+    memcpy(&x, a, 8); memcpy(&y, b, 8); memcpy(&u, a + 8, 2); memcpy(&v, b + 8, 2);
+    return x == y && u == v;
+}
+
+// `HH:MM` as `ValueMemo.time` reads it directly: seconds, or -1 (another spelling, or no such time).
+static inline __attribute__((always_inline)) int64_t plain_time(const uint8_t *b, size_t n) {
+    if (n != 5 || b[2] != ':' || !digit(b[0]) || !digit(b[1]) || !digit(b[3]) || !digit(b[4])) return -1;
+    int64_t h = (b[0] - '0') * 10 + (b[1] - '0'), m = (b[3] - '0') * 10 + (b[4] - '0');
+    if (m < 60 && (h < 24 || (h == 24 && m == 0))) return h * 3600 + m * 60;
+    return -1;
+}
+
+// Hours as `ValueMemo.hours` reads them directly (`7`, `12`, `6.5`, `12.5`): seconds, or -1.
+static inline __attribute__((always_inline)) int64_t plain_hours(const uint8_t *b, size_t n) {
+    if (n == 1 && digit(b[0])) return (b[0] - '0') * 3600;
+    if (n == 2 && digit(b[0]) && digit(b[1])) return ((b[0] - '0') * 10 + (b[1] - '0')) * 3600;
+    if (n == 3 && b[1] == '.' && digit(b[0]) && digit(b[2])) return (b[0] - '0') * 3600 + (b[2] - '0') * 360;
+    if (n == 4 && b[2] == '.' && digit(b[0]) && digit(b[1]) && digit(b[3]))
+        return ((b[0] - '0') * 10 + (b[1] - '0')) * 3600 + (b[3] - '0') * 360;
+    return -1;
+}
+
+// A text cell that `UnicodeTrim.trim` leaves as it is and `PlainRow.blank` finds not blank:
+// its first byte starts no white space, its last is visible ASCII.
+static inline __attribute__((always_inline)) int plain_text(const uint8_t *b, size_t n) {
+    if (n == 0) return 0;
+    uint8_t f = b[0], l = b[n - 1];
+    return f > 0x20 && (f < 0x80 || f > 0xE3) && l > 0x20 && l < 0x80;
+}
+
+// `YYYY-MM-DD` in digits and dashes.
+static inline __attribute__((always_inline)) int iso_date(const uint8_t *b) {
+    return b[4] == '-' && b[7] == '-' && digit(b[0]) && digit(b[1]) && digit(b[2]) && digit(b[3])
+        && digit(b[5]) && digit(b[6]) && digit(b[8]) && digit(b[9]);
+}
+
+size_t fh_read_activity_rows(const uint8_t *p, size_t n, size_t pos, const fh_scan_index *index,
+                             size_t *separator_at, size_t *end_at, const fh_activity_columns *columns,
+                             const fh_activity_memo *memo, fh_activity_row *out, size_t max_rows, size_t *next) {
+    const uint32_t *seps = index->separators, *ends = index->ends;
+    const size_t separator_count = index->separator_count, end_count = index->end_count;
+    const fh_activity_columns c = *columns;
+    size_t s = *separator_at, e = *end_at, count = 0;
+    if (!memo->has_date || c.volunteer < 0 || c.date < 0 || c.cells < 1) { *next = pos; return 0; }
+    while (count < max_rows && pos < n) {
+        // The row's first quote or line end, which must be its line end and its last separator.
+        while (e < end_count && ends[e] < pos) e++;
+        if (e >= end_count) break;
+        const size_t end = ends[e];
+        const uint8_t ch = p[end];
+        if (ch == '"') break;
+        while (seps[s] < pos) s++; // stops at `end` at the latest
+        const size_t last = s + (size_t)c.cells - 1;
+        if (last >= separator_count || seps[last] != end) break;
+        // Cell k is p[start(k) ..< stop(k)]; the separator before cell k is seps[s + k - 1].
+#define CELL_START(k) ((k) == 0 ? pos : (size_t)seps[s + (k) - 1] + 1)
+#define CELL_STOP(k) ((size_t)seps[s + (k)])
+        const size_t vs = CELL_START(c.volunteer), vn = CELL_STOP(c.volunteer) - vs;
+        if (!plain_text(p + vs, vn)) break;
+        const size_t ds = CELL_START(c.date);
+        if (CELL_STOP(c.date) - ds != 10 || !same10(p + ds, memo->date)) break;
+        const int64_t day = memo->day;
+        if (day >= c.window_first && day <= c.window_last) break;
+        int64_t start = -1, stop = -1, hours = -1;
+        if (c.start >= 0) {
+            const size_t a = CELL_START(c.start), k = CELL_STOP(c.start) - a;
+            if (k) { start = plain_time(p + a, k); if (start < 0 || start >= 86400) break; }
+        }
+        if (c.end >= 0) {
+            const size_t a = CELL_START(c.end), k = CELL_STOP(c.end) - a;
+            if (k) { stop = plain_time(p + a, k); if (stop < 0) break; }
+        }
+        if (c.hours >= 0) {
+            const size_t a = CELL_START(c.hours), k = CELL_STOP(c.hours) - a;
+            if (k) { hours = plain_hours(p + a, k); if (hours < 0) break; }
+        }
+        if (start < 0 || stop < 0) {
+            if (hours < 0) break;
+            start = stop = -1;
+        }
+        const int64_t seconds = start >= 0 ? (stop >= start ? stop - start : stop + 86400 - start) : hours;
+        if (seconds <= 0 || seconds > 86400) break;
+        if (c.submitted >= 0) {
+            const size_t a = CELL_START(c.submitted), k = CELL_STOP(c.submitted) - a;
+            if (k) {
+                const uint8_t *b = p + a;
+                if (k != 16 || b[10] != ' ' || b[13] != ':' || !iso_date(b)) break;
+                if (!(same10(b, memo->date) || (memo->has_submitted && same10(b, memo->submitted)))) break;
+                if (!digit(b[11]) || !digit(b[12]) || !digit(b[14]) || !digit(b[15])) break;
+                const int h = (b[11] - '0') * 10 + (b[12] - '0'), m = (b[14] - '0') * 10 + (b[15] - '0');
+                if (!(m < 60 && (h < 24 || (h == 24 && m == 0)))) break;
+            }
+        }
+        // The identity: the record_id, or the volunteer, date, start, end and hours.
+        row_hasher h;
+        int has_record_id = 0;
+        if (c.record_id >= 0) {
+            const size_t a = CELL_START(c.record_id), k = CELL_STOP(c.record_id) - a;
+            if (k) {
+                if (!plain_text(p + a, k)) break;
+                has_record_id = 1;
+                h = hasher(1);
+                mix(&h, 1);
+                mix_bytes(&h, p + a, k);
+            }
+        }
+        if (!has_record_id) {
+            h = hasher(2);
+            mix(&h, 1);
+            mix_bytes(&h, p + vs, vn);
+            mix(&h, (uint64_t)day);
+            mix_optional(&h, start >= 0, start);
+            mix_optional(&h, stop >= 0, stop);
+            mix_optional(&h, hours >= 0, hours);
+        }
+#undef CELL_START
+#undef CELL_STOP
+        size_t after = end + 1;
+        if (ch == '\r' && after < n && p[after] == '\n') after++;
+        fh_activity_row *r = out + count++;
+        r->a = avalanche(h.a);
+        r->b = avalanche(h.b ^ h.a);
+        r->start = (uint32_t)pos;
+        r->length = (uint32_t)(after - pos);
+        r->has_record_id = (uint32_t)has_record_id;
+        s = last + 1;
+        e = e + 1;
+        pos = after;
+    }
+    *separator_at = s;
+    *end_at = e;
+    *next = pos;
+    return count;
+}

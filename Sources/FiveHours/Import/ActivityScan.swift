@@ -178,6 +178,35 @@ struct ActivityScanner: Sendable {
 
     func inWindow(_ day: Int) -> Bool { window.map { $0.contains(day) } ?? true }
 
+    /// The columns and the window for the rows C reads (`fh_read_activity_rows`), or nil when it
+    /// cannot help: without a window every row becomes a record, and without a volunteer or a
+    /// date column no row is valid.
+    var plainRowColumns: fh_activity_columns? {
+        guard let window, columns.volunteer >= 0, columns.date >= 0, cellCount > 0, cellCount < Int(Int32.max) else { return nil }
+        let c = columns
+        return fh_activity_columns(cells: Int32(cellCount), record_id: Int32(c.recordID), volunteer: Int32(c.volunteer),
+                                   date: Int32(c.date), start: Int32(c.start), end: Int32(c.end), hours: Int32(c.hours),
+                                   submitted: Int32(c.submitted), window_first: Int64(window.lowerBound),
+                                   window_last: Int64(window.upperBound))
+    }
+
+    /// Keeps in `memo` what a row this scanner accepted teaches the rows C reads: its date cell
+    /// (any ten bytes this scanner read as a day), and the date of a `YYYY-MM-DD HH:MM`
+    /// submitted_at (a valid date, since the row's instant was read).
+    func remember(_ row: PlainRow, _ v: Values, in memo: inout fh_activity_memo) {
+        let date = row.cell(columns.date)
+        if date.count == 10 {
+            withUnsafeMutableBytes(of: &memo.date) { $0.copyMemory(from: UnsafeRawBufferPointer(date)) }
+            memo.day = Int64(v.date)
+            memo.has_date = 1
+        }
+        guard columns.submitted >= 0, v.submitted != nil else { return }
+        let b = row.cell(columns.submitted)
+        guard b.count == 16, b[4] == 45, b[7] == 45, (0..<10).allSatisfy({ $0 == 4 || $0 == 7 || b[$0] &- 48 < 10 }) else { return }
+        withUnsafeMutableBytes(of: &memo.submitted) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(b)[0..<10])) }
+        memo.has_submitted = 1
+    }
+
     /// The identity hash, computed from bytes exactly as `ActivityRecord.identityKey` is from
     /// strings; and whether the row has a `record_id`.
     @inline(__always)
@@ -470,6 +499,18 @@ struct SeparatorIndex {
         guard scanMore(to: n, keepingFrom: n) else { return false }
         let rest = scanned << 6
         return fh_scan_finish_avx2(p + rest, n - rest, &state) != 0
+    }
+
+    /// Reads the plain activity rows from `pos` on that need nothing the caller's memory does
+    /// not hold (`fh_read_activity_rows`), up to `out`'s `capacity` rows; the index's cursors move
+    /// on with them.
+    /// - Returns: how many rows were read, and where the first row not read starts.
+    @inline(__always)
+    mutating func readActivityRows(_ pos: Int, columns: inout fh_activity_columns, memo: inout fh_activity_memo,
+                                   into out: UnsafeMutablePointer<fh_activity_row>, capacity: Int) -> (count: Int, next: Int) {
+        var next = 0
+        let count = fh_read_activity_rows(p, n, pos, &index, &separatorAt, &endAt, &columns, &memo, out, capacity, &next)
+        return (count, next)
     }
 
     /// Splits the row that starts at `pos` into exactly `expected` cells.

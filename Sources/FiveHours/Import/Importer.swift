@@ -1,3 +1,4 @@
+import CFastBytes
 import Foundation
 
 /// Everything read from the inputs: the first stage's output and the next stage's input.
@@ -135,6 +136,9 @@ public struct Importer: Sendable {
         /// Whether plain roster rows are split from their bytes (`RowJob.readRoster`); off only
         /// in tests and the fuzzer, which compare it with the general reader.
         var plainRosterRows = true
+        /// Whether C reads the plainest activity rows (`fh_read_activity_rows`); off only in
+        /// tests and the fuzzer, which compare it with the Swift path.
+        var plainActivityRows = true
         /// About this much of a large file goes to each part (at least two, at most 256): small enough that the parts in flight keep little of the file resident.
         var part = 8 << 20
     }
@@ -700,11 +704,36 @@ public struct Importer: Sendable {
             var specials = SpecialBytes(p, n)
             var v = ActivityScanner.Values(date: 0)
             let names = NameCache()
+            // Most rows are read by C (`fh_read_activity_rows`), in batches, from the separator
+            // index: a row outside the window whose cells are in their plainest spelling and
+            // whose date is the last one read here. Every other row is read below, one at a
+            // time, and what it teaches (a new date) goes into `plain` for the rows after it.
+            var plainColumns = vector && importer.sizes.plainActivityRows ? scanner.plainRowColumns : nil
+            var plain = fh_activity_memo()
+            let batchSize = 256
+            let batch = UnsafeMutablePointer<fh_activity_row>.allocate(capacity: batchSize)
+            defer { batch.deallocate() }
             while pos < n {
                 if vector {
                     guard separators.scan(ahead: pos) else { throw BadBytes() }
                 } else if checked < pos + SeparatorIndex.lookahead {
                     try checkAhead(pos)
+                }
+                if plainColumns != nil {
+                    let (count, after) = separators.readActivityRows(pos, columns: &plainColumns!, memo: &plain, into: batch, capacity: batchSize)
+                    if count > 0 {
+                        for k in 0..<count {
+                            let r = batch[k]
+                            identities.append(IdentityGroups.Entry(RowKey(a: r.a, b: r.b), firstPosition + rows.count))
+                            rows.append(ScannedRow(fileIndex: fileIndex, line: line + k, record: -1, start: range.lowerBound + Int(r.start),
+                                                   length: Int(r.length), hasRecordID: r.has_record_id != 0))
+                        }
+                        report.read += count
+                        line += count
+                        pos = after
+                        buffer.release(upTo: range.lowerBound + pos, from: range.lowerBound, released: &released)
+                        continue
+                    }
                 }
                 var next = vector ? separators.split(pos, expected: cellCount, into: cells) : SeparatorIndex.quoted
                 if next == SeparatorIndex.quoted {
@@ -712,6 +741,7 @@ public struct Importer: Sendable {
                 }
                 if next >= 0, scanner.read(row, &memo, into: &v) {
                     report.read += 1
+                    if plainColumns != nil { scanner.remember(row, v, in: &plain) }
                     let (identity, hasRecordID) = scanner.identity(row, v)
                     var recordIndex: Int32 = -1
                     if scanner.inWindow(v.date) {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import FiveHours
+import CFastBytes
 
 /// A large file is read in parts on both cores, its hash and UTF-8 check made alongside
 /// (`Importer.Sizes`, `TextBuffer.loadDeferred`), and most rows are split by `PlainRow` rather
@@ -454,6 +455,85 @@ struct PartsTests {
             }
         }
         #expect(shared > 1_000, "repeats shared \(shared) times")
+    }
+
+    @Test("C reads only rows the Swift check accepts, outside the window, with the identity Swift computes", .enabled(if: UTF8Check.avx2, "needs AVX2"))
+    func plainActivityRowsAgreeWithSwift() throws {
+        let header = ["record_id", "volunteer_id", "date", "start", "end", "hours", "team", "submitted_at"]
+        let map = try HeaderMap(cells: header, kind: .activity, line: 1)
+        let window = CivilDate(year: 2019, month: 8, day: 3)!.dayNumber...CivilDate(year: 2019, month: 8, day: 9)!.dayNumber
+        let scanner = ActivityScanner(header: map, cellCount: header.count, window: window)
+        var columns = try #require(scanner.plainRowColumns)
+        // Each cell in its plainest spellings (the first `plain` of its list) and in others C
+        // must leave to Swift: white space, `9:00`, impossible times and dates, a date in the
+        // window, a record_id to trim, an instant spelt otherwise, ...
+        let ids = (plain: 3, ["R1", "", "R2", " R3", "R4 ", "\u{3000}", "中R"])
+        let volunteers = (plain: 2, ["V1", "V2", " V3", "V4 ", "", " ", "志愿者"])
+        let dates = (plain: 2, ["2019-03-05", "2019-03-06", "2019-08-05", "2019/3/5", "2019-02-30", "2019-3-5  ", "2019-08-5 "])
+        let times = (plain: 5, ["09:00", "10:30", "23:00", "01:00", "", "9:00", "24:00", "25:00", "12:60", " ", "0900"])
+        let hours = (plain: 5, ["", "2", "12", "1.5", "10.5", "0", "30", "2.25", " 2", "x", "1x5", "12x5", "1.x"])
+        let teams = (plain: 2, ["小红象志愿服务队", "", "\"队,甲\""])
+        let submitted = (plain: 3, ["", "2019-03-05 16:05", "2019-03-06 08:00", "2019-03-07 24:00", "2019-03-05 24:30", "2019-03-05T16:05",
+                                    "2019-3-05 16:05", "2019-03-05 1a:05", "2019-02-30 10:00", "2019-08-5  10:00", " 2019-03-05 16:05",
+                                    "2019-03-05x16:05", "2019-03-05 16.05", "2019-03-05 1/:05", "2019-03-05 10:0/"])
+        var rng = SplitMix(seed: 21)
+        var readByC = 0, readBySwift = 0
+        for round in 0..<300 {
+            var text = ""
+            for _ in 0..<Int.random(in: 1...120, using: &rng) {
+                // Nine cells in ten spelt plainly, so that many rows have one odd cell.
+                var cells = [ids, volunteers, dates, times, times, hours, teams, submitted].map { list in
+                    list.1[Int.random(in: 0..<(Int.random(in: 0..<10, using: &rng) > 0 ? list.plain : list.1.count), using: &rng)]
+                }
+                if Int.random(in: 0..<30, using: &rng) == 0 { cells.removeLast() } // a cell short
+                text += cells.joined(separator: ",") + ["\n", "\r\n"].randomElement(using: &rng)!
+            }
+            let bytes = Array(text.utf8)
+            try bytes.withUnsafeBufferPointer { b in
+                let p = try #require(b.baseAddress)
+                let n = b.count
+                var index = SeparatorIndex(p, n, validating: false, step: 64)
+                defer { index.deallocate() }
+                let cells = UnsafeMutablePointer<Int>.allocate(capacity: 2 * header.count)
+                defer { cells.deallocate() }
+                let out = UnsafeMutablePointer<fh_activity_row>.allocate(capacity: 4)
+                defer { out.deallocate() }
+                var memo = ValueMemo(zone: .shanghai), plain = fh_activity_memo()
+                var v = ActivityScanner.Values(date: 0)
+                var pos = 0
+                while pos < n {
+                    _ = index.scan(ahead: pos)
+                    let (count, next) = index.readActivityRows(pos, columns: &columns, memo: &plain, into: out, capacity: 4)
+                    // Each row C read, read again by Swift: accepted, outside the window, the same identity.
+                    var at = pos
+                    for k in 0..<count {
+                        let row = PlainRow(base: p, cells: cells)
+                        let end = try #require(PlainRow.split(p, at, n, expected: header.count, into: cells), "round \(round) at \(at)")
+                        #expect(Int(out[k].start) == at && Int(out[k].length) == end - at, "round \(round) at \(at)")
+                        #expect(scanner.read(row, &memo, into: &v), "round \(round): C read a row Swift rejects: \(String(decoding: b[at..<end], as: UTF8.self).debugDescription)")
+                        #expect(!scanner.inWindow(v.date), "round \(round) at \(at)")
+                        let (identity, hasRecordID) = scanner.identity(row, v)
+                        #expect(RowKey(a: out[k].a, b: out[k].b) == identity && (out[k].has_record_id != 0) == hasRecordID,
+                                "round \(round): another identity for \(String(decoding: b[at..<end], as: UTF8.self).debugDescription)")
+                        readByC += 1
+                        at = end
+                    }
+                    #expect(next == at, "round \(round)")
+                    pos = next
+                    if count > 0 { continue }
+                    // A row C left: Swift reads it, and teaches C its date.
+                    let row = PlainRow(base: p, cells: cells)
+                    if let end = PlainRow.split(p, pos, n, expected: header.count, into: cells) {
+                        if scanner.read(row, &memo, into: &v) { scanner.remember(row, v, in: &plain); readBySwift += 1 }
+                        pos = end
+                    } else {
+                        while pos < n, p[pos] != 10 { pos += 1 }
+                        pos += 1
+                    }
+                }
+            }
+        }
+        #expect(readByC > 1_000 && readBySwift > 1_000, "C read \(readByC) rows, Swift \(readBySwift)")
     }
 
     @Test("the XML shortcut counts, hashes and settles exactly as the ordinary path")
