@@ -92,8 +92,13 @@ public struct Ledger: Sendable {
 
     /// `PhoneScrubber.scrub`, skipped without a copy for text with fewer than seven digits.
     static func scrub(_ s: String, known: Set<String>) -> String {
-        var digits = 0
-        for c in s.utf8 where c &- 48 < 10 { digits += 1 }
+        // Counted over the string's bytes in place (a native string's are contiguous): stepping
+        // through its UTF-8 view index by index was a quarter of the ledger's time.
+        let digits = s.utf8.withContiguousStorageIfAvailable { b in
+            var n = 0
+            for c in b where c &- 48 < 10 { n += 1 }
+            return n
+        } ?? s.utf8.reduce(0) { $1 &- 48 < 10 ? $0 + 1 : $0 }
         return digits >= 7 ? PhoneScrubber.scrub(s, known: known) : s
     }
 

@@ -67,10 +67,12 @@ public struct WeekBuilder: Sendable {
                 continue
             }
             let vi = positions[li]
-            let v = volunteers[vi].volunteer
-            let team = a.team ?? (v.teams.count == 1 ? v.teams[0] : nil)
+            // The volunteer is read only when the session needs it (no team of its own, a
+            // finding): reading a hundred thousand volunteers in session order misses the cache.
+            let team = a.team ?? { let teams = volunteers[vi].volunteer.teams; return teams.count == 1 ? teams[0] : nil }()
             sessions.append(Session(record: a, volunteer: vi, team: team, countedSeconds: a.seconds))
             if let h = a.hours, a.start != nil, abs(h - a.seconds) > 60 {
+                let v = volunteers[vi].volunteer
                 findings.append(Finding(rule: "hours_mismatch", severity: .warning, unit: v.unit, subject: "\(v.id) \(v.name)", date: a.date,
                                         detail: "服务时长填 \(Hours.format(h)) 小时，开始—结束为 \(Hours.format(a.seconds)) 小时；按开始—结束计", source: a.source))
             }
@@ -119,16 +121,19 @@ public struct WeekBuilder: Sendable {
         }
 
         // Per day: the cap, then the volunteer's totals. Sessions grouped by (volunteer, day).
-        let perDay = sessions.indices.map { si in (sessions[si].volunteer!, week.firstDay.days(to: sessions[si].record.date), si) }
-            .sorted { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }
+        // Each with its counted seconds, taken in session order: summed in volunteer order,
+        // reading them from the sessions would jump around memory.
+        let perDay = sessions.indices.map { si in
+            (sessions[si].volunteer!, week.firstDay.days(to: sessions[si].record.date), si, sessions[si].countedSeconds)
+        }.sorted { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }
         var g = 0
         while g < perDay.count {
-            let (vi, day, _) = perDay[g]
+            let (vi, day, _, _) = perDay[g]
             var end = g
-            while end < perDay.count, perDay[end].0 == vi, perDay[end].1 == day { end += 1 }
+            var total = 0
+            while end < perDay.count, perDay[end].0 == vi, perDay[end].1 == day { total += perDay[end].3; end += 1 }
             let list = perDay[g..<end].map(\.2)
             g = end
-            var total = list.reduce(0) { $0 + sessions[$1].countedSeconds }
             let date = week.firstDay.adding(days: day)
             if total > rules.maxDailySeconds {
                 let v = volunteers[vi].volunteer
