@@ -65,7 +65,48 @@ struct RowBuffer<Element: BitwiseCopyable> {
 
     var buffer: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: base, count: count) }
 
+    /// Hands the elements' memory to the caller, who frees it; the buffer starts again empty.
+    mutating func take() -> (base: UnsafeMutablePointer<Element>, count: Int) {
+        let taken = (base, count)
+        capacity = 16
+        base = .allocate(capacity: capacity)
+        count = 0
+        return taken
+    }
+
     func deallocate() { base.deallocate() }
+}
+
+/// The rows of a part kept for the duplicate check, in the memory its reader filled: a year of
+/// logs is 80 MB of them, and copying them into an array wrote every page a second time.
+/// Owned by one `ImportResult` (its lines are moved in place, `shiftLines`).
+final class ScannedRows: @unchecked Sendable {
+    private let base: UnsafeMutablePointer<ScannedRow>
+    let count: Int
+    /// Added to every row's line when it is read: a part read from the middle of a file learns
+    /// its first line only after the parts before it are read, and its rows are not rewritten.
+    private var lineShift: Int32 = 0
+
+    init(taking buffer: inout RowBuffer<ScannedRow>) {
+        (base, count) = buffer.take()
+    }
+
+    init(copying rows: [ScannedRow]) {
+        base = .allocate(capacity: rows.count)
+        count = rows.count
+        rows.withUnsafeBufferPointer { base.initialize(from: $0.baseAddress!, count: rows.count) }
+    }
+
+    deinit { base.deallocate() }
+
+    subscript(i: Int) -> ScannedRow {
+        precondition(i >= 0 && i < count, "a scanned row out of range")
+        var row = base[i]
+        row.line += lineShift
+        return row
+    }
+
+    func shiftLines(by n: Int) { lineShift += Int32(n) }
 }
 
 /// The fast path for activity CSV files: every row is validated from its bytes; only the rows

@@ -153,39 +153,38 @@ struct IdentityGroups: Sendable {
         entries.append(Entry(key, position))
     }
 
-    mutating func append(contentsOf more: UnsafeBufferPointer<Entry>) {
-        precondition(starts.isEmpty, "identities appended after they were grouped")
-        entries.append(contentsOf: more)
-    }
+    var isEmpty: Bool { entries.isEmpty }
 
     /// Sorts the entries by group, each group's in the order they were appended.
     mutating func group() {
         guard starts.isEmpty else { return }
+        self = entries.withUnsafeBufferPointer { IdentityGroups(grouping: $0) }
+    }
+
+    /// The entries of `unsorted` (appended in input order), grouped: made from the buffer a part's
+    /// reader filled, without an array of them in between.
+    init(grouping unsorted: UnsafeBufferPointer<Entry>) {
         // Plain pointers in both passes: millions of entries, and an array's checks in each step.
         var begins = [Int32](repeating: 0, count: IdentityGroups.count + 1)
-        entries.withUnsafeBufferPointer { entries in
-            begins.withUnsafeMutableBufferPointer { begins in
-                for e in entries { begins[e.group + 1] += 1 }
-                for g in 0..<IdentityGroups.count { begins[g + 1] += begins[g] }
-            }
+        begins.withUnsafeMutableBufferPointer { begins in
+            for e in unsorted { begins[e.group + 1] += 1 }
+            for g in 0..<IdentityGroups.count { begins[g + 1] += begins[g] }
         }
         starts = begins
-        guard entries.count > 1 else { return }
         var next = begins
-        let sorted = [Entry](unsafeUninitializedCapacity: entries.count) { out, n in
-            entries.withUnsafeBufferPointer { entries in
-                next.withUnsafeMutableBufferPointer { next in
-                    for e in entries {
-                        let g = e.group
-                        (out.baseAddress! + Int(next[g])).initialize(to: e)
-                        next[g] += 1
-                    }
+        entries = [Entry](unsafeUninitializedCapacity: unsorted.count) { out, n in
+            next.withUnsafeMutableBufferPointer { next in
+                for e in unsorted {
+                    let g = e.group
+                    (out.baseAddress! + Int(next[g])).initialize(to: e)
+                    next[g] += 1
                 }
             }
-            n = entries.count
+            n = unsorted.count
         }
-        entries = sorted
     }
+
+    init() {}
 
     /// Calls `body` with the identity and the position of each row of `group`, in input order.
     func forEach(in group: Int, _ body: (RowKey, Int) -> Void) {

@@ -14,9 +14,11 @@ public struct ImportResult: Sendable {
     public var findings: [Finding] = []
     /// Every readable activity row of a part (a file or a part of one), hashed, in input order.
     var scanned: [ScannedRow] = []
+    /// The rows of a part read by the activity loop (`scanned` is then empty), in its memory.
+    var scannedRows: ScannedRows?
     /// The parts' rows, kept as they were read (not copied into one array), and the index of
     /// each part's first record in `activities`: for the duplicate check.
-    var scannedParts: [[ScannedRow]] = []
+    var scannedParts: [ScannedRows] = []
     /// The identity hashes of `scanned`, and the same per part once appended, grouped.
     var identities = IdentityGroups()
     var identityParts: [IdentityGroups] = []
@@ -39,9 +41,9 @@ public struct ImportResult: Sendable {
 
     /// Appends a part read separately (a file, or a part of one), re-basing its record indexes.
     mutating func append(_ part: ImportResult) {
-        if !part.scanned.isEmpty {
+        if let rows = part.scannedRows ?? (part.scanned.isEmpty ? nil : ScannedRows(copying: part.scanned)) {
             partRecordBase.append(activities.count)
-            scannedParts.append(part.scanned)
+            scannedParts.append(rows)
             var groups = part.identities
             groups.group()
             identityParts.append(groups)
@@ -83,6 +85,7 @@ public struct ImportResult: Sendable {
         for i in volunteers.indices { volunteers[i].source.line += n }
         for i in submissions.indices { submissions[i].source.line += n }
         for i in scanned.indices { scanned[i].line += Int32(n) }
+        scannedRows?.shiftLines(by: n)
         for i in rejects.indices { rejects[i].source.line += n }
     }
 }
@@ -788,8 +791,10 @@ public struct Importer: Sendable {
             }
             try checkAhead(n)
             buffer.release(upTo: range.upperBound, from: range.lowerBound, released: &released, force: true)
-            result.scanned.append(contentsOf: rows.buffer)
-            result.identities.append(contentsOf: identities.buffer)
+            // Handed over without a copy: the rows' memory, and the identities grouped from theirs.
+            precondition(firstPosition == 0 && result.scannedRows == nil && result.identities.isEmpty, "a part's rows are read into an empty result")
+            result.scannedRows = ScannedRows(taking: &rows)
+            result.identities = IdentityGroups(grouping: identities.buffer)
             return line
         }
     }
