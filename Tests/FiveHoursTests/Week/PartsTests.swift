@@ -536,6 +536,21 @@ struct PartsTests {
         #expect(readByC > 1_000 && readBySwift > 1_000, "C read \(readByC) rows, Swift \(readBySwift)")
     }
 
+    @Test("a column is looked up by its exact key, whatever the key's length")
+    func columnLookupFindsExactKeys() throws {
+        var header = try HeaderMap(cells: ["volunteer_id", "name", "unit"], kind: .roster, line: 1)
+        // Keys of every length from 1 to 24 bytes, and pairs that differ only in the middle of a
+        // long key (same length, same first and last eight bytes) or in one short byte.
+        let keys = (1...24).map { String(repeating: "k", count: $0) } + ["abcdefgh_1_stuvwxyz", "abcdefgh_2_stuvwxyz", "a", "b", "中文列", "中文行"]
+        header.index = [:]
+        for (i, k) in keys.enumerated() { header.index[k] = i }
+        let lookup = Importer.ColumnLookup(header)
+        for (i, k) in keys.enumerated() { #expect(lookup.index(k) == i, "\(k)") }
+        for missing in ["", "abcdefgh_3_stuvwxyz", "c", "中文字", String(repeating: "k", count: 25), "kk k"] {
+            #expect(lookup.index(missing) == nil, "\(missing)")
+        }
+    }
+
     @Test("the XML shortcut counts, hashes and settles exactly as the ordinary path")
     func xmlShortcutMatchesOrdinaryPath() throws {
         var s = Scenario()
