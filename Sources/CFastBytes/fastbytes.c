@@ -174,7 +174,8 @@ AVX2 static inline uint64_t movemask64(__m256i lo, __m256i hi) {
 
 // Bit positions of `bits`, plus `base`, appended at `out` eight at a time with no branch per bit
 // (after simdjson's "flatten"): a block holds a varying number of separators, and a loop per bit
-// mispredicts its end. Up to seven entries past the returned end are written and meaningless.
+// mispredicts its end. Up to eight entries past the returned end are written (eight when the
+// block has none) and mean nothing.
 INDEX static inline uint32_t *flatten(uint32_t *out, uint64_t bits, uint32_t base) {
     const int count = __builtin_popcountll(bits);
     uint32_t *w = out;
@@ -365,7 +366,10 @@ size_t fh_read_activity_rows(const uint8_t *p, size_t n, size_t pos, const fh_sc
         const size_t end = ends[e];
         const uint8_t ch = p[end];
         if (ch == '"') break;
-        while (seps[s] < pos) s++; // stops at `end` at the latest
+        // Stops at `end` at the latest (every line end and quote is a separator too); bounded
+        // all the same, so that a broken index ends in the caller's reader, not past the array.
+        while (s < separator_count && seps[s] < pos) s++;
+        if (s >= separator_count) break;
         const size_t last = s + (size_t)c.cells - 1;
         if (last >= separator_count || seps[last] != end) break;
         // Cell k is p[start(k) ..< stop(k)]; the separator before cell k is seps[s + k - 1].

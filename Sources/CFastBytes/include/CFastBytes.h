@@ -19,8 +19,8 @@ int fh_utf8_valid_avx2(const uint8_t *p, size_t n);
 int fh_text_valid_avx2(const uint8_t *p, size_t n);
 
 /// For the 64 bytes at `p` (which must all be readable): bit i set when p[i] is a comma; and in
-/// `*others`, when it is a double quote, CR or LF. The row splitter takes a row's cells from the
-/// first mask up to the first bit of the second. AVX2 only.
+/// `*others`, when it is a double quote, CR or LF (`SpecialBytes`, the splitter of rows the
+/// separator index leaves, reads them as one mask). AVX2 only.
 uint64_t fh_csv_commas_avx2(const uint8_t *p, uint64_t *others);
 
 /// The state a text check carries from one stretch of a buffer to the next (zero to begin).
@@ -47,7 +47,8 @@ typedef struct fh_scan_index {
 /// plus `base`, of their separators (at most 64 × blocks entries to each array), and, when
 /// `validate` is nonzero, continues the text check of fh_text_valid_avx2 in `state` (valid UTF-8,
 /// no zero byte) as if all the stretches given so far were one. `validate` must be the same in
-/// every call on one state (the state only advances when it is set). AVX2 only.
+/// every call on one state (the state only advances when it is set). AVX2, BMI1 and POPCNT only
+/// (fh_has_avx2).
 void fh_scan_index_avx2(const uint8_t *p, size_t blocks, uint32_t base, int validate, fh_scan_state *state,
                         fh_scan_index *index);
 

@@ -36,8 +36,8 @@ struct ScannedRow {
 
 /// Values appended by a row loop without an array's work on every append (an outlined call, a
 /// uniqueness and a capacity check: a tenth of the activity loop's samples for its two arrays):
-/// a plain buffer that doubles when full, handed over once at the end (`buffer`) and freed by
-/// its owner (`deallocate`).
+/// a plain buffer that doubles when full, whose memory is handed over once at the end (`take`,
+/// or read through `buffer`) and freed by its owner (`deallocate`).
 struct RowBuffer<Element: BitwiseCopyable> {
     private var base: UnsafeMutablePointer<Element>
     private var capacity: Int
@@ -79,34 +79,67 @@ struct RowBuffer<Element: BitwiseCopyable> {
 
 /// The rows of a part kept for the duplicate check, in the memory its reader filled: a year of
 /// logs is 80 MB of them, and copying them into an array wrote every page a second time.
-/// Owned by one `ImportResult` (its lines are moved in place, `shiftLines`).
-final class ScannedRows: @unchecked Sendable {
-    private let base: UnsafeMutablePointer<ScannedRow>
+/// Immutable: a part's line shift is kept beside it (`ScannedPart`).
+final class ScannedRows: Sendable {
+    nonisolated(unsafe) private let base: UnsafeMutablePointer<ScannedRow>
     let count: Int
-    /// Added to every row's line when it is read: a part read from the middle of a file learns
-    /// its first line only after the parts before it are read, and its rows are not rewritten.
-    private var lineShift: Int32 = 0
 
     init(taking buffer: inout RowBuffer<ScannedRow>) {
         (base, count) = buffer.take()
     }
 
     init(copying rows: [ScannedRow]) {
-        base = .allocate(capacity: rows.count)
+        base = .allocate(capacity: max(rows.count, 1))
         count = rows.count
-        rows.withUnsafeBufferPointer { base.initialize(from: $0.baseAddress!, count: rows.count) }
+        rows.withUnsafeBufferPointer { if let b = $0.baseAddress { base.initialize(from: b, count: rows.count) } }
     }
 
     deinit { base.deallocate() }
 
     subscript(i: Int) -> ScannedRow {
         precondition(i >= 0 && i < count, "a scanned row out of range")
-        var row = base[i]
+        return base[i]
+    }
+}
+
+/// A part's rows and what its lines are moved by: a part read from the middle of a file learns
+/// its first line only after the parts before it are read, and its rows are not rewritten.
+struct ScannedPart: Sendable {
+    let rows: ScannedRows
+    let lineShift: Int32
+
+    var count: Int { rows.count }
+
+    subscript(i: Int) -> ScannedRow {
+        var row = rows[i]
         row.line += lineShift
         return row
     }
+}
 
-    func shiftLines(by n: Int) { lineShift += Int32(n) }
+/// The rows an activity loop keeps for the duplicate check, and their identities (each with the
+/// row's position), appended together.
+struct KeptRows {
+    var rows: RowBuffer<ScannedRow>
+    var identities: RowBuffer<IdentityGroups.Entry>
+
+    init(capacity: Int) {
+        rows = RowBuffer(capacity: capacity)
+        identities = RowBuffer(capacity: capacity)
+    }
+
+    var count: Int { rows.count }
+
+    @inline(__always)
+    mutating func append(_ identity: RowKey, _ row: ScannedRow) {
+        identities.append(IdentityGroups.Entry(identity, rows.count))
+        rows.append(row)
+    }
+
+    func deallocate() {
+        rows.deallocate()
+        identities.deallocate()
+    }
 }
 
 /// The fast path for activity CSV files: every row is validated from its bytes; only the rows
@@ -571,11 +604,14 @@ struct SeparatorIndex {
         let ch = p[end]
         if ch == 34 { return SeparatorIndex.quoted }
         // It must be the row's `expected`th separator: the ones before it are then its commas.
-        let seps = separators
+        let seps = separators, count = index.separator_count
         var s = separatorAt
-        while Int(seps[s]) < pos { s += 1 } // stops at `end` at the latest
+        // Stops at `end` at the latest (every line end and quote is a separator too); bounded
+        // all the same, so that a broken index ends in the general reader, not past the array.
+        while s < count, Int(seps[s]) < pos { s += 1 }
+        guard s < count else { return SeparatorIndex.quoted }
         let last = s + expected - 1
-        guard last < index.separator_count, Int(seps[last]) == end else {
+        guard last < count, Int(seps[last]) == end else {
             separatorAt = s
             return SeparatorIndex.notPlain
         }

@@ -12,14 +12,18 @@ public struct ImportResult: Sendable {
     public var phones: Set<String> = []
     /// Findings made while settling duplicate activity rows, dated by their row.
     public var findings: [Finding] = []
-    /// Every readable activity row of a part (a file or a part of one), hashed, in input order.
+    /// Every readable activity row of a part (a file or a part of one), hashed, in input order:
+    /// here for an XML file, in `scannedRows` for a CSV file's part (then `scanned` is empty).
     var scanned: [ScannedRow] = []
-    /// The rows of a part read by the activity loop (`scanned` is then empty), in its memory.
+    /// The rows of a part read by the CSV activity loop, in its memory, and what their lines
+    /// are moved by (`shiftLines`).
     var scannedRows: ScannedRows?
+    var scannedLineShift: Int32 = 0
     /// The parts' rows, kept as they were read (not copied into one array), and the index of
     /// each part's first record in `activities`: for the duplicate check.
-    var scannedParts: [ScannedRows] = []
-    /// The identity hashes of `scanned`, and the same per part once appended, grouped.
+    var scannedParts: [ScannedPart] = []
+    /// The identity hashes of the part's rows (`scanned` or `scannedRows`), and the same per part
+    /// once appended, grouped.
     var identities = IdentityGroups()
     var identityParts: [IdentityGroups] = []
     /// Content hashes (first lane) of the rows of `scanned` that have neither a record nor plain
@@ -31,6 +35,9 @@ public struct ImportResult: Sendable {
     var buffers: [Int: TextBuffer] = [:]
     /// How each activity CSV file's rows were read, to compute a pending content hash.
     var scanners: [Int: ActivityScanner] = [:]
+    /// Rows read by C (`fh_read_activity_rows`) and plain roster rows read from their bytes
+    /// (tests: that the paths compared with the general ones are taken).
+    var plainRowsRead = 0
     /// How many parts each CSV file was read in, and whether its checks were deferred (tests).
     var readInParts: [Int: (parts: Int, deferred: Bool)] = [:]
     /// Files whose SHA-256 is still being computed (their `sha256` is empty until then): see
@@ -41,7 +48,11 @@ public struct ImportResult: Sendable {
 
     /// Appends a part read separately (a file, or a part of one), re-basing its record indexes.
     mutating func append(_ part: ImportResult) {
-        if let rows = part.scannedRows ?? (part.scanned.isEmpty ? nil : ScannedRows(copying: part.scanned)) {
+        // A CSV part's rows with their line shift; an XML file's, whose lines were moved in
+        // place, copied once.
+        let rows = part.scannedRows.map { ScannedPart(rows: $0, lineShift: part.scannedLineShift) }
+            ?? (part.scanned.isEmpty ? nil : ScannedPart(rows: ScannedRows(copying: part.scanned), lineShift: 0))
+        if let rows {
             partRecordBase.append(activities.count)
             scannedParts.append(rows)
             var groups = part.identities
@@ -63,6 +74,7 @@ public struct ImportResult: Sendable {
             phones.formUnion(part.phones)
         }
         findings += part.findings
+        plainRowsRead += part.plainRowsRead
     }
 
     /// Keeps an activity row for the duplicate check: where it is, and its identity.
@@ -85,7 +97,7 @@ public struct ImportResult: Sendable {
         for i in volunteers.indices { volunteers[i].source.line += n }
         for i in submissions.indices { submissions[i].source.line += n }
         for i in scanned.indices { scanned[i].line += Int32(n) }
-        scannedRows?.shiftLines(by: n)
+        scannedLineShift += Int32(n)
         for i in rejects.indices { rejects[i].source.line += n }
     }
 }
@@ -353,7 +365,9 @@ public struct Importer: Sendable {
             return names?.string(t) ?? String(decoding: t, as: UTF8.self)
         }
         /// The items made from the cell's bytes, the list and each item through the cache (a
-        /// roster's teams: a few dozen lists for a hundred thousand volunteers).
+        /// roster's teams: a few dozen lists for a hundred thousand volunteers). A CSV buffer is
+        /// valid UTF-8 (checked, or decoded, when it is read), so splitting its bytes gives the
+        /// items that splitting the cell's text gives.
         func list(_ key: String) -> [String]? {
             guard let i = lookup.index(key) else { return nil }
             let t = UnicodeTrim.trim(row.cell(i))
@@ -572,11 +586,11 @@ public struct Importer: Sendable {
             }
             if checking, !buffer.check(range) { throw BadBytes() }
             let bytes = UnsafeBufferPointer(rebasing: buffer.bytes[range])
-            if kind == .roster, importer.sizes.plainRosterRows {
-                return try readRoster(bytes, firstLine: firstLine, report: &report, into: &result)
+            if kind == .roster {
+                // A roster row is rarely under 64 bytes; a set that grows rehashes at every doubling.
+                result.phones.reserveCapacity(bytes.count / 64)
+                if importer.sizes.plainRosterRows { return try readRoster(bytes, firstLine: firstLine, report: &report, into: &result) }
             }
-            // A roster row is rarely under 64 bytes; a set that grows rehashes at every doubling.
-            if kind == .roster { result.phones.reserveCapacity(bytes.count / 64) }
             var reader = CSVReader(bytes, line: firstLine)
             var fields: [CSVReader.Field] = []
             while true {
@@ -596,8 +610,6 @@ public struct Importer: Sendable {
                         into result: inout ImportResult) throws -> Int {
             guard let p = bytes.baseAddress else { return firstLine }
             let n = bytes.count
-            // A roster row is rarely under 64 bytes; a set that grows rehashes at every doubling.
-            result.phones.reserveCapacity(n / 64)
             var reader = CSVReader(bytes, line: firstLine)
             var fields: [CSVReader.Field] = []
             let cells = UnsafeMutablePointer<Int>.allocate(capacity: 2 * cellCount)
@@ -619,6 +631,7 @@ public struct Importer: Sendable {
                     }
                     if importer.accept(plain, kind: .roster, source: source(line), parser: parser, context: [:], into: &result) == nil {
                         report.read += 1
+                        result.plainRowsRead += 1
                         if let phone = plain.text("phone") { result.phones.insert(PhoneScrubber.digits(phone)) }
                         pos = next
                         line += 1
@@ -711,10 +724,10 @@ public struct Importer: Sendable {
             let row = PlainRow(base: p, cells: cells)
             // The part's rows and their identities, handed to `result` at the end. Room for the
             // rows of a typical log (over 100 bytes a row); more doubles the buffers.
-            var rows = RowBuffer<ScannedRow>(capacity: n / 128)
-            var identities = RowBuffer<IdentityGroups.Entry>(capacity: n / 128)
-            defer { rows.deallocate(); identities.deallocate() }
-            let firstPosition = result.scanned.count
+            precondition(result.scanned.isEmpty && result.scannedRows == nil && result.identities.isEmpty,
+                         "a part's activity rows are read into an empty result")
+            var kept = KeptRows(capacity: n / 128)
+            defer { kept.deallocate() }
             var released = range.lowerBound
             var pos = 0
             var line = firstLine
@@ -741,11 +754,12 @@ public struct Importer: Sendable {
                     if count > 0 {
                         for k in 0..<count {
                             let r = batch[k]
-                            identities.append(IdentityGroups.Entry(RowKey(a: r.a, b: r.b), firstPosition + rows.count))
-                            rows.append(ScannedRow(fileIndex: fileIndex, line: line + k, record: -1, start: range.lowerBound + Int(r.start),
-                                                   length: Int(r.length), hasRecordID: r.has_record_id != 0))
+                            kept.append(RowKey(a: r.a, b: r.b), ScannedRow(fileIndex: fileIndex, line: line + k, record: -1,
+                                                                           start: range.lowerBound + Int(r.start), length: Int(r.length),
+                                                                           hasRecordID: r.has_record_id != 0))
                         }
                         report.read += count
+                        result.plainRowsRead += count
                         line += count
                         pos = after
                         buffer.release(upTo: range.lowerBound + pos, from: range.lowerBound, released: &released)
@@ -775,9 +789,8 @@ public struct Importer: Sendable {
                         recordIndex = Int32(result.activities.count)
                         result.activities.append(a)
                     }
-                    identities.append(IdentityGroups.Entry(identity, firstPosition + rows.count))
-                    rows.append(ScannedRow(fileIndex: fileIndex, line: line, record: recordIndex, start: range.lowerBound + pos,
-                                           length: next - pos, hasRecordID: hasRecordID))
+                    kept.append(identity, ScannedRow(fileIndex: fileIndex, line: line, record: recordIndex, start: range.lowerBound + pos,
+                                                     length: next - pos, hasRecordID: hasRecordID))
                     pos = next
                     line += 1
                     buffer.release(upTo: range.lowerBound + pos, from: range.lowerBound, released: &released)
@@ -789,10 +802,9 @@ public struct Importer: Sendable {
                 if let a = readRow(reader: reader, fields: fields, line: rowLine, problem: problem, report: &report, into: &result) {
                     let keep = scanner.inWindow(a.date.dayNumber)
                     // Not a plain row: its content cannot be read again the fast way, so keep it.
-                    if !keep { result.storedContent.append(a.contentKey.a, at: firstPosition + rows.count) }
-                    identities.append(IdentityGroups.Entry(a.identityKey, firstPosition + rows.count))
-                    rows.append(ScannedRow(fileIndex: fileIndex, line: rowLine, record: keep ? Int32(result.activities.count) : -1,
-                                           start: range.lowerBound + pos, length: reader.position - pos, hasRecordID: a.recordID != nil))
+                    if !keep { result.storedContent.append(a.contentKey.a, at: kept.count) }
+                    kept.append(a.identityKey, ScannedRow(fileIndex: fileIndex, line: rowLine, record: keep ? Int32(result.activities.count) : -1,
+                                                          start: range.lowerBound + pos, length: reader.position - pos, hasRecordID: a.recordID != nil))
                     if keep { result.activities.append(a) }
                 }
                 pos = reader.position
@@ -806,9 +818,8 @@ public struct Importer: Sendable {
             try checkAhead(n)
             buffer.release(upTo: range.upperBound, from: range.lowerBound, released: &released, force: true)
             // Handed over without a copy: the rows' memory, and the identities grouped from theirs.
-            precondition(firstPosition == 0 && result.scannedRows == nil && result.identities.isEmpty, "a part's rows are read into an empty result")
-            result.scannedRows = ScannedRows(taking: &rows)
-            result.identities = IdentityGroups(grouping: identities.buffer)
+            result.scannedRows = ScannedRows(taking: &kept.rows)
+            result.identities = IdentityGroups(grouping: kept.identities.buffer)
             return line
         }
     }

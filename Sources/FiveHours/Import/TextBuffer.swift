@@ -302,8 +302,9 @@ public struct InputOpenError: Error, CustomStringConvertible {
 }
 
 /// A fast validator of UTF-8: 32 bytes at a time with AVX2 (`CFastBytes`), which answers only
-/// "valid or not"; where it is not, and on CPUs without AVX2, byte by byte in Swift, which says
-/// where it goes wrong.
+/// "valid or not"; where it is not, and on CPUs without AVX2 (or without the BMI1 and POPCNT
+/// instructions every AVX2 processor has, which the separator index uses), byte by byte in Swift,
+/// which says where it goes wrong.
 enum UTF8Check {
     static let avx2 = fh_has_avx2() != 0
 
