@@ -600,7 +600,7 @@ public struct Importer: Sendable {
             return reader.line
         }
 
-        /// The rows of a roster. A plain row (no quote, no line break in a cell: `PlainRow`) is
+        /// The rows of a roster. A plain row (no line break or doubled quote in a cell: `PlainRow`) is
         /// split from its bytes and given to the same parser as any other row, its repeated names
         /// made into strings once (`NameCache`: a roster names a few dozen teams in a hundred
         /// thousand rows). A row that is not plain, or that the parser rejects, is read again by
