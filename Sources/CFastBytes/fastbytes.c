@@ -404,11 +404,9 @@ size_t fh_read_activity_rows(const uint8_t *p, size_t n, size_t pos, const fh_sc
             const size_t a = CELL_START(c.submitted), k = CELL_STOP(c.submitted) - a;
             if (k) {
                 const uint8_t *b = p + a;
-                if (k != 16 || b[10] != ' ' || b[13] != ':' || !iso_date(b)) break;
+                // A known date, a space, and a time as `plain_time` reads it.
+                if (k != 16 || b[10] != ' ' || !iso_date(b) || plain_time(b + 11, 5) < 0) break;
                 if (!(same10(b, memo->date) || (memo->has_submitted && same10(b, memo->submitted)))) break;
-                if (!digit(b[11]) || !digit(b[12]) || !digit(b[14]) || !digit(b[15])) break;
-                const int h = (b[11] - '0') * 10 + (b[12] - '0'), m = (b[14] - '0') * 10 + (b[15] - '0');
-                if (!(m < 60 && (h < 24 || (h == 24 && m == 0)))) break;
             }
         }
         // The identity: the record_id, or the volunteer, date, start, end and hours.

@@ -276,7 +276,7 @@ struct ActivityScanner: Sendable {
         }
         guard columns.submitted >= 0, v.submitted != nil else { return }
         let b = row.cell(columns.submitted)
-        guard b.count == 16, b[4] == 45, b[7] == 45, (0..<10).allSatisfy({ $0 == 4 || $0 == 7 || b[$0] &- 48 < 10 }) else { return }
+        guard b.count == 16, let p = b.baseAddress, ValueMemo.LastDate.isoDay(p) != nil else { return } // spelt YYYY-MM-DD
         withUnsafeMutableBytes(of: &memo.submitted) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(b)[0..<10])) }
         memo.has_submitted = 1
     }
@@ -339,16 +339,14 @@ struct ActivityScanner: Sendable {
     ///   location, unit).
     func record(_ row: PlainRow, _ v: Values, parser: RowParser, source: SourceLine, names: NameCache) -> ActivityRecord {
         let c = columns
-        @inline(__always) func string(_ i: Int) -> String? {
+        /// A cell's trimmed text, nil when absent or blank; a name through the cache.
+        @inline(__always) func string(_ i: Int, name: Bool = false) -> String? {
             guard i >= 0 else { return nil }
             let t = UnicodeTrim.trim(row.cell(i))
-            return t.count == 0 ? nil : String(decoding: t, as: UTF8.self)
+            guard t.count > 0 else { return nil }
+            return name ? names.string(t) : String(decoding: t, as: UTF8.self)
         }
-        @inline(__always) func name(_ i: Int) -> String? {
-            guard i >= 0 else { return nil }
-            let t = UnicodeTrim.trim(row.cell(i))
-            return t.count == 0 ? nil : names.string(t)
-        }
+        @inline(__always) func name(_ i: Int) -> String? { string(i, name: true) }
         let media = string(c.media).map { RowParser.split($0).map { MediaRef.guess($0, baseFolder: parser.folder) } } ?? []
         return ActivityRecord(
             recordID: string(c.recordID), volunteerID: string(c.volunteer)!, date: CivilDate(dayNumber: v.date),
@@ -822,6 +820,21 @@ enum UnicodeTrim {
     }
 }
 
+/// A text's first and last eight bytes as two words (little-endian; a text under eight bytes
+/// is both words, zero-padded): with its length, equal for equal texts, and for texts of at
+/// most 16 bytes only for equal texts. The name cache hashes them; the column lookup compares them.
+@inline(__always)
+func headAndTail(_ b: UnsafeBufferPointer<UInt8>) -> (head: UInt64, tail: UInt64) {
+    guard let p = b.baseAddress, b.count > 0 else { return (0, 0) }
+    let n = b.count
+    if n >= 8 {
+        return (UnsafeRawPointer(p).loadUnaligned(as: UInt64.self), UnsafeRawPointer(p + n - 8).loadUnaligned(as: UInt64.self))
+    }
+    var head: UInt64 = 0
+    for i in 0..<n { head |= UInt64(p[i]) << UInt64(8 * i) }
+    return (head, head)
+}
+
 /// Texts that repeat from record to record — team, activity, category, location and unit names,
 /// and a roster's lists of teams, of which a log or a roster has a few hundred — made into a
 /// `String` (or a list of them) once and shared. A text over 15 bytes (six Chinese characters)
@@ -861,18 +874,11 @@ final class NameCache {
         listKeys.deallocate()
     }
 
-    /// A text's key (odd) and slot. Texts under eight bytes are read byte by byte.
+    /// A text's key (odd) and slot.
     @inline(__always)
     private static func slot(of b: UnsafeBufferPointer<UInt8>) -> (key: UInt64, slot: Int) {
-        let p = b.baseAddress!, n = b.count
-        var first: UInt64 = 0, last: UInt64 = 0
-        if n >= 8 {
-            first = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
-            last = UnsafeRawPointer(p + n - 8).loadUnaligned(as: UInt64.self)
-        } else {
-            for i in 0..<n { first = first << 8 | UInt64(p[i]) }
-        }
-        let key = ((first &* 0x9E37_79B9_7F4A_7C15) ^ last ^ UInt64(n)) | 1
+        let (first, last) = headAndTail(b)
+        let key = ((first &* 0x9E37_79B9_7F4A_7C15) ^ last ^ UInt64(b.count)) | 1
         return (key, Int(truncatingIfNeeded: (key &* 0xC2B2_AE3D_27D4_EB4F) >> 56) & (NameCache.slots - 1))
     }
 

@@ -380,9 +380,9 @@ public struct Importer: Sendable {
     /// Column indexes by key, searched in a short list: cheaper than hashing the key of every
     /// cell of every row into the header's dictionary. The parser asks for a dozen keys a row.
     struct ColumnLookup: Sendable {
-        /// A key as its length and its first and last eight bytes (zero-padded when shorter):
-        /// equal words mean equal keys up to 16 bytes, which every column key of the contract
-        /// is; a longer key's bytes are compared too.
+        /// A key as its length and its first and last eight bytes (`headAndTail`): equal words
+        /// mean equal keys up to 16 bytes, which every column key of the contract is; a longer
+        /// key's bytes are compared too.
         struct Entry: Sendable {
             var length: Int
             var head: UInt64, tail: UInt64
@@ -394,21 +394,9 @@ public struct Importer: Sendable {
         init(_ header: HeaderMap) {
             entries = header.index.map { name, index in
                 var name = name
-                let (head, tail) = name.withUTF8(ColumnLookup.words)
+                let (head, tail) = name.withUTF8(headAndTail)
                 return Entry(length: name.utf8.count, head: head, tail: tail, index: index, bytes: Array(name.utf8))
             }
-        }
-
-        @inline(__always)
-        static func words(_ b: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
-            guard let p = b.baseAddress, b.count > 0 else { return (0, 0) }
-            let n = b.count
-            if n >= 8 {
-                return (UnsafeRawPointer(p).loadUnaligned(as: UInt64.self), UnsafeRawPointer(p + n - 8).loadUnaligned(as: UInt64.self))
-            }
-            var head: UInt64 = 0
-            for i in 0..<n { head |= UInt64(p[i]) << UInt64(8 * i) }
-            return (head, head)
         }
 
         func index(_ key: String) -> Int? {
@@ -417,7 +405,7 @@ public struct Importer: Sendable {
             // roster's time, and comparing each candidate's bytes through its own array a fifth.
             var key = key
             return key.withUTF8 { b in
-                let (head, tail) = ColumnLookup.words(b)
+                let (head, tail) = headAndTail(b)
                 for e in entries where e.length == b.count && e.head == head && e.tail == tail {
                     if b.count <= 16 || e.bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, b.baseAddress!, b.count) == 0 }) {
                         return e.index
@@ -737,9 +725,11 @@ public struct Importer: Sendable {
             // Most rows are read by C (`fh_read_activity_rows`), in batches, from the separator
             // index: a row outside the window whose cells are in their plainest spelling and
             // whose date is the last one read here. Every other row is read below, one at a
-            // time, and what it teaches (a new date) goes into `plain` for the rows after it.
+            // time, and what it teaches (a new date) goes into `plainMemo` for the rows after it.
             var plainColumns = vector && importer.sizes.plainActivityRows ? scanner.plainRowColumns : nil
-            var plain = fh_activity_memo()
+            var plainMemo = fh_activity_memo()
+            // Rows per call: enough to spread the call's cost, few enough that the batch (32 bytes
+            // a row, 8 KB) stays in the core's first cache until it is appended.
             let batchSize = 256
             let batch = UnsafeMutablePointer<fh_activity_row>.allocate(capacity: batchSize)
             defer { batch.deallocate() }
@@ -750,7 +740,7 @@ public struct Importer: Sendable {
                     try checkAhead(pos)
                 }
                 if plainColumns != nil {
-                    let (count, after) = separators.readActivityRows(pos, columns: &plainColumns!, memo: &plain, into: batch, capacity: batchSize)
+                    let (count, after) = separators.readActivityRows(pos, columns: &plainColumns!, memo: &plainMemo, into: batch, capacity: batchSize)
                     if count > 0 {
                         for k in 0..<count {
                             let r = batch[k]
@@ -772,7 +762,7 @@ public struct Importer: Sendable {
                 }
                 if next >= 0, scanner.read(row, &memo, into: &v) {
                     report.read += 1
-                    if plainColumns != nil { scanner.remember(row, v, in: &plain) }
+                    if plainColumns != nil { scanner.remember(row, v, in: &plainMemo) }
                     let (identity, hasRecordID) = scanner.identity(row, v)
                     var recordIndex: Int32 = -1
                     if scanner.inWindow(v.date) {
