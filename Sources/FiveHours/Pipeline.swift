@@ -26,6 +26,9 @@ public enum Pipeline {
         /// `--now`, already parsed; nil means the clock.
         public var now: Int?
         public var templates: String?
+        /// A period named on the command line (`monthly --month`, `yearly --year`); nil for the
+        /// week or day of the options above.
+        public var period: Period?
         /// Whether last week is shown beside this one (the headline of the HTML and Markdown
         /// summary). Only then are last week's sessions read into records; a CSV-only run or
         /// `check` reads this week's and its eve's.
@@ -65,7 +68,7 @@ public enum Pipeline {
         let sha = FileManager.default.contents(atPath: options.configPath).map { SHA256.hex(of: [UInt8]($0)) } ?? ""
         progress("importing inputs of \(campaign.name)")
         var clock = Stopwatch()
-        let imported = try Importer(campaign: campaign, window: window(options, campaign: campaign)).run(waitingForDigests: false)
+        let imported = try Importer(campaign: campaign, window: sessionDays(options, campaign: campaign)).run(waitingForDigests: false)
         let digests = imported.pendingDigests
         clock.lap("import")
         for f in imported.files {
@@ -76,21 +79,29 @@ public enum Pipeline {
         return Loaded(campaign: campaign, campaignSHA256: sha, ledger: ledger, pendingDigests: digests)
     }
 
-    /// The days whose sessions the run reports: the week and its eve, whose sessions may run past
-    /// midnight into it (and the week before, when the summary shows the change against it), or
-    /// the day's week. Rows outside are validated and hashed, never made into records.
-    static func window(_ options: Options, campaign: Campaign) -> ClosedRange<CivilDate>? {
+    /// The period the run reports: the one named (`--month`, `--year`), the day of `--date`,
+    /// or the week of `--week-ending` (or of `now`).
+    public static func period(_ options: Options, campaign: Campaign) throws -> Period {
+        if let p = options.period { return p }
+        if let d = options.date { return .day(d) }
+        return .week(try week(options, campaign: campaign, now: now(options)))
+    }
+
+    /// The days whose sessions the import makes into records, from the period: a day's whole
+    /// week (the day is counted as its week counts it: overlaps and caps), a week with the week
+    /// before when the summary shows the change against it, and always the eve, whose sessions
+    /// may run past midnight. Rows outside are validated and hashed, never made into records.
+    static func sessionDays(_ options: Options, campaign: Campaign) -> ClosedRange<CivilDate>? {
+        guard let period = try? period(options, campaign: campaign) else { return nil }
         let endsOn = campaign.rules.weekEndsOn
-        let week: Week
-        if let d = options.date {
-            week = Week.containing(d, endsOn: endsOn)
-        } else if let w = try? Pipeline.week(options, campaign: campaign, now: now(options)) {
-            week = w
-        } else {
-            return nil
+        switch period.kind {
+        case .day:
+            return Period.week(Week.containing(period.first, endsOn: endsOn)).sessionDays(endsOn: endsOn)
+        case .week where options.showsPreviousWeek:
+            return period.union(.week(Week(lastDay: period.last).previous)).sessionDays(endsOn: endsOn)
+        default:
+            return period.sessionDays(endsOn: endsOn)
         }
-        let first = options.date == nil && options.showsPreviousWeek ? week.previous.firstDay : week.firstDay
-        return first.adding(days: -1)...week.lastDay
     }
 
     /// The instant `--now` names, or the clock.
