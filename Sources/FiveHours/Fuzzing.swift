@@ -38,19 +38,16 @@ public enum FuzzEntry {
             if valid { precondition(hours == ValueParser.hours(text), "hours: bytes and String disagree") }
             let instant = ValueParser.instant(b, in: .shanghai)
             if valid { precondition(instant == ValueParser.instant(text, in: .shanghai), "instant: bytes and String disagree") }
-            // The importer's fast path reads instants through a per-day cache of zone offsets.
-            var zones = ZoneCache(zone: .shanghai)
-            precondition(zones.instant(b) == instant, "instant: the zone cache disagrees")
-            precondition(zones.instant(b) == instant, "instant: the zone cache disagrees once it holds the day")
-            // The activity rows' shortcuts (`ValueMemo`) read what the parser reads, the second
-            // time from their memory of the last date.
-            var memo = ValueMemo(zone: .shanghai)
+            // The importer reads values through `ValueReader` (each column's recent cells
+            // remembered, the zone's offset cached per day): the same values as the parser, the
+            // second time from its memory.
+            var reader = ValueReader(zone: .shanghai)
             for round in 0..<2 {
-                precondition(memo.date(b) == date?.dayNumber, "date: the memo disagrees (round \(round))")
-                precondition(memo.instant(b) == instant, "instant: the memo disagrees (round \(round))")
+                precondition(reader.date(b) == date?.dayNumber, "date: the reader disagrees (round \(round))")
+                precondition(reader.time(b) == time, "time: the reader disagrees (round \(round))")
+                precondition(reader.hours(b) == hours, "hours: the reader disagrees (round \(round))")
+                precondition(reader.instant(b) == instant, "instant: the reader disagrees (round \(round))")
             }
-            precondition(ValueMemo.time(b) == time, "time: the memo disagrees")
-            precondition(ValueMemo.hours(b) == hours, "hours: the memo disagrees")
             // Trimming: as a scalar-by-scalar trim of Unicode white space.
             if valid {
                 precondition(String(decoding: UnicodeTrim.trim(b), as: UTF8.self) == trimmedByScalars(text), "trim disagrees")

@@ -52,44 +52,6 @@ typedef struct fh_scan_index {
 void fh_scan_index_avx2(const uint8_t *p, size_t blocks, uint32_t base, int validate, fh_scan_state *state,
                         fh_scan_index *index);
 
-/// The columns of an activity file (cell indexes, -1 when absent), its cell count, and the
-/// days (day numbers, both ends included) whose rows the caller reads itself (it makes them
-/// records).
-typedef struct fh_activity_columns {
-    int32_t cells, record_id, volunteer, date, start, end, hours, submitted;
-    int64_t window_first, window_last;
-} fh_activity_columns;
-
-/// What the caller has read before, for fh_read_activity_rows to recognise: the last date cell
-/// (its ten bytes, which the caller read as the day `day`), and the date of the last
-/// `YYYY-MM-DD HH:MM` submitted_at (ten bytes of a valid date). A flag is 0 until set.
-typedef struct fh_activity_memo {
-    uint8_t date[10];
-    uint8_t submitted[10];
-    int32_t has_date, has_submitted;
-    int64_t day;
-} fh_activity_memo;
-
-/// One row read by fh_read_activity_rows: where it is in the part, the two lanes of its
-/// identity hash (as the Swift `RowHasher` computes them), and whether it has a record_id.
-typedef struct fh_activity_row {
-    uint64_t a, b;
-    uint32_t start, length;
-    uint32_t has_record_id;
-} fh_activity_row;
-
-/// Reads the plain activity rows from `pos` on, with the separator index of the part `p[0..<n]`
-/// (`index`, its cursors `separator_at` and `end_at` as `SeparatorIndex` keeps them), and
-/// stops at the first row it does not vouch for: a row with a quote or another number of cells,
-/// one whose end is past the index, one dated in the window or with a date other than the
-/// memo's, and any cell not in its plainest spelling (a blank that is white space, `9:00`, a
-/// record_id to trim, ...), which the caller reads instead. A row it reads is one the caller's
-/// checks accept, with the same identity. At most `max_rows` rows are written to `out`.
-/// Returns the number of rows read; `*next` is where the first row not read starts.
-size_t fh_read_activity_rows(const uint8_t *p, size_t n, size_t pos, const fh_scan_index *index,
-                             size_t *separator_at, size_t *end_at, const fh_activity_columns *columns,
-                             const fh_activity_memo *memo, fh_activity_row *out, size_t max_rows, size_t *next);
-
 /// Nonzero when the check in `state` has already found an error.
 int fh_scan_failed_avx2(const fh_scan_state *state);
 

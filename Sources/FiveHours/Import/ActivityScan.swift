@@ -142,59 +142,62 @@ struct KeptRows {
     }
 }
 
-/// The fast path for activity CSV files: every row is validated from its bytes; only the rows
-/// dated inside the window become `ActivityRecord`s with strings.
+/// The reader of activity rows from their bytes: every row is validated where it lies; only the
+/// rows dated inside the period's window become `ActivityRecord`s with strings.
 ///
 /// A year of logs is millions of rows, of which a weekly run reports two weeks' worth. Reading
-/// the date first and decoding the other cells only for those rows is what makes the Friday batch
-/// fast; the other rows are still checked field by field (a row that cannot be read is a reject
-/// in any week) and given the identity hash of the duplicate check. Their content hash, which
-/// reads every cell, is computed later and only for the few rows whose identity repeats
-/// (`Duplicates`). A row the fast check doubts goes through the ordinary `RowParser`, which is
-/// the authority on what is wrong with it.
+/// the values of each row through a `ValueReader` (the parser's grammar, with each column's
+/// recent cells remembered) and making strings only for the window's rows is what makes the
+/// Friday batch fast on every spelling; the other rows are still checked field by field (a row
+/// that cannot be read is a reject in any week) and given the identity hash of the duplicate
+/// check. Their content hash, which reads every cell, is computed later and only for the few rows
+/// whose identity repeats (`Duplicates`). A row this reader doubts goes through the ordinary
+/// `RowParser`, which is the authority on what is wrong with it.
 struct ActivityScanner: Sendable {
-    // Plain integers only: the scanner is copied for every row, and a reference inside it would
-    // cost an atomic reference count there, contended between the parts of a file.
+    // Plain values only: a reference inside would cost an atomic reference count on every row,
+    // contended between the parts of a file.
     let window: ClosedRange<Int>?
-    let columns: Columns
+    /// The file's cell of each column of the table (`ActivityCells`), -1 when absent.
+    let cells: CellMap
     /// Cells of the header row: a row with another count is not read here.
     let cellCount: Int
 
-    /// Column indexes by key, -1 when absent.
-    struct Columns: Sendable {
-        var recordID = -1, volunteer = -1, date = -1, start = -1, end = -1, hours = -1
-        var team = -1, activity = -1, category = -1, location = -1, media = -1, unit = -1
-        var submitted = -1, title = -1, description = -1
+    /// Column positions to cell indexes, held inline (no array to count references on).
+    struct CellMap: Sendable {
+        private var storage = SIMD32<Int16>(repeating: -1)
 
-        /// Cells 0…14 in the order of the fields above (the XML shortcut's scratch row).
-        static let sequential: Columns = {
-            var c = Columns()
-            (c.recordID, c.volunteer, c.date, c.start, c.end, c.hours, c.team, c.activity) = (0, 1, 2, 3, 4, 5, 6, 7)
-            (c.category, c.location, c.media, c.unit, c.submitted, c.title, c.description) = (8, 9, 10, 11, 12, 13, 14)
-            return c
+        init() { precondition(ActivityCells.count <= 32, "the activity table has more columns than a CellMap holds") }
+
+        subscript(position: Int) -> Int {
+            get { Int(storage[position]) }
+            set { storage[position] = Int16(clamping: newValue) }
+        }
+
+        /// Each column at the cell of its own position (the XML shortcut's scratch row).
+        static let sequential: CellMap = {
+            var m = CellMap()
+            for i in 0..<ActivityCells.count { m[i] = i }
+            return m
         }()
 
-        private init() {}
-
-        init(_ h: HeaderMap) {
-            func i(_ k: String) -> Int { h.index[k] ?? -1 }
-            recordID = i("record_id"); volunteer = i("volunteer_id"); date = i("date"); start = i("start"); end = i("end")
-            hours = i("hours"); team = i("team"); activity = i("activity"); category = i("category"); location = i("location")
-            media = i("media"); unit = i("unit"); submitted = i("submitted_at"); title = i("title"); description = i("description")
+        /// The cells of a CSV header.
+        init(_ header: HeaderMap) {
+            self.init()
+            for (i, c) in ActivityCells.columns.enumerated() { self[i] = header.index[c.key] ?? -1 }
         }
     }
 
     init(header: HeaderMap, cellCount: Int, window: ClosedRange<Int>?) {
-        self.init(columns: Columns(header), cellCount: cellCount, window: window)
+        self.init(cells: CellMap(header), cellCount: cellCount, window: window)
     }
 
-    init(columns: Columns, cellCount: Int, window: ClosedRange<Int>?) {
+    init(cells: CellMap, cellCount: Int, window: ClosedRange<Int>?) {
         self.window = window
-        self.columns = columns
+        self.cells = cells
         self.cellCount = cellCount
     }
 
-    /// The parsed values the fast check found valid.
+    /// The parsed values of a row this reader found valid.
     struct Values {
         var date: Int
         var start: Int? = nil
@@ -204,42 +207,38 @@ struct ActivityScanner: Sendable {
     }
 
     /// Validates a row from its cells; nil when anything is doubtful.
-    func values(_ row: PlainRow, _ memo: inout ValueMemo) -> Values? {
+    func values(_ row: PlainRow, _ reader: inout ValueReader) -> Values? {
         var v = Values(date: 0)
-        return read(row, &memo, into: &v) ? v : nil
+        return read(row, &reader, into: &v) ? v : nil
     }
 
     /// `values`, written into the caller's `Values`: false when anything is doubtful. The row
-    /// loop keeps one `Values` for all its rows; an optional result, returned through memory,
-    /// was loaded whole right after its fields were stored, a tenth of the loop's samples.
-    func read(_ row: PlainRow, _ memo: inout ValueMemo, into v: inout Values) -> Bool {
-        let c = columns
-        guard !row.blank(c.volunteer) else { return false }
-        guard let date = memo.date(row.cell(c.date)) else { return false }
+    /// loop keeps one `Values` for all its rows (an optional result, returned through memory,
+    /// was loaded whole right after its fields were stored). The checks are `RowParser.activity`'s,
+    /// on values read the same way; a row they fail is read again by the parser, which says why.
+    func read(_ row: PlainRow, _ reader: inout ValueReader, into v: inout Values) -> Bool {
+        let c = cells
+        guard !row.blank(c[ActivityCells.volunteer]) else { return false }
+        guard let date = reader.date(row.cell(c[ActivityCells.date])) else { return false }
         var start: Int?, end: Int?, hours: Int?
-        if c.start >= 0, !row.blank(c.start) {
-            guard let t = ValueMemo.time(row.cell(c.start)), t < 86_400 else { return false }
+        if !row.blank(c[ActivityCells.start]) {
+            guard let t = reader.time(row.cell(c[ActivityCells.start])), t < 86_400 else { return false }
             start = t
         }
-        if c.end >= 0, !row.blank(c.end) {
-            guard let t = ValueMemo.time(row.cell(c.end)) else { return false }
+        if !row.blank(c[ActivityCells.end]) {
+            guard let t = reader.time(row.cell(c[ActivityCells.end])) else { return false }
             end = t
         }
-        if c.hours >= 0, !row.blank(c.hours) {
-            guard let h = ValueMemo.hours(row.cell(c.hours)) else { return false }
+        if !row.blank(c[ActivityCells.hours]) {
+            guard let h = reader.hours(row.cell(c[ActivityCells.hours])) else { return false }
             hours = h
         }
-        if start == nil || end == nil {
-            guard hours != nil else { return false }
-            start = nil
-            end = nil
-        }
-        let seconds: Int
-        if let s = start, let e = end { seconds = e >= s ? e - s : e + 86_400 - s } else { seconds = hours! }
-        guard seconds > 0, seconds <= 86_400 else { return false }
+        guard case .success(let clock) = SessionTime.resolve(start: start, end: end, hours: hours),
+              SessionTime.check(start: clock.start, end: clock.end, hours: hours) == nil else { return false }
+        (start, end) = clock
         var submitted: Int?
-        if c.submitted >= 0, !row.blank(c.submitted) {
-            guard let t = memo.instant(row.cell(c.submitted)) else { return false }
+        if !row.blank(c[ActivityCells.submitted]) {
+            guard let t = reader.instant(row.cell(c[ActivityCells.submitted])) else { return false }
             submitted = t
         }
         v.date = date
@@ -252,126 +251,85 @@ struct ActivityScanner: Sendable {
 
     func inWindow(_ day: Int) -> Bool { window.map { $0.contains(day) } ?? true }
 
-    /// The columns and the window for the rows C reads (`fh_read_activity_rows`), or nil when it
-    /// cannot help: without a window every row becomes a record, and without a volunteer or a
-    /// date column no row is valid.
-    var plainRowColumns: fh_activity_columns? {
-        guard let window, columns.volunteer >= 0, columns.date >= 0, cellCount > 0, cellCount < Int(Int32.max) else { return nil }
-        let c = columns
-        return fh_activity_columns(cells: Int32(cellCount), record_id: Int32(c.recordID), volunteer: Int32(c.volunteer),
-                                   date: Int32(c.date), start: Int32(c.start), end: Int32(c.end), hours: Int32(c.hours),
-                                   submitted: Int32(c.submitted), window_first: Int64(window.lowerBound),
-                                   window_last: Int64(window.upperBound))
-    }
+    /// A row's cells as the hashes read them.
+    struct Cells: HashedCells {
+        let row: PlainRow
+        let values: Values
+        let cells: CellMap
 
-    /// Keeps in `memo` what a row this scanner accepted teaches the rows C reads: its date cell
-    /// (any ten bytes this scanner read as a day), and the date of a `YYYY-MM-DD HH:MM`
-    /// submitted_at (a valid date, since the row's instant was read).
-    func remember(_ row: PlainRow, _ v: Values, in memo: inout fh_activity_memo) {
-        let date = row.cell(columns.date)
-        if date.count == 10 {
-            withUnsafeMutableBytes(of: &memo.date) { $0.copyMemory(from: UnsafeRawBufferPointer(date)) }
-            memo.day = Int64(v.date)
-            memo.has_date = 1
+        @inline(__always)
+        func withText<R>(at position: Int, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
+            let i = cells[position]
+            guard i >= 0 else { return body(nil) }
+            let t = UnicodeTrim.trim(row.cell(i))
+            return body(t.count == 0 ? nil : t)
         }
-        guard columns.submitted >= 0, v.submitted != nil else { return }
-        let b = row.cell(columns.submitted)
-        guard b.count == 16, let p = b.baseAddress, ValueMemo.LastDate.isoDay(p) != nil else { return } // spelt YYYY-MM-DD
-        withUnsafeMutableBytes(of: &memo.submitted) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(b)[0..<10])) }
-        memo.has_submitted = 1
+
+        @inline(__always)
+        func value(at position: Int) -> Int? {
+            switch position {
+            case ActivityCells.date: return values.date
+            case ActivityCells.start: return values.start
+            case ActivityCells.end: return values.end
+            case ActivityCells.hours: return values.hours
+            case ActivityCells.submitted: return values.submitted
+            default: preconditionFailure("column \(ActivityCells.columns[position].key) is not a value")
+            }
+        }
+
+        func forEachItem(at position: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+            let i = cells[position]
+            guard i >= 0 else { return }
+            ListSplit.forEachItem(row.cell(i), body)
+        }
     }
 
-    /// The identity hash, computed from bytes exactly as `ActivityRecord.identityKey` is from
-    /// strings; and whether the row has a `record_id`.
+    /// The identity hash (`RowHash.identity`), and whether the row has a `record_id`.
     @inline(__always)
     func identity(_ row: PlainRow, _ v: Values) -> (RowKey, Bool) {
-        let c = columns
-        if c.recordID >= 0, !row.blank(c.recordID) {
-            var h = RowHasher(domain: 1)
-            text(row, c.recordID, into: &h)
-            return (h.finalize(), true)
-        }
-        var h = RowHasher(domain: 2)
-        text(row, c.volunteer, into: &h)
-        h.combine(v.date)
-        h.combine(v.start)
-        h.combine(v.end)
-        h.combine(v.hours)
-        return (h.finalize(), false)
+        let (key, hasRecordID) = RowHash.identity(Cells(row: row, values: v, cells: cells))
+        return (key, hasRecordID)
     }
 
-    /// The content hash, computed from bytes exactly as `ActivityRecord.contentKey` is from strings.
+    /// The content hash (`RowHash.content`).
     func content(_ row: PlainRow, _ v: Values) -> RowKey {
-        let c = columns
-        var h = RowHasher(domain: 3)
-        text(row, c.recordID, into: &h)
-        text(row, c.volunteer, into: &h)
-        h.combine(v.date)
-        h.combine(v.start)
-        h.combine(v.end)
-        h.combine(v.hours)
-        text(row, c.team, into: &h)
-        text(row, c.activity, into: &h)
-        text(row, c.category, into: &h)
-        text(row, c.location, into: &h)
-        if c.media >= 0, !row.cell(c.media).isEmpty {
-            let bytes = row.cell(c.media)
-            var count = 0
-            ListSplit.forEachItem(bytes) { _ in count += 1 }
-            h.combine(count)
-            ListSplit.forEachItem(bytes) { item in h.combine(1); h.combine(item) }
-        } else {
-            h.combine(0)
-        }
-        text(row, c.unit, into: &h)
-        h.combine(v.submitted)
-        text(row, c.title, into: &h)
-        text(row, c.description, into: &h)
-        return h.finalize()
+        RowHash.content(Cells(row: row, values: v, cells: cells))
     }
 
-    /// The record of a row the fast check found valid, built from the values it read and the
+    /// The record of a row this reader found valid, built from the values it read and the
     /// row's cells: what `RowParser.activity` builds from the same row's strings (the importer
-    /// asserts the two equal in debug builds, so every test that imports a CSV holds them
-    /// equal), without parsing the date, times and hours a second time or looking each column
-    /// up by its key.
-    /// - Parameter names: the part's cache of repeated names (team, activity, category,
-    ///   location, unit).
+    /// asserts the two equal in debug builds and under the fuzzer), without parsing the values
+    /// a second time or looking each column up by its key.
+    /// - Parameter names: the part's cache of repeated names.
     func record(_ row: PlainRow, _ v: Values, parser: RowParser, source: SourceLine, names: NameCache) -> ActivityRecord {
-        let c = columns
+        let c = cells
         /// A cell's trimmed text, nil when absent or blank; a name through the cache.
-        @inline(__always) func string(_ i: Int, name: Bool = false) -> String? {
+        @inline(__always) func string(_ position: Int) -> String? {
+            let i = c[position]
             guard i >= 0 else { return nil }
             let t = UnicodeTrim.trim(row.cell(i))
             guard t.count > 0 else { return nil }
-            return name ? names.string(t) : String(decoding: t, as: UTF8.self)
+            return ActivityCells.columns[position].value == .name ? names.string(t) : String(decoding: t, as: UTF8.self)
         }
-        @inline(__always) func name(_ i: Int) -> String? { string(i, name: true) }
-        let media = string(c.media).map { RowParser.split($0).map { MediaRef.guess($0, baseFolder: parser.folder) } } ?? []
+        let media = string(ActivityCells.media).map { RowParser.split($0).map { MediaRef.guess($0, baseFolder: parser.folder) } } ?? []
         return ActivityRecord(
-            recordID: string(c.recordID), volunteerID: string(c.volunteer)!, date: CivilDate(dayNumber: v.date),
-            start: v.start, end: v.end, hours: v.hours, team: name(c.team), activity: name(c.activity),
-            category: name(c.category), location: name(c.location), media: media, unit: name(c.unit),
-            submittedAt: v.submitted, title: string(c.title), description: string(c.description), source: source)
+            recordID: string(ActivityCells.recordID), volunteerID: string(ActivityCells.volunteer)!,
+            date: CivilDate(dayNumber: v.date), start: v.start, end: v.end, hours: v.hours,
+            team: string(ActivityCells.team), activity: string(ActivityCells.activity),
+            category: string(ActivityCells.category), location: string(ActivityCells.location), media: media,
+            unit: string(ActivityCells.unit), submittedAt: v.submitted, title: string(ActivityCells.title),
+            description: string(ActivityCells.description), source: source)
     }
 
-    /// The content hash of a row read earlier by the fast path, read again from its bytes.
-    func content(of bytes: UnsafeBufferPointer<UInt8>, memo: inout ValueMemo) -> RowKey? {
+    /// The content hash of a row read earlier from its bytes, read again.
+    func content(of bytes: UnsafeBufferPointer<UInt8>, reader: inout ValueReader) -> RowKey? {
         guard let base = bytes.baseAddress else { return nil }
         let cells = UnsafeMutablePointer<Int>.allocate(capacity: 2 * cellCount)
         defer { cells.deallocate() }
         guard PlainRow.split(base, 0, bytes.count, expected: cellCount, into: cells) != nil else { return nil }
         let row = PlainRow(base: base, cells: cells)
-        guard let v = values(row, &memo) else { return nil }
+        guard let v = values(row, &reader) else { return nil }
         return content(row, v)
-    }
-
-    /// Hashes a text cell as `RowHasher.combine(String?)` hashes the trimmed string.
-    @inline(__always)
-    func text(_ row: PlainRow, _ i: Int, into h: inout RowHasher) {
-        guard i >= 0 else { h.combine(nil as String?); return }
-        let t = UnicodeTrim.trim(row.cell(i))
-        if t.count == 0 { h.combine(nil as String?) } else { h.combine(1); h.combine(t) }
     }
 }
 
@@ -573,18 +531,6 @@ struct SeparatorIndex {
         return fh_scan_finish_avx2(p + rest, n - rest, &state) != 0
     }
 
-    /// Reads the plain activity rows from `pos` on that need nothing the caller's memory does
-    /// not hold (`fh_read_activity_rows`), up to `out`'s `capacity` rows; the index's cursors move
-    /// on with them.
-    /// - Returns: how many rows were read, and where the first row not read starts.
-    @inline(__always)
-    mutating func readActivityRows(_ pos: Int, columns: inout fh_activity_columns, memo: inout fh_activity_memo,
-                                   into out: UnsafeMutablePointer<fh_activity_row>, capacity: Int) -> (count: Int, next: Int) {
-        var next = 0
-        let count = fh_read_activity_rows(p, n, pos, &index, &separatorAt, &endAt, &columns, &memo, out, capacity, &next)
-        return (count, next)
-    }
-
     /// Splits the row that starts at `pos` into exactly `expected` cells.
     /// - Parameter cells: room for `2 × expected` bounds.
     /// - Returns: the offset after the row's line end; `notPlain` when the row has another
@@ -675,98 +621,6 @@ struct SpecialBytes {
         }
         base = Int.min / 2
         return PlainRow.nextSpecial(p, b, n)
-    }
-}
-
-/// Value parsing with the shortcuts a log of millions of rows pays for: the last date seen
-/// (rows come in date order), the canonical `HH:MM` and whole hours read directly, and the
-/// zone's offset cached per day. Anything else goes to `ValueParser`, so the results are the same.
-struct ValueMemo {
-    /// The last date cell read, and the last date of a `submitted_at` cell (kept apart: the two
-    /// alternate row by row).
-    private var dates = LastDate(), submittedDates = LastDate()
-    private var zone: ZoneCache
-
-    init(zone: CampaignZone) { self.zone = ZoneCache(zone: zone) }
-
-    struct LastDate {
-        var key: (UInt64, UInt16) = (0, 0)
-        var day = Int.min
-
-        /// - Parameter onlyISO: nil for any spelling but `YYYY-MM-DD` (the date of an instant's
-        ///   shortcut, which leaves other spellings to the general parser), instead of reading it
-        ///   with `ValueParser`. A memory used this way only ever holds an ISO date.
-        @inline(__always)
-        mutating func day(of b: UnsafeBufferPointer<UInt8>, onlyISO: Bool = false) -> Int? {
-            guard b.count == 10, let p = b.baseAddress else { return onlyISO ? nil : ValueParser.date(b)?.dayNumber }
-            let k = (UnsafeRawPointer(p).loadUnaligned(as: UInt64.self), UnsafeRawPointer(p + 8).loadUnaligned(as: UInt16.self))
-            if day != Int.min, k == key { return day }
-            let d: Int?
-            if let iso = LastDate.isoDay(p) { d = iso } else if onlyISO { return nil } else { d = ValueParser.date(b)?.dayNumber }
-            guard let d else { return nil }
-            key = k
-            day = d
-            return day
-        }
-
-        /// `YYYY-MM-DD` read directly, as `Cursor.date` reads it (four digits, a dash, two, a
-        /// dash, two; then `CivilDate` decides): `.some(nil)` for such a date that does not
-        /// exist, nil when the ten bytes are spelt otherwise.
-        @inline(__always)
-        static func isoDay(_ p: UnsafePointer<UInt8>) -> Int?? {
-            guard p[4] == 45, p[7] == 45 else { return nil }
-            @inline(__always) func digit(_ i: Int) -> Int? { p[i] &- 48 < 10 ? Int(p[i] &- 48) : nil }
-            guard let y1 = digit(0), let y2 = digit(1), let y3 = digit(2), let y4 = digit(3),
-                  let m1 = digit(5), let m2 = digit(6), let d1 = digit(8), let d2 = digit(9) else { return nil }
-            let year = ((y1 * 10 + y2) * 10 + y3) * 10 + y4
-            return .some(CivilDate(year: year, month: m1 * 10 + m2, day: d1 * 10 + d2)?.dayNumber)
-        }
-    }
-
-    /// The day number of a date cell.
-    @inline(__always)
-    mutating func date(_ b: UnsafeBufferPointer<UInt8>) -> Int? { dates.day(of: b) }
-
-    @inline(__always)
-    static func digit(_ c: UInt8) -> Int? { c &- 48 < 10 ? Int(c &- 48) : nil }
-
-    /// Seconds since midnight of a time cell.
-    @inline(__always)
-    static func time(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
-        if b.count == 5, b[2] == 58, let h1 = digit(b[0]), let h2 = digit(b[1]), let m1 = digit(b[3]), let m2 = digit(b[4]) {
-            let h = h1 * 10 + h2, m = m1 * 10 + m2
-            if m < 60, h < 24 || (h == 24 && m == 0) { return h * 3600 + m * 60 }
-            return nil
-        }
-        return ValueParser.time(b)
-    }
-
-    /// Seconds of an hours cell.
-    @inline(__always)
-    static func hours(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
-        if b.count == 1, let h = digit(b[0]) { return h * 3600 }
-        if b.count == 2, let h1 = digit(b[0]), let h2 = digit(b[1]) { return (h1 * 10 + h2) * 3600 }
-        // One decimal, as in `6.5`: a tenth of an hour is exactly 360 s, as `ValueParser` rounds it.
-        if b.count == 3, b[1] == 46, let h = digit(b[0]), let t = digit(b[2]) { return h * 3600 + t * 360 }
-        if b.count == 4, b[2] == 46, let h1 = digit(b[0]), let h2 = digit(b[1]), let t = digit(b[3]) { return (h1 * 10 + h2) * 3600 + t * 360 }
-        return ValueParser.hours(b)
-    }
-
-    /// Seconds since the epoch of a `submitted_at` cell: `YYYY-MM-DD HH:MM` directly, the
-    /// rest through the general parser.
-    @inline(__always)
-    mutating func instant(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
-        if b.count == 16, b[10] == 32, b[13] == 58, b[4] == 45, b[7] == 45,
-           let h1 = ValueMemo.digit(b[11]), let h2 = ValueMemo.digit(b[12]),
-           let m1 = ValueMemo.digit(b[14]), let m2 = ValueMemo.digit(b[15]),
-           // ISO only: `ValueParser` would trim the date it is given (`2019-08-5\t` would read
-           // as the 5th), where the instant's own parse takes no white space there.
-           let day = submittedDates.day(of: UnsafeBufferPointer(rebasing: b[0..<10]), onlyISO: true) {
-            let h = h1 * 10 + h2, m = m1 * 10 + m2
-            guard m < 60, h < 24 || (h == 24 && m == 0) else { return nil }
-            return zone.utc(local: day * 86_400 + h * 3600 + m * 60)
-        }
-        return zone.instant(b)
     }
 }
 
@@ -934,38 +788,5 @@ enum ListSplit {
             i += 1
         }
         emit(start, n)
-    }
-}
-
-/// Local-to-UTC conversion with the zone's offset cached per local day: asking the zone
-/// database for each of millions of `submitted_at` cells would dominate the import.
-struct ZoneCache {
-    let zone: CampaignZone
-    /// Direct-mapped by day number: a year of logs touches a few hundred days.
-    private var days = [Int](repeating: Int.min, count: 4096)
-    private var offsets = [Int](repeating: 0, count: 4096)
-
-    init(zone: CampaignZone) { self.zone = zone }
-
-    mutating func instant(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        var c = Cursor(trimming: bytes)
-        guard let local = c.localDateTime() else { return nil }
-        guard c.atEnd else { return ValueParser.instant(bytes, in: zone) } // with an offset: the general parser
-        return utc(local: local)
-    }
-
-    /// UTC seconds of local wall-clock seconds.
-    mutating func utc(local: Int) -> Int {
-        let day = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
-        let slot = day & 4095
-        if days[slot] != day {
-            // Offsets change at most at a transition; cache a day only when both ends agree.
-            let o1 = zone.utc(fromLocal: day * 86_400) - day * 86_400
-            let o2 = zone.utc(fromLocal: day * 86_400 + 86_399) - (day * 86_400 + 86_399)
-            guard o1 == o2 else { return zone.utc(fromLocal: local) }
-            days[slot] = day
-            offsets[slot] = o1
-        }
-        return local + offsets[slot]
     }
 }

@@ -2,56 +2,80 @@
 public enum InputKind: String, Sendable, CaseIterable {
     case roster, activity, submission
 
-    /// Every column this kind knows, with the Chinese aliases a header may use.
-    var columns: [Column] {
-        switch self {
-        case .roster:
-            return [
-                Column("volunteer_id", ["志愿者编号", "编号"], required: true),
-                Column("name", ["姓名"], required: true),
-                Column("unit", ["单位", "所属单位"], required: true),
-                Column("teams", ["服务队", "志愿服务队"]),
-                Column("role", ["职务", "角色"]),
-                Column("liaison", ["联络员", "是否联络员"]),
-                Column("phone", ["电话", "联系电话", "手机"]),
-                Column("grid", ["网格"]),
-                Column("building", ["楼栋"]),
-                Column("floor", ["楼层"]),
-                Column("active_from", ["入队日期"]),
-                Column("active_until", ["离队日期"]),
-                Column("submitted_at", ["报送时间"]),
-            ]
-        case .activity:
-            return [
-                Column("record_id", ["记录编号"]),
-                Column("volunteer_id", ["志愿者编号", "编号"], required: true),
-                Column("date", ["日期", "服务日期"], required: true),
-                Column("start", ["开始时间"]),
-                Column("end", ["结束时间"]),
-                Column("hours", ["时长", "服务时长", "服务时长(小时)"]),
-                Column("team", ["服务队"]),
-                Column("activity", ["活动", "活动名称", "服务内容"]),
-                Column("category", ["类别", "服务类别"]),
-                Column("location", ["地点"]),
-                Column("media", ["图片", "影像", "附件"]),
-                Column("unit", ["报送单位"]),
-                Column("submitted_at", ["报送时间"]),
-                // Beyond the contract's table: the XML form's <title> and <description>.
-                Column("title", ["标题"]),
-                Column("description", ["描述", "活动描述", "内容描述"]),
-            ]
-        case .submission:
-            return [
-                Column("unit", ["单位", "报送单位"], required: true),
-                Column("kind", ["类型"], required: true),
-                Column("period", ["日期", "周期"], required: true),
-                Column("submitted_at", ["报送时间"], required: true),
-                Column("title", ["标题"]),
-                Column("summary", ["总结"]),
-                Column("plan", ["下周计划"]),
-            ]
-        }
+    /// The column table: every column this kind knows, once — its key, the Chinese aliases a
+    /// header may use, the XML attribute names that stand for it, whether it is required, what
+    /// its cells hold and whether it is part of a row's identity. Everything that depends on
+    /// the columns is derived from here: the header map, the XML attribute map, the cell
+    /// layout of the activity reader (`ActivityCells`), and the identity and content hashes
+    /// (`RowHash`, in this order). Adding a column is one line here, plus the outputs that show it.
+    public var columns: [Column] { InputKind.tables[self]! }
+
+    private static let tables: [InputKind: [Column]] = [
+        .roster: [
+            Column("volunteer_id", ["志愿者编号", "编号"], xml: ["id", "volunteer-id"], required: true),
+            Column("name", ["姓名"], required: true),
+            Column("unit", ["单位", "所属单位"], required: true),
+            Column("teams", ["服务队", "志愿服务队"], value: .list),
+            Column("role", ["职务", "角色"]),
+            Column("liaison", ["联络员", "是否联络员"], value: .boolean),
+            Column("phone", ["电话", "联系电话", "手机"]),
+            Column("grid", ["网格"]),
+            Column("building", ["楼栋"]),
+            Column("floor", ["楼层"]),
+            Column("active_from", ["入队日期"], value: .date),
+            Column("active_until", ["离队日期"], value: .date),
+            Column("submitted_at", ["报送时间"], value: .instant),
+        ],
+        .activity: [
+            Column("record_id", ["记录编号"], xml: ["id", "record-id"]),
+            Column("volunteer_id", ["志愿者编号", "编号"], xml: ["volunteer", "volunteer-id"], required: true, identity: true),
+            Column("date", ["日期", "服务日期"], required: true, value: .date, identity: true),
+            Column("start", ["开始时间"], value: .time, identity: true),
+            Column("end", ["结束时间"], value: .time, identity: true),
+            Column("hours", ["时长", "服务时长", "服务时长(小时)"], value: .hours, identity: true),
+            Column("team", ["服务队"], value: .name),
+            Column("activity", ["活动", "活动名称", "服务内容"], value: .name),
+            Column("category", ["类别", "服务类别"], value: .name),
+            Column("location", ["地点"], value: .name),
+            Column("media", ["图片", "影像", "附件"], value: .list),
+            Column("unit", ["报送单位"], value: .name),
+            Column("submitted_at", ["报送时间"], value: .instant),
+            // Beyond the contract's table: the XML form's <title> and <description>.
+            Column("title", ["标题"]),
+            Column("description", ["描述", "活动描述", "内容描述"]),
+        ],
+        .submission: [
+            Column("unit", ["单位", "报送单位"], required: true),
+            Column("kind", ["类型"], required: true),
+            Column("period", ["日期", "周期"], required: true, value: .date),
+            Column("submitted_at", ["报送时间"], required: true, value: .instant),
+            Column("title", ["标题"]),
+            Column("summary", ["总结"]),
+            Column("plan", ["下周计划"]),
+        ],
+    ]
+
+    /// The position of column `key` in the table.
+    func position(_ key: String) -> Int {
+        guard let i = columns.firstIndex(where: { $0.key == key }) else { preconditionFailure("no column '\(key)' in the \(self) table") }
+        return i
     }
+
+    /// XML attribute name → column key: each column's own names, its key, and its key spelt
+    /// with hyphens (`submitted-at`).
+    var xmlNames: [String: String] { InputKind.xmlTables[self]! }
+
+    private static let xmlTables: [InputKind: [String: String]] = {
+        var out: [InputKind: [String: String]] = [:]
+        for kind in InputKind.allCases {
+            var names: [String: String] = [:]
+            for c in kind.columns {
+                for n in [c.key, String(c.key.map { $0 == "_" ? "-" : $0 })] + c.xml where names[n] == nil { names[n] = c.key }
+            }
+            out[kind] = names
+        }
+        return out
+    }()
 
     /// The Chinese name of the kind, for messages.
     var label: String {
@@ -63,16 +87,36 @@ public enum InputKind: String, Sendable, CaseIterable {
     }
 }
 
-/// One column: its key and the header spellings that name it.
-struct Column: Sendable {
-    let key: String
-    let aliases: [String]
-    let required: Bool
+/// One column of an input kind: its key and the spellings that name it (see `InputKind.columns`).
+public struct Column: Sendable {
+    /// What a column's cells hold: how they are read, and how the content hash takes them.
+    public enum Value: Sendable {
+        /// Free text, trimmed.
+        case text
+        /// A name that repeats from row to row (a team, a unit): text, made into one shared string.
+        case name
+        /// Items separated by `;` `；` `、` or `|`.
+        case list
+        case date, time, hours, instant, boolean
+    }
 
-    init(_ key: String, _ aliases: [String], required: Bool = false) {
+    public let key: String
+    public let aliases: [String]
+    /// XML attribute names beyond the key itself and its hyphenated spelling.
+    public let xml: [String]
+    public let required: Bool
+    public let value: Value
+    /// Part of an activity row's identity when it has no `record_id` (§4: volunteer, date,
+    /// start, end and hours).
+    public let identity: Bool
+
+    init(_ key: String, _ aliases: [String], xml: [String] = [], required: Bool = false, value: Value = .text, identity: Bool = false) {
         self.key = key
         self.aliases = aliases
+        self.xml = xml
         self.required = required
+        self.value = value
+        self.identity = identity
     }
 
     /// `volunteer_id (志愿者编号, 编号)`, for messages.

@@ -20,7 +20,7 @@ enum Duplicates {
             while offsets[p] > g { p -= 1 }
             return (p, g - offsets[p])
         }
-        var memo = ValueMemo(zone: zone)
+        var reader = ValueReader(zone: zone)
         /// The content hash (first lane) of the row at `position` in part `p`: from its record,
         /// from what the import kept, or read again from its bytes.
         func content(_ p: Int, _ position: Int) -> UInt64 {
@@ -28,7 +28,7 @@ enum Duplicates {
             if row.record >= 0 { return result.activities[result.partRecordBase[p] + Int(row.record)].contentKey.a }
             if let c = result.storedContents[p][position] { return c }
             guard let scanner = result.scanners[Int(row.fileIndex)], let buffer = result.buffers[Int(row.fileIndex)],
-                  let key = scanner.content(of: UnsafeBufferPointer(rebasing: buffer.bytes[row.start..<(row.start + Int(row.length))]), memo: &memo)
+                  let key = scanner.content(of: UnsafeBufferPointer(rebasing: buffer.bytes[row.start..<(row.start + Int(row.length))]), reader: &reader)
             else { preconditionFailure("a row read by the fast path cannot be read again") }
             return key.a
         }

@@ -35,8 +35,8 @@ public struct ImportResult: Sendable {
     var buffers: [Int: TextBuffer] = [:]
     /// How each activity CSV file's rows were read, to compute a pending content hash.
     var scanners: [Int: ActivityScanner] = [:]
-    /// Rows read by C (`fh_read_activity_rows`) and plain roster rows read from their bytes
-    /// (tests: that the paths compared with the general ones are taken).
+    /// Activity and roster rows read from their bytes (tests: that the paths compared with the
+    /// reference reader are taken).
     var plainRowsRead = 0
     /// How many parts each CSV file was read in, and whether its checks were deferred (tests).
     var readInParts: [Int: (parts: Int, deferred: Bool)] = [:]
@@ -151,8 +151,9 @@ public struct Importer: Sendable {
         /// Whether plain roster rows are split from their bytes (`RowJob.readRoster`); off only
         /// in tests and the fuzzer, which compare it with the general reader.
         var plainRosterRows = true
-        /// Whether C reads the plainest activity rows (`fh_read_activity_rows`); off only in
-        /// tests and the fuzzer, which compare it with the Swift path.
+        /// Whether activity rows are read from their bytes (`ActivityScanner` through a
+        /// `ValueReader`); off only in tests and the fuzzer, which compare it with the reference:
+        /// the general reader and `RowParser` for every row.
         var plainActivityRows = true
         /// About this much of a large file goes to each part (at least two, at most 256): small enough that the parts in flight keep little of the file resident.
         var part = 8 << 20
@@ -706,7 +707,7 @@ public struct Importer: Sendable {
             var reader = CSVReader(bytes, line: firstLine)
             var fields: [CSVReader.Field] = []
             let scanner = ActivityScanner(header: header, cellCount: cellCount, window: importer.window)
-            var memo = ValueMemo(zone: importer.campaign.zone)
+            var values = ValueReader(zone: importer.campaign.zone)
             let cells = UnsafeMutablePointer<Int>.allocate(capacity: 2 * cellCount)
             defer { cells.deallocate() }
             let row = PlainRow(base: p, cells: cells)
@@ -722,47 +723,19 @@ public struct Importer: Sendable {
             var specials = SpecialBytes(p, n)
             var v = ActivityScanner.Values(date: 0)
             let names = NameCache()
-            // Most rows are read by C (`fh_read_activity_rows`), in batches, from the separator
-            // index: a row outside the window whose cells are in their plainest spelling and
-            // whose date is the last one read here. Every other row is read below, one at a
-            // time, and what it teaches (a new date) goes into `plainMemo` for the rows after it.
-            var plainColumns = vector && importer.sizes.plainActivityRows ? scanner.plainRowColumns : nil
-            var plainMemo = fh_activity_memo()
-            // Rows per call: enough to spread the call's cost, few enough that the batch (32 bytes
-            // a row, 8 KB) stays in the core's first cache until it is appended.
-            let batchSize = 256
-            let batch = UnsafeMutablePointer<fh_activity_row>.allocate(capacity: batchSize)
-            defer { batch.deallocate() }
             while pos < n {
                 if vector {
                     guard separators.scan(ahead: pos) else { throw BadBytes() }
                 } else if checked < pos + SeparatorIndex.lookahead {
                     try checkAhead(pos)
                 }
-                if plainColumns != nil {
-                    let (count, after) = separators.readActivityRows(pos, columns: &plainColumns!, memo: &plainMemo, into: batch, capacity: batchSize)
-                    if count > 0 {
-                        for k in 0..<count {
-                            let r = batch[k]
-                            kept.append(RowKey(a: r.a, b: r.b), ScannedRow(fileIndex: fileIndex, line: line + k, record: -1,
-                                                                           start: range.lowerBound + Int(r.start), length: Int(r.length),
-                                                                           hasRecordID: r.has_record_id != 0))
-                        }
-                        report.read += count
-                        result.plainRowsRead += count
-                        line += count
-                        pos = after
-                        buffer.release(upTo: range.lowerBound + pos, from: range.lowerBound, released: &released)
-                        continue
-                    }
-                }
                 var next = vector ? separators.split(pos, expected: cellCount, into: cells) : SeparatorIndex.quoted
                 if next == SeparatorIndex.quoted {
                     next = PlainRow.split(p, pos, n, expected: cellCount, into: cells, specials: &specials) ?? SeparatorIndex.notPlain
                 }
-                if next >= 0, scanner.read(row, &memo, into: &v) {
+                if next >= 0, importer.sizes.plainActivityRows, scanner.read(row, &values, into: &v) {
                     report.read += 1
-                    if plainColumns != nil { scanner.remember(row, v, in: &plainMemo) }
+                    result.plainRowsRead += 1
                     let (identity, hasRecordID) = scanner.identity(row, v)
                     var recordIndex: Int32 = -1
                     if scanner.inWindow(v.date) {
@@ -888,13 +861,6 @@ public struct Importer: Sendable {
         }
     }
 
-    /// Attribute names of the XML forms, mapped to the column keys.
-    private static let xmlKeys: [String: [String: String]] = [
-        "volunteer": ["id": "volunteer_id", "volunteer_id": "volunteer_id", "active-from": "active_from", "active-until": "active_until", "submitted-at": "submitted_at"],
-        "activity": ["id": "record_id", "record-id": "record_id", "volunteer": "volunteer_id", "volunteer-id": "volunteer_id", "submitted-at": "submitted_at"],
-        "submission": ["submitted-at": "submitted_at"],
-    ]
-
     /// `submitted-at` → `submitted_at`, without Foundation's string search (this runs for every
     /// attribute of every record).
     static func underscored(_ name: String) -> String {
@@ -910,7 +876,7 @@ public struct Importer: Sendable {
         case .activity: expected = "activity"
         case .submission: expected = "submission"
         }
-        let keys = XMLReader.recordNames.contains(expected) ? (Importer.xmlKeys[expected] ?? [:]) : [:]
+        let keys = kind.xmlNames
         // What both the shortcut and the ordinary path write to, in input order.
         final class Sink {
             var result: ImportResult
@@ -945,20 +911,17 @@ public struct Importer: Sendable {
     /// or a string; anything else (a record of the window, child elements, a phone attribute, an
     /// attribute given twice, a value the check doubts) goes the ordinary way.
     struct XMLActivityShortcut {
-        /// The attribute names of an activity and the cell each fills (`ActivityScanner.Columns(sequential:)`).
-        static let names: [(name: [UInt8], cell: Int)] = [
-            ("id", 0), ("record-id", 0), ("record_id", 0), ("volunteer", 1), ("volunteer-id", 1), ("volunteer_id", 1),
-            ("date", 2), ("start", 3), ("end", 4), ("hours", 5), ("team", 6), ("activity", 7), ("category", 8),
-            ("location", 9), ("media", 10), ("unit", 11), ("submitted-at", 12), ("submitted_at", 12), ("title", 13),
-            ("description", 14),
-        ].map { (Array($0.0.utf8), $0.1) }
+        /// The attribute names of an activity and the cell each fills: from the column table
+        /// (`InputKind.xmlNames`), each column at its own position (`CellMap.sequential`).
+        static let names: [(name: [UInt8], cell: Int)] = InputKind.activity.xmlNames
+            .map { (Array($0.key.utf8), InputKind.activity.position($0.value)) }
         static let phone = Array("phone".utf8)
         static let media = Array("media".utf8)
 
         let scanner: ActivityScanner
         let fileIndex: Int
         let zone: CampaignZone
-        var memo: ValueMemo
+        var reader: ValueReader
         /// The values of one record, one after the other, and where each cell lies in them.
         var scratch: UnsafeMutablePointer<UInt8>
         var capacity = 4096
@@ -970,12 +933,12 @@ public struct Importer: Sendable {
         var defaultSubmitted: Int?
 
         init(importer: Importer, fileIndex: Int) {
-            scanner = ActivityScanner(columns: .sequential, cellCount: 15, window: importer.window)
+            scanner = ActivityScanner(cells: .sequential, cellCount: ActivityCells.count, window: importer.window)
             self.fileIndex = fileIndex
             zone = importer.campaign.zone
-            memo = ValueMemo(zone: importer.campaign.zone)
+            reader = ValueReader(zone: importer.campaign.zone)
             scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-            cells = UnsafeMutablePointer<Int>.allocate(capacity: 2 * 15)
+            cells = UnsafeMutablePointer<Int>.allocate(capacity: 2 * ActivityCells.count)
         }
 
         func deallocate() {
@@ -989,12 +952,8 @@ public struct Importer: Sendable {
         }
 
         /// Child elements whose text stands for a column when no attribute gave it (the
-        /// ordinary path takes a child's text under the child's own name).
-        static let childNames: [(name: [UInt8], cell: Int)] = [
-            ("record_id", 0), ("volunteer_id", 1), ("date", 2), ("start", 3), ("end", 4), ("hours", 5), ("team", 6),
-            ("activity", 7), ("category", 8), ("location", 9), ("unit", 11), ("submitted_at", 12), ("title", 13),
-            ("description", 14),
-        ].map { (Array($0.0.utf8), $0.1) }
+        /// ordinary path takes a child's text under the child's own name: the column's key).
+        static let childNames: [(name: [UInt8], cell: Int)] = ActivityCells.columns.enumerated().map { (Array($0.element.key.utf8), $0.offset) }
 
         /// - Returns: true when the record was taken (counted and hashed), false to read it the ordinary way.
         mutating func take(_ record: RawXMLRecord, context: [String: String], contextVersion: Int,
@@ -1025,7 +984,7 @@ public struct Importer: Sendable {
                     let cell = entry.cell
                     if seen & (1 << cell) != 0 { continue } // an attribute or an earlier child gave it
                     // A <team> counts only with text; any other child fills its column even when empty.
-                    if cell == 6, UnicodeTrim.trim(text).isEmpty { continue }
+                    if cell == ActivityCells.team, UnicodeTrim.trim(text).isEmpty { continue }
                     guard store(text, cell: cell, used: &used) else { plain = false; return }
                     seen |= 1 << cell
                 }
@@ -1034,13 +993,13 @@ public struct Importer: Sendable {
             let line = record.line
             var row = PlainRow(base: scratch, cells: cells)
             // A blank unit falls back to the enclosing element's (untrimmed, as the parser takes it).
-            if row.blank(11), let unit = defaultUnit {
-                let ok = unit.withUnsafeBufferPointer { store($0, cell: 11, used: &used) }
+            if row.blank(ActivityCells.unit), let unit = defaultUnit {
+                let ok = unit.withUnsafeBufferPointer { store($0, cell: ActivityCells.unit, used: &used) }
                 guard ok else { return false }
                 row = PlainRow(base: scratch, cells: cells)
             }
-            guard var v = scanner.values(row, &memo), !scanner.inWindow(v.date) else { return false }
-            if row.blank(12) { v.submitted = defaultSubmitted }
+            guard var v = scanner.values(row, &reader), !scanner.inWindow(v.date) else { return false }
+            if row.blank(ActivityCells.submitted) { v.submitted = defaultSubmitted }
             report.read += 1
             let (identity, hasRecordID) = scanner.identity(row, v)
             // No bytes to read again later: the content hash is kept now.

@@ -163,11 +163,8 @@ public struct ActivityRecord: Sendable, Equatable {
         set { fields.value[keyPath: key] = newValue }
     }
 
-    /// The session's length: `end − start` (across midnight when `end` is earlier), else `hours`.
-    public var seconds: Int {
-        if let s = self.start, let e = self.end { return e >= s ? e - s : e + 86_400 - s }
-        return self.hours ?? 0
-    }
+    /// The session's length (`SessionTime.seconds`).
+    public var seconds: Int { SessionTime.seconds(start: self.start, end: self.end, hours: self.hours) }
 
     /// Equal in every field after parsing (the source aside): the same record given twice.
     func sameContent(as o: ActivityRecord) -> Bool {
@@ -221,4 +218,36 @@ public struct InputFileReport: Sendable {
     public var unknownColumns: [String] = []
     /// Why the whole file was rejected, when it was.
     public var fileRejected: String?
+}
+
+/// The rule of a session's time (§4), written once for every reader of activity rows.
+enum SessionTime {
+    /// The length: `end − start` (across midnight when `end` is earlier), else `hours`.
+    @inline(__always)
+    static func seconds(start: Int?, end: Int?, hours: Int?) -> Int {
+        if let s = start, let e = end { return e >= s ? e - s : e + 86_400 - s }
+        return hours ?? 0
+    }
+
+    /// Which of a row's clock times and hours make its time: both clock times, or else the
+    /// hours (a lone clock time is not a span).
+    @inline(__always)
+    static func resolve(start: Int?, end: Int?, hours: Int?) -> Result<(start: Int?, end: Int?), RowError> {
+        if start != nil, end == nil, hours == nil { return .failure(.missing("end", "结束时间")) }
+        if end != nil, start == nil, hours == nil { return .failure(.missing("start", "开始时间")) }
+        if start == nil || end == nil {
+            if hours == nil { return .failure(RowError(reason: "缺少服务时长(hours)，或开始时间(start)与结束时间(end)")) }
+            return .success((nil, nil))
+        }
+        return .success((start, end))
+    }
+
+    /// A session of no time, or of more than a day, cannot be counted.
+    @inline(__always)
+    static func check(start: Int?, end: Int?, hours: Int?) -> RowError? {
+        let s = seconds(start: start, end: end, hours: hours)
+        if s <= 0 { return RowError(reason: start != nil ? "开始时间与结束时间相同，服务时长为零" : "服务时长(hours) 为零或负数") }
+        if s > 24 * 3600 { return RowError(reason: "服务时长(hours) \(Hours.format(s)) 小时超过 24 小时") }
+        return nil
+    }
 }

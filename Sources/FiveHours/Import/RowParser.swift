@@ -104,13 +104,9 @@ struct RowParser: Sendable {
             guard let h = ValueParser.hours(s) else { return .failure(.invalid("hours", "服务时长", s, "不是有效时长（如 2.5 或 2:30）")) }
             hours = h
         }
-        if start != nil, end == nil, hours == nil { return .failure(.missing("end", "结束时间")) }
-        if end != nil, start == nil, hours == nil { return .failure(.missing("start", "开始时间")) }
-        if start == nil || end == nil {
-            // Only one of start/end with hours: hours decide; the lone clock time is not a span.
-            if hours == nil { return .failure(RowError(reason: "缺少服务时长(hours)，或开始时间(start)与结束时间(end)")) }
-            start = nil
-            end = nil
+        switch SessionTime.resolve(start: start, end: end, hours: hours) {
+        case .success(let clock): (start, end) = clock
+        case .failure(let error): return .failure(error)
         }
         var submitted = defaultSubmittedAt
         if let s = row.text("submitted_at") {
@@ -126,13 +122,7 @@ struct RowParser: Sendable {
             team: row.text("team"), activity: row.text("activity"), category: row.text("category"),
             location: row.text("location"), media: media, unit: row.text("unit") ?? defaultUnit,
             submittedAt: submitted, title: row.text("title"), description: row.text("description"), source: source)
-        let seconds = record.seconds
-        if seconds <= 0 {
-            return .failure(RowError(reason: start != nil ? "开始时间与结束时间相同，服务时长为零" : "服务时长(hours) 为零或负数"))
-        }
-        if seconds > 24 * 3600 {
-            return .failure(RowError(reason: "服务时长(hours) \(Hours.format(seconds)) 小时超过 24 小时"))
-        }
+        if let error = SessionTime.check(start: start, end: end, hours: hours) { return .failure(error) }
         return .success(record)
     }
 

@@ -142,6 +142,13 @@ struct Cursor {
     static let hao: [UInt8] = Array("号".utf8)
     static let xiaoshi: [UInt8] = Array("小时".utf8)
 
+    /// The bytes as they are.
+    init(untrimmed raw: UnsafeBufferPointer<UInt8>) {
+        bytes = raw
+        index = 0
+        end = raw.count
+    }
+
     /// Skips ASCII white space and U+3000 at both ends.
     init(trimming raw: UnsafeBufferPointer<UInt8>) {
         bytes = raw
@@ -223,12 +230,32 @@ struct Cursor {
     /// the epoch, leaving the cursor where an offset may follow.
     mutating func localDateTime() -> Int? {
         guard let d = date() else { return nil }
+        return clock(on: d.dayNumber)
+    }
+
+    /// `localDateTime()`, its date part (the bytes before the first `T` or space, which no
+    /// date spelling holds) read through `dates`: a log's instants repeat their dates.
+    mutating func localDateTime(dates: inout CellMemo) -> Int? {
+        var k = index
+        while k < end, bytes[k] != UInt8(ascii: "T"), bytes[k] != UInt8(ascii: " ") { k += 1 }
+        let day = dates.value(of: UnsafeBufferPointer(rebasing: bytes[index..<k])) { token in
+            var c = Cursor(untrimmed: token)
+            guard let d = c.date(), c.atEnd else { return nil }
+            return d.dayNumber
+        }
+        guard let day else { return nil }
+        index = k
+        return clock(on: day)
+    }
+
+    /// After an instant's date: `T` or spaces, then a time; local wall-clock seconds.
+    private mutating func clock(on day: Int) -> Int? {
         if peek == UInt8(ascii: "T") { advance() } else {
             guard peek == UInt8(ascii: " ") else { return nil }
             while peek == UInt8(ascii: " ") { advance() }
         }
         guard let t = time(allowFraction: true) else { return nil }
-        return d.dayNumber * 86_400 + t
+        return day * 86_400 + t
     }
 
     /// `H:MM`, `HH:MM` or `HH:MM:SS` (with an optional `.fff` when allowed), as seconds.

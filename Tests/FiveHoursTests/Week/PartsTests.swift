@@ -167,7 +167,7 @@ struct PartsTests {
         let scanner = ActivityScanner(header: map, cellCount: header.count, window: nil)
         let parser = RowParser(zone: .shanghai, folder: "/data/acts")
         let source = SourceLine(fileIndex: 0, file: "a.csv", line: 2)
-        var memo = ValueMemo(zone: .shanghai)
+        var memo = ValueReader(zone: .shanghai)
         for text in rows {
             let bytes = Array((text + "\n").utf8)
             try bytes.withUnsafeBufferPointer { b in
@@ -312,29 +312,32 @@ struct PartsTests {
         }
     }
 
-    @Test("the shortcuts of ValueMemo read what ValueParser reads")
-    func memoAgreesWithParser() {
-        var memo = ValueMemo(zone: .shanghai)
+    @Test("ValueReader reads what ValueParser reads, every spelling, first from the parser and then from its memory")
+    func valueReaderAgreesWithParser() {
+        var reader = ValueReader(zone: .shanghai)
         func bytes<T>(_ s: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T { var s = s; return s.withUTF8(body) }
-        for d in ["2019-08-05", "2019-02-30", "2019/08/05", "20190805  ", "2019-13-01", "2019-08-05", "2019-08-06",
-                  "2019-02-29", "2020-02-29", "1899-12-31", "1900-01-01", "2019-00-10", "2019-1a-05", "2019-08-00",
-                  "2019-8-5  ", " 2019-8-05", "2019-08-32", "9999-12-31", "2019-08-05", "2019-08-5\t", "2019-08-0\t"] {
-            #expect(bytes(d) { memo.date($0) } == ValueParser.date(d)?.dayNumber, "\(d)")
-        }
-        for t in ["09:00", "24:00", "24:01", "23:60", "9:00", "ab:cd", "00:00", "12:34"] {
-            #expect(bytes(t) { ValueMemo.time($0) } == ValueParser.time(t), "\(t)")
-        }
-        var hours = ["0", "7", "12", "2.5", "1a", "99", " 3", ".5", "2.", "2.x", "x.5", "2,5", "12.5", "1.25", "123", "24.9", "0.0", "9.9"]
+        let dates = ["2019-08-05", "2019-02-30", "2019/08/05", "20190805  ", "2019-13-01", "2019-08-06", "2019.8.5", "2019年8月5日",
+                     "2019年8月5号", "2019-02-29", "2020-02-29", "1899-12-31", "1900-01-01", "2019-00-10", "2019-1a-05", "2019-08-00",
+                     "2019-8-5  ", " 2019-8-05", "2019-08-32", "9999-12-31", "2019-08-5\t", "2019-08-0\t", "2019/8/5", "2019/8/05",
+                     "\u{3000}2019/8/5", "2019年08月05日", "201908051"]
+        let times = ["09:00", "24:00", "24:01", "23:60", "9:00", "ab:cd", "00:00", "12:34", "09:00:00", "9:00:59", "09:00:60", " 9:00 "]
+        var hours = ["0", "7", "12", "2.5", "1a", "99", " 3", ".5", "2.", "2.x", "x.5", "2,5", "12.5", "1.25", "123", "24.9", "0.0",
+                     "9.9", "2.5h", "2.5H", "2.5小时", "2.5 小时", "2:30", "2:3", "2:60", "1.333333333333"]
         for whole in ["0", "6", "23", "99"] { for tenth in 0...9 { hours.append("\(whole).\(tenth)") } }
-        for h in hours {
-            #expect(bytes(h) { ValueMemo.hours($0) } == ValueParser.hours(h), "\(h)")
-        }
-        for i in ["2019-08-05 16:05", "2019-08-05 24:00", "2019-08-05 24:30", "2019-02-30 10:00", "2019-08-05 1a:05",
-                  "2019/08/05 16:05", "2019-08-05T16:05", "2019-08-05 16:60", "2019-0a-05 16:05", "2019-08-06 16:05",
-                  "2020-02-29 10:00", "2019-02-29 10:00", "1899-12-31 10:00", "2019-08-06 16:05", "2019-8-06  16:05",
-                  // Sixteen bytes whose date the general parser would trim: not an instant.
-                  "2019-08-5\t 09:30", "2019-08-5\r 09:30", "2019-08-5\n 09:30", "2019-08-5  09:30", "2019-8-05\t 09:30"] {
-            #expect(bytes(i) { memo.instant($0) } == ValueParser.instant(i, in: .shanghai), "\(i)")
+        let instants = ["2019-08-05 16:05", "2019-08-05 24:00", "2019-08-05 24:30", "2019-02-30 10:00", "2019-08-05 1a:05",
+                        "2019/08/05 16:05", "2019-08-05T16:05", "2019-08-05 16:60", "2019-0a-05 16:05", "2019-08-06 16:05",
+                        "2020-02-29 10:00", "2019-02-29 10:00", "1899-12-31 10:00", "2019-8-06  16:05", "2019/8/9 12:24",
+                        "2024-05-24T01:44:09", "2024-05-24T01:44:09.123", "2019-08-05T16:05:00+08:00", "2019-08-05T08:05:00Z",
+                        "2019-08-05 16:05+0800", "2019年8月5日 16:05", "20190805T1605", "2019.8.5 9:05:07", "2019-08-05",
+                        "2019-08-5\t 09:30", "2019-08-5\r 09:30", "2019-08-5\n 09:30", "2019-08-5  09:30", "2019-8-05\t 09:30",
+                        "2019-08-05T 16:05", "2019-08-05TT16:05", " 2019-08-05 16:05 "]
+        for round in 0..<3 {
+            for d in dates { #expect(bytes(d) { reader.date($0) } == ValueParser.date(d)?.dayNumber, "\(d) round \(round)") }
+            for t in times { #expect(bytes(t) { reader.time($0) } == ValueParser.time(t), "\(t) round \(round)") }
+            for h in hours { #expect(bytes(h) { reader.hours($0) } == ValueParser.hours(h), "\(h) round \(round)") }
+            for i in instants {
+                #expect(bytes(i) { reader.instant($0) } == ValueParser.instant(i, in: .shanghai), "\(i) round \(round)")
+            }
         }
     }
 
@@ -462,85 +465,6 @@ struct PartsTests {
         #expect(shared > 1_000, "repeats shared \(shared) times")
     }
 
-    @Test("C reads only rows the Swift check accepts, outside the window, with the identity Swift computes", .enabled(if: UTF8Check.avx2, "needs AVX2"))
-    func plainActivityRowsAgreeWithSwift() throws {
-        let header = ["record_id", "volunteer_id", "date", "start", "end", "hours", "team", "submitted_at"]
-        let map = try HeaderMap(cells: header, kind: .activity, line: 1)
-        let window = CivilDate(year: 2019, month: 8, day: 3)!.dayNumber...CivilDate(year: 2019, month: 8, day: 9)!.dayNumber
-        let scanner = ActivityScanner(header: map, cellCount: header.count, window: window)
-        var columns = try #require(scanner.plainRowColumns)
-        // Each cell in its plainest spellings (the first `plain` of its list) and in others C
-        // must leave to Swift: white space, `9:00`, impossible times and dates, a date in the
-        // window, a record_id to trim, an instant spelt otherwise, ...
-        let ids = (plain: 3, ["R1", "", "R2", " R3", "R4 ", "\u{3000}", "中R"])
-        let volunteers = (plain: 2, ["V1", "V2", " V3", "V4 ", "", " ", "志愿者"])
-        let dates = (plain: 2, ["2019-03-05", "2019-03-06", "2019-08-05", "2019/3/5", "2019-02-30", "2019-3-5  ", "2019-08-5 "])
-        let times = (plain: 5, ["09:00", "10:30", "23:00", "01:00", "", "9:00", "24:00", "25:00", "12:60", " ", "0900"])
-        let hours = (plain: 5, ["", "2", "12", "1.5", "10.5", "0", "30", "2.25", " 2", "x", "1x5", "12x5", "1.x"])
-        let teams = (plain: 2, ["小红象志愿服务队", "", "\"队,甲\""])
-        let submitted = (plain: 3, ["", "2019-03-05 16:05", "2019-03-06 08:00", "2019-03-07 24:00", "2019-03-05 24:30", "2019-03-05T16:05",
-                                    "2019-3-05 16:05", "2019-03-05 1a:05", "2019-02-30 10:00", "2019-08-5  10:00", " 2019-03-05 16:05",
-                                    "2019-03-05x16:05", "2019-03-05 16.05", "2019-03-05 1/:05", "2019-03-05 10:0/"])
-        var rng = SplitMix(seed: 21)
-        var readByC = 0, readBySwift = 0
-        for round in 0..<300 {
-            var text = ""
-            for _ in 0..<Int.random(in: 1...120, using: &rng) {
-                // Nine cells in ten spelt plainly, so that many rows have one odd cell.
-                var cells = [ids, volunteers, dates, times, times, hours, teams, submitted].map { list in
-                    list.1[Int.random(in: 0..<(Int.random(in: 0..<10, using: &rng) > 0 ? list.plain : list.1.count), using: &rng)]
-                }
-                if Int.random(in: 0..<30, using: &rng) == 0 { cells.removeLast() } // a cell short
-                text += cells.joined(separator: ",") + ["\n", "\r\n", "\r"].randomElement(using: &rng)!
-            }
-            let bytes = Array(text.utf8)
-            try bytes.withUnsafeBufferPointer { b in
-                let p = try #require(b.baseAddress)
-                let n = b.count
-                var index = SeparatorIndex(p, n, validating: false, step: 64)
-                defer { index.deallocate() }
-                let cells = UnsafeMutablePointer<Int>.allocate(capacity: 2 * header.count)
-                defer { cells.deallocate() }
-                let out = UnsafeMutablePointer<fh_activity_row>.allocate(capacity: 4)
-                defer { out.deallocate() }
-                var memo = ValueMemo(zone: .shanghai), plain = fh_activity_memo()
-                var v = ActivityScanner.Values(date: 0)
-                var pos = 0
-                while pos < n {
-                    _ = index.scan(ahead: pos)
-                    let (count, next) = index.readActivityRows(pos, columns: &columns, memo: &plain, into: out, capacity: 4)
-                    // Each row C read, read again by Swift: accepted, outside the window, the same identity.
-                    var at = pos
-                    for k in 0..<count {
-                        let row = PlainRow(base: p, cells: cells)
-                        let end = try #require(PlainRow.split(p, at, n, expected: header.count, into: cells), "round \(round) at \(at)")
-                        #expect(Int(out[k].start) == at && Int(out[k].length) == end - at, "round \(round) at \(at)")
-                        #expect(scanner.read(row, &memo, into: &v), "round \(round): C read a row Swift rejects: \(String(decoding: b[at..<end], as: UTF8.self).debugDescription)")
-                        #expect(!scanner.inWindow(v.date), "round \(round) at \(at)")
-                        let (identity, hasRecordID) = scanner.identity(row, v)
-                        #expect(RowKey(a: out[k].a, b: out[k].b) == identity && (out[k].has_record_id != 0) == hasRecordID,
-                                "round \(round): another identity for \(String(decoding: b[at..<end], as: UTF8.self).debugDescription)")
-                        readByC += 1
-                        at = end
-                    }
-                    #expect(next == at, "round \(round)")
-                    pos = next
-                    if count > 0 { continue }
-                    // A row C left: Swift reads it, and teaches C its date.
-                    let row = PlainRow(base: p, cells: cells)
-                    if let end = PlainRow.split(p, pos, n, expected: header.count, into: cells) {
-                        if scanner.read(row, &memo, into: &v) { scanner.remember(row, v, in: &plain); readBySwift += 1 }
-                        pos = end
-                    } else {
-                        while pos < n, p[pos] != 10, p[pos] != 13 { pos += 1 }
-                        pos += 1
-                    }
-                }
-            }
-        }
-        #expect(readByC > 1_000 && readBySwift > 1_000, "C read \(readByC) rows, Swift \(readBySwift)")
-    }
-
     @Test("a column is looked up by its exact key, whatever the key's length")
     func columnLookupFindsExactKeys() throws {
         var header = try HeaderMap(cells: ["volunteer_id", "name", "unit"], kind: .roster, line: 1)
@@ -556,8 +480,8 @@ struct PartsTests {
         }
     }
 
-    @Test("activity logs read with the C reader of plain rows give exactly what the Swift path gives", .enabled(if: UTF8Check.avx2, "needs AVX2"))
-    func plainActivityRowsMatchSwiftPath() throws {
+    @Test("activity logs read from their bytes (ActivityScanner) give exactly what the reference reader (RowParser for every row) gives")
+    func activityRowsFromBytesMatchReference() throws {
         // Runs of rows on one day outside the window (what C reads), rows in the window, and
         // every kind of row that stops it: quotes, a line break in a cell, odd spellings, blank
         // rows, another number of cells, rows over 4 KB, repeats with and without a record_id,
@@ -569,7 +493,7 @@ struct PartsTests {
             "date,start,end,volunteer_id,submitted_at,team",
         ]
         var rng = SplitMix(seed: 31)
-        var readByC = 0
+        var readFromBytes = 0
         for round in 0..<36 {
             let header = headers[round % headers.count].split(separator: ",").map(String.init)
             var text = header.joined(separator: ",") + "\n"
@@ -604,16 +528,16 @@ struct PartsTests {
             let window = CivilDate(year: 2019, month: 8, day: 2)!...CivilDate(year: 2019, month: 8, day: 9)!
             for var sizes in [Importer.Sizes(parallel: .max, deferred: .max, part: .max), Importer.Sizes(parallel: 1 << 10, deferred: 1 << 10, part: 3 << 10)] {
                 sizes.plainActivityRows = false
-                let swift = PartsTests.summary(try Importer(campaign: campaign, window: window, sizes: sizes).run())
+                let reference = PartsTests.summary(try Importer(campaign: campaign, window: window, sizes: sizes).run())
                 sizes.plainActivityRows = true
                 let result = try Importer(campaign: campaign, window: window, sizes: sizes).run()
-                readByC += result.plainRowsRead
-                let c = PartsTests.summary(result)
-                #expect(c.count == swift.count, "round \(round)")
-                for (a, b) in zip(c, swift) where a != b { Issue.record("round \(round)\nwith C:  \(a)\nwithout: \(b)") }
+                readFromBytes += result.plainRowsRead
+                let fast = PartsTests.summary(result)
+                #expect(fast.count == reference.count, "round \(round)")
+                for (a, b) in zip(fast, reference) where a != b { Issue.record("round \(round)\nfrom bytes: \(a)\nreference:  \(b)") }
             }
         }
-        #expect(readByC > 5_000, "C read \(readByC) rows")
+        #expect(readFromBytes > 5_000, "\(readFromBytes) rows read from their bytes")
     }
 
     @Test("the XML shortcut counts, hashes and settles exactly as the ordinary path")
