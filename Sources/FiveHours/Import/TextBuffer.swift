@@ -89,6 +89,14 @@ final class TextBuffer: @unchecked Sendable {
         madvise(raw, size, MADV_SEQUENTIAL)
         let p = UnsafePointer(raw.assumingMemoryBound(to: UInt8.self))
         let all = UnsafeBufferPointer(start: p, count: size)
+        // A file whose start is not UTF-8 (nor UTF-16, nor a BOM, and holds no NUL) is GB18030,
+        // as Excel and WPS on Chinese Windows save it: decoded and hashed in one pass.
+        let head = UnsafeBufferPointer(start: p, count: min(size, 64 << 10))
+        if size >= 2, !(p[0] == 0xFF && p[1] == 0xFE), !(p[0] == 0xFE && p[1] == 0xFF), !(size >= 3 && p[0] == 0xEF && p[1] == 0xBB),
+           memchr(p, 0, head.count) == nil, let bad = UTF8Check.firstInvalid(head), bad < head.count - 3 {
+            munmap(raw, size)
+            return try GB18030.transcode(path: path, digest: nil)
+        }
         // The hash and the UTF-8 check each read the whole file: on a large one, do both at once.
         final class Results: @unchecked Sendable { var digest = ""; var invalid: Int??; var nul: Int?? }
         let results = Results()
@@ -125,7 +133,7 @@ final class TextBuffer: @unchecked Sendable {
             results.digest = SHA256.hex(of: all)
         }
         do {
-            return try decode(all, digest: results.digest, mapping: (raw, size), knownInvalid: results.invalid, knownNUL: results.nul)
+            return try decode(all, digest: results.digest, mapping: (raw, size), path: path, knownInvalid: results.invalid, knownNUL: results.nul)
         } catch {
             munmap(raw, size)
             throw error
@@ -226,8 +234,8 @@ final class TextBuffer: @unchecked Sendable {
     }
 
     /// - Parameter knownInvalid: the UTF-8 check of `all`, when it was already made.
-    private static func decode(_ all: UnsafeBufferPointer<UInt8>, digest: String,
-                               mapping: (UnsafeMutableRawPointer, Int)?, knownInvalid: Int?? = nil, knownNUL: Int?? = nil) throws -> TextBuffer {
+    private static func decode(_ all: UnsafeBufferPointer<UInt8>, digest: String, mapping: (UnsafeMutableRawPointer, Int)?,
+                               path: String? = nil, knownInvalid: Int?? = nil, knownNUL: Int?? = nil) throws -> TextBuffer {
         let size = all.count
         let p = all.baseAddress!
         if size >= 2, (p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF) {
@@ -249,6 +257,12 @@ final class TextBuffer: @unchecked Sendable {
         }
         guard (knownInvalid ?? UTF8Check.firstInvalid(all)) != nil else {
             return TextBuffer(base: p, count: size, encoding: .utf8, mapping: mapping, owned: nil, sha256: digest, byteCount: size)
+        }
+        // Neither UTF-8 nor a BOM: GB18030, decoded block by block from the file (no copy of
+        // the whole text in memory), or from memory for bytes that have no file (tests).
+        if let m = mapping, let path {
+            munmap(m.0, m.1)
+            return try GB18030.transcode(path: path, digest: digest)
         }
         let (converted, convertedCount) = try GB18030.convert(all)
         if let m = mapping { munmap(m.0, m.1) }
@@ -378,29 +392,20 @@ enum UTF8Check {
     }
 }
 
-/// GB18030 → UTF-8 through glibc's iconv (twice as fast as Foundation here, and it says
-/// where the bytes went wrong).
-enum GB18030 {
-    static func convert(_ input: UnsafeBufferPointer<UInt8>) throws -> (UnsafeMutablePointer<UInt8>, Int) {
-        let cd = iconv_open("UTF-8", "GB18030")
-        guard cd != iconv_t(bitPattern: -1) else {
-            throw UnreadableFile(line: 1, reason: "this machine's iconv cannot read GB18030")
+extension TextBuffer {
+    /// Maps the decoded text of a GB18030 file (`GB18030.transcode`), read like a UTF-8 file.
+    static func mapDecoded(fd: Int32, count: Int, path: String, sha256: String, byteCount: Int) throws -> TextBuffer {
+        guard count > 0 else {
+            let one = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+            one.initialize(to: 0)
+            return TextBuffer(base: one, count: 0, encoding: .gb18030, mapping: nil, owned: one, sha256: sha256, byteCount: byteCount)
         }
-        defer { iconv_close(cd) }
-        let capacity = input.count * 2 + 16
-        let out = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-        var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutablePointer(mutating: UnsafeRawPointer(input.baseAddress!).assumingMemoryBound(to: CChar.self))
-        var inLeft = input.count
-        var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(out).assumingMemoryBound(to: CChar.self)
-        var outLeft = capacity
-        let r = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
-        if r == -1 || inLeft != 0 {
-            let offset = input.count - inLeft
-            out.deallocate()
-            throw UnreadableFile(line: TextBuffer.lineNumber(at: offset, in: input),
-                                 reason: "bytes at offset \(offset) are neither UTF-8 nor GB18030; save the file as 'CSV UTF-8'")
+        guard let raw = mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0), raw != MAP_FAILED else {
+            throw InputOpenError(path: path, reason: "cannot map its decoded text: \(String(cString: strerror(errno)))")
         }
-        return (out, capacity - outLeft)
+        madvise(raw, count, MADV_SEQUENTIAL)
+        return TextBuffer(base: UnsafePointer(raw.assumingMemoryBound(to: UInt8.self)), count: count, encoding: .gb18030,
+                          mapping: (raw, count), owned: nil, sha256: sha256, byteCount: byteCount)
     }
 }
 

@@ -1,0 +1,218 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// GB18030 → UTF-8, streamed: what Excel and WPS on Chinese Windows save.
+///
+/// The file is read in blocks of 16 MB; each block is hashed (SHA-256 of the bytes on disk, for
+/// the manifest) and decoded on both cores at once, and its UTF-8 written to an unlinked
+/// temporary file, which is then mapped and read like any UTF-8 file — in parts, its pages let
+/// go once read. So a GB18030 file never has a whole-file UTF-8 copy in memory: its peak is the
+/// UTF-8 file's, plus two blocks.
+///
+/// Decoding: ASCII bytes are copied; a two-byte character (lead 81–FE, trail 40–7E or 80–FE) is
+/// looked up in a table that glibc's iconv filled once for all 23,940 such codes; a four-byte
+/// one (81–FE 30–39 81–FE 30–39, rare: 𠮷 and characters outside GBK) is given to iconv itself.
+/// So every character decodes exactly as iconv decodes it, and a byte iconv refuses is refused,
+/// at its offset.
+enum GB18030 {
+    /// UTF-8 of each two-byte code: `(lead − 0x81) × 191 + (trail − 0x40)`; the bytes packed
+    /// little-endian with the length in the top byte, 0 for a code iconv refuses.
+    private static let table: [UInt32]? = {
+        guard let cd = iconv_open("UTF-8", "GB18030"), cd != iconv_t(bitPattern: -1) else { return nil }
+        defer { iconv_close(cd) }
+        var table = [UInt32](repeating: 0, count: 126 * 191)
+        for lead in 0x81...0xFE {
+            for trail in 0x40...0xFE where trail != 0x7F {
+                if let utf8 = iconvOne([UInt8(lead), UInt8(trail)], cd), utf8.count <= 3 {
+                    var v = UInt32(utf8.count) << 24
+                    for (k, b) in utf8.enumerated() { v |= UInt32(b) << (8 * k) }
+                    table[(lead - 0x81) * 191 + (trail - 0x40)] = v
+                }
+            }
+        }
+        return table
+    }()
+
+    /// The UTF-8 of one whole character, or nil when iconv refuses it.
+    private static func iconvOne(_ bytes: [UInt8], _ cd: iconv_t) -> [UInt8]? {
+        var input = bytes.map { CChar(bitPattern: $0) }
+        var output = [CChar](repeating: 0, count: 8)
+        return input.withUnsafeMutableBufferPointer { inBuf in
+            output.withUnsafeMutableBufferPointer { outBuf in
+                var inPtr = inBuf.baseAddress, inLeft = bytes.count
+                var outPtr = outBuf.baseAddress, outLeft = 8
+                iconv(cd, nil, nil, nil, nil) // reset the state
+                let r = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
+                guard r != -1, inLeft == 0 else { return nil }
+                return (0..<(8 - outLeft)).map { UInt8(bitPattern: outBuf[$0]) }
+            }
+        }
+    }
+
+    /// Why a block could not be decoded: the offset (in the block) of the first byte that is not
+    /// GB18030.
+    struct Invalid: Error {
+        let offset: Int
+        /// A zero byte: no text file holds one.
+        var nul = false
+    }
+
+    /// Decodes `input` into `out` (room for 2 × its length: no character grows more than that).
+    /// - Parameter final: the input ends the file: an incomplete last character is an error
+    ///   (else it is left for the next block).
+    /// - Returns: the bytes written, and how many input bytes were consumed.
+    static func decode(_ input: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<UInt8>, final: Bool) throws(Invalid) -> (written: Int, consumed: Int) {
+        guard let table, let p = input.baseAddress else {
+            if input.isEmpty { return (0, 0) }
+            throw Invalid(offset: 0)
+        }
+        let n = input.count
+        var i = 0, o = 0
+        var cd: iconv_t?
+        defer { if let cd { iconv_close(cd) } }
+        return try table.withUnsafeBufferPointer { (table) throws(Invalid) -> (Int, Int) in
+            while i < n {
+                // Eight ASCII bytes at a time: most of a log is ids, dates and numbers.
+                while i + 8 <= n {
+                    let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+                    // No byte with its top bit set, and none zero.
+                    guard w & 0x8080_8080_8080_8080 == 0, (w &- 0x0101_0101_0101_0101) & ~w & 0x8080_8080_8080_8080 == 0 else { break }
+                    UnsafeMutableRawPointer(out + o).storeBytes(of: w, as: UInt64.self)
+                    i += 8
+                    o += 8
+                }
+                guard i < n else { break }
+                let c = p[i]
+                if c < 0x80 {
+                    guard c != 0 else { throw Invalid(offset: i, nul: true) }
+                    out[o] = c; i += 1; o += 1; continue
+                }
+                guard c >= 0x81, c <= 0xFE else { throw Invalid(offset: i) }
+                guard i + 1 < n else { if final { throw Invalid(offset: i) }; break }
+                let c2 = p[i + 1]
+                if c2 >= 0x30, c2 <= 0x39 {
+                    guard i + 3 < n else { if final { throw Invalid(offset: i) }; break }
+                    if cd == nil, let opened = iconv_open("UTF-8", "GB18030"), opened != iconv_t(bitPattern: -1) { cd = opened }
+                    guard let cd, let utf8 = iconvOne([c, c2, p[i + 2], p[i + 3]], cd) else { throw Invalid(offset: i) }
+                    for b in utf8 { out[o] = b; o += 1 }
+                    i += 4
+                    continue
+                }
+                guard c2 >= 0x40, c2 <= 0xFE, c2 != 0x7F else { throw Invalid(offset: i) }
+                let v = table[Int(c - 0x81) * 191 + Int(c2 - 0x40)]
+                guard v != 0 else { throw Invalid(offset: i) }
+                let len = Int(v >> 24)
+                out[o] = UInt8(truncatingIfNeeded: v)
+                if len > 1 { out[o + 1] = UInt8(truncatingIfNeeded: v >> 8) }
+                if len > 2 { out[o + 2] = UInt8(truncatingIfNeeded: v >> 16) }
+                o += len
+                i += 2
+            }
+            return (o, i)
+        }
+    }
+
+    /// Decodes a whole buffer (tests, small inputs); throws `UnreadableFile` naming the line.
+    static func convert(_ input: UnsafeBufferPointer<UInt8>) throws -> (UnsafeMutablePointer<UInt8>, Int) {
+        let out = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * input.count + 16)
+        do {
+            let (written, _) = try decode(input, into: out, final: true)
+            return (out, written)
+        } catch {
+            out.deallocate()
+            throw unreadable(error, at: error.offset, lines: TextBuffer.lineNumber(at: error.offset, in: input))
+        }
+    }
+
+    static func unreadable(_ error: Invalid, at offset: Int, lines: Int) -> UnreadableFile {
+        if error.nul {
+            return UnreadableFile(line: lines, reason: "NUL byte at byte offset \(offset): this is not a text file (UTF-16 or a binary file?); save it as CSV")
+        }
+        return UnreadableFile(line: lines, reason: "bytes at offset \(offset) are neither UTF-8 nor GB18030; save the file as 'CSV UTF-8'")
+    }
+
+    /// The file at `path`, decoded block by block into an unlinked temporary file, mapped.
+    /// - Parameter digest: the SHA-256 of the file when already made; else it is made here, in
+    ///   the same pass.
+    /// - Throws: `UnreadableFile` for a byte that is not GB18030, `InputOpenError` when the file
+    ///   or the temporary file cannot be read or written.
+    /// - Parameter block: bytes read at a time (tests make it small, to cut characters and lines).
+    static func transcode(path: String, digest: String?, block: Int = 16 << 20) throws -> TextBuffer {
+        let (fd, size) = try TextBuffer.openForReading(path)
+        defer { close(fd) }
+        var template = Array((NSTemporaryDirectory() + "/fivehours-gb18030-XXXXXX").utf8CString)
+        let temp = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard temp >= 0 else { throw InputOpenError(path: path, reason: "cannot make a temporary file to decode it: \(String(cString: strerror(errno)))") }
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        defer { close(temp) }
+        func failed(_ what: String) -> InputOpenError { InputOpenError(path: path, reason: "\(what): \(String(cString: strerror(errno)))") }
+
+        let input = UnsafeMutablePointer<UInt8>.allocate(capacity: block + 4)
+        let output = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * (block + 4))
+        defer { input.deallocate(); output.deallocate() }
+        let stream = digest == nil ? SHA256.Stream() : nil
+        var carried = 0          // bytes of a character cut at the end of the last block
+        var fileOffset = 0       // of input[0]
+        var lines = 1            // lines before input[0]
+        var total = 0
+        while true {
+            var got = carried
+            while got < block + carried {
+                let r = read(fd, input + got, block + carried - got)
+                if r < 0, errno == EINTR { continue }
+                guard r >= 0 else { throw failed("cannot read") }
+                if r == 0 { break }
+                got += r
+            }
+            let final = fileOffset + got >= size || got == carried
+            let fresh = UnsafeSendable(UnsafeBufferPointer(start: input + carried, count: got - carried))
+            let all = UnsafeBufferPointer(start: UnsafePointer(input), count: got)
+            // Two halves decoded at once, split after a line end (0x0A is never inside a GB18030
+            // character); the hash of the new bytes beside them.
+            var split = max(1, got / 2)
+            while split < got, all[split - 1] != 10 { split += 1 }
+            let splitAtLine = split < got
+            final class Halves: @unchecked Sendable {
+                var results: [Result<(written: Int, consumed: Int), Invalid>] = [.success((0, 0)), .success((0, 0))]
+            }
+            let halves = Halves()
+            let bounds = [0..<min(split, got), min(split, got)..<got]
+            let src = UnsafeSendable(all), dst = UnsafeSendable(output)
+            DispatchQueue.concurrentPerform(iterations: 3) { k in
+                if k == 2 { stream?.update(fresh.value); return }
+                let range = bounds[k]
+                halves.results[k] = Result { () throws(Invalid) in
+                    try decode(UnsafeBufferPointer(rebasing: src.value[range]), into: dst.value + 2 * range.lowerBound,
+                               final: final || (k == 0 && splitAtLine))
+                }
+            }
+            var consumed = 0
+            for k in 0..<2 where !bounds[k].isEmpty {
+                switch halves.results[k] {
+                case .failure(let bad):
+                    let at = bounds[k].lowerBound + bad.offset
+                    throw unreadable(bad, at: fileOffset + at, lines: lines + TextBuffer.lineNumber(at: at, in: all) - 1)
+                case .success(let (written, used)):
+                    var done = 0
+                    while done < written {
+                        let w = write(temp, output + 2 * bounds[k].lowerBound + done, written - done)
+                        if w < 0, errno == EINTR { continue }
+                        guard w > 0 else { throw failed("cannot write the decoded text to a temporary file") }
+                        done += w
+                    }
+                    total += written
+                    consumed = bounds[k].lowerBound + used
+                }
+            }
+            if final { break }
+            // Line ends before the next block's first byte, and the cut character carried over.
+            for i in 0..<consumed where all[i] == 10 { lines += 1 }
+            carried = got - consumed
+            if carried > 0 { memmove(input, input + consumed, carried) }
+            fileOffset += consumed
+        }
+        return try TextBuffer.mapDecoded(fd: temp, count: total, path: path, sha256: digest ?? stream!.finish(), byteCount: size)
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import Testing
+@testable import FiveHours
+
+@Suite("GB18030, decoded block by block")
+struct GB18030Tests {
+    /// Text with ASCII runs, two-byte characters, four-byte ones (𠮷, emoji), CRLF and lone LF.
+    static func sample(rows: Int, seed: UInt64) -> String {
+        var rng = SplitMix(seed: seed)
+        let pieces = ["V0012", ",", "2024/6/8", " 9:00", "志愿服务", "小红象志愿服务队", "𠮷野家", "😀", "\r\n", "\n", "ａｂｃ", "〇", "€", "·"]
+        var text = "志愿者编号,日期,开始时间\r\n"
+        for _ in 0..<rows {
+            for _ in 0..<Int.random(in: 1...8, using: &rng) { text += pieces.randomElement(using: &rng)! }
+            text += "\r\n"
+        }
+        return text
+    }
+
+    /// The text encoded by glibc's iconv.
+    static func gb18030(_ s: String) -> [UInt8] {
+        let cd = iconv_open("GB18030", "UTF-8")!
+        defer { iconv_close(cd) }
+        var input = Array(s.utf8).map { CChar(bitPattern: $0) }
+        var output = [CChar](repeating: 0, count: 4 * input.count + 16)
+        let n = input.count, capacity = output.count
+        let left = input.withUnsafeMutableBufferPointer { inBuf in
+            output.withUnsafeMutableBufferPointer { outBuf in
+                var inPtr = inBuf.baseAddress, inLeft = n
+                var outPtr = outBuf.baseAddress, outLeft = capacity
+                precondition(iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft) != -1)
+                return outLeft
+            }
+        }
+        return output[0..<(capacity - left)].map { UInt8(bitPattern: $0) }
+    }
+
+    @Test("the streamed decoding is iconv's, whatever the block size cuts")
+    func streamedEqualsWhole() throws {
+        for seed in 1...4 as ClosedRange<UInt64> {
+            let text = GB18030Tests.sample(rows: 300, seed: seed)
+            let bytes = GB18030Tests.gb18030(text)
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("gb-\(UUID().uuidString).csv")
+            try Data(bytes).write(to: url)
+            defer { try? FileManager.default.removeItem(at: url) }
+            for block in [1, 2, 3, 5, 7, 64, 1_000, 1 << 20] {
+                let buffer = try GB18030.transcode(path: url.path, digest: nil, block: block)
+                #expect(String(decoding: buffer.bytes, as: UTF8.self) == text, "seed \(seed), block \(block)")
+                #expect(buffer.sha256 == SHA256.hex(of: bytes), "seed \(seed), block \(block)")
+                #expect(buffer.encoding == .gb18030 && buffer.byteCount == bytes.count)
+            }
+            // The loader finds it GB18030 and decodes it the same way.
+            let loaded = try TextBuffer.load(path: url.path)
+            #expect(loaded.encoding == .gb18030)
+            #expect(String(decoding: loaded.bytes, as: UTF8.self) == text)
+        }
+    }
+
+    @Test("a byte that is not GB18030 rejects the file at its offset and line, whichever block holds it")
+    func badByteNamesItsPlace() throws {
+        var bytes = GB18030Tests.gb18030("编号,日期\r\n甲,1\r\n乙,2\r\n")
+        let offset = bytes.count - 4
+        bytes.insert(0xFF, at: offset)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("gb-\(UUID().uuidString).csv")
+        try Data(bytes).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        for block in [1, 2, 5, 1 << 20] {
+            #expect(throws: UnreadableFile(line: 3, reason: "bytes at offset \(offset) are neither UTF-8 nor GB18030; save the file as 'CSV UTF-8'")) {
+                _ = try GB18030.transcode(path: url.path, digest: nil, block: block)
+            }
+        }
+        // A character cut off at the end of the file.
+        let cut = Array(GB18030Tests.gb18030("编号,日期\r\n甲")).dropLast()
+        try Data(cut).write(to: url)
+        #expect(throws: UnreadableFile.self) { _ = try GB18030.transcode(path: url.path, digest: nil, block: 3) }
+    }
+}
