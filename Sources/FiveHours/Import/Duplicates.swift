@@ -7,7 +7,7 @@ import Dispatch
 /// start, end and hours count once. This runs over every row of every week, so that a file's
 /// accounting (read = counted + merged + rejected) does not depend on which week is reported.
 enum Duplicates {
-    static func settle(_ result: inout ImportResult, zone: CampaignZone) {
+    static func settle(_ result: inout ImportParts, zone: CampaignZone) {
         let parts = result.scannedParts
         let groups = result.identityParts
         var starts: [Int] = []
@@ -105,12 +105,12 @@ enum Duplicates {
         result.scanners = [:]
     }
 
-    static func source(of row: ScannedRow, in result: ImportResult) -> SourceLine {
+    static func source(of row: ScannedRow, in result: ImportParts) -> SourceLine {
         SourceLine(fileIndex: Int(row.fileIndex), file: result.files[Int(row.fileIndex)].path, line: Int(row.line))
     }
 
     /// The row's text as written, without its line end.
-    static func rawText(_ row: ScannedRow, in result: ImportResult) -> String? {
+    static func rawText(_ row: ScannedRow, in result: ImportParts) -> String? {
         guard row.length > 0, let buffer = result.buffers[Int(row.fileIndex)] else { return nil }
         var end = row.start + Int(row.length)
         while end > row.start, buffer.bytes[end - 1] == 10 || buffer.bytes[end - 1] == 13 { end -= 1 }

@@ -1,17 +1,49 @@
 import CFastBytes
 import Foundation
 
-/// Everything read from the inputs: the first stage's output and the next stage's input.
+/// Everything read from the inputs: the import stage's output and the ledger's input. Every
+/// activity row of the inputs is here as a record (dated in the period's window), as a merged
+/// duplicate (counted in its file's `merged`), or as a reject.
 public struct ImportResult: Sendable {
-    public var volunteers: [Volunteer] = []
-    public var activities: [ActivityRecord] = []
-    public var submissions: [Submission] = []
-    public var rejects: [Reject] = []
-    public var files: [InputFileReport] = []
+    public var volunteers: [Volunteer]
+    public var activities: [ActivityRecord]
+    public var submissions: [Submission]
+    public var rejects: [Reject]
+    /// Each input file with its encoding, hash and row counts, in input order.
+    public var files: [InputFileReport]
     /// Phone numbers seen on rosters (digits only), so that no output ever shows one.
-    public var phones: Set<String> = []
+    public var phones: Set<String>
     /// Findings made while settling duplicate activity rows, dated by their row.
-    public var findings: [Finding] = []
+    public var findings: [Finding]
+    /// Files whose SHA-256 is still being computed (their `sha256` is empty until then): see
+    /// `Importer.run(waitingForDigests:)`.
+    var pendingDigests: [(fileIndex: Int, task: DigestTask)]
+
+    init(_ parts: consuming ImportParts) {
+        volunteers = parts.volunteers
+        activities = parts.activities
+        submissions = parts.submissions
+        rejects = parts.rejects
+        files = parts.files
+        phones = parts.phones
+        findings = parts.findings
+        pendingDigests = parts.pendingDigests
+    }
+}
+
+/// What the reader of the inputs keeps while it reads: the records and rejects so far, and the
+/// bookkeeping of the duplicate check (every activity row's place and identity, by part) that
+/// `Duplicates.settle` consumes. Internal to the import: the next stage gets an `ImportResult`.
+struct ImportParts: Sendable {
+    var volunteers: [Volunteer] = []
+    var activities: [ActivityRecord] = []
+    var submissions: [Submission] = []
+    var rejects: [Reject] = []
+    var files: [InputFileReport] = []
+    /// Phone numbers seen on rosters (digits only), so that no output ever shows one.
+    var phones: Set<String> = []
+    /// Findings made while settling duplicate activity rows, dated by their row.
+    var findings: [Finding] = []
     /// Every readable activity row of a part (a file or a part of one), hashed, in input order:
     /// here for an XML file, in `scannedRows` for a CSV file's part (then `scanned` is empty).
     var scanned: [ScannedRow] = []
@@ -44,10 +76,10 @@ public struct ImportResult: Sendable {
     /// `Importer.run(waitingForDigests:)`.
     var pendingDigests: [(fileIndex: Int, task: DigestTask)] = []
 
-    public init() {}
+    init() {}
 
     /// Appends a part read separately (a file, or a part of one), re-basing its record indexes.
-    mutating func append(_ part: ImportResult) {
+    mutating func append(_ part: ImportParts) {
         // A CSV part's rows with their line shift; an XML file's, whose lines were moved in
         // place, copied once.
         let rows = part.scannedRows.map { ScannedPart(rows: $0, lineShift: part.scannedLineShift) }
@@ -178,7 +210,12 @@ public struct Importer: Sendable {
     ///   on another core (their `sha256` empty, `pendingDigests` naming them): the stages after
     ///   the import, several of them on one core, then run beside the hash. The manifest waits.
     public func run(waitingForDigests: Bool = true) throws -> ImportResult {
-        var result = ImportResult()
+        ImportResult(try read(waitingForDigests: waitingForDigests))
+    }
+
+    /// `run`, with the reader's own bookkeeping (tests: how each file was read).
+    func read(waitingForDigests: Bool = true) throws -> ImportParts {
+        var result = ImportParts()
         var clock = Stopwatch()
         let lists = try [(InputKind.roster, campaign.inputs.rosters),
                          (.activity, campaign.inputs.activities),
@@ -235,7 +272,7 @@ public struct Importer: Sendable {
         return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
     }
 
-    func read(_ path: String, kind: InputKind, into result: inout ImportResult) throws {
+    func read(_ path: String, kind: InputKind, into result: inout ImportParts) throws {
         let display = displayPath(path)
         let isXML = path.lowercased().hasSuffix(".xml")
         var clock = Stopwatch()
@@ -269,7 +306,7 @@ public struct Importer: Sendable {
     /// Reads a loaded file into `result`.
     /// - Returns: false, with nothing added to `result`, when a deferred buffer turns out not to
     ///   be plain UTF-8 or cannot be read in parts: the caller reads the file again the ordinary way.
-    private func read(_ buffer: TextBuffer, path: String, display: String, kind: InputKind, into result: inout ImportResult) throws -> Bool {
+    private func read(_ buffer: TextBuffer, path: String, display: String, kind: InputKind, into result: inout ImportParts) throws -> Bool {
         let fileIndex = result.files.count
         let isXML = path.lowercased().hasSuffix(".xml")
         var report = InputFileReport(path: display, absolutePath: path, kind: kind, format: isXML ? "XML" : buffer.encoding.rawValue,
@@ -279,11 +316,11 @@ public struct Importer: Sendable {
         do {
             if isXML {
                 // Read into a part of its own, appended whole only when the file was read to the end.
-                var part = ImportResult()
+                var part = ImportParts()
                 part.phones = result.phones
                 // libxml2 parses on one core while the records are read on the other
                 // (`XMLReader.forEachRecord`); a mapped file is hashed when a core is idle, until
-                // the manifest needs it (`ImportResult.pendingDigests`).
+                // the manifest needs it (`ImportParts.pendingDigests`).
                 let digest = try buffer.deferredPath.map { try earlyDigests.take($0) ?? DigestTask(path: $0) }
                 var failure: UnreadableFile?
                 do {
@@ -327,7 +364,7 @@ public struct Importer: Sendable {
         return true
     }
 
-    private func reject(file report: InputFileReport, index: Int, _ e: UnreadableFile, into result: inout ImportResult) {
+    private func reject(file report: InputFileReport, index: Int, _ e: UnreadableFile, into result: inout ImportParts) {
         var r = report
         let col = e.column.map { ":\($0)" } ?? ""
         r.fileRejected = e.reason
@@ -419,7 +456,7 @@ public struct Importer: Sendable {
 
     /// - Returns: false when a deferred buffer needs the ordinary read (see `read(_:path:display:kind:into:)`).
     private func readCSV(_ buffer: TextBuffer, kind: InputKind, display: String, fileIndex: Int, parser: RowParser,
-                         report: inout InputFileReport, into result: inout ImportResult) throws -> Bool {
+                         report: inout InputFileReport, into result: inout ImportParts) throws -> Bool {
         var reader = CSVReader(buffer.bytes)
         try reader.skipSeparatorHint()
         var fields: [CSVReader.Field] = []
@@ -463,15 +500,15 @@ public struct Importer: Sendable {
         if bounds.count > 2 || deferred != nil {
             let count = bounds.count - 1
             // Each part's result and the line its reader stopped at.
-            let slots = ConcurrentSlots<(Result<ImportResult, Error>, end: Int)>(count)
+            let slots = ConcurrentSlots<(Result<ImportParts, Error>, end: Int)>(count)
             // The hash is read from the file on its own, beside the parts and the stages
-            // after the import, until the manifest needs it (`ImportResult.pendingDigests`).
+            // after the import, until the manifest needs it (`ImportParts.pendingDigests`).
             let digest = try deferred.map { try earlyDigests.take($0) ?? DigestTask(path: $0) }
             var clock = Stopwatch()
             DispatchQueue.concurrentPerform(iterations: count) { k in
                 let range = bounds[k]..<bounds[k + 1]
                 do {
-                    var part = ImportResult()
+                    var part = ImportParts()
                     var counts = InputFileReport(path: display, absolutePath: "", kind: kind, format: "", sha256: "", byteCount: 0)
                     let end = try job.withOwnFileName().read(buffer, range: range, firstLine: k == 0 ? firstLine : 1,
                                                              checking: deferred != nil, report: &counts, into: &part)
@@ -483,7 +520,7 @@ public struct Importer: Sendable {
                 }
             }
             clock.lap("      \(count) parts\(deferred == nil ? "" : ", each with its UTF-8 check")")
-            var parts: [ImportResult] = []
+            var parts: [ImportParts] = []
             var ends: [Int] = []
             for k in 0..<count {
                 // Taken out of the slots, so that shifting a part's lines copies nothing.
@@ -495,7 +532,7 @@ public struct Importer: Sendable {
                 var lineEnd = 0
                 for k in 0..<count {
                     var part = parts[k]
-                    parts[k] = ImportResult()
+                    parts[k] = ImportParts()
                     if k > 0 { part.shiftLines(by: lineEnd - 1) }
                     lineEnd = k == 0 ? ends[0] : ends[k] + lineEnd - 1
                     report.read += part.files[0].read
@@ -512,7 +549,7 @@ public struct Importer: Sendable {
             if deferred != nil { return false }
         }
         keepForDuplicates()
-        var part = ImportResult()
+        var part = ImportParts()
         _ = try job.read(buffer, range: body..<buffer.count, firstLine: firstLine, checking: false, report: &report, into: &part)
         result.append(part)
         result.readInParts[fileIndex] = (1, false)
@@ -569,7 +606,7 @@ public struct Importer: Sendable {
         ///   bytes (a deferred buffer): they are checked here, and `BadBytes` thrown if not.
         /// - Returns: the line the reader stopped at (the next part's first line).
         func read(_ buffer: TextBuffer, range: Range<Int>, firstLine: Int, checking: Bool, report: inout InputFileReport,
-                  into result: inout ImportResult) throws -> Int {
+                  into result: inout ImportParts) throws -> Int {
             if kind == .activity {
                 return try readActivities(buffer, range: range, firstLine: firstLine, checking: checking, report: &report, into: &result)
             }
@@ -596,7 +633,7 @@ public struct Importer: Sendable {
         /// the general reader, which says what is wrong and quotes it in `rejects.csv`.
         /// - Returns: the line the reader stopped at (the next part's first line).
         func readRoster(_ bytes: UnsafeBufferPointer<UInt8>, firstLine: Int, report: inout InputFileReport,
-                        into result: inout ImportResult) throws -> Int {
+                        into result: inout ImportParts) throws -> Int {
             guard let p = bytes.baseAddress else { return firstLine }
             let n = bytes.count
             var reader = CSVReader(bytes, line: firstLine)
@@ -640,7 +677,7 @@ public struct Importer: Sendable {
         /// - Returns: the parsed activity, for the caller to keep (activity files only).
         @discardableResult
         func readRow(reader: CSVReader, fields: [CSVReader.Field], line: Int, problem: CSVReader.RecordProblem?,
-                     report: inout InputFileReport, into result: inout ImportResult) -> ActivityRecord? {
+                     report: inout InputFileReport, into result: inout ImportParts) -> ActivityRecord? {
             if problem == nil, fields.allSatisfy({ reader.isBlank($0) }) { return nil }
             report.read += 1
             if case .textAfterQuote(let column)? = problem {
@@ -679,7 +716,7 @@ public struct Importer: Sendable {
         /// (`PlainRow`, `ActivityScanner`); a row they doubt is read by the general reader and
         /// the parser. Only rows dated in the window become records.
         func readActivities(_ buffer: TextBuffer, range: Range<Int>, firstLine: Int, checking: Bool, report: inout InputFileReport,
-                            into result: inout ImportResult) throws -> Int {
+                            into result: inout ImportParts) throws -> Int {
             let bytes = UnsafeBufferPointer(rebasing: buffer.bytes[range])
             guard let p = bytes.baseAddress else { return firstLine }
             let n = bytes.count
@@ -808,7 +845,7 @@ public struct Importer: Sendable {
 
     /// Parses a row of `kind` and appends the record; returns the reason when it is rejected.
     fileprivate func accept(_ row: some RowFields, kind: InputKind, source: SourceLine, parser: RowParser,
-                        context: [String: String], media: [MediaRef] = [], into result: inout ImportResult) -> RowError? {
+                        context: [String: String], media: [MediaRef] = [], into result: inout ImportParts) -> RowError? {
         switch kind {
         case .roster:
             switch parser.volunteer(row, source: source, defaultUnit: context["unit"]) {
@@ -869,7 +906,7 @@ public struct Importer: Sendable {
     }
 
     private func readXML(_ buffer: TextBuffer, kind: InputKind, display: String, fileIndex: Int, parser: RowParser,
-                         report: inout InputFileReport, into result: inout ImportResult) throws {
+                         report: inout InputFileReport, into result: inout ImportParts) throws {
         let expected: String
         switch kind {
         case .roster: expected = "volunteer"
@@ -879,14 +916,14 @@ public struct Importer: Sendable {
         let keys = kind.xmlNames
         // What both the shortcut and the ordinary path write to, in input order.
         final class Sink {
-            var result: ImportResult
+            var result: ImportParts
             var report: InputFileReport
             var firstOther: XMLRecord?
             var sawExpected = false
-            init(_ result: ImportResult, _ report: InputFileReport) { self.result = result; self.report = report }
+            init(_ result: ImportParts, _ report: InputFileReport) { self.result = result; self.report = report }
         }
         let sink = Sink(result, report)
-        result = ImportResult()
+        result = ImportParts()
         defer { result = sink.result; report = sink.report }
         var fast = kind == .activity && sizes.xmlShortcut ? XMLActivityShortcut(importer: self, fileIndex: fileIndex) : nil
         defer { fast?.deallocate() }
@@ -957,7 +994,7 @@ public struct Importer: Sendable {
 
         /// - Returns: true when the record was taken (counted and hashed), false to read it the ordinary way.
         mutating func take(_ record: RawXMLRecord, context: [String: String], contextVersion: Int,
-                           report: inout InputFileReport, into result: inout ImportResult) -> Bool {
+                           report: inout InputFileReport, into result: inout ImportParts) -> Bool {
             if contextVersion != defaultsVersion { learn(context, version: contextVersion) }
             guard defaultsUsable, scanner.window != nil else { return false }
             cells.update(repeating: 0, count: 2 * scanner.cellCount)
@@ -1052,7 +1089,7 @@ public struct Importer: Sendable {
     }
 
     private func readXMLRecord(_ rec: XMLRecord, expected: String, keys: [String: String], kind: InputKind, display: String,
-                               fileIndex: Int, parser: RowParser, report: inout InputFileReport, into result: inout ImportResult) {
+                               fileIndex: Int, parser: RowParser, report: inout InputFileReport, into result: inout ImportParts) {
         do {
             report.read += 1
             let source = SourceLine(fileIndex: fileIndex, file: display, line: rec.line)

@@ -59,8 +59,8 @@ struct PartsTests {
     }
 
     /// What an import gives, flattened to comparable text.
-    static func summary(_ r: ImportResult) -> [String] {
-        let ledger = Ledger(r)
+    static func summary(_ r: ImportParts) -> [String] {
+        let ledger = Ledger(ImportResult(r))
         var out: [String] = []
         for f in ledger.files {
             out.append("file \(f.path) \(f.format) \(f.sha256) \(f.byteCount) read \(f.read) counted \(f.counted) merged \(f.merged) rejected \(f.rejected) \(f.fileRejected ?? "")")
@@ -84,9 +84,9 @@ struct PartsTests {
         let window = CivilDate(year: 2019, month: 7, day: 26)!...CivilDate(year: 2019, month: 8, day: 9)!
         let tiny = Importer.Sizes(parallel: 1 << 10, deferred: 1 << 10, part: 3 << 10)
         let onePiece = Importer.Sizes(parallel: .max, deferred: .max, part: .max)
-        let partsResult = try Importer(campaign: campaign, window: window, sizes: tiny).run()
+        let partsResult = try Importer(campaign: campaign, window: window, sizes: tiny).read()
         let inParts = PartsTests.summary(partsResult)
-        let whole = PartsTests.summary(try Importer(campaign: campaign, window: window, sizes: onePiece).run())
+        let whole = PartsTests.summary(try Importer(campaign: campaign, window: window, sizes: onePiece).read())
         let activityFile = try #require(partsResult.files.firstIndex { $0.path == "activities/log.csv" })
         let how = partsResult.readInParts[activityFile]
         switch variant {
@@ -121,12 +121,12 @@ struct PartsTests {
         }
         let body = PartsTests.header.utf8.count + 1
         let sizes = Importer.Sizes(parallel: 1 << 10, deferred: 1 << 10, part: 300_000)
-        func read(_ bytes: [UInt8]) throws -> ImportResult {
+        func read(_ bytes: [UInt8]) throws -> ImportParts {
             var s = Scenario()
             s.files["activities/log.csv"] = bytes
             let folder = try s.write()
             let campaign = try CampaignLoader.load(path: folder.appendingPathComponent("campaign.yaml").path)
-            return try Importer(campaign: campaign, window: nil, sizes: sizes).run()
+            return try Importer(campaign: campaign, window: nil, sizes: sizes).read()
         }
         // A last row whose quoted cell runs 200 KB over many lines: the general reader reads it
         // whole, past the checked block; the check of its end comes after the loop.
@@ -418,16 +418,16 @@ struct PartsTests {
             let campaign = try CampaignLoader.load(path: folder.appendingPathComponent("campaign.yaml").path)
             var general = Importer.Sizes(parallel: .max, deferred: .max, part: .max)
             general.plainRosterRows = false
-            let reference = PartsTests.summary(try Importer(campaign: campaign, window: nil, sizes: general).run())
+            let reference = PartsTests.summary(try Importer(campaign: campaign, window: nil, sizes: general).read())
             // In one piece, and in parts of a few hundred bytes with deferred checks.
             for sizes in [Importer.Sizes(parallel: .max, deferred: .max, part: .max), Importer.Sizes(parallel: 256, deferred: 512, part: 700)] {
-                let plain = PartsTests.summary(try Importer(campaign: campaign, window: nil, sizes: sizes).run())
+                let plain = PartsTests.summary(try Importer(campaign: campaign, window: nil, sizes: sizes).read())
                 #expect(plain.count == reference.count, "round \(round)")
                 for (a, b) in zip(plain, reference) where a != b { Issue.record("round \(round)\nplain:   \(a)\ngeneral: \(b)") }
             }
             #expect(reference.contains { $0.hasPrefix("volunteer") && $0.contains(longTeam) }, "round \(round)")
             #expect(reference.contains { $0.hasPrefix("reject") }, "round \(round)")
-            plainRows += try Importer(campaign: campaign, window: nil, sizes: Importer.Sizes(parallel: .max, deferred: .max, part: .max)).run().plainRowsRead
+            plainRows += try Importer(campaign: campaign, window: nil, sizes: Importer.Sizes(parallel: .max, deferred: .max, part: .max)).read().plainRowsRead
         }
         #expect(plainRows > 1_000, "\(plainRows) rows read from their bytes")
     }
@@ -528,9 +528,9 @@ struct PartsTests {
             let window = CivilDate(year: 2019, month: 8, day: 2)!...CivilDate(year: 2019, month: 8, day: 9)!
             for var sizes in [Importer.Sizes(parallel: .max, deferred: .max, part: .max), Importer.Sizes(parallel: 1 << 10, deferred: 1 << 10, part: 3 << 10)] {
                 sizes.plainActivityRows = false
-                let reference = PartsTests.summary(try Importer(campaign: campaign, window: window, sizes: sizes).run())
+                let reference = PartsTests.summary(try Importer(campaign: campaign, window: window, sizes: sizes).read())
                 sizes.plainActivityRows = true
-                let result = try Importer(campaign: campaign, window: window, sizes: sizes).run()
+                let result = try Importer(campaign: campaign, window: window, sizes: sizes).read()
                 readFromBytes += result.plainRowsRead
                 let fast = PartsTests.summary(result)
                 #expect(fast.count == reference.count, "round \(round)")
@@ -576,8 +576,8 @@ struct PartsTests {
         let window = CivilDate(year: 2019, month: 8, day: 2)!...CivilDate(year: 2019, month: 8, day: 9)!
         var off = Importer.Sizes()
         off.xmlShortcut = false
-        let fast = PartsTests.summary(try Importer(campaign: campaign, window: window, sizes: Importer.Sizes()).run())
-        let ordinary = PartsTests.summary(try Importer(campaign: campaign, window: window, sizes: off).run())
+        let fast = PartsTests.summary(try Importer(campaign: campaign, window: window, sizes: Importer.Sizes()).read())
+        let ordinary = PartsTests.summary(try Importer(campaign: campaign, window: window, sizes: off).read())
         #expect(fast.count == ordinary.count)
         for (a, b) in zip(fast, ordinary) where a != b { Issue.record("shortcut: \(a)\nordinary: \(b)") }
         let file = try #require(ordinary.first { $0.hasPrefix("file activities/a.xml") })
@@ -594,7 +594,7 @@ struct PartsTests {
         // table must be sized by its group's rows (a table sized by a share of all rows once
         // filled up and probed for ever). Every fifth row repeats the row before it.
         for count in [1, 2, 17, 21, 40, 200, 1_000] {
-            var result = ImportResult()
+            var result = ImportParts()
             result.files = [InputFileReport(path: "a.csv", absolutePath: "", kind: .activity, format: "UTF-8", sha256: "", byteCount: 0)]
             var repeats = 0
             for k in 0..<count {
@@ -604,7 +604,7 @@ struct PartsTests {
                 result.scan(RowKey(a: 0xAB << 56 | (n &* 0x9E37_79B9_7F4A_7C15) >> 8, b: n),
                             ScannedRow(fileIndex: 0, line: k + 2, record: -1, start: 0, length: 0, hasRecordID: false))
             }
-            var whole = ImportResult()
+            var whole = ImportParts()
             whole.files = result.files
             whole.append(result)
             Duplicates.settle(&whole, zone: .shanghai)
