@@ -320,7 +320,9 @@ public struct InputOpenError: Error, CustomStringConvertible {
 /// instructions every AVX2 processor has, which the separator index uses), byte by byte in Swift,
 /// which says where it goes wrong.
 enum UTF8Check {
-    static let avx2 = fh_has_avx2() != 0
+    /// `FIVEHOURS_NO_AVX2` set turns the AVX2 code off, as on a processor without it (tests of
+    /// the scalar code, which a machine with AVX2 would otherwise never run).
+    static let avx2 = fh_has_avx2() != 0 && getenv("FIVEHOURS_NO_AVX2") == nil
 
     /// The offset of the first byte that does not begin or continue a valid UTF-8 sequence
     /// (overlong forms and surrogates included), or nil when all is valid.

@@ -492,27 +492,51 @@ struct PartsTests {
             "volunteer_id,date,hours,team",
             "date,start,end,volunteer_id,submitted_at,team",
         ]
+        // Every spelling of the contract (§3), one per file as Excel or another system writes
+        // it, and each cell now and then in another; in UTF-8, UTF-8 with a BOM and GB18030, with
+        // English or Chinese headers.
+        func spell(_ month: Int, _ day: Int, _ style: Int) -> String {
+            switch style % 5 {
+            case 0: return String(format: "2019-%02d-%02d", month, day)
+            case 1: return "2019/\(month)/\(day)"
+            case 2: return "2019.\(month).\(day)"
+            case 3: return "2019年\(month)月\(day)日"
+            default: return String(format: "2019%02d%02d", month, day)
+            }
+        }
+        let times = [["09:00", "23:00"], ["9:00", "23:00"], ["09:00:00", "23:00:00"]]
+        let endTimes = [["10:30", "01:00"], ["10:30", "1:00"], ["10:30:00", "01:00:00"]]
+        let hourSpellings = [["2", "1.5"], ["2h", "1.5h"], ["2小时", "1.5小时"], ["2:00", "1:30"]]
+        let chinese = ["record_id": "记录编号", "volunteer_id": "志愿者编号", "date": "日期", "start": "开始时间", "end": "结束时间",
+                       "hours": "时长", "team": "服务队", "activity": "活动", "submitted_at": "报送时间"]
         var rng = SplitMix(seed: 31)
         var readFromBytes = 0
         for round in 0..<36 {
             let header = headers[round % headers.count].split(separator: ",").map(String.init)
-            var text = header.joined(separator: ",") + "\n"
+            let style = round / 3
+            var text = (round % 4 == 3 ? header.map { chinese[$0]! } : header).joined(separator: ",") + "\n"
             var day = 3
             for k in 0..<Int.random(in: 50...400, using: &rng) {
                 if Int.random(in: 0..<40, using: &rng) == 0 { day = Int.random(in: 1...28, using: &rng) }
-                let date = Int.random(in: 0..<12, using: &rng) == 0 ? "2019-08-0\(Int.random(in: 5...9, using: &rng))" : String(format: "2019-03-%02d", day)
+                let inWeek = Int.random(in: 0..<12, using: &rng) == 0
+                let (month, dayOfMonth) = inWeek ? (8, Int.random(in: 5...9, using: &rng)) : (3, day)
+                let cellStyle = Int.random(in: 0..<10, using: &rng) == 0 ? Int.random(in: 0..<15, using: &rng) : style
+                let date = spell(month, dayOfMonth, cellStyle)
                 let odd = Int.random(in: 0..<8, using: &rng) == 0
+                let stamp = [spell(month, dayOfMonth, cellStyle) + " 16:05", spell(month, dayOfMonth, cellStyle) + "T16:05:07",
+                             String(format: "2019-%02d-%02dT08:05:00Z", month, dayOfMonth), String(format: "2019-%02d-%02d 16:05:00+08:00", month, dayOfMonth),
+                             spell(month, min(dayOfMonth + 1, 28), cellStyle) + " 8:00"][cellStyle % 5]
                 let values: [String: String] = [
                     "record_id": odd ? [" R\(k)", "\"R\(k % 7)\"", "R\(k % 5)", ""].randomElement(using: &rng)! : (k % 3 == 0 ? "" : "R\(k)"),
                     "volunteer_id": odd ? ["V\(k % 3) ", "\"V,1\"", " "].randomElement(using: &rng)! : "V\(k % 9)",
-                    "date": odd ? ["2019/3/\(day)", "2019-02-30", " \(date)"].randomElement(using: &rng)! : date,
-                    "start": odd ? ["9:00", "24:00", " "].randomElement(using: &rng)! : ["09:00", "23:00", ""].randomElement(using: &rng)!,
-                    "end": ["10:30", "01:00", ""].randomElement(using: &rng)!,
-                    "hours": odd ? ["2.25", "x", "0"].randomElement(using: &rng)! : ["", "2", "1.5"].randomElement(using: &rng)!,
+                    "date": odd ? ["2019/3/\(day)", "2019-02-30", " \(date)", "\"\(date)\"", "2019年2月30日", "20190230"].randomElement(using: &rng)! : date,
+                    "start": odd ? ["9:00", "24:00", " ", "9:60", "\" 9:00 \""].randomElement(using: &rng)! : (times[cellStyle % 3] + [""]).randomElement(using: &rng)!,
+                    "end": (endTimes[cellStyle % 3] + [""]).randomElement(using: &rng)!,
+                    "hours": odd ? ["2.25", "x", "0", "2:75", ".5", "25"].randomElement(using: &rng)! : ([""] + hourSpellings[cellStyle % 4]).randomElement(using: &rng)!,
                     "team": odd ? ["\"队\n甲\"", "\"a\"\"b\"", String(repeating: "长", count: 1_500)].randomElement(using: &rng)! : "小红象志愿服务队",
                     "activity": "文明引导",
-                    "submitted_at": odd ? ["2019-03-05T16:05", "2019-03-05 1a:05", "2019/3/5 8:00"].randomElement(using: &rng)!
-                        : ["", "\(date) 16:05", "2019-03-\(String(format: "%02d", min(day + 1, 28))) 08:00"].randomElement(using: &rng)!,
+                    "submitted_at": odd ? ["2019-03-05T16:05", "2019-03-05 1a:05", "2019/3/5 8:00", "2019-03-05 16:05+25:00"].randomElement(using: &rng)!
+                        : ["", stamp].randomElement(using: &rng)!,
                 ]
                 var cells = header.map { values[$0]! }
                 if Int.random(in: 0..<60, using: &rng) == 0 { cells.removeLast() }
@@ -522,7 +546,11 @@ struct PartsTests {
             }
             if round % 2 == 0 { text.removeLast() } // no line end after the last row
             var s = Scenario()
-            s.files["activities/log.csv"] = Array(text.utf8)
+            switch round % 3 {
+            case 0: s.files["activities/log.csv"] = Array(text.utf8)
+            case 1: s.files["activities/log.csv"] = [0xEF, 0xBB, 0xBF] + Array(text.utf8)
+            default: s.files["activities/log.csv"] = GB18030Tests.gb18030(text)
+            }
             let folder = try s.write()
             let campaign = try CampaignLoader.load(path: folder.appendingPathComponent("campaign.yaml").path)
             let window = CivilDate(year: 2019, month: 8, day: 2)!...CivilDate(year: 2019, month: 8, day: 9)!

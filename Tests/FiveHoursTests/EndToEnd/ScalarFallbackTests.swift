@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+@testable import FiveHours
+
+/// The accelerated reader against the reference, through the built binary: a machine without
+/// AVX2 (`FIVEHOURS_NO_AVX2`, the scalar code) must write exactly the reports that one with it
+/// writes, on logs large enough to be read in parts, in every spelling and encoding.
+@Suite("Scalar fallback")
+struct ScalarFallbackTests {
+    /// A log of about `rows` rows whose cells take every spelling of §3, row by row.
+    static func log(rows: Int, seed: UInt64, chineseHeader: Bool) -> String {
+        var rng = SplitMix(seed: seed)
+        func date(_ m: Int, _ d: Int) -> String {
+            [String(format: "2019-%02d-%02d", m, d), "2019/\(m)/\(d)", "2019.\(m).\(d)", "2019年\(m)月\(d)日",
+             String(format: "2019%02d%02d", m, d)].randomElement(using: &rng)!
+        }
+        var text = chineseHeader ? "记录编号,志愿者编号,日期,开始时间,结束时间,时长,服务队,活动,地点,报送时间\r\n"
+            : "record_id,volunteer_id,date,start,end,hours,team,activity,location,submitted_at\r\n"
+        for k in 0..<rows {
+            let m = Int.random(in: 0..<10, using: &rng) == 0 ? 8 : Int.random(in: 1...12, using: &rng)
+            let d = m == 8 ? Int.random(in: 3...9, using: &rng) : Int.random(in: 1...28, using: &rng)
+            let h = Int.random(in: 7...20, using: &rng)
+            let timed = Int.random(in: 0..<4, using: &rng) != 0
+            let start = timed ? [String(format: "%02d:00", h), "\(h):30", String(format: "%02d:15:00", h)].randomElement(using: &rng)! : ""
+            let end = timed ? [String(format: "%02d:00", h + 2), "\(h + 3):30"].randomElement(using: &rng)! : ""
+            let hours = timed && Bool.random(using: &rng) ? "" : ["2", "2.5", "1.5h", "3小时", "2:30", ".5"].randomElement(using: &rng)!
+            let stamp = [date(m, d) + " 16:05", date(m, d) + "T16:05:07", String(format: "2019-%02d-%02dT08:05:00Z", m, d),
+                         String(format: "2019-%02d-%02d 16:05:00+08:00", m, d), ""].randomElement(using: &rng)!
+            let id = Int.random(in: 0..<50, using: &rng) == 0 ? "R\(k / 2)" : (Bool.random(using: &rng) ? "R\(k)" : "")
+            let team = ["小红象志愿服务队", "\"春雨行动志愿服务队\"", " 绿城啄木鸟 ", "\"a,\"\"b\"\"\""].randomElement(using: &rng)!
+            let odd = Int.random(in: 0..<200, using: &rng) == 0 ? ["2019-02-30", "x", "24:00"].randomElement(using: &rng)! : nil
+            text += [id, "V\(Int.random(in: 1...4, using: &rng))", odd ?? date(m, d), start, end, hours, team, "文明引导",
+                     "邻里中心", stamp].joined(separator: ",") + "\r\n"
+        }
+        return text
+    }
+
+    @Test("weekly --format csv writes the same bytes with AVX2 and without, on logs read in parts in every spelling and encoding")
+    func scalarEqualsVector() throws {
+        var s = Scenario()
+        // About 5 MB each: read in parts (above 4 MB), in UTF-8, UTF-8 with a BOM and GB18030.
+        s.files["activities/a-utf8.csv"] = Array(ScalarFallbackTests.log(rows: 48_000, seed: 1, chineseHeader: false).utf8)
+        s.files["activities/b-bom.csv"] = [0xEF, 0xBB, 0xBF] + Array(ScalarFallbackTests.log(rows: 48_000, seed: 2, chineseHeader: true).utf8)
+        s.files["activities/c-gb18030.csv"] = GB18030Tests.gb18030(ScalarFallbackTests.log(rows: 48_000, seed: 3, chineseHeader: true))
+        let folder = try s.write()
+        let config = folder.appendingPathComponent("campaign.yaml").path
+        var outputs: [[String: Data]] = []
+        for environment in [[:], ["FIVEHOURS_NO_AVX2": "1"]] {
+            let out = folder.appendingPathComponent(environment.isEmpty ? "out-vector" : "out-scalar")
+            let r = try Binary.run(["weekly", "--config", config, "--week-ending", "2019-08-09", "--now", "2019-08-10T09:00:00+08:00",
+                                    "--format", "csv", "--csv-header", "keys", "--out", out.path, "--quiet"], environment: environment)
+            #expect(r.status == 0, "\(r.stderr)")
+            let report = out.appendingPathComponent("weekly-2019-08-09")
+            var files: [String: Data] = [:]
+            for name in try FileManager.default.contentsOfDirectory(atPath: report.path) {
+                files[name] = try Data(contentsOf: report.appendingPathComponent(name))
+            }
+            outputs.append(files)
+        }
+        #expect(outputs[0].keys.sorted() == outputs[1].keys.sorted())
+        for (name, data) in outputs[0] { #expect(outputs[1][name] == data, "\(name) differs without AVX2") }
+        // Not a test of nothing: the logs were read, counted and partly rejected.
+        let manifest = String(decoding: outputs[0]["manifest.json"] ?? Data(), as: UTF8.self)
+        #expect(manifest.contains("\"GB18030\"") && manifest.contains("\"UTF-8 (BOM)\""))
+        let volunteers = String(decoding: outputs[0]["volunteers.csv"] ?? Data(), as: UTF8.self)
+        #expect(volunteers.split(separator: "\r\n").count == 5)
+        #expect(String(decoding: outputs[0]["rejects.csv"] ?? Data(), as: UTF8.self).split(separator: "\r\n").count > 100)
+    }
+}
