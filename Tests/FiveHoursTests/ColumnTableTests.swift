@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import FiveHours
 
@@ -73,6 +74,29 @@ struct ColumnTableTests {
             if column.key != "record_id" {
                 #expect((a.identityKey != b.identityKey) == column.identity, "\(column.key), without a record_id")
             }
+        }
+    }
+}
+
+@Suite("rejects.csv quotes the raw row")
+struct RawRejectTests {
+    @Test("the rejected one of two conflicting record_ids is quoted as written, in the week and outside it, in UTF-8 and GB18030")
+    func conflictingRecordIDIsRaw() throws {
+        for gb in [false, true] {
+            var s = Scenario()
+            let log = """
+            record_id,volunteer_id,date,start,end,hours,team
+            R1,V1,2019/8/6,9:00,11:00,2,小红象志愿服务队
+            R1,V1,2019/8/6,9:00,12:00,3,小红象志愿服务队
+            R2,V2,2019/3/6,9:00,11:00,,春雨行动志愿服务队
+            R2,V2,2019/3/7,9:00,11:00,,春雨行动志愿服务队
+
+            """.replacingOccurrences(of: "\n", with: "\r\n")
+            s.files["activities/log2.csv"] = gb ? GB18030Tests.gb18030(log) : Array(log.utf8)
+            let outcome = try s.run()
+            let rejects = outcome.rejects.filter { $0.reason.contains("record_id") }
+            #expect(rejects.map(\.record) == ["R1,V1,2019/8/6,9:00,12:00,3,小红象志愿服务队", "R2,V2,2019/3/7,9:00,11:00,,春雨行动志愿服务队"], "GB18030: \(gb)")
+            #expect(rejects.map(\.source.line) == [3, 5])
         }
     }
 }

@@ -84,7 +84,7 @@ enum Duplicates {
                 result.findings.append(finding)
             } else {
                 result.files[Int(row.fileIndex)].rejected += 1
-                let quoted = record.map(Ledger.describe) ?? rawText(row, in: result) ?? ""
+                let quoted = rawText(row, in: result) ?? record.map(Ledger.describe) ?? ""
                 let rid = record?.recordID.map { "\($0) " } ?? ""
                 result.rejects.append(Reject(source: here,
                                              reason: "记录编号(record_id) \(rid)已在 \(keptSource) 使用，内容不同；保留先出现的一条",
