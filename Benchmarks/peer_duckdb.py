@@ -110,33 +110,46 @@ def trimmed(col):
 # Seconds since midnight of a time cell, and seconds of an hours cell, for cells read as text.
 MIXED_DATE = ("CAST(try_strptime(%s, ['%%Y-%%m-%%d', '%%Y/%%m/%%d', '%%Y.%%m.%%d', '%%Y年%%m月%%d日', "
               "'%%Y%%m%%d']) AS DATE)")
-MIXED_TIME = "(SELECT hour(t) * 3600 + minute(t) * 60 + second(t) FROM (SELECT try_strptime(%s, ['%%H:%%M:%%S', '%%H:%%M']) AS t))"
+# (try_strptime gives 1900-01-01 HH:MM:SS; a scalar expression, not a subquery, which DuckDB would
+# turn into a join that does not keep the file's order.)
+MIXED_TIME = "(CAST(epoch(try_strptime(%s, ['%%H:%%M:%%S', '%%H:%%M'])) AS BIGINT) + 2208988800)"
 MIXED_HOURS = ("CASE WHEN contains(%(c)s, ':') THEN CAST(split_part(%(c)s, ':', 1) AS BIGINT) * 3600 "
                "+ CAST(split_part(%(c)s, ':', 2) AS BIGINT) * 60 "
                "ELSE CAST(round(CAST(regexp_extract(%(c)s, '^([0-9]*\\.?[0-9]+)', 1) AS DOUBLE) * 3600) AS BIGINT) END")
 
 
-def activity_select(spelling, path):
+def activity_select(spelling, path, numbered=False):
     """SELECT record_id, volunteer_id, date, start_s, end_s, hours_s (seconds; NULL when not given)
-    over the activity file, for one spelling."""
+    over the activity file, for one spelling; with `numbered` also rn, the row's place in the file:
+    row_number() over the file as read_csv gives it (DuckDB keeps the file's order, with its default
+    preserve_insertion_order), numbered before anything else is done to the rows."""
+    src = activity_source(spelling, path)
+    if numbered:
+        src = "(SELECT row_number() OVER () AS rn, * FROM %s)" % src
+    rn = "rn, " if numbered else ""
+    if spelling == "mixed":
+        t = {k: trimmed('"%s"' % k) for k in ("record_id", "volunteer_id", "date", "start", "end", "hours")}
+        return """SELECT %s%s AS record_id, %s AS volunteer_id, %s AS date,
+                         %s AS start_s, %s AS end_s, %s AS hours_s FROM %s""" % (
+            rn, t["record_id"], t["volunteer_id"], MIXED_DATE % t["date"], MIXED_TIME % t["start"],
+            MIXED_TIME % t["end"], MIXED_HOURS % {"c": t["hours"]}, src)
+    return """SELECT %s%s AS record_id, trim(volunteer_id) AS volunteer_id, "date",
+                     CAST(extract('epoch' FROM "start") AS BIGINT) AS start_s,
+                     CAST(extract('epoch' FROM "end") AS BIGINT) AS end_s,
+                     CAST(round(hours * 3600) AS BIGINT) AS hours_s FROM %s""" % (rn, trimmed("record_id"), src)
+
+
+def activity_source(spelling, path):
+    """read_csv over the activity file: every cell as text for mixed, typed otherwise."""
     if spelling == "mixed":
         cols = header_columns(path, ACTIVITY_ALIASES, {})
-        src = "read_csv('%s', header = true, delim = ',', quote = '\"', columns = %s, all_varchar = true)" % (
+        return "read_csv('%s', header = true, delim = ',', quote = '\"', columns = %s, all_varchar = true)" % (
             path.replace("'", "''"), sql_struct(cols))
-        t = {k: trimmed('"%s"' % k) for k in ("record_id", "volunteer_id", "date", "start", "end", "hours")}
-        return """SELECT %s AS record_id, %s AS volunteer_id, %s AS date,
-                         %s AS start_s, %s AS end_s, %s AS hours_s FROM %s""" % (
-            t["record_id"], t["volunteer_id"], MIXED_DATE % t["date"], MIXED_TIME % t["start"],
-            MIXED_TIME % t["end"], MIXED_HOURS % {"c": t["hours"]}, src)
     types = {"date": "DATE", "start": "TIME", "end": "TIME", "hours": "DOUBLE"}
     cols = header_columns(path, ACTIVITY_ALIASES, types)
     dateformat = "%Y/%m/%d" if spelling == "excel-gb18030" else "%Y-%m-%d"
-    src = "read_csv('%s', header = true, delim = ',', quote = '\"', columns = %s, dateformat = '%s')" % (
+    return "read_csv('%s', header = true, delim = ',', quote = '\"', columns = %s, dateformat = '%s')" % (
         path.replace("'", "''"), sql_struct(cols), dateformat)
-    return """SELECT %s AS record_id, trim(volunteer_id) AS volunteer_id, "date",
-                     CAST(extract('epoch' FROM "start") AS BIGINT) AS start_s,
-                     CAST(extract('epoch' FROM "end") AS BIGINT) AS end_s,
-                     CAST(round(hours * 3600) AS BIGINT) AS hours_s FROM %s""" % (trimmed("record_id"), src)
 
 
 def roster_select(path):
@@ -201,11 +214,9 @@ def plain_peer(con, args, roster, activities, week_start, week_end):
 def faithful_peer(con, args, roster, activities, week_start, week_end):
     """The contract's counting, in whole seconds (see the module's docstring)."""
     eve = week_start - dt.timedelta(days=1)
-    con.execute("CREATE TEMP TABLE rows AS SELECT row_number() OVER () AS rn, * FROM (%s)"
-                % activity_select(args.spelling, activities))
-    # Duplicates over the whole year, in file order (row_number() OVER () follows the file with
-    # DuckDB's default preserve_insertion_order). A row that cannot be read is a reject and takes
-    # no part; the generator writes none.
+    con.execute("CREATE TEMP TABLE rows AS %s" % activity_select(args.spelling, activities, numbered=True))
+    # Duplicates over the whole year, in file order (rn). A row that cannot be read is a reject
+    # and takes no part; the generator writes none.
     con.execute("""
         CREATE TEMP TABLE kept AS
         WITH valid AS (
