@@ -39,6 +39,9 @@ import random
 import sys
 import time
 
+# Bumped whenever the non-plain files change for the same arguments (run.sh regenerates then).
+GENERATOR_VERSION = 2
+
 FIRST_DAY = dt.date(2019, 1, 5)  # a Saturday; weeks end on Fridays
 WEEKS = 52
 
@@ -337,7 +340,10 @@ class Extras:
     of its own (the rows drawn by session_rows stay the same):
 
     - overlaps: after a session with clock times, with probability `overlaps`, another session of
-      the same volunteer on the same date that overlaps it (1-3 h, its own record id);
+      the same volunteer on the same date that overlaps it (1-3 h, its own record id); and, with
+      probability `overlaps` / 3, a night patrol the same date that runs past midnight (from
+      21:00-23:30, 3-5 h), half of them followed by a session dated the next day that starts
+      before the patrol ends (so that the day before a week blocks time on its first day);
     - duplicates: with probability `duplicates`, the row is repeated later in the file (the same
       day's block or one of the next two days'): half with the same record id and the same content
       (merged), half with neither row carrying a record id, the same volunteer, date, start, end and
@@ -363,8 +369,8 @@ class Extras:
         self.today = []
         self.day = 0
         self.seq = 0
-        self.counts = dict(base=0, overlaps=0, duplicates_same_id=0, duplicates_no_id=0,
-                           conflicts=0, over_cap=0, unrostered=0)
+        self.counts = dict(base=0, overlaps=0, night=0, overlaps_next_day=0, duplicates_same_id=0,
+                           duplicates_no_id=0, conflicts=0, over_cap=0, unrostered=0)
 
     def new_id(self):
         self.seq += 1
@@ -374,9 +380,11 @@ class Extras:
         self.day = day
         self.today = []
 
-    def later(self, rec):
-        """A repeated row: at the end of today's block, or somewhere in one of the next two days'."""
-        k = int(self.rnd() * 3)
+    def later(self, rec, k=None):
+        """A row for later: at the end of today's block (k = 0), or somewhere in the block k days on
+        (k drawn from 0..2 when not given)."""
+        if k is None:
+            k = int(self.rnd() * 3)
         self.pending.setdefault(self.day + k, []).append((k, rec))
 
     def add(self, rec, s0, h2):
@@ -409,6 +417,19 @@ class Extras:
             self.today.append((self.new_id(), vid, date, self.clocks[ps], self.clocks[ps + length],
                                self.hours_text[length] if rnd() < 0.5 else "", team,
                                self.acts[int(rnd() * len(self.acts))], unit, sub, rnd()))
+        if s0 is not None and rnd() < p["overlaps"] / 3:
+            self.counts["night"] += 1
+            ns, nl = 42 + int(rnd() * 6), 6 + int(rnd() * 5)  # 21:00-23:30, 3-5 h: past midnight
+            self.today.append((self.new_id(), vid, date, self.clocks[ns], self.clocks[ns + nl],
+                               "", team, NIGHT[:2] + (NIGHT[2][0],), unit, sub, rnd()))
+            if rnd() < 0.5:
+                self.counts["overlaps_next_day"] += 1
+                length = 2 + int(rnd() * 5)
+                ps = int(rnd() * (ns + nl - 48))               # from midnight, before the patrol ends
+                next_date = (dt.date(int(date[:4]), int(date[5:7]), int(date[8:10]))
+                             + dt.timedelta(days=1)).isoformat()
+                self.later((self.new_id(), vid, next_date, self.clocks[ps], self.clocks[ps + length],
+                            "", team, a, unit, sub, rnd()), k=1)
         if rnd() < p["over_cap"]:
             self.counts["over_cap"] += 1
             self.today.append((self.new_id(), vid, date, "", "", self.hours_text[16 + int(rnd() * 7)],
@@ -436,7 +457,7 @@ class Extras:
     def expected(self):
         c = self.counts
         rows = (c["base"] + c["duplicates_same_id"] + c["duplicates_no_id"] + c["conflicts"]
-                + c["overlaps"] + c["over_cap"] + c["unrostered"])
+                + c["overlaps"] + c["night"] + c["overlaps_next_day"] + c["over_cap"] + c["unrostered"])
         return dict(read=rows, merged=c["duplicates_same_id"] + c["duplicates_no_id"],
                     rejected=c["conflicts"], counted=rows - c["duplicates_same_id"]
                     - c["duplicates_no_id"] - c["conflicts"])
@@ -833,7 +854,7 @@ def main():
             "xml": args.xml, "xml_rows": args.xml_rows if args.xml else 0,
             "activity_bytes": size}
     if not plain or with_extras:                # plain without extras: today's file, byte for byte
-        info.update(spelling=args.spelling, extras=extra,
+        info.update(spelling=args.spelling, generator=GENERATOR_VERSION, extras=extra,
                     written=extras.counts if extras else {"base": args.rows},
                     expected_activity_rows=extras.expected() if extras else
                     dict(read=args.rows, merged=0, rejected=0, counted=args.rows))

@@ -128,7 +128,9 @@ spelling_dir() {  # spelling
 ensure_data() {  # dir rows want_xml [spelling]
   local dir=$1 rows=$2 xml=$3 spelling=${4:-plain}
   local xml_rows=$(( (rows * 2 + 3) / 7 ))   # 1,000,000 XML activities at the default 3,500,000 rows
-  if "$PYTHON" - "$dir/generated.json" "$rows" "$VOLS" "$xml" "$xml_rows" "$spelling" <<'EOF'
+  local version
+  version=$(sed -n 's/^GENERATOR_VERSION = //p' "$HERE/generate.py")
+  if "$PYTHON" - "$dir/generated.json" "$rows" "$VOLS" "$xml" "$xml_rows" "$spelling" "$version" <<'EOF'
 import json, sys
 try:
     g = json.load(open(sys.argv[1]))
@@ -138,6 +140,7 @@ ok = g["rows"] == int(sys.argv[2]) and g["volunteers"] == int(sys.argv[3])
 ok = ok and (sys.argv[4] == "0" or (g.get("xml") and g.get("xml_rows") == int(sys.argv[5])))
 ok = ok and g.get("spelling", "plain") == sys.argv[6]
 ok = ok and (sys.argv[6] == "plain") == ("extras" not in g)
+ok = ok and (sys.argv[6] == "plain" or str(g.get("generator")) == sys.argv[7])
 sys.exit(0 if ok else 1)
 EOF
   then return 0; fi
@@ -414,10 +417,10 @@ import json, sys
 g = json.load(open(sys.argv[1]))
 w, e = g.get("written"), g.get("expected_activity_rows")
 if w:
-    print("  - `%s`: %s rows read (%s drawn; %s overlapping sessions added, %s repeated with the same "
+    print("  - `%s`: %s rows read (%s drawn; %s overlapping sessions added (%s of them the next day, after %s night patrols added), %s repeated with the same "
           "record id, %s without one, %s conflicting record ids, %s long sessions towards the cap, "
           "%s unrostered), %.1f MB" % (sys.argv[2], "{:,}".format(e["read"]), "{:,}".format(w["base"]),
-          w["overlaps"], w["duplicates_same_id"], w["duplicates_no_id"], w["conflicts"], w["over_cap"],
+          w["overlaps"] + w.get("overlaps_next_day", 0), w.get("overlaps_next_day", 0), w.get("night", 0), w["duplicates_same_id"], w["duplicates_no_id"], w["conflicts"], w["over_cap"],
           w["unrostered"], g["activity_bytes"] / 1e6))
 else:
     print("  - `%s`: %s rows, clean (no overlaps, duplicates or rejects), %.1f MB"
