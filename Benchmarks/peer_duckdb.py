@@ -162,7 +162,14 @@ def roster_select(path):
 
 def plain_peer(con, args, roster, activities, week_start, week_end):
     """The user's script: the week's rows summed per volunteer."""
-    if args.spelling == "plain":                    # today's peer, unchanged
+    if args.spelling != "mixed":                    # today's peer (plain: unchanged); typed columns
+        if args.spelling == "plain":
+            act_columns, roster_columns = ACTIVITY_COLUMNS, ROSTER_COLUMNS
+            dateformat = "%Y-%m-%d"
+        else:                                       # the file's own header, typed the same way
+            act_columns = header_columns(activities, ACTIVITY_ALIASES, ACTIVITY_COLUMNS)
+            roster_columns = header_columns(roster, ROSTER_ALIASES, {})
+            dateformat = "%Y/%m/%d" if args.spelling == "excel-gb18030" else "%Y-%m-%d"
         con.execute("""
             CREATE TEMP TABLE week_hours AS
             SELECT volunteer_id,
@@ -171,13 +178,13 @@ def plain_peer(con, args, roster, activities, week_start, week_end):
                                   + CASE WHEN "end" < "start" THEN 86400 ELSE 0 END) / 3600.0
                             ELSE hours END) AS hours
             FROM read_csv(?, header = true, delim = ',', quote = '"', columns = %s,
-                          dateformat = '%%Y-%%m-%%d', timestampformat = '%%Y-%%m-%%d %%H:%%M')
+                          dateformat = '%s', timestampformat = '%%Y-%%m-%%d %%H:%%M')
             WHERE "date" BETWEEN ? AND ?
             GROUP BY volunteer_id
-        """ % sql_struct(ACTIVITY_COLUMNS), [activities, week_start, week_end])
-        roster_sql = "SELECT * FROM read_csv(?, header = true, delim = ',', quote = '\"', columns = %s)" % sql_struct(ROSTER_COLUMNS)
+        """ % (sql_struct(act_columns), dateformat), [activities, week_start, week_end])
+        roster_sql = "SELECT * FROM read_csv(?, header = true, delim = ',', quote = '\"', columns = %s)" % sql_struct(roster_columns)
         roster_args = [roster]
-    else:
+    else:                                           # every cell as text, parsed
         con.execute("""
             CREATE TEMP TABLE week_hours AS
             SELECT volunteer_id,
