@@ -230,14 +230,25 @@ def spellings(args):
                  ratio(a["rss"], c["rss"]) if a and c else "", imp,
                  ("yes" if checks[sp] else "**NO**") if sp in checks else "not checked"]
         out.append("| " + " | ".join(cells) + " |")
+    rows_of = dict((k, int(v)) for k, v in (b.split("=", 1) for b in args.rows))
+    imp_s = {sp: med(x[0] for x in imports.get(sp, [])) for sp in order}
+    gb, utf = "excel-gb18030", ("iso-seconds" if "iso-seconds" in order else "mixed")
+    if imp_s.get(gb) and imp_s.get(utf) and rows_of.get(gb) == rows_of.get(utf):
+        mbs = lambda sp: int(sizes[sp]) / imp_s[sp]
+        out.append("")
+        out.append("GB18030 against UTF-8 (`%s`, the same %s rows): import %.0f %% in MB/s, %.0f %% in rows/s "
+                   "(target ≥ 70 %%; the GB18030 file is %.0f %% of the UTF-8 bytes)."
+                   % (utf, "{:,}".format(rows_of[gb]), 100 * mbs(gb) / mbs(utf),
+                      100 * imp_s[utf] / imp_s[gb], 100 * int(sizes[gb]) / int(sizes[utf])))
     out.append("")
-    out.append("Medians of %s rounds. Wall and memory ratios: fivehours / the plain DuckDB peer (targets "
+    n_rounds = max((r["n"] for r in m.values()), default=0)
+    out.append("Medians of %s round%s. Wall and memory ratios: fivehours / the plain DuckDB peer (targets "
                "≤ 0.80× wall, ≤ 1.00× memory). Import: the activity file's size over the median of the "
                "`FIVEHOURS_TIMING` laps that read it (all of its reading, decoding included), divided by "
                "%d cores (target ≥ 800; GB18030 ≥ 70 %% of UTF-8); in brackets the older figure, the "
                "rows-in-parts lap alone. Hours = faithful: every volunteer's hours (to the cent) and status "
                "equal to the faithful peer's, and the manifest's row counts as generated."
-               % (max((r["n"] for r in m.values()), default=0), cores))
+               % (n_rounds, "" if n_rounds == 1 else "s", cores))
     print("\n".join(out))
     return 0
 
@@ -406,6 +417,7 @@ def main():
     sp = sub.add_parser("spellings")
     sp.add_argument("results")
     sp.add_argument("--bytes", nargs="*", default=[], help="SPELLING=activity file bytes")
+    sp.add_argument("--rows", nargs="*", default=[], help="SPELLING=activity rows")
     sp.add_argument("--imports")
     sp.add_argument("--checks")
     sp.add_argument("--cores", type=int, default=0)

@@ -363,7 +363,7 @@ scaling_benchmark() {
 
 # ---------------------------------------------------------------- spellings
 spellings_benchmark() {
-  local sp dir bytes r sps=() bytes_args=() failures=0
+  local sp dir bytes r sps=() bytes_args=() rows_args=() failures=0
   IFS=, read -ra sps <<<"$SPELLINGS"
   local all="$WORK/spellings.tsv" imports="$WORK/spellings-import.txt" checks="$WORK/spellings-checks.txt"
   local notes="$WORK/spellings-notes.md" gen_lines="$WORK/spellings-data.md"
@@ -375,6 +375,7 @@ spellings_benchmark() {
     dir=$(spelling_dir "$sp")
     bytes=$(stat -c %s "$dir/activities/sessions.csv")
     bytes_args+=("$sp=$bytes")
+    rows_args+=("$sp=$("$PYTHON" -c 'import json, sys; g = json.load(open(sys.argv[1])); print(g.get("expected_activity_rows", {}).get("read", g["rows"]))' "$dir/generated.json")")
     RESULTS="$WORK/results-$sp.tsv"
     : >"$RESULTS"
     : >"$WORK/import.txt"
@@ -436,7 +437,7 @@ EOF
     echo "- Data: \`Benchmarks/generate.py --spelling S --rows $ROWS --volunteers $VOLS\` (each spelling's default extras); week ending $WEEK, \`--now $NOW\`; $ROUNDS rounds per spelling, runs alternated, warm page cache:"
     cat "$gen_lines"
     echo
-    "$PYTHON" "$HERE/results.py" spellings "$all" --bytes "${bytes_args[@]}" --imports "$imports" \
+    "$PYTHON" "$HERE/results.py" spellings "$all" --bytes "${bytes_args[@]}" --rows "${rows_args[@]}" --imports "$imports" \
       --checks "$checks" --cores "$(nproc)"
     echo
     echo "Checks:"
