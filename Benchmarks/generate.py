@@ -17,6 +17,16 @@ and with --xml also
 
 Python 3 standard library only; the same arguments and --seed give byte-identical files.
 
+--spelling writes the same drawn values as offices write them (see the classes Plain, IsoSeconds,
+ExcelGB18030 and Mixed, and Benchmarks/README.md): plain (default) is the files described here,
+byte for byte; iso-seconds, excel-gb18030 (GB18030, Chinese headers, 2019/8/5, 9:00) and mixed
+(every spelling of docs/formats.md, drawn per cell) go by default into
+/tmp/fivehours-bench-SPELLING and also hold what real logs hold (class Extras: overlapping
+sessions, night patrols past midnight, repeated rows with and without record ids, conflicting
+record ids, days above the daily cap, unrostered volunteers; --overlaps, --duplicates,
+--conflicts, --over-cap, --unrostered, all 0 by default for plain). generated.json then records
+the activity rows fivehours' manifest must show.
+
 How the sessions are drawn: every week gets rows/52 sessions (the year is exactly 52 weeks, so
 the benchmark week 2019-08-03..09 holds 1/52 of the file). In each week a fresh random set of
 volunteers "meets" the five hours: 70% of the roster, or fewer when the week's row budget is
