@@ -50,7 +50,7 @@ import sys
 import time
 
 # Bumped whenever the non-plain files change for the same arguments (run.sh regenerates then).
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 
 FIRST_DAY = dt.date(2019, 1, 5)  # a Saturday; weeks end on Fridays
 WEEKS = 52
@@ -362,16 +362,18 @@ class Extras:
       and another end time or hours (the later copy is rejected, the first kept);
     - over_cap: with probability `over_cap`, an 8-11 h session given by hours alone on the same day
       (some of those days are above max_daily_hours = 12);
-    - unrostered: with probability `unrostered`, a session of a volunteer on no roster.
+    - unrostered: with probability `unrostered`, a session of a volunteer on no roster;
+    - mismatches: with probability `mismatches`, a session with start, end and hours gets hours
+      half an hour off (start and end win, finding hours_mismatch).
 
     `counts` says how many of each were written; `expected` what fivehours' manifest must show."""
 
     def __init__(self, rng, id_prefix, overlaps=0.0, duplicates=0.0, conflicts=0.0, over_cap=0.0,
-                 unrostered=0.0):
+                 unrostered=0.0, mismatches=0.0):
         self.rnd = rng.random
         self.prefix = id_prefix + "E"
         self.p = dict(overlaps=overlaps, duplicates=duplicates, conflicts=conflicts,
-                      over_cap=over_cap, unrostered=unrostered)
+                      over_cap=over_cap, unrostered=unrostered, mismatches=mismatches)
         self.clocks = [clock(i) for i in range(96)]
         self.hours_text = [half_hours(i) for i in range(49)]
         self.acts = [(name, cat, loc) for name, cat, locs in ACTIVITIES for loc in locs]
@@ -380,7 +382,7 @@ class Extras:
         self.day = 0
         self.seq = 0
         self.counts = dict(base=0, overlaps=0, night=0, overlaps_next_day=0, duplicates_same_id=0,
-                           duplicates_no_id=0, conflicts=0, over_cap=0, unrostered=0)
+                           duplicates_no_id=0, conflicts=0, over_cap=0, unrostered=0, mismatches=0)
 
     def new_id(self):
         self.seq += 1
@@ -401,6 +403,10 @@ class Extras:
         rnd, p = self.rnd, self.p
         rid, vid, date, start, end, hours, team, a, unit, sub, x = rec
         self.counts["base"] += 1
+        if s0 is not None and hours and rnd() < p["mismatches"]:
+            self.counts["mismatches"] += 1
+            hours = self.hours_text[h2 + 1 if h2 < 3 or rnd() < 0.5 else h2 - 1]
+            rec = rec[:5] + (hours,) + rec[6:]
         r = rnd()
         if r < p["duplicates"] / 2:
             self.counts["duplicates_same_id"] += 1
@@ -794,12 +800,16 @@ def main():
     p.add_argument("--unrostered", type=float, default=None,
                    help="share of sessions given one of a volunteer on no roster (default 0.0005; "
                         "0 for plain)")
+    p.add_argument("--mismatches", type=float, default=None,
+                   help="share of sessions with start, end and hours whose hours are half an hour off "
+                        "(default 0.005; 0 for plain)")
     p.add_argument("--xml", action="store_true", help="also write the XML variant")
     p.add_argument("--xml-rows", type=int, default=1_000_000, help="XML activities (default 1,000,000)")
     p.add_argument("--seed", type=int, default=20190809)
     args = p.parse_args()
     plain = args.spelling == "plain"
-    defaults = dict(overlaps=0.03, duplicates=0.01, conflicts=0.001, over_cap=0.002, unrostered=0.0005)
+    defaults = dict(overlaps=0.03, duplicates=0.01, conflicts=0.001, over_cap=0.002, unrostered=0.0005,
+                    mismatches=0.005)
     extra = {k: (getattr(args, k) if getattr(args, k) is not None else (0.0 if plain else v))
              for k, v in defaults.items()}
     with_extras = any(v > 0 for v in extra.values())

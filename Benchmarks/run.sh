@@ -420,9 +420,9 @@ w, e = g.get("written"), g.get("expected_activity_rows")
 if w:
     print("  - `%s`: %s rows read (%s drawn; %s overlapping sessions added (%s of them the next day, after %s night patrols added), %s repeated with the same "
           "record id, %s without one, %s conflicting record ids, %s long sessions towards the cap, "
-          "%s unrostered), %.1f MB" % (sys.argv[2], "{:,}".format(e["read"]), "{:,}".format(w["base"]),
+          "%s unrostered, %s with hours half an hour off start and end), %.1f MB" % (sys.argv[2], "{:,}".format(e["read"]), "{:,}".format(w["base"]),
           w["overlaps"] + w.get("overlaps_next_day", 0), w.get("overlaps_next_day", 0), w.get("night", 0), w["duplicates_same_id"], w["duplicates_no_id"], w["conflicts"], w["over_cap"],
-          w["unrostered"], g["activity_bytes"] / 1e6))
+          w["unrostered"], w.get("mismatches", 0), g["activity_bytes"] / 1e6))
 else:
     print("  - `%s`: %s rows, clean (no overlaps, duplicates or rejects), %.1f MB"
           % (sys.argv[2], "{:,}".format(g["rows"]), g["activity_bytes"] / 1e6))
