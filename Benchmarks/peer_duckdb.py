@@ -132,7 +132,8 @@ def activity_select(spelling, path, numbered=False):
         return """SELECT %s%s AS record_id, %s AS volunteer_id, %s AS date,
                          %s AS start_s, %s AS end_s, %s AS hours_s FROM %s""" % (
             rn, t["record_id"], t["volunteer_id"], MIXED_DATE % t["date"], MIXED_TIME % t["start"],
-            MIXED_TIME % t["end"], MIXED_HOURS % {"c": t["hours"]}, src)
+            "CASE WHEN %(c)s IN ('24:00', '24:00:00') THEN 86400 ELSE %(t)s END" % {"c": t["end"], "t": MIXED_TIME % t["end"]},
+            MIXED_HOURS % {"c": t["hours"]}, src)
     return """SELECT %s%s AS record_id, trim(volunteer_id) AS volunteer_id, "date",
                      CAST(extract('epoch' FROM "start") AS BIGINT) AS start_s,
                      CAST(extract('epoch' FROM "end") AS BIGINT) AS end_s,
@@ -229,7 +230,8 @@ def faithful_peer(con, args, roster, activities, week_start, week_end):
         WITH valid AS (
             SELECT * FROM rows
             WHERE volunteer_id IS NOT NULL AND "date" IS NOT NULL
-              AND ((start_s IS NOT NULL AND end_s IS NOT NULL AND start_s <> end_s) OR hours_s > 0))
+              AND ((start_s IS NOT NULL AND end_s IS NOT NULL AND start_s <> end_s)
+                   OR (hours_s > 0 AND hours_s <= 86400)))
         SELECT * FROM valid WHERE record_id IS NOT NULL
         QUALIFY row_number() OVER (PARTITION BY record_id ORDER BY rn) = 1
         UNION ALL
