@@ -2,6 +2,7 @@
 # The fivehours benchmark (issue 5). See Benchmarks/README.md.
 #
 #   Benchmarks/run.sh [--rounds N] [--rows N] [--volunteers N] [--skip-xml] [--scaling]
+#                     [--spelling S | --spellings S,S,...]
 #                     [--data DIR] [--bin PATH] [--scratch-path DIR] [--doc FILE] [--no-doc]
 #
 # Builds fivehours in release mode, generates the campaign if missing (outside the repository),
@@ -12,6 +13,10 @@
 # measures wall, user+sys CPU and peak RSS with /usr/bin/time, prints the medians and ratios,
 # checks that fivehours and DuckDB agree on every volunteer's hours, and appends a dated section
 # to docs/PERFORMANCE.md. --scaling instead runs (a) and (c) at 0.35 M, 1.75 M, 3.5 M and 7 M rows.
+# --spelling S (or --spellings plain,iso-seconds,excel-gb18030,mixed, or all) instead runs, per
+# spelling of generate.py, (a), (c) the plain DuckDB peer for that spelling and (f) the faithful
+# DuckDB peer, checks fivehours' hours against (f) for every volunteer to the cent and its
+# manifest against the rows generated, and writes one table with a row per spelling.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -31,8 +36,10 @@ WEEK=2019-08-09
 NOW=2019-08-10T00:00:00+08:00
 WORK=${FIVEHOURS_BENCH_WORK:-/tmp/fivehours-bench-runs}
 PYTHON=${PYTHON:-python3}
+SPELLINGS=""
+ALL_SPELLINGS="plain,iso-seconds,excel-gb18030,mixed"
 
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -41,6 +48,7 @@ while [ $# -gt 0 ]; do
     --volunteers) VOLS=$2; shift 2 ;;
     --skip-xml) SKIP_XML=1; shift ;;
     --scaling) SCALING=1; shift ;;
+    --spelling|--spellings) SPELLINGS=$2; shift 2 ;;
     --data) DATA=$2; shift 2 ;;
     --bin) BIN=$2; shift 2 ;;                 # use this fivehours executable, do not build
     --scratch-path) SCRATCH=$2; shift 2 ;;    # passed to swift build
@@ -51,6 +59,14 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ "$ROUNDS" -ge 1 ] 2>/dev/null || { echo "run.sh: --rounds must be a positive number" >&2; exit 2; }
+if [ -n "$SPELLINGS" ]; then
+  [ "$SPELLINGS" = all ] && SPELLINGS=$ALL_SPELLINGS
+  for sp in ${SPELLINGS//,/ }; do
+    case ",$ALL_SPELLINGS," in *",$sp,"*) ;; *) echo "run.sh: unknown spelling '$sp' (one of $ALL_SPELLINGS)" >&2; exit 2 ;; esac
+  done
+  [ "$SCALING" = 0 ] || { echo "run.sh: --scaling and --spelling do not go together" >&2; exit 2; }
+  SKIP_XML=1                                  # the spellings are CSV only
+fi
 
 say() { printf '\n== %s\n' "$*" >&2; }
 commas() { echo "$1" | sed -e ':a' -e 's/\B[0-9]\{3\}\>/,&/' -e 'ta'; }
@@ -99,10 +115,22 @@ data_dir() {  # rows -> folder
   else echo "/tmp/fivehours-bench-${1}r-${VOLS}v"; fi
 }
 
-ensure_data() {  # dir rows want_xml
-  local dir=$1 rows=$2 xml=$3
+# The folder of one spelling's data: --data when one spelling is asked for, else
+# /tmp/fivehours-bench-SPELLING (default size) or /tmp/fivehours-bench-SPELLING-<rows>r-<vols>v;
+# plain's is the weekly benchmark's own folder.
+spelling_dir() {  # spelling
+  if [ -n "$DATA" ] && [ "${SPELLINGS//,/}" = "$SPELLINGS" ]; then echo "$DATA"
+  elif [ "$1" = plain ]; then data_dir "$ROWS"
+  elif [ "$ROWS" = 3500000 ] && [ "$VOLS" = 100000 ]; then echo "/tmp/fivehours-bench-$1"
+  else echo "/tmp/fivehours-bench-$1-${ROWS}r-${VOLS}v"; fi
+}
+
+ensure_data() {  # dir rows want_xml [spelling]
+  local dir=$1 rows=$2 xml=$3 spelling=${4:-plain}
   local xml_rows=$(( (rows * 2 + 3) / 7 ))   # 1,000,000 XML activities at the default 3,500,000 rows
-  if "$PYTHON" - "$dir/generated.json" "$rows" "$VOLS" "$xml" "$xml_rows" <<'EOF'
+  local version
+  version=$(sed -n 's/^GENERATOR_VERSION = //p' "$HERE/generate.py")
+  if "$PYTHON" - "$dir/generated.json" "$rows" "$VOLS" "$xml" "$xml_rows" "$spelling" "$version" <<'EOF'
 import json, sys
 try:
     g = json.load(open(sys.argv[1]))
@@ -110,14 +138,17 @@ except Exception:
     sys.exit(1)
 ok = g["rows"] == int(sys.argv[2]) and g["volunteers"] == int(sys.argv[3])
 ok = ok and (sys.argv[4] == "0" or (g.get("xml") and g.get("xml_rows") == int(sys.argv[5])))
+ok = ok and g.get("spelling", "plain") == sys.argv[6]
+ok = ok and (sys.argv[6] == "plain") == ("extras" not in g)
+ok = ok and (sys.argv[6] == "plain" or str(g.get("generator")) == sys.argv[7])
 sys.exit(0 if ok else 1)
 EOF
   then return 0; fi
   local xml_flag=()
   [ "$xml" = 1 ] && xml_flag=(--xml --xml-rows "$xml_rows")
-  say "generating $rows rows, $VOLS volunteers into $dir"
+  say "generating $rows rows, $VOLS volunteers, spelling $spelling into $dir"
   local t0=$SECONDS
-  "$PYTHON" "$HERE/generate.py" --out "$dir" --rows "$rows" --volunteers "$VOLS" "${xml_flag[@]}"
+  "$PYTHON" "$HERE/generate.py" --out "$dir" --rows "$rows" --volunteers "$VOLS" --spelling "$spelling" "${xml_flag[@]}"
   echo "generated in $((SECONDS - t0)) s" >&2
 }
 
@@ -152,13 +183,17 @@ week_args=(--week-ending "$WEEK" --now "$NOW" --quiet)
 run_a() { FIVEHOURS_TIMING=1 measure a "$1" 0 /dev/null "$BIN" weekly --config "$2/campaign.yaml" "${week_args[@]}" \
             --format csv --csv-header keys --out "$WORK/a"
           import_lap >>"$WORK/import.txt"; }
-# The wall time of the largest file's parts (the lap "N parts, each with its UTF-8 check").
-# Nothing when there is no such lap (a file under 16 MB is read in one piece).
-import_lap() { { grep 'parts, each with' "$WORK/a.stderr" || true; } | awk '{for (i = 1; i < NF; i++) if ($(i + 1) == "s") { print $i; break }}' | sort -n | tail -1; }
+# The wall time of the activity file's parts (the largest lap "N parts[, each with its UTF-8
+# check]"), or when there is none the laps that read the activity file (results.py import-lap).
+# Nothing when neither is there.
+import_lap() { "$PYTHON" "$HERE/results.py" import-lap "$WORK/a.stderr" | awk '{v = ($2 != "-") ? $2 : $1; if (v != "-") print v}'; }
 run_b() { measure b "$1" 0 /dev/null "$BIN" weekly --config "$2/campaign.yaml" "${week_args[@]}" \
             --format html,md,csv --out "$WORK/b"; }
 run_c() { measure c "$1" 0 /dev/null "$PYTHON" "$HERE/peer_duckdb.py" --data "$2" \
-            --week-ending "$WEEK" --out "$WORK/c"; }
+            --week-ending "$WEEK" --out "$WORK/c" ${3:+--spelling "$3"}; }
+# (f) the faithful peer: the contract's counting (duplicates, union of overlaps, daily cap).
+run_f() { measure f "$1" 0 /dev/null "$PYTHON" "$HERE/peer_duckdb.py" --data "$2" \
+            --week-ending "$WEEK" --out "$WORK/f" --spelling "$3" --faithful; }
 run_d() { measure d "$1" "0 1" "$WORK/check.out" "$BIN" check --config "$2/campaign-xml.yaml" \
             --week-ending "$WEEK" --quiet; }
 run_e() { measure e "$1" 0 /dev/null xmllint --stream --noout "$2/activities-xml/sessions.xml"; }
@@ -326,4 +361,99 @@ scaling_benchmark() {
   [ "$failures" = 0 ]
 }
 
-if [ "$SCALING" = 1 ]; then scaling_benchmark; else weekly_benchmark; fi
+# ---------------------------------------------------------------- spellings
+spellings_benchmark() {
+  local sp dir bytes r sps=() bytes_args=() rows_args=() failures=0
+  IFS=, read -ra sps <<<"$SPELLINGS"
+  local all="$WORK/spellings.tsv" imports="$WORK/spellings-import.txt" checks="$WORK/spellings-checks.txt"
+  local notes="$WORK/spellings-notes.md" gen_lines="$WORK/spellings-data.md"
+  : >"$all"; : >"$imports"; : >"$checks"; : >"$notes"; : >"$gen_lines"
+  for sp in "${sps[@]}"; do
+    ensure_data "$(spelling_dir "$sp")" "$ROWS" 0 "$sp"
+  done
+  for sp in "${sps[@]}"; do
+    dir=$(spelling_dir "$sp")
+    bytes=$(stat -c %s "$dir/activities/sessions.csv")
+    bytes_args+=("$sp=$bytes")
+    rows_args+=("$sp=$("$PYTHON" -c 'import json, sys; g = json.load(open(sys.argv[1])); print(g.get("expected_activity_rows", {}).get("read", g["rows"]))' "$dir/generated.json")")
+    RESULTS="$WORK/results-$sp.tsv"
+    : >"$RESULTS"
+    : >"$WORK/import.txt"
+    rm -rf "$WORK/a" "$WORK/c" "$WORK/f"
+    warm "$dir"/rosters/* "$dir"/activities/* "$dir"/submissions/*
+    say "spelling $sp: $dir ($(numfmt --to=si "$bytes")B CSV)"
+    [ -n "$LOAD_BEFORE" ] || LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+    for r in $(seq 1 "$ROUNDS"); do
+      run_a "$r" "$dir"
+      echo "$sp $("$PYTHON" "$HERE/results.py" import-lap "$WORK/a.stderr")" >>"$imports"
+      run_c "$r" "$dir" "$sp"
+      run_f "$r" "$dir" "$sp"
+    done
+    awk -v sp="$sp" '{print sp, $0}' "$RESULTS" >>"$all"
+    local vol="$WORK/a/weekly-$WEEK/volunteers.csv" line mline cline="" rc=0 mrc=0 crc=0
+    set +e
+    line=$("$PYTHON" "$HERE/results.py" compare --exact --peer "faithful peer" "$vol" "$WORK/f/volunteers.csv")
+    rc=$?
+    mline=$("$PYTHON" "$HERE/results.py" manifest "$WORK/a/weekly-$WEEK/manifest.json" "$dir/generated.json")
+    mrc=$?
+    if [ "$sp" = plain ]; then          # clean data: the plain peer must agree too, as before
+      cline=$("$PYTHON" "$HERE/results.py" compare "$vol" "$WORK/c/volunteers.csv")
+      crc=$?
+    fi
+    set -e
+    if [ "$rc" = 0 ] && [ "$mrc" = 0 ] && [ "$crc" = 0 ]; then
+      echo "$sp ok" >>"$checks"
+    else
+      echo "$sp DISAGREE" >>"$checks"
+      failures=$((failures + 1))
+      { echo; echo "!!!!!!!! $sp: fivehours DISAGREES"; printf '%s\n' "$line" "$mline" "$cline"; echo "!!!!!!!!"; } >&2
+    fi
+    {
+      echo "- \`$sp\`: ${line%%$'\n'*}$( [ "$rc" = 0 ] && echo ' — agree' || echo ' — **DISAGREE**')."
+      echo "  ${mline%%$'\n'*}."
+      [ -z "$cline" ] || echo "  Plain peer: ${cline%%$'\n'*}$( [ "$crc" = 0 ] && echo ' — agree' || echo ' — **DISAGREE**')."
+    } >>"$notes"
+    "$PYTHON" - "$dir/generated.json" "$sp" >>"$gen_lines" <<'EOF'
+import json, sys
+g = json.load(open(sys.argv[1]))
+w, e = g.get("written"), g.get("expected_activity_rows")
+if w:
+    print("  - `%s`: %s rows read (%s drawn; %s overlapping sessions added (%s of them the next day, after %s night patrols added), %s repeated with the same "
+          "record id, %s without one, %s conflicting record ids, %s long sessions towards the cap, "
+          "%s unrostered, %s with hours half an hour off start and end), %.1f MB" % (sys.argv[2], "{:,}".format(e["read"]), "{:,}".format(w["base"]),
+          w["overlaps"] + w.get("overlaps_next_day", 0), w.get("overlaps_next_day", 0), w.get("night", 0), w["duplicates_same_id"], w["duplicates_no_id"], w["conflicts"], w["over_cap"],
+          w["unrostered"], w.get("mismatches", 0), g["activity_bytes"] / 1e6))
+else:
+    print("  - `%s`: %s rows, clean (no overlaps, duplicates or rejects), %.1f MB"
+          % (sys.argv[2], "{:,}".format(g["rows"]), g["activity_bytes"] / 1e6))
+EOF
+  done
+
+  local section="$WORK/spellings-section.md"
+  {
+    echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — spellings, $(commas "$ROWS") sessions, $(commas "$VOLS") volunteers"
+    echo
+    machine
+    echo "- Data: \`Benchmarks/generate.py --spelling S --rows $ROWS --volunteers $VOLS\` (each spelling's default extras); week ending $WEEK, \`--now $NOW\`; $ROUNDS rounds per spelling, runs alternated, warm page cache:"
+    cat "$gen_lines"
+    echo
+    "$PYTHON" "$HERE/results.py" spellings "$all" --bytes "${bytes_args[@]}" --rows "${rows_args[@]}" --imports "$imports" \
+      --checks "$checks" --cores "$(nproc)"
+    echo
+    echo "Checks:"
+    echo
+    cat "$notes"
+  } >"$section"
+  echo >&2
+  cat "$section"
+  append_doc "$section"
+  if [ "$failures" != 0 ]; then
+    echo "run.sh: fivehours DISAGREES with the faithful peer or the generated row counts on $failures spelling(s); see above" >&2
+    return 1
+  fi
+}
+
+if [ -n "$SPELLINGS" ]; then spellings_benchmark
+elif [ "$SCALING" = 1 ]; then scaling_benchmark
+else weekly_benchmark; fi
+
