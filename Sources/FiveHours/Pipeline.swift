@@ -197,6 +197,10 @@ public enum Pipeline {
             }
         }
         clock.lap("html and markdown")
+        if options.formats.contains(.xlsx) {
+            files.append(("weekly-summary.xlsx", try WorkbookWriter.weekly(report, phones: ledger.phones, style: style, labels: labels)))
+            clock.lap("xlsx")
+        }
         files.append(("manifest.json", manifest.json()))
         return ("weekly-\(week.lastDay)", files)
     }
@@ -229,6 +233,9 @@ public enum Pipeline {
             for a in report.activities {
                 for m in a.media { if let src = m.sourcePath, seen.insert(m.href).inserted { copies.append((m.href, src)) } }
             }
+        }
+        if options.formats.contains(.xlsx) {
+            files.append(("daily-bulletin.xlsx", try WorkbookWriter.daily(report, phones: loaded.ledger.phones, style: options.csvHeader, labels: labels)))
         }
         files.append(("manifest.json", manifest.json()))
         return ("daily-\(date)", files, copies)
@@ -317,5 +324,5 @@ public enum Pipeline {
 
 /// The report formats of `--format`.
 public enum ReportFormat: String, Sendable, CaseIterable {
-    case html, md, csv
+    case html, md, csv, xlsx
 }
