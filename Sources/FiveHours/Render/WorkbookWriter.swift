@@ -248,7 +248,7 @@ enum WorkbookText {
             var piece: [Unicode.Scalar] = [s]
             if s == "_", i + 6 < scalars.count, scalars[i + 1] == "x" || scalars[i + 1] == "X",
                scalars[(i + 2)...(i + 5)].allSatisfy({ $0.properties.isASCIIHexDigit }), scalars[i + 6] == "_" {
-                piece = Array("_x005F".unicodeScalars)
+                piece = Array("_x005F_".unicodeScalars)
             }
             let size = piece.reduce(0) { $0 + UTF16.width($1) }
             if utf16 + size > maxLength - 1 {
