@@ -170,6 +170,10 @@ public enum Pipeline {
         var report = parts.report!
         report.findings = findings
         clock.lap("rules and report model, and their CSV tables")
+        // The workbook needs only the tables: it is written on a thread of its own meanwhile.
+        let sheets = report, phones = ledger.phones
+        let workbook = options.formats.contains(.xlsx)
+            ? WorkbookJob { try WorkbookWriter.weekly(sheets, phones: phones, style: style, labels: labels) } : nil
         let manifest = try makeManifest(loaded, options: options, command: "weekly", week: week, date: nil, now: now)
         report.inputFingerprint = manifest.inputs_fingerprint
         clock.lap("manifest (waits for the input hashes)")
@@ -197,9 +201,9 @@ public enum Pipeline {
             }
         }
         clock.lap("html and markdown")
-        if options.formats.contains(.xlsx) {
-            files.append(("weekly-summary.xlsx", try WorkbookWriter.weekly(report, phones: ledger.phones, style: style, labels: labels)))
-            clock.lap("xlsx")
+        if let workbook {
+            files.append(("weekly-summary.xlsx", try workbook.wait()))
+            clock.lap("xlsx (what was left of it)")
         }
         files.append(("manifest.json", manifest.json()))
         return ("weekly-\(week.lastDay)", files)

@@ -36,6 +36,8 @@ public enum WorkbookWriter {
     /// which then go into the report folder like every other file.
     static func workbook(name: String, created: Int, style: CSVHeaderStyle, labels: Labels, tables: [any ReportTable]) throws -> [UInt8] {
         let folder = try TemporaryFolder()
+        // The folder must outlive the workbook's temporary files and the file read back below.
+        defer { withExtendedLifetime(folder) {} }
         let path = (folder.path as NSString).appendingPathComponent(name)
         let book = try Workbook(path: path, tempFolder: folder.path, created: created)
         let formats = try Formats(book)
@@ -280,4 +282,25 @@ final class TemporaryFolder {
     }
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// A workbook written on a thread of its own while the run goes on (the manifest waits for the
+/// input hashes, the HTML and Markdown render): libxlsxwriter writes and compresses on one core.
+final class WorkbookJob: @unchecked Sendable {
+    private let finished = DispatchSemaphore(value: 0)
+    private var result: Result<[UInt8], Error>?
+
+    init(_ work: @escaping @Sendable () throws -> [UInt8]) {
+        DispatchQueue.global().async {
+            self.result = Result { try work() }
+            self.finished.signal()
+        }
+    }
+
+    /// The workbook's bytes, once written.
+    func wait() throws -> [UInt8] {
+        finished.wait()
+        finished.signal()
+        return try result!.get()
+    }
 }
