@@ -34,7 +34,8 @@ public enum WorkbookWriter {
 
     /// Writes the tables into a workbook in a private temporary folder and returns its bytes,
     /// which then go into the report folder like every other file.
-    static func workbook(name: String, created: Int, style: CSVHeaderStyle, labels: Labels, tables: [any ReportTable]) throws -> [UInt8] {
+    static func workbook(name: String, created: Int, style: CSVHeaderStyle, labels: Labels, tables: [any ReportTable],
+                         rowsPerSheet: Int = WorkbookWriter.rowsPerSheet) throws -> [UInt8] {
         let folder = try TemporaryFolder()
         // The folder must outlive the workbook's temporary files and the file read back below.
         defer { withExtendedLifetime(folder) {} }
@@ -43,7 +44,8 @@ public enum WorkbookWriter {
         let formats = try Formats(book)
         for table in tables {
             let sheetName = style == .keys ? table.name : labels["sheet.\(table.name)"]
-            try write(table, named: sheetName, header: table.header(style: style, labels: labels), into: book, formats: formats)
+            try write(table, named: sheetName, header: table.header(style: style, labels: labels), into: book, formats: formats,
+                      rowsPerSheet: rowsPerSheet)
         }
         try book.close()
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -56,7 +58,8 @@ public enum WorkbookWriter {
     /// table goes on in a second sheet, `检查发现 (2)`, with the same header.
     static let rowsPerSheet = 1_048_575
 
-    static func write<T: ReportTable>(_ table: T, named name: String, header: [String], into book: Workbook, formats: Formats) throws {
+    static func write<T: ReportTable>(_ table: T, named name: String, header: [String], into book: Workbook, formats: Formats,
+                                      rowsPerSheet: Int) throws {
         var first = 0, part = 1
         repeat {
             let rows = min(rowsPerSheet, table.count - first)

@@ -150,3 +150,40 @@ struct WorkbookTextTests {
         #expect(SheetSink.displayWidth("Jose\u{301}") == 4)
     }
 }
+
+@Suite("Workbook sheets")
+struct WorkbookSheetTests {
+    /// Five findings, one a day.
+    struct Days: ReportTable {
+        var name: String { "findings" }
+        var keys: [String] { ["rule", "date", "hours"] }
+        var count: Int { 5 }
+        func row<Sink: TableRowSink>(_ i: Int, into s: inout Sink) {
+            s.text("r\(i)")
+            s.date(CivilDate(year: 2019, month: 8, day: 5 + i))
+            s.hours(i * 1800)
+        }
+    }
+
+    @Test("a table longer than a sheet goes on in the next, each with the header")
+    func split() throws {
+        let bytes = try WorkbookWriter.workbook(name: "t.xlsx", created: 1_565_308_800, style: .labels, labels: Labels(.zhCN),
+                                                tables: [Days()], rowsPerSheet: 2)
+        let folder = try ImportTestSupport.makeTempFolder("workbook")
+        defer { ImportTestSupport.remove(folder) }
+        let path = folder.appendingPathComponent("t.xlsx").path
+        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        let read = try WorkbookClientTests.shell(["python3", "-c", """
+            import openpyxl, sys
+            wb = openpyxl.load_workbook(sys.argv[1])
+            for ws in wb.worksheets:
+                print(ws.title, [[c.value if not hasattr(c.value, "date") else str(c.value.date()) for c in r] for r in ws.iter_rows()])
+            """, path])
+        #expect(read.output == """
+            检查发现 [['规则', '日期', '服务时长'], ['r0', '2019-08-05', 0], ['r1', '2019-08-06', 0.5]]
+            检查发现 (2) [['规则', '日期', '服务时长'], ['r2', '2019-08-07', 1], ['r3', '2019-08-08', 1.5]]
+            检查发现 (3) [['规则', '日期', '服务时长'], ['r4', '2019-08-09', 2]]
+
+            """)
+    }
+}
