@@ -69,10 +69,16 @@ final class Workbook {
         return format
     }
 
+    /// libxlsxwriter writes the creation time through `gmtime()`, whose result is one static
+    /// buffer per process: workbooks close one at a time (a run writes one workbook; only tests
+    /// write several at once).
+    private static let closing = NSLock()
+
     /// Writes the workbook to `path` and frees it; the handle is gone afterwards, whatever the outcome.
     func close() throws {
         guard let wb = handle else { return }
         handle = nil
-        try check(workbook_close(wb), "writing the workbook")
+        let error = Workbook.closing.withLock { workbook_close(wb) }
+        try check(error, "writing the workbook")
     }
 }
