@@ -74,6 +74,14 @@ struct WorkbookClientTests {
         #expect(daily.status == 0, "\(daily.stderr)")
         let weeklyDir = out.appendingPathComponent("weekly-2019-08-09"), dailyDir = out.appendingPathComponent("daily-2019-08-07")
 
+        // A rerun with the same --now gives the same bytes (GoldenTests reruns the weekly one).
+        let again = folder.appendingPathComponent("again")
+        let rerun = try Binary.run(["daily", "--config", config, "--date", "2019-08-07", "--now", Self.now,
+                                    "--out", again.path, "--format", "xlsx", "--quiet"])
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        #expect(try Data(contentsOf: again.appendingPathComponent("daily-2019-08-07/daily-bulletin.xlsx"))
+                == Data(contentsOf: dailyDir.appendingPathComponent("daily-bulletin.xlsx")))
+
         // One LibreOffice start for both workbooks, every sheet (the last option, -1), cells as shown.
         let exported = folder.appendingPathComponent("libreoffice")
         let lo = try Self.shell([
