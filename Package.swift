@@ -26,6 +26,12 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         .systemLibrary(name: "CSystem"),
+        // The .xlsx workbooks (`--format xlsx`).
+        .systemLibrary(
+            name: "CXlsxWriter",
+            pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"])]
+        ),
         // AVX2 scans of bytes (UTF-8 validation, CSV's special bytes) that Swift does not vectorise.
         .target(name: "CFastBytes", cSettings: [.unsafeFlags(["-O3"])]),
         .target(
@@ -35,6 +41,7 @@ let package = Package(
                 "CCrypto",
                 "CSystem",
                 "CFastBytes",
+                "CXlsxWriter",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),

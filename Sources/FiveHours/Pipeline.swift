@@ -181,6 +181,10 @@ public enum Pipeline {
         var report = parts.report!
         report.findings = findings
         clock.lap("rules and report model, and their CSV tables")
+        // The workbook needs only the tables: it is written on a thread of its own meanwhile.
+        let sheets = report, phones = ledger.phones
+        let workbook = options.formats.contains(.xlsx)
+            ? WorkbookJob { try WorkbookWriter.weekly(sheets, phones: phones, style: style, labels: labels) } : nil
         let manifest = try makeManifest(loaded, options: options, command: "weekly", week: week, date: nil, now: now)
         report.inputFingerprint = manifest.inputs_fingerprint
         clock.lap("manifest (waits for the input hashes)")
@@ -208,6 +212,10 @@ public enum Pipeline {
             }
         }
         clock.lap("html and markdown")
+        if let workbook {
+            files.append(("weekly-summary.xlsx", try workbook.wait()))
+            clock.lap("xlsx (what was left of it)")
+        }
         files.append(("manifest.json", manifest.json()))
         return ("weekly-\(week.lastDay)", files)
     }
@@ -240,6 +248,9 @@ public enum Pipeline {
             for a in report.activities {
                 for m in a.media { if let src = m.sourcePath, seen.insert(m.href).inserted { copies.append((m.href, src)) } }
             }
+        }
+        if options.formats.contains(.xlsx) {
+            files.append(("daily-bulletin.xlsx", try WorkbookWriter.daily(report, phones: loaded.ledger.phones, style: options.csvHeader, labels: labels)))
         }
         files.append(("manifest.json", manifest.json()))
         return ("daily-\(date)", files, copies)
@@ -328,5 +339,5 @@ public enum Pipeline {
 
 /// The report formats of `--format`.
 public enum ReportFormat: String, Sendable, CaseIterable {
-    case html, md, csv
+    case html, md, csv, xlsx
 }

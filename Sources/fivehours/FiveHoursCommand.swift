@@ -94,8 +94,8 @@ struct OutputOptions: ParsableArguments {
     @Option(name: .long, help: "Output folder (default: output.dir of the campaign file).")
     var out: String?
 
-    @Option(name: .long, help: "Formats to write: any of html, md, csv, comma-separated.")
-    var format: String = "html,md,csv"
+    @Option(name: .long, help: "Formats to write: any of html, md, csv, xlsx, comma-separated.")
+    var format: String = "html,md,csv,xlsx"
 
     @Option(name: .customLong("csv-header"), help: "CSV header row: labels (Chinese) or keys.")
     var csvHeader: String = "labels"
@@ -118,11 +118,11 @@ struct OutputOptions: ParsableArguments {
         for part in format.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where !part.isEmpty {
             let name = part == "markdown" ? "md" : part
             guard let f = ReportFormat(rawValue: name) else {
-                throw ValidationError("--format takes html, md and csv, comma-separated; '\(part)' is none of them")
+                throw ValidationError("--format takes html, md, csv and xlsx, comma-separated; '\(part)' is none of them")
             }
             if !out.contains(f) { out.append(f) }
         }
-        guard !out.isEmpty else { throw ValidationError("--format names no format; use html, md or csv") }
+        guard !out.isEmpty else { throw ValidationError("--format names no format; use html, md, csv or xlsx") }
         return out
     }
 }

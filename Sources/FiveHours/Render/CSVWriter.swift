@@ -113,55 +113,43 @@ public enum CSVTables {
         style == .keys ? keys : labels.csvHeader(keys)
     }
 
+    /// A table's CSV file: BOM, header (labels or keys), one line per row.
+    static func file<T: ReportTable>(_ table: T, style: CSVHeaderStyle, labels: Labels) -> [UInt8] {
+        CSVWriter.file(header: table.header(style: style, labels: labels), count: table.count) { i, line in table.row(i, into: &line) }
+    }
+
     public static func volunteers(_ r: WeeklyReport, style: CSVHeaderStyle, labels: Labels) -> [UInt8] {
-        let rows = r.volunteers
-        return CSVWriter.file(header: header(volunteerKeys, style, labels), count: rows.count) { i, line in
-            line.cell(rows[i].id)
-            line.cell(rows[i].name)
-            line.cell(rows[i].unit)
-            line.cell(joining: rows[i].teams)
-            line.cell(Hours.format(rows[i].seconds))
-            line.cell(Hours.format(rows[i].requiredSeconds))
-            line.cell(Hours.format(rows[i].shortfallSeconds))
-            line.cell(rows[i].status.rawValue)
-        }
+        file(VolunteersTable(report: r), style: style, labels: labels)
     }
 
     public static func units(_ r: WeeklyReport, style: CSVHeaderStyle, labels: Labels) -> [UInt8] {
-        CSVWriter.file(header: header(unitKeys, style, labels), rows: r.units.map { u in
-            [u.name, u.kind, "\(u.volunteers)", "\(u.met)", "\(u.short)", u.complianceRate, u.hours,
-             u.liaisons.joined(separator: ";"), u.liaisonStatus.rawValue, "\(u.dailyOnTime)", "\(u.dailyLate)",
-             "\(u.dailyMissing)", u.weekly.key]
-        })
+        file(UnitsTable(report: r), style: style, labels: labels)
     }
 
     public static func teams(_ r: WeeklyReport, style: CSVHeaderStyle, labels: Labels) -> [UInt8] {
-        CSVWriter.file(header: header(teamKeys, style, labels), rows: r.teams.map { t in
-            [t.name, t.leads.joined(separator: ";"), "\(t.volunteers)", t.hours, "\(t.sessions)"]
-        })
+        file(TeamsTable(report: r), style: style, labels: labels)
     }
 
     public static func findings(_ findings: [Finding], style: CSVHeaderStyle, labels: Labels) -> [UInt8] {
-        CSVWriter.file(header: header(findingKeys, style, labels), count: findings.count) { i, line in
-            line.cell(findings[i].rule)
-            line.cell(findings[i].severity.rawValue)
-            line.cell(findings[i].unit)
-            line.cell(findings[i].subject)
-            line.cell(findings[i].date.map { "\($0)" } ?? "")
-            line.cell(findings[i].detail)
-            line.cell(findings[i].source.map { "\($0)" } ?? "")
-        }
+        file(FindingsTable(findings: findings), style: style, labels: labels)
     }
 
     public static func rejects(_ rejects: [Reject], phones: Set<String>, style: CSVHeaderStyle, labels: Labels) -> [UInt8] {
-        CSVWriter.file(header: header(rejectKeys, style, labels), rows: rejects.map { j in
-            ["\(j.source)", PhoneScrubber.scrub(j.reason, known: phones), PhoneScrubber.scrub(j.record, known: phones)]
-        })
+        file(RejectsTable(rejects: rejects, phones: phones), style: style, labels: labels)
     }
 
     public static func activities(_ d: DailyReport, style: CSVHeaderStyle, labels: Labels) -> [UInt8] {
-        CSVWriter.file(header: header(activityKeys, style, labels), rows: d.activities.map { a in
-            [a.recordID, a.volunteerID, a.name, a.unit, a.team, a.start, a.end, Hours.format(a.seconds), a.activity, a.location]
-        })
+        file(ActivitiesTable(report: d), style: style, labels: labels)
     }
+}
+
+/// A CSV line takes a table's cells as the text the CSVs have always had.
+extension CSVWriter.Line: TableRowSink {
+    mutating func text(_ value: String) { cell(value) }
+    mutating func list(_ values: [String]) { cell(joining: values) }
+    mutating func hours(_ seconds: Int) { cell(Hours.format(seconds)) }
+    mutating func count(_ value: Int) { cell("\(value)") }
+    mutating func rate(_ text: String) { cell(text) }
+    mutating func date(_ value: CivilDate?) { cell(value.map { "\($0)" } ?? "") }
+    mutating func time(_ text: String) { cell(text) }
 }

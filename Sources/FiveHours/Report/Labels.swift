@@ -47,6 +47,8 @@ public struct Labels: Sendable {
         "rule.late_record": "补录超期", "rule.unknown_column": "未识别的列", "rule.overlap": "时间重叠", "rule.duplicate": "重复记录",
         "rule.hours_mismatch": "时长不符", "rule.daily_cap": "超过每日上限", "rule.long_day": "单日超 8 小时", "rule.inactive_volunteer": "不在队",
         "rule.missing_media": "附件缺失",
+        "sheet.volunteers": "志愿者", "sheet.units": "单位", "sheet.teams": "服务队", "sheet.findings": "检查发现",
+        "sheet.rejects": "未读入的数据", "sheet.activities": "今日活动", "sheet.bulletins": "简报报送",
     ]
 
     static let en: [String: String] = [
@@ -85,6 +87,8 @@ public struct Labels: Sendable {
         "rule.late_record": "Recorded late", "rule.unknown_column": "Unknown columns", "rule.overlap": "Overlaps", "rule.duplicate": "Duplicates",
         "rule.hours_mismatch": "Hours disagree", "rule.daily_cap": "Daily cap", "rule.long_day": "Days over 8 hours", "rule.inactive_volunteer": "Inactive volunteers",
         "rule.missing_media": "Missing media",
+        "sheet.volunteers": "Volunteers", "sheet.units": "Units", "sheet.teams": "Teams", "sheet.findings": "Findings",
+        "sheet.rejects": "Rejects", "sheet.activities": "Activities", "sheet.bulletins": "Bulletins",
     ]
 
     /// All labels for a template, keyed with `_` for `.` (`{{l.section_units}}`).

@@ -119,7 +119,7 @@ struct HostileXMLTests {
 
         // Nothing outside the inputs was opened, fetched or shown.
         let outputs = Hostile.files(under: out)
-        #expect(outputs.count == 9) // 8 report files and the lock
+        #expect(outputs.count == 10) // 9 report files (the workbook too) and the lock
         for (file, content) in outputs {
             #expect(!Hostile.contains(content, secret.marker), "the secret reached \(file)")
         }
