@@ -177,16 +177,12 @@ public struct Importer: Sendable {
         var parallel = 4 << 20
         /// Files at least this large are mapped without a first pass (`TextBuffer.loadDeferred`).
         var deferred = 16 << 20
-        /// Whether empty-of-surprises XML activities outside the window take the byte-level
-        /// shortcut (`XMLActivityShortcut`); off only in tests that compare it with the ordinary path.
-        var xmlShortcut = true
-        /// Whether plain roster rows are split from their bytes (`RowJob.readRoster`); off only
-        /// in tests and the fuzzer, which compare it with the general reader.
-        var plainRosterRows = true
-        /// Whether activity rows are read from their bytes (`ActivityScanner` through a
-        /// `ValueReader`); off only in tests and the fuzzer, which compare it with the reference:
-        /// the general reader and `RowParser` for every row.
-        var plainActivityRows = true
+        /// Whether the accelerated readers run: rows split and read from their bytes
+        /// (`RowJob.readRoster`, `ActivityScanner` through a `ValueReader`) and XML activities
+        /// outside the window checked from theirs (`XMLActivityShortcut`). Off, every row goes
+        /// through the reference — the general reader and `RowParser` — which they must equal:
+        /// the one switch that tests and the import fuzz target turn to compare the two.
+        var accelerated = true
         /// About this much of a large file goes to each part (at least two, at most 256): small enough that the parts in flight keep little of the file resident.
         var part = 8 << 20
     }
@@ -615,7 +611,7 @@ public struct Importer: Sendable {
             if kind == .roster {
                 // A roster row is rarely under 64 bytes; a set that grows rehashes at every doubling.
                 result.phones.reserveCapacity(bytes.count / 64)
-                if importer.sizes.plainRosterRows { return try readRoster(bytes, firstLine: firstLine, report: &report, into: &result) }
+                if importer.sizes.accelerated { return try readRoster(bytes, firstLine: firstLine, report: &report, into: &result) }
             }
             var reader = CSVReader(bytes, line: firstLine)
             var fields: [CSVReader.Field] = []
@@ -770,7 +766,7 @@ public struct Importer: Sendable {
                 if next == SeparatorIndex.quoted {
                     next = PlainRow.split(p, pos, n, expected: cellCount, into: cells, specials: &specials) ?? SeparatorIndex.notPlain
                 }
-                if next >= 0, importer.sizes.plainActivityRows, scanner.read(row, &values, into: &v) {
+                if next >= 0, importer.sizes.accelerated, scanner.read(row, &values, into: &v) {
                     report.read += 1
                     result.plainRowsRead += 1
                     let (identity, hasRecordID) = scanner.identity(row, v)
@@ -925,7 +921,7 @@ public struct Importer: Sendable {
         let sink = Sink(result, report)
         result = ImportParts()
         defer { result = sink.result; report = sink.report }
-        var fast = kind == .activity && sizes.xmlShortcut ? XMLActivityShortcut(importer: self, fileIndex: fileIndex) : nil
+        var fast = kind == .activity && sizes.accelerated ? XMLActivityShortcut(importer: self, fileIndex: fileIndex) : nil
         defer { fast?.deallocate() }
         var released = 0
         try XMLReader.forEachRecord(in: buffer.bytes, name: display, consumed: { buffer.release(upTo: $0, from: 0, released: &released) },

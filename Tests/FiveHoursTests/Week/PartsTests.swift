@@ -417,7 +417,7 @@ struct PartsTests {
             let folder = try s.write()
             let campaign = try CampaignLoader.load(path: folder.appendingPathComponent("campaign.yaml").path)
             var general = Importer.Sizes(parallel: .max, deferred: .max, part: .max)
-            general.plainRosterRows = false
+            general.accelerated = false
             let reference = PartsTests.summary(try Importer(campaign: campaign, window: nil, sizes: general).read())
             // In one piece, and in parts of a few hundred bytes with deferred checks.
             for sizes in [Importer.Sizes(parallel: .max, deferred: .max, part: .max), Importer.Sizes(parallel: 256, deferred: 512, part: 700)] {
@@ -555,9 +555,9 @@ struct PartsTests {
             let campaign = try CampaignLoader.load(path: folder.appendingPathComponent("campaign.yaml").path)
             let window = CivilDate(year: 2019, month: 8, day: 2)!...CivilDate(year: 2019, month: 8, day: 9)!
             for var sizes in [Importer.Sizes(parallel: .max, deferred: .max, part: .max), Importer.Sizes(parallel: 1 << 10, deferred: 1 << 10, part: 3 << 10)] {
-                sizes.plainActivityRows = false
+                sizes.accelerated = false
                 let reference = PartsTests.summary(try Importer(campaign: campaign, window: window, sizes: sizes).read())
-                sizes.plainActivityRows = true
+                sizes.accelerated = true
                 let result = try Importer(campaign: campaign, window: window, sizes: sizes).read()
                 readFromBytes += result.plainRowsRead
                 let fast = PartsTests.summary(result)
@@ -603,7 +603,7 @@ struct PartsTests {
         let campaign = try CampaignLoader.load(path: folder.appendingPathComponent("campaign.yaml").path)
         let window = CivilDate(year: 2019, month: 8, day: 2)!...CivilDate(year: 2019, month: 8, day: 9)!
         var off = Importer.Sizes()
-        off.xmlShortcut = false
+        off.accelerated = false
         let fast = PartsTests.summary(try Importer(campaign: campaign, window: window, sizes: Importer.Sizes()).read())
         let ordinary = PartsTests.summary(try Importer(campaign: campaign, window: window, sizes: off).read())
         #expect(fast.count == ordinary.count)
