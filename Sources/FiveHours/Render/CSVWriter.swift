@@ -143,7 +143,7 @@ public enum CSVTables {
 
     public static func findings(_ findings: [Finding], style: CSVHeaderStyle, labels: Labels) -> [UInt8] {
         CSVWriter.file(header: header(findingKeys, style, labels), count: findings.count) { i, line in
-            line.cell(findings[i].rule)
+            line.cell(findings[i].rule.key)
             line.cell(findings[i].severity.rawValue)
             line.cell(findings[i].unit)
             line.cell(findings[i].subject)
