@@ -321,13 +321,14 @@ struct DailyView {
         // The day's activities grouped by the volunteers' units, in the order of the units' tally
         // (the campaign file's order, then others by name); by start time within a unit.
         if schema {
-            d["activity_groups"] = [["unit": "", "sessions": 0, "hours": "", "volunteers": 0, "activities": [activity(placeholderActivity)]]]
+            d["activity_groups"] = [["unit": "", "sessions": 0, "sessions_text": "", "hours": "", "volunteers": 0, "activities": [activity(placeholderActivity)]]]
         } else {
             var byUnit: [String: [DailyReport.ActivityRow]] = [:]
             for a in r.activities { byUnit[a.unit, default: []].append(a) }
             d["activity_groups"] = r.units.compactMap { t -> [String: Any]? in
                 guard let list = byUnit[t.name] else { return nil }
-                return ["unit": t.name, "sessions": t.sessions, "hours": t.hours, "volunteers": t.volunteers, "activities": list.map(activity)]
+                return ["unit": t.name, "sessions": t.sessions, "sessions_text": l.format("n.sessions", "\(t.sessions)"), "hours": t.hours,
+                        "volunteers": t.volunteers, "activities": list.map(activity)]
             }
         }
         let placeholderReporting = DailyReport.UnitReporting(unit: "", status: .pending, title: nil)

@@ -53,7 +53,7 @@ public struct Labels: Sendable {
         "flag.mark": "⚑", "flag.note": "⚑ 本周有被封顶或超审核线的日子、时间重叠或时长不符的记录，名次待核实后使用。",
         "rank.note": "按计入的服务时长排名（重叠只计一次，超过每日上限的时间不计）；时长相同者名次相同。",
         "rank.units.note": "按达标率排名；达标率相同者名次相同，按服务时长先后列出。",
-        "reported.today": "今日报送", "activities.by_unit": "按单位", "no.reporting": "今日无须报送简报。",
+        "reported.today": "今日报送", "n.sessions": "%@ 次", "activities.by_unit": "按单位", "no.reporting": "今日无须报送简报。",
         "colon": "：", "lp": "（", "rp": "）", "sep": "、",
     ]
 
@@ -96,7 +96,7 @@ public struct Labels: Sendable {
         "flag.mark": "⚑", "flag.note": "⚑ a capped or long day, an overlap or hours that disagree this week: check before using the rank.",
         "rank.note": "Ranked by counted hours (overlaps once, nothing above the daily cap); equal hours share a rank.",
         "rank.units.note": "Ranked by compliance; equal rates share a rank and are listed by hours.",
-        "reported.today": "Reported today", "activities.by_unit": "by unit", "no.reporting": "No bulletin is due today.",
+        "reported.today": "Reported today", "n.sessions": "%@ sessions", "activities.by_unit": "by unit", "no.reporting": "No bulletin is due today.",
         "colon": ": ", "lp": " (", "rp": ")", "sep": ", ",
     ]
 
