@@ -90,7 +90,8 @@ struct Scenario {
         let loaded = try Pipeline.load(options, progress: { _ in })
         let campaign = loaded.campaign
         let week = try Pipeline.week(options, campaign: campaign, now: options.now!)
-        let data = WeekBuilder(campaign: campaign).build(loaded.ledger, week: week)
+        let data = WeekBuilder(campaign: campaign).build(loaded.ledger, week: week,
+                                                         inProgress: Pipeline.isInProgress(week, campaign: campaign, now: options.now!))
         let findings = RuleSet.evaluate(RuleContext(campaign: campaign, week: data, ledger: loaded.ledger, now: options.now!))
         let report = WeeklyReport.make(campaign: campaign, ledger: loaded.ledger, week: data, findings: findings, now: options.now!)
         return Outcome(loaded: loaded, week: data, findings: findings, report: report, folder: folder)

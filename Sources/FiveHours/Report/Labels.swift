@@ -46,7 +46,7 @@ public struct Labels: Sendable {
         "total": "合计", "day.mon": "一", "day.tue": "二", "day.wed": "三", "day.thu": "四", "day.fri": "五", "day.sat": "六", "day.sun": "日",
         "unrostered": "不在花名册",
         "in_progress": "进行中", "in_progress.note": "本周尚未结束（周总结 %@ 截止）：服务时长为截至目前的累计，暂不判定未达标。",
-        "in_progress.change": "本周进行中，不与上周比较", "previous.incomplete": "上周数据不全（仅 %@ 名志愿者有记录），不作比较",
+        "in_progress.change": "本周进行中，不与上周比较", "previous.incomplete": "上周数据不全：仅 %@ 名志愿者有记录，不作比较",
         "section.reportingPanel": "报送情况", "bulletins": "每日简报", "summaries": "周总结", "liaisons": "联络员", "roster": "名单报送",
         "of.units": "%@ 个单位", "units.missing": "未报：%@", "units.late": "迟报：%@", "units.liaison": "联络员待明确：%@",
         "summary.missing": "未报送本周总结与下周计划", "summary.pending": "尚未报送（%@ 截止）", "summary.empty": "已报送，未填写总结与计划",
@@ -54,7 +54,7 @@ public struct Labels: Sendable {
         "rank.note": "按计入的服务时长排名（重叠只计一次，超过每日上限的时间不计）；时长相同者名次相同。",
         "rank.units.note": "按达标率排名；达标率相同者名次相同，按服务时长先后列出。",
         "reported.today": "今日报送", "n.sessions": "%@ 次", "activities.by_unit": "按单位", "no.reporting": "今日无须报送简报。",
-        "colon": "：", "lp": "（", "rp": "）", "sep": "、",
+        "colon": "：", "lp": "（", "rp": "）", "sep": "、", "semi": "；",
     ]
 
     static let en: [String: String] = [
@@ -89,7 +89,7 @@ public struct Labels: Sendable {
         "total": "Total", "day.mon": "Mon", "day.tue": "Tue", "day.wed": "Wed", "day.thu": "Thu", "day.fri": "Fri", "day.sat": "Sat", "day.sun": "Sun",
         "unrostered": "not on a roster",
         "in_progress": "in progress", "in_progress.note": "This week is still running (summaries are due %@): hours so far; nobody is judged short yet.",
-        "in_progress.change": "week in progress; not compared with last week", "previous.incomplete": "last week's logs look incomplete (sessions of only %@ volunteer(s)); not compared",
+        "in_progress.change": "week in progress; not compared with last week", "previous.incomplete": "last week's logs look incomplete: sessions of only %@ volunteer(s); not compared",
         "section.reportingPanel": "Reporting", "bulletins": "Daily bulletins", "summaries": "Weekly summaries", "liaisons": "Liaisons", "roster": "Team rosters",
         "of.units": "%@ units", "units.missing": "missing: %@", "units.late": "late: %@", "units.liaison": "liaison to name: %@",
         "summary.missing": "No summary or plan was sent", "summary.pending": "Not sent yet (due %@)", "summary.empty": "Sent, without a summary or plan",
@@ -97,7 +97,7 @@ public struct Labels: Sendable {
         "rank.note": "Ranked by counted hours (overlaps once, nothing above the daily cap); equal hours share a rank.",
         "rank.units.note": "Ranked by compliance; equal rates share a rank and are listed by hours.",
         "reported.today": "Reported today", "n.sessions": "%@ sessions", "activities.by_unit": "by unit", "no.reporting": "No bulletin is due today.",
-        "colon": ": ", "lp": " (", "rp": ")", "sep": ", ",
+        "colon": ": ", "lp": " (", "rp": ")", "sep": ", ", "semi": "; ",
     ]
 
     /// All labels for a template, keyed with `_` for `.` (`{{l.section_units}}`).

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import FiveHours
 
@@ -71,5 +72,20 @@ struct RuleNameTests {
         }
         #expect(o.findings("daily_cap").count == 1)
         #expect(o.findings("hours_mismatch").count == 1)
+    }
+}
+
+/// Messages of system errors while writing (issue 15, item 11): a reason a person can act on.
+@Suite("Output error messages")
+struct OutputErrorMessageTests {
+    @Test("each errno is told in words, with what to do", arguments: [
+        (EACCES, "no permission to write the file (run as a user who may write there, or choose another --out)"),
+        (EROFS, "cannot write the file: the file system is read-only (choose another --out)"),
+        (ENOSPC, "cannot write the file: the disk is full (free some space or choose another --out)"),
+        (ENOTDIR, "cannot write the file: a part of this path is a file, not a folder (move the file away or choose another --out)"),
+    ] as [(Int32, String)])
+    func messages(code: Int32, reason: String) {
+        let e = OutputError.system(code, path: "/x/y.csv", doing: "write the file")
+        #expect(e.description == "/x/y.csv: \(reason)")
     }
 }
