@@ -90,7 +90,8 @@ enum Duplicates {
                 let quoted = record.map(Ledger.describe) ?? rawText(row, in: result) ?? ""
                 let rid = record?.recordID.map { "\($0) " } ?? ""
                 result.rejects.append(Reject(source: here,
-                                             reason: "记录编号(record_id) \(rid)已在 \(keptSource) 使用，内容不同；保留先出现的一条",
+                                             reason: say("记录编号(record_id) \(rid)已在 \(keptSource) 使用，内容不同；保留先出现的一条",
+                                                         "record_id \(rid)is already used at \(keptSource) with other content; the first one is kept"),
                                              record: PhoneScrubber.scrub(quoted, known: result.phones)))
             }
         }

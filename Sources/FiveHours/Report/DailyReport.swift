@@ -83,15 +83,11 @@ public struct DailyReport: Sendable {
                     continue
                 }
                 guard let path = MediaFiles.resolve(m) else {
-                    extraFindings.append(Finding(.missingMedia, unit: v.unit, subject: m.href, date: date,
-                                                 detail: say("附件路径 \(m.href) 指向输入文件夹之外或不是相对路径，未引用",
-                                                             "media path \(m.href) points outside the input file's folder or is not relative; not used"),
-                                                 source: r.source))
+                    extraFindings.append(MissingMediaRule.finding(.outside, href: m.href, unit: v.unit, date: date, source: r.source, say: say))
                     continue
                 }
                 guard FileManager.default.isReadableFile(atPath: path) else {
-                    extraFindings.append(Finding(.missingMedia, unit: v.unit, subject: m.href, date: date,
-                                                 detail: say("找不到附件 \(m.href)", "media file \(m.href) not found"), source: r.source))
+                    extraFindings.append(MissingMediaRule.finding(.notFound, href: m.href, unit: v.unit, date: date, source: r.source, say: say))
                     continue
                 }
                 let href = MediaFiles.reportName(for: path, used: &usedNames)

@@ -100,3 +100,23 @@ public struct InactiveVolunteerRule: Rule {
         }
     }
 }
+
+/// Media a session references that the daily bulletin cannot show. The bulletin resolves each
+/// media path when it copies the files (`MediaFiles`); this rule words what it could not use.
+public enum MissingMediaRule {
+    public static let name = RuleName.missingMedia
+
+    public enum Problem: Sendable { case outside, notFound }
+
+    public static func finding(_ problem: Problem, href: String, unit: String, date: CivilDate, source: SourceLine, say: Wording) -> Finding {
+        let detail: String
+        switch problem {
+        case .outside:
+            detail = say("附件路径 \(href) 指向输入文件夹之外或不是相对路径，未引用",
+                         "media path \(href) points outside the input file's folder or is not relative; not used")
+        case .notFound:
+            detail = say("找不到附件 \(href)", "media file \(href) not found")
+        }
+        return Finding(name, unit: unit, subject: href, date: date, detail: detail, source: source)
+    }
+}

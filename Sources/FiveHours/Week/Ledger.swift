@@ -41,7 +41,8 @@ public struct Ledger: Sendable {
                 } else {
                     files[v.source.fileIndex].rejected += 1
                     rejects.append(Reject(source: v.source,
-                                          reason: "志愿者编号(volunteer_id) \(v.id) 已在 \(kept.source) 登记（\(kept.name)，\(kept.unit)），内容不同；编号在所有花名册中须唯一",
+                                          reason: say("志愿者编号(volunteer_id) \(v.id) 已在 \(kept.source) 登记（\(kept.name)，\(kept.unit)），内容不同；编号在所有花名册中须唯一",
+                                                      "volunteer_id \(v.id) is already listed at \(kept.source) (\(kept.name), \(kept.unit)) with other content; an id must be unique across all rosters"),
                                           record: "\(v.id),\(v.name),\(v.unit),\(v.teams.joined(separator: ";")),\(v.role)"))
                 }
                 continue

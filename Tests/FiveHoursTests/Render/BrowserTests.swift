@@ -98,10 +98,15 @@ struct BrowserTests {
             #expect(pages.count >= 2, "\(html.lastPathComponent): \(pages.count) pages")
             for (i, page) in pages.enumerated() {
                 #expect(page.contains(title) && page.contains("2019-08-09 18:00"), "\(html.lastPathComponent) page \(i + 1) has no running title")
-                // Every page but the last is filled: at least 30 lines of text.
-                if i < pages.count - 1 {
-                    #expect(page.split(separator: "\n").count >= 30, "\(html.lastPathComponent) page \(i + 1) is mostly empty")
-                }
+            }
+            // Every page but the last is filled: its lowest word is below 60 % of the page's height.
+            let (_, boxes) = try Self.run(pdftotext, ["-bbox", pdf.path, "-"])
+            let pageBoxes = boxes.components(separatedBy: "<page ").dropFirst()
+            #expect(pageBoxes.count == pages.count)
+            for (i, box) in pageBoxes.enumerated() where i < pageBoxes.count - 1 {
+                let height = box.firstMatch(of: /height="([0-9.]+)"/).flatMap { Double($0.1) } ?? 842
+                let lowest = box.matches(of: /yMax="([0-9.]+)"/).compactMap { Double($0.1) }.max() ?? 0
+                #expect(lowest > 0.6 * height, "\(html.lastPathComponent) page \(i + 1) of \(pageBoxes.count) is mostly empty (text ends at \(Int(100 * lowest / height)) %)")
             }
         }
         let css = try String(contentsOf: Binary.packageRoot.appendingPathComponent("templates/report.css.mustache"), encoding: .utf8)
