@@ -89,3 +89,18 @@ struct OutputErrorMessageTests {
         #expect(e.description == "/x/y.csv: \(reason)")
     }
 }
+
+/// Complete English (issue 15, item 6): every label exists in both languages.
+@Suite("Labels in both languages")
+struct LabelTableTests {
+    @Test("the zh-CN and en tables have the same keys, and English labels use half-width punctuation")
+    func sameKeys() {
+        #expect(Set(Labels.zh.keys) == Set(Labels.en.keys), "only zh: \(Set(Labels.zh.keys).subtracting(Labels.en.keys).sorted()); only en: \(Set(Labels.en.keys).subtracting(Labels.zh.keys).sorted())")
+        #expect(Set(Labels.csvZH.keys) == Set(Labels.csvEN.keys))
+        for (key, value) in Labels.en where key != "flag.mark" {
+            #expect(!value.contains { "：（），、；。".contains($0) }, "en label \(key) has full-width punctuation: \(value)")
+        }
+        let en = Labels(.en)
+        for rule in RuleName.allCases { #expect(en["rule.\(rule.key)"] == rule.label(.en)) }
+    }
+}
