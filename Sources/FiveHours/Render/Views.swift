@@ -114,7 +114,8 @@ struct WeeklyView {
             let weekly = support.status(u.weekly)
             return [
                 "name": u.name, "kind": l[u.kind], "volunteers": u.volunteers, "met": u.met, "short": u.short, "partial": u.partial,
-                "rate": u.complianceRate.isEmpty ? "—" : Percent.text(u.complianceRate), "hours": u.hours, "sessions": u.sessions,
+                // A week still running has no rate yet: only those already met, nobody short.
+                "rate": u.complianceRate.isEmpty || r.inProgress ? "—" : Percent.text(u.complianceRate), "hours": u.hours, "sessions": u.sessions,
                 "liaisons": u.liaisons.isEmpty ? "—" : u.liaisons.map(support.name).joined(separator: l["sep"]),
                 "liaison_status": u.liaisonStatus.rawValue, "liaison_label": l["liaison.\(u.liaisonStatus.rawValue)"],
                 "liaison_ok": u.liaisonStatus == .ok,
@@ -123,12 +124,12 @@ struct WeeklyView {
                 "summary_title": support.text(u.summaryTitle ?? ""), "summary": support.text(u.summary ?? ""),
                 "plan": support.text(u.plan ?? ""), "has_plan": u.summary != nil || u.plan != nil,
                 "plan_placeholder": planPlaceholder(u), "has_placeholder": u.summary == nil && u.plan == nil,
-                "low": (u.compliancePercent ?? 100) < 80,
+                "low": !r.inProgress && (u.compliancePercent ?? 100) < 80,
             ]
         }
         // Every unit has its place in 本周总结与下周计划: a missing summary shows as missing.
         d["has_plans"] = !r.units.isEmpty
-        d["chart_svg"] = schema ? "" : ComplianceChart.svg(r.units, labels: l)
+        d["chart_svg"] = schema || r.inProgress ? "" : ComplianceChart.svg(r.units, labels: l)
         let placeholderTeam = WeeklyReport.TeamRow(name: "", leads: [], focus: false, known: true, volunteers: 0, seconds: 0, sessions: 0)
         let teams = r.teams.filter(\.focus) + r.teams.filter { !$0.focus }
         d["teams"] = support.list(teams, placeholder: placeholderTeam, schema: schema) { t in

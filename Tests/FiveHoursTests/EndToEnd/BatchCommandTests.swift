@@ -53,6 +53,10 @@ struct BatchCommandTests {
         #expect(!volunteers.contains(",short\r\n"))
         let html = try read(folder.appendingPathComponent("weekly-summary.html"))
         #expect(html.contains("<span class=\"tag pending\">进行中</span>"))
+        #expect(!html.contains("<svg"), "no compliance chart for a week still running")
+        let md = try read(folder.appendingPathComponent("weekly-summary.md"))
+        #expect(md.contains("| 党政办 | 科室 | 5 | "), "\(md)")
+        #expect(!md.contains("| 100% |"), "no rate for a week still running")
         #expect(!(try read(folder.appendingPathComponent("findings.csv"))).contains("five_hours"))
     }
 
