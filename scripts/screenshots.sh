@@ -39,5 +39,10 @@ shot "$weekly" 390 weekly-phone
 shot "$weekly" 1280 weekly-desktop
 shot "$daily" 390 daily-phone
 chromium --headless --no-sandbox --disable-gpu --no-pdf-header-footer --print-to-pdf="$out/weekly.pdf" "$weekly" >/dev/null 2>&1
-pdftoppm -png -r 60 -f 1 -l 2 "$out/weekly.pdf" docs/images/weekly-a4
+# pdftoppm numbers pages with as many digits as the last page has: name them 01, 02 whatever the count.
+pdftoppm -png -r 60 -f 1 -l 2 "$out/weekly.pdf" "$out/a4"
+for f in "$out"/a4-*.png; do
+  n=${f##*-}; n=${n%.png}
+  cp "$f" "docs/images/weekly-a4-$(printf %02d "$((10#$n))").png"
+done
 ls docs/images/weekly-a4*

@@ -29,6 +29,8 @@ public enum Pipeline {
         /// A period named on the command line (`monthly --month`, `yearly --year`); nil for the
         /// week or day of the options above.
         public var period: Period?
+        /// `--language`: overrides the campaign file's `output.language` for every word the run writes.
+        public var language: Language?
         /// Whether last week is shown beside this one (the headline of the HTML and Markdown
         /// summary). Only then are last week's sessions read into records; a CSV-only run or
         /// `check` reads this week's and its eve's.
@@ -64,7 +66,8 @@ public enum Pipeline {
     }
 
     public static func load(_ options: Options, progress: (String) -> Void) throws -> Loaded {
-        let campaign = try CampaignLoader.load(path: options.configPath)
+        var campaign = try CampaignLoader.load(path: options.configPath)
+        if let language = options.language { campaign.output.language = language }
         let sha = FileManager.default.contents(atPath: options.configPath).map { SHA256.hex(of: [UInt8]($0)) } ?? ""
         progress("importing inputs of \(campaign.name)")
         var clock = Stopwatch()
@@ -74,7 +77,7 @@ public enum Pipeline {
         for f in imported.files {
             progress("  \(f.path): \(f.format), \(f.read) rows, \(f.rejected) rejected\(f.fileRejected.map { " — file rejected: \($0)" } ?? "")")
         }
-        let ledger = Ledger(consume imported)
+        let ledger = Ledger(consume imported, language: campaign.output.language)
         clock.lap("ledger")
         return Loaded(campaign: campaign, campaignSHA256: sha, ledger: ledger, pendingDigests: digests)
     }
@@ -109,7 +112,9 @@ public enum Pipeline {
         options.now ?? Int(Date().timeIntervalSince1970)
     }
 
-    /// The week `--week-ending` names (it must fall on `week_ends_on`), or the week of `now`.
+    /// The week `--week-ending` names (it must fall on `week_ends_on`), or else the latest week
+    /// whose weekly summary is due at or before `now`: the Friday 15:00 batch reports the week
+    /// ending that day, and a run on Saturday still reports it (contract §1).
     public static func week(_ options: Options, campaign: Campaign, now: Int) throws -> Week {
         let endsOn = campaign.rules.weekEndsOn
         if let d = options.weekEnding {
@@ -118,23 +123,37 @@ public enum Pipeline {
             }
             return Week(lastDay: d)
         }
-        return Week.containing(campaign.zone.date(of: now), endsOn: endsOn)
+        let current = Week.containing(campaign.zone.date(of: now), endsOn: endsOn)
+        return summaryDue(of: current, campaign: campaign) <= now ? current : current.previous
+    }
+
+    /// The instant the week's weekly summary is due: its last day at `rules.weekly_summary_due`.
+    public static func summaryDue(of week: Week, campaign: Campaign) -> Int {
+        campaign.zone.instant(week.lastDay, at: campaign.rules.weeklySummaryDue)
+    }
+
+    /// Whether the week is still running at `now`: its weekly summary is not due yet. Such a
+    /// week (only ever one named by `--week-ending`) is reported as in progress, with the hours
+    /// so far and nobody short.
+    public static func isInProgress(_ week: Week, campaign: Campaign, now: Int) -> Bool {
+        now < summaryDue(of: week, campaign: campaign)
     }
 
     /// The weekly summary: imports, checks and returns the files of `<out>/weekly-<date>/`.
-    public static func weekly(_ loaded: Loaded, options: Options) throws -> (folder: String, files: [(String, [UInt8])]) {
+    public static func weekly(_ loaded: Loaded, options: Options) throws -> (folder: String, files: [(String, [UInt8])], summary: RunSummary) {
         let campaign = loaded.campaign
         let now = now(options)
         let week = try week(options, campaign: campaign, now: now)
         var clock = Stopwatch()
         let builder = WeekBuilder(campaign: campaign)
+        let inProgress = isInProgress(week, campaign: campaign, now: now)
         // Last week is only shown in the HTML and Markdown headline; when it is, build both weeks at once.
         let readable = options.formats.contains(.html) || options.formats.contains(.md)
         final class Weeks: @unchecked Sendable { var this: WeekData?; var previous: WeekData? }
         let weeks = Weeks()
         let ledgerForWeeks = loaded.ledger
         DispatchQueue.concurrentPerform(iterations: options.showsPreviousWeek ? 2 : 1) { k in
-            if k == 0 { weeks.this = builder.build(ledgerForWeeks, week: week) } else { weeks.previous = builder.build(ledgerForWeeks, week: week.previous) }
+            if k == 0 { weeks.this = builder.build(ledgerForWeeks, week: week, inProgress: inProgress) } else { weeks.previous = builder.build(ledgerForWeeks, week: week.previous) }
         }
         let data = weeks.this!
         let previous = weeks.previous
@@ -217,11 +236,11 @@ public enum Pipeline {
             clock.lap("xlsx (what was left of it)")
         }
         files.append(("manifest.json", manifest.json()))
-        return ("weekly-\(week.lastDay)", files)
+        return ("weekly-\(week.lastDay)", files, RunSummary(findings: findings, ledger: loaded.ledger, files: files.count))
     }
 
     /// The daily bulletin of `options.date`.
-    public static func daily(_ loaded: Loaded, options: Options) throws -> (folder: String, files: [(String, [UInt8])], copies: [(String, String)]) {
+    public static func daily(_ loaded: Loaded, options: Options) throws -> (folder: String, files: [(String, [UInt8])], copies: [(String, String)], summary: RunSummary) {
         let campaign = loaded.campaign
         let now = now(options)
         guard let date = options.date else { throw UsageError(description: "daily needs --date") }
@@ -253,23 +272,24 @@ public enum Pipeline {
             files.append(("daily-bulletin.xlsx", try WorkbookWriter.daily(report, phones: loaded.ledger.phones, style: options.csvHeader, labels: labels)))
         }
         files.append(("manifest.json", manifest.json()))
-        return ("daily-\(date)", files, copies)
+        return ("daily-\(date)", files, copies, RunSummary(findings: report.findings, ledger: loaded.ledger, files: files.count + copies.count))
     }
 
     /// `check`: the findings of the week and every reject, as text for stdout.
-    public static func check(_ loaded: Loaded, options: Options) throws -> (text: String, errors: Int) {
+    public static func check(_ loaded: Loaded, options: Options) throws -> (text: String, errors: Int, summary: RunSummary) {
         let campaign = loaded.campaign
         let now = now(options)
         let week = try week(options, campaign: campaign, now: now)
         // `check` writes no manifest: the inputs' hashes are not needed.
         for (_, task) in loaded.pendingDigests { task.cancel() }
         var clock = Stopwatch()
-        let data = WeekBuilder(campaign: campaign).build(loaded.ledger, week: week)
+        let inProgress = isInProgress(week, campaign: campaign, now: now)
+        let data = WeekBuilder(campaign: campaign).build(loaded.ledger, week: week, inProgress: inProgress)
         clock.lap("week")
         let findings = RuleSet.evaluate(RuleContext(campaign: campaign, week: data, ledger: loaded.ledger, now: now))
         clock.lap("rules")
         defer { clock.lap("check text") }
-        var out = "fivehours check — \(campaign.name), week \(week.firstDay) … \(week.lastDay)\n\n"
+        var out = "fivehours check — \(campaign.name), week \(week.firstDay) … \(week.lastDay)\(inProgress ? " (in progress: the weekly summary is due \(campaign.zone.format(summaryDue(of: week, campaign: campaign))))" : "")\n\n"
         out += "Files (\(loaded.ledger.files.count)):\n"
         for f in loaded.ledger.files {
             out += "  \(f.path)  [\(f.kind.rawValue), \(f.format)]  read \(f.read), counted \(f.counted), merged \(f.merged), rejected \(f.rejected)"
@@ -307,7 +327,7 @@ public enum Pipeline {
         }
         out += "\n\(data.volunteers.count) volunteers active, \(met) met, \(short) short, \(partial) partial; "
         out += "\(errors) errors, \(findings.filter { $0.severity == .warning }.count) warnings, \(ledger.rejects.count) rejected.\n"
-        return (out, errors)
+        return (out, errors, RunSummary(findings: findings, ledger: ledger, files: 0))
     }
 
     /// The text of `count` items, each made by `item`, in order: a long list (every finding of
@@ -334,6 +354,44 @@ public enum Pipeline {
                            now: campaign.zone.iso8601(now), formats: options.formats.map(\.rawValue),
                            csv_header: options.csvHeader.rawValue, public: options.isPublic, language: campaign.output.language.rawValue),
             files: try loaded.manifestFiles())
+    }
+}
+
+/// What a run did, for the last line on stderr (what a cron mail shows): files written, findings
+/// by severity, rejected rows and files.
+public struct RunSummary: Sendable, Equatable {
+    public var filesWritten: Int
+    public var errors: Int
+    public var warnings: Int
+    public var infos: Int
+    /// Rows (and whole files) listed in rejects.csv.
+    public var rejects: Int
+    public var inputFiles: Int
+    public var inputFilesRejected: Int
+
+    public init(findings: [Finding], ledger: Ledger, files: Int) {
+        var e = 0, w = 0, i = 0
+        for f in findings {
+            switch f.severity {
+            case .error: e += 1
+            case .warning: w += 1
+            case .info: i += 1
+            }
+        }
+        (errors, warnings, infos) = (e, w, i)
+        filesWritten = files
+        rejects = ledger.rejects.count
+        inputFiles = ledger.files.count
+        inputFilesRejected = ledger.files.filter { $0.fileRejected != nil }.count
+    }
+
+    /// `fivehours: weekly 2019-08-09: 8 files written to reports/weekly-2019-08-09; findings: 12 errors, 30 warnings, 4 info; 4 rejected; inputs: 13 files (0 rejected whole)`
+    public func line(_ what: String, wroteTo folder: String?) -> String {
+        var s = "fivehours: \(what): "
+        if let folder { s += "\(filesWritten) files written to \(folder); " } else { s += "nothing written; " }
+        s += "findings: \(errors) errors, \(warnings) warnings, \(infos) info; \(rejects) rejected; "
+        s += "inputs: \(inputFiles) files (\(inputFilesRejected) rejected whole)"
+        return s
     }
 }
 

@@ -57,8 +57,25 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .long, help: "Use this instant as the current time (ISO 8601, e.g. 2019-08-09T15:00:00+08:00).")
     var now: String?
 
-    @Flag(name: .long, help: "No progress lines on stderr.")
+    @Flag(name: .long, help: "No progress lines and no summary line on stderr (errors are still printed).")
     var quiet = false
+
+    @Option(name: .long, help: "The language of every word the report writes: zh-CN or en (overrides output.language).")
+    var language: String?
+
+    func validate() throws {
+        if let language, Language(parsing: language) == nil {
+            throw ValidationError("--language takes zh-CN or en, not '\(language)'")
+        }
+    }
+
+    /// The last line on stderr: what the run wrote and found (also when stderr is a file, for
+    /// cron's mail). `--quiet` silences it with the progress.
+    func summary(_ line: String) {
+        guard !quiet else { return }
+        if isatty(STDERR_FILENO) == 1 { TerminalProgress.shared.finish() }
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
 
     /// Plain lines when stderr is a file or a pipe; on a terminal, one status line rewritten in
     /// place with a bar of the stages passed (import, files, week and rules, writing).
@@ -77,6 +94,12 @@ struct CommonOptions: ParsableArguments {
 final class TerminalProgress: @unchecked Sendable {
     static let shared = TerminalProgress()
     private var step = 0
+    private var open = false
+
+    /// Ends the status line, if one is showing, so that the next line starts clean.
+    func finish() {
+        if open { FileHandle.standardError.write(Data("\n".utf8)); open = false }
+    }
 
     func show(_ line: String) {
         step += 1
@@ -86,6 +109,7 @@ final class TerminalProgress: @unchecked Sendable {
         let text = line.trimmingCharacters(in: .whitespaces)
         let shown = text.count > 70 ? String(text.prefix(69)) + "…" : text
         FileHandle.standardError.write(Data("\r\u{1B}[K[\(bar)] \(shown)\(done ? "\n" : "")".utf8))
+        open = !done
     }
 }
 
@@ -138,6 +162,7 @@ func parseDate(_ s: String, option: String) throws -> CivilDate {
 /// Builds the library's options once the campaign's time zone is known.
 func pipelineOptions(_ common: CommonOptions, _ output: OutputOptions?, zone: CampaignZone) throws -> Pipeline.Options {
     var o = Pipeline.Options(configPath: common.config)
+    o.language = common.language.flatMap(Language.init(parsing:))
     if let n = common.now {
         guard let t = ValueParser.instant(n, in: zone) else {
             throw Pipeline.UsageError(description: "--now '\(n)' is not an instant; write it as 2019-08-09T15:00:00+08:00")
@@ -198,12 +223,13 @@ struct Weekly: ParsableCommand {
         let lock = try lockOutput(outDir)
         let loaded = try Pipeline.load(options, progress: common.progress)
         common.progress("building the week, checking the rules, rendering")
-        let (folder, files) = try Pipeline.weekly(loaded, options: options)
+        let (folder, files, summary) = try Pipeline.weekly(loaded, options: options)
         var clock = Stopwatch()
         let path = try writeReport(folder: folder, files: files, outDir: outDir, lock: lock)
         clock.lap("write the report folder")
         common.progress("wrote \(files.count) files to \(path)")
         print(path)
+        common.summary(summary.line("weekly \(folder.dropFirst("weekly-".count))", wroteTo: path))
         endAtOnce()
     }
 }
@@ -224,10 +250,11 @@ struct Daily: ParsableCommand {
         let lock = try lockOutput(outDir)
         let loaded = try Pipeline.load(options, progress: common.progress)
         common.progress("building the day, checking the rules, rendering")
-        let (folder, files, copies) = try Pipeline.daily(loaded, options: options)
+        let (folder, files, copies, summary) = try Pipeline.daily(loaded, options: options)
         let path = try writeReport(folder: folder, files: files, copies: copies, outDir: outDir, lock: lock)
         common.progress("wrote \(files.count + copies.count) files to \(path)")
         print(path)
+        common.summary(summary.line("daily \(folder.dropFirst("daily-".count))", wroteTo: path))
         endAtOnce()
     }
 }
@@ -248,9 +275,11 @@ struct Check: ParsableCommand {
         options.showsPreviousWeek = false
         _ = try Pipeline.week(options, campaign: campaign, now: Pipeline.now(options))
         let loaded = try Pipeline.load(options, progress: common.progress)
-        let (text, errors) = try Pipeline.check(loaded, options: options)
+        let (text, errors, summary) = try Pipeline.check(loaded, options: options)
         common.progress("checked \(loaded.ledger.files.count) files")
         print(text, terminator: "")
+        fflush(nil)
+        common.summary(summary.line("check", wroteTo: nil))
         if errors > 0 { throw ExitCode(1) }
     }
 }

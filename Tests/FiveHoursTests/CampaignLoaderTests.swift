@@ -187,7 +187,7 @@ struct CampaignLoaderTests {
 
     @Test func unknownNestedKey() {
         let text = Self.example(replacing: "weekly_hours: 5 ", with: "weekly_hourz: 5 ")
-        #expect(Self.failure(text) == "campaign.yaml:6: rules.weekly_hourz: unknown key 'weekly_hourz'; expected one of weekly_hours, week_ends_on, daily_bulletin_due, daily_bulletin_days, weekly_summary_due, roster_due, liaisons_per_unit, max_daily_hours")
+        #expect(Self.failure(text) == "campaign.yaml:6: rules.weekly_hourz: unknown key 'weekly_hourz'; expected one of weekly_hours, week_ends_on, daily_bulletin_due, daily_bulletin_days, weekly_summary_due, roster_due, liaisons_per_unit, max_daily_hours, review_daily_hours")
     }
 
     @Test func unknownKeyInAUnit() {

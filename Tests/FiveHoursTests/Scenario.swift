@@ -76,20 +76,22 @@ struct Scenario {
         func volunteer(_ id: String) -> VolunteerWeek? { week.volunteers.first { $0.volunteer.id == id } }
         func hours(_ id: String) -> String? { volunteer(id).map { Hours.format($0.seconds) } }
         func unit(_ name: String) -> WeeklyReport.UnitRow? { report.units.first { $0.name == name } }
-        func findings(_ rule: String) -> [Finding] { findings.filter { $0.rule == rule } }
+        func findings(_ rule: String) -> [Finding] { findings.filter { $0.rule.key == rule } }
         var rejects: [Reject] { loaded.ledger.rejects }
     }
 
     /// Runs import, week, rules and the report model for the week ending `weekEnding`.
-    func run(weekEnding: String = "2019-08-09", now: String = "2019-08-10T12:00:00+08:00") throws -> Outcome {
+    func run(weekEnding: String = "2019-08-09", now: String = "2019-08-10T12:00:00+08:00", language: Language? = nil) throws -> Outcome {
         let folder = try write()
         var options = Pipeline.Options(configPath: folder.appendingPathComponent("campaign.yaml").path)
+        options.language = language
         options.weekEnding = ValueParser.date(weekEnding)
         options.now = ValueParser.instant(now, in: .shanghai)
         let loaded = try Pipeline.load(options, progress: { _ in })
         let campaign = loaded.campaign
         let week = try Pipeline.week(options, campaign: campaign, now: options.now!)
-        let data = WeekBuilder(campaign: campaign).build(loaded.ledger, week: week)
+        let data = WeekBuilder(campaign: campaign).build(loaded.ledger, week: week,
+                                                         inProgress: Pipeline.isInProgress(week, campaign: campaign, now: options.now!))
         let findings = RuleSet.evaluate(RuleContext(campaign: campaign, week: data, ledger: loaded.ledger, now: options.now!))
         let report = WeeklyReport.make(campaign: campaign, ledger: loaded.ledger, week: data, findings: findings, now: options.now!)
         return Outcome(loaded: loaded, week: data, findings: findings, report: report, folder: folder)

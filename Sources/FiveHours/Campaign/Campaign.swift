@@ -48,6 +48,10 @@ public struct Rules: Sendable {
     public var rosterDue: Int?
     public var liaisonsPerUnit: Int = 1
     public var maxDailySeconds: Int = 12 * 3600
+    /// A day above this (within the cap) is reported for review (`long_day`, info):
+    /// `rules.review_daily_hours`, 8 h by default — the review line of the national volunteer
+    /// service information system.
+    public var reviewDailySeconds: Int = 8 * 3600
 
     public init() {}
 }
@@ -92,6 +96,16 @@ public struct Inputs: Sendable {
 public enum Language: String, Sendable, CaseIterable {
     case zhCN = "zh-CN"
     case en
+
+    /// `zh-CN` or `en` as `output.language` and `--language` accept them (`zh`, `zh_CN`,
+    /// `zh-Hans`, `en-US`, `en-GB` too, in any case).
+    public init?(parsing s: String) {
+        switch s.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "zh-cn", "zh", "zh_cn", "zh-hans": self = .zhCN
+        case "en", "en-us", "en-gb", "en_us", "en_gb": self = .en
+        default: return nil
+        }
+    }
 }
 
 public struct OutputSettings: Sendable {

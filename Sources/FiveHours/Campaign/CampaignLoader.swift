@@ -76,6 +76,7 @@ public enum CampaignLoader {
             let m = try walker.mapping(r, path: "rules", allowed: [
                 "weekly_hours", "week_ends_on", "daily_bulletin_due", "daily_bulletin_days",
                 "weekly_summary_due", "roster_due", "liaisons_per_unit", "max_daily_hours",
+                "review_daily_hours",
             ])
             if let n = m["weekly_hours"] { rules.weeklySeconds = try walker.hours(n, path: "rules.weekly_hours") }
             if let n = m["week_ends_on"] { rules.weekEndsOn = try walker.weekday(n, path: "rules.week_ends_on") }
@@ -98,6 +99,12 @@ public enum CampaignLoader {
                 rules.maxDailySeconds = try walker.hours(n, path: "rules.max_daily_hours")
                 if rules.maxDailySeconds > 24 * 3600 {
                     throw walker.error(n, "rules.max_daily_hours", "expected at most 24 hours")
+                }
+            }
+            if let n = m["review_daily_hours"] {
+                rules.reviewDailySeconds = try walker.hours(n, path: "rules.review_daily_hours")
+                if rules.reviewDailySeconds > 24 * 3600 {
+                    throw walker.error(n, "rules.review_daily_hours", "expected at most 24 hours")
                 }
             }
         }

@@ -7,7 +7,8 @@ import Dispatch
 /// start, end and hours count once. This runs over every row of every week, so that a file's
 /// accounting (read = counted + merged + rejected) does not depend on which week is reported.
 enum Duplicates {
-    static func settle(_ result: inout ImportParts, zone: CampaignZone) {
+    static func settle(_ result: inout ImportParts, zone: CampaignZone, language: Language = .zhCN) {
+        let say = Wording(language)
         let parts = result.scannedParts
         let groups = result.identityParts
         var starts: [Int] = []
@@ -77,17 +78,20 @@ enum Duplicates {
                 result.files[Int(row.fileIndex)].merged += 1
                 guard let record else { continue }
                 let finding = row.hasRecordID
-                    ? Finding(rule: "duplicate", severity: .info, unit: record.unit ?? "", subject: record.volunteerID, date: record.date,
-                              detail: "记录编号 \(record.recordID ?? "") 重复且内容相同，已与 \(keptSource) 合并计一次", source: here)
-                    : Finding(rule: "duplicate", severity: .warning, unit: record.unit ?? "", subject: record.volunteerID, date: record.date,
-                              detail: "与 \(keptSource) 的志愿者、日期、时间与时长完全相同，只计一次", source: here)
+                    ? Finding(.duplicate, severity: .info, unit: record.unit ?? "", subject: record.volunteerID, date: record.date,
+                              detail: say("记录编号 \(record.recordID ?? "") 重复且内容相同，已与 \(keptSource) 合并计一次",
+                                          "record_id \(record.recordID ?? "") repeated with the same content; merged with \(keptSource)"), source: here)
+                    : Finding(.duplicate, severity: .warning, unit: record.unit ?? "", subject: record.volunteerID, date: record.date,
+                              detail: say("与 \(keptSource) 的志愿者、日期、时间与时长完全相同，只计一次",
+                                          "same volunteer, date, times and hours as \(keptSource); counted once"), source: here)
                 result.findings.append(finding)
             } else {
                 result.files[Int(row.fileIndex)].rejected += 1
                 let quoted = rawText(row, in: result) ?? record.map(Ledger.describe) ?? ""
                 let rid = record?.recordID.map { "\($0) " } ?? ""
                 result.rejects.append(Reject(source: here,
-                                             reason: "记录编号(record_id) \(rid)已在 \(keptSource) 使用，内容不同；保留先出现的一条",
+                                             reason: say("记录编号(record_id) \(rid)已在 \(keptSource) 使用，内容不同；保留先出现的一条",
+                                                         "record_id \(rid)is already used at \(keptSource) with other content; the first one is kept"),
                                              record: PhoneScrubber.scrub(quoted, known: result.phones)))
             }
         }

@@ -229,7 +229,7 @@ public struct Importer: Sendable {
             }
             clock.lap("  read \(kind.rawValue) files")
         }
-        Duplicates.settle(&result, zone: campaign.zone)
+        Duplicates.settle(&result, zone: campaign.zone, language: campaign.output.language)
         clock.lap("  duplicates")
         if waitingForDigests {
             try result.awaitDigests()

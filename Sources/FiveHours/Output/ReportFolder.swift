@@ -9,6 +9,29 @@ public struct OutputError: Error, CustomStringConvertible {
     public var path: String
     public var reason: String
     public var description: String { "\(path): \(reason)" }
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    /// An error of a system call on `path`, told so that the operator knows what to do, never
+    /// Foundation's "The operation could not be completed".
+    static func system(_ code: Int32, path: String, doing: String) -> OutputError {
+        let why: String
+        switch code {
+        case EACCES, EPERM: why = "no permission to \(doing) (run as a user who may write there, or choose another --out)"
+        case EROFS: why = "cannot \(doing): the file system is read-only (choose another --out)"
+        case ENOSPC, EDQUOT: why = "cannot \(doing): the disk is full (free some space or choose another --out)"
+        case ENOTDIR: why = "cannot \(doing): a part of this path is a file, not a folder (move the file away or choose another --out)"
+        case EEXIST: why = "cannot \(doing): a file is in the way (move it away or choose another --out)"
+        case ENAMETOOLONG: why = "cannot \(doing): the path is too long"
+        case ELOOP: why = "cannot \(doing): the path has a loop of symbolic links"
+        case EIO: why = "cannot \(doing): input/output error on the disk"
+        default: why = "cannot \(doing): \(String(cString: strerror(code)))"
+        }
+        return OutputError(path: path, reason: why)
+    }
 }
 
 /// Writes one run's files so that they replace the previous run's as a whole, or not at all.
@@ -38,19 +61,37 @@ public struct ReportFolder {
 
     /// Takes the output folder's lock, creating the folder if needed.
     public func lock() throws -> Lock {
-        do {
-            try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
-        } catch {
-            throw OutputError(path: parent, reason: "cannot create the output folder: \(error.localizedDescription)")
-        }
+        try ReportFolder.makeFolders(parent)
         let lockPath = (parent as NSString).appendingPathComponent(".fivehours.lock")
         let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw OutputError(path: lockPath, reason: "cannot open the lock file: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw OutputError.system(errno, path: parent, doing: "write in the output folder") }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             close(fd)
             throw OutputError(path: parent, reason: "another fivehours run is writing to this folder; wait for it to finish and run again")
         }
         return Lock(fd: fd)
+    }
+
+    /// `mkdir -p`, one level at a time, so that an error names the level that failed and why:
+    /// a file in the way, no permission, a read-only disk.
+    static func makeFolders(_ path: String) throws {
+        let absolute = path.hasPrefix("/") ? path : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
+        var current = ""
+        for part in absolute.split(separator: "/", omittingEmptySubsequences: true) {
+            current += "/" + part
+            var st = stat()
+            if stat(current, &st) == 0 {
+                guard (st.st_mode & S_IFMT) == S_IFDIR else {
+                    throw OutputError(path: current, reason: "a file is in the way: the output folder needs a folder here (move the file away or choose another --out)")
+                }
+                continue
+            }
+            let missing = errno
+            guard missing == ENOENT else { throw OutputError.system(missing, path: current, doing: "reach this folder") }
+            if mkdir(current, 0o755) != 0 && errno != EEXIST {
+                throw OutputError.system(errno, path: current, doing: "create the output folder")
+            }
+        }
     }
 
     /// Writes `files` (name → bytes) and `copies` (name → source path) as the new folder.
@@ -61,11 +102,11 @@ public struct ReportFolder {
         for stale in (try? fm.contentsOfDirectory(atPath: parent)) ?? [] where stale.hasPrefix(".\(name).new-") {
             try? fm.removeItem(atPath: (parent as NSString).appendingPathComponent(stale))
         }
-        do {
-            try fm.createDirectory(atPath: staging, withIntermediateDirectories: false)
-        } catch {
-            throw OutputError(path: parent, reason: "cannot write here: \(error.localizedDescription)")
+        var st = stat()
+        if lstat(path, &st) == 0, (st.st_mode & S_IFMT) != S_IFDIR {
+            throw OutputError(path: path, reason: "a file is in the way of the report folder (move it away or choose another --out)")
         }
+        guard mkdir(staging, 0o755) == 0 else { throw OutputError.system(errno, path: parent, doing: "write in the output folder") }
         do {
             for (file, bytes) in files {
                 try ReportFolder.writeDurably(bytes, to: (staging as NSString).appendingPathComponent(file))
@@ -73,7 +114,7 @@ public struct ReportFolder {
             for (file, source) in copies {
                 let target = (staging as NSString).appendingPathComponent(file)
                 try fm.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                guard let data = fm.contents(atPath: source) else { throw OutputError(path: source, reason: "cannot read the media file") }
+                guard let data = fm.contents(atPath: source) else { throw OutputError(path: source, reason: "cannot read the media file (it was readable when the bulletin was made: moved or locked since?)") }
                 try ReportFolder.writeDurably([UInt8](data), to: target)
             }
             for dir in Set(copies.map { ((staging as NSString).appendingPathComponent($0.0) as NSString).deletingLastPathComponent }) {
@@ -84,10 +125,11 @@ public struct ReportFolder {
                 if fivehours_exchange(staging, path) != 0 {
                     // No atomic exchange here: fall back to rename-aside, rename-in.
                     let aside = staging + ".old"
-                    guard rename(path, aside) == 0 else { throw OutputError(path: path, reason: String(cString: strerror(errno))) }
+                    guard rename(path, aside) == 0 else { throw OutputError.system(errno, path: path, doing: "replace the earlier report") }
                     guard rename(staging, path) == 0 else {
+                        let code = errno
                         _ = rename(aside, path)
-                        throw OutputError(path: path, reason: String(cString: strerror(errno)))
+                        throw OutputError.system(code, path: path, doing: "replace the earlier report")
                     }
                     ReportFolder.fsyncFolder(parent)
                     try? fm.removeItem(atPath: aside)
@@ -96,7 +138,7 @@ public struct ReportFolder {
                 ReportFolder.fsyncFolder(parent)
                 try? fm.removeItem(atPath: staging) // now holds the old report
             } else {
-                guard rename(staging, path) == 0 else { throw OutputError(path: path, reason: String(cString: strerror(errno))) }
+                guard rename(staging, path) == 0 else { throw OutputError.system(errno, path: path, doing: "put the report in place") }
                 ReportFolder.fsyncFolder(parent)
             }
         } catch {
@@ -108,7 +150,7 @@ public struct ReportFolder {
     /// Write, loop on short writes, fsync, close.
     static func writeDurably(_ bytes: [UInt8], to path: String) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw OutputError(path: path, reason: String(cString: strerror(errno))) }
+        guard fd >= 0 else { throw OutputError.system(errno, path: path, doing: "write the file") }
         defer { close(fd) }
         try bytes.withUnsafeBytes { raw in
             var done = 0
@@ -116,12 +158,12 @@ public struct ReportFolder {
                 let n = write(fd, raw.baseAddress! + done, raw.count - done)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    throw OutputError(path: path, reason: String(cString: strerror(errno)))
+                    throw OutputError.system(errno, path: path, doing: "write the file")
                 }
                 done += n
             }
         }
-        guard fsync(fd) == 0 else { throw OutputError(path: path, reason: String(cString: strerror(errno))) }
+        guard fsync(fd) == 0 else { throw OutputError.system(errno, path: path, doing: "save the file to disk") }
     }
 
     static func fsyncFolder(_ path: String) {

@@ -110,7 +110,7 @@ struct FindingsTable: ReportTable {
     var keys: [String] { CSVTables.findingKeys }
     var count: Int { findings.count }
     func row<Sink: TableRowSink>(_ i: Int, into s: inout Sink) {
-        s.text(findings[i].rule)
+        s.text(findings[i].rule.key)
         s.text(findings[i].severity.rawValue)
         s.text(findings[i].unit)
         s.text(findings[i].subject)

@@ -33,11 +33,11 @@ struct ViewSupport {
     }
 
     func findingGroups(_ findings: [Finding], schema: Bool, limit: Int = 30) -> [[String: Any]] {
-        var order: [String] = []
-        var groups: [String: [Finding]] = [:]
+        var order: [RuleName] = []
+        var groups: [RuleName: [Finding]] = [:]
         if schema {
-            order = ["x"]
-            groups = ["x": [Finding(rule: "x", severity: .info, detail: "")]]
+            order = [.fiveHours]
+            groups = [.fiveHours: [Finding(.fiveHours, severity: .info, detail: "")]]
         } else {
             for f in findings {
                 if groups[f.rule] == nil { order.append(f.rule) }
@@ -49,7 +49,7 @@ struct ViewSupport {
             let shown = all.prefix(limit)
             let worst = all.map(\.severity).min() ?? .info
             return [
-                "rule": rule, "rule_label": labels["rule.\(rule)"], "count": all.count, "severity": worst.rawValue,
+                "rule": rule.key, "rule_label": rule.label(labels.language), "count": all.count, "severity": worst.rawValue,
                 "severity_label": labels[worst.rawValue],
                 "items": shown.map { f -> [String: Any] in
                     ["severity": f.severity.rawValue, "severity_label": labels[f.severity.rawValue], "unit": f.unit,
@@ -85,41 +85,55 @@ struct WeeklyView {
             "partial": r.partial, "hours": Hours.format(r.totalSeconds), "compliance": rateText,
             "required_hours": Hours.format(r.rules.weeklySeconds),
         ]
-        if let p = r.previousWeekSeconds {
+        switch r.previousWeek {
+        case .shown(let p):
             let delta = r.totalSeconds - p
-            d["change"] = "\(delta >= 0 ? "+" : "")\(Hours.format(delta)) \(l["hours.unit"])（\(l["previous"]) \(Hours.format(p))）"
+            d["change"] = "\(delta >= 0 ? "+" : "")\(Hours.format(delta)) \(l["hours.unit"])\(l["lp"])\(l["previous"]) \(Hours.format(p))\(l["rp"])"
             d["has_change"] = true
-        } else {
+        case .none:
             d["change"] = l["no.previous"]
             d["has_change"] = false
+        case .incomplete(let n):
+            d["change"] = l.format("previous.incomplete", "\(n)")
+            d["has_change"] = false
+        case .thisWeekInProgress:
+            d["change"] = l["in_progress.change"]
+            d["has_change"] = false
         }
+        d["in_progress"] = r.inProgress
+        d["in_progress_note"] = l.format("in_progress.note", r.zone.format(r.summaryDue))
+        if r.inProgress { d["compliance"] = l["in_progress"] }
+        d["panel"] = panel(schema: schema)
         d["day_heads"] = r.days.map { day -> [String: Any] in
             ["label": l["day.\(dayKeys[day.weekdayIndex])"], "date": "\(day.month)/\(day.day)"]
         }
         let placeholderUnit = WeeklyReport.UnitRow(name: "", kind: "", volunteers: 0, met: 0, short: 0, partial: 0, complianceRate: "",
                                                    compliancePercent: nil, seconds: 0, liaisons: [], liaisonStatus: .ok, daily: [.pending],
-                                                   dailyOnTime: 0, dailyLate: 0, dailyMissing: 0, weekly: .pending, sessions: 0)
+                                                   dailyOnTime: 0, dailyLate: 0, dailyMissing: 0, weekly: .late(at: 0, minutes: 1), sessions: 0)
         d["units"] = support.list(r.units, placeholder: placeholderUnit, schema: schema) { u in
             let weekly = support.status(u.weekly)
             return [
                 "name": u.name, "kind": l[u.kind], "volunteers": u.volunteers, "met": u.met, "short": u.short, "partial": u.partial,
-                "rate": u.complianceRate.isEmpty ? "—" : Percent.text(u.complianceRate), "hours": u.hours, "sessions": u.sessions,
-                "liaisons": u.liaisons.isEmpty ? "—" : u.liaisons.map(support.name).joined(separator: "、"),
+                // A week still running has no rate yet: only those already met, nobody short.
+                "rate": u.complianceRate.isEmpty || r.inProgress ? "—" : Percent.text(u.complianceRate), "hours": u.hours, "sessions": u.sessions,
+                "liaisons": u.liaisons.isEmpty ? "—" : u.liaisons.map(support.name).joined(separator: l["sep"]),
                 "liaison_status": u.liaisonStatus.rawValue, "liaison_label": l["liaison.\(u.liaisonStatus.rawValue)"],
                 "liaison_ok": u.liaisonStatus == .ok,
                 "daily": u.daily.map(support.status), "weekly": weekly,
                 "daily_on_time": u.dailyOnTime, "daily_late": u.dailyLate, "daily_missing": u.dailyMissing,
                 "summary_title": support.text(u.summaryTitle ?? ""), "summary": support.text(u.summary ?? ""),
                 "plan": support.text(u.plan ?? ""), "has_plan": u.summary != nil || u.plan != nil,
-                "low": (u.compliancePercent ?? 100) < 80,
+                "plan_placeholder": planPlaceholder(u), "has_placeholder": u.summary == nil && u.plan == nil,
+                "low": !r.inProgress && (u.compliancePercent ?? 100) < 80,
             ]
         }
-        d["has_plans"] = r.units.contains { $0.summary != nil || $0.plan != nil }
-        d["chart_svg"] = schema ? "" : ComplianceChart.svg(r.units, labels: l)
+        // Every unit has its place in 本周总结与下周计划: a missing summary shows as missing.
+        d["has_plans"] = !r.units.isEmpty
+        d["chart_svg"] = schema || r.inProgress ? "" : ComplianceChart.svg(r.units, labels: l)
         let placeholderTeam = WeeklyReport.TeamRow(name: "", leads: [], focus: false, known: true, volunteers: 0, seconds: 0, sessions: 0)
         let teams = r.teams.filter(\.focus) + r.teams.filter { !$0.focus }
         d["teams"] = support.list(teams, placeholder: placeholderTeam, schema: schema) { t in
-            ["name": t.name, "leads": t.leads.isEmpty ? "—" : t.leads.joined(separator: "、"), "focus": t.focus, "known": t.known,
+            ["name": t.name, "leads": t.leads.isEmpty ? "—" : t.leads.joined(separator: l["sep"]), "focus": t.focus, "known": t.known,
              "volunteers": t.volunteers, "hours": t.hours, "sessions": t.sessions]
         }
         d["unassigned_hours"] = Hours.format(r.unassignedSeconds)
@@ -155,11 +169,12 @@ struct WeeklyView {
             }
         d["has_short"] = !order.isEmpty
 
-        // Rankings: units by compliance (then hours), volunteers by hours.
-        let rankedUnits = r.units.filter { $0.compliancePercent != nil }.sorted {
+        // Rankings: units by compliance (equal rates share a rank; listed by hours), volunteers by
+        // counted hours (equal hours share a rank). An unfinished week ranks no unit.
+        let rankedUnits = r.inProgress ? [] : r.units.filter { $0.compliancePercent != nil }.sorted {
             ($0.compliancePercent!, $0.seconds, $1.name) > ($1.compliancePercent!, $1.seconds, $0.name)
         }
-        let unitRanks = Ranking.competition(rankedUnits.map { [$0.compliancePercent!, $0.seconds] })
+        let unitRanks = Ranking.competition(rankedUnits.map { [$0.compliancePercent!] })
         d["rank_units"] = support.list(Array(rankedUnits.enumerated()), placeholder: (0, placeholderUnit), schema: schema) { i, u in
             ["rank": schema ? 1 : unitRanks[i], "name": u.name, "rate": Percent.text(u.complianceRate), "hours": u.hours, "met": u.met, "held": u.met + u.short]
         }
@@ -181,14 +196,78 @@ struct WeeklyView {
         let rankedVolunteers = top.map { r.volunteers[$0] }
         let volunteerRanks = Ranking.competition(rankedVolunteers.map { [$0.seconds] })
         d["rank_volunteers"] = support.list(Array(rankedVolunteers.enumerated()), placeholder: (0, placeholderVolunteer), schema: schema) { i, v in
-            ["rank": schema ? 1 : volunteerRanks[i], "name": support.name(v.name), "unit": v.unit, "hours": Hours.format(v.seconds), "sessions": v.sessions]
+            ["rank": schema ? 1 : volunteerRanks[i], "name": support.name(v.name), "unit": v.unit, "hours": Hours.format(v.seconds),
+             "sessions": v.sessions, "flagged": schema || v.flagged]
         }
+        d["has_flagged"] = schema || rankedVolunteers.contains { $0.flagged }
         d["finding_groups"] = support.findingGroups(r.findings, schema: schema)
         d["has_findings"] = !r.findings.isEmpty
         d["findings_count"] = r.findings.count
         d["rejects_count"] = r.rejects.count
         d["rejects_text"] = r.rejects.isEmpty ? l["rejects.none"] : l.format("rejects.count", "\(r.rejects.count)")
         return d
+    }
+}
+
+extension WeeklyView {
+    /// What stands in 本周总结与下周计划 for a unit whose summary has no text: missing, not due
+    /// yet, or sent without text.
+    func planPlaceholder(_ u: WeeklyReport.UnitRow) -> String {
+        let l = support.labels
+        switch u.weekly {
+        case .missing: return l["summary.missing"]
+        case .pending: return l.format("summary.pending", report.zone.format(report.summaryDue))
+        case .onTime, .late: return l["summary.empty"]
+        }
+    }
+
+    /// The reporting-compliance panel at the top: bulletins, summaries, liaisons and rosters,
+    /// each counted over the units, with the units that owe something named.
+    func panel(schema: Bool) -> [String: Any] {
+        let r = report, l = support.labels, sep = l["sep"]
+        var bulletins = (onTime: 0, late: 0, missing: 0, pending: 0)
+        var summaries = bulletins, rosters = bulletins
+        var missingBulletin: [String] = [], missingSummary: [String] = [], lateSummary: [String] = []
+        var missingRoster: [String] = [], liaisonToName: [String] = []
+        var liaisonsOK = 0
+        func add(_ s: DeadlineStatus, to t: inout (onTime: Int, late: Int, missing: Int, pending: Int)) {
+            switch s {
+            case .onTime: t.onTime += 1
+            case .late: t.late += 1
+            case .missing: t.missing += 1
+            case .pending: t.pending += 1
+            }
+        }
+        var hasRoster = false
+        for u in r.units {
+            for s in u.daily { add(s, to: &bulletins) }
+            if u.daily.contains(.missing) { missingBulletin.append(u.name) }
+            add(u.weekly, to: &summaries)
+            if u.weekly == .missing { missingSummary.append(u.name) }
+            if case .late = u.weekly { lateSummary.append(u.name) }
+            if let roster = u.roster {
+                hasRoster = true
+                add(roster, to: &rosters)
+                if roster == .missing { missingRoster.append(u.name) }
+            }
+            if u.liaisonStatus == .ok { liaisonsOK += 1 } else { liaisonToName.append(u.name) }
+        }
+        func counts(_ t: (onTime: Int, late: Int, missing: Int, pending: Int)) -> [String: Any] {
+            ["on_time": t.onTime, "late": t.late, "missing": t.missing, "pending": t.pending,
+             "has_late": schema || t.late > 0, "has_missing": schema || t.missing > 0, "has_pending": schema || t.pending > 0,
+             "all_ok": !schema && t.late == 0 && t.missing == 0 && t.pending == 0]
+        }
+        func names(_ key: String, _ list: [String]) -> String { list.isEmpty ? "" : l.format(key, list.joined(separator: sep)) }
+        return [
+            "bulletins": counts(bulletins), "summaries": counts(summaries), "rosters": counts(rosters),
+            "has_roster": schema || hasRoster,
+            "liaisons_ok": liaisonsOK, "liaisons_total": r.units.count, "liaisons_all_ok": !schema && liaisonToName.isEmpty,
+            "bulletins_missing_units": names("units.missing", missingBulletin),
+            "summaries_missing_units": names("units.missing", missingSummary),
+            "summaries_late_units": names("units.late", lateSummary),
+            "rosters_missing_units": names("units.missing", missingRoster),
+            "liaison_units": names("units.liaison", liaisonToName),
+        ]
     }
 }
 
@@ -225,7 +304,7 @@ struct DailyView {
                                                                   DailyReport.MediaItem(kind: .video, href: "", sourcePath: "", label: ""),
                                                                   DailyReport.MediaItem(kind: .link, href: "", sourcePath: nil, label: "")],
                                                           source: SourceLine(fileIndex: 0, file: "", line: 0))
-        d["activities"] = support.list(r.activities, placeholder: placeholderActivity, schema: schema) { a in
+        func activity(_ a: DailyReport.ActivityRow) -> [String: Any] {
             let time = a.start.isEmpty ? "" : "\(a.start)–\(a.end)"
             return [
                 "time": time, "has_time": !time.isEmpty, "name": support.name(a.name), "unit": a.unit, "team": a.team,
@@ -239,10 +318,40 @@ struct DailyView {
                 "has_photos": a.media.contains { $0.kind == .photo && $0.sourcePath != nil },
             ]
         }
+        d["activities"] = support.list(r.activities, placeholder: placeholderActivity, schema: schema, activity)
+        // The day's activities grouped by the volunteers' units, in the order of the units' tally
+        // (the campaign file's order, then others by name); by start time within a unit.
+        if schema {
+            d["activity_groups"] = [["unit": "", "sessions": 0, "sessions_text": "", "hours": "", "volunteers": 0, "activities": [activity(placeholderActivity)]]]
+        } else {
+            var byUnit: [String: [DailyReport.ActivityRow]] = [:]
+            for a in r.activities { byUnit[a.unit, default: []].append(a) }
+            d["activity_groups"] = r.units.compactMap { t -> [String: Any]? in
+                guard let list = byUnit[t.name] else { return nil }
+                return ["unit": t.name, "sessions": t.sessions, "sessions_text": l.format("n.sessions", "\(t.sessions)"), "hours": t.hours,
+                        "volunteers": t.volunteers, "activities": list.map(activity)]
+            }
+        }
         let placeholderReporting = DailyReport.UnitReporting(unit: "", status: .pending, title: nil)
         d["reporting"] = support.list(r.reporting, placeholder: placeholderReporting, schema: schema) { u in
             ["unit": u.unit, "status": support.status(u.status), "title": support.text(u.title ?? "")]
         }
+        // Who reported today, counted for the head of the bulletin.
+        var onTime = 0, late = 0, missing = 0, pending = 0
+        var missingUnits: [String] = [], lateUnits: [String] = []
+        for u in r.reporting {
+            switch u.status {
+            case .onTime: onTime += 1
+            case .late: late += 1; lateUnits.append(u.unit)
+            case .missing: missing += 1; missingUnits.append(u.unit)
+            case .pending: pending += 1
+            }
+        }
+        d["has_reporting"] = schema || !r.reporting.isEmpty
+        d["reported"] = ["on_time": onTime, "late": late, "missing": missing, "pending": pending, "due": r.reporting.count,
+                         "has_late": schema || late > 0, "has_missing": schema || missing > 0, "has_pending": schema || pending > 0,
+                         "missing_units": missingUnits.isEmpty ? "" : l.format("units.missing", missingUnits.joined(separator: l["sep"])),
+                         "late_units": lateUnits.isEmpty ? "" : l.format("units.late", lateUnits.joined(separator: l["sep"]))] as [String: Any]
         d["finding_groups"] = support.findingGroups(r.findings, schema: schema)
         d["has_findings"] = !r.findings.isEmpty
         d["rejects_count"] = r.rejects.count

@@ -69,6 +69,7 @@ public struct DailyReport: Sendable {
         var rows: [ActivityRow] = []
         var extraFindings: [Finding] = []
         var usedNames: [String: String] = [:] // report href → source path
+        let say = Wording(campaign.output.language)
         let todays = data.sessions.filter { $0.record.date == date }.sorted { a, b in
             (a.record.start ?? Int.max, a.record.source) < (b.record.start ?? Int.max, b.record.source)
         }
@@ -82,13 +83,11 @@ public struct DailyReport: Sendable {
                     continue
                 }
                 guard let path = MediaFiles.resolve(m) else {
-                    extraFindings.append(Finding(rule: "missing_media", severity: .warning, unit: v.unit, subject: m.href, date: date,
-                                                 detail: "附件路径 \(m.href) 指向输入文件夹之外或不是相对路径，未引用", source: r.source))
+                    extraFindings.append(MissingMediaRule.finding(.outside, href: m.href, unit: v.unit, date: date, source: r.source, say: say))
                     continue
                 }
                 guard FileManager.default.isReadableFile(atPath: path) else {
-                    extraFindings.append(Finding(rule: "missing_media", severity: .warning, unit: v.unit, subject: m.href, date: date,
-                                                 detail: "找不到附件 \(m.href)", source: r.source))
+                    extraFindings.append(MissingMediaRule.finding(.notFound, href: m.href, unit: v.unit, date: date, source: r.source, say: say))
                     continue
                 }
                 let href = MediaFiles.reportName(for: path, used: &usedNames)
@@ -129,7 +128,7 @@ public struct DailyReport: Sendable {
             campaignName: campaign.name, organizer: campaign.organizer, date: date, issueNumber: issue, now: now,
             zone: campaign.zone, rules: campaign.rules, activities: rows,
             teams: tally({ $0.team }, order: focusFirst), units: tally({ $0.unit }, order: campaign.units.map(\.name)),
-            reporting: reporting, findings: findings.filter { $0.date == date || $0.date == nil } + extraFindings,
+            reporting: reporting, findings: findings.filter { $0.date == date && $0.rule.scope == .day } + extraFindings,
             rejects: ledger.rejects)
     }
 }

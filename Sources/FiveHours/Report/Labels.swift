@@ -6,7 +6,10 @@ public struct Labels: Sendable {
 
     public init(_ language: Language) {
         self.language = language
-        self.table = language == .en ? Labels.en : Labels.zh
+        var table = language == .en ? Labels.en : Labels.zh
+        // Each rule's label lives with the rule's name (`RuleName`), once.
+        for rule in RuleName.allCases { table["rule.\(rule.key)"] = rule.label(language) }
+        self.table = table
     }
 
     public subscript(_ key: String) -> String { table[key] ?? key }
@@ -42,11 +45,16 @@ public struct Labels: Sendable {
         "grid.legend": "✓ 按时　迟 迟报（分钟）　✗ 未报　… 未到期",
         "total": "合计", "day.mon": "一", "day.tue": "二", "day.wed": "三", "day.thu": "四", "day.fri": "五", "day.sat": "六", "day.sun": "日",
         "unrostered": "不在花名册",
-        "rule.five_hours": "五小时要求", "rule.liaison": "联络员", "rule.daily_bulletin": "每日简报", "rule.weekly_summary": "周总结",
-        "rule.roster_deadline": "名单报送", "rule.unknown_unit": "未知单位", "rule.unknown_team": "未知服务队", "rule.unrostered": "不在花名册",
-        "rule.late_record": "补录超期", "rule.unknown_column": "未识别的列", "rule.overlap": "时间重叠", "rule.duplicate": "重复记录",
-        "rule.hours_mismatch": "时长不符", "rule.daily_cap": "超过每日上限", "rule.long_day": "单日超 8 小时", "rule.inactive_volunteer": "不在队",
-        "rule.missing_media": "附件缺失",
+        "in_progress": "进行中", "in_progress.note": "本周尚未结束（周总结 %@ 截止）：服务时长为截至目前的累计，暂不判定未达标。",
+        "in_progress.change": "本周进行中，不与上周比较", "previous.incomplete": "上周数据不全：仅 %@ 名志愿者有记录，不作比较",
+        "section.reportingPanel": "报送情况", "bulletins": "每日简报", "summaries": "周总结", "liaisons": "联络员", "roster": "名单报送",
+        "of.units": "%@ 个单位", "units.missing": "未报：%@", "units.late": "迟报：%@", "units.liaison": "联络员待明确：%@",
+        "summary.missing": "未报送本周总结与下周计划", "summary.pending": "尚未报送（%@ 截止）", "summary.empty": "已报送，未填写总结与计划",
+        "flag.mark": "⚑", "flag.note": "⚑ 本周有被封顶或超审核线的日子、时间重叠或时长不符的记录，名次待核实后使用。",
+        "rank.note": "按计入的服务时长排名（重叠只计一次，超过每日上限的时间不计）；时长相同者名次相同。",
+        "rank.units.note": "按达标率排名；达标率相同者名次相同，按服务时长先后列出。",
+        "reported.today": "今日报送", "n.sessions": "%@ 次", "activities.by_unit": "按单位", "no.reporting": "今日无须报送简报。",
+        "colon": "：", "lp": "（", "rp": "）", "sep": "、", "semi": "；",
         "sheet.volunteers": "志愿者", "sheet.units": "单位", "sheet.teams": "服务队", "sheet.findings": "检查发现",
         "sheet.rejects": "未读入的数据", "sheet.activities": "今日活动", "sheet.bulletins": "简报报送",
     ]
@@ -82,11 +90,16 @@ public struct Labels: Sendable {
         "grid.legend": "✓ on time · n late (minutes) · ✗ missing · … pending",
         "total": "Total", "day.mon": "Mon", "day.tue": "Tue", "day.wed": "Wed", "day.thu": "Thu", "day.fri": "Fri", "day.sat": "Sat", "day.sun": "Sun",
         "unrostered": "not on a roster",
-        "rule.five_hours": "Five hours", "rule.liaison": "Liaisons", "rule.daily_bulletin": "Daily bulletins", "rule.weekly_summary": "Weekly summaries",
-        "rule.roster_deadline": "Roster deadline", "rule.unknown_unit": "Unknown units", "rule.unknown_team": "Unknown teams", "rule.unrostered": "Not on a roster",
-        "rule.late_record": "Recorded late", "rule.unknown_column": "Unknown columns", "rule.overlap": "Overlaps", "rule.duplicate": "Duplicates",
-        "rule.hours_mismatch": "Hours disagree", "rule.daily_cap": "Daily cap", "rule.long_day": "Days over 8 hours", "rule.inactive_volunteer": "Inactive volunteers",
-        "rule.missing_media": "Missing media",
+        "in_progress": "in progress", "in_progress.note": "This week is still running (summaries are due %@): hours so far; nobody is judged short yet.",
+        "in_progress.change": "week in progress; not compared with last week", "previous.incomplete": "last week's logs look incomplete: sessions of only %@ volunteer(s); not compared",
+        "section.reportingPanel": "Reporting", "bulletins": "Daily bulletins", "summaries": "Weekly summaries", "liaisons": "Liaisons", "roster": "Team rosters",
+        "of.units": "%@ units", "units.missing": "missing: %@", "units.late": "late: %@", "units.liaison": "liaison to name: %@",
+        "summary.missing": "No summary or plan was sent", "summary.pending": "Not sent yet (due %@)", "summary.empty": "Sent, without a summary or plan",
+        "flag.mark": "⚑", "flag.note": "⚑ a capped or long day, an overlap or hours that disagree this week: check before using the rank.",
+        "rank.note": "Ranked by counted hours (overlaps once, nothing above the daily cap); equal hours share a rank.",
+        "rank.units.note": "Ranked by compliance; equal rates share a rank and are listed by hours.",
+        "reported.today": "Reported today", "n.sessions": "%@ sessions", "activities.by_unit": "by unit", "no.reporting": "No bulletin is due today.",
+        "colon": ": ", "lp": " (", "rp": ")", "sep": ", ", "semi": "; ",
         "sheet.volunteers": "Volunteers", "sheet.units": "Units", "sheet.teams": "Teams", "sheet.findings": "Findings",
         "sheet.rejects": "Rejects", "sheet.activities": "Activities", "sheet.bulletins": "Bulletins",
     ]

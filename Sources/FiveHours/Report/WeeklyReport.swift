@@ -21,6 +21,8 @@ public struct WeeklyReport: Sendable {
         public var dailyLate: Int
         public var dailyMissing: Int
         public var weekly: DeadlineStatus
+        /// The roster deadline's state, when the campaign sets `roster_due`.
+        public var roster: DeadlineStatus?
         public var summaryTitle: String?
         public var summary: String?
         public var plan: String?
@@ -52,6 +54,22 @@ public struct WeeklyReport: Sendable {
         public var sessions: Int
         public var isLiaison: Bool
         public var role: String
+        /// The week holds a day of theirs that was capped or is above the review line, an
+        /// overlap or hours that disagree with start and end: rankings mark them.
+        public var flagged: Bool = false
+    }
+
+    /// Why last week is or is not compared with this one in the headline.
+    public enum PreviousWeek: Sendable, Equatable {
+        /// Last week's total hours.
+        case shown(seconds: Int)
+        /// No session at all last week.
+        case none
+        /// Last week's logs look incomplete: fewer than half as many volunteers logged
+        /// sessions as this week (here, the number who did).
+        case incomplete(volunteers: Int)
+        /// This week is still running: a part of a week is not compared with a whole one.
+        case thisWeekInProgress
     }
 
     public var campaignName: String
@@ -73,6 +91,11 @@ public struct WeeklyReport: Sendable {
     public var totalSeconds: Int
     public var previousWeekSeconds: Int?
     public var previousWeekCompliance: String?
+    public var previousWeek: PreviousWeek = .none
+    /// The week is still running at `now` (its weekly summary is not due yet).
+    public var inProgress: Bool = false
+    /// The weekly summary's due instant.
+    public var summaryDue: Int = 0
     public var inputFingerprint: String = ""
     /// Every rostered name, so that `--public` masks names in free text too.
     public var knownNames: [String] = []
@@ -96,6 +119,7 @@ public struct WeeklyReport: Sendable {
         let context = RuleContext(campaign: campaign, week: data, ledger: ledger, now: now)
         let daily = DailyBulletinRule.statuses(context)
         let weekly = WeeklySummaryRule.statuses(context)
+        let rosters = RosterDeadlineRule.statuses(context)
 
         let units: [UnitRow] = campaign.units.map { u in
             let vs = data.volunteers(of: u.name)
@@ -115,7 +139,7 @@ public struct WeeklyReport: Sendable {
                 dailyOnTime: statuses.filter { if case .onTime = $0 { return true } else { return false } }.count,
                 dailyLate: statuses.filter { if case .late = $0 { return true } else { return false } }.count,
                 dailyMissing: statuses.filter { $0 == .missing }.count,
-                weekly: weeklyStatus, summaryTitle: shown?.title, summary: shown?.summary, plan: shown?.plan,
+                weekly: weeklyStatus, roster: rosters[u.name], summaryTitle: shown?.title, summary: shown?.summary, plan: shown?.plan,
                 sessions: vs.reduce(0) { $0 + $1.sessions })
         }
 
@@ -148,13 +172,21 @@ public struct WeeklyReport: Sendable {
                                  seconds: teamSeconds[name] ?? 0, sessions: teamSessions[name] ?? 0))
         }
 
-        let volunteers = data.volunteers.map { v in
+        // Volunteers whose hours rest on something the rules flagged: a capped or long day, an
+        // overlap, hours that disagree with start and end.
+        var flagged = Set<Int>()
+        for d in data.facts.days { flagged.insert(d.volunteer) }
+        for o in data.facts.overlaps { if let v = data.sessions[o.session].volunteer { flagged.insert(v) } }
+        for m in data.facts.mismatches { if let v = data.sessions[m.session].volunteer { flagged.insert(v) } }
+        let volunteers = data.volunteers.enumerated().map { i, v in
             VolunteerRow(id: v.volunteer.id, name: v.volunteer.name, unit: v.volunteer.unit, teams: v.volunteer.teams,
                          seconds: v.seconds, requiredSeconds: v.requiredSeconds, shortfallSeconds: v.shortfallSeconds,
-                         status: v.status, daily: v.daily, sessions: v.sessions, isLiaison: v.volunteer.isLiaison, role: v.volunteer.role)
+                         status: v.status, daily: v.daily, sessions: v.sessions, isLiaison: v.volunteer.isLiaison, role: v.volunteer.role,
+                         flagged: flagged.contains(i))
         }
         var previousSeconds: Int?, previousRate: String?
-        if let p = previous, !p.sessions.isEmpty {
+        let previousWeek = comparison(this: data, previous: previous)
+        if case .shown = previousWeek, let p = previous {
             previousSeconds = p.volunteers.reduce(0) { $0 + $1.seconds }
             let pm = p.volunteers.count { $0.status == .met }, ps = p.volunteers.count { $0.status == .short }
             previousRate = Rate.format(pm, of: pm + ps)
@@ -165,7 +197,20 @@ public struct WeeklyReport: Sendable {
             zone: campaign.zone, rules: campaign.rules, units: units, teams: teams, unassignedSeconds: unassigned,
             volunteers: volunteers, findings: findings, rejects: ledger.rejects,
             totalSeconds: data.volunteers.reduce(0) { $0 + $1.seconds },
-            previousWeekSeconds: previousSeconds, previousWeekCompliance: previousRate)
+            previousWeekSeconds: previousSeconds, previousWeekCompliance: previousRate, previousWeek: previousWeek,
+            inProgress: data.inProgress, summaryDue: Pipeline.summaryDue(of: data.week, campaign: campaign))
+    }
+
+    /// Whether last week's data is there to compare with: it is shown only when at least half as
+    /// many volunteers logged sessions last week as this week (and at least one). One stray row
+    /// in last week's dates, when its logs are not among the inputs, says nothing about last week.
+    static func comparison(this data: WeekData, previous: WeekData?) -> PreviousWeek {
+        if data.inProgress { return .thisWeekInProgress }
+        guard let p = previous, !p.sessions.isEmpty else { return .none }
+        func logged(_ w: WeekData) -> Int { w.volunteers.count { $0.sessions > 0 } }
+        let before = logged(p), now = logged(data)
+        guard before > 0, before * 2 >= now else { return .incomplete(volunteers: before) }
+        return .shown(seconds: p.volunteers.reduce(0) { $0 + $1.seconds })
     }
 }
 

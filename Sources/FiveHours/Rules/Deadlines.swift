@@ -22,13 +22,17 @@ public enum Deadline {
     /// - Parameters:
     ///   - due: the due instant.
     ///   - submitted: instants of the copies handed in (those after `now` are ignored).
+    /// - Returns: on time when the first copy came at or before `due`; late when all came after;
+    ///   with no copy, missing once `now` is at or after `due`, pending before.
     public static func status(due: Int, submitted: [Int], now: Int) -> DeadlineStatus {
         let seen = submitted.filter { $0 <= now }
         if let first = seen.min() {
             if first <= due { return .onTime(at: first) }
             return .late(at: first, minutes: (first - due + 59) / 60)
         }
-        return now > due ? .missing : .pending
+        // Due at 15:00 means missing at 15:00: the Friday batch that runs at the due instant
+        // names the summaries that did not come (a copy stamped 15:00 itself is on time).
+        return now >= due ? .missing : .pending
     }
 }
 
@@ -57,7 +61,7 @@ struct SubmissionIndex {
 
 /// Daily bulletins (简报): due each day of `daily_bulletin_days` at `daily_bulletin_due`.
 public struct DailyBulletinRule: Rule {
-    public let key = "daily_bulletin"
+    public let name = RuleName.dailyBulletin
 
     public static func statuses(_ c: RuleContext) -> [String: [(CivilDate, DeadlineStatus)]] {
         let index = SubmissionIndex(c.ledger, weekEndsOn: c.campaign.rules.weekEndsOn, now: c.now)
@@ -75,15 +79,20 @@ public struct DailyBulletinRule: Rule {
     public func findings(in c: RuleContext) -> [Finding] {
         let all = DailyBulletinRule.statuses(c)
         var out: [Finding] = []
+        let say = c.say
+        let due = TimeOfDay.format(c.campaign.rules.dailyBulletinDue)
         for unit in c.campaign.units {
             for (day, status) in all[unit.name] ?? [] {
+                let subject = say("简报 \(day)", "bulletin \(day)")
                 switch status {
                 case .late(let at, let minutes):
-                    out.append(Finding(rule: key, severity: .warning, unit: unit.name, subject: "简报 \(day)", date: day,
-                                       detail: "简报 \(c.campaign.zone.format(at)) 报送，迟 \(minutes) 分钟（应于 \(TimeOfDay.format(c.campaign.rules.dailyBulletinDue)) 前）"))
+                    let when = c.campaign.zone.format(at)
+                    out.append(Finding(name, severity: .warning, unit: unit.name, subject: subject, date: day,
+                                       detail: say("简报 \(when) 报送，迟 \(minutes) 分钟（应于 \(due) 前）",
+                                                   "bulletin sent \(when), \(minutes) min late (due by \(due))")))
                 case .missing:
-                    out.append(Finding(rule: key, severity: .error, unit: unit.name, subject: "简报 \(day)", date: day,
-                                       detail: "未报送 \(day) 的简报（应于当天 \(TimeOfDay.format(c.campaign.rules.dailyBulletinDue)) 前）"))
+                    out.append(Finding(name, severity: .error, unit: unit.name, subject: subject, date: day,
+                                       detail: say("未报送 \(day) 的简报（应于当天 \(due) 前）", "no bulletin for \(day) (due that day by \(due))")))
                 default: break
                 }
             }
@@ -94,7 +103,7 @@ public struct DailyBulletinRule: Rule {
 
 /// Weekly summaries (周总结及下周计划): due the week's last day at `weekly_summary_due`.
 public struct WeeklySummaryRule: Rule {
-    public let key = "weekly_summary"
+    public let name = RuleName.weeklySummary
 
     public static func statuses(_ c: RuleContext) -> [String: (DeadlineStatus, [Submission])] {
         let index = SubmissionIndex(c.ledger, weekEndsOn: c.campaign.rules.weekEndsOn, now: c.now)
@@ -112,14 +121,19 @@ public struct WeeklySummaryRule: Rule {
         let all = WeeklySummaryRule.statuses(c)
         let last = c.week.week.lastDay
         let due = TimeOfDay.format(c.campaign.rules.weeklySummaryDue)
+        let say = c.say
+        let subject = say("周总结 \(last)", "weekly summary \(last)")
         return c.campaign.units.compactMap { unit in
             switch all[unit.name]?.0 {
             case .late(let at, let minutes)?:
-                return Finding(rule: key, severity: .warning, unit: unit.name, subject: "周总结 \(last)", date: last,
-                               detail: "周总结 \(c.campaign.zone.format(at)) 报送，迟 \(minutes) 分钟（应于 \(last) \(due) 前）")
+                let when = c.campaign.zone.format(at)
+                return Finding(name, severity: .warning, unit: unit.name, subject: subject, date: last,
+                               detail: say("周总结 \(when) 报送，迟 \(minutes) 分钟（应于 \(last) \(due) 前）",
+                                           "weekly summary sent \(when), \(minutes) min late (due by \(last) \(due))"))
             case .missing?:
-                return Finding(rule: key, severity: .error, unit: unit.name, subject: "周总结 \(last)", date: last,
-                               detail: "未报送本周总结及下周计划（应于 \(last) \(due) 前）")
+                return Finding(name, severity: .error, unit: unit.name, subject: subject, date: last,
+                               detail: say("未报送本周总结及下周计划（应于 \(last) \(due) 前）",
+                                           "no summary of this week and plan for the next (due by \(last) \(due))"))
             default: return nil
             }
         }
@@ -128,7 +142,7 @@ public struct WeeklySummaryRule: Rule {
 
 /// The rosters of the teams (志愿服务队人员名单): due `roster_due`.
 public struct RosterDeadlineRule: Rule {
-    public let key = "roster_deadline"
+    public let name = RuleName.rosterDeadline
 
     public static func statuses(_ c: RuleContext) -> [String: DeadlineStatus] {
         guard let due = c.campaign.rules.rosterDue else { return [:] }
@@ -143,14 +157,19 @@ public struct RosterDeadlineRule: Rule {
     public func findings(in c: RuleContext) -> [Finding] {
         guard let due = c.campaign.rules.rosterDue else { return [] }
         let all = RosterDeadlineRule.statuses(c)
+        let say = c.say
+        let subject = say("名单", "roster")
+        let dueText = c.campaign.zone.format(due)
         return c.campaign.units.compactMap { unit in
             switch all[unit.name] {
             case .late(let at, let minutes)?:
-                return Finding(rule: key, severity: .warning, unit: unit.name, subject: "名单",
-                               detail: "志愿服务队名单 \(c.campaign.zone.format(at)) 报送，迟 \(minutes) 分钟（应于 \(c.campaign.zone.format(due)) 前）")
+                let when = c.campaign.zone.format(at)
+                return Finding(name, severity: .warning, unit: unit.name, subject: subject,
+                               detail: say("志愿服务队名单 \(when) 报送，迟 \(minutes) 分钟（应于 \(dueText) 前）",
+                                           "team roster sent \(when), \(minutes) min late (due by \(dueText))"))
             case .missing?:
-                return Finding(rule: key, severity: .error, unit: unit.name, subject: "名单",
-                               detail: "未报送志愿服务队名单（应于 \(c.campaign.zone.format(due)) 前）")
+                return Finding(name, severity: .error, unit: unit.name, subject: subject,
+                               detail: say("未报送志愿服务队名单（应于 \(dueText) 前）", "no team roster (due by \(dueText))"))
             default: return nil
             }
         }

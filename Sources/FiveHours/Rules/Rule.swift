@@ -7,15 +7,36 @@ public struct RuleContext: Sendable {
     public var ledger: Ledger
     /// `--now`: deadlines ahead of it are pending, submissions stamped after it do not exist yet.
     public var now: Int
+
+    public init(campaign: Campaign, week: WeekData, ledger: Ledger, now: Int) {
+        self.campaign = campaign
+        self.week = week
+        self.ledger = ledger
+        self.now = now
+    }
+
+    /// Words in the report's language (`output.language`, or `--language`).
+    public var say: Wording { Wording(campaign.output.language) }
+
+    /// `V001 王继跃`: how a finding names a volunteer.
+    static func subject(_ v: Volunteer) -> String { "\(v.id) \(v.name)" }
 }
 
 /// A campaign requirement that turns the week into findings; never throws for bad data.
 ///
-/// A new rule is one type conforming to this protocol, its tests, and a line in `Rules.all`.
+/// A new rule is a case of `RuleName` (with its labels), one type conforming to this protocol,
+/// its tests, and a line in `RuleSet.all`. Rules read the facts the counting stage recorded
+/// (`WeekData.facts`) and the ledger; they are the only makers of findings, apart from the
+/// import's duplicate findings (kept in the ledger and listed by `DuplicateRule`) and the daily
+/// bulletin's `missing_media`.
 public protocol Rule: Sendable {
-    /// The key written in `findings.csv`'s `rule` column.
-    var key: String { get }
+    var name: RuleName { get }
     func findings(in context: RuleContext) -> [Finding]
+}
+
+extension Rule {
+    /// The key written in `findings.csv`'s `rule` column.
+    public var key: String { name.key }
 }
 
 public enum RuleSet {
@@ -23,22 +44,26 @@ public enum RuleSet {
     public static let all: [any Rule] = [
         FiveHoursRule(), LiaisonRule(), DailyBulletinRule(), WeeklySummaryRule(), RosterDeadlineRule(),
         UnknownUnitRule(), UnknownTeamRule(), UnrosteredRule(), LateRecordRule(), UnknownColumnRule(),
+        OverlapRule(), DuplicateRule(), HoursMismatchRule(), DailyCapRule(), LongDayRule(), InactiveVolunteerRule(),
     ]
 
-    /// The week's findings: the counting stage's and every rule's, ordered by severity, then
-    /// rule (in the order of `all`), then the order the rules made them, so that a rerun lists
-    /// them identically.
+    /// The week's findings of every rule, ordered by severity, then rule (in the order of
+    /// `RuleName`), then the order the rule made them, so that a rerun lists them identically.
     public static func evaluate(_ context: RuleContext) -> [Finding] {
         // Rules are independent of one another: run on both cores, gathered in the order of `all`.
         let found = ConcurrentSlots<[Finding]>(all.count)
         var clock = Stopwatch()
         DispatchQueue.concurrentPerform(iterations: all.count) { k in found[k] = all[k].findings(in: context) }
         clock.lap("  rules")
-        var out = context.week.findings
+        var out: [Finding] = []
         for k in 0..<found.count { out += found.take(k) ?? [] }
-        let ruleOrder = Dictionary(uniqueKeysWithValues: (all.map(\.key) + ["overlap", "duplicate", "hours_mismatch", "daily_cap", "long_day", "inactive_volunteer", "missing_media"]).enumerated().map { ($1, $0) })
+        return ordered(out)
+    }
+
+    /// Findings by severity, then rule order, then the order given.
+    public static func ordered(_ out: [Finding]) -> [Finding] {
         // Sort integer keys, not the findings themselves (copying them is most of the cost).
-        let keys = out.enumerated().map { (i, f) in (f.severity.rank, ruleOrder[f.rule] ?? 99, i) }
+        let keys = out.enumerated().map { (i, f) in (f.severity.rank, f.rule.order, i) }
         return keys.sorted { $0 < $1 }.map { out[$0.2] }
     }
 }

@@ -1,20 +1,22 @@
 /// Every volunteer serves no less than `weekly_hours` a week (每周服务时长不少于5小时).
 public struct FiveHoursRule: Rule {
-    public let key = "five_hours"
+    public let name = RuleName.fiveHours
 
     public func findings(in c: RuleContext) -> [Finding] {
-        c.week.volunteers.filter { $0.status == .short }.map { v in
-            Finding(rule: key, severity: .warning, unit: v.volunteer.unit, subject: "\(v.volunteer.id) \(v.volunteer.name)",
-                    date: c.week.week.lastDay,
-                    detail: "本周服务 \(Hours.format(v.seconds)) 小时，差 \(Hours.format(v.shortfallSeconds)) 小时达到 \(Hours.format(v.requiredSeconds)) 小时",
-                    source: v.volunteer.source)
+        let say = c.say
+        return c.week.volunteers.filter { $0.status == .short }.map { v in
+            let h = Hours.format(v.seconds), gap = Hours.format(v.shortfallSeconds), need = Hours.format(v.requiredSeconds)
+            return Finding(name, unit: v.volunteer.unit, subject: RuleContext.subject(v.volunteer), date: c.week.week.lastDay,
+                           detail: say("本周服务 \(h) 小时，差 \(gap) 小时达到 \(need) 小时",
+                                       "served \(h) h this week, \(gap) h short of \(need) h"),
+                           source: v.volunteer.source)
         }
     }
 }
 
 /// Each unit names `liaisons_per_unit` liaisons (明确一名联络员).
 public struct LiaisonRule: Rule {
-    public let key = "liaison"
+    public let name = RuleName.liaison
 
     public enum Status: String, Sendable { case ok, missing, multiple }
 
@@ -28,30 +30,37 @@ public struct LiaisonRule: Rule {
 
     public func findings(in c: RuleContext) -> [Finding] {
         var out: [Finding] = []
+        let say = c.say
         let n = c.campaign.rules.liaisonsPerUnit
+        let subject = say("联络员", "liaison")
         let rosteredLiaisons = c.ledger.volunteers.filter { $0.isLiaison }
         for unit in c.campaign.units {
             let (liaisons, status) = LiaisonRule.status(of: unit.name, in: c)
             switch status {
             case .ok: break
             case .missing:
-                out.append(Finding(rule: key, severity: .error, unit: unit.name, subject: "联络员",
-                                   detail: liaisons.isEmpty ? "本周没有在队的联络员（应明确 \(n) 名）" : "只有 \(liaisons.count) 名联络员（应为 \(n) 名）"))
+                out.append(Finding(name, severity: .error, unit: unit.name, subject: subject,
+                                   detail: liaisons.isEmpty ? say("本周没有在队的联络员（应明确 \(n) 名）", "no active liaison this week (\(n) required)")
+                                                            : say("只有 \(liaisons.count) 名联络员（应为 \(n) 名）", "only \(liaisons.count) liaisons (\(n) required)")))
             case .multiple:
-                out.append(Finding(rule: key, severity: .warning, unit: unit.name, subject: "联络员",
-                                   detail: "有 \(liaisons.count) 名联络员：\(liaisons.map { "\($0.name)（\($0.source)）" }.joined(separator: "、"))；应为 \(n) 名",
+                let names = liaisons.map { "\($0.name)\(say.parenthesized("\($0.source)"))" }.joined(separator: say.listSeparator)
+                out.append(Finding(name, severity: .warning, unit: unit.name, subject: subject,
+                                   detail: say("有 \(liaisons.count) 名联络员：\(names)；应为 \(n) 名", "\(liaisons.count) liaisons: \(names); \(n) required"),
                                    source: liaisons.last?.source))
             }
             // A liaison on the roster who is not active this week cannot do the job.
             for v in rosteredLiaisons where v.unit == unit.name && c.week.position(of: v.id) == nil {
-                out.append(Finding(rule: key, severity: .warning, unit: unit.name, subject: "\(v.id) \(v.name)",
-                                   detail: "联络员 \(v.name) 本周不在队（入队 \(v.activeFrom.map { "\($0)" } ?? "—")，离队 \(v.activeUntil.map { "\($0)" } ?? "—")）",
+                let from = v.activeFrom.map { "\($0)" } ?? "—", until = v.activeUntil.map { "\($0)" } ?? "—"
+                out.append(Finding(name, severity: .warning, unit: unit.name, subject: RuleContext.subject(v),
+                                   detail: say("联络员 \(v.name) 本周不在队（入队 \(from)，离队 \(until)）",
+                                               "liaison \(v.name) is not active this week (joined \(from), left \(until))"),
                                    source: v.source))
             }
             for i in c.week.byUnit[unit.name] ?? [] where c.week.volunteers[i].volunteer.isLiaison && c.week.volunteers[i].status == .partial {
                 let v = c.week.volunteers[i]
-                out.append(Finding(rule: key, severity: .info, unit: unit.name, subject: "\(v.volunteer.id) \(v.volunteer.name)",
-                                   detail: "联络员 \(v.volunteer.name) 本周只部分时间在队", source: v.volunteer.source))
+                out.append(Finding(name, severity: .info, unit: unit.name, subject: RuleContext.subject(v.volunteer),
+                                   detail: say("联络员 \(v.volunteer.name) 本周只部分时间在队", "liaison \(v.volunteer.name) is active for only part of the week"),
+                                   source: v.volunteer.source))
             }
         }
         return out
@@ -60,9 +69,10 @@ public struct LiaisonRule: Rule {
 
 /// Units the campaign file does not know (on rosters or in logs): their sessions still count.
 public struct UnknownUnitRule: Rule {
-    public let key = "unknown_unit"
+    public let name = RuleName.unknownUnit
 
     public func findings(in c: RuleContext) -> [Finding] {
+        let say = c.say
         let known = Set(c.campaign.units.map(\.name))
         var seen: [String: (count: Int, source: SourceLine)] = [:]
         // Each unit once (the week groups volunteers by unit), in the week's order.
@@ -72,8 +82,9 @@ public struct UnknownUnitRule: Rule {
             seen[u] = (members.count, c.week.volunteers[members[0]].volunteer.source)
         }
         var out = order.map { u in
-            Finding(rule: key, severity: .warning, unit: u, subject: u,
-                    detail: "单位“\(u)”不在活动方案的单位名单中（\(seen[u]!.count) 名志愿者）；检查名称或把它加入 units:",
+            Finding(name, unit: u, subject: u,
+                    detail: say("单位“\(u)”不在活动方案的单位名单中（\(seen[u]!.count) 名志愿者）；检查名称或把它加入 units:",
+                                "unit \"\(u)\" is not among the campaign file's units (\(seen[u]!.count) volunteers); check the name or add it to units:"),
                     source: seen[u]!.source)
         }
         var logged: [String: SourceLine] = [:]
@@ -83,8 +94,9 @@ public struct UnknownUnitRule: Rule {
             if logged[u] == nil { logged[u] = s.record.source; logOrder.append(u) }
         }
         out += logOrder.map { u in
-            Finding(rule: key, severity: .warning, unit: u, subject: u,
-                    detail: "服务记录的报送单位“\(u)”不在活动方案的单位名单中", source: logged[u]!)
+            Finding(name, unit: u, subject: u,
+                    detail: say("服务记录的报送单位“\(u)”不在活动方案的单位名单中", "the activity log's unit \"\(u)\" is not among the campaign file's units"),
+                    source: logged[u]!)
         }
         // Submissions under a name the campaign does not know: likely a misspelt unit whose
         // bulletins would otherwise show as missing without a hint.
@@ -95,8 +107,9 @@ public struct UnknownUnitRule: Rule {
             submitted[sub.unit]!.0 += 1
         }
         out += subOrder.map { u in
-            Finding(rule: key, severity: .warning, unit: u, subject: u,
-                    detail: "报送记录的单位“\(u)”不在活动方案的单位名单中（\(submitted[u]!.0) 条报送未计入任何单位）；检查名称",
+            Finding(name, unit: u, subject: u,
+                    detail: say("报送记录的单位“\(u)”不在活动方案的单位名单中（\(submitted[u]!.0) 条报送未计入任何单位）；检查名称",
+                                "the submissions' unit \"\(u)\" is not among the campaign file's units (\(submitted[u]!.0) submissions count for no unit); check the name"),
                     source: submitted[u]!.1)
         }
         return out
@@ -105,9 +118,10 @@ public struct UnknownUnitRule: Rule {
 
 /// Teams the campaign file does not know: the hours still count for the volunteer.
 public struct UnknownTeamRule: Rule {
-    public let key = "unknown_team"
+    public let name = RuleName.unknownTeam
 
     public func findings(in c: RuleContext) -> [Finding] {
+        let say = c.say
         // Most volunteers name the same few teams: the campaign's names are compared byte for
         // byte first (a sure "known"), and only the others are hashed.
         var known = SmallIndex()
@@ -131,8 +145,9 @@ public struct UnknownTeamRule: Rule {
             note(t, week.sessions[k].record.source, week.volunteers[week.sessions[k].volunteer!].volunteer.unit)
         }
         return order.map { t in
-            Finding(rule: key, severity: .warning, unit: first[t]!.1, subject: t,
-                    detail: "服务队“\(t)”不在活动方案的服务队名单中（出现 \(first[t]!.2) 次）；检查名称或把它加入 teams:",
+            Finding(name, unit: first[t]!.1, subject: t,
+                    detail: say("服务队“\(t)”不在活动方案的服务队名单中（出现 \(first[t]!.2) 次）；检查名称或把它加入 teams:",
+                                "team \"\(t)\" is not among the campaign file's teams (named \(first[t]!.2) times); check the name or add it to teams:"),
                     source: first[t]!.0)
         }
     }
@@ -140,9 +155,10 @@ public struct UnknownTeamRule: Rule {
 
 /// Sessions of volunteers on no roster count for nobody.
 public struct UnrosteredRule: Rule {
-    public let key = "unrostered"
+    public let name = RuleName.unrostered
 
     public func findings(in c: RuleContext) -> [Finding] {
+        let say = c.say
         var groups: [String: [ActivityRecord]] = [:]
         var order: [String] = []
         for a in c.week.unrostered {
@@ -152,8 +168,10 @@ public struct UnrosteredRule: Rule {
         return order.map { id in
             let list = groups[id]!
             let total = list.reduce(0) { $0 + $1.seconds }
-            return Finding(rule: key, severity: .warning, unit: list[0].unit ?? "", subject: id, date: list[0].date,
-                           detail: "志愿者编号 \(id) 不在任何花名册上：\(list.count) 条记录共 \(Hours.format(total)) 小时不计入任何人",
+            let h = Hours.format(total)
+            return Finding(name, unit: list[0].unit ?? "", subject: id, date: list[0].date,
+                           detail: say("志愿者编号 \(id) 不在任何花名册上：\(list.count) 条记录共 \(h) 小时不计入任何人",
+                                       "volunteer id \(id) is on no roster: \(list.count) sessions, \(h) h, count for nobody"),
                            source: list[0].source)
         }
     }
@@ -162,7 +180,7 @@ public struct UnrosteredRule: Rule {
 /// Sessions recorded more than ten working days after they happened (全国志愿服务信息系统
 /// 记录办法 art. 11).
 public struct LateRecordRule: Rule {
-    public let key = "late_record"
+    public let name = RuleName.lateRecord
 
     /// Monday–Friday days after `from` up to and including `to`.
     static func workingDays(from: CivilDate, to: CivilDate) -> Int {
@@ -174,26 +192,32 @@ public struct LateRecordRule: Rule {
     }
 
     public func findings(in c: RuleContext) -> [Finding] {
-        c.week.sessions.compactMap { s in
+        let say = c.say
+        return c.week.sessions.compactMap { s in
             guard let at = s.record.submittedAt else { return nil }
             let day = c.campaign.zone.date(of: at)
             let n = LateRecordRule.workingDays(from: s.record.date, to: day)
             guard n > 10 else { return nil }
             let v = c.week.volunteers[s.volunteer!].volunteer
-            return Finding(rule: key, severity: .info, unit: v.unit, subject: "\(v.id) \(v.name)", date: s.record.date,
-                           detail: "服务后第 \(n) 个工作日才记录（\(c.campaign.zone.format(at))），超过 10 个工作日", source: s.record.source)
+            let when = c.campaign.zone.format(at)
+            return Finding(name, unit: v.unit, subject: RuleContext.subject(v), date: s.record.date,
+                           detail: say("服务后第 \(n) 个工作日才记录（\(when)），超过 10 个工作日",
+                                       "recorded \(n) working days after the session (\(when)), more than 10"),
+                           source: s.record.source)
         }
     }
 }
 
 /// Header cells that name no known column: one finding per file, not per row.
 public struct UnknownColumnRule: Rule {
-    public let key = "unknown_column"
+    public let name = RuleName.unknownColumn
 
     public func findings(in c: RuleContext) -> [Finding] {
-        c.ledger.files.filter { !$0.unknownColumns.isEmpty }.map { f in
-            Finding(rule: key, severity: .info, subject: f.path,
-                    detail: "未识别的列（已忽略）：\(f.unknownColumns.joined(separator: "、"))",
+        let say = c.say
+        return c.ledger.files.filter { !$0.unknownColumns.isEmpty }.map { f in
+            let columns = f.unknownColumns.joined(separator: say.listSeparator)
+            return Finding(name, subject: f.path,
+                    detail: say("未识别的列（已忽略）：\(columns)", "columns not recognised (ignored): \(columns)"),
                     source: SourceLine(fileIndex: 0, file: f.path, line: 1))
         }
     }

@@ -17,7 +17,9 @@ public struct Ledger: Sendable {
     /// Settles roster duplicates: a volunteer id given twice with identical content counts once;
     /// with different content the first in input order is kept and the other rejected. (Activity
     /// rows were settled by the importer, which sees every row; see `Duplicates`.)
-    public init(_ input: consuming ImportResult) {
+    /// - Parameter language: the language of the findings' details (`output.language`).
+    public init(_ input: consuming ImportResult, language: Language = .zhCN) {
+        let say = Wording(language)
         var rejects = input.rejects
         var files = input.files
         var findings: [Finding] = input.findings
@@ -33,12 +35,14 @@ public struct Ledger: Sendable {
                 let kept = volunteers[first]
                 if v.sameContent(as: kept) {
                     files[v.source.fileIndex].merged += 1
-                    findings.append(Finding(rule: "duplicate", severity: .info, unit: v.unit, subject: "\(v.id) \(v.name)",
-                                            detail: "花名册重复登记，已与 \(kept.source) 合并计一次", source: v.source))
+                    findings.append(Finding(.duplicate, severity: .info, unit: v.unit, subject: "\(v.id) \(v.name)",
+                                            detail: say("花名册重复登记，已与 \(kept.source) 合并计一次", "listed twice on the rosters; merged with \(kept.source)"),
+                                            source: v.source))
                 } else {
                     files[v.source.fileIndex].rejected += 1
                     rejects.append(Reject(source: v.source,
-                                          reason: "志愿者编号(volunteer_id) \(v.id) 已在 \(kept.source) 登记（\(kept.name)，\(kept.unit)），内容不同；编号在所有花名册中须唯一",
+                                          reason: say("志愿者编号(volunteer_id) \(v.id) 已在 \(kept.source) 登记（\(kept.name)，\(kept.unit)），内容不同；编号在所有花名册中须唯一",
+                                                      "volunteer_id \(v.id) is already listed at \(kept.source) (\(kept.name), \(kept.unit)) with other content; an id must be unique across all rosters"),
                                           record: "\(v.id),\(v.name),\(v.unit),\(v.teams.joined(separator: ";")),\(v.role)"))
                 }
                 continue

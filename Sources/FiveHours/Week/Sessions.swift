@@ -25,6 +25,8 @@ public struct VolunteerWeek: Sendable {
 /// The week built from the import: what the rules judge and the reports show.
 public struct WeekData: Sendable {
     public var week: Week
+    /// The week is still running at `--now` (its weekly summary is not due yet).
+    public var inProgress: Bool = false
     /// Active rostered volunteers, in unit order (the campaign file's, then unknown units by
     /// name), then roster input order.
     public var volunteers: [VolunteerWeek]
@@ -32,8 +34,8 @@ public struct WeekData: Sendable {
     public var sessions: [Session]
     /// Sessions of volunteers on no roster: they count for nobody.
     public var unrostered: [ActivityRecord]
-    /// Findings made while counting (overlaps, duplicates, caps, mismatches…).
-    public var findings: [Finding]
+    /// Facts recorded while counting, for the rules to judge (`CountingRules.swift`).
+    public var facts: CountingFacts
     /// Per volunteer id, the index into the ledger's volunteers (the ledger's own map, shared).
     var ledgerIndex: [String: Int]
     /// Per ledger volunteer, the index into `volunteers`, or -1 when not active this week.
@@ -48,4 +50,51 @@ public struct WeekData: Sendable {
 
     /// The active volunteers of a unit.
     public func volunteers(of unit: String) -> [VolunteerWeek] { (byUnit[unit] ?? []).map { volunteers[$0] } }
+}
+
+/// What the counting stage observed, as facts: the rules turn them into findings.
+public struct CountingFacts: Sendable {
+    /// A session whose `hours` differs from `end − start` by more than a minute.
+    public struct HoursMismatch: Sendable {
+        /// Index into `WeekData.sessions`.
+        public var session: Int
+        /// The `hours` cell, in seconds.
+        public var hoursSeconds: Int
+    }
+    /// A session that lost time to an earlier-starting one of the same volunteer.
+    public struct Overlap: Sendable {
+        public var session: Int
+        /// The session that covered the lost time.
+        public var coveredBy: SourceLine
+        /// The overlapping seconds.
+        public var seconds: Int
+    }
+    /// A volunteer's day above the campaign's review line (`rules.review_daily_hours`) or its
+    /// cap (`rules.max_daily_hours`), after the union of overlaps.
+    public struct Day: Sendable {
+        /// Index into `WeekData.volunteers`.
+        public var volunteer: Int
+        public var date: CivilDate
+        /// The day's total after the union, before the cap.
+        public var total: Int
+        /// What counts after the cap.
+        public var counted: Int
+        /// The day's first and last session in input order.
+        public var first: SourceLine
+        public var last: SourceLine
+        public var isCapped: Bool { counted < total }
+    }
+    /// A rostered volunteer not active this week, with their sessions of the week.
+    public struct Inactive: Sendable {
+        /// Index into the ledger's volunteers.
+        public var volunteer: Int
+        public var sessions: [ActivityRecord]
+    }
+
+    public var mismatches: [HoursMismatch] = []
+    public var overlaps: [Overlap] = []
+    public var days: [Day] = []
+    /// By volunteer id.
+    public var inactive: [Inactive] = []
+    public init() {}
 }

@@ -19,13 +19,13 @@ public struct Week: Sendable, Equatable, Hashable {
 
 /// A rule's verdict on one thing: a volunteer, a unit, a deadline, a row.
 public struct Finding: Sendable, Equatable {
-    public enum Severity: String, Sendable, Comparable {
+    public enum Severity: String, Sendable, Comparable, CaseIterable {
         case error, warning, info
         var rank: Int { self == .error ? 0 : self == .warning ? 1 : 2 }
         public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
     }
-    /// The rule's key, e.g. `five_hours`, `daily_bulletin`, `overlap`.
-    public var rule: String
+    /// The rule that made it (its key, e.g. `five_hours`, is `rule.key`).
+    public var rule: RuleName
     public var severity: Severity
     public var unit: String
     /// What the finding is about: a volunteer (`V001 王继跃`), a team, a file.
@@ -34,10 +34,11 @@ public struct Finding: Sendable, Equatable {
     public var detail: String
     public var source: SourceLine?
 
-    public init(rule: String, severity: Severity, unit: String = "", subject: String = "", date: CivilDate? = nil,
+    /// A finding of `rule`, with the rule's usual severity unless another is given.
+    public init(_ rule: RuleName, severity: Severity? = nil, unit: String = "", subject: String = "", date: CivilDate? = nil,
                 detail: String, source: SourceLine? = nil) {
         self.rule = rule
-        self.severity = severity
+        self.severity = severity ?? rule.severity
         self.unit = unit
         self.subject = subject
         self.date = date

@@ -9,9 +9,11 @@ public struct WeekBuilder: Sendable {
 
     public init(campaign: Campaign) { self.campaign = campaign }
 
-    public func build(_ ledger: Ledger, week: Week) -> WeekData {
-        // The ledger's findings of this week's rows, and the undated ones (a roster given twice).
-        var findings = ledger.findings.filter { f in f.date.map(week.contains) ?? true }
+    /// - Parameters:
+    ///   - inProgress: the week is still running (its weekly summary is not due yet): nobody is
+    ///     short yet; a volunteer below the requirement is `partial`, held to nothing so far.
+    public func build(_ ledger: Ledger, week: Week, inProgress: Bool = false) -> WeekData {
+        var facts = CountingFacts()
         let rules = campaign.rules
 
         // Rostered volunteers active at least one day of the week, in unit order: the campaign
@@ -72,9 +74,7 @@ public struct WeekBuilder: Sendable {
             let team = a.team ?? { let teams = volunteers[vi].volunteer.teams; return teams.count == 1 ? teams[0] : nil }()
             sessions.append(Session(record: a, volunteer: vi, team: team, countedSeconds: a.seconds))
             if let h = a.hours, a.start != nil, abs(h - a.seconds) > 60 {
-                let v = volunteers[vi].volunteer
-                findings.append(Finding(rule: "hours_mismatch", severity: .warning, unit: v.unit, subject: "\(v.id) \(v.name)", date: a.date,
-                                        detail: "服务时长填 \(Hours.format(h)) 小时，开始—结束为 \(Hours.format(a.seconds)) 小时；按开始—结束计", source: a.source))
+                facts.mismatches.append(.init(session: sessions.count - 1, hoursSeconds: h))
             }
         }
 
@@ -104,14 +104,9 @@ public struct WeekBuilder: Sendable {
                 let add = max(0, sp.end - max(sp.start, coveredUntil))
                 if sp.session >= 0 {
                     if sp.start < coveredUntil, coveredBy >= 0 {
-                        let v = volunteers[vi].volunteer
                         let other = spans[coveredBy].session >= 0 ? sessions[spans[coveredBy].session].record.source
                             : dayBefore.first { $0.source.fileIndex == spans[coveredBy].file && $0.source.line == spans[coveredBy].line }!.source
-                        let overlap = min(sp.end, coveredUntil) - sp.start
-                        findings.append(Finding(rule: "overlap", severity: .warning, unit: v.unit, subject: "\(v.id) \(v.name)",
-                                                date: sessions[sp.session].record.date,
-                                                detail: "与 \(other) 的服务时间重叠 \(Hours.format(overlap)) 小时，重叠部分只计一次",
-                                                source: sessions[sp.session].record.source))
+                        facts.overlaps.append(.init(session: sp.session, coveredBy: other, seconds: min(sp.end, coveredUntil) - sp.start))
                     }
                     sessions[sp.session].countedSeconds = add
                 }
@@ -136,11 +131,9 @@ public struct WeekBuilder: Sendable {
             g = end
             let date = week.firstDay.adding(days: day)
             if total > rules.maxDailySeconds {
-                let v = volunteers[vi].volunteer
+                facts.days.append(.init(volunteer: vi, date: date, total: total, counted: rules.maxDailySeconds,
+                                        first: sessions[list.first!].record.source, last: sessions[list.last!].record.source))
                 var excess = total - rules.maxDailySeconds
-                findings.append(Finding(rule: "daily_cap", severity: .warning, unit: v.unit, subject: "\(v.id) \(v.name)", date: date,
-                                        detail: "当天服务 \(Hours.format(total)) 小时，超过每日上限 \(Hours.format(rules.maxDailySeconds)) 小时，超出的 \(Hours.format(excess)) 小时不计",
-                                        source: sessions[list.last!].record.source))
                 // Take the excess from the day's latest sessions (clock order, then input order).
                 let latestFirst = list.sorted { a, b in
                     let ra = sessions[a].record, rb = sessions[b].record
@@ -152,11 +145,9 @@ public struct WeekBuilder: Sendable {
                     excess -= cut
                 }
                 total = rules.maxDailySeconds
-            } else if total > 8 * 3600 {
-                let v = volunteers[vi].volunteer
-                findings.append(Finding(rule: "long_day", severity: .info, unit: v.unit, subject: "\(v.id) \(v.name)", date: date,
-                                        detail: "当天服务 \(Hours.format(total)) 小时，超过 8 小时（全国志愿服务信息系统的审核线）",
-                                        source: sessions[list.first!].record.source))
+            } else if total > rules.reviewDailySeconds {
+                facts.days.append(.init(volunteer: vi, date: date, total: total, counted: total,
+                                        first: sessions[list.first!].record.source, last: sessions[list.last!].record.source))
             }
             volunteers[vi].daily[day] += total
             volunteers[vi].seconds += total
@@ -165,20 +156,19 @@ public struct WeekBuilder: Sendable {
 
         for i in volunteers.indices where volunteers[i].status != .partial {
             volunteers[i].status = volunteers[i].seconds >= volunteers[i].requiredSeconds ? .met : .short
+            if inProgress, volunteers[i].status == .short {
+                volunteers[i].status = .partial
+                volunteers[i].requiredSeconds = 0
+            }
         }
 
         // Sessions of volunteers on a roster but not active that week.
         for id in inactive.keys.sorted() {
-            let list = inactive[id]!
-            let v = ledger.volunteers[ledger.index[id]!]
-            findings.append(Finding(rule: "inactive_volunteer", severity: .warning, unit: v.unit, subject: "\(v.id) \(v.name)",
-                                    date: list[0].date,
-                                    detail: "本周不在队（入队 \(v.activeFrom.map { "\($0)" } ?? "—")，离队 \(v.activeUntil.map { "\($0)" } ?? "—")），其 \(list.count) 条服务记录不计",
-                                    source: list[0].source))
+            facts.inactive.append(.init(volunteer: ledger.index[id]!, sessions: inactive[id]!))
         }
 
-        return WeekData(week: week, volunteers: volunteers, sessions: sessions, unrostered: unrostered,
-                        findings: findings, ledgerIndex: rostered, positions: positions, byUnit: byUnit)
+        return WeekData(week: week, inProgress: inProgress, volunteers: volunteers, sessions: sessions, unrostered: unrostered,
+                        facts: facts, ledgerIndex: rostered, positions: positions, byUnit: byUnit)
     }
 }
 

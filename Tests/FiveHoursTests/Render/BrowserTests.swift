@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The HTML reports as a person sees them: a real headless Chromium at phone and desktop widths
-/// and printing to A4, and tidy on the markup. `.ci/run` installs chromium,
+/// and printing to A4, and tidy on the markup. `scripts/setup.sh` installs chromium,
 /// chromium-headless-shell, fonts-wqy-zenhei and tidy; without them these tests fail, they do not skip.
 @Suite("HTML in a browser", .serialized)
 struct BrowserTests {
@@ -49,9 +49,9 @@ struct BrowserTests {
 
     @Test("no page is wider than a 390 px phone or a 1280 px screen; A4 PDFs have pages")
     func widthAndPrint() throws {
-        let chromium = try #require(Self.which("chromium") ?? Self.which("chromium-browser"), "install chromium (see .ci/run)")
+        let chromium = try #require(Self.which("chromium") ?? Self.which("chromium-browser"), "chromium is not installed: run scripts/setup.sh (or apt-get install chromium chromium-headless-shell fonts-wqy-zenhei)")
         // The new headless mode keeps windows at least 500 px wide; the old headless shell does not.
-        let shell = try #require(Self.which("chromium-headless-shell"), "install chromium-headless-shell (see .ci/run)")
+        let shell = try #require(Self.which("chromium-headless-shell"), "chromium-headless-shell is not installed: run scripts/setup.sh (or apt-get install chromium-headless-shell)")
         let folder = try ImportTestSupport.makeTempFolder("browser")
         defer { ImportTestSupport.remove(folder) }
         for html in try Self.reports(in: folder) {
@@ -82,9 +82,40 @@ struct BrowserTests {
         }
     }
 
+    @Test("printed on A4, every page of the weekly summary and the daily bulletin carries the running title and date; no page is mostly empty")
+    func runningTitle() throws {
+        let chromium = try #require(Self.which("chromium") ?? Self.which("chromium-browser"), "chromium is not installed: run scripts/setup.sh")
+        let pdftotext = try #require(Self.which("pdftotext"), "pdftotext is not installed: run scripts/setup.sh (or apt-get install poppler-utils)")
+        let folder = try ImportTestSupport.makeTempFolder("print")
+        defer { ImportTestSupport.remove(folder) }
+        let htmls = try Self.reports(in: folder)
+        for (html, title) in [(htmls[0], "每周志愿服务总结 · 周期 2019-08-03 — 2019-08-09"), (htmls[1], "志愿服务简报 第 13 期 · 2019-08-07（三）"),
+                              (htmls[2], "Weekly volunteer service summary · Week 2019-08-03 — 2019-08-09")] {
+            let pdf = html.deletingPathExtension().appendingPathExtension("pdf")
+            _ = try Self.run(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", "--print-to-pdf=\(pdf.path)", html.path])
+            let (_, text) = try Self.run(pdftotext, ["-layout", pdf.path, "-"])
+            let pages = text.components(separatedBy: "\u{0C}").filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+            #expect(pages.count >= 2, "\(html.lastPathComponent): \(pages.count) pages")
+            for (i, page) in pages.enumerated() {
+                #expect(page.contains(title) && page.contains("2019-08-09 18:00"), "\(html.lastPathComponent) page \(i + 1) has no running title")
+            }
+            // Every page but the last is filled: its lowest word is below 60 % of the page's height.
+            let (_, boxes) = try Self.run(pdftotext, ["-bbox", pdf.path, "-"])
+            let pageBoxes = boxes.components(separatedBy: "<page ").dropFirst()
+            #expect(pageBoxes.count == pages.count)
+            for (i, box) in pageBoxes.enumerated() where i < pageBoxes.count - 1 {
+                let height = box.firstMatch(of: /height="([0-9.]+)"/).flatMap { Double($0.1) } ?? 842
+                let lowest = box.matches(of: /yMax="([0-9.]+)"/).compactMap { Double($0.1) }.max() ?? 0
+                #expect(lowest > 0.6 * height, "\(html.lastPathComponent) page \(i + 1) of \(pageBoxes.count) is mostly empty (text ends at \(Int(100 * lowest / height)) %)")
+            }
+        }
+        let css = try String(contentsOf: Binary.packageRoot.appendingPathComponent("templates/report.css.mustache"), encoding: .utf8)
+        #expect(!css.contains("break-before: page"), "a forced page break leaves half-empty pages")
+    }
+
     @Test("tidy finds no errors in the HTML")
     func tidy() throws {
-        let tidy = try #require(Self.which("tidy"), "install tidy (see .ci/run)")
+        let tidy = try #require(Self.which("tidy"), "tidy is not installed: run scripts/setup.sh (or apt-get install tidy)")
         let folder = try ImportTestSupport.makeTempFolder("tidy")
         defer { ImportTestSupport.remove(folder) }
         for html in try Self.reports(in: folder) {

@@ -9,8 +9,12 @@ struct RulesTests {
         (["2019-08-05 15:30:01"], "2019-08-10T00:00:00+08:00", "late"),
         (["2019-08-05 17:00", "2019-08-05 15:00"], "2019-08-10T00:00:00+08:00", "on_time"),
         ([], "2019-08-10T00:00:00+08:00", "missing"),
-        ([], "2019-08-05T15:30:00+08:00", "pending"),
+        // Missing from the due instant itself (issue 15: the 15:00 batch names missing summaries).
+        ([], "2019-08-05T15:29:59+08:00", "pending"),
+        ([], "2019-08-05T15:30:00+08:00", "missing"),
         ([], "2019-08-05T15:30:01+08:00", "missing"),
+        // A copy stamped exactly at the due instant, seen by a run at that instant, is on time.
+        (["2019-08-05 15:30"], "2019-08-05T15:30:00+08:00", "on_time"),
         (["2019-08-05 15:00"], "2019-08-05T14:00:00+08:00", "pending"),
     ] as [([String], String, String)])
     func deadline(submitted: [String], now: String, expected: String) {

@@ -1,0 +1,122 @@
+/// The rules that judge what the counting stage recorded (`WeekData.facts`): overlaps,
+/// duplicates, hours that disagree with start and end, capped and long days, inactive volunteers.
+
+/// Overlapping sessions of one volunteer count once; each session that lost time is reported.
+public struct OverlapRule: Rule {
+    public let name = RuleName.overlap
+
+    public func findings(in c: RuleContext) -> [Finding] {
+        let say = c.say
+        return c.week.facts.overlaps.map { o in
+            let s = c.week.sessions[o.session]
+            let v = c.week.volunteers[s.volunteer!].volunteer
+            let h = Hours.format(o.seconds)
+            return Finding(name, unit: v.unit, subject: RuleContext.subject(v), date: s.record.date,
+                           detail: say("与 \(o.coveredBy) 的服务时间重叠 \(h) 小时，重叠部分只计一次",
+                                       "overlaps \(o.coveredBy) by \(h) h; the overlap counts once"),
+                           source: s.record.source)
+        }
+    }
+}
+
+/// Rows that repeat an earlier one and were counted once. The import settles duplicates over
+/// every week and keeps its findings in the ledger; this rule lists those of the week (and the
+/// undated ones: a roster row given twice).
+public struct DuplicateRule: Rule {
+    public let name = RuleName.duplicate
+
+    public func findings(in c: RuleContext) -> [Finding] {
+        c.ledger.findings.filter { f in f.rule == .duplicate && (f.date.map(c.week.week.contains) ?? true) }
+    }
+}
+
+/// `hours` that disagrees with `end − start` by more than a minute: start and end win.
+public struct HoursMismatchRule: Rule {
+    public let name = RuleName.hoursMismatch
+
+    public func findings(in c: RuleContext) -> [Finding] {
+        let say = c.say
+        return c.week.facts.mismatches.map { m in
+            let s = c.week.sessions[m.session]
+            let v = c.week.volunteers[s.volunteer!].volunteer
+            let given = Hours.format(m.hoursSeconds), clock = Hours.format(s.record.seconds)
+            return Finding(name, unit: v.unit, subject: RuleContext.subject(v), date: s.record.date,
+                           detail: say("服务时长填 \(given) 小时，开始—结束为 \(clock) 小时；按开始—结束计",
+                                       "hours says \(given) h, start to end is \(clock) h; start and end are used"),
+                           source: s.record.source)
+        }
+    }
+}
+
+/// Time above `max_daily_hours` per volunteer per day is not counted.
+public struct DailyCapRule: Rule {
+    public let name = RuleName.dailyCap
+
+    public func findings(in c: RuleContext) -> [Finding] {
+        let say = c.say
+        let cap = Hours.format(c.campaign.rules.maxDailySeconds)
+        return c.week.facts.days.filter(\.isCapped).map { d in
+            let v = c.week.volunteers[d.volunteer].volunteer
+            let total = Hours.format(d.total), excess = Hours.format(d.total - d.counted)
+            return Finding(name, unit: v.unit, subject: RuleContext.subject(v), date: d.date,
+                           detail: say("当天服务 \(total) 小时，超过每日上限 \(cap) 小时，超出的 \(excess) 小时不计",
+                                       "\(total) h that day, above the daily cap of \(cap) h; the \(excess) h above it are not counted"),
+                           source: d.last)
+        }
+    }
+}
+
+/// A day above the review line (`rules.review_daily_hours`, 8 h by default) but within the cap.
+public struct LongDayRule: Rule {
+    public let name = RuleName.longDay
+
+    public func findings(in c: RuleContext) -> [Finding] {
+        let say = c.say
+        let line = Hours.format(c.campaign.rules.reviewDailySeconds)
+        return c.week.facts.days.filter { !$0.isCapped && $0.total > c.campaign.rules.reviewDailySeconds }.map { d in
+            let v = c.week.volunteers[d.volunteer].volunteer
+            let total = Hours.format(d.total)
+            return Finding(name, unit: v.unit, subject: RuleContext.subject(v), date: d.date,
+                           detail: say("当天服务 \(total) 小时，超过 \(line) 小时（全国志愿服务信息系统的审核线）",
+                                       "\(total) h that day, above \(line) h (the review line of the national volunteer service system)"),
+                           source: d.first)
+        }
+    }
+}
+
+/// Sessions of a rostered volunteer who is not active this week do not count.
+public struct InactiveVolunteerRule: Rule {
+    public let name = RuleName.inactiveVolunteer
+
+    public func findings(in c: RuleContext) -> [Finding] {
+        let say = c.say
+        return c.week.facts.inactive.map { i in
+            let v = c.ledger.volunteers[i.volunteer]
+            let from = v.activeFrom.map { "\($0)" } ?? "—", until = v.activeUntil.map { "\($0)" } ?? "—"
+            return Finding(name, unit: v.unit, subject: RuleContext.subject(v), date: i.sessions[0].date,
+                           detail: say("本周不在队（入队 \(from)，离队 \(until)），其 \(i.sessions.count) 条服务记录不计",
+                                       "not active this week (joined \(from), left \(until)); \(i.sessions.count) sessions not counted"),
+                           source: i.sessions[0].source)
+        }
+    }
+}
+
+/// Media a session references that the daily bulletin cannot show. The bulletin resolves each
+/// media path when it copies the files (`MediaFiles`); this rule words what it could not use.
+public enum MissingMediaRule {
+    public static let name = RuleName.missingMedia
+
+    public enum Problem: Sendable { case outside, notFound }
+
+    public static func finding(_ problem: Problem, href: String, unit: String, date: CivilDate, source: SourceLine, say: Wording) -> Finding {
+        let detail: String
+        switch problem {
+        case .outside:
+            detail = say("附件路径 \(href) 指向输入文件夹之外或不是相对路径，未引用",
+                         "media path \(href) points outside the input file's folder or is not relative; not used")
+        case .notFound:
+            detail = say("找不到附件 \(href)", "media file \(href) not found")
+        }
+        return Finding(name, unit: unit, subject: href, date: date, detail: detail, source: source)
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+
+/// The Friday batch as the office runs it, through the binary (issue 15): the 15:00 run without
+/// --week-ending, --language, the summary line on stderr, output errors, what the reports lead with.
+@Suite("The Friday batch (issue 15)", .serialized)
+struct BatchCommandTests {
+    var config: String { Binary.samples.appendingPathComponent("campaign.yaml").path }
+
+    func temp() throws -> URL { try ImportTestSupport.makeTempFolder("batch") }
+
+    func read(_ url: URL) throws -> String { try String(contentsOf: url, encoding: .utf8) }
+
+    @Test("the 15:00 batch without --week-ending reports the week ending that day, names missing summaries, and says what it did on stderr")
+    func fridayBatch() throws {
+        let out = try temp()
+        defer { ImportTestSupport.remove(out) }
+        let r = try Binary.run(["weekly", "--config", config, "--now", "2019-08-09T15:00:00+08:00", "--out", out.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == out.appendingPathComponent("weekly-2019-08-09").path + "\n")
+        let folder = out.appendingPathComponent("weekly-2019-08-09")
+        let units = try read(folder.appendingPathComponent("units.csv"))
+        #expect(units.contains("\r\n工会办,department,") && units.contains(",missing\r\n"))
+        #expect(!units.contains(",pending\r\n"), "a summary due at 15:00 is missing at 15:00")
+        let md = try read(folder.appendingPathComponent("weekly-summary.md"))
+        // The reporting panel comes before the five-hour tables, and missing summaries have a placeholder.
+        let panel = try #require(md.range(of: "## 报送情况"))
+        let unitsTable = try #require(md.range(of: "## 各单位五小时达标情况"))
+        #expect(panel.lowerBound < unitsTable.lowerBound)
+        #expect(md.contains("- **周总结**：按时 10 · 未报 2；未报：工会办、纪检办\n"))
+        #expect(md.contains("### 工会办\n\n**未报** · 未报送本周总结与下周计划"))
+        // Last week's logs are not among the inputs (one stray row): no misleading change.
+        #expect(md.contains("上周数据不全"))
+        #expect(!md.contains("较上周 +"))
+        // The last stderr line sums the run up.
+        let last = r.stderr.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(last == "fivehours: weekly 2019-08-09: 8 files written to \(folder.path); findings: 6 errors, 22 warnings, 1 info; 4 rejected; inputs: 8 files (0 rejected whole)")
+        // Saturday morning still reports the same week.
+        let sat = try Binary.run(["weekly", "--config", config, "--now", "2019-08-10T09:00:00+08:00", "--out", out.path, "--format", "csv", "--quiet"])
+        #expect(sat.stdout == folder.path + "\n")
+        #expect(sat.stderr.isEmpty, "--quiet silences the summary line too")
+    }
+
+    @Test("a week named before it is over is in progress: no one short, marked 进行中")
+    func inProgress() throws {
+        let out = try temp()
+        defer { ImportTestSupport.remove(out) }
+        let r = try Binary.run(["weekly", "--config", config, "--week-ending", "2019-08-09", "--now", "2019-08-07T12:00:00+08:00",
+                                "--out", out.path, "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let folder = out.appendingPathComponent("weekly-2019-08-09")
+        let volunteers = try read(folder.appendingPathComponent("volunteers.csv"))
+        #expect(!volunteers.contains(",short\r\n"))
+        let html = try read(folder.appendingPathComponent("weekly-summary.html"))
+        #expect(html.contains("<span class=\"tag pending\">进行中</span>"))
+        #expect(!html.contains("<svg"), "no compliance chart for a week still running")
+        let md = try read(folder.appendingPathComponent("weekly-summary.md"))
+        #expect(md.contains("| 党政办 | 科室 | 5 | "), "\(md)")
+        #expect(!md.contains("| 100% |"), "no rate for a week still running")
+        #expect(!(try read(folder.appendingPathComponent("findings.csv"))).contains("five_hours"))
+    }
+
+    @Test("--language en: labels, finding details and subjects in English, half-width punctuation; a bad language is a usage error")
+    func english() throws {
+        let out = try temp()
+        defer { ImportTestSupport.remove(out) }
+        let r = try Binary.run(["weekly", "--config", config, "--week-ending", "2019-08-09", "--now", "2019-08-09T18:00:00+08:00",
+                                "--out", out.path, "--language", "en", "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let folder = out.appendingPathComponent("weekly-2019-08-09")
+        let md = try read(folder.appendingPathComponent("weekly-summary.md"))
+        #expect(md.hasPrefix("# Weekly volunteer service summary\n"))
+        #expect(md.contains("Week: 2019-08-03 — 2019-08-09"))
+        #expect(md.contains("## Findings (29)"))
+        #expect(!md.contains("Week：") && !md.contains("Findings（"))
+        let findings = try read(folder.appendingPathComponent("findings.csv"))
+        #expect(findings.contains("weekly_summary,error,纪检办,weekly summary 2019-08-09,2019-08-09,no summary of this week and plan for the next (due by 2019-08-09 15:00),"))
+        #expect(!findings.contains("未报送") && !findings.contains("小时"))
+        let manifest = try read(folder.appendingPathComponent("manifest.json"))
+        #expect(manifest.contains("\"language\" : \"en\"") || manifest.contains("\"language\":\"en\""))
+        let check = try Binary.run(["check", "--config", config, "--week-ending", "2019-08-09", "--now", "2019-08-09T18:00:00+08:00",
+                                    "--language", "en", "--quiet"])
+        #expect(check.stdout.contains("ERROR liaison [纪检办] liaison: no active liaison this week (1 required)"))
+        let bad = try Binary.run(["weekly", "--config", config, "--language", "fr", "--out", out.path])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("--language takes zh-CN or en, not 'fr'"))
+    }
+
+    @Test("the daily bulletin leads with who reported, groups activities by unit, and shows no week-level findings")
+    func daily() throws {
+        let out = try temp()
+        defer { ImportTestSupport.remove(out) }
+        let r = try Binary.run(["daily", "--config", config, "--date", "2019-08-07", "--now", "2019-08-09T18:00:00+08:00",
+                                "--out", out.path, "--format", "md", "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let md = try read(out.appendingPathComponent("daily-2019-08-07/daily-bulletin.md"))
+        let reporting = try #require(md.range(of: "## 今日简报报送"))
+        let activities = try #require(md.range(of: "## 今日活动"))
+        #expect(reporting.lowerBound < activities.lowerBound)
+        #expect(md.contains("按时 **11** · 未报 **1**；未报：安监办\n"))
+        #expect(md.contains("### 党政办（4 次 · 5.00 小时）"))
+        // Week-level rules (liaisons, five hours, rosters, unknown names) are the weekly summary's.
+        for heading in ["### 联络员", "### 五小时要求", "### 名单报送", "### 未知服务队"] { #expect(!md.contains(heading), "\(heading)") }
+        #expect(md.contains("### 每日简报（1）"))
+    }
+
+    @Test("output errors say what is wrong and what to do, exit 1, and leave nothing half-written")
+    func outputErrors() throws {
+        let out = try temp()
+        defer { ImportTestSupport.remove(out) }
+        let file = out.appendingPathComponent("a-file")
+        try Data("x".utf8).write(to: file)
+        let common = ["weekly", "--config", config, "--week-ending", "2019-08-09", "--now", "2019-08-09T18:00:00+08:00", "--quiet"]
+        let under = try Binary.run(common + ["--out", file.appendingPathComponent("reports").path])
+        #expect(under.status == 1)
+        #expect(under.stderr == "fivehours: \(file.path): a file is in the way: the output folder needs a folder here (move the file away or choose another --out)\n")
+        // A file where the report folder goes.
+        try Data("x".utf8).write(to: out.appendingPathComponent("weekly-2019-08-09"))
+        let inTheWay = try Binary.run(common + ["--out", out.path])
+        #expect(inTheWay.status == 1)
+        #expect(inTheWay.stderr.contains("weekly-2019-08-09: a file is in the way of the report folder"))
+        #expect(try read(out.appendingPathComponent("weekly-2019-08-09")) == "x")
+        for r in [under, inTheWay] { #expect(!r.stderr.contains("could not be completed")) }
+    }
+}
