@@ -100,3 +100,50 @@ struct RawRejectTests {
         }
     }
 }
+
+@Suite("Reject reasons in the report's language")
+struct RejectLanguageTests {
+    @Test("with --language en every reject reason is English; in zh-CN the same rows give the Chinese reasons")
+    func rejectsInEnglish() throws {
+        var s = Scenario()
+        s.activities = """
+        record_id,volunteer_id,date,start,end,hours,team
+        A1,,2019-08-05,9:00,10:00,,小红象志愿服务队
+        A2,V1,2019-08-32,9:00,10:00,,小红象志愿服务队
+        A3,V1,2019-08-05,,,两小时,小红象志愿服务队
+        A4,V1,2019-08-05,9:00,9:00,,小红象志愿服务队
+        A5,V1,2019-08-05,9:00,,,小红象志愿服务队
+        A6,V1,2019-08-05,9:00,10:00,,"队"x
+        A7,V1,2019-08-05,9:00,10:00
+        A8,V1,2019-08-06,9:00,10:00,,小红象志愿服务队
+        A8,V1,2019-08-06,9:00,11:00,,小红象志愿服务队
+        """
+        s.submissions = """
+        unit,kind,period,submitted_at
+        甲科,简报,2019-08-05,2019-08-05 99:00
+        """
+        s.files["activities/broken.csv"] = Array("record_id,volunteer_id,date,hours\nA9,V1,\"2019-08-05,1\n".utf8)
+        let en = try s.run(language: .en).rejects.map(\.reason)
+        #expect(en.count == 10)
+        #expect(Set(en) == [
+            "volunteer_id is missing",
+            "date '2019-08-32' is not a date (write it as 2019-08-05 or 2019/8/5)",
+            "hours '两小时' is not a number of hours (e.g. 2.5 or 2:30)",
+            "start and end are the same time: no time served",
+            "end is missing",
+            "column 7: text after the closing quote; quote the whole cell and double any quote inside it (\"\")",
+            "this row has 5 cells and the header 7; look for an extra or a missing comma",
+            "whole file rejected: a quote (\") opened on line 2 is never closed; check that cell's quotes",
+            "submitted_at '2019-08-05 99:00' is not a date and time (e.g. 2019/8/5 16:05)",
+            "record_id A8 is already used at activities/log.csv:9 with other content; the first one is kept",
+        ])
+        for reason in en {
+            let outsideQuotes = reason.split(separator: "'").enumerated().filter { $0.offset % 2 == 0 }.map(\.element).joined()
+            #expect(!outsideQuotes.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) || (0x3000...0x303F).contains($0.value) || (0xFF00...0xFFEF).contains($0.value) },
+                    "\(reason)")
+        }
+        let zh = try s.run(language: .zhCN).rejects.map(\.reason)
+        #expect(zh.count == en.count)
+        #expect(zh.contains("缺少志愿者编号(volunteer_id)") && zh.contains("服务时长(hours) '两小时' 不是有效时长（如 2.5 或 2:30）"))
+    }
+}

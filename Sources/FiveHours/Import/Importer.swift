@@ -366,7 +366,9 @@ public struct Importer: Sendable {
         r.fileRejected = e.reason
         result.files.append(r)
         result.rejects.append(Reject(source: SourceLine(fileIndex: index, file: "\(report.path)", line: e.line),
-                                     reason: "整个文件未读入 (whole file rejected\(col.isEmpty ? "" : ", column \(col.dropFirst())")): \(e.reason)",
+                                     reason: Wording(campaign.output.language)(
+                                         "整个文件未读入 (whole file rejected\(col.isEmpty ? "" : ", column \(col.dropFirst())")): \(e.reason)",
+                                         "whole file rejected\(col.isEmpty ? "" : " (column \(col.dropFirst()))"): \(e.reason)"),
                                      record: "", wholeFile: true))
     }
 
@@ -678,13 +680,17 @@ public struct Importer: Sendable {
             report.read += 1
             if case .textAfterQuote(let column)? = problem {
                 report.rejected += 1
-                result.rejects.append(Reject(source: source(line), reason: "第 \(column) 列：引号结束后还有文字；整格用引号括起，格内引号写成两个 (\"\")",
+                result.rejects.append(Reject(source: source(line), reason: Wording(importer.campaign.output.language)(
+                    "第 \(column) 列：引号结束后还有文字；整格用引号括起，格内引号写成两个 (\"\")",
+                    "column \(column): text after the closing quote; quote the whole cell and double any quote inside it (\"\")"),
                                              record: importer.rawRecord(reader: reader, fields: fields, header: header, phones: &result.phones)))
                 return nil
             }
             if fields.count != cellCount {
                 report.rejected += 1
-                result.rejects.append(Reject(source: source(line), reason: "这一行有 \(fields.count) 列，表头有 \(cellCount) 列；检查多余或缺少的逗号",
+                result.rejects.append(Reject(source: source(line), reason: Wording(importer.campaign.output.language)(
+                    "这一行有 \(fields.count) 列，表头有 \(cellCount) 列；检查多余或缺少的逗号",
+                    "this row has \(fields.count) cells and the header \(cellCount); look for an extra or a missing comma"),
                                              record: importer.rawRecord(reader: reader, fields: fields, header: header, phones: &result.phones)))
                 return nil
             }
@@ -694,7 +700,7 @@ public struct Importer: Sendable {
                 case .success(let a): return a
                 case .failure(let error):
                     report.rejected += 1
-                    result.rejects.append(Reject(source: source(line), reason: error.reason,
+                    result.rejects.append(Reject(source: source(line), reason: error.reason(in: importer.campaign.output.language),
                                                  record: importer.rawRecord(reader: reader, fields: fields, header: header, phones: &result.phones)))
                     return nil
                 }
@@ -702,7 +708,7 @@ public struct Importer: Sendable {
             if kind == .roster, let phone = row.text("phone") { result.phones.insert(PhoneScrubber.digits(phone)) }
             if let error = importer.accept(row, kind: kind, source: source(line), parser: parser, context: [:], into: &result) {
                 report.rejected += 1
-                result.rejects.append(Reject(source: source(line), reason: error.reason,
+                result.rejects.append(Reject(source: source(line), reason: error.reason(in: importer.campaign.output.language),
                                              record: importer.rawRecord(reader: reader, fields: fields, header: header, phones: &result.phones)))
             }
             return nil
@@ -848,7 +854,7 @@ public struct Importer: Sendable {
             case .success(var v):
                 if v.submittedAt == nil, let s = context["submitted_at"] {
                     guard let t = ValueParser.instant(s, in: campaign.zone) else {
-                        return .invalid("submitted_at", "报送时间", s, "不是有效时间")
+                        return .invalid("submitted_at", "报送时间", s, .anInstant)
                     }
                     v.submittedAt = t
                 }
@@ -859,7 +865,7 @@ public struct Importer: Sendable {
             var defaultSubmitted: Int?
             if let s = context["submitted_at"] {
                 guard let t = ValueParser.instant(s, in: campaign.zone) else {
-                    return .invalid("submitted_at", "报送时间", s, "不是有效时间")
+                    return .invalid("submitted_at", "报送时间", s, .anInstant)
                 }
                 defaultSubmitted = t
             }
@@ -1092,7 +1098,9 @@ public struct Importer: Sendable {
             guard rec.name == expected else {
                 // A record of another kind in this file: not read here, but never dropped silently.
                 report.rejected += 1
-                result.rejects.append(Reject(source: source, reason: "<\(rec.name)> 不属于\(kind.label)文件（应为 <\(expected)>）；把它放进对应的输入文件夹",
+                result.rejects.append(Reject(source: source, reason: Wording(campaign.output.language)(
+                    "<\(rec.name)> 不属于\(kind.label)文件（应为 <\(expected)>）；把它放进对应的输入文件夹",
+                    "<\(rec.name)> does not belong in a \(kind.rawValue) file (<\(expected)> expected); put it in the folder of its kind"),
                                              record: Importer.quoted(rec, phones: result.phones)))
                 return
             }
@@ -1129,7 +1137,7 @@ public struct Importer: Sendable {
             let row = XMLRow(values: values)
             if let error = accept(row, kind: kind, source: source, parser: parser, context: context, media: media, into: &result) {
                 report.rejected += 1
-                result.rejects.append(Reject(source: source, reason: error.reason, record: Importer.quoted(rec, phones: result.phones)))
+                result.rejects.append(Reject(source: source, reason: error.reason(in: campaign.output.language), record: Importer.quoted(rec, phones: result.phones)))
             }
         }
     }

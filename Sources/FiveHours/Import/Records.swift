@@ -236,7 +236,9 @@ enum SessionTime {
         if start != nil, end == nil, hours == nil { return .failure(.missing("end", "结束时间")) }
         if end != nil, start == nil, hours == nil { return .failure(.missing("start", "开始时间")) }
         if start == nil || end == nil {
-            if hours == nil { return .failure(RowError(reason: "缺少服务时长(hours)，或开始时间(start)与结束时间(end)")) }
+            if hours == nil {
+                return .failure(RowError(reason: "缺少服务时长(hours)，或开始时间(start)与结束时间(end)", english: "hours is missing, or start and end"))
+            }
             return .success((nil, nil))
         }
         return .success((start, end))
@@ -246,8 +248,13 @@ enum SessionTime {
     @inline(__always)
     static func check(start: Int?, end: Int?, hours: Int?) -> RowError? {
         let s = seconds(start: start, end: end, hours: hours)
-        if s <= 0 { return RowError(reason: start != nil ? "开始时间与结束时间相同，服务时长为零" : "服务时长(hours) 为零或负数") }
-        if s > 24 * 3600 { return RowError(reason: "服务时长(hours) \(Hours.format(s)) 小时超过 24 小时") }
+        if s <= 0 {
+            return start != nil ? RowError(reason: "开始时间与结束时间相同，服务时长为零", english: "start and end are the same time: no time served")
+                : RowError(reason: "服务时长(hours) 为零或负数", english: "hours is zero or negative")
+        }
+        if s > 24 * 3600 {
+            return RowError(reason: "服务时长(hours) \(Hours.format(s)) 小时超过 24 小时", english: "hours \(Hours.format(s)) is more than 24 hours")
+        }
         return nil
     }
 }

@@ -61,23 +61,24 @@ struct RowParser: Sendable {
         let role = row.text("role") ?? ""
         var liaison = RowParser.contains(role, "联络员") || RowParser.contains(role, "liaison", caseInsensitiveASCII: true)
         if let l = row.text("liaison") {
-            guard let b = ValueParser.boolean(l) else { return .failure(.invalid("liaison", "是否联络员", l, "应为 是/否")) }
+            guard let b = ValueParser.boolean(l) else { return .failure(.invalid("liaison", "是否联络员", l, .yesNo)) }
             liaison = liaison || b
         }
         var from: CivilDate?, until: CivilDate?, submitted: Int?
         if let s = row.text("active_from") {
-            guard let d = ValueParser.date(s) else { return .failure(.invalid("active_from", "入队日期", s, "不是有效日期")) }
+            guard let d = ValueParser.date(s) else { return .failure(.invalid("active_from", "入队日期", s, .date)) }
             from = d
         }
         if let s = row.text("active_until") {
-            guard let d = ValueParser.date(s) else { return .failure(.invalid("active_until", "离队日期", s, "不是有效日期")) }
+            guard let d = ValueParser.date(s) else { return .failure(.invalid("active_until", "离队日期", s, .date)) }
             until = d
         }
         if let f = from, let u = until, u < f {
-            return .failure(RowError(reason: "离队日期(active_until) \(u) 早于入队日期(active_from) \(f)"))
+            return .failure(RowError(reason: "离队日期(active_until) \(u) 早于入队日期(active_from) \(f)",
+                                     english: "active_until \(u) is before active_from \(f)"))
         }
         if let s = row.text("submitted_at") {
-            guard let t = ValueParser.instant(s, in: zone) else { return .failure(.invalid("submitted_at", "报送时间", s, "不是有效时间（如 2019/8/5 16:05）")) }
+            guard let t = ValueParser.instant(s, in: zone) else { return .failure(.invalid("submitted_at", "报送时间", s, .instant)) }
             submitted = t
         }
         return .success(Volunteer(
@@ -90,18 +91,18 @@ struct RowParser: Sendable {
                   defaultSubmittedAt: Int? = nil, media extra: [MediaRef] = []) -> Result<ActivityRecord, RowError> {
         guard let vid = row.text("volunteer_id") else { return .failure(.missing("volunteer_id", "志愿者编号")) }
         guard let ds = row.text("date") else { return .failure(.missing("date", "日期")) }
-        guard let date = ValueParser.date(ds) else { return .failure(.invalid("date", "日期", ds, "不是有效日期")) }
+        guard let date = ValueParser.date(ds) else { return .failure(.invalid("date", "日期", ds, .date)) }
         var start: Int?, end: Int?, hours: Int?
         if let s = row.text("start") {
-            guard let t = ValueParser.time(s), t < 86_400 else { return .failure(.invalid("start", "开始时间", s, "不是有效时间（如 9:00）")) }
+            guard let t = ValueParser.time(s), t < 86_400 else { return .failure(.invalid("start", "开始时间", s, .startTime)) }
             start = t
         }
         if let s = row.text("end") {
-            guard let t = ValueParser.time(s) else { return .failure(.invalid("end", "结束时间", s, "不是有效时间（如 11:30）")) }
+            guard let t = ValueParser.time(s) else { return .failure(.invalid("end", "结束时间", s, .endTime)) }
             end = t
         }
         if let s = row.text("hours") {
-            guard let h = ValueParser.hours(s) else { return .failure(.invalid("hours", "服务时长", s, "不是有效时长（如 2.5 或 2:30）")) }
+            guard let h = ValueParser.hours(s) else { return .failure(.invalid("hours", "服务时长", s, .hours)) }
             hours = h
         }
         switch SessionTime.resolve(start: start, end: end, hours: hours) {
@@ -110,7 +111,7 @@ struct RowParser: Sendable {
         }
         var submitted = defaultSubmittedAt
         if let s = row.text("submitted_at") {
-            guard let t = ValueParser.instant(s, in: zone) else { return .failure(.invalid("submitted_at", "报送时间", s, "不是有效时间（如 2019/8/5 16:05）")) }
+            guard let t = ValueParser.instant(s, in: zone) else { return .failure(.invalid("submitted_at", "报送时间", s, .instant)) }
             submitted = t
         }
         var media = extra
@@ -134,32 +135,60 @@ struct RowParser: Sendable {
         case "daily", "简报", "日报", "每日简报": kind = .daily
         case "weekly", "周总结", "周报", "本周总结": kind = .weekly
         case "roster", "名单", "花名册", "人员名单": kind = .roster
-        default: return .failure(.invalid("kind", "类型", k, "应为 简报(daily)、周总结(weekly) 或 名单(roster)"))
+        default: return .failure(.invalid("kind", "类型", k, .kind))
         }
         var period: CivilDate?
         if let p = row.text("period") {
-            guard let d = ValueParser.date(p) else { return .failure(.invalid("period", "日期", p, "不是有效日期")) }
+            guard let d = ValueParser.date(p) else { return .failure(.invalid("period", "日期", p, .date)) }
             period = d
         } else if kind != .roster {
             return .failure(.missing("period", "日期"))
         }
         guard let s = row.text("submitted_at") else { return .failure(.missing("submitted_at", "报送时间")) }
-        guard let at = ValueParser.instant(s, in: zone) else { return .failure(.invalid("submitted_at", "报送时间", s, "不是有效时间（如 2019/8/5 16:05）")) }
+        guard let at = ValueParser.instant(s, in: zone) else { return .failure(.invalid("submitted_at", "报送时间", s, .instant)) }
         return .success(Submission(unit: unit, kind: kind, period: period, submittedAt: at, title: row.text("title"),
                                    summary: row.text("summary"), plan: row.text("plan"), source: source))
     }
 }
 
-/// Why a row was rejected, in words a liaison can act on.
+/// Why a row was rejected, in words a liaison can act on: in Chinese (the liaisons' language,
+/// with the column's key for the office) and in English (`--language en`).
 struct RowError: Error, Equatable {
     var reason: String
+    var english: String
 
-    static func missing(_ key: String, _ label: String) -> RowError {
-        RowError(reason: "缺少\(label)(\(key))")
+    /// - Parameter english: the English wording; tests that compare errors give the Chinese alone.
+    init(reason: String, english: String = "") {
+        self.reason = reason
+        self.english = english
     }
 
-    static func invalid(_ key: String, _ label: String, _ value: String, _ what: String) -> RowError {
-        RowError(reason: "\(label)(\(key)) '\(value)' \(what)")
+    /// The reason in the report's language.
+    func reason(in language: Language) -> String { language == .en ? english : reason }
+
+    /// Two errors are the same when they say the same (the Chinese is the reference wording).
+    static func == (a: RowError, b: RowError) -> Bool { a.reason == b.reason }
+
+    static func missing(_ key: String, _ label: String) -> RowError {
+        RowError(reason: "缺少\(label)(\(key))", english: "\(key) is missing")
+    }
+
+    /// - Parameter what: what the value should be, in Chinese and in English.
+    static func invalid(_ key: String, _ label: String, _ value: String, _ what: Expected) -> RowError {
+        RowError(reason: "\(label)(\(key)) '\(value)' \(what.zh)", english: "\(key) '\(value)' \(what.en)")
+    }
+
+    /// What a cell should hold, said in both languages.
+    struct Expected {
+        let zh: String, en: String
+        static let date = Expected(zh: "不是有效日期", en: "is not a date (write it as 2019-08-05 or 2019/8/5)")
+        static let anInstant = Expected(zh: "不是有效时间", en: "is not a date and time")
+        static let instant = Expected(zh: "不是有效时间（如 2019/8/5 16:05）", en: "is not a date and time (e.g. 2019/8/5 16:05)")
+        static let startTime = Expected(zh: "不是有效时间（如 9:00）", en: "is not a time of day (e.g. 9:00)")
+        static let endTime = Expected(zh: "不是有效时间（如 11:30）", en: "is not a time of day (e.g. 11:30)")
+        static let hours = Expected(zh: "不是有效时长（如 2.5 或 2:30）", en: "is not a number of hours (e.g. 2.5 or 2:30)")
+        static let yesNo = Expected(zh: "应为 是/否", en: "should be yes or no (是/否)")
+        static let kind = Expected(zh: "应为 简报(daily)、周总结(weekly) 或 名单(roster)", en: "should be daily (简报), weekly (周总结) or roster (名单)")
     }
 }
 
