@@ -195,7 +195,23 @@ struct ActivityScanner: Sendable {
         self.window = window
         self.cells = cells
         self.cellCount = cellCount
+        volunteerCell = cells[ActivityCells.volunteer]
+        dateCell = cells[ActivityCells.date]
+        startCell = cells[ActivityCells.start]
+        endCell = cells[ActivityCells.end]
+        hoursCell = cells[ActivityCells.hours]
+        submittedCell = cells[ActivityCells.submitted]
+        var slots = SIMD32<Int8>(repeating: -1)
+        for (slot, position) in [ActivityCells.date, ActivityCells.start, ActivityCells.end, ActivityCells.hours,
+                                 ActivityCells.submitted].enumerated() { slots[position] = Int8(slot) }
+        valueSlots = slots
     }
+
+    // The cells the checks read, resolved once: the row loop reads no global to find them.
+    private let volunteerCell, dateCell, startCell, endCell, hoursCell, submittedCell: Int
+    /// Each column's slot in `Values` (0 date, 1 start, 2 end, 3 hours, 4 submitted_at), -1 for text.
+    private let valueSlots: SIMD32<Int8>
+    private let identityLayout = IdentityLayout.table
 
     /// The parsed values of a row this reader found valid.
     struct Values {
@@ -217,28 +233,26 @@ struct ActivityScanner: Sendable {
     /// was loaded whole right after its fields were stored). The checks are `RowParser.activity`'s,
     /// on values read the same way; a row they fail is read again by the parser, which says why.
     func read(_ row: PlainRow, _ reader: inout ValueReader, into v: inout Values) -> Bool {
-        let c = cells
-        guard !row.blank(c[ActivityCells.volunteer]) else { return false }
-        guard let date = reader.date(row.cell(c[ActivityCells.date])) else { return false }
+        guard !row.blank(volunteerCell), dateCell >= 0, let date = reader.date(row.cell(dateCell)) else { return false }
         var start: Int?, end: Int?, hours: Int?
-        if !row.blank(c[ActivityCells.start]) {
-            guard let t = reader.time(row.cell(c[ActivityCells.start])), t < 86_400 else { return false }
+        if !row.blank(startCell) {
+            guard let t = reader.time(row.cell(startCell)), t < 86_400 else { return false }
             start = t
         }
-        if !row.blank(c[ActivityCells.end]) {
-            guard let t = reader.time(row.cell(c[ActivityCells.end])) else { return false }
+        if !row.blank(endCell) {
+            guard let t = reader.time(row.cell(endCell)) else { return false }
             end = t
         }
-        if !row.blank(c[ActivityCells.hours]) {
-            guard let h = reader.hours(row.cell(c[ActivityCells.hours])) else { return false }
+        if !row.blank(hoursCell) {
+            guard let h = reader.hours(row.cell(hoursCell)) else { return false }
             hours = h
         }
         guard case .success(let clock) = SessionTime.resolve(start: start, end: end, hours: hours),
               SessionTime.check(start: clock.start, end: clock.end, hours: hours) == nil else { return false }
         (start, end) = clock
         var submitted: Int?
-        if !row.blank(c[ActivityCells.submitted]) {
-            guard let t = reader.instant(row.cell(c[ActivityCells.submitted])) else { return false }
+        if !row.blank(submittedCell) {
+            guard let t = reader.instant(row.cell(submittedCell)) else { return false }
             submitted = t
         }
         v.date = date
@@ -256,6 +270,7 @@ struct ActivityScanner: Sendable {
         let row: PlainRow
         let values: Values
         let cells: CellMap
+        let valueSlots: SIMD32<Int8>
 
         @inline(__always)
         func withText<R>(at position: Int, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
@@ -267,12 +282,12 @@ struct ActivityScanner: Sendable {
 
         @inline(__always)
         func value(at position: Int) -> Int? {
-            switch position {
-            case ActivityCells.date: return values.date
-            case ActivityCells.start: return values.start
-            case ActivityCells.end: return values.end
-            case ActivityCells.hours: return values.hours
-            case ActivityCells.submitted: return values.submitted
+            switch valueSlots[position] {
+            case 0: return values.date
+            case 1: return values.start
+            case 2: return values.end
+            case 3: return values.hours
+            case 4: return values.submitted
             default: preconditionFailure("column \(ActivityCells.columns[position].key) is not a value")
             }
         }
@@ -287,13 +302,13 @@ struct ActivityScanner: Sendable {
     /// The identity hash (`RowHash.identity`), and whether the row has a `record_id`.
     @inline(__always)
     func identity(_ row: PlainRow, _ v: Values) -> (RowKey, Bool) {
-        let (key, hasRecordID) = RowHash.identity(Cells(row: row, values: v, cells: cells))
+        let (key, hasRecordID) = RowHash.identity(Cells(row: row, values: v, cells: cells, valueSlots: valueSlots), layout: identityLayout)
         return (key, hasRecordID)
     }
 
     /// The content hash (`RowHash.content`).
     func content(_ row: PlainRow, _ v: Values) -> RowKey {
-        RowHash.content(Cells(row: row, values: v, cells: cells))
+        RowHash.content(Cells(row: row, values: v, cells: cells, valueSlots: valueSlots))
     }
 
     /// The record of a row this reader found valid, built from the values it read and the

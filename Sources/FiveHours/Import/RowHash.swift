@@ -23,6 +23,34 @@ enum ActivityCells {
     static let identity = columns.indices.filter { columns[$0].identity }
 }
 
+/// Where the identity's columns are and how each is hashed, from the column table, held inline:
+/// the row loop hashes millions of identities and should read no global array to do it.
+struct IdentityLayout: Sendable {
+    private(set) var recordID = 0
+    private(set) var count = 0
+    private var positions = SIMD8<Int16>(repeating: -1)
+    private var texts = SIMD8<Int16>(repeating: 0)
+
+    static let table = IdentityLayout()
+
+    private init() {
+        precondition(ActivityCells.identity.count <= 8, "more identity columns than an IdentityLayout holds")
+        recordID = ActivityCells.recordID
+        for i in ActivityCells.identity {
+            positions[count] = Int16(i)
+            switch ActivityCells.columns[i].value {
+            case .text, .name: texts[count] = 1
+            case .list: preconditionFailure("a list column in the identity")
+            default: texts[count] = 0
+            }
+            count += 1
+        }
+    }
+
+    @inline(__always) func position(_ k: Int) -> Int { Int(positions[k]) }
+    @inline(__always) func isText(_ k: Int) -> Bool { texts[k] != 0 }
+}
+
 /// An activity row as the hashes read it: its cells by position in the column table (text
 /// trimmed, values parsed). A row read from a file's bytes and a parsed `ActivityRecord` both
 /// give their cells this way, so that one function hashes both.
@@ -42,9 +70,11 @@ protocol HashedCells {
 /// kind of value: two rows with the same content hash are identical after parsing.
 enum RowHash {
     /// The identity, and whether it is a `record_id`.
+    /// - Parameter layout: the identity's columns (`IdentityLayout.table`; a row loop passes its
+    ///   own copy).
     @inline(__always)
-    static func identity(_ row: some HashedCells) -> (key: RowKey, hasRecordID: Bool) {
-        let recordID: RowKey? = row.withText(at: ActivityCells.recordID) { t in
+    static func identity(_ row: some HashedCells, layout: IdentityLayout = .table) -> (key: RowKey, hasRecordID: Bool) {
+        let recordID: RowKey? = row.withText(at: layout.recordID) { t in
             guard let t else { return nil }
             var h = RowHasher(domain: 1)
             h.combine(t)
@@ -52,8 +82,19 @@ enum RowHash {
         }
         if let recordID { return (recordID, true) }
         var h = RowHasher(domain: 2)
-        for i in ActivityCells.identity { combine(row, at: i, into: &h) }
+        for k in 0..<layout.count {
+            let i = layout.position(k)
+            if layout.isText(k) { combine(text: row, at: i, into: &h) } else { h.combine(row.value(at: i)) }
+        }
         return (h.finalize(), false)
+    }
+
+    /// A text cell: 0 when blank, else 1 and its bytes.
+    @inline(__always)
+    private static func combine(text row: some HashedCells, at i: Int, into h: inout RowHasher) {
+        row.withText(at: i) { t in
+            if let t { h.combine(1); h.combine(t) } else { h.combine(0) }
+        }
     }
 
     static func content(_ row: some HashedCells) -> RowKey {
@@ -66,9 +107,7 @@ enum RowHash {
     private static func combine(_ row: some HashedCells, at i: Int, into h: inout RowHasher) {
         switch ActivityCells.columns[i].value {
         case .text, .name:
-            row.withText(at: i) { t in
-                if let t { h.combine(1); h.combine(t) } else { h.combine(0) }
-            }
+            combine(text: row, at: i, into: &h)
         case .list:
             var n = 0
             row.forEachItem(at: i) { _ in n += 1 }
