@@ -38,6 +38,7 @@ enum Duplicates {
         // in the core's cache, and the groups are shared between both cores. Within a group the
         // rows are in input order (parts in order, each part's rows in order), so "first" is
         // the first in the input.
+        var clock = Stopwatch()
         let chunks = min(IdentityGroups.count, 16)
         let repeats = ConcurrentSlots<[(row: Int, first: Int)]>(chunks)
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
@@ -65,8 +66,10 @@ enum Duplicates {
         var list: [(row: Int, first: Int)] = []
         for chunk in 0..<chunks { list += repeats.take(chunk) ?? [] }
         list.sort { $0.row < $1.row }
+        clock.lap("    repeats found")
         readAgainContents = readAgain(list.filter { parts[place($0.row).0][place($0.row).1].hasRecordID }.flatMap { [$0.row, $0.first] },
                                       result: result, parts: parts, place: place, zone: zone)
+        clock.lap("    repeats read again")
         var drop: Set<Int> = []
         for (g, j) in list {
             let (p, position) = place(g), (keptPart, keptPosition) = place(j)
@@ -97,18 +100,21 @@ enum Duplicates {
                                              record: PhoneScrubber.scrub(quoted, known: result.phones)))
             }
         }
+        clock.lap("    settled")
         if !drop.isEmpty {
             var kept: [ActivityRecord] = []
             kept.reserveCapacity(result.activities.count - drop.count)
             for (i, a) in result.activities.enumerated() where !drop.contains(i) { kept.append(a) }
             result.activities = kept
         }
+        clock.lap("    dropped")
         result.scannedParts = []
         result.identityParts = []
         result.storedContents = []
         result.partRecordBase = []
         result.buffers = [:]
         result.scanners = [:]
+        clock.lap("    freed")
     }
 
     /// The content hashes of the rows among `rows` (global indexes) that must be read again
@@ -152,6 +158,7 @@ enum Duplicates {
         guard row.length > 0, let buffer = result.buffers[Int(row.fileIndex)] else { return nil }
         var end = row.start + Int(row.length)
         while end > row.start, buffer.bytes[end - 1] == 10 || buffer.bytes[end - 1] == 13 { end -= 1 }
+        defer { buffer.releasePages(around: row.start..<end) }
         return String(decoding: UnsafeBufferPointer(rebasing: buffer.bytes[row.start..<end]), as: UTF8.self)
     }
 }

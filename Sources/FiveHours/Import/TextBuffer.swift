@@ -57,6 +57,18 @@ final class TextBuffer: @unchecked Sendable {
         released = offset
     }
 
+    /// Lets the kernel drop the pages of a mapped file around `range` after one row was read from
+    /// the middle of it: a page fault maps the pages around it too (the kernel's fault-around),
+    /// so a few thousand rows read here and there would keep most of a large file resident.
+    func releasePages(around range: Range<Int>) {
+        guard let m = mapping else { return }
+        let page = 4096, margin = 2 << 20
+        let dataStart = UnsafeRawPointer(base) - UnsafeRawPointer(m.0)
+        let lo = max(0, (dataStart + range.lowerBound - margin) / page * page)
+        let hi = min(m.1 / page * page, (dataStart + range.upperBound + margin) / page * page)
+        if hi > lo { madvise(m.0 + lo, hi - lo, MADV_DONTNEED) }
+    }
+
     /// Opens a file for reading and gives its descriptor (the caller closes it) and size.
     /// - Throws: `InputOpenError` when it cannot be opened or measured (that stops the run).
     static func openForReading(_ path: String) throws -> (fd: Int32, size: Int) {
