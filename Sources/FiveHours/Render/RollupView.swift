@@ -36,8 +36,19 @@ struct RollupView {
         let placeholderWeek = Rollup.WeekInfo(week: Week(lastDay: r.period.last), isOver: true, units: [])
         d["weeks"] = support.list(r.weeks, placeholder: placeholderWeek, schema: schema) { w in
             ["first": "\(w.week.firstDay)", "last": "\(w.week.lastDay)", "short_last": "\(w.week.lastDay.month)/\(w.week.lastDay.day)",
-             "over": w.isOver, "state": w.isOver ? label("rollup.over") : label("rollup.in_progress")]
+             "over": w.isOver, "state": w.isOver ? label("rollup.over") : started(w) ? label("rollup.in_progress") : label("rollup.not_started")]
         }
+        // A year's 52 weeks in one line: the first and last, how many are over, which is in progress.
+        func started(_ w: Rollup.WeekInfo) -> Bool { r.now >= r.zone.instant(w.week.firstDay, at: 0) }
+        let overWeeks = r.weeks.filter(\.isOver)
+        let current = r.weeks.first { !$0.isOver && started($0) }
+        let notStarted = r.weeks.filter { !started($0) }.count
+        var summary = "\(r.weeks.count) × 7: \(r.weeks.first.map { "\($0.week.firstDay)" } ?? "") — \(r.weeks.last.map { "\($0.week.lastDay)" } ?? "")"
+        summary += "; \(label("rollup.over")) \(overWeeks.count)"
+        if let last = overWeeks.last { summary += " (— \(last.week.lastDay))" }
+        if let c = current { summary += "; \(label("rollup.in_progress")) \(c.week.firstDay) — \(c.week.lastDay)" }
+        if notStarted > 0 { summary += "; \(label("rollup.not_started")) \(notStarted)" }
+        d["weeks_summary"] = summary
 
         // The assessment: units in the campaign file's order, each score with its parts.
         func points(_ p: RollupReport.Part) -> String { p.applies ? RollupReport.decimal(p.points) : label("rollup.na") }

@@ -111,6 +111,8 @@ public struct Rollup: Sendable {
 extension Rollup {
     /// Rules whose findings on a volunteer's day mark the volunteer's hours for review.
     static let flaggingRules: Set<String> = ["daily_cap", "overlap", "hours_mismatch", "long_day"]
+    /// Rules whose findings do not depend on the week: judged once per period.
+    static let periodRules: Set<String> = [RosterDeadlineRule().key, UnknownColumnRule().key]
 
     /// Builds the period from the settled ledger.
     ///
@@ -130,6 +132,7 @@ extension Rollup {
         if weeks.last != lastWeek { weeks.append(lastWeek) }
         let built = weeks
         let origin = built[0].firstDay.dayNumber
+        var clock = Stopwatch()
 
         // Deal the sessions to the built weeks, keeping input order.
         var buckets = Array(repeating: [Int32](), count: built.count)
@@ -144,6 +147,7 @@ extension Rollup {
             }
         }
 
+        clock.lap("  sessions dealt to \(built.count) weeks")
         let n = ledger.volunteers.count
         // Each volunteer's unit as its place in the campaign file (-1 for a unit it does not list).
         var unitNumber = SmallIndex()
@@ -159,10 +163,12 @@ extension Rollup {
             own.activities = buckets[k].map { ledger.activities[Int($0)] }
             let data = builder.build(own, week: built[k])
             slots[k] = Digest(data, ledger: own, campaign: campaign, period: period, now: now, belongs: belonging.contains(built[k]),
-                              rules: rules, byMonth: byMonth, rosterWanted: k == 0, unitOf: unitOf)
+                              rules: rules, byMonth: byMonth, rosterWanted: k == 0, unitOf: unitOf,
+                              periodRulesHere: built[k] == belonging.first)
         }
         var digests: [Digest] = []
         for k in 0..<built.count { digests.append(slots.take(k)!) }
+        clock.lap("  weeks built, judged and reduced")
 
         // Volunteers active in the period, in the weekly summary's order.
         var unitRank = SmallIndex()
@@ -180,33 +186,42 @@ extension Rollup {
 
         var flags = Array(repeating: Set<String>(), count: n)
         for d in digests { for (li, rule) in d.flags { flags[li].insert(rule) } }
+        // Summed digest by digest, each read once in order (a digest per volunteer would be copied
+        // a hundred thousand times).
+        var periodSeconds = [Int](repeating: 0, count: n), periodSessions = [Int](repeating: 0, count: n)
+        for d in digests {
+            for li in 0..<n {
+                periodSeconds[li] += Int(d.periodSeconds[li])
+                periodSessions[li] += Int(d.periodSessions[li])
+            }
+        }
         let belongingDigests = digests.filter(\.belongs)
         let rows = keyed.count
         var weekSeconds = [Int32](repeating: 0, count: belongingDigests.count * rows)
         var weekStatus = [WeekStatus](repeating: .inactive, count: belongingDigests.count * rows)
-        var volunteers: [VolunteerTotal] = []
-        volunteers.reserveCapacity(rows)
-        for (r, key) in keyed.enumerated() {
-            let li = key.index
-            var total = VolunteerTotal(volunteer: ledger.volunteers[li], seconds: 0, sessions: 0, weeksRequired: 0, weeksMet: 0,
-                                       weeksPartial: 0, weeksInProgress: 0, flags: flags[li].sorted())
-            for d in digests {
-                total.seconds += Int(d.periodSeconds[li])
-                total.sessions += Int(d.periodSessions[li])
-            }
-            for (w, d) in belongingDigests.enumerated() {
+        var counts = [(required: Int, met: Int, partial: Int, inProgress: Int)](repeating: (0, 0, 0, 0), count: rows)
+        for (w, d) in belongingDigests.enumerated() {
+            for r in 0..<rows {
+                let li = keyed[r].index
                 let status = d.status[li]
                 weekSeconds[w * rows + r] = d.seconds[li]
                 weekStatus[w * rows + r] = status
                 switch status {
-                case .met: total.weeksRequired += 1; total.weeksMet += 1
-                case .short: total.weeksRequired += 1
-                case .partial: total.weeksPartial += 1
-                case .inProgress: total.weeksInProgress += 1
+                case .met: counts[r].required += 1; counts[r].met += 1
+                case .short: counts[r].required += 1
+                case .partial: counts[r].partial += 1
+                case .inProgress: counts[r].inProgress += 1
                 case .inactive: break
                 }
             }
-            volunteers.append(total)
+        }
+        var volunteers: [VolunteerTotal] = []
+        volunteers.reserveCapacity(rows)
+        for r in 0..<rows {
+            let li = keyed[r].index
+            volunteers.append(VolunteerTotal(volunteer: ledger.volunteers[li], seconds: periodSeconds[li], sessions: periodSessions[li],
+                                             weeksRequired: counts[r].required, weeksMet: counts[r].met, weeksPartial: counts[r].partial,
+                                             weeksInProgress: counts[r].inProgress, flags: flags[li].sorted()))
         }
 
         // Teams: the campaign's (focus teams first), then the others by name; per month for a year.
@@ -249,6 +264,7 @@ extension Rollup {
         let order = findings.enumerated().map { (i, f) in (f.severity.rank, ruleOrder[f.rule] ?? 99, i) }.sorted { $0 < $1 }
         findings = order.map { findings[$0.2] }
 
+        clock.lap("  volunteers, teams and findings of the period")
         return Rollup(period: period, weeks: belongingDigests.map { WeekInfo(week: $0.week, isOver: $0.isOver, units: $0.units) },
                       volunteers: volunteers, weekSeconds: weekSeconds, weekStatus: weekStatus, teams: teams, monthlyTeams: monthly,
                       unassignedSeconds: unassigned, rosterStatus: digests.first?.roster ?? [:], findings: findings)
@@ -261,6 +277,12 @@ extension Rollup {
         var sessions = 0
         var leadSeconds = 0
         var people = Set<Int>()
+        mutating func add(seconds: Int, volunteer: Int, lead: Bool) {
+            self.seconds += seconds
+            sessions += 1
+            people.insert(volunteer)
+            if lead { leadSeconds += seconds }
+        }
         mutating func add(_ o: TeamSum) {
             seconds += o.seconds
             sessions += o.sessions
@@ -286,7 +308,7 @@ extension Rollup {
         var roster: [String: DeadlineStatus]?
 
         init(_ data: WeekData, ledger: Ledger, campaign: Campaign, period: Period, now: Int, belongs: Bool,
-             rules: [any Rule], byMonth: Bool, rosterWanted: Bool, unitOf: [Int32]) {
+             rules: [any Rule], byMonth: Bool, rosterWanted: Bool, unitOf: [Int32], periodRulesHere: Bool) {
             let n = ledger.volunteers.count
             week = data.week
             self.belongs = belongs
@@ -332,12 +354,9 @@ extension Rollup {
                         campaign.units.firstIndex { $0.name == u }.map(Int32.init) }))
                 }
                 let key = t * 100 + (byMonth ? s.record.date.month : 0)
-                var sum = sums[key] ?? TeamSum()
-                sum.seconds += s.countedSeconds
-                sum.sessions += 1
-                sum.people.insert(li)
-                if unitOf[li] >= 0, leads[t].contains(unitOf[li]) { sum.leadSeconds += s.countedSeconds }
-                sums[key] = sum
+                let lead = unitOf[li] >= 0 && leads[t].contains(unitOf[li])
+                // Changed in place: a copy of the tally would copy its set of people on every insert.
+                sums[key, default: TeamSum()].add(seconds: s.countedSeconds, volunteer: li, lead: lead)
             }
             for (key, sum) in sums { teams[TeamKey(team: names[key / 100], month: key % 100)] = sum }
             // Days that a counting rule touched: the volunteer is marked for review.
@@ -348,11 +367,22 @@ extension Rollup {
             findings = data.findings.filter { f in f.date.map { period.contains($0) || (belongs && data.week.contains($0)) } ?? belongs }
             guard belongs || rosterWanted else { return }
             let context = RuleContext(campaign: campaign, week: data, ledger: ledger, now: now)
+            // The bulletin and summary deadlines read only the submissions: they are judged on a
+            // ledger without the roster and the sessions, whose submission index is much cheaper.
+            var slim = ledger
+            slim.volunteers = []
+            slim.activities = []
+            let deadlines = RuleContext(campaign: campaign, week: data, ledger: slim, now: now)
             if rosterWanted { roster = RosterDeadlineRule.statuses(context) }
             guard belongs else { return }
-            for rule in rules { findings += rule.findings(in: context) }
-            let daily = DailyBulletinRule.statuses(context)
-            let weekly = WeeklySummaryRule.statuses(context)
+            for rule in rules {
+                // The same for every week: judged once, with the first week.
+                if Rollup.periodRules.contains(rule.key) && !periodRulesHere { continue }
+                let deadlineRule = rule.key == DailyBulletinRule().key || rule.key == WeeklySummaryRule().key
+                findings += rule.findings(in: deadlineRule ? deadlines : context)
+            }
+            let daily = DailyBulletinRule.statuses(deadlines)
+            let weekly = WeeklySummaryRule.statuses(deadlines)
             units = campaign.units.map { u in
                 var row = UnitWeek(unit: u.name, volunteers: 0, met: 0, short: 0, partial: 0, seconds: 0, dailyOnTime: 0, dailyLate: 0,
                                    dailyMissing: 0, dailyPending: 0, weekly: weekly[u.name]?.0 ?? .missing,
