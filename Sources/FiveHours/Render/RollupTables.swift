@@ -78,7 +78,10 @@ public enum RollupTables {
             parts[c] = line.out
         }
         var out = CSVWriter.file(header: header(volunteerWeekKeys, style, labels), count: 0) { _, _ in }
-        for c in 0..<chunks { out += parts.take(c) ?? [] }
+        var pieces: [[UInt8]] = []
+        for c in 0..<chunks { pieces.append(parts.take(c) ?? []) }
+        out.reserveCapacity(out.count + pieces.reduce(0) { $0 + $1.count })
+        for p in pieces { out += p }
         return out
     }
 

@@ -320,20 +320,29 @@ extension Rollup {
             // Which of the week's days lie in the period (0…6).
             let days = (0..<7).filter { period.contains(data.week.firstDay.adding(days: $0)) }
             var ledgerOf = [Int](repeating: -1, count: data.volunteers.count)
-            for li in 0..<n {
-                let p = data.positions[li]
-                guard p >= 0 else { continue }
-                ledgerOf[p] = li
-                let v = data.volunteers[p]
-                seconds[li] = Int32(v.seconds)
-                switch v.status {
-                case .partial: status[li] = .partial
-                case .met: status[li] = isOver ? .met : .inProgress
-                case .short: status[li] = isOver ? .short : .inProgress
+            let over = isOver
+            // Read in place: copying each volunteer's week retains its volunteer and its days.
+            data.volunteers.withUnsafeBufferPointer { vs in
+                data.positions.withUnsafeBufferPointer { positions in
+                    for li in 0..<n {
+                        let p = positions[li]
+                        guard p >= 0 else { continue }
+                        ledgerOf[p] = li
+                        seconds[li] = Int32(vs[p].seconds)
+                        switch vs[p].status {
+                        case .partial: status[li] = .partial
+                        case .met: status[li] = over ? .met : .inProgress
+                        case .short: status[li] = over ? .short : .inProgress
+                        }
+                        if days.count == 7 {
+                            periodSeconds[li] = Int32(vs[p].seconds)
+                        } else {
+                            var s = 0
+                            for d in days { s += vs[p].daily[d] }
+                            periodSeconds[li] = Int32(s)
+                        }
+                    }
                 }
-                var s = 0
-                for d in days { s += v.daily[d] }
-                periodSeconds[li] = Int32(s)
             }
             // Sessions and teams, over the period's days. Teams are numbered in the week (`SmallIndex`):
             // hashing a Chinese name per session would cost more than the rest of the tally.
