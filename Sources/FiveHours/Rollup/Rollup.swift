@@ -122,14 +122,17 @@ extension Rollup {
     /// - Complexity: O(sessions + weeks × volunteers).
     public static func build(_ ledger: Ledger, campaign: Campaign, period: Period, now: Int, byMonth: Bool) -> Rollup {
         let endsOn = campaign.rules.weekEndsOn
-        let belonging = period.weeks(endsOn: endsOn)
-        // Every week that holds a day of the period: the belonging ones, the one holding the first
-        // day (it belongs to the period whenever it ends in it) and the one holding the last day.
-        var weeks = belonging
-        let firstWeek = Week.containing(period.first, endsOn: endsOn)
-        if weeks.first != firstWeek { weeks.insert(firstWeek, at: 0) }
-        let lastWeek = Week.containing(period.last, endsOn: endsOn)
-        if weeks.last != lastWeek { weeks.append(lastWeek) }
+        // The weeks held to account: those that belong to the period (their last day is in it),
+        // except weeks that began before the campaign did (`campaign.start_date`): nobody was held
+        // to five hours, or to bulletins, in a week the campaign had not started.
+        let belonging = period.weeks(endsOn: endsOn).filter { w in campaign.startDate.map { w.firstDay >= $0 } ?? true }
+        // Every week that holds a day of the period is built, for the hours of its days.
+        var weeks: [Week] = []
+        var week = Week.containing(period.first, endsOn: endsOn)
+        while week.firstDay <= period.last {
+            weeks.append(week)
+            week = Week(lastDay: week.lastDay.adding(days: 7))
+        }
         let built = weeks
         let origin = built[0].firstDay.dayNumber
         var clock = Stopwatch()
