@@ -111,8 +111,6 @@ public struct Rollup: Sendable {
 extension Rollup {
     /// Rules whose findings on a volunteer's day mark the volunteer's hours for review.
     static let flaggingRules: Set<String> = ["daily_cap", "overlap", "hours_mismatch", "long_day"]
-    /// Rules whose findings do not depend on the week: judged once per period.
-    static let periodRules: Set<String> = [RosterDeadlineRule().key, UnknownColumnRule().key]
 
     /// Builds the period from the settled ledger.
     ///
@@ -157,7 +155,11 @@ extension Rollup {
         for (i, u) in campaign.units.enumerated() where unitNumber[u.name] == nil { unitNumber[u.name] = i }
         let unitOf = ledger.volunteers.map { Int32(unitNumber[$0.unit] ?? -1) }
         let builder = WeekBuilder(campaign: campaign)
-        let rules: [any Rule] = RuleSet.all.filter { $0.key != FiveHoursRule().key }
+        // Rules judged week by week (their verdicts are the weeks'); the others see the whole period
+        // at once (below); the five-hour rule's verdicts are volunteer-weeks.csv.
+        let weekly = Set([LiaisonRule().key, DailyBulletinRule().key, WeeklySummaryRule().key])
+        let rules: [any Rule] = RuleSet.all.filter { weekly.contains($0.key) }
+        let periodRules: [any Rule] = RuleSet.all.filter { !weekly.contains($0.key) && $0.key != FiveHoursRule().key }
         let slots = ConcurrentSlots<Digest>(built.count)
         let shared = UnsafeSendable((ledger, buckets))
         DispatchQueue.concurrentPerform(iterations: built.count) { k in
@@ -166,8 +168,7 @@ extension Rollup {
             own.activities = buckets[k].map { ledger.activities[Int($0)] }
             let data = builder.build(own, week: built[k])
             slots[k] = Digest(data, ledger: own, campaign: campaign, period: period, now: now, belongs: belonging.contains(built[k]),
-                              rules: rules, byMonth: byMonth, rosterWanted: k == 0, unitOf: unitOf,
-                              periodRulesHere: built[k] == belonging.first)
+                              rules: rules, byMonth: byMonth, rosterWanted: k == 0, unitOf: unitOf)
         }
         var digests: [Digest] = []
         for k in 0..<built.count { digests.append(slots.take(k)!) }
@@ -253,12 +254,38 @@ extension Rollup {
             for name in names { for m in months { monthly.append(tally(name, month: m)) } }
         }
 
-        // Findings: the counting stage's on the period's days and every rule's on its weeks but the
-        // five-hour rule's (volunteers.csv and volunteer-weeks.csv say who was short), each once.
+        // The rules that look at sessions, teams and units once over the whole period: its volunteers,
+        // its counted sessions and its unrostered ones, as one long week.
+        var rowOf = [Int](repeating: -1, count: n)
+        for (r, k) in keyed.enumerated() { rowOf[k.index] = r }
+        var byUnit: [String: [Int]] = [:]
+        for (r, k) in keyed.enumerated() { byUnit[ledger.volunteers[k.index].unit, default: []].append(r) }
+        var allSessions: [Session] = []
+        var allUnrostered: [ActivityRecord] = []
+        for d in digests {
+            for var s in d.sessions where rowOf[s.volunteer!] >= 0 {
+                s.volunteer = rowOf[s.volunteer!]
+                allSessions.append(s)
+            }
+            allUnrostered += d.unrostered
+        }
+        let periodWeek = WeekData(
+            week: Week(lastDay: period.last),
+            volunteers: volunteers.map { VolunteerWeek(volunteer: $0.volunteer, seconds: $0.seconds, requiredSeconds: 0, status: .partial,
+                                                       daily: [], sessions: $0.sessions) },
+            sessions: allSessions, unrostered: allUnrostered, findings: [], ledgerIndex: ledger.index, positions: rowOf, byUnit: byUnit)
+        let periodContext = RuleContext(campaign: campaign, week: periodWeek, ledger: ledger, now: now)
+        let periodFound = ConcurrentSlots<[Finding]>(periodRules.count)
+        DispatchQueue.concurrentPerform(iterations: periodRules.count) { k in periodFound[k] = periodRules[k].findings(in: periodContext) }
+
+        // Findings: the counting stage's on the period's days, the weekly rules' on its weeks, and
+        // the period's (the five-hour rule's are volunteer-weeks.csv), each once.
         var seen = Set<String>()
         var findings: [Finding] = []
-        for d in digests {
-            for f in d.findings {
+        var lists = digests.map(\.findings)
+        for k in 0..<periodRules.count { lists.append(periodFound.take(k) ?? []) }
+        for list in lists {
+            for f in list {
                 let key = "\(f.rule)\u{1F}\(f.unit)\u{1F}\(f.subject)\u{1F}\(f.date.map { "\($0)" } ?? "")\u{1F}\(f.detail)\u{1F}\(f.source.map { "\($0)" } ?? "")"
                 if seen.insert(key).inserted { findings.append(f) }
             }
@@ -309,9 +336,12 @@ extension Rollup {
         var teams: [TeamKey: TeamSum] = [:]
         var unassigned = 0
         var roster: [String: DeadlineStatus]?
+        /// The week's counted sessions dated in the period, `volunteer` being the ledger's index.
+        var sessions: [Session] = []
+        var unrostered: [ActivityRecord] = []
 
         init(_ data: WeekData, ledger: Ledger, campaign: Campaign, period: Period, now: Int, belongs: Bool,
-             rules: [any Rule], byMonth: Bool, rosterWanted: Bool, unitOf: [Int32], periodRulesHere: Bool) {
+             rules: [any Rule], byMonth: Bool, rosterWanted: Bool, unitOf: [Int32]) {
             let n = ledger.volunteers.count
             week = data.week
             self.belongs = belongs
@@ -355,6 +385,9 @@ extension Rollup {
             var sums: [Int: TeamSum] = [:]
             for s in data.sessions where period.contains(s.record.date) {
                 let li = ledgerOf[s.volunteer!]
+                var own = s
+                own.volunteer = li
+                sessions.append(own)
                 periodSessions[li] += 1
                 guard let team = s.team else { unassigned += s.countedSeconds; continue }
                 let t: Int
@@ -371,6 +404,7 @@ extension Rollup {
                 sums[key, default: TeamSum()].add(seconds: s.countedSeconds, volunteer: li, lead: lead)
             }
             for (key, sum) in sums { teams[TeamKey(team: names[key / 100], month: key % 100)] = sum }
+            unrostered = data.unrostered.filter { period.contains($0.date) }
             // Days that a counting rule touched: the volunteer is marked for review.
             for f in data.findings where Rollup.flaggingRules.contains(f.rule) {
                 guard let date = f.date, period.contains(date), let li = Digest.volunteer(of: f, in: data) else { continue }
@@ -388,8 +422,6 @@ extension Rollup {
             if rosterWanted { roster = RosterDeadlineRule.statuses(context) }
             guard belongs else { return }
             for rule in rules {
-                // The same for every week: judged once, with the first week.
-                if Rollup.periodRules.contains(rule.key) && !periodRulesHere { continue }
                 let deadlineRule = rule.key == DailyBulletinRule().key || rule.key == WeeklySummaryRule().key
                 findings += rule.findings(in: deadlineRule ? deadlines : context)
             }
