@@ -12,7 +12,7 @@ struct FiveHoursCommand: ParsableCommand {
         commandName: "fivehours",
         abstract: "Reports for the campaign 人人都是志愿者 每周奉献五小时 (everyone volunteers five hours a week).",
         version: FiveHoursVersion.current,
-        subcommands: [Weekly.self, Daily.self, Check.self, Templates.self]
+        subcommands: [Weekly.self, Daily.self, Monthly.self, Yearly.self, Check.self, Templates.self]
     )
 
     static func main() {
@@ -256,6 +256,76 @@ struct Daily: ParsableCommand {
         print(path)
         common.summary(summary.line("daily \(folder.dropFirst("daily-".count))", wroteTo: path))
         endAtOnce()
+    }
+}
+
+/// `--month YYYY-MM` as a period (also `2019-8`, `2019/08`, `2019年8月`).
+func parseMonth(_ s: String) -> Period? {
+    let t = s.trimmingCharacters(in: .whitespaces)
+    let parts = t.replacingOccurrences(of: "年", with: "-").replacingOccurrences(of: "月", with: "")
+        .split(omittingEmptySubsequences: false) { $0 == "-" || $0 == "/" || $0 == "." }
+    guard parts.count == 2, parts[0].count == 4, (1...2).contains(parts[1].count),
+          parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+          let y = Int(parts[0]), let m = Int(parts[1]) else { return nil }
+    return Period.month(m, of: y)
+}
+
+/// `--year YYYY` as a period.
+func parseYear(_ s: String) -> Period? {
+    let t = s.trimmingCharacters(in: .whitespaces)
+    guard t.count == 4, t.allSatisfy({ $0.isASCII && $0.isNumber }), let y = Int(t) else { return nil }
+    return Period.year(y)
+}
+
+/// Runs `monthly` or `yearly`: the same steps as `weekly`, over the period.
+func runRollup(_ common: CommonOptions, _ output: OutputOptions, period: Period, yearly: Bool) throws {
+    let campaign = try CampaignLoader.load(path: common.config)
+    var options = try pipelineOptions(common, output, zone: campaign.zone)
+    options.period = period
+    let outDir = outputFolder(options, campaign: campaign)
+    let lock = try lockOutput(outDir)
+    let loaded = try Pipeline.load(options, progress: common.progress)
+    common.progress("building the weeks of \(period), checking the rules, rendering")
+    let (folder, files) = yearly ? try Pipeline.yearly(loaded, options: options) : try Pipeline.monthly(loaded, options: options)
+    let path = try writeReport(folder: folder, files: files, outDir: outDir, lock: lock)
+    common.progress("wrote \(files.count) files to \(path)")
+    print(path)
+    endAtOnce()
+}
+
+struct Monthly: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The monthly assessment (月考核) of one month into <out>/monthly-YYYY-MM/.",
+        discussion: "A week belongs to the month of its last day; hours count every day of the month. See docs/rollups.md.")
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var output: OutputOptions
+    @Option(name: .long, help: "The month, as YYYY-MM (e.g. 2019-08).")
+    var month: String
+
+    func validate() throws {
+        guard parseMonth(month) != nil else { throw ValidationError("--month '\(month)' is not a month; write it as 2019-08") }
+    }
+
+    func run() throws {
+        try runRollup(common, output, period: parseMonth(month)!, yearly: false)
+    }
+}
+
+struct Yearly: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The year's roll-up and award lists (评优评先) into <out>/yearly-YYYY/.",
+        discussion: "A week belongs to the year of its last day; hours count every day of the year. See docs/rollups.md.")
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var output: OutputOptions
+    @Option(name: .long, help: "The year, as YYYY (e.g. 2019).")
+    var year: String
+
+    func validate() throws {
+        guard parseYear(year) != nil else { throw ValidationError("--year '\(year)' is not a year; write it as 2019") }
+    }
+
+    func run() throws {
+        try runRollup(common, output, period: parseYear(year)!, yearly: true)
     }
 }
 

@@ -182,7 +182,7 @@ struct CampaignLoaderTests {
 
     @Test func unknownTopLevelKey() {
         let text = Self.example + "\nreport:\n  title: x\n"
-        #expect(Self.failure(text) == "campaign.yaml:26: report: unknown key 'report'; expected one of campaign, rules, units, teams, inputs, output")
+        #expect(Self.failure(text) == "campaign.yaml:26: report: unknown key 'report'; expected one of campaign, rules, units, teams, inputs, output, assessment")
     }
 
     @Test func unknownNestedKey() {
@@ -263,7 +263,7 @@ struct CampaignLoaderTests {
     }
 
     @Test func notAMapping() {
-        #expect(Self.failure("- a\n- b\n") == "campaign.yaml:1: expected a mapping of keys (campaign, rules, units, teams, inputs, output)")
+        #expect(Self.failure("- a\n- b\n") == "campaign.yaml:1: expected a mapping of keys (campaign, rules, units, teams, inputs, output, assessment)")
     }
 
     @Test func duplicateKey() {

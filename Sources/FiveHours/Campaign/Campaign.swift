@@ -16,6 +16,8 @@ public struct Campaign: Sendable {
     public var teams: [TeamSpec]
     public var inputs: Inputs
     public var output: OutputSettings
+    /// How the monthly assessment scores units and the yearly roll-up gives stars (`assessment:`).
+    public var assessment = Assessment()
     /// Where the campaign file lives; relative paths in it were resolved against its folder.
     public var path: String
 

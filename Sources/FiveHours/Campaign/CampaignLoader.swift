@@ -50,7 +50,7 @@ public enum CampaignLoader {
         guard let root else {
             throw CampaignError(file: name, line: 1, keyPath: "", message: "the campaign file is empty")
         }
-        let top = try walker.mapping(root, path: "", allowed: ["campaign", "rules", "units", "teams", "inputs", "output"])
+        let top = try walker.mapping(root, path: "", allowed: ["campaign", "rules", "units", "teams", "inputs", "output", "assessment"])
 
         guard let campaignNode = top["campaign"] else {
             throw walker.error(root, "", "missing section 'campaign' (name, organizer, timezone)")
@@ -197,9 +197,53 @@ public enum CampaignLoader {
             if let t = m["templates"] { output.templates = resolve(try walker.string(t, path: "output.templates"), against: folder) }
         }
 
-        return Campaign(name: campaignName, organizer: organizer, zone: zone, startDate: startDate, rules: rules,
-                        units: units, teams: teams, inputs: inputs, output: output,
-                        path: URL(fileURLWithPath: path).standardizedFileURL.path)
+        var campaign = Campaign(name: campaignName, organizer: organizer, zone: zone, startDate: startDate, rules: rules,
+                                units: units, teams: teams, inputs: inputs, output: output,
+                                path: URL(fileURLWithPath: path).standardizedFileURL.path)
+        if let a = top["assessment"] { campaign.assessment = try assessment(a, walker: walker) }
+        return campaign
+    }
+
+    /// The `assessment:` section (docs/rollups.md): weights, the late credit, the star levels.
+    static func assessment(_ node: Node, walker: NodeWalker) throws(CampaignError) -> Assessment {
+        var out = Assessment()
+        let m = try walker.mapping(node, path: "assessment", allowed: ["weights", "late_credit", "star_hours"])
+        if let w = m["weights"] {
+            let wm = try walker.mapping(w, path: "assessment.weights",
+                                        allowed: ["compliance", "daily_bulletins", "weekly_summaries", "liaison", "roster"])
+            func weight(_ key: String) throws(CampaignError) -> Double? {
+                guard let n = wm[key] else { return nil }
+                let s = try walker.string(n, path: "assessment.weights.\(key)")
+                guard let v = Double(s), v >= 0, v <= 1000 else {
+                    throw walker.error(n, "assessment.weights.\(key)", "expected a number of points from 0 to 1000, found '\(s)'")
+                }
+                return v
+            }
+            if let v = try weight("compliance") { out.weights.compliance = v }
+            if let v = try weight("daily_bulletins") { out.weights.dailyBulletins = v }
+            if let v = try weight("weekly_summaries") { out.weights.weeklySummaries = v }
+            if let v = try weight("liaison") { out.weights.liaison = v }
+            if let v = try weight("roster") { out.weights.roster = v }
+        }
+        if let n = m["late_credit"] {
+            let s = try walker.string(n, path: "assessment.late_credit")
+            guard let v = Double(s), v >= 0, v <= 1 else {
+                throw walker.error(n, "assessment.late_credit", "expected a share from 0 to 1 such as 0.5, found '\(s)'")
+            }
+            out.lateCredit = v
+        }
+        if let n = m["star_hours"] {
+            var levels: [Int] = []
+            for (i, item) in try walker.sequence(n, path: "assessment.star_hours").enumerated() {
+                let v = try walker.integer(item, path: "assessment.star_hours[\(i)]", range: 1...1_000_000)
+                if let last = levels.last, v <= last {
+                    throw walker.error(item, "assessment.star_hours[\(i)]", "expected hours in ascending order, found \(v) after \(last)")
+                }
+                levels.append(v)
+            }
+            out.starHours = levels
+        }
+        return out
     }
 
     static func resolve(_ p: String, against folder: String) -> String {

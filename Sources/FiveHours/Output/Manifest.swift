@@ -29,6 +29,8 @@ public struct Manifest: Codable, Sendable {
         public var csv_header: String
         public var `public`: Bool
         public var language: String
+        /// The month (`2019-08`) or year (`2019`) of `monthly` and `yearly`; absent otherwise.
+        public var period: String? = nil
     }
     public struct Totals: Codable, Sendable {
         public var read: Int

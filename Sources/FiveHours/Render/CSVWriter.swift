@@ -83,7 +83,7 @@ public enum CSVWriter {
             list.count == 1 ? cell(list[0]) : cell(list.joined(separator: ";"))
         }
 
-        fileprivate mutating func end() {
+        mutating func end() {
             out.append(13)
             out.append(10)
             cells = 0

@@ -25,7 +25,8 @@ public struct TemplateError: Error, CustomStringConvertible {
 /// in force whatever the template says; `{{{…}}}` is allowed only for the few values the
 /// program builds as markup itself (the CSS and the SVG chart).
 public struct ReportRenderer {
-    public static let templateNames = ["weekly-summary.html", "weekly-summary.md", "daily-bulletin.html", "daily-bulletin.md", "report.css"]
+    public static let templateNames = ["weekly-summary.html", "weekly-summary.md", "daily-bulletin.html", "daily-bulletin.md", "report.css",
+                                       "monthly-assessment.html", "monthly-assessment.md", "yearly-summary.html", "yearly-summary.md"]
     /// Values a template may insert unescaped: built by the program, never from data.
     static let rawAllowed: Set<String> = ["css", "chart_svg"]
 

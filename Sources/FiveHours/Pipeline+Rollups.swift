@@ -1,0 +1,66 @@
+import Dispatch
+
+/// The monthly assessment and the yearly roll-up: the same stages as the weekly summary over
+/// every week of the period (docs/rollups.md).
+///
+///     Ledger ──▶ Rollup.build (each week by WeekBuilder and the rules, reduced)
+///            ──▶ RollupReport (scores, ranks, stars, award marks)
+///            ──▶ CSV tables, HTML and Markdown ──▶ <out>/monthly-YYYY-MM/ or <out>/yearly-YYYY/
+extension Pipeline {
+    /// The monthly assessment of `options.period` (a month).
+    public static func monthly(_ loaded: Loaded, options: Options) throws -> (folder: String, files: [(String, [UInt8])]) {
+        try rollup(loaded, options: options, kind: .monthly)
+    }
+
+    /// The year's roll-up and award lists of `options.period` (a year).
+    public static func yearly(_ loaded: Loaded, options: Options) throws -> (folder: String, files: [(String, [UInt8])]) {
+        try rollup(loaded, options: options, kind: .yearly)
+    }
+
+    static func rollup(_ loaded: Loaded, options: Options, kind: RollupReport.Kind) throws -> (folder: String, files: [(String, [UInt8])]) {
+        guard let period = options.period, period.kind == (kind == .monthly ? .month : .year) else {
+            throw UsageError(description: kind == .monthly ? "monthly needs --month YYYY-MM" : "yearly needs --year YYYY")
+        }
+        let campaign = loaded.campaign
+        let now = now(options)
+        var clock = Stopwatch()
+        let data = Rollup.build(loaded.ledger, campaign: campaign, period: period, now: now, byMonth: kind == .yearly)
+        clock.lap("the period's weeks, built and reduced")
+        var report = RollupReport.make(kind: kind, rollup: data, campaign: campaign, ledger: loaded.ledger, now: now)
+        clock.lap("report model")
+        let labels = Labels(campaign.output.language)
+        let style = options.csvHeader
+        var files: [(String, [UInt8])] = []
+        if options.formats.contains(.csv) {
+            let model = report
+            let rejects = loaded.ledger.rejects, phones = loaded.ledger.phones
+            let makers: [(String, @Sendable () -> [UInt8])] = [
+                ("volunteers.csv", { RollupTables.volunteers(model, style: style, labels: labels) }),
+                ("volunteer-weeks.csv", { RollupTables.volunteerWeeks(model, style: style, labels: labels) }),
+                ("units.csv", { RollupTables.units(model, style: style, labels: labels) }),
+                ("unit-weeks.csv", { RollupTables.unitWeeks(model, style: style, labels: labels) }),
+                ("teams.csv", { RollupTables.teams(model, style: style, labels: labels) }),
+                ("findings.csv", { CSVTables.findings(model.findings, style: style, labels: labels) }),
+                ("rejects.csv", { CSVTables.rejects(rejects, phones: phones, style: style, labels: labels) }),
+            ]
+            let tables = ConcurrentSlots<[UInt8]>(makers.count)
+            DispatchQueue.concurrentPerform(iterations: makers.count) { k in tables[k] = makers[k].1() }
+            for k in makers.indices { files.append((makers[k].0, tables.take(k)!)) }
+            clock.lap("csv")
+        }
+        var manifest = try makeManifest(loaded, options: options, command: kind.rawValue, week: nil, date: nil, now: now)
+        manifest.options.period = report.periodName
+        report.inputFingerprint = manifest.inputs_fingerprint
+        report.knownNames = loaded.ledger.volunteers.map { $0.name }
+        if options.formats.contains(.html) || options.formats.contains(.md) {
+            let renderer = try ReportRenderer(campaign: campaign, templatesFolder: options.templates, isPublic: options.isPublic,
+                                              phones: loaded.ledger.phones)
+            let base = kind == .monthly ? "monthly-assessment" : "yearly-summary"
+            if options.formats.contains(.html) { files.append(("\(base).html", try renderer.rollupHTML(report))) }
+            if options.formats.contains(.md) { files.append(("\(base).md", try renderer.rollupMarkdown(report))) }
+            clock.lap("html and markdown")
+        }
+        files.append(("manifest.json", manifest.json()))
+        return (report.folderName, files)
+    }
+}

@@ -1,0 +1,187 @@
+/// The monthly assessment (月考核) or the year's roll-up (评优评先) as plain values: the unit
+/// scores with their parts, the volunteers with their weeks, stars and award marks, the teams.
+///
+/// Built from a `Rollup`; the renderers only lay it out. docs/rollups.md gives every rule.
+public struct RollupReport: Sendable {
+    public enum Kind: String, Sendable { case monthly, yearly }
+
+    /// One part of a unit's score: a share earned out of what was due, and its weight.
+    public struct Part: Sendable {
+        /// What was earned (on-time counts 1, late `lateCredit`) and what was due.
+        public var earned: Double
+        public var due: Int
+        public var weight: Double
+        /// Nothing was due (no week over yet, no roster deadline): the part is left out of the score.
+        public var applies: Bool { due > 0 && weight > 0 }
+        public var share: Double { due > 0 ? earned / Double(due) : 0 }
+        /// `weight × share`, the points the part gives (out of `weight`).
+        public var points: Double { applies ? weight * share : 0 }
+    }
+
+    public struct UnitScore: Sendable {
+        public var name: String
+        public var kind: String
+        public var volunteers: Int
+        public var seconds: Int
+        /// Met and short over the weeks that are over.
+        public var met: Int
+        public var short: Int
+        public var dailyOnTime: Int
+        public var dailyLate: Int
+        public var dailyMissing: Int
+        public var weeklyOnTime: Int
+        public var weeklyLate: Int
+        public var weeklyMissing: Int
+        public var liaisonOkWeeks: Int
+        public var weeksOver: Int
+        public var roster: DeadlineStatus?
+        public var compliance: Part
+        public var daily: Part
+        public var weekly: Part
+        public var liaison: Part
+        public var rosterPart: Part
+        /// The score out of 100 in hundredths (8750 = 87.50); nil when no part applies.
+        public var scoreCents: Int?
+        public var rank: Int?
+        /// Compliance per week of the period (nil where nobody was held), for the trend chart.
+        public var trend: [Int?]
+        public var complianceRate: String { Rate.format(met, of: met + short) }
+        public var score: String { scoreCents.map(RollupReport.decimal) ?? "" }
+        public var parts: [Part] { [compliance, daily, weekly, liaison, rosterPart] }
+    }
+
+    public struct VolunteerRow: Sendable {
+        public var id: String
+        public var name: String
+        public var unit: String
+        public var teams: [String]
+        public var role: String
+        public var isLiaison: Bool
+        public var grid: String
+        public var building: String
+        public var floor: String
+        public var seconds: Int
+        public var sessions: Int
+        public var weeksRequired: Int
+        public var weeksMet: Int
+        public var weeksPartial: Int
+        public var weeksInProgress: Int
+        public var stars: Int
+        /// `yes` (met every required week, nothing flagged), `review` (the same, but a day of theirs
+        /// was capped or flagged) or `no`.
+        public var award: String
+        public var flags: [String]
+    }
+
+    public var kind: Kind
+    public var period: Period
+    public var campaignName: String
+    public var organizer: String
+    public var now: Int
+    public var zone: CampaignZone
+    public var rules: Rules
+    public var assessment: Assessment
+    public var rollup: Rollup
+    public var units: [UnitScore]
+    public var volunteers: [VolunteerRow]
+    public var findings: [Finding]
+    public var rejects: [Reject]
+    public var inputFingerprint: String = ""
+    /// Every rostered name, so that `--public` masks names in free text too.
+    public var knownNames: [String] = []
+
+    public var weeks: [Rollup.WeekInfo] { rollup.weeks }
+    public var totalSeconds: Int { volunteers.reduce(0) { $0 + $1.seconds } }
+    /// `monthly-2019-08` or `yearly-2019`.
+    public var folderName: String {
+        kind == .monthly ? "monthly-\(String("\(period.first)".prefix(7)))" : "yearly-\(period.first.year)"
+    }
+    /// `2019-08` or `2019`.
+    public var periodName: String { kind == .monthly ? String("\(period.first)".prefix(7)) : "\(period.first.year)" }
+
+    /// `87.50` from 8750.
+    static func decimal(_ cents: Int) -> String {
+        "\(cents / 100).\(cents % 100 < 10 ? "0" : "")\(cents % 100)"
+    }
+
+    /// Two decimals of a share or points, rounded half away from zero.
+    static func decimal(_ value: Double) -> String { decimal(Int((value * 100).rounded(.toNearestOrAwayFromZero))) }
+
+    public static func make(kind: Kind, rollup: Rollup, campaign: Campaign, ledger: Ledger, now: Int) -> RollupReport {
+        let a = campaign.assessment
+        let over = rollup.weeks.indices.filter { rollup.weeks[$0].isOver }
+        // Volunteers and their hours per unit.
+        var unitVolunteers: [String: Int] = [:], unitSeconds: [String: Int] = [:]
+        for v in rollup.volunteers {
+            unitVolunteers[v.volunteer.unit, default: 0] += 1
+            unitSeconds[v.volunteer.unit, default: 0] += v.seconds
+        }
+        var units: [UnitScore] = campaign.units.enumerated().map { (ui, u) in
+            var s = UnitScore(name: u.name, kind: u.kind.rawValue, volunteers: unitVolunteers[u.name] ?? 0, seconds: unitSeconds[u.name] ?? 0,
+                              met: 0, short: 0, dailyOnTime: 0, dailyLate: 0, dailyMissing: 0, weeklyOnTime: 0, weeklyLate: 0,
+                              weeklyMissing: 0, liaisonOkWeeks: 0, weeksOver: over.count, roster: rollup.rosterStatus[u.name],
+                              compliance: Part(earned: 0, due: 0, weight: a.weights.compliance),
+                              daily: Part(earned: 0, due: 0, weight: a.weights.dailyBulletins),
+                              weekly: Part(earned: 0, due: 0, weight: a.weights.weeklySummaries),
+                              liaison: Part(earned: 0, due: 0, weight: a.weights.liaison),
+                              rosterPart: Part(earned: 0, due: 0, weight: a.weights.roster), scoreCents: nil, rank: nil, trend: [])
+            for w in rollup.weeks {
+                let uw = w.units[ui]
+                s.trend.append(uw.compliancePercent)
+                s.dailyOnTime += uw.dailyOnTime
+                s.dailyLate += uw.dailyLate
+                s.dailyMissing += uw.dailyMissing
+                switch uw.weekly {
+                case .onTime: s.weeklyOnTime += 1
+                case .late: s.weeklyLate += 1
+                case .missing: s.weeklyMissing += 1
+                case .pending: break
+                }
+                guard w.isOver else { continue }
+                s.met += uw.met
+                s.short += uw.short
+                if uw.liaisonStatus == .ok { s.liaisonOkWeeks += 1 }
+            }
+            s.compliance.earned = Double(s.met)
+            s.compliance.due = s.met + s.short
+            s.daily.earned = Double(s.dailyOnTime) + a.lateCredit * Double(s.dailyLate)
+            s.daily.due = s.dailyOnTime + s.dailyLate + s.dailyMissing
+            s.weekly.earned = Double(s.weeklyOnTime) + a.lateCredit * Double(s.weeklyLate)
+            s.weekly.due = s.weeklyOnTime + s.weeklyLate + s.weeklyMissing
+            s.liaison.earned = Double(s.liaisonOkWeeks)
+            s.liaison.due = over.count
+            switch s.roster {
+            case .onTime?: s.rosterPart.earned = 1; s.rosterPart.due = 1
+            case .late?: s.rosterPart.earned = a.lateCredit; s.rosterPart.due = 1
+            case .missing?: s.rosterPart.due = 1
+            case .pending?, nil: break
+            }
+            let applying = s.parts.filter(\.applies)
+            let weights = applying.reduce(0) { $0 + $1.weight }
+            if weights > 0 {
+                let score = 100 * applying.reduce(0) { $0 + $1.points } / weights
+                s.scoreCents = Int((score * 100).rounded(.toNearestOrAwayFromZero))
+            }
+            return s
+        }
+        // Ranks: by score, ties share a rank (1, 1, 3); units without a score are not ranked.
+        let ranked = units.indices.filter { units[$0].scoreCents != nil }.sorted { a, b in
+            (units[a].scoreCents!, -a) > (units[b].scoreCents!, -b)
+        }
+        let ranks = Ranking.competition(ranked.map { [units[$0].scoreCents!] })
+        for (k, i) in ranked.enumerated() { units[i].rank = ranks[k] }
+
+        let volunteers = rollup.volunteers.map { t in
+            let v = t.volunteer
+            let candidate = t.weeksRequired > 0 && t.weeksMet == t.weeksRequired
+            return VolunteerRow(id: v.id, name: v.name, unit: v.unit, teams: v.teams, role: v.role, isLiaison: v.isLiaison, grid: v.grid,
+                                building: v.building, floor: v.floor, seconds: t.seconds, sessions: t.sessions,
+                                weeksRequired: t.weeksRequired, weeksMet: t.weeksMet, weeksPartial: t.weeksPartial,
+                                weeksInProgress: t.weeksInProgress, stars: a.stars(seconds: t.seconds),
+                                award: candidate ? (t.flags.isEmpty ? "yes" : "review") : "no", flags: t.flags)
+        }
+        return RollupReport(kind: kind, period: rollup.period, campaignName: campaign.name, organizer: campaign.organizer, now: now,
+                            zone: campaign.zone, rules: campaign.rules, assessment: a, rollup: rollup, units: units,
+                            volunteers: volunteers, findings: rollup.findings, rejects: ledger.rejects)
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import Testing
+@testable import FiveHours
+
+/// The roll-ups count exactly as the weeks do (§4): on generated logs, a volunteer's hours in the
+/// year (and in a month) are the sum of the day totals that the weekly reports of the weeks holding
+/// those days count, each week imported and built on its own; the hours and statuses of each week
+/// of the period are that week's report's.
+@Suite("Roll-ups count as the weeks count")
+struct RollupCountingTests {
+    /// Sessions from 2018-12-20 to 2020-01-10 for five volunteers: timed ones (some crossing
+    /// midnight, some overlapping), hours-only ones, long days beyond the cap; V5 leaves mid-year.
+    static func scenario(seed: UInt64) -> Scenario {
+        var s = Scenario()
+        s.roster = """
+        volunteer_id,name,unit,teams,role,liaison,active_from,active_until
+        V1,王继跃,甲科,小红象志愿服务队,联络员,,,
+        V2,张伟,甲科,小红象志愿服务队;春雨行动志愿服务队,队员,,,
+        V3,李娜,乙科,春雨行动志愿服务队,队员,是,,
+        V4,赵敏,第一站,小红象志愿服务队,站长,,2019-03-04,
+        V5,钱七,第一站,小红象志愿服务队,队员,,,2019-10-15
+        """
+        var rng = SplitMix(seed: seed)
+        var lines = ["record_id,volunteer_id,date,start,end,hours,team"]
+        let first = CivilDate(year: 2018, month: 12, day: 20)!
+        var n = 0
+        for day in 0..<387 {
+            let date = first.adding(days: day)
+            for v in 1...5 where rng.next() % 3 == 0 {
+                for _ in 0..<(1 + Int(rng.next() % 3)) {
+                    n += 1
+                    let kind = rng.next() % 10
+                    if kind < 2 {
+                        lines.append("R\(n),V\(v),\(date),,,\(1 + rng.next() % 9),")
+                    } else {
+                        let start = Int(rng.next() % 24) * 60 + Int(rng.next() % 4) * 15
+                        let length = kind == 9 ? 13 * 60 : 30 + Int(rng.next() % 10) * 30
+                        let end = (start + length) % 1440
+                        lines.append("R\(n),V\(v),\(date),\(start / 60):\(TimeOfDay.two(start % 60)),\(end / 60):\(TimeOfDay.two(end % 60)),,")
+                    }
+                }
+            }
+        }
+        s.activities = lines.joined(separator: "\n")
+        return s
+    }
+
+    /// The reference: each week holding a day of `period`, imported on its own as `weekly` does.
+    static func reference(_ folder: URL, period: Period) throws -> (days: [String: Int], weeks: [CivilDate: [String: (Int, VolunteerWeek.Status)]]) {
+        var days: [String: Int] = [:]
+        var weeks: [CivilDate: [String: (Int, VolunteerWeek.Status)]] = [:]
+        var week = Week.containing(period.first, endsOn: .friday)
+        while week.firstDay <= period.last {
+            var options = Pipeline.Options(configPath: folder.appendingPathComponent("campaign.yaml").path)
+            options.weekEnding = week.lastDay
+            options.formats = [.csv]
+            let loaded = try Pipeline.load(options, progress: { _ in })
+            let data = WeekBuilder(campaign: loaded.campaign).build(loaded.ledger, week: week)
+            for v in data.volunteers {
+                for d in 0..<7 where period.contains(week.firstDay.adding(days: d)) { days[v.volunteer.id, default: 0] += v.daily[d] }
+                weeks[week.lastDay, default: [:]][v.volunteer.id] = (v.seconds, v.status)
+            }
+            week = Week(lastDay: week.lastDay.adding(days: 7))
+        }
+        return (days, weeks)
+    }
+
+    @Test("a year's and a month's hours are the sum of their days as the weeks count them", arguments: [2019_08_09 as UInt64, 7, 42])
+    func sums(seed: UInt64) throws {
+        let folder = try Self.scenario(seed: seed).write()
+        defer { ImportTestSupport.remove(folder) }
+        for period in [Period.year(2019)!, Period.month(3, of: 2019)!, Period.month(12, of: 2019)!] {
+            var options = Pipeline.Options(configPath: folder.appendingPathComponent("campaign.yaml").path)
+            options.period = period
+            options.now = ValueParser.instant("2020-02-01T00:00:00+08:00", in: .shanghai)
+            let loaded = try Pipeline.load(options, progress: { _ in })
+            let rollup = Rollup.build(loaded.ledger, campaign: loaded.campaign, period: period, now: options.now!, byMonth: period.kind == .year)
+            let (days, weeks) = try Self.reference(folder, period: period)
+            // V5 left on 2019-10-15: not active in December.
+            #expect(rollup.volunteers.count == (period == Period.month(12, of: 2019)! ? 4 : 5))
+            var total = 0
+            for (r, v) in rollup.volunteers.enumerated() {
+                #expect(v.seconds == days[v.volunteer.id] ?? 0, "\(period) \(v.volunteer.id)")
+                total += v.seconds
+                for (w, info) in rollup.weeks.enumerated() {
+                    guard let (seconds, status) = weeks[info.week.lastDay]?[v.volunteer.id] else {
+                        #expect(rollup.status(week: w, volunteer: r) == .inactive)
+                        continue
+                    }
+                    #expect(rollup.seconds(week: w, volunteer: r) == seconds, "\(info.week.lastDay) \(v.volunteer.id)")
+                    #expect(rollup.status(week: w, volunteer: r).key == status.rawValue, "\(info.week.lastDay) \(v.volunteer.id)")
+                }
+            }
+            #expect(total > 0)
+            if period.kind == .year {
+                #expect(rollup.weeks.count == 52)
+                // The teams' hours by month add up to the year's.
+                for t in rollup.teams {
+                    #expect(rollup.monthlyTeams.filter { $0.name == t.name }.reduce(0) { $0 + $1.seconds } == t.seconds)
+                }
+            }
+        }
+    }
+
+    @Test("scores: weighted parts, ties share a rank (1, 1, 3), a week in progress is never short")
+    func scores() throws {
+        var s = Scenario()
+        s.activities = """
+        record_id,volunteer_id,date,start,end,hours,team
+        A1,V1,2019-08-05,,,6,
+        A2,V2,2019-08-05,,,6,
+        A3,V3,2019-08-05,,,6,
+        A4,V4,2019-08-05,,,1,
+        A5,V1,2019-08-12,,,1,
+        """
+        let folder = try s.write()
+        defer { ImportTestSupport.remove(folder) }
+        var options = Pipeline.Options(configPath: folder.appendingPathComponent("campaign.yaml").path)
+        options.period = Period.month(8, of: 2019)
+        // Saturday 2019-08-10: the weeks ending 08-02 and 08-09 are over, 08-16 … 30 are not.
+        options.now = ValueParser.instant("2019-08-10T12:00:00+08:00", in: .shanghai)
+        let loaded = try Pipeline.load(options, progress: { _ in })
+        let rollup = Rollup.build(loaded.ledger, campaign: loaded.campaign, period: options.period!, now: options.now!, byMonth: false)
+        let report = RollupReport.make(kind: .monthly, rollup: rollup, campaign: loaded.campaign, ledger: loaded.ledger, now: options.now!)
+        #expect(rollup.weeks.map(\.isOver) == [true, true, false, false, false])
+        let v1 = try #require(report.volunteers.first { $0.id == "V1" })
+        #expect(v1.seconds == 7 * 3600)
+        #expect(v1.weeksRequired == 2 && v1.weeksMet == 1 && v1.weeksInProgress == 3)
+        let w16 = rollup.weeks[2].units
+        #expect(w16.allSatisfy { $0.met == 0 && $0.short == 0 })
+        // No bulletins at all: 甲科 and 乙科 are alike but for compliance (甲科 2 of 4 volunteer-weeks met, 乙科 1 of 2).
+        let jia = try #require(report.units.first { $0.name == "甲科" }), yi = try #require(report.units.first { $0.name == "乙科" })
+        #expect(jia.complianceRate == "0.50" && yi.complianceRate == "0.50")
+        #expect(jia.scoreCents == yi.scoreCents)
+        #expect(jia.rank == yi.rank)
+        let ranks = report.units.compactMap(\.rank).sorted()
+        #expect(ranks == [1, 1, 3])
+        #expect(report.units.first { $0.name == "第一站" }?.rank == 3)
+        // The parts add up: score = points / weights of the parts that apply × 100.
+        let applying = jia.parts.filter(\.applies)
+        let expected = 100 * applying.reduce(0) { $0 + $1.points } / applying.reduce(0) { $0 + $1.weight }
+        #expect(abs(Double(jia.scoreCents!) / 100 - expected) < 0.006)
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+@testable import FiveHours
+
+/// What the monthly and yearly reports must never do: run a script, let data break the markup,
+/// or show a phone number.
+@Suite("Roll-up outputs: escaping and privacy")
+struct RollupOutputTests {
+    @Test("data that looks like markup is escaped in the HTML; no script; an inline SVG trend per unit")
+    func escaping() throws {
+        var s = Scenario()
+        s.roster = """
+        volunteer_id,name,unit,teams,role,liaison,phone,grid,building,floor
+        V1,<script>alert(1)</script>,甲科,"小红象志愿服务队",联络员,,13800138001,"第1网格<img src=x onerror=alert(2)>",A栋,3楼
+        V2,"张""伟",乙科,"<b>队</b>",队员,是,13800138002,,,
+        """
+        s.activities = """
+        record_id,volunteer_id,date,start,end,hours,team
+        A1,V1,2019-08-05,09:00,15:00,,
+        A2,V2,2019-08-06,,,6,<b>队</b>
+        """
+        let folder = try s.write()
+        defer { ImportTestSupport.remove(folder) }
+        var options = Pipeline.Options(configPath: folder.appendingPathComponent("campaign.yaml").path)
+        options.period = Period.month(8, of: 2019)
+        options.now = ValueParser.instant("2019-09-01T12:00:00+08:00", in: .shanghai)
+        let loaded = try Pipeline.load(options, progress: { _ in })
+        let (folderName, files) = try Pipeline.monthly(loaded, options: options)
+        #expect(folderName == "monthly-2019-08")
+        #expect(files.map(\.0) == ["volunteers.csv", "volunteer-weeks.csv", "units.csv", "unit-weeks.csv", "teams.csv", "findings.csv",
+                                   "rejects.csv", "monthly-assessment.html", "monthly-assessment.md", "manifest.json"])
+        let html = String(decoding: try #require(files.first { $0.0 == "monthly-assessment.html" }).1, as: UTF8.self)
+        #expect(!html.contains("<script"))
+        #expect(!html.contains("<img"))
+        #expect(!html.contains("<b>"))
+        #expect(html.contains("第1网格&lt;img src&#61;x onerror&#61;alert(2)&gt;")) // the grid section
+        #expect(html.components(separatedBy: "<svg class=\"trend\"").count - 1 == 3) // one per unit
+        for (name, bytes) in files {
+            #expect(!String(decoding: bytes, as: UTF8.self).contains("13800138"), "a phone number in \(name)")
+        }
+        let csv = String(decoding: try #require(files.first { $0.0 == "volunteers.csv" }).1, as: UTF8.self)
+        #expect(csv.contains("第1网格<img src=x onerror=alert(2)>")) // CSVs stay raw text, quoted as needed
+    }
+
+    @Test("samples/: no roster phone in any monthly or yearly output")
+    func samplesPrivacy() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("fivehours-rollup-privacy-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        for args in [["monthly", "--month", "2019-08"], ["yearly", "--year", "2019"], ["monthly", "--month", "2019-08", "--public"]] {
+            let r = try Binary.run(args + ["--config", Binary.samples.appendingPathComponent("campaign.yaml").path,
+                                           "--now", "2019-08-24T12:00:00+08:00", "--out", out.path, "--quiet"])
+            #expect(r.status == 0, "\(r.stderr)")
+            let folder = out.appendingPathComponent(args[0] == "monthly" ? "monthly-2019-08" : "yearly-2019")
+            for f in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
+                let text = String(decoding: try Data(contentsOf: folder.appendingPathComponent(f)), as: UTF8.self)
+                #expect(!text.contains("1380013"), "\(args[0]) \(f)")
+            }
+        }
+    }
+}
