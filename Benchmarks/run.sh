@@ -30,11 +30,12 @@ SCALING=0
 DATA=""
 BIN=""
 SCRATCH=""
-DOC="$REPO/docs/PERFORMANCE.md"
 WRITE_DOC=1
 WEEK=2019-08-09
 NOW=2019-08-10T00:00:00+08:00
 WORK=${FIVEHOURS_BENCH_WORK:-/tmp/fivehours-bench-runs}
+# Each run's dated section goes here; docs/PERFORMANCE.md holds the current figures, copied by hand.
+DOC="$WORK/results.md"
 PYTHON=${PYTHON:-python3}
 SPELLINGS=""
 ALL_SPELLINGS="plain,iso-seconds,excel-gb18030,mixed"
@@ -231,22 +232,7 @@ machine() {
 
 append_doc() {  # file with the section's body
   [ "$WRITE_DOC" = 1 ] || return 0
-  if [ ! -f "$DOC" ]; then
-    mkdir -p "$(dirname "$DOC")"
-    cat >"$DOC" <<'EOF'
-# Performance
-
-How fast `fivehours` runs on a large campaign — 100,000 volunteers, a year of service logs (3.5 million
-sessions, about 500 MB of CSV) — measured against what a user would write instead (a DuckDB script
-over the same CSVs) and against `xmllint --stream` (the floor for reading XML). The figures come
-from `Benchmarks/run.sh`, which appends a dated section here on every run; see
-[Benchmarks/README.md](../Benchmarks/README.md) for what is measured and how to rerun it.
-Wall and CPU times are medians of alternating rounds on warm files; peak memory is the maximum
-resident set size reported by `/usr/bin/time`. Each section names the commit that was built and
-the load average around the runs: a load above the runs' own (about 1) means other work, such as
-a compile, shared the two cores, and the figures of that section are noisier and slower.
-EOF
-  fi
+  mkdir -p "$(dirname "$DOC")"
   { echo; cat "$1"; } >>"$DOC"
   echo "appended to $DOC" >&2
 }

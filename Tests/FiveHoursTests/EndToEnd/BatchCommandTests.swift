@@ -34,7 +34,7 @@ struct BatchCommandTests {
         #expect(!md.contains("较上周 +"))
         // The last stderr line sums the run up.
         let last = r.stderr.split(separator: "\n").last.map(String.init) ?? ""
-        #expect(last == "fivehours: weekly 2019-08-09: 9 files written to \(folder.path); findings: 6 errors, 22 warnings, 1 info; 4 rejected; inputs: 8 files (0 rejected whole)")
+        #expect(last == "fivehours: weekly 2019-08-09: 9 files written to \(folder.path); findings: 6 errors, 22 warnings, 1 info; 4 rejected; inputs: 10 files (0 rejected whole)")
         // Saturday morning still reports the same week.
         let sat = try Binary.run(["weekly", "--config", config, "--now", "2019-08-10T09:00:00+08:00", "--out", out.path, "--format", "csv", "--quiet"])
         #expect(sat.stdout == folder.path + "\n")
