@@ -133,6 +133,29 @@ enum GB18030 {
         return UnreadableFile(line: lines, reason: "bytes at offset \(offset) are neither UTF-8 nor GB18030; save the file as 'CSV UTF-8'")
     }
 
+    /// The 1-based line of byte `offset` of an open file, read again from its start: only a
+    /// file being rejected needs it, so the decoder does not count lines as it goes.
+    static func lineNumber(at offset: Int, in fd: Int32, path: String) throws -> Int {
+        let size = 1 << 20
+        let buf = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
+        defer { buf.deallocate() }
+        var line = 1, done = 0
+        while done < offset {
+            let r = pread(fd, buf, min(size, offset - done), off_t(done))
+            if r < 0, errno == EINTR { continue }
+            guard r > 0 else { throw InputOpenError(path: path, reason: "cannot read: \(String(cString: strerror(errno)))") }
+            var p = UnsafeRawPointer(buf), left = r
+            while left > 0, let hit = memchr(p, 10, left) {
+                line += 1
+                let step = UnsafeRawPointer(hit) - p + 1
+                p += step
+                left -= step
+            }
+            done += r
+        }
+        return line
+    }
+
     /// The file at `path`, decoded block by block into an unlinked temporary file, mapped.
     /// - Parameter digest: the SHA-256 of the file when already made; else it is made here, in
     ///   the same pass.
@@ -155,7 +178,6 @@ enum GB18030 {
         let stream = digest == nil ? SHA256.Stream() : nil
         var carried = 0          // bytes of a character cut at the end of the last block
         var fileOffset = 0       // of input[0]
-        var lines = 1            // lines before input[0]
         var total = 0
         while true {
             var got = carried
@@ -192,8 +214,8 @@ enum GB18030 {
             for k in 0..<2 where !bounds[k].isEmpty {
                 switch halves.results[k] {
                 case .failure(let bad):
-                    let at = bounds[k].lowerBound + bad.offset
-                    throw unreadable(bad, at: fileOffset + at, lines: lines + TextBuffer.lineNumber(at: at, in: all) - 1)
+                    let at = fileOffset + bounds[k].lowerBound + bad.offset
+                    throw unreadable(bad, at: at, lines: try lineNumber(at: at, in: fd, path: path))
                 case .success(let (written, used)):
                     var done = 0
                     while done < written {
@@ -207,8 +229,7 @@ enum GB18030 {
                 }
             }
             if final { break }
-            // Line ends before the next block's first byte, and the cut character carried over.
-            for i in 0..<consumed where all[i] == 10 { lines += 1 }
+            // The cut character carried over.
             carried = got - consumed
             if carried > 0 { memmove(input, input + consumed, carried) }
             fileOffset += consumed
