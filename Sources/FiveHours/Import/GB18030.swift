@@ -59,7 +59,8 @@ enum GB18030 {
         var nul = false
     }
 
-    /// Decodes `input` into `out` (room for 2 × its length: no character grows more than that).
+    /// Decodes `input` into `out` (room for 2 × its length + 4: no character grows more than
+    /// twice, and a character is stored as a 32-bit word).
     /// - Parameter final: the input ends the file: an incomplete last character is an error
     ///   (else it is left for the next block).
     /// - Returns: the bytes written, and how many input bytes were consumed.
@@ -100,15 +101,22 @@ enum GB18030 {
                     i += 4
                     continue
                 }
-                guard c2 >= 0x40, c2 <= 0xFE, c2 != 0x7F else { throw Invalid(offset: i) }
-                let v = table[Int(c - 0x81) * 191 + Int(c2 - 0x40)]
-                guard v != 0 else { throw Invalid(offset: i) }
-                let len = Int(v >> 24)
-                out[o] = UInt8(truncatingIfNeeded: v)
-                if len > 1 { out[o + 1] = UInt8(truncatingIfNeeded: v >> 8) }
-                if len > 2 { out[o + 2] = UInt8(truncatingIfNeeded: v >> 16) }
-                o += len
-                i += 2
+                // A run of two-byte characters (Chinese text) in a tight loop: each looked up and
+                // stored as one 32-bit word (its UTF-8 in the low bytes; the output has room past
+                // its end, and the next character overwrites the spare byte).
+                var lead = c, trail = c2
+                while true {
+                    guard trail >= 0x40, trail <= 0xFE, trail != 0x7F else { throw Invalid(offset: i) }
+                    let v = table[Int(lead &- 0x81) &* 191 &+ Int(trail &- 0x40)]
+                    guard v != 0 else { throw Invalid(offset: i) }
+                    UnsafeMutableRawPointer(out + o).storeBytes(of: v.littleEndian, as: UInt32.self)
+                    o += Int(v >> 24)
+                    i += 2
+                    guard i + 1 < n else { break }
+                    lead = p[i]
+                    trail = p[i + 1]
+                    guard lead >= 0x81, lead <= 0xFE, trail >= 0x40 else { break }
+                }
             }
             return (o, i)
         }
@@ -173,7 +181,7 @@ enum GB18030 {
         func failed(_ what: String) -> InputOpenError { InputOpenError(path: path, reason: "\(what): \(String(cString: strerror(errno)))") }
 
         let input = UnsafeMutablePointer<UInt8>.allocate(capacity: block + 4)
-        let output = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * (block + 4))
+        let output = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * (block + 4) + 32)
         defer { input.deallocate(); output.deallocate() }
         let stream = digest == nil ? SHA256.Stream() : nil
         var carried = 0          // bytes of a character cut at the end of the last block
@@ -206,7 +214,7 @@ enum GB18030 {
                 if k == 2 { stream?.update(fresh.value); return }
                 let range = bounds[k]
                 halves.results[k] = Result { () throws(Invalid) in
-                    try decode(UnsafeBufferPointer(rebasing: src.value[range]), into: dst.value + 2 * range.lowerBound,
+                    try decode(UnsafeBufferPointer(rebasing: src.value[range]), into: dst.value + 2 * range.lowerBound + 8 * k,
                                final: final || (k == 0 && splitAtLine))
                 }
             }
@@ -219,7 +227,7 @@ enum GB18030 {
                 case .success(let (written, used)):
                     var done = 0
                     while done < written {
-                        let w = write(temp, output + 2 * bounds[k].lowerBound + done, written - done)
+                        let w = write(temp, output + 2 * bounds[k].lowerBound + 8 * k + done, written - done)
                         if w < 0, errno == EINTR { continue }
                         guard w > 0 else { throw failed("cannot write the decoded text to a temporary file") }
                         done += w
