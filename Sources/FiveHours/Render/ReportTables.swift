@@ -3,8 +3,8 @@
 ///
 /// A table is its columns (the contract's keys, in order) and a way to write row `i` cell by
 /// cell into a `TableRowSink`. Each cell says what it is — text, hours, a count, a rate, a
-/// decimal number, a date, a time — and each sink decides how that looks: the CSV sink writes exactly the text the CSVs
-/// always had, the workbook sink a typed cell. So both get the same rows with the same values
+/// decimal number, a date, a time — and each sink decides how that looks: the CSV sink writes
+/// exactly the text the CSVs always had, the workbook sink a typed cell. So both get the same rows with the same values
 /// (the same phone scrubbing, the same rounding) from one list of columns.
 protocol ReportTable {
     /// The file's stem (`volunteers` for `volunteers.csv`), also the sheet's name with `--csv-header keys`.
