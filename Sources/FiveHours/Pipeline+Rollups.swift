@@ -5,7 +5,7 @@ import Dispatch
 ///
 ///     Ledger ──▶ Rollup.build (each week by WeekBuilder and the rules, reduced)
 ///            ──▶ RollupReport (scores, ranks, stars, award marks)
-///            ──▶ CSV tables, HTML and Markdown ──▶ <out>/monthly-YYYY-MM/ or <out>/yearly-YYYY/
+///            ──▶ CSV tables, workbook, HTML and Markdown ──▶ <out>/monthly-YYYY-MM/ or <out>/yearly-YYYY/
 extension Pipeline {
     /// The monthly assessment of `options.period` (a month).
     public static func monthly(_ loaded: Loaded, options: Options) throws -> (folder: String, files: [(String, [UInt8])]) {
@@ -31,9 +31,17 @@ extension Pipeline {
         let labels = Labels(campaign.output.language)
         let style = options.csvHeader
         var files: [(String, [UInt8])] = []
+        let base = kind == .monthly ? "monthly-assessment" : "yearly-summary"
+        // The workbook needs only the tables: it is written on a thread of its own meanwhile,
+        // created at `--now` (`report.now`) so that a rerun gives the same bytes.
+        let sheets = report, rejects = loaded.ledger.rejects, phones = loaded.ledger.phones
+        let workbook = options.formats.contains(.xlsx)
+            ? WorkbookJob {
+                kind == .monthly ? try WorkbookWriter.monthly(sheets, rejects: rejects, phones: phones, style: style, labels: labels)
+                                 : try WorkbookWriter.yearly(sheets, rejects: rejects, phones: phones, style: style, labels: labels)
+            } : nil
         if options.formats.contains(.csv) {
             let model = report
-            let rejects = loaded.ledger.rejects, phones = loaded.ledger.phones
             let makers: [(String, @Sendable () -> [UInt8])] = [
                 ("volunteers.csv", { RollupTables.volunteers(model, style: style, labels: labels) }),
                 ("volunteer-weeks.csv", { RollupTables.volunteerWeeks(model, style: style, labels: labels) }),
@@ -55,10 +63,13 @@ extension Pipeline {
         if options.formats.contains(.html) || options.formats.contains(.md) {
             let renderer = try ReportRenderer(campaign: campaign, templatesFolder: options.templates, isPublic: options.isPublic,
                                               phones: loaded.ledger.phones)
-            let base = kind == .monthly ? "monthly-assessment" : "yearly-summary"
             if options.formats.contains(.html) { files.append(("\(base).html", try renderer.rollupHTML(report))) }
             if options.formats.contains(.md) { files.append(("\(base).md", try renderer.rollupMarkdown(report))) }
             clock.lap("html and markdown")
+        }
+        if let workbook {
+            files.append(("\(base).xlsx", try workbook.wait()))
+            clock.lap("xlsx (what was left of it)")
         }
         files.append(("manifest.json", manifest.json()))
         return (report.folderName, files)

@@ -150,6 +150,7 @@ extension CSVWriter.Line: TableRowSink {
     mutating func hours(_ seconds: Int) { cell(Hours.format(seconds)) }
     mutating func count(_ value: Int) { cell("\(value)") }
     mutating func rate(_ text: String) { cell(text) }
+    mutating func decimal(_ text: String) { cell(text) }
     mutating func date(_ value: CivilDate?) { cell(value.map { "\($0)" } ?? "") }
     mutating func time(_ text: String) { cell(text) }
 }

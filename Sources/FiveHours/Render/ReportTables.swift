@@ -2,13 +2,16 @@
 /// and to a sheet of the workbook (`WorkbookWriter`).
 ///
 /// A table is its columns (the contract's keys, in order) and a way to write row `i` cell by
-/// cell into a `TableRowSink`. Each cell says what it is — text, hours, a count, a rate, a date,
-/// a time — and each sink decides how that looks: the CSV sink writes exactly the text the CSVs
-/// always had, the workbook sink a typed cell. So both get the same rows with the same values
+/// cell into a `TableRowSink`. Each cell says what it is — text, hours, a count, a rate, a
+/// decimal number, a date, a time — and each sink decides how that looks: the CSV sink writes
+/// exactly the text the CSVs always had, the workbook sink a typed cell. So both get the same rows with the same values
 /// (the same phone scrubbing, the same rounding) from one list of columns.
 protocol ReportTable {
     /// The file's stem (`volunteers` for `volunteers.csv`), also the sheet's name with `--csv-header keys`.
     var name: String { get }
+    /// The `Labels` key of the sheet's name in the report's language; `sheet.<name>` unless the
+    /// table says otherwise (the rollups' `units` sheet is the assessment, `sheet.assessment`).
+    var sheetKey: String { get }
     /// The contract's keys, in column order.
     var keys: [String] { get }
     var count: Int { get }
@@ -30,6 +33,9 @@ protocol TableRowSink {
     mutating func count(_ value: Int)
     /// A rate as `Rate.format` wrote it (`0.67`), or empty when there is none.
     mutating func rate(_ text: String)
+    /// A number with two decimals as `RollupReport.decimal` wrote it (`87.50`: a score, points),
+    /// or empty when there is none.
+    mutating func decimal(_ text: String)
     /// A calendar day, or an empty cell.
     mutating func date(_ value: CivilDate?)
     /// A time of day as `TimeOfDay.format` wrote it (`09:00`, `09:00:05`), or empty.
@@ -38,6 +44,7 @@ protocol TableRowSink {
 
 extension ReportTable {
     func header(style: CSVHeaderStyle, labels: Labels) -> [String] { CSVTables.header(keys, style, labels) }
+    var sheetKey: String { "sheet.\(name)" }
 }
 
 extension TableRowSink {

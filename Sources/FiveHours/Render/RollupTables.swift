@@ -24,37 +24,22 @@ public enum RollupTables {
         style == .keys ? keys : keys.map { RollupLabels.csv(labels.language)[$0] ?? labels.csvHeader([$0])[0] }
     }
 
+    /// The tables of a monthly or yearly folder, in the order of its workbook's sheets.
+    static func tables(_ r: RollupReport) -> [any ReportTable] {
+        [RollupVolunteersTable(report: r), RollupVolunteerWeeksTable(report: r), RollupUnitsTable(report: r),
+         RollupUnitWeeksTable(report: r), RollupTeamsTable(report: r)]
+    }
+
     public static func volunteers(_ r: RollupReport, style: CSVHeaderStyle, labels: Labels) -> [UInt8] {
-        let rows = r.volunteers
-        return CSVWriter.file(header: header(volunteerKeys, style, labels), count: rows.count) { i, line in
-            let v = rows[i]
-            line.cell(v.id)
-            line.cell(v.name)
-            line.cell(v.unit)
-            line.cell(Hours.format(v.seconds))
-            line.cell(joining: v.teams)
-            line.cell(v.role)
-            line.cell(v.isLiaison ? "yes" : "no")
-            line.cell(v.grid)
-            line.cell(v.building)
-            line.cell(v.floor)
-            line.cell(String(v.sessions))
-            line.cell(String(v.weeksRequired))
-            line.cell(String(v.weeksMet))
-            line.cell(String(v.weeksPartial))
-            line.cell(String(v.weeksInProgress))
-            line.cell(String(v.stars))
-            line.cell(v.award)
-            line.cell(joining: v.flags)
-        }
+        CSVTables.file(RollupVolunteersTable(report: r), style: style, labels: labels)
     }
 
     /// One row per volunteer and week of the period in which the volunteer was active, by volunteer
     /// then week; written in chunks on every core (a year of 100,000 volunteers is millions of rows).
+    /// The cells are `RollupVolunteerWeeksTable`'s, written by volunteer and week instead of by row number.
     public static func volunteerWeeks(_ r: RollupReport, style: CSVHeaderStyle, labels: Labels) -> [UInt8] {
+        let table = RollupVolunteerWeeksTable(report: r, indexed: false)
         let rollup = r.rollup
-        let weeks = rollup.weeks.map { "\($0.week.lastDay)" }
-        let required = Hours.format(r.rules.weeklySeconds), zero = Hours.format(0)
         let count = rollup.volunteers.count
         let chunk = 4_096
         let chunks = (count + chunk - 1) / chunk
@@ -63,21 +48,14 @@ public enum RollupTables {
             let lo = c * chunk, hi = min(count, lo + chunk)
             var line = CSVWriter.Line()
             for v in lo..<hi {
-                let id = rollup.volunteers[v].volunteer.id
-                for w in weeks.indices {
-                    let status = rollup.status(week: w, volunteer: v)
-                    guard status != .inactive else { continue }
-                    line.cell(id)
-                    line.cell(weeks[w])
-                    line.cell(Hours.format(rollup.seconds(week: w, volunteer: v)))
-                    line.cell(status == .partial ? zero : required)
-                    line.cell(status.key)
+                for w in table.weeks.indices where rollup.status(week: w, volunteer: v) != .inactive {
+                    table.cells(volunteer: v, week: w, into: &line)
                     line.end()
                 }
             }
             parts[c] = line.out
         }
-        var out = CSVWriter.file(header: header(volunteerWeekKeys, style, labels), count: 0) { _, _ in }
+        var out = CSVWriter.file(header: table.header(style: style, labels: labels), count: 0) { _, _ in }
         var pieces: [[UInt8]] = []
         for c in 0..<chunks { pieces.append(parts.take(c) ?? []) }
         out.reserveCapacity(out.count + pieces.reduce(0) { $0 + $1.count })
@@ -86,45 +64,205 @@ public enum RollupTables {
     }
 
     public static func units(_ r: RollupReport, style: CSVHeaderStyle, labels: Labels) -> [UInt8] {
-        CSVWriter.file(header: header(unitKeys, style, labels), rows: r.units.map { u in
-            [u.name, u.kind, u.rank.map(String.init) ?? "", u.score, "\(u.volunteers)", Hours.format(u.seconds), "\(u.weeksOver)",
-             "\(u.met)", "\(u.short)", u.complianceRate, points(u.compliance),
-             "\(u.dailyOnTime)", "\(u.dailyLate)", "\(u.dailyMissing)", points(u.daily),
-             "\(u.weeklyOnTime)", "\(u.weeklyLate)", "\(u.weeklyMissing)", points(u.weekly),
-             "\(u.liaisonOkWeeks)", points(u.liaison), u.roster?.key ?? "", points(u.rosterPart)]
-        })
+        CSVTables.file(RollupUnitsTable(report: r), style: style, labels: labels)
     }
 
     /// The points of a part, empty when it does not apply.
     static func points(_ p: RollupReport.Part) -> String { p.applies ? RollupReport.decimal(p.points) : "" }
 
     public static func unitWeeks(_ r: RollupReport, style: CSVHeaderStyle, labels: Labels) -> [UInt8] {
-        var rows: [[String]] = []
-        for (ui, u) in r.units.enumerated() {
-            for w in r.weeks {
-                let uw = w.units[ui]
-                rows.append([u.name, "\(w.week.lastDay)", w.isOver ? "over" : "in_progress", "\(uw.volunteers)", "\(uw.met)", "\(uw.short)",
-                             "\(uw.partial)", uw.complianceRate, Hours.format(uw.seconds), uw.liaisonStatus.rawValue,
-                             "\(uw.dailyOnTime)", "\(uw.dailyLate)", "\(uw.dailyMissing)", "\(uw.dailyPending)", uw.weekly.key,
-                             u.roster?.key ?? ""])
-            }
-        }
-        return CSVWriter.file(header: header(unitWeekKeys, style, labels), rows: rows)
+        CSVTables.file(RollupUnitWeeksTable(report: r), style: style, labels: labels)
     }
 
     public static func teams(_ r: RollupReport, style: CSVHeaderStyle, labels: Labels) -> [UInt8] {
-        var rows: [[String]] = []
-        func row(_ t: Rollup.TeamTally, _ period: String) -> [String] {
-            [t.name, period, t.focus ? "yes" : "no", t.leads.joined(separator: ";"), "\(t.volunteers)", Hours.format(t.seconds),
-             "\(t.sessions)", Hours.format(t.leadSeconds), t.leads.isEmpty ? "" : Rate.format(t.leadSeconds, of: t.seconds)]
+        CSVTables.file(RollupTeamsTable(report: r), style: style, labels: labels)
+    }
+}
+
+/// A rollup table's header: the keys, or their rollup labels (`RollupLabels.csv`), else the weekly ones.
+protocol RollupReportTable: ReportTable {}
+
+extension RollupReportTable {
+    func header(style: CSVHeaderStyle, labels: Labels) -> [String] { RollupTables.header(keys, style, labels) }
+}
+
+/// `volunteers.csv` of a month or year: one row per rostered volunteer active in the period.
+struct RollupVolunteersTable: RollupReportTable {
+    let report: RollupReport
+    var name: String { "volunteers" }
+    var keys: [String] { RollupTables.volunteerKeys }
+    var count: Int { report.volunteers.count }
+    func row<Sink: TableRowSink>(_ i: Int, into s: inout Sink) {
+        let v = report.volunteers[i]
+        s.text(v.id)
+        s.text(v.name)
+        s.text(v.unit)
+        s.hours(v.seconds)
+        s.list(v.teams)
+        s.text(v.role)
+        s.text(v.isLiaison ? "yes" : "no")
+        s.text(v.grid)
+        s.text(v.building)
+        s.text(v.floor)
+        s.count(v.sessions)
+        s.count(v.weeksRequired)
+        s.count(v.weeksMet)
+        s.count(v.weeksPartial)
+        s.count(v.weeksInProgress)
+        s.count(v.stars)
+        s.text(v.award)
+        s.list(v.flags)
+    }
+}
+
+/// `volunteer-weeks.csv`: volunteer × week of the period in which the volunteer was active, by
+/// volunteer then week. Row `i` is found through each volunteer's first row (`firstRow`, a binary
+/// search) and a walk over that volunteer's weeks.
+struct RollupVolunteerWeeksTable: RollupReportTable {
+    let rollup: Rollup
+    let weeks: [CivilDate]
+    let requiredSeconds: Int
+    /// `firstRow[v]`: the row number of volunteer `v`'s first active week; one more entry holding the count.
+    let firstRow: [Int]
+
+    init(report: RollupReport, indexed: Bool = true) {
+        rollup = report.rollup
+        weeks = rollup.weeks.map { $0.week.lastDay }
+        requiredSeconds = report.rules.weeklySeconds
+        var first: [Int] = []
+        if indexed {
+            first.reserveCapacity(rollup.volunteers.count + 1)
+            var n = 0
+            for v in rollup.volunteers.indices {
+                first.append(n)
+                for w in weeks.indices where rollup.status(week: w, volunteer: v) != .inactive { n += 1 }
+            }
+            first.append(n)
         }
+        firstRow = first
+    }
+
+    var name: String { "volunteer-weeks" }
+    var keys: [String] { RollupTables.volunteerWeekKeys }
+    var count: Int { firstRow.last ?? 0 }
+
+    func row<Sink: TableRowSink>(_ i: Int, into s: inout Sink) {
+        // The last volunteer whose first row is at or before i.
+        var lo = 0, hi = firstRow.count - 1
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2
+            if firstRow[mid] <= i { lo = mid } else { hi = mid }
+        }
+        var k = i - firstRow[lo]
+        for w in weeks.indices where rollup.status(week: w, volunteer: lo) != .inactive {
+            if k == 0 { return cells(volunteer: lo, week: w, into: &s) }
+            k -= 1
+        }
+    }
+
+    /// The row of volunteer `v` in week `w` (one where the volunteer was active).
+    func cells<Sink: TableRowSink>(volunteer v: Int, week w: Int, into s: inout Sink) {
+        let status = rollup.status(week: w, volunteer: v)
+        s.text(rollup.volunteers[v].volunteer.id)
+        s.date(weeks[w])
+        s.hours(rollup.seconds(week: w, volunteer: v))
+        s.hours(status == .partial ? 0 : requiredSeconds)
+        s.text(status.key)
+    }
+}
+
+/// `units.csv` of a month or year: the assessment, one row per unit of the campaign file.
+struct RollupUnitsTable: RollupReportTable {
+    let report: RollupReport
+    var name: String { "units" }
+    var sheetKey: String { "sheet.assessment" }
+    var keys: [String] { RollupTables.unitKeys }
+    var count: Int { report.units.count }
+    func row<Sink: TableRowSink>(_ i: Int, into s: inout Sink) {
+        let u = report.units[i]
+        s.text(u.name)
+        s.text(u.kind)
+        if let rank = u.rank { s.count(rank) } else { s.text("") }
+        s.decimal(u.score)
+        s.count(u.volunteers)
+        s.hours(u.seconds)
+        s.count(u.weeksOver)
+        s.count(u.met)
+        s.count(u.short)
+        s.rate(u.complianceRate)
+        s.decimal(RollupTables.points(u.compliance))
+        s.count(u.dailyOnTime)
+        s.count(u.dailyLate)
+        s.count(u.dailyMissing)
+        s.decimal(RollupTables.points(u.daily))
+        s.count(u.weeklyOnTime)
+        s.count(u.weeklyLate)
+        s.count(u.weeklyMissing)
+        s.decimal(RollupTables.points(u.weekly))
+        s.count(u.liaisonOkWeeks)
+        s.decimal(RollupTables.points(u.liaison))
+        s.text(u.roster?.key ?? "")
+        s.decimal(RollupTables.points(u.rosterPart))
+    }
+}
+
+/// `unit-weeks.csv`: unit × week of the period, by unit then week.
+struct RollupUnitWeeksTable: RollupReportTable {
+    let report: RollupReport
+    var name: String { "unit-weeks" }
+    var keys: [String] { RollupTables.unitWeekKeys }
+    var count: Int { report.units.count * report.weeks.count }
+    func row<Sink: TableRowSink>(_ i: Int, into s: inout Sink) {
+        let ui = i / report.weeks.count, w = report.weeks[i % report.weeks.count]
+        let u = report.units[ui], uw = w.units[ui]
+        s.text(u.name)
+        s.date(w.week.lastDay)
+        s.text(w.isOver ? "over" : "in_progress")
+        s.count(uw.volunteers)
+        s.count(uw.met)
+        s.count(uw.short)
+        s.count(uw.partial)
+        s.rate(uw.complianceRate)
+        s.hours(uw.seconds)
+        s.text(uw.liaisonStatus.rawValue)
+        s.count(uw.dailyOnTime)
+        s.count(uw.dailyLate)
+        s.count(uw.dailyMissing)
+        s.count(uw.dailyPending)
+        s.text(uw.weekly.key)
+        s.text(u.roster?.key ?? "")
+    }
+}
+
+/// `teams.csv` of a month or year: each team's row for the period, and for a year its months after it.
+struct RollupTeamsTable: RollupReportTable {
+    let rows: [(tally: Rollup.TeamTally, period: String)]
+
+    init(report r: RollupReport) {
+        var rows: [(tally: Rollup.TeamTally, period: String)] = []
         let year = r.period.first.year
         for t in r.rollup.teams {
-            rows.append(row(t, r.periodName))
+            rows.append((t, r.periodName))
             for m in r.rollup.monthlyTeams where m.name == t.name {
-                rows.append(row(m, "\(year)-\(m.month! < 10 ? "0" : "")\(m.month!)"))
+                rows.append((m, "\(year)-\(m.month! < 10 ? "0" : "")\(m.month!)"))
             }
         }
-        return CSVWriter.file(header: header(teamKeys, style, labels), rows: rows)
+        self.rows = rows
+    }
+
+    var name: String { "teams" }
+    var keys: [String] { RollupTables.teamKeys }
+    var count: Int { rows.count }
+    func row<Sink: TableRowSink>(_ i: Int, into s: inout Sink) {
+        let t = rows[i].tally
+        s.text(t.name)
+        s.text(rows[i].period)
+        s.text(t.focus ? "yes" : "no")
+        s.list(t.leads)
+        s.count(t.volunteers)
+        s.hours(t.seconds)
+        s.count(t.sessions)
+        s.hours(t.leadSeconds)
+        s.rate(t.leads.isEmpty ? "" : Rate.format(t.leadSeconds, of: t.seconds))
     }
 }

@@ -25,6 +25,26 @@ public enum WorkbookWriter {
         ])
     }
 
+    /// `monthly-assessment.xlsx`: volunteers, volunteer-weeks, the assessment (units), unit-weeks,
+    /// teams, findings, rejects — the CSVs of the monthly folder, one sheet each.
+    public static func monthly(_ r: RollupReport, rejects: [Reject], phones: Set<String>, style: CSVHeaderStyle,
+                               labels: Labels) throws -> [UInt8] {
+        try rollup(r, name: "monthly-assessment.xlsx", rejects: rejects, phones: phones, style: style, labels: labels)
+    }
+
+    /// `yearly-summary.xlsx`: the same sheets over the year (teams with a row per month).
+    public static func yearly(_ r: RollupReport, rejects: [Reject], phones: Set<String>, style: CSVHeaderStyle,
+                              labels: Labels) throws -> [UInt8] {
+        try rollup(r, name: "yearly-summary.xlsx", rejects: rejects, phones: phones, style: style, labels: labels)
+    }
+
+    static func rollup(_ r: RollupReport, name: String, rejects: [Reject], phones: Set<String>, style: CSVHeaderStyle,
+                       labels: Labels) throws -> [UInt8] {
+        try workbook(name: name, created: r.now, style: style, labels: labels, tables: RollupTables.tables(r) + [
+            FindingsTable(findings: r.findings), RejectsTable(rejects: rejects, phones: phones),
+        ])
+    }
+
     /// `daily-bulletin.xlsx`: the day's activities, findings, rejects.
     public static func daily(_ d: DailyReport, phones: Set<String>, style: CSVHeaderStyle, labels: Labels) throws -> [UInt8] {
         try workbook(name: "daily-bulletin.xlsx", created: d.now, style: style, labels: labels, tables: [
@@ -43,7 +63,7 @@ public enum WorkbookWriter {
         let book = try Workbook(path: path, tempFolder: folder.path, created: created)
         let formats = try Formats(book)
         for table in tables {
-            let sheetName = style == .keys ? table.name : labels["sheet.\(table.name)"]
+            let sheetName = style == .keys ? table.name : labels[table.sheetKey]
             try write(table, named: sheetName, header: table.header(style: style, labels: labels), into: book, formats: formats,
                       rowsPerSheet: rowsPerSheet)
         }
@@ -82,7 +102,7 @@ public enum WorkbookWriter {
 
     /// The workbook's few cell formats, made once.
     struct Formats {
-        let header, hours, rate, date, time, timeSeconds: UnsafeMutablePointer<lxw_format>
+        let header, hours, decimal, rate, date, time, timeSeconds: UnsafeMutablePointer<lxw_format>
 
         init(_ book: Workbook) throws {
             header = try book.addFormat { f in
@@ -91,6 +111,7 @@ public enum WorkbookWriter {
                 format_set_bottom(f, UInt8(LXW_BORDER_THIN.rawValue))
             }
             hours = try book.addFormat { format_set_num_format($0, "0.00") }
+            decimal = try book.addFormat { format_set_num_format($0, "0.00") }
             rate = try book.addFormat { format_set_num_format($0, "0%") }
             date = try book.addFormat { format_set_num_format($0, "yyyy-mm-dd") }
             time = try book.addFormat { format_set_num_format($0, "hh:mm") }
@@ -155,6 +176,11 @@ struct SheetSink: TableRowSink {
     mutating func rate(_ text: String) {
         guard let value = Double(text) else { return done(LXW_NO_ERROR, width: 0) }
         done(worksheet_write_number(sheet, row, column, value, formats.rate), width: 6)
+    }
+
+    mutating func decimal(_ text: String) {
+        guard let value = Double(text) else { return done(LXW_NO_ERROR, width: 0) }
+        done(worksheet_write_number(sheet, row, column, value, formats.decimal), width: 8)
     }
 
     mutating func date(_ value: CivilDate?) {

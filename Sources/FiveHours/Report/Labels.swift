@@ -57,6 +57,7 @@ public struct Labels: Sendable {
         "colon": "：", "lp": "（", "rp": "）", "sep": "、", "semi": "；",
         "sheet.volunteers": "志愿者", "sheet.units": "单位", "sheet.teams": "服务队", "sheet.findings": "检查发现",
         "sheet.rejects": "未读入的数据", "sheet.activities": "今日活动", "sheet.bulletins": "简报报送",
+        "sheet.volunteer-weeks": "志愿者每周", "sheet.assessment": "单位考核", "sheet.unit-weeks": "单位每周",
     ]
 
     static let en: [String: String] = [
@@ -102,6 +103,7 @@ public struct Labels: Sendable {
         "colon": ": ", "lp": " (", "rp": ")", "sep": ", ", "semi": "; ",
         "sheet.volunteers": "Volunteers", "sheet.units": "Units", "sheet.teams": "Teams", "sheet.findings": "Findings",
         "sheet.rejects": "Rejects", "sheet.activities": "Activities", "sheet.bulletins": "Bulletins",
+        "sheet.volunteer-weeks": "Volunteer weeks", "sheet.assessment": "Assessment", "sheet.unit-weeks": "Unit weeks",
     ]
 
     /// All labels for a template, keyed with `_` for `.` (`{{l.section_units}}`).

@@ -29,7 +29,8 @@ struct RollupGoldenTests {
         #expect(r.stdout.hasSuffix("\(folder)\n"))
         let produced = out.appendingPathComponent(folder)
         let expected = GoldenTests.golden.appendingPathComponent(name)
-        let files = try FileManager.default.subpathsOfDirectory(atPath: produced.path).sorted()
+        // Workbooks are zips: RollupWorkbookTests reads them back through real clients and checks the rerun.
+        let files = try FileManager.default.subpathsOfDirectory(atPath: produced.path).filter { !$0.hasSuffix(".xlsx") }.sorted()
         if GoldenTests.recording {
             try? FileManager.default.removeItem(at: expected)
             try FileManager.default.createDirectory(at: expected, withIntermediateDirectories: true)

@@ -28,13 +28,15 @@ struct RollupOutputTests {
         let (folderName, files) = try Pipeline.monthly(loaded, options: options)
         #expect(folderName == "monthly-2019-08")
         #expect(files.map(\.0) == ["volunteers.csv", "volunteer-weeks.csv", "units.csv", "unit-weeks.csv", "teams.csv", "findings.csv",
-                                   "rejects.csv", "monthly-assessment.html", "monthly-assessment.md", "manifest.json"])
+                                   "rejects.csv", "monthly-assessment.html", "monthly-assessment.md", "monthly-assessment.xlsx",
+                                   "manifest.json"])
         let html = String(decoding: try #require(files.first { $0.0 == "monthly-assessment.html" }).1, as: UTF8.self)
         #expect(!html.contains("<script"))
         #expect(!html.contains("<img"))
         #expect(!html.contains("<b>"))
         #expect(html.contains("第1网格&lt;img src&#61;x onerror&#61;alert(2)&gt;")) // the grid section
         #expect(html.components(separatedBy: "<svg class=\"trend\"").count - 1 == 3) // one per unit
+        // (The workbook is a zip: RollupWorkbookTests reads every part of it for phone numbers.)
         for (name, bytes) in files {
             #expect(!String(decoding: bytes, as: UTF8.self).contains("13800138"), "a phone number in \(name)")
         }
