@@ -65,7 +65,9 @@ public enum Pipeline {
         let sha = FileManager.default.contents(atPath: options.configPath).map { SHA256.hex(of: [UInt8]($0)) } ?? ""
         progress("importing inputs of \(campaign.name)")
         var clock = Stopwatch()
-        let imported = try Importer(campaign: campaign, window: window(options, campaign: campaign)).run(waitingForDigests: false)
+        var importer = Importer(campaign: campaign, window: window(options, campaign: campaign))
+        if let out = options.outDir { importer.outputFolder = URL(fileURLWithPath: out).standardizedFileURL.path }
+        let imported = try importer.run(waitingForDigests: false)
         let digests = imported.pendingDigests
         clock.lap("import")
         for f in imported.files {

@@ -107,6 +107,9 @@ struct OutputOptions: ParsableArguments {
     var templates: String?
 
     func validate() throws {
+        if let out, out.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--out names no folder; give the folder to write the reports into (or leave --out out for output.dir)")
+        }
         _ = try formats()
         guard CSVHeaderStyle(rawValue: csvHeader) != nil else {
             throw ValidationError("--csv-header takes 'labels' or 'keys', not '\(csvHeader)'")
@@ -259,6 +262,10 @@ struct Templates: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Copy the shipped report templates into a folder, to edit them.")
     @Option(name: .long, help: "Where to put the templates.")
     var out: String
+
+    func validate() throws {
+        if out.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--out names no folder; give the folder to copy the templates into") }
+    }
 
     func run() throws {
         let source = try ReportRenderer.shippedFolder()

@@ -158,6 +158,8 @@ public struct Importer: Sendable {
         var part = 8 << 20
     }
     let sizes: Sizes
+    /// The run's output folder (`--out`, else `output.dir`): never read as input (`InputFiles`).
+    public var outputFolder: String?
     /// Hashes of large files started before any file is read (see `run`).
     let earlyDigests = EarlyDigests()
 
@@ -171,6 +173,7 @@ public struct Importer: Sendable {
         self.campaign = campaign
         self.root = URL(fileURLWithPath: campaign.path).deletingLastPathComponent().path
         self.window = window.map { $0.lowerBound.dayNumber...$0.upperBound.dayNumber }
+        self.outputFolder = campaign.output.dir
     }
 
     /// - Parameter waitingForDigests: false to return while large files are still being hashed
@@ -179,9 +182,9 @@ public struct Importer: Sendable {
     public func run(waitingForDigests: Bool = true) throws -> ImportResult {
         var result = ImportResult()
         var clock = Stopwatch()
-        let lists = try [(InputKind.roster, campaign.inputs.rosters),
-                         (.activity, campaign.inputs.activities),
-                         (.submission, campaign.inputs.submissions)].map { ($0.0, try Importer.files(in: $0.1)) }
+        // Which files are read, and which are refused unopened (`InputFiles`).
+        let listed = try InputFiles.lists(of: campaign, outputFolder: outputFolder)
+        let lists = listed.map { ($0.kind, $0.entries.filter { $0.refusal == nil }.map(\.path)) }
         // The hash of a large file needs a core for as long as a third of the import. Started
         // now, it also takes the moments a core is idle while the rosters are read and merged;
         // a file's reader takes its task over, and a task no reader took is stopped.
@@ -189,9 +192,10 @@ public struct Importer: Sendable {
             for file in files { earlyDigests.start(file, minimumSize: sizes.deferred) }
         }
         defer { earlyDigests.cancelRest() }
-        for (kind, files) in lists {
-            for file in files {
-                try read(file, kind: kind, into: &result)
+        for (kind, entries) in listed {
+            for entry in entries {
+                if let why = entry.refusal { refuse(entry.path, kind: kind, reason: why, into: &result); continue }
+                try read(entry.path, kind: kind, into: &result)
             }
             clock.lap("  read \(kind.rawValue) files")
         }
@@ -202,31 +206,6 @@ public struct Importer: Sendable {
             clock.lap("  hashes")
         }
         return result
-    }
-
-    /// Expands files and folders into the `.csv` and `.xml` files they hold, in input order.
-    static func files(in paths: [String]) throws -> [String] {
-        var found: [String] = []
-        let fm = FileManager.default
-        for p in paths {
-            var isDir: ObjCBool = false
-            guard fm.fileExists(atPath: p, isDirectory: &isDir) else {
-                throw InputOpenError(path: p, reason: "no such file or folder (check inputs: in the campaign file)")
-            }
-            if !isDir.boolValue { found.append(p); continue }
-            // A folder named by a symbolic link is listed through it (the enumerator would list
-            // the link itself, and find nothing); links inside the folder are not descended.
-            let listed = (try? fm.destinationOfSymbolicLink(atPath: p)) == nil ? p : URL(fileURLWithPath: p).resolvingSymlinksInPath().path
-            guard let e = fm.enumerator(atPath: listed) else { throw InputOpenError(path: p, reason: "cannot list the folder") }
-            for case let rel as String in e {
-                let lower = rel.lowercased()
-                guard lower.hasSuffix(".csv") || lower.hasSuffix(".xml") else { continue }
-                let full = (p as NSString).appendingPathComponent(rel)
-                var d: ObjCBool = false
-                if fm.fileExists(atPath: full, isDirectory: &d), !d.boolValue { found.append(full) }
-            }
-        }
-        return found.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
     }
 
     func displayPath(_ path: String) -> String {

@@ -44,8 +44,21 @@ public struct ReportFolder {
             throw OutputError(path: parent, reason: "cannot create the output folder: \(error.localizedDescription)")
         }
         let lockPath = (parent as NSString).appendingPathComponent(".fivehours.lock")
-        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw OutputError(path: lockPath, reason: "cannot open the lock file: \(String(cString: strerror(errno)))") }
+        // Never through a link (a link planted as the lock file would make the run create or
+        // truncate a file wherever it points), never blocking, and only a regular file.
+        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0o644)
+        guard fd >= 0 else {
+            let e = errno
+            if e == ELOOP {
+                throw OutputError(path: lockPath, reason: "the lock file is a symbolic link; fivehours does not follow it (remove the link and run again)")
+            }
+            throw OutputError(path: lockPath, reason: "cannot open the lock file: \(String(cString: strerror(e)))")
+        }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else {
+            close(fd)
+            throw OutputError(path: lockPath, reason: "the lock file is not a regular file (remove it and run again)")
+        }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             close(fd)
             throw OutputError(path: parent, reason: "another fivehours run is writing to this folder; wait for it to finish and run again")

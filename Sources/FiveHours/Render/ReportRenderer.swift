@@ -201,7 +201,8 @@ enum TemplateCheck {
             var raw = triple
             if "#^/".contains(first) { name = String(tag.dropFirst()).trimmingCharacters(in: .whitespaces) }
             if first == "&" { name = String(tag.dropFirst()).trimmingCharacters(in: .whitespaces); raw = true }
-            if name == "." { continue }
+            // `{{{.}}}` / `{{& .}}` inside a list would insert each item (data) raw: refused like any raw data.
+            if name == "." && !raw { continue }
             if raw && !rawAllowed.contains(name) {
                 throw TemplateError(file: file, line: tagLine, column: tagColumn,
                                     reason: "'{{{\(name)}}}' would insert data unescaped; use {{\(name)}} (only \(rawAllowed.sorted().joined(separator: ", ")) may be raw)")
