@@ -71,7 +71,7 @@ public enum Pipeline {
         let digests = imported.pendingDigests
         clock.lap("import")
         for f in imported.files {
-            progress("  \(f.path): \(f.format), \(f.read) rows, \(f.rejected) rejected\(f.fileRejected.map { " — file rejected: \($0)" } ?? "")")
+            progress(PhoneScrubber.scrub("  \(f.path): \(f.format), \(f.read) rows, \(f.rejected) rejected\(f.fileRejected.map { " — file rejected: \($0)" } ?? "")", known: imported.phones))
         }
         let ledger = Ledger(consume imported)
         clock.lap("ledger")
@@ -177,7 +177,9 @@ public enum Pipeline {
         clock.lap("manifest (waits for the input hashes)")
         report.knownNames = loaded.ledger.volunteers.map { $0.name }
         var files: [(String, [UInt8])] = []
-        if csv { files += parts.modelTables + parts.ruleTables } // volunteers, units, teams, findings, rejects
+        // volunteers, units, teams, findings, rejects: no phone number in any cell (an id, a
+        // unit or team name, a source's file name), in any spelling (`PhoneScrubber`).
+        if csv { files += (parts.modelTables + parts.ruleTables).map { ($0.0, PhoneScrubber.scrub(bytes: $0.1, known: loaded.ledger.phones)) } }
         let renderer = try ReportRenderer(campaign: campaign, templatesFolder: options.templates, isPublic: options.isPublic, phones: loaded.ledger.phones)
         clock.lap("csv")
         if readable {
@@ -212,6 +214,7 @@ public enum Pipeline {
         let data = WeekBuilder(campaign: campaign).build(loaded.ledger, week: week)
         let findings = RuleSet.evaluate(RuleContext(campaign: campaign, week: data, ledger: loaded.ledger, now: now))
         var report = DailyReport.make(campaign: campaign, ledger: loaded.ledger, week: data, findings: findings, date: date, now: now)
+        if options.isPublic { MediaFiles.neutralNames(&report) }
         let manifest = try makeManifest(loaded, options: options, command: "daily", week: nil, date: date, now: now)
         report.inputFingerprint = manifest.inputs_fingerprint
         report.knownNames = loaded.ledger.volunteers.map { $0.name }
@@ -219,13 +222,15 @@ public enum Pipeline {
         var files: [(String, [UInt8])] = []
         var copies: [(String, String)] = []
         if options.formats.contains(.csv) {
-            files.append(("activities.csv", CSVTables.activities(report, style: options.csvHeader, labels: labels)))
-            files.append(("findings.csv", CSVTables.findings(report.findings, style: options.csvHeader, labels: labels)))
-            files.append(("rejects.csv", CSVTables.rejects(loaded.ledger.rejects, phones: loaded.ledger.phones, style: options.csvHeader, labels: labels)))
+            let phones = loaded.ledger.phones
+            files.append(("activities.csv", PhoneScrubber.scrub(bytes: CSVTables.activities(report, style: options.csvHeader, labels: labels), known: phones)))
+            files.append(("findings.csv", PhoneScrubber.scrub(bytes: CSVTables.findings(report.findings, style: options.csvHeader, labels: labels), known: phones)))
+            files.append(("rejects.csv", CSVTables.rejects(loaded.ledger.rejects, phones: phones, style: options.csvHeader, labels: labels)))
         }
         let renderer = try ReportRenderer(campaign: campaign, templatesFolder: options.templates, isPublic: options.isPublic, phones: loaded.ledger.phones)
-        if options.formats.contains(.html) { files.append(("daily-bulletin.html", try renderer.dailyHTML(report))) }
-        if options.formats.contains(.md) { files.append(("daily-bulletin.md", try renderer.dailyMarkdown(report))) }
+        let prepared = options.formats.contains(.html) || options.formats.contains(.md) ? renderer.prepare(report) : nil
+        if options.formats.contains(.html) { files.append(("daily-bulletin.html", try renderer.dailyHTML(report, prepared: prepared))) }
+        if options.formats.contains(.md) { files.append(("daily-bulletin.md", try renderer.dailyMarkdown(report, prepared: prepared))) }
         if options.formats.contains(.html) || options.formats.contains(.md) {
             var seen = Set<String>()
             for a in report.activities {
@@ -249,11 +254,11 @@ public enum Pipeline {
         let findings = RuleSet.evaluate(RuleContext(campaign: campaign, week: data, ledger: loaded.ledger, now: now))
         clock.lap("rules")
         defer { clock.lap("check text") }
-        var out = "fivehours check — \(campaign.name), week \(week.firstDay) … \(week.lastDay)\n\n"
+        var out = "fivehours check — \(PhoneScrubber.scrub(campaign.name, known: loaded.ledger.phones)), week \(week.firstDay) … \(week.lastDay)\n\n"
         out += "Files (\(loaded.ledger.files.count)):\n"
         for f in loaded.ledger.files {
-            out += "  \(f.path)  [\(f.kind.rawValue), \(f.format)]  read \(f.read), counted \(f.counted), merged \(f.merged), rejected \(f.rejected)"
-            if let why = f.fileRejected { out += "\n    FILE REJECTED: \(why)" }
+            out += "  \(PhoneScrubber.scrub(f.path, known: loaded.ledger.phones))  [\(f.kind.rawValue), \(f.format)]  read \(f.read), counted \(f.counted), merged \(f.merged), rejected \(f.rejected)"
+            if let why = f.fileRejected { out += "\n    FILE REJECTED: \(PhoneScrubber.scrub(why, known: loaded.ledger.phones))" }
             out += "\n"
         }
         let ledger = loaded.ledger
@@ -261,7 +266,7 @@ public enum Pipeline {
         out += "\nRejected (\(ledger.rejects.count)):\n"
         out += lines(ledger.rejects.count) { i in
             let j = ledger.rejects[i]
-            var text = "  \(j.source): \(PhoneScrubber.scrub(j.reason, known: phones))\n"
+            var text = "  \(PhoneScrubber.scrub("\(j.source): \(j.reason)", known: phones))\n"
             if !j.record.isEmpty { text += "      \(PhoneScrubber.scrub(j.record, known: phones))\n" }
             return text
         }
@@ -308,12 +313,16 @@ public enum Pipeline {
 
     static func makeManifest(_ loaded: Loaded, options: Options, command: String, week: Week?, date: CivilDate?, now: Int) throws -> Manifest {
         let campaign = loaded.campaign
+        // The inputs' paths without phone numbers (a file named after a volunteer's mobile).
+        let phones = loaded.ledger.phones
+        var files = try loaded.manifestFiles()
+        for i in files.indices { files[i].path = PhoneScrubber.scrub(files[i].path, known: phones) }
         return Manifest(
-            campaign: .init(path: URL(fileURLWithPath: campaign.path).lastPathComponent, sha256: loaded.campaignSHA256),
+            campaign: .init(path: PhoneScrubber.scrub(URL(fileURLWithPath: campaign.path).lastPathComponent, known: phones), sha256: loaded.campaignSHA256),
             options: .init(command: command, week_ending: week.map { "\($0.lastDay)" }, date: date.map { "\($0)" },
                            now: campaign.zone.iso8601(now), formats: options.formats.map(\.rawValue),
                            csv_header: options.csvHeader.rawValue, public: options.isPublic, language: campaign.output.language.rawValue),
-            files: try loaded.manifestFiles())
+            files: files)
     }
 }
 

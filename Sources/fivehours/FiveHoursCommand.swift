@@ -27,7 +27,8 @@ struct FiveHoursCommand: ParsableCommand {
     /// Maps every error to the contract's exit codes, with a one-line message on stderr.
     static func finish(with error: Error) -> Never {
         let stderr = FileHandle.standardError
-        func say(_ s: String) { stderr.write(Data(("fivehours: " + s + "\n").utf8)) }
+        // A message may name an input path; no phone number in it either (a file named after one).
+        func say(_ s: String) { stderr.write(Data(("fivehours: " + PhoneScrubber.scrub(s, known: []) + "\n").utf8)) }
         switch error {
         case let e as CampaignError: say(e.description); Foundation.exit(2)
         case let e as Pipeline.UsageError: say(e.description); Foundation.exit(2)

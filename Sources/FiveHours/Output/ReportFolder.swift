@@ -86,8 +86,8 @@ public struct ReportFolder {
             for (file, source) in copies {
                 let target = (staging as NSString).appendingPathComponent(file)
                 try fm.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                guard let data = fm.contents(atPath: source) else { throw OutputError(path: source, reason: "cannot read the media file") }
-                try ReportFolder.writeDurably([UInt8](data), to: target)
+                // Streamed in fixed steps: memory does not grow with a video's size.
+                try MediaFiles.copy(from: source, to: target)
             }
             for dir in Set(copies.map { ((staging as NSString).appendingPathComponent($0.0) as NSString).deletingLastPathComponent }) {
                 ReportFolder.fsyncFolder(dir)

@@ -14,6 +14,7 @@ public enum HTMLEscape {
             case "'": out.append(contentsOf: "&#39;".unicodeScalars)
             case "`": out.append(contentsOf: "&#96;".unicodeScalars)
             case "=": out.append(contentsOf: "&#61;".unicodeScalars)
+            case NameMask.marker: out.append("*") // a masked name's or number's character
             default:
                 // Control characters other than tab and newline have no place in a report.
                 if s.value < 0x20 && s != "\t" && s != "\n" { out.append(contentsOf: "&#xFFFD;".unicodeScalars) } else { out.append(s) }
@@ -37,6 +38,9 @@ public enum MarkdownEscape {
             case "&": out.append(contentsOf: "&amp;".unicodeScalars)
             case "\"": out.append(contentsOf: "&quot;".unicodeScalars)
             case "\n", "\r": out.append(" ")
+            // A masked name's or number's character: the full-width asterisk, which Markdown gives
+            // no meaning, so it needs no backslash (a WeChat editor shows 王＊跃, not 王\*跃).
+            case NameMask.marker: out.append("\u{FF0A}")
             default:
                 if special.contains(s) { out.append("\\") }
                 if s.value < 0x20 && s != "\t" { out.append("\u{FFFD}") } else { out.append(s) }
