@@ -30,6 +30,7 @@ public enum MarkdownEscape {
     static let special: Set<Unicode.Scalar> = ["\\", "`", "*", "_", "[", "]", "#", "!", "|", "~"]
 
     public static func escape(_ text: String) -> String {
+        if isURL(text) { return escapeURL(text) }
         var out = String.UnicodeScalarView()
         for s in text.unicodeScalars {
             switch s {
@@ -44,6 +45,41 @@ public enum MarkdownEscape {
             default:
                 if special.contains(s) { out.append("\\") }
                 if s.value < 0x20 && s != "\t" { out.append("\u{FFFD}") } else { out.append(s) }
+            }
+        }
+        return String(out)
+    }
+}
+
+extension MarkdownEscape {
+    /// A value that is one web address and nothing else: `http(s)://` and no white space,
+    /// `<`, `>` or control character.
+    static func isURL(_ text: String) -> Bool {
+        guard text.hasPrefix("https://") || text.hasPrefix("http://") else { return false }
+        return !text.unicodeScalars.contains { $0.value <= 0x20 || $0 == "<" || $0 == ">" || $0 == "\u{7F}" || $0 == NameMask.marker
+            || $0.properties.isWhitespace }
+    }
+
+    /// A web address for Markdown (`<…>` autolinks, link destinations, text): backslashes are not
+    /// read inside an autolink, so nothing is backslash-escaped; the characters Markdown could
+    /// read (asterisk, brackets, parentheses, bar, backslash, backtick, tilde) are percent-encoded, which leaves the address the same (RFC 3986),
+    /// `&` and `"` become entities; `_` (intraword in an address) is kept as written.
+    static func escapeURL(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        for s in text.unicodeScalars {
+            switch s {
+            case "&": out.append(contentsOf: "&amp;".unicodeScalars)
+            case "\"": out.append(contentsOf: "&quot;".unicodeScalars)
+            case "*": out.append(contentsOf: "%2A".unicodeScalars)
+            case "[": out.append(contentsOf: "%5B".unicodeScalars)
+            case "]": out.append(contentsOf: "%5D".unicodeScalars)
+            case "|": out.append(contentsOf: "%7C".unicodeScalars)
+            case "\\": out.append(contentsOf: "%5C".unicodeScalars)
+            case "`": out.append(contentsOf: "%60".unicodeScalars)
+            case "~": out.append(contentsOf: "%7E".unicodeScalars)
+            case "(": out.append(contentsOf: "%28".unicodeScalars)
+            case ")": out.append(contentsOf: "%29".unicodeScalars)
+            default: out.append(s)
             }
         }
         return String(out)
