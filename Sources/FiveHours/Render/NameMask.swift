@@ -67,21 +67,25 @@ public struct NameMask: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Aho–Corasick over bytes: a trie of the names with failure links, each node knowing the
-    /// longest name that ends there.
+    /// Aho–Corasick over bytes: a trie of the names with failure links, and for each node the
+    /// name it spells (if any) and the nearest node on its failure chain that spells one, so
+    /// that every name ending at a place is found.
     final class Automaton: @unchecked Sendable {
         /// (node << 8 | byte) → child node.
         private var next: [Int: Int32] = [:]
         private var fail: [Int32] = [0]
-        /// Per node: the longest name ending here (itself or by a failure link), or -1; and its length in bytes.
+        /// Per node: the name it spells, or -1; and that name's length in bytes.
         private var output: [Int32] = [-1]
         private var outputLength: [Int32] = [0]
+        /// Per node: the nearest node on its failure chain that spells a name (0: none).
+        private var nameLink: [Int32] = [0]
 
         init(_ names: [String]) {
             var total = 0
             for n in names { total += n.utf8.count }
             next.reserveCapacity(total)
             fail.reserveCapacity(total + 1)
+            nameLink.reserveCapacity(total + 1)
             output.reserveCapacity(total + 1)
             outputLength.reserveCapacity(total + 1)
             var children: [[Int32]] = [[]]
@@ -96,6 +100,7 @@ public struct NameMask: Sendable {
                         let child = Int32(fail.count)
                         next[key] = child
                         fail.append(0)
+                        nameLink.append(0)
                         output.append(-1)
                         outputLength.append(0)
                         children.append([])
@@ -104,9 +109,10 @@ public struct NameMask: Sendable {
                     }
                 }
                 let length = Int32(name.utf8.count)
-                if length > outputLength[node] { output[node] = Int32(index); outputLength[node] = length }
+                if output[node] < 0 { output[node] = Int32(index); outputLength[node] = length }
             }
-            // Failure links, breadth first; a node's output is its own or its failure's.
+            // Failure links, breadth first; a node's name link is its failure if that spells a
+            // name, else its failure's name link.
             var byteOf = [UInt8](repeating: 0, count: fail.count)
             for (key, child) in next { byteOf[Int(child)] = UInt8(key & 0xFF) }
             var queue: [Int32] = children[0]
@@ -126,13 +132,14 @@ public struct NameMask: Sendable {
                         }
                     }
                     let f = Int(fail[c])
-                    if output[c] < 0, output[f] >= 0 { output[c] = output[f]; outputLength[c] = outputLength[f] }
+                    nameLink[c] = output[f] >= 0 ? Int32(f) : nameLink[f]
                     queue.append(child)
                 }
             }
         }
 
-        /// Non-overlapping matches, leftmost first and longest at a start, as byte ranges.
+        /// Non-overlapping matches, leftmost first and longest at a start, as byte ranges: what a
+        /// scan trying every name at every place would choose.
         func matches(in b: UnsafeBufferPointer<UInt8>) -> [(start: Int, end: Int, name: Int)] {
             var candidates: [(start: Int, end: Int, name: Int)] = []
             var node = 0
@@ -143,9 +150,13 @@ public struct NameMask: Sendable {
                     if node == 0 { break }
                     node = Int(fail[node])
                 }
-                if output[node] >= 0 {
-                    let length = Int(outputLength[node])
-                    candidates.append((i + 1 - length, i + 1, Int(output[node])))
+                // Every name ending here: this node's, then along the name links.
+                var v = node
+                if output[v] < 0 { v = Int(nameLink[v]) }
+                while v != 0 {
+                    let length = Int(outputLength[v])
+                    candidates.append((i + 1 - length, i + 1, Int(output[v])))
+                    v = Int(nameLink[v])
                 }
             }
             guard candidates.count > 1 else { return candidates }
