@@ -228,9 +228,12 @@ public enum Pipeline {
             files.append(("rejects.csv", CSVTables.rejects(loaded.ledger.rejects, phones: phones, style: options.csvHeader, labels: labels)))
         }
         let renderer = try ReportRenderer(campaign: campaign, templatesFolder: options.templates, isPublic: options.isPublic, phones: loaded.ledger.phones)
+        var clock = Stopwatch()
         let prepared = options.formats.contains(.html) || options.formats.contains(.md) ? renderer.prepare(report) : nil
+        clock.lap("daily: the view\(options.isPublic ? " (and the name mask)" : "")")
         if options.formats.contains(.html) { files.append(("daily-bulletin.html", try renderer.dailyHTML(report, prepared: prepared))) }
         if options.formats.contains(.md) { files.append(("daily-bulletin.md", try renderer.dailyMarkdown(report, prepared: prepared))) }
+        clock.lap("daily: html and markdown")
         if options.formats.contains(.html) || options.formats.contains(.md) {
             var seen = Set<String>()
             for a in report.activities {

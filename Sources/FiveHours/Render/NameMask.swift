@@ -88,8 +88,11 @@ public struct NameMask: Sendable {
             nameLink.reserveCapacity(total + 1)
             output.reserveCapacity(total + 1)
             outputLength.reserveCapacity(total + 1)
-            var children: [[Int32]] = [[]]
-            children.reserveCapacity(total + 1)
+            // Children as first-child / next-sibling lists: no array per node.
+            var firstChild: [Int32] = [-1], sibling: [Int32] = [-1], byteOf: [UInt8] = [0]
+            firstChild.reserveCapacity(total + 1)
+            sibling.reserveCapacity(total + 1)
+            byteOf.reserveCapacity(total + 1)
             for (index, name) in names.enumerated() {
                 var node = 0
                 for byte in name.utf8 {
@@ -103,8 +106,10 @@ public struct NameMask: Sendable {
                         nameLink.append(0)
                         output.append(-1)
                         outputLength.append(0)
-                        children.append([])
-                        children[node].append(child)
+                        firstChild.append(-1)
+                        sibling.append(firstChild[node])
+                        byteOf.append(byte)
+                        firstChild[node] = child
                         node = Int(child)
                     }
                 }
@@ -113,14 +118,17 @@ public struct NameMask: Sendable {
             }
             // Failure links, breadth first; a node's name link is its failure if that spells a
             // name, else its failure's name link.
-            var byteOf = [UInt8](repeating: 0, count: fail.count)
-            for (key, child) in next { byteOf[Int(child)] = UInt8(key & 0xFF) }
-            var queue: [Int32] = children[0]
+            var queue: [Int32] = []
+            queue.reserveCapacity(fail.count)
+            var first = firstChild[0]
+            while first >= 0 { queue.append(first); first = sibling[Int(first)] }
             var head = 0
             while head < queue.count {
                 let node = Int(queue[head])
                 head += 1
-                for child in children[node] {
+                var child = firstChild[node]
+                while child >= 0 {
+                    defer { child = sibling[Int(child)] }
                     let c = Int(child)
                     let byte = Int(byteOf[c])
                     if node != 0 {
