@@ -23,7 +23,8 @@ public struct NameMask: Sendable {
     public init(names: [String]) {
         var seen = Set<String>()
         var list: [String] = []
-        for n in names where n.unicodeScalars.count >= 2 && n.count >= 2 && seen.insert(n).inserted { list.append(n) }
+        seen.reserveCapacity(names.count)
+        for n in names where n.utf8.count >= 2 && n.unicodeScalars.count >= 2 && seen.insert(n).inserted { list.append(n) }
         self.names = list
         automaton = list.isEmpty ? nil : Automaton(list)
     }
@@ -72,7 +73,7 @@ public struct NameMask: Sendable {
     /// that every name ending at a place is found.
     final class Automaton: @unchecked Sendable {
         /// (node << 8 | byte) → child node.
-        private var next: [Int: Int32] = [:]
+        private var next: EdgeTable
         private var fail: [Int32] = [0]
         /// Per node: the name it spells, or -1; and that name's length in bytes.
         private var output: [Int32] = [-1]
@@ -83,7 +84,7 @@ public struct NameMask: Sendable {
         init(_ names: [String]) {
             var total = 0
             for n in names { total += n.utf8.count }
-            next.reserveCapacity(total)
+            next = EdgeTable(capacity: total)
             fail.reserveCapacity(total + 1)
             nameLink.reserveCapacity(total + 1)
             output.reserveCapacity(total + 1)
@@ -101,7 +102,7 @@ public struct NameMask: Sendable {
                         node = Int(child)
                     } else {
                         let child = Int32(fail.count)
-                        next[key] = child
+                        next.insert(key, child)
                         fail.append(0)
                         nameLink.append(0)
                         output.append(-1)
@@ -177,6 +178,43 @@ public struct NameMask: Sendable {
                 reach = m.end
             }
             return chosen
+        }
+    }
+
+    /// Open addressing with linear probing over `Int` keys: the automaton's edges, looked up
+    /// once or more per byte of every text and built for every name of the roster.
+    struct EdgeTable {
+        private var keys: [Int]
+        private var values: [Int32]
+        private let mask: Int
+
+        init(capacity: Int) {
+            var size = 16
+            while size < capacity * 2 { size <<= 1 }
+            keys = [Int](repeating: -1, count: size)
+            values = [Int32](repeating: 0, count: size)
+            mask = size - 1
+        }
+
+        @inline(__always) private func slot(_ key: Int) -> Int {
+            Int(truncatingIfNeeded: (UInt64(bitPattern: Int64(key)) &* 0x9E37_79B9_7F4A_7C15) >> 29) & mask
+        }
+
+        subscript(key: Int) -> Int32? {
+            var i = slot(key)
+            while true {
+                let k = keys[i]
+                if k == key { return values[i] }
+                if k == -1 { return nil }
+                i = (i + 1) & mask
+            }
+        }
+
+        mutating func insert(_ key: Int, _ value: Int32) {
+            var i = slot(key)
+            while keys[i] != -1 && keys[i] != key { i = (i + 1) & mask }
+            keys[i] = key
+            values[i] = value
         }
     }
 }
