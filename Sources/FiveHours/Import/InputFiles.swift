@@ -18,7 +18,8 @@ import Glibc
 ///   measured), like a media link leaving its log's folder; links to folders are not descended;
 /// - the output folder, and any folder holding fivehours' own output (an output root with its
 ///   `.fivehours.lock`, a report folder `weekly-*`/`daily-*`/`monthly-*`/`yearly-*` holding a
-///   `manifest.json`, a hidden staging folder), is never read as input;
+///   `manifest.json`, any folder holding fivehours' `manifest.json`, a hidden staging folder),
+///   is never read as input;
 /// - a file reached twice (a folder listed twice, a folder and a file in it, a link to a file
 ///   also listed) is read once, at its first place in input order.
 public enum InputFiles {
@@ -115,7 +116,20 @@ public enum InputFiles {
         if report.contains(where: { name.hasPrefix($0) }),
            lstat((path as NSString).appendingPathComponent("manifest.json"), &st) == 0 { return true }
         if name.hasPrefix("."), name.contains(".new-"), report.contains(where: { name.dropFirst().hasPrefix($0) }) { return true }
-        return false
+        // A report folder renamed or moved by hand: its manifest names the program's keys.
+        return isManifest((path as NSString).appendingPathComponent("manifest.json"))
+    }
+
+    /// Whether `path` is a fivehours `manifest.json` (read without blocking, 4 KB at most).
+    static func isManifest(_ path: String) -> Bool {
+        var st = stat()
+        guard lstat(path, &st) == 0, isRegular(st), let fd = try? openRegular(path, noFollow: true) else { return false }
+        defer { close(fd) }
+        var head = [UInt8](repeating: 0, count: 4096)
+        let n = head.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard n > 0 else { return false }
+        let text = String(decoding: head[..<n], as: UTF8.self)
+        return text.hasPrefix("{") && text.contains("\"campaign\"") && text.contains("\"inputs\"") && text.contains("\"sha256\"")
     }
 
     /// Opens `path` for reading only when it is a regular file, without ever blocking: opened

@@ -138,6 +138,10 @@ struct HostileFilesTests {
             let r = try Self.run(["weekly", "--config", Self.campaign(folder), "--week-ending", "2019-08-09", "--now", Self.now, "--quiet"])
             #expect(r.status == 0, "\(r.stderr)")
         }
+        // A report folder moved by hand under another name is recognised by its manifest.
+        try FileManager.default.moveItem(at: folder.appendingPathComponent("activities/reports/weekly-2019-08-09"),
+                                         to: folder.appendingPathComponent("activities/上周报告"))
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("activities/reports"))
         let entries = try InputFiles.list([folder.appendingPathComponent("activities").path, folder.appendingPathComponent("rosters").path],
                                           inputFolders: [], outputFolder: nil)
         #expect(entries.map { URL(fileURLWithPath: $0.path).lastPathComponent } == ["log.csv", "roster.csv"])
