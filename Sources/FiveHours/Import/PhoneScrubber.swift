@@ -195,84 +195,104 @@ public enum PhoneScrubber {
     /// - Returns: the scrubbed bytes, or nil when nothing was masked.
     static func scrub(_ b: UnsafeBufferPointer<UInt8>, known: Set<String>, mask maskBytes: [UInt8] = [42]) -> [UInt8]? {
         guard mayHoldPhone(b) else { return nil }
-        var tokens: [Token] = []
-        tokens.reserveCapacity(min(b.count, 4096))
-        var i = 0
-        while i < b.count {
-            let (cls, value, len) = classify(b, i)
-            tokens.append(Token(cls: cls, value: value, start: i, length: len))
-            i += len
-        }
-        var masked = [Bool](repeating: false, count: tokens.count)
-        var changed = false
-        let n = tokens.count
-        var t = 0
-        var groups: [Range<Int>] = [] // token ranges of digit groups
+        // One run of digits and separators at a time: only a run's scalars are kept as tokens.
+        var run: [Token] = []
+        var masked: [Range<Int>] = [] // byte ranges of the digits to mask, in order
+        var groups: [Range<Int>] = [] // token ranges of the run's digit groups
         var digitGroups: [ArraySlice<UInt8>] = []
         var d: [UInt8] = []
-        while t < n {
-            let isDigit = tokens[t].cls == .digit
-            let startsRun = isDigit || ((tokens[t].cls == .plus || tokens[t].cls == .open) && t + 1 < n && tokens[t + 1].cls == .digit)
-            guard startsRun, t == 0 || tokens[t - 1].cls != .digit else { t += 1; continue }
-            let afterLetter = t > 0 && tokens[t - 1].cls == .letter
-            var j = isDigit ? t : t + 1
-            groups.removeAll(keepingCapacity: true)
+        var span: [UInt8] = []
+        var prev = Class.other
+        var i = 0
+        let n = b.count
+        while i < n {
+            let (cls, _, len) = classify(b, i)
+            var startsRun = cls == .digit
+            if !startsRun, cls == .plus || cls == .open, i + len < n, classify(b, i + len).0 == .digit { startsRun = true }
+            guard startsRun, prev != .digit else { prev = cls; i += len; continue }
+            let afterLetter = prev == .letter
+            run.removeAll(keepingCapacity: true)
+            var j = i
+            if cls != .digit {
+                run.append(Token(cls: cls, value: 0, start: i, length: len))
+                j = i + len
+            }
             while j < n {
-                if tokens[j].cls == .digit {
-                    let s = j
-                    while j < n, tokens[j].cls == .digit { j += 1 }
-                    groups.append(s..<j)
+                let (c, v, l) = classify(b, j)
+                if c == .digit {
+                    run.append(Token(cls: .digit, value: v, start: j, length: l))
+                    j += l
                     continue
                 }
                 // Up to three separators, then a digit, continue the run.
+                let mark = run.count
                 var k = j, seps = 0
-                while k < n, seps < 3, tokens[k].cls == .separator || tokens[k].cls == .open { k += 1; seps += 1 }
-                if seps > 0, k < n, tokens[k].cls == .digit { j = k; continue }
+                var (ck, lk) = (c, l)
+                while seps < 3, ck == .separator || ck == .open {
+                    run.append(Token(cls: ck, value: 0, start: k, length: lk))
+                    k += lk
+                    seps += 1
+                    if k >= n { break }
+                    (ck, _, lk) = classify(b, k)
+                }
+                if seps > 0, k < n, ck == .digit { j = k; continue }
+                run.removeSubrange(mark...)
                 break
             }
+            prev = .digit
+            i = j
+            // The run's digit groups and digits.
+            groups.removeAll(keepingCapacity: true)
             d.removeAll(keepingCapacity: true)
             digitGroups.removeAll(keepingCapacity: true)
-            for g in groups {
-                let s = d.count
-                for x in g { d.append(tokens[x].value) }
-                digitGroups.append(d[s..<d.count])
+            var x = 0
+            while x < run.count {
+                guard run[x].cls == .digit else { x += 1; continue }
+                let s = x, ds = d.count
+                while x < run.count, run[x].cls == .digit { d.append(run[x].value); x += 1 }
+                groups.append(s..<x)
+                digitGroups.append(d[ds..<d.count])
             }
+            // Nothing shorter than seven digits is a phone number here (a roster's need 7, a
+            // landline 10, a mobile 11).
+            guard d.count >= 7 else { continue }
             func mask(_ from: Int, _ to: Int) {
-                for x in groups[from].lowerBound..<groups[to].upperBound where tokens[x].cls == .digit { masked[x] = true }
-                changed = true
+                for t in groups[from].lowerBound..<groups[to].upperBound where run[t].cls == .digit {
+                    masked.append(run[t].start..<(run[t].start + run[t].length))
+                }
             }
             if isMobileWithPrefix(d[...]) || isKnown(d[...], known) || (!afterLetter && isLandline(digitGroups[...])) {
                 mask(0, groups.count - 1)
-            } else if d.count >= 7 {
-                // A number inside a longer run (`周九 13800138107 2019-08-09`): try each span of
-                // whole digit groups, as a mobile number, a roster's number or a landline.
-                var a = 0
-                while a < groups.count {
-                    var span: [UInt8] = []
-                    var found = false
-                    for e in a..<groups.count {
-                        span.append(contentsOf: digitGroups[e])
-                        if span.count > 15 { break }
-                        if isMobileWithPrefix(span[...]) || isKnown(span[...], known)
-                            || (e > a && (a > 0 || !afterLetter) && isLandline(digitGroups[a...e])) {
-                            mask(a, e)
-                            a = e
-                            found = true
-                            break
-                        }
-                    }
-                    _ = found
-                    a += 1
-                }
+                continue
             }
-            t = max(j, t + 1)
+            // A number inside a longer run (`周九 13800138107 2019-08-09`): try each span of
+            // whole digit groups, as a mobile number, a roster's number or a landline.
+            var a = 0
+            while a < groups.count {
+                span.removeAll(keepingCapacity: true)
+                for e in a..<groups.count {
+                    span.append(contentsOf: digitGroups[e])
+                    if span.count > 15 { break }
+                    if isMobileWithPrefix(span[...]) || isKnown(span[...], known)
+                        || (e > a && (a > 0 || !afterLetter) && isLandline(digitGroups[a...e])) {
+                        mask(a, e)
+                        a = e
+                        break
+                    }
+                }
+                a += 1
+            }
         }
-        guard changed else { return nil }
+        guard !masked.isEmpty else { return nil }
         var out: [UInt8] = []
         out.reserveCapacity(b.count)
-        for (x, tok) in tokens.enumerated() {
-            if masked[x] { out.append(contentsOf: maskBytes) } else { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[tok.start..<(tok.start + tok.length)])) }
+        var at = 0
+        for r in masked {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[at..<r.lowerBound]))
+            out.append(contentsOf: maskBytes)
+            at = r.upperBound
         }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: b[at..<n]))
         return out
     }
 }
