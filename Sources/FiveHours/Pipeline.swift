@@ -151,7 +151,9 @@ public enum Pipeline {
                 clock.lap("  rules, in order")
                 parts.findings = findings
                 guard csv else { return }
-                let f = CSVTables.findings(findings, style: style, labels: labels)
+                // No phone number in any cell (an id, a unit or team name, a source's file name),
+                // in any spelling (`PhoneScrubber`), scrubbed here on this task's core.
+                let f = PhoneScrubber.scrub(bytes: CSVTables.findings(findings, style: style, labels: labels), known: ledger.phones)
                 let r = CSVTables.rejects(ledger.rejects, phones: ledger.phones, style: style, labels: labels)
                 clock.lap("  findings.csv, rejects.csv")
                 parts.ruleTables = [("findings.csv", f), ("rejects.csv", r)]
@@ -160,10 +162,10 @@ public enum Pipeline {
                 clock.lap("  report model")
                 parts.report = report
                 guard csv else { return }
-                let v = CSVTables.volunteers(report, style: style, labels: labels)
+                let v = PhoneScrubber.scrub(bytes: CSVTables.volunteers(report, style: style, labels: labels), known: ledger.phones)
                 clock.lap("  volunteers.csv")
-                let u = CSVTables.units(report, style: style, labels: labels)
-                let t = CSVTables.teams(report, style: style, labels: labels)
+                let u = PhoneScrubber.scrub(bytes: CSVTables.units(report, style: style, labels: labels), known: ledger.phones)
+                let t = PhoneScrubber.scrub(bytes: CSVTables.teams(report, style: style, labels: labels), known: ledger.phones)
                 clock.lap("  units.csv, teams.csv")
                 parts.modelTables = [("volunteers.csv", v), ("units.csv", u), ("teams.csv", t)]
             }
@@ -177,9 +179,7 @@ public enum Pipeline {
         clock.lap("manifest (waits for the input hashes)")
         report.knownNames = loaded.ledger.volunteers.map { $0.name }
         var files: [(String, [UInt8])] = []
-        // volunteers, units, teams, findings, rejects: no phone number in any cell (an id, a
-        // unit or team name, a source's file name), in any spelling (`PhoneScrubber`).
-        if csv { files += (parts.modelTables + parts.ruleTables).map { ($0.0, PhoneScrubber.scrub(bytes: $0.1, known: loaded.ledger.phones)) } }
+        if csv { files += parts.modelTables + parts.ruleTables } // volunteers, units, teams, findings, rejects (all scrubbed)
         let renderer = try ReportRenderer(campaign: campaign, templatesFolder: options.templates, isPublic: options.isPublic, phones: loaded.ledger.phones)
         clock.lap("csv")
         if readable {

@@ -77,7 +77,7 @@ public enum PhoneScrubber {
     /// is returned untouched at the cost of one pass over its bytes (a CSV line such as
     /// `V000123,王继跃,党政办,5.00,5.00,0.00,met` is never tokenised).
     @inline(__always)
-    static func mayHoldPhone(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func mayHoldPhone(_ b: UnsafeBufferPointer<UInt8>, minimum: Int = 7) -> Bool {
         var n = 0
         var i = 0
         let count = b.count
@@ -85,11 +85,11 @@ public enum PhoneScrubber {
             let c = b[i]
             if c &- 48 < 10 {
                 n += 1
-                if n >= 7 { return true }
+                if n >= minimum { return true }
             } else if c >= 0x80 {
                 if c == 0xEF, i + 2 < count, b[i + 1] == 0xBC, b[i + 2] &- 0x90 < 10 {
                     n += 1
-                    if n >= 7 { return true }
+                    if n >= minimum { return true }
                     i += 2
                 }
             } else {
@@ -170,7 +170,11 @@ public enum PhoneScrubber {
     /// stands between digit groups); the same bytes when none is found.
     /// - Complexity: O(n), with memory for one line's tokens at a time.
     public static func scrub(bytes: [UInt8], known: Set<String>) -> [UInt8] {
-        bytes.withUnsafeBufferPointer { all -> [UInt8] in
+        // The fewest digits a phone number can have here: 10 for a landline, 11 for a mobile,
+        // fewer only for a roster's own shorter numbers. A line whose longest stretch of digits
+        // is shorter (a date, an id, hours) is copied as it is.
+        let minimum = min(10, max(7, known.reduce(Int.max) { min($0, $1.utf8.count) }))
+        return bytes.withUnsafeBufferPointer { all -> [UInt8] in
             var out: [UInt8]? = nil
             var lineStart = 0
             var i = 0
@@ -180,7 +184,7 @@ public enum PhoneScrubber {
                 while i < n, all[i] != 10 { i += 1 }
                 let end = min(i + 1, n)
                 let line = UnsafeBufferPointer(rebasing: all[lineStart..<end])
-                if let clean = scrub(line, known: known) {
+                if let clean = scrub(line, known: known, minimum: minimum) {
                     if out == nil { out = Array(all[0..<lineStart]); out!.reserveCapacity(n) }
                     out!.append(contentsOf: clean)
                 } else if out != nil {
@@ -193,8 +197,10 @@ public enum PhoneScrubber {
     }
 
     /// - Returns: the scrubbed bytes, or nil when nothing was masked.
-    static func scrub(_ b: UnsafeBufferPointer<UInt8>, known: Set<String>, mask maskBytes: [UInt8] = [42]) -> [UInt8]? {
-        guard mayHoldPhone(b) else { return nil }
+    /// - Parameter minimum: the fewest digits a number to mask can have (7, or more when the
+    ///   roster's numbers are all longer: `scrub(bytes:known:)`).
+    static func scrub(_ b: UnsafeBufferPointer<UInt8>, known: Set<String>, mask maskBytes: [UInt8] = [42], minimum: Int = 7) -> [UInt8]? {
+        guard mayHoldPhone(b, minimum: minimum) else { return nil }
         // One run of digits and separators at a time: only a run's scalars are kept as tokens.
         var run: [Token] = []
         var masked: [Range<Int>] = [] // byte ranges of the digits to mask, in order
@@ -255,7 +261,7 @@ public enum PhoneScrubber {
             }
             // Nothing shorter than seven digits is a phone number here (a roster's need 7, a
             // landline 10, a mobile 11).
-            guard d.count >= 7 else { continue }
+            guard d.count >= minimum else { continue }
             func mask(_ from: Int, _ to: Int) {
                 for t in groups[from].lowerBound..<groups[to].upperBound where run[t].cls == .digit {
                     masked.append(run[t].start..<(run[t].start + run[t].length))

@@ -91,6 +91,15 @@ struct PhoneSpellingTests {
         #expect(PhoneScrubber.scrub(text, known: []) == text)
     }
 
+    @Test("a whole CSV file is scrubbed line by line, a roster's short numbers included")
+    func csvBytes() {
+        let csv = Array("\u{FEFF}id,date,note\r\nV001,2019-08-09,电话 765-4321\r\n13800138000,2019-08-09,\"多行\n１３８ ００１３ ８００１\"\r\n".utf8)
+        let out = String(decoding: PhoneScrubber.scrub(bytes: csv, known: ["7654321", "13800138000"]), as: UTF8.self)
+        #expect(out == "\u{FEFF}id,date,note\r\nV001,2019-08-09,电话 ***-****\r\n***********,2019-08-09,\"多行\n*** **** ****\"\r\n")
+        let plain = Array("V001,2019-08-09,12.50\r\n".utf8)
+        #expect(PhoneScrubber.scrub(bytes: plain, known: ["13800138000"]) == plain)
+    }
+
     @Test("check on samples/ shows volunteer ids and dates as written (issue 15 item 5)")
     func checkKeepsIDs() throws {
         let r = try Binary.run(["check", "--config", Binary.samples.appendingPathComponent("campaign.yaml").path, "--week-ending", "2019-08-09",
