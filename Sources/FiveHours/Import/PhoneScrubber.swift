@@ -175,23 +175,49 @@ public enum PhoneScrubber {
         // is shorter (a date, an id, hours) is copied as it is.
         let minimum = min(10, max(7, known.reduce(Int.max) { min($0, $1.utf8.count) }))
         return bytes.withUnsafeBufferPointer { all -> [UInt8] in
+            // One pass: the length test of `mayHoldPhone` made while the lines are found; only a
+            // line that passes it is scrubbed, and the file is copied only once one changes.
             var out: [UInt8]? = nil
+            let count = all.count
             var lineStart = 0
+            var digits = 0
+            var hot = false
             var i = 0
-            let n = all.count
-            while lineStart < n {
-                i = lineStart
-                while i < n, all[i] != 10 { i += 1 }
-                let end = min(i + 1, n)
-                let line = UnsafeBufferPointer(rebasing: all[lineStart..<end])
-                if let clean = scrub(line, known: known, minimum: minimum) {
-                    if out == nil { out = Array(all[0..<lineStart]); out!.reserveCapacity(n) }
+            // Captures only `out`: the per-byte counters stay plain locals.
+            func endLine(_ start: Int, _ end: Int, _ hot: Bool) {
+                let line = UnsafeBufferPointer(rebasing: all[start..<end])
+                if hot, let clean = scrub(line, known: known, minimum: minimum) {
+                    if out == nil { out = Array(all[0..<start]); out!.reserveCapacity(count) }
                     out!.append(contentsOf: clean)
                 } else if out != nil {
                     out!.append(contentsOf: line)
                 }
-                lineStart = end
             }
+            while i < count {
+                let c = all[i]
+                if c &- 48 < 10 {
+                    digits += 1
+                    if digits >= minimum { hot = true }
+                } else if c >= 0x80 {
+                    if c == 0xEF, i + 2 < count, all[i + 1] == 0xBC, all[i + 2] &- 0x90 < 10 {
+                        digits += 1
+                        if digits >= minimum { hot = true }
+                        i += 2
+                    }
+                } else if c == 10 {
+                    endLine(lineStart, i + 1, hot)
+                    lineStart = i + 1
+                    digits = 0
+                    hot = false
+                } else {
+                    switch c {
+                    case 32, 9, 45, 46, 95, 126, 47, 40, 41, 43: break // separators, ( and +
+                    default: digits = 0
+                    }
+                }
+                i += 1
+            }
+            if lineStart < count { endLine(lineStart, count, hot) }
             return out ?? bytes
         }
     }
