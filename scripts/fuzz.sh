@@ -2,7 +2,7 @@
 # Builds the libFuzzer targets (Sources/FuzzInputs, with -DFUZZING and the fuzzer and address
 # sanitizers, in .build-fuzz so the ordinary build is untouched) and runs each for N seconds.
 #
-#   scripts/fuzz.sh [SECONDS] [TARGET...]     targets: csv values xml import (default: all four)
+#   scripts/fuzz.sh [SECONDS] [TARGET...]     targets: csv values xml import privacy (default: all five)
 #
 # Each target keeps its corpus in .build-fuzz/corpus/<target> (seeded from
 # Tests/FiveHoursTests/Fixtures/fuzz/<target>); a crashing input is written to
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-120}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(csv values xml import)
+[ ${#targets[@]} -eq 0 ] && targets=(csv values xml import privacy)
 
 # Release (-O keeps every precondition and overflow check) runs about twice as fast as debug.
 flags=(-c "${FUZZ_CONFIG:-release}" --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING --product FuzzInputs)

@@ -71,11 +71,13 @@ public enum Pipeline {
         let sha = FileManager.default.contents(atPath: options.configPath).map { SHA256.hex(of: [UInt8]($0)) } ?? ""
         progress("importing inputs of \(campaign.name)")
         var clock = Stopwatch()
-        let imported = try Importer(campaign: campaign, window: sessionDays(options, campaign: campaign)).run(waitingForDigests: false)
+        var importer = Importer(campaign: campaign, window: sessionDays(options, campaign: campaign))
+        if let out = options.outDir { importer.outputFolder = URL(fileURLWithPath: out).standardizedFileURL.path }
+        let imported = try importer.run(waitingForDigests: false)
         let digests = imported.pendingDigests
         clock.lap("import")
         for f in imported.files {
-            progress("  \(f.path): \(f.format), \(f.read) rows, \(f.rejected) rejected\(f.fileRejected.map { " — file rejected: \($0)" } ?? "")")
+            progress(PhoneScrubber.scrub("  \(f.path): \(f.format), \(f.read) rows, \(f.rejected) rejected\(f.fileRejected.map { " — file rejected: \($0)" } ?? "")", known: imported.phones))
         }
         let ledger = Ledger(consume imported, language: campaign.output.language)
         clock.lap("ledger")
@@ -179,7 +181,9 @@ public enum Pipeline {
                 clock.lap("  rules, in order")
                 parts.findings = findings
                 guard csv else { return }
-                let f = CSVTables.findings(findings, style: style, labels: labels)
+                // No phone number in any cell (an id, a unit or team name, a source's file name),
+                // in any spelling (`PhoneScrubber`), scrubbed here on this task's core.
+                let f = PhoneScrubber.scrub(bytes: CSVTables.findings(findings, style: style, labels: labels), known: ledger.phones)
                 let r = CSVTables.rejects(ledger.rejects, phones: ledger.phones, style: style, labels: labels)
                 clock.lap("  findings.csv, rejects.csv")
                 parts.ruleTables = [("findings.csv", f), ("rejects.csv", r)]
@@ -188,10 +192,10 @@ public enum Pipeline {
                 clock.lap("  report model")
                 parts.report = report
                 guard csv else { return }
-                let v = CSVTables.volunteers(report, style: style, labels: labels)
+                let v = PhoneScrubber.scrub(bytes: CSVTables.volunteers(report, style: style, labels: labels), known: ledger.phones)
                 clock.lap("  volunteers.csv")
-                let u = CSVTables.units(report, style: style, labels: labels)
-                let t = CSVTables.teams(report, style: style, labels: labels)
+                let u = PhoneScrubber.scrub(bytes: CSVTables.units(report, style: style, labels: labels), known: ledger.phones)
+                let t = PhoneScrubber.scrub(bytes: CSVTables.teams(report, style: style, labels: labels), known: ledger.phones)
                 clock.lap("  units.csv, teams.csv")
                 parts.modelTables = [("volunteers.csv", v), ("units.csv", u), ("teams.csv", t)]
             }
@@ -209,7 +213,7 @@ public enum Pipeline {
         clock.lap("manifest (waits for the input hashes)")
         report.knownNames = loaded.ledger.volunteers.map { $0.name }
         var files: [(String, [UInt8])] = []
-        if csv { files += parts.modelTables + parts.ruleTables } // volunteers, units, teams, findings, rejects
+        if csv { files += parts.modelTables + parts.ruleTables } // volunteers, units, teams, findings, rejects (all scrubbed)
         let renderer = try ReportRenderer(campaign: campaign, templatesFolder: options.templates, isPublic: options.isPublic, phones: loaded.ledger.phones)
         clock.lap("csv")
         if readable {
@@ -248,6 +252,7 @@ public enum Pipeline {
         let data = WeekBuilder(campaign: campaign).build(loaded.ledger, week: week)
         let findings = RuleSet.evaluate(RuleContext(campaign: campaign, week: data, ledger: loaded.ledger, now: now))
         var report = DailyReport.make(campaign: campaign, ledger: loaded.ledger, week: data, findings: findings, date: date, now: now)
+        if options.isPublic { MediaFiles.neutralNames(&report) }
         let manifest = try makeManifest(loaded, options: options, command: "daily", week: nil, date: date, now: now)
         report.inputFingerprint = manifest.inputs_fingerprint
         report.knownNames = loaded.ledger.volunteers.map { $0.name }
@@ -255,13 +260,18 @@ public enum Pipeline {
         var files: [(String, [UInt8])] = []
         var copies: [(String, String)] = []
         if options.formats.contains(.csv) {
-            files.append(("activities.csv", CSVTables.activities(report, style: options.csvHeader, labels: labels)))
-            files.append(("findings.csv", CSVTables.findings(report.findings, style: options.csvHeader, labels: labels)))
-            files.append(("rejects.csv", CSVTables.rejects(loaded.ledger.rejects, phones: loaded.ledger.phones, style: options.csvHeader, labels: labels)))
+            let phones = loaded.ledger.phones
+            files.append(("activities.csv", PhoneScrubber.scrub(bytes: CSVTables.activities(report, style: options.csvHeader, labels: labels), known: phones)))
+            files.append(("findings.csv", PhoneScrubber.scrub(bytes: CSVTables.findings(report.findings, style: options.csvHeader, labels: labels), known: phones)))
+            files.append(("rejects.csv", CSVTables.rejects(loaded.ledger.rejects, phones: phones, style: options.csvHeader, labels: labels)))
         }
         let renderer = try ReportRenderer(campaign: campaign, templatesFolder: options.templates, isPublic: options.isPublic, phones: loaded.ledger.phones)
-        if options.formats.contains(.html) { files.append(("daily-bulletin.html", try renderer.dailyHTML(report))) }
-        if options.formats.contains(.md) { files.append(("daily-bulletin.md", try renderer.dailyMarkdown(report))) }
+        var clock = Stopwatch()
+        let prepared = options.formats.contains(.html) || options.formats.contains(.md) ? renderer.prepare(report) : nil
+        clock.lap("daily: the view\(options.isPublic ? " (and the name mask)" : "")")
+        if options.formats.contains(.html) { files.append(("daily-bulletin.html", try renderer.dailyHTML(report, prepared: prepared))) }
+        if options.formats.contains(.md) { files.append(("daily-bulletin.md", try renderer.dailyMarkdown(report, prepared: prepared))) }
+        clock.lap("daily: html and markdown")
         if options.formats.contains(.html) || options.formats.contains(.md) {
             var seen = Set<String>()
             for a in report.activities {
@@ -289,11 +299,11 @@ public enum Pipeline {
         let findings = RuleSet.evaluate(RuleContext(campaign: campaign, week: data, ledger: loaded.ledger, now: now))
         clock.lap("rules")
         defer { clock.lap("check text") }
-        var out = "fivehours check — \(campaign.name), week \(week.firstDay) … \(week.lastDay)\(inProgress ? " (in progress: the weekly summary is due \(campaign.zone.format(summaryDue(of: week, campaign: campaign))))" : "")\n\n"
+        var out = "fivehours check — \(PhoneScrubber.scrub(campaign.name, known: loaded.ledger.phones)), week \(week.firstDay) … \(week.lastDay)\(inProgress ? " (in progress: the weekly summary is due \(campaign.zone.format(summaryDue(of: week, campaign: campaign))))" : "")\n\n"
         out += "Files (\(loaded.ledger.files.count)):\n"
         for f in loaded.ledger.files {
-            out += "  \(f.path)  [\(f.kind.rawValue), \(f.format)]  read \(f.read), counted \(f.counted), merged \(f.merged), rejected \(f.rejected)"
-            if let why = f.fileRejected { out += "\n    FILE REJECTED: \(why)" }
+            out += "  \(PhoneScrubber.scrub(f.path, known: loaded.ledger.phones))  [\(f.kind.rawValue), \(f.format)]  read \(f.read), counted \(f.counted), merged \(f.merged), rejected \(f.rejected)"
+            if let why = f.fileRejected { out += "\n    FILE REJECTED: \(PhoneScrubber.scrub(why, known: loaded.ledger.phones))" }
             out += "\n"
         }
         let ledger = loaded.ledger
@@ -301,7 +311,7 @@ public enum Pipeline {
         out += "\nRejected (\(ledger.rejects.count)):\n"
         out += lines(ledger.rejects.count) { i in
             let j = ledger.rejects[i]
-            var text = "  \(j.source): \(PhoneScrubber.scrub(j.reason, known: phones))\n"
+            var text = "  \(PhoneScrubber.scrub("\(j.source): \(j.reason)", known: phones))\n"
             if !j.record.isEmpty { text += "      \(PhoneScrubber.scrub(j.record, known: phones))\n" }
             return text
         }
@@ -348,12 +358,16 @@ public enum Pipeline {
 
     static func makeManifest(_ loaded: Loaded, options: Options, command: String, week: Week?, date: CivilDate?, now: Int) throws -> Manifest {
         let campaign = loaded.campaign
+        // The inputs' paths without phone numbers (a file named after a volunteer's mobile).
+        let phones = loaded.ledger.phones
+        var files = try loaded.manifestFiles()
+        for i in files.indices { files[i].path = PhoneScrubber.scrub(files[i].path, known: phones) }
         return Manifest(
-            campaign: .init(path: URL(fileURLWithPath: campaign.path).lastPathComponent, sha256: loaded.campaignSHA256),
+            campaign: .init(path: PhoneScrubber.scrub(URL(fileURLWithPath: campaign.path).lastPathComponent, known: phones), sha256: loaded.campaignSHA256),
             options: .init(command: command, week_ending: week.map { "\($0.lastDay)" }, date: date.map { "\($0)" },
                            now: campaign.zone.iso8601(now), formats: options.formats.map(\.rawValue),
                            csv_header: options.csvHeader.rawValue, public: options.isPublic, language: campaign.output.language.rawValue),
-            files: try loaded.manifestFiles())
+            files: files)
     }
 }
 

@@ -1,4 +1,4 @@
-// libFuzzer targets for the untrusted-input readers: `FUZZ_TARGET=csv|values|xml|import`.
+// libFuzzer targets for the untrusted-input readers and the privacy filters: `FUZZ_TARGET=csv|values|xml|import|privacy`.
 // Built only by scripts/fuzz.sh (`-sanitize=fuzzer,address -DFUZZING`); a plain build gets a stub.
 #if FUZZING
 import FiveHours
@@ -31,8 +31,9 @@ struct FuzzInputs {
         case "values": fuzzTarget = FuzzEntry.values
         case "xml": fuzzTarget = FuzzEntry.xml
         case "import": fuzzTarget = FuzzEntry.importer
+        case "privacy": fuzzTarget = FuzzEntry.privacy
         default:
-            print("set FUZZ_TARGET to csv, values, xml or import")
+            print("set FUZZ_TARGET to csv, values, xml, import or privacy")
             exit(2)
         }
         var argc = CommandLine.argc

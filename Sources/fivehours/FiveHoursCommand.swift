@@ -27,7 +27,8 @@ struct FiveHoursCommand: ParsableCommand {
     /// Maps every error to the contract's exit codes, with a one-line message on stderr.
     static func finish(with error: Error) -> Never {
         let stderr = FileHandle.standardError
-        func say(_ s: String) { stderr.write(Data(("fivehours: " + s + "\n").utf8)) }
+        // A message may name an input path; no phone number in it either (a file named after one).
+        func say(_ s: String) { stderr.write(Data(("fivehours: " + PhoneScrubber.scrub(s, known: []) + "\n").utf8)) }
         switch error {
         case let e as CampaignError: say(e.description); Foundation.exit(2)
         case let e as Pipeline.UsageError: say(e.description); Foundation.exit(2)
@@ -131,6 +132,9 @@ struct OutputOptions: ParsableArguments {
     var templates: String?
 
     func validate() throws {
+        if let out, out.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--out names no folder; give the folder to write the reports into (or leave --out out for output.dir)")
+        }
         _ = try formats()
         guard CSVHeaderStyle(rawValue: csvHeader) != nil else {
             throw ValidationError("--csv-header takes 'labels' or 'keys', not '\(csvHeader)'")
@@ -358,6 +362,10 @@ struct Templates: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Copy the shipped report templates into a folder, to edit them.")
     @Option(name: .long, help: "Where to put the templates.")
     var out: String
+
+    func validate() throws {
+        if out.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--out names no folder; give the folder to copy the templates into") }
+    }
 
     func run() throws {
         let source = try ReportRenderer.shippedFolder()

@@ -63,6 +63,9 @@ public enum CampaignLoader {
         var zone = CampaignZone.shanghai
         if let z = c["timezone"] {
             let id = try walker.string(z, path: "campaign.timezone")
+            if let why = CampaignZone.ambiguity(of: id) {
+                throw walker.error(z, "campaign.timezone", why)
+            }
             guard let parsed = CampaignZone(identifier: id) else {
                 throw walker.error(z, "campaign.timezone", "unknown time zone '\(id)'; use an IANA name such as Asia/Shanghai")
             }
@@ -110,6 +113,7 @@ public enum CampaignLoader {
         }
 
         var units: [UnitSpec] = []
+        var unitNames = Set<String>()
         if let u = top["units"] {
             for (i, item) in try walker.sequence(u, path: "units").enumerated() {
                 let p = "units[\(i)]"
@@ -126,7 +130,8 @@ public enum CampaignLoader {
                     default: throw walker.error(k, "\(p).kind", "expected 'department' or 'workstation', found '\(s)'")
                     }
                 }
-                if units.contains(where: { $0.name == unitName }) {
+                // A set, not a scan of the units so far: 40,000 units load at once.
+                guard unitNames.insert(unitName).inserted else {
                     throw walker.error(n, "\(p).name", "unit '\(unitName)' is listed twice")
                 }
                 units.append(UnitSpec(name: unitName, kind: kind))
@@ -134,6 +139,7 @@ public enum CampaignLoader {
         }
 
         var teams: [TeamSpec] = []
+        var teamNames = Set<String>()
         if let t = top["teams"] {
             for (i, item) in try walker.sequence(t, path: "teams").enumerated() {
                 let p = "teams[\(i)]"
@@ -152,7 +158,7 @@ public enum CampaignLoader {
                         }
                     }
                 }
-                if teams.contains(where: { $0.name == teamName }) {
+                guard teamNames.insert(teamName).inserted else {
                     throw walker.error(n, "\(p).name", "team '\(teamName)' is listed twice")
                 }
                 teams.append(TeamSpec(name: teamName, focus: focus, leads: leads))

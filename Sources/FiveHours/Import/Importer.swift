@@ -187,6 +187,8 @@ public struct Importer: Sendable {
         var part = 8 << 20
     }
     let sizes: Sizes
+    /// The run's output folder (`--out`, else `output.dir`): never read as input (`InputFiles`).
+    public var outputFolder: String?
     /// Hashes of large files started before any file is read (see `run`).
     let earlyDigests = EarlyDigests()
 
@@ -200,6 +202,7 @@ public struct Importer: Sendable {
         self.campaign = campaign
         self.root = URL(fileURLWithPath: campaign.path).deletingLastPathComponent().path
         self.window = window.map { $0.lowerBound.dayNumber...$0.upperBound.dayNumber }
+        self.outputFolder = campaign.output.dir
     }
 
     /// - Parameter waitingForDigests: false to return while large files are still being hashed
@@ -213,9 +216,9 @@ public struct Importer: Sendable {
     func read(waitingForDigests: Bool = true) throws -> ImportParts {
         var result = ImportParts()
         var clock = Stopwatch()
-        let lists = try [(InputKind.roster, campaign.inputs.rosters),
-                         (.activity, campaign.inputs.activities),
-                         (.submission, campaign.inputs.submissions)].map { ($0.0, try Importer.files(in: $0.1)) }
+        // Which files are read, and which are refused unopened (`InputFiles`).
+        let listed = try InputFiles.lists(of: campaign, outputFolder: outputFolder)
+        let lists = listed.map { ($0.kind, $0.entries.filter { $0.refusal == nil }.map(\.path)) }
         // The hash of a large file needs a core for as long as a third of the import. Started
         // now, it also takes the moments a core is idle while the rosters are read and merged;
         // a file's reader takes its task over, and a task no reader took is stopped.
@@ -223,9 +226,10 @@ public struct Importer: Sendable {
             for file in files { earlyDigests.start(file, minimumSize: sizes.deferred) }
         }
         defer { earlyDigests.cancelRest() }
-        for (kind, files) in lists {
-            for file in files {
-                try read(file, kind: kind, into: &result)
+        for (kind, entries) in listed {
+            for entry in entries {
+                if let why = entry.refusal { refuse(entry.path, kind: kind, reason: why, into: &result); continue }
+                try read(entry.path, kind: kind, into: &result)
             }
             clock.lap("  read \(kind.rawValue) files")
         }
@@ -236,31 +240,6 @@ public struct Importer: Sendable {
             clock.lap("  hashes")
         }
         return result
-    }
-
-    /// Expands files and folders into the `.csv` and `.xml` files they hold, in input order.
-    static func files(in paths: [String]) throws -> [String] {
-        var found: [String] = []
-        let fm = FileManager.default
-        for p in paths {
-            var isDir: ObjCBool = false
-            guard fm.fileExists(atPath: p, isDirectory: &isDir) else {
-                throw InputOpenError(path: p, reason: "no such file or folder (check inputs: in the campaign file)")
-            }
-            if !isDir.boolValue { found.append(p); continue }
-            // A folder named by a symbolic link is listed through it (the enumerator would list
-            // the link itself, and find nothing); links inside the folder are not descended.
-            let listed = (try? fm.destinationOfSymbolicLink(atPath: p)) == nil ? p : URL(fileURLWithPath: p).resolvingSymlinksInPath().path
-            guard let e = fm.enumerator(atPath: listed) else { throw InputOpenError(path: p, reason: "cannot list the folder") }
-            for case let rel as String in e {
-                let lower = rel.lowercased()
-                guard lower.hasSuffix(".csv") || lower.hasSuffix(".xml") else { continue }
-                let full = (p as NSString).appendingPathComponent(rel)
-                var d: ObjCBool = false
-                if fm.fileExists(atPath: full, isDirectory: &d), !d.boolValue { found.append(full) }
-            }
-        }
-        return found.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
     }
 
     func displayPath(_ path: String) -> String {
@@ -1151,108 +1130,6 @@ struct RowWithDefaults<Row: RowFields>: RowFields {
         if let v = row.text(key) { return v }
         guard let c = defaults[key]?.trimmingSpaces, !c.isEmpty else { return nil }
         return c
-    }
-}
-
-/// Keeps phone numbers out of every output: the rosters' own, anything shaped like a
-/// mainland mobile number (1[3-9] and nine more digits, with or without +86 / 0086), and
-/// landlines written with an area code (`010-62345678`, `(0371) 6234 5678`).
-public enum PhoneScrubber {
-    static func digits(_ s: String) -> String {
-        // Byte by byte into a small buffer: this runs for every roster row.
-        var s = s
-        return s.withUTF8 { b in
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: b.count) { out in
-                var n = 0
-                for c in b where c &- 48 < 10 { out[n] = c; n += 1 }
-                return String(decoding: UnsafeBufferPointer(rebasing: out[..<n]), as: UTF8.self)
-            }
-        }
-    }
-
-    /// 1[3-9] and nine more digits (the digits as ASCII bytes).
-    static func isMobile(_ d: ArraySlice<UInt8>) -> Bool {
-        d.count == 11 && d.first == 49 && d[d.startIndex + 1] >= 51 && d[d.startIndex + 1] <= 57
-    }
-
-    /// A mobile number alone, or after +86 / 0086 (written as digits).
-    static func isMobileWithPrefix(_ d: ArraySlice<UInt8>) -> Bool {
-        if isMobile(d) { return true }
-        if d.count == 13, d.starts(with: [56, 54]) { return isMobile(d.dropFirst(2)) }
-        if d.count == 15, d.starts(with: [48, 48, 56, 54]) { return isMobile(d.dropFirst(4)) }
-        return false
-    }
-
-    /// A roster's number: looked up only at a length a phone number can have.
-    static func isKnown(_ d: ArraySlice<UInt8>, _ known: Set<String>) -> Bool {
-        d.count >= 7 && !known.isEmpty && known.contains(String(decoding: d, as: UTF8.self))
-    }
-
-    public static func scrub(_ text: String, known: Set<String>) -> String {
-        // On UTF-8 bytes: every character that matters here (digits, + ( ) - . space) is ASCII,
-        // and an ASCII byte is always a whole character in UTF-8.
-        var digitCount = 0
-        for c in text.utf8 where c &- 48 < 10 { digitCount += 1 }
-        guard digitCount >= 7 else { return text }
-        var b = Array(text.utf8)
-        @inline(__always) func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
-        @inline(__always) func isSeparator(_ c: UInt8) -> Bool { c == 45 || c == 32 || c == 40 || c == 41 || c == 46 }
-        var i = 0
-        var changed = false
-        let n = b.count
-        var d: [UInt8] = []
-        d.reserveCapacity(32)
-        while i < n {
-            let startsRun = isDigit(b[i]) || ((b[i] == 43 || b[i] == 40) && i + 1 < n && isDigit(b[i + 1]))
-            guard startsRun, i == 0 || !isDigit(b[i - 1]) else { i += 1; continue }
-            var j = i + (isDigit(b[i]) ? 0 : 1)
-            var separated = !isDigit(b[i])
-            while j < n {
-                if isDigit(b[j]) { j += 1; continue }
-                if isSeparator(b[j]), j + 1 < n, isDigit(b[j + 1]) || (b[j] == 41 && j + 2 < n && b[j + 1] == 32 && isDigit(b[j + 2])) {
-                    separated = true
-                    j += 1
-                    continue
-                }
-                break
-            }
-            d.removeAll(keepingCapacity: true)
-            for k in i..<j where isDigit(b[k]) { d.append(b[k]) }
-            let all = d[...]
-            var phone = isMobileWithPrefix(all)
-            if !phone, separated, all.first == 48, (10...12).contains(all.count) { phone = true }
-            if !phone, isKnown(all, known) { phone = true }
-            if phone {
-                for k in i..<j where isDigit(b[k]) { b[k] = 42 } // *
-                changed = true
-            } else if all.count >= 7 {
-                // A phone inside a longer run (`周九 13800138107 2019-08-09`): try each span of
-                // whole digit groups, as a mobile number or a roster's number only.
-                var groups: [Range<Int>] = []
-                var k = i
-                while k < j {
-                    if isDigit(b[k]) { let s = k; while k < j, isDigit(b[k]) { k += 1 }; groups.append(s..<k) } else { k += 1 }
-                }
-                var a = 0
-                while groups.count > 1, a < groups.count {
-                    d.removeAll(keepingCapacity: true)
-                    for e in a..<groups.count {
-                        d.append(contentsOf: b[groups[e]])
-                        if d.count > 15 { break }
-                        let span = d[...]
-                        if isMobileWithPrefix(span) || isKnown(span, known) {
-                            for x in groups[a].lowerBound..<groups[e].upperBound where isDigit(b[x]) { b[x] = 42 }
-                            changed = true
-                            a = e
-                            break
-                        }
-                    }
-                    a += 1
-                }
-            }
-            i = max(j, i + 1)
-        }
-        return changed ? String(decoding: b, as: UTF8.self) : text
     }
 }
 

@@ -63,8 +63,21 @@ public struct ReportFolder {
     public func lock() throws -> Lock {
         try ReportFolder.makeFolders(parent)
         let lockPath = (parent as NSString).appendingPathComponent(".fivehours.lock")
-        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw OutputError.system(errno, path: parent, doing: "write in the output folder") }
+        // Never through a link (a link planted as the lock file would make the run create or
+        // truncate a file wherever it points), never blocking, and only a regular file.
+        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0o644)
+        guard fd >= 0 else {
+            let e = errno
+            if e == ELOOP {
+                throw OutputError(path: lockPath, reason: "the lock file is a symbolic link; fivehours does not follow it (remove the link and run again)")
+            }
+            throw OutputError(path: lockPath, reason: "cannot open the lock file: \(String(cString: strerror(e)))")
+        }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else {
+            close(fd)
+            throw OutputError(path: lockPath, reason: "the lock file is not a regular file (remove it and run again)")
+        }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             close(fd)
             throw OutputError(path: parent, reason: "another fivehours run is writing to this folder; wait for it to finish and run again")
@@ -114,8 +127,8 @@ public struct ReportFolder {
             for (file, source) in copies {
                 let target = (staging as NSString).appendingPathComponent(file)
                 try fm.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                guard let data = fm.contents(atPath: source) else { throw OutputError(path: source, reason: "cannot read the media file (it was readable when the bulletin was made: moved or locked since?)") }
-                try ReportFolder.writeDurably([UInt8](data), to: target)
+                // Streamed in fixed steps: memory does not grow with a video's size.
+                try MediaFiles.copy(from: source, to: target)
             }
             for dir in Set(copies.map { ((staging as NSString).appendingPathComponent($0.0) as NSString).deletingLastPathComponent }) {
                 ReportFolder.fsyncFolder(dir)

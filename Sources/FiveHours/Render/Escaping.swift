@@ -14,6 +14,7 @@ public enum HTMLEscape {
             case "'": out.append(contentsOf: "&#39;".unicodeScalars)
             case "`": out.append(contentsOf: "&#96;".unicodeScalars)
             case "=": out.append(contentsOf: "&#61;".unicodeScalars)
+            case NameMask.marker: out.append("*") // a masked name's or number's character
             default:
                 // Control characters other than tab and newline have no place in a report.
                 if s.value < 0x20 && s != "\t" && s != "\n" { out.append(contentsOf: "&#xFFFD;".unicodeScalars) } else { out.append(s) }
@@ -29,6 +30,7 @@ public enum MarkdownEscape {
     static let special: Set<Unicode.Scalar> = ["\\", "`", "*", "_", "[", "]", "#", "!", "|", "~"]
 
     public static func escape(_ text: String) -> String {
+        if isURL(text) { return escapeURL(text) }
         var out = String.UnicodeScalarView()
         for s in text.unicodeScalars {
             switch s {
@@ -37,9 +39,47 @@ public enum MarkdownEscape {
             case "&": out.append(contentsOf: "&amp;".unicodeScalars)
             case "\"": out.append(contentsOf: "&quot;".unicodeScalars)
             case "\n", "\r": out.append(" ")
+            // A masked name's or number's character: the full-width asterisk, which Markdown gives
+            // no meaning, so it needs no backslash (a WeChat editor shows 王＊跃, not 王\*跃).
+            case NameMask.marker: out.append("\u{FF0A}")
             default:
                 if special.contains(s) { out.append("\\") }
                 if s.value < 0x20 && s != "\t" { out.append("\u{FFFD}") } else { out.append(s) }
+            }
+        }
+        return String(out)
+    }
+}
+
+extension MarkdownEscape {
+    /// A value that is one web address and nothing else: `http(s)://` and no white space,
+    /// `<`, `>` or control character.
+    static func isURL(_ text: String) -> Bool {
+        guard text.hasPrefix("https://") || text.hasPrefix("http://") else { return false }
+        return !text.unicodeScalars.contains { $0.value <= 0x20 || $0 == "<" || $0 == ">" || $0 == "\u{7F}" || $0 == NameMask.marker
+            || $0.properties.isWhitespace }
+    }
+
+    /// A web address for Markdown (`<…>` autolinks, link destinations, text): backslashes are not
+    /// read inside an autolink, so nothing is backslash-escaped; the characters Markdown could
+    /// read (asterisk, brackets, parentheses, bar, backslash, backtick, tilde) are percent-encoded, which leaves the address the same (RFC 3986),
+    /// `&` and `"` become entities; `_` (intraword in an address) is kept as written.
+    static func escapeURL(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        for s in text.unicodeScalars {
+            switch s {
+            case "&": out.append(contentsOf: "&amp;".unicodeScalars)
+            case "\"": out.append(contentsOf: "&quot;".unicodeScalars)
+            case "*": out.append(contentsOf: "%2A".unicodeScalars)
+            case "[": out.append(contentsOf: "%5B".unicodeScalars)
+            case "]": out.append(contentsOf: "%5D".unicodeScalars)
+            case "|": out.append(contentsOf: "%7C".unicodeScalars)
+            case "\\": out.append(contentsOf: "%5C".unicodeScalars)
+            case "`": out.append(contentsOf: "%60".unicodeScalars)
+            case "~": out.append(contentsOf: "%7E".unicodeScalars)
+            case "(": out.append(contentsOf: "%28".unicodeScalars)
+            case ")": out.append(contentsOf: "%29".unicodeScalars)
+            default: out.append(s)
             }
         }
         return String(out)

@@ -74,7 +74,9 @@ public struct ReportRenderer {
     }
 
     /// Parses a template under our content type and checks every tag against the view.
-    func render(_ name: String, contentType: String, view: [String: Any], schema: [String: Any]) throws -> [UInt8] {
+    /// - Parameter support: cleans every text value of the view on its way out (phone numbers,
+    ///   and names with `--public`), whatever field it comes from.
+    func render(_ name: String, contentType: String, view: [String: Any], schema: [String: Any], support: ViewSupport) throws -> [UInt8] {
         let text = try load(name)
         let file = (folder as NSString).appendingPathComponent(name + ".mustache")
         try TemplateCheck.check(text, file: file, known: TemplateCheck.keys(of: schema), rawAllowed: ReportRenderer.rawAllowed)
@@ -86,7 +88,7 @@ public struct ReportRenderer {
         } catch {
             throw TemplateError(file: file, reason: "template syntax: \(error)")
         }
-        var out = template.render(ViewText.wrap(view))
+        var out = template.render(ViewText.wrap(view, clean: support.text))
         if !out.hasSuffix("\n") { out += "\n" }
         return Array(out.utf8)
     }
@@ -96,15 +98,24 @@ public struct ReportRenderer {
     public final class PreparedWeekly {
         let view: [String: Any]
         let schema: [String: Any]
-        init(view: [String: Any], schema: [String: Any]) {
+        let support: ViewSupport
+        init(view: [String: Any], schema: [String: Any], support: ViewSupport) {
             self.view = view
             self.schema = schema
+            self.support = support
         }
     }
 
     public func prepare(_ r: WeeklyReport) -> PreparedWeekly {
         let v = WeeklyView(report: r, labels: labels, isPublic: isPublic, phones: phones)
-        return PreparedWeekly(view: v.dictionary(schema: false), schema: v.dictionary(schema: true))
+        return PreparedWeekly(view: v.dictionary(schema: false), schema: v.dictionary(schema: true), support: v.support)
+    }
+
+    /// The daily bulletin's view, built once for both formats (with `--public`, its name mask
+    /// over the whole roster is built once too).
+    public func prepare(_ r: DailyReport) -> PreparedWeekly {
+        let v = DailyView(report: r, labels: labels, isPublic: isPublic, phones: phones)
+        return PreparedWeekly(view: v.dictionary(schema: false), schema: v.dictionary(schema: true), support: v.support)
     }
 
     public func weeklyHTML(_ r: WeeklyReport, prepared: PreparedWeekly? = nil) throws -> [UInt8] {
@@ -112,25 +123,25 @@ public struct ReportRenderer {
         var view = p.view, schema = p.schema
         view["css"] = try load("report.css")
         schema["css"] = ""
-        return try render("weekly-summary.html", contentType: "FIVEHOURS_HTML", view: view, schema: schema)
+        return try render("weekly-summary.html", contentType: "FIVEHOURS_HTML", view: view, schema: schema, support: p.support)
     }
 
     public func weeklyMarkdown(_ r: WeeklyReport, prepared: PreparedWeekly? = nil) throws -> [UInt8] {
         let p = prepared ?? prepare(r)
-        return try render("weekly-summary.md", contentType: "FIVEHOURS_MD", view: p.view, schema: p.schema)
+        return try render("weekly-summary.md", contentType: "FIVEHOURS_MD", view: p.view, schema: p.schema, support: p.support)
     }
 
-    public func dailyHTML(_ r: DailyReport) throws -> [UInt8] {
-        let v = DailyView(report: r, labels: labels, isPublic: isPublic, phones: phones)
-        var view = v.dictionary(schema: false), schema = v.dictionary(schema: true)
+    public func dailyHTML(_ r: DailyReport, prepared: PreparedWeekly? = nil) throws -> [UInt8] {
+        let p = prepared ?? prepare(r)
+        var view = p.view, schema = p.schema
         view["css"] = try load("report.css")
         schema["css"] = ""
-        return try render("daily-bulletin.html", contentType: "FIVEHOURS_HTML", view: view, schema: schema)
+        return try render("daily-bulletin.html", contentType: "FIVEHOURS_HTML", view: view, schema: schema, support: p.support)
     }
 
-    public func dailyMarkdown(_ r: DailyReport) throws -> [UInt8] {
-        let v = DailyView(report: r, labels: labels, isPublic: isPublic, phones: phones)
-        return try render("daily-bulletin.md", contentType: "FIVEHOURS_MD", view: v.dictionary(schema: false), schema: v.dictionary(schema: true))
+    public func dailyMarkdown(_ r: DailyReport, prepared: PreparedWeekly? = nil) throws -> [UInt8] {
+        let p = prepared ?? prepare(r)
+        return try render("daily-bulletin.md", contentType: "FIVEHOURS_MD", view: p.view, schema: p.schema, support: p.support)
     }
 }
 
@@ -148,6 +159,27 @@ struct ViewText: MustacheCustomRenderable {
         case let d as [String: Any]: return d.mapValues(wrap)
         case let a as [[String: Any]]: return a.map { $0.mapValues(wrap) }
         case let a as [Any]: return a.map(wrap)
+        default: return v
+        }
+    }
+
+    /// Values not cleaned as text: markup the program builds (`ReportRenderer.rawAllowed`, its
+    /// names cleaned when it was built), the labels (`l`) and the inputs' hash (hex digits).
+    static let notData: Set<String> = ["css", "chart_svg", "l", "fingerprint"]
+
+    /// Wraps every string of a view, at any depth, cleaned by `clean`: whatever field a value
+    /// comes from (an id, a unit or team name, a media name, a URL, a source's file name), no
+    /// phone number, and with `--public` no known name, reaches a report.
+    static func wrap(_ v: Any, clean: (String) -> String) -> Any {
+        switch v {
+        case let s as String: return ViewText(value: clean(s))
+        case let d as [String: Any]:
+            var out: [String: Any] = [:]
+            out.reserveCapacity(d.count)
+            for (k, x) in d { out[k] = notData.contains(k) ? wrap(x) : wrap(x, clean: clean) }
+            return out
+        case let a as [[String: Any]]: return a.map { wrap($0, clean: clean) }
+        case let a as [Any]: return a.map { wrap($0, clean: clean) }
         default: return v
         }
     }
@@ -202,7 +234,8 @@ enum TemplateCheck {
             var raw = triple
             if "#^/".contains(first) { name = String(tag.dropFirst()).trimmingCharacters(in: .whitespaces) }
             if first == "&" { name = String(tag.dropFirst()).trimmingCharacters(in: .whitespaces); raw = true }
-            if name == "." { continue }
+            // `{{{.}}}` / `{{& .}}` inside a list would insert each item (data) raw: refused like any raw data.
+            if name == "." && !raw { continue }
             if raw && !rawAllowed.contains(name) {
                 throw TemplateError(file: file, line: tagLine, column: tagColumn,
                                     reason: "'{{{\(name)}}}' would insert data unescaped; use {{\(name)}} (only \(rawAllowed.sorted().joined(separator: ", ")) may be raw)")

@@ -237,13 +237,13 @@ extension ReportRenderer {
         var view = v.dictionary(schema: false), schema = v.dictionary(schema: true)
         view["css"] = try load("report.css")
         schema["css"] = ""
-        return try render(RollupView.template(r.kind) + ".html", contentType: "FIVEHOURS_HTML", view: view, schema: schema)
+        return try render(RollupView.template(r.kind) + ".html", contentType: "FIVEHOURS_HTML", view: view, schema: schema, support: v.support)
     }
 
     public func rollupMarkdown(_ r: RollupReport) throws -> [UInt8] {
         let v = RollupView(report: r, labels: labels, isPublic: isPublic, phones: phones)
         return try render(RollupView.template(r.kind) + ".md", contentType: "FIVEHOURS_MD", view: v.dictionary(schema: false),
-                          schema: v.dictionary(schema: true))
+                          schema: v.dictionary(schema: true), support: v.support)
     }
 }
 

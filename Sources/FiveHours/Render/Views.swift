@@ -10,14 +10,15 @@ struct ViewSupport {
     let mask: NameMask
     let zone: CampaignZone
 
-    /// Free text from the inputs: phone numbers blanked, names masked when public.
+    /// Free text from the inputs: phone numbers blanked, names masked when public (with
+    /// `NameMask.marker`, which each format's escaper writes as its mask character).
     func text(_ s: String) -> String {
-        let clean = PhoneScrubber.scrub(s, known: phones)
+        let clean = PhoneScrubber.scrub(s, known: phones, mask: NameMask.markerBytes)
         return isPublic ? mask.maskNames(in: clean) : clean
     }
 
     /// A volunteer's name as the report may show it.
-    func name(_ s: String) -> String { isPublic ? NameMask.mask(s) : s }
+    func name(_ s: String) -> String { isPublic ? NameMask.masked(s) : s }
 
     func status(_ d: DeadlineStatus) -> [String: Any] {
         switch d {
@@ -51,13 +52,15 @@ struct ViewSupport {
             return [
                 "rule": rule.key, "rule_label": rule.label(labels.language), "count": all.count, "severity": worst.rawValue,
                 "severity_label": labels[worst.rawValue],
-                "items": shown.map { f -> [String: Any] in
+                // `--public`: the count per rule only; the findings themselves (ids, sources with
+                // line numbers, checking detail) are for the office, in findings.csv.
+                "items": isPublic && !schema ? [] : shown.map { f -> [String: Any] in
                     ["severity": f.severity.rawValue, "severity_label": labels[f.severity.rawValue], "unit": f.unit,
                      "subject": text(f.subject), "date": f.date.map { "\($0)" } ?? "", "detail": text(f.detail),
                      "source": f.source.map { "\($0)" } ?? ""]
                 },
-                "more": all.count > limit ? labels.format("more", "\(all.count - limit)") : "",
-                "has_more": all.count > limit,
+                "more": all.count > limit && !isPublic ? labels.format("more", "\(all.count - limit)") : "",
+                "has_more": all.count > limit && !isPublic,
             ]
         }
     }
@@ -129,7 +132,12 @@ struct WeeklyView {
         }
         // Every unit has its place in 本周总结与下周计划: a missing summary shows as missing.
         d["has_plans"] = !r.units.isEmpty
-        d["chart_svg"] = schema || r.inProgress ? "" : ComplianceChart.svg(r.units, labels: l)
+        // The chart is markup (not scrubbed as a whole): its unit names are scrubbed here.
+        d["chart_svg"] = schema || r.inProgress ? "" : ComplianceChart.svg(r.units.map { u in
+            var u = u
+            u.name = support.text(u.name)
+            return u
+        }, labels: l)
         let placeholderTeam = WeeklyReport.TeamRow(name: "", leads: [], focus: false, known: true, volunteers: 0, seconds: 0, sessions: 0)
         let teams = r.teams.filter(\.focus) + r.teams.filter { !$0.focus }
         d["teams"] = support.list(teams, placeholder: placeholderTeam, schema: schema) { t in
@@ -310,10 +318,10 @@ struct DailyView {
                 "time": time, "has_time": !time.isEmpty, "name": support.name(a.name), "unit": a.unit, "team": a.team,
                 "title": support.text(a.title.isEmpty ? a.activity : a.title), "description": support.text(a.description),
                 "has_description": !a.description.isEmpty, "category": a.category, "location": support.text(a.location),
-                "hours": Hours.format(a.seconds), "source": "\(a.source)",
+                "hours": Hours.format(a.seconds), "source": support.isPublic ? "" : "\(a.source)",
                 "photos": a.media.filter { $0.kind == .photo && $0.sourcePath != nil }.map { ["href": $0.href, "alt": support.text("\(a.title.isEmpty ? a.activity : a.title) — \(a.location)")] },
                 "videos": a.media.filter { $0.kind == .video && $0.sourcePath != nil }.map { ["href": $0.href, "label": $0.label] },
-                "links": a.media.filter { $0.sourcePath == nil || $0.kind == .link }.map { ["href": $0.href, "label": $0.label] },
+                "links": a.media.filter { $0.sourcePath == nil || $0.kind == .link }.map { ["href": support.text($0.href), "label": support.text($0.label)] },
                 "has_media": !a.media.isEmpty,
                 "has_photos": a.media.contains { $0.kind == .photo && $0.sourcePath != nil },
             ]

@@ -18,7 +18,7 @@ import Foundation
 public enum WorkbookWriter {
     /// `weekly-summary.xlsx`: volunteers, units, teams, findings, rejects, then the bulletin grid.
     public static func weekly(_ r: WeeklyReport, phones: Set<String>, style: CSVHeaderStyle, labels: Labels) throws -> [UInt8] {
-        try workbook(name: "weekly-summary.xlsx", created: r.now, style: style, labels: labels, tables: [
+        try workbook(name: "weekly-summary.xlsx", created: r.now, style: style, labels: labels, phones: phones, tables: [
             VolunteersTable(report: r), UnitsTable(report: r), TeamsTable(report: r),
             FindingsTable(findings: r.findings), RejectsTable(rejects: r.rejects, phones: phones),
             BulletinGridTable(report: r, labels: labels, style: style),
@@ -40,21 +40,23 @@ public enum WorkbookWriter {
 
     static func rollup(_ r: RollupReport, name: String, rejects: [Reject], phones: Set<String>, style: CSVHeaderStyle,
                        labels: Labels) throws -> [UInt8] {
-        try workbook(name: name, created: r.now, style: style, labels: labels, tables: RollupTables.tables(r) + [
+        try workbook(name: name, created: r.now, style: style, labels: labels, phones: phones, tables: RollupTables.tables(r) + [
             FindingsTable(findings: r.findings), RejectsTable(rejects: rejects, phones: phones),
         ])
     }
 
     /// `daily-bulletin.xlsx`: the day's activities, findings, rejects.
     public static func daily(_ d: DailyReport, phones: Set<String>, style: CSVHeaderStyle, labels: Labels) throws -> [UInt8] {
-        try workbook(name: "daily-bulletin.xlsx", created: d.now, style: style, labels: labels, tables: [
+        try workbook(name: "daily-bulletin.xlsx", created: d.now, style: style, labels: labels, phones: phones, tables: [
             ActivitiesTable(report: d), FindingsTable(findings: d.findings), RejectsTable(rejects: d.rejects, phones: phones),
         ])
     }
 
     /// Writes the tables into a workbook in a private temporary folder and returns its bytes,
     /// which then go into the report folder like every other file.
-    static func workbook(name: String, created: Int, style: CSVHeaderStyle, labels: Labels, tables: [any ReportTable],
+    /// - Parameter phones: the rosters' numbers: every text cell is scrubbed of phone numbers,
+    ///   as every CSV line is (`PhoneScrubber`).
+    static func workbook(name: String, created: Int, style: CSVHeaderStyle, labels: Labels, phones: Set<String>, tables: [any ReportTable],
                          rowsPerSheet: Int = WorkbookWriter.rowsPerSheet) throws -> [UInt8] {
         let folder = try TemporaryFolder()
         // The folder must outlive the workbook's temporary files and the file read back below.
@@ -64,7 +66,7 @@ public enum WorkbookWriter {
         let formats = try Formats(book)
         for table in tables {
             let sheetName = style == .keys ? table.name : labels[table.sheetKey]
-            try write(table, named: sheetName, header: table.header(style: style, labels: labels), into: book, formats: formats,
+            try write(table, named: sheetName, header: table.header(style: style, labels: labels), into: book, formats: formats, phones: phones,
                       rowsPerSheet: rowsPerSheet)
         }
         try book.close()
@@ -78,13 +80,13 @@ public enum WorkbookWriter {
     /// table goes on in a second sheet, `检查发现 (2)`, with the same header.
     static let rowsPerSheet = 1_048_575
 
-    static func write<T: ReportTable>(_ table: T, named name: String, header: [String], into book: Workbook, formats: Formats,
+    static func write<T: ReportTable>(_ table: T, named name: String, header: [String], into book: Workbook, formats: Formats, phones: Set<String>,
                                       rowsPerSheet: Int) throws {
         var first = 0, part = 1
         repeat {
             let rows = min(rowsPerSheet, table.count - first)
             let sheet = try book.addSheet(part == 1 ? name : "\(name) (\(part))")
-            var sink = SheetSink(sheet: sheet, formats: formats, columns: header.count)
+            var sink = SheetSink(sheet: sheet, formats: formats, columns: header.count, phones: phones)
             for (c, title) in header.enumerated() {
                 sink.measure(c, SheetSink.displayWidth(title) + 2) // room for the filter's button
                 worksheet_write_string(sheet, 0, lxw_col_t(c), WorkbookText.clean(title), formats.header)
@@ -133,7 +135,11 @@ struct SheetSink: TableRowSink {
     /// The first error libxlsxwriter reported, if any.
     private(set) var failure: String?
 
-    init(sheet: UnsafeMutablePointer<lxw_worksheet>, formats: WorkbookWriter.Formats, columns: Int) {
+    /// The rosters' phone numbers: no text cell shows one.
+    let phones: Set<String>
+
+    init(sheet: UnsafeMutablePointer<lxw_worksheet>, formats: WorkbookWriter.Formats, columns: Int, phones: Set<String>) {
+        self.phones = phones
         self.sheet = sheet
         self.formats = formats
         self.widths = Array(repeating: 0, count: columns)
@@ -158,7 +164,7 @@ struct SheetSink: TableRowSink {
 
     mutating func text(_ value: String) {
         guard !value.isEmpty else { return done(LXW_NO_ERROR, width: 0) }
-        let clean = WorkbookText.clean(value)
+        let clean = WorkbookText.clean(PhoneScrubber.scrub(value, known: phones))
         let width = row <= SheetSink.measuredRows ? SheetSink.displayWidth(clean) : 0
         done(worksheet_write_string(sheet, row, column, clean, nil), width: width)
     }

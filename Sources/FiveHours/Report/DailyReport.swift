@@ -86,11 +86,12 @@ public struct DailyReport: Sendable {
                     extraFindings.append(MissingMediaRule.finding(.outside, href: m.href, unit: v.unit, date: date, source: r.source, say: say))
                     continue
                 }
-                guard FileManager.default.isReadableFile(atPath: path) else {
-                    extraFindings.append(MissingMediaRule.finding(.notFound, href: m.href, unit: v.unit, date: date, source: r.source, say: say))
+                // A folder, a FIFO or a device named as media is that row's finding, never the bulletin's failure.
+                if let problem = MediaFiles.problem(path) {
+                    extraFindings.append(MissingMediaRule.finding(problem, href: m.href, unit: v.unit, date: date, source: r.source, say: say))
                     continue
                 }
-                let href = MediaFiles.reportName(for: path, used: &usedNames)
+                let href = MediaFiles.reportName(for: path, used: &usedNames, phones: ledger.phones)
                 media.append(MediaItem(kind: m.kind, href: href, sourcePath: path, label: (m.href as NSString).lastPathComponent))
             }
             rows.append(ActivityRow(
@@ -130,37 +131,5 @@ public struct DailyReport: Sendable {
             teams: tally({ $0.team }, order: focusFirst), units: tally({ $0.unit }, order: campaign.units.map(\.name)),
             reporting: reporting, findings: findings.filter { $0.date == date && $0.rule.scope == .day } + extraFindings,
             rejects: ledger.rejects)
-    }
-}
-
-/// Media files referenced by the logs, resolved safely and named for the report folder.
-enum MediaFiles {
-    /// The file a relative media path names, only when it stays inside the folder of the input
-    /// file that named it: a log cannot make the program read `/etc/passwd` or `../secret`.
-    static func resolve(_ m: MediaRef) -> String? {
-        let href = m.href.replacingOccurrences(of: "\\", with: "/")
-        guard !href.hasPrefix("/"), !href.contains(":"), !href.isEmpty else { return nil }
-        let base = URL(fileURLWithPath: m.baseFolder).standardizedFileURL.path
-        let full = URL(fileURLWithPath: base).appendingPathComponent(href).standardizedFileURL.path
-        guard full.hasPrefix(base.hasSuffix("/") ? base : base + "/") else { return nil }
-        // Follow no link out of the folder either.
-        let real = URL(fileURLWithPath: full).resolvingSymlinksInPath().path
-        let realBase = URL(fileURLWithPath: base).resolvingSymlinksInPath().path
-        guard real.hasPrefix(realBase.hasSuffix("/") ? realBase : realBase + "/") else { return nil }
-        return full
-    }
-
-    /// `media/photo.png`, or `media/photo-2.png` when another file already took the name.
-    static func reportName(for path: String, used: inout [String: String]) -> String {
-        let name = (path as NSString).lastPathComponent
-        let stem = (name as NSString).deletingPathExtension, ext = (name as NSString).pathExtension
-        var candidate = "media/\(name)"
-        var n = 2
-        while let other = used[candidate], other != path {
-            candidate = "media/\(stem)-\(n)\(ext.isEmpty ? "" : ".\(ext)")"
-            n += 1
-        }
-        used[candidate] = path
-        return candidate
     }
 }

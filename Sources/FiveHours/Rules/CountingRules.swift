@@ -106,7 +106,11 @@ public struct InactiveVolunteerRule: Rule {
 public enum MissingMediaRule {
     public static let name = RuleName.missingMedia
 
-    public enum Problem: Sendable { case outside, notFound }
+    public enum Problem: Sendable, Equatable {
+        case outside, notFound, unreadable
+        /// A folder, a FIFO or a device where a file should be (its kind, in English).
+        case notRegular(String)
+    }
 
     public static func finding(_ problem: Problem, href: String, unit: String, date: CivilDate, source: SourceLine, say: Wording) -> Finding {
         let detail: String
@@ -116,6 +120,10 @@ public enum MissingMediaRule {
                          "media path \(href) points outside the input file's folder or is not relative; not used")
         case .notFound:
             detail = say("找不到附件 \(href)", "media file \(href) not found")
+        case .unreadable:
+            detail = say("附件 \(href) 无法读取，未引用", "media file \(href) cannot be read; not used")
+        case .notRegular(let kind):
+            detail = say("附件 \(href) 不是普通文件（\(kind)），未引用", "media \(href) is not a regular file but \(kind); not used")
         }
         return Finding(name, unit: unit, subject: href, date: date, detail: detail, source: source)
     }

@@ -94,16 +94,11 @@ public struct Ledger: Sendable {
         self.findings = findings
     }
 
-    /// `PhoneScrubber.scrub`, skipped without a copy for text with fewer than seven digits.
+    /// `PhoneScrubber.scrub`, skipped without a copy for text with fewer than seven digits
+    /// (ASCII or full-width: `PhoneScrubber.mayHoldPhone`, over the string's bytes in place).
     static func scrub(_ s: String, known: Set<String>) -> String {
-        // Counted over the string's bytes in place (a native string's are contiguous): stepping
-        // through its UTF-8 view index by index was a quarter of the ledger's time.
-        let digits = s.utf8.withContiguousStorageIfAvailable { b in
-            var n = 0
-            for c in b where c &- 48 < 10 { n += 1 }
-            return n
-        } ?? s.utf8.reduce(0) { $1 &- 48 < 10 ? $0 + 1 : $0 }
-        return digits >= 7 ? PhoneScrubber.scrub(s, known: known) : s
+        let may = s.utf8.withContiguousStorageIfAvailable { PhoneScrubber.mayHoldPhone($0) } ?? true
+        return may ? PhoneScrubber.scrub(s, known: known) : s
     }
 
     /// A readable rendering of a parsed activity, for `rejects.csv`.

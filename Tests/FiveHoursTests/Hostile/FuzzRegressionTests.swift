@@ -14,13 +14,14 @@ struct FuzzRegressionTests {
         return try names.map { ($0, try [UInt8](Data(contentsOf: dir.appendingPathComponent($0)))) }
     }
 
-    @Test("seed corpora and kept crashes run clean through their targets", arguments: ["csv", "values", "xml", "import"])
+    @Test("seed corpora and kept crashes run clean through their targets", arguments: ["csv", "values", "xml", "import", "privacy"])
     func replay(_ target: String) throws {
         let entry: ([UInt8]) -> Void
         switch target {
         case "csv": entry = FuzzEntry.csv
         case "values": entry = FuzzEntry.values
         case "xml": entry = FuzzEntry.xml
+        case "privacy": entry = FuzzEntry.privacy
         default: entry = FuzzEntry.importer
         }
         let seeds = target == "import" ? try Self.inputs("csv") + Self.inputs("xml") : try Self.inputs(target)

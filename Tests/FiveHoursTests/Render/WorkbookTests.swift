@@ -175,7 +175,7 @@ struct WorkbookSheetTests {
 
     @Test("a table longer than a sheet goes on in the next, each with the header")
     func split() throws {
-        let bytes = try WorkbookWriter.workbook(name: "t.xlsx", created: 1_565_308_800, style: .labels, labels: Labels(.zhCN),
+        let bytes = try WorkbookWriter.workbook(name: "t.xlsx", created: 1_565_308_800, style: .labels, labels: Labels(.zhCN), phones: [],
                                                 tables: [Days()], rowsPerSheet: 2)
         let folder = try ImportTestSupport.makeTempFolder("workbook")
         defer { ImportTestSupport.remove(folder) }

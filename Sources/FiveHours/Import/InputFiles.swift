@@ -1,0 +1,215 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Which files of `inputs:` are read: the file discovery of the import, kept apart from the
+/// reading of the bytes.
+///
+/// Only regular files are ever opened. A path named in `inputs:` that is not a regular file or
+/// a folder (a FIFO, a socket, a device) stops the run (exit 1) with a message naming it: the
+/// operator named it. Inside a folder, the tree is walked with `lstat`, never following a link
+/// blindly:
+///
+/// - a `.csv`/`.xml` entry that is not a regular file (a FIFO, a socket, a device) is *refused*:
+///   listed as a whole-file reject with the reason, never opened, so nothing blocks;
+/// - a symbolic link is read only when its target is a regular file inside one of the input
+///   folders; a link leaving them is refused (nothing of its target is opened, hashed or
+///   measured), like a media link leaving its log's folder; links to folders are not descended;
+/// - the output folder, and any folder holding fivehours' own output (an output root with its
+///   `.fivehours.lock`, a report folder `weekly-*`/`daily-*`/`monthly-*`/`yearly-*` holding a
+///   `manifest.json`, any folder holding fivehours' `manifest.json`, a hidden staging folder),
+///   is never read as input;
+/// - a file reached twice (a folder listed twice, a folder and a file in it, a link to a file
+///   also listed) is read once, at its first place in input order.
+public enum InputFiles {
+    /// One file of the input order: read, or refused with a reason.
+    public struct Entry: Sendable, Equatable {
+        public var path: String
+        /// Why the file is not read; nil for a file to read.
+        public var refusal: String?
+    }
+
+    /// Lists the files of one kind's `inputs:` paths in input order (by the bytes of their UTF-8 paths).
+    ///
+    /// - Parameters:
+    ///   - paths: the files and folders of one `inputs:` list, absolute.
+    ///   - inputFolders: every folder of every `inputs:` list (where a link may point).
+    ///   - outputFolder: the run's output folder, skipped wherever it lies.
+    /// - Throws: `InputOpenError` for a named path that does not exist or is neither a regular
+    ///   file nor a folder.
+    public static func list(_ paths: [String], inputFolders: [String], outputFolder: String?) throws -> [Entry] {
+        let roots = inputFolders.compactMap(realPath).map { $0.hasSuffix("/") ? $0 : $0 + "/" }
+        let output = outputFolder.flatMap(realPath)
+        var found: [Entry] = []
+        for p in paths {
+            var st = stat()
+            guard lstat(p, &st) == 0 else {
+                throw InputOpenError(path: p, reason: "no such file or folder (check inputs: in the campaign file)")
+            }
+            // A path the operator named may be a link: theirs to make. Its target must exist.
+            if isLink(st), stat(p, &st) != 0 {
+                throw InputOpenError(path: p, reason: "a symbolic link to nothing (check inputs: in the campaign file)")
+            }
+            if isDirectory(st) {
+                walk(p, roots: roots, output: output, into: &found)
+            } else if isRegular(st) {
+                found.append(Entry(path: p, refusal: nil))
+            } else {
+                throw InputOpenError(path: p, reason: "not a regular file but \(kind(st)); name a file or a folder in inputs:")
+            }
+        }
+        found.sort { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
+        // Read once: the first of the paths that name one file.
+        var seen = Set<String>()
+        return found.filter { e in
+            guard e.refusal == nil, let real = realPath(e.path) else { return true }
+            return seen.insert(real).inserted
+        }
+    }
+
+    /// Walks `folder` (named by the operator, maybe through a link) with `lstat`.
+    static func walk(_ folder: String, roots: [String], output: String?, into found: inout [Entry]) {
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: folder) else { return }
+        for name in names {
+            let full = (folder as NSString).appendingPathComponent(name)
+            var st = stat()
+            guard lstat(full, &st) == 0 else { continue }
+            if isDirectory(st) {
+                if isOutput(full, name: name, output: output) { continue }
+                walk(full, roots: roots, output: output, into: &found)
+                continue
+            }
+            let lower = name.lowercased()
+            guard lower.hasSuffix(".csv") || lower.hasSuffix(".xml") else { continue }
+            if isRegular(st) {
+                found.append(Entry(path: full, refusal: nil))
+            } else if isLink(st) {
+                // A link is read only when it ends on a regular file inside the input folders.
+                guard let real = realPath(full), roots.contains(where: { real.hasPrefix($0) }) else {
+                    found.append(Entry(path: full, refusal: "符号链接指向输入文件夹之外，未读入 (a symbolic link out of the input folders is not followed)"))
+                    continue
+                }
+                var target = stat()
+                if stat(real, &target) == 0, isRegular(target) {
+                    if let output, real.hasPrefix(output.hasSuffix("/") ? output : output + "/") { continue }
+                    found.append(Entry(path: full, refusal: nil))
+                } else if stat(real, &target) == 0, isDirectory(target) {
+                    continue // folders named like files are not descended through links
+                } else {
+                    found.append(Entry(path: full, refusal: "符号链接不指向普通文件，未读入 (a symbolic link to \(stat(real, &target) == 0 ? kind(target) : "nothing") is not read)"))
+                }
+            } else {
+                found.append(Entry(path: full, refusal: "不是普通文件（\(kind(st))），未读入 (not a regular file: \(kind(st)); never opened)"))
+            }
+        }
+    }
+
+    /// Whether the folder `path` is fivehours' output: the run's output folder, an output root
+    /// (it holds `.fivehours.lock`), a report folder (holding a `manifest.json`) or a staging folder.
+    static func isOutput(_ path: String, name: String, output: String?) -> Bool {
+        if let output, realPath(path) == output { return true }
+        var st = stat()
+        if lstat((path as NSString).appendingPathComponent(".fivehours.lock"), &st) == 0 { return true }
+        let report = ["weekly-", "daily-", "monthly-", "yearly-"]
+        if report.contains(where: { name.hasPrefix($0) }),
+           lstat((path as NSString).appendingPathComponent("manifest.json"), &st) == 0 { return true }
+        if name.hasPrefix("."), name.contains(".new-"), report.contains(where: { name.dropFirst().hasPrefix($0) }) { return true }
+        // A report folder renamed or moved by hand: its manifest names the program's keys.
+        return isManifest((path as NSString).appendingPathComponent("manifest.json"))
+    }
+
+    /// Whether `path` is a fivehours `manifest.json` (read without blocking, 4 KB at most).
+    static func isManifest(_ path: String) -> Bool {
+        var st = stat()
+        guard lstat(path, &st) == 0, isRegular(st), let fd = try? openRegular(path, noFollow: true) else { return false }
+        defer { close(fd) }
+        var head = [UInt8](repeating: 0, count: 4096)
+        let n = head.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard n > 0 else { return false }
+        let text = String(decoding: head[..<n], as: UTF8.self)
+        return text.hasPrefix("{") && text.contains("\"campaign\"") && text.contains("\"inputs\"") && text.contains("\"sha256\"")
+    }
+
+    /// Opens `path` for reading only when it is a regular file, without ever blocking: opened
+    /// with `O_NONBLOCK` (a FIFO with no writer would block a plain `open`), checked with
+    /// `fstat` on the descriptor itself (no race between a check and the open), then set back
+    /// to blocking reads.
+    /// - Parameter noFollow: refuse a symbolic link as the last component (`O_NOFOLLOW`).
+    /// - Returns: the descriptor; the caller closes it.
+    /// - Throws: `InputOpenError` naming the path and what it is.
+    public static func openRegular(_ path: String, noFollow: Bool = false) throws -> Int32 {
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY | (noFollow ? O_NOFOLLOW : 0))
+        guard fd >= 0 else {
+            let e = errno
+            throw InputOpenError(path: path, reason: e == ELOOP && noFollow ? "a symbolic link, not followed" : String(cString: strerror(e)))
+        }
+        var st = stat()
+        guard fstat(fd, &st) == 0, isRegular(st) else {
+            close(fd)
+            throw InputOpenError(path: path, reason: "not a regular file but \(kind(st)); only regular files are read")
+        }
+        let flags = fcntl(fd, F_GETFL)
+        if flags >= 0 { _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) }
+        return fd
+    }
+
+    static func realPath(_ path: String) -> String? {
+        guard let r = realpath(path, nil) else { return nil }
+        defer { free(r) }
+        return String(cString: r)
+    }
+
+    static func isRegular(_ st: stat) -> Bool { st.st_mode & S_IFMT == S_IFREG }
+    static func isDirectory(_ st: stat) -> Bool { st.st_mode & S_IFMT == S_IFDIR }
+    static func isLink(_ st: stat) -> Bool { st.st_mode & S_IFMT == S_IFLNK }
+
+    /// What a file that is not a regular one is, in words.
+    static func kind(_ st: stat) -> String {
+        switch st.st_mode & S_IFMT {
+        case S_IFIFO: return "a FIFO"
+        case S_IFSOCK: return "a socket"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFDIR: return "a folder"
+        case S_IFLNK: return "a symbolic link"
+        default: return "not a regular file"
+        }
+    }
+}
+
+extension InputFiles {
+    /// The entries of the campaign's three `inputs:` lists, by kind.
+    static func lists(of campaign: Campaign, outputFolder: String?) throws -> [(kind: InputKind, entries: [Entry])] {
+        let all = campaign.inputs.rosters + campaign.inputs.activities + campaign.inputs.submissions
+        var folders: [String] = []
+        for p in all {
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: p, isDirectory: &isDir), isDir.boolValue { folders.append(p) }
+        }
+        return try [(InputKind.roster, campaign.inputs.rosters), (.activity, campaign.inputs.activities),
+                    (.submission, campaign.inputs.submissions)].map { kind, paths in
+            (kind, try list(paths, inputFolders: folders, outputFolder: outputFolder))
+        }
+    }
+}
+
+extension Importer {
+    /// The files of `paths` that are read, in input order (no output folder to skip).
+    static func files(in paths: [String]) throws -> [String] {
+        let folders = paths.filter { var d: ObjCBool = false; return FileManager.default.fileExists(atPath: $0, isDirectory: &d) && d.boolValue }
+        return try InputFiles.list(paths, inputFolders: folders, outputFolder: nil).filter { $0.refusal == nil }.map(\.path)
+    }
+
+    /// A file refused unopened (not a regular file, a link out of the input folders): one
+    /// whole-file reject naming it, read 0, no hash or size of whatever it points at.
+    func refuse(_ path: String, kind: InputKind, reason: String, into result: inout ImportParts) {
+        let index = result.files.count
+        var report = InputFileReport(path: displayPath(path), absolutePath: path, kind: kind, format: "?", sha256: "", byteCount: 0)
+        report.fileRejected = reason
+        result.files.append(report)
+        result.rejects.append(Reject(source: SourceLine(fileIndex: index, file: report.path, line: 0),
+                                     reason: "整个文件未读入 (whole file rejected): \(reason)", record: "", wholeFile: true))
+    }
+}

@@ -1,0 +1,330 @@
+/// Keeps phone numbers out of every output: the rosters' own numbers, anything shaped like a
+/// mainland mobile number (1[3-9] and nine more digits, with or without +86 / 0086), and
+/// landlines written with an area code (`010-62345678`, `(0371) 6234 5678`).
+///
+/// Digits are read in ASCII and full-width (`１３８…`); between digit groups any of the
+/// separators people type stands (up to three in a row): space, tab, `- _ . / ~ ( )`, the
+/// middle dots `· ・`, dashes and minus signs (`‐ ‑ ‒ – — −`), the full-width `－ ． ／ ～ ＿ （ ）`,
+/// no-break and ideographic spaces, `〜`. The plus of a prefix may be `+` or `＋`.
+///
+/// It touches phone numbers only: a date (`2019-08-09`, `2019/8/5`), an id such as `V001`
+/// followed by a date, a time or an amount of hours stays as written. A landline needs a real
+/// area code (`010`, `02x`, `0[3-9]xx`) followed by a local number of 7 or 8 digits that starts
+/// with 2–9 and is written as one group or as 3/4 + 4 digits, and is not glued to a letter
+/// before it; a date's 4-2-2 groups never fit that.
+///
+/// Each digit of a number found becomes `*`; everything else is kept byte for byte.
+public enum PhoneScrubber {
+    /// What a scalar is to the scrubber.
+    enum Class: UInt8 { case other, digit, separator, plus, open, letter }
+
+    struct Token {
+        var cls: Class
+        var value: UInt8 // the digit's ASCII byte
+        var start: Int
+        var length: Int
+    }
+
+    /// The class of the scalar starting at `b[i]`, and its length in bytes.
+    @inline(__always)
+    static func classify(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> (Class, UInt8, Int) {
+        let c = b[i]
+        if c < 0x80 {
+            switch c {
+            case 48...57: return (.digit, c, 1)
+            case 32, 9, 45, 46, 95, 126, 47, 41: return (.separator, 0, 1) // space tab - . _ ~ / )
+            case 40: return (.open, 0, 1) // (
+            case 43: return (.plus, 0, 1)
+            case 65...90, 97...122: return (.letter, 0, 1)
+            default: return (.other, 0, 1)
+            }
+        }
+        let n = b.count
+        if c == 0xC2, i + 1 < n {
+            return (b[i + 1] == 0xB7 || b[i + 1] == 0xA0 ? .separator : .other, 0, 2) // · NBSP
+        }
+        if c == 0xE2, i + 2 < n {
+            if b[i + 1] == 0x80, (0x90...0x95).contains(b[i + 2]) { return (.separator, 0, 3) } // ‐ ‑ ‒ – — ―
+            if b[i + 1] == 0x88, b[i + 2] == 0x92 { return (.separator, 0, 3) } // −
+            return (.other, 0, 3)
+        }
+        if c == 0xE3, i + 2 < n {
+            if b[i + 1] == 0x80, b[i + 2] == 0x80 || b[i + 2] == 0x9C { return (.separator, 0, 3) } // ideographic space, 〜
+            if b[i + 1] == 0x83, b[i + 2] == 0xBB { return (.separator, 0, 3) } // ・
+            return (.other, 0, 3)
+        }
+        if c == 0xEF, i + 2 < n {
+            if b[i + 1] == 0xBC {
+                switch b[i + 2] {
+                case 0x90...0x99: return (.digit, b[i + 2] - 0x90 + 48, 3) // ０…９
+                case 0x8B: return (.plus, 0, 3) // ＋
+                case 0x88: return (.open, 0, 3) // （
+                case 0x89, 0x8D, 0x8E, 0x8F, 0xBF: return (.separator, 0, 3) // ） － ． ／ ＿
+                default: return (.other, 0, 3)
+                }
+            }
+            if b[i + 1] == 0xBD, b[i + 2] == 0x9E { return (.separator, 0, 3) } // ～
+            return (.other, 0, 3)
+        }
+        // Any other lead byte: skip the whole sequence.
+        let len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1
+        return (.other, 0, min(len, n - i))
+    }
+
+    /// Whether the text may hold a phone number at all: some stretch of digits joined by
+    /// separators (or by any non-ASCII character, which may be a full-width digit or separator)
+    /// holds at least seven digits. A superset of what `scrub` can mask, so a text without one
+    /// is returned untouched at the cost of one pass over its bytes (a CSV line such as
+    /// `V000123,王继跃,党政办,5.00,5.00,0.00,met` is never tokenised).
+    @inline(__always)
+    static func mayHoldPhone(_ b: UnsafeBufferPointer<UInt8>, minimum: Int = 7) -> Bool {
+        var n = 0
+        var i = 0
+        let count = b.count
+        while i < count {
+            let c = b[i]
+            if c &- 48 < 10 {
+                n += 1
+                if n >= minimum { return true }
+            } else if c >= 0x80 {
+                if c == 0xEF, i + 2 < count, b[i + 1] == 0xBC, b[i + 2] &- 0x90 < 10 {
+                    n += 1
+                    if n >= minimum { return true }
+                    i += 2
+                }
+            } else {
+                switch c {
+                case 32, 9, 45, 46, 95, 126, 47, 40, 41, 43: break // separators, ( and +
+                default: n = 0
+                }
+            }
+            i += 1
+        }
+        return false
+    }
+
+    /// The digits of `s` as ASCII (full-width ones converted): how a roster's phone is kept.
+    static func digits(_ s: String) -> String {
+        var s = s
+        return s.withUTF8 { b in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: b.count) { out in
+                var n = 0
+                var i = 0
+                while i < b.count {
+                    let c = b[i]
+                    if c &- 48 < 10 {
+                        out[n] = c
+                        n += 1
+                    } else if c == 0xEF, i + 2 < b.count, b[i + 1] == 0xBC, b[i + 2] &- 0x90 < 10 {
+                        out[n] = b[i + 2] - 0x90 + 48
+                        n += 1
+                        i += 2
+                    }
+                    i += 1
+                }
+                return String(decoding: UnsafeBufferPointer(rebasing: out[..<n]), as: UTF8.self)
+            }
+        }
+    }
+
+    /// 1[3-9] and nine more digits (the digits as ASCII bytes).
+    static func isMobile(_ d: ArraySlice<UInt8>) -> Bool {
+        d.count == 11 && d.first == 49 && d[d.startIndex + 1] >= 51 && d[d.startIndex + 1] <= 57
+    }
+
+    /// A mobile number alone, or after +86 / 0086 (written as digits).
+    static func isMobileWithPrefix(_ d: ArraySlice<UInt8>) -> Bool {
+        if isMobile(d) { return true }
+        if d.count == 13, d.starts(with: [56, 54]) { return isMobile(d.dropFirst(2)) }
+        if d.count == 15, d.starts(with: [48, 48, 56, 54]) { return isMobile(d.dropFirst(4)) }
+        return false
+    }
+
+    /// A roster's number: looked up only at a length a phone number can have.
+    static func isKnown(_ d: ArraySlice<UInt8>, _ known: Set<String>) -> Bool {
+        d.count >= 7 && d.count <= 15 && !known.isEmpty && known.contains(String(decoding: d, as: UTF8.self))
+    }
+
+    /// An area code and a local number, as digit groups: `010 62345678`, `0371 6234 5678`, `021 623 4567`.
+    static func isLandline(_ groups: ArraySlice<ArraySlice<UInt8>>) -> Bool {
+        guard groups.count == 2 || groups.count == 3, let area = groups.first, area.first == 48 else { return false }
+        let a = Array(area)
+        let validArea = (a.count == 3 && (a[1] == 49 && a[2] == 48 || a[1] == 50)) // 010, 02x
+            || (a.count == 4 && a[1] >= 51) // 0[3-9]xx
+        guard validArea else { return false }
+        let local = groups.dropFirst()
+        guard let lead = local.first?.first, lead >= 50 else { return false } // local numbers start with 2-9
+        if local.count == 1 { return local.first!.count == 7 || local.first!.count == 8 }
+        let first = local.first!.count, second = local.last!.count
+        return (first == 3 || first == 4) && second == 4
+    }
+
+    /// - Parameter mask: the bytes written for each digit (`*`; the reports' views use `NameMask.marker`).
+    public static func scrub(_ text: String, known: Set<String>, mask: [UInt8] = [42]) -> String {
+        var text = text
+        let out: [UInt8]? = text.withUTF8 { b in scrub(b, known: known, mask: mask) }
+        return out.map { String(decoding: $0, as: UTF8.self) } ?? text
+    }
+
+    /// The bytes of a whole output file (a CSV), scrubbed line by line (a line break never
+    /// stands between digit groups); the same bytes when none is found.
+    /// - Complexity: O(n), with memory for one line's tokens at a time.
+    public static func scrub(bytes: [UInt8], known: Set<String>) -> [UInt8] {
+        // The fewest digits a phone number can have here: 10 for a landline, 11 for a mobile,
+        // fewer only for a roster's own shorter numbers. A line whose longest stretch of digits
+        // is shorter (a date, an id, hours) is copied as it is.
+        let minimum = min(10, max(7, known.reduce(Int.max) { min($0, $1.utf8.count) }))
+        return bytes.withUnsafeBufferPointer { all -> [UInt8] in
+            // One pass: the length test of `mayHoldPhone` made while the lines are found; only a
+            // line that passes it is scrubbed, and the file is copied only once one changes.
+            var out: [UInt8]? = nil
+            let count = all.count
+            var lineStart = 0
+            var digits = 0
+            var hot = false
+            var i = 0
+            // Captures only `out`: the per-byte counters stay plain locals.
+            func endLine(_ start: Int, _ end: Int, _ hot: Bool) {
+                let line = UnsafeBufferPointer(rebasing: all[start..<end])
+                if hot, let clean = scrub(line, known: known, minimum: minimum) {
+                    if out == nil { out = Array(all[0..<start]); out!.reserveCapacity(count) }
+                    out!.append(contentsOf: clean)
+                } else if out != nil {
+                    out!.append(contentsOf: line)
+                }
+            }
+            while i < count {
+                let c = all[i]
+                if c &- 48 < 10 {
+                    digits += 1
+                    if digits >= minimum { hot = true }
+                } else if c >= 0x80 {
+                    if c == 0xEF, i + 2 < count, all[i + 1] == 0xBC, all[i + 2] &- 0x90 < 10 {
+                        digits += 1
+                        if digits >= minimum { hot = true }
+                        i += 2
+                    }
+                } else if c == 10 {
+                    endLine(lineStart, i + 1, hot)
+                    lineStart = i + 1
+                    digits = 0
+                    hot = false
+                } else {
+                    switch c {
+                    case 32, 9, 45, 46, 95, 126, 47, 40, 41, 43: break // separators, ( and +
+                    default: digits = 0
+                    }
+                }
+                i += 1
+            }
+            if lineStart < count { endLine(lineStart, count, hot) }
+            return out ?? bytes
+        }
+    }
+
+    /// - Returns: the scrubbed bytes, or nil when nothing was masked.
+    /// - Parameter minimum: the fewest digits a number to mask can have (7, or more when the
+    ///   roster's numbers are all longer: `scrub(bytes:known:)`).
+    static func scrub(_ b: UnsafeBufferPointer<UInt8>, known: Set<String>, mask maskBytes: [UInt8] = [42], minimum: Int = 7) -> [UInt8]? {
+        guard mayHoldPhone(b, minimum: minimum) else { return nil }
+        // One run of digits and separators at a time: only a run's scalars are kept as tokens.
+        var run: [Token] = []
+        var masked: [Range<Int>] = [] // byte ranges of the digits to mask, in order
+        var groups: [Range<Int>] = [] // token ranges of the run's digit groups
+        var digitGroups: [ArraySlice<UInt8>] = []
+        var d: [UInt8] = []
+        var span: [UInt8] = []
+        var prev = Class.other
+        var i = 0
+        let n = b.count
+        while i < n {
+            let (cls, _, len) = classify(b, i)
+            var startsRun = cls == .digit
+            if !startsRun, cls == .plus || cls == .open, i + len < n, classify(b, i + len).0 == .digit { startsRun = true }
+            guard startsRun, prev != .digit else { prev = cls; i += len; continue }
+            let afterLetter = prev == .letter
+            run.removeAll(keepingCapacity: true)
+            var j = i
+            if cls != .digit {
+                run.append(Token(cls: cls, value: 0, start: i, length: len))
+                j = i + len
+            }
+            while j < n {
+                let (c, v, l) = classify(b, j)
+                if c == .digit {
+                    run.append(Token(cls: .digit, value: v, start: j, length: l))
+                    j += l
+                    continue
+                }
+                // Up to three separators, then a digit, continue the run.
+                let mark = run.count
+                var k = j, seps = 0
+                var (ck, lk) = (c, l)
+                while seps < 3, ck == .separator || ck == .open {
+                    run.append(Token(cls: ck, value: 0, start: k, length: lk))
+                    k += lk
+                    seps += 1
+                    if k >= n { break }
+                    (ck, _, lk) = classify(b, k)
+                }
+                if seps > 0, k < n, ck == .digit { j = k; continue }
+                run.removeSubrange(mark...)
+                break
+            }
+            prev = .digit
+            i = j
+            // The run's digit groups and digits.
+            groups.removeAll(keepingCapacity: true)
+            d.removeAll(keepingCapacity: true)
+            digitGroups.removeAll(keepingCapacity: true)
+            var x = 0
+            while x < run.count {
+                guard run[x].cls == .digit else { x += 1; continue }
+                let s = x, ds = d.count
+                while x < run.count, run[x].cls == .digit { d.append(run[x].value); x += 1 }
+                groups.append(s..<x)
+                digitGroups.append(d[ds..<d.count])
+            }
+            // Nothing shorter than seven digits is a phone number here (a roster's need 7, a
+            // landline 10, a mobile 11).
+            guard d.count >= minimum else { continue }
+            func mask(_ from: Int, _ to: Int) {
+                for t in groups[from].lowerBound..<groups[to].upperBound where run[t].cls == .digit {
+                    masked.append(run[t].start..<(run[t].start + run[t].length))
+                }
+            }
+            if isMobileWithPrefix(d[...]) || isKnown(d[...], known) || (!afterLetter && isLandline(digitGroups[...])) {
+                mask(0, groups.count - 1)
+                continue
+            }
+            // A number inside a longer run (`周九 13800138107 2019-08-09`): try each span of
+            // whole digit groups, as a mobile number, a roster's number or a landline.
+            var a = 0
+            while a < groups.count {
+                span.removeAll(keepingCapacity: true)
+                for e in a..<groups.count {
+                    span.append(contentsOf: digitGroups[e])
+                    if span.count > 15 { break }
+                    if isMobileWithPrefix(span[...]) || isKnown(span[...], known)
+                        || (e > a && (a > 0 || !afterLetter) && isLandline(digitGroups[a...e])) {
+                        mask(a, e)
+                        a = e
+                        break
+                    }
+                }
+                a += 1
+            }
+        }
+        guard !masked.isEmpty else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count)
+        var at = 0
+        for r in masked {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[at..<r.lowerBound]))
+            out.append(contentsOf: maskBytes)
+            at = r.upperBound
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: b[at..<n]))
+        return out
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Media files referenced by the logs: resolved safely, checked, named for the report folder
+/// and copied into it by streaming.
+enum MediaFiles {
+    /// The file a relative media path names, only when it stays inside the folder of the input
+    /// file that named it: a log cannot make the program read `/etc/passwd` or `../secret`.
+    static func resolve(_ m: MediaRef) -> String? {
+        let href = m.href.replacingOccurrences(of: "\\", with: "/")
+        guard !href.hasPrefix("/"), !href.contains(":"), !href.isEmpty else { return nil }
+        let base = URL(fileURLWithPath: m.baseFolder).standardizedFileURL.path
+        let full = URL(fileURLWithPath: base).appendingPathComponent(href).standardizedFileURL.path
+        guard full.hasPrefix(base.hasSuffix("/") ? base : base + "/") else { return nil }
+        // Follow no link out of the folder either.
+        let real = URL(fileURLWithPath: full).resolvingSymlinksInPath().path
+        let realBase = URL(fileURLWithPath: base).resolvingSymlinksInPath().path
+        guard real.hasPrefix(realBase.hasSuffix("/") ? realBase : realBase + "/") else { return nil }
+        return full
+    }
+
+    /// Why a resolved media path cannot be copied: "" when it does not exist, a phrase when it
+    /// is not a readable regular file (a folder, a FIFO, a device); nil when it can be.
+    static func problem(_ path: String) -> MissingMediaRule.Problem? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return .notFound }
+        guard InputFiles.isRegular(st) else { return .notRegular(InputFiles.kind(st)) }
+        guard access(path, R_OK) == 0 else { return .unreadable }
+        return nil
+    }
+
+    /// `media/photo.png`, or `media/photo-2.png` when another file already took the name; phone
+    /// numbers in the name are blanked (`PhoneScrubber`).
+    static func reportName(for path: String, used: inout [String: String], phones: Set<String> = []) -> String {
+        let name = PhoneScrubber.scrub((path as NSString).lastPathComponent, known: phones)
+        let stem = (name as NSString).deletingPathExtension, ext = (name as NSString).pathExtension
+        var candidate = "media/\(name)"
+        var n = 2
+        while let other = used[candidate], other != path {
+            candidate = "media/\(stem)-\(n)\(ext.isEmpty ? "" : ".\(ext)")"
+            n += 1
+        }
+        used[candidate] = path
+        return candidate
+    }
+
+    /// With `--public`: every copied file gets a neutral name (`media/001.jpg`, in the order the
+    /// bulletin first shows it), so that no file name (often the volunteer's name or number)
+    /// reaches a posted report; a video's label is that name too.
+    static func neutralNames(_ report: inout DailyReport) {
+        var names: [String: String] = [:] // source path → neutral href
+        for i in report.activities.indices {
+            for k in report.activities[i].media.indices {
+                let m = report.activities[i].media[k]
+                guard let source = m.sourcePath else { continue }
+                let href: String
+                if let known = names[source] {
+                    href = known
+                } else {
+                    let ext = (source as NSString).pathExtension.lowercased()
+                    let safeExt = !ext.isEmpty && ext.count <= 5 && ext.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } ? ".\(ext)" : ""
+                    href = "media/" + String(format: "%03d", names.count + 1) + safeExt
+                    names[source] = href
+                }
+                report.activities[i].media[k].href = href
+                report.activities[i].media[k].label = (href as NSString).lastPathComponent
+            }
+        }
+    }
+
+    /// Copies `source` to `target` (created, never an existing file) in fixed 1 MB steps: the
+    /// memory of a copy does not grow with the file (a 3 GB video is copied in about as little as
+    /// a photo). Holes of a sparse file stay holes. The source is opened as a regular file only
+    /// (`InputFiles.openRegular`): a FIFO swapped in after the check cannot block the run.
+    static func copy(from source: String, to target: String) throws {
+        let src: Int32
+        do { src = try InputFiles.openRegular(source) } catch let e as InputOpenError {
+            throw OutputError(path: source, reason: "cannot read the media file: \(e.reason)")
+        }
+        defer { close(src) }
+        let dst = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard dst >= 0 else { throw OutputError(path: target, reason: String(cString: strerror(errno))) }
+        defer { close(dst) }
+        var st = stat()
+        guard fstat(src, &st) == 0 else { throw OutputError(path: source, reason: String(cString: strerror(errno))) }
+        let size = Int(st.st_size)
+        let step = 1 << 20
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: step, alignment: 4096)
+        defer { buffer.deallocate() }
+        func fail(_ path: String) -> OutputError { OutputError(path: path, reason: String(cString: strerror(errno))) }
+        var offset = 0
+        while offset < size {
+            // The next stretch of data (SEEK_DATA / SEEK_HOLE); where unsupported, all of it.
+            var dataStart = Int(lseek(src, off_t(offset), 3 /* SEEK_DATA (Linux) */))
+            if dataStart < 0 {
+                if errno == ENXIO { break } // only a hole is left
+                dataStart = offset
+            }
+            var dataEnd = Int(lseek(src, off_t(dataStart), 4 /* SEEK_HOLE (Linux) */))
+            if dataEnd < 0 || dataEnd <= dataStart { dataEnd = size }
+            var at = dataStart
+            while at < min(dataEnd, size) {
+                let n = pread(src, buffer, min(step, min(dataEnd, size) - at), off_t(at))
+                if n < 0 { if errno == EINTR { continue }; throw fail(source) }
+                if n == 0 { break } // the file shrank while copied: the rest stays a hole
+                var done = 0
+                while done < n {
+                    let w = pwrite(dst, buffer + done, n - done, off_t(at + done))
+                    if w < 0 { if errno == EINTR { continue }; throw fail(target) }
+                    done += w
+                }
+                at += n
+            }
+            offset = max(dataEnd, at, offset + 1)
+        }
+        guard ftruncate(dst, off_t(size)) == 0 else { throw fail(target) }
+        guard fsync(dst) == 0 else { throw fail(target) }
+    }
+}

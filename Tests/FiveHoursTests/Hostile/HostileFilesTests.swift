@@ -1,0 +1,235 @@
+import Foundation
+import Testing
+@testable import FiveHours
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Issue 17: what an unlucky operator (or a hostile folder) puts among the inputs — a FIFO, a
+/// link out of the input folders, the output folder itself, a folder named twice — and the
+/// campaign-file and output traps around them: an ambiguous time zone, a lock file that is a
+/// link, an empty `--out`.
+@Suite("Hostile files and unlucky operators (issue 17)")
+struct HostileFilesTests {
+    static let now = "2019-08-10T12:00:00+08:00"
+
+    /// Runs the binary, killing it after `seconds`: a hang fails the test instead of the suite.
+    static func run(_ arguments: [String], seconds: Double = 60) throws -> Hostile.Run {
+        let child = try Hostile.start(arguments)
+        final class Done: @unchecked Sendable {
+            let lock = NSLock()
+            var done = false
+        }
+        let done = Done()
+        let pid = child.pid
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) {
+            done.lock.lock()
+            defer { done.lock.unlock() }
+            if !done.done { _ = Glibc.kill(pid, SIGKILL) }
+        }
+        let r = child.wait()
+        done.lock.lock()
+        done.done = true
+        done.lock.unlock()
+        return r
+    }
+
+    static func campaign(_ folder: URL) -> String { folder.appendingPathComponent("campaign.yaml").path }
+
+    @Test("a FIFO inside an input folder is refused unopened: weekly and check finish, the FIFO is a whole-file reject")
+    func fifoInFolder() throws {
+        var s = Scenario()
+        s.activities = "record_id,volunteer_id,date,start,end,hours\nA1,V1,2019-08-07,9:00,11:00,\n"
+        let folder = try s.write()
+        defer { ImportTestSupport.remove(folder) }
+        #expect(mkfifo(folder.appendingPathComponent("activities/late.csv").path, 0o644) == 0)
+        let out = folder.appendingPathComponent("out")
+        let w = try Self.run(["weekly", "--config", Self.campaign(folder), "--week-ending", "2019-08-09", "--now", Self.now,
+                              "--out", out.path, "--csv-header", "keys", "--quiet"], seconds: 30)
+        #expect(w.signal == nil, "the run hung on the FIFO and was killed")
+        #expect(w.status == 0, "\(w.stderr)")
+        let rejects = try Hostile.records(try #require(Hostile.files(under: out)["weekly-2019-08-09/rejects.csv"]))
+        #expect(rejects.map { $0["source"] } == ["activities/late.csv"])
+        #expect(rejects.first?["reason"]?.contains("FIFO") == true)
+        let c = try Self.run(["check", "--config", Self.campaign(folder), "--week-ending", "2019-08-09", "--now", Self.now, "--quiet"], seconds: 30)
+        #expect(c.signal == nil)
+        #expect(c.stdout.contains("activities/late.csv: 整个文件未读入"))
+    }
+
+    @Test("a FIFO named in inputs: stops the run at once with exit 1, naming it")
+    func fifoNamed() throws {
+        let folder = try Scenario().write()
+        defer { ImportTestSupport.remove(folder) }
+        let fifo = folder.appendingPathComponent("pipe.csv").path
+        #expect(mkfifo(fifo, 0o644) == 0)
+        let yaml = try String(contentsOfFile: Self.campaign(folder), encoding: .utf8)
+            .replacingOccurrences(of: "activities: [activities]", with: "activities: [activities, pipe.csv]")
+        try Data(yaml.utf8).write(to: URL(fileURLWithPath: Self.campaign(folder)))
+        let r = try Self.run(["check", "--config", Self.campaign(folder), "--week-ending", "2019-08-09", "--now", Self.now], seconds: 30)
+        #expect(r.signal == nil, "the run hung on the FIFO")
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("\(fifo): cannot open: not a regular file but a FIFO"), "\(r.stderr)")
+    }
+
+    @Test("openRegular opens a regular file and refuses a FIFO without blocking")
+    func openRegular() throws {
+        let folder = try ImportTestSupport.makeTempFolder("open")
+        defer { ImportTestSupport.remove(folder) }
+        let file = try ImportTestSupport.write("a,b\n", to: "f.csv", in: folder)
+        let fd = try InputFiles.openRegular(file.path)
+        var buf = [UInt8](repeating: 0, count: 8)
+        #expect(read(fd, &buf, 8) == 4)
+        #expect(fcntl(fd, F_GETFL) & O_NONBLOCK == 0)
+        close(fd)
+        let fifo = folder.appendingPathComponent("p.csv").path
+        #expect(mkfifo(fifo, 0o644) == 0)
+        #expect(throws: InputOpenError.self) { try InputFiles.openRegular(fifo) }
+        let link = folder.appendingPathComponent("l.csv").path
+        #expect(symlink(file.path, link) == 0)
+        #expect(throws: InputOpenError.self) { try InputFiles.openRegular(link, noFollow: true) }
+        #expect(throws: InputOpenError.self) { try InputFiles.openRegular(folder.path) }
+    }
+
+    @Test("a symlinked file pointing out of the input folders is refused: not imported, not hashed")
+    func symlinkOut() throws {
+        let folder = try Scenario().write()
+        defer { ImportTestSupport.remove(folder) }
+        let outside = try ImportTestSupport.write("volunteer_id,name,unit\nV9,外人甲,甲科\n", to: "elsewhere/roster.csv", in: folder)
+        #expect(symlink(outside.path, folder.appendingPathComponent("rosters/linked.csv").path) == 0)
+        // A link to a file inside the input folders is an ordinary way to share one: read once.
+        #expect(symlink(folder.appendingPathComponent("submissions/s.csv").path, folder.appendingPathComponent("rosters/zz-shared.csv").path) == 0)
+        let out = folder.appendingPathComponent("out")
+        let r = try Self.run(["weekly", "--config", Self.campaign(folder), "--week-ending", "2019-08-09", "--now", Self.now,
+                              "--out", out.path, "--csv-header", "keys", "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let files = Hostile.files(under: out)
+        let volunteers = try Hostile.records(try #require(files["weekly-2019-08-09/volunteers.csv"]))
+        #expect(!volunteers.contains { $0["volunteer_id"] == "V9" }, "a roster outside the inputs was imported")
+        let manifest = try #require(files["weekly-2019-08-09/manifest.json"])
+        #expect(!Hostile.contains(manifest, SHA256.hex(of: [UInt8](try Data(contentsOf: outside)))), "the outside file was hashed")
+        let rejects = try Hostile.records(try #require(files["weekly-2019-08-09/rejects.csv"]))
+        #expect(rejects.contains { $0["source"] == "rosters/linked.csv" && $0["reason"]?.contains("symbolic link") == true })
+        #expect(Hostile.contains(manifest, "rosters/zz-shared.csv")) // a link inside the inputs is read
+    }
+
+    @Test("the output folder inside an input folder is never read back as input")
+    func outputInsideInputs() throws {
+        var s = Scenario()
+        s.activities = "record_id,volunteer_id,date,start,end,hours\nA1,V1,2019-08-07,9:00,11:00,\n"
+        let folder = try s.write()
+        defer { ImportTestSupport.remove(folder) }
+        for out in ["rosters/out", "rosters"] {
+            let outPath = folder.appendingPathComponent(out).path
+            var outputs: [[String: [UInt8]]] = []
+            for _ in 0..<2 {
+                let r = try Self.run(["weekly", "--config", Self.campaign(folder), "--week-ending", "2019-08-09", "--now", Self.now,
+                                      "--out", outPath, "--csv-header", "keys", "--quiet"])
+                #expect(r.status == 0, "\(r.stderr)")
+                outputs.append(Hostile.files(under: URL(fileURLWithPath: outPath).appendingPathComponent("weekly-2019-08-09")))
+            }
+            #expect(outputs[0] == outputs[1], "the second run (out: \(out)) read the first one's output")
+            let rejects = try Hostile.records(try #require(outputs[1]["rejects.csv"]))
+            #expect(rejects.isEmpty, "\(rejects)")
+        }
+        // With the default output.dir too, and a report moved beside it by hand.
+        let yaml = try String(contentsOfFile: Self.campaign(folder), encoding: .utf8).replacingOccurrences(of: "dir: reports", with: "dir: activities/reports")
+        try Data(yaml.utf8).write(to: URL(fileURLWithPath: Self.campaign(folder)))
+        for _ in 0..<2 {
+            let r = try Self.run(["weekly", "--config", Self.campaign(folder), "--week-ending", "2019-08-09", "--now", Self.now, "--quiet"])
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        // A report folder moved by hand under another name is recognised by its manifest.
+        try FileManager.default.moveItem(at: folder.appendingPathComponent("activities/reports/weekly-2019-08-09"),
+                                         to: folder.appendingPathComponent("activities/上周报告"))
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("activities/reports"))
+        let entries = try InputFiles.list([folder.appendingPathComponent("activities").path, folder.appendingPathComponent("rosters").path],
+                                          inputFolders: [], outputFolder: nil)
+        #expect(entries.map { URL(fileURLWithPath: $0.path).lastPathComponent } == ["log.csv", "roster.csv"])
+    }
+
+    @Test("a folder or file listed twice under inputs: is read once")
+    func listedTwice() throws {
+        let folder = try Scenario().write()
+        defer { ImportTestSupport.remove(folder) }
+        let yaml = try String(contentsOfFile: Self.campaign(folder), encoding: .utf8)
+            .replacingOccurrences(of: "rosters: [rosters]", with: "rosters: [rosters, rosters/, ./rosters/roster.csv]")
+        try Data(yaml.utf8).write(to: URL(fileURLWithPath: Self.campaign(folder)))
+        let r = try Self.run(["check", "--config", Self.campaign(folder), "--week-ending", "2019-08-09", "--now", Self.now, "--quiet"])
+        #expect(r.stdout.contains("Files (3):"), "\(r.stdout)")
+        #expect(r.stdout.contains("Rejected (0):"))
+        #expect(!r.stdout.contains("duplicate"))
+    }
+
+    @Test("timezone: an abbreviation (CST, EST, IST, PRC, GMT+8) is a campaign-file error naming the fix", arguments: ["CST", "EST", "IST", "PRC", "GMT+8", "Japan"])
+    func ambiguousZone(_ zone: String) throws {
+        let yaml = "campaign:\n  name: x\n  timezone: \(zone)\ninputs:\n  rosters: [r]\n"
+        #expect {
+            _ = try CampaignLoader.parse(yaml, path: "/tmp/c.yaml")
+        } throws: { e in
+            let d = (e as? CampaignError)?.description ?? ""
+            return d.hasPrefix("c.yaml:3: campaign.timezone: '\(zone)' is not an IANA time-zone name") && d.contains("Asia/Shanghai")
+        }
+        for ok in ["Asia/Shanghai", "UTC", "Etc/GMT-8", "America/Argentina/Buenos_Aires"] {
+            let campaign = try CampaignLoader.parse("campaign:\n  name: x\n  timezone: \(ok)\ninputs:\n  rosters: [r]\n", path: "/tmp/c.yaml")
+            #expect(campaign.zone.identifier == ok)
+        }
+    }
+
+    @Test("timezone: CST through the binary exits 2 with file, line and the fix")
+    func ambiguousZoneBinary() throws {
+        let folder = try Scenario().write()
+        defer { ImportTestSupport.remove(folder) }
+        let yaml = try String(contentsOfFile: Self.campaign(folder), encoding: .utf8).replacingOccurrences(of: "Asia/Shanghai", with: "CST")
+        try Data(yaml.utf8).write(to: URL(fileURLWithPath: Self.campaign(folder)))
+        let r = try Self.run(["weekly", "--config", Self.campaign(folder), "--week-ending", "2019-08-09", "--now", Self.now, "--quiet"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("campaign.yaml:4: campaign.timezone: 'CST' is not an IANA time-zone name"), "\(r.stderr)")
+        #expect(r.stderr.contains("Asia/Shanghai"))
+    }
+
+    @Test("a lock file that is a symbolic link is not followed: nothing is created at its target, exit 1")
+    func lockLink() throws {
+        let folder = try Scenario().write()
+        defer { ImportTestSupport.remove(folder) }
+        let out = folder.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        let target = folder.appendingPathComponent("victim.txt").path
+        #expect(symlink(target, out.appendingPathComponent(".fivehours.lock").path) == 0)
+        let r = try Self.run(["weekly", "--config", Self.campaign(folder), "--week-ending", "2019-08-09", "--now", Self.now,
+                              "--out", out.path, "--quiet"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("the lock file is a symbolic link"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: target), "the lock followed the link and created its target")
+    }
+
+    @Test("--out \"\" is a usage error (exit 2), not the current folder")
+    func emptyOut() throws {
+        let folder = try Scenario().write()
+        defer { ImportTestSupport.remove(folder) }
+        for command in [["weekly", "--week-ending", "2019-08-09"], ["daily", "--date", "2019-08-07"]] {
+            let r = try Self.run(command + ["--config", Self.campaign(folder), "--now", Self.now, "--out", "", "--quiet"])
+            #expect(r.status == 2)
+            #expect(r.stderr.contains("--out names no folder"))
+        }
+    }
+
+    @Test("a campaign of 40,000 units loads, and a unit or team listed twice is found at its line")
+    func manyUnits() throws {
+        var yaml = "campaign:\n  name: x\ninputs:\n  rosters: [r]\nunits:\n"
+        for i in 0..<40_000 { yaml += "  - { name: 单位\(i) }\n" }
+        let campaign = try CampaignLoader.parse(yaml, path: "/tmp/c.yaml")
+        #expect(campaign.units.count == 40_000)
+        yaml += "  - { name: 单位39999 }\n"
+        #expect {
+            _ = try CampaignLoader.parse(yaml, path: "/tmp/c.yaml")
+        } throws: { e in
+            (e as? CampaignError)?.description == "c.yaml:40006: units[40000].name: unit '单位39999' is listed twice"
+        }
+        let teams = "campaign:\n  name: x\ninputs:\n  rosters: [r]\nteams:\n  - { name: 甲队 }\n  - { name: 乙队 }\n  - { name: 甲队 }\n"
+        #expect {
+            _ = try CampaignLoader.parse(teams, path: "/tmp/c.yaml")
+        } throws: { e in
+            (e as? CampaignError)?.description == "c.yaml:8: teams[2].name: team '甲队' is listed twice"
+        }
+    }
+}

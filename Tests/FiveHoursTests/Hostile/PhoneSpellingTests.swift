@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+@testable import FiveHours
+
+/// Issue 17 item 2 and issue 15 item 5: the scrubber finds a phone number in any spelling —
+/// full-width digits, any separator people type between groups, +86 / 0086 / ＋86 prefixes —
+/// and touches nothing else: dates, ids such as V001, times and hours stay as written.
+@Suite("Phone numbers in every spelling (issue 17)")
+struct PhoneSpellingTests {
+    static let separators = [" ", "-", "_", ".", "/", "~", "·", "・", "－", "．", "／", "～", "＿", "—", "–", "−", "\u{3000}", "\u{A0}", "  ", " - "]
+    static let prefixes = ["", "+86 ", "+86", "0086 ", "0086-", "＋86 ", "(+86)", "（＋８６）", "+86-"]
+    static let contexts: [(String, String)] = [("", ""), ("电话", "。"), ("联系人王继跃 ", " 2019-08-09"), ("V001 ", ""), ("2019/8/5 ", " 9:30"),
+                                               ("tel:", ""), ("队长", "号"), ("a,", ",b"), ("2.5小时 ", " 2019年8月5日")]
+
+    /// One spelling of `digits` (11 of them): groups split at random, each digit ASCII or
+    /// full-width, a separator between groups, a prefix and a context.
+    static func spelling(_ digits: [UInt8], using g: inout SeededGenerator) -> (text: String, context: (String, String)) {
+        let cuts: [[Int]] = [[3, 4, 4], [3, 8], [3, 3, 5], [4, 4, 3], [11], [2, 3, 3, 3], [3, 4, 2, 2], [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]]
+        let cut = cuts.randomElement(using: &g)!
+        let fullWidth = Int.random(in: 0..<3, using: &g) // none, all, mixed
+        let sep = separators.randomElement(using: &g)!
+        var text = prefixes.randomElement(using: &g)!
+        var at = 0
+        for (k, n) in cut.enumerated() {
+            if k > 0 { text += sep }
+            for d in digits[at..<(at + n)] {
+                let wide = fullWidth == 1 || (fullWidth == 2 && Bool.random(using: &g))
+                text += wide ? String(Character(Unicode.Scalar(0xFF10 + UInt32(d - 48))!)) : String(UnicodeScalar(d))
+            }
+            at += n
+        }
+        let context = contexts.randomElement(using: &g)!
+        return (context.0 + text + context.1, context)
+    }
+
+    /// The digits of a text, full-width ones read as ASCII, everything else dropped.
+    static func digitsOnly(_ s: String) -> String {
+        String(s.unicodeScalars.compactMap { u -> Character? in
+            if (48...57).contains(u.value) { return Character(u) }
+            if (0xFF10...0xFF19).contains(u.value) { return Character(Unicode.Scalar(u.value - 0xFF10 + 48)!) }
+            return nil
+        })
+    }
+
+    @Test("no generated spelling of a mobile number survives; the text around it is kept", arguments: [1, 2, 3, 4, 5])
+    func mobileSpellings(seed: UInt64) {
+        var g = SeededGenerator(seed: seed)
+        for case_ in 0..<2_000 {
+            var digits: [UInt8] = [49, UInt8.random(in: 51...57, using: &g)]
+            for _ in 0..<9 { digits.append(UInt8.random(in: 48...57, using: &g)) }
+            let number = String(decoding: digits, as: UTF8.self)
+            let (text, context) = Self.spelling(digits, using: &g)
+            let out = PhoneScrubber.scrub(text, known: [])
+            #expect(!Self.digitsOnly(out).contains(number), "seed \(seed) case \(case_): \(text) → \(out)")
+            #expect(out.hasPrefix(context.0) && out.hasSuffix(context.1), "seed \(seed) case \(case_): the context changed: \(text) → \(out)")
+        }
+    }
+
+    @Test("a roster's own number (any length from 7) is found in any spelling", arguments: [7, 8, 9])
+    func knownSpellings(seed: UInt64) {
+        var g = SeededGenerator(seed: seed)
+        for case_ in 0..<1_000 {
+            let n = Int.random(in: 7...8, using: &g)
+            var digits: [UInt8] = [UInt8.random(in: 50...57, using: &g)]
+            for _ in 1..<n { digits.append(UInt8.random(in: 48...57, using: &g)) }
+            let number = String(decoding: digits, as: UTF8.self)
+            let sep = Self.separators.randomElement(using: &g)!
+            let split = Int.random(in: 1..<n, using: &g)
+            let wide = Bool.random(using: &g)
+            let spelled = digits.map { wide ? String(Character(Unicode.Scalar(0xFF10 + UInt32($0 - 48))!)) : String(UnicodeScalar($0)) }
+            let text = "座机" + spelled[..<split].joined() + sep + spelled[split...].joined() + "，下午"
+            let out = PhoneScrubber.scrub(text, known: [number])
+            #expect(!Self.digitsOnly(out).contains(number), "seed \(seed) case \(case_): \(text) → \(out)")
+        }
+    }
+
+    @Test("landlines with an area code, in any spelling")
+    func landlines() {
+        for text in ["010-62345678", "(0371) 6234 5678", "０１０－６２３４５６７８", "021_6234_5678", "0755·8765·4321", "010/62345678", "0371 623 4567"] {
+            let out = PhoneScrubber.scrub("座机 \(text) 找王", known: [])
+            #expect(Self.digitsOnly(out).isEmpty, "\(text) → \(out)")
+        }
+    }
+
+    @Test("only phone numbers are touched: ids, dates, times, hours, record ids stay (issue 15 item 5)", arguments: [
+        "V001 2019-08-09", "V010 2019-08-09", "V099 2019-08-07", "010 2019-08-09", "0371 2019-08-09 09:30", "V001,2019/8/8,0,9:00-11:00",
+        "2019-08-09 15:30", "2019.8.5 9:00", "20190805 20190806", "KS0068 2019-08-09 13:00", "3.50 小时 2019-08-09", "2019年8月5日 13:00—17:30",
+        "记录 1234567 份", "第 2019-0809-0001 号", "V00012345 2019-08-09", "12.50 / 5.00 / 7.50", "1000000 元", "1,380,013,800",
+    ])
+    func untouched(_ text: String) {
+        #expect(PhoneScrubber.scrub(text, known: []) == text)
+    }
+
+    @Test("a whole CSV file is scrubbed line by line, a roster's short numbers included")
+    func csvBytes() {
+        let csv = Array("\u{FEFF}id,date,note\r\nV001,2019-08-09,电话 765-4321\r\n13800138000,2019-08-09,\"多行\n１３８ ００１３ ８００１\"\r\n".utf8)
+        let out = String(decoding: PhoneScrubber.scrub(bytes: csv, known: ["7654321", "13800138000"]), as: UTF8.self)
+        #expect(out == "\u{FEFF}id,date,note\r\nV001,2019-08-09,电话 ***-****\r\n***********,2019-08-09,\"多行\n*** **** ****\"\r\n")
+        let plain = Array("V001,2019-08-09,12.50\r\n".utf8)
+        #expect(PhoneScrubber.scrub(bytes: plain, known: ["13800138000"]) == plain)
+    }
+
+    @Test("check on samples/ shows volunteer ids and dates as written (issue 15 item 5)")
+    func checkKeepsIDs() throws {
+        let r = try Binary.run(["check", "--config", Binary.samples.appendingPathComponent("campaign.yaml").path, "--week-ending", "2019-08-09",
+                                "--now", "2019-08-09T18:00:00+08:00", "--quiet"])
+        #expect(!r.stdout.contains("V***"), "an id was masked")
+        #expect(!r.stdout.contains("****-**-**"), "a date was masked")
+        #expect(r.stdout.contains("V099 2019-08-0"))
+    }
+}
