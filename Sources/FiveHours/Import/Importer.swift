@@ -266,11 +266,13 @@ public struct Importer: Sendable {
         do {
             buffer = try isXML ? TextBuffer.mapRaw(path: path) : TextBuffer.load(path: path)
         } catch let e as UnreadableFile {
-            // The bytes are there but are not text we read: hash them for the manifest anyway.
-            let raw = try TextBuffer.loadRaw(path: path)
-            var report = InputFileReport(path: display, absolutePath: path, kind: kind, format: isXML ? "XML" : "?",
-                                         sha256: raw.sha256, byteCount: raw.byteCount)
-            report.byteCount = raw.byteCount
+            // The bytes are there but are not text we read: the manifest still records their hash,
+            // made as they were read or, else, streamed from the file (never read whole).
+            let (fd, size) = try TextBuffer.openForReading(path)
+            defer { close(fd) }
+            let sha = try e.sha256 ?? TextBuffer.hash(fd: fd, path: path, cancelled: { false })
+            let report = InputFileReport(path: display, absolutePath: path, kind: kind, format: isXML ? "XML" : "?",
+                                         sha256: sha, byteCount: size)
             reject(file: report, index: result.files.count, e, into: &result)
             return
         }

@@ -146,6 +146,10 @@ final class TextBuffer: @unchecked Sendable {
         }
         do {
             return try decode(all, digest: results.digest, mapping: (raw, size), path: path, knownInvalid: results.invalid, knownNUL: results.nul)
+        } catch var e as UnreadableFile {
+            munmap(raw, size)
+            if e.sha256 == nil, !results.digest.isEmpty { e.sha256 = results.digest }
+            throw e
         } catch {
             munmap(raw, size)
             throw error
@@ -318,6 +322,12 @@ struct UnreadableFile: Error, Equatable {
     var line: Int
     var column: Int? = nil
     var reason: String
+    /// The file's SHA-256 when the reader had made it before it gave up (for the manifest).
+    var sha256: String? = nil
+
+    static func == (a: UnreadableFile, b: UnreadableFile) -> Bool {
+        a.line == b.line && a.column == b.column && a.reason == b.reason
+    }
 }
 
 /// An input path that does not exist or cannot be opened: that stops the run (exit 1).

@@ -169,6 +169,32 @@ struct PrivacyRoundTwoTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasPrefix(".") && $0 != ".fivehours.lock" } == [])
     }
 
+    @Test("a 2 GB file of garbage is rejected whole in bounded memory, its SHA-256 in the manifest streamed from the file")
+    func garbageFileBoundedMemory() throws {
+        var s = Scenario()
+        let folder = try s.write()
+        defer { ImportTestSupport.remove(folder) }
+        // Sparse: a header, then 2 GB of zero bytes that take no room on disk.
+        let garbage = folder.appendingPathComponent("activities/garbage.csv")
+        let fd = open(garbage.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        #expect(fd >= 0)
+        let head = Array("record_id,volunteer_id,date,hours\n".utf8)
+        _ = head.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+        #expect(ftruncate(fd, off_t(2 << 30)) == 0)
+        close(fd)
+        let out = folder.appendingPathComponent("out")
+        let (r, peak) = try Self.runMeasuringPeak(["weekly", "--config", folder.appendingPathComponent("campaign.yaml").path,
+                                                   "--week-ending", "2019-08-09", "--now", Self.now, "--format", "csv", "--out", out.path, "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(peak > 0 && peak < 100 << 20, "peak \(peak >> 20) MB")
+        let manifest = try String(contentsOf: out.appendingPathComponent("weekly-2019-08-09/manifest.json"), encoding: .utf8)
+        #expect(manifest.contains("NUL byte at byte offset \(head.count)"))
+        // SHA-256 of the header and 2 GB - 34 zero bytes, made here the same streaming way.
+        let check = open(garbage.path, O_RDONLY)
+        defer { close(check) }
+        #expect(manifest.contains(try TextBuffer.hash(fd: check, path: garbage.path, cancelled: { false })))
+    }
+
     /// Runs the binary and samples its own peak resident memory (`VmHWM` of /proc/<pid>/status)
     /// every 2 ms once it runs as fivehours. (`wait4`'s `ru_maxrss` counts the test runner's
     /// memory too here: `posix_spawn` starts the child in the parent's address space until exec,
