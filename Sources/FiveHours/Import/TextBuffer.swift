@@ -71,9 +71,10 @@ final class TextBuffer: @unchecked Sendable {
 
     /// Opens a file for reading and gives its descriptor (the caller closes it) and size.
     /// - Throws: `InputOpenError` when it cannot be opened or measured (that stops the run).
+    /// Only a regular file is opened, and never blocking (`InputFiles.openRegular`): a file
+    /// swapped for a FIFO after the folders were listed stops nothing but itself.
     static func openForReading(_ path: String) throws -> (fd: Int32, size: Int) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw InputOpenError(path: path, reason: String(cString: strerror(errno))) }
+        let fd = try InputFiles.openRegular(path)
         var st = stat()
         guard fstat(fd, &st) == 0 else {
             let reason = String(cString: strerror(errno))
