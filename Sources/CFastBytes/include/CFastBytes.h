@@ -59,4 +59,13 @@ int fh_scan_failed_avx2(const fh_scan_state *state);
 /// everything given was valid UTF-8 without a zero byte and no sequence is cut off at the end.
 int fh_scan_finish_avx2(const uint8_t *p, size_t n, fh_scan_state *state);
 
+/// Installs the SIGBUS guard of input mappings (sigbus.c): once, at start-up.
+void fh_install_sigbus_guard(void);
+/// Watches the mapping `p[0..<n]`: a fault in it (the file was cut short) is answered with zeros.
+/// Returns the slot to ask and to release, or -1 when the table is full (then unwatched).
+int fh_watch_mapping(const void *p, size_t n);
+/// Nonzero when a page of the watched mapping was past the file's end when touched.
+int fh_mapping_cut(int slot);
+void fh_unwatch_mapping(int slot);
+
 #endif

@@ -257,6 +257,12 @@ public struct Importer: Sendable {
         // byte) and it is read again the ordinary way, which says exactly what is wrong.
         if !isXML, let buffer = try TextBuffer.loadDeferred(path: path, minimumSize: sizes.deferred) {
             if try read(buffer, path: path, display: display, kind: kind, into: &result) { return }
+            // A file cut short while its parts were read is not read again: it is rejected.
+            if buffer.wasCut {
+                let report = InputFileReport(path: display, absolutePath: path, kind: kind, format: "?", sha256: "", byteCount: buffer.byteCount)
+                reject(file: report, index: result.files.count, .cutShort, into: &result)
+                return
+            }
             clock.lap("    \(display) is read again: not plain UTF-8 throughout, or a part did not end at a row's end")
         }
         // Read the ordinary way, which hashes the bytes it loads: a hash started early for this
@@ -283,6 +289,11 @@ public struct Importer: Sendable {
     /// Reads a loaded file into `result`.
     /// - Returns: false, with nothing added to `result`, when a deferred buffer turns out not to
     ///   be plain UTF-8 or cannot be read in parts: the caller reads the file again the ordinary way.
+    /// Reads an activity file already loaded (tests: a buffer whose file changes after loading).
+    func readLoaded(_ buffer: TextBuffer, path: String, into result: inout ImportParts) throws -> Bool {
+        try read(buffer, path: path, display: displayPath(path), kind: .activity, into: &result)
+    }
+
     private func read(_ buffer: TextBuffer, path: String, display: String, kind: InputKind, into result: inout ImportParts) throws -> Bool {
         let fileIndex = result.files.count
         let isXML = path.lowercased().hasSuffix(".xml")
@@ -320,6 +331,7 @@ public struct Importer: Sendable {
             } else {
                 _ = try readCSV(buffer, kind: kind, display: display, fileIndex: fileIndex, parser: parser, report: &report, into: &result)
             }
+            if buffer.wasCut { throw UnreadableFile.cutShort }
         } catch let e as UnreadableFile {
             // Nothing of a file that fails part-way is kept: drop what it already gave.
             result.rejects.removeSubrange(before...)

@@ -99,6 +99,9 @@ final class TextBuffer: @unchecked Sendable {
         guard let raw = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), raw != MAP_FAILED else {
             throw InputOpenError(path: path, reason: String(cString: strerror(errno)))
         }
+        // Watched while it is checked and hashed here; the buffer made of it watches it after.
+        let checking = TextBuffer.watch(raw, size)
+        defer { fh_unwatch_mapping(checking) }
         madvise(raw, size, MADV_SEQUENTIAL)
         let p = UnsafePointer(raw.assumingMemoryBound(to: UInt8.self))
         let all = UnsafeBufferPointer(start: p, count: size)
@@ -166,6 +169,8 @@ final class TextBuffer: @unchecked Sendable {
         let (fd, size) = try openForReading(path)
         defer { close(fd) }
         guard size >= minimumSize, size >= 4, let raw = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), raw != MAP_FAILED else { return nil }
+        let checking = TextBuffer.watch(raw, size)
+        defer { fh_unwatch_mapping(checking) }
         madvise(raw, size, MADV_SEQUENTIAL)
         let p = UnsafePointer(raw.assumingMemoryBound(to: UInt8.self))
         let bom = p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF
@@ -205,7 +210,8 @@ final class TextBuffer: @unchecked Sendable {
         var st = stat()
         let mapped = fstat(fd, &st) == 0 ? Int(st.st_size) : 0
         if mapped >= 4 << 20, let map = mmap(nil, mapped, PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED {
-            defer { munmap(map, mapped) }
+            let slot = TextBuffer.watch(map, mapped)
+            defer { fh_unwatch_mapping(slot); munmap(map, mapped) }
             _ = madvise(map, mapped, MADV_SEQUENTIAL)
             let base = map.assumingMemoryBound(to: UInt8.self)
             let step = 4 << 20
@@ -286,8 +292,26 @@ final class TextBuffer: @unchecked Sendable {
         return TextBuffer(base: UnsafePointer(converted), count: convertedCount, encoding: .gb18030, mapping: nil, owned: converted, sha256: digest, byteCount: size)
     }
 
+    /// The guard that answers a fault in a mapping of an input file cut short while it is read
+    /// (SIGBUS) with zeros instead of the run's death (`Sources/CFastBytes/sigbus.c`); installed once.
+    static let sigbusGuard: Void = fh_install_sigbus_guard()
+
+    /// Watches a mapping for the guard: the slot to ask (`fh_mapping_cut`) and release, -1 if none.
+    static func watch(_ raw: UnsafeMutableRawPointer, _ size: Int) -> Int32 {
+        _ = sigbusGuard
+        return fh_watch_mapping(raw, size)
+    }
+
+    /// This buffer's mapping in the guard's table.
+    private let watchSlot: Int32
+
+    /// True when the file was cut short while it was read: a page past its new end was touched
+    /// (and read as zeros). The reader rejects such a file whole.
+    var wasCut: Bool { watchSlot >= 0 && fh_mapping_cut(watchSlot) != 0 }
+
     fileprivate init(base: UnsafePointer<UInt8>, count: Int, encoding: Encoding,
                  mapping: (UnsafeMutableRawPointer, Int)?, owned: UnsafeMutablePointer<UInt8>?, sha256: String, byteCount: Int) {
+        watchSlot = mapping.map { TextBuffer.watch($0.0, $0.1) } ?? -1
         self.base = base
         self.count = count
         self.encoding = encoding
@@ -304,6 +328,7 @@ final class TextBuffer: @unchecked Sendable {
     }
 
     deinit {
+        fh_unwatch_mapping(watchSlot)
         if let m = mapping { munmap(m.0, m.1) }
         owned?.deallocate()
     }
@@ -325,6 +350,9 @@ struct UnreadableFile: Error, Equatable {
     var reason: String
     /// The file's SHA-256 when the reader had made it before it gave up (for the manifest).
     var sha256: String? = nil
+
+    /// The file shrank while it was read (another program was still writing it).
+    static let cutShort = UnreadableFile(line: 1, reason: "the file was cut short while it was read (was another program still writing it?); run again once it is complete")
 
     static func == (a: UnreadableFile, b: UnreadableFile) -> Bool {
         a.line == b.line && a.column == b.column && a.reason == b.reason

@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+@testable import FiveHours
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Issue 17 item 9: an input cut short while it is read is rejected, never a signal.
+@Suite("A file cut short while it is read")
+struct CutShortTests {
+    /// A valid log of about `megabytes` MB.
+    static func log(megabytes: Int) -> [UInt8] {
+        var text = "record_id,volunteer_id,date,hours\n"
+        var k = 0
+        while text.utf8.count < megabytes << 20 {
+            text += "R\(k),V\(k % 4 + 1),2019-03-0\(k % 9 + 1),2\n"
+            k += 1
+        }
+        return Array(text.utf8)
+    }
+
+    @Test("a page past the new end of a mapped input reads as zeros and marks the buffer cut, instead of SIGBUS")
+    func truncatedMappingIsCaught() throws {
+        let folder = try ImportTestSupport.makeTempFolder("cut")
+        defer { ImportTestSupport.remove(folder) }
+        let path = folder.appendingPathComponent("log.csv").path
+        try Data(CutShortTests.log(megabytes: 20)).write(to: URL(fileURLWithPath: path))
+        // Mapped and checked (over 16 MB: its pages let go after the check), then cut short.
+        let buffer = try TextBuffer.load(path: path)
+        #expect(!buffer.wasCut)
+        #expect(truncate(path, 1 << 20) == 0)
+        let last = buffer.bytes[buffer.count - 1] // past the new end: SIGBUS without the guard
+        #expect(last == 0)
+        #expect(buffer.wasCut)
+    }
+
+    @Test("a file cut short between its check and its rows is rejected whole with the reason")
+    func cutFileIsRejected() throws {
+        var s = Scenario()
+        s.files["activities/big.csv"] = CutShortTests.log(megabytes: 20)
+        let folder = try s.write()
+        defer { ImportTestSupport.remove(folder) }
+        let campaign = try CampaignLoader.load(path: folder.appendingPathComponent("campaign.yaml").path)
+        let path = folder.appendingPathComponent("activities/big.csv").path
+        // The ordinary reader, its buffer cut after loading: what a writer truncating the file
+        // between the check and the rows does.
+        let importer = Importer(campaign: campaign, window: nil, sizes: Importer.Sizes(parallel: .max, deferred: .max, part: .max))
+        var parts = ImportParts()
+        let buffer = try TextBuffer.load(path: path)
+        #expect(truncate(path, 1 << 20) == 0)
+        _ = try importer.readLoaded(buffer, path: path, into: &parts)
+        let report = try #require(parts.files.last)
+        #expect(report.fileRejected == UnreadableFile.cutShort.reason)
+        #expect(parts.activities.isEmpty && report.read == 0)
+    }
+}
