@@ -204,23 +204,21 @@ enum GB18030 {
             var split = max(1, got / 2)
             while split < got, all[split - 1] != 10 { split += 1 }
             let splitAtLine = split < got
-            final class Halves: @unchecked Sendable {
-                var results: [Result<(written: Int, consumed: Int), Invalid>] = [.success((0, 0)), .success((0, 0))]
-            }
-            let halves = Halves()
+            // One slot per half: an array in a shared class would be one value written from two threads.
+            let halves = ConcurrentSlots<Result<(written: Int, consumed: Int), Invalid>>(2)
             let bounds = [0..<min(split, got), min(split, got)..<got]
             let src = UnsafeSendable(all), dst = UnsafeSendable(output)
             DispatchQueue.concurrentPerform(iterations: 3) { k in
                 if k == 2 { stream?.update(fresh.value); return }
                 let range = bounds[k]
-                halves.results[k] = Result { () throws(Invalid) in
+                halves[k] = Result { () throws(Invalid) in
                     try decode(UnsafeBufferPointer(rebasing: src.value[range]), into: dst.value + 2 * range.lowerBound + 8 * k,
                                final: final || (k == 0 && splitAtLine))
                 }
             }
             var consumed = 0
             for k in 0..<2 where !bounds[k].isEmpty {
-                switch halves.results[k] {
+                switch halves.take(k) ?? .success((0, 0)) {
                 case .failure(let bad):
                     let at = fileOffset + bounds[k].lowerBound + bad.offset
                     throw unreadable(bad, at: at, lines: try lineNumber(at: at, in: fd, path: path))
