@@ -67,7 +67,12 @@ enum Duplicates {
         for chunk in 0..<chunks { list += repeats.take(chunk) ?? [] }
         list.sort { $0.row < $1.row }
         clock.lap("    repeats found")
-        readAgainContents = readAgain(list.filter { parts[place($0.row).0][place($0.row).1].hasRecordID }.flatMap { [$0.row, $0.first] },
+        // Contents are compared only for repeats of a record_id (see the loop below).
+        let compared = list.filter { pair in
+            let (p, position) = place(pair.row)
+            return parts[p][position].hasRecordID
+        }
+        readAgainContents = readAgain(compared.flatMap { [$0.row, $0.first] },
                                       result: result, parts: parts, place: place, zone: zone)
         clock.lap("    repeats read again")
         var drop: Set<Int> = []

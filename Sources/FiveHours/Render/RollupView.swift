@@ -183,11 +183,7 @@ struct RollupView {
         }
         d["has_places"] = !shownPlaces.isEmpty
 
-        d["finding_groups"] = support.findingGroups(r.findings, schema: schema)
-        d["has_findings"] = !r.findings.isEmpty
-        d["findings_count"] = r.findings.count
-        d["rejects_count"] = r.rejects.count
-        d["rejects_text"] = r.rejects.isEmpty ? l["rejects.none"] : l.format("rejects.count", "\(r.rejects.count)")
+        support.addFindings(r.findings, rejects: r.rejects.count, schema: schema, to: &d)
         return d
     }
 }

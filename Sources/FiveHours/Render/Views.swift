@@ -33,6 +33,16 @@ struct ViewSupport {
         schema ? [f(placeholder())] : items.map(f)
     }
 
+    /// The findings and rejects part of every report's view: the findings grouped by rule, their
+    /// count, and the count of rejected rows in words.
+    func addFindings(_ findings: [Finding], rejects: Int, schema: Bool, to d: inout [String: Any]) {
+        d["finding_groups"] = findingGroups(findings, schema: schema)
+        d["has_findings"] = !findings.isEmpty
+        d["findings_count"] = findings.count
+        d["rejects_count"] = rejects
+        d["rejects_text"] = rejects == 0 ? labels["rejects.none"] : labels.format("rejects.count", "\(rejects)")
+    }
+
     func findingGroups(_ findings: [Finding], schema: Bool, limit: Int = 30) -> [[String: Any]] {
         var order: [RuleName] = []
         var groups: [RuleName: [Finding]] = [:]
@@ -208,11 +218,7 @@ struct WeeklyView {
              "sessions": v.sessions, "flagged": schema || v.flagged]
         }
         d["has_flagged"] = schema || rankedVolunteers.contains { $0.flagged }
-        d["finding_groups"] = support.findingGroups(r.findings, schema: schema)
-        d["has_findings"] = !r.findings.isEmpty
-        d["findings_count"] = r.findings.count
-        d["rejects_count"] = r.rejects.count
-        d["rejects_text"] = r.rejects.isEmpty ? l["rejects.none"] : l.format("rejects.count", "\(r.rejects.count)")
+        support.addFindings(r.findings, rejects: r.rejects.count, schema: schema, to: &d)
         return d
     }
 }
@@ -360,10 +366,7 @@ struct DailyView {
                          "has_late": schema || late > 0, "has_missing": schema || missing > 0, "has_pending": schema || pending > 0,
                          "missing_units": missingUnits.isEmpty ? "" : l.format("units.missing", missingUnits.joined(separator: l["sep"])),
                          "late_units": lateUnits.isEmpty ? "" : l.format("units.late", lateUnits.joined(separator: l["sep"]))] as [String: Any]
-        d["finding_groups"] = support.findingGroups(r.findings, schema: schema)
-        d["has_findings"] = !r.findings.isEmpty
-        d["rejects_count"] = r.rejects.count
-        d["rejects_text"] = r.rejects.isEmpty ? l["rejects.none"] : l.format("rejects.count", "\(r.rejects.count)")
+        support.addFindings(r.findings, rejects: r.rejects.count, schema: schema, to: &d)
         return d
     }
 }
