@@ -40,6 +40,7 @@ WEEKLY_MIN = 5 * 60
 
 DEPARTMENTS = ["党政办", "党建办", "社会事业部", "综治办", "安监办", "文宣办", "卫计办", "工会办", "纪检办"]
 WORKSTATIONS = ["第一工作站", "第二工作站", "第三工作站"]
+STATION_READY = {"第一工作站": "2019-07-28"}   # clause 6: the station ready on time (campaign.yaml)
 UNITS = DEPARTMENTS + WORKSTATIONS
 
 # (name, focus, leads) — the notice's “四个重点” (牵头单位 besides “各工作站”) and “N线并进”.
@@ -499,6 +500,7 @@ def write_all():
          "  name: 人人都是志愿者 每周奉献五小时",
          "  organizer: IT产业园社区服务中心",
          "  timezone: Asia/Shanghai",
+         "  start_date: 2019-07-26              # beyond the contract: numbers the daily bulletins (第 N 期)",
          "rules:",
          "  weekly_hours: 5",
          "  week_ends_on: friday",
@@ -508,9 +510,13 @@ def write_all():
          "  roster_due: 2019-08-02",
          "  liaisons_per_unit: 1",
          "  max_daily_hours: 12",
+         "  station_due: 2019-07-31             # beyond the contract: clause 6, stations ready by the end of July",
          "units:"]
     y += ["  - { name: %s, kind: department }" % u for u in DEPARTMENTS]
-    y += ["  - { name: %s, kind: workstation }" % u for u in WORKSTATIONS]
+    # Clause 6: 第一工作站's station was ready on time (a date here), 第二工作站 reports it late (a
+    # submission of kind station below), 第三工作站 never does (overdue).
+    y += ["  - { name: %s, kind: workstation%s }" % (u, ", station_ready: %s" % STATION_READY[u] if u in STATION_READY else "")
+          for u in WORKSTATIONS]
     y += ["teams:"]
     y += ["  - { name: %s, focus: %s, leads: [%s] }" % (n, "true" if f else "false", ", ".join(l))
           for n, f, l in TEAMS]
@@ -816,12 +822,22 @@ def write_all():
     lines += ["</submissions>", ""]
     write_bytes(f, "\n".join(lines).encode("utf-8"))
 
+    # ---------------- submissions: the service stations (clause 6)
+    f = "submissions/服务站建成.xml"
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', "<submissions>",
+             '  <submission unit="第二工作站" kind="station" submitted-at="2019-08-05T10:20:00+08:00">',
+             "    <title>第二工作站志愿服务站按“六有一落实”标准建成</title>",
+             "  </submission>", "</submissions>", ""]
+    marks.append((f, 3, "第二工作站 reports its service station ready 2019-08-05 10:20 (late: due end of 2019-07-31); "
+                        "第一工作站's is ready 2019-07-28 (`station_ready` in campaign.yaml, on time); 第三工作站 has none (overdue)"))
+    write_bytes(f, "\n".join(lines).encode("utf-8"))
+
     counts = {"rosters/科室花名册.csv": sum(1 for v in vols if v["unit"] in DEPARTMENTS),
               "rosters/工作站花名册.csv": sum(1 for v in vols if v["unit"] in ("第一工作站", "第二工作站")),
               "rosters/第三工作站.xml": sum(1 for v in vols if v["unit"] == "第三工作站"),
               "activities/2019-08-第一周-科室.csv": ks_rows, "activities/工作站-utf8.csv": ws_rows,
               "activities/第三工作站-活动.xml": x3_rows, "submissions/简报报送.csv": sub_rows,
-              "submissions/周总结.xml": len(UNITS) - 1}
+              "submissions/周总结.xml": len(UNITS) - 1, "submissions/服务站建成.xml": 1}
     return marks, counts
 
 
@@ -1133,7 +1149,8 @@ def readme(marks, counts, res):
             "activities/工作站-utf8.csv": "UTF-8, no BOM, LF, English keys; hours as `2.5h` `2:30` `1.5小时`",
             "activities/第三工作站-活动.xml": "UTF-8 XML, LF (one `<activity>` per record)",
             "submissions/简报报送.csv": "GB18030, no BOM, CRLF (WPS), Chinese headers",
-            "submissions/周总结.xml": "UTF-8 XML, LF"}
+            "submissions/周总结.xml": "UTF-8 XML, LF",
+            "submissions/服务站建成.xml": "UTF-8 XML, LF"}
     for f in desc:
         L.append("| `%s` | %s | %d |" % (f, desc[f], res["rows_read"][f]))
         assert res["rows_read"][f] == counts[f], f

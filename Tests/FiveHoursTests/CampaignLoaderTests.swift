@@ -187,12 +187,12 @@ struct CampaignLoaderTests {
 
     @Test func unknownNestedKey() {
         let text = Self.example(replacing: "weekly_hours: 5 ", with: "weekly_hourz: 5 ")
-        #expect(Self.failure(text) == "campaign.yaml:6: rules.weekly_hourz: unknown key 'weekly_hourz'; expected one of weekly_hours, week_ends_on, daily_bulletin_due, daily_bulletin_days, weekly_summary_due, roster_due, liaisons_per_unit, max_daily_hours, review_daily_hours")
+        #expect(Self.failure(text) == "campaign.yaml:6: rules.weekly_hourz: unknown key 'weekly_hourz'; expected one of weekly_hours, week_ends_on, daily_bulletin_due, daily_bulletin_days, weekly_summary_due, roster_due, liaisons_per_unit, max_daily_hours, review_daily_hours, station_due")
     }
 
     @Test func unknownKeyInAUnit() {
         let text = Self.example(replacing: "{ name: 第一工作站, kind: workstation }", with: "{ name: 第一工作站, type: workstation }")
-        #expect(Self.failure(text) == "campaign.yaml:16: units[1].type: unknown key 'type'; expected one of name, kind")
+        #expect(Self.failure(text) == "campaign.yaml:16: units[1].type: unknown key 'type'; expected one of name, kind, station_ready")
     }
 
     @Test func badTimezone() {

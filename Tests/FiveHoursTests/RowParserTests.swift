@@ -130,7 +130,7 @@ struct RowParserTests {
     @Test("rejected submissions", arguments: [
         (["kind": "daily", "period": "2019/8/5", "submitted_at": "2019/8/5 15:00"], "缺少单位(unit)"),
         (["unit": "u", "kind": "monthly", "period": "2019/8/5", "submitted_at": "2019/8/5 15:00"],
-         "类型(kind) 'monthly' 应为 简报(daily)、周总结(weekly) 或 名单(roster)"),
+         "类型(kind) 'monthly' 应为 简报(daily)、周总结(weekly)、名单(roster) 或 服务站(station)"),
         (["unit": "u", "kind": "daily", "submitted_at": "2019/8/5 15:00"], "缺少日期(period)"),
         (["unit": "u", "kind": "daily", "period": "2019/8/5"], "缺少报送时间(submitted_at)"),
         (["unit": "u", "kind": "daily", "period": "2019/8/5", "submitted_at": "15:00"],

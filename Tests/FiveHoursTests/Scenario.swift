@@ -28,6 +28,11 @@ struct Scenario {
     var submissions = """
     unit,kind,period,submitted_at
     """
+    var units = """
+      - { name: 甲科, kind: department }
+      - { name: 乙科, kind: department }
+      - { name: 第一站, kind: workstation }
+    """
     /// Extra files: relative path → bytes.
     var files: [String: [UInt8]] = [:]
 
@@ -40,9 +45,7 @@ struct Scenario {
         rules:
         \(rules)
         units:
-          - { name: 甲科, kind: department }
-          - { name: 乙科, kind: department }
-          - { name: 第一站, kind: workstation }
+        \(units)
         teams:
           - { name: 小红象志愿服务队, focus: true, leads: [甲科] }
           - { name: 春雨行动志愿服务队, focus: true, leads: [乙科] }

@@ -54,6 +54,10 @@ public struct Rules: Sendable {
     /// `rules.review_daily_hours`, 8 h by default — the review line of the national volunteer
     /// service information system.
     public var reviewDailySeconds: Int = 8 * 3600
+    /// When the workstations' service stations are due (clause 6, `rules.station_due`): an instant,
+    /// or nil for the notice's default, the end of 31 July of the campaign year
+    /// (`StationReadiness.due`).
+    public var stationDue: Int?
 
     public init() {}
 }
@@ -63,9 +67,14 @@ public struct UnitSpec: Sendable, Equatable {
     public enum Kind: String, Sendable { case department, workstation, other }
     public var name: String
     public var kind: Kind
-    public init(name: String, kind: Kind) {
+    /// When the workstation's service station (志愿服务站) was ready to the “六有一落实” standard
+    /// (`station_ready:`, clause 6): the instant (a date is that day's start), or nil when the
+    /// campaign file does not say. Only a workstation may carry it.
+    public var stationReady: Int?
+    public init(name: String, kind: Kind, stationReady: Int? = nil) {
         self.name = name
         self.kind = kind
+        self.stationReady = stationReady
     }
 }
 

@@ -79,7 +79,7 @@ public enum CampaignLoader {
             let m = try walker.mapping(r, path: "rules", allowed: [
                 "weekly_hours", "week_ends_on", "daily_bulletin_due", "daily_bulletin_days",
                 "weekly_summary_due", "roster_due", "liaisons_per_unit", "max_daily_hours",
-                "review_daily_hours",
+                "review_daily_hours", "station_due",
             ])
             if let n = m["weekly_hours"] { rules.weeklySeconds = try walker.hours(n, path: "rules.weekly_hours") }
             if let n = m["week_ends_on"] { rules.weekEndsOn = try walker.weekday(n, path: "rules.week_ends_on") }
@@ -104,6 +104,7 @@ public enum CampaignLoader {
                     throw walker.error(n, "rules.max_daily_hours", "expected at most 24 hours")
                 }
             }
+            if let n = m["station_due"] { rules.stationDue = try walker.deadline(n, path: "rules.station_due", zone: zone) }
             if let n = m["review_daily_hours"] {
                 rules.reviewDailySeconds = try walker.hours(n, path: "rules.review_daily_hours")
                 if rules.reviewDailySeconds > 24 * 3600 {
@@ -117,7 +118,7 @@ public enum CampaignLoader {
         if let u = top["units"] {
             for (i, item) in try walker.sequence(u, path: "units").enumerated() {
                 let p = "units[\(i)]"
-                let m = try walker.mapping(item, path: p, allowed: ["name", "kind"])
+                let m = try walker.mapping(item, path: p, allowed: ["name", "kind", "station_ready"])
                 guard let n = m["name"] else { throw walker.error(item, p, "missing key 'name'") }
                 let unitName = try walker.string(n, path: "\(p).name")
                 var kind = UnitSpec.Kind.department
@@ -134,7 +135,15 @@ public enum CampaignLoader {
                 guard unitNames.insert(unitName).inserted else {
                     throw walker.error(n, "\(p).name", "unit '\(unitName)' is listed twice")
                 }
-                units.append(UnitSpec(name: unitName, kind: kind))
+                var ready: Int?
+                if let r = m["station_ready"] {
+                    guard kind == .workstation else {
+                        throw walker.error(r, "\(p).station_ready",
+                                           "only a workstation (kind: workstation) has a service station; '\(unitName)' is a \(kind.rawValue)")
+                    }
+                    ready = try walker.moment(r, path: "\(p).station_ready", zone: zone)
+                }
+                units.append(UnitSpec(name: unitName, kind: kind, stationReady: ready))
             }
         }
 
@@ -353,6 +362,14 @@ struct NodeWalker {
         let s = try string(node, path: path)
         guard let d = ValueParser.date(s) else { throw error(node, path, "expected a date such as 2019-08-02, found '\(s)'") }
         return d
+    }
+
+    /// A date (the start of that day: the day something happened) or a full instant.
+    func moment(_ node: Node, path: String, zone: CampaignZone) throws(CampaignError) -> Int {
+        let s = try string(node, path: path)
+        if let d = ValueParser.date(s) { return zone.instant(d, at: 0) }
+        if let i = ValueParser.instant(s, in: zone) { return i }
+        throw error(node, path, "expected a date such as 2019-07-28 or an instant such as 2019-07-28T10:00:00+08:00, found '\(s)'")
     }
 
     /// A date (the end of that day) or a full instant.

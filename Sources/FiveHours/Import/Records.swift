@@ -174,12 +174,13 @@ public struct ActivityRecord: Sendable, Equatable {
     }
 }
 
-/// What a unit handed in (报送记录): a daily bulletin, a weekly summary or a roster.
+/// What a unit handed in (报送记录): a daily bulletin, a weekly summary, a roster, or the report
+/// that a workstation's service station is ready (clause 6).
 public struct Submission: Sendable, Equatable {
-    public enum Kind: String, Sendable { case daily, weekly, roster }
+    public enum Kind: String, Sendable { case daily, weekly, roster, station }
     public var unit: String
     public var kind: Kind
-    /// The day (daily) or the week's last day (weekly); nil for a roster.
+    /// The day (daily) or the week's last day (weekly); nil for a roster or a station when not given.
     public var period: CivilDate?
     public var submittedAt: Int
     public var title: String?

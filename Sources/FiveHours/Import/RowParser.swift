@@ -135,13 +135,14 @@ struct RowParser: Sendable {
         case "daily", "简报", "日报", "每日简报": kind = .daily
         case "weekly", "周总结", "周报", "本周总结": kind = .weekly
         case "roster", "名单", "花名册", "人员名单": kind = .roster
+        case "station", "服务站", "站点", "服务站建成": kind = .station
         default: return .failure(.invalid("kind", "类型", k, .kind))
         }
         var period: CivilDate?
         if let p = row.text("period") {
             guard let d = ValueParser.date(p) else { return .failure(.invalid("period", "日期", p, .date)) }
             period = d
-        } else if kind != .roster {
+        } else if kind == .daily || kind == .weekly {
             return .failure(.missing("period", "日期"))
         }
         guard let s = row.text("submitted_at") else { return .failure(.missing("submitted_at", "报送时间")) }
@@ -188,7 +189,8 @@ struct RowError: Error, Equatable {
         static let endTime = Expected(zh: "不是有效时间（如 11:30）", en: "is not a time of day (e.g. 11:30)")
         static let hours = Expected(zh: "不是有效时长（如 2.5 或 2:30）", en: "is not a number of hours (e.g. 2.5 or 2:30)")
         static let yesNo = Expected(zh: "应为 是/否", en: "should be yes or no (是/否)")
-        static let kind = Expected(zh: "应为 简报(daily)、周总结(weekly) 或 名单(roster)", en: "should be daily (简报), weekly (周总结) or roster (名单)")
+        static let kind = Expected(zh: "应为 简报(daily)、周总结(weekly)、名单(roster) 或 服务站(station)",
+                                   en: "should be daily (简报), weekly (周总结), roster (名单) or station (服务站)")
     }
 }
 

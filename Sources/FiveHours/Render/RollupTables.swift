@@ -13,7 +13,7 @@ public enum RollupTables {
     public static let unitKeys = ["unit", "kind", "rank", "score", "volunteers", "hours", "weeks_over", "met", "short", "compliance_rate",
                                   "compliance_points", "daily_on_time", "daily_late", "daily_missing", "daily_points",
                                   "weekly_on_time", "weekly_late", "weekly_missing", "weekly_points", "liaison_ok_weeks",
-                                  "liaison_points", "roster_status", "roster_points"]
+                                  "liaison_points", "roster_status", "roster_points", "station_status", "station_ready"]
     public static let unitWeekKeys = ["unit", "week_ending", "week_status", "volunteers", "met", "short", "partial", "compliance_rate",
                                       "hours", "liaison_status", "daily_on_time", "daily_late", "daily_missing", "daily_pending",
                                       "weekly_status", "roster_status"]
@@ -65,6 +65,14 @@ public enum RollupTables {
 
     public static func units(_ r: RollupReport, style: CSVHeaderStyle, labels: Labels) -> [UInt8] {
         CSVTables.file(RollupUnitsTable(report: r), style: style, labels: labels)
+    }
+
+    /// The local day a station became ready (on time or late); nil when it is not ready.
+    static func readyDay(_ s: DeadlineStatus, zone: CampaignZone) -> CivilDate? {
+        switch s {
+        case .onTime(let at), .late(let at, _): return zone.date(of: at)
+        case .missing, .pending: return nil
+        }
     }
 
     /// The points of a part, empty when it does not apply.
@@ -203,6 +211,8 @@ struct RollupUnitsTable: RollupReportTable {
         s.decimal(RollupTables.points(u.liaison))
         s.text(u.roster?.key ?? "")
         s.decimal(RollupTables.points(u.rosterPart))
+        s.text(u.station?.key ?? "")
+        s.date(u.station.flatMap { RollupTables.readyDay($0, zone: report.zone) })
     }
 }
 

@@ -92,6 +92,20 @@ struct RollupView {
             }]
         }
 
+        // Clause 6: each workstation's service station, when the campaign tracks them.
+        let stations = r.units.filter { $0.station != nil }
+        d["has_stations"] = r.stationDue != nil && !stations.isEmpty
+        d["station_due"] = label("rollup.station.due").replacingOccurrences(of: "%@", with: r.stationDue.map { r.zone.format($0) } ?? "")
+        d["stations"] = support.list(stations, placeholder: placeholderUnit, schema: schema) { u in
+            let status = u.station ?? .pending
+            var late = ""
+            if case .late(_, let minutes) = status {
+                late = label("station.days_late").replacingOccurrences(of: "%@", with: "\(StationReadiness.daysLate(minutes: minutes))")
+            }
+            return ["name": u.name, "status": label("station.\(status.key)"), "tag": status.key == "on_time" ? "ok" : status.key, "late": late,
+                    "ready": RollupTables.readyDay(status, zone: r.zone).map { "\($0)" } ?? "—"]
+        }
+
         // Volunteers: award candidates by hours (ties share a rank), those to review, stars.
         let placeholderVolunteer = RollupReport.VolunteerRow(id: "", name: "", unit: "", teams: [], role: "", isLiaison: false, grid: "",
                                                              building: "", floor: "", seconds: 0, sessions: 0, weeksRequired: 0, weeksMet: 0,

@@ -33,6 +33,9 @@ public enum RollupLabels {
         "rollup.lead_share": "牵头单位占比", "rollup.month": "月份", "rollup.roster_status": "名单",
         "rollup.no.awards": "考核期内没有每周都达标的志愿者。", "rollup.no.review": "没有需要复核的志愿者。",
         "rollup.week_ending": "周末日", "rollup.weeks_over": "已结束周数",
+        "rollup.section.stations": "工作站志愿服务站建设", "rollup.station.due": "应于 %@ 前按“六有一落实”标准建成",
+        "rollup.station.ready": "建成日期", "station.on_time": "按时建成", "station.late": "逾期建成",
+        "station.missing": "逾期未建成", "station.pending": "未到期，尚未建成", "station.days_late": "迟 %@ 天",
     ]
 
     static let en: [String: String] = [
@@ -55,6 +58,9 @@ public enum RollupLabels {
         "rollup.lead_share": "Lead units' share", "rollup.month": "Month", "rollup.roster_status": "Roster",
         "rollup.no.awards": "No volunteer met the requirement in every week of the period.", "rollup.no.review": "No volunteer to review.",
         "rollup.week_ending": "Week ending", "rollup.weeks_over": "Weeks over",
+        "rollup.section.stations": "Workstations' service stations", "rollup.station.due": "Due ready to the standard by %@",
+        "rollup.station.ready": "Ready on", "station.on_time": "ready on time", "station.late": "ready late",
+        "station.missing": "overdue, not ready", "station.pending": "not due, not ready yet", "station.days_late": "%@ days late",
     ]
 
     static let csvZH: [String: String] = [
@@ -66,6 +72,7 @@ public enum RollupLabels {
         "liaison_points": "联络员得分", "roster_status": "名单报送状态", "roster_points": "名单得分", "week_status": "周状态",
         "partial": "部分在队人数", "daily_pending": "简报未到期", "period": "期间", "focus": "重点",
         "lead_units_hours": "牵头单位时长", "lead_units_share": "牵头单位占比",
+        "station_status": "服务站建设状态", "station_ready": "服务站建成日期",
     ]
     static let csvEN: [String: String] = [
         "role": "Role", "liaison": "Liaison", "grid": "Grid", "building": "Building", "floor": "Floor", "weeks_required": "Weeks required",
@@ -76,5 +83,6 @@ public enum RollupLabels {
         "liaison_points": "Liaison points", "roster_status": "Roster status", "roster_points": "Roster points", "week_status": "Week",
         "partial": "Partial", "daily_pending": "Bulletins pending", "period": "Period", "focus": "Focus",
         "lead_units_hours": "Lead units' hours", "lead_units_share": "Lead units' share",
+        "station_status": "Station status", "station_ready": "Station ready on",
     ]
 }

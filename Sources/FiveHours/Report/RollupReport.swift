@@ -45,6 +45,9 @@ public struct RollupReport: Sendable {
         public var rank: Int?
         /// Compliance per week of the period (nil where nobody was held), for the trend chart.
         public var trend: [Int?]
+        /// The workstation's service station at `--now` (clause 6); nil for another kind of unit or
+        /// when the campaign does not track stations. Shown, not scored.
+        public var station: DeadlineStatus? = nil
         public var complianceRate: String { Rate.format(met, of: met + short) }
         public var score: String { scoreCents.map(RollupReport.decimal) ?? "" }
         public var parts: [Part] { [compliance, daily, weekly, liaison, rosterPart] }
@@ -89,6 +92,9 @@ public struct RollupReport: Sendable {
     public var inputFingerprint: String = ""
     /// Every rostered name, so that `--public` masks names in free text too.
     public var knownNames: [String] = []
+    /// When the workstations' service stations are due (clause 6); nil when the campaign does not
+    /// track stations.
+    public var stationDue: Int? = nil
 
     public var weeks: [Rollup.WeekInfo] { rollup.weeks }
     public var totalSeconds: Int { volunteers.reduce(0) { $0 + $1.seconds } }
@@ -110,6 +116,7 @@ public struct RollupReport: Sendable {
     public static func make(kind: Kind, rollup: Rollup, campaign: Campaign, ledger: Ledger, now: Int) -> RollupReport {
         let a = campaign.assessment
         let over = rollup.weeks.indices.filter { rollup.weeks[$0].isOver }
+        let stations = StationReadiness.judge(campaign, ledger: ledger, now: now, year: rollup.period.last.year)
         // Volunteers and their hours per unit.
         var unitVolunteers: [String: Int] = [:], unitSeconds: [String: Int] = [:]
         for v in rollup.volunteers {
@@ -124,7 +131,8 @@ public struct RollupReport: Sendable {
                               daily: Part(earned: 0, due: 0, weight: a.weights.dailyBulletins),
                               weekly: Part(earned: 0, due: 0, weight: a.weights.weeklySummaries),
                               liaison: Part(earned: 0, due: 0, weight: a.weights.liaison),
-                              rosterPart: Part(earned: 0, due: 0, weight: a.weights.roster), scoreCents: nil, rank: nil, trend: [])
+                              rosterPart: Part(earned: 0, due: 0, weight: a.weights.roster), scoreCents: nil, rank: nil, trend: [],
+                              station: stations?.statuses[u.name])
             for w in rollup.weeks {
                 let uw = w.units[ui]
                 s.trend.append(uw.compliancePercent)
@@ -182,6 +190,6 @@ public struct RollupReport: Sendable {
         }
         return RollupReport(kind: kind, period: rollup.period, campaignName: campaign.name, organizer: campaign.organizer, now: now,
                             zone: campaign.zone, rules: campaign.rules, assessment: a, rollup: rollup, units: units,
-                            volunteers: volunteers, findings: rollup.findings, rejects: ledger.rejects)
+                            volunteers: volunteers, findings: rollup.findings, rejects: ledger.rejects, stationDue: stations?.due)
     }
 }

@@ -51,6 +51,7 @@ struct SubmissionIndex {
                 let last = Week.containing(s.period!, endsOn: weekEndsOn).lastDay
                 weekly[s.unit, default: [:]][last, default: []].append(s)
             case .roster: roster[s.unit, default: []].append(s.submittedAt)
+            case .station: break // stations are judged by `StationReadiness`
             }
         }
         for v in ledger.volunteers {

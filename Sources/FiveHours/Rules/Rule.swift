@@ -42,7 +42,7 @@ extension Rule {
 public enum RuleSet {
     /// Every rule, in the order their findings are listed.
     public static let all: [any Rule] = [
-        FiveHoursRule(), LiaisonRule(), DailyBulletinRule(), WeeklySummaryRule(), RosterDeadlineRule(),
+        FiveHoursRule(), LiaisonRule(), DailyBulletinRule(), WeeklySummaryRule(), RosterDeadlineRule(), StationReadinessRule(),
         UnknownUnitRule(), UnknownTeamRule(), UnrosteredRule(), LateRecordRule(), UnknownColumnRule(),
         OverlapRule(), DuplicateRule(), HoursMismatchRule(), DailyCapRule(), LongDayRule(), InactiveVolunteerRule(),
     ]

@@ -11,6 +11,7 @@ public enum RuleName: String, CaseIterable, Sendable, CustomStringConvertible {
     case dailyBulletin = "daily_bulletin"
     case weeklySummary = "weekly_summary"
     case rosterDeadline = "roster_deadline"
+    case stationReadiness = "station_readiness"
     case unknownUnit = "unknown_unit"
     case unknownTeam = "unknown_team"
     case unrostered
@@ -37,7 +38,7 @@ public enum RuleName: String, CaseIterable, Sendable, CustomStringConvertible {
     /// error, a late one a warning); `severities` lists every severity a rule may give.
     public var severity: Finding.Severity {
         switch self {
-        case .liaison, .dailyBulletin, .weeklySummary, .rosterDeadline: return .error
+        case .liaison, .dailyBulletin, .weeklySummary, .rosterDeadline, .stationReadiness: return .error
         case .lateRecord, .unknownColumn, .longDay: return .info
         default: return .warning
         }
@@ -47,7 +48,7 @@ public enum RuleName: String, CaseIterable, Sendable, CustomStringConvertible {
     public var severities: Set<Finding.Severity> {
         switch self {
         case .liaison: return [.error, .warning, .info]
-        case .dailyBulletin, .weeklySummary, .rosterDeadline: return [.error, .warning]
+        case .dailyBulletin, .weeklySummary, .rosterDeadline, .stationReadiness: return [.error, .warning]
         case .duplicate: return [.warning, .info]
         default: return [severity]
         }
@@ -60,7 +61,7 @@ public enum RuleName: String, CaseIterable, Sendable, CustomStringConvertible {
     public var scope: Scope {
         switch self {
         case .dailyBulletin, .lateRecord, .overlap, .duplicate, .hoursMismatch, .dailyCap, .longDay, .missingMedia: return .day
-        case .fiveHours, .liaison, .weeklySummary, .rosterDeadline, .unknownUnit, .unknownTeam, .unrostered,
+        case .fiveHours, .liaison, .weeklySummary, .rosterDeadline, .stationReadiness, .unknownUnit, .unknownTeam, .unrostered,
              .unknownColumn, .inactiveVolunteer: return .week
         }
     }
@@ -78,6 +79,7 @@ public enum RuleName: String, CaseIterable, Sendable, CustomStringConvertible {
         .dailyBulletin: ("每日简报", "Daily bulletins"),
         .weeklySummary: ("周总结", "Weekly summaries"),
         .rosterDeadline: ("名单报送", "Roster deadline"),
+        .stationReadiness: ("服务站建设", "Service stations"),
         .unknownUnit: ("未知单位", "Unknown units"),
         .unknownTeam: ("未知服务队", "Unknown teams"),
         .unrostered: ("不在花名册", "Not on a roster"),

@@ -22,8 +22,8 @@ struct RuleNameTests {
     @Test("the order is the order of counting.md §10, and every rule type is listed once")
     func order() {
         #expect(RuleName.allCases.map(\.key) == [
-            "five_hours", "liaison", "daily_bulletin", "weekly_summary", "roster_deadline", "unknown_unit", "unknown_team",
-            "unrostered", "late_record", "unknown_column", "overlap", "duplicate", "hours_mismatch", "daily_cap", "long_day",
+            "five_hours", "liaison", "daily_bulletin", "weekly_summary", "roster_deadline", "station_readiness", "unknown_unit",
+            "unknown_team", "unrostered", "late_record", "unknown_column", "overlap", "duplicate", "hours_mismatch", "daily_cap", "long_day",
             "inactive_volunteer", "missing_media",
         ])
         let names = RuleSet.all.map(\.name)
