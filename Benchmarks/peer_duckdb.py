@@ -219,12 +219,12 @@ def plain_peer(con, args, roster, activities, week_start, week_end):
     """)
 
 
-def faithful_peer(con, args, roster, activities, week_start, week_end):
-    """The contract's counting, in whole seconds (see the module's docstring)."""
-    eve = week_start - dt.timedelta(days=1)
-    con.execute("CREATE TEMP TABLE rows AS %s" % activity_select(args.spelling, activities, numbered=True))
-    # Duplicates over the whole year, in file order (rn). A row that cannot be read is a reject
-    # and takes no part; the generator writes none.
+def settle_duplicates(con, spelling, activities):
+    """TEMP TABLE kept: the activity rows that count, duplicates settled over the whole file in
+    file order (rn): the first row of a record id is kept, whether the later ones are identical
+    or conflicting; rows without a record id equal in volunteer, date, start, end and hours count
+    once. A row that cannot be read is a reject and takes no part; the generator writes none."""
+    con.execute("CREATE TEMP TABLE rows AS %s" % activity_select(spelling, activities, numbered=True))
     con.execute("""
         CREATE TEMP TABLE kept AS
         WITH valid AS (
@@ -238,8 +238,21 @@ def faithful_peer(con, args, roster, activities, week_start, week_end):
         SELECT * FROM valid WHERE record_id IS NULL
         QUALIFY row_number() OVER (PARTITION BY volunteer_id, "date", start_s, end_s, hours_s ORDER BY rn) = 1
     """)
+
+
+def cents_sql(x):
+    """SQL: seconds `x` as hours with two decimals, rounded half up, as fivehours writes them."""
+    return "printf('%%d.%%02d', (%(x)s * 100 + 1800) // 3600 // 100, (%(x)s * 100 + 1800) // 3600 %% 100)" % {"x": x}
+
+
+def create_day_totals(con, first_day, last_day, max_daily_seconds):
+    """TEMP TABLE days (volunteer_id, date, secs): each volunteer's counted seconds on each day
+    from first_day to last_day, from the kept rows: the union of the timed sessions on one time
+    line (the day before first_day's sessions too: one running past midnight blocks time on the
+    first day; the later start loses the overlap, equal starts by file order), sessions given by
+    hours alone added, each day capped at max_daily_seconds after the union."""
     con.execute("""
-        CREATE TEMP TABLE week_hours AS
+        CREATE TEMP TABLE days AS
         WITH sessions AS (
             SELECT volunteer_id, "date", rn,
                    start_s IS NOT NULL AND end_s IS NOT NULL AS timed,
@@ -255,13 +268,18 @@ def faithful_peer(con, args, roster, activities, week_start, week_end):
                        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), s))) AS secs
             FROM sessions WHERE timed
             UNION ALL
-            SELECT volunteer_id, "date", hours_s FROM sessions WHERE NOT timed),
-        days AS (
-            SELECT volunteer_id, least(sum(secs), ?) AS secs
-            FROM counted WHERE "date" BETWEEN ? AND ?
-            GROUP BY volunteer_id, "date")
-        SELECT volunteer_id, sum(secs) AS secs FROM days GROUP BY volunteer_id
-    """, [eve, week_end, round(args.max_daily_hours * 3600), week_start, week_end])
+            SELECT volunteer_id, "date", hours_s FROM sessions WHERE NOT timed)
+        SELECT volunteer_id, "date", least(sum(secs), ?) AS secs
+        FROM counted WHERE "date" BETWEEN ? AND ?
+        GROUP BY volunteer_id, "date"
+    """, [first_day - dt.timedelta(days=1), last_day, max_daily_seconds, first_day, last_day])
+
+
+def faithful_peer(con, args, roster, activities, week_start, week_end):
+    """The contract's counting, in whole seconds (see the module's docstring)."""
+    settle_duplicates(con, args.spelling, activities)
+    create_day_totals(con, week_start, week_end, round(args.max_daily_hours * 3600))
+    con.execute("CREATE TEMP TABLE week_hours AS SELECT volunteer_id, sum(secs) AS secs FROM days GROUP BY volunteer_id")
     required = round(args.weekly_hours * 3600)
     roster_sql = roster_select(roster) if args.spelling != "plain" else (
         "SELECT * FROM read_csv('%s', header = true, delim = ',', quote = '\"', columns = %s)"
@@ -271,7 +289,7 @@ def faithful_peer(con, args, roster, activities, week_start, week_end):
         SELECT r.volunteer_id, r.name, r.unit, r.teams, CAST(coalesce(w.secs, 0) AS BIGINT) AS secs
         FROM (%s) r LEFT JOIN week_hours w USING (volunteer_id)
     """ % roster_sql)
-    cents = lambda x: "printf('%%d.%%02d', (%(x)s * 100 + 1800) // 3600 // 100, (%(x)s * 100 + 1800) // 3600 %% 100)" % {"x": x}
+    cents = cents_sql
     con.execute("""
         CREATE TEMP VIEW out_volunteers AS
         SELECT volunteer_id, name, unit, teams, %s AS hours, %s AS required_hours,
@@ -281,13 +299,35 @@ def faithful_peer(con, args, roster, activities, week_start, week_end):
     """ % (cents("secs"), cents(str(required)), cents("greatest(%d - secs, 0)" % required), required))
 
 
-def main():
-    p = argparse.ArgumentParser(description="DuckDB peers of `fivehours weekly` (hours per volunteer)")
+def add_input_arguments(p):
+    """--data, --roster, --activities, --spelling: the campaign files a peer reads."""
     p.add_argument("--data", default="/tmp/fivehours-bench", help="the generated campaign folder")
     p.add_argument("--roster", help="roster CSV (default DATA/rosters/roster.csv)")
     p.add_argument("--activities", help="activity CSV (default DATA/activities/sessions.csv)")
     p.add_argument("--spelling", choices=SPELLINGS, default="plain",
                    help="how the files are written (generate.py --spelling; default plain)")
+
+
+def with_inputs(args, work):
+    """Calls work(roster, activities) on the files of add_input_arguments; a GB18030 spelling's
+    files first converted to UTF-8 (iconv) into a temporary folder, removed afterwards."""
+    roster = args.roster or os.path.join(args.data, "rosters", "roster.csv")
+    activities = args.activities or os.path.join(args.data, "activities", "sessions.csv")
+    os.makedirs(args.out, exist_ok=True)
+    tmp = None
+    try:
+        if args.spelling == "excel-gb18030":
+            tmp = tempfile.mkdtemp(prefix="peer-iconv-")
+            roster, activities = to_utf8(roster, tmp), to_utf8(activities, tmp)
+        work(roster, activities)
+    finally:
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main():
+    p = argparse.ArgumentParser(description="DuckDB peers of `fivehours weekly` (hours per volunteer)")
+    add_input_arguments(p)
     p.add_argument("--faithful", action="store_true",
                    help="the contract's counting: duplicates, union of overlaps, daily cap")
     p.add_argument("--week-ending", required=True, help="the week's last day, YYYY-MM-DD")
@@ -297,17 +337,10 @@ def main():
     p.add_argument("--out", required=True, help="output folder")
     args = p.parse_args()
 
-    roster = args.roster or os.path.join(args.data, "rosters", "roster.csv")
-    activities = args.activities or os.path.join(args.data, "activities", "sessions.csv")
     week_end = dt.date.fromisoformat(args.week_ending)
     week_start = week_end - dt.timedelta(days=6)
-    os.makedirs(args.out, exist_ok=True)
-    tmp = None
-    try:
-        if args.spelling == "excel-gb18030":
-            tmp = tempfile.mkdtemp(prefix="peer-iconv-")
-            roster, activities = to_utf8(roster, tmp), to_utf8(activities, tmp)
 
+    def work(roster, activities):
         con = duckdb.connect()
         con.execute("SET threads = %d" % args.threads)
         (faithful_peer if args.faithful else plain_peer)(con, args, roster, activities, week_start, week_end)
@@ -325,9 +358,8 @@ def main():
                   FROM out_volunteers GROUP BY unit ORDER BY unit)
             TO '%s' (HEADER, DELIMITER ',')
         """ % os.path.join(args.out, "units.csv").replace("'", "''"))
-    finally:
-        if tmp:
-            shutil.rmtree(tmp, ignore_errors=True)
+
+    with_inputs(args, work)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The fivehours benchmark (issue 5). See Benchmarks/README.md.
 #
-#   Benchmarks/run.sh [--rounds N] [--rows N] [--volunteers N] [--skip-xml] [--scaling]
+#   Benchmarks/run.sh [--rounds N] [--rows N] [--volunteers N] [--skip-xml] [--scaling] [--yearly]
 #                     [--spelling S | --spellings S,S,...]
 #                     [--data DIR] [--bin PATH] [--scratch-path DIR] [--doc FILE] [--no-doc]
 #
@@ -17,6 +17,8 @@
 # spelling of generate.py, (a), (c) the plain DuckDB peer for that spelling and (f) the faithful
 # DuckDB peer, checks fivehours' hours against (f) for every volunteer to the cent and its
 # manifest against the rows generated, and writes one table with a row per spelling.
+# --yearly instead runs (y) fivehours yearly --year 2019 --format csv and (p) its DuckDB peer
+# (peer_yearly.py), alternated, and checks every volunteer's and volunteer-week's figures.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -27,6 +29,7 @@ ROWS=3500000
 VOLS=100000
 SKIP_XML=0
 SCALING=0
+YEARLY=0
 DATA=""
 BIN=""
 SCRATCH=""
@@ -40,7 +43,7 @@ PYTHON=${PYTHON:-python3}
 SPELLINGS=""
 ALL_SPELLINGS="plain,iso-seconds,excel-gb18030,mixed"
 
-usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -49,6 +52,7 @@ while [ $# -gt 0 ]; do
     --volunteers) VOLS=$2; shift 2 ;;
     --skip-xml) SKIP_XML=1; shift ;;
     --scaling) SCALING=1; shift ;;
+    --yearly) YEARLY=1; shift ;;
     --spelling|--spellings) SPELLINGS=$2; shift 2 ;;
     --data) DATA=$2; shift 2 ;;
     --bin) BIN=$2; shift 2 ;;                 # use this fivehours executable, do not build
@@ -67,6 +71,10 @@ if [ -n "$SPELLINGS" ]; then
   done
   [ "$SCALING" = 0 ] || { echo "run.sh: --scaling and --spelling do not go together" >&2; exit 2; }
   SKIP_XML=1                                  # the spellings are CSV only
+fi
+if [ "$YEARLY" = 1 ]; then
+  [ "$SCALING" = 0 ] && [ -z "$SPELLINGS" ] || { echo "run.sh: --yearly goes with neither --scaling nor --spelling" >&2; exit 2; }
+  SKIP_XML=1                                  # the yearly run reads the CSV campaign
 fi
 
 say() { printf '\n== %s\n' "$*" >&2; }
@@ -439,7 +447,68 @@ EOF
   fi
 }
 
-if [ -n "$SPELLINGS" ]; then spellings_benchmark
+# ---------------------------------------------------------------- the year (issue 14)
+YEAR=2019
+YEAR_NOW=2020-01-10T00:00:00+08:00   # every week of 2019 over, as the peer takes them without --now
+run_y() { measure y "$1" 0 /dev/null "$BIN" yearly --config "$2/campaign.yaml" --year "$YEAR" --now "$YEAR_NOW" --quiet \
+            --format csv --csv-header keys --out "$WORK/y"; }
+run_p() { measure p "$1" 0 /dev/null "$PYTHON" "$HERE/peer_yearly.py" --data "$2" --year "$YEAR" --out "$WORK/p"; }
+
+yearly_benchmark() {
+  local dir r
+  dir=$(data_dir "$ROWS")
+  ensure_data "$dir" "$ROWS" 0
+  RESULTS="$WORK/yearly.tsv"
+  : >"$RESULTS"
+  rm -rf "$WORK/y" "$WORK/p"
+  warm "$dir"/rosters/* "$dir"/activities/* "$dir"/submissions/*
+  say "yearly: $BIN and peer_yearly.py on $dir"
+  LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+  for r in $(seq 1 "$ROUNDS"); do
+    say "round $r of $ROUNDS"
+    run_y "$r" "$dir"
+    run_p "$r" "$dir"
+  done
+  local section="$WORK/yearly-section.md" check check_rc=0
+  set +e
+  check=$("$PYTHON" "$HERE/peer_yearly.py" --out "$WORK/p" --check "$WORK/y/yearly-$YEAR")
+  check_rc=$?
+  set -e
+  {
+    echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — yearly run, $(commas "$ROWS") sessions, $(commas "$VOLS") volunteers"
+    echo
+    machine
+    echo "- Data: \`Benchmarks/generate.py --rows $ROWS --volunteers $VOLS\`; year $YEAR, \`--now $YEAR_NOW\`; $ROUNDS rounds, runs alternated, warm page cache, medians"
+    echo
+    echo "| run | wall s | user+sys s | peak RSS MB |"
+    echo "|---|---:|---:|---:|"
+    # results.tsv: name round wall user sys rss rc; the median of each column per run.
+    for name in y p; do
+      awk -v n="$name" '$1 == n {w[++k] = $3; c[k] = $4 + $5; m[k] = $6}
+        function med(a, k,   i, j, t) { for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+                                     return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
+        END { label = (n == "y") ? "(y) `fivehours yearly --format csv`" : "(p) DuckDB peer `peer_yearly.py`"
+              printf "| %s | %.2f | %.2f | %.0f |\n", label, med(w, k), med(c, k), med(m, k) / 1024 }' "$RESULTS"
+    done
+    awk '$1 == "y" {y[++a] = $3} $1 == "p" {p[++b] = $3}
+      function med(v, k,   i, j, t) { for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+                                   return k % 2 ? v[(k + 1) / 2] : (v[k / 2] + v[k / 2 + 1]) / 2 }
+      END { printf "\nfivehours / peer, wall: **%.2f×** (target ≤ 0.8×).\n", med(y, a) / med(p, b) }' "$RESULTS"
+    echo
+    echo "Check (every volunteer's hours, weeks required and met, star level; every volunteer-week's hours and status):"
+    echo
+    printf '%s\n' "$check" | sed 's/^/    /'
+    echo
+    echo "$( [ "$check_rc" = 0 ] && echo 'fivehours and the peer agree.' || echo '**fivehours and the peer DISAGREE.**')"
+  } >"$section"
+  echo >&2
+  cat "$section"
+  append_doc "$section"
+  return "$check_rc"
+}
+
+if [ "$YEARLY" = 1 ]; then yearly_benchmark
+elif [ -n "$SPELLINGS" ]; then spellings_benchmark
 elif [ "$SCALING" = 1 ]; then scaling_benchmark
 else weekly_benchmark; fi
 
