@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Renders the sample reports as people see them and writes docs/images/*.png:
-# the weekly summary and a daily bulletin on a 390 px phone and a 1280 px screen, and the first
-# pages of the weekly summary printed to A4. Needs chromium, chromium-headless-shell,
+# the weekly summary and a daily bulletin on a 390 px phone and a 1280 px screen, the top of the
+# monthly assessment on a phone, and the first pages of the weekly summary printed to A4. Needs chromium, chromium-headless-shell,
 # fonts-wqy-zenhei and poppler-utils (pdftoppm).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,7 @@ bin=.build/debug/fivehours
 now=2019-08-09T18:00:00+08:00
 $bin weekly --config samples/campaign.yaml --week-ending 2019-08-09 --now $now --out "$out" --format html --quiet >/dev/null
 $bin daily --config samples/campaign.yaml --date 2019-08-07 --now $now --out "$out" --format html --quiet >/dev/null
+$bin monthly --config samples/campaign.yaml --month 2019-08 --now 2019-08-24T12:00:00+08:00 --out "$out" --format html --quiet >/dev/null
 
 # The page's full height at a width, measured by the old headless shell on a probe copy.
 height() {
@@ -25,9 +26,9 @@ height() {
   rm -f "$probe"
 }
 
-shot() {
-  local html=$1 width=$2 name=$3 h
-  h=$(height "$html" "$width")
+shot() {  # html width name [height: the top of the page only]
+  local html=$1 width=$2 name=$3 h=${4:-}
+  [ -n "$h" ] || h=$(height "$html" "$width")
   chromium-headless-shell --no-sandbox --disable-gpu --hide-scrollbars --virtual-time-budget=2000 \
     --window-size="$width,$h" --screenshot="docs/images/$name.png" "$html" >/dev/null 2>&1
   echo "docs/images/$name.png (${width}x$h)"
@@ -38,6 +39,8 @@ daily="$out/daily-2019-08-07/daily-bulletin.html"
 shot "$weekly" 390 weekly-phone
 shot "$weekly" 1280 weekly-desktop
 shot "$daily" 390 daily-phone
+# The month's cards, unit scores and how each is made: the widest tables on a phone.
+shot "$out/monthly-2019-08/monthly-assessment.html" 390 monthly-phone 2200
 chromium --headless --no-sandbox --disable-gpu --no-pdf-header-footer --print-to-pdf="$out/weekly.pdf" "$weekly" >/dev/null 2>&1
 # pdftoppm numbers pages with as many digits as the last page has: name them 01, 02 whatever the count.
 pdftoppm -png -r 60 -f 1 -l 2 "$out/weekly.pdf" "$out/a4"
