@@ -299,26 +299,34 @@ public enum Pipeline {
         let findings = RuleSet.evaluate(RuleContext(campaign: campaign, week: data, ledger: loaded.ledger, now: now))
         clock.lap("rules")
         defer { clock.lap("check text") }
-        var out = "fivehours check — \(PhoneScrubber.scrub(campaign.name, known: loaded.ledger.phones)), week \(week.firstDay) … \(week.lastDay)\(inProgress ? " (in progress: the weekly summary is due \(campaign.zone.format(summaryDue(of: week, campaign: campaign))))" : "")\n\n"
-        out += "Files (\(loaded.ledger.files.count)):\n"
-        for f in loaded.ledger.files {
-            out += "  \(PhoneScrubber.scrub(f.path, known: loaded.ledger.phones))  [\(f.kind.rawValue), \(f.format)]  read \(f.read), counted \(f.counted), merged \(f.merged), rejected \(f.rejected)"
-            if let why = f.fileRejected { out += "\n    FILE REJECTED: \(PhoneScrubber.scrub(why, known: loaded.ledger.phones))" }
-            out += "\n"
-        }
+        // Headings and figures in the run's language, as the reports' (`Wording`, `Labels`); the
+        // lines themselves (paths, reasons, details) are the data's or already in that language.
+        let say = Wording(campaign.output.language), l = Labels(campaign.output.language)
         let ledger = loaded.ledger
         let phones = ledger.phones
-        out += "\nRejected (\(ledger.rejects.count)):\n"
+        let name = PhoneScrubber.scrub(campaign.name, known: phones)
+        let due = campaign.zone.format(summaryDue(of: week, campaign: campaign))
+        var out = say("fivehours check — \(name)，\(l["week"]) \(week.firstDay) … \(week.lastDay)\(inProgress ? "（\(l["in_progress"])：周总结 \(due) 截止）" : "")\n\n",
+                      "fivehours check — \(name), week \(week.firstDay) … \(week.lastDay)\(inProgress ? " (in progress: the weekly summary is due \(due))" : "")\n\n")
+        out += say("输入文件（\(ledger.files.count)）：\n", "Files (\(ledger.files.count)):\n")
+        for f in ledger.files {
+            let path = PhoneScrubber.scrub(f.path, known: phones)
+            out += say("  \(path)  [\(f.kind.label), \(f.format)]  读入 \(f.read)，计入 \(f.counted)，合并 \(f.merged)，未读入 \(f.rejected)",
+                       "  \(path)  [\(f.kind.rawValue), \(f.format)]  read \(f.read), counted \(f.counted), merged \(f.merged), rejected \(f.rejected)")
+            if let why = f.fileRejected { out += "\n    \(say("整个文件未读入：", "FILE REJECTED: "))\(PhoneScrubber.scrub(why, known: phones))" }
+            out += "\n"
+        }
+        out += say("\n\(l["section.rejects"])（\(ledger.rejects.count)）：\n", "\nRejected (\(ledger.rejects.count)):\n")
         out += lines(ledger.rejects.count) { i in
             let j = ledger.rejects[i]
             var text = "  \(PhoneScrubber.scrub("\(j.source): \(j.reason)", known: phones))\n"
             if !j.record.isEmpty { text += "      \(PhoneScrubber.scrub(j.record, known: phones))\n" }
             return text
         }
-        out += "\nFindings (\(findings.count)):\n"
+        out += say("\n\(l["section.findings"])（\(findings.count)）：\n", "\nFindings (\(findings.count)):\n")
         out += lines(findings.count) { i in
             let f = findings[i]
-            var line = "  \(f.severity.rawValue.uppercased()) \(f.rule)"
+            var line = "  \(say(l[f.severity.rawValue], f.severity.rawValue.uppercased())) \(f.rule)"
             if !f.unit.isEmpty { line += " [\(f.unit)]" }
             if !f.subject.isEmpty { line += " \(f.subject)" }
             if let d = f.date { line += " \(d)" }
@@ -327,6 +335,7 @@ public enum Pipeline {
             return PhoneScrubber.scrub(line, known: phones) + "\n"
         }
         let errors = findings.filter { $0.severity == .error }.count
+        let warnings = findings.filter { $0.severity == .warning }.count
         var met = 0, short = 0, partial = 0
         for i in data.volunteers.indices {
             switch data.volunteers[i].status {
@@ -335,8 +344,8 @@ public enum Pipeline {
             case .partial: partial += 1
             }
         }
-        out += "\n\(data.volunteers.count) volunteers active, \(met) met, \(short) short, \(partial) partial; "
-        out += "\(errors) errors, \(findings.filter { $0.severity == .warning }.count) warnings, \(ledger.rejects.count) rejected.\n"
+        out += say("\n在队志愿者 \(data.volunteers.count) 名：\(l["met"]) \(met)，\(l["short"]) \(short)，\(l["partial"]) \(partial)；\(l["error"]) \(errors)，\(l["warning"]) \(warnings)，未读入 \(ledger.rejects.count)。\n",
+                   "\n\(data.volunteers.count) volunteers active, \(met) met, \(short) short, \(partial) partial; \(errors) errors, \(warnings) warnings, \(ledger.rejects.count) rejected.\n")
         return (out, errors, RunSummary(findings: findings, ledger: ledger, files: 0))
     }
 

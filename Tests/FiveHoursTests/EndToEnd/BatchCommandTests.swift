@@ -34,7 +34,7 @@ struct BatchCommandTests {
         #expect(!md.contains("较上周 +"))
         // The last stderr line sums the run up.
         let last = r.stderr.split(separator: "\n").last.map(String.init) ?? ""
-        #expect(last == "fivehours: weekly 2019-08-09: 9 files written to \(folder.path); findings: 6 errors, 22 warnings, 1 info; 4 rejected; inputs: 10 files (0 rejected whole)")
+        #expect(last == "fivehours: weekly 2019-08-09: 9 files written to \(folder.path); findings: 7 errors, 23 warnings, 1 info; 4 rejected; inputs: 11 files (0 rejected whole)")
         // Saturday morning still reports the same week.
         let sat = try Binary.run(["weekly", "--config", config, "--now", "2019-08-10T09:00:00+08:00", "--out", out.path, "--format", "csv", "--quiet"])
         #expect(sat.stdout == folder.path + "\n")
@@ -71,7 +71,7 @@ struct BatchCommandTests {
         let md = try read(folder.appendingPathComponent("weekly-summary.md"))
         #expect(md.hasPrefix("# Weekly volunteer service summary\n"))
         #expect(md.contains("Week: 2019-08-03 — 2019-08-09"))
-        #expect(md.contains("## Findings (29)"))
+        #expect(md.contains("## Findings (31)"))
         #expect(!md.contains("Week：") && !md.contains("Findings（"))
         let findings = try read(folder.appendingPathComponent("findings.csv"))
         #expect(findings.contains("weekly_summary,error,纪检办,weekly summary 2019-08-09,2019-08-09,no summary of this week and plan for the next (due by 2019-08-09 15:00),"))

@@ -11,13 +11,16 @@ struct CommandLineTests {
         let r = try Binary.run(["check", "--config", config, "--week-ending", "2019-08-09", "--now", "2019-08-09T18:00:00+08:00", "--quiet"])
         #expect(r.status == 1) // samples have missing bulletins: severity error
         #expect(r.stderr.isEmpty)
-        for file in ["rosters/科室花名册.csv  [roster, GB18030]", "rosters/工作站花名册.csv  [roster, UTF-8 (BOM)]",
-                     "activities/第三工作站-活动.xml  [activity, XML]", "submissions/简报报送.csv  [submission, GB18030]"] {
+        // The headings in the campaign's language (zh-CN), as the reports'.
+        for file in ["rosters/科室花名册.csv  [花名册, GB18030]", "rosters/工作站花名册.csv  [花名册, UTF-8 (BOM)]",
+                     "activities/第三工作站-活动.xml  [服务记录, XML]", "submissions/简报报送.csv  [报送记录, GB18030]"] {
             #expect(r.stdout.contains(file), "missing \(file)")
         }
         #expect(r.stdout.contains("activities/2019-08-第一周-科室.csv:15: 日期(date) '2019/8/32' 不是有效日期"))
-        #expect(r.stdout.contains("Rejected (4):"))
-        #expect(r.stdout.contains("59 volunteers active, 49 met, 9 short, 1 partial"))
+        #expect(r.stdout.contains("未读入的数据（4）："))
+        #expect(r.stdout.contains("检查发现（"))
+        #expect(r.stdout.contains("在队志愿者 59 名：达标 49，未达标 9，部分在队 1；"))
+        #expect(!r.stdout.contains("Findings") && !r.stdout.contains("volunteers active"))
         #expect(!r.stdout.contains("1380013"), "a phone number reached stdout")
     }
 

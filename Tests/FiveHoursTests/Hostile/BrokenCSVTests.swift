@@ -145,7 +145,7 @@ struct BrokenCSVTests {
         for (i, c) in Self.cases.enumerated() {
             let name = "activities/x\(i < 10 ? "0" : "")\(i).csv"
             let counted = c.read - c.rejected
-            #expect(check.stdout.contains("  \(name)  [activity, \(c.format)]  read \(c.read), counted \(counted), merged 0, rejected \(c.rejected)\n"), "\(c.name)")
+            #expect(check.stdout.contains("  \(name)  [服务记录, \(c.format)]  读入 \(c.read)，计入 \(counted)，合并 0，未读入 \(c.rejected)\n"), "\(c.name)")
             if let reason = c.fileRejected {
                 let column = c.column.map { ", column \($0)" } ?? ""
                 let line = "\(name):\(c.line): 整个文件未读入 (whole file rejected\(column)): \(reason)"

@@ -155,8 +155,8 @@ struct HostileFilesTests {
             .replacingOccurrences(of: "rosters: [rosters]", with: "rosters: [rosters, rosters/, ./rosters/roster.csv]")
         try Data(yaml.utf8).write(to: URL(fileURLWithPath: Self.campaign(folder)))
         let r = try Self.run(["check", "--config", Self.campaign(folder), "--week-ending", "2019-08-09", "--now", Self.now, "--quiet"])
-        #expect(r.stdout.contains("Files (3):"), "\(r.stdout)")
-        #expect(r.stdout.contains("Rejected (0):"))
+        #expect(r.stdout.contains("输入文件（3）："), "\(r.stdout)")
+        #expect(r.stdout.contains("未读入的数据（0）："))
         #expect(!r.stdout.contains("duplicate"))
     }
 

@@ -96,7 +96,7 @@ struct HostileXMLTests {
         let column = attack.column.map { ", column \($0)" } ?? ""
         let reason = "整个文件未读入 (whole file rejected\(column)): \(attack.reason)"
         #expect(check.stdout.contains("  \(place): \(reason)\n"), "check said:\n\(check.stdout.prefix(3000))")
-        #expect(check.stdout.contains("  \(name)  [activity, XML]  read 0, counted 0, merged 0, rejected 0\n    FILE REJECTED: \(attack.reason)\n"))
+        #expect(check.stdout.contains("  \(name)  [服务记录, XML]  读入 0，计入 0，合并 0，未读入 0\n    整个文件未读入：\(attack.reason)\n"))
         let report = out.appendingPathComponent("weekly-2019-08-09")
         let rejects = try Hostile.records(try [UInt8](Data(contentsOf: report.appendingPathComponent("rejects.csv"))))
         #expect(rejects.filter { $0["source"]?.hasPrefix(name) == true }.map { [$0["source"]!, $0["reason"]!, $0["record"]!] } == [[place, reason, ""]])
