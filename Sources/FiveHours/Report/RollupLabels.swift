@@ -58,7 +58,7 @@ public enum RollupLabels {
         "rollup.lead_share": "Lead units' share", "rollup.month": "Month", "rollup.roster_status": "Roster",
         "rollup.no.awards": "No volunteer met the requirement in every week of the period.", "rollup.no.review": "No volunteer to review.",
         "rollup.week_ending": "Week ending", "rollup.weeks_over": "Weeks over",
-        "rollup.section.stations": "Workstations' service stations", "rollup.station.due": "Due ready to the standard by %@",
+        "rollup.section.stations": "Workstations' service stations", "rollup.station.due": "To be ready to the 六有一落实 standard by %@",
         "rollup.station.ready": "Ready on", "station.on_time": "ready on time", "station.late": "ready late",
         "station.missing": "overdue, not ready", "station.pending": "not due, not ready yet", "station.days_late": "%@ days late",
     ]

@@ -32,7 +32,7 @@ T, L, H, C, R, D, N = "text", "list", "hours", "count", "rate", "date", "decimal
 SHEETS = {
     "志愿者": ("volunteers", [T, T, T, H, L, T, T, T, T, T, C, C, C, C, C, C, T, L]),
     "志愿者每周": ("volunteer-weeks", [T, D, H, H, T]),
-    "单位考核": ("units", [T, T, C, N, C, H, C, C, C, R, N, C, C, C, N, C, C, C, N, C, N, T, N]),
+    "单位考核": ("units", [T, T, C, N, C, H, C, C, C, R, N, C, C, C, N, C, C, C, N, C, N, T, N, T, D]),
     "单位每周": ("unit-weeks", [T, D, T, C, C, C, C, R, H, T, C, C, C, C, T, T]),
     "服务队": ("teams", [T, T, T, L, C, H, C, H, R]),
     "检查发现": ("findings", [T, T, T, T, D, T, T]),
