@@ -39,7 +39,7 @@ public enum StationReadiness {
 }
 
 /// Service stations (clause 6): a workstation whose station is overdue (error) or was ready late
-/// (warning), once per report.
+/// (warning), once per report; and a station submission of a unit that is not a workstation (warning).
 public struct StationReadinessRule: Rule {
     public let name = RuleName.stationReadiness
 
@@ -52,7 +52,7 @@ public struct StationReadinessRule: Rule {
         let zone = c.campaign.zone
         let dueText = zone.format(due)
         let subject = say("服务站", "service station")
-        return c.campaign.units.compactMap { unit in
+        var out: [Finding] = c.campaign.units.compactMap { unit in
             switch statuses[unit.name] {
             case .late(let at, let minutes)?:
                 let day = zone.date(of: at), days = StationReadiness.daysLate(minutes: minutes)
@@ -69,5 +69,16 @@ public struct StationReadinessRule: Rule {
             default: return nil
             }
         }
+        // A station reported by a unit that is not a workstation counts for no unit: said once per unit.
+        let kinds = Dictionary(c.campaign.units.map { ($0.name, $0.kind) }, uniquingKeysWith: { first, _ in first })
+        var told = Set<String>()
+        for s in c.ledger.submissions where s.kind == .station && s.submittedAt <= c.now {
+            guard let kind = kinds[s.unit], kind != .workstation, told.insert(s.unit).inserted else { continue }
+            out.append(Finding(name, severity: .warning, unit: s.unit, subject: subject,
+                               detail: say("\(s.unit)不是工作站，没有服务站；这条“服务站”报送不计入任何单位",
+                                           "\(s.unit) is not a workstation and has no service station; this station submission counts for no unit"),
+                               source: s.source))
+        }
+        return out
     }
 }

@@ -77,17 +77,22 @@ import Testing
         #expect(try Self.statuses(o, now: "2019-08-21T12:00:00+08:00")["第一站"]?.key == "late")
     }
 
-    @Test("departments are not judged, even when they submit a station")
+    @Test("departments are not judged; a station one submits counts for nobody, with a warning on its line")
     func departments() throws {
         var s = Self.scenario()
         s.submissions = """
         unit,kind,period,submitted_at
         甲科,station,,2019-07-20 09:00
+        甲科,服务站,,2019-07-21 09:00
         """
         let o = try s.run()
         let st = try Self.statuses(o, now: "2019-08-10T12:00:00+08:00")
         #expect(Set(st.keys) == ["第一站", "第二站"])
-        #expect(o.findings("station_readiness").allSatisfy { $0.unit != "甲科" })
+        let f = o.findings("station_readiness").filter { $0.unit == "甲科" }
+        #expect(f.count == 1)
+        #expect(f.first?.severity == .warning)
+        #expect(f.first?.detail == "甲科不是工作站，没有服务站；这条“服务站”报送不计入任何单位")
+        #expect(f.first?.source?.line == 2)
     }
 
     @Test("without station_due the deadline is the end of 31 July of the start year, or of the report's year")
