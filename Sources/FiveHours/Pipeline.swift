@@ -330,8 +330,8 @@ public enum Pipeline {
             if !f.unit.isEmpty { line += " [\(f.unit)]" }
             if !f.subject.isEmpty { line += " \(f.subject)" }
             if let d = f.date { line += " \(d)" }
-            line += ": \(f.detail)"
-            if let s = f.source { line += " (\(s))" }
+            line += "\(say.colon)\(f.detail)"
+            if let s = f.source { line += say.parenthesized("\(s)") }
             return PhoneScrubber.scrub(line, known: phones) + "\n"
         }
         let errors = findings.filter { $0.severity == .error }.count
