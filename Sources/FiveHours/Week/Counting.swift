@@ -54,14 +54,13 @@ struct Counting {
     func count(_ ledger: Ledger, number: [Int]) -> Result {
         let volunteers = ledger.volunteers
         let originDay = origin.dayNumber
-        // Each volunteer's weeks of activity, as a range of week numbers (active on at least one of
-        // the week's days): reading the volunteer itself for each session would miss the cache.
-        var firstWeek = [Int](repeating: 0, count: volunteers.count), lastWeek = [Int](repeating: 0, count: volunteers.count)
-        for (i, v) in volunteers.enumerated() {
-            firstWeek[i] = v.activeFrom.map { Counting.floorDiv($0.dayNumber - originDay, 7) } ?? Int.min
-            lastWeek[i] = v.activeUntil.map { Counting.floorDiv($0.dayNumber - originDay, 7) } ?? Int.max
+        // Each volunteer's days of activity, read once: reading the volunteer itself for each
+        // session would miss the cache.
+        let activeFrom = volunteers.map(\.activeFrom), activeUntil = volunteers.map(\.activeUntil)
+        func active(_ li: Int, _ k: Int) -> Bool {
+            let first = origin.adding(days: 7 * k)
+            return VolunteerWeek.isActive(from: activeFrom[li], until: activeUntil[li], first: first, last: first.adding(days: 6))
         }
-        func active(_ li: Int, _ k: Int) -> Bool { firstWeek[li] <= k && k <= lastWeek[li] }
 
         var facts = CountingFacts()
         var sessions: [Session] = []

@@ -34,7 +34,7 @@ public struct WeekBuilder: Sendable {
                 run = (rank, v.unit, [])
             }
             run.members.append(i)
-            let partial = VolunteerWeek.isPartial(v, in: week)
+            let partial = VolunteerWeek.isPartial(from: v.activeFrom, until: v.activeUntil, in: week)
             volunteers.append(VolunteerWeek(volunteer: v, seconds: 0, requiredSeconds: partial ? 0 : rules.weeklySeconds,
                                             status: partial ? .partial : .short, daily: noDays, sessions: 0))
         }
@@ -83,20 +83,21 @@ struct VolunteerOrder {
 
     /// The volunteers active on at least one day of `first … last`, in order.
     func active(from first: CivilDate, to last: CivilDate) -> [Int] {
-        all.filter { li in
-            let v = volunteers[li]
-            if let f = v.activeFrom, f > last { return false }
-            if let u = v.activeUntil, u < first { return false }
-            return true
-        }
+        all.filter { li in VolunteerWeek.isActive(from: volunteers[li].activeFrom, until: volunteers[li].activeUntil, first: first, last: last) }
     }
 }
 
 extension VolunteerWeek {
+    /// Active on at least one day of `first … last` (joined by its end, not left before its
+    /// start): listed that week, or that month or year.
+    static func isActive(from: CivilDate?, until: CivilDate?, first: CivilDate, last: CivilDate) -> Bool {
+        !((from.map { $0 > last } ?? false) || (until.map { $0 < first } ?? false))
+    }
+
     /// Active for only part of the week (joined after its first day or left before its last):
     /// held to nothing that week.
-    static func isPartial(_ v: Volunteer, in week: Week) -> Bool {
-        (v.activeFrom.map { $0 > week.firstDay } ?? false) || (v.activeUntil.map { $0 < week.lastDay } ?? false)
+    static func isPartial(from: CivilDate?, until: CivilDate?, in week: Week) -> Bool {
+        (from.map { $0 > week.firstDay } ?? false) || (until.map { $0 < week.lastDay } ?? false)
     }
 
     /// The five-hour verdict on a week a volunteer was active for all of.
