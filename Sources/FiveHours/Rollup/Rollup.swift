@@ -127,7 +127,6 @@ extension Rollup {
     /// - Complexity: O(sessions + weeks × volunteers), the second term in plain integers.
     public static func build(_ ledger: Ledger, campaign: Campaign, period: Period, now: Int, byMonth: Bool) -> Rollup {
         let endsOn = campaign.rules.weekEndsOn
-        let rules = campaign.rules
         // The weeks held to account: those that belong to the period (their last day is in it),
         // except weeks that began before the campaign did (`campaign.start_date`): nobody was held
         // to five hours, or to bulletins, in a week the campaign had not started.
@@ -140,7 +139,6 @@ extension Rollup {
             week = Week(lastDay: week.lastDay.adding(days: 7))
         }
         let origin = weeks[0].firstDay
-        let belongs = weeks.map { belonging.contains($0) }
         var clock = Stopwatch()
 
         // Volunteers are numbered in the reports' order (unit, then roster), so that the facts
@@ -149,28 +147,159 @@ extension Rollup {
         let order = VolunteerOrder(ledger, campaign: campaign)
         var number = [Int](repeating: 0, count: n)
         for (k, li) in order.all.enumerated() { number[li] = k }
-        let counted = Counting(rules: rules, origin: origin, weekCount: weeks.count).count(ledger, number: number)
+        let counted = Counting(rules: campaign.rules, origin: origin, weekCount: weeks.count).count(ledger, number: number)
         clock.lap("  sessions of \(weeks.count) weeks counted")
 
         // Seconds per (week, volunteer number); the period's seconds and sessions per volunteer number.
-        var weekSecondsAll = [Int32](repeating: 0, count: weeks.count * n)
+        var weekSeconds = [Int32](repeating: 0, count: weeks.count * n)
         var periodSeconds = [Int](repeating: 0, count: n), periodSessions = [Int](repeating: 0, count: n)
         let periodDays = (origin.days(to: period.first))...(origin.days(to: period.last))
         for d in counted.days {
             let v = Int(d.volunteer), day = Int(d.day)
-            weekSecondsAll[day / 7 * n + v] += Int32(clamping: d.seconds)
+            weekSeconds[day / 7 * n + v] += Int32(clamping: d.seconds)
             if periodDays.contains(day) {
                 periodSeconds[v] += d.seconds
                 periodSessions[v] += Int(d.sessions)
             }
         }
+        let span = Span(ledger: ledger, campaign: campaign, period: period, now: now, weeks: weeks,
+                        belongs: weeks.map { belonging.contains($0) }, order: order, number: number, counted: counted,
+                        weekSeconds: weekSeconds, periodSeconds: periodSeconds, periodSessions: periodSessions)
+        clock.lap("  day totals summed")
 
-        // Each volunteer's days of activity, read once (numbered).
-        let activeFrom = order.all.map { ledger.volunteers[$0].activeFrom }
-        let activeUntil = order.all.map { ledger.volunteers[$0].activeUntil }
-        // Rows: the volunteers active on a day of the period, in order (volunteer numbers).
-        let rowNumbers = (0..<n).filter { v in VolunteerWeek.isActive(from: activeFrom[v], until: activeUntil[v], first: period.first, last: period.last) }
-        let rows = rowNumbers.count
+        // Three independent parts, on both cores: the weeks judged, the counting rules' findings,
+        // the period's teams and rules.
+        let judged = ConcurrentSlots<JudgedWeeks>(1), marked = ConcurrentSlots<CountingFindings>(1), whole = ConcurrentSlots<WholePeriod>(1)
+        DispatchQueue.concurrentPerform(iterations: 3) { part in
+            switch part {
+            case 0: judged[0] = span.judgeWeeks()
+            case 1: marked[0] = span.countingFindings()
+            default: whole[0] = span.wholePeriod(byMonth: byMonth)
+            }
+        }
+        let weeksJudged = judged.take(0)!, counting = marked.take(0)!, periodPart = whole.take(0)!
+        clock.lap("  weeks judged, findings, teams")
+
+        var volunteers: [VolunteerTotal] = []
+        volunteers.reserveCapacity(span.rows.count)
+        for (r, v) in span.rows.enumerated() {
+            let c = weeksJudged.counts[r]
+            volunteers.append(VolunteerTotal(volunteer: ledger.volunteers[order.all[v]], seconds: periodSeconds[v], sessions: periodSessions[v],
+                                             weeksRequired: c.required, weeksMet: c.met, weeksPartial: c.partial, weeksInProgress: c.inProgress,
+                                             flags: counting.flags[v].sorted()))
+        }
+
+        // Findings: the counting rules' on the period's days and on the weeks that belong, the
+        // weekly rules' on those weeks, and the period's (the five-hour rule's are
+        // volunteer-weeks.csv), each once.
+        var seen = Set<String>()
+        var findings: [Finding] = []
+        var lists: [[Finding]] = []
+        for k in weeks.indices {
+            let belongs = span.belongs[k]
+            lists.append((weeksJudged.duplicates[k] + counting.byWeek[k]).filter { f in
+                f.date.map { period.contains($0) || (belongs && weeks[k].contains($0)) } ?? belongs
+            } + weeksJudged.findings[k])
+        }
+        lists += periodPart.findings
+        for list in lists {
+            for f in list {
+                let key = "\(f.rule.key)\u{1F}\(f.unit)\u{1F}\(f.subject)\u{1F}\(f.date.map { "\($0)" } ?? "")\u{1F}\(f.detail)\u{1F}\(f.source.map { "\($0)" } ?? "")"
+                if seen.insert(key).inserted { findings.append(f) }
+            }
+        }
+        findings = RuleSet.ordered(findings)
+        clock.lap("  volunteers and findings of the period")
+        return Rollup(period: period, weeks: weeksJudged.infos, volunteers: volunteers, weekSeconds: weeksJudged.weekSeconds,
+                      weekStatus: weeksJudged.weekStatus, teams: periodPart.teams, monthlyTeams: periodPart.monthlyTeams,
+                      unassignedSeconds: periodPart.unassigned, rosterStatus: weeksJudged.rosterStatus, findings: findings)
+    }
+
+    /// What `build` counted, for its three parts. Volunteers are numbered in the reports' order.
+    struct Span: Sendable {
+        let ledger: Ledger
+        let campaign: Campaign
+        let period: Period
+        let now: Int
+        /// Every week that holds a day of the period; `belongs[k]`: week k's last day is in it.
+        let weeks: [Week]
+        let belongs: [Bool]
+        let order: VolunteerOrder
+        /// Per ledger volunteer, its number.
+        let number: [Int]
+        let counted: Counting.Result
+        /// `[k * volunteers + number]`: counted seconds of week k.
+        let weekSeconds: [Int32]
+        let periodSeconds: [Int]
+        let periodSessions: [Int]
+        /// Each volunteer's days of activity (numbered), read once.
+        let activeFrom: [CivilDate?]
+        let activeUntil: [CivilDate?]
+        /// The volunteers active on a day of the period, in order: the report's rows.
+        let rows: [Int]
+
+        init(ledger: Ledger, campaign: Campaign, period: Period, now: Int, weeks: [Week], belongs: [Bool], order: VolunteerOrder,
+             number: [Int], counted: Counting.Result, weekSeconds: [Int32], periodSeconds: [Int], periodSessions: [Int]) {
+            self.ledger = ledger
+            self.campaign = campaign
+            self.period = period
+            self.now = now
+            self.weeks = weeks
+            self.belongs = belongs
+            self.order = order
+            self.number = number
+            self.counted = counted
+            self.weekSeconds = weekSeconds
+            self.periodSeconds = periodSeconds
+            self.periodSessions = periodSessions
+            let from = order.all.map { ledger.volunteers[$0].activeFrom }, until = order.all.map { ledger.volunteers[$0].activeUntil }
+            activeFrom = from
+            activeUntil = until
+            rows = order.all.indices.filter { v in VolunteerWeek.isActive(from: from[v], until: until[v], first: period.first, last: period.last) }
+        }
+
+        func isActive(_ v: Int, in week: Week) -> Bool {
+            VolunteerWeek.isActive(from: activeFrom[v], until: activeUntil[v], first: week.firstDay, last: week.lastDay)
+        }
+    }
+
+    struct JudgedWeeks {
+        var infos: [WeekInfo] = []
+        var weekSeconds: [Int32]
+        var weekStatus: [WeekStatus]
+        var counts: [(required: Int, met: Int, partial: Int, inProgress: Int)]
+        /// Per week counted: the duplicates dated in it, the weekly rules' findings.
+        var duplicates: [[Finding]]
+        var findings: [[Finding]]
+        var rosterStatus: [String: DeadlineStatus] = [:]
+    }
+
+    struct CountingFindings {
+        /// Per week counted, the counting rules' findings dated in it.
+        var byWeek: [[Finding]]
+        /// Per volunteer number, the flagging rules that touched a day of the period.
+        var flags: [Set<String>]
+    }
+
+    struct WholePeriod {
+        var teams: [TeamTally]
+        var monthlyTeams: [TeamTally]
+        var unassigned: Int
+        /// Per rule of the period, its findings.
+        var findings: [[Finding]]
+    }
+}
+
+extension Rollup.Span {
+    /// Each week that belongs: every volunteer's status, each unit's row, the weekly rules
+    /// (liaisons, bulletins, summaries); for every week counted, its duplicates.
+    func judgeWeeks() -> Rollup.JudgedWeeks {
+        let n = number.count, rows = self.rows.count, rules = campaign.rules
+        let belongingCount = belongs.filter { $0 }.count
+        var out = Rollup.JudgedWeeks(weekSeconds: [Int32](repeating: 0, count: belongingCount * rows),
+                                     weekStatus: [Rollup.WeekStatus](repeating: .inactive, count: belongingCount * rows),
+                                     counts: Array(repeating: (0, 0, 0, 0), count: rows),
+                                     duplicates: Array(repeating: [], count: weeks.count), findings: Array(repeating: [], count: weeks.count))
         // Each campaign unit's volunteers (numbers), by the unit's place in the order.
         var unitRankOf = SmallIndex()
         for (i, u) in campaign.units.enumerated() where unitRankOf[u.name] == nil { unitRankOf[u.name] = i }
@@ -183,29 +312,19 @@ extension Rollup {
         var slim = ledger
         slim.volunteers = []
         slim.activities = []
-
-        // The weeks that belong: each volunteer's status, each unit's row, the weekly rules.
-        var weekSeconds = [Int32](repeating: 0, count: belonging.count * rows)
-        var weekStatus = [WeekStatus](repeating: .inactive, count: belonging.count * rows)
-        var counts = [(required: Int, met: Int, partial: Int, inProgress: Int)](repeating: (0, 0, 0, 0), count: rows)
-        var infos: [WeekInfo] = []
-        // Per week counted: the counting rules' findings dated in it (the duplicates' first), and the weekly rules'.
-        var countingFindings = [[Finding]](repeating: [], count: weeks.count)
-        var weeklyFindings = [[Finding]](repeating: [], count: weeks.count)
-        let weeklyRules: [any Rule] = RuleSet.all.filter { [LiaisonRule().key, DailyBulletinRule().key, WeeklySummaryRule().key].contains($0.key) }
-        var rosterStatus: [String: DeadlineStatus] = [:]
-        var status = [WeekStatus](repeating: .inactive, count: n)
+        let weeklyRules: [any Rule] = RuleSet.all.filter { Rollup.weeklyRules.contains($0.key) }
+        var status = [Rollup.WeekStatus](repeating: .inactive, count: n)
         for (k, week) in weeks.enumerated() {
             // The week as the deadline and liaison rules read it: its active liaisons.
             var positions = [Int](repeating: -1, count: n)
             var liaisonWeeks: [VolunteerWeek] = []
             var byUnit: [String: [Int]] = [:]
-            for v in liaisons where VolunteerWeek.isActive(from: activeFrom[v], until: activeUntil[v], first: week.firstDay, last: week.lastDay) {
+            for v in liaisons where isActive(v, in: week) {
                 let li = order.all[v], volunteer = ledger.volunteers[li]
                 positions[li] = liaisonWeeks.count
                 byUnit[volunteer.unit, default: []].append(liaisonWeeks.count)
                 let partial = VolunteerWeek.isPartial(from: activeFrom[v], until: activeUntil[v], in: week)
-                liaisonWeeks.append(VolunteerWeek(volunteer: volunteer, seconds: Int(weekSecondsAll[k * n + v]),
+                liaisonWeeks.append(VolunteerWeek(volunteer: volunteer, seconds: Int(weekSeconds[k * n + v]),
                                                   requiredSeconds: partial ? 0 : rules.weeklySeconds, status: partial ? .partial : .short,
                                                   daily: [], sessions: 0))
             }
@@ -215,45 +334,45 @@ extension Rollup {
             // The bulletin and summary deadlines read only the submissions: they are judged on a
             // ledger without the roster and the sessions, whose submission index is much cheaper.
             let deadlines = RuleContext(campaign: campaign, week: data, ledger: slim, now: now)
-            if k == 0 { rosterStatus = RosterDeadlineRule.statuses(context) }
-            countingFindings[k] = DuplicateRule().findings(in: context)
+            if k == 0 { out.rosterStatus = RosterDeadlineRule.statuses(context) }
+            out.duplicates[k] = DuplicateRule().findings(in: context)
             guard belongs[k] else { continue }
             let isOver = now >= campaign.zone.instant(week.lastDay, at: rules.weeklySummaryDue)
             for v in 0..<n {
-                guard VolunteerWeek.isActive(from: activeFrom[v], until: activeUntil[v], first: week.firstDay, last: week.lastDay) else { status[v] = .inactive; continue }
+                guard isActive(v, in: week) else { status[v] = .inactive; continue }
                 if VolunteerWeek.isPartial(from: activeFrom[v], until: activeUntil[v], in: week) {
                     status[v] = .partial
                 } else {
-                    let met = VolunteerWeek.status(seconds: Int(weekSecondsAll[k * n + v]), required: rules.weeklySeconds) == .met
+                    let met = VolunteerWeek.status(seconds: Int(weekSeconds[k * n + v]), required: rules.weeklySeconds) == .met
                     status[v] = !isOver ? .inProgress : met ? .met : .short
                 }
             }
-            let w = infos.count
-            for (r, v) in rowNumbers.enumerated() {
+            let w = out.infos.count
+            for (r, v) in self.rows.enumerated() {
                 let s = status[v]
-                weekSeconds[w * rows + r] = weekSecondsAll[k * n + v]
-                weekStatus[w * rows + r] = s
+                out.weekSeconds[w * rows + r] = weekSeconds[k * n + v]
+                out.weekStatus[w * rows + r] = s
                 switch s {
-                case .met: counts[r].required += 1; counts[r].met += 1
-                case .short: counts[r].required += 1
-                case .partial: counts[r].partial += 1
-                case .inProgress: counts[r].inProgress += 1
+                case .met: out.counts[r].required += 1; out.counts[r].met += 1
+                case .short: out.counts[r].required += 1
+                case .partial: out.counts[r].partial += 1
+                case .inProgress: out.counts[r].inProgress += 1
                 case .inactive: break
                 }
             }
             for rule in weeklyRules {
                 let deadlineRule = rule.key == DailyBulletinRule().key || rule.key == WeeklySummaryRule().key
-                weeklyFindings[k] += rule.findings(in: deadlineRule ? deadlines : context)
+                out.findings[k] += rule.findings(in: deadlineRule ? deadlines : context)
             }
             let daily = DailyBulletinRule.statuses(deadlines)
             let weekly = WeeklySummaryRule.statuses(deadlines)
             let units = campaign.units.map { u in
-                var row = UnitWeek(unit: u.name, volunteers: 0, met: 0, short: 0, partial: 0, seconds: 0, dailyOnTime: 0, dailyLate: 0,
-                                   dailyMissing: 0, dailyPending: 0, weekly: weekly[u.name]?.0 ?? .missing,
-                                   liaisonStatus: LiaisonRule.status(of: u.name, in: context).1)
+                var row = Rollup.UnitWeek(unit: u.name, volunteers: 0, met: 0, short: 0, partial: 0, seconds: 0, dailyOnTime: 0, dailyLate: 0,
+                                          dailyMissing: 0, dailyPending: 0, weekly: weekly[u.name]?.0 ?? .missing,
+                                          liaisonStatus: LiaisonRule.status(of: u.name, in: context).1)
                 for v in members[unitRankOf[u.name]!] where status[v] != .inactive {
                     row.volunteers += 1
-                    row.seconds += Int(weekSecondsAll[k * n + v])
+                    row.seconds += Int(weekSeconds[k * n + v])
                     switch status[v] {
                     case .met: row.met += 1
                     case .short: row.short += 1
@@ -271,98 +390,85 @@ extension Rollup {
                 }
                 return row
             }
-            infos.append(WeekInfo(week: week, isOver: isOver, units: units))
+            out.infos.append(Rollup.WeekInfo(week: week, isOver: isOver, units: units))
         }
-        clock.lap("  \(belonging.count) weeks judged")
+        return out
+    }
 
-        // The counting rules over every week counted at once, their findings then dealt to their weeks.
+    /// The counting rules over every week counted at once, their findings dealt to their weeks,
+    /// and the volunteers they mark for review.
+    func countingFindings() -> Rollup.CountingFindings {
         let everyone = WeekData(
             week: weeks[weeks.count - 1],
             volunteers: order.all.map { VolunteerWeek(volunteer: ledger.volunteers[$0], seconds: 0, requiredSeconds: 0, status: .partial,
                                                       daily: [], sessions: 0) },
             sessions: counted.sessions, unrostered: counted.unrostered, facts: counted.facts, ledgerIndex: ledger.index, positions: number,
             byUnit: [:])
-        let countingContext = RuleContext(campaign: campaign, week: everyone, ledger: ledger, now: now)
-        var flags = Array(repeating: Set<String>(), count: n)
+        let context = RuleContext(campaign: campaign, week: everyone, ledger: ledger, now: now)
+        var out = Rollup.CountingFindings(byWeek: Array(repeating: [], count: weeks.count), flags: Array(repeating: [], count: number.count))
+        let origin = weeks[0].firstDay
         for rule in Rollup.countingRules where rule.key != DuplicateRule().key {
-            for f in rule.findings(in: countingContext) {
+            for f in rule.findings(in: context) {
                 guard let date = f.date else { continue }
-                let k = origin.days(to: date) / 7
                 if Rollup.flaggingRules.contains(f.rule.key), period.contains(date), let li = ReviewMark.volunteer(of: f, in: everyone) {
-                    flags[number[li]].insert(f.rule.key)
+                    out.flags[number[li]].insert(f.rule.key)
                 }
-                countingFindings[k].append(f)
+                out.byWeek[origin.days(to: date) / 7].append(f)
             }
         }
+        return out
+    }
 
-        var volunteers: [VolunteerTotal] = []
-        volunteers.reserveCapacity(rows)
-        for (r, v) in rowNumbers.enumerated() {
-            volunteers.append(VolunteerTotal(volunteer: ledger.volunteers[order.all[v]], seconds: periodSeconds[v], sessions: periodSessions[v],
-                                             weeksRequired: counts[r].required, weeksMet: counts[r].met, weeksPartial: counts[r].partial,
-                                             weeksInProgress: counts[r].inProgress, flags: flags[v].sorted()))
-        }
-
-        // The period's sessions, week by week in input order (as each week lists them), for the
-        // teams and the rules that read sessions.
-        var rowOf = [Int](repeating: -1, count: n)
-        for (r, v) in rowNumbers.enumerated() { rowOf[v] = r }
-        let inPeriod = counted.sessions.indices.filter { period.contains(counted.sessions[$0].record.date) }
-        var periodSessionsList: [Session] = []
-        periodSessionsList.reserveCapacity(inPeriod.count)
-        for si in Counting.grouped(inPeriod, by: { origin.days(to: counted.sessions[$0].record.date) / 7 }, count: weeks.count, within: { $0 < $1 }) {
-            periodSessionsList.append(counted.sessions[si])
+    /// The period's sessions, week by week in input order (as each week lists them): the teams'
+    /// tallies, and the rules that look at sessions, teams and units once over the whole period —
+    /// its volunteers, its counted sessions and its unrostered ones, as one long week.
+    func wholePeriod(byMonth: Bool) -> Rollup.WholePeriod {
+        let origin = weeks[0].firstDay
+        let sessions = counted.sessions
+        let inPeriod = sessions.indices.filter { period.contains(sessions[$0].record.date) }
+        let ordered = Counting.grouped(inPeriod, by: { origin.days(to: sessions[$0].record.date) / 7 }, count: weeks.count, within: { $0 < $1 })
+            .map { sessions[$0] }
+        let (teams, monthly, unassigned) = Rollup.teams(ordered, campaign: campaign, ledger: ledger, order: order, byMonth: byMonth)
+        var rowOf = [Int](repeating: -1, count: number.count)
+        for (r, v) in rows.enumerated() { rowOf[v] = r }
+        var own: [Session] = []
+        own.reserveCapacity(ordered.count)
+        for var s in ordered where rowOf[s.volunteer!] >= 0 {
+            s.volunteer = rowOf[s.volunteer!]
+            own.append(s)
         }
         let unrosteredInPeriod = counted.unrostered.indices.filter { period.contains(counted.unrostered[$0].date) }
         let unrostered = Counting.grouped(unrosteredInPeriod, by: { origin.days(to: counted.unrostered[$0].date) / 7 }, count: weeks.count,
                                           within: { $0 < $1 }).map { counted.unrostered[$0] }
-        let (teams, monthly, unassigned) = Rollup.teams(periodSessionsList, campaign: campaign, ledger: ledger, order: order, byMonth: byMonth)
-        var allSessions: [Session] = []
-        allSessions.reserveCapacity(periodSessionsList.count)
-        for var s in periodSessionsList where rowOf[s.volunteer!] >= 0 {
-            s.volunteer = rowOf[s.volunteer!]
-            allSessions.append(s)
-        }
-
-        // The rules that look at sessions, teams and units once over the whole period: its volunteers,
-        // its counted sessions and its unrostered ones, as one long week.
         var byUnit: [String: [Int]] = [:]
-        for (r, v) in rowNumbers.enumerated() { byUnit[ledger.volunteers[order.all[v]].unit, default: []].append(r) }
-        var positions = [Int](repeating: -1, count: n)
-        for (r, v) in rowNumbers.enumerated() { positions[order.all[v]] = r }
-        let periodWeek = WeekData(
-            week: Week(lastDay: period.last),
-            volunteers: volunteers.map { VolunteerWeek(volunteer: $0.volunteer, seconds: $0.seconds, requiredSeconds: 0, status: .partial,
-                                                       daily: [], sessions: $0.sessions) },
-            sessions: allSessions, unrostered: unrostered, facts: CountingFacts(), ledgerIndex: ledger.index, positions: positions, byUnit: byUnit)
-        let periodContext = RuleContext(campaign: campaign, week: periodWeek, ledger: ledger, now: now)
-        let weekly = Set(weeklyRules.map(\.key)), counting = Set(Rollup.countingRules.map(\.key))
-        let periodRules: [any Rule] = RuleSet.all.filter { !weekly.contains($0.key) && !counting.contains($0.key) && $0.key != FiveHoursRule().key }
-        let periodFound = ConcurrentSlots<[Finding]>(periodRules.count)
-        DispatchQueue.concurrentPerform(iterations: periodRules.count) { k in periodFound[k] = periodRules[k].findings(in: periodContext) }
-
-        // Findings: the counting rules' on the period's days and on the weeks that belong, the
-        // weekly rules' on those weeks, and the period's (the five-hour rule's are
-        // volunteer-weeks.csv), each once.
-        var seen = Set<String>()
-        var findings: [Finding] = []
-        var lists: [[Finding]] = []
-        for k in weeks.indices {
-            lists.append(countingFindings[k].filter { f in f.date.map { period.contains($0) || (belongs[k] && weeks[k].contains($0)) } ?? belongs[k] }
-                         + weeklyFindings[k])
+        var positions = [Int](repeating: -1, count: number.count)
+        var volunteers: [VolunteerWeek] = []
+        volunteers.reserveCapacity(rows.count)
+        for (r, v) in rows.enumerated() {
+            let volunteer = ledger.volunteers[order.all[v]]
+            byUnit[volunteer.unit, default: []].append(r)
+            positions[order.all[v]] = r
+            volunteers.append(VolunteerWeek(volunteer: volunteer, seconds: periodSeconds[v], requiredSeconds: 0, status: .partial, daily: [],
+                                            sessions: periodSessions[v]))
         }
-        for k in 0..<periodRules.count { lists.append(periodFound.take(k) ?? []) }
-        for list in lists {
-            for f in list {
-                let key = "\(f.rule.key)\u{1F}\(f.unit)\u{1F}\(f.subject)\u{1F}\(f.date.map { "\($0)" } ?? "")\u{1F}\(f.detail)\u{1F}\(f.source.map { "\($0)" } ?? "")"
-                if seen.insert(key).inserted { findings.append(f) }
-            }
+        let periodWeek = WeekData(week: Week(lastDay: period.last), volunteers: volunteers, sessions: own, unrostered: unrostered,
+                                  facts: CountingFacts(), ledgerIndex: ledger.index, positions: positions, byUnit: byUnit)
+        let context = RuleContext(campaign: campaign, week: periodWeek, ledger: ledger, now: now)
+        let counting = Set(Rollup.countingRules.map(\.key))
+        let periodRules: [any Rule] = RuleSet.all.filter {
+            !Rollup.weeklyRules.contains($0.key) && !counting.contains($0.key) && $0.key != FiveHoursRule().key
         }
-        findings = RuleSet.ordered(findings)
-        clock.lap("  volunteers, teams and findings of the period")
-        return Rollup(period: period, weeks: infos, volunteers: volunteers, weekSeconds: weekSeconds, weekStatus: weekStatus, teams: teams,
-                      monthlyTeams: monthly, unassignedSeconds: unassigned, rosterStatus: rosterStatus, findings: findings)
+        let found = ConcurrentSlots<[Finding]>(periodRules.count)
+        DispatchQueue.concurrentPerform(iterations: periodRules.count) { k in found[k] = periodRules[k].findings(in: context) }
+        return Rollup.WholePeriod(teams: teams, monthlyTeams: monthly, unassigned: unassigned,
+                                  findings: (0..<periodRules.count).map { found.take($0) ?? [] })
     }
+}
+
+extension Rollup {
+    /// Rules judged week by week (their verdicts are the weeks'); the others see the whole
+    /// period at once; the five-hour rule's verdicts are volunteer-weeks.csv.
+    static let weeklyRules: Set<String> = [LiaisonRule().key, DailyBulletinRule().key, WeeklySummaryRule().key]
 
     /// The teams' hours over the period's sessions (volunteers numbered as in `order`): the
     /// campaign's teams (focus teams first), then the others by name; per month for a year.

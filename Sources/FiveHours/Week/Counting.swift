@@ -15,9 +15,9 @@
 ///   gives each week exactly what sweeping it alone gives.
 /// - The cap: each volunteer's day is capped at `max_daily_hours`, the excess taken from the
 ///   day's latest sessions (clock order, then input order).
-struct Counting {
+struct Counting: Sendable {
     /// One volunteer's counted seconds on one day, after the union and the cap.
-    struct DayTotal {
+    struct DayTotal: Sendable {
         /// The volunteer's number (`number` of `count`).
         var volunteer: Int32
         /// Days after the first week's first day.
@@ -28,7 +28,7 @@ struct Counting {
     }
 
     /// What the sweep counted, for the week's or the period's stages.
-    struct Result {
+    struct Result: Sendable {
         /// Sessions that count, in input order; `volunteer` is the volunteer's number.
         var sessions: [Session]
         /// Sessions of volunteers on no roster.

@@ -62,7 +62,7 @@ public struct WeekBuilder: Sendable {
 /// The order in which reports list volunteers: by unit — the campaign file's units first, then
 /// units it does not know by name — and within a unit in roster order. Sorted by integer keys,
 /// not by comparing the volunteers themselves, which would copy their strings.
-struct VolunteerOrder {
+struct VolunteerOrder: Sendable {
     /// Per ledger volunteer, its unit's place in that order.
     let unitRank: [Int]
     /// Every ledger volunteer's index, in order.
