@@ -112,135 +112,397 @@ extension Rollup {
     /// Rules whose findings on a volunteer's day mark the volunteer's hours for review.
     static let flaggingRules: Set<String> = [RuleName.dailyCap.key, RuleName.overlap.key, RuleName.hoursMismatch.key, RuleName.longDay.key]
 
-    /// The rules that turn the counting stage's facts of a week into findings: run on each week
-    /// built (the period's own week below has no facts).
+    /// The rules that turn the counting stage's facts into findings.
     static let countingRules: [any Rule] = [OverlapRule(), DuplicateRule(), HoursMismatchRule(), DailyCapRule(), LongDayRule(),
                                             InactiveVolunteerRule()]
 
-    /// Builds the period from the settled ledger.
+    /// Builds the period from the settled ledger in one pass over its sessions.
     ///
-    /// The ledger's sessions are dealt to their weeks in one pass (a session on a week's eve goes to
-    /// that week too), then the weeks are built on every core, each reduced at once to a few
-    /// integers per volunteer, so that a year holds 53 small arrays rather than 53 weeks.
-    /// - Complexity: O(sessions + weeks × volunteers).
+    /// The weeks that hold a day of the period are counted at once (`Counting`, the weekly
+    /// summary's own sweep), giving each volunteer's day totals; a week's hours are the sum of its
+    /// days, its statuses judged by the weekly summary's rules (`VolunteerWeek`). Two kinds of
+    /// week matter: those that *belong* to the period (their last day is in it: `Period.weeks`)
+    /// give the per-week statuses, deadlines and compliance; the period's own days give the hours,
+    /// whichever week they belong to.
+    /// - Complexity: O(sessions + weeks × volunteers), the second term in plain integers.
     public static func build(_ ledger: Ledger, campaign: Campaign, period: Period, now: Int, byMonth: Bool) -> Rollup {
         let endsOn = campaign.rules.weekEndsOn
         // The weeks held to account: those that belong to the period (their last day is in it),
         // except weeks that began before the campaign did (`campaign.start_date`): nobody was held
         // to five hours, or to bulletins, in a week the campaign had not started.
         let belonging = period.weeks(endsOn: endsOn).filter { w in campaign.startDate.map { w.firstDay >= $0 } ?? true }
-        // Every week that holds a day of the period is built, for the hours of its days.
+        // Every week that holds a day of the period is counted, for the hours of its days.
         var weeks: [Week] = []
         var week = Week.containing(period.first, endsOn: endsOn)
         while week.firstDay <= period.last {
             weeks.append(week)
             week = Week(lastDay: week.lastDay.adding(days: 7))
         }
-        let built = weeks
-        let origin = built[0].firstDay.dayNumber
+        let origin = weeks[0].firstDay
         var clock = Stopwatch()
 
-        // Deal the sessions to the built weeks, keeping input order.
-        var buckets = Array(repeating: [Int32](), count: built.count)
-        ledger.activities.withUnsafeBufferPointer { acts in
-            for i in acts.indices {
-                let a = acts[i]
-                let offset = a.date.dayNumber - origin
-                let k = offset >= 0 ? offset / 7 : -1
-                if k >= 0 && k < built.count { buckets[k].append(Int32(i)) }
-                // The eve of week k + 1 is week k's last day; the first week's eve is before origin.
-                if a.start != nil, offset == 7 * (k + 1) - 1, k + 1 < built.count, k + 1 >= 0 { buckets[k + 1].append(Int32(i)) }
-            }
-        }
-
-        clock.lap("  sessions dealt to \(built.count) weeks")
+        // Volunteers are numbered in the reports' order (unit, then roster), so that the facts
+        // come out as each week's do.
         let n = ledger.volunteers.count
-        // Each volunteer's unit as its place in the campaign file (-1 for a unit it does not list).
-        var unitNumber = SmallIndex()
-        for (i, u) in campaign.units.enumerated() where unitNumber[u.name] == nil { unitNumber[u.name] = i }
-        let unitOf = ledger.volunteers.map { Int32(unitNumber[$0.unit] ?? -1) }
-        let builder = WeekBuilder(campaign: campaign)
-        // Rules judged week by week (their verdicts are the weeks'); the others see the whole period
-        // at once (below); the five-hour rule's verdicts are volunteer-weeks.csv.
-        let weekly = Set([LiaisonRule().key, DailyBulletinRule().key, WeeklySummaryRule().key])
-        let rules: [any Rule] = RuleSet.all.filter { weekly.contains($0.key) }
-        let counting = Set(Rollup.countingRules.map(\.key))
-        let periodRules: [any Rule] = RuleSet.all.filter { !weekly.contains($0.key) && !counting.contains($0.key) && $0.key != FiveHoursRule().key }
-        let slots = ConcurrentSlots<Digest>(built.count)
-        let shared = UnsafeSendable((ledger, buckets))
-        DispatchQueue.concurrentPerform(iterations: built.count) { k in
-            let (ledger, buckets) = shared.value
-            var own = ledger
-            own.activities = buckets[k].map { ledger.activities[Int($0)] }
-            let data = builder.build(own, week: built[k])
-            slots[k] = Digest(data, ledger: own, campaign: campaign, period: period, now: now, belongs: belonging.contains(built[k]),
-                              rules: rules, byMonth: byMonth, rosterWanted: k == 0, unitOf: unitOf)
-        }
-        var digests: [Digest] = []
-        for k in 0..<built.count { digests.append(slots.take(k)!) }
-        clock.lap("  weeks built, judged and reduced")
+        let order = VolunteerOrder(ledger, campaign: campaign)
+        var number = [Int](repeating: 0, count: n)
+        for (k, li) in order.all.enumerated() { number[li] = k }
+        let counted = Counting(rules: campaign.rules, origin: origin, weekCount: weeks.count).count(ledger, number: number)
+        clock.lap("  sessions of \(weeks.count) weeks counted")
 
-        // Volunteers active in the period, in the weekly summary's order.
-        var unitRank = SmallIndex()
-        for (i, u) in campaign.units.enumerated() where unitRank[u.name] == nil { unitRank[u.name] = i }
-        var unknown = SmallIndex()
-        for v in ledger.volunteers where unitRank[v.unit] == nil && unknown[v.unit] == nil { unknown[v.unit] = 0 }
-        for (i, u) in unknown.keys.sorted().enumerated() { unitRank[u] = campaign.units.count + i }
-        var keyed: [(rank: Int, index: Int)] = []
-        for (i, v) in ledger.volunteers.enumerated() {
-            if let f = v.activeFrom, f > period.last { continue }
-            if let u = v.activeUntil, u < period.first { continue }
-            keyed.append((unitRank[v.unit]!, i))
-        }
-        keyed.sort { ($0.rank, $0.index) < ($1.rank, $1.index) }
-
-        var flags = Array(repeating: Set<String>(), count: n)
-        for d in digests { for (li, rule) in d.flags { flags[li].insert(rule) } }
-        // Summed digest by digest, each read once in order (a digest per volunteer would be copied
-        // a hundred thousand times).
+        // Seconds per (week, volunteer number); the period's seconds and sessions per volunteer number.
+        var weekSeconds = [Int32](repeating: 0, count: weeks.count * n)
         var periodSeconds = [Int](repeating: 0, count: n), periodSessions = [Int](repeating: 0, count: n)
-        for d in digests {
-            for li in 0..<n {
-                periodSeconds[li] += Int(d.periodSeconds[li])
-                periodSessions[li] += Int(d.periodSessions[li])
+        let periodDays = (origin.days(to: period.first))...(origin.days(to: period.last))
+        for d in counted.days {
+            let v = Int(d.volunteer), day = Int(d.day)
+            weekSeconds[day / 7 * n + v] += Int32(clamping: d.seconds)
+            if periodDays.contains(day) {
+                periodSeconds[v] += d.seconds
+                periodSessions[v] += Int(d.sessions)
             }
         }
-        let belongingDigests = digests.filter(\.belongs)
-        let rows = keyed.count
-        var weekSeconds = [Int32](repeating: 0, count: belongingDigests.count * rows)
-        var weekStatus = [WeekStatus](repeating: .inactive, count: belongingDigests.count * rows)
-        var counts = [(required: Int, met: Int, partial: Int, inProgress: Int)](repeating: (0, 0, 0, 0), count: rows)
-        for (w, d) in belongingDigests.enumerated() {
-            for r in 0..<rows {
-                let li = keyed[r].index
-                let status = d.status[li]
-                weekSeconds[w * rows + r] = d.seconds[li]
-                weekStatus[w * rows + r] = status
-                switch status {
-                case .met: counts[r].required += 1; counts[r].met += 1
-                case .short: counts[r].required += 1
-                case .partial: counts[r].partial += 1
-                case .inProgress: counts[r].inProgress += 1
+        let span = Span(ledger: ledger, campaign: campaign, period: period, now: now, weeks: weeks,
+                        belongs: weeks.map { belonging.contains($0) }, order: order, number: number, counted: counted,
+                        weekSeconds: weekSeconds, periodSeconds: periodSeconds, periodSessions: periodSessions)
+        clock.lap("  day totals summed")
+
+        // Three independent parts, on both cores: the weeks judged, the counting rules' findings,
+        // the period's teams and rules.
+        let judged = ConcurrentSlots<JudgedWeeks>(1), marked = ConcurrentSlots<CountingFindings>(1), whole = ConcurrentSlots<WholePeriod>(1)
+        DispatchQueue.concurrentPerform(iterations: 3) { part in
+            switch part {
+            case 0: judged[0] = span.judgeWeeks()
+            case 1: marked[0] = span.countingFindings()
+            default: whole[0] = span.wholePeriod(byMonth: byMonth)
+            }
+        }
+        let weeksJudged = judged.take(0)!, counting = marked.take(0)!, periodPart = whole.take(0)!
+        clock.lap("  weeks judged, findings, teams")
+
+        var volunteers: [VolunteerTotal] = []
+        volunteers.reserveCapacity(span.rows.count)
+        for (r, v) in span.rows.enumerated() {
+            let c = weeksJudged.counts[r]
+            volunteers.append(VolunteerTotal(volunteer: ledger.volunteers[order.all[v]], seconds: periodSeconds[v], sessions: periodSessions[v],
+                                             weeksRequired: c.required, weeksMet: c.met, weeksPartial: c.partial, weeksInProgress: c.inProgress,
+                                             flags: counting.flags[v].sorted()))
+        }
+
+        // Findings: the counting rules' on the period's days and on the weeks that belong, the
+        // weekly rules' on those weeks, and the period's (the five-hour rule's are
+        // volunteer-weeks.csv), each once.
+        var seen = Set<String>()
+        var findings: [Finding] = []
+        var lists: [[Finding]] = []
+        for k in weeks.indices {
+            let belongs = span.belongs[k]
+            lists.append((weeksJudged.duplicates[k] + counting.byWeek[k]).filter { f in
+                f.date.map { period.contains($0) || (belongs && weeks[k].contains($0)) } ?? belongs
+            } + weeksJudged.findings[k])
+        }
+        lists += periodPart.findings
+        for list in lists {
+            for f in list {
+                let key = "\(f.rule.key)\u{1F}\(f.unit)\u{1F}\(f.subject)\u{1F}\(f.date.map { "\($0)" } ?? "")\u{1F}\(f.detail)\u{1F}\(f.source.map { "\($0)" } ?? "")"
+                if seen.insert(key).inserted { findings.append(f) }
+            }
+        }
+        findings = RuleSet.ordered(findings)
+        clock.lap("  volunteers and findings of the period")
+        return Rollup(period: period, weeks: weeksJudged.infos, volunteers: volunteers, weekSeconds: weeksJudged.weekSeconds,
+                      weekStatus: weeksJudged.weekStatus, teams: periodPart.teams, monthlyTeams: periodPart.monthlyTeams,
+                      unassignedSeconds: periodPart.unassigned, rosterStatus: weeksJudged.rosterStatus, findings: findings)
+    }
+
+    /// What `build` counted, for its three parts. Volunteers are numbered in the reports' order.
+    struct Span: Sendable {
+        let ledger: Ledger
+        let campaign: Campaign
+        let period: Period
+        let now: Int
+        /// Every week that holds a day of the period; `belongs[k]`: week k's last day is in it.
+        let weeks: [Week]
+        let belongs: [Bool]
+        let order: VolunteerOrder
+        /// Per ledger volunteer, its number.
+        let number: [Int]
+        let counted: Counting.Result
+        /// `[k * volunteers + number]`: counted seconds of week k.
+        let weekSeconds: [Int32]
+        let periodSeconds: [Int]
+        let periodSessions: [Int]
+        /// Each volunteer's days of activity (numbered), read once.
+        let activeFrom: [CivilDate?]
+        let activeUntil: [CivilDate?]
+        /// The volunteers active on a day of the period, in order: the report's rows.
+        let rows: [Int]
+
+        init(ledger: Ledger, campaign: Campaign, period: Period, now: Int, weeks: [Week], belongs: [Bool], order: VolunteerOrder,
+             number: [Int], counted: Counting.Result, weekSeconds: [Int32], periodSeconds: [Int], periodSessions: [Int]) {
+            self.ledger = ledger
+            self.campaign = campaign
+            self.period = period
+            self.now = now
+            self.weeks = weeks
+            self.belongs = belongs
+            self.order = order
+            self.number = number
+            self.counted = counted
+            self.weekSeconds = weekSeconds
+            self.periodSeconds = periodSeconds
+            self.periodSessions = periodSessions
+            let from = order.all.map { ledger.volunteers[$0].activeFrom }, until = order.all.map { ledger.volunteers[$0].activeUntil }
+            activeFrom = from
+            activeUntil = until
+            rows = order.all.indices.filter { v in VolunteerWeek.isActive(from: from[v], until: until[v], first: period.first, last: period.last) }
+        }
+
+        func isActive(_ v: Int, in week: Week) -> Bool {
+            VolunteerWeek.isActive(from: activeFrom[v], until: activeUntil[v], first: week.firstDay, last: week.lastDay)
+        }
+    }
+
+    struct JudgedWeeks {
+        var infos: [WeekInfo] = []
+        var weekSeconds: [Int32]
+        var weekStatus: [WeekStatus]
+        var counts: [(required: Int, met: Int, partial: Int, inProgress: Int)]
+        /// Per week counted: the duplicates dated in it, the weekly rules' findings.
+        var duplicates: [[Finding]]
+        var findings: [[Finding]]
+        var rosterStatus: [String: DeadlineStatus] = [:]
+    }
+
+    struct CountingFindings {
+        /// Per week counted, the counting rules' findings dated in it.
+        var byWeek: [[Finding]]
+        /// Per volunteer number, the flagging rules that touched a day of the period.
+        var flags: [Set<String>]
+    }
+
+    struct WholePeriod {
+        var teams: [TeamTally]
+        var monthlyTeams: [TeamTally]
+        var unassigned: Int
+        /// Per rule of the period, its findings.
+        var findings: [[Finding]]
+    }
+}
+
+extension Rollup.Span {
+    /// Each week that belongs: every volunteer's status, each unit's row, the weekly rules
+    /// (liaisons, bulletins, summaries); for every week counted, its duplicates.
+    func judgeWeeks() -> Rollup.JudgedWeeks {
+        let n = number.count, rows = self.rows.count, rules = campaign.rules
+        let belongingCount = belongs.filter { $0 }.count
+        var out = Rollup.JudgedWeeks(weekSeconds: [Int32](repeating: 0, count: belongingCount * rows),
+                                     weekStatus: [Rollup.WeekStatus](repeating: .inactive, count: belongingCount * rows),
+                                     counts: Array(repeating: (0, 0, 0, 0), count: rows),
+                                     duplicates: Array(repeating: [], count: weeks.count), findings: Array(repeating: [], count: weeks.count))
+        // Each campaign unit's volunteers (numbers), by the unit's place in the order.
+        var unitRankOf = SmallIndex()
+        for (i, u) in campaign.units.enumerated() where unitRankOf[u.name] == nil { unitRankOf[u.name] = i }
+        var members = [[Int]](repeating: [], count: campaign.units.count)
+        for v in 0..<n {
+            let rank = order.unitRank[order.all[v]]
+            if rank < campaign.units.count { members[rank].append(v) }
+        }
+        let liaisons = (0..<n).filter { ledger.volunteers[order.all[$0]].isLiaison }
+        var slim = ledger
+        slim.volunteers = []
+        slim.activities = []
+        let weeklyRules: [any Rule] = RuleSet.all.filter { Rollup.weeklyRules.contains($0.key) }
+        var status = [Rollup.WeekStatus](repeating: .inactive, count: n)
+        for (k, week) in weeks.enumerated() {
+            // The week as the deadline and liaison rules read it: its active liaisons.
+            var positions = [Int](repeating: -1, count: n)
+            var liaisonWeeks: [VolunteerWeek] = []
+            var byUnit: [String: [Int]] = [:]
+            for v in liaisons where isActive(v, in: week) {
+                let li = order.all[v], volunteer = ledger.volunteers[li]
+                positions[li] = liaisonWeeks.count
+                byUnit[volunteer.unit, default: []].append(liaisonWeeks.count)
+                let partial = VolunteerWeek.isPartial(from: activeFrom[v], until: activeUntil[v], in: week)
+                liaisonWeeks.append(VolunteerWeek(volunteer: volunteer, seconds: Int(weekSeconds[k * n + v]),
+                                                  requiredSeconds: partial ? 0 : rules.weeklySeconds, status: partial ? .partial : .short,
+                                                  daily: [], sessions: 0))
+            }
+            let data = WeekData(week: week, volunteers: liaisonWeeks, sessions: [], unrostered: [], facts: CountingFacts(),
+                                ledgerIndex: ledger.index, positions: positions, byUnit: byUnit)
+            let context = RuleContext(campaign: campaign, week: data, ledger: ledger, now: now)
+            // The bulletin and summary deadlines read only the submissions: they are judged on a
+            // ledger without the roster and the sessions, whose submission index is much cheaper.
+            let deadlines = RuleContext(campaign: campaign, week: data, ledger: slim, now: now)
+            if k == 0 { out.rosterStatus = RosterDeadlineRule.statuses(context) }
+            out.duplicates[k] = DuplicateRule().findings(in: context)
+            guard belongs[k] else { continue }
+            let isOver = now >= campaign.zone.instant(week.lastDay, at: rules.weeklySummaryDue)
+            for v in 0..<n {
+                guard isActive(v, in: week) else { status[v] = .inactive; continue }
+                if VolunteerWeek.isPartial(from: activeFrom[v], until: activeUntil[v], in: week) {
+                    status[v] = .partial
+                } else {
+                    let met = VolunteerWeek.status(seconds: Int(weekSeconds[k * n + v]), required: rules.weeklySeconds) == .met
+                    status[v] = !isOver ? .inProgress : met ? .met : .short
+                }
+            }
+            let w = out.infos.count
+            for (r, v) in self.rows.enumerated() {
+                let s = status[v]
+                out.weekSeconds[w * rows + r] = weekSeconds[k * n + v]
+                out.weekStatus[w * rows + r] = s
+                switch s {
+                case .met: out.counts[r].required += 1; out.counts[r].met += 1
+                case .short: out.counts[r].required += 1
+                case .partial: out.counts[r].partial += 1
+                case .inProgress: out.counts[r].inProgress += 1
                 case .inactive: break
                 }
             }
+            for rule in weeklyRules {
+                let deadlineRule = rule.key == DailyBulletinRule().key || rule.key == WeeklySummaryRule().key
+                out.findings[k] += rule.findings(in: deadlineRule ? deadlines : context)
+            }
+            let daily = DailyBulletinRule.statuses(deadlines)
+            let weekly = WeeklySummaryRule.statuses(deadlines)
+            let units = campaign.units.map { u in
+                var row = Rollup.UnitWeek(unit: u.name, volunteers: 0, met: 0, short: 0, partial: 0, seconds: 0, dailyOnTime: 0, dailyLate: 0,
+                                          dailyMissing: 0, dailyPending: 0, weekly: weekly[u.name]?.0 ?? .missing,
+                                          liaisonStatus: LiaisonRule.status(of: u.name, in: context).1)
+                for v in members[unitRankOf[u.name]!] where status[v] != .inactive {
+                    row.volunteers += 1
+                    row.seconds += Int(weekSeconds[k * n + v])
+                    switch status[v] {
+                    case .met: row.met += 1
+                    case .short: row.short += 1
+                    case .partial: row.partial += 1
+                    case .inProgress, .inactive: break
+                    }
+                }
+                for (_, s) in daily[u.name] ?? [] {
+                    switch s {
+                    case .onTime: row.dailyOnTime += 1
+                    case .late: row.dailyLate += 1
+                    case .missing: row.dailyMissing += 1
+                    case .pending: row.dailyPending += 1
+                    }
+                }
+                return row
+            }
+            out.infos.append(Rollup.WeekInfo(week: week, isOver: isOver, units: units))
         }
-        var volunteers: [VolunteerTotal] = []
-        volunteers.reserveCapacity(rows)
-        for r in 0..<rows {
-            let li = keyed[r].index
-            volunteers.append(VolunteerTotal(volunteer: ledger.volunteers[li], seconds: periodSeconds[li], sessions: periodSessions[li],
-                                             weeksRequired: counts[r].required, weeksMet: counts[r].met, weeksPartial: counts[r].partial,
-                                             weeksInProgress: counts[r].inProgress, flags: flags[li].sorted()))
-        }
+        return out
+    }
 
-        // Teams: the campaign's (focus teams first), then the others by name; per month for a year.
-        var tallies: [TeamKey: TeamSum] = [:]
-        var unassigned = 0
-        for d in digests {
-            unassigned += d.unassigned
-            for (key, sum) in d.teams { tallies[key, default: TeamSum()].add(sum) }
+    /// The counting rules over every week counted at once, their findings dealt to their weeks,
+    /// and the volunteers they mark for review.
+    func countingFindings() -> Rollup.CountingFindings {
+        let everyone = WeekData(
+            week: weeks[weeks.count - 1],
+            volunteers: order.all.map { VolunteerWeek(volunteer: ledger.volunteers[$0], seconds: 0, requiredSeconds: 0, status: .partial,
+                                                      daily: [], sessions: 0) },
+            sessions: counted.sessions, unrostered: counted.unrostered, facts: counted.facts, ledgerIndex: ledger.index, positions: number,
+            byUnit: [:])
+        let context = RuleContext(campaign: campaign, week: everyone, ledger: ledger, now: now)
+        var out = Rollup.CountingFindings(byWeek: Array(repeating: [], count: weeks.count), flags: Array(repeating: [], count: number.count))
+        let origin = weeks[0].firstDay
+        for rule in Rollup.countingRules where rule.key != DuplicateRule().key {
+            for f in rule.findings(in: context) {
+                guard let date = f.date else { continue }
+                if Rollup.flaggingRules.contains(f.rule.key), period.contains(date), let li = ReviewMark.volunteer(of: f, in: everyone) {
+                    out.flags[number[li]].insert(f.rule.key)
+                }
+                out.byWeek[origin.days(to: date) / 7].append(f)
+            }
         }
+        return out
+    }
+
+    /// The period's sessions, week by week in input order (as each week lists them): the teams'
+    /// tallies, and the rules that look at sessions, teams and units once over the whole period —
+    /// its volunteers, its counted sessions and its unrostered ones, as one long week.
+    func wholePeriod(byMonth: Bool) -> Rollup.WholePeriod {
+        let origin = weeks[0].firstDay
+        let sessions = counted.sessions
+        let inPeriod = sessions.indices.filter { period.contains(sessions[$0].record.date) }
+        let ordered = Counting.grouped(inPeriod, by: { origin.days(to: sessions[$0].record.date) / 7 }, count: weeks.count, within: { $0 < $1 })
+            .map { sessions[$0] }
+        let (teams, monthly, unassigned) = Rollup.teams(ordered, campaign: campaign, ledger: ledger, order: order, byMonth: byMonth)
+        var rowOf = [Int](repeating: -1, count: number.count)
+        for (r, v) in rows.enumerated() { rowOf[v] = r }
+        var own: [Session] = []
+        own.reserveCapacity(ordered.count)
+        for var s in ordered where rowOf[s.volunteer!] >= 0 {
+            s.volunteer = rowOf[s.volunteer!]
+            own.append(s)
+        }
+        let unrosteredInPeriod = counted.unrostered.indices.filter { period.contains(counted.unrostered[$0].date) }
+        let unrostered = Counting.grouped(unrosteredInPeriod, by: { origin.days(to: counted.unrostered[$0].date) / 7 }, count: weeks.count,
+                                          within: { $0 < $1 }).map { counted.unrostered[$0] }
+        var byUnit: [String: [Int]] = [:]
+        var positions = [Int](repeating: -1, count: number.count)
+        var volunteers: [VolunteerWeek] = []
+        volunteers.reserveCapacity(rows.count)
+        for (r, v) in rows.enumerated() {
+            let volunteer = ledger.volunteers[order.all[v]]
+            byUnit[volunteer.unit, default: []].append(r)
+            positions[order.all[v]] = r
+            volunteers.append(VolunteerWeek(volunteer: volunteer, seconds: periodSeconds[v], requiredSeconds: 0, status: .partial, daily: [],
+                                            sessions: periodSessions[v]))
+        }
+        let periodWeek = WeekData(week: Week(lastDay: period.last), volunteers: volunteers, sessions: own, unrostered: unrostered,
+                                  facts: CountingFacts(), ledgerIndex: ledger.index, positions: positions, byUnit: byUnit)
+        let context = RuleContext(campaign: campaign, week: periodWeek, ledger: ledger, now: now)
+        let counting = Set(Rollup.countingRules.map(\.key))
+        let periodRules: [any Rule] = RuleSet.all.filter {
+            !Rollup.weeklyRules.contains($0.key) && !counting.contains($0.key) && $0.key != FiveHoursRule().key
+        }
+        let found = ConcurrentSlots<[Finding]>(periodRules.count)
+        DispatchQueue.concurrentPerform(iterations: periodRules.count) { k in found[k] = periodRules[k].findings(in: context) }
+        return Rollup.WholePeriod(teams: teams, monthlyTeams: monthly, unassigned: unassigned,
+                                  findings: (0..<periodRules.count).map { found.take($0) ?? [] })
+    }
+}
+
+extension Rollup {
+    /// Rules judged week by week (their verdicts are the weeks'); the others see the whole
+    /// period at once; the five-hour rule's verdicts are volunteer-weeks.csv.
+    static let weeklyRules: Set<String> = [LiaisonRule().key, DailyBulletinRule().key, WeeklySummaryRule().key]
+
+    /// The teams' hours over the period's sessions (volunteers numbered as in `order`): the
+    /// campaign's teams (focus teams first), then the others by name; per month for a year.
+    static func teams(_ sessions: [Session], campaign: Campaign, ledger: Ledger, order: VolunteerOrder,
+                      byMonth: Bool) -> (teams: [TeamTally], monthly: [TeamTally], unassigned: Int) {
+        // Each volunteer's unit as its place in the campaign file (-1 for a unit it does not list).
+        var unitNumber = SmallIndex()
+        for (i, u) in campaign.units.enumerated() where unitNumber[u.name] == nil { unitNumber[u.name] = i }
+        let unitOf = order.all.map { Int32(unitNumber[ledger.volunteers[$0].unit] ?? -1) }
+        // Teams are numbered (`SmallIndex`): hashing a Chinese name per session would cost more
+        // than the rest of the tally.
+        var teamNumber = SmallIndex()
+        var names: [String] = []
+        var leads: [Set<Int32>] = []
+        var sums: [Int: TeamSum] = [:]
+        var unassigned = 0
+        for s in sessions {
+            let v = s.volunteer!
+            guard let team = s.team else { unassigned += s.countedSeconds; continue }
+            let t: Int
+            if let k = teamNumber[team] { t = k } else {
+                t = names.count
+                teamNumber[team] = t
+                names.append(team)
+                leads.append(Set((campaign.teams.first { $0.name == team }?.leads ?? []).compactMap { u in
+                    campaign.units.firstIndex { $0.name == u }.map(Int32.init) }))
+            }
+            let key = t * 100 + (byMonth ? s.record.date.month : 0)
+            let lead = unitOf[v] >= 0 && leads[t].contains(unitOf[v])
+            // Changed in place: a copy of the tally would copy its set of people on every insert.
+            sums[key, default: TeamSum()].add(seconds: s.countedSeconds, volunteer: v, lead: lead)
+        }
+        var tallies: [TeamKey: TeamSum] = [:]
+        for (key, sum) in sums { tallies[TeamKey(team: names[key / 100], month: key % 100)] = sum }
         let orderedSpecs = campaign.teams.filter(\.focus) + campaign.teams.filter { !$0.focus }
         let knownNames = Set(campaign.teams.map(\.name))
         let others = Set(tallies.keys.map(\.team)).subtracting(knownNames).sorted()
@@ -252,56 +514,11 @@ extension Rollup {
             return TeamTally(name: name, month: month, leads: spec?.leads ?? [], focus: spec?.focus ?? false, known: spec != nil,
                              volunteers: sum.people.count, seconds: sum.seconds, sessions: sum.sessions, leadSeconds: sum.leadSeconds)
         }
-        let names = orderedSpecs.map(\.name) + others
-        let teams = names.map { tally($0, month: nil) }
+        let all = orderedSpecs.map(\.name) + others
+        let teams = all.map { tally($0, month: nil) }
         var monthly: [TeamTally] = []
-        if byMonth {
-            let months = Array(1...12)
-            for name in names { for m in months { monthly.append(tally(name, month: m)) } }
-        }
-
-        // The rules that look at sessions, teams and units once over the whole period: its volunteers,
-        // its counted sessions and its unrostered ones, as one long week.
-        var rowOf = [Int](repeating: -1, count: n)
-        for (r, k) in keyed.enumerated() { rowOf[k.index] = r }
-        var byUnit: [String: [Int]] = [:]
-        for (r, k) in keyed.enumerated() { byUnit[ledger.volunteers[k.index].unit, default: []].append(r) }
-        var allSessions: [Session] = []
-        var allUnrostered: [ActivityRecord] = []
-        for d in digests {
-            for var s in d.sessions where rowOf[s.volunteer!] >= 0 {
-                s.volunteer = rowOf[s.volunteer!]
-                allSessions.append(s)
-            }
-            allUnrostered += d.unrostered
-        }
-        let periodWeek = WeekData(
-            week: Week(lastDay: period.last),
-            volunteers: volunteers.map { VolunteerWeek(volunteer: $0.volunteer, seconds: $0.seconds, requiredSeconds: 0, status: .partial,
-                                                       daily: [], sessions: $0.sessions) },
-            sessions: allSessions, unrostered: allUnrostered, facts: CountingFacts(), ledgerIndex: ledger.index, positions: rowOf, byUnit: byUnit)
-        let periodContext = RuleContext(campaign: campaign, week: periodWeek, ledger: ledger, now: now)
-        let periodFound = ConcurrentSlots<[Finding]>(periodRules.count)
-        DispatchQueue.concurrentPerform(iterations: periodRules.count) { k in periodFound[k] = periodRules[k].findings(in: periodContext) }
-
-        // Findings: the counting stage's on the period's days, the weekly rules' on its weeks, and
-        // the period's (the five-hour rule's are volunteer-weeks.csv), each once.
-        var seen = Set<String>()
-        var findings: [Finding] = []
-        var lists = digests.map(\.findings)
-        for k in 0..<periodRules.count { lists.append(periodFound.take(k) ?? []) }
-        for list in lists {
-            for f in list {
-                let key = "\(f.rule.key)\u{1F}\(f.unit)\u{1F}\(f.subject)\u{1F}\(f.date.map { "\($0)" } ?? "")\u{1F}\(f.detail)\u{1F}\(f.source.map { "\($0)" } ?? "")"
-                if seen.insert(key).inserted { findings.append(f) }
-            }
-        }
-        findings = RuleSet.ordered(findings)
-
-        clock.lap("  volunteers, teams and findings of the period")
-        return Rollup(period: period, weeks: belongingDigests.map { WeekInfo(week: $0.week, isOver: $0.isOver, units: $0.units) },
-                      volunteers: volunteers, weekSeconds: weekSeconds, weekStatus: weekStatus, teams: teams, monthlyTeams: monthly,
-                      unassignedSeconds: unassigned, rosterStatus: digests.first?.roster ?? [:], findings: findings)
+        if byMonth { for name in all { for m in 1...12 { monthly.append(tally(name, month: m)) } } }
+        return (teams, monthly, unassigned)
     }
 
     struct TeamKey: Hashable { var team: String; var month: Int }
@@ -324,150 +541,18 @@ extension Rollup {
             people.formUnion(o.people)
         }
     }
+}
 
-    /// One built week, reduced: per ledger volunteer a few integers, per unit a row, the findings.
-    struct Digest {
-        var week: Week
-        var belongs: Bool
-        var isOver: Bool
-        var seconds: [Int32]
-        var status: [WeekStatus]
-        var periodSeconds: [Int32]
-        var periodSessions: [Int32]
-        var flags: [(Int, String)] = []
-        var units: [UnitWeek] = []
-        var findings: [Finding] = []
-        var teams: [TeamKey: TeamSum] = [:]
-        var unassigned = 0
-        var roster: [String: DeadlineStatus]?
-        /// The week's counted sessions dated in the period, `volunteer` being the ledger's index.
-        var sessions: [Session] = []
-        var unrostered: [ActivityRecord] = []
-
-        init(_ data: WeekData, ledger: Ledger, campaign: Campaign, period: Period, now: Int, belongs: Bool,
-             rules: [any Rule], byMonth: Bool, rosterWanted: Bool, unitOf: [Int32]) {
-            let n = ledger.volunteers.count
-            week = data.week
-            self.belongs = belongs
-            isOver = now >= campaign.zone.instant(data.week.lastDay, at: campaign.rules.weeklySummaryDue)
-            seconds = [Int32](repeating: 0, count: n)
-            status = [WeekStatus](repeating: .inactive, count: n)
-            periodSeconds = [Int32](repeating: 0, count: n)
-            periodSessions = [Int32](repeating: 0, count: n)
-            // Which of the week's days lie in the period (0…6).
-            let days = (0..<7).filter { period.contains(data.week.firstDay.adding(days: $0)) }
-            var ledgerOf = [Int](repeating: -1, count: data.volunteers.count)
-            let over = isOver
-            // Read in place: copying each volunteer's week retains its volunteer and its days.
-            data.volunteers.withUnsafeBufferPointer { vs in
-                data.positions.withUnsafeBufferPointer { positions in
-                    for li in 0..<n {
-                        let p = positions[li]
-                        guard p >= 0 else { continue }
-                        ledgerOf[p] = li
-                        seconds[li] = Int32(vs[p].seconds)
-                        switch vs[p].status {
-                        case .partial: status[li] = .partial
-                        case .met: status[li] = over ? .met : .inProgress
-                        case .short: status[li] = over ? .short : .inProgress
-                        }
-                        if days.count == 7 {
-                            periodSeconds[li] = Int32(vs[p].seconds)
-                        } else {
-                            var s = 0
-                            for d in days { s += vs[p].daily[d] }
-                            periodSeconds[li] = Int32(s)
-                        }
-                    }
-                }
-            }
-            // Sessions and teams, over the period's days. Teams are numbered in the week (`SmallIndex`):
-            // hashing a Chinese name per session would cost more than the rest of the tally.
-            var teamNumber = SmallIndex()
-            var names: [String] = []
-            var leads: [Set<Int32>] = []
-            var sums: [Int: TeamSum] = [:]
-            for s in data.sessions where period.contains(s.record.date) {
-                let li = ledgerOf[s.volunteer!]
-                var own = s
-                own.volunteer = li
-                sessions.append(own)
-                periodSessions[li] += 1
-                guard let team = s.team else { unassigned += s.countedSeconds; continue }
-                let t: Int
-                if let k = teamNumber[team] { t = k } else {
-                    t = names.count
-                    teamNumber[team] = t
-                    names.append(team)
-                    leads.append(Set((campaign.teams.first { $0.name == team }?.leads ?? []).compactMap { u in
-                        campaign.units.firstIndex { $0.name == u }.map(Int32.init) }))
-                }
-                let key = t * 100 + (byMonth ? s.record.date.month : 0)
-                let lead = unitOf[li] >= 0 && leads[t].contains(unitOf[li])
-                // Changed in place: a copy of the tally would copy its set of people on every insert.
-                sums[key, default: TeamSum()].add(seconds: s.countedSeconds, volunteer: li, lead: lead)
-            }
-            for (key, sum) in sums { teams[TeamKey(team: names[key / 100], month: key % 100)] = sum }
-            unrostered = data.unrostered.filter { period.contains($0.date) }
-            // Days that a counting rule touched: the volunteer is marked for review.
-            let counted = Rollup.countingRules.flatMap { $0.findings(in: RuleContext(campaign: campaign, week: data, ledger: ledger, now: now)) }
-            for f in counted where Rollup.flaggingRules.contains(f.rule.key) {
-                guard let date = f.date, period.contains(date), let li = Digest.volunteer(of: f, in: data) else { continue }
-                flags.append((li, f.rule.key))
-            }
-            findings = counted.filter { f in f.date.map { period.contains($0) || (belongs && data.week.contains($0)) } ?? belongs }
-            guard belongs || rosterWanted else { return }
-            let context = RuleContext(campaign: campaign, week: data, ledger: ledger, now: now)
-            // The bulletin and summary deadlines read only the submissions: they are judged on a
-            // ledger without the roster and the sessions, whose submission index is much cheaper.
-            var slim = ledger
-            slim.volunteers = []
-            slim.activities = []
-            let deadlines = RuleContext(campaign: campaign, week: data, ledger: slim, now: now)
-            if rosterWanted { roster = RosterDeadlineRule.statuses(context) }
-            guard belongs else { return }
-            for rule in rules {
-                let deadlineRule = rule.key == DailyBulletinRule().key || rule.key == WeeklySummaryRule().key
-                findings += rule.findings(in: deadlineRule ? deadlines : context)
-            }
-            let daily = DailyBulletinRule.statuses(deadlines)
-            let weekly = WeeklySummaryRule.statuses(deadlines)
-            units = campaign.units.map { u in
-                var row = UnitWeek(unit: u.name, volunteers: 0, met: 0, short: 0, partial: 0, seconds: 0, dailyOnTime: 0, dailyLate: 0,
-                                   dailyMissing: 0, dailyPending: 0, weekly: weekly[u.name]?.0 ?? .missing,
-                                   liaisonStatus: LiaisonRule.status(of: u.name, in: context).1)
-                for p in data.byUnit[u.name] ?? [] {
-                    let v = data.volunteers[p]
-                    row.volunteers += 1
-                    row.seconds += v.seconds
-                    // A week in progress is not judged: nobody in it is met or short yet.
-                    switch v.status {
-                    case .met: if isOver { row.met += 1 }
-                    case .short: if isOver { row.short += 1 }
-                    case .partial: row.partial += 1
-                    }
-                }
-                for (_, s) in daily[u.name] ?? [] {
-                    switch s {
-                    case .onTime: row.dailyOnTime += 1
-                    case .late: row.dailyLate += 1
-                    case .missing: row.dailyMissing += 1
-                    case .pending: row.dailyPending += 1
-                    }
-                }
-                return row
-            }
+/// Which volunteer a counting finding is about, to mark their hours for review.
+enum ReviewMark {
+    /// The ledger index of the volunteer a counting finding names (`<id> <name>`).
+    static func volunteer(of f: Finding, in data: WeekData) -> Int? {
+        var at = f.subject.startIndex
+        while let space = f.subject[at...].firstIndex(of: " ") {
+            let id = String(f.subject[..<space])
+            if let li = data.ledgerIndex[id], data.positions[li] >= 0 { return li }
+            at = f.subject.index(after: space)
         }
-
-        /// The ledger index of the volunteer a counting finding names (`<id> <name>`).
-        static func volunteer(of f: Finding, in data: WeekData) -> Int? {
-            var at = f.subject.startIndex
-            while let space = f.subject[at...].firstIndex(of: " ") {
-                let id = String(f.subject[..<space])
-                if let li = data.ledgerIndex[id], data.positions[li] >= 0 { return li }
-                at = f.subject.index(after: space)
-            }
-            return nil
-        }
+        return nil
     }
 }

@@ -1,4 +1,5 @@
-/// Builds one week (§4 "Counting") from the settled ledger.
+/// Builds one week (§4 "Counting") from the settled ledger: its volunteers, and what
+/// `Counting` counts over its seven days.
 ///
 /// Sessions count whole for the day of their `date`. Overlapping sessions of one volunteer
 /// count once: sessions are swept in clock order and each adds only the time no earlier session
@@ -13,26 +14,9 @@ public struct WeekBuilder: Sendable {
     ///   - inProgress: the week is still running (its weekly summary is not due yet): nobody is
     ///     short yet; a volunteer below the requirement is `partial`, held to nothing so far.
     public func build(_ ledger: Ledger, week: Week, inProgress: Bool = false) -> WeekData {
-        var facts = CountingFacts()
         let rules = campaign.rules
-
-        // Rostered volunteers active at least one day of the week, in unit order: the campaign
-        // file's units first, then unknown units by name, each in roster order. Sorted by integer
-        // keys, not by comparing the volunteers themselves, which would copy their strings.
-        var unitRank = SmallIndex()
-        for (i, u) in campaign.units.enumerated() where unitRank[u.name] == nil { unitRank[u.name] = i }
-        var unknownUnits = SmallIndex()
-        for v in ledger.volunteers where unitRank[v.unit] == nil && unknownUnits[v.unit] == nil { unknownUnits[v.unit] = 0 }
-        for (i, u) in unknownUnits.keys.sorted().enumerated() { unitRank[u] = campaign.units.count + i }
-        let first = week.firstDay, last = week.lastDay
-        var keyed: [(rank: Int, index: Int)] = []
-        keyed.reserveCapacity(ledger.volunteers.count)
-        for (i, v) in ledger.volunteers.enumerated() {
-            if let f = v.activeFrom, f > last { continue }
-            if let u = v.activeUntil, u < first { continue }
-            keyed.append((unitRank[v.unit]!, i))
-        }
-        keyed.sort { ($0.rank, $0.index) < ($1.rank, $1.index) }
+        let order = VolunteerOrder(ledger, campaign: campaign)
+        let keyed = order.active(from: week.firstDay, to: week.lastDay)
         var positions = Array(repeating: -1, count: ledger.volunteers.count)
         var byUnit: [String: [Int]] = [:]
         var volunteers: [VolunteerWeek] = []
@@ -40,136 +24,84 @@ public struct WeekBuilder: Sendable {
         // One array of zeros shared by every volunteer until a session is added to one.
         let noDays = Array(repeating: 0, count: 7)
         var run: (rank: Int, unit: String, members: [Int]) = (-1, "", [])
-        for (i, k) in keyed.enumerated() {
-            let v = ledger.volunteers[k.index]
-            positions[k.index] = i
+        for (i, li) in keyed.enumerated() {
+            let v = ledger.volunteers[li]
+            positions[li] = i
             // Volunteers come sorted by unit: gather each unit's run, then store it once.
-            if k.rank != run.rank {
+            let rank = order.unitRank[li]
+            if rank != run.rank {
                 if run.rank >= 0 { byUnit[run.unit] = run.members }
-                run = (k.rank, v.unit, [])
+                run = (rank, v.unit, [])
             }
             run.members.append(i)
-            let partial = (v.activeFrom.map { $0 > first } ?? false) || (v.activeUntil.map { $0 < last } ?? false)
+            let partial = VolunteerWeek.isPartial(from: v.activeFrom, until: v.activeUntil, in: week)
             volunteers.append(VolunteerWeek(volunteer: v, seconds: 0, requiredSeconds: partial ? 0 : rules.weeklySeconds,
                                             status: partial ? .partial : .short, daily: noDays, sessions: 0))
         }
         if run.rank >= 0 { byUnit[run.unit] = run.members }
-        let rostered = ledger.index
 
-        // Sessions of the week (and of the day before, which may run past midnight into it).
-        var sessions: [Session] = []
-        var unrostered: [ActivityRecord] = []
-        var inactive: [String: [ActivityRecord]] = [:]
-        var dayBefore: [ActivityRecord] = []
-        for a in ledger.activities {
-            if a.date == week.firstDay.adding(days: -1), a.start != nil { dayBefore.append(a); continue }
-            guard week.contains(a.date) else { continue }
-            guard let li = rostered[a.volunteerID], positions[li] >= 0 else {
-                if rostered[a.volunteerID] != nil { inactive[a.volunteerID, default: []].append(a) } else { unrostered.append(a) }
-                continue
-            }
-            let vi = positions[li]
-            // The volunteer is read only when the session needs it (no team of its own, a
-            // finding): reading a hundred thousand volunteers in session order misses the cache.
-            let team = a.team ?? { let teams = volunteers[vi].volunteer.teams; return teams.count == 1 ? teams[0] : nil }()
-            sessions.append(Session(record: a, volunteer: vi, team: team, countedSeconds: a.seconds))
-            if let h = a.hours, a.start != nil, abs(h - a.seconds) > 60 {
-                facts.mismatches.append(.init(session: sessions.count - 1, hoursSeconds: h))
-            }
+        let counted = Counting(rules: rules, origin: week.firstDay, weekCount: 1).count(ledger, number: positions)
+        for d in counted.days {
+            let vi = Int(d.volunteer)
+            volunteers[vi].daily[Int(d.day)] += d.seconds
+            volunteers[vi].seconds += d.seconds
+            volunteers[vi].sessions += Int(d.sessions)
         }
-
-        // Overlaps: per volunteer, sweep timed sessions in clock order. Spans are plain integers
-        // sorted once (volunteer, start, file, line), so that no volunteer or string is copied here.
-        struct Span { var volunteer: Int; var start: Int; var end: Int; var file: Int; var line: Int; var session: Int }
-        var spans: [Span] = []
-        for (si, s) in sessions.enumerated() where s.record.start != nil {
-            let r = s.record
-            let t = r.date.dayNumber * 86_400 + r.start!
-            spans.append(Span(volunteer: s.volunteer!, start: t, end: t + r.seconds, file: r.source.fileIndex, line: r.source.line, session: si))
-        }
-        for r in dayBefore {
-            guard let li = rostered[r.volunteerID], positions[li] >= 0 else { continue }
-            let vi = positions[li]
-            let t = r.date.dayNumber * 86_400 + r.start!
-            spans.append(Span(volunteer: vi, start: t, end: t + r.seconds, file: r.source.fileIndex, line: r.source.line, session: -1))
-        }
-        spans.sort { ($0.volunteer, $0.start, $0.file, $0.line) < ($1.volunteer, $1.start, $1.file, $1.line) }
-        var k = 0
-        while k < spans.count {
-            let vi = spans[k].volunteer
-            var coveredUntil = Int.min
-            var coveredBy = -1
-            while k < spans.count, spans[k].volunteer == vi {
-                let sp = spans[k]
-                let add = max(0, sp.end - max(sp.start, coveredUntil))
-                if sp.session >= 0 {
-                    if sp.start < coveredUntil, coveredBy >= 0 {
-                        let other = spans[coveredBy].session >= 0 ? sessions[spans[coveredBy].session].record.source
-                            : dayBefore.first { $0.source.fileIndex == spans[coveredBy].file && $0.source.line == spans[coveredBy].line }!.source
-                        facts.overlaps.append(.init(session: sp.session, coveredBy: other, seconds: min(sp.end, coveredUntil) - sp.start))
-                    }
-                    sessions[sp.session].countedSeconds = add
-                }
-                if sp.end > coveredUntil { coveredUntil = sp.end; coveredBy = k }
-                k += 1
-            }
-        }
-
-        // Per day: the cap, then the volunteer's totals. Sessions grouped by (volunteer, day).
-        // Each with its counted seconds, taken in session order: summed in volunteer order,
-        // reading them from the sessions would jump around memory.
-        let perDay = sessions.indices.map { si in
-            (sessions[si].volunteer!, week.firstDay.days(to: sessions[si].record.date), si, sessions[si].countedSeconds)
-        }.sorted { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }
-        var g = 0
-        while g < perDay.count {
-            let (vi, day, _, _) = perDay[g]
-            var end = g
-            var total = 0
-            while end < perDay.count, perDay[end].0 == vi, perDay[end].1 == day { total += perDay[end].3; end += 1 }
-            let list = perDay[g..<end].map(\.2)
-            g = end
-            let date = week.firstDay.adding(days: day)
-            if total > rules.maxDailySeconds {
-                facts.days.append(.init(volunteer: vi, date: date, total: total, counted: rules.maxDailySeconds,
-                                        first: sessions[list.first!].record.source, last: sessions[list.last!].record.source))
-                var excess = total - rules.maxDailySeconds
-                // Take the excess from the day's latest sessions (clock order, then input order).
-                let latestFirst = list.sorted { a, b in
-                    let ra = sessions[a].record, rb = sessions[b].record
-                    return (ra.start ?? Int.max, ra.source) > (rb.start ?? Int.max, rb.source)
-                }
-                for si in latestFirst where excess > 0 {
-                    let cut = min(excess, sessions[si].countedSeconds)
-                    sessions[si].countedSeconds -= cut
-                    excess -= cut
-                }
-                total = rules.maxDailySeconds
-            } else if total > rules.reviewDailySeconds {
-                facts.days.append(.init(volunteer: vi, date: date, total: total, counted: total,
-                                        first: sessions[list.first!].record.source, last: sessions[list.last!].record.source))
-            }
-            volunteers[vi].daily[day] += total
-            volunteers[vi].seconds += total
-            volunteers[vi].sessions += list.count
-        }
-
         for i in volunteers.indices where volunteers[i].status != .partial {
-            volunteers[i].status = volunteers[i].seconds >= volunteers[i].requiredSeconds ? .met : .short
+            volunteers[i].status = VolunteerWeek.status(seconds: volunteers[i].seconds, required: volunteers[i].requiredSeconds)
             if inProgress, volunteers[i].status == .short {
                 volunteers[i].status = .partial
                 volunteers[i].requiredSeconds = 0
             }
         }
-
-        // Sessions of volunteers on a roster but not active that week.
-        for id in inactive.keys.sorted() {
-            facts.inactive.append(.init(volunteer: ledger.index[id]!, sessions: inactive[id]!))
-        }
-
-        return WeekData(week: week, inProgress: inProgress, volunteers: volunteers, sessions: sessions, unrostered: unrostered,
-                        facts: facts, ledgerIndex: rostered, positions: positions, byUnit: byUnit)
+        return WeekData(week: week, inProgress: inProgress, volunteers: volunteers, sessions: counted.sessions, unrostered: counted.unrostered,
+                        facts: counted.facts, ledgerIndex: ledger.index, positions: positions, byUnit: byUnit)
     }
+}
+
+/// The order in which reports list volunteers: by unit — the campaign file's units first, then
+/// units it does not know by name — and within a unit in roster order. Sorted by integer keys,
+/// not by comparing the volunteers themselves, which would copy their strings.
+struct VolunteerOrder: Sendable {
+    /// Per ledger volunteer, its unit's place in that order.
+    let unitRank: [Int]
+    /// Every ledger volunteer's index, in order.
+    let all: [Int]
+    let volunteers: [Volunteer]
+
+    init(_ ledger: Ledger, campaign: Campaign) {
+        var rank = SmallIndex()
+        for (i, u) in campaign.units.enumerated() where rank[u.name] == nil { rank[u.name] = i }
+        var unknown = SmallIndex()
+        for v in ledger.volunteers where rank[v.unit] == nil && unknown[v.unit] == nil { unknown[v.unit] = 0 }
+        for (i, u) in unknown.keys.sorted().enumerated() { rank[u] = campaign.units.count + i }
+        let unitRank = ledger.volunteers.map { rank[$0.unit]! }
+        self.unitRank = unitRank
+        all = ledger.volunteers.indices.sorted { (unitRank[$0], $0) < (unitRank[$1], $1) }
+        volunteers = ledger.volunteers
+    }
+
+    /// The volunteers active on at least one day of `first … last`, in order.
+    func active(from first: CivilDate, to last: CivilDate) -> [Int] {
+        all.filter { li in VolunteerWeek.isActive(from: volunteers[li].activeFrom, until: volunteers[li].activeUntil, first: first, last: last) }
+    }
+}
+
+extension VolunteerWeek {
+    /// Active on at least one day of `first … last` (joined by its end, not left before its
+    /// start): listed that week, or that month or year.
+    static func isActive(from: CivilDate?, until: CivilDate?, first: CivilDate, last: CivilDate) -> Bool {
+        !((from.map { $0 > last } ?? false) || (until.map { $0 < first } ?? false))
+    }
+
+    /// Active for only part of the week (joined after its first day or left before its last):
+    /// held to nothing that week.
+    static func isPartial(from: CivilDate?, until: CivilDate?, in week: Week) -> Bool {
+        (from.map { $0 > week.firstDay } ?? false) || (until.map { $0 < week.lastDay } ?? false)
+    }
+
+    /// The five-hour verdict on a week a volunteer was active for all of.
+    static func status(seconds: Int, required: Int) -> Status { seconds >= required ? .met : .short }
 }
 
 /// A map from a few strings (the units of a campaign) to integers, searched in a list while it

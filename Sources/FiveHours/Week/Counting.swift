@@ -1,0 +1,208 @@
+/// The counting of §4 over a run of whole weeks: which sessions count, the union of each
+/// volunteer's overlapping sessions, the daily cap, and each volunteer's day totals.
+///
+/// One week (`WeekBuilder`) and a month or a year (`Rollup`) are counted by this one sweep, so a
+/// year's figures are its weeks' by construction:
+///
+/// - A session counts when its volunteer is on a roster and active in the session's *week* (on at
+///   least one of its days), as the weekly summary lists them; other rostered volunteers' sessions
+///   are facts for the inactive-volunteer rule, unrostered ones count for nobody.
+/// - Overlaps: each volunteer's timed sessions are swept in clock order (then file and line), and
+///   each adds only the time no earlier one covered. A session on a week's eve (the day before its
+///   first day) may run past midnight into the week: it covers time there even when the volunteer
+///   was not active in the eve's own week. Sessions given by `hours` alone add in full. No session
+///   lasts 24 hours (`SessionTime`), so only the eve reaches into a week: sweeping a year at once
+///   gives each week exactly what sweeping it alone gives.
+/// - The cap: each volunteer's day is capped at `max_daily_hours`, the excess taken from the
+///   day's latest sessions (clock order, then input order).
+struct Counting: Sendable {
+    /// One volunteer's counted seconds on one day, after the union and the cap.
+    struct DayTotal: Sendable {
+        /// The volunteer's number (`number` of `count`).
+        var volunteer: Int32
+        /// Days after the first week's first day.
+        var day: Int32
+        var seconds: Int
+        /// Sessions dated that day that count for the volunteer (including any the union left at 0).
+        var sessions: Int32
+    }
+
+    /// What the sweep counted, for the week's or the period's stages.
+    struct Result: Sendable {
+        /// Sessions that count, in input order; `volunteer` is the volunteer's number.
+        var sessions: [Session]
+        /// Sessions of volunteers on no roster.
+        var unrostered: [ActivityRecord]
+        /// Overlaps, hours that disagree, long and capped days (volunteer numbers), and rostered
+        /// volunteers' sessions in weeks they were not active (one fact per week and volunteer,
+        /// week by week, by id).
+        var facts: CountingFacts
+        /// Sorted by volunteer number, then day.
+        var days: [DayTotal]
+    }
+
+    let rules: Rules
+    /// The first day of the first week counted.
+    let origin: CivilDate
+    let weekCount: Int
+
+    /// Counts the ledger's sessions dated in the weeks (and on the first week's eve).
+    ///
+    /// - Parameter number: per ledger volunteer, the volunteer's number in the result — the order
+    ///   in which volunteers' facts come out; it must be ≥ 0 for every volunteer active in a week
+    ///   counted.
+    func count(_ ledger: Ledger, number: [Int]) -> Result {
+        let volunteers = ledger.volunteers
+        let originDay = origin.dayNumber
+        // Each volunteer's days of activity, read once: reading the volunteer itself for each
+        // session would miss the cache.
+        let activeFrom = volunteers.map(\.activeFrom), activeUntil = volunteers.map(\.activeUntil)
+        func active(_ li: Int, _ k: Int) -> Bool {
+            let first = origin.adding(days: 7 * k)
+            return VolunteerWeek.isActive(from: activeFrom[li], until: activeUntil[li], first: first, last: first.adding(days: 6))
+        }
+
+        var facts = CountingFacts()
+        var sessions: [Session] = []
+        var unrostered: [ActivityRecord] = []
+        var inactive: [Int: [String: [ActivityRecord]]] = [:]
+        // Timed sessions as plain integers, so that no record or string is touched in the sweep.
+        // `session` is -1 for a session on a week's eve that covers time in the week only.
+        struct Span { var volunteer: Int32; var session: Int32; var start: Int; var end: Int; var file: Int; var line: Int; var record: Int32 }
+        var spans: [Span] = []
+        let rostered = ledger.index
+        let activities = ledger.activities
+        for ai in activities.indices {
+            let a = activities[ai]
+            let offset = a.date.dayNumber - originDay
+            let k = Counting.floorDiv(offset, 7)
+            // Timed and on the last day of week k: the eve of week k + 1.
+            let eve = a.start != nil && offset - 7 * k == 6 && k + 1 < weekCount
+            guard k >= -1, k < weekCount, k >= 0 || eve else { continue }
+            let li = rostered[a.volunteerID]
+            func eveSpan(_ li: Int, session: Int) {
+                let t = a.date.dayNumber * 86_400 + a.start!
+                spans.append(Span(volunteer: Int32(number[li]), session: Int32(session), start: t, end: t + a.seconds,
+                                  file: a.source.fileIndex, line: a.source.line, record: Int32(ai)))
+            }
+            guard k >= 0 else {
+                if let li, active(li, 0) { eveSpan(li, session: -1) }
+                continue
+            }
+            guard let li else { unrostered.append(a); continue }
+            guard active(li, k) else {
+                inactive[k, default: [:]][a.volunteerID, default: []].append(a)
+                if eve, active(li, k + 1) { eveSpan(li, session: -1) }
+                continue
+            }
+            // The volunteer is read only when the session needs it (no team of its own).
+            let team = a.team ?? { let teams = volunteers[li].teams; return teams.count == 1 ? teams[0] : nil }()
+            let seconds = a.seconds
+            sessions.append(Session(record: a, volunteer: number[li], team: team, countedSeconds: seconds))
+            if let h = a.hours, a.start != nil, abs(h - seconds) > 60 {
+                facts.mismatches.append(.init(session: sessions.count - 1, hoursSeconds: h))
+            }
+            if a.start != nil { eveSpan(li, session: sessions.count - 1) }
+        }
+
+        // The union: each volunteer's spans in clock order (a counting sort by volunteer, then
+        // each volunteer's few sessions).
+        let volunteerCount = (number.max() ?? -1) + 1
+        spans = Counting.grouped(spans, by: { Int($0.volunteer) }, count: volunteerCount) { a, b in
+            (a.start, a.file, a.line) < (b.start, b.file, b.line)
+        }
+        var k = 0
+        while k < spans.count {
+            let vi = spans[k].volunteer
+            var coveredUntil = Int.min
+            var coveredBy = -1
+            while k < spans.count, spans[k].volunteer == vi {
+                let sp = spans[k]
+                let add = max(0, sp.end - max(sp.start, coveredUntil))
+                if sp.session >= 0 {
+                    if sp.start < coveredUntil, coveredBy >= 0 {
+                        facts.overlaps.append(.init(session: Int(sp.session), coveredBy: activities[Int(spans[coveredBy].record)].source,
+                                                    seconds: min(sp.end, coveredUntil) - sp.start))
+                    }
+                    sessions[Int(sp.session)].countedSeconds = add
+                }
+                if sp.end > coveredUntil { coveredUntil = sp.end; coveredBy = k }
+                k += 1
+            }
+        }
+        spans = []
+
+        // Per day: the cap, then the day's total. Sessions grouped by (volunteer, day), each day's
+        // in input order.
+        struct Counted { var volunteer: Int32; var day: Int32; var session: Int32; var seconds: Int }
+        var perDay = [Counted]()
+        perDay.reserveCapacity(sessions.count)
+        for si in sessions.indices {
+            let s = sessions[si]
+            perDay.append(Counted(volunteer: Int32(s.volunteer!), day: Int32(s.record.date.dayNumber - originDay), session: Int32(si),
+                                  seconds: s.countedSeconds))
+        }
+        perDay = Counting.grouped(perDay, by: { Int($0.volunteer) }, count: volunteerCount) { a, b in (a.day, a.session) < (b.day, b.session) }
+        var days: [DayTotal] = []
+        var g = 0
+        while g < perDay.count {
+            let (vi, day) = (perDay[g].volunteer, perDay[g].day)
+            var end = g
+            var total = 0
+            while end < perDay.count, perDay[end].volunteer == vi, perDay[end].day == day { total += perDay[end].seconds; end += 1 }
+            let first = Int(perDay[g].session), last = Int(perDay[end - 1].session)
+            let date = origin.adding(days: Int(day))
+            if total > rules.maxDailySeconds {
+                facts.days.append(.init(volunteer: Int(vi), date: date, total: total, counted: rules.maxDailySeconds,
+                                        first: sessions[first].record.source, last: sessions[last].record.source))
+                var excess = total - rules.maxDailySeconds
+                // Take the excess from the day's latest sessions (clock order, then input order).
+                let latestFirst = perDay[g..<end].map { Int($0.session) }.sorted { a, b in
+                    let ra = sessions[a].record, rb = sessions[b].record
+                    return (ra.start ?? Int.max, ra.source) > (rb.start ?? Int.max, rb.source)
+                }
+                for si in latestFirst where excess > 0 {
+                    let cut = min(excess, sessions[si].countedSeconds)
+                    sessions[si].countedSeconds -= cut
+                    excess -= cut
+                }
+                total = rules.maxDailySeconds
+            } else if total > rules.reviewDailySeconds {
+                facts.days.append(.init(volunteer: Int(vi), date: date, total: total, counted: total,
+                                        first: sessions[first].record.source, last: sessions[last].record.source))
+            }
+            days.append(DayTotal(volunteer: vi, day: day, seconds: total, sessions: Int32(end - g)))
+            g = end
+        }
+
+        // Sessions of volunteers on a roster but not active that week, week by week, by id.
+        for k in inactive.keys.sorted() {
+            for (id, records) in inactive[k]!.sorted(by: { $0.key < $1.key }) {
+                facts.inactive.append(.init(volunteer: rostered[id]!, sessions: records))
+            }
+        }
+        return Result(sessions: sessions, unrostered: unrostered, facts: facts, days: days)
+    }
+
+    /// `items` grouped by `key` (0..<count) in a stable counting sort, each group then sorted by
+    /// `within`: the volunteers' groups are small, so this is linear in practice.
+    static func grouped<T>(_ items: [T], by key: (T) -> Int, count: Int, within: (T, T) -> Bool) -> [T] {
+        guard !items.isEmpty else { return items }
+        var starts = [Int](repeating: 0, count: count + 1)
+        for x in items { starts[key(x) + 1] += 1 }
+        for i in 0..<count { starts[i + 1] += starts[i] }
+        var next = starts
+        var out = [T](unsafeUninitializedCapacity: items.count) { buffer, initialized in
+            for x in items {
+                let k = key(x)
+                (buffer.baseAddress! + next[k]).initialize(to: x)
+                next[k] += 1
+            }
+            initialized = items.count
+        }
+        for v in 0..<count where starts[v + 1] - starts[v] > 1 { out[starts[v]..<starts[v + 1]].sort(by: within) }
+        return out
+    }
+
+    static func floorDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
+}

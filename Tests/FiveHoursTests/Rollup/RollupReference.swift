@@ -1,0 +1,329 @@
+import Dispatch
+@testable import FiveHours
+
+/// The roll-up as it was first built, kept as the reference the one-pass `Rollup.build` is
+/// tested against: every week of the period built by `WeekBuilder` on its own and judged by the
+/// weekly rules, then reduced — slow (53 weekly builds for a year) but plainly the weeks' figures.
+extension Rollup {
+    /// Builds the period from the settled ledger.
+    ///
+    /// The ledger's sessions are dealt to their weeks in one pass (a session on a week's eve goes to
+    /// that week too), then the weeks are built on every core, each reduced at once to a few
+    /// integers per volunteer, so that a year holds 53 small arrays rather than 53 weeks.
+    /// - Complexity: O(sessions + weeks × volunteers).
+    static func reference(_ ledger: Ledger, campaign: Campaign, period: Period, now: Int, byMonth: Bool) -> Rollup {
+        let endsOn = campaign.rules.weekEndsOn
+        // The weeks held to account: those that belong to the period (their last day is in it),
+        // except weeks that began before the campaign did (`campaign.start_date`): nobody was held
+        // to five hours, or to bulletins, in a week the campaign had not started.
+        let belonging = period.weeks(endsOn: endsOn).filter { w in campaign.startDate.map { w.firstDay >= $0 } ?? true }
+        // Every week that holds a day of the period is built, for the hours of its days.
+        var weeks: [Week] = []
+        var week = Week.containing(period.first, endsOn: endsOn)
+        while week.firstDay <= period.last {
+            weeks.append(week)
+            week = Week(lastDay: week.lastDay.adding(days: 7))
+        }
+        let built = weeks
+        let origin = built[0].firstDay.dayNumber
+        var clock = Stopwatch()
+
+        // Deal the sessions to the built weeks, keeping input order.
+        var buckets = Array(repeating: [Int32](), count: built.count)
+        ledger.activities.withUnsafeBufferPointer { acts in
+            for i in acts.indices {
+                let a = acts[i]
+                let offset = a.date.dayNumber - origin
+                let k = offset >= 0 ? offset / 7 : -1
+                if k >= 0 && k < built.count { buckets[k].append(Int32(i)) }
+                // The eve of week k + 1 is week k's last day; the first week's eve is before origin.
+                if a.start != nil, offset == 7 * (k + 1) - 1, k + 1 < built.count, k + 1 >= 0 { buckets[k + 1].append(Int32(i)) }
+            }
+        }
+
+        clock.lap("  sessions dealt to \(built.count) weeks")
+        let n = ledger.volunteers.count
+        // Each volunteer's unit as its place in the campaign file (-1 for a unit it does not list).
+        var unitNumber = SmallIndex()
+        for (i, u) in campaign.units.enumerated() where unitNumber[u.name] == nil { unitNumber[u.name] = i }
+        let unitOf = ledger.volunteers.map { Int32(unitNumber[$0.unit] ?? -1) }
+        let builder = WeekBuilder(campaign: campaign)
+        // Rules judged week by week (their verdicts are the weeks'); the others see the whole period
+        // at once (below); the five-hour rule's verdicts are volunteer-weeks.csv.
+        let weekly = Set([LiaisonRule().key, DailyBulletinRule().key, WeeklySummaryRule().key])
+        let rules: [any Rule] = RuleSet.all.filter { weekly.contains($0.key) }
+        let counting = Set(Rollup.countingRules.map(\.key))
+        let periodRules: [any Rule] = RuleSet.all.filter { !weekly.contains($0.key) && !counting.contains($0.key) && $0.key != FiveHoursRule().key }
+        let slots = ConcurrentSlots<ReferenceDigest>(built.count)
+        let shared = UnsafeSendable((ledger, buckets))
+        DispatchQueue.concurrentPerform(iterations: built.count) { k in
+            let (ledger, buckets) = shared.value
+            var own = ledger
+            own.activities = buckets[k].map { ledger.activities[Int($0)] }
+            let data = builder.build(own, week: built[k])
+            slots[k] = ReferenceDigest(data, ledger: own, campaign: campaign, period: period, now: now, belongs: belonging.contains(built[k]),
+                              rules: rules, byMonth: byMonth, rosterWanted: k == 0, unitOf: unitOf)
+        }
+        var digests: [ReferenceDigest] = []
+        for k in 0..<built.count { digests.append(slots.take(k)!) }
+        clock.lap("  weeks built, judged and reduced")
+
+        // Volunteers active in the period, in the weekly summary's order.
+        var unitRank = SmallIndex()
+        for (i, u) in campaign.units.enumerated() where unitRank[u.name] == nil { unitRank[u.name] = i }
+        var unknown = SmallIndex()
+        for v in ledger.volunteers where unitRank[v.unit] == nil && unknown[v.unit] == nil { unknown[v.unit] = 0 }
+        for (i, u) in unknown.keys.sorted().enumerated() { unitRank[u] = campaign.units.count + i }
+        var keyed: [(rank: Int, index: Int)] = []
+        for (i, v) in ledger.volunteers.enumerated() {
+            if let f = v.activeFrom, f > period.last { continue }
+            if let u = v.activeUntil, u < period.first { continue }
+            keyed.append((unitRank[v.unit]!, i))
+        }
+        keyed.sort { ($0.rank, $0.index) < ($1.rank, $1.index) }
+
+        var flags = Array(repeating: Set<String>(), count: n)
+        for d in digests { for (li, rule) in d.flags { flags[li].insert(rule) } }
+        // Summed digest by digest, each read once in order (a digest per volunteer would be copied
+        // a hundred thousand times).
+        var periodSeconds = [Int](repeating: 0, count: n), periodSessions = [Int](repeating: 0, count: n)
+        for d in digests {
+            for li in 0..<n {
+                periodSeconds[li] += Int(d.periodSeconds[li])
+                periodSessions[li] += Int(d.periodSessions[li])
+            }
+        }
+        let belongingDigests = digests.filter(\.belongs)
+        let rows = keyed.count
+        var weekSeconds = [Int32](repeating: 0, count: belongingDigests.count * rows)
+        var weekStatus = [WeekStatus](repeating: .inactive, count: belongingDigests.count * rows)
+        var counts = [(required: Int, met: Int, partial: Int, inProgress: Int)](repeating: (0, 0, 0, 0), count: rows)
+        for (w, d) in belongingDigests.enumerated() {
+            for r in 0..<rows {
+                let li = keyed[r].index
+                let status = d.status[li]
+                weekSeconds[w * rows + r] = d.seconds[li]
+                weekStatus[w * rows + r] = status
+                switch status {
+                case .met: counts[r].required += 1; counts[r].met += 1
+                case .short: counts[r].required += 1
+                case .partial: counts[r].partial += 1
+                case .inProgress: counts[r].inProgress += 1
+                case .inactive: break
+                }
+            }
+        }
+        var volunteers: [VolunteerTotal] = []
+        volunteers.reserveCapacity(rows)
+        for r in 0..<rows {
+            let li = keyed[r].index
+            volunteers.append(VolunteerTotal(volunteer: ledger.volunteers[li], seconds: periodSeconds[li], sessions: periodSessions[li],
+                                             weeksRequired: counts[r].required, weeksMet: counts[r].met, weeksPartial: counts[r].partial,
+                                             weeksInProgress: counts[r].inProgress, flags: flags[li].sorted()))
+        }
+
+        // Teams: the campaign's (focus teams first), then the others by name; per month for a year.
+        var tallies: [TeamKey: TeamSum] = [:]
+        var unassigned = 0
+        for d in digests {
+            unassigned += d.unassigned
+            for (key, sum) in d.teams { tallies[key, default: TeamSum()].add(sum) }
+        }
+        let orderedSpecs = campaign.teams.filter(\.focus) + campaign.teams.filter { !$0.focus }
+        let knownNames = Set(campaign.teams.map(\.name))
+        let others = Set(tallies.keys.map(\.team)).subtracting(knownNames).sorted()
+        func tally(_ name: String, month: Int?) -> TeamTally {
+            let spec = campaign.teams.first { $0.name == name }
+            let sum = month == nil
+                ? tallies.filter { $0.key.team == name }.values.reduce(into: TeamSum()) { $0.add($1) }
+                : tallies[TeamKey(team: name, month: month!)] ?? TeamSum()
+            return TeamTally(name: name, month: month, leads: spec?.leads ?? [], focus: spec?.focus ?? false, known: spec != nil,
+                             volunteers: sum.people.count, seconds: sum.seconds, sessions: sum.sessions, leadSeconds: sum.leadSeconds)
+        }
+        let names = orderedSpecs.map(\.name) + others
+        let teams = names.map { tally($0, month: nil) }
+        var monthly: [TeamTally] = []
+        if byMonth {
+            let months = Array(1...12)
+            for name in names { for m in months { monthly.append(tally(name, month: m)) } }
+        }
+
+        // The rules that look at sessions, teams and units once over the whole period: its volunteers,
+        // its counted sessions and its unrostered ones, as one long week.
+        var rowOf = [Int](repeating: -1, count: n)
+        for (r, k) in keyed.enumerated() { rowOf[k.index] = r }
+        var byUnit: [String: [Int]] = [:]
+        for (r, k) in keyed.enumerated() { byUnit[ledger.volunteers[k.index].unit, default: []].append(r) }
+        var allSessions: [Session] = []
+        var allUnrostered: [ActivityRecord] = []
+        for d in digests {
+            for var s in d.sessions where rowOf[s.volunteer!] >= 0 {
+                s.volunteer = rowOf[s.volunteer!]
+                allSessions.append(s)
+            }
+            allUnrostered += d.unrostered
+        }
+        let periodWeek = WeekData(
+            week: Week(lastDay: period.last),
+            volunteers: volunteers.map { VolunteerWeek(volunteer: $0.volunteer, seconds: $0.seconds, requiredSeconds: 0, status: .partial,
+                                                       daily: [], sessions: $0.sessions) },
+            sessions: allSessions, unrostered: allUnrostered, facts: CountingFacts(), ledgerIndex: ledger.index, positions: rowOf, byUnit: byUnit)
+        let periodContext = RuleContext(campaign: campaign, week: periodWeek, ledger: ledger, now: now)
+        let periodFound = ConcurrentSlots<[Finding]>(periodRules.count)
+        DispatchQueue.concurrentPerform(iterations: periodRules.count) { k in periodFound[k] = periodRules[k].findings(in: periodContext) }
+
+        // Findings: the counting stage's on the period's days, the weekly rules' on its weeks, and
+        // the period's (the five-hour rule's are volunteer-weeks.csv), each once.
+        var seen = Set<String>()
+        var findings: [Finding] = []
+        var lists = digests.map(\.findings)
+        for k in 0..<periodRules.count { lists.append(periodFound.take(k) ?? []) }
+        for list in lists {
+            for f in list {
+                let key = "\(f.rule.key)\u{1F}\(f.unit)\u{1F}\(f.subject)\u{1F}\(f.date.map { "\($0)" } ?? "")\u{1F}\(f.detail)\u{1F}\(f.source.map { "\($0)" } ?? "")"
+                if seen.insert(key).inserted { findings.append(f) }
+            }
+        }
+        findings = RuleSet.ordered(findings)
+
+        clock.lap("  volunteers, teams and findings of the period")
+        return Rollup(period: period, weeks: belongingDigests.map { WeekInfo(week: $0.week, isOver: $0.isOver, units: $0.units) },
+                      volunteers: volunteers, weekSeconds: weekSeconds, weekStatus: weekStatus, teams: teams, monthlyTeams: monthly,
+                      unassignedSeconds: unassigned, rosterStatus: digests.first?.roster ?? [:], findings: findings)
+    }
+
+    /// One built week, reduced: per ledger volunteer a few integers, per unit a row, the findings.
+    struct ReferenceDigest {
+        var week: Week
+        var belongs: Bool
+        var isOver: Bool
+        var seconds: [Int32]
+        var status: [WeekStatus]
+        var periodSeconds: [Int32]
+        var periodSessions: [Int32]
+        var flags: [(Int, String)] = []
+        var units: [UnitWeek] = []
+        var findings: [Finding] = []
+        var teams: [TeamKey: TeamSum] = [:]
+        var unassigned = 0
+        var roster: [String: DeadlineStatus]?
+        /// The week's counted sessions dated in the period, `volunteer` being the ledger's index.
+        var sessions: [Session] = []
+        var unrostered: [ActivityRecord] = []
+
+        init(_ data: WeekData, ledger: Ledger, campaign: Campaign, period: Period, now: Int, belongs: Bool,
+             rules: [any Rule], byMonth: Bool, rosterWanted: Bool, unitOf: [Int32]) {
+            let n = ledger.volunteers.count
+            week = data.week
+            self.belongs = belongs
+            isOver = now >= campaign.zone.instant(data.week.lastDay, at: campaign.rules.weeklySummaryDue)
+            seconds = [Int32](repeating: 0, count: n)
+            status = [WeekStatus](repeating: .inactive, count: n)
+            periodSeconds = [Int32](repeating: 0, count: n)
+            periodSessions = [Int32](repeating: 0, count: n)
+            // Which of the week's days lie in the period (0…6).
+            let days = (0..<7).filter { period.contains(data.week.firstDay.adding(days: $0)) }
+            var ledgerOf = [Int](repeating: -1, count: data.volunteers.count)
+            let over = isOver
+            // Read in place: copying each volunteer's week retains its volunteer and its days.
+            data.volunteers.withUnsafeBufferPointer { vs in
+                data.positions.withUnsafeBufferPointer { positions in
+                    for li in 0..<n {
+                        let p = positions[li]
+                        guard p >= 0 else { continue }
+                        ledgerOf[p] = li
+                        seconds[li] = Int32(vs[p].seconds)
+                        switch vs[p].status {
+                        case .partial: status[li] = .partial
+                        case .met: status[li] = over ? .met : .inProgress
+                        case .short: status[li] = over ? .short : .inProgress
+                        }
+                        if days.count == 7 {
+                            periodSeconds[li] = Int32(vs[p].seconds)
+                        } else {
+                            var s = 0
+                            for d in days { s += vs[p].daily[d] }
+                            periodSeconds[li] = Int32(s)
+                        }
+                    }
+                }
+            }
+            // Sessions and teams, over the period's days. Teams are numbered in the week (`SmallIndex`):
+            // hashing a Chinese name per session would cost more than the rest of the tally.
+            var teamNumber = SmallIndex()
+            var names: [String] = []
+            var leads: [Set<Int32>] = []
+            var sums: [Int: TeamSum] = [:]
+            for s in data.sessions where period.contains(s.record.date) {
+                let li = ledgerOf[s.volunteer!]
+                var own = s
+                own.volunteer = li
+                sessions.append(own)
+                periodSessions[li] += 1
+                guard let team = s.team else { unassigned += s.countedSeconds; continue }
+                let t: Int
+                if let k = teamNumber[team] { t = k } else {
+                    t = names.count
+                    teamNumber[team] = t
+                    names.append(team)
+                    leads.append(Set((campaign.teams.first { $0.name == team }?.leads ?? []).compactMap { u in
+                        campaign.units.firstIndex { $0.name == u }.map(Int32.init) }))
+                }
+                let key = t * 100 + (byMonth ? s.record.date.month : 0)
+                let lead = unitOf[li] >= 0 && leads[t].contains(unitOf[li])
+                // Changed in place: a copy of the tally would copy its set of people on every insert.
+                sums[key, default: TeamSum()].add(seconds: s.countedSeconds, volunteer: li, lead: lead)
+            }
+            for (key, sum) in sums { teams[TeamKey(team: names[key / 100], month: key % 100)] = sum }
+            unrostered = data.unrostered.filter { period.contains($0.date) }
+            // Days that a counting rule touched: the volunteer is marked for review.
+            let counted = Rollup.countingRules.flatMap { $0.findings(in: RuleContext(campaign: campaign, week: data, ledger: ledger, now: now)) }
+            for f in counted where Rollup.flaggingRules.contains(f.rule.key) {
+                guard let date = f.date, period.contains(date), let li = ReviewMark.volunteer(of: f, in: data) else { continue }
+                flags.append((li, f.rule.key))
+            }
+            findings = counted.filter { f in f.date.map { period.contains($0) || (belongs && data.week.contains($0)) } ?? belongs }
+            guard belongs || rosterWanted else { return }
+            let context = RuleContext(campaign: campaign, week: data, ledger: ledger, now: now)
+            // The bulletin and summary deadlines read only the submissions: they are judged on a
+            // ledger without the roster and the sessions, whose submission index is much cheaper.
+            var slim = ledger
+            slim.volunteers = []
+            slim.activities = []
+            let deadlines = RuleContext(campaign: campaign, week: data, ledger: slim, now: now)
+            if rosterWanted { roster = RosterDeadlineRule.statuses(context) }
+            guard belongs else { return }
+            for rule in rules {
+                let deadlineRule = rule.key == DailyBulletinRule().key || rule.key == WeeklySummaryRule().key
+                findings += rule.findings(in: deadlineRule ? deadlines : context)
+            }
+            let daily = DailyBulletinRule.statuses(deadlines)
+            let weekly = WeeklySummaryRule.statuses(deadlines)
+            units = campaign.units.map { u in
+                var row = UnitWeek(unit: u.name, volunteers: 0, met: 0, short: 0, partial: 0, seconds: 0, dailyOnTime: 0, dailyLate: 0,
+                                   dailyMissing: 0, dailyPending: 0, weekly: weekly[u.name]?.0 ?? .missing,
+                                   liaisonStatus: LiaisonRule.status(of: u.name, in: context).1)
+                for p in data.byUnit[u.name] ?? [] {
+                    let v = data.volunteers[p]
+                    row.volunteers += 1
+                    row.seconds += v.seconds
+                    // A week in progress is not judged: nobody in it is met or short yet.
+                    switch v.status {
+                    case .met: if isOver { row.met += 1 }
+                    case .short: if isOver { row.short += 1 }
+                    case .partial: row.partial += 1
+                    }
+                }
+                for (_, s) in daily[u.name] ?? [] {
+                    switch s {
+                    case .onTime: row.dailyOnTime += 1
+                    case .late: row.dailyLate += 1
+                    case .missing: row.dailyMissing += 1
+                    case .pending: row.dailyPending += 1
+                    }
+                }
+                return row
+            }
+        }
+    }
+}
