@@ -102,7 +102,7 @@ struct RollupView {
             if case .late(_, let minutes) = status {
                 late = label("station.days_late").replacingOccurrences(of: "%@", with: "\(StationReadiness.daysLate(minutes: minutes))")
             }
-            return ["name": u.name, "status": label("station.\(status.key)"), "tag": status.key == "on_time" ? "ok" : status.key, "late": late,
+            return ["name": u.name, "status": label("station.\(status.key)"), "tag": support.status(status)["cls"] ?? "", "late": late,
                     "ready": RollupTables.readyDay(status, zone: r.zone).map { "\($0)" } ?? "—"]
         }
 
