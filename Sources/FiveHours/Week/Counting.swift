@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The counting of §4 over a run of whole weeks: which sessions count, the union of each
 /// volunteer's overlapping sessions, the daily cap, and each volunteer's day totals.
 ///
@@ -72,6 +74,7 @@ struct Counting: Sendable {
         var spans: [Span] = []
         let rostered = ledger.index
         let activities = ledger.activities
+        let volunteerOf = Counting.volunteerIndexes(activities, rostered)
         for ai in activities.indices {
             let a = activities[ai]
             let offset = a.date.dayNumber - originDay
@@ -79,7 +82,7 @@ struct Counting: Sendable {
             // Timed and on the last day of week k: the eve of week k + 1.
             let eve = a.start != nil && offset - 7 * k == 6 && k + 1 < weekCount
             guard k >= -1, k < weekCount, k >= 0 || eve else { continue }
-            let li = rostered[a.volunteerID]
+            let li = volunteerOf[ai] >= 0 ? Int(volunteerOf[ai]) : nil
             func eveSpan(_ li: Int, session: Int) {
                 let t = a.date.dayNumber * 86_400 + a.start!
                 spans.append(Span(volunteer: Int32(number[li]), session: Int32(session), start: t, end: t + a.seconds,
@@ -182,6 +185,18 @@ struct Counting: Sendable {
             }
         }
         return Result(sessions: sessions, unrostered: unrostered, facts: facts, days: days)
+    }
+
+    /// Each session's volunteer as an index into the ledger's volunteers (-1: on no roster),
+    /// looked up on both cores: hashing millions of ids is most of a year's sweep.
+    static func volunteerIndexes(_ activities: [ActivityRecord], _ rostered: [String: Int]) -> [Int32] {
+        let parts = 8, count = activities.count
+        let found = ConcurrentSlots<[Int32]>(parts)
+        DispatchQueue.concurrentPerform(iterations: parts) { p in
+            let range = (count * p / parts)..<(count * (p + 1) / parts)
+            found[p] = range.map { ai in rostered[activities[ai].volunteerID].map(Int32.init) ?? -1 }
+        }
+        return (0..<parts).flatMap { found.take($0)! }
     }
 
     /// `items` grouped by `key` (0..<count) in a stable counting sort, each group then sorted by
