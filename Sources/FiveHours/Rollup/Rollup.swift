@@ -172,11 +172,12 @@ extension Rollup {
         let judged = ConcurrentSlots<JudgedWeeks>(1), marked = ConcurrentSlots<CountingFindings>(1), whole = ConcurrentSlots<WholePeriod>(1)
         let tallied = ConcurrentSlots<(teams: [TeamTally], monthly: [TeamTally], unassigned: Int)>(1)
         DispatchQueue.concurrentPerform(iterations: 4) { part in
+            var own = Stopwatch()
             switch part {
-            case 0: whole[0] = span.wholePeriod()
-            case 1: tallied[0] = span.teams(byMonth: byMonth)
-            case 2: judged[0] = span.judgeWeeks()
-            default: marked[0] = span.countingFindings()
+            case 0: whole[0] = span.wholePeriod(); own.lap("    the period's rules")
+            case 1: tallied[0] = span.teams(byMonth: byMonth); own.lap("    the teams")
+            case 2: judged[0] = span.judgeWeeks(); own.lap("    the weeks judged")
+            default: marked[0] = span.countingFindings(); own.lap("    the counting rules")
             }
         }
         let weeksJudged = judged.take(0)!, counting = marked.take(0)!, periodPart = whole.take(0)!, teams = tallied.take(0)!
