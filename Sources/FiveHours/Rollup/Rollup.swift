@@ -147,7 +147,7 @@ extension Rollup {
         let order = VolunteerOrder(ledger, campaign: campaign)
         var number = [Int](repeating: 0, count: n)
         for (k, li) in order.all.enumerated() { number[li] = k }
-        let counted = Counting(rules: campaign.rules, origin: origin, weekCount: weeks.count).count(ledger, number: number)
+        var counted = Counting(rules: campaign.rules, origin: origin, weekCount: weeks.count).count(ledger, number: number)
         clock.lap("  sessions of \(weeks.count) weeks counted")
 
         // Seconds per (week, volunteer number); the period's seconds and sessions per volunteer number.
@@ -162,6 +162,7 @@ extension Rollup {
                 periodSessions[v] += Int(d.sessions)
             }
         }
+        counted.days = [] // summed: only the sums are kept
         let span = Span(ledger: ledger, campaign: campaign, period: period, now: now, weeks: weeks,
                         belongs: weeks.map { belonging.contains($0) }, order: order, number: number, counted: counted,
                         weekSeconds: weekSeconds, periodSeconds: periodSeconds, periodSessions: periodSessions)
@@ -419,13 +420,13 @@ extension Rollup.Span {
         return out
     }
 
-    /// The period's sessions, week by week in input order (as each week lists them).
-    func sessionsOfPeriod() -> [Session] {
+    /// The period's sessions, week by week in input order (as each week lists them), as
+    /// indexes into the counted sessions.
+    func sessionsOfPeriod() -> [Int] {
         let origin = weeks[0].firstDay
         let sessions = counted.sessions
         let inPeriod = sessions.indices.filter { period.contains(sessions[$0].record.date) }
         return Counting.grouped(inPeriod, by: { origin.days(to: sessions[$0].record.date) / 7 }, count: weeks.count, within: { $0 < $1 })
-            .map { sessions[$0] }
     }
 
     /// The teams' tallies over the period's sessions.
@@ -444,7 +445,8 @@ extension Rollup.Span {
         for (r, v) in rows.enumerated() { rowOf[v] = r }
         var own: [Session] = []
         own.reserveCapacity(ordered.count)
-        for var s in ordered where rowOf[s.volunteer!] >= 0 {
+        for si in ordered where rowOf[counted.sessions[si].volunteer!] >= 0 {
+            var s = counted.sessions[si]
             s.volunteer = rowOf[s.volunteer!]
             own.append(s)
         }

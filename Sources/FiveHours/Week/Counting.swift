@@ -70,7 +70,7 @@ struct Counting: Sendable {
         var inactive: [Int: [String: [ActivityRecord]]] = [:]
         // Timed sessions as plain integers, so that no record or string is touched in the sweep.
         // `session` is -1 for a session on a week's eve that covers time in the week only.
-        struct Span { var volunteer: Int32; var session: Int32; var start: Int; var end: Int; var file: Int; var line: Int; var record: Int32 }
+        struct Span { var volunteer: Int32; var session: Int32; var record: Int32; var file: Int32; var start: Int; var end: Int; var line: Int }
         var spans: [Span] = []
         let rostered = ledger.index
         let activities = ledger.activities
@@ -85,8 +85,8 @@ struct Counting: Sendable {
             let li = volunteerOf[ai] >= 0 ? Int(volunteerOf[ai]) : nil
             func eveSpan(_ li: Int, session: Int) {
                 let t = a.date.dayNumber * 86_400 + a.start!
-                spans.append(Span(volunteer: Int32(number[li]), session: Int32(session), start: t, end: t + a.seconds,
-                                  file: a.source.fileIndex, line: a.source.line, record: Int32(ai)))
+                spans.append(Span(volunteer: Int32(number[li]), session: Int32(session), record: Int32(ai), file: Int32(a.source.fileIndex),
+                                  start: t, end: t + a.seconds, line: a.source.line))
             }
             guard k >= 0 else {
                 if let li, active(li, 0) { eveSpan(li, session: -1) }
