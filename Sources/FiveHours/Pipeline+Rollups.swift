@@ -3,7 +3,7 @@ import Dispatch
 /// The monthly assessment and the yearly roll-up: the same stages as the weekly summary over
 /// every week of the period (docs/rollups.md).
 ///
-///     Ledger ──▶ Rollup.build (each week by WeekBuilder and the rules, reduced)
+///     Ledger ──▶ Rollup.build (the period's weeks counted in one sweep, each week judged)
 ///            ──▶ RollupReport (scores, ranks, stars, award marks)
 ///            ──▶ CSV tables, workbook, HTML and Markdown ──▶ <out>/monthly-YYYY-MM/ or <out>/yearly-YYYY/
 extension Pipeline {
@@ -25,7 +25,7 @@ extension Pipeline {
         let now = now(options)
         var clock = Stopwatch()
         let data = Rollup.build(loaded.ledger, campaign: campaign, period: period, now: now, byMonth: kind == .yearly)
-        clock.lap("the period's weeks, built and reduced")
+        clock.lap("the period's weeks counted and judged")
         var report = RollupReport.make(kind: kind, rollup: data, campaign: campaign, ledger: loaded.ledger, now: now)
         clock.lap("report model")
         let labels = Labels(campaign.output.language)

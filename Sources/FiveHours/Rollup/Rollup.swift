@@ -147,7 +147,7 @@ extension Rollup {
         let order = VolunteerOrder(ledger, campaign: campaign)
         var number = [Int](repeating: 0, count: n)
         for (k, li) in order.all.enumerated() { number[li] = k }
-        let counted = Counting(rules: campaign.rules, origin: origin, weekCount: weeks.count).count(ledger, number: number)
+        var counted = Counting(rules: campaign.rules, origin: origin, weekCount: weeks.count).count(ledger, number: number)
         clock.lap("  sessions of \(weeks.count) weeks counted")
 
         // Seconds per (week, volunteer number); the period's seconds and sessions per volunteer number.
@@ -162,6 +162,7 @@ extension Rollup {
                 periodSessions[v] += Int(d.sessions)
             }
         }
+        counted.days = [] // summed: only the sums are kept
         let span = Span(ledger: ledger, campaign: campaign, period: period, now: now, weeks: weeks,
                         belongs: weeks.map { belonging.contains($0) }, order: order, number: number, counted: counted,
                         weekSeconds: weekSeconds, periodSeconds: periodSeconds, periodSessions: periodSessions)
@@ -170,14 +171,17 @@ extension Rollup {
         // Three independent parts, on both cores: the weeks judged, the counting rules' findings,
         // the period's teams and rules.
         let judged = ConcurrentSlots<JudgedWeeks>(1), marked = ConcurrentSlots<CountingFindings>(1), whole = ConcurrentSlots<WholePeriod>(1)
-        DispatchQueue.concurrentPerform(iterations: 3) { part in
+        let tallied = ConcurrentSlots<(teams: [TeamTally], monthly: [TeamTally], unassigned: Int)>(1)
+        DispatchQueue.concurrentPerform(iterations: 4) { part in
+            var own = Stopwatch()
             switch part {
-            case 0: judged[0] = span.judgeWeeks()
-            case 1: marked[0] = span.countingFindings()
-            default: whole[0] = span.wholePeriod(byMonth: byMonth)
+            case 0: whole[0] = span.wholePeriod(); own.lap("    the period's rules")
+            case 1: tallied[0] = span.teams(byMonth: byMonth); own.lap("    the teams")
+            case 2: judged[0] = span.judgeWeeks(); own.lap("    the weeks judged")
+            default: marked[0] = span.countingFindings(); own.lap("    the counting rules")
             }
         }
-        let weeksJudged = judged.take(0)!, counting = marked.take(0)!, periodPart = whole.take(0)!
+        let weeksJudged = judged.take(0)!, counting = marked.take(0)!, periodPart = whole.take(0)!, teams = tallied.take(0)!
         clock.lap("  weeks judged, findings, teams")
 
         var volunteers: [VolunteerTotal] = []
@@ -211,8 +215,8 @@ extension Rollup {
         findings = RuleSet.ordered(findings)
         clock.lap("  volunteers and findings of the period")
         return Rollup(period: period, weeks: weeksJudged.infos, volunteers: volunteers, weekSeconds: weeksJudged.weekSeconds,
-                      weekStatus: weeksJudged.weekStatus, teams: periodPart.teams, monthlyTeams: periodPart.monthlyTeams,
-                      unassignedSeconds: periodPart.unassigned, rosterStatus: weeksJudged.rosterStatus, findings: findings)
+                      weekStatus: weeksJudged.weekStatus, teams: teams.teams, monthlyTeams: teams.monthly,
+                      unassignedSeconds: teams.unassigned, rosterStatus: weeksJudged.rosterStatus, findings: findings)
     }
 
     /// What `build` counted, for its three parts. Volunteers are numbered in the reports' order.
@@ -282,9 +286,6 @@ extension Rollup {
     }
 
     struct WholePeriod {
-        var teams: [TeamTally]
-        var monthlyTeams: [TeamTally]
-        var unassigned: Int
         /// Per rule of the period, its findings.
         var findings: [[Finding]]
     }
@@ -419,21 +420,33 @@ extension Rollup.Span {
         return out
     }
 
-    /// The period's sessions, week by week in input order (as each week lists them): the teams'
-    /// tallies, and the rules that look at sessions, teams and units once over the whole period —
-    /// its volunteers, its counted sessions and its unrostered ones, as one long week.
-    func wholePeriod(byMonth: Bool) -> Rollup.WholePeriod {
+    /// The period's sessions, week by week in input order (as each week lists them), as
+    /// indexes into the counted sessions.
+    func sessionsOfPeriod() -> [Int] {
         let origin = weeks[0].firstDay
         let sessions = counted.sessions
         let inPeriod = sessions.indices.filter { period.contains(sessions[$0].record.date) }
-        let ordered = Counting.grouped(inPeriod, by: { origin.days(to: sessions[$0].record.date) / 7 }, count: weeks.count, within: { $0 < $1 })
-            .map { sessions[$0] }
-        let (teams, monthly, unassigned) = Rollup.teams(ordered, campaign: campaign, ledger: ledger, order: order, byMonth: byMonth)
+        return Counting.grouped(inPeriod, by: { origin.days(to: sessions[$0].record.date) / 7 }, count: weeks.count, within: { $0 < $1 })
+    }
+
+    /// The teams' tallies over the period's sessions.
+    func teams(byMonth: Bool) -> (teams: [Rollup.TeamTally], monthly: [Rollup.TeamTally], unassigned: Int) {
+        let sessions = counted.sessions
+        return Rollup.teams(sessions.indices.lazy.filter { period.contains(sessions[$0].record.date) }.map { sessions[$0] },
+                            campaign: campaign, ledger: ledger, order: order, byMonth: byMonth)
+    }
+
+    /// The rules that look at sessions, teams and units once over the whole period — its
+    /// volunteers, its counted sessions and its unrostered ones, as one long week.
+    func wholePeriod() -> Rollup.WholePeriod {
+        let origin = weeks[0].firstDay
+        let ordered = sessionsOfPeriod()
         var rowOf = [Int](repeating: -1, count: number.count)
         for (r, v) in rows.enumerated() { rowOf[v] = r }
         var own: [Session] = []
         own.reserveCapacity(ordered.count)
-        for var s in ordered where rowOf[s.volunteer!] >= 0 {
+        for si in ordered where rowOf[counted.sessions[si].volunteer!] >= 0 {
+            var s = counted.sessions[si]
             s.volunteer = rowOf[s.volunteer!]
             own.append(s)
         }
@@ -460,8 +473,7 @@ extension Rollup.Span {
         }
         let found = ConcurrentSlots<[Finding]>(periodRules.count)
         DispatchQueue.concurrentPerform(iterations: periodRules.count) { k in found[k] = periodRules[k].findings(in: context) }
-        return Rollup.WholePeriod(teams: teams, monthlyTeams: monthly, unassigned: unassigned,
-                                  findings: (0..<periodRules.count).map { found.take($0) ?? [] })
+        return Rollup.WholePeriod(findings: (0..<periodRules.count).map { found.take($0) ?? [] })
     }
 }
 
@@ -472,7 +484,7 @@ extension Rollup {
 
     /// The teams' hours over the period's sessions (volunteers numbered as in `order`): the
     /// campaign's teams (focus teams first), then the others by name; per month for a year.
-    static func teams(_ sessions: [Session], campaign: Campaign, ledger: Ledger, order: VolunteerOrder,
+    static func teams<S: Sequence<Session>>(_ sessions: S, campaign: Campaign, ledger: Ledger, order: VolunteerOrder,
                       byMonth: Bool) -> (teams: [TeamTally], monthly: [TeamTally], unassigned: Int) {
         // Each volunteer's unit as its place in the campaign file (-1 for a unit it does not list).
         var unitNumber = SmallIndex()

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The counting of §4 over a run of whole weeks: which sessions count, the union of each
 /// volunteer's overlapping sessions, the daily cap, and each volunteer's day totals.
 ///
@@ -68,10 +70,11 @@ struct Counting: Sendable {
         var inactive: [Int: [String: [ActivityRecord]]] = [:]
         // Timed sessions as plain integers, so that no record or string is touched in the sweep.
         // `session` is -1 for a session on a week's eve that covers time in the week only.
-        struct Span { var volunteer: Int32; var session: Int32; var start: Int; var end: Int; var file: Int; var line: Int; var record: Int32 }
+        struct Span { var volunteer: Int32; var session: Int32; var record: Int32; var file: Int32; var start: Int; var end: Int; var line: Int }
         var spans: [Span] = []
         let rostered = ledger.index
         let activities = ledger.activities
+        let volunteerOf = Counting.volunteerIndexes(activities, rostered)
         for ai in activities.indices {
             let a = activities[ai]
             let offset = a.date.dayNumber - originDay
@@ -79,11 +82,11 @@ struct Counting: Sendable {
             // Timed and on the last day of week k: the eve of week k + 1.
             let eve = a.start != nil && offset - 7 * k == 6 && k + 1 < weekCount
             guard k >= -1, k < weekCount, k >= 0 || eve else { continue }
-            let li = rostered[a.volunteerID]
+            let li = volunteerOf[ai] >= 0 ? Int(volunteerOf[ai]) : nil
             func eveSpan(_ li: Int, session: Int) {
                 let t = a.date.dayNumber * 86_400 + a.start!
-                spans.append(Span(volunteer: Int32(number[li]), session: Int32(session), start: t, end: t + a.seconds,
-                                  file: a.source.fileIndex, line: a.source.line, record: Int32(ai)))
+                spans.append(Span(volunteer: Int32(number[li]), session: Int32(session), record: Int32(ai), file: Int32(a.source.fileIndex),
+                                  start: t, end: t + a.seconds, line: a.source.line))
             }
             guard k >= 0 else {
                 if let li, active(li, 0) { eveSpan(li, session: -1) }
@@ -182,6 +185,18 @@ struct Counting: Sendable {
             }
         }
         return Result(sessions: sessions, unrostered: unrostered, facts: facts, days: days)
+    }
+
+    /// Each session's volunteer as an index into the ledger's volunteers (-1: on no roster),
+    /// looked up on both cores: hashing millions of ids is most of a year's sweep.
+    static func volunteerIndexes(_ activities: [ActivityRecord], _ rostered: [String: Int]) -> [Int32] {
+        let parts = 8, count = activities.count
+        let found = ConcurrentSlots<[Int32]>(parts)
+        DispatchQueue.concurrentPerform(iterations: parts) { p in
+            let range = (count * p / parts)..<(count * (p + 1) / parts)
+            found[p] = range.map { ai in rostered[activities[ai].volunteerID].map(Int32.init) ?? -1 }
+        }
+        return (0..<parts).flatMap { found.take($0)! }
     }
 
     /// `items` grouped by `key` (0..<count) in a stable counting sort, each group then sorted by

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The import after duplicates are settled: every row is now counted, merged or rejected.
 ///
 /// Duplicates are settled over all rows, whatever their week, so that `manifest.json` adds up
@@ -54,13 +56,7 @@ public struct Ledger: Sendable {
         // Phone numbers never reach an output (§5): names, places and texts sometimes carry one,
         // so every free-text field is scrubbed once, here, with every roster's numbers known.
         let phones = input.phones
-        /// The text scrubbed, or nil when it holds no phone number (then nothing is written, and
-        /// no shared record is copied).
-        func cleaned(_ s: String?) -> String? {
-            guard let s else { return nil }
-            let c = Ledger.scrub(s, known: phones)
-            return c == s ? nil : c
-        }
+        func cleaned(_ s: String?) -> String? { Ledger.cleaned(s, phones) }
         for i in volunteers.indices {
             if let c = cleaned(volunteers[i].name) { volunteers[i].name = c }
             if let c = cleaned(volunteers[i].role) { volunteers[i].role = c }
@@ -70,12 +66,20 @@ public struct Ledger: Sendable {
         }
         var activities = input.activities
         input.activities = [] // the records are now this ledger's alone: scrubbing one copies nothing
-        for i in activities.indices {
-            if let c = cleaned(activities[i].activity) { activities[i].activity = c }
-            if let c = cleaned(activities[i].category) { activities[i].category = c }
-            if let c = cleaned(activities[i].location) { activities[i].location = c }
-            if let c = cleaned(activities[i].title) { activities[i].title = c }
-            if let c = cleaned(activities[i].description) { activities[i].description = c }
+        // On both cores, each part of the records its own (a year holds millions).
+        activities.withUnsafeMutableBufferPointer { buffer in
+            let records = UnsafeSendable(buffer)
+            let parts = buffer.count < 65_536 ? 1 : 8
+            DispatchQueue.concurrentPerform(iterations: parts) { p in
+                let all = records.value
+                for i in (all.count * p / parts)..<(all.count * (p + 1) / parts) {
+                    if let c = Ledger.cleaned(all[i].activity, phones) { all[i].activity = c }
+                    if let c = Ledger.cleaned(all[i].category, phones) { all[i].category = c }
+                    if let c = Ledger.cleaned(all[i].location, phones) { all[i].location = c }
+                    if let c = Ledger.cleaned(all[i].title, phones) { all[i].title = c }
+                    if let c = Ledger.cleaned(all[i].description, phones) { all[i].description = c }
+                }
+            }
         }
         var submissions = input.submissions
         for i in submissions.indices {
@@ -92,6 +96,14 @@ public struct Ledger: Sendable {
         self.files = files
         self.phones = input.phones
         self.findings = findings
+    }
+
+    /// The text scrubbed, or nil when it holds no phone number (then nothing is written, and
+    /// no shared record is copied).
+    static func cleaned(_ s: String?, _ phones: Set<String>) -> String? {
+        guard let s else { return nil }
+        let c = Ledger.scrub(s, known: phones)
+        return c == s ? nil : c
     }
 
     /// `PhoneScrubber.scrub`, skipped without a copy for text with fewer than seven digits
