@@ -59,53 +59,36 @@ struct Counting: Sendable {
         // Each volunteer's days of activity, read once: reading the volunteer itself for each
         // session would miss the cache.
         let activeFrom = volunteers.map(\.activeFrom), activeUntil = volunteers.map(\.activeUntil)
-        func active(_ li: Int, _ k: Int) -> Bool {
-            let first = origin.adding(days: 7 * k)
-            return VolunteerWeek.isActive(from: activeFrom[li], until: activeUntil[li], first: first, last: first.adding(days: 6))
-        }
 
         var facts = CountingFacts()
-        var sessions: [Session] = []
-        var unrostered: [ActivityRecord] = []
-        var inactive: [Int: [String: [ActivityRecord]]] = [:]
-        // Timed sessions as plain integers, so that no record or string is touched in the sweep.
-        // `session` is -1 for a session on a week's eve that covers time in the week only.
-        struct Span { var volunteer: Int32; var session: Int32; var record: Int32; var file: Int32; var start: Int; var end: Int; var line: Int }
-        var spans: [Span] = []
         let rostered = ledger.index
         let activities = ledger.activities
         let volunteerOf = Counting.volunteerIndexes(activities, rostered)
-        for ai in activities.indices {
-            let a = activities[ai]
-            let offset = a.date.dayNumber - originDay
-            let k = Counting.floorDiv(offset, 7)
-            // Timed and on the last day of week k: the eve of week k + 1.
-            let eve = a.start != nil && offset - 7 * k == 6 && k + 1 < weekCount
-            guard k >= -1, k < weekCount, k >= 0 || eve else { continue }
-            let li = volunteerOf[ai] >= 0 ? Int(volunteerOf[ai]) : nil
-            func eveSpan(_ li: Int, session: Int) {
-                let t = a.date.dayNumber * 86_400 + a.start!
-                spans.append(Span(volunteer: Int32(number[li]), session: Int32(session), record: Int32(ai), file: Int32(a.source.fileIndex),
-                                  start: t, end: t + a.seconds, line: a.source.line))
+        // The records gathered in parts on both cores, then joined in input order (in parts from
+        // a few hundred records on, so that the roll-up tests, whose weekly references have few,
+        // compare the two ways).
+        let parts = activities.count < 256 ? 1 : 8
+        let gathered = ConcurrentSlots<Gathered>(parts)
+        DispatchQueue.concurrentPerform(iterations: parts) { p in
+            let range = (activities.count * p / parts)..<(activities.count * (p + 1) / parts)
+            gathered[p] = gather(range, activities, volunteerOf: volunteerOf, number: number, activeFrom: activeFrom, activeUntil: activeUntil,
+                                 volunteers: volunteers)
+        }
+        var sessions: [Session] = []
+        var unrostered: [ActivityRecord] = []
+        var spans: [Span] = []
+        var inactive: [Int: [String: [ActivityRecord]]] = [:]
+        for p in 0..<parts {
+            let g = gathered.take(p)!
+            let offset = sessions.count
+            sessions += g.sessions
+            unrostered += g.unrostered
+            for m in g.mismatches { facts.mismatches.append(.init(session: m.session + offset, hoursSeconds: m.hoursSeconds)) }
+            for var sp in g.spans {
+                if sp.session >= 0 { sp.session += Int32(offset) }
+                spans.append(sp)
             }
-            guard k >= 0 else {
-                if let li, active(li, 0) { eveSpan(li, session: -1) }
-                continue
-            }
-            guard let li else { unrostered.append(a); continue }
-            guard active(li, k) else {
-                inactive[k, default: [:]][a.volunteerID, default: []].append(a)
-                if eve, active(li, k + 1) { eveSpan(li, session: -1) }
-                continue
-            }
-            // The volunteer is read only when the session needs it (no team of its own).
-            let team = a.team ?? { let teams = volunteers[li].teams; return teams.count == 1 ? teams[0] : nil }()
-            let seconds = a.seconds
-            sessions.append(Session(record: a, volunteer: number[li], team: team, countedSeconds: seconds))
-            if let h = a.hours, a.start != nil, abs(h - seconds) > 60 {
-                facts.mismatches.append(.init(session: sessions.count - 1, hoursSeconds: h))
-            }
-            if a.start != nil { eveSpan(li, session: sessions.count - 1) }
+            for (k, a) in g.inactive { inactive[k, default: [:]][a.volunteerID, default: []].append(a) }
         }
 
         // The union: each volunteer's spans in clock order (a counting sort by volunteer, then
@@ -185,6 +168,66 @@ struct Counting: Sendable {
             }
         }
         return Result(sessions: sessions, unrostered: unrostered, facts: facts, days: days)
+    }
+
+    /// A timed session as plain integers, so that no record or string is touched in the sweep.
+    /// `session` is -1 for a session on a week's eve that covers time in the week only.
+    struct Span { var volunteer: Int32; var session: Int32; var record: Int32; var file: Int32; var start: Int; var end: Int; var line: Int }
+
+    /// What one part of the records holds for the sweep; sessions numbered within the part.
+    struct Gathered {
+        var sessions: [Session] = []
+        var mismatches: [CountingFacts.HoursMismatch] = []
+        var spans: [Span] = []
+        var unrostered: [ActivityRecord] = []
+        /// Sessions of rostered volunteers in a week they were not active, with the week.
+        var inactive: [(Int, ActivityRecord)] = []
+    }
+
+    /// Sorts the records of `range` into sessions that count (a rostered volunteer active in the
+    /// session's week), sessions of volunteers not active that week, unrostered ones, and the
+    /// spans the union sweeps (a week's eve included).
+    private func gather(_ range: Range<Int>, _ activities: [ActivityRecord], volunteerOf: [Int32], number: [Int], activeFrom: [CivilDate?],
+                        activeUntil: [CivilDate?], volunteers: [Volunteer]) -> Gathered {
+        let originDay = origin.dayNumber
+        func active(_ li: Int, _ k: Int) -> Bool {
+            let first = origin.adding(days: 7 * k)
+            return VolunteerWeek.isActive(from: activeFrom[li], until: activeUntil[li], first: first, last: first.adding(days: 6))
+        }
+        var out = Gathered()
+        for ai in range {
+            let a = activities[ai]
+            let offset = a.date.dayNumber - originDay
+            let k = Counting.floorDiv(offset, 7)
+            // Timed and on the last day of week k: the eve of week k + 1.
+            let eve = a.start != nil && offset - 7 * k == 6 && k + 1 < weekCount
+            guard k >= -1, k < weekCount, k >= 0 || eve else { continue }
+            let li = volunteerOf[ai] >= 0 ? Int(volunteerOf[ai]) : nil
+            func span(_ li: Int, session: Int) {
+                let t = a.date.dayNumber * 86_400 + a.start!
+                out.spans.append(Span(volunteer: Int32(number[li]), session: Int32(session), record: Int32(ai), file: Int32(a.source.fileIndex),
+                                      start: t, end: t + a.seconds, line: a.source.line))
+            }
+            guard k >= 0 else {
+                if let li, active(li, 0) { span(li, session: -1) }
+                continue
+            }
+            guard let li else { out.unrostered.append(a); continue }
+            guard active(li, k) else {
+                out.inactive.append((k, a))
+                if eve, active(li, k + 1) { span(li, session: -1) }
+                continue
+            }
+            // The volunteer is read only when the session needs it (no team of its own).
+            let team = a.team ?? { let teams = volunteers[li].teams; return teams.count == 1 ? teams[0] : nil }()
+            let seconds = a.seconds
+            out.sessions.append(Session(record: a, volunteer: number[li], team: team, countedSeconds: seconds))
+            if let h = a.hours, a.start != nil, abs(h - seconds) > 60 {
+                out.mismatches.append(.init(session: out.sessions.count - 1, hoursSeconds: h))
+            }
+            if a.start != nil { span(li, session: out.sessions.count - 1) }
+        }
+        return out
     }
 
     /// Each session's volunteer as an index into the ledger's volunteers (-1: on no roster),
