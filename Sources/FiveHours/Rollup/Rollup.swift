@@ -432,8 +432,8 @@ extension Rollup.Span {
     /// The teams' tallies over the period's sessions.
     func teams(byMonth: Bool) -> (teams: [Rollup.TeamTally], monthly: [Rollup.TeamTally], unassigned: Int) {
         let sessions = counted.sessions
-        return Rollup.teams(sessions.indices.lazy.filter { period.contains(sessions[$0].record.date) }.map { sessions[$0] },
-                            campaign: campaign, ledger: ledger, order: order, byMonth: byMonth)
+        return Rollup.teams(sessions, sessions.indices.filter { period.contains(sessions[$0].record.date) }, campaign: campaign, ledger: ledger,
+                            order: order, byMonth: byMonth)
     }
 
     /// The rules that look at sessions, teams and units once over the whole period — its
@@ -482,9 +482,14 @@ extension Rollup {
     /// period at once; the five-hour rule's verdicts are volunteer-weeks.csv.
     static let weeklyRules: Set<String> = [LiaisonRule().key, DailyBulletinRule().key, WeeklySummaryRule().key]
 
-    /// The teams' hours over the period's sessions (volunteers numbered as in `order`): the
-    /// campaign's teams (focus teams first), then the others by name; per month for a year.
-    static func teams<S: Sequence<Session>>(_ sessions: S, campaign: Campaign, ledger: Ledger, order: VolunteerOrder,
+    /// The teams' hours over the period's sessions (`indexes` into `sessions`, volunteers
+    /// numbered as in `order`): the campaign's teams (focus teams first), then the others by
+    /// name; per month for a year.
+    ///
+    /// Tallied in one slot per team and month (numbered, not hashed by name): a year is millions
+    /// of sessions, and its volunteers are counted once per slot by sorting (`TeamSlot.volunteers`), not by
+    /// hashing each session's volunteer into a set.
+    static func teams(_ sessions: [Session], _ indexes: [Int], campaign: Campaign, ledger: Ledger, order: VolunteerOrder,
                       byMonth: Bool) -> (teams: [TeamTally], monthly: [TeamTally], unassigned: Int) {
         // Each volunteer's unit as its place in the campaign file (-1 for a unit it does not list).
         var unitNumber = SmallIndex()
@@ -495,11 +500,12 @@ extension Rollup {
         var teamNumber = SmallIndex()
         var names: [String] = []
         var leads: [Set<Int32>] = []
-        var sums: [Int: TeamSum] = [:]
+        // Only the slots used: a log may name a new team in every row.
+        var slots: [Int: TeamSlot] = [:]
         var unassigned = 0
-        for s in sessions {
-            let v = s.volunteer!
-            guard let team = s.team else { unassigned += s.countedSeconds; continue }
+        for i in indexes {
+            let v = sessions[i].volunteer!, counted = sessions[i].countedSeconds
+            guard let team = sessions[i].team else { unassigned += counted; continue }
             let t: Int
             if let k = teamNumber[team] { t = k } else {
                 t = names.count
@@ -508,23 +514,21 @@ extension Rollup {
                 leads.append(Set((campaign.teams.first { $0.name == team }?.leads ?? []).compactMap { u in
                     campaign.units.firstIndex { $0.name == u }.map(Int32.init) }))
             }
-            let key = t * 100 + (byMonth ? s.record.date.month : 0)
-            let lead = unitOf[v] >= 0 && leads[t].contains(unitOf[v])
-            // Changed in place: a copy of the tally would copy its set of people on every insert.
-            sums[key, default: TeamSum()].add(seconds: s.countedSeconds, volunteer: v, lead: lead)
+            let slot = t * 13 + (byMonth ? sessions[i].record.date.month : 0)
+            slots[slot, default: TeamSlot()].add(seconds: counted, volunteer: v, lead: unitOf[v] >= 0 && leads[t].contains(unitOf[v]))
         }
-        var tallies: [TeamKey: TeamSum] = [:]
-        for (key, sum) in sums { tallies[TeamKey(team: names[key / 100], month: key % 100)] = sum }
         let orderedSpecs = campaign.teams.filter(\.focus) + campaign.teams.filter { !$0.focus }
         let knownNames = Set(campaign.teams.map(\.name))
-        let others = Set(tallies.keys.map(\.team)).subtracting(knownNames).sorted()
+        let others = Set(names).subtracting(knownNames).sorted()
         func tally(_ name: String, month: Int?) -> TeamTally {
             let spec = campaign.teams.first { $0.name == name }
-            let sum = month == nil
-                ? tallies.filter { $0.key.team == name }.values.reduce(into: TeamSum()) { $0.add($1) }
-                : tallies[TeamKey(team: name, month: month!)] ?? TeamSum()
+            var sum = TeamSlot()
+            if let t = teamNumber[name] {
+                for m in month.map({ [$0] }) ?? Array(0...12) { if let slot = slots[t * 13 + m] { sum.add(slot) } }
+            }
             return TeamTally(name: name, month: month, leads: spec?.leads ?? [], focus: spec?.focus ?? false, known: spec != nil,
-                             volunteers: sum.people.count, seconds: sum.seconds, sessions: sum.sessions, leadSeconds: sum.leadSeconds)
+                             volunteers: sum.volunteers, seconds: sum.seconds, sessions: sum.sessions,
+                             leadSeconds: sum.leadSeconds)
         }
         let all = orderedSpecs.map(\.name) + others
         let teams = all.map { tally($0, month: nil) }
@@ -533,24 +537,33 @@ extension Rollup {
         return (teams, monthly, unassigned)
     }
 
-    struct TeamKey: Hashable { var team: String; var month: Int }
-
-    struct TeamSum {
+    /// One team's sessions in one month (or the whole period): seconds, sessions, the seconds
+    /// of its lead units' volunteers, and who served (each session's volunteer, counted once
+    /// when the tally is read: a list grows with the sessions, whatever a log names as teams).
+    struct TeamSlot {
         var seconds = 0
         var sessions = 0
         var leadSeconds = 0
-        var people = Set<Int>()
+        var people: [Int32] = []
+
         mutating func add(seconds: Int, volunteer: Int, lead: Bool) {
             self.seconds += seconds
             sessions += 1
-            people.insert(volunteer)
             if lead { leadSeconds += seconds }
+            people.append(Int32(volunteer))
         }
-        mutating func add(_ o: TeamSum) {
+
+        mutating func add(_ o: TeamSlot) {
             seconds += o.seconds
             sessions += o.sessions
             leadSeconds += o.leadSeconds
-            people.formUnion(o.people)
+            people += o.people
+        }
+
+        /// How many volunteers served.
+        var volunteers: Int {
+            let sorted = people.sorted()
+            return sorted.indices.reduce(0) { n, k in k == 0 || sorted[k] != sorted[k - 1] ? n + 1 : n }
         }
     }
 }

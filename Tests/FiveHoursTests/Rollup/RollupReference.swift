@@ -327,3 +327,26 @@ extension Rollup {
         }
     }
 }
+
+extension Rollup {
+    struct TeamKey: Hashable { var team: String; var month: Int }
+
+    struct TeamSum {
+        var seconds = 0
+        var sessions = 0
+        var leadSeconds = 0
+        var people = Set<Int>()
+        mutating func add(seconds: Int, volunteer: Int, lead: Bool) {
+            self.seconds += seconds
+            sessions += 1
+            people.insert(volunteer)
+            if lead { leadSeconds += seconds }
+        }
+        mutating func add(_ o: TeamSum) {
+            seconds += o.seconds
+            sessions += o.sessions
+            leadSeconds += o.leadSeconds
+            people.formUnion(o.people)
+        }
+    }
+}
