@@ -517,6 +517,7 @@ extension Rollup {
             let slot = t * 13 + (byMonth ? sessions[i].record.date.month : 0)
             slots[slot, default: TeamSlot()].add(seconds: counted, volunteer: v, lead: unitOf[v] >= 0 && leads[t].contains(unitOf[v]))
         }
+        for key in slots.keys { slots[key]!.settle() }
         let orderedSpecs = campaign.teams.filter(\.focus) + campaign.teams.filter { !$0.focus }
         let knownNames = Set(campaign.teams.map(\.name))
         let others = Set(names).subtracting(knownNames).sorted()
@@ -525,9 +526,10 @@ extension Rollup {
             var sum = TeamSlot()
             if let t = teamNumber[name] {
                 for m in month.map({ [$0] }) ?? Array(0...12) { if let slot = slots[t * 13 + m] { sum.add(slot) } }
+                sum.settle()
             }
             return TeamTally(name: name, month: month, leads: spec?.leads ?? [], focus: spec?.focus ?? false, known: spec != nil,
-                             volunteers: sum.volunteers, seconds: sum.seconds, sessions: sum.sessions,
+                             volunteers: sum.people.count, seconds: sum.seconds, sessions: sum.sessions,
                              leadSeconds: sum.leadSeconds)
         }
         let all = orderedSpecs.map(\.name) + others
@@ -560,10 +562,15 @@ extension Rollup {
             people += o.people
         }
 
-        /// How many volunteers served.
-        var volunteers: Int {
-            let sorted = people.sorted()
-            return sorted.indices.reduce(0) { n, k in k == 0 || sorted[k] != sorted[k - 1] ? n + 1 : n }
+        /// Each volunteer once, in order (so that the months' lists join small).
+        mutating func settle() {
+            people.sort()
+            var kept = 0
+            for k in people.indices where k == 0 || people[k] != people[k - 1] {
+                people[kept] = people[k]
+                kept += 1
+            }
+            people.removeLast(people.count - kept)
         }
     }
 }
