@@ -1,14 +1,14 @@
 import Dispatch
 
-/// A month or a year, built week by week and reduced to what the monthly assessment and the
-/// yearly roll-up show (docs/rollups.md).
+/// A month or a year, counted and reduced to what the monthly assessment and the yearly roll-up
+/// show (docs/rollups.md).
 ///
-/// Two kinds of weeks are built, each exactly as the weekly summary builds it (`WeekBuilder`):
-/// the weeks that *belong* to the period (their last day falls in it: `Period.weeks`), which give
-/// the per-week statuses, deadlines and compliance; and, for the hours, every week that holds a
-/// day of the period. A volunteer's hours in the period are the sum of the day totals (after the
-/// union of overlaps and the daily cap) of the period's days, so that a month's hours are what its
-/// days counted, whichever weeks those days belong to.
+/// Two kinds of weeks matter: the weeks that *belong* to the period (their last day falls in it:
+/// `Period.weeks`), which give the per-week statuses, deadlines and compliance exactly as each
+/// week's summary would; and, for the hours, every week that holds a day of the period. A
+/// volunteer's hours in the period are the sum of the day totals (after the union of overlaps and
+/// the daily cap) of the period's days, so that a month's hours are what its days counted,
+/// whichever weeks those days belong to. All those weeks are counted in one sweep (`build`).
 public struct Rollup: Sendable {
     /// The state of one volunteer in one week of the period.
     public enum WeekStatus: UInt8, Sendable {
@@ -168,8 +168,8 @@ extension Rollup {
                         weekSeconds: weekSeconds, periodSeconds: periodSeconds, periodSessions: periodSessions)
         clock.lap("  day totals summed")
 
-        // Three independent parts, on both cores: the weeks judged, the counting rules' findings,
-        // the period's teams and rules.
+        // Four independent parts, on both cores: the period's rules, the teams, the weeks judged,
+        // the counting rules' findings.
         let judged = ConcurrentSlots<JudgedWeeks>(1), marked = ConcurrentSlots<CountingFindings>(1), whole = ConcurrentSlots<WholePeriod>(1)
         let tallied = ConcurrentSlots<(teams: [TeamTally], monthly: [TeamTally], unassigned: Int)>(1)
         DispatchQueue.concurrentPerform(iterations: 4) { part in
