@@ -60,10 +60,13 @@ public enum WorkbookWriter {
     /// of every sheet are written by `SheetSink` as SpreadsheetML and deflated in pieces on the
     /// other core while the next rows are written; `WorkbookZip` then splices them into
     /// libxlsxwriter's sheets.
-    /// - Parameter phones: the rosters' numbers: every text cell is scrubbed of phone numbers,
-    ///   as every CSV line is (`PhoneScrubber`).
-    static func workbook(name: String, created: Int, style: CSVHeaderStyle, labels: Labels, phones: Set<String>, tables: [any ReportTable],
-                         rowsPerSheet: Int = WorkbookWriter.rowsPerSheet) throws -> [UInt8] {
+    /// - Parameters:
+    ///   - phones: the rosters' numbers: every text cell is scrubbed of phone numbers, as every
+    ///     CSV line is (`PhoneScrubber`).
+    ///   - rows: what writes the rows; tests swap in libxlsxwriter's own cells to compare.
+    static func workbook<Rows: SheetRowsSink>(name: String, created: Int, style: CSVHeaderStyle, labels: Labels, phones: Set<String>,
+                                              tables: [any ReportTable], rowsPerSheet: Int = WorkbookWriter.rowsPerSheet,
+                                              rows: Rows.Type = SheetSink.self) throws -> [UInt8] {
         let folder = try TemporaryFolder()
         // The folder must outlive the workbook's temporary files and the file read back below.
         defer { withExtendedLifetime(folder) {} }
@@ -74,13 +77,13 @@ public enum WorkbookWriter {
         for table in tables {
             let sheetName = style == .keys ? table.name : labels[table.sheetKey]
             sheets += try write(table, named: sheetName, header: table.header(style: style, labels: labels), into: book, formats: formats,
-                                phones: phones, rowsPerSheet: rowsPerSheet)
+                                phones: phones, rowsPerSheet: rowsPerSheet, rows: rows)
         }
         try book.close()
         guard let data = FileManager.default.contents(atPath: path) else {
             throw OutputError(path: path, reason: "the workbook written by libxlsxwriter cannot be read back")
         }
-        return try WorkbookZip.splice([UInt8](data), sheets: sheets, path: path)
+        return sheets.isEmpty ? [UInt8](data) : try WorkbookZip.splice([UInt8](data), sheets: sheets, path: path)
     }
 
     /// The rows a sheet holds below its header (Excel's 1,048,576 rows, less the header): a longer
@@ -89,14 +92,15 @@ public enum WorkbookWriter {
 
     /// Adds the table's sheets (one, or more past `rowsPerSheet` rows) to the workbook, each with
     /// its header row and settings, and returns their rows, written and deflated.
-    static func write<T: ReportTable>(_ table: T, named name: String, header: [String], into book: Workbook, formats: Formats,
-                                      phones: Set<String>, rowsPerSheet: Int) throws -> [WorkbookZip.SheetRows] {
+    static func write<T: ReportTable, Rows: SheetRowsSink>(_ table: T, named name: String, header: [String], into book: Workbook,
+                                                           formats: Formats, phones: Set<String>, rowsPerSheet: Int,
+                                                           rows _: Rows.Type) throws -> [WorkbookZip.SheetRows] {
         var first = 0, part = 1
         var sheets: [WorkbookZip.SheetRows] = []
         repeat {
             let rows = min(rowsPerSheet, table.count - first)
             let sheet = try book.addSheet(part == 1 ? name : "\(name) (\(part))")
-            var sink = SheetSink(formats: formats, columns: header.count, phones: phones)
+            var sink = Rows(sheet: sheet, formats: formats, columns: header.count, phones: phones)
             for (c, title) in header.enumerated() {
                 sink.measure(c, SheetSink.displayWidth(title) + 2) // room for the filter's button
                 worksheet_write_string(sheet, 0, lxw_col_t(c), WorkbookText.clean(title), formats.header)
@@ -105,10 +109,7 @@ public enum WorkbookWriter {
                 sink.startRow(i + 1)
                 table.row(first + i, into: &sink)
             }
-            guard let written = sink.finish(sheet) else {
-                throw OutputError(path: book.path, reason: "sheet '\(name)': zlib cannot compress the rows (out of memory)")
-            }
-            sheets.append(written)
+            if let written = try sink.finish(sheet, path: book.path) { sheets.append(written) }
             first += rows
             part += 1
         } while first < table.count
@@ -164,12 +165,26 @@ enum CellValue {
     }
 }
 
+/// Where a sheet's rows go, one typed call per cell: `SheetSink`, which writes them as
+/// SpreadsheetML to be spliced into libxlsxwriter's sheet; the tests swap in a sink that writes
+/// each cell through libxlsxwriter itself and compare the two workbooks.
+protocol SheetRowsSink: TableRowSink {
+    init(sheet: UnsafeMutablePointer<lxw_worksheet>, formats: WorkbookWriter.Formats, columns: Int, phones: Set<String>)
+    /// Starts row `r` (the header is row 0).
+    mutating func startRow(_ r: Int)
+    /// Makes column `c` at least `width` character cells wide.
+    mutating func measure(_ c: Int, _ width: Int)
+    /// Lays the sheet out (column widths, frozen header, autofilter, print setup) once the rows
+    /// are in; returns the rows to splice into the sheet, or nil when they are in it already.
+    mutating func finish(_ sheet: UnsafeMutablePointer<lxw_worksheet>, path: String) throws -> WorkbookZip.SheetRows?
+}
+
 /// Writes a table's rows as SpreadsheetML (`<row r="2"><c r="A2" t="inlineStr">…`), each cell
 /// typed by the table's call, exactly as libxlsxwriter writes the same cells in its
 /// constant-memory mode: text as inline strings (escaped, `xml:space="preserve"` when it starts
 /// or ends with white space), numbers as `%.16G`, with libxlsxwriter's style numbers. The XML
 /// goes to a `PieceDeflater` a piece (about 1 MB) at a time, so a sheet is never held whole.
-struct SheetSink: TableRowSink {
+struct SheetSink: SheetRowsSink {
     let formats: WorkbookWriter.Formats
     /// The row being written, counted from 0 (the header) as libxlsxwriter counts.
     private var row = 0
@@ -191,7 +206,7 @@ struct SheetSink: TableRowSink {
     /// The rosters' phone numbers: no text cell shows one.
     let phones: Set<String>
 
-    init(formats: WorkbookWriter.Formats, columns: Int, phones: Set<String>) {
+    init(sheet _: UnsafeMutablePointer<lxw_worksheet>, formats: WorkbookWriter.Formats, columns: Int, phones: Set<String>) {
         self.phones = phones
         self.formats = formats
         self.widths = Array(repeating: 0, count: columns)
@@ -296,8 +311,8 @@ struct SheetSink: TableRowSink {
     mutating func hours(_ seconds: Int) {
         let cents = CellValue.hoursCents(seconds)
         number(style: formats.hoursStyle, width: 8) { out in
-            // The digits of cents / 100 as `%.16G` writes them: `2.5`, `0.05`, `-0`, `12`.
-            if seconds < 0 { out.append(UInt8(ascii: "-")) }
+            // The CSV's value (`Hours.format`), written as the shortest number: `2.5`, `0.05`, `12`.
+            if seconds < 0 && cents > 0 { out.append(UInt8(ascii: "-")) }
             out.append(contentsOf: String(cents / 100).utf8)
             let fraction = cents % 100
             guard fraction != 0 else { return }
@@ -332,12 +347,12 @@ struct SheetSink: TableRowSink {
     }
 
     /// Sets the sheet's column widths, frozen header, autofilter and print setup, and returns
-    /// its rows, deflated (nil when zlib failed).
-    mutating func finish(_ sheet: UnsafeMutablePointer<lxw_worksheet>) -> WorkbookZip.SheetRows? {
+    /// its rows, deflated.
+    mutating func finish(_ sheet: UnsafeMutablePointer<lxw_worksheet>, path: String) throws -> WorkbookZip.SheetRows? {
         endRow()
         if !xml.isEmpty { deflater.add(xml) }
         xml = []
-        guard let deflated = deflater.finish() else { return nil }
+        guard let deflated = deflater.finish() else { throw OutputError(path: path, reason: "zlib cannot compress a sheet's rows (out of memory)") }
         var total = 0.0
         for (c, w) in widths.enumerated() {
             let width = Double(min(max(w, 6), 60))
