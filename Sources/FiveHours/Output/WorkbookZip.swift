@@ -32,7 +32,7 @@ enum WorkbookZip {
     static func splice(_ zip: [UInt8], sheets: [SheetRows], path: String) throws -> [UInt8] {
         let fail = { (reason: String) in OutputError(path: path, reason: reason) }
         let entries = try self.entries(of: zip, path: path)
-        var writer = Writer()
+        var writer = Writer(capacity: zip.count + sheets.reduce(0) { $0 + $1.deflated.bytes.count })
         var spliced = 0
         for e in entries {
             let name = String(decoding: e.name, as: UTF8.self)
@@ -135,6 +135,8 @@ enum WorkbookZip {
         private var central: [UInt8] = []
         private var count = 0
 
+        init(capacity: Int) { bytes.reserveCapacity(capacity + 4096) }
+
         /// The sizes and offsets a zip without zip64 can hold.
         func check(_ e: Entry, path: String) throws {
             guard e.size <= 0xFFFF_FFFF, e.compressed <= 0xFFFF_FFFF, bytes.count + e.compressed <= 0xFFFF_FFFF else {
@@ -146,24 +148,24 @@ enum WorkbookZip {
             let offset = bytes.count
             // A data descriptor (flag 3) is not written: the sizes are in the local header.
             let flags = e.flags & ~0x0008
-            put32(&bytes, 0x0403_4b50)
-            for v in [e.versionNeeded, flags, e.method, e.time, e.date] { put16(&bytes, v) }
-            put32(&bytes, e.crc)
-            put32(&bytes, UInt32(e.compressed))
-            put32(&bytes, UInt32(e.size))
-            put16(&bytes, UInt16(e.name.count))
-            put16(&bytes, 0)
+            Self.put32(&bytes, 0x0403_4b50)
+            for v in [e.versionNeeded, flags, e.method, e.time, e.date] { Self.put16(&bytes, v) }
+            Self.put32(&bytes, e.crc)
+            Self.put32(&bytes, UInt32(e.compressed))
+            Self.put32(&bytes, UInt32(e.size))
+            Self.put16(&bytes, UInt16(e.name.count))
+            Self.put16(&bytes, 0)
             bytes.append(contentsOf: e.name)
             bytes.append(contentsOf: data)
 
-            put32(&central, 0x0201_4b50)
-            for v in [e.versionMadeBy, e.versionNeeded, flags, e.method, e.time, e.date] { put16(&central, v) }
-            put32(&central, e.crc)
-            put32(&central, UInt32(e.compressed))
-            put32(&central, UInt32(e.size))
-            for v in [UInt16(e.name.count), 0, 0, 0, e.internalAttributes] { put16(&central, v) }
-            put32(&central, e.externalAttributes)
-            put32(&central, UInt32(offset))
+            Self.put32(&central, 0x0201_4b50)
+            for v in [e.versionMadeBy, e.versionNeeded, flags, e.method, e.time, e.date] { Self.put16(&central, v) }
+            Self.put32(&central, e.crc)
+            Self.put32(&central, UInt32(e.compressed))
+            Self.put32(&central, UInt32(e.size))
+            for v in [UInt16(e.name.count), 0, 0, 0, e.internalAttributes] { Self.put16(&central, v) }
+            Self.put32(&central, e.externalAttributes)
+            Self.put32(&central, UInt32(offset))
             central.append(contentsOf: e.name)
             count += 1
         }
@@ -174,22 +176,23 @@ enum WorkbookZip {
             }
             let start = bytes.count
             bytes.append(contentsOf: central)
-            put32(&bytes, 0x0605_4b50)
-            for v in [0, 0, UInt16(count), UInt16(count)] as [UInt16] { put16(&bytes, v) }
-            put32(&bytes, UInt32(central.count))
-            put32(&bytes, UInt32(start))
-            put16(&bytes, 0)
+            Self.put32(&bytes, 0x0605_4b50)
+            for v in [0, 0, UInt16(count), UInt16(count)] as [UInt16] { Self.put16(&bytes, v) }
+            Self.put32(&bytes, UInt32(central.count))
+            Self.put32(&bytes, UInt32(start))
+            Self.put16(&bytes, 0)
             return bytes
         }
 
-        private func put16(_ out: inout [UInt8], _ v: UInt16) {
+        // Static: a method of the writer handed its own `bytes` inout would copy them each time.
+        private static func put16(_ out: inout [UInt8], _ v: UInt16) {
             out.append(UInt8(v & 0xFF))
             out.append(UInt8(v >> 8))
         }
 
-        private func put32(_ out: inout [UInt8], _ v: UInt32) {
-            put16(&out, UInt16(v & 0xFFFF))
-            put16(&out, UInt16(v >> 16))
+        private static func put32(_ out: inout [UInt8], _ v: UInt32) {
+            Self.put16(&out, UInt16(v & 0xFFFF))
+            Self.put16(&out, UInt16(v >> 16))
         }
     }
 }

@@ -235,7 +235,7 @@ struct SheetSink: SheetRowsSink {
     /// full piece to the deflater.
     private mutating func endRow() {
         guard rowOpen else { return }
-        xml.append(contentsOf: SheetSink.rowClose)
+        put("</row>")
         rowOpen = false
         if xml.count >= SheetSink.pieceSize {
             deflater.add(xml)
@@ -256,13 +256,13 @@ struct SheetSink: SheetRowsSink {
     /// `<row r="2">` when this is the row's first cell, then `<c r="A2"`.
     private mutating func openCell() {
         if !rowOpen {
-            xml.append(contentsOf: SheetSink.rowOpen)
+            put("<row r=\"")
             xml.append(contentsOf: rowDigits)
             xml.append(UInt8(ascii: ">"))
             rowOpen = true
             lastRow = row
         }
-        xml.append(contentsOf: SheetSink.cellOpen)
+        put("<c r=\"")
         if column < columnNames.count {
             xml.append(contentsOf: columnNames[column])
         } else {
@@ -275,9 +275,9 @@ struct SheetSink: SheetRowsSink {
     private mutating func number(style: [UInt8], width: Int, _ value: (inout [UInt8]) -> Void) {
         openCell()
         xml.append(contentsOf: style)
-        xml.append(contentsOf: SheetSink.numberOpen)
+        put("><v>")
         value(&xml)
-        xml.append(contentsOf: SheetSink.numberClose)
+        put("</v></c>")
         done(width: width)
     }
 
@@ -301,10 +301,14 @@ struct SheetSink: SheetRowsSink {
         clean.withUTF8 { b in
             // C's isspace, as libxlsxwriter tests the first and last byte.
             func space(_ c: UInt8) -> Bool { c == 32 || (9...13).contains(c) }
-            xml.append(contentsOf: space(b[0]) || space(b[b.count - 1]) ? SheetSink.textOpenPreserve : SheetSink.textOpen)
+            if space(b[0]) || space(b[b.count - 1]) {
+                put(" t=\"inlineStr\"><is><t xml:space=\"preserve\">")
+            } else {
+                put(" t=\"inlineStr\"><is><t>")
+            }
             WorkbookText.escape(b, into: &xml)
         }
-        xml.append(contentsOf: SheetSink.textClose)
+        put("</t></is></c>")
         done(width: row <= SheetSink.measuredRows ? SheetSink.displayWidth(clean) : 0)
     }
 
@@ -371,11 +375,11 @@ struct SheetSink: SheetRowsSink {
         return WorkbookZip.SheetRows(deflated: deflated, dimension: corner == "A1" ? "A1" : "A1:\(corner)")
     }
 
-    private static let rowOpen = Array("<row r=\"".utf8), rowClose = Array("</row>".utf8), cellOpen = Array("<c r=\"".utf8)
-    private static let numberOpen = Array("><v>".utf8), numberClose = Array("</v></c>".utf8)
-    private static let textOpen = Array(" t=\"inlineStr\"><is><t>".utf8)
-    private static let textOpenPreserve = Array(" t=\"inlineStr\"><is><t xml:space=\"preserve\">".utf8)
-    private static let textClose = Array("</t></is></c>".utf8)
+    /// Appends markup (a literal: no reference counting on the way).
+    @inline(__always)
+    private mutating func put(_ markup: StaticString) {
+        markup.withUTF8Buffer { xml.append(contentsOf: $0) }
+    }
 
     /// Character cells a text takes on screen: East Asian wide and full-width characters (and
     /// emoji) count two, combining marks none, the rest one.
