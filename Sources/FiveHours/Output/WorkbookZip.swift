@@ -1,3 +1,5 @@
+import CZlib
+
 /// The workbook's zip put together from libxlsxwriter's and the rows written by `SheetSink`.
 ///
 /// libxlsxwriter writes the workbook's structure — styles, the workbook part, defined names,
@@ -28,8 +30,9 @@ enum WorkbookZip {
     }
 
     /// libxlsxwriter's zip with the rows of its sheets spliced in; `sheets[k]` is the k+1-th
-    /// sheet's, `xl/worksheets/sheet<k+1>.xml`.
-    static func splice(_ zip: [UInt8], sheets: [SheetRows], path: String) throws -> [UInt8] {
+    /// sheet's, `xl/worksheets/sheet<k+1>.xml`. Each sheet's rows are let go once copied, so
+    /// the compressed rows and the finished zip are not both held whole.
+    static func splice(_ zip: [UInt8], sheets: inout [SheetRows], path: String) throws -> [UInt8] {
         let fail = { (reason: String) in OutputError(path: path, reason: reason) }
         let entries = try self.entries(of: zip, path: path)
         var writer = Writer(capacity: zip.count + sheets.reduce(0) { $0 + $1.deflated.bytes.count })
@@ -44,16 +47,11 @@ enum WorkbookZip {
                 throw fail("libxlsxwriter's \(name) cannot be read back")
             }
             guard let (head, tail) = cut(xml, dimension: sheets[k - 1].dimension),
-                  var whole = Deflate.run(head, last: false), let end = Deflate.run(tail, last: true) else {
+                  let start = Deflate.run(head, last: false), let end = Deflate.run(tail, last: true) else {
                 throw fail("libxlsxwriter's \(name) has no <sheetData> to fill")
             }
-            whole.append(sheets[k - 1].deflated)
-            whole.append(end)
-            var entry = e
-            (entry.crc, entry.compressed, entry.size) = (UInt32(whole.crc), whole.bytes.count, whole.size)
-            entry.flags = 0
-            try writer.check(entry, path: path)
-            writer.add(entry, data: whole.bytes[...])
+            try writer.add(e, runs: [start, sheets[k - 1].deflated, end], path: path)
+            sheets[k - 1].deflated = DeflatedRun()
             spliced += 1
         }
         guard spliced == sheets.count else { throw fail("libxlsxwriter wrote \(spliced) of the \(sheets.count) sheets") }
@@ -144,7 +142,20 @@ enum WorkbookZip {
             }
         }
 
-        mutating func add(_ e: Entry, data: ArraySlice<UInt8>) {
+        /// Adds an entry whose data is the runs of one deflate stream, one after the other.
+        mutating func add(_ e: Entry, runs: [DeflatedRun], path: String) throws {
+            var entry = e
+            entry.crc = UInt32(runs.dropFirst().reduce(runs[0].crc) { crc32_combine($0, $1.crc, off_t($1.size)) })
+            entry.compressed = runs.reduce(0) { $0 + $1.bytes.count }
+            entry.size = runs.reduce(0) { $0 + $1.size }
+            entry.flags = 0
+            try check(entry, path: path)
+            add(entry, data: runs.map { $0.bytes[...] })
+        }
+
+        mutating func add(_ e: Entry, data: ArraySlice<UInt8>) { add(e, data: [data]) }
+
+        private mutating func add(_ e: Entry, data: [ArraySlice<UInt8>]) {
             let offset = bytes.count
             // A data descriptor (flag 3) is not written: the sizes are in the local header.
             let flags = e.flags & ~0x0008
@@ -156,7 +167,7 @@ enum WorkbookZip {
             Self.put16(&bytes, UInt16(e.name.count))
             Self.put16(&bytes, 0)
             bytes.append(contentsOf: e.name)
-            bytes.append(contentsOf: data)
+            for d in data { bytes.append(contentsOf: d) }
 
             Self.put32(&central, 0x0201_4b50)
             for v in [e.versionMadeBy, e.versionNeeded, flags, e.method, e.time, e.date] { Self.put16(&central, v) }

@@ -83,7 +83,7 @@ public enum WorkbookWriter {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw OutputError(path: path, reason: "the workbook written by libxlsxwriter cannot be read back")
         }
-        return sheets.isEmpty ? [UInt8](data) : try WorkbookZip.splice([UInt8](data), sheets: sheets, path: path)
+        return sheets.isEmpty ? [UInt8](data) : try WorkbookZip.splice([UInt8](data), sheets: &sheets, path: path)
     }
 
     /// The rows a sheet holds below its header (Excel's 1,048,576 rows, less the header): a longer
