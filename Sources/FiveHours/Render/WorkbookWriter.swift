@@ -205,9 +205,12 @@ struct SheetSink: SheetRowsSink {
 
     /// The rosters' phone numbers: no text cell shows one.
     let phones: Set<String>
+    /// The fewest digits one of them can have: a cell with fewer in a row (a date) is not tokenised.
+    private let phoneDigits: Int
 
     init(sheet _: UnsafeMutablePointer<lxw_worksheet>, formats: WorkbookWriter.Formats, columns: Int, phones: Set<String>) {
         self.phones = phones
+        self.phoneDigits = PhoneScrubber.minimumDigits(known: phones)
         self.formats = formats
         self.widths = Array(repeating: 0, count: columns)
         self.columnNames = (0..<columns).map { Array(SheetSink.columnName($0).utf8) }
@@ -295,7 +298,7 @@ struct SheetSink: SheetRowsSink {
 
     mutating func text(_ value: String) {
         guard !value.isEmpty else { return done(width: 0) }
-        var clean = WorkbookText.clean(PhoneScrubber.scrub(value, known: phones))
+        var clean = WorkbookText.clean(PhoneScrubber.scrub(value, known: phones, minimum: phoneDigits))
         guard !clean.isEmpty else { return done(width: 0) }
         openCell()
         clean.withUTF8 { b in
