@@ -32,6 +32,12 @@ let package = Package(
             pkgConfig: "xlsxwriter",
             providers: [.apt(["libxlsxwriter-dev"])]
         ),
+        // The workbooks' sheets, deflated in pieces on both cores (`WorkbookZip`).
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // AVX2 scans of bytes (UTF-8 validation, CSV's special bytes) that Swift does not vectorise.
         .target(name: "CFastBytes", cSettings: [.unsafeFlags(["-O3"])]),
         .target(
@@ -42,6 +48,7 @@ let package = Package(
                 "CSystem",
                 "CFastBytes",
                 "CXlsxWriter",
+                "CZlib",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
@@ -62,7 +69,8 @@ let package = Package(
         ),
         .testTarget(
             name: "FiveHoursTests",
-            dependencies: ["FiveHours"],
+            // CXlsxWriter: the reference workbook, every cell written by libxlsxwriter itself.
+            dependencies: ["FiveHours", "CXlsxWriter"],
             resources: [.copy("Fixtures")]
         ),
     ]

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what fivehours needs on a fresh Debian or Ubuntu machine that has only Swift:
-#   to build and run:  libxml2-dev libssl-dev libxlsxwriter-dev pkg-config
+#   to build and run:  libxml2-dev libssl-dev libxlsxwriter-dev zlib1g-dev pkg-config
 #   for the tests:     chromium chromium-headless-shell fonts-wqy-zenhei tidy poppler-utils
 #                      libreoffice-calc-nogui python3-pip, and openpyxl from PyPI
 # (the browser tests render the reports in headless Chromium, with a Chinese font, and print
@@ -8,7 +8,7 @@
 # with sudo available. `scripts/setup.sh --run-only` installs the first group alone.
 set -euo pipefail
 
-build=(libxml2-dev libssl-dev libxlsxwriter-dev pkg-config)
+build=(libxml2-dev libssl-dev libxlsxwriter-dev zlib1g-dev pkg-config)
 tests=(chromium chromium-headless-shell fonts-wqy-zenhei tidy poppler-utils libreoffice-calc-nogui python3-pip)
 wanted=("${build[@]}")
 [ "${1:-}" = "--run-only" ] || wanted+=("${tests[@]}")

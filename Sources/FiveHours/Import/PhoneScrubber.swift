@@ -159,21 +159,29 @@ public enum PhoneScrubber {
         return (first == 3 || first == 4) && second == 4
     }
 
-    /// - Parameter mask: the bytes written for each digit (`*`; the reports' views use `NameMask.marker`).
-    public static func scrub(_ text: String, known: Set<String>, mask: [UInt8] = [42]) -> String {
+    /// - Parameters:
+    ///   - mask: the bytes written for each digit (`*`; the reports' views use `NameMask.marker`).
+    ///   - minimum: the fewest digits a number to mask can have: 7, or `minimumDigits(known:)`
+    ///     when many texts are scrubbed against the same roster.
+    public static func scrub(_ text: String, known: Set<String>, mask: [UInt8] = [42], minimum: Int = 7) -> String {
         var text = text
-        let out: [UInt8]? = text.withUTF8 { b in scrub(b, known: known, mask: mask) }
+        let out: [UInt8]? = text.withUTF8 { b in scrub(b, known: known, mask: mask, minimum: minimum) }
         return out.map { String(decoding: $0, as: UTF8.self) } ?? text
+    }
+
+    /// The fewest digits a phone number can have here: 10 for a landline, 11 for a mobile, fewer
+    /// only for a roster's own shorter numbers (never under 7). A text whose longest stretch of
+    /// digits is shorter (a date, an id, hours) is left as it is without being tokenised.
+    static func minimumDigits(known: Set<String>) -> Int {
+        min(10, max(7, known.reduce(Int.max) { min($0, $1.utf8.count) }))
     }
 
     /// The bytes of a whole output file (a CSV), scrubbed line by line (a line break never
     /// stands between digit groups); the same bytes when none is found.
     /// - Complexity: O(n), with memory for one line's tokens at a time.
     public static func scrub(bytes: [UInt8], known: Set<String>) -> [UInt8] {
-        // The fewest digits a phone number can have here: 10 for a landline, 11 for a mobile,
-        // fewer only for a roster's own shorter numbers. A line whose longest stretch of digits
-        // is shorter (a date, an id, hours) is copied as it is.
-        let minimum = min(10, max(7, known.reduce(Int.max) { min($0, $1.utf8.count) }))
+        // A line whose longest stretch of digits is shorter (a date, an id, hours) is copied as it is.
+        let minimum = minimumDigits(known: known)
         return bytes.withUnsafeBufferPointer { all -> [UInt8] in
             // One pass: the length test of `mayHoldPhone` made while the lines are found; only a
             // line that passes it is scrubbed, and the file is copied only once one changes.

@@ -6,12 +6,12 @@ import Glibc
 
 /// One .xlsx workbook being written by libxlsxwriter, which this class alone owns.
 ///
-/// The workbook runs in libxlsxwriter's constant-memory mode: each row goes to a temporary file
-/// in a private folder as soon as the next one starts, so 100,000 volunteers cost a few
-/// kilobytes of memory, not a cell object each. `close()` writes the file (the zip of every
-/// part) and frees the handle; a workbook dropped without `close()` (an error on the way) is
-/// freed in `deinit` without writing anything. Worksheets and formats belong to the workbook
-/// and die with it: they are handed out as plain pointers only to `WorkbookWriter`.
+/// libxlsxwriter writes the workbook's structure and each sheet's header row (the rows are
+/// spliced in afterwards: `WorkbookZip`), in its constant-memory mode, with its temporary files
+/// in a private folder. `close()` writes the file (the zip of every part) and frees the handle;
+/// a workbook dropped without `close()` (an error on the way) is freed in `deinit` without
+/// writing anything. Worksheets and formats belong to the workbook and die with it: they are
+/// handed out as plain pointers only to `WorkbookWriter`.
 ///
 /// Every text reaches C through `worksheet_write_string` (data, never a format string).
 final class Workbook {

@@ -52,59 +52,75 @@ public enum WorkbookWriter {
         ])
     }
 
-    /// Writes the tables into a workbook in a private temporary folder and returns its bytes,
-    /// which then go into the report folder like every other file.
-    /// - Parameter phones: the rosters' numbers: every text cell is scrubbed of phone numbers,
-    ///   as every CSV line is (`PhoneScrubber`).
-    static func workbook(name: String, created: Int, style: CSVHeaderStyle, labels: Labels, phones: Set<String>, tables: [any ReportTable],
-                         rowsPerSheet: Int = WorkbookWriter.rowsPerSheet) throws -> [UInt8] {
+    /// Writes the tables into a workbook and returns its bytes, which then go into the report
+    /// folder like every other file.
+    ///
+    /// libxlsxwriter writes the workbook's structure (in a private temporary folder): styles,
+    /// each sheet with its header row and settings, the print titles, the properties. The rows
+    /// of every sheet are written by `SheetSink` as SpreadsheetML and deflated in pieces on the
+    /// other core while the next rows are written; `WorkbookZip` then splices them into
+    /// libxlsxwriter's sheets.
+    /// - Parameters:
+    ///   - phones: the rosters' numbers: every text cell is scrubbed of phone numbers, as every
+    ///     CSV line is (`PhoneScrubber`).
+    ///   - rows: what writes the rows; tests swap in libxlsxwriter's own cells to compare.
+    static func workbook<Rows: SheetRowsSink>(name: String, created: Int, style: CSVHeaderStyle, labels: Labels, phones: Set<String>,
+                                              tables: [any ReportTable], rowsPerSheet: Int = WorkbookWriter.rowsPerSheet,
+                                              rows: Rows.Type = SheetSink.self) throws -> [UInt8] {
         let folder = try TemporaryFolder()
         // The folder must outlive the workbook's temporary files and the file read back below.
         defer { withExtendedLifetime(folder) {} }
         let path = (folder.path as NSString).appendingPathComponent(name)
         let book = try Workbook(path: path, tempFolder: folder.path, created: created)
         let formats = try Formats(book)
+        var sheets: [WorkbookZip.SheetRows] = []
         for table in tables {
             let sheetName = style == .keys ? table.name : labels[table.sheetKey]
-            try write(table, named: sheetName, header: table.header(style: style, labels: labels), into: book, formats: formats, phones: phones,
-                      rowsPerSheet: rowsPerSheet)
+            sheets += try write(table, named: sheetName, header: table.header(style: style, labels: labels), into: book, formats: formats,
+                                phones: phones, rowsPerSheet: rowsPerSheet, rows: rows)
         }
         try book.close()
         guard let data = FileManager.default.contents(atPath: path) else {
             throw OutputError(path: path, reason: "the workbook written by libxlsxwriter cannot be read back")
         }
-        return [UInt8](data)
+        return sheets.isEmpty ? [UInt8](data) : try WorkbookZip.splice([UInt8](data), sheets: &sheets, path: path)
     }
 
     /// The rows a sheet holds below its header (Excel's 1,048,576 rows, less the header): a longer
     /// table goes on in a second sheet, `检查发现 (2)`, with the same header.
     static let rowsPerSheet = 1_048_575
 
-    static func write<T: ReportTable>(_ table: T, named name: String, header: [String], into book: Workbook, formats: Formats, phones: Set<String>,
-                                      rowsPerSheet: Int) throws {
+    /// Adds the table's sheets (one, or more past `rowsPerSheet` rows) to the workbook, each with
+    /// its header row and settings, and returns their rows, written and deflated.
+    static func write<T: ReportTable, Rows: SheetRowsSink>(_ table: T, named name: String, header: [String], into book: Workbook,
+                                                           formats: Formats, phones: Set<String>, rowsPerSheet: Int,
+                                                           rows _: Rows.Type) throws -> [WorkbookZip.SheetRows] {
         var first = 0, part = 1
+        var sheets: [WorkbookZip.SheetRows] = []
         repeat {
             let rows = min(rowsPerSheet, table.count - first)
             let sheet = try book.addSheet(part == 1 ? name : "\(name) (\(part))")
-            var sink = SheetSink(sheet: sheet, formats: formats, columns: header.count, phones: phones)
+            var sink = Rows(sheet: sheet, formats: formats, columns: header.count, phones: phones)
             for (c, title) in header.enumerated() {
                 sink.measure(c, SheetSink.displayWidth(title) + 2) // room for the filter's button
                 worksheet_write_string(sheet, 0, lxw_col_t(c), WorkbookText.clean(title), formats.header)
             }
             for i in 0..<rows {
-                sink.startRow(lxw_row_t(i + 1))
+                sink.startRow(i + 1)
                 table.row(first + i, into: &sink)
             }
-            if let failure = sink.failure { throw OutputError(path: book.path, reason: "sheet '\(name)': \(failure)") }
-            sink.finish(lastRow: lxw_row_t(rows))
+            if let written = try sink.finish(sheet, path: book.path) { sheets.append(written) }
             first += rows
             part += 1
         } while first < table.count
+        return sheets
     }
 
-    /// The workbook's few cell formats, made once.
+    /// The workbook's few cell formats, made once, and their style numbers (`s="2"`) in the XML.
     struct Formats {
         let header, hours, decimal, rate, date, time, timeSeconds: UnsafeMutablePointer<lxw_format>
+        /// ` s="N"` for each format (N is libxlsxwriter's index of the format in styles.xml).
+        let hoursStyle, decimalStyle, rateStyle, dateStyle, timeStyle, timeSecondsStyle: [UInt8]
 
         init(_ book: Workbook) throws {
             header = try book.addFormat { f in
@@ -118,107 +134,254 @@ public enum WorkbookWriter {
             date = try book.addFormat { format_set_num_format($0, "yyyy-mm-dd") }
             time = try book.addFormat { format_set_num_format($0, "hh:mm") }
             timeSeconds = try book.addFormat { format_set_num_format($0, "hh:mm:ss") }
+            // Asking for the index enters the format among the workbook's used ones, in this order,
+            // so styles.xml holds it although no cell libxlsxwriter writes uses it.
+            func style(_ f: UnsafeMutablePointer<lxw_format>) -> [UInt8] {
+                let index = lxw_format_get_xf_index(f)
+                return index == 0 ? [] : Array(" s=\"\(index)\"".utf8)
+            }
+            _ = style(header)
+            (hoursStyle, decimalStyle, rateStyle) = (style(hours), style(decimal), style(rate))
+            (dateStyle, timeStyle, timeSecondsStyle) = (style(date), style(time), style(timeSeconds))
         }
     }
 }
 
-/// Writes one row of a table into a worksheet, each cell typed by the table's call.
-struct SheetSink: TableRowSink {
-    let sheet: UnsafeMutablePointer<lxw_worksheet>
+/// What a typed cell holds, worked out from the table's call the same way whoever writes it.
+enum CellValue {
+    /// Hours in hundredths, rounded exactly as `Hours.format` rounds (the sign is the seconds').
+    static func hoursCents(_ seconds: Int) -> Int { (abs(seconds) * 100 + 1800) / 3600 }
+
+    /// Excel's day number: days since 1899-12-30 (1970-01-01 is 25,569).
+    static func daySerial(_ d: CivilDate) -> Int { d.dayNumber + 25_569 }
+
+    /// A time of day as `TimeOfDay.format` wrote it (`09:00`, `09:00:05`): the fraction of a day,
+    /// and whether it shows seconds; nil when the text is not one.
+    static func timeOfDay(_ text: String) -> (fraction: Double, seconds: Bool)? {
+        let parts = text.split(separator: ":").map { Int($0) }
+        guard parts.count == 2 || parts.count == 3, let h = parts[0], let m = parts[1] else { return nil }
+        let s = parts.count == 3 ? parts[2] ?? 0 : 0
+        return (Double(h * 3600 + m * 60 + s) / 86_400, parts.count == 3)
+    }
+}
+
+/// Where a sheet's rows go, one typed call per cell: `SheetSink`, which writes them as
+/// SpreadsheetML to be spliced into libxlsxwriter's sheet; the tests swap in a sink that writes
+/// each cell through libxlsxwriter itself and compare the two workbooks.
+protocol SheetRowsSink: TableRowSink {
+    init(sheet: UnsafeMutablePointer<lxw_worksheet>, formats: WorkbookWriter.Formats, columns: Int, phones: Set<String>)
+    /// Starts row `r` (the header is row 0).
+    mutating func startRow(_ r: Int)
+    /// Makes column `c` at least `width` character cells wide.
+    mutating func measure(_ c: Int, _ width: Int)
+    /// Lays the sheet out (column widths, frozen header, autofilter, print setup) once the rows
+    /// are in; returns the rows to splice into the sheet, or nil when they are in it already.
+    mutating func finish(_ sheet: UnsafeMutablePointer<lxw_worksheet>, path: String) throws -> WorkbookZip.SheetRows?
+}
+
+/// Writes a table's rows as SpreadsheetML (`<row r="2"><c r="A2" t="inlineStr">…`), each cell
+/// typed by the table's call, exactly as libxlsxwriter writes the same cells in its
+/// constant-memory mode: text as inline strings (escaped, `xml:space="preserve"` when it starts
+/// or ends with white space), numbers as `%.16G`, with libxlsxwriter's style numbers. The XML
+/// goes to a `PieceDeflater` a piece (about 1 MB) at a time, so a sheet is never held whole.
+struct SheetSink: SheetRowsSink {
     let formats: WorkbookWriter.Formats
-    private var row: lxw_row_t = 0
-    private var column: lxw_col_t = 0
+    /// The row being written, counted from 0 (the header) as libxlsxwriter counts.
+    private var row = 0
+    private var column = 0
+    /// The last row with a cell, and `</row>` still owed for it.
+    private var lastRow = 0
+    private var rowOpen = false
+    /// `2"` for row 2: the row number and the attribute's closing quote, for each cell's `r`.
+    private var rowDigits: [UInt8] = []
+    private let columnNames: [[UInt8]]
+    private var xml: [UInt8] = []
+    private let deflater = PieceDeflater()
+    static let pieceSize = 1 << 20
     /// Widest cell per column, in character cells (a Chinese character counts two); measured on
     /// the header and the first `measuredRows` rows, which is plenty to size the columns.
     private var widths: [Int]
-    static let measuredRows: lxw_row_t = 2_000
-    /// The first error libxlsxwriter reported, if any.
-    private(set) var failure: String?
+    static let measuredRows = 2_000
 
     /// The rosters' phone numbers: no text cell shows one.
     let phones: Set<String>
+    /// The fewest digits one of them can have: a cell with fewer in a row (a date) is not tokenised.
+    private let phoneDigits: Int
 
-    init(sheet: UnsafeMutablePointer<lxw_worksheet>, formats: WorkbookWriter.Formats, columns: Int, phones: Set<String>) {
+    init(sheet _: UnsafeMutablePointer<lxw_worksheet>, formats: WorkbookWriter.Formats, columns: Int, phones: Set<String>) {
         self.phones = phones
-        self.sheet = sheet
+        self.phoneDigits = PhoneScrubber.minimumDigits(known: phones)
         self.formats = formats
         self.widths = Array(repeating: 0, count: columns)
+        self.columnNames = (0..<columns).map { Array(SheetSink.columnName($0).utf8) }
+        xml.reserveCapacity(SheetSink.pieceSize + 65_536)
     }
 
-    mutating func startRow(_ r: lxw_row_t) {
+    /// `A` … `Z`, `AA` … for column `c` (from 0).
+    static func columnName(_ c: Int) -> String {
+        var n = c + 1, name = ""
+        while n > 0 {
+            name.insert(Character(Unicode.Scalar(UInt8(65 + (n - 1) % 26))), at: name.startIndex)
+            n = (n - 1) / 26
+        }
+        return name
+    }
+
+    mutating func startRow(_ r: Int) {
+        endRow()
         row = r
         column = 0
+        rowDigits = Array("\(r + 1)\"".utf8)
+    }
+
+    /// Closes the row if it has a cell (libxlsxwriter writes no row without one) and hands a
+    /// full piece to the deflater.
+    private mutating func endRow() {
+        guard rowOpen else { return }
+        put("</row>")
+        rowOpen = false
+        if xml.count >= SheetSink.pieceSize {
+            deflater.add(xml)
+            xml = []
+            xml.reserveCapacity(SheetSink.pieceSize + 65_536)
+        }
     }
 
     mutating func measure(_ c: Int, _ width: Int) {
         if c < widths.count, widths[c] < width { widths[c] = width }
     }
 
-    private mutating func done(_ error: lxw_error, width: Int) {
-        if error != LXW_NO_ERROR, failure == nil {
-            failure = "row \(row + 1), column \(column + 1): \(String(cString: lxw_strerror(error)))"
-        }
-        if row <= SheetSink.measuredRows { measure(Int(column), width) }
+    private mutating func done(width: Int) {
+        if row <= SheetSink.measuredRows { measure(column, width) }
         column += 1
     }
 
+    /// `<row r="2">` when this is the row's first cell, then `<c r="A2"`.
+    private mutating func openCell() {
+        if !rowOpen {
+            put("<row r=\"")
+            xml.append(contentsOf: rowDigits)
+            xml.append(UInt8(ascii: ">"))
+            rowOpen = true
+            lastRow = row
+        }
+        put("<c r=\"")
+        if column < columnNames.count {
+            xml.append(contentsOf: columnNames[column])
+        } else {
+            xml.append(contentsOf: SheetSink.columnName(column).utf8)
+        }
+        xml.append(contentsOf: rowDigits)
+    }
+
+    /// A number cell: `<c r="B2" s="2"><v>` … `</v></c>` around what `value` appends.
+    private mutating func number(style: [UInt8], width: Int, _ value: (inout [UInt8]) -> Void) {
+        openCell()
+        xml.append(contentsOf: style)
+        put("><v>")
+        value(&xml)
+        put("</v></c>")
+        done(width: width)
+    }
+
+    /// `%.16G`, as libxlsxwriter writes a number (the format is this constant, never data).
+    private static func append(_ value: Double, to out: inout [UInt8]) {
+        if value == value.rounded(), abs(value) < 1e15, value != 0 || value.sign == .plus {
+            out.append(contentsOf: String(Int(value)).utf8)
+            return
+        }
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 32) { buf in
+            let n = withVaList([value]) { vsnprintf(buf.baseAddress!, 32, "%.16G", $0) }
+            buf.baseAddress!.withMemoryRebound(to: UInt8.self, capacity: 32) { out.append(contentsOf: UnsafeBufferPointer(start: $0, count: Int(n))) }
+        }
+    }
+
     mutating func text(_ value: String) {
-        guard !value.isEmpty else { return done(LXW_NO_ERROR, width: 0) }
-        let clean = WorkbookText.clean(PhoneScrubber.scrub(value, known: phones))
-        let width = row <= SheetSink.measuredRows ? SheetSink.displayWidth(clean) : 0
-        done(worksheet_write_string(sheet, row, column, clean, nil), width: width)
+        guard !value.isEmpty else { return done(width: 0) }
+        var clean = WorkbookText.clean(PhoneScrubber.scrub(value, known: phones, minimum: phoneDigits))
+        guard !clean.isEmpty else { return done(width: 0) }
+        openCell()
+        clean.withUTF8 { b in
+            // C's isspace, as libxlsxwriter tests the first and last byte.
+            func space(_ c: UInt8) -> Bool { c == 32 || (9...13).contains(c) }
+            if space(b[0]) || space(b[b.count - 1]) {
+                put(" t=\"inlineStr\"><is><t xml:space=\"preserve\">")
+            } else {
+                put(" t=\"inlineStr\"><is><t>")
+            }
+            WorkbookText.escape(b, into: &xml)
+        }
+        put("</t></is></c>")
+        done(width: row <= SheetSink.measuredRows ? SheetSink.displayWidth(clean) : 0)
     }
 
     mutating func hours(_ seconds: Int) {
-        let cents = (abs(seconds) * 100 + 1800) / 3600 // exactly Hours.format's rounding
-        let value = Double(seconds < 0 ? -cents : cents) / 100
-        done(worksheet_write_number(sheet, row, column, value, formats.hours), width: 8)
+        let cents = CellValue.hoursCents(seconds)
+        number(style: formats.hoursStyle, width: 8) { out in
+            // The CSV's value (`Hours.format`), written as the shortest number: `2.5`, `0.05`, `12`.
+            if seconds < 0 && cents > 0 { out.append(UInt8(ascii: "-")) }
+            out.append(contentsOf: String(cents / 100).utf8)
+            let fraction = cents % 100
+            guard fraction != 0 else { return }
+            out.append(UInt8(ascii: "."))
+            out.append(UInt8(ascii: "0") + UInt8(fraction / 10))
+            if fraction % 10 != 0 { out.append(UInt8(ascii: "0") + UInt8(fraction % 10)) }
+        }
     }
 
     mutating func count(_ value: Int) {
-        done(worksheet_write_number(sheet, row, column, Double(value), nil), width: 6)
+        number(style: [], width: 6) { $0.append(contentsOf: String(value).utf8) }
     }
 
     mutating func rate(_ text: String) {
-        guard let value = Double(text) else { return done(LXW_NO_ERROR, width: 0) }
-        done(worksheet_write_number(sheet, row, column, value, formats.rate), width: 6)
+        guard let value = Double(text) else { return done(width: 0) }
+        number(style: formats.rateStyle, width: 6) { SheetSink.append(value, to: &$0) }
     }
 
     mutating func decimal(_ text: String) {
-        guard let value = Double(text) else { return done(LXW_NO_ERROR, width: 0) }
-        done(worksheet_write_number(sheet, row, column, value, formats.decimal), width: 8)
+        guard let value = Double(text) else { return done(width: 0) }
+        number(style: formats.decimalStyle, width: 8) { SheetSink.append(value, to: &$0) }
     }
 
     mutating func date(_ value: CivilDate?) {
-        guard let d = value else { return done(LXW_NO_ERROR, width: 0) }
-        // Excel's day number: days since 1899-12-30 (1970-01-01 is 25,569).
-        done(worksheet_write_number(sheet, row, column, Double(d.dayNumber + 25_569), formats.date), width: 11)
+        guard let d = value else { return done(width: 0) }
+        number(style: formats.dateStyle, width: 11) { $0.append(contentsOf: String(CellValue.daySerial(d)).utf8) }
     }
 
     mutating func time(_ text: String) {
-        let parts = text.split(separator: ":").map { Int($0) }
-        guard parts.count == 2 || parts.count == 3, let h = parts[0], let m = parts[1] else {
-            return text.isEmpty ? done(LXW_NO_ERROR, width: 0) : self.text(text)
-        }
-        let s = parts.count == 3 ? parts[2] ?? 0 : 0
-        let value = Double(h * 3600 + m * 60 + s) / 86_400
-        done(worksheet_write_number(sheet, row, column, value, parts.count == 3 ? formats.timeSeconds : formats.time), width: 9)
+        guard let t = CellValue.timeOfDay(text) else { return text.isEmpty ? done(width: 0) : self.text(text) }
+        number(style: t.seconds ? formats.timeSecondsStyle : formats.timeStyle, width: 9) { SheetSink.append(t.fraction, to: &$0) }
     }
 
-    /// Column widths, the frozen header, the autofilter and the print setup, once the rows are in.
-    func finish(lastRow: lxw_row_t) {
+    /// Sets the sheet's column widths, frozen header, autofilter and print setup, and returns
+    /// its rows, deflated.
+    mutating func finish(_ sheet: UnsafeMutablePointer<lxw_worksheet>, path: String) throws -> WorkbookZip.SheetRows? {
+        endRow()
+        if !xml.isEmpty { deflater.add(xml) }
+        xml = []
+        guard let deflated = deflater.finish() else { throw OutputError(path: path, reason: "zlib cannot compress a sheet's rows (out of memory)") }
         var total = 0.0
         for (c, w) in widths.enumerated() {
             let width = Double(min(max(w, 6), 60))
             total += width
             worksheet_set_column(sheet, lxw_col_t(c), lxw_col_t(c), width, nil)
         }
+        let lastColumn = max(widths.count - 1, 0)
         worksheet_freeze_panes(sheet, 1, 0)
-        worksheet_autofilter(sheet, 0, 0, lastRow, lxw_col_t(max(widths.count - 1, 0)))
+        worksheet_autofilter(sheet, 0, 0, lxw_row_t(row), lxw_col_t(lastColumn))
         worksheet_set_paper(sheet, 9) // A4
         if total > 95 { worksheet_set_landscape(sheet) }
         worksheet_fit_to_pages(sheet, 1, 0) // as wide as the page, as many pages down as needed
         worksheet_repeat_rows(sheet, 0, 0)
+        // libxlsxwriter's range of the cells written: the header's columns, down to the last row.
+        let corner = "\(SheetSink.columnName(lastColumn))\(lastRow + 1)"
+        return WorkbookZip.SheetRows(deflated: deflated, dimension: corner == "A1" ? "A1" : "A1:\(corner)")
+    }
+
+    /// Appends markup (a literal: no reference counting on the way).
+    @inline(__always)
+    private mutating func put(_ markup: StaticString) {
+        markup.withUTF8Buffer { xml.append(contentsOf: $0) }
     }
 
     /// Character cells a text takes on screen: East Asian wide and full-width characters (and
@@ -254,6 +417,20 @@ struct SheetSink: TableRowSink {
 /// as they are, after one pass over their bytes.
 enum WorkbookText {
     static let maxLength = 32_767
+
+    /// Appends UTF-8 text as XML character data, escaped as libxlsxwriter escapes a cell's text
+    /// (`&amp;`, `&lt;`, `&gt;`; quotes need none outside an attribute).
+    static func escape(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        var from = 0
+        for (i, c) in text.enumerated() where c == UInt8(ascii: "&") || c == UInt8(ascii: "<") || c == UInt8(ascii: ">") {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: text[from..<i]))
+            out.append(contentsOf: c == UInt8(ascii: "&") ? amp : c == UInt8(ascii: "<") ? lt : gt)
+            from = i + 1
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: text[from...]))
+    }
+
+    private static let amp = Array("&amp;".utf8), lt = Array("&lt;".utf8), gt = Array("&gt;".utf8)
 
     static func clean(_ text: String) -> String {
         var copy = text
@@ -320,7 +497,8 @@ final class TemporaryFolder {
 }
 
 /// A workbook written on a thread of its own while the run goes on (the manifest waits for the
-/// input hashes, the HTML and Markdown render): libxlsxwriter writes and compresses on one core.
+/// input hashes, the HTML and Markdown render): this thread writes the rows' XML while the
+/// other core deflates the pieces already written (`PieceDeflater`).
 final class WorkbookJob: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private var result: Result<[UInt8], Error>?

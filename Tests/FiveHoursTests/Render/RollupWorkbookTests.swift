@@ -57,14 +57,12 @@ struct RollupWorkbookTests {
 
     /// The sheet names and header rows of a workbook, one line per sheet.
     static func headers(_ book: String) throws -> String {
-        let read = try WorkbookClientTests.shell(["python3", "-c", """
+        try WorkbookClientTests.python("""
             import openpyxl, sys
             wb = openpyxl.load_workbook(sys.argv[1])
             for ws in wb.worksheets:
                 print(ws.title + ": " + ",".join(str(c.value) for c in ws[1]))
-            """, book])
-        #expect(read.status == 0, "\(read.output)")
-        return read.output
+            """, [book])
     }
 
     @Test("with --csv-header keys the sheets and headers are the CSVs' names and keys")

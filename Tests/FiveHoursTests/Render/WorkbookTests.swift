@@ -60,6 +60,13 @@ struct WorkbookClientTests {
         return (p.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
+    /// Runs a Python script with arguments, expects it to succeed, and returns what it printed.
+    static func python(_ script: String, _ arguments: [String]) throws -> String {
+        let r = try shell(["python3", "-c", script] + arguments)
+        #expect(r.status == 0, "\(r.output)")
+        return r.output
+    }
+
     @Test("every sheet equals its CSV in LibreOffice; ids are text, hours numbers, dates dates")
     func realClients() throws {
         let folder = try Self.campaign()
