@@ -37,7 +37,7 @@ enum Hostile {
         var signal: Int32?
         var stdout: String
         var stderr: String
-        /// Peak resident set of the child alone, from `wait4`, in bytes.
+        /// Peak resident set of the child alone (its `VmHWM`, sampled), in bytes.
         var peakRSS: Int
         var seconds: Double
         var output: String { stdout + stderr }
@@ -59,10 +59,36 @@ enum Hostile {
 
         func kill(_ sig: Int32 = SIGKILL) { _ = Glibc.kill(pid, sig) }
 
+        /// Waits for the child, sampling its own peak resident memory (`VmHWM` of
+        /// /proc/<pid>/status) every 2 ms once it runs as fivehours. (`wait4`'s `ru_maxrss`
+        /// counts the test runner's memory too: `posix_spawn` starts the child in the parent's
+        /// address space until exec, and Linux keeps that high-water mark across the exec.)
         func wait() -> Run {
+            final class Peak: @unchecked Sendable {
+                let lock = NSLock()
+                var bytes = 0
+                var done = false
+            }
+            let peak = Peak()
+            let pid = self.pid
+            let sampler = Thread {
+                while true {
+                    peak.lock.lock(); let done = peak.done; peak.lock.unlock()
+                    if done { break }
+                    let comm = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? ""
+                    if comm.hasPrefix("fivehours"), let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+                       let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+                       let kb = Int(line.split(separator: " ").dropFirst().first ?? "") {
+                        peak.lock.lock(); peak.bytes = max(peak.bytes, kb * 1024); peak.lock.unlock()
+                    }
+                    usleep(2_000)
+                }
+            }
+            sampler.start()
             var status: Int32 = 0
             var usage = rusage()
             while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+            peak.lock.lock(); peak.done = true; let peakBytes = peak.bytes; peak.lock.unlock()
             let seconds = Date().timeIntervalSince(started)
             let out = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
             let err = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
@@ -71,12 +97,12 @@ enum Hostile {
             // WIFEXITED / WTERMSIG by hand: the macros are not imported.
             let termSig = status & 0x7f
             return Run(status: termSig == 0 ? (status >> 8) & 0xff : -1, signal: termSig == 0 ? nil : termSig,
-                       stdout: out, stderr: err, peakRSS: usage.ru_maxrss * 1024, seconds: seconds)
+                       stdout: out, stderr: err, peakRSS: peakBytes, seconds: seconds)
         }
     }
 
     /// Starts the built `fivehours` with stdout and stderr going to files (no pipe can fill up)
-    /// and without Foundation's `Process`, so that `wait4` can report this child's own peak memory.
+    /// and without Foundation's `Process`, so that `wait()` can follow this child's own peak memory.
     static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Child {
         let tmp = FileManager.default.temporaryDirectory.path
         let tag = UUID().uuidString

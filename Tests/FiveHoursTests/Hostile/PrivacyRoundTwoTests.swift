@@ -195,36 +195,10 @@ struct PrivacyRoundTwoTests {
         #expect(manifest.contains(try TextBuffer.hash(fd: check, path: garbage.path, cancelled: { false })))
     }
 
-    /// Runs the binary and samples its own peak resident memory (`VmHWM` of /proc/<pid>/status)
-    /// every 2 ms once it runs as fivehours. (`wait4`'s `ru_maxrss` counts the test runner's
-    /// memory too here: `posix_spawn` starts the child in the parent's address space until exec,
-    /// and Linux keeps that high-water mark across the exec.)
+    /// Runs the binary; its own peak resident memory is sampled by `Hostile.Child.wait`.
     static func runMeasuringPeak(_ arguments: [String]) throws -> (Hostile.Run, Int) {
-        let child = try Hostile.start(arguments)
-        final class Peak: @unchecked Sendable {
-            let lock = NSLock()
-            var bytes = 0
-            var done = false
-        }
-        let peak = Peak()
-        let pid = child.pid
-        let sampler = Thread {
-            while true {
-                peak.lock.lock(); let done = peak.done; peak.lock.unlock()
-                if done { break }
-                let comm = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? ""
-                if comm.hasPrefix("fivehours"), let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-                   let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-                   let kb = Int(line.split(separator: " ").dropFirst().first ?? "") {
-                    peak.lock.lock(); peak.bytes = max(peak.bytes, kb * 1024); peak.lock.unlock()
-                }
-                usleep(2_000)
-            }
-        }
-        sampler.start()
-        let r = child.wait()
-        peak.lock.lock(); peak.done = true; let bytes = peak.bytes; peak.lock.unlock()
-        return (r, bytes)
+        let r = try Hostile.start(arguments).wait()
+        return (r, r.peakRSS)
     }
 
     @Test("a template cannot switch escaping off: {{{.}}} and {{& .}} are refused with file, line and column")
