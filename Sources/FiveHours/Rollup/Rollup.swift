@@ -426,7 +426,7 @@ extension Rollup.Span {
         let origin = weeks[0].firstDay
         let sessions = counted.sessions
         let inPeriod = sessions.indices.filter { period.contains(sessions[$0].record.date) }
-        return Counting.grouped(inPeriod, by: { origin.days(to: sessions[$0].record.date) / 7 }, count: weeks.count, within: { $0 < $1 })
+        return Counting.grouped(inPeriod, by: { origin.days(to: sessions[$0].record.date) / 7 }, count: weeks.count)
     }
 
     /// The teams' tallies over the period's sessions.
@@ -440,6 +440,7 @@ extension Rollup.Span {
     /// volunteers, its counted sessions and its unrostered ones, as one long week.
     func wholePeriod() -> Rollup.WholePeriod {
         let origin = weeks[0].firstDay
+        var clock = Stopwatch()
         let ordered = sessionsOfPeriod()
         var rowOf = [Int](repeating: -1, count: number.count)
         for (r, v) in rows.enumerated() { rowOf[v] = r }
@@ -451,8 +452,8 @@ extension Rollup.Span {
             own.append(s)
         }
         let unrosteredInPeriod = counted.unrostered.indices.filter { period.contains(counted.unrostered[$0].date) }
-        let unrostered = Counting.grouped(unrosteredInPeriod, by: { origin.days(to: counted.unrostered[$0].date) / 7 }, count: weeks.count,
-                                          within: { $0 < $1 }).map { counted.unrostered[$0] }
+        let unrostered = Counting.grouped(unrosteredInPeriod, by: { origin.days(to: counted.unrostered[$0].date) / 7 }, count: weeks.count)
+            .map { counted.unrostered[$0] }
         var byUnit: [String: [Int]] = [:]
         var positions = [Int](repeating: -1, count: number.count)
         var volunteers: [VolunteerWeek] = []
@@ -464,6 +465,7 @@ extension Rollup.Span {
             volunteers.append(VolunteerWeek(volunteer: volunteer, seconds: periodSeconds[v], requiredSeconds: 0, status: .partial, daily: [],
                                             sessions: periodSessions[v]))
         }
+        clock.lap("      the period's sessions and volunteers")
         let periodWeek = WeekData(week: Week(lastDay: period.last), volunteers: volunteers, sessions: own, unrostered: unrostered,
                                   facts: CountingFacts(), ledgerIndex: ledger.index, positions: positions, byUnit: byUnit)
         let context = RuleContext(campaign: campaign, week: periodWeek, ledger: ledger, now: now)
@@ -472,7 +474,11 @@ extension Rollup.Span {
             !Rollup.weeklyRules.contains($0.key) && !counting.contains($0.key) && $0.key != FiveHoursRule().key
         }
         let found = ConcurrentSlots<[Finding]>(periodRules.count)
-        DispatchQueue.concurrentPerform(iterations: periodRules.count) { k in found[k] = periodRules[k].findings(in: context) }
+        DispatchQueue.concurrentPerform(iterations: periodRules.count) { k in
+            var own = Stopwatch()
+            found[k] = periodRules[k].findings(in: context)
+            own.lap("      \(periodRules[k].key)")
+        }
         return Rollup.WholePeriod(findings: (0..<periodRules.count).map { found.take($0) ?? [] })
     }
 }

@@ -63,7 +63,9 @@ struct Counting: Sendable {
         var facts = CountingFacts()
         let rostered = ledger.index
         let activities = ledger.activities
+        var clock = Stopwatch()
         let volunteerOf = Counting.volunteerIndexes(activities, rostered)
+        clock.lap("    volunteers looked up")
         // The records gathered in parts on both cores, then joined in input order (in parts from
         // a few hundred records on, so that the roll-up tests, whose weekly references have few,
         // compare the two ways).
@@ -91,6 +93,7 @@ struct Counting: Sendable {
             for (k, a) in g.inactive { inactive[k, default: [:]][a.volunteerID, default: []].append(a) }
         }
 
+        clock.lap("    sessions gathered")
         // The union: each volunteer's spans in clock order (a counting sort by volunteer, then
         // each volunteer's few sessions).
         let volunteerCount = (number.max() ?? -1) + 1
@@ -117,6 +120,7 @@ struct Counting: Sendable {
             }
         }
         spans = []
+        clock.lap("    overlaps")
 
         // Per day: the cap, then the day's total. Sessions grouped by (volunteer, day), each day's
         // in input order.
@@ -129,6 +133,7 @@ struct Counting: Sendable {
                                   seconds: s.countedSeconds))
         }
         perDay = Counting.grouped(perDay, by: { Int($0.volunteer) }, count: volunteerCount) { a, b in (a.day, a.session) < (b.day, b.session) }
+        clock.lap("    days grouped")
         var days: [DayTotal] = []
         var g = 0
         while g < perDay.count {
@@ -161,6 +166,7 @@ struct Counting: Sendable {
             g = end
         }
 
+        clock.lap("    days capped")
         // Sessions of volunteers on a roster but not active that week, week by week, by id.
         for k in inactive.keys.sorted() {
             for (id, records) in inactive[k]!.sorted(by: { $0.key < $1.key }) {
@@ -242,9 +248,10 @@ struct Counting: Sendable {
         return (0..<parts).flatMap { found.take($0)! }
     }
 
-    /// `items` grouped by `key` (0..<count) in a stable counting sort, each group then sorted by
-    /// `within`: the volunteers' groups are small, so this is linear in practice.
-    static func grouped<T>(_ items: [T], by key: (T) -> Int, count: Int, within: (T, T) -> Bool) -> [T] {
+    /// `items` grouped by `key` (0..<count) in a stable counting sort (each group in the items'
+    /// order), each group then sorted by `within` when given: the volunteers' groups are small,
+    /// so this is linear in practice.
+    static func grouped<T>(_ items: [T], by key: (T) -> Int, count: Int, within: ((T, T) -> Bool)? = nil) -> [T] {
         guard !items.isEmpty else { return items }
         var starts = [Int](repeating: 0, count: count + 1)
         for x in items { starts[key(x) + 1] += 1 }
@@ -258,7 +265,9 @@ struct Counting: Sendable {
             }
             initialized = items.count
         }
-        for v in 0..<count where starts[v + 1] - starts[v] > 1 { out[starts[v]..<starts[v + 1]].sort(by: within) }
+        if let within {
+            for v in 0..<count where starts[v + 1] - starts[v] > 1 { out[starts[v]..<starts[v + 1]].sort(by: within) }
+        }
         return out
     }
 
