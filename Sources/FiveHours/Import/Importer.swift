@@ -761,8 +761,8 @@ public struct Importer: Sendable {
                 } else if checked < pos + SeparatorIndex.lookahead {
                     try checkAhead(pos)
                 }
-                var next = vector ? separators.split(pos, expected: cellCount, into: cells) : SeparatorIndex.quoted
-                if next == SeparatorIndex.quoted {
+                var next = vector ? separators.split(pos, expected: cellCount, into: cells) : SeparatorIndex.unscanned
+                if next == SeparatorIndex.unscanned {
                     next = PlainRow.split(p, pos, n, expected: cellCount, into: cells, specials: &specials) ?? SeparatorIndex.notPlain
                 }
                 if next >= 0, importer.sizes.accelerated, scanner.read(row, &values, into: &v) {

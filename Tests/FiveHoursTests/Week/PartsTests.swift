@@ -222,8 +222,11 @@ struct PartsTests {
     func separatorIndexAgreesWithPlainRow() {
         var rng = SplitMix(seed: 7)
         // Runs of commas put more than eight in a block (the index is written eight at a time).
-        let pieces: [[UInt8]] = ["a", "中文", ",", ",", ",", "\n", "\r\n", "\r", "\"", " ", "2019-08-05", "\"x,y\"", ",,,,,,,,,,,,"].map { Array($0.utf8) }
-        var plainRows = 0
+        // Quoted cells, which the index walks too: around commas and line ends, empty, doubled
+        // quotes, text after a closing quote, a quote inside a cell.
+        let pieces: [[UInt8]] = ["a", "中文", ",", ",", ",", "\n", "\r\n", "\r", "\"", " ", "2019-08-05", "\"x,y\"", ",,,,,,,,,,,,",
+                                 ",\"中文\",", ",\"\",", "\"a\"\"b\"", "\"x\ny\"", "\"x\r\n\"", "\"a\"b", "a\"b", ",\",,\",", "\"\"\"\""].map { Array($0.utf8) }
+        var plainRows = 0, quotedRows = 0
         for round in 0..<600 {
             var bytes: [UInt8] = []
             // The longest span many steps of 64 blocks (4 KB), so that the index is cut back often.
@@ -248,7 +251,8 @@ struct PartsTests {
                     let reference = PlainRow.split(p, pos, n, expected: expected, into: slow)
                     let got = index.split(pos, expected: expected, into: fast)
                     if got >= 0 { plainRows += 1 }
-                    if got == SeparatorIndex.quoted {
+                    if got >= 0, UnsafeBufferPointer(rebasing: b[pos..<got]).contains(34) { quotedRows += 1 }
+                    if got == SeparatorIndex.unscanned {
                         pos = (reference ?? pos) + (reference == nil ? 1 : 0)
                         continue
                     }
@@ -261,6 +265,7 @@ struct PartsTests {
             }
         }
         #expect(plainRows > 10_000, "the index split \(plainRows) rows itself")
+        #expect(quotedRows > 1_000, "the index split \(quotedRows) rows with quoted cells itself")
     }
 
     @Test("the index's pass checks the text as the one-pass check does, across steps and the last bytes", .enabled(if: UTF8Check.avx2, "needs AVX2"))
@@ -534,7 +539,8 @@ struct PartsTests {
                     "end": (endTimes[cellStyle % 3] + [""]).randomElement(using: &rng)!,
                     "hours": odd ? ["2.25", "x", "0", "2:75", ".5", "25"].randomElement(using: &rng)! : ([""] + hourSpellings[cellStyle % 4]).randomElement(using: &rng)!,
                     "team": odd ? ["\"队\n甲\"", "\"a\"\"b\"", String(repeating: "长", count: 1_500)].randomElement(using: &rng)! : "小红象志愿服务队",
-                    "activity": "文明引导",
+                    // Quoted cells, around commas too: read off the separator index.
+                    "activity": ["文明引导", "\"文明,引导\"", "\"文明引导\"", "\"\""].randomElement(using: &rng)!,
                     "submitted_at": odd ? ["2019-03-05T16:05", "2019-03-05 1a:05", "2019/3/5 8:00", "2019-03-05 16:05+25:00"].randomElement(using: &rng)!
                         : ["", stamp].randomElement(using: &rng)!,
                 ]
