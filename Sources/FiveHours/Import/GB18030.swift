@@ -1,3 +1,4 @@
+import CFastBytes
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -241,5 +242,69 @@ enum GB18030 {
             fileOffset += consumed
         }
         return try TextBuffer.mapDecoded(fd: temp, count: total, path: path, sha256: digest ?? stream!.finish(), byteCount: size)
+    }
+}
+
+extension GB18030 {
+    /// A large GB18030 file decoded part by part, each part on the core that then reads its rows:
+    /// the decoding overlaps the parse, and no pass over the file comes before it.
+    ///
+    /// The file is mapped; the decoded text goes into a mapping of an unlinked temporary file
+    /// (shared, so that pages the reader lets go are read back from the file when a repeated row
+    /// is read again for the duplicate check, as with `transcode`). The file's first lines (the
+    /// header, and whole lines up to 4 KB) are decoded when the buffer is made; every other part
+    /// `raw[a..<b]` — cut after a line end, which is never inside a GB18030 character — is
+    /// decoded by `decode(part:_:)` into its own stretch at `2a + 8k` (a character never grows
+    /// more than twice), the first part right after the first lines. The stretches do not touch,
+    /// so the parts decode at once; the text between them is never read.
+    final class PartDecoder: @unchecked Sendable {
+        /// The file's bytes.
+        let raw: UnsafeBufferPointer<UInt8>
+        /// `raw[0..<headEnd]` is decoded as the text's first `headCount` bytes.
+        let headEnd: Int, headCount: Int
+        private let text: UnsafeMutablePointer<UInt8>
+        private let rawMapping: UnsafeMutableRawPointer
+        private let watchSlot: Int32
+        private let fd: Int32
+
+        /// The text's room: the stretches of up to 256 parts and the first lines.
+        static func capacity(forSize size: Int) -> Int { 2 * size + 8 * 258 + 64 }
+
+        /// Decodes the first lines of `raw` into `text`; nil when they are not GB18030 (the
+        /// ordinary reader says where).
+        init?(raw: UnsafeBufferPointer<UInt8>, rawMapping: UnsafeMutableRawPointer, text: UnsafeMutablePointer<UInt8>, fd: Int32) {
+            var end = min(raw.count, 4 << 10)
+            while end < raw.count, raw[end - 1] != 10 { end += 1 }
+            guard let (written, _) = try? GB18030.decode(UnsafeBufferPointer(rebasing: raw[0..<end]), into: text, final: true) else { return nil }
+            self.raw = raw
+            self.rawMapping = rawMapping
+            self.text = text
+            self.fd = fd
+            headEnd = end
+            headCount = written
+            watchSlot = TextBuffer.watch(rawMapping, raw.count)
+        }
+
+        deinit {
+            fh_unwatch_mapping(watchSlot)
+            munmap(rawMapping, raw.count)
+            close(fd)
+        }
+
+        /// True when the file was cut short while it was decoded (see `TextBuffer.wasCut`).
+        var wasCut: Bool { watchSlot >= 0 && fh_mapping_cut(watchSlot) != 0 }
+
+        /// Decodes part `k`, `raw[range]` (which ends after a line end or at the file's end), and
+        /// lets its pages of the file go.
+        /// - Parameter body: where the rows start in the first lines' text (part 0 reads from there).
+        /// - Returns: the range of the text to read the part's rows from.
+        func decode(part k: Int, _ range: Range<Int>, body: Int) throws(Invalid) -> Range<Int> {
+            let at = k == 0 ? headCount : 2 * range.lowerBound + 8 * k
+            let (written, _) = try GB18030.decode(UnsafeBufferPointer(rebasing: raw[range]), into: text + at, final: true)
+            let page = 4096
+            let lo = (range.lowerBound + page - 1) / page * page, hi = range.upperBound / page * page
+            if hi > lo { madvise(rawMapping + lo, hi - lo, MADV_DONTNEED) }
+            return (k == 0 ? body : at)..<(at + written)
+        }
     }
 }

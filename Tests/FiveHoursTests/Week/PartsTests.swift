@@ -39,21 +39,27 @@ struct PartsTests {
     static let header = "record_id,volunteer_id,date,start,end,hours,team,activity,category,location,media,unit,submitted_at"
 
     enum Variant: String, CaseIterable, CustomTestStringConvertible {
-        case utf8, utf8BOM, crlf, gb18030, nulLate, badByteLate, openQuoteLate
+        case utf8, utf8BOM, crlf, gb18030, gb18030CRLF, nulLate, badByteLate, openQuoteLate, gb18030NulLate, gb18030BadByteLate, gb18030OpenQuoteLate
         var testDescription: String { rawValue }
+
+        var isGB18030: Bool { rawValue.hasPrefix("gb18030") }
 
         func bytes() -> [UInt8] {
             var text = PartsTests.header + "\n" + PartsTests.rows().joined(separator: "\n") + "\n"
-            if self == .crlf { text = text.replacingOccurrences(of: "\n", with: "\r\n") }
-            if self == .openQuoteLate { text += "R9999,V1,2019-08-05,09:00,10:00,,,\"never closed\n" }
+            // Four-byte GB18030 characters (𠮷) too, in the cells of every kind of row.
+            if isGB18030 { text = text.replacingOccurrences(of: "小红象", with: "𠮷小红象").replacingOccurrences(of: "好", with: "𠮷") }
+            if self == .crlf || self == .gb18030CRLF { text = text.replacingOccurrences(of: "\n", with: "\r\n") }
+            if self == .openQuoteLate || self == .gb18030OpenQuoteLate { text += "R9999,V1,2019-08-05,09:00,10:00,,,\"never closed\n" }
             var b: [UInt8]
             switch self {
-            case .gb18030: b = ImportTestSupport.gb18030(text)
+            case _ where isGB18030: b = ImportTestSupport.gb18030(text)
             case .utf8BOM: b = [0xEF, 0xBB, 0xBF] + Array(text.utf8)
             default: b = Array(text.utf8)
             }
-            if self == .nulLate { b.insert(0, at: b.count - 40) }
+            if self == .nulLate || self == .gb18030NulLate { b.insert(0, at: b.count - 40) }
+            // In GB18030 a lone 0x80 is no character's first byte.
             if self == .badByteLate { b.insert(0xFF, at: b.count - 40) }
+            if self == .gb18030BadByteLate { b.insert(0x80, at: b.count - 40) }
             return b
         }
     }
@@ -90,16 +96,17 @@ struct PartsTests {
         let activityFile = try #require(partsResult.files.firstIndex { $0.path == "activities/log.csv" })
         let how = partsResult.readInParts[activityFile]
         switch variant {
-        case .utf8, .utf8BOM, .crlf: #expect(how?.parts ?? 0 > 8 && how?.deferred == true, "read in \(String(describing: how))")
-        case .gb18030: #expect(how?.parts ?? 0 > 8 && how?.deferred == false, "read in \(String(describing: how))")
-        case .nulLate, .badByteLate, .openQuoteLate: #expect(how == nil)
+        // A GB18030 file too: each part decoded where it is read (`GB18030.PartDecoder`).
+        case .utf8, .utf8BOM, .crlf, .gb18030, .gb18030CRLF: #expect(how?.parts ?? 0 > 8 && how?.deferred == true, "read in \(String(describing: how))")
+        case .nulLate, .badByteLate, .openQuoteLate, .gb18030NulLate, .gb18030BadByteLate, .gb18030OpenQuoteLate: #expect(how == nil)
         }
         #expect(inParts.count == whole.count)
         for (a, b) in zip(inParts, whole) where a != b { Issue.record("parts: \(a)\none pass: \(b)") }
         // The file was really read (or really rejected), not silently emptied.
         let file = try #require(whole.first { $0.hasPrefix("file activities/log.csv") })
         switch variant {
-        case .nulLate, .badByteLate, .openQuoteLate: #expect(!file.hasSuffix(" "), "the file is rejected whole: \(file)")
+        case .nulLate, .badByteLate, .openQuoteLate, .gb18030NulLate, .gb18030BadByteLate, .gb18030OpenQuoteLate:
+            #expect(!file.hasSuffix(" "), "the file is rejected whole: \(file)")
         default:
             #expect(file.contains("read 650"), "\(file)")
             #expect(whole.contains { $0.hasPrefix("reject") && $0.contains("日期") })
