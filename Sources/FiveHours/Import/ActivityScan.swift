@@ -744,19 +744,29 @@ enum UnicodeTrim {
     }
 }
 
-/// A text's first and last eight bytes as two words (little-endian; a text under eight bytes
-/// is both words, zero-padded): with its length, equal for equal texts, and for texts of at
-/// most 16 bytes only for equal texts. The name cache hashes them; the column lookup compares them.
+/// A text's first and last eight bytes as two words (little-endian). A text under eight bytes
+/// is both words: its first and last four bytes (two, one) side by side, which overlap and so
+/// hold all of its bytes; for a given length, equal words are equal texts. With its length,
+/// equal for equal texts, and for texts of at most 16 bytes only for equal texts. The name
+/// cache and the cells' memo hash them; the column lookup compares them.
+/// - Complexity: two loads, whatever the length (the times and hours of a log are 1–7 bytes).
 @inline(__always)
 func headAndTail(_ b: UnsafeBufferPointer<UInt8>) -> (head: UInt64, tail: UInt64) {
     guard let p = b.baseAddress, b.count > 0 else { return (0, 0) }
     let n = b.count
+    let raw = UnsafeRawPointer(p)
     if n >= 8 {
-        return (UnsafeRawPointer(p).loadUnaligned(as: UInt64.self), UnsafeRawPointer(p + n - 8).loadUnaligned(as: UInt64.self))
+        return (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
     }
-    var head: UInt64 = 0
-    for i in 0..<n { head |= UInt64(p[i]) << UInt64(8 * i) }
-    return (head, head)
+    let word: UInt64
+    if n >= 4 {
+        word = UInt64(raw.loadUnaligned(as: UInt32.self)) | UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32
+    } else if n >= 2 {
+        word = UInt64(raw.loadUnaligned(as: UInt16.self)) | UInt64(raw.loadUnaligned(fromByteOffset: n - 2, as: UInt16.self)) << 16
+    } else {
+        word = UInt64(p[0])
+    }
+    return (word, word)
 }
 
 /// Texts that repeat from record to record — team, activity, category, location and unit names,

@@ -13,23 +13,26 @@ import Glibc
 /// UTF-8 file's, plus two blocks.
 ///
 /// Decoding: ASCII bytes are copied; a two-byte character (lead 81–FE, trail 40–7E or 80–FE) is
-/// looked up in a table that glibc's iconv filled once for all 23,940 such codes; a four-byte
-/// one (81–FE 30–39 81–FE 30–39, rare: 𠮷 and characters outside GBK) is given to iconv itself.
+/// looked up by its two bytes in a table that glibc's iconv filled once for all 23,940 such
+/// codes; a four-byte one (81–FE 30–39 81–FE 30–39, rare: 𠮷 and characters outside GBK) is
+/// given to iconv itself.
 /// So every character decodes exactly as iconv decodes it, and a byte iconv refuses is refused,
 /// at its offset.
 enum GB18030 {
-    /// UTF-8 of each two-byte code: `(lead − 0x81) × 191 + (trail − 0x40)`; the bytes packed
-    /// little-endian with the length in the top byte, 0 for a code iconv refuses.
+    /// UTF-8 of each two-byte code, by its two bytes (`lead << 8 | trail`): the bytes packed
+    /// little-endian with the length in the top byte; 0 for a pair that is not a two-byte
+    /// character iconv accepts (any lead below 0x81 or above 0xFE, any trail outside 40–7E and
+    /// 80–FE), so that the decoder's run of characters needs no range check of its own.
     private static let table: [UInt32]? = {
         guard let cd = iconv_open("UTF-8", "GB18030"), cd != iconv_t(bitPattern: -1) else { return nil }
         defer { iconv_close(cd) }
-        var table = [UInt32](repeating: 0, count: 126 * 191)
+        var table = [UInt32](repeating: 0, count: 1 << 16)
         for lead in 0x81...0xFE {
             for trail in 0x40...0xFE where trail != 0x7F {
                 if let utf8 = iconvOne([UInt8(lead), UInt8(trail)], cd), utf8.count <= 3 {
                     var v = UInt32(utf8.count) << 24
                     for (k, b) in utf8.enumerated() { v |= UInt32(b) << (8 * k) }
-                    table[(lead - 0x81) * 191 + (trail - 0x40)] = v
+                    table[lead << 8 | trail] = v
                 }
             }
         }
@@ -102,21 +105,33 @@ enum GB18030 {
                     i += 4
                     continue
                 }
-                // A run of two-byte characters (Chinese text) in a tight loop: each looked up and
-                // stored as one 32-bit word (its UTF-8 in the low bytes; the output has room past
-                // its end, and the next character overwrites the spare byte).
-                var lead = c, trail = c2
-                while true {
-                    guard trail >= 0x40, trail <= 0xFE, trail != 0x7F else { throw Invalid(offset: i) }
-                    let v = table[Int(lead &- 0x81) &* 191 &+ Int(trail &- 0x40)]
-                    guard v != 0 else { throw Invalid(offset: i) }
-                    UnsafeMutableRawPointer(out + o).storeBytes(of: v.littleEndian, as: UInt32.self)
-                    o += Int(v >> 24)
-                    i += 2
-                    guard i + 1 < n else { break }
-                    lead = p[i]
-                    trail = p[i + 1]
-                    guard lead >= 0x81, lead <= 0xFE, trail >= 0x40 else { break }
+                // A two-byte character, then a run of them and of single ASCII bytes between them
+                // (Chinese text and the commas between its cells) in a tight loop: each looked up
+                // by its two bytes and stored as one 32-bit word (its UTF-8 in the low bytes; the
+                // output has room past its end, and the next character overwrites the spare
+                // byte). The table has 0 for any pair that is not a two-byte character: the run
+                // stops there, and the loop above decides.
+                let first = table[Int(c) << 8 | Int(c2)]
+                guard first != 0 else { throw Invalid(offset: i) }
+                UnsafeMutableRawPointer(out + o).storeBytes(of: first.littleEndian, as: UInt32.self)
+                o += Int(first >> 24)
+                i += 2
+                while i + 1 < n {
+                    let lead = p[i]
+                    if lead >= 0x81 {
+                        let v = table[Int(lead) << 8 | Int(p[i + 1])]
+                        guard v != 0 else { break }
+                        UnsafeMutableRawPointer(out + o).storeBytes(of: v.littleEndian, as: UInt32.self)
+                        o += Int(v >> 24)
+                        i += 2
+                    } else if lead != 0, lead < 0x80, p[i + 1] >= 0x80 {
+                        // One ASCII byte between characters.
+                        out[o] = lead
+                        o += 1
+                        i += 1
+                    } else {
+                        break
+                    }
                 }
             }
             return (o, i)

@@ -477,6 +477,21 @@ struct PartsTests {
         #expect(shared > 1_000, "repeats shared \(shared) times")
     }
 
+    @Test("a text's head and tail words are equal for texts of one length up to 16 bytes only when the texts are")
+    func headAndTailTellTextsApart() {
+        var rng = SplitMix(seed: 17)
+        // A small alphabet, so that texts of one length often share bytes, and often all of them.
+        let alphabet: [UInt8] = [0x00, 0x20, 0x31, 0x3A, 0x80, 0xE4, 0xFF]
+        for _ in 0..<20_000 {
+            let n = Int.random(in: 0...16, using: &rng)
+            let a = (0..<n).map { _ in alphabet.randomElement(using: &rng)! }
+            var b = a
+            if n > 0, Bool.random(using: &rng) { b[Int.random(in: 0..<n, using: &rng)] = alphabet.randomElement(using: &rng)! }
+            let wa = a.withUnsafeBufferPointer(headAndTail), wb = b.withUnsafeBufferPointer(headAndTail)
+            #expect((wa.head == wb.head && wa.tail == wb.tail) == (a == b), "\(a) \(b)")
+        }
+    }
+
     @Test("a column is looked up by its exact key, whatever the key's length")
     func columnLookupFindsExactKeys() throws {
         var header = try HeaderMap(cells: ["volunteer_id", "name", "unit"], kind: .roster, line: 1)
