@@ -315,10 +315,19 @@ extension GB18030 {
         /// - Returns: the range of the text to read the part's rows from.
         func decode(part k: Int, _ range: Range<Int>, body: Int) throws(Invalid) -> Range<Int> {
             let at = k == 0 ? headCount : 2 * range.lowerBound + 8 * k
-            let (written, _) = try GB18030.decode(UnsafeBufferPointer(rebasing: raw[range]), into: text + at, final: true)
-            let page = 4096
-            let lo = (range.lowerBound + page - 1) / page * page, hi = range.upperBound / page * page
-            if hi > lo { madvise(rawMapping + lo, hi - lo, MADV_DONTNEED) }
+            // A quarter of the part (a megabyte at most) at a time, each piece ending after a line
+            // end, its pages of the file let go once decoded: a part holds little more of the
+            // file than its text.
+            var from = range.lowerBound, written = 0
+            let page = 4096, piece = min(1 << 20, max(256, range.count / 4))
+            while from < range.upperBound {
+                var to = min(range.upperBound, from + piece)
+                while to < range.upperBound, raw[to - 1] != 10 { to += 1 }
+                written += try GB18030.decode(UnsafeBufferPointer(rebasing: raw[from..<to]), into: text + at + written, final: true).written
+                let lo = (from + page - 1) / page * page, hi = to / page * page
+                if hi > lo { madvise(rawMapping + lo, hi - lo, MADV_DONTNEED) }
+                from = to
+            }
             return (k == 0 ? body : at)..<(at + written)
         }
     }

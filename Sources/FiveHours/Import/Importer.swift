@@ -185,6 +185,12 @@ public struct Importer: Sendable {
         var accelerated = true
         /// About this much of a large file goes to each part (at least two, at most 256): small enough that the parts in flight keep little of the file resident.
         var part = 8 << 20
+        /// The parts of a GB18030 file are half as large: a part's decoded text is made whole
+        /// before its rows are read, so a part in flight holds all of its text, where a part of a
+        /// UTF-8 file holds what its rows have reached since its pages were last let go (4 MB at
+        /// most). Half keeps the peak near the UTF-8 file's; a quarter made it 120 MB higher on the
+        /// benchmark (205 parts; not understood yet: the allocator's heaps are the first suspect).
+        var decodedPart: Int { max(1, part / 2) }
     }
     let sizes: Sizes
     /// The run's output folder (`--out`, else `output.dir`): never read as input (`InputFiles`).
@@ -492,7 +498,9 @@ public struct Importer: Sendable {
         // a deferred buffer checks its own bytes (an activity part a block ahead of its rows, the
         // others first), and its hash is read apart (`DigestTask`). A GB18030 file is cut into
         // parts on its own bytes, after its first lines, and each part decoded where it is read.
-        let bounds = decoder.map { RowJob.parts($0.raw, from: $0.headEnd, sizes: sizes) } ?? RowJob.parts(buffer.bytes, from: body, sizes: sizes)
+        var decodedSizes = sizes
+        decodedSizes.part = sizes.decodedPart
+        let bounds = decoder.map { RowJob.parts($0.raw, from: $0.headEnd, sizes: decodedSizes) } ?? RowJob.parts(buffer.bytes, from: body, sizes: sizes)
         if bounds.count > 2 || deferred != nil {
             let count = bounds.count - 1
             // Each part's result and the line its reader stopped at.
