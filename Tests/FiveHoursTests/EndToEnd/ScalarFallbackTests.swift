@@ -42,14 +42,23 @@ struct ScalarFallbackTests {
         s.files["activities/a-utf8.csv"] = Array(ScalarFallbackTests.log(rows: 48_000, seed: 1, chineseHeader: false).utf8)
         s.files["activities/b-bom.csv"] = [0xEF, 0xBB, 0xBF] + Array(ScalarFallbackTests.log(rows: 48_000, seed: 2, chineseHeader: true).utf8)
         s.files["activities/c-gb18030.csv"] = GB18030Tests.gb18030(ScalarFallbackTests.log(rows: 48_000, seed: 3, chineseHeader: true))
+        // A GB18030 file over 16 MB, decoded in the parts that read it (`GB18030.PartDecoder`):
+        // a log's rows five times over, so that its repeats are read again from the decoded text.
+        let large = ScalarFallbackTests.log(rows: 48_000, seed: 4, chineseHeader: true)
+        let header = large.prefix { $0 != "\r\n" }
+        let body = large.dropFirst(header.count + 1)
+        s.files["activities/d-gb18030-large.csv"] = GB18030Tests.gb18030(String(header) + "\r\n" + String(repeating: String(body), count: 5))
+        #expect(s.files["activities/d-gb18030-large.csv"]!.count > 16 << 20)
         let folder = try s.write()
         let config = folder.appendingPathComponent("campaign.yaml").path
         var outputs: [[String: Data]] = []
         for environment in [[:], ["FIVEHOURS_NO_AVX2": "1"]] {
             let out = folder.appendingPathComponent(environment.isEmpty ? "out-vector" : "out-scalar")
             let r = try Binary.run(["weekly", "--config", config, "--week-ending", "2019-08-09", "--now", "2019-08-10T09:00:00+08:00",
-                                    "--format", "csv", "--csv-header", "keys", "--out", out.path, "--quiet"], environment: environment)
+                                    "--format", "csv", "--csv-header", "keys", "--out", out.path, "--quiet"],
+                                   environment: environment.merging(["FIVEHOURS_TIMING": "1"]) { a, _ in a })
             #expect(r.status == 0, "\(r.stderr)")
+            #expect(r.stderr.contains("each decoded from GB18030"), "the large GB18030 file is read in parts")
             let report = out.appendingPathComponent("weekly-2019-08-09")
             var files: [String: Data] = [:]
             for name in try FileManager.default.contentsOfDirectory(atPath: report.path) {
