@@ -282,6 +282,11 @@ extension GB18030 {
         private let watchSlot: Int32
         private let fd: Int32
 
+        /// The largest file decoded in its parts. The memory file's pages stay in memory until the
+        /// import is done (there is no disk behind them): a larger file is decoded whole into a
+        /// temporary file on disk first (`transcode`), whose pages the kernel can write out.
+        static let largest = 1 << 30
+
         /// The text's room: the stretches of up to 256 parts and the first lines.
         static func capacity(forSize size: Int) -> Int { 2 * size + 8 * 258 + 64 }
 

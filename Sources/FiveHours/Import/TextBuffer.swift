@@ -195,7 +195,9 @@ final class TextBuffer: @unchecked Sendable {
         guard !(p[0] == 0xFF && p[1] == 0xFE), !(p[0] == 0xFE && p[1] == 0xFF),
               memchr(base, 0, prefix) == nil, UTF8Check.firstInvalid(head) == nil else {
             let all = UnsafeBufferPointer(start: p, count: size)
-            if startsAsGB18030(all), let buffer = decodingInParts(all, mapping: raw, path: path) { return buffer }
+            if startsAsGB18030(all), size <= GB18030.PartDecoder.largest, let buffer = decodingInParts(all, mapping: raw, path: path) {
+                return buffer
+            }
             munmap(raw, size)
             return nil
         }
