@@ -449,8 +449,10 @@ struct PlainRow {
 /// every comma, quote, CR and LF in order, and of the quotes, CRs and LFs alone. A row is plain
 /// when the first quote or line end after its start is a line end and is its `expected`th
 /// separator: its cells are then read off the index, with no byte compared and no bit counted
-/// per row. A row with a quote, or that reaches past the blocks scanned so far (the buffer's last,
-/// partial block included), is left to `PlainRow.split`, which reads quoted cells.
+/// per row. A row with a quote is walked cell by cell on the same index (`splitQuoted`): a cell
+/// whose first byte is a quote ends at the next quote, which must be followed by a comma or a
+/// line end — the plain rows `PlainRow.split` reads, and no others. A row that reaches past the
+/// blocks scanned so far (the buffer's last, partial block included) is left to `PlainRow.split`.
 ///
 /// The index is made ahead of the rows, a step at a time, in one pass with the buffer's text
 /// check when it has one (`fh_scan_index_avx2`): each byte is read from memory once, and each
@@ -459,8 +461,9 @@ struct PlainRow {
 /// block from its start for every row spent a quarter of the parse there). The caller owns the
 /// index's memory (`deallocate`).
 struct SeparatorIndex {
-    /// `split` results that are not a row's end.
-    static let notPlain = -1, quoted = -2
+    /// `split` results that are not a row's end: a row that is not plain (the general reader
+    /// reads it), and one that reaches past the blocks scanned (`PlainRow.split` decides).
+    static let notPlain = -1, unscanned = -2
 
     let p: UnsafePointer<UInt8>
     let n: Int
@@ -548,9 +551,10 @@ struct SeparatorIndex {
 
     /// Splits the row that starts at `pos` into exactly `expected` cells.
     /// - Parameter cells: room for `2 × expected` bounds.
-    /// - Returns: the offset after the row's line end; `notPlain` when the row has another
-    ///   number of cells (the general reader says what is wrong); `quoted` when `PlainRow.split`
-    ///   must decide (a quote in the row, or too near the end of the buffer).
+    /// - Returns: the offset after the row's line end; `notPlain` when the row is not plain (another
+    ///   number of cells, a line break or a doubled quote in a cell, a quote inside a cell, text
+    ///   after a closing quote: the general reader says what is wrong); `unscanned` when the row
+    ///   reaches past the blocks scanned (`PlainRow.split` must decide).
     @inline(__always)
     mutating func split(_ pos: Int, expected: Int, into cells: UnsafeMutablePointer<Int>) -> Int {
         // The row's first quote or line end.
@@ -558,17 +562,17 @@ struct SeparatorIndex {
         var e = endAt
         while e < endCount, Int(ends[e]) < pos { e += 1 }
         endAt = e
-        guard e < endCount else { return SeparatorIndex.quoted }
+        guard e < endCount else { return SeparatorIndex.unscanned }
         let end = Int(ends[e])
         let ch = p[end]
-        if ch == 34 { return SeparatorIndex.quoted }
+        if ch == 34 { return splitQuoted(pos, expected: expected, into: cells) }
         // It must be the row's `expected`th separator: the ones before it are then its commas.
         let seps = separators, count = index.separator_count
         var s = separatorAt
         // Stops at `end` at the latest (every line end and quote is a separator too); bounded
         // all the same, so that a broken index ends in the general reader, not past the array.
         while s < count, Int(seps[s]) < pos { s += 1 }
-        guard s < count else { return SeparatorIndex.quoted }
+        guard s < count else { return SeparatorIndex.unscanned }
         let last = s + expected - 1
         guard last < count, Int(seps[last]) == end else {
             separatorAt = s
@@ -585,9 +589,60 @@ struct SeparatorIndex {
         w[0] = end
         separatorAt = last + 1
         endAt = e + 1
+        return rowEnd(after: end)
+    }
+
+    /// The offset after the line end at `end` (CR LF taken together).
+    @inline(__always)
+    private func rowEnd(after end: Int) -> Int {
         var next = end + 1
-        if ch == 13, next < n, p[next] == 10 { next += 1 }
+        if p[end] == 13, next < n, p[next] == 10 { next += 1 }
         return next
+    }
+
+    /// `split` for a row that holds a quote: its cells walked off the separators one by one. A
+    /// cell that starts with a quote runs to the next separator that is a quote (commas before
+    /// it are its text; a line end before it is a line break in the cell: not plain), and that
+    /// quote must be followed at once by a comma or a line end (a quote: doubled, not plain);
+    /// its text is between the two quotes. Any other cell runs to the next separator, which
+    /// must not be a quote. The same rows and cells as `PlainRow.split`.
+    private mutating func splitQuoted(_ pos: Int, expected: Int, into cells: UnsafeMutablePointer<Int>) -> Int {
+        let seps = separators, count = index.separator_count
+        var s = separatorAt
+        while s < count, Int(seps[s]) < pos { s += 1 }
+        separatorAt = s
+        var start = pos
+        var k = 0
+        while true {
+            guard s < count else { return SeparatorIndex.unscanned }
+            var at = Int(seps[s])
+            if at == start, p[at] == 34 {
+                // The closing quote: the first quote or line end after the opening one.
+                var t = s + 1
+                while t < count, p[Int(seps[t])] == 44 { t += 1 }
+                guard t + 1 < count else { return SeparatorIndex.unscanned }
+                let close = Int(seps[t])
+                at = Int(seps[t + 1])
+                guard p[close] == 34, at == close + 1, p[at] != 34 else { return SeparatorIndex.notPlain }
+                cells[2 * k] = start + 1
+                cells[2 * k + 1] = close
+                s = t + 1
+            } else {
+                guard p[at] != 34 else { return SeparatorIndex.notPlain }
+                cells[2 * k] = start
+                cells[2 * k + 1] = at
+            }
+            k += 1
+            if p[at] == 44 {
+                guard k < expected else { return SeparatorIndex.notPlain }
+                start = at + 1
+                s += 1
+                continue
+            }
+            guard k == expected else { return SeparatorIndex.notPlain }
+            separatorAt = s + 1
+            return rowEnd(after: at)
+        }
     }
 }
 
@@ -689,19 +744,29 @@ enum UnicodeTrim {
     }
 }
 
-/// A text's first and last eight bytes as two words (little-endian; a text under eight bytes
-/// is both words, zero-padded): with its length, equal for equal texts, and for texts of at
-/// most 16 bytes only for equal texts. The name cache hashes them; the column lookup compares them.
+/// A text's first and last eight bytes as two words (little-endian). A text under eight bytes
+/// is both words: its first and last four bytes (two, one) side by side, which overlap and so
+/// hold all of its bytes; for a given length, equal words are equal texts. With its length,
+/// equal for equal texts, and for texts of at most 16 bytes only for equal texts. The name
+/// cache and the cells' memo hash them; the column lookup compares them.
+/// - Complexity: two loads, whatever the length (the times and hours of a log are 1–7 bytes).
 @inline(__always)
 func headAndTail(_ b: UnsafeBufferPointer<UInt8>) -> (head: UInt64, tail: UInt64) {
     guard let p = b.baseAddress, b.count > 0 else { return (0, 0) }
     let n = b.count
+    let raw = UnsafeRawPointer(p)
     if n >= 8 {
-        return (UnsafeRawPointer(p).loadUnaligned(as: UInt64.self), UnsafeRawPointer(p + n - 8).loadUnaligned(as: UInt64.self))
+        return (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
     }
-    var head: UInt64 = 0
-    for i in 0..<n { head |= UInt64(p[i]) << UInt64(8 * i) }
-    return (head, head)
+    let word: UInt64
+    if n >= 4 {
+        word = UInt64(raw.loadUnaligned(as: UInt32.self)) | UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32
+    } else if n >= 2 {
+        word = UInt64(raw.loadUnaligned(as: UInt16.self)) | UInt64(raw.loadUnaligned(fromByteOffset: n - 2, as: UInt16.self)) << 16
+    } else {
+        word = UInt64(p[0])
+    }
+    return (word, word)
 }
 
 /// Texts that repeat from record to record — team, activity, category, location and unit names,

@@ -1,3 +1,4 @@
+import CFastBytes
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -12,23 +13,26 @@ import Glibc
 /// UTF-8 file's, plus two blocks.
 ///
 /// Decoding: ASCII bytes are copied; a two-byte character (lead 81–FE, trail 40–7E or 80–FE) is
-/// looked up in a table that glibc's iconv filled once for all 23,940 such codes; a four-byte
-/// one (81–FE 30–39 81–FE 30–39, rare: 𠮷 and characters outside GBK) is given to iconv itself.
+/// looked up by its two bytes in a table that glibc's iconv filled once for all 23,940 such
+/// codes; a four-byte one (81–FE 30–39 81–FE 30–39, rare: 𠮷 and characters outside GBK) is
+/// given to iconv itself.
 /// So every character decodes exactly as iconv decodes it, and a byte iconv refuses is refused,
 /// at its offset.
 enum GB18030 {
-    /// UTF-8 of each two-byte code: `(lead − 0x81) × 191 + (trail − 0x40)`; the bytes packed
-    /// little-endian with the length in the top byte, 0 for a code iconv refuses.
+    /// UTF-8 of each two-byte code, by its two bytes (`lead << 8 | trail`): the bytes packed
+    /// little-endian with the length in the top byte; 0 for a pair that is not a two-byte
+    /// character iconv accepts (any lead below 0x81 or above 0xFE, any trail outside 40–7E and
+    /// 80–FE), so that the decoder's run of characters needs no range check of its own.
     private static let table: [UInt32]? = {
         guard let cd = iconv_open("UTF-8", "GB18030"), cd != iconv_t(bitPattern: -1) else { return nil }
         defer { iconv_close(cd) }
-        var table = [UInt32](repeating: 0, count: 126 * 191)
+        var table = [UInt32](repeating: 0, count: 1 << 16)
         for lead in 0x81...0xFE {
             for trail in 0x40...0xFE where trail != 0x7F {
                 if let utf8 = iconvOne([UInt8(lead), UInt8(trail)], cd), utf8.count <= 3 {
                     var v = UInt32(utf8.count) << 24
                     for (k, b) in utf8.enumerated() { v |= UInt32(b) << (8 * k) }
-                    table[(lead - 0x81) * 191 + (trail - 0x40)] = v
+                    table[lead << 8 | trail] = v
                 }
             }
         }
@@ -101,21 +105,33 @@ enum GB18030 {
                     i += 4
                     continue
                 }
-                // A run of two-byte characters (Chinese text) in a tight loop: each looked up and
-                // stored as one 32-bit word (its UTF-8 in the low bytes; the output has room past
-                // its end, and the next character overwrites the spare byte).
-                var lead = c, trail = c2
-                while true {
-                    guard trail >= 0x40, trail <= 0xFE, trail != 0x7F else { throw Invalid(offset: i) }
-                    let v = table[Int(lead &- 0x81) &* 191 &+ Int(trail &- 0x40)]
-                    guard v != 0 else { throw Invalid(offset: i) }
-                    UnsafeMutableRawPointer(out + o).storeBytes(of: v.littleEndian, as: UInt32.self)
-                    o += Int(v >> 24)
-                    i += 2
-                    guard i + 1 < n else { break }
-                    lead = p[i]
-                    trail = p[i + 1]
-                    guard lead >= 0x81, lead <= 0xFE, trail >= 0x40 else { break }
+                // A two-byte character, then a run of them and of single ASCII bytes between them
+                // (Chinese text and the commas between its cells) in a tight loop: each looked up
+                // by its two bytes and stored as one 32-bit word (its UTF-8 in the low bytes; the
+                // output has room past its end, and the next character overwrites the spare
+                // byte). The table has 0 for any pair that is not a two-byte character: the run
+                // stops there, and the loop above decides.
+                let first = table[Int(c) << 8 | Int(c2)]
+                guard first != 0 else { throw Invalid(offset: i) }
+                UnsafeMutableRawPointer(out + o).storeBytes(of: first.littleEndian, as: UInt32.self)
+                o += Int(first >> 24)
+                i += 2
+                while i + 1 < n {
+                    let lead = p[i]
+                    if lead >= 0x81 {
+                        let v = table[Int(lead) << 8 | Int(p[i + 1])]
+                        guard v != 0 else { break }
+                        UnsafeMutableRawPointer(out + o).storeBytes(of: v.littleEndian, as: UInt32.self)
+                        o += Int(v >> 24)
+                        i += 2
+                    } else if lead != 0, lead < 0x80, p[i + 1] >= 0x80 {
+                        // One ASCII byte between characters.
+                        out[o] = lead
+                        o += 1
+                        i += 1
+                    } else {
+                        break
+                    }
                 }
             }
             return (o, i)
@@ -241,5 +257,83 @@ enum GB18030 {
             fileOffset += consumed
         }
         return try TextBuffer.mapDecoded(fd: temp, count: total, path: path, sha256: digest ?? stream!.finish(), byteCount: size)
+    }
+}
+
+extension GB18030 {
+    /// A large GB18030 file decoded part by part, each part on the core that then reads its rows:
+    /// the decoding overlaps the parse, and no pass over the file comes before it.
+    ///
+    /// The file is mapped; the decoded text goes into a mapping of an unlinked temporary file
+    /// (shared, so that pages the reader lets go are read back from the file when a repeated row
+    /// is read again for the duplicate check, as with `transcode`). The file's first lines (the
+    /// header, and whole lines up to 4 KB) are decoded when the buffer is made; every other part
+    /// `raw[a..<b]` — cut after a line end, which is never inside a GB18030 character — is
+    /// decoded by `decode(part:_:)` into its own stretch at `2a + 8k` (a character never grows
+    /// more than twice), the first part right after the first lines. The stretches do not touch,
+    /// so the parts decode at once; the text between them is never read.
+    final class PartDecoder: @unchecked Sendable {
+        /// The file's bytes.
+        let raw: UnsafeBufferPointer<UInt8>
+        /// `raw[0..<headEnd]` is decoded as the text's first `headCount` bytes.
+        let headEnd: Int, headCount: Int
+        private let text: UnsafeMutablePointer<UInt8>
+        private let rawMapping: UnsafeMutableRawPointer
+        private let watchSlot: Int32
+        private let fd: Int32
+
+        /// The largest file decoded in its parts. The memory file's pages stay in memory until the
+        /// import is done (there is no disk behind them): a larger file is decoded whole into a
+        /// temporary file on disk first (`transcode`), whose pages the kernel can write out.
+        static let largest = 1 << 30
+
+        /// The text's room: the stretches of up to 256 parts and the first lines.
+        static func capacity(forSize size: Int) -> Int { 2 * size + 8 * 258 + 64 }
+
+        /// Decodes the first lines of `raw` into `text`; nil when they are not GB18030 (the
+        /// ordinary reader says where).
+        init?(raw: UnsafeBufferPointer<UInt8>, rawMapping: UnsafeMutableRawPointer, text: UnsafeMutablePointer<UInt8>, fd: Int32) {
+            var end = min(raw.count, 4 << 10)
+            while end < raw.count, raw[end - 1] != 10 { end += 1 }
+            guard let (written, _) = try? GB18030.decode(UnsafeBufferPointer(rebasing: raw[0..<end]), into: text, final: true) else { return nil }
+            self.raw = raw
+            self.rawMapping = rawMapping
+            self.text = text
+            self.fd = fd
+            headEnd = end
+            headCount = written
+            watchSlot = TextBuffer.watch(rawMapping, raw.count)
+        }
+
+        deinit {
+            fh_unwatch_mapping(watchSlot)
+            munmap(rawMapping, raw.count)
+            close(fd)
+        }
+
+        /// True when the file was cut short while it was decoded (see `TextBuffer.wasCut`).
+        var wasCut: Bool { watchSlot >= 0 && fh_mapping_cut(watchSlot) != 0 }
+
+        /// Decodes part `k`, `raw[range]` (which ends after a line end or at the file's end), and
+        /// lets its pages of the file go.
+        /// - Parameter body: where the rows start in the first lines' text (part 0 reads from there).
+        /// - Returns: the range of the text to read the part's rows from.
+        func decode(part k: Int, _ range: Range<Int>, body: Int) throws(Invalid) -> Range<Int> {
+            let at = k == 0 ? headCount : 2 * range.lowerBound + 8 * k
+            // A quarter of the part (a megabyte at most) at a time, each piece ending after a line
+            // end, its pages of the file let go once decoded: a part holds little more of the
+            // file than its text.
+            var from = range.lowerBound, written = 0
+            let page = 4096, piece = min(1 << 20, max(256, range.count / 4))
+            while from < range.upperBound {
+                var to = min(range.upperBound, from + piece)
+                while to < range.upperBound, raw[to - 1] != 10 { to += 1 }
+                written += try GB18030.decode(UnsafeBufferPointer(rebasing: raw[from..<to]), into: text + at + written, final: true).written
+                let lo = (from + page - 1) / page * page, hi = to / page * page
+                if hi > lo { madvise(rawMapping + lo, hi - lo, MADV_DONTNEED) }
+                from = to
+            }
+            return (k == 0 ? body : at)..<(at + written)
+        }
     }
 }

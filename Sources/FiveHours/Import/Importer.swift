@@ -185,6 +185,12 @@ public struct Importer: Sendable {
         var accelerated = true
         /// About this much of a large file goes to each part (at least two, at most 256): small enough that the parts in flight keep little of the file resident.
         var part = 8 << 20
+        /// The parts of a GB18030 file are half as large: a part's decoded text is made whole
+        /// before its rows are read, so a part in flight holds all of its text, where a part of a
+        /// UTF-8 file holds what its rows have reached since its pages were last let go (4 MB at
+        /// most). Half keeps the peak near the UTF-8 file's; a quarter made it 120 MB higher on the
+        /// benchmark (205 parts; not understood yet: the allocator's heaps are the first suspect).
+        var decodedPart: Int { max(1, part / 2) }
     }
     let sizes: Sizes
     /// The run's output folder (`--out`, else `output.dir`): never read as input (`InputFiles`).
@@ -448,7 +454,9 @@ public struct Importer: Sendable {
     /// - Returns: false when a deferred buffer needs the ordinary read (see `read(_:path:display:kind:into:)`).
     private func readCSV(_ buffer: TextBuffer, kind: InputKind, display: String, fileIndex: Int, parser: RowParser,
                          report: inout InputFileReport, into result: inout ImportParts) throws -> Bool {
-        var reader = CSVReader(buffer.bytes)
+        // A GB18030 file decoded part by part has only its first lines decoded yet.
+        let decoder = buffer.decoder
+        var reader = CSVReader(decoder == nil ? buffer.bytes : UnsafeBufferPointer(rebasing: buffer.bytes[..<buffer.checkedPrefix]))
         try reader.skipSeparatorHint()
         var fields: [CSVReader.Field] = []
         var header: HeaderMap?
@@ -467,8 +475,10 @@ public struct Importer: Sendable {
         }
         let body = reader.position, firstLine = reader.line
         let deferred = buffer.deferredPath
-        // The header of a deferred buffer must lie in its checked start.
+        // The header of a deferred buffer must lie in its checked start (a decoded one's first
+        // lines, which end at a line end: a header that reads to their end may go on after it).
         guard deferred == nil || body <= buffer.checkedPrefix else { return false }
+        if let decoder, body == buffer.checkedPrefix, decoder.headEnd < decoder.raw.count { return false }
         report.unknownColumns = header.unknown
         /// An activity file's buffer and scanner stay until duplicates are settled: a repeated row
         /// is read again from its bytes (its content hash, or its text for `rejects.csv`).
@@ -486,8 +496,11 @@ public struct Importer: Sendable {
         // cell, the part before it ends in an open quote and throws, and the file is read again
         // in one piece. Parts are more than cores, so that both stay busy to the end; each part of
         // a deferred buffer checks its own bytes (an activity part a block ahead of its rows, the
-        // others first), and its hash is read apart (`DigestTask`).
-        let bounds = RowJob.parts(buffer.bytes, from: body, sizes: sizes)
+        // others first), and its hash is read apart (`DigestTask`). A GB18030 file is cut into
+        // parts on its own bytes, after its first lines, and each part decoded where it is read.
+        var decodedSizes = sizes
+        decodedSizes.part = sizes.decodedPart
+        let bounds = decoder.map { RowJob.parts($0.raw, from: $0.headEnd, sizes: decodedSizes) } ?? RowJob.parts(buffer.bytes, from: body, sizes: sizes)
         if bounds.count > 2 || deferred != nil {
             let count = bounds.count - 1
             // Each part's result and the line its reader stopped at.
@@ -497,12 +510,13 @@ public struct Importer: Sendable {
             let digest = try deferred.map { try earlyDigests.take($0) ?? DigestTask(path: $0) }
             var clock = Stopwatch()
             DispatchQueue.concurrentPerform(iterations: count) { k in
-                let range = bounds[k]..<bounds[k + 1]
                 do {
+                    let range = try decoder.map { try $0.decode(part: k, bounds[k]..<bounds[k + 1], body: body) } ?? bounds[k]..<bounds[k + 1]
                     var part = ImportParts()
                     var counts = InputFileReport(path: display, absolutePath: "", kind: kind, format: "", sha256: "", byteCount: 0)
+                    // Decoded text is UTF-8 without NUL bytes by its making.
                     let end = try job.withOwnFileName().read(buffer, range: range, firstLine: k == 0 ? firstLine : 1,
-                                                             checking: deferred != nil, report: &counts, into: &part)
+                                                             checking: deferred != nil && decoder == nil, report: &counts, into: &part)
                     part.identities.group() // here, on both cores, rather than in the merge
                     part.files = [counts]
                     slots[k] = (.success(part), end)
@@ -510,7 +524,7 @@ public struct Importer: Sendable {
                     slots[k] = (.failure(error), 0)
                 }
             }
-            clock.lap("      \(count) parts\(deferred == nil ? "" : ", each with its UTF-8 check")")
+            clock.lap("      \(count) parts\(decoder != nil ? ", each decoded from GB18030" : deferred == nil ? "" : ", each with its UTF-8 check")")
             var parts: [ImportParts] = []
             var ends: [Int] = []
             for k in 0..<count {
@@ -761,8 +775,8 @@ public struct Importer: Sendable {
                 } else if checked < pos + SeparatorIndex.lookahead {
                     try checkAhead(pos)
                 }
-                var next = vector ? separators.split(pos, expected: cellCount, into: cells) : SeparatorIndex.quoted
-                if next == SeparatorIndex.quoted {
+                var next = vector ? separators.split(pos, expected: cellCount, into: cells) : SeparatorIndex.unscanned
+                if next == SeparatorIndex.unscanned {
                     next = PlainRow.split(p, pos, n, expected: cellCount, into: cells, specials: &specials) ?? SeparatorIndex.notPlain
                 }
                 if next >= 0, importer.sizes.accelerated, scanner.read(row, &values, into: &v) {

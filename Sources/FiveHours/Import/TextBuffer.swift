@@ -1,5 +1,6 @@
 import Foundation
 import CFastBytes
+import CSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -29,6 +30,9 @@ final class TextBuffer: @unchecked Sendable {
     private(set) var deferredPath: String?
     /// How many bytes from `base` are known to be UTF-8 without NUL bytes.
     private(set) var checkedPrefix: Int
+    /// A large GB18030 file's decoder: its parts are decoded as they are read, and `bytes` holds
+    /// only its first lines (`checkedPrefix` bytes) and the parts decoded so far.
+    private(set) var decoder: GB18030.PartDecoder?
     /// The file's size on disk, in bytes.
     let byteCount: Int
 
@@ -105,11 +109,7 @@ final class TextBuffer: @unchecked Sendable {
         madvise(raw, size, MADV_SEQUENTIAL)
         let p = UnsafePointer(raw.assumingMemoryBound(to: UInt8.self))
         let all = UnsafeBufferPointer(start: p, count: size)
-        // A file whose start is not UTF-8 (nor UTF-16, nor a BOM, and holds no NUL) is GB18030,
-        // as Excel and WPS on Chinese Windows save it: decoded and hashed in one pass.
-        let head = UnsafeBufferPointer(start: p, count: min(size, 64 << 10))
-        if size >= 2, !(p[0] == 0xFF && p[1] == 0xFE), !(p[0] == 0xFE && p[1] == 0xFF), !(size >= 3 && p[0] == 0xEF && p[1] == 0xBB),
-           memchr(p, 0, head.count) == nil, let bad = UTF8Check.firstInvalid(head), bad < head.count - 3 {
+        if startsAsGB18030(all) {
             munmap(raw, size)
             return try GB18030.transcode(path: path, digest: nil)
         }
@@ -160,11 +160,24 @@ final class TextBuffer: @unchecked Sendable {
         }
     }
 
+    /// A file whose start is not UTF-8 (nor UTF-16, nor a BOM, and holds no NUL) is GB18030, as
+    /// Excel and WPS on Chinese Windows save it.
+    static func startsAsGB18030(_ all: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let p = all.baseAddress else { return false }
+        let size = all.count
+        let head = UnsafeBufferPointer(start: p, count: min(size, 64 << 10))
+        guard size >= 2, !(p[0] == 0xFF && p[1] == 0xFE), !(p[0] == 0xFE && p[1] == 0xFF), !(size >= 3 && p[0] == 0xEF && p[1] == 0xBB),
+              memchr(p, 0, head.count) == nil, let bad = UTF8Check.firstInvalid(head) else { return false }
+        return bad < head.count - 3
+    }
+
     /// Maps a large file without reading it all first: the hash and the UTF-8 check are left to
     /// be made while its rows are read, so that one pass over the file does all three on both
-    /// cores (`Importer.readCSV`). Only the first 64 KB (the header) are checked here.
-    /// - Returns: nil for a small file, or one whose start is not plain UTF-8 (a BOM of UTF-16,
-    ///   GB18030 bytes, a NUL): `load` reads those, and says what is wrong.
+    /// cores (`Importer.readCSV`). Only the first 64 KB (the header) are checked here. A file that
+    /// starts as GB18030 is decoded part by part as its rows are read (`GB18030.PartDecoder`);
+    /// here only its first lines are.
+    /// - Returns: nil for a small file, or one whose start is not plain UTF-8 or GB18030 (a BOM of
+    ///   UTF-16, a NUL): `load` reads those, and says what is wrong.
     static func loadDeferred(path: String, minimumSize: Int) throws -> TextBuffer? {
         let (fd, size) = try openForReading(path)
         defer { close(fd) }
@@ -181,6 +194,10 @@ final class TextBuffer: @unchecked Sendable {
         let head = UnsafeBufferPointer(start: base, count: prefix)
         guard !(p[0] == 0xFF && p[1] == 0xFE), !(p[0] == 0xFE && p[1] == 0xFF),
               memchr(base, 0, prefix) == nil, UTF8Check.firstInvalid(head) == nil else {
+            let all = UnsafeBufferPointer(start: p, count: size)
+            if startsAsGB18030(all), size <= GB18030.PartDecoder.largest, let buffer = decodingInParts(all, mapping: raw, path: path) {
+                return buffer
+            }
             munmap(raw, size)
             return nil
         }
@@ -188,6 +205,32 @@ final class TextBuffer: @unchecked Sendable {
                                 sha256: "", byteCount: size)
         buffer.deferredPath = path
         buffer.checkedPrefix = prefix
+        return buffer
+    }
+
+    /// A GB18030 file mapped at `raw`, read in parts that decode themselves (`GB18030.PartDecoder`,
+    /// which takes the mapping over); nil, the mapping left to the caller, when no temporary
+    /// file can be made or the first lines are not GB18030.
+    private static func decodingInParts(_ all: UnsafeBufferPointer<UInt8>, mapping raw: UnsafeMutableRawPointer, path: String) -> TextBuffer? {
+        let capacity = GB18030.PartDecoder.capacity(forSize: all.count)
+        let fd = fivehours_memory_file("fivehours-gb18030")
+        guard fd >= 0 else { return nil }
+        guard ftruncate(fd, off_t(capacity)) == 0,
+              let text = mmap(nil, capacity, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), text != MAP_FAILED else {
+            close(fd)
+            return nil
+        }
+        let p = text.assumingMemoryBound(to: UInt8.self)
+        guard let decoder = GB18030.PartDecoder(raw: all, rawMapping: raw, text: p, fd: fd) else {
+            munmap(text, capacity)
+            close(fd)
+            return nil
+        }
+        let buffer = TextBuffer(base: UnsafePointer(p), count: capacity, encoding: .gb18030, mapping: (text, capacity), owned: nil,
+                                sha256: "", byteCount: all.count)
+        buffer.deferredPath = path
+        buffer.checkedPrefix = decoder.headCount
+        buffer.decoder = decoder
         return buffer
     }
 
@@ -307,7 +350,7 @@ final class TextBuffer: @unchecked Sendable {
 
     /// True when the file was cut short while it was read: a page past its new end was touched
     /// (and read as zeros). The reader rejects such a file whole.
-    var wasCut: Bool { watchSlot >= 0 && fh_mapping_cut(watchSlot) != 0 }
+    var wasCut: Bool { (watchSlot >= 0 && fh_mapping_cut(watchSlot) != 0) || decoder?.wasCut == true }
 
     fileprivate init(base: UnsafePointer<UInt8>, count: Int, encoding: Encoding,
                  mapping: (UnsafeMutableRawPointer, Int)?, owned: UnsafeMutablePointer<UInt8>?, sha256: String, byteCount: Int) {

@@ -43,13 +43,29 @@ struct ScalarFallbackTests {
         s.files["activities/b-bom.csv"] = [0xEF, 0xBB, 0xBF] + Array(ScalarFallbackTests.log(rows: 48_000, seed: 2, chineseHeader: true).utf8)
         s.files["activities/c-gb18030.csv"] = GB18030Tests.gb18030(ScalarFallbackTests.log(rows: 48_000, seed: 3, chineseHeader: true))
         let folder = try s.write()
+        // A GB18030 file over 16 MB, decoded in the parts that read it (`GB18030.PartDecoder`):
+        // a log's rows five times over, so that its repeats are read again from the decoded text.
+        // Written a piece at a time: the runner's own memory counts in other tests' peaks
+        // (`Hostile.Child.wait`).
+        let large = ScalarFallbackTests.log(rows: 48_000, seed: 4, chineseHeader: true)
+        let header = large.prefix { $0 != "\r\n" }
+        let body = GB18030Tests.gb18030(String(large.dropFirst(header.count + 1)))
+        let path = folder.appendingPathComponent("activities/d-gb18030-large.csv").path
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(GB18030Tests.gb18030(String(header) + "\r\n"))))
+        let file = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try file.seekToEnd()
+        for _ in 0..<5 { try file.write(contentsOf: body) }
+        try file.close()
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0 > 16 << 20)
         let config = folder.appendingPathComponent("campaign.yaml").path
         var outputs: [[String: Data]] = []
         for environment in [[:], ["FIVEHOURS_NO_AVX2": "1"]] {
             let out = folder.appendingPathComponent(environment.isEmpty ? "out-vector" : "out-scalar")
             let r = try Binary.run(["weekly", "--config", config, "--week-ending", "2019-08-09", "--now", "2019-08-10T09:00:00+08:00",
-                                    "--format", "csv", "--csv-header", "keys", "--out", out.path, "--quiet"], environment: environment)
+                                    "--format", "csv", "--csv-header", "keys", "--out", out.path, "--quiet"],
+                                   environment: environment.merging(["FIVEHOURS_TIMING": "1"]) { a, _ in a })
             #expect(r.status == 0, "\(r.stderr)")
+            #expect(r.stderr.contains("each decoded from GB18030"), "the large GB18030 file is read in parts")
             let report = out.appendingPathComponent("weekly-2019-08-09")
             var files: [String: Data] = [:]
             for name in try FileManager.default.contentsOfDirectory(atPath: report.path) {

@@ -39,21 +39,27 @@ struct PartsTests {
     static let header = "record_id,volunteer_id,date,start,end,hours,team,activity,category,location,media,unit,submitted_at"
 
     enum Variant: String, CaseIterable, CustomTestStringConvertible {
-        case utf8, utf8BOM, crlf, gb18030, nulLate, badByteLate, openQuoteLate
+        case utf8, utf8BOM, crlf, gb18030, gb18030CRLF, nulLate, badByteLate, openQuoteLate, gb18030NulLate, gb18030BadByteLate, gb18030OpenQuoteLate
         var testDescription: String { rawValue }
+
+        var isGB18030: Bool { rawValue.hasPrefix("gb18030") }
 
         func bytes() -> [UInt8] {
             var text = PartsTests.header + "\n" + PartsTests.rows().joined(separator: "\n") + "\n"
-            if self == .crlf { text = text.replacingOccurrences(of: "\n", with: "\r\n") }
-            if self == .openQuoteLate { text += "R9999,V1,2019-08-05,09:00,10:00,,,\"never closed\n" }
+            // Four-byte GB18030 characters (𠮷) too, in the cells of every kind of row.
+            if isGB18030 { text = text.replacingOccurrences(of: "小红象", with: "𠮷小红象").replacingOccurrences(of: "好", with: "𠮷") }
+            if self == .crlf || self == .gb18030CRLF { text = text.replacingOccurrences(of: "\n", with: "\r\n") }
+            if self == .openQuoteLate || self == .gb18030OpenQuoteLate { text += "R9999,V1,2019-08-05,09:00,10:00,,,\"never closed\n" }
             var b: [UInt8]
             switch self {
-            case .gb18030: b = ImportTestSupport.gb18030(text)
+            case _ where isGB18030: b = ImportTestSupport.gb18030(text)
             case .utf8BOM: b = [0xEF, 0xBB, 0xBF] + Array(text.utf8)
             default: b = Array(text.utf8)
             }
-            if self == .nulLate { b.insert(0, at: b.count - 40) }
+            if self == .nulLate || self == .gb18030NulLate { b.insert(0, at: b.count - 40) }
+            // In GB18030 a lone 0x80 is no character's first byte.
             if self == .badByteLate { b.insert(0xFF, at: b.count - 40) }
+            if self == .gb18030BadByteLate { b.insert(0x80, at: b.count - 40) }
             return b
         }
     }
@@ -90,16 +96,17 @@ struct PartsTests {
         let activityFile = try #require(partsResult.files.firstIndex { $0.path == "activities/log.csv" })
         let how = partsResult.readInParts[activityFile]
         switch variant {
-        case .utf8, .utf8BOM, .crlf: #expect(how?.parts ?? 0 > 8 && how?.deferred == true, "read in \(String(describing: how))")
-        case .gb18030: #expect(how?.parts ?? 0 > 8 && how?.deferred == false, "read in \(String(describing: how))")
-        case .nulLate, .badByteLate, .openQuoteLate: #expect(how == nil)
+        // A GB18030 file too: each part decoded where it is read (`GB18030.PartDecoder`).
+        case .utf8, .utf8BOM, .crlf, .gb18030, .gb18030CRLF: #expect(how?.parts ?? 0 > 8 && how?.deferred == true, "read in \(String(describing: how))")
+        case .nulLate, .badByteLate, .openQuoteLate, .gb18030NulLate, .gb18030BadByteLate, .gb18030OpenQuoteLate: #expect(how == nil)
         }
         #expect(inParts.count == whole.count)
         for (a, b) in zip(inParts, whole) where a != b { Issue.record("parts: \(a)\none pass: \(b)") }
         // The file was really read (or really rejected), not silently emptied.
         let file = try #require(whole.first { $0.hasPrefix("file activities/log.csv") })
         switch variant {
-        case .nulLate, .badByteLate, .openQuoteLate: #expect(!file.hasSuffix(" "), "the file is rejected whole: \(file)")
+        case .nulLate, .badByteLate, .openQuoteLate, .gb18030NulLate, .gb18030BadByteLate, .gb18030OpenQuoteLate:
+            #expect(!file.hasSuffix(" "), "the file is rejected whole: \(file)")
         default:
             #expect(file.contains("read 650"), "\(file)")
             #expect(whole.contains { $0.hasPrefix("reject") && $0.contains("日期") })
@@ -222,8 +229,11 @@ struct PartsTests {
     func separatorIndexAgreesWithPlainRow() {
         var rng = SplitMix(seed: 7)
         // Runs of commas put more than eight in a block (the index is written eight at a time).
-        let pieces: [[UInt8]] = ["a", "中文", ",", ",", ",", "\n", "\r\n", "\r", "\"", " ", "2019-08-05", "\"x,y\"", ",,,,,,,,,,,,"].map { Array($0.utf8) }
-        var plainRows = 0
+        // Quoted cells, which the index walks too: around commas and line ends, empty, doubled
+        // quotes, text after a closing quote, a quote inside a cell.
+        let pieces: [[UInt8]] = ["a", "中文", ",", ",", ",", "\n", "\r\n", "\r", "\"", " ", "2019-08-05", "\"x,y\"", ",,,,,,,,,,,,",
+                                 ",\"中文\",", ",\"\",", "\"a\"\"b\"", "\"x\ny\"", "\"x\r\n\"", "\"a\"b", "a\"b", ",\",,\",", "\"\"\"\""].map { Array($0.utf8) }
+        var plainRows = 0, quotedRows = 0
         for round in 0..<600 {
             var bytes: [UInt8] = []
             // The longest span many steps of 64 blocks (4 KB), so that the index is cut back often.
@@ -248,7 +258,8 @@ struct PartsTests {
                     let reference = PlainRow.split(p, pos, n, expected: expected, into: slow)
                     let got = index.split(pos, expected: expected, into: fast)
                     if got >= 0 { plainRows += 1 }
-                    if got == SeparatorIndex.quoted {
+                    if got >= 0, UnsafeBufferPointer(rebasing: b[pos..<got]).contains(34) { quotedRows += 1 }
+                    if got == SeparatorIndex.unscanned {
                         pos = (reference ?? pos) + (reference == nil ? 1 : 0)
                         continue
                     }
@@ -261,6 +272,7 @@ struct PartsTests {
             }
         }
         #expect(plainRows > 10_000, "the index split \(plainRows) rows itself")
+        #expect(quotedRows > 1_000, "the index split \(quotedRows) rows with quoted cells itself")
     }
 
     @Test("the index's pass checks the text as the one-pass check does, across steps and the last bytes", .enabled(if: UTF8Check.avx2, "needs AVX2"))
@@ -465,6 +477,21 @@ struct PartsTests {
         #expect(shared > 1_000, "repeats shared \(shared) times")
     }
 
+    @Test("a text's head and tail words are equal for texts of one length up to 16 bytes only when the texts are")
+    func headAndTailTellTextsApart() {
+        var rng = SplitMix(seed: 17)
+        // A small alphabet, so that texts of one length often share bytes, and often all of them.
+        let alphabet: [UInt8] = [0x00, 0x20, 0x31, 0x3A, 0x80, 0xE4, 0xFF]
+        for _ in 0..<20_000 {
+            let n = Int.random(in: 0...16, using: &rng)
+            let a = (0..<n).map { _ in alphabet.randomElement(using: &rng)! }
+            var b = a
+            if n > 0, Bool.random(using: &rng) { b[Int.random(in: 0..<n, using: &rng)] = alphabet.randomElement(using: &rng)! }
+            let wa = a.withUnsafeBufferPointer(headAndTail), wb = b.withUnsafeBufferPointer(headAndTail)
+            #expect((wa.head == wb.head && wa.tail == wb.tail) == (a == b), "\(a) \(b)")
+        }
+    }
+
     @Test("a column is looked up by its exact key, whatever the key's length")
     func columnLookupFindsExactKeys() throws {
         var header = try HeaderMap(cells: ["volunteer_id", "name", "unit"], kind: .roster, line: 1)
@@ -534,7 +561,8 @@ struct PartsTests {
                     "end": (endTimes[cellStyle % 3] + [""]).randomElement(using: &rng)!,
                     "hours": odd ? ["2.25", "x", "0", "2:75", ".5", "25"].randomElement(using: &rng)! : ([""] + hourSpellings[cellStyle % 4]).randomElement(using: &rng)!,
                     "team": odd ? ["\"队\n甲\"", "\"a\"\"b\"", String(repeating: "长", count: 1_500)].randomElement(using: &rng)! : "小红象志愿服务队",
-                    "activity": "文明引导",
+                    // Quoted cells, around commas too: read off the separator index.
+                    "activity": ["文明引导", "\"文明,引导\"", "\"文明引导\"", "\"\""].randomElement(using: &rng)!,
                     "submitted_at": odd ? ["2019-03-05T16:05", "2019-03-05 1a:05", "2019/3/5 8:00", "2019-03-05 16:05+25:00"].randomElement(using: &rng)!
                         : ["", stamp].randomElement(using: &rng)!,
                 ]
