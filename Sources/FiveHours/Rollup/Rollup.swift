@@ -523,19 +523,40 @@ extension Rollup {
             let slot = t * 13 + (byMonth ? sessions[i].record.date.month : 0)
             slots[slot, default: TeamSlot()].add(seconds: counted, volunteer: v, lead: unitOf[v] >= 0 && leads[t].contains(unitOf[v]))
         }
-        for key in slots.keys { slots[key]!.settle() }
+        // Who served, counted once per slot and once per team over its slots: each volunteer
+        // marked with the count's own stamp as it is met (no sorting, no hashing).
+        var mark = [Int32](repeating: -1, count: order.all.count)
+        var stamp: Int32 = -1
+        func distinct(_ slotKeys: [Int]) -> Int {
+            stamp += 1
+            var n = 0
+            for key in slotKeys {
+                for v in slots[key]?.people ?? [] where mark[Int(v)] != stamp {
+                    mark[Int(v)] = stamp
+                    n += 1
+                }
+            }
+            return n
+        }
+        var served: [Int: Int] = [:] // by slot; a team's whole period under -1 - t
+        for t in names.indices {
+            let keys = (0...12).map { t * 13 + $0 }.filter { slots[$0] != nil }
+            for key in keys { served[key] = distinct([key]) }
+            served[-1 - t] = distinct(keys)
+        }
         let orderedSpecs = campaign.teams.filter(\.focus) + campaign.teams.filter { !$0.focus }
         let knownNames = Set(campaign.teams.map(\.name))
         let others = Set(names).subtracting(knownNames).sorted()
         func tally(_ name: String, month: Int?) -> TeamTally {
             let spec = campaign.teams.first { $0.name == name }
             var sum = TeamSlot()
+            var people = 0
             if let t = teamNumber[name] {
                 for m in month.map({ [$0] }) ?? Array(0...12) { if let slot = slots[t * 13 + m] { sum.add(slot) } }
-                sum.settle()
+                people = served[month.map { t * 13 + $0 } ?? -1 - t] ?? 0
             }
             return TeamTally(name: name, month: month, leads: spec?.leads ?? [], focus: spec?.focus ?? false, known: spec != nil,
-                             volunteers: sum.people.count, seconds: sum.seconds, sessions: sum.sessions,
+                             volunteers: people, seconds: sum.seconds, sessions: sum.sessions,
                              leadSeconds: sum.leadSeconds)
         }
         let all = orderedSpecs.map(\.name) + others
@@ -546,8 +567,8 @@ extension Rollup {
     }
 
     /// One team's sessions in one month (or the whole period): seconds, sessions, the seconds
-    /// of its lead units' volunteers, and who served (each session's volunteer, counted once
-    /// when the tally is read: a list grows with the sessions, whatever a log names as teams).
+    /// of its lead units' volunteers, and who served (each session's volunteer number; counted
+    /// once by `teams`).
     struct TeamSlot {
         var seconds = 0
         var sessions = 0
@@ -561,22 +582,11 @@ extension Rollup {
             people.append(Int32(volunteer))
         }
 
+        /// The figures of another slot added (not its people: `teams` counts those once).
         mutating func add(_ o: TeamSlot) {
             seconds += o.seconds
             sessions += o.sessions
             leadSeconds += o.leadSeconds
-            people += o.people
-        }
-
-        /// Each volunteer once, in order (so that the months' lists join small).
-        mutating func settle() {
-            people.sort()
-            var kept = 0
-            for k in people.indices where k == 0 || people[k] != people[k - 1] {
-                people[kept] = people[k]
-                kept += 1
-            }
-            people.removeLast(people.count - kept)
         }
     }
 }
