@@ -1,3 +1,4 @@
+import Dispatch
 /// Keeps phone numbers out of every output: the rosters' own numbers, anything shaped like a
 /// mainland mobile number (1[3-9] and nine more digits, with or without +86 / 0086), and
 /// landlines written with an area code (`010-62345678`, `(0371) 6234 5678`).
@@ -179,55 +180,87 @@ public enum PhoneScrubber {
     /// The bytes of a whole output file (a CSV), scrubbed line by line (a line break never
     /// stands between digit groups); the same bytes when none is found.
     /// - Complexity: O(n), with memory for one line's tokens at a time.
-    public static func scrub(bytes: [UInt8], known: Set<String>) -> [UInt8] {
+    ///
+    /// A file larger than two `pieceSize`s is cut at line ends into pieces scrubbed on every core
+    /// (a year's `volunteer-weeks.csv` is 180 MB).
+    public static func scrub(bytes: [UInt8], known: Set<String>, pieceSize: Int = 8 << 20) -> [UInt8] {
         // A line whose longest stretch of digits is shorter (a date, an id, hours) is copied as it is.
         let minimum = minimumDigits(known: known)
         return bytes.withUnsafeBufferPointer { all -> [UInt8] in
-            // One pass: the length test of `mayHoldPhone` made while the lines are found; only a
-            // line that passes it is scrubbed, and the file is copied only once one changes.
-            var out: [UInt8]? = nil
-            let count = all.count
-            var lineStart = 0
-            var digits = 0
-            var hot = false
-            var i = 0
-            // Captures only `out`: the per-byte counters stay plain locals.
-            func endLine(_ start: Int, _ end: Int, _ hot: Bool) {
-                let line = UnsafeBufferPointer(rebasing: all[start..<end])
-                if hot, let clean = scrub(line, known: known, minimum: minimum) {
-                    if out == nil { out = Array(all[0..<start]); out!.reserveCapacity(count) }
-                    out!.append(contentsOf: clean)
-                } else if out != nil {
-                    out!.append(contentsOf: line)
-                }
+            guard all.count > 2 * pieceSize else { return scrubLines(all, known: known, minimum: minimum) ?? bytes }
+            var cuts = [0]
+            var at = pieceSize
+            while at < all.count {
+                var end = at
+                while end < all.count, all[end] != 10 { end += 1 }
+                if end + 1 >= all.count { break }
+                cuts.append(end + 1)
+                at = end + 1 + pieceSize
             }
-            while i < count {
-                let c = all[i]
-                if c &- 48 < 10 {
+            cuts.append(all.count)
+            let edges = cuts
+            let pieces = ConcurrentSlots<[UInt8]?>(cuts.count - 1)
+            let shared = UnsafeSendable(all)
+            DispatchQueue.concurrentPerform(iterations: cuts.count - 1) { k in
+                pieces[k] = .some(scrubLines(UnsafeBufferPointer(rebasing: shared.value[edges[k]..<edges[k + 1]]), known: known, minimum: minimum))
+            }
+            let results = (0..<(cuts.count - 1)).map { pieces.take($0)! }
+            guard results.contains(where: { $0 != nil }) else { return bytes }
+            var out: [UInt8] = []
+            out.reserveCapacity(all.count)
+            for (k, piece) in results.enumerated() {
+                if let piece { out += piece } else { out.append(contentsOf: UnsafeBufferPointer(rebasing: all[cuts[k]..<cuts[k + 1]])) }
+            }
+            return out
+        }
+    }
+
+    /// Whole lines scrubbed; nil when none changed.
+    private static func scrubLines(_ all: UnsafeBufferPointer<UInt8>, known: Set<String>, minimum: Int) -> [UInt8]? {
+        // One pass: the length test of `mayHoldPhone` made while the lines are found; only a
+        // line that passes it is scrubbed, and the text is copied only once one changes.
+        var out: [UInt8]? = nil
+        let count = all.count
+        var lineStart = 0
+        var digits = 0
+        var hot = false
+        var i = 0
+        // Captures only `out`: the per-byte counters stay plain locals.
+        func endLine(_ start: Int, _ end: Int, _ hot: Bool) {
+            let line = UnsafeBufferPointer(rebasing: all[start..<end])
+            if hot, let clean = scrub(line, known: known, minimum: minimum) {
+                if out == nil { out = Array(all[0..<start]); out!.reserveCapacity(count) }
+                out!.append(contentsOf: clean)
+            } else if out != nil {
+                out!.append(contentsOf: line)
+            }
+        }
+        while i < count {
+            let c = all[i]
+            if c &- 48 < 10 {
+                digits += 1
+                if digits >= minimum { hot = true }
+            } else if c >= 0x80 {
+                if c == 0xEF, i + 2 < count, all[i + 1] == 0xBC, all[i + 2] &- 0x90 < 10 {
                     digits += 1
                     if digits >= minimum { hot = true }
-                } else if c >= 0x80 {
-                    if c == 0xEF, i + 2 < count, all[i + 1] == 0xBC, all[i + 2] &- 0x90 < 10 {
-                        digits += 1
-                        if digits >= minimum { hot = true }
-                        i += 2
-                    }
-                } else if c == 10 {
-                    endLine(lineStart, i + 1, hot)
-                    lineStart = i + 1
-                    digits = 0
-                    hot = false
-                } else {
-                    switch c {
-                    case 32, 9, 45, 46, 95, 126, 47, 40, 41, 43: break // separators, ( and +
-                    default: digits = 0
-                    }
+                    i += 2
                 }
-                i += 1
+            } else if c == 10 {
+                endLine(lineStart, i + 1, hot)
+                lineStart = i + 1
+                digits = 0
+                hot = false
+            } else {
+                switch c {
+                case 32, 9, 45, 46, 95, 126, 47, 40, 41, 43: break // separators, ( and +
+                default: digits = 0
+                }
             }
-            if lineStart < count { endLine(lineStart, count, hot) }
-            return out ?? bytes
+            i += 1
         }
+        if lineStart < count { endLine(lineStart, count, hot) }
+        return out
     }
 
     /// - Returns: the scrubbed bytes, or nil when nothing was masked.

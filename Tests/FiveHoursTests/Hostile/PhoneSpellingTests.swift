@@ -100,6 +100,23 @@ struct PhoneSpellingTests {
         #expect(PhoneScrubber.scrub(bytes: plain, known: ["13800138000"]) == plain)
     }
 
+    @Test("a large file scrubbed in pieces cut at line ends gives the bytes of one pass over it")
+    func csvBytesInPieces() {
+        var lines: [String] = ["\u{FEFF}id,date,note"]
+        for i in 0..<3_000 {
+            // Every seventh line carries a number, some near where a piece could be cut.
+            lines.append(i % 7 == 0 ? "V\(i),2019-08-09,电话 138 0013 \(8000 + i % 1000)" : "V\(i),2019-08-09,\(i % 13).50")
+        }
+        let csv = Array((lines.joined(separator: "\r\n") + "\r\n").utf8)
+        let whole = PhoneScrubber.scrub(bytes: csv, known: ["7654321"], pieceSize: csv.count)
+        #expect(whole != csv)
+        for size in [1, 64, 1_000, 20_000] {
+            #expect(PhoneScrubber.scrub(bytes: csv, known: ["7654321"], pieceSize: size) == whole, "pieces of \(size) bytes")
+        }
+        let clean = Array(lines.filter { !$0.contains("电话") }.joined(separator: "\r\n").utf8)
+        #expect(PhoneScrubber.scrub(bytes: clean, known: ["7654321"], pieceSize: 64) == clean)
+    }
+
     @Test("check on samples/ shows volunteer ids and dates as written (issue 15 item 5)")
     func checkKeepsIDs() throws {
         let r = try Binary.run(["check", "--config", Binary.samples.appendingPathComponent("campaign.yaml").path, "--week-ending", "2019-08-09",
