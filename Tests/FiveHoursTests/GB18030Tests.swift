@@ -42,7 +42,7 @@ struct GB18030Tests {
         for seed in 1...4 as ClosedRange<UInt64> {
             let text = GB18030Tests.sample(rows: 300, seed: seed)
             let bytes = GB18030Tests.gb18030(text)
-            let url = FileManager.default.temporaryDirectory.appendingPathComponent("gb-\(UUID().uuidString).csv")
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("gb-\(ImportTestSupport.uniqueTag()).csv")
             try Data(bytes).write(to: url)
             defer { try? FileManager.default.removeItem(at: url) }
             for block in [1, 2, 3, 5, 7, 64, 1_000, 1 << 20] {
@@ -63,7 +63,7 @@ struct GB18030Tests {
         var bytes = GB18030Tests.gb18030("编号,日期\r\n甲,1\r\n乙,2\r\n")
         let offset = bytes.count - 4
         bytes.insert(0xFF, at: offset)
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("gb-\(UUID().uuidString).csv")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("gb-\(ImportTestSupport.uniqueTag()).csv")
         try Data(bytes).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
         for block in [1, 2, 5, 1 << 20] {

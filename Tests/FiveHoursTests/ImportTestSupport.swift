@@ -28,10 +28,18 @@ enum ImportTestSupport {
         return Array(output[0..<(capacity - outLeft)])
     }
 
+    /// A random tag for a test's file or folder name, in letters only. A UUID's digits can form
+    /// something the phone scrubber masks (`…-1358-4292-910D-…` reads as a mobile number), and a
+    /// path printed in a message would then differ from the one the test expects.
+    static func uniqueTag() -> String {
+        let letters = Array("abcdefghijklmnop")
+        return String(UUID().uuidString.lowercased().compactMap { c in c.hexDigitValue.map { letters[$0] } })
+    }
+
     /// A fresh, empty folder under the system's temporary directory.
     static func makeTempFolder(_ label: String = "import") throws -> URL {
         let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("fivehours-tests-\(label)-\(UUID().uuidString)", isDirectory: true)
+            .appendingPathComponent("fivehours-tests-\(label)-\(uniqueTag())", isDirectory: true)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }

@@ -21,7 +21,7 @@ struct GoldenTests {
     @Test("reports match the golden files", arguments: runs.map(\.name))
     func golden(name: String) throws {
         let args = Self.runs.first { $0.name == name }!.arguments
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("fivehours-golden-\(UUID().uuidString)")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("fivehours-golden-\(ImportTestSupport.uniqueTag())")
         defer { try? FileManager.default.removeItem(at: out) }
         let r = try Binary.run(args + ["--config", Binary.samples.appendingPathComponent("campaign.yaml").path,
                                        "--now", Self.now, "--out", out.path, "--quiet"])
@@ -51,7 +51,7 @@ struct GoldenTests {
 
     @Test("a rerun with the same inputs and --now is byte-identical")
     func deterministic() throws {
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("fivehours-rerun-\(UUID().uuidString)")
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("fivehours-rerun-\(ImportTestSupport.uniqueTag())")
         defer { try? FileManager.default.removeItem(at: base) }
         var contents: [[String: Data]] = []
         for i in 0..<2 {

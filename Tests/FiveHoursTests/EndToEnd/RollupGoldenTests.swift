@@ -20,7 +20,7 @@ struct RollupGoldenTests {
     @Test("reports match the golden files", arguments: runs.map(\.name))
     func golden(name: String) throws {
         let args = Self.runs.first { $0.name == name }!.arguments
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("fivehours-rollup-golden-\(UUID().uuidString)")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("fivehours-rollup-golden-\(ImportTestSupport.uniqueTag())")
         defer { try? FileManager.default.removeItem(at: out) }
         let r = try Binary.run(args + ["--config", Binary.samples.appendingPathComponent("campaign.yaml").path,
                                        "--now", Self.now, "--out", out.path, "--quiet"])
@@ -61,7 +61,7 @@ struct RollupGoldenTests {
 
     @Test("the month's volunteers.csv keeps the contract's first columns and adds the weeks of the month")
     func contractColumns() throws {
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("fivehours-rollup-cols-\(UUID().uuidString)")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("fivehours-rollup-cols-\(ImportTestSupport.uniqueTag())")
         defer { try? FileManager.default.removeItem(at: out) }
         let r = try Binary.run(["monthly", "--month", "2019-08", "--format", "csv", "--csv-header", "keys",
                                 "--config", Binary.samples.appendingPathComponent("campaign.yaml").path,

@@ -105,7 +105,7 @@ enum Hostile {
     /// and without Foundation's `Process`, so that `wait()` can follow this child's own peak memory.
     static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Child {
         let tmp = FileManager.default.temporaryDirectory.path
-        let tag = UUID().uuidString
+        let tag = ImportTestSupport.uniqueTag()
         let outPath = "\(tmp)/fivehours-child-\(tag).out", errPath = "\(tmp)/fivehours-child-\(tag).err"
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -171,7 +171,7 @@ enum Hostile {
 
         init(folder: URL) throws {
             self.folder = folder
-            marker = "FIVEHOURS-SECRET-\(UUID().uuidString)"
+            marker = "FIVEHOURS-SECRET-\(ImportTestSupport.uniqueTag())"
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             file = folder.appendingPathComponent("secret.txt")
             dtd = folder.appendingPathComponent("evil.dtd")

@@ -32,7 +32,7 @@ struct BrowserTests {
         for language in ["zh-CN", "en"] {
             let yaml = try String(contentsOf: Binary.samples.appendingPathComponent("campaign.yaml"), encoding: .utf8)
                 .replacingOccurrences(of: "language: zh-CN", with: "language: \(language)")
-            let campaign = Binary.samples.appendingPathComponent(".browser-\(language)-\(UUID().uuidString).yaml")
+            let campaign = Binary.samples.appendingPathComponent(".browser-\(language)-\(ImportTestSupport.uniqueTag()).yaml")
             try yaml.write(to: campaign, atomically: true, encoding: .utf8)
             defer { try? FileManager.default.removeItem(at: campaign) }
             let out = folder.appendingPathComponent(language)

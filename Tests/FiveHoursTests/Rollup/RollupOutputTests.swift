@@ -46,7 +46,7 @@ struct RollupOutputTests {
 
     @Test("samples/: no roster phone in any monthly or yearly output")
     func samplesPrivacy() throws {
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("fivehours-rollup-privacy-\(UUID().uuidString)")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("fivehours-rollup-privacy-\(ImportTestSupport.uniqueTag())")
         defer { try? FileManager.default.removeItem(at: out) }
         for args in [["monthly", "--month", "2019-08"], ["yearly", "--year", "2019"], ["monthly", "--month", "2019-08", "--public"]] {
             let r = try Binary.run(args + ["--config", Binary.samples.appendingPathComponent("campaign.yaml").path,
