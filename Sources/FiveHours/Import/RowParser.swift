@@ -198,17 +198,31 @@ struct RowError: Error, Equatable {
 public enum Hours {
     /// `2.50`; exact integer arithmetic, no binary-float surprises.
     public static func format(_ seconds: Int) -> String {
-        let cents = (abs(seconds) * 100 + 1800) / 3600
-        // Digits written backwards into a buffer on the stack: this runs for every volunteer.
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buf in
-            var i = 24
-            var v = cents
-            i -= 1; buf[i] = UInt8(48 + v % 10); v /= 10
-            i -= 1; buf[i] = UInt8(48 + v % 10); v /= 10
-            i -= 1; buf[i] = 46
-            repeat { i -= 1; buf[i] = UInt8(48 + v % 10); v /= 10 } while v > 0
-            if seconds < 0 && cents > 0 { i -= 1; buf[i] = 45 }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buf in
+            let i = digits(seconds, into: buf)
             return String(decoding: UnsafeBufferPointer(rebasing: buf[i...]), as: UTF8.self)
         }
+    }
+
+    /// `format`'s bytes appended to `out` without making a string: a year's volunteer-weeks.csv
+    /// writes millions of hours.
+    static func write(_ seconds: Int, to out: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buf in
+            let i = digits(seconds, into: buf)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[i...]))
+        }
+    }
+
+    /// The digits written backwards into the end of `buf` (24 bytes); returns where they start.
+    private static func digits(_ seconds: Int, into buf: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        let cents = (abs(seconds) * 100 + 1800) / 3600
+        var i = 24
+        var v = cents
+        i -= 1; buf[i] = UInt8(48 + v % 10); v /= 10
+        i -= 1; buf[i] = UInt8(48 + v % 10); v /= 10
+        i -= 1; buf[i] = 46
+        repeat { i -= 1; buf[i] = UInt8(48 + v % 10); v /= 10 } while v > 0
+        if seconds < 0 && cents > 0 { i -= 1; buf[i] = 45 }
+        return i
     }
 }

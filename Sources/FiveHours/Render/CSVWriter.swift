@@ -73,9 +73,14 @@ public enum CSVWriter {
         private var cells = 0
 
         mutating func cell(_ value: String) {
+            separate()
+            CSVWriter.append(value, to: &out)
+        }
+
+        /// The comma before every cell but a line's first.
+        fileprivate mutating func separate() {
             if cells > 0 { out.append(44) }
             cells += 1
-            CSVWriter.append(value, to: &out)
         }
 
         /// A list in one cell, `;`-separated.
@@ -147,10 +152,20 @@ public enum CSVTables {
 extension CSVWriter.Line: TableRowSink {
     mutating func text(_ value: String) { cell(value) }
     mutating func list(_ values: [String]) { cell(joining: values) }
-    mutating func hours(_ seconds: Int) { cell(Hours.format(seconds)) }
+    /// Hours and dates are digits, dots and dashes: never quoted, and guarded only when
+    /// negative (a leading `-`), so they are written as bytes unless they are.
+    mutating func hours(_ seconds: Int) {
+        guard seconds >= 0 else { return cell(Hours.format(seconds)) }
+        separate()
+        Hours.write(seconds, to: &out)
+    }
     mutating func count(_ value: Int) { cell("\(value)") }
     mutating func rate(_ text: String) { cell(text) }
     mutating func decimal(_ text: String) { cell(text) }
-    mutating func date(_ value: CivilDate?) { cell(value.map { "\($0)" } ?? "") }
+    mutating func date(_ value: CivilDate?) {
+        guard let value, value.year >= 0 else { return cell(value.map { "\($0)" } ?? "") }
+        separate()
+        value.write(to: &out)
+    }
     mutating func time(_ text: String) { cell(text) }
 }
