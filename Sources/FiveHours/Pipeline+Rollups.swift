@@ -53,7 +53,13 @@ extension Pipeline {
             ]
             let tables = ConcurrentSlots<[UInt8]>(makers.count)
             // Every line scrubbed of phone numbers, as the weekly tables are.
-            DispatchQueue.concurrentPerform(iterations: makers.count) { k in tables[k] = PhoneScrubber.scrub(bytes: makers[k].1(), known: phones) }
+            DispatchQueue.concurrentPerform(iterations: makers.count) { k in
+                var own = Stopwatch()
+                let made = makers[k].1()
+                own.lap("  \(makers[k].0) made")
+                tables[k] = PhoneScrubber.scrub(bytes: made, known: phones)
+                own.lap("  \(makers[k].0) scrubbed")
+            }
             for k in makers.indices { files.append((makers[k].0, tables.take(k)!)) }
             clock.lap("csv")
         }

@@ -70,12 +70,13 @@ public struct DailyReport: Sendable {
         var extraFindings: [Finding] = []
         var usedNames: [String: String] = [:] // report href → source path
         let say = Wording(campaign.output.language)
-        let todays = data.sessions.filter { $0.record.date == date }.sorted { a, b in
-            (a.record.start ?? Int.max, a.record.source) < (b.record.start ?? Int.max, b.record.source)
+        let todays = data.sessions.filter { $0.date == date }.sorted { a, b in
+            let ra = data.record(of: a), rb = data.record(of: b)
+            return (ra.start ?? Int.max, ra.source) < (rb.start ?? Int.max, rb.source)
         }
         for s in todays {
-            let v = data.volunteers[s.volunteer!].volunteer
-            let r = s.record
+            let v = data.volunteers[s.volunteer].volunteer
+            let r = data.record(of: s)
             var media: [MediaItem] = []
             for m in r.media {
                 if m.isURL {
@@ -95,7 +96,7 @@ public struct DailyReport: Sendable {
                 media.append(MediaItem(kind: m.kind, href: href, sourcePath: path, label: (m.href as NSString).lastPathComponent))
             }
             rows.append(ActivityRow(
-                recordID: r.recordID ?? "", volunteerID: v.id, name: v.name, unit: v.unit, team: s.team ?? "",
+                recordID: r.recordID ?? "", volunteerID: v.id, name: v.name, unit: v.unit, team: data.team(of: s) ?? "",
                 start: r.start.map { TimeOfDay.format($0) } ?? "", end: r.end.map { TimeOfDay.format($0) } ?? "",
                 seconds: s.countedSeconds, activity: r.activity ?? r.title ?? "", title: r.title ?? r.activity ?? "",
                 description: r.description ?? "", category: r.category ?? "", location: r.location ?? "", media: media, source: r.source))

@@ -149,12 +149,12 @@ public struct WeeklyReport: Sendable {
         var tally: [(seconds: Int, sessions: Int, people: Set<Int>)] = []
         var unassigned = 0
         for s in data.sessions {
-            guard let t = s.team else { unassigned += s.countedSeconds; continue }
+            guard let t = data.team(of: s) else { unassigned += s.countedSeconds; continue }
             let k: Int
             if let n = teamNumber[t] { k = n } else { k = tally.count; teamNumber[t] = k; tally.append((0, 0, [])) }
             tally[k].seconds += s.countedSeconds
             tally[k].sessions += 1
-            tally[k].people.insert(s.volunteer!)
+            tally[k].people.insert(s.volunteer)
         }
         var teamSeconds: [String: Int] = [:], teamSessions: [String: Int] = [:], teamPeople: [String: Set<Int>] = [:]
         for (k, name) in teamNumber.keys.enumerated() {
@@ -176,8 +176,8 @@ public struct WeeklyReport: Sendable {
         // overlap, hours that disagree with start and end.
         var flagged = Set<Int>()
         for d in data.facts.days { flagged.insert(d.volunteer) }
-        for o in data.facts.overlaps { if let v = data.sessions[o.session].volunteer { flagged.insert(v) } }
-        for m in data.facts.mismatches { if let v = data.sessions[m.session].volunteer { flagged.insert(v) } }
+        for o in data.facts.overlaps { flagged.insert(data.sessions[o.session].volunteer) }
+        for m in data.facts.mismatches { flagged.insert(data.sessions[m.session].volunteer) }
         let volunteers = data.volunteers.enumerated().map { i, v in
             VolunteerRow(id: v.volunteer.id, name: v.volunteer.name, unit: v.volunteer.unit, teams: v.volunteer.teams,
                          seconds: v.seconds, requiredSeconds: v.requiredSeconds, shortfallSeconds: v.shortfallSeconds,

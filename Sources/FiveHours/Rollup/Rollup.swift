@@ -329,7 +329,7 @@ extension Rollup.Span {
                                                   requiredSeconds: partial ? 0 : rules.weeklySeconds, status: partial ? .partial : .short,
                                                   daily: [], sessions: 0))
             }
-            let data = WeekData(week: week, volunteers: liaisonWeeks, sessions: [], unrostered: [], facts: CountingFacts(),
+            let data = WeekData(week: week, volunteers: liaisonWeeks, sessions: [], records: [], teams: [], unrostered: [], facts: CountingFacts(),
                                 ledgerIndex: ledger.index, positions: positions, byUnit: byUnit)
             let context = RuleContext(campaign: campaign, week: data, ledger: ledger, now: now)
             // The bulletin and summary deadlines read only the submissions: they are judged on a
@@ -403,7 +403,7 @@ extension Rollup.Span {
             week: weeks[weeks.count - 1],
             volunteers: order.all.map { VolunteerWeek(volunteer: ledger.volunteers[$0], seconds: 0, requiredSeconds: 0, status: .partial,
                                                       daily: [], sessions: 0) },
-            sessions: counted.sessions, unrostered: counted.unrostered, facts: counted.facts, ledgerIndex: ledger.index, positions: number,
+            sessions: counted.sessions, records: ledger.activities, teams: counted.teams, unrostered: counted.unrostered, facts: counted.facts, ledgerIndex: ledger.index, positions: number,
             byUnit: [:])
         let context = RuleContext(campaign: campaign, week: everyone, ledger: ledger, now: now)
         var out = Rollup.CountingFindings(byWeek: Array(repeating: [], count: weeks.count), flags: Array(repeating: [], count: number.count))
@@ -425,14 +425,14 @@ extension Rollup.Span {
     func sessionsOfPeriod() -> [Int] {
         let origin = weeks[0].firstDay
         let sessions = counted.sessions
-        let inPeriod = sessions.indices.filter { period.contains(sessions[$0].record.date) }
-        return Counting.grouped(inPeriod, by: { origin.days(to: sessions[$0].record.date) / 7 }, count: weeks.count)
+        let inPeriod = sessions.indices.filter { period.contains(sessions[$0].date) }
+        return Counting.grouped(inPeriod, by: { origin.days(to: sessions[$0].date) / 7 }, count: weeks.count)
     }
 
     /// The teams' tallies over the period's sessions.
     func teams(byMonth: Bool) -> (teams: [Rollup.TeamTally], monthly: [Rollup.TeamTally], unassigned: Int) {
         let sessions = counted.sessions
-        return Rollup.teams(sessions, sessions.indices.filter { period.contains(sessions[$0].record.date) }, campaign: campaign, ledger: ledger,
+        return Rollup.teams(sessions, sessions.indices.filter { period.contains(sessions[$0].date) }, names: counted.teams, campaign: campaign, ledger: ledger,
                             order: order, byMonth: byMonth)
     }
 
@@ -446,9 +446,9 @@ extension Rollup.Span {
         for (r, v) in rows.enumerated() { rowOf[v] = r }
         var own: [Session] = []
         own.reserveCapacity(ordered.count)
-        for si in ordered where rowOf[counted.sessions[si].volunteer!] >= 0 {
+        for si in ordered where rowOf[counted.sessions[si].volunteer] >= 0 {
             var s = counted.sessions[si]
-            s.volunteer = rowOf[s.volunteer!]
+            s.volunteer = rowOf[s.volunteer]
             own.append(s)
         }
         let unrosteredInPeriod = counted.unrostered.indices.filter { period.contains(counted.unrostered[$0].date) }
@@ -466,7 +466,8 @@ extension Rollup.Span {
                                             sessions: periodSessions[v]))
         }
         clock.lap("      the period's sessions and volunteers")
-        let periodWeek = WeekData(week: Week(lastDay: period.last), volunteers: volunteers, sessions: own, unrostered: unrostered,
+        let periodWeek = WeekData(week: Week(lastDay: period.last), volunteers: volunteers, sessions: own, records: ledger.activities,
+                                  teams: counted.teams, unrostered: unrostered,
                                   facts: CountingFacts(), ledgerIndex: ledger.index, positions: positions, byUnit: byUnit)
         let context = RuleContext(campaign: campaign, week: periodWeek, ledger: ledger, now: now)
         let counting = Set(Rollup.countingRules.map(\.key))
@@ -495,34 +496,37 @@ extension Rollup {
     /// Tallied in one slot per team and month (numbered, not hashed by name): a year is millions
     /// of sessions, and its volunteers are counted once per slot by sorting (`TeamSlot.volunteers`), not by
     /// hashing each session's volunteer into a set.
-    static func teams(_ sessions: [Session], _ indexes: [Int], campaign: Campaign, ledger: Ledger, order: VolunteerOrder,
+    static func teams(_ sessions: [Session], _ indexes: [Int], names: [String], campaign: Campaign, ledger: Ledger, order: VolunteerOrder,
                       byMonth: Bool) -> (teams: [TeamTally], monthly: [TeamTally], unassigned: Int) {
         // Each volunteer's unit as its place in the campaign file (-1 for a unit it does not list).
         var unitNumber = SmallIndex()
         for (i, u) in campaign.units.enumerated() where unitNumber[u.name] == nil { unitNumber[u.name] = i }
         let unitOf = order.all.map { Int32(unitNumber[ledger.volunteers[$0].unit] ?? -1) }
-        // Teams are numbered (`SmallIndex`): hashing a Chinese name per session would cost more
-        // than the rest of the tally.
+        // Sessions come with their team numbered (`Session.team`, an index into `names`); each
+        // team's lead units are looked up once, when its first session is met.
         var teamNumber = SmallIndex()
-        var names: [String] = []
-        var leads: [Set<Int32>] = []
+        var leads = [Set<Int32>?](repeating: nil, count: names.count)
+        // The month of each day the sessions fall on, worked out once per day, not per session.
+        let firstDay = indexes.lazy.map { sessions[$0].date.dayNumber }.min() ?? 0
+        let lastDay = indexes.lazy.map { sessions[$0].date.dayNumber }.max() ?? 0
+        let monthOf = byMonth ? (firstDay...lastDay).map { CivilDate(dayNumber: $0).month } : []
         // Only the slots used: a log may name a new team in every row.
         var slots: [Int: TeamSlot] = [:]
         var unassigned = 0
         for i in indexes {
-            let v = sessions[i].volunteer!, counted = sessions[i].countedSeconds
-            guard let team = sessions[i].team else { unassigned += counted; continue }
-            let t: Int
-            if let k = teamNumber[team] { t = k } else {
-                t = names.count
-                teamNumber[team] = t
-                names.append(team)
-                leads.append(Set((campaign.teams.first { $0.name == team }?.leads ?? []).compactMap { u in
-                    campaign.units.firstIndex { $0.name == u }.map(Int32.init) }))
+            let s = sessions[i]
+            let v = s.volunteer, counted = s.countedSeconds
+            guard s.team >= 0 else { unassigned += counted; continue }
+            let t = Int(s.team)
+            if leads[t] == nil {
+                teamNumber[names[t]] = t
+                leads[t] = Set((campaign.teams.first { $0.name == names[t] }?.leads ?? []).compactMap { u in
+                    campaign.units.firstIndex { $0.name == u }.map(Int32.init) })
             }
-            let slot = t * 13 + (byMonth ? sessions[i].record.date.month : 0)
-            slots[slot, default: TeamSlot()].add(seconds: counted, volunteer: v, lead: unitOf[v] >= 0 && leads[t].contains(unitOf[v]))
+            let month = byMonth ? monthOf[s.date.dayNumber - firstDay] : 0
+            slots[t * 13 + month, default: TeamSlot()].add(seconds: counted, volunteer: v, lead: unitOf[v] >= 0 && leads[t]!.contains(unitOf[v]))
         }
+        let used = names.indices.filter { leads[$0] != nil }
         // Who served, counted once per slot and once per team over its slots: each volunteer
         // marked with the count's own stamp as it is met (no sorting, no hashing).
         var mark = [Int32](repeating: -1, count: order.all.count)
@@ -539,14 +543,14 @@ extension Rollup {
             return n
         }
         var served: [Int: Int] = [:] // by slot; a team's whole period under -1 - t
-        for t in names.indices {
+        for t in used {
             let keys = (0...12).map { t * 13 + $0 }.filter { slots[$0] != nil }
             for key in keys { served[key] = distinct([key]) }
             served[-1 - t] = distinct(keys)
         }
         let orderedSpecs = campaign.teams.filter(\.focus) + campaign.teams.filter { !$0.focus }
         let knownNames = Set(campaign.teams.map(\.name))
-        let others = Set(names).subtracting(knownNames).sorted()
+        let others = Set(used.map { names[$0] }).subtracting(knownNames).sorted()
         func tally(_ name: String, month: Int?) -> TeamTally {
             let spec = campaign.teams.first { $0.name == name }
             var sum = TeamSlot()

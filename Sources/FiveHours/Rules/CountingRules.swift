@@ -8,13 +8,13 @@ public struct OverlapRule: Rule {
     public func findings(in c: RuleContext) -> [Finding] {
         let say = c.say
         return c.week.facts.overlaps.map { o in
-            let s = c.week.sessions[o.session]
-            let v = c.week.volunteers[s.volunteer!].volunteer
+            let s = c.week.sessions[o.session], r = c.week.record(of: s)
+            let v = c.week.volunteers[s.volunteer].volunteer
             let h = Hours.format(o.seconds)
-            return Finding(name, unit: v.unit, subject: RuleContext.subject(v), date: s.record.date,
+            return Finding(name, unit: v.unit, subject: RuleContext.subject(v), date: r.date,
                            detail: say("与 \(o.coveredBy) 的服务时间重叠 \(h) 小时，重叠部分只计一次",
                                        "overlaps \(o.coveredBy) by \(h) h; the overlap counts once"),
-                           source: s.record.source)
+                           source: r.source)
         }
     }
 }
@@ -37,13 +37,13 @@ public struct HoursMismatchRule: Rule {
     public func findings(in c: RuleContext) -> [Finding] {
         let say = c.say
         return c.week.facts.mismatches.map { m in
-            let s = c.week.sessions[m.session]
-            let v = c.week.volunteers[s.volunteer!].volunteer
-            let given = Hours.format(m.hoursSeconds), clock = Hours.format(s.record.seconds)
-            return Finding(name, unit: v.unit, subject: RuleContext.subject(v), date: s.record.date,
+            let s = c.week.sessions[m.session], r = c.week.record(of: s)
+            let v = c.week.volunteers[s.volunteer].volunteer
+            let given = Hours.format(m.hoursSeconds), clock = Hours.format(r.seconds)
+            return Finding(name, unit: v.unit, subject: RuleContext.subject(v), date: r.date,
                            detail: say("服务时长填 \(given) 小时，开始—结束为 \(clock) 小时；按开始—结束计",
                                        "hours says \(given) h, start to end is \(clock) h; start and end are used"),
-                           source: s.record.source)
+                           source: r.source)
         }
     }
 }

@@ -93,8 +93,9 @@ public struct UnknownUnitRule: Rule {
         var logged: [String: SourceLine] = [:]
         var logOrder: [String] = []
         for s in c.week.sessions {
-            guard let u = s.record.unit, known[u] == nil, seen[u] == nil else { continue }
-            if logged[u] == nil { logged[u] = s.record.source; logOrder.append(u) }
+            let r = c.week.record(of: s)
+            guard let u = r.unit, known[u] == nil, seen[u] == nil else { continue }
+            if logged[u] == nil { logged[u] = r.source; logOrder.append(u) }
         }
         out += logOrder.map { u in
             Finding(name, unit: u, subject: u,
@@ -143,9 +144,14 @@ public struct UnknownTeamRule: Rule {
                 note(t, week.volunteers[i].volunteer.source, week.volunteers[i].volunteer.unit)
             }
         }
-        for k in week.sessions.indices {
-            guard let t = week.sessions[k].record.team, known[t] == nil else { continue }
-            note(t, week.sessions[k].record.source, week.volunteers[week.sessions[k].volunteer!].volunteer.unit)
+        // A session's own team is its `Session.team` (numbered): each number is judged once, and
+        // the record read only for a team the campaign does not know (the session's team may
+        // also be its volunteer's only team, noted above, when the record names none).
+        let unknown = week.teams.map { known[$0] == nil }
+        for s in week.sessions where s.team >= 0 && unknown[Int(s.team)] {
+            let r = week.record(of: s)
+            guard let t = r.team else { continue }
+            note(t, r.source, week.volunteers[s.volunteer].volunteer.unit)
         }
         return order.map { t in
             Finding(name, unit: first[t]!.1, subject: t,
@@ -197,16 +203,17 @@ public struct LateRecordRule: Rule {
     public func findings(in c: RuleContext) -> [Finding] {
         let say = c.say
         return c.week.sessions.compactMap { s in
-            guard let at = s.record.submittedAt else { return nil }
+            let r = c.week.record(of: s)
+            guard let at = r.submittedAt else { return nil }
             let day = c.campaign.zone.date(of: at)
-            let n = LateRecordRule.workingDays(from: s.record.date, to: day)
+            let n = LateRecordRule.workingDays(from: r.date, to: day)
             guard n > 10 else { return nil }
-            let v = c.week.volunteers[s.volunteer!].volunteer
+            let v = c.week.volunteers[s.volunteer].volunteer
             let when = c.campaign.zone.format(at)
-            return Finding(name, unit: v.unit, subject: RuleContext.subject(v), date: s.record.date,
+            return Finding(name, unit: v.unit, subject: RuleContext.subject(v), date: r.date,
                            detail: say("服务后第 \(n) 个工作日才记录（\(when)），超过 10 个工作日",
                                        "recorded \(n) working days after the session (\(when)), more than 10"),
-                           source: s.record.source)
+                           source: r.source)
         }
     }
 }

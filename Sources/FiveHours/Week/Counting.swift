@@ -33,6 +33,8 @@ struct Counting: Sendable {
     struct Result: Sendable {
         /// Sessions that count, in input order; `volunteer` is the volunteer's number.
         var sessions: [Session]
+        /// The teams the sessions count for (`Session.team`), in the order first met.
+        var teams: [String]
         /// Sessions of volunteers on no roster.
         var unrostered: [ActivityRecord]
         /// Overlaps, hours that disagree, long and capped days (volunteer numbers), and rostered
@@ -80,10 +82,17 @@ struct Counting: Sendable {
         var unrostered: [ActivityRecord] = []
         var spans: [Span] = []
         var inactive: [Int: [String: [ActivityRecord]]] = [:]
+        var teams = TeamNumbers()
         for p in 0..<parts {
             let g = gathered.take(p)!
             let offset = sessions.count
-            sessions += g.sessions
+            // Each part numbered its teams as it met them: renumbered in the order of all parts.
+            let renumber = g.teams.names.map { Int32(teams.number($0)) }
+            sessions += g.sessions.map { s in
+                var s = s
+                if s.team >= 0 { s.team = renumber[Int(s.team)] }
+                return s
+            }
             unrostered += g.unrostered
             for m in g.mismatches { facts.mismatches.append(.init(session: m.session + offset, hoursSeconds: m.hoursSeconds)) }
             for var sp in g.spans {
@@ -129,7 +138,7 @@ struct Counting: Sendable {
         perDay.reserveCapacity(sessions.count)
         for si in sessions.indices {
             let s = sessions[si]
-            perDay.append(Counted(volunteer: Int32(s.volunteer!), day: Int32(s.record.date.dayNumber - originDay), session: Int32(si),
+            perDay.append(Counted(volunteer: Int32(s.volunteer), day: Int32(s.date.dayNumber - originDay), session: Int32(si),
                                   seconds: s.countedSeconds))
         }
         perDay = Counting.grouped(perDay, by: { Int($0.volunteer) }, count: volunteerCount) { a, b in (a.day, a.session) < (b.day, b.session) }
@@ -145,11 +154,12 @@ struct Counting: Sendable {
             let date = origin.adding(days: Int(day))
             if total > rules.maxDailySeconds {
                 facts.days.append(.init(volunteer: Int(vi), date: date, total: total, counted: rules.maxDailySeconds,
-                                        first: sessions[first].record.source, last: sessions[last].record.source))
+                                        first: activities[Int(sessions[first].recordIndex)].source,
+                                        last: activities[Int(sessions[last].recordIndex)].source))
                 var excess = total - rules.maxDailySeconds
                 // Take the excess from the day's latest sessions (clock order, then input order).
                 let latestFirst = perDay[g..<end].map { Int($0.session) }.sorted { a, b in
-                    let ra = sessions[a].record, rb = sessions[b].record
+                    let ra = activities[Int(sessions[a].recordIndex)], rb = activities[Int(sessions[b].recordIndex)]
                     return (ra.start ?? Int.max, ra.source) > (rb.start ?? Int.max, rb.source)
                 }
                 for si in latestFirst where excess > 0 {
@@ -160,7 +170,8 @@ struct Counting: Sendable {
                 total = rules.maxDailySeconds
             } else if total > rules.reviewDailySeconds {
                 facts.days.append(.init(volunteer: Int(vi), date: date, total: total, counted: total,
-                                        first: sessions[first].record.source, last: sessions[last].record.source))
+                                        first: activities[Int(sessions[first].recordIndex)].source,
+                                        last: activities[Int(sessions[last].recordIndex)].source))
             }
             days.append(DayTotal(volunteer: vi, day: day, seconds: total, sessions: Int32(end - g)))
             g = end
@@ -173,7 +184,7 @@ struct Counting: Sendable {
                 facts.inactive.append(.init(volunteer: rostered[id]!, sessions: records))
             }
         }
-        return Result(sessions: sessions, unrostered: unrostered, facts: facts, days: days)
+        return Result(sessions: sessions, teams: teams.names, unrostered: unrostered, facts: facts, days: days)
     }
 
     /// A timed session as plain integers, so that no record or string is touched in the sweep.
@@ -183,6 +194,8 @@ struct Counting: Sendable {
     /// What one part of the records holds for the sweep; sessions numbered within the part.
     struct Gathered {
         var sessions: [Session] = []
+        /// The teams of `sessions`, numbered as this part met them.
+        var teams = TeamNumbers()
         var mismatches: [CountingFacts.HoursMismatch] = []
         var spans: [Span] = []
         var unrostered: [ActivityRecord] = []
@@ -227,7 +240,8 @@ struct Counting: Sendable {
             // The volunteer is read only when the session needs it (no team of its own).
             let team = a.team ?? { let teams = volunteers[li].teams; return teams.count == 1 ? teams[0] : nil }()
             let seconds = a.seconds
-            out.sessions.append(Session(record: a, volunteer: number[li], team: team, countedSeconds: seconds))
+            out.sessions.append(Session(recordIndex: Int32(ai), team: team.map { Int32(out.teams.number($0)) } ?? -1, volunteer: number[li],
+                                        date: a.date, countedSeconds: seconds))
             if let h = a.hours, a.start != nil, abs(h - seconds) > 60 {
                 out.mismatches.append(.init(session: out.sessions.count - 1, hoursSeconds: h))
             }
@@ -269,6 +283,20 @@ struct Counting: Sendable {
             for v in 0..<count where starts[v + 1] - starts[v] > 1 { out[starts[v]..<starts[v + 1]].sort(by: within) }
         }
         return out
+    }
+
+    /// Team names numbered in the order first met. A year names a few teams millions of times:
+    /// they are compared byte for byte (`SmallIndex`), not hashed.
+    struct TeamNumbers {
+        private var index = SmallIndex()
+        private(set) var names: [String] = []
+
+        mutating func number(_ name: String) -> Int {
+            if let k = index[name] { return k }
+            index[name] = names.count
+            names.append(name)
+            return names.count - 1
+        }
     }
 
     static func floorDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }

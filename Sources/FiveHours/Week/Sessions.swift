@@ -1,10 +1,19 @@
 /// A service session that counts this week, after duplicates were merged.
+///
+/// Plain integers, no strings or references: a year holds millions of sessions, sorted, filtered
+/// and copied by several stages, and a copy that retained the record (and its team's name) cost
+/// more than the stages' own work. The record is read through the week (`WeekData.record(of:)`)
+/// when a finding or a report needs its cells.
 public struct Session: Sendable {
-    public var record: ActivityRecord
-    /// Index into `WeekData.volunteers`, nil for an unrostered volunteer.
-    public var volunteer: Int?
-    /// The team it is counted for: its own `team`, else the volunteer's only team.
-    public var team: String?
+    /// The record's place in the ledger's activities.
+    public var recordIndex: Int32
+    /// The team it is counted for — its own `team`, else the volunteer's only team — as an index
+    /// into the week's `teams`; -1 for none.
+    public var team: Int32
+    /// Index into `WeekData.volunteers` (in `Counting.Result`: the volunteer's number).
+    public var volunteer: Int
+    /// The record's `date`.
+    public var date: CivilDate
     /// Seconds it adds to the volunteer's week after the union of overlaps and the daily cap.
     public var countedSeconds: Int
 }
@@ -32,6 +41,14 @@ public struct WeekData: Sendable {
     public var volunteers: [VolunteerWeek]
     /// Sessions of the week that count (rostered, active, not duplicates), in input order.
     public var sessions: [Session]
+    /// The ledger's activities, which the sessions index (shared, not copied).
+    public var records: [ActivityRecord]
+    /// The teams the sessions count for (`Session.team`).
+    public var teams: [String]
+    /// The record a session was counted from.
+    public func record(of s: Session) -> ActivityRecord { records[Int(s.recordIndex)] }
+    /// The team a session counts for, if any.
+    public func team(of s: Session) -> String? { s.team >= 0 ? teams[Int(s.team)] : nil }
     /// Sessions of volunteers on no roster: they count for nobody.
     public var unrostered: [ActivityRecord]
     /// Facts recorded while counting, for the rules to judge (`CountingRules.swift`).

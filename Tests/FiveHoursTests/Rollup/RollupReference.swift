@@ -62,7 +62,7 @@ extension Rollup {
             own.activities = buckets[k].map { ledger.activities[Int($0)] }
             let data = builder.build(own, week: built[k])
             slots[k] = ReferenceDigest(data, ledger: own, campaign: campaign, period: period, now: now, belongs: belonging.contains(built[k]),
-                              rules: rules, byMonth: byMonth, rosterWanted: k == 0, unitOf: unitOf)
+                              rules: rules, byMonth: byMonth, rosterWanted: k == 0, unitOf: unitOf, records: buckets[k])
         }
         var digests: [ReferenceDigest] = []
         for k in 0..<built.count { digests.append(slots.take(k)!) }
@@ -156,9 +156,11 @@ extension Rollup {
         for (r, k) in keyed.enumerated() { byUnit[ledger.volunteers[k.index].unit, default: []].append(r) }
         var allSessions: [Session] = []
         var allUnrostered: [ActivityRecord] = []
+        var teamNames = Counting.TeamNumbers()
         for d in digests {
-            for var s in d.sessions where rowOf[s.volunteer!] >= 0 {
-                s.volunteer = rowOf[s.volunteer!]
+            for (var s, team) in zip(d.sessions, d.sessionTeams) where rowOf[s.volunteer] >= 0 {
+                s.volunteer = rowOf[s.volunteer]
+                s.team = team.map { Int32(teamNames.number($0)) } ?? -1
                 allSessions.append(s)
             }
             allUnrostered += d.unrostered
@@ -167,7 +169,7 @@ extension Rollup {
             week: Week(lastDay: period.last),
             volunteers: volunteers.map { VolunteerWeek(volunteer: $0.volunteer, seconds: $0.seconds, requiredSeconds: 0, status: .partial,
                                                        daily: [], sessions: $0.sessions) },
-            sessions: allSessions, unrostered: allUnrostered, facts: CountingFacts(), ledgerIndex: ledger.index, positions: rowOf, byUnit: byUnit)
+            sessions: allSessions, records: ledger.activities, teams: teamNames.names, unrostered: allUnrostered, facts: CountingFacts(), ledgerIndex: ledger.index, positions: rowOf, byUnit: byUnit)
         let periodContext = RuleContext(campaign: campaign, week: periodWeek, ledger: ledger, now: now)
         let periodFound = ConcurrentSlots<[Finding]>(periodRules.count)
         DispatchQueue.concurrentPerform(iterations: periodRules.count) { k in periodFound[k] = periodRules[k].findings(in: periodContext) }
@@ -207,12 +209,14 @@ extension Rollup {
         var teams: [TeamKey: TeamSum] = [:]
         var unassigned = 0
         var roster: [String: DeadlineStatus]?
-        /// The week's counted sessions dated in the period, `volunteer` being the ledger's index.
+        /// The week's counted sessions dated in the period, `volunteer` being the ledger's index and
+        /// `recordIndex` the record's in the whole ledger; their teams by name.
         var sessions: [Session] = []
+        var sessionTeams: [String?] = []
         var unrostered: [ActivityRecord] = []
 
         init(_ data: WeekData, ledger: Ledger, campaign: Campaign, period: Period, now: Int, belongs: Bool,
-             rules: [any Rule], byMonth: Bool, rosterWanted: Bool, unitOf: [Int32]) {
+             rules: [any Rule], byMonth: Bool, rosterWanted: Bool, unitOf: [Int32], records: [Int32]) {
             let n = ledger.volunteers.count
             week = data.week
             self.belongs = belongs
@@ -254,13 +258,15 @@ extension Rollup {
             var names: [String] = []
             var leads: [Set<Int32>] = []
             var sums: [Int: TeamSum] = [:]
-            for s in data.sessions where period.contains(s.record.date) {
-                let li = ledgerOf[s.volunteer!]
+            for s in data.sessions where period.contains(data.record(of: s).date) {
+                let li = ledgerOf[s.volunteer]
                 var own = s
                 own.volunteer = li
+                own.recordIndex = records[Int(s.recordIndex)]
                 sessions.append(own)
+                sessionTeams.append(data.team(of: s))
                 periodSessions[li] += 1
-                guard let team = s.team else { unassigned += s.countedSeconds; continue }
+                guard let team = data.team(of: s) else { unassigned += s.countedSeconds; continue }
                 let t: Int
                 if let k = teamNumber[team] { t = k } else {
                     t = names.count
@@ -269,7 +275,7 @@ extension Rollup {
                     leads.append(Set((campaign.teams.first { $0.name == team }?.leads ?? []).compactMap { u in
                         campaign.units.firstIndex { $0.name == u }.map(Int32.init) }))
                 }
-                let key = t * 100 + (byMonth ? s.record.date.month : 0)
+                let key = t * 100 + (byMonth ? data.record(of: s).date.month : 0)
                 let lead = unitOf[li] >= 0 && leads[t].contains(unitOf[li])
                 // Changed in place: a copy of the tally would copy its set of people on every insert.
                 sums[key, default: TeamSum()].add(seconds: s.countedSeconds, volunteer: li, lead: lead)

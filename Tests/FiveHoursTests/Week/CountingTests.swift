@@ -175,8 +175,8 @@ struct CountingTests {
         }
         // The union never exceeds the sum of the sessions nor the cap per day.
         for v in base.week.volunteers {
-            let sum = base.week.sessions.filter { $0.volunteer.map { base.week.volunteers[$0].volunteer.id } == v.volunteer.id }
-                .reduce(0) { $0 + $1.record.seconds }
+            let sum = base.week.sessions.filter { base.week.volunteers[$0.volunteer].volunteer.id == v.volunteer.id }
+                .reduce(0) { $0 + base.week.record(of: $1).seconds }
             #expect(v.seconds <= sum)
             for d in v.daily { #expect(d <= 12 * 3600) }
         }
