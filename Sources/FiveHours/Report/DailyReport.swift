@@ -119,7 +119,7 @@ public struct DailyReport: Sendable {
 
         let context = RuleContext(campaign: campaign, week: data, ledger: ledger, now: now)
         let statuses = DailyBulletinRule.statuses(context)
-        let index = SubmissionIndex(ledger, weekEndsOn: campaign.rules.weekEndsOn, now: now)
+        let index = context.submissions
         let reporting: [UnitReporting] = campaign.units.compactMap { u in
             guard let st = statuses[u.name]?.first(where: { $0.0 == date })?.1 else { return nil }
             let title = index.daily[u.name]?[date]?.sorted { $0.submittedAt < $1.submittedAt }.first?.title

@@ -310,11 +310,12 @@ extension Rollup.Span {
             if rank < campaign.units.count { members[rank].append(v) }
         }
         let liaisons = (0..<n).filter { ledger.volunteers[order.all[$0]].isLiaison }
-        var slim = ledger
-        slim.volunteers = []
-        slim.activities = []
         let weeklyRules: [any Rule] = RuleSet.all.filter { Rollup.weeklyRules.contains($0.key) }
         var status = [Rollup.WeekStatus](repeating: .inactive, count: n)
+        // One context per ledger for every week: the submissions are indexed once, not per week.
+        let none = WeekData(week: weeks[0], volunteers: [], sessions: [], records: [], teams: [], unrostered: [], facts: CountingFacts(),
+                            ledgerIndex: [:], positions: [], byUnit: [:])
+        let everything = RuleContext(campaign: campaign, week: none, ledger: ledger, now: now)
         for (k, week) in weeks.enumerated() {
             // The week as the deadline and liaison rules read it: its active liaisons.
             var positions = [Int](repeating: -1, count: n)
@@ -331,10 +332,7 @@ extension Rollup.Span {
             }
             let data = WeekData(week: week, volunteers: liaisonWeeks, sessions: [], records: [], teams: [], unrostered: [], facts: CountingFacts(),
                                 ledgerIndex: ledger.index, positions: positions, byUnit: byUnit)
-            let context = RuleContext(campaign: campaign, week: data, ledger: ledger, now: now)
-            // The bulletin and summary deadlines read only the submissions: they are judged on a
-            // ledger without the roster and the sessions, whose submission index is much cheaper.
-            let deadlines = RuleContext(campaign: campaign, week: data, ledger: slim, now: now)
+            let context = everything.with(week: data)
             if k == 0 { out.rosterStatus = RosterDeadlineRule.statuses(context) }
             out.duplicates[k] = DuplicateRule().findings(in: context)
             guard belongs[k] else { continue }
@@ -361,12 +359,9 @@ extension Rollup.Span {
                 case .inactive: break
                 }
             }
-            for rule in weeklyRules {
-                let deadlineRule = rule.key == DailyBulletinRule().key || rule.key == WeeklySummaryRule().key
-                out.findings[k] += rule.findings(in: deadlineRule ? deadlines : context)
-            }
-            let daily = DailyBulletinRule.statuses(deadlines)
-            let weekly = WeeklySummaryRule.statuses(deadlines)
+            for rule in weeklyRules { out.findings[k] += rule.findings(in: context) }
+            let daily = DailyBulletinRule.statuses(context)
+            let weekly = WeeklySummaryRule.statuses(context)
             let units = campaign.units.map { u in
                 var row = Rollup.UnitWeek(unit: u.name, volunteers: 0, met: 0, short: 0, partial: 0, seconds: 0, dailyOnTime: 0, dailyLate: 0,
                                           dailyMissing: 0, dailyPending: 0, weekly: weekly[u.name]?.0 ?? .missing,

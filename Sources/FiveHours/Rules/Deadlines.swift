@@ -1,3 +1,5 @@
+import Foundation
+
 /// The state of one deadline at `--now`.
 public enum DeadlineStatus: Sendable, Equatable {
     case onTime(at: Int)
@@ -37,7 +39,25 @@ public enum Deadline {
 }
 
 /// Each unit's submissions, grouped for the deadline rules.
-struct SubmissionIndex {
+struct SubmissionIndex: Sendable {
+    /// One index made on first use and shared (the deadline rules of a week, the weeks of a year).
+    final class Shared: @unchecked Sendable {
+        private let lock = NSLock()
+        private let make: @Sendable () -> SubmissionIndex
+        private var made: SubmissionIndex?
+
+        init(_ ledger: Ledger, weekEndsOn: Weekday, now: Int) {
+            make = { SubmissionIndex(ledger, weekEndsOn: weekEndsOn, now: now) }
+        }
+
+        var index: SubmissionIndex {
+            lock.withLock {
+                if made == nil { made = make() }
+                return made!
+            }
+        }
+    }
+
     var daily: [String: [CivilDate: [Submission]]] = [:]
     var weekly: [String: [CivilDate: [Submission]]] = [:]
     var roster: [String: [Int]] = [:]
@@ -65,7 +85,7 @@ public struct DailyBulletinRule: Rule {
     public let name = RuleName.dailyBulletin
 
     public static func statuses(_ c: RuleContext) -> [String: [(CivilDate, DeadlineStatus)]] {
-        let index = SubmissionIndex(c.ledger, weekEndsOn: c.campaign.rules.weekEndsOn, now: c.now)
+        let index = c.submissions
         var out: [String: [(CivilDate, DeadlineStatus)]] = [:]
         for unit in c.campaign.units {
             out[unit.name] = c.week.week.days.filter { c.campaign.rules.dailyBulletinDays.contains($0.weekday) }.map { day in
@@ -107,7 +127,7 @@ public struct WeeklySummaryRule: Rule {
     public let name = RuleName.weeklySummary
 
     public static func statuses(_ c: RuleContext) -> [String: (DeadlineStatus, [Submission])] {
-        let index = SubmissionIndex(c.ledger, weekEndsOn: c.campaign.rules.weekEndsOn, now: c.now)
+        let index = c.submissions
         let last = c.week.week.lastDay
         let due = c.campaign.zone.instant(last, at: c.campaign.rules.weeklySummaryDue)
         var out: [String: (DeadlineStatus, [Submission])] = [:]
@@ -147,7 +167,7 @@ public struct RosterDeadlineRule: Rule {
 
     public static func statuses(_ c: RuleContext) -> [String: DeadlineStatus] {
         guard let due = c.campaign.rules.rosterDue else { return [:] }
-        let index = SubmissionIndex(c.ledger, weekEndsOn: c.campaign.rules.weekEndsOn, now: c.now)
+        let index = c.submissions
         var out: [String: DeadlineStatus] = [:]
         for unit in c.campaign.units {
             out[unit.name] = Deadline.status(due: due, submitted: index.roster[unit.name] ?? [], now: c.now)

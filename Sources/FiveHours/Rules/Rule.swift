@@ -1,19 +1,34 @@
 import Dispatch
+import Foundation
 
 /// What every rule sees: the campaign, the week, the ledger it was built from, and the clock.
 public struct RuleContext: Sendable {
-    public var campaign: Campaign
+    public let campaign: Campaign
     public var week: WeekData
-    public var ledger: Ledger
+    public let ledger: Ledger
     /// `--now`: deadlines ahead of it are pending, submissions stamped after it do not exist yet.
-    public var now: Int
+    public let now: Int
+    private let submissionIndex: SubmissionIndex.Shared
 
     public init(campaign: Campaign, week: WeekData, ledger: Ledger, now: Int) {
         self.campaign = campaign
         self.week = week
         self.ledger = ledger
         self.now = now
+        submissionIndex = SubmissionIndex.Shared(ledger, weekEndsOn: campaign.rules.weekEndsOn, now: now)
     }
+
+    /// The same campaign, ledger and clock for another week: the weeks of a month or a year
+    /// share one index of the submissions.
+    func with(week: WeekData) -> RuleContext {
+        var c = self
+        c.week = week
+        return c
+    }
+
+    /// The ledger's submissions by unit and day (up to `now`), made once per context and the
+    /// contexts made from it (`with(week:)`), for every deadline rule.
+    var submissions: SubmissionIndex { submissionIndex.index }
 
     /// Words in the report's language (`output.language`, or `--language`).
     public var say: Wording { Wording(campaign.output.language) }

@@ -58,9 +58,9 @@ struct Counting: Sendable {
     func count(_ ledger: Ledger, number: [Int]) -> Result {
         let volunteers = ledger.volunteers
         let originDay = origin.dayNumber
-        // Each volunteer's days of activity, read once: reading the volunteer itself for each
-        // session would miss the cache.
-        let activeFrom = volunteers.map(\.activeFrom), activeUntil = volunteers.map(\.activeUntil)
+        // Which weeks each volunteer is active in, as bits (`ActiveWeeks`): reading the volunteer,
+        // or even its two dates, for each session would miss the cache.
+        let activeWeeks = ActiveWeeks(volunteers, origin: origin, weekCount: weekCount)
 
         var facts = CountingFacts()
         let rostered = ledger.index
@@ -75,30 +75,34 @@ struct Counting: Sendable {
         let gathered = ConcurrentSlots<Gathered>(parts)
         DispatchQueue.concurrentPerform(iterations: parts) { p in
             let range = (activities.count * p / parts)..<(activities.count * (p + 1) / parts)
-            gathered[p] = gather(range, activities, volunteerOf: volunteerOf, number: number, activeFrom: activeFrom, activeUntil: activeUntil,
-                                 volunteers: volunteers)
+            gathered[p] = gather(range, activities, volunteerOf: volunteerOf, number: number, activeWeeks: activeWeeks, volunteers: volunteers)
         }
         var sessions: [Session] = []
         var unrostered: [ActivityRecord] = []
         var spans: [Span] = []
         var inactive: [Int: [String: [ActivityRecord]]] = [:]
         var teams = TeamNumbers()
+        // Joined in place (room made once): a year's sessions and spans are hundreds of megabytes.
+        sessions.reserveCapacity((0..<parts).reduce(0) { $0 + gathered.peek($1) { $0!.sessions.count } })
+        spans.reserveCapacity((0..<parts).reduce(0) { $0 + gathered.peek($1) { $0!.spans.count } })
         for p in 0..<parts {
-            let g = gathered.take(p)!
+            var g = gathered.take(p)!
             let offset = sessions.count
             // Each part numbered its teams as it met them: renumbered in the order of all parts.
             let renumber = g.teams.names.map { Int32(teams.number($0)) }
-            sessions += g.sessions.map { s in
+            for s in g.sessions {
                 var s = s
                 if s.team >= 0 { s.team = renumber[Int(s.team)] }
-                return s
+                sessions.append(s)
             }
+            g.sessions = []
             unrostered += g.unrostered
             for m in g.mismatches { facts.mismatches.append(.init(session: m.session + offset, hoursSeconds: m.hoursSeconds)) }
             for var sp in g.spans {
                 if sp.session >= 0 { sp.session += Int32(offset) }
                 spans.append(sp)
             }
+            g.spans = []
             for (k, a) in g.inactive { inactive[k, default: [:]][a.volunteerID, default: []].append(a) }
         }
 
@@ -206,14 +210,15 @@ struct Counting: Sendable {
     /// Sorts the records of `range` into sessions that count (a rostered volunteer active in the
     /// session's week), sessions of volunteers not active that week, unrostered ones, and the
     /// spans the union sweeps (a week's eve included).
-    private func gather(_ range: Range<Int>, _ activities: [ActivityRecord], volunteerOf: [Int32], number: [Int], activeFrom: [CivilDate?],
-                        activeUntil: [CivilDate?], volunteers: [Volunteer]) -> Gathered {
+    private func gather(_ range: Range<Int>, _ activities: [ActivityRecord], volunteerOf: [Int32], number: [Int], activeWeeks: ActiveWeeks,
+                        volunteers: [Volunteer]) -> Gathered {
         let originDay = origin.dayNumber
-        func active(_ li: Int, _ k: Int) -> Bool {
-            let first = origin.adding(days: 7 * k)
-            return VolunteerWeek.isActive(from: activeFrom[li], until: activeUntil[li], first: first, last: first.adding(days: 6))
-        }
+        func active(_ li: Int, _ k: Int) -> Bool { activeWeeks.contains(volunteer: li, week: k) }
         var out = Gathered()
+        // Room for every record of the range (a year's are nearly all sessions, most timed): grown
+        // by doubling, the arrays would be copied and left half empty.
+        out.sessions.reserveCapacity(range.count)
+        out.spans.reserveCapacity(range.count)
         for ai in range {
             let a = activities[ai]
             let offset = a.date.dayNumber - originDay
@@ -283,6 +288,30 @@ struct Counting: Sendable {
             for v in 0..<count where starts[v + 1] - starts[v] > 1 { out[starts[v]..<starts[v + 1]].sort(by: within) }
         }
         return out
+    }
+
+    /// Per volunteer, the weeks counted in which it is active (`VolunteerWeek.isActive`), one bit
+    /// per week: a year's sessions look it up millions of times.
+    struct ActiveWeeks: Sendable {
+        private let words: Int
+        private let bits: [UInt64]
+
+        init(_ volunteers: [Volunteer], origin: CivilDate, weekCount: Int) {
+            let words = (weekCount + 63) / 64
+            var bits = [UInt64](repeating: 0, count: volunteers.count * words)
+            for (li, v) in volunteers.enumerated() {
+                for k in 0..<weekCount {
+                    let first = origin.adding(days: 7 * k)
+                    if VolunteerWeek.isActive(from: v.activeFrom, until: v.activeUntil, first: first, last: first.adding(days: 6)) {
+                        bits[li * words + k / 64] |= 1 << UInt64(k % 64)
+                    }
+                }
+            }
+            self.words = words
+            self.bits = bits
+        }
+
+        func contains(volunteer li: Int, week k: Int) -> Bool { bits[li * words + k / 64] >> UInt64(k % 64) & 1 == 1 }
     }
 
     /// Team names numbered in the order first met. A year names a few teams millions of times:
