@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Writes CSV that spreadsheets open safely: UTF-8 with a BOM (so Excel reads Chinese), CRLF,
 /// RFC 4180 quoting, and formula-like cells neutralised with a leading `'`.
 ///
@@ -118,9 +120,27 @@ public enum CSVTables {
         style == .keys ? keys : labels.csvHeader(keys)
     }
 
-    /// A table's CSV file: BOM, header (labels or keys), one line per row.
-    static func file<T: ReportTable>(_ table: T, style: CSVHeaderStyle, labels: Labels) -> [UInt8] {
-        CSVWriter.file(header: table.header(style: style, labels: labels), count: table.count) { i, line in table.row(i, into: &line) }
+    /// A table's CSV file: BOM, header (labels or keys), one line per row. A long table (a
+    /// month's or a year's volunteers) is written in chunks of rows on every core, then joined.
+    static func file<T: ReportTable & Sendable>(_ table: T, style: CSVHeaderStyle, labels: Labels) -> [UInt8] {
+        let header = table.header(style: style, labels: labels), count = table.count
+        let chunk = 8_192
+        guard count > 2 * chunk else { return CSVWriter.file(header: header, count: count) { i, line in table.row(i, into: &line) } }
+        let chunks = (count + chunk - 1) / chunk
+        let parts = ConcurrentSlots<[UInt8]>(chunks)
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            var line = CSVWriter.Line()
+            for i in (c * chunk)..<min(count, (c + 1) * chunk) {
+                table.row(i, into: &line)
+                line.end()
+            }
+            parts[c] = line.out
+        }
+        var out = CSVWriter.file(header: header, count: 0) { _, _ in }
+        let pieces = (0..<chunks).map { parts.take($0)! }
+        out.reserveCapacity(out.count + pieces.reduce(0) { $0 + $1.count })
+        for p in pieces { out += p }
+        return out
     }
 
     public static func volunteers(_ r: WeeklyReport, style: CSVHeaderStyle, labels: Labels) -> [UInt8] {
@@ -159,7 +179,15 @@ extension CSVWriter.Line: TableRowSink {
         separate()
         Hours.write(seconds, to: &out)
     }
-    mutating func count(_ value: Int) { cell("\(value)") }
+    mutating func count(_ value: Int) {
+        guard value >= 0 else { return cell("\(value)") }
+        separate()
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buf in
+            var i = 20, v = value
+            repeat { i -= 1; buf[i] = UInt8(48 + v % 10); v /= 10 } while v > 0
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[i...]))
+        }
+    }
     mutating func rate(_ text: String) { cell(text) }
     mutating func decimal(_ text: String) { cell(text) }
     mutating func date(_ value: CivilDate?) {
