@@ -64,6 +64,7 @@ extension Pipeline {
             clock.lap("csv")
         }
         var manifest = try makeManifest(loaded, options: options, command: kind.rawValue, week: nil, date: nil, now: now)
+        clock.lap("manifest (waits for the input hashes)")
         manifest.options.period = report.periodName
         report.inputFingerprint = manifest.inputs_fingerprint
         report.knownNames = loaded.ledger.volunteers.map { $0.name }

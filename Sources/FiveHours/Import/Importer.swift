@@ -525,21 +525,27 @@ public struct Importer: Sendable {
                 }
             }
             clock.lap("      \(count) parts\(decoder != nil ? ", each decoded from GB18030" : deferred == nil ? "" : ", each with its UTF-8 check")")
-            var parts: [ImportParts] = []
-            var ends: [Int] = []
+            // Each part numbered its lines from 1: shifted by the lines of the parts before it,
+            // on both cores (a year's parts hold millions of records), in the slots, so that
+            // shifting copies nothing.
+            var shifts: [Int] = []
+            var lineEnd = 0
             for k in 0..<count {
-                // Taken out of the slots, so that shifting a part's lines copies nothing.
-                if case (.success(let part), let end)? = slots.take(k) { parts.append(part); ends.append(end) }
+                guard let end = slots.peek(k, { slot -> Int? in if case (.success, let end)? = slot { return end } else { return nil } }) else { break }
+                shifts.append(k == 0 ? 0 : lineEnd - 1)
+                lineEnd = k == 0 ? end : end + lineEnd - 1
             }
-            if parts.count == count {
+            if shifts.count == count {
+                let shifted = ConcurrentSlots<ImportParts>(count), shifts = shifts
+                DispatchQueue.concurrentPerform(iterations: count) { k in
+                    guard case (.success(var part), _)? = slots.take(k) else { return }
+                    part.shiftLines(by: shifts[k])
+                    shifted[k] = part
+                }
                 buffer.releaseAll()
                 keepForDuplicates()
-                var lineEnd = 0
                 for k in 0..<count {
-                    var part = parts[k]
-                    parts[k] = ImportParts()
-                    if k > 0 { part.shiftLines(by: lineEnd - 1) }
-                    lineEnd = k == 0 ? ends[0] : ends[k] + lineEnd - 1
+                    let part = shifted.take(k)!
                     report.read += part.files[0].read
                     report.rejected += part.files[0].rejected
                     result.append(part)
