@@ -313,7 +313,7 @@ extension Rollup.Span {
         let weeklyRules: [any Rule] = RuleSet.all.filter { Rollup.weeklyRules.contains($0.key) }
         var status = [Rollup.WeekStatus](repeating: .inactive, count: n)
         // One context per ledger for every week: the submissions are indexed once, not per week.
-        let none = WeekData(week: weeks[0], volunteers: [], sessions: [], records: [], teams: [], unrostered: [], facts: CountingFacts(),
+        let none = WeekData(week: weeks[0], volunteers: [], sessions: [], records: [], teams: [], units: [], unrostered: [], facts: CountingFacts(),
                             ledgerIndex: [:], positions: [], byUnit: [:])
         let everything = RuleContext(campaign: campaign, week: none, ledger: ledger, now: now)
         for (k, week) in weeks.enumerated() {
@@ -330,7 +330,7 @@ extension Rollup.Span {
                                                   requiredSeconds: partial ? 0 : rules.weeklySeconds, status: partial ? .partial : .short,
                                                   daily: [], sessions: 0))
             }
-            let data = WeekData(week: week, volunteers: liaisonWeeks, sessions: [], records: [], teams: [], unrostered: [], facts: CountingFacts(),
+            let data = WeekData(week: week, volunteers: liaisonWeeks, sessions: [], records: [], teams: [], units: [], unrostered: [], facts: CountingFacts(),
                                 ledgerIndex: ledger.index, positions: positions, byUnit: byUnit)
             let context = everything.with(week: data)
             if k == 0 { out.rosterStatus = RosterDeadlineRule.statuses(context) }
@@ -398,7 +398,7 @@ extension Rollup.Span {
             week: weeks[weeks.count - 1],
             volunteers: order.all.map { VolunteerWeek(volunteer: ledger.volunteers[$0], seconds: 0, requiredSeconds: 0, status: .partial,
                                                       daily: [], sessions: 0) },
-            sessions: counted.sessions, records: ledger.activities, teams: counted.teams, unrostered: counted.unrostered, facts: counted.facts, ledgerIndex: ledger.index, positions: number,
+            sessions: counted.sessions, records: ledger.activities, teams: counted.teams, units: counted.units, unrostered: counted.unrostered, facts: counted.facts, ledgerIndex: ledger.index, positions: number,
             byUnit: [:])
         let context = RuleContext(campaign: campaign, week: everyone, ledger: ledger, now: now)
         var out = Rollup.CountingFindings(byWeek: Array(repeating: [], count: weeks.count), flags: Array(repeating: [], count: number.count))
@@ -462,7 +462,7 @@ extension Rollup.Span {
         }
         clock.lap("      the period's sessions and volunteers")
         let periodWeek = WeekData(week: Week(lastDay: period.last), volunteers: volunteers, sessions: own, records: ledger.activities,
-                                  teams: counted.teams, unrostered: unrostered,
+                                  teams: counted.teams, units: counted.units, unrostered: unrostered,
                                   facts: CountingFacts(), ledgerIndex: ledger.index, positions: positions, byUnit: byUnit)
         let context = RuleContext(campaign: campaign, week: periodWeek, ledger: ledger, now: now)
         let counting = Set(Rollup.countingRules.map(\.key))

@@ -92,10 +92,16 @@ public struct UnknownUnitRule: Rule {
         }
         var logged: [String: SourceLine] = [:]
         var logOrder: [String] = []
-        for s in c.week.sessions {
+        // Each unit the records name is judged once (`Session.unit`, numbered); a session's
+        // record is read only for the first session of a unit the campaign does not know.
+        let judged = c.week.units.map { known[$0] == nil && seen[$0] == nil }
+        var noted = [Bool](repeating: false, count: c.week.units.count)
+        for s in c.week.sessions where s.unit >= 0 && judged[Int(s.unit)] && !noted[Int(s.unit)] {
+            noted[Int(s.unit)] = true
             let r = c.week.record(of: s)
-            guard let u = r.unit, known[u] == nil, seen[u] == nil else { continue }
-            if logged[u] == nil { logged[u] = r.source; logOrder.append(u) }
+            guard let u = r.unit, logged[u] == nil else { continue }
+            logged[u] = r.source
+            logOrder.append(u)
         }
         out += logOrder.map { u in
             Finding(name, unit: u, subject: u,

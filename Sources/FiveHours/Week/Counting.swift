@@ -33,8 +33,10 @@ struct Counting: Sendable {
     struct Result: Sendable {
         /// Sessions that count, in input order; `volunteer` is the volunteer's number.
         var sessions: [Session]
-        /// The teams the sessions count for (`Session.team`), in the order first met.
+        /// The teams the sessions count for (`Session.team`) and the units their records name
+        /// (`Session.unit`), in the order first met.
         var teams: [String]
+        var units: [String]
         /// Sessions of volunteers on no roster.
         var unrostered: [ActivityRecord]
         /// Overlaps, hours that disagree, long and capped days (volunteer numbers), and rostered
@@ -81,7 +83,7 @@ struct Counting: Sendable {
         var unrostered: [ActivityRecord] = []
         var spans: [Span] = []
         var inactive: [Int: [String: [ActivityRecord]]] = [:]
-        var teams = TeamNumbers()
+        var teams = Names(), units = Names()
         // Joined in place (room made once): a year's sessions and spans are hundreds of megabytes.
         sessions.reserveCapacity((0..<parts).reduce(0) { $0 + gathered.peek($1) { $0!.sessions.count } })
         spans.reserveCapacity((0..<parts).reduce(0) { $0 + gathered.peek($1) { $0!.spans.count } })
@@ -89,10 +91,11 @@ struct Counting: Sendable {
             var g = gathered.take(p)!
             let offset = sessions.count
             // Each part numbered its teams as it met them: renumbered in the order of all parts.
-            let renumber = g.teams.names.map { Int32(teams.number($0)) }
+            let teamNumber = g.teams.names.map { Int32(teams.number($0)) }, unitNumber = g.units.names.map { Int32(units.number($0)) }
             for s in g.sessions {
                 var s = s
-                if s.team >= 0 { s.team = renumber[Int(s.team)] }
+                if s.team >= 0 { s.team = teamNumber[Int(s.team)] }
+                if s.unit >= 0 { s.unit = unitNumber[Int(s.unit)] }
                 sessions.append(s)
             }
             g.sessions = []
@@ -188,7 +191,7 @@ struct Counting: Sendable {
                 facts.inactive.append(.init(volunteer: rostered[id]!, sessions: records))
             }
         }
-        return Result(sessions: sessions, teams: teams.names, unrostered: unrostered, facts: facts, days: days)
+        return Result(sessions: sessions, teams: teams.names, units: units.names, unrostered: unrostered, facts: facts, days: days)
     }
 
     /// A timed session as plain integers, so that no record or string is touched in the sweep.
@@ -198,8 +201,8 @@ struct Counting: Sendable {
     /// What one part of the records holds for the sweep; sessions numbered within the part.
     struct Gathered {
         var sessions: [Session] = []
-        /// The teams of `sessions`, numbered as this part met them.
-        var teams = TeamNumbers()
+        /// The teams and units of `sessions`, numbered as this part met them.
+        var teams = Names(), units = Names()
         var mismatches: [CountingFacts.HoursMismatch] = []
         var spans: [Span] = []
         var unrostered: [ActivityRecord] = []
@@ -245,8 +248,9 @@ struct Counting: Sendable {
             // The volunteer is read only when the session needs it (no team of its own).
             let team = a.team ?? { let teams = volunteers[li].teams; return teams.count == 1 ? teams[0] : nil }()
             let seconds = a.seconds
-            out.sessions.append(Session(recordIndex: Int32(ai), team: team.map { Int32(out.teams.number($0)) } ?? -1, volunteer: number[li],
-                                        date: a.date, countedSeconds: seconds))
+            out.sessions.append(Session(recordIndex: Int32(ai), team: team.map { Int32(out.teams.number($0)) } ?? -1,
+                                        unit: a.unit.map { Int32(out.units.number($0)) } ?? -1, volunteer: number[li], date: a.date,
+                                        countedSeconds: seconds))
             if let h = a.hours, a.start != nil, abs(h - seconds) > 60 {
                 out.mismatches.append(.init(session: out.sessions.count - 1, hoursSeconds: h))
             }
@@ -314,9 +318,9 @@ struct Counting: Sendable {
         func contains(volunteer li: Int, week k: Int) -> Bool { bits[li * words + k / 64] >> UInt64(k % 64) & 1 == 1 }
     }
 
-    /// Team names numbered in the order first met. A year names a few teams millions of times:
-    /// they are compared byte for byte (`SmallIndex`), not hashed.
-    struct TeamNumbers {
+    /// Names (of teams, of units) numbered in the order first met. A year names a few teams and
+    /// units millions of times: they are compared byte for byte (`SmallIndex`), not hashed.
+    struct Names {
         private var index = SmallIndex()
         private(set) var names: [String] = []
 

@@ -10,12 +10,30 @@ public struct Session: Sendable {
     /// The team it is counted for — its own `team`, else the volunteer's only team — as an index
     /// into the week's `teams`; -1 for none.
     public var team: Int32
+    /// The record's own `unit` as an index into the week's `units`; -1 for none.
+    public var unit: Int32
+    private var day: Int32
+    private var counted: Int32
     /// Index into `WeekData.volunteers` (in `Counting.Result`: the volunteer's number).
     public var volunteer: Int
-    /// The record's `date`.
-    public var date: CivilDate
-    /// Seconds it adds to the volunteer's week after the union of overlaps and the daily cap.
-    public var countedSeconds: Int
+
+    init(recordIndex: Int32, team: Int32, unit: Int32, volunteer: Int, date: CivilDate, countedSeconds: Int) {
+        self.recordIndex = recordIndex
+        self.team = team
+        self.unit = unit
+        self.volunteer = volunteer
+        day = Int32(clamping: date.dayNumber)
+        counted = Int32(clamping: countedSeconds)
+    }
+
+    /// The record's `date` (kept as a day number: 32 bytes a session, for millions of them).
+    public var date: CivilDate { CivilDate(dayNumber: Int(day)) }
+    /// Seconds it adds to the volunteer's week after the union of overlaps and the daily cap (a
+    /// session is shorter than a day).
+    public var countedSeconds: Int {
+        get { Int(counted) }
+        set { counted = Int32(clamping: newValue) }
+    }
 }
 
 /// One rostered volunteer's week.
@@ -45,10 +63,14 @@ public struct WeekData: Sendable {
     public var records: [ActivityRecord]
     /// The teams the sessions count for (`Session.team`).
     public var teams: [String]
+    /// The units the sessions' records name (`Session.unit`).
+    public var units: [String]
     /// The record a session was counted from.
     public func record(of s: Session) -> ActivityRecord { records[Int(s.recordIndex)] }
     /// The team a session counts for, if any.
     public func team(of s: Session) -> String? { s.team >= 0 ? teams[Int(s.team)] : nil }
+    /// The unit a session's record names, if any.
+    public func unit(of s: Session) -> String? { s.unit >= 0 ? units[Int(s.unit)] : nil }
     /// Sessions of volunteers on no roster: they count for nobody.
     public var unrostered: [ActivityRecord]
     /// Facts recorded while counting, for the rules to judge (`CountingRules.swift`).

@@ -54,7 +54,7 @@ public struct WeekBuilder: Sendable {
                 volunteers[i].requiredSeconds = 0
             }
         }
-        return WeekData(week: week, inProgress: inProgress, volunteers: volunteers, sessions: counted.sessions, records: ledger.activities, teams: counted.teams, unrostered: counted.unrostered,
+        return WeekData(week: week, inProgress: inProgress, volunteers: volunteers, sessions: counted.sessions, records: ledger.activities, teams: counted.teams, units: counted.units, unrostered: counted.unrostered,
                         facts: counted.facts, ledgerIndex: ledger.index, positions: positions, byUnit: byUnit)
     }
 }

@@ -156,11 +156,12 @@ extension Rollup {
         for (r, k) in keyed.enumerated() { byUnit[ledger.volunteers[k.index].unit, default: []].append(r) }
         var allSessions: [Session] = []
         var allUnrostered: [ActivityRecord] = []
-        var teamNames = Counting.TeamNumbers()
+        var teamNames = Counting.Names(), unitNames = Counting.Names()
         for d in digests {
-            for (var s, team) in zip(d.sessions, d.sessionTeams) where rowOf[s.volunteer] >= 0 {
+            for ((var s, team), unit) in zip(zip(d.sessions, d.sessionTeams), d.sessionUnits) where rowOf[s.volunteer] >= 0 {
                 s.volunteer = rowOf[s.volunteer]
                 s.team = team.map { Int32(teamNames.number($0)) } ?? -1
+                s.unit = unit.map { Int32(unitNames.number($0)) } ?? -1
                 allSessions.append(s)
             }
             allUnrostered += d.unrostered
@@ -169,7 +170,7 @@ extension Rollup {
             week: Week(lastDay: period.last),
             volunteers: volunteers.map { VolunteerWeek(volunteer: $0.volunteer, seconds: $0.seconds, requiredSeconds: 0, status: .partial,
                                                        daily: [], sessions: $0.sessions) },
-            sessions: allSessions, records: ledger.activities, teams: teamNames.names, unrostered: allUnrostered, facts: CountingFacts(), ledgerIndex: ledger.index, positions: rowOf, byUnit: byUnit)
+            sessions: allSessions, records: ledger.activities, teams: teamNames.names, units: unitNames.names, unrostered: allUnrostered, facts: CountingFacts(), ledgerIndex: ledger.index, positions: rowOf, byUnit: byUnit)
         let periodContext = RuleContext(campaign: campaign, week: periodWeek, ledger: ledger, now: now)
         let periodFound = ConcurrentSlots<[Finding]>(periodRules.count)
         DispatchQueue.concurrentPerform(iterations: periodRules.count) { k in periodFound[k] = periodRules[k].findings(in: periodContext) }
@@ -213,6 +214,7 @@ extension Rollup {
         /// `recordIndex` the record's in the whole ledger; their teams by name.
         var sessions: [Session] = []
         var sessionTeams: [String?] = []
+        var sessionUnits: [String?] = []
         var unrostered: [ActivityRecord] = []
 
         init(_ data: WeekData, ledger: Ledger, campaign: Campaign, period: Period, now: Int, belongs: Bool,
@@ -265,6 +267,7 @@ extension Rollup {
                 own.recordIndex = records[Int(s.recordIndex)]
                 sessions.append(own)
                 sessionTeams.append(data.team(of: s))
+                sessionUnits.append(data.unit(of: s))
                 periodSessions[li] += 1
                 guard let team = data.team(of: s) else { unassigned += s.countedSeconds; continue }
                 let t: Int
