@@ -211,6 +211,10 @@ public struct LateRecordRule: Rule {
         return c.week.sessions.compactMap { s in
             let r = c.week.record(of: s)
             guard let at = r.submittedAt else { return nil }
+            // No run of twelve days holds more than ten working days, and a local day is at most
+            // one after the UTC day: a session recorded sooner than that is not late, and its
+            // instant need not go through the zone (a year is millions of sessions).
+            guard Counting.floorDiv(at, 86_400) + 1 - s.date.dayNumber > 12 else { return nil }
             let day = c.campaign.zone.date(of: at)
             let n = LateRecordRule.workingDays(from: r.date, to: day)
             guard n > 10 else { return nil }

@@ -120,6 +120,14 @@ struct RulesTests {
         let o = try s.run(now: "2019-08-30T00:00:00+08:00")
         #expect(o.findings("late_record").count == 1)
         #expect(o.findings("late_record").first?.source?.line == 3)
+        // The rule skips the zone for a session recorded within twelve days of the UTC day after:
+        // that holds only if no twelve days hold more than ten working days, from any weekday.
+        let monday = ValueParser.date("2019-08-05")!
+        for start in 0..<7 {
+            let d = monday.adding(days: start)
+            for k in 0...12 { #expect(LateRecordRule.workingDays(from: d, to: d.adding(days: k)) <= 10, "\(d) + \(k)") }
+            #expect((13...17).contains { LateRecordRule.workingDays(from: d, to: d.adding(days: $0)) > 10 })
+        }
     }
 
     @Test("a roster submitted after roster_due is late")
