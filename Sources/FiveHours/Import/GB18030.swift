@@ -340,9 +340,44 @@ extension GB18030 {
         }
 
         deinit {
+            for scratch in scratches { scratch.deallocate() }
             fh_unwatch_mapping(watchSlot)
             munmap(rawMapping, raw.count)
             close(fd)
+        }
+
+        /// Buffers a piece is decoded in before it goes into the memory file (one per core at
+        /// work), each with room for `scratchInput` bytes of the file.
+        private var scratches: [UnsafeMutablePointer<UInt8>] = []
+        private let scratchLock = NSLock()
+        private static let scratchInput = (1 << 20) + (64 << 10)
+
+        /// A buffer with room for the text of `count` bytes, or nil for a piece too large (a
+        /// line over 64 KB past the megabyte), which is decoded into the memory file's mapping.
+        private func takeScratch(for count: Int) -> UnsafeMutablePointer<UInt8>? {
+            guard count <= PartDecoder.scratchInput else { return nil }
+            scratchLock.lock()
+            defer { scratchLock.unlock() }
+            return scratches.popLast() ?? UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * PartDecoder.scratchInput + 64)
+        }
+
+        private func giveBack(_ scratch: UnsafeMutablePointer<UInt8>) {
+            scratchLock.lock()
+            scratches.append(scratch)
+            scratchLock.unlock()
+        }
+
+        /// Writes `count` decoded bytes at the text's offset `offset` (the memory file's), through
+        /// the file; through the mapping if the file will not take them.
+        private func store(_ bytes: UnsafeMutablePointer<UInt8>, _ count: Int, at offset: Int) {
+            var done = 0
+            while done < count {
+                let w = pwrite(fd, bytes + done, count - done, off_t(offset + done))
+                if w < 0, errno == EINTR { continue }
+                guard w > 0 else { break }
+                done += w
+            }
+            if done < count { (text + offset + done).update(from: bytes + done, count: count - done) }
         }
 
         /// True when the file was cut short while it was decoded (see `TextBuffer.wasCut`).
@@ -362,7 +397,18 @@ extension GB18030 {
             while from < range.upperBound {
                 var to = min(range.upperBound, from + piece)
                 while to < range.upperBound, raw[to - 1] != 10 { to += 1 }
-                written += try GB18030.decode(UnsafeBufferPointer(rebasing: raw[from..<to]), into: text + at + written, final: true).written
+                let source = UnsafeBufferPointer(rebasing: raw[from..<to])
+                if let scratch = takeScratch(for: source.count) {
+                    // Decoded in a buffer that stays in the cache, then written into the memory
+                    // file: its pages are filled whole by the kernel, not faulted in one by one and
+                    // cleared first.
+                    defer { giveBack(scratch) }
+                    let count = try GB18030.decode(source, into: scratch, final: true).written
+                    store(scratch, count, at: at + written)
+                    written += count
+                } else {
+                    written += try GB18030.decode(source, into: text + at + written, final: true).written
+                }
                 let lo = (from + page - 1) / page * page, hi = to / page * page
                 if hi > lo { madvise(rawMapping + lo, hi - lo, MADV_DONTNEED) }
                 from = to
