@@ -14,10 +14,13 @@ import Glibc
 ///
 /// Decoding: ASCII bytes are copied; a two-byte character (lead 81–FE, trail 40–7E or 80–FE) is
 /// looked up by its two bytes in a table that glibc's iconv filled once for all 23,940 such
-/// codes; a four-byte one (81–FE 30–39 81–FE 30–39, rare: 𠮷 and characters outside GBK) is
-/// given to iconv itself.
+/// codes; a four-byte one (81–FE 30–39 81–FE 30–39, rare: 𠮷 and characters outside GBK), and
+/// the six two-byte ones whose character is beyond the BMP, are given to iconv itself.
 /// So every character decodes exactly as iconv decodes it, and a byte iconv refuses is refused,
-/// at its offset.
+/// at its offset. With AVX2, runs of ASCII and of two-byte characters are taken by
+/// `fh_gb18030_avx2` (`CFastBytes/gb18030.c`) by the same table: 32 ASCII bytes in one store, up
+/// to eight characters looked up at once and, when each is three bytes of UTF-8, written
+/// without waiting for each other's length; it stops before anything else, for the loop here.
 enum GB18030 {
     /// UTF-8 of each two-byte code, by its two bytes (`lead << 8 | trail`): the bytes packed
     /// little-endian with the length in the top byte; 0 for a pair that is not a two-byte
