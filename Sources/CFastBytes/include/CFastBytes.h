@@ -59,6 +59,15 @@ int fh_scan_failed_avx2(const fh_scan_state *state);
 /// everything given was valid UTF-8 without a zero byte and no sequence is cut off at the end.
 int fh_scan_finish_avx2(const uint8_t *p, size_t n, fh_scan_state *state);
 
+/// The fast path of the GB18030 decoder (`GB18030.decode`): decodes from the `n` bytes at `p`
+/// into `out` the ASCII bytes and two-byte characters it meets, by `table` (the UTF-8 of each
+/// pair `lead << 8 | trail`, its length in the top byte, 0 for a pair that is not a two-byte
+/// character), and stops before anything else — a NUL byte, a four-byte code, a pair the table
+/// refuses — and when fewer than 96 bytes are left. `p` must start at a character; `out` needs
+/// room for 2 × n + 4 bytes (bytes past what it reports are scratch). Returns the bytes consumed
+/// and sets `*written`. AVX2 and BMI1 only (fh_has_avx2).
+size_t fh_gb18030_avx2(const uint8_t *p, size_t n, uint8_t *out, const uint32_t *table, size_t *written);
+
 /// Installs the SIGBUS guard of input mappings (sigbus.c): once, at start-up.
 void fh_install_sigbus_guard(void);
 /// Watches the mapping `p[0..<n]`: a fault in it (the file was cut short) is answered with zeros.

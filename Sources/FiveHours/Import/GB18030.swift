@@ -14,30 +14,41 @@ import Glibc
 ///
 /// Decoding: ASCII bytes are copied; a two-byte character (lead 81–FE, trail 40–7E or 80–FE) is
 /// looked up by its two bytes in a table that glibc's iconv filled once for all 23,940 such
-/// codes; a four-byte one (81–FE 30–39 81–FE 30–39, rare: 𠮷 and characters outside GBK) is
-/// given to iconv itself.
+/// codes; a four-byte one (81–FE 30–39 81–FE 30–39, rare: 𠮷 and characters outside GBK), and
+/// the six two-byte ones whose character is beyond the BMP, are given to iconv itself.
 /// So every character decodes exactly as iconv decodes it, and a byte iconv refuses is refused,
-/// at its offset.
+/// at its offset. With AVX2, runs of ASCII and of two-byte characters are taken by
+/// `fh_gb18030_avx2` (`CFastBytes/gb18030.c`) by the same table: 32 ASCII bytes in one store, up
+/// to eight characters looked up at once and, when each is three bytes of UTF-8, written
+/// without waiting for each other's length; it stops before anything else, for the loop here.
 enum GB18030 {
     /// UTF-8 of each two-byte code, by its two bytes (`lead << 8 | trail`): the bytes packed
     /// little-endian with the length in the top byte; 0 for a pair that is not a two-byte
     /// character iconv accepts (any lead below 0x81 or above 0xFE, any trail outside 40–7E and
-    /// 80–FE), so that the decoder's run of characters needs no range check of its own.
+    /// 80–FE), so that the decoder's run of characters needs no range check of its own; and
+    /// `beyondBMP` for the few whose character is outside the BMP (four bytes of UTF-8: FE51 →
+    /// U+20087 and five more, in glibc's GB18030-2022), which the decoder asks iconv for.
     private static let table: [UInt32]? = {
         guard let cd = iconv_open("UTF-8", "GB18030"), cd != iconv_t(bitPattern: -1) else { return nil }
         defer { iconv_close(cd) }
         var table = [UInt32](repeating: 0, count: 1 << 16)
         for lead in 0x81...0xFE {
             for trail in 0x40...0xFE where trail != 0x7F {
-                if let utf8 = iconvOne([UInt8(lead), UInt8(trail)], cd), utf8.count <= 3 {
+                guard let utf8 = iconvOne([UInt8(lead), UInt8(trail)], cd) else { continue }
+                if utf8.count <= 3 {
                     var v = UInt32(utf8.count) << 24
                     for (k, b) in utf8.enumerated() { v |= UInt32(b) << (8 * k) }
                     table[lead << 8 | trail] = v
+                } else {
+                    table[lead << 8 | trail] = beyondBMP
                 }
             }
         }
         return table
     }()
+
+    /// A table entry: the pair is a character whose UTF-8 is four bytes (iconv decodes it).
+    private static let beyondBMP: UInt32 = 4 << 24
 
     /// The UTF-8 of one whole character, or nil when iconv refuses it.
     private static func iconvOne(_ bytes: [UInt8], _ cd: iconv_t) -> [UInt8]? {
@@ -63,12 +74,29 @@ enum GB18030 {
         var nul = false
     }
 
+    /// Whether `decode` takes runs of ASCII and of two-byte characters with AVX2
+    /// (`fh_gb18030_avx2`); `FIVEHOURS_NO_AVX2` turns it off, as on a processor without it.
+    static let vector = UTF8Check.avx2
+
+    /// The fewest bytes left for which `decode` calls the AVX2 path (it reads and writes ahead,
+    /// and stops with fewer than 96 bytes left).
+    private static let vectorMinimum = 96
+
     /// Decodes `input` into `out` (room for 2 × its length + 4: no character grows more than
     /// twice, and a character is stored as a 32-bit word).
     /// - Parameter final: the input ends the file: an incomplete last character is an error
     ///   (else it is left for the next block).
     /// - Returns: the bytes written, and how many input bytes were consumed.
     static func decode(_ input: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<UInt8>, final: Bool) throws(Invalid) -> (written: Int, consumed: Int) {
+        try decode(input, into: out, final: final, vector: vector)
+    }
+
+    /// `decode`, with the AVX2 path on or off (`vector`; tests run both). The loop below is the
+    /// decoder: it takes every character, one at a time. With `vector`, each turn of it first
+    /// lets `fh_gb18030_avx2` take what it can from there — ASCII and two-byte characters, by
+    /// the same table — which stops before anything else (a NUL, a four-byte code, a pair the
+    /// table refuses, the last 96 bytes), for the loop to decide.
+    static func decode(_ input: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<UInt8>, final: Bool, vector: Bool) throws(Invalid) -> (written: Int, consumed: Int) {
         guard let table, let p = input.baseAddress else {
             if input.isEmpty { return (0, 0) }
             throw Invalid(offset: 0)
@@ -79,6 +107,11 @@ enum GB18030 {
         defer { if let cd { iconv_close(cd) } }
         return try table.withUnsafeBufferPointer { (table) throws(Invalid) -> (Int, Int) in
             while i < n {
+                if vector, n - i >= GB18030.vectorMinimum {
+                    var wrote = 0
+                    i += fh_gb18030_avx2(p + i, n - i, out + o, table.baseAddress!, &wrote)
+                    o += wrote
+                }
                 // Eight ASCII bytes at a time: most of a log is ids, dates and numbers.
                 while i + 8 <= n {
                     let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
@@ -97,30 +130,34 @@ enum GB18030 {
                 guard c >= 0x81, c <= 0xFE else { throw Invalid(offset: i) }
                 guard i + 1 < n else { if final { throw Invalid(offset: i) }; break }
                 let c2 = p[i + 1]
-                if c2 >= 0x30, c2 <= 0x39 {
-                    guard i + 3 < n else { if final { throw Invalid(offset: i) }; break }
+                let four = c2 >= 0x30 && c2 <= 0x39
+                if four || table[Int(c) << 8 | Int(c2)] == GB18030.beyondBMP {
+                    // A four-byte code, or a two-byte one beyond the BMP: iconv decodes it.
+                    let length = four ? 4 : 2
+                    guard i + length <= n else { if final { throw Invalid(offset: i) }; break }
                     if cd == nil, let opened = iconv_open("UTF-8", "GB18030"), opened != iconv_t(bitPattern: -1) { cd = opened }
-                    guard let cd, let utf8 = iconvOne([c, c2, p[i + 2], p[i + 3]], cd) else { throw Invalid(offset: i) }
+                    guard let cd, let utf8 = iconvOne(Array(input[i..<(i + length)]), cd) else { throw Invalid(offset: i) }
                     for b in utf8 { out[o] = b; o += 1 }
-                    i += 4
+                    i += length
                     continue
                 }
                 // A two-byte character, then a run of them and of single ASCII bytes between them
                 // (Chinese text and the commas between its cells) in a tight loop: each looked up
                 // by its two bytes and stored as one 32-bit word (its UTF-8 in the low bytes; the
                 // output has room past its end, and the next character overwrites the spare
-                // byte). The table has 0 for any pair that is not a two-byte character: the run
-                // stops there, and the loop above decides.
+                // byte). The table has 0 for any pair that is not a two-byte character (and
+                // `beyondBMP` for one iconv decodes): the run stops there, and the loop above decides.
                 let first = table[Int(c) << 8 | Int(c2)]
                 guard first != 0 else { throw Invalid(offset: i) }
                 UnsafeMutableRawPointer(out + o).storeBytes(of: first.littleEndian, as: UInt32.self)
                 o += Int(first >> 24)
                 i += 2
+                if vector, n - i >= GB18030.vectorMinimum { continue }
                 while i + 1 < n {
                     let lead = p[i]
                     if lead >= 0x81 {
                         let v = table[Int(lead) << 8 | Int(p[i + 1])]
-                        guard v != 0 else { break }
+                        guard v != 0, v != GB18030.beyondBMP else { break }
                         UnsafeMutableRawPointer(out + o).storeBytes(of: v.littleEndian, as: UInt32.self)
                         o += Int(v >> 24)
                         i += 2
@@ -306,9 +343,44 @@ extension GB18030 {
         }
 
         deinit {
+            for scratch in scratches { scratch.deallocate() }
             fh_unwatch_mapping(watchSlot)
             munmap(rawMapping, raw.count)
             close(fd)
+        }
+
+        /// Buffers a piece is decoded in before it goes into the memory file (one per core at
+        /// work), each with room for `scratchInput` bytes of the file.
+        private var scratches: [UnsafeMutablePointer<UInt8>] = []
+        private let scratchLock = NSLock()
+        private static let scratchInput = (1 << 20) + (64 << 10)
+
+        /// A buffer with room for the text of `count` bytes, or nil for a piece too large (a
+        /// line over 64 KB past the megabyte), which is decoded into the memory file's mapping.
+        private func takeScratch(for count: Int) -> UnsafeMutablePointer<UInt8>? {
+            guard count <= PartDecoder.scratchInput else { return nil }
+            scratchLock.lock()
+            defer { scratchLock.unlock() }
+            return scratches.popLast() ?? UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * PartDecoder.scratchInput + 64)
+        }
+
+        private func giveBack(_ scratch: UnsafeMutablePointer<UInt8>) {
+            scratchLock.lock()
+            scratches.append(scratch)
+            scratchLock.unlock()
+        }
+
+        /// Writes `count` decoded bytes at the text's offset `offset` (the memory file's), through
+        /// the file; through the mapping if the file will not take them.
+        private func store(_ bytes: UnsafeMutablePointer<UInt8>, _ count: Int, at offset: Int) {
+            var done = 0
+            while done < count {
+                let w = pwrite(fd, bytes + done, count - done, off_t(offset + done))
+                if w < 0, errno == EINTR { continue }
+                guard w > 0 else { break }
+                done += w
+            }
+            if done < count { (text + offset + done).update(from: bytes + done, count: count - done) }
         }
 
         /// True when the file was cut short while it was decoded (see `TextBuffer.wasCut`).
@@ -328,7 +400,18 @@ extension GB18030 {
             while from < range.upperBound {
                 var to = min(range.upperBound, from + piece)
                 while to < range.upperBound, raw[to - 1] != 10 { to += 1 }
-                written += try GB18030.decode(UnsafeBufferPointer(rebasing: raw[from..<to]), into: text + at + written, final: true).written
+                let source = UnsafeBufferPointer(rebasing: raw[from..<to])
+                if let scratch = takeScratch(for: source.count) {
+                    // Decoded in a buffer that stays in the cache, then written into the memory
+                    // file: its pages are filled whole by the kernel, not faulted in one by one and
+                    // cleared first.
+                    defer { giveBack(scratch) }
+                    let count = try GB18030.decode(source, into: scratch, final: true).written
+                    store(scratch, count, at: at + written)
+                    written += count
+                } else {
+                    written += try GB18030.decode(source, into: text + at + written, final: true).written
+                }
                 let lo = (from + page - 1) / page * page, hi = to / page * page
                 if hi > lo { madvise(rawMapping + lo, hi - lo, MADV_DONTNEED) }
                 from = to
