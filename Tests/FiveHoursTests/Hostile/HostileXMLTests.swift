@@ -129,7 +129,10 @@ struct HostileXMLTests {
 
         // Memory stays bounded whatever the file asks for.
         for run in [weekly, check] {
-            #expect(run.peakRSS > 0 && run.peakRSS < 300 << 20, "peak RSS \(run.peakRSS >> 20) MB")
+            #expect(run.peakRSS < 300 << 20, "peak RSS \(run.peakRSS >> 20) MB")
+            // Sampled every 2 ms while the child runs: a run that lasted a few milliseconds on a
+            // loaded machine may end before the first sample; a longer one must have been measured.
+            #expect(run.peakRSS > 0 || run.seconds < 0.2, "no memory sample in \(run.seconds) s")
         }
     }
 
