@@ -8,16 +8,16 @@ import Dispatch
 ///            ──▶ CSV tables, workbook, HTML and Markdown ──▶ <out>/monthly-YYYY-MM/ or <out>/yearly-YYYY/
 extension Pipeline {
     /// The monthly assessment of `options.period` (a month).
-    public static func monthly(_ loaded: consuming Loaded, options: Options) throws -> (folder: String, files: [(String, [UInt8])]) {
+    public static func monthly(_ loaded: Loaded, options: Options) throws -> (folder: String, files: [(String, [UInt8])]) {
         try rollup(loaded, options: options, kind: .monthly)
     }
 
     /// The year's roll-up and award lists of `options.period` (a year).
-    public static func yearly(_ loaded: consuming Loaded, options: Options) throws -> (folder: String, files: [(String, [UInt8])]) {
+    public static func yearly(_ loaded: Loaded, options: Options) throws -> (folder: String, files: [(String, [UInt8])]) {
         try rollup(loaded, options: options, kind: .yearly)
     }
 
-    static func rollup(_ loaded: consuming Loaded, options: Options, kind: RollupReport.Kind) throws -> (folder: String, files: [(String, [UInt8])]) {
+    static func rollup(_ loaded: Loaded, options: Options, kind: RollupReport.Kind) throws -> (folder: String, files: [(String, [UInt8])]) {
         guard let period = options.period, period.kind == (kind == .monthly ? .month : .year) else {
             throw UsageError(description: kind == .monthly ? "monthly needs --month YYYY-MM" : "yearly needs --year YYYY")
         }
@@ -27,9 +27,6 @@ extension Pipeline {
         let data = Rollup.build(loaded.ledger, campaign: campaign, period: period, now: now, byMonth: kind == .yearly)
         clock.lap("the period's weeks counted and judged")
         var report = RollupReport.make(kind: kind, rollup: data, campaign: campaign, ledger: loaded.ledger, now: now)
-        // The period's sessions are counted and judged: their records (a year's are most of the
-        // run's memory) are let go before the tables are written.
-        loaded.ledger.activities = []
         clock.lap("report model")
         let labels = Labels(campaign.output.language)
         let style = options.csvHeader
