@@ -55,12 +55,7 @@ public enum RollupTables {
             }
             parts[c] = line.out
         }
-        var out = CSVWriter.file(header: table.header(style: style, labels: labels), count: 0) { _, _ in }
-        var pieces: [[UInt8]] = []
-        for c in 0..<chunks { pieces.append(parts.take(c) ?? []) }
-        out.reserveCapacity(out.count + pieces.reduce(0) { $0 + $1.count })
-        for p in pieces { out += p }
-        return out
+        return CSVWriter.joined(header: table.header(style: style, labels: labels), parts)
     }
 
     public static func units(_ r: RollupReport, style: CSVHeaderStyle, labels: Labels) -> [UInt8] {

@@ -196,7 +196,29 @@ struct Counting: Sendable {
 
     /// A timed session as plain integers, so that no record or string is touched in the sweep.
     /// `session` is -1 for a session on a week's eve that covers time in the week only.
-    struct Span { var volunteer: Int32; var session: Int32; var record: Int32; var file: Int32; var start: Int; var end: Int; var line: Int }
+    /// 32 bytes: a year has millions (its length fits 32 bits, as no session lasts a day).
+    struct Span {
+        var volunteer: Int32
+        var session: Int32
+        var record: Int32
+        var file: Int32
+        var start: Int
+        private var length: Int32
+        private var lineNumber: Int32
+
+        init(volunteer: Int32, session: Int32, record: Int32, file: Int32, start: Int, end: Int, line: Int) {
+            self.volunteer = volunteer
+            self.session = session
+            self.record = record
+            self.file = file
+            self.start = start
+            length = Int32(clamping: end - start)
+            lineNumber = Int32(clamping: line)
+        }
+
+        var end: Int { start + Int(length) }
+        var line: Int { Int(lineNumber) }
+    }
 
     /// What one part of the records holds for the sweep; sessions numbered within the part.
     struct Gathered {
