@@ -24,12 +24,12 @@ final class ConcurrentSlots<Value>: @unchecked Sendable {
     }
 
     /// Takes the value out of a slot (leaving it empty), so that the caller holds the only copy.
-    /// Reads slot `k` in place (after the concurrent writes), leaving it filled.
-    func peek<T>(_ k: Int, _ body: (Value?) -> T) -> T { body(base[k]) }
-
     func take(_ k: Int) -> Value? {
         let v = base[k]
         base[k] = nil
         return v
     }
+
+    /// Reads slot `k` in place (after the concurrent writes), leaving it filled.
+    func peek<T>(_ k: Int, _ body: (Value?) -> T) -> T { body(base[k]) }
 }

@@ -501,6 +501,7 @@ extension Rollup {
         // team's lead units are looked up once, when its first session is met.
         var teamNumber = SmallIndex()
         var leads = [Set<Int32>?](repeating: nil, count: names.count)
+        var shown = names
         // The month of each day the sessions fall on, worked out once per day, not per session.
         let firstDay = indexes.lazy.map { sessions[$0].date.dayNumber }.min() ?? 0
         let lastDay = indexes.lazy.map { sessions[$0].date.dayNumber }.max() ?? 0
@@ -514,8 +515,12 @@ extension Rollup {
             guard s.team >= 0 else { unassigned += counted; continue }
             let t = Int(s.team)
             if leads[t] == nil {
-                teamNumber[names[t]] = t
-                leads[t] = Set((campaign.teams.first { $0.name == names[t] }?.leads ?? []).compactMap { u in
+                // Shown as the period's first session of the team spells it (a number stands for
+                // every Unicode spelling of a name, and the first met may lie outside the period).
+                let name = Counting.team(of: ledger.activities[Int(s.recordIndex)], volunteer: ledger.volunteers[order.all[v]]) ?? names[t]
+                shown[t] = name
+                teamNumber[name] = t
+                leads[t] = Set((campaign.teams.first { $0.name == name }?.leads ?? []).compactMap { u in
                     campaign.units.firstIndex { $0.name == u }.map(Int32.init) })
             }
             let month = byMonth ? monthOf[s.date.dayNumber - firstDay] : 0
@@ -545,7 +550,7 @@ extension Rollup {
         }
         let orderedSpecs = campaign.teams.filter(\.focus) + campaign.teams.filter { !$0.focus }
         let knownNames = Set(campaign.teams.map(\.name))
-        let others = Set(used.map { names[$0] }).subtracting(knownNames).sorted()
+        let others = Set(used.map { shown[$0] }).subtracting(knownNames).sorted()
         func tally(_ name: String, month: Int?) -> TeamTally {
             let spec = campaign.teams.first { $0.name == name }
             var sum = TeamSlot()

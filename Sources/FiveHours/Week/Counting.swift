@@ -267,8 +267,7 @@ struct Counting: Sendable {
                 if eve, active(li, k + 1) { span(li, session: -1) }
                 continue
             }
-            // The volunteer is read only when the session needs it (no team of its own).
-            let team = a.team ?? { let teams = volunteers[li].teams; return teams.count == 1 ? teams[0] : nil }()
+            let team = Counting.team(of: a, volunteer: volunteers[li])
             let seconds = a.seconds
             out.sessions.append(Session(recordIndex: Int32(ai), team: team.map { Int32(out.teams.number($0)) } ?? -1,
                                         unit: a.unit.map { Int32(out.units.number($0)) } ?? -1, volunteer: number[li], date: a.date,
@@ -338,6 +337,14 @@ struct Counting: Sendable {
         }
 
         func contains(volunteer li: Int, week k: Int) -> Bool { bits[li * words + k / 64] >> UInt64(k % 64) & 1 == 1 }
+    }
+
+    /// The team a session counts for: its own `team`, else its volunteer's only team (the
+    /// volunteer read only when the record names none), spelt as there.
+    static func team(of record: ActivityRecord, volunteer: @autoclosure () -> Volunteer) -> String? {
+        if let own = record.team { return own }
+        let teams = volunteer().teams
+        return teams.count == 1 ? teams[0] : nil
     }
 
     /// Names (of teams, of units) numbered in the order first met. A year names a few teams and

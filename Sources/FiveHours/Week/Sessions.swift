@@ -61,14 +61,18 @@ public struct WeekData: Sendable {
     public var sessions: [Session]
     /// The ledger's activities, which the sessions index (shared, not copied).
     public var records: [ActivityRecord]
-    /// The teams the sessions count for (`Session.team`).
+    /// The teams the sessions count for (`Session.team`), each numbered once: names that differ
+    /// only in their Unicode spelling (NFC, NFD) share a number, listed as first met.
     public var teams: [String]
     /// The units the sessions' records name (`Session.unit`).
     public var units: [String]
     /// The record a session was counted from.
     public func record(of s: Session) -> ActivityRecord { records[Int(s.recordIndex)] }
-    /// The team a session counts for, if any.
-    public func team(of s: Session) -> String? { s.team >= 0 ? teams[Int(s.team)] : nil }
+    /// The team a session counts for, if any, spelt as its record (or its volunteer's roster)
+    /// spells it: what a report shows of that session.
+    public func team(of s: Session) -> String? {
+        s.team >= 0 ? Counting.team(of: record(of: s), volunteer: volunteers[s.volunteer].volunteer) : nil
+    }
     /// The unit a session's record names, if any.
     public func unit(of s: Session) -> String? { s.unit >= 0 ? units[Int(s.unit)] : nil }
     /// Sessions of volunteers on no roster: they count for nobody.
