@@ -117,14 +117,19 @@ public struct RollupReport: Sendable {
         let a = campaign.assessment
         let over = rollup.weeks.indices.filter { rollup.weeks[$0].isOver }
         let stations = StationReadiness.judge(campaign, ledger: ledger, now: now, year: rollup.period.last.year)
-        // Volunteers and their hours per unit.
-        var unitVolunteers: [String: Int] = [:], unitSeconds: [String: Int] = [:]
+        // Volunteers and their hours per unit of the campaign file (its units compared byte for
+        // byte first, `SmallIndex`: hashing a Chinese name per volunteer cost more than the sums).
+        var unitNumber = SmallIndex()
+        for (i, u) in campaign.units.enumerated() where unitNumber[u.name] == nil { unitNumber[u.name] = i }
+        var unitVolunteers = [Int](repeating: 0, count: campaign.units.count), unitSeconds = unitVolunteers
         for v in rollup.volunteers {
-            unitVolunteers[v.volunteer.unit, default: 0] += 1
-            unitSeconds[v.volunteer.unit, default: 0] += v.seconds
+            guard let k = unitNumber[v.volunteer.unit] else { continue }
+            unitVolunteers[k] += 1
+            unitSeconds[k] += v.seconds
         }
         var units: [UnitScore] = campaign.units.enumerated().map { (ui, u) in
-            var s = UnitScore(name: u.name, kind: u.kind.rawValue, volunteers: unitVolunteers[u.name] ?? 0, seconds: unitSeconds[u.name] ?? 0,
+            let k = unitNumber[u.name]!
+            var s = UnitScore(name: u.name, kind: u.kind.rawValue, volunteers: unitVolunteers[k], seconds: unitSeconds[k],
                               met: 0, short: 0, dailyOnTime: 0, dailyLate: 0, dailyMissing: 0, weeklyOnTime: 0, weeklyLate: 0,
                               weeklyMissing: 0, liaisonOkWeeks: 0, weeksOver: over.count, roster: rollup.rosterStatus[u.name],
                               compliance: Part(earned: 0, due: 0, weight: a.weights.compliance),
