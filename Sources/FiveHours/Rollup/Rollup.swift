@@ -449,13 +449,12 @@ extension Rollup.Span {
         let unrosteredInPeriod = counted.unrostered.indices.filter { period.contains(counted.unrostered[$0].date) }
         let unrostered = Counting.grouped(unrosteredInPeriod, by: { origin.days(to: counted.unrostered[$0].date) / 7 }, count: weeks.count)
             .map { counted.unrostered[$0] }
-        var byUnit: [String: [Int]] = [:]
+        let byUnit = order.byUnit(rows.map { order.all[$0] })
         var positions = [Int](repeating: -1, count: number.count)
         var volunteers: [VolunteerWeek] = []
         volunteers.reserveCapacity(rows.count)
         for (r, v) in rows.enumerated() {
             let volunteer = ledger.volunteers[order.all[v]]
-            byUnit[volunteer.unit, default: []].append(r)
             positions[order.all[v]] = r
             volunteers.append(VolunteerWeek(volunteer: volunteer, seconds: periodSeconds[v], requiredSeconds: 0, status: .partial, daily: [],
                                             sessions: periodSessions[v]))

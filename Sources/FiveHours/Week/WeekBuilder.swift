@@ -18,27 +18,18 @@ public struct WeekBuilder: Sendable {
         let order = VolunteerOrder(ledger, campaign: campaign)
         let keyed = order.active(from: week.firstDay, to: week.lastDay)
         var positions = Array(repeating: -1, count: ledger.volunteers.count)
-        var byUnit: [String: [Int]] = [:]
+        let byUnit = order.byUnit(keyed)
         var volunteers: [VolunteerWeek] = []
         volunteers.reserveCapacity(keyed.count)
         // One array of zeros shared by every volunteer until a session is added to one.
         let noDays = Array(repeating: 0, count: 7)
-        var run: (rank: Int, unit: String, members: [Int]) = (-1, "", [])
         for (i, li) in keyed.enumerated() {
             let v = ledger.volunteers[li]
             positions[li] = i
-            // Volunteers come sorted by unit: gather each unit's run, then store it once.
-            let rank = order.unitRank[li]
-            if rank != run.rank {
-                if run.rank >= 0 { byUnit[run.unit] = run.members }
-                run = (rank, v.unit, [])
-            }
-            run.members.append(i)
             let partial = VolunteerWeek.isPartial(from: v.activeFrom, until: v.activeUntil, in: week)
             volunteers.append(VolunteerWeek(volunteer: v, seconds: 0, requiredSeconds: partial ? 0 : rules.weeklySeconds,
                                             status: partial ? .partial : .short, daily: noDays, sessions: 0))
         }
-        if run.rank >= 0 { byUnit[run.unit] = run.members }
 
         let counted = Counting(rules: rules, origin: week.firstDay, weekCount: 1).count(ledger, number: positions)
         for d in counted.days {
@@ -79,6 +70,24 @@ struct VolunteerOrder: Sendable {
         self.unitRank = unitRank
         all = ledger.volunteers.indices.sorted { (unitRank[$0], $0) < (unitRank[$1], $1) }
         volunteers = ledger.volunteers
+    }
+
+    /// Per unit, the places in `listed` (ledger indexes in this order) of its volunteers. The
+    /// volunteers come sorted by unit: each unit's run is gathered, then stored once, rather than
+    /// hashing its name for every volunteer.
+    func byUnit(_ listed: [Int]) -> [String: [Int]] {
+        var out: [String: [Int]] = [:]
+        var run: (rank: Int, unit: String, members: [Int]) = (-1, "", [])
+        for (i, li) in listed.enumerated() {
+            let rank = unitRank[li]
+            if rank != run.rank {
+                if run.rank >= 0 { out[run.unit, default: []] += run.members }
+                run = (rank, volunteers[li].unit, [])
+            }
+            run.members.append(i)
+        }
+        if run.rank >= 0 { out[run.unit, default: []] += run.members }
+        return out
     }
 
     /// The volunteers active on at least one day of `first … last`, in order.
