@@ -184,6 +184,8 @@ extension CSVWriter.Line: TableRowSink {
         separate()
         Hours.write(seconds, to: &out)
     }
+    private static let yearZero = CivilDate.dayNumber(year: 0, month: 1, day: 1)
+
     mutating func count(_ value: Int) {
         guard value >= 0 else { return cell("\(value)") }
         separate()
@@ -196,7 +198,8 @@ extension CSVWriter.Line: TableRowSink {
     mutating func rate(_ text: String) { cell(text) }
     mutating func decimal(_ text: String) { cell(text) }
     mutating func date(_ value: CivilDate?) {
-        guard let value, value.year >= 0 else { return cell(value.map { "\($0)" } ?? "") }
+        // A date before the year 0 starts with a `-`: through `cell`, and its formula guard.
+        guard let value, value.dayNumber >= CSVWriter.Line.yearZero else { return cell(value.map { "\($0)" } ?? "") }
         separate()
         value.write(to: &out)
     }

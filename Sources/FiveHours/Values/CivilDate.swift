@@ -35,22 +35,24 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// ISO form, `2019-08-05`.
     public var description: String {
-        guard (0...9999).contains(parts.year) else { let (y, m, d) = parts; return "\(y)-\(m < 10 ? "0" : "")\(m)-\(d < 10 ? "0" : "")\(d)" }
-        return String(unsafeUninitializedCapacity: 10) { b in writeDigits(into: b.baseAddress!); return 10 }
+        let p = parts
+        guard (0...9999).contains(p.year) else { return "\(p.year)-\(p.month < 10 ? "0" : "")\(p.month)-\(p.day < 10 ? "0" : "")\(p.day)" }
+        return String(unsafeUninitializedCapacity: 10) { b in CivilDate.writeDigits(p, into: b.baseAddress!); return 10 }
     }
 
     /// `description`'s bytes appended to `out`: a year's roll-up writes millions of dates.
     func write(to out: inout [UInt8]) {
-        guard (0...9999).contains(parts.year) else { out += Array(description.utf8); return }
+        let p = parts // worked out once: it is most of the cost
+        guard (0...9999).contains(p.year) else { out += Array(description.utf8); return }
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 10) { b in
-            writeDigits(into: b.baseAddress!)
+            CivilDate.writeDigits(p, into: b.baseAddress!)
             out.append(contentsOf: UnsafeBufferPointer(b))
         }
     }
 
     /// Ten ASCII digits and dashes written in place (a year of four digits).
-    private func writeDigits(into b: UnsafeMutablePointer<UInt8>) {
-        let (y, m, d) = parts
+    private static func writeDigits(_ p: (year: Int, month: Int, day: Int), into b: UnsafeMutablePointer<UInt8>) {
+        let (y, m, d) = p
         b[0] = UInt8(48 + y / 1000); b[1] = UInt8(48 + y / 100 % 10); b[2] = UInt8(48 + y / 10 % 10); b[3] = UInt8(48 + y % 10)
         b[4] = 45; b[5] = UInt8(48 + m / 10); b[6] = UInt8(48 + m % 10)
         b[7] = 45; b[8] = UInt8(48 + d / 10); b[9] = UInt8(48 + d % 10)

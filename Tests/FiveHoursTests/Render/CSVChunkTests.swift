@@ -17,7 +17,9 @@ struct CSVChunkTests {
             s.text(i % 7 == 0 ? "-V\(i)" : "V\(i)")
             s.hours(i % 11 == 0 ? -(i * 37) : i * 37)
             s.count(i % 13 == 0 ? -i : i)
-            s.date(i % 17 == 0 ? nil : CivilDate(dayNumber: 17_000 + i % 900))
+            // Years before 0 (a leading `-`, guarded) and after 9999 too.
+            s.date(i % 17 == 0 ? nil : i % 19 == 0 ? CivilDate(dayNumber: -800_000 - i) : i % 23 == 0 ? CivilDate(dayNumber: 3_000_000 + i)
+                   : CivilDate(dayNumber: 17_000 + i % 900))
             s.list(i % 5 == 0 ? ["a,b", "c\"d"] : ["队\(i % 3)"])
         }
     }
