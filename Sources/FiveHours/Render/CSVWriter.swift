@@ -54,12 +54,19 @@ public enum CSVWriter {
         }
     }
 
-    /// A file of the header and the chunks of rows written apart (in order), each chunk let go
-    /// as soon as it is copied: a year's volunteer-weeks.csv is 180 MB, held once, not twice.
-    static func joined(header: [String], _ chunks: ConcurrentSlots<[UInt8]>) -> [UInt8] {
+    /// A file of the header and `count` chunks of lines, each chunk written by `chunk` (ending
+    /// each of its lines) on whichever core is free, then joined in order, each let go as soon as
+    /// it is copied: a year's volunteer-weeks.csv is 180 MB, held once, not twice.
+    static func inChunks(header: [String], count: Int, _ chunk: @Sendable (Int, inout Line) -> Void) -> [UInt8] {
+        let parts = ConcurrentSlots<[UInt8]>(max(count, 1))
+        DispatchQueue.concurrentPerform(iterations: count) { c in
+            var line = Line()
+            chunk(c, &line)
+            parts[c] = line.out
+        }
         var out = file(header: header, count: 0) { _, _ in }
-        out.reserveCapacity(out.count + (0..<chunks.count).reduce(0) { total, c in total + chunks.peek(c) { $0?.count ?? 0 } })
-        for c in 0..<chunks.count { out += chunks.take(c) ?? [] }
+        out.reserveCapacity(out.count + (0..<count).reduce(0) { total, c in total + parts.peek(c) { $0?.count ?? 0 } })
+        for c in 0..<count { out += parts.take(c) ?? [] }
         return out
     }
 
@@ -135,17 +142,12 @@ public enum CSVTables {
         let header = table.header(style: style, labels: labels), count = table.count
         let chunk = 8_192
         guard count > 2 * chunk else { return CSVWriter.file(header: header, count: count) { i, line in table.row(i, into: &line) } }
-        let chunks = (count + chunk - 1) / chunk
-        let parts = ConcurrentSlots<[UInt8]>(chunks)
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            var line = CSVWriter.Line()
+        return CSVWriter.inChunks(header: header, count: (count + chunk - 1) / chunk) { c, line in
             for i in (c * chunk)..<min(count, (c + 1) * chunk) {
                 table.row(i, into: &line)
                 line.end()
             }
-            parts[c] = line.out
         }
-        return CSVWriter.joined(header: header, parts)
     }
 
     public static func volunteers(_ r: WeeklyReport, style: CSVHeaderStyle, labels: Labels) -> [UInt8] {

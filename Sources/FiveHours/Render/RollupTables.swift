@@ -42,20 +42,14 @@ public enum RollupTables {
         let rollup = r.rollup
         let count = rollup.volunteers.count
         let chunk = 4_096
-        let chunks = (count + chunk - 1) / chunk
-        let parts = ConcurrentSlots<[UInt8]>(max(chunks, 1))
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            let lo = c * chunk, hi = min(count, lo + chunk)
-            var line = CSVWriter.Line()
-            for v in lo..<hi {
+        return CSVWriter.inChunks(header: table.header(style: style, labels: labels), count: (count + chunk - 1) / chunk) { c, line in
+            for v in (c * chunk)..<min(count, (c + 1) * chunk) {
                 for w in table.weeks.indices where rollup.status(week: w, volunteer: v) != .inactive {
                     table.cells(volunteer: v, week: w, into: &line)
                     line.end()
                 }
             }
-            parts[c] = line.out
         }
-        return CSVWriter.joined(header: table.header(style: style, labels: labels), parts)
     }
 
     public static func units(_ r: RollupReport, style: CSVHeaderStyle, labels: Labels) -> [UInt8] {

@@ -110,6 +110,21 @@ public struct Rollup: Sendable {
 
 extension Rollup {
     /// Rules whose findings on a volunteer's day mark the volunteer's hours for review.
+    /// The findings of the period's lists, each once (a finding its weeks repeat, e.g. a roster
+    /// rule judged every week, is the same rule, unit, subject, date, detail and source), in the
+    /// report's order.
+    static func once(_ lists: [[Finding]]) -> [Finding] {
+        var seen = Set<String>()
+        var findings: [Finding] = []
+        for list in lists {
+            for f in list {
+                let key = "\(f.rule.key)\u{1F}\(f.unit)\u{1F}\(f.subject)\u{1F}\(f.date.map { "\($0)" } ?? "")\u{1F}\(f.detail)\u{1F}\(f.source.map { "\($0)" } ?? "")"
+                if seen.insert(key).inserted { findings.append(f) }
+            }
+        }
+        return RuleSet.ordered(findings)
+    }
+
     static let flaggingRules: Set<String> = [RuleName.dailyCap.key, RuleName.overlap.key, RuleName.hoursMismatch.key, RuleName.longDay.key]
 
     /// The rules that turn the counting stage's facts into findings.
@@ -196,8 +211,6 @@ extension Rollup {
         // Findings: the counting rules' on the period's days and on the weeks that belong, the
         // weekly rules' on those weeks, and the period's (the five-hour rule's are
         // volunteer-weeks.csv), each once.
-        var seen = Set<String>()
-        var findings: [Finding] = []
         var lists: [[Finding]] = []
         for k in weeks.indices {
             let belongs = span.belongs[k]
@@ -206,13 +219,7 @@ extension Rollup {
             } + weeksJudged.findings[k])
         }
         lists += periodPart.findings
-        for list in lists {
-            for f in list {
-                let key = "\(f.rule.key)\u{1F}\(f.unit)\u{1F}\(f.subject)\u{1F}\(f.date.map { "\($0)" } ?? "")\u{1F}\(f.detail)\u{1F}\(f.source.map { "\($0)" } ?? "")"
-                if seen.insert(key).inserted { findings.append(f) }
-            }
-        }
-        findings = RuleSet.ordered(findings)
+        let findings = Rollup.once(lists)
         clock.lap("  volunteers and findings of the period")
         return Rollup(period: period, weeks: weeksJudged.infos, volunteers: volunteers, weekSeconds: weeksJudged.weekSeconds,
                       weekStatus: weeksJudged.weekStatus, teams: teams.teams, monthlyTeams: teams.monthly,

@@ -177,17 +177,9 @@ extension Rollup {
 
         // Findings: the counting stage's on the period's days, the weekly rules' on its weeks, and
         // the period's (the five-hour rule's are volunteer-weeks.csv), each once.
-        var seen = Set<String>()
-        var findings: [Finding] = []
         var lists = digests.map(\.findings)
         for k in 0..<periodRules.count { lists.append(periodFound.take(k) ?? []) }
-        for list in lists {
-            for f in list {
-                let key = "\(f.rule.key)\u{1F}\(f.unit)\u{1F}\(f.subject)\u{1F}\(f.date.map { "\($0)" } ?? "")\u{1F}\(f.detail)\u{1F}\(f.source.map { "\($0)" } ?? "")"
-                if seen.insert(key).inserted { findings.append(f) }
-            }
-        }
-        findings = RuleSet.ordered(findings)
+        let findings = Rollup.once(lists)
 
         clock.lap("  volunteers, teams and findings of the period")
         return Rollup(period: period, weeks: belongingDigests.map { WeekInfo(week: $0.week, isOver: $0.isOver, units: $0.units) },
