@@ -72,6 +72,7 @@ public enum Pipeline {
         progress("importing inputs of \(campaign.name)")
         var clock = Stopwatch()
         var importer = Importer(campaign: campaign, window: sessionDays(options, campaign: campaign))
+        importer.keepsText = (try? period(options, campaign: campaign))?.showsSessionText ?? true
         if let out = options.outDir { importer.outputFolder = URL(fileURLWithPath: out).standardizedFileURL.path }
         let imported = try importer.run(waitingForDigests: false)
         let digests = imported.pendingDigests

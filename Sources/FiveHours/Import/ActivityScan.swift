@@ -315,8 +315,11 @@ struct ActivityScanner: Sendable {
     /// row's cells: what `RowParser.activity` builds from the same row's strings (the importer
     /// asserts the two equal in debug builds and under the fuzzer), without parsing the values
     /// a second time or looking each column up by its key.
-    /// - Parameter names: the part's cache of repeated names.
-    func record(_ row: PlainRow, _ v: Values, parser: RowParser, source: SourceLine, names: NameCache) -> ActivityRecord {
+    /// - Parameters:
+    ///   - names: the part's cache of repeated names.
+    ///   - text: whether to read the row's words and media (`Importer.keepsText`); without, the
+    ///     record is what `ActivityRecord.keepingText(false)` makes of the parser's.
+    func record(_ row: PlainRow, _ v: Values, parser: RowParser, source: SourceLine, names: NameCache, text: Bool) -> ActivityRecord {
         let c = cells
         /// A cell's trimmed text, nil when absent or blank; a name through the cache.
         @inline(__always) func string(_ position: Int) -> String? {
@@ -326,14 +329,16 @@ struct ActivityScanner: Sendable {
             guard t.count > 0 else { return nil }
             return ActivityCells.columns[position].value == .name ? names.string(t) : String(decoding: t, as: UTF8.self)
         }
-        let media = string(ActivityCells.media).map { RowParser.split($0).map { MediaRef.guess($0, baseFolder: parser.folder) } } ?? []
+        /// A text cell, when the record keeps its text.
+        @inline(__always) func words(_ position: Int) -> String? { text ? string(position) : nil }
+        let media = words(ActivityCells.media).map { RowParser.split($0).map { MediaRef.guess($0, baseFolder: parser.folder) } } ?? []
         return ActivityRecord(
             recordID: string(ActivityCells.recordID), volunteerID: string(ActivityCells.volunteer)!,
             date: CivilDate(dayNumber: v.date), start: v.start, end: v.end, hours: v.hours,
-            team: string(ActivityCells.team), activity: string(ActivityCells.activity),
-            category: string(ActivityCells.category), location: string(ActivityCells.location), media: media,
-            unit: string(ActivityCells.unit), submittedAt: v.submitted, title: string(ActivityCells.title),
-            description: string(ActivityCells.description), source: source)
+            team: string(ActivityCells.team), activity: words(ActivityCells.activity),
+            category: words(ActivityCells.category), location: words(ActivityCells.location), media: media,
+            unit: string(ActivityCells.unit), submittedAt: v.submitted, title: words(ActivityCells.title),
+            description: words(ActivityCells.description), source: source)
     }
 
     /// The content hash of a row read earlier from its bytes, read again.

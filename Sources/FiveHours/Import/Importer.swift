@@ -18,6 +18,9 @@ public struct ImportResult: Sendable {
     /// Files whose SHA-256 is still being computed (their `sha256` is empty until then): see
     /// `Importer.run(waitingForDigests:)`.
     var pendingDigests: [(fileIndex: Int, task: DigestTask)]
+    /// Whether the records keep their words and media (`Importer.keepsText`); when false the
+    /// ledger drops what the reader had to read anyway (a row it read in general, an XML one).
+    public var keepsText = true
 
     init(_ parts: consuming ImportParts) {
         volunteers = parts.volunteers
@@ -170,6 +173,10 @@ public struct Importer: Sendable {
     /// Activity rows dated in this window become records; the others are validated, hashed for
     /// the duplicate check and counted. nil: every row becomes a record.
     let window: ClosedRange<Int>?
+    /// Whether the records of the window keep their words and media (`SessionText`): only a
+    /// report that shows them needs them (`Period.showsSessionText`). Without, a plain CSV row's
+    /// text cells are not read into strings at all, and a year's records are a third smaller.
+    public var keepsText = true
 
     /// When a file is read in parts, and how large they are.
     struct Sizes: Sendable {
@@ -215,7 +222,9 @@ public struct Importer: Sendable {
     ///   on another core (their `sha256` empty, `pendingDigests` naming them): the stages after
     ///   the import, several of them on one core, then run beside the hash. The manifest waits.
     public func run(waitingForDigests: Bool = true) throws -> ImportResult {
-        ImportResult(try read(waitingForDigests: waitingForDigests))
+        var result = ImportResult(try read(waitingForDigests: waitingForDigests))
+        result.keepsText = keepsText
+        return result
     }
 
     /// `run`, with the reader's own bookkeeping (tests: how each file was read).
@@ -791,14 +800,14 @@ public struct Importer: Sendable {
                     let (identity, hasRecordID) = scanner.identity(row, v)
                     var recordIndex: Int32 = -1
                     if scanner.inWindow(v.date) {
-                        let a = scanner.record(row, v, parser: parser, source: source(line), names: names)
+                        let a = scanner.record(row, v, parser: parser, source: source(line), names: names, text: importer.keepsText)
                         // Checked in debug builds (every test) and under the fuzzer, which builds
                         // in release: parsing the row a second time is what this path saves.
                         #if FUZZING
-                        precondition(parser.activity(PlainRowFields(row: row, lookup: lookup), source: source(line)) == .success(a),
+                        precondition(parser.activity(PlainRowFields(row: row, lookup: lookup), source: source(line)).map { $0.keepingText(importer.keepsText) } == .success(a),
                                      "the fast check read a row otherwise than the parser: \(source(line))")
                         #else
-                        assert(parser.activity(PlainRowFields(row: row, lookup: lookup), source: source(line)) == .success(a),
+                        assert(parser.activity(PlainRowFields(row: row, lookup: lookup), source: source(line)).map { $0.keepingText(importer.keepsText) } == .success(a),
                                "the fast check read a row otherwise than the parser: \(source(line))")
                         #endif
                         recordIndex = Int32(result.activities.count)

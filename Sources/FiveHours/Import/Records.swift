@@ -140,15 +140,46 @@ public struct ActivityRecord: Sendable, Equatable {
         /// The `hours` cell, in seconds, when given.
         public var hours: Int?
         public var team: String?
-        public var activity: String?
-        public var category: String?
-        public var location: String?
-        public var media: [MediaRef]
         public var unit: String?
         public var submittedAt: Int?
-        public var title: String?
-        public var description: String?
         public var source: SourceLine
+        /// The session's own words and media, nil when it has none or the run does not show
+        /// them (`Period.showsSessionText`): only the daily bulletin does, and a year holds
+        /// millions of sessions. One reference here instead of six fields in every record.
+        var text: Shared<SessionText>?
+
+        public var activity: String? {
+            get { text?.value.activity }
+            set { changeText { $0.activity = newValue } }
+        }
+        public var category: String? {
+            get { text?.value.category }
+            set { changeText { $0.category = newValue } }
+        }
+        public var location: String? {
+            get { text?.value.location }
+            set { changeText { $0.location = newValue } }
+        }
+        public var media: [MediaRef] {
+            get { text?.value.media ?? [] }
+            set { changeText { $0.media = newValue } }
+        }
+        public var title: String? {
+            get { text?.value.title }
+            set { changeText { $0.title = newValue } }
+        }
+        public var description: String? {
+            get { text?.value.description }
+            set { changeText { $0.description = newValue } }
+        }
+
+        /// Changes the text, keeping `text` nil exactly when it is empty (so that two records
+        /// with the same words are equal however they were made).
+        private mutating func changeText(_ change: (inout SessionText) -> Void) {
+            var t = text?.value ?? SessionText()
+            change(&t)
+            text = t.isEmpty ? nil : Shared(t)
+        }
     }
 
     private var fields: Shared<Fields>
@@ -156,9 +187,11 @@ public struct ActivityRecord: Sendable, Equatable {
     public init(recordID: String?, volunteerID: String, date: CivilDate, start: Int?, end: Int?, hours: Int?, team: String?,
                 activity: String?, category: String?, location: String?, media: [MediaRef], unit: String?, submittedAt: Int?,
                 title: String?, description: String?, source: SourceLine) {
+        let text = SessionText(activity: activity, category: category, location: location, media: media,
+                               title: title, description: description)
         fields = Shared(Fields(recordID: recordID, volunteerID: volunteerID, date: date, start: start, end: end, hours: hours,
-                               team: team, activity: activity, category: category, location: location, media: media, unit: unit,
-                               submittedAt: submittedAt, title: title, description: description, source: source))
+                               team: team, unit: unit, submittedAt: submittedAt, source: source,
+                               text: text.isEmpty ? nil : Shared(text)))
     }
 
     public subscript<T>(dynamicMember key: WritableKeyPath<Fields, T>) -> T {
@@ -169,11 +202,30 @@ public struct ActivityRecord: Sendable, Equatable {
     /// The session's length (`SessionTime.seconds`).
     public var seconds: Int { SessionTime.seconds(start: self.start, end: self.end, hours: self.hours) }
 
-    /// Equal in every field after parsing (the source aside): the same record given twice.
-    func sameContent(as o: ActivityRecord) -> Bool {
-        var a = fields.value
-        a.source = o.source
-        return a == o.fields.value
+    /// True when the record holds words or media (`SessionText`).
+    public var hasText: Bool { fields.value.text != nil }
+
+    /// The record, without its words and media unless `keep` (`Importer.keepsText`).
+    public func keepingText(_ keep: Bool) -> ActivityRecord {
+        guard !keep, hasText else { return self }
+        var r = self
+        r.fields.value.text = nil
+        return r
+    }
+}
+
+/// What a session's row says of it beside its times: what was done, where, and its photos.
+/// Only the daily bulletin shows it; the other reports count and judge sessions without it.
+public struct SessionText: Sendable, Equatable {
+    public var activity: String?
+    public var category: String?
+    public var location: String?
+    public var media: [MediaRef] = []
+    public var title: String?
+    public var description: String?
+
+    var isEmpty: Bool {
+        activity == nil && category == nil && location == nil && media.isEmpty && title == nil && description == nil
     }
 }
 

@@ -66,13 +66,17 @@ public struct Ledger: Sendable {
         }
         var activities = input.activities
         input.activities = [] // the records are now this ledger's alone: scrubbing one copies nothing
+        let keepsText = input.keepsText
         // On both cores, each part of the records its own (a year holds millions).
         activities.withUnsafeMutableBufferPointer { buffer in
             let records = UnsafeSendable(buffer)
             let parts = buffer.count < 65_536 ? 1 : 8
             DispatchQueue.concurrentPerform(iterations: parts) { p in
                 let all = records.value
-                for i in (all.count * p / parts)..<(all.count * (p + 1) / parts) {
+                for i in (all.count * p / parts)..<(all.count * (p + 1) / parts) where all[i].hasText {
+                    // Text the run does not show (read by the general reader or from XML, after
+                    // the duplicate check quoted it where needed) is dropped, not scrubbed.
+                    guard keepsText else { all[i] = all[i].keepingText(false); continue }
                     if let c = Ledger.cleaned(all[i].activity, phones) { all[i].activity = c }
                     if let c = Ledger.cleaned(all[i].category, phones) { all[i].category = c }
                     if let c = Ledger.cleaned(all[i].location, phones) { all[i].location = c }

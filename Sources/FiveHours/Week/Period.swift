@@ -72,6 +72,11 @@ public struct Period: Sendable, Hashable, CustomStringConvertible {
         return start.adding(days: -1)...end
     }
 
+    /// Whether the report shows its sessions' own words and media (activity, place, title,
+    /// description, photos): only a day's bulletin lists its sessions; a week, a month and a
+    /// year count and judge them. The import keeps a session's text only when this is true.
+    public var showsSessionText: Bool { kind == .day }
+
     /// The smallest period covering both.
     public func union(_ other: Period) -> Period {
         Period(kind: .range, first: min(first, other.first), last: max(last, other.last))

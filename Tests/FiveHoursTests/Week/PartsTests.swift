@@ -189,7 +189,11 @@ struct PartsTests {
                 var strings: [String: String] = [:]
                 for (k, key) in header.enumerated() { strings[key] = String(decoding: row.cell(k), as: UTF8.self) }
                 let expected = parser.activity(RowParserTests.Cells(values: strings), source: source)
-                #expect(expected == .success(scanner.record(row, v, parser: parser, source: source, names: NameCache())), "\(text)")
+                #expect(expected == .success(scanner.record(row, v, parser: parser, source: source, names: NameCache(), text: true)), "\(text)")
+                // Without its text (a week's, a month's or a year's records): the same record, its words and media left out.
+                let lean = scanner.record(row, v, parser: parser, source: source, names: NameCache(), text: false)
+                #expect(expected.map { $0.keepingText(false) } == .success(lean), "\(text)")
+                #expect(!lean.hasText && lean.activity == nil && lean.media.isEmpty, "\(text)")
             }
         }
     }
