@@ -27,7 +27,13 @@ public enum InputFiles {
     public struct Entry: Sendable, Equatable {
         public var path: String
         /// Why the file is not read; nil for a file to read.
-        public var refusal: String?
+        public var refusal: Refusal?
+    }
+
+    /// Why a file is not read, in both languages (the report's is chosen when it is rejected).
+    public struct Refusal: Sendable, Equatable {
+        public var zh: String
+        public var en: String
     }
 
     /// Lists the files of one kind's `inputs:` paths in input order (by the bytes of their UTF-8 paths).
@@ -88,7 +94,7 @@ public enum InputFiles {
             } else if isLink(st) {
                 // A link is read only when it ends on a regular file inside the input folders.
                 guard let real = realPath(full), roots.contains(where: { real.hasPrefix($0) }) else {
-                    found.append(Entry(path: full, refusal: "符号链接指向输入文件夹之外，未读入 (a symbolic link out of the input folders is not followed)"))
+                    found.append(Entry(path: full, refusal: Refusal(zh: "符号链接指向输入文件夹之外，未读入", en: "a symbolic link out of the input folders is not followed")))
                     continue
                 }
                 var target = stat()
@@ -98,10 +104,11 @@ public enum InputFiles {
                 } else if stat(real, &target) == 0, isDirectory(target) {
                     continue // folders named like files are not descended through links
                 } else {
-                    found.append(Entry(path: full, refusal: "符号链接不指向普通文件，未读入 (a symbolic link to \(stat(real, &target) == 0 ? kind(target) : "nothing") is not read)"))
+                    let what = stat(real, &target) == 0 ? kind(target) : "nothing"
+                    found.append(Entry(path: full, refusal: Refusal(zh: "符号链接不指向普通文件（\(what)），未读入", en: "a symbolic link to \(what) is not read")))
                 }
             } else {
-                found.append(Entry(path: full, refusal: "不是普通文件（\(kind(st))），未读入 (not a regular file: \(kind(st)); never opened)"))
+                found.append(Entry(path: full, refusal: Refusal(zh: "不是普通文件（\(kind(st))），未读入", en: "not a regular file: \(kind(st)); never opened")))
             }
         }
     }
@@ -204,12 +211,14 @@ extension Importer {
 
     /// A file refused unopened (not a regular file, a link out of the input folders): one
     /// whole-file reject naming it, read 0, no hash or size of whatever it points at.
-    func refuse(_ path: String, kind: InputKind, reason: String, into result: inout ImportParts) {
+    func refuse(_ path: String, kind: InputKind, reason: InputFiles.Refusal, into result: inout ImportParts) {
         let index = result.files.count
+        let say = Wording(campaign.output.language)
         var report = InputFileReport(path: displayPath(path), absolutePath: path, kind: kind, format: "?", sha256: "", byteCount: 0)
-        report.fileRejected = reason
+        report.fileRejected = say(reason.zh, reason.en)
         result.files.append(report)
         result.rejects.append(Reject(source: SourceLine(fileIndex: index, file: report.path, line: 0),
-                                     reason: "整个文件未读入 (whole file rejected): \(reason)", record: "", wholeFile: true))
+                                     reason: say("整个文件未读入 (whole file rejected): \(reason.zh)", "whole file rejected: \(reason.en)"),
+                                     record: "", wholeFile: true))
     }
 }

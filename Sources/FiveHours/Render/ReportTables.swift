@@ -135,7 +135,8 @@ struct RejectsTable: ReportTable {
     var keys: [String] { CSVTables.rejectKeys }
     var count: Int { rejects.count }
     func row<Sink: TableRowSink>(_ i: Int, into s: inout Sink) {
-        s.text("\(rejects[i].source)")
+        // The source names a file, and a file may be named after a person (`张三13800138005.csv`).
+        s.text(PhoneScrubber.scrub("\(rejects[i].source)", known: phones))
         s.text(PhoneScrubber.scrub(rejects[i].reason, known: phones))
         s.text(PhoneScrubber.scrub(rejects[i].record, known: phones))
     }

@@ -56,8 +56,11 @@ public struct LiaisonRule: Rule {
                                                "liaison \(v.name) is not active this week (joined \(from), left \(until))"),
                                    source: v.source))
             }
-            for i in c.week.byUnit[unit.name] ?? [] where c.week.volunteers[i].volunteer.isLiaison && c.week.volunteers[i].status == .partial {
+            // Active only some days of the week by the roster's dates — not `partial` as a week in
+            // progress makes everyone short of the hours, which says nothing of the liaison.
+            for i in c.week.byUnit[unit.name] ?? [] where c.week.volunteers[i].volunteer.isLiaison {
                 let v = c.week.volunteers[i]
+                guard VolunteerWeek.isPartial(from: v.volunteer.activeFrom, until: v.volunteer.activeUntil, in: c.week.week) else { continue }
                 out.append(Finding(name, severity: .info, unit: unit.name, subject: RuleContext.subject(v.volunteer),
                                    detail: say("联络员 \(v.volunteer.name) 本周只部分时间在队", "liaison \(v.volunteer.name) is active for only part of the week"),
                                    source: v.volunteer.source))

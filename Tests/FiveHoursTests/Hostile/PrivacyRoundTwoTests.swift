@@ -13,13 +13,13 @@ import Glibc
 struct PrivacyRoundTwoTests {
     static let now = "2019-08-10T12:00:00+08:00"
     static let phones = ["13800138011", "13800138022", "13800138033", "13800138044", "13800138055", "13800138066",
-                         "13800138077", "13800138088", "13800138099", "13800138100", "13800138111"]
+                         "13800138077", "13800138088", "13800138099", "13800138100", "13800138111", "13800138122"]
 
     /// Every output of `folder` (files, their paths) and the runs' stdout and stderr, with
     /// full-width digits read as ASCII and every other character dropped.
     static func digits(_ s: String) -> String { PhoneSpellingTests.digitsOnly(s) }
 
-    @Test("a phone number in an id, a team, a unit, a record_id, a media name, an input file name or full-width reaches no output")
+    @Test("a phone number in an id, a team, a unit, a record_id, a media name, an input file name (a rejected row's source), the campaign's name or full-width reaches no output")
     func everywhere() throws {
         var s = Scenario()
         s.roster += "\n13800138011,钱多多,甲科,热线１３８００１３８０２２队,队员,,13800138011,,"
@@ -28,6 +28,7 @@ struct PrivacyRoundTwoTests {
         record_id,volunteer_id,date,start,end,hours,team,unit,location,activity,media
         R13800138044,13800138011,2019-08-07,9:00,11:00,,热线１３８００１３８０２２队,甲科138_0013_8055,138－0013－8066,联系 138·0013·8088 或 138~0013~8099 或 138/0013/8100,media/13800138077.png;https://example.com/u/13800138111
         ,V1,2019-08-07,9:00,11:00,,,,,,media/13800138077.png
+        R9,V1,2019-08-07,,,abc,,,,,
 
         """.utf8)
         s.files["activities/media/13800138077.png"] = [0x89, 0x50, 0x4E, 0x47, 1, 2, 3]
@@ -35,6 +36,9 @@ struct PrivacyRoundTwoTests {
         defer { ImportTestSupport.remove(folder) }
         try FileManager.default.removeItem(at: folder.appendingPathComponent("activities/log.csv"))
         let config = folder.appendingPathComponent("campaign.yaml").path
+        // The campaign's name is printed before any roster is read.
+        let yaml = try String(contentsOfFile: config, encoding: .utf8)
+        try yaml.replacingOccurrences(of: "name: 测试活动", with: "name: 测试活动 热线13800138122").write(toFile: config, atomically: true, encoding: .utf8)
         var seen: [(String, String)] = []
         let runs: [[String]] = [
             ["weekly", "--week-ending", "2019-08-09", "--csv-header", "keys"],
@@ -63,6 +67,9 @@ struct PrivacyRoundTwoTests {
         #expect(volunteers.contains { $0["volunteer_id"] == "***********" && $0["name"] == "钱多多" && $0["hours"] == "2.00" })
         let activities = try Hostile.records(try #require(Hostile.files(under: folder.appendingPathComponent("out2"))["daily-2019-08-07/activities.csv"]))
         #expect(activities.contains { $0["volunteer_id"] == "***********" })
+        // The rejected row is listed, its file named with the number masked.
+        let rejects = try Hostile.records(try #require(Hostile.files(under: folder.appendingPathComponent("out0"))["weekly-2019-08-09/rejects.csv"]))
+        #expect(rejects.contains { $0["source"] == "activities/***********-活动.csv:4" }, "\(rejects)")
     }
 
     @Test("--public shows no full name (paths, media names, URLs, text), no id, no source, no finding detail; the Markdown mask needs no backslash")
@@ -86,6 +93,9 @@ struct PrivacyRoundTwoTests {
         defer { ImportTestSupport.remove(folder) }
         try FileManager.default.removeItem(at: folder.appendingPathComponent("activities/log.csv"))
         let config = folder.appendingPathComponent("campaign.yaml").path
+        // The campaign's name is printed before any roster is read.
+        let yaml = try String(contentsOfFile: config, encoding: .utf8)
+        try yaml.replacingOccurrences(of: "name: 测试活动", with: "name: 测试活动 热线13800138122").write(toFile: config, atomically: true, encoding: .utf8)
         for run in [["daily", "--date", "2019-08-07"], ["weekly", "--week-ending", "2019-08-09"]] {
             let out = folder.appendingPathComponent("out-\(run[0])")
             let r = try Hostile.run(run + ["--config", config, "--now", Self.now, "--out", out.path, "--public", "--format", "html,md"])

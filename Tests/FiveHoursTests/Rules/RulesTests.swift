@@ -73,6 +73,22 @@ struct RulesTests {
         #expect(o.unit("乙科")?.liaisons == ["张伟", "李娜"])
     }
 
+    @Test("a liaison is 'active for only part of the week' by the roster's dates, not because the week is in progress")
+    func liaisonPartOfTheWeek() throws {
+        var s = Scenario()
+        s.roster = """
+        volunteer_id,name,unit,role,active_from
+        V1,王继跃,甲科,联络员,
+        V3,李娜,乙科,联络员,2019-08-07
+        """
+        // Wednesday of the week ending Friday 2019-08-09: the week is in progress.
+        let o = try s.run(now: "2019-08-07T12:00:00+08:00")
+        let partial = o.findings("liaison").filter { $0.severity == .info }
+        #expect(partial.map(\.subject) == ["V3 李娜"], "\(partial.map(\.detail))")
+        let over = try s.run()
+        #expect(over.findings("liaison").filter { $0.severity == .info }.map(\.subject) == ["V3 李娜"])
+    }
+
     @Test("compliance rate: met / (met + short), two decimals, empty when nobody is held")
     func compliance() throws {
         #expect(Rate.format(2, of: 3) == "0.67")
