@@ -125,6 +125,17 @@ public struct UnknownUnitRule: Rule {
                                 "the submissions' unit \"\(u)\" is not among the campaign file's units (\(submitted[u]!.0) submissions count for no unit); check the name"),
                     source: submitted[u]!.1)
         }
+        // A team's lead unit that `units:` does not list: a misspelling in the campaign file
+        // itself, which would leave the team's lead share without its unit.
+        var leadNoted = Set<String>()
+        for team in c.campaign.teams {
+            for lead in team.leads where known[lead] == nil && seen[lead] == nil && logged[lead] == nil && submitted[lead] == nil
+                && leadNoted.insert(lead).inserted {
+                out.append(Finding(name, unit: lead, subject: lead,
+                                   detail: say("活动方案中服务队“\(team.name)”的牵头单位“\(lead)”不在单位名单中；检查名称或把它加入 units:",
+                                               "the campaign file names \"\(lead)\" a lead unit of team \"\(team.name)\" but not among its units; check the name or add it to units:")))
+            }
+        }
         return out
     }
 }

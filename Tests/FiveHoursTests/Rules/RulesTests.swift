@@ -124,6 +124,27 @@ struct RulesTests {
         #expect(!o.report.units.contains { $0.name == "丙科" })
     }
 
+    @Test("a team's lead unit that units: does not list is an unknown_unit finding, once, unless the data already names it")
+    func unknownLeadUnit() throws {
+        var s = Scenario()
+        s.units = """
+          - { name: 甲科, kind: department }
+          - { name: 第一站, kind: workstation }
+        """
+        s.roster = """
+        volunteer_id,name,unit,teams
+        V1,王继跃,甲科,小红象志愿服务队
+        """
+        let o = try s.run()
+        let found = o.findings("unknown_unit")
+        #expect(found.map(\.subject) == ["乙科"])
+        #expect(found.first?.detail.contains("春雨行动志愿服务队") == true)
+        // Named by a roster too: one finding, the roster's.
+        s.roster += "\nV3,李娜,乙科,春雨行动志愿服务队"
+        let again = try s.run().findings("unknown_unit")
+        #expect(again.count == 1 && again.first?.source?.file == "rosters/roster.csv")
+    }
+
     @Test("sessions recorded more than ten working days later")
     func lateRecord() throws {
         #expect(LateRecordRule.workingDays(from: ValueParser.date("2019-08-05")!, to: ValueParser.date("2019-08-19")!) == 10)
