@@ -42,22 +42,23 @@ extension Pipeline {
             } : nil
         if options.formats.contains(.csv) {
             let model = report
-            let makers: [(String, @Sendable () -> [UInt8])] = [
-                ("volunteers.csv", { RollupTables.volunteers(model, style: style, labels: labels) }),
-                ("volunteer-weeks.csv", { RollupTables.volunteerWeeks(model, style: style, labels: labels) }),
-                ("units.csv", { RollupTables.units(model, style: style, labels: labels) }),
-                ("unit-weeks.csv", { RollupTables.unitWeeks(model, style: style, labels: labels) }),
-                ("teams.csv", { RollupTables.teams(model, style: style, labels: labels) }),
-                ("findings.csv", { CSVTables.findings(model.findings, style: style, labels: labels) }),
-                ("rejects.csv", { CSVTables.rejects(rejects, phones: phones, style: style, labels: labels) }),
+            // Each table and whether it is scrubbed already, cell by cell, as it is made.
+            let makers: [(String, scrubbed: Bool, @Sendable () -> [UInt8])] = [
+                ("volunteers.csv", false, { RollupTables.volunteers(model, style: style, labels: labels) }),
+                ("volunteer-weeks.csv", true, { RollupTables.volunteerWeeks(model, phones: phones, style: style, labels: labels) }),
+                ("units.csv", false, { RollupTables.units(model, style: style, labels: labels) }),
+                ("unit-weeks.csv", false, { RollupTables.unitWeeks(model, style: style, labels: labels) }),
+                ("teams.csv", false, { RollupTables.teams(model, style: style, labels: labels) }),
+                ("findings.csv", false, { CSVTables.findings(model.findings, style: style, labels: labels) }),
+                ("rejects.csv", false, { CSVTables.rejects(rejects, phones: phones, style: style, labels: labels) }),
             ]
             let tables = ConcurrentSlots<[UInt8]>(makers.count)
             // Every line scrubbed of phone numbers, as the weekly tables are.
             DispatchQueue.concurrentPerform(iterations: makers.count) { k in
                 var own = Stopwatch()
-                let made = makers[k].1()
+                let made = makers[k].2()
                 own.lap("  \(makers[k].0) made")
-                tables[k] = PhoneScrubber.scrub(bytes: made, known: phones)
+                tables[k] = makers[k].scrubbed ? made : PhoneScrubber.scrub(bytes: made, known: phones)
                 own.lap("  \(makers[k].0) scrubbed")
             }
             for k in makers.indices { files.append((makers[k].0, tables.take(k)!)) }

@@ -37,15 +37,21 @@ public enum RollupTables {
     /// One row per volunteer and week of the period in which the volunteer was active, by volunteer
     /// then week; written in chunks on every core (a year of 100,000 volunteers is millions of rows).
     /// The cells are `RollupVolunteerWeeksTable`'s, written by volunteer and week instead of by row number.
-    public static func volunteerWeeks(_ r: RollupReport, style: CSVHeaderStyle, labels: Labels) -> [UInt8] {
+    /// `volunteer-weeks.csv`, scrubbed of phone numbers cell by cell: its only text from the
+    /// data is the volunteer's id, scrubbed once per volunteer (`PhoneScrubber.scrub`), where
+    /// scrubbing the file's lines would tokenise each of a year's five million rows (each holds
+    /// a date, whose digits and dashes look like a number).
+    public static func volunteerWeeks(_ r: RollupReport, phones: Set<String>, style: CSVHeaderStyle, labels: Labels) -> [UInt8] {
         let table = RollupVolunteerWeeksTable(report: r, indexed: false)
         let rollup = r.rollup
         let count = rollup.volunteers.count
         let chunk = 4_096
+        let minimum = PhoneScrubber.minimumDigits(known: phones)
         return CSVWriter.inChunks(header: table.header(style: style, labels: labels), count: (count + chunk - 1) / chunk) { c, line in
             for v in (c * chunk)..<min(count, (c + 1) * chunk) {
+                let id = PhoneScrubber.scrub(rollup.volunteers[v].volunteer.id, known: phones, minimum: minimum)
                 for w in table.weeks.indices where rollup.status(week: w, volunteer: v) != .inactive {
-                    table.cells(volunteer: v, week: w, into: &line)
+                    table.cells(volunteer: v, id: id, week: w, into: &line)
                     line.end()
                 }
             }
@@ -152,15 +158,16 @@ struct RollupVolunteerWeeksTable: RollupReportTable {
         }
         var k = i - firstRow[lo]
         for w in weeks.indices where rollup.status(week: w, volunteer: lo) != .inactive {
-            if k == 0 { return cells(volunteer: lo, week: w, into: &s) }
+            if k == 0 { return cells(volunteer: lo, id: rollup.volunteers[lo].volunteer.id, week: w, into: &s) }
             k -= 1
         }
     }
 
-    /// The row of volunteer `v` in week `w` (one where the volunteer was active).
-    func cells<Sink: TableRowSink>(volunteer v: Int, week w: Int, into s: inout Sink) {
+    /// The row of volunteer `v` in week `w` (one where the volunteer was active), showing `id`
+    /// as the volunteer's id (the CSV's, scrubbed of phone numbers; the sheet's sink scrubs it).
+    func cells<Sink: TableRowSink>(volunteer v: Int, id: String, week w: Int, into s: inout Sink) {
         let status = rollup.status(week: w, volunteer: v)
-        s.text(rollup.volunteers[v].volunteer.id)
+        s.text(id)
         s.date(weeks[w])
         s.hours(rollup.seconds(week: w, volunteer: v))
         s.hours(status == .partial ? 0 : requiredSeconds)

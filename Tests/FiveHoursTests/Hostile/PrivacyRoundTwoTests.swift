@@ -45,6 +45,9 @@ struct PrivacyRoundTwoTests {
             ["weekly", "--week-ending", "2019-08-09", "--public"],
             ["daily", "--date", "2019-08-07", "--csv-header", "keys"],
             ["daily", "--date", "2019-08-07", "--public"],
+            // A month's and a year's tables too (volunteer-weeks.csv is scrubbed cell by cell).
+            ["monthly", "--month", "2019-08", "--csv-header", "keys", "--format", "html,md,csv"],
+            ["yearly", "--year", "2019", "--csv-header", "keys", "--format", "html,md,csv"],
         ]
         for (k, run) in runs.enumerated() {
             let out = folder.appendingPathComponent("out\(k)")
@@ -70,6 +73,8 @@ struct PrivacyRoundTwoTests {
         // The rejected row is listed, its file named with the number masked.
         let rejects = try Hostile.records(try #require(Hostile.files(under: folder.appendingPathComponent("out0"))["weekly-2019-08-09/rejects.csv"]))
         #expect(rejects.contains { $0["source"] == "activities/***********-活动.csv:4" }, "\(rejects)")
+        let weeks = try Hostile.records(try #require(Hostile.files(under: folder.appendingPathComponent("out5"))["yearly-2019/volunteer-weeks.csv"]))
+        #expect(weeks.contains { $0["volunteer_id"] == "***********" && $0["week_ending"] == "2019-08-09" && $0["hours"] == "2.00" }, "\(weeks.prefix(3))")
     }
 
     @Test("--public shows no full name (paths, media names, URLs, text), no id, no source, no finding detail; the Markdown mask needs no backslash")
