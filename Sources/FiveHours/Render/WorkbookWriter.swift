@@ -179,16 +179,22 @@ protocol SheetRowsSink: TableRowSink {
     mutating func finish(_ sheet: UnsafeMutablePointer<lxw_worksheet>, path: String) throws -> WorkbookZip.SheetRows?
 }
 
-/// Writes a table's rows as SpreadsheetML (`<row r="2"><c r="A2" t="inlineStr">…`), each cell
-/// typed by the table's call, exactly as libxlsxwriter writes the same cells in its
-/// constant-memory mode: text as inline strings (escaped, `xml:space="preserve"` when it starts
-/// or ends with white space), numbers as `%.16G`, with libxlsxwriter's style numbers. The XML
-/// goes to a `PieceDeflater` a piece (about 1 MB) at a time, so a sheet is never held whole.
+/// Writes a table's rows as SpreadsheetML (`<row r="2"><c t="inlineStr"><is><t>…`), each cell
+/// typed by the table's call, as libxlsxwriter writes the same cells in its constant-memory mode
+/// but for the cells' references: text as inline strings (escaped, `xml:space="preserve"` when it
+/// starts or ends with white space), numbers as `%.16G`, with libxlsxwriter's style numbers. A
+/// cell has no `r="B2"` unless a cell before it in the row is empty (not written): ECMA-376
+/// §18.3.1.4 makes `r` optional, a cell without one being the column after the cell before it, as
+/// Excel, LibreOffice and openpyxl read it; the references made a third of the XML and, a new
+/// number on every row, half of the deflated bytes. The XML goes to a `PieceDeflater` a piece
+/// (about 1 MB) at a time, so a sheet is never held whole.
 struct SheetSink: SheetRowsSink {
     let formats: WorkbookWriter.Formats
     /// The row being written, counted from 0 (the header) as libxlsxwriter counts.
     private var row = 0
     private var column = 0
+    /// The column a cell written now is at without a reference: the one after the row's last cell.
+    private var implied = 0
     /// The last row with a cell, and `</row>` still owed for it.
     private var lastRow = 0
     private var rowOpen = false
@@ -233,6 +239,7 @@ struct SheetSink: SheetRowsSink {
         endRow()
         row = r
         column = 0
+        implied = 0
         rowDigits.removeAll(keepingCapacity: true)
         SheetSink.appendDigits(r + 1, to: &rowDigits)
     }
@@ -270,7 +277,8 @@ struct SheetSink: SheetRowsSink {
         column += 1
     }
 
-    /// `<row r="2">` when this is the row's first cell, then `<c r="A2"`.
+    /// `<row r="2">` when this is the row's first cell, then `<c`, with ` r="C2"` only when an
+    /// empty cell was left out before it in the row.
     private mutating func openCell() {
         if !rowOpen {
             put("<row r=\"")
@@ -279,17 +287,21 @@ struct SheetSink: SheetRowsSink {
             rowOpen = true
             lastRow = row
         }
-        put("<c r=\"")
-        if column < columnNames.count {
-            xml.append(contentsOf: columnNames[column])
-        } else {
-            xml.append(contentsOf: SheetSink.columnName(column).utf8)
+        put("<c")
+        if column != implied {
+            put(" r=\"")
+            if column < columnNames.count {
+                xml.append(contentsOf: columnNames[column])
+            } else {
+                xml.append(contentsOf: SheetSink.columnName(column).utf8)
+            }
+            xml.append(contentsOf: rowDigits)
+            xml.append(UInt8(ascii: "\""))
         }
-        xml.append(contentsOf: rowDigits)
-        xml.append(UInt8(ascii: "\""))
+        implied = column + 1
     }
 
-    /// A number cell: `<c r="B2" s="2"><v>` … `</v></c>` around what `value` appends.
+    /// A number cell: `<c s="2"><v>` … `</v></c>` around what `value` appends.
     private mutating func number(style: [UInt8], width: Int, _ value: (inout [UInt8]) -> Void) {
         openCell()
         xml.append(contentsOf: style)
