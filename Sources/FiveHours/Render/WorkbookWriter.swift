@@ -179,23 +179,31 @@ protocol SheetRowsSink: TableRowSink {
     mutating func finish(_ sheet: UnsafeMutablePointer<lxw_worksheet>, path: String) throws -> WorkbookZip.SheetRows?
 }
 
-/// Writes a table's rows as SpreadsheetML (`<row r="2"><c r="A2" t="inlineStr">…`), each cell
-/// typed by the table's call, exactly as libxlsxwriter writes the same cells in its
-/// constant-memory mode: text as inline strings (escaped, `xml:space="preserve"` when it starts
-/// or ends with white space), numbers as `%.16G`, with libxlsxwriter's style numbers. The XML
-/// goes to a `PieceDeflater` a piece (about 1 MB) at a time, so a sheet is never held whole.
+/// Writes a table's rows as SpreadsheetML (`<row r="2"><c t="inlineStr"><is><t>…`), each cell
+/// typed by the table's call, as libxlsxwriter writes the same cells in its constant-memory mode
+/// but for the cells' references: text as inline strings (escaped, `xml:space="preserve"` when it
+/// starts or ends with white space), numbers as `%.16G`, with libxlsxwriter's style numbers. A
+/// cell has no `r="B2"` unless a cell before it in the row is empty (not written): ECMA-376
+/// §18.3.1.4 makes `r` optional, a cell without one being the column after the cell before it, as
+/// Excel, LibreOffice and openpyxl read it; the references made a third of the XML and, a new
+/// number on every row, half of the deflated bytes. The XML goes to a `PieceDeflater` a piece
+/// (about 1 MB) at a time, so a sheet is never held whole.
 struct SheetSink: SheetRowsSink {
     let formats: WorkbookWriter.Formats
     /// The row being written, counted from 0 (the header) as libxlsxwriter counts.
     private var row = 0
     private var column = 0
+    /// The column a cell written now is at without a reference: the one after the row's last cell.
+    private var implied = 0
     /// The last row with a cell, and `</row>` still owed for it.
     private var lastRow = 0
     private var rowOpen = false
-    /// `2"` for row 2: the row number and the attribute's closing quote, for each cell's `r`.
+    /// The row's number as written (`2` for row 2, the first under the header).
     private var rowDigits: [UInt8] = []
     private let columnNames: [[UInt8]]
     private var xml: [UInt8] = []
+    /// A list's texts joined with `;`, reused from cell to cell.
+    private var joined: [UInt8] = []
     private let deflater = PieceDeflater()
     static let pieceSize = 1 << 20
     /// Widest cell per column, in character cells (a Chinese character counts two); measured on
@@ -231,7 +239,20 @@ struct SheetSink: SheetRowsSink {
         endRow()
         row = r
         column = 0
-        rowDigits = Array("\(r + 1)\"".utf8)
+        implied = 0
+        rowDigits.removeAll(keepingCapacity: true)
+        SheetSink.appendDigits(r + 1, to: &rowDigits)
+    }
+
+    /// Appends a whole number's decimal digits (a `-` first when negative).
+    static func appendDigits(_ value: Int, to out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var v = value.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buf in
+            var i = 20
+            repeat { i -= 1; buf[i] = UInt8(48 + v % 10); v /= 10 } while v > 0
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[i...]))
+        }
     }
 
     /// Closes the row if it has a cell (libxlsxwriter writes no row without one) and hands a
@@ -256,25 +277,31 @@ struct SheetSink: SheetRowsSink {
         column += 1
     }
 
-    /// `<row r="2">` when this is the row's first cell, then `<c r="A2"`.
+    /// `<row r="2">` when this is the row's first cell, then `<c`, with ` r="C2"` only when an
+    /// empty cell was left out before it in the row.
     private mutating func openCell() {
         if !rowOpen {
             put("<row r=\"")
             xml.append(contentsOf: rowDigits)
-            xml.append(UInt8(ascii: ">"))
+            put("\">")
             rowOpen = true
             lastRow = row
         }
-        put("<c r=\"")
-        if column < columnNames.count {
-            xml.append(contentsOf: columnNames[column])
-        } else {
-            xml.append(contentsOf: SheetSink.columnName(column).utf8)
+        put("<c")
+        if column != implied {
+            put(" r=\"")
+            if column < columnNames.count {
+                xml.append(contentsOf: columnNames[column])
+            } else {
+                xml.append(contentsOf: SheetSink.columnName(column).utf8)
+            }
+            xml.append(contentsOf: rowDigits)
+            xml.append(UInt8(ascii: "\""))
         }
-        xml.append(contentsOf: rowDigits)
+        implied = column + 1
     }
 
-    /// A number cell: `<c r="B2" s="2"><v>` … `</v></c>` around what `value` appends.
+    /// A number cell: `<c s="2"><v>` … `</v></c>` around what `value` appends.
     private mutating func number(style: [UInt8], width: Int, _ value: (inout [UInt8]) -> Void) {
         openCell()
         xml.append(contentsOf: style)
@@ -287,7 +314,7 @@ struct SheetSink: SheetRowsSink {
     /// `%.16G`, as libxlsxwriter writes a number (the format is this constant, never data).
     private static func append(_ value: Double, to out: inout [UInt8]) {
         if value == value.rounded(), abs(value) < 1e15, value != 0 || value.sign == .plus {
-            out.append(contentsOf: String(Int(value)).utf8)
+            appendDigits(Int(value), to: &out)
             return
         }
         withUnsafeTemporaryAllocation(of: CChar.self, capacity: 32) { buf in
@@ -297,22 +324,51 @@ struct SheetSink: SheetRowsSink {
     }
 
     mutating func text(_ value: String) {
-        guard !value.isEmpty else { return done(width: 0) }
-        var clean = WorkbookText.clean(PhoneScrubber.scrub(value, known: phones, minimum: phoneDigits))
-        guard !clean.isEmpty else { return done(width: 0) }
-        openCell()
-        clean.withUTF8 { b in
-            // C's isspace, as libxlsxwriter tests the first and last byte.
-            func space(_ c: UInt8) -> Bool { c == 32 || (9...13).contains(c) }
-            if space(b[0]) || space(b[b.count - 1]) {
-                put(" t=\"inlineStr\"><is><t xml:space=\"preserve\">")
-            } else {
-                put(" t=\"inlineStr\"><is><t>")
-            }
-            WorkbookText.escape(b, into: &xml)
+        var value = value
+        value.withUTF8 { text($0) }
+    }
+
+    /// A list's texts joined with `;` in one cell, as the CSV's; joined as bytes, not as a String.
+    mutating func list(_ values: [String]) {
+        guard values.count > 1 else { return text(values.first ?? "") }
+        var bytes: [UInt8] = []
+        swap(&bytes, &joined)
+        bytes.removeAll(keepingCapacity: true)
+        for (k, v) in values.enumerated() {
+            if k > 0 { bytes.append(UInt8(ascii: ";")) }
+            bytes.append(contentsOf: v.utf8)
         }
+        bytes.withUnsafeBufferPointer { text($0) }
+        swap(&bytes, &joined)
+    }
+
+    /// A text cell from the text's UTF-8. Only a text that may hold a phone number
+    /// (`PhoneScrubber.mayHoldPhone`) is scrubbed, and only one with something to clean
+    /// (`WorkbookText.needsCleaning`) is cleaned; the rest, nearly every cell, is escaped
+    /// straight into the XML.
+    private mutating func text(_ b: UnsafeBufferPointer<UInt8>) {
+        guard !b.isEmpty else { return done(width: 0) }
+        guard !PhoneScrubber.mayHoldPhone(b, minimum: phoneDigits), !WorkbookText.needsCleaning(b) else {
+            var clean = WorkbookText.clean(PhoneScrubber.scrub(String(decoding: b, as: UTF8.self), known: phones, minimum: phoneDigits))
+            return clean.withUTF8 { inlineString($0) }
+        }
+        inlineString(b)
+    }
+
+    /// `<c t="inlineStr"><is><t>…</t></is></c>`, the text escaped; an empty text is no cell.
+    private mutating func inlineString(_ b: UnsafeBufferPointer<UInt8>) {
+        guard !b.isEmpty else { return done(width: 0) }
+        openCell()
+        // C's isspace, as libxlsxwriter tests the first and last byte.
+        func space(_ c: UInt8) -> Bool { c == 32 || (9...13).contains(c) }
+        if space(b[0]) || space(b[b.count - 1]) {
+            put(" t=\"inlineStr\"><is><t xml:space=\"preserve\">")
+        } else {
+            put(" t=\"inlineStr\"><is><t>")
+        }
+        WorkbookText.escape(b, into: &xml)
         put("</t></is></c>")
-        done(width: row <= SheetSink.measuredRows ? SheetSink.displayWidth(clean) : 0)
+        done(width: row <= SheetSink.measuredRows ? SheetSink.displayWidth(String(decoding: b, as: UTF8.self)) : 0)
     }
 
     mutating func hours(_ seconds: Int) {
@@ -320,7 +376,7 @@ struct SheetSink: SheetRowsSink {
         number(style: formats.hoursStyle, width: 8) { out in
             // The CSV's value (`Hours.format`), written as the shortest number: `2.5`, `0.05`, `12`.
             if seconds < 0 && cents > 0 { out.append(UInt8(ascii: "-")) }
-            out.append(contentsOf: String(cents / 100).utf8)
+            SheetSink.appendDigits(cents / 100, to: &out)
             let fraction = cents % 100
             guard fraction != 0 else { return }
             out.append(UInt8(ascii: "."))
@@ -330,7 +386,7 @@ struct SheetSink: SheetRowsSink {
     }
 
     mutating func count(_ value: Int) {
-        number(style: [], width: 6) { $0.append(contentsOf: String(value).utf8) }
+        number(style: [], width: 6) { SheetSink.appendDigits(value, to: &$0) }
     }
 
     mutating func rate(_ text: String) {
@@ -345,7 +401,7 @@ struct SheetSink: SheetRowsSink {
 
     mutating func date(_ value: CivilDate?) {
         guard let d = value else { return done(width: 0) }
-        number(style: formats.dateStyle, width: 11) { $0.append(contentsOf: String(CellValue.daySerial(d)).utf8) }
+        number(style: formats.dateStyle, width: 11) { SheetSink.appendDigits(CellValue.daySerial(d), to: &$0) }
     }
 
     mutating func time(_ text: String) {
@@ -432,21 +488,24 @@ enum WorkbookText {
 
     private static let amp = Array("&amp;".utf8), lt = Array("&lt;".utf8), gt = Array("&gt;".utf8)
 
+    /// Whether `clean` may change the text (UTF-8): it is long, or holds a control character,
+    /// `_x` or `_X`, U+FFFE or U+FFFF. A superset of what `clean` changes, at one pass over the bytes.
+    static func needsCleaning(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        if b.count > maxLength { return true }
+        var i = 0
+        while i < b.count {
+            let c = b[i]
+            if c < 0x20 && c != 9 && c != 10 { return true }
+            if c == UInt8(ascii: "_"), i + 1 < b.count, b[i + 1] == UInt8(ascii: "x") || b[i + 1] == UInt8(ascii: "X") { return true }
+            if c == 0xEF, i + 2 < b.count, b[i + 1] == 0xBF, b[i + 2] == 0xBE || b[i + 2] == 0xBF { return true }
+            i += 1
+        }
+        return false
+    }
+
     static func clean(_ text: String) -> String {
         var copy = text
-        let needsWork = copy.withUTF8 { b -> Bool in
-            if b.count > maxLength { return true }
-            var i = 0
-            while i < b.count {
-                let c = b[i]
-                if c < 0x20 && c != 9 && c != 10 { return true }
-                if c == UInt8(ascii: "_"), i + 1 < b.count, b[i + 1] == UInt8(ascii: "x") || b[i + 1] == UInt8(ascii: "X") { return true }
-                if c == 0xEF, i + 2 < b.count, b[i + 1] == 0xBF, b[i + 2] == 0xBE || b[i + 2] == 0xBF { return true }
-                i += 1
-            }
-            return false
-        }
-        guard needsWork else { return text }
+        guard copy.withUTF8({ needsCleaning($0) }) else { return text }
         var scalars = Array(text.unicodeScalars)
         var out = String.UnicodeScalarView()
         var i = 0

@@ -6,7 +6,9 @@ import Testing
 /// The workbook's rows are written by `SheetSink` as SpreadsheetML, deflated in pieces and
 /// spliced into libxlsxwriter's zip. These tests hold that against the reference — the same
 /// tables with every cell written by libxlsxwriter itself (`LibxlsxwriterCells`) — part by part,
-/// byte for byte once inflated, and read the hostile cells back with openpyxl and LibreOffice.
+/// byte for byte once inflated (with the reference of each cell written out: `SheetSink` leaves
+/// it out where it is implied, libxlsxwriter never does), and read the hostile cells back with
+/// openpyxl and LibreOffice.
 @Suite("Workbook rows spliced into libxlsxwriter's zip", .serialized)
 struct WorkbookSpliceTests {
     static let phone = "13800138001"
@@ -42,18 +44,40 @@ struct WorkbookSpliceTests {
     }
 
     /// Every part of a zip, inflated, by name and hash (Python's zipfile, which also checks each
-    /// CRC-32). A number is spelled as the double it reads as: libxlsxwriter writes the hours
-    /// 0.07 as `%.16G` does, `0.07000000000000001`, `SheetSink` as the CSV does, `0.07` — the
-    /// same double.
+    /// CRC-32), with each cell where a reader puts it. A number is spelled as the double it reads
+    /// as: libxlsxwriter writes the hours 0.07 as `%.16G` does, `0.07000000000000001`,
+    /// `SheetSink` as the CSV does, `0.07` — the same double. Every cell is given the reference
+    /// of the column it is in: libxlsxwriter writes `r="B2"` on each cell, `SheetSink` only where
+    /// an empty cell was left out before it, the others being at the column after the cell before
+    /// them (ECMA-376 §18.3.1.4, `r` optional) — so both spell the same cells at the same places.
     static func parts(_ zip: [UInt8], in folder: URL, _ name: String) throws -> String {
         let path = folder.appendingPathComponent(name).path
         FileManager.default.createFile(atPath: path, contents: Data(zip))
         return try WorkbookClientTests.python("""
             import hashlib, re, sys, zipfile
+            def column(letters):
+                n = 0
+                for ch in letters: n = n * 26 + ord(ch) - 64
+                return n
+            def letters(n):
+                s = ""
+                while n: n, k = divmod(n - 1, 26); s = chr(65 + k) + s
+                return s
+            def placed(row):
+                number, at = row.group(1), [0]
+                def cell(c):
+                    if c.group(1) is not None:
+                        assert c.group(2) == number, (c.group(0), number)
+                        at[0] = column(c.group(1).decode())
+                    else:
+                        at[0] += 1
+                    return b'<c r="' + letters(at[0]).encode() + number + b'"'
+                return re.sub(rb'<c(?: r="([A-Z]+)([0-9]+)")?(?=[ >/])', cell, row.group(0))
             z = zipfile.ZipFile(sys.argv[1])
             assert z.testzip() is None
             for i in z.infolist():
                 data = re.sub(rb"<v>([^<]*)</v>", lambda m: b"<v>" + repr(float(m.group(1))).encode() + b"</v>", z.read(i))
+                data = re.sub(rb'<row r="([0-9]+)"[^>]*>.*?</row>', placed, data, flags=re.S)
                 print(i.filename, i.date_time, hashlib.sha256(data).hexdigest())
             """, [path])
     }
