@@ -101,6 +101,12 @@ public enum CSVWriter {
             cells += 1
         }
 
+        /// A cell written before (`EncodedCell`): its bytes, copied.
+        mutating func cell(_ encoded: EncodedCell) {
+            separate()
+            out.append(contentsOf: encoded.bytes)
+        }
+
         /// A list in one cell, `;`-separated.
         mutating func cell(joining list: [String]) {
             list.count == 1 ? cell(list[0]) : cell(list.joined(separator: ";"))
@@ -111,6 +117,19 @@ public enum CSVWriter {
             out.append(10)
             cells = 0
         }
+    }
+}
+
+/// One cell's CSV bytes, made once by a `Line` (so by its rules) for the many rows that repeat
+/// it: a volunteer's id on each of the year's weeks, a week's date on every volunteer's row.
+struct EncodedCell: Sendable {
+    let bytes: [UInt8]
+
+    /// The bytes `write` gives a cell of a fresh line.
+    init(_ write: (inout CSVWriter.Line) -> Void) {
+        var line = CSVWriter.Line()
+        write(&line)
+        bytes = line.out
     }
 }
 

@@ -41,17 +41,32 @@ public enum RollupTables {
     /// data is the volunteer's id, scrubbed once per volunteer (`PhoneScrubber.scrub`), where
     /// scrubbing the file's lines would tokenise each of a year's five million rows (each holds
     /// a date, whose digits and dashes look like a number).
+    ///
+    /// The cells a year repeats millions of times — each volunteer's id, each week's date, the
+    /// required hours, the statuses — are written once each (`EncodedCell`, by the CSV line's
+    /// own rules) and copied into the rows in the order of `RollupVolunteerWeeksTable.cells`;
+    /// `CSVChunkTests` holds the file to the table's rows written one by one.
     public static func volunteerWeeks(_ r: RollupReport, phones: Set<String>, style: CSVHeaderStyle, labels: Labels) -> [UInt8] {
         let table = RollupVolunteerWeeksTable(report: r, indexed: false)
         let rollup = r.rollup
         let count = rollup.volunteers.count
         let chunk = 4_096
         let minimum = PhoneScrubber.minimumDigits(known: phones)
+        let dates = table.weeks.map { d in EncodedCell { $0.date(d) } }
+        let required = EncodedCell { $0.hours(table.requiredSeconds) }, none = EncodedCell { $0.hours(0) }
+        let statuses = (0...Int(UInt8.max)).map { raw in Rollup.WeekStatus(rawValue: UInt8(raw)).map { s in EncodedCell { $0.text(s.key) } } }
         return CSVWriter.inChunks(header: table.header(style: style, labels: labels), count: (count + chunk - 1) / chunk) { c, line in
             for v in (c * chunk)..<min(count, (c + 1) * chunk) {
-                let id = PhoneScrubber.scrub(rollup.volunteers[v].volunteer.id, known: phones, minimum: minimum)
-                for w in table.weeks.indices where rollup.status(week: w, volunteer: v) != .inactive {
-                    table.cells(volunteer: v, id: id, week: w, into: &line)
+                let id = EncodedCell { $0.text(PhoneScrubber.scrub(rollup.volunteers[v].volunteer.id, known: phones, minimum: minimum)) }
+                for w in table.weeks.indices {
+                    let status = rollup.status(week: w, volunteer: v)
+                    guard status != .inactive else { continue }
+                    // The cells of `RollupVolunteerWeeksTable.cells`, in its order.
+                    line.cell(id)
+                    line.cell(dates[w])
+                    line.hours(rollup.seconds(week: w, volunteer: v))
+                    line.cell(status == .partial ? none : required)
+                    line.cell(statuses[Int(status.rawValue)]!)
                     line.end()
                 }
             }

@@ -60,4 +60,42 @@ struct CSVChunkTests {
         #expect(text.contains("\"'-V7\""))
         #expect(text.contains("\"'\(Hours.format(-11 * 37))\"") || rows < 12)
     }
+
+    @Test("volunteer-weeks.csv, its repeated cells written once, is the table's rows written one by one", arguments: ["monthly", "yearly"])
+    func volunteerWeeksEqualsTheTable(kind: String) throws {
+        var s = Scenario()
+        // Every status: met, short, partial (joined mid-week) and, with --now inside August, in progress;
+        // ids that need quoting and the formula guard.
+        s.roster = """
+        volunteer_id,name,unit,teams,active_from
+        V1,王继跃,甲科,小红象志愿服务队,
+        "-V2",张伟,乙科,春雨行动志愿服务队,
+        "V,3",李娜,乙科,春雨行动志愿服务队,2019-08-07
+        """
+        s.activities = """
+        record_id,volunteer_id,date,start,end,hours,team
+        A1,V1,2019-08-05,09:00,15:00,,
+        A2,-V2,2019-08-06,,,2.5,
+        A3,"V,3",2019-08-14,,,6,
+        """
+        let folder = try s.write()
+        defer { ImportTestSupport.remove(folder) }
+        var options = Pipeline.Options(configPath: folder.appendingPathComponent("campaign.yaml").path)
+        options.period = kind == "monthly" ? Period.month(8, of: 2019) : Period.year(2019)
+        options.now = ValueParser.instant("2019-08-20T12:00:00+08:00", in: .shanghai)
+        let loaded = try Pipeline.load(options, progress: { _ in })
+        let rollup = Rollup.build(loaded.ledger, campaign: loaded.campaign, period: options.period!, now: options.now!, byMonth: kind == "yearly")
+        let report = RollupReport.make(kind: kind == "monthly" ? .monthly : .yearly, rollup: rollup, campaign: loaded.campaign,
+                                       ledger: loaded.ledger, now: options.now!)
+        for style in CSVHeaderStyle.allCases {
+            let labels = Labels(.zhCN)
+            let fast = RollupTables.volunteerWeeks(report, phones: loaded.ledger.phones, style: style, labels: labels)
+            let rows = CSVTables.file(RollupVolunteerWeeksTable(report: report), style: style, labels: labels)
+            #expect(fast == rows, "\(String(decoding: fast, as: UTF8.self))\n---\n\(String(decoding: rows, as: UTF8.self))")
+            let text = String(decoding: fast, as: UTF8.self)
+            for cell in ["met", "short", "partial", "in_progress", "\"'-V2\"", "\"V,3\""] {
+                #expect(text.contains(cell), "\(cell) missing:\n\(text)")
+            }
+        }
+    }
 }
