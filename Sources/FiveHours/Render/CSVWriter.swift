@@ -101,10 +101,16 @@ public enum CSVWriter {
             cells += 1
         }
 
-        /// A cell written before (`EncodedCell`): its bytes, copied.
-        mutating func cell(_ encoded: EncodedCell) {
+        /// Room for `count` more bytes, for a writer that knows how much it will write.
+        mutating func reserve(_ count: Int) {
+            out.reserveCapacity(out.count + count)
+        }
+
+        /// A cell written before (`EncodedCells`): its bytes, copied.
+        @inline(__always)
+        mutating func cell(encoded bytes: UnsafeBufferPointer<UInt8>) {
             separate()
-            out.append(contentsOf: encoded.bytes)
+            out.append(contentsOf: bytes)
         }
 
         /// A list in one cell, `;`-separated.
@@ -120,16 +126,37 @@ public enum CSVWriter {
     }
 }
 
-/// One cell's CSV bytes, made once by a `Line` (so by its rules) for the many rows that repeat
-/// it: a volunteer's id on each of the year's weeks, a week's date on every volunteer's row.
-struct EncodedCell: Sendable {
-    let bytes: [UInt8]
+/// Cells' CSV bytes, each made once by a `Line` (so by its rules) for the many rows that repeat
+/// it — a week's date on every volunteer's row, a status — and kept end to end, so that a row
+/// copies them without counting a reference per cell.
+struct EncodedCells: Sendable {
+    private var bytes: [UInt8] = []
+    private var ends: [Int] = []
 
-    /// The bytes `write` gives a cell of a fresh line.
-    init(_ write: (inout CSVWriter.Line) -> Void) {
+    /// Adds the cell `write` writes on a fresh line; it is cell number `count - 1`.
+    mutating func add(_ write: (inout CSVWriter.Line) -> Void) {
         var line = CSVWriter.Line()
         write(&line)
-        bytes = line.out
+        bytes += line.out
+        ends.append(bytes.count)
+    }
+
+    var count: Int { ends.count }
+
+    /// The cells, readable without a reference count while `body` runs.
+    func withCells<R>(_ body: (Cells) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBufferPointer { b in try ends.withUnsafeBufferPointer { e in try body(Cells(bytes: b, ends: e)) } }
+    }
+
+    struct Cells {
+        let bytes: UnsafeBufferPointer<UInt8>
+        let ends: UnsafeBufferPointer<Int>
+
+        @inline(__always)
+        subscript(k: Int) -> UnsafeBufferPointer<UInt8> {
+            let start = k == 0 ? 0 : ends[k - 1]
+            return UnsafeBufferPointer(rebasing: bytes[start..<ends[k]])
+        }
     }
 }
 

@@ -37,13 +37,14 @@ public enum RollupTables {
     /// One row per volunteer and week of the period in which the volunteer was active, by volunteer
     /// then week; written in chunks on every core (a year of 100,000 volunteers is millions of rows).
     /// The cells are `RollupVolunteerWeeksTable`'s, written by volunteer and week instead of by row number.
-    /// `volunteer-weeks.csv`, scrubbed of phone numbers cell by cell: its only text from the
+    ///
+    /// Scrubbed of phone numbers cell by cell: its only text from the
     /// data is the volunteer's id, scrubbed once per volunteer (`PhoneScrubber.scrub`), where
     /// scrubbing the file's lines would tokenise each of a year's five million rows (each holds
     /// a date, whose digits and dashes look like a number).
     ///
     /// The cells a year repeats millions of times — each volunteer's id, each week's date, the
-    /// required hours, the statuses — are written once each (`EncodedCell`, by the CSV line's
+    /// required hours, the statuses — are written once each (`EncodedCells`, by the CSV line's
     /// own rules) and copied into the rows in the order of `RollupVolunteerWeeksTable.cells`;
     /// `CSVChunkTests` holds the file to the table's rows written one by one.
     public static func volunteerWeeks(_ r: RollupReport, phones: Set<String>, style: CSVHeaderStyle, labels: Labels) -> [UInt8] {
@@ -52,22 +53,46 @@ public enum RollupTables {
         let count = rollup.volunteers.count
         let chunk = 4_096
         let minimum = PhoneScrubber.minimumDigits(known: phones)
-        let dates = table.weeks.map { d in EncodedCell { $0.date(d) } }
-        let required = EncodedCell { $0.hours(table.requiredSeconds) }, none = EncodedCell { $0.hours(0) }
-        let statuses = (0...Int(UInt8.max)).map { raw in Rollup.WeekStatus(rawValue: UInt8(raw)).map { s in EncodedCell { $0.text(s.key) } } }
+        // Cells 0..<weeks: each week's date; then the required hours, none, and each status.
+        var repeated = EncodedCells()
+        for d in table.weeks { repeated.add { $0.date(d) } }
+        let required = repeated.count
+        repeated.add { $0.hours(table.requiredSeconds) }
+        repeated.add { $0.hours(0) }
+        let statusBase = repeated.count
+        var raw: UInt8 = 0
+        while let s = Rollup.WeekStatus(rawValue: raw) {
+            repeated.add { $0.text(s.key) }
+            raw += 1
+        }
+        let repeatedCells = repeated, weekCount = table.weeks.count
         return CSVWriter.inChunks(header: table.header(style: style, labels: labels), count: (count + chunk - 1) / chunk) { c, line in
-            for v in (c * chunk)..<min(count, (c + 1) * chunk) {
-                let id = EncodedCell { $0.text(PhoneScrubber.scrub(rollup.volunteers[v].volunteer.id, known: phones, minimum: minimum)) }
-                for w in table.weeks.indices {
-                    let status = rollup.status(week: w, volunteer: v)
-                    guard status != .inactive else { continue }
-                    // The cells of `RollupVolunteerWeeksTable.cells`, in its order.
-                    line.cell(id)
-                    line.cell(dates[w])
-                    line.hours(rollup.seconds(week: w, volunteer: v))
-                    line.cell(status == .partial ? none : required)
-                    line.cell(statuses[Int(status.rawValue)]!)
-                    line.end()
+            repeatedCells.withCells { cells in
+                rollup.weekSeconds.withUnsafeBufferPointer { seconds in
+                    rollup.weekStatus.withUnsafeBufferPointer { statuses in
+                        // The chunk's rows at once (a year's chunk is ~7 MB): not grown by doubling.
+                        let volunteers = (c * chunk)..<min(count, (c + 1) * chunk)
+                        var rows = 0
+                        for w in 0..<weekCount { for v in volunteers where statuses[w * count + v] != .inactive { rows += 1 } }
+                        line.reserve(rows * 48 + volunteers.reduce(0) { $0 + rollup.volunteers[$1].volunteer.id.utf8.count } * weekCount)
+                        for v in volunteers {
+                            var id = EncodedCells()
+                            id.add { $0.text(PhoneScrubber.scrub(rollup.volunteers[v].volunteer.id, known: phones, minimum: minimum)) }
+                            id.withCells { id in
+                                for w in 0..<weekCount {
+                                    let status = statuses[w * count + v]
+                                    guard status != .inactive else { continue }
+                                    // The cells of `RollupVolunteerWeeksTable.cells`, in its order.
+                                    line.cell(encoded: id[0])
+                                    line.cell(encoded: cells[w])
+                                    line.hours(Int(seconds[w * count + v]))
+                                    line.cell(encoded: cells[status == .partial ? required + 1 : required])
+                                    line.cell(encoded: cells[statusBase + Int(status.rawValue)])
+                                    line.end()
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }

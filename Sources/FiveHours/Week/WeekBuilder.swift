@@ -122,7 +122,14 @@ struct SmallIndex {
     /// Each key's length and first six bytes in one word: most keys are told apart by that
     /// alone, so that a lookup reads the looked-up text once, not once per key.
     private var prints: [UInt64] = []
+    /// The keys by their fingerprint, in an open table of twice the most keys it holds: slot
+    /// `s` holds a key's number + 1, 0 when empty. A lookup reads one or two slots, where a
+    /// scan of the fingerprints read half of them (a year's sessions look up a team and a unit
+    /// each: millions of lookups).
+    private var slots = [Int32](repeating: 0, count: 2 * SmallIndex.most)
     private var large: [String: Int]?
+    /// More keys than this move to a dictionary.
+    static let most = 32
 
     static func fingerprint(_ s: String) -> UInt64 {
         var s = s
@@ -133,11 +140,21 @@ struct SmallIndex {
         }
     }
 
+    @inline(__always)
+    private static func slot(_ print: UInt64) -> Int {
+        Int(truncatingIfNeeded: (print &* 0x9E37_79B9_7F4A_7C15) >> 58) // 6 bits: 64 = 2 × most slots
+    }
+
     subscript(key: String) -> Int? {
         get {
-            if let large { return large[key] }
+            if large != nil { return large![key] }
             let print = SmallIndex.fingerprint(key)
-            for k in prints.indices where prints[k] == print && keys[k].sameBytes(as: key) { return values[k] }
+            var s = SmallIndex.slot(print)
+            while slots[s] != 0 {
+                let k = Int(slots[s]) - 1
+                if prints[k] == print && keys[k].sameBytes(as: key) { return values[k] }
+                s = (s + 1) & (slots.count - 1)
+            }
             for k in keys.indices where keys[k] == key { return values[k] } // the same text, spelt otherwise (NFC/NFD)
             return nil
         }
@@ -147,8 +164,12 @@ struct SmallIndex {
             if let k = keys.firstIndex(of: key) { values[k] = newValue!; return }
             keys.append(key)
             values.append(newValue!)
-            prints.append(SmallIndex.fingerprint(key))
-            if keys.count > 32 { large = Dictionary(uniqueKeysWithValues: zip(keys, values)) }
+            let print = SmallIndex.fingerprint(key)
+            prints.append(print)
+            if keys.count > SmallIndex.most { large = Dictionary(uniqueKeysWithValues: zip(keys, values)); return }
+            var s = SmallIndex.slot(print)
+            while slots[s] != 0 { s = (s + 1) & (slots.count - 1) }
+            slots[s] = Int32(keys.count)
         }
     }
 }

@@ -181,6 +181,23 @@ struct CountingTests {
             for d in v.daily { #expect(d <= 12 * 3600) }
         }
     }
+    @Test("SmallIndex finds every key it holds, by its bytes or by another spelling of its text, before and after it grows into a dictionary")
+    func smallIndex() {
+        var index = SmallIndex()
+        // Keys that share a fingerprint (length and first six bytes) and keys that share a slot.
+        let keys = (0..<40).map { "第一工作站\($0)" } + ["Caf\u{E9}队"]
+        for (n, k) in keys.enumerated() {
+            index[k] = n
+            for (m, earlier) in keys[...n].enumerated() { #expect(index[earlier] == m, "\(earlier) after \(n + 1) keys") }
+            #expect(index["Cafe\u{301}队"] == (n == keys.count - 1 ? n : nil)) // NFD of the last key
+            #expect(index["第二工作站"] == nil)
+        }
+        var small = SmallIndex()
+        small["甲"] = 0
+        small["甲"] = 5
+        #expect(small["甲"] == 5 && small.keys == ["甲"])
+    }
+
 }
 
 /// A small deterministic generator for property-style tests.
