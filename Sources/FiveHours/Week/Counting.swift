@@ -68,8 +68,6 @@ struct Counting: Sendable {
         let rostered = ledger.index
         let activities = ledger.activities
         var clock = Stopwatch()
-        let volunteerOf = Counting.volunteerIndexes(activities, rostered)
-        clock.lap("    volunteers looked up")
         // The records gathered in parts on both cores, then joined in input order (in parts from
         // a few hundred records on, so that the roll-up tests, whose weekly references have few,
         // compare the two ways).
@@ -77,7 +75,7 @@ struct Counting: Sendable {
         let gathered = ConcurrentSlots<Gathered>(parts)
         DispatchQueue.concurrentPerform(iterations: parts) { p in
             let range = (activities.count * p / parts)..<(activities.count * (p + 1) / parts)
-            gathered[p] = gather(range, activities, volunteerOf: volunteerOf, number: number, activeWeeks: activeWeeks, volunteers: volunteers)
+            gathered[p] = gather(range, activities, rostered: rostered, number: number, activeWeeks: activeWeeks, volunteers: volunteers)
         }
         var sessions: [Session] = []
         var unrostered: [ActivityRecord] = []
@@ -235,7 +233,9 @@ struct Counting: Sendable {
     /// Sorts the records of `range` into sessions that count (a rostered volunteer active in the
     /// session's week), sessions of volunteers not active that week, unrostered ones, and the
     /// spans the union sweeps (a week's eve included).
-    private func gather(_ range: Range<Int>, _ activities: [ActivityRecord], volunteerOf: [Int32], number: [Int], activeWeeks: ActiveWeeks,
+    /// Each record's volunteer is looked up here, where its record is read anyway: a pass of its
+    /// own read each of a year's millions of records (a cache miss each) a second time.
+    private func gather(_ range: Range<Int>, _ activities: [ActivityRecord], rostered: [String: Int], number: [Int], activeWeeks: ActiveWeeks,
                         volunteers: [Volunteer]) -> Gathered {
         let originDay = origin.dayNumber
         func active(_ li: Int, _ k: Int) -> Bool { activeWeeks.contains(volunteer: li, week: k) }
@@ -251,7 +251,7 @@ struct Counting: Sendable {
             // Timed and on the last day of week k: the eve of week k + 1.
             let eve = a.start != nil && offset - 7 * k == 6 && k + 1 < weekCount
             guard k >= -1, k < weekCount, k >= 0 || eve else { continue }
-            let li = volunteerOf[ai] >= 0 ? Int(volunteerOf[ai]) : nil
+            let li = rostered[a.volunteerID]
             func span(_ li: Int, session: Int) {
                 let t = a.date.dayNumber * 86_400 + a.start!
                 out.spans.append(Span(volunteer: Int32(number[li]), session: Int32(session), record: Int32(ai), file: Int32(a.source.fileIndex),
@@ -278,18 +278,6 @@ struct Counting: Sendable {
             if a.start != nil { span(li, session: out.sessions.count - 1) }
         }
         return out
-    }
-
-    /// Each session's volunteer as an index into the ledger's volunteers (-1: on no roster),
-    /// looked up on both cores: hashing millions of ids is most of a year's sweep.
-    static func volunteerIndexes(_ activities: [ActivityRecord], _ rostered: [String: Int]) -> [Int32] {
-        let parts = 8, count = activities.count
-        let found = ConcurrentSlots<[Int32]>(parts)
-        DispatchQueue.concurrentPerform(iterations: parts) { p in
-            let range = (count * p / parts)..<(count * (p + 1) / parts)
-            found[p] = range.map { ai in rostered[activities[ai].volunteerID].map(Int32.init) ?? -1 }
-        }
-        return (0..<parts).flatMap { found.take($0)! }
     }
 
     /// `items` grouped by `key` (0..<count) in a stable counting sort (each group in the items'
