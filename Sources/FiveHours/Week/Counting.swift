@@ -75,7 +75,7 @@ struct Counting: Sendable {
         let gathered = ConcurrentSlots<Gathered>(parts)
         DispatchQueue.concurrentPerform(iterations: parts) { p in
             let range = (activities.count * p / parts)..<(activities.count * (p + 1) / parts)
-            gathered[p] = gather(range, activities, ledger: ledger, number: number, activeWeeks: activeWeeks, volunteers: volunteers)
+            gathered[p] = gather(range, activities, rostered: rostered, number: number, activeWeeks: activeWeeks, volunteers: volunteers)
         }
         var sessions: [Session] = []
         var unrostered: [ActivityRecord] = []
@@ -235,7 +235,7 @@ struct Counting: Sendable {
     /// spans the union sweeps (a week's eve included).
     /// Each record's volunteer is looked up here, where its record is read anyway: a pass of its
     /// own read each of a year's millions of records (a cache miss each) a second time.
-    private func gather(_ range: Range<Int>, _ activities: [ActivityRecord], ledger: Ledger, number: [Int], activeWeeks: ActiveWeeks,
+    private func gather(_ range: Range<Int>, _ activities: [ActivityRecord], rostered: [String: Int], number: [Int], activeWeeks: ActiveWeeks,
                         volunteers: [Volunteer]) -> Gathered {
         let originDay = origin.dayNumber
         func active(_ li: Int, _ k: Int) -> Bool { activeWeeks.contains(volunteer: li, week: k) }
@@ -251,7 +251,7 @@ struct Counting: Sendable {
             // Timed and on the last day of week k: the eve of week k + 1.
             let eve = a.start != nil && offset - 7 * k == 6 && k + 1 < weekCount
             guard k >= -1, k < weekCount, k >= 0 || eve else { continue }
-            let li = ledger.volunteer(withID: a.volunteerID)
+            let li = rostered[a.volunteerID]
             func span(_ li: Int, session: Int) {
                 let t = a.date.dayNumber * 86_400 + a.start!
                 out.spans.append(Span(volunteer: Int32(number[li]), session: Int32(session), record: Int32(ai), file: Int32(a.source.fileIndex),

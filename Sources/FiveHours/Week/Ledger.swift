@@ -8,8 +8,6 @@ public struct Ledger: Sendable {
     public var volunteers: [Volunteer]
     /// Per volunteer id, the index into `volunteers`.
     public var index: [String: Int]
-    /// The same ids by their bytes (`volunteer(withID:)`), made with `index`.
-    let ids: VolunteerIDs
     public var activities: [ActivityRecord]
     public var submissions: [Submission]
     public var rejects: [Reject]
@@ -96,22 +94,12 @@ public struct Ledger: Sendable {
 
         self.volunteers = volunteers
         self.index = byID
-        self.ids = VolunteerIDs(volunteers.map(\.id))
         self.activities = activities
         self.submissions = submissions
         self.rejects = rejects
         self.files = files
         self.phones = input.phones
         self.findings = findings
-    }
-
-    /// The index into `volunteers` of the volunteer with this id, as `index[id]` finds it: by its
-    /// bytes first (`VolunteerIDs`), and through the dictionary only for an id with a byte that is
-    /// not ASCII and no roster id of the same bytes (another spelling of the same text).
-    public func volunteer(withID id: String) -> Int? {
-        let (number, ascii) = ids.find(id)
-        if let number { return number }
-        return ascii ? nil : index[id]
     }
 
     /// The text scrubbed, or nil when it holds no phone number (then nothing is written, and

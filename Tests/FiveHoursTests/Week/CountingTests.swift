@@ -198,25 +198,6 @@ struct CountingTests {
         #expect(small["甲"] == 5 && small.keys == ["甲"])
     }
 
-
-    @Test("a session's volunteer is found by the id's bytes as the roster's dictionary finds it: every id, no other, another spelling of the same text")
-    func volunteerIDs() throws {
-        var s = Scenario()
-        let special = ["Caf\u{E9}01", "志愿者-0001", "V", "", "长长长长长长长长长长长长长长长长长长", "v000001", "V000001 "]
-        var roster = "volunteer_id,name,unit\n"
-        for i in 0..<20_000 { roster += "V\(String(format: "%06d", i)),张\(i),甲科\n" }
-        for (i, id) in special.enumerated() where !id.isEmpty { roster += "\"\(id)\",李\(i),乙科\n" }
-        s.roster = roster
-        let ledger = try s.run().loaded.ledger
-        for (k, v) in ledger.volunteers.enumerated() { #expect(ledger.volunteer(withID: v.id) == k, "\(v.id)") }
-        for id in ["V020000", "V00000", "V0000001", "v000002", "Cafe01", "志愿者-0002", "V000001\u{0}", " "] {
-            #expect(ledger.volunteer(withID: id) == ledger.index[id], "\(id)")
-            #expect(ledger.volunteer(withID: id) == nil, "\(id)")
-        }
-        // Decomposed: other bytes, the same text, found through the dictionary.
-        let nfd = "Cafe\u{301}01"
-        #expect(ledger.volunteer(withID: nfd) != nil && ledger.volunteer(withID: nfd) == ledger.index[nfd])
-    }
 }
 
 /// A small deterministic generator for property-style tests.
