@@ -144,11 +144,14 @@ struct HeaderMap: Sendable {
     var index: [String: Int] = [:]
     /// Header cells that name no known column (one finding per file).
     var unknown: [String] = []
+    /// The header's physical line in its file.
+    let line: Int
 
     /// Maps a header row.
     /// - Throws: `UnreadableFile` for a blank or duplicate header cell, or a missing required
     ///   column: no row of such a file can be read with confidence.
     init(cells: [String], kind: InputKind, line: Int) throws(UnreadableFile) {
+        self.line = line
         var lookup: [String: String] = [:]
         for c in kind.columns {
             lookup[HeaderName.normalize(c.key)] = c.key

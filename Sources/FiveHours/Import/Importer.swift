@@ -489,6 +489,7 @@ public struct Importer: Sendable {
         guard deferred == nil || body <= buffer.checkedPrefix else { return false }
         if let decoder, body == buffer.checkedPrefix, decoder.headEnd < decoder.raw.count { return false }
         report.unknownColumns = header.unknown
+        report.headerLine = header.line
         /// An activity file's buffer and scanner stay until duplicates are settled: a repeated row
         /// is read again from its bytes (its content hash, or its text for `rejects.csv`).
         func keepForDuplicates() {
