@@ -498,7 +498,7 @@ public struct Importer: Sendable {
             result.scanners[fileIndex] = ActivityScanner(header: header, cellCount: cellCount, window: window)
         }
         let job = RowJob(importer: self, kind: kind, display: display, fileIndex: fileIndex, parser: parser, header: header,
-                         lookup: ColumnLookup(header), cellCount: cellCount)
+                         lookup: ColumnLookup(header), cellCount: cellCount, phoneColumns: header.columns("phone"))
 
         // A large file is read in parts at once, each split after a line end. The first part
         // is read from its true start, and each part that reads to its end without an open quote
@@ -587,6 +587,9 @@ public struct Importer: Sendable {
         let header: HeaderMap
         let lookup: ColumnLookup
         let cellCount: Int
+        /// A roster's phone columns (`HeaderMap.columns`): every number in them is kept, to be
+        /// masked wherever it appears.
+        let phoneColumns: [Int]
 
         /// Where the parts of a file's rows begin and end: `bounds[k]..<bounds[k + 1]` is part
         /// `k`, each after a line end. One part for a small file; for a large one about
@@ -679,7 +682,7 @@ public struct Importer: Sendable {
                     if importer.accept(plain, kind: .roster, source: source(line), parser: parser, context: [:], into: &result) == nil {
                         report.read += 1
                         result.plainRowsRead += 1
-                        if let phone = plain.text("phone") { result.phones.insert(PhoneScrubber.digits(phone)) }
+                        for i in phoneColumns { PhoneScrubber.insertNumbers(of: UnicodeTrim.trim(row.cell(i)), into: &result.phones) }
                         pos = next
                         line += 1
                         continue
@@ -728,7 +731,9 @@ public struct Importer: Sendable {
                     return nil
                 }
             }
-            if kind == .roster, let phone = row.text("phone") { result.phones.insert(PhoneScrubber.digits(phone)) }
+            for i in phoneColumns {
+                reader.withBytes(fields[i]) { PhoneScrubber.insertNumbers(of: UnicodeTrim.trim($0), into: &result.phones) }
+            }
             if let error = importer.accept(row, kind: kind, source: source(line), parser: parser, context: [:], into: &result) {
                 report.rejected += 1
                 result.rejects.append(Reject(source: source(line), reason: error.reason(in: importer.campaign.output.language),
@@ -849,14 +854,13 @@ public struct Importer: Sendable {
         }
     }
 
-    /// The row as it was written, re-quoted, with the phone column and phone numbers blanked.
+    /// The row as it was written, re-quoted, with the phone columns and phone numbers blanked.
     fileprivate func rawRecord(reader: CSVReader, fields: [CSVReader.Field], header: HeaderMap, phones: inout Set<String>) -> String {
-        let phoneColumn = header.index["phone"]
+        let phoneColumns = header.columns("phone")
         var cells: [String] = []
         for (i, f) in fields.enumerated() {
-            if i == phoneColumn {
-                let p = PhoneScrubber.digits(reader.string(f))
-                if !p.isEmpty { phones.insert(p) }
+            if phoneColumns.contains(i) {
+                reader.withBytes(f) { PhoneScrubber.insertNumbers(of: UnicodeTrim.trim($0), into: &phones) }
                 cells.append("")
                 continue
             }
@@ -1156,7 +1160,7 @@ public struct Importer: Sendable {
                 }
             }
             if !teams.isEmpty { values["teams"] = teams.joined(separator: ";") }
-            if let phone = values["phone"] { result.phones.insert(PhoneScrubber.digits(phone)) }
+            if let phone = values["phone"] { PhoneScrubber.insertNumbers(of: phone, into: &result.phones) }
             let row = XMLRow(values: values)
             if let error = accept(row, kind: kind, source: source, parser: parser, context: context, media: media, into: &result) {
                 report.rejected += 1
