@@ -78,6 +78,15 @@ public enum InputKind: String, Sendable, CaseIterable {
         return out
     }()
 
+    /// The name of the kind's record element in XML.
+    var xmlRecord: String {
+        switch self {
+        case .roster: return "volunteer"
+        case .activity: return "activity"
+        case .submission: return "submission"
+        }
+    }
+
     /// The Chinese name of the kind, for messages.
     var label: String {
         switch self {

@@ -127,6 +127,66 @@ struct RosterAuditTests {
         }
     }
 
+    // MARK: The record of a rejected conflict
+
+    @Test("a conflicting volunteer_id: the record is the later row as written (re-quoted, phones blanked), CSV or XML")
+    func rosterConflictRecord() throws {
+        var s = Scenario()
+        s.roster = """
+        编号,姓名,单位,服务队,入队日期,网格,电话,备注
+        V1,张三,甲科,小红象志愿服务队,2019/7/1,一网格,62345678,首次登记
+        """
+        s.files["rosters/x1.csv"] = Array("""
+        编号,姓名,单位,服务队,入队日期,网格,电话,手机,备注
+
+        V1,"张,三",乙科,小红象志愿服务队,2019/7/2,二网格,62345679,13800138000,"第二次登记，""改"" 62345678"
+        """.utf8)
+        // Two volunteers on one line: the first has the kept row's content (merged), the second not.
+        s.files["rosters/x2.xml"] = Array("""
+        <?xml version="1.0" encoding="UTF-8"?>
+        <roster unit="乙科">
+          <volunteer id="V1" name="张三" unit="甲科" grid="一网格" active-from="2019/7/1" teams="小红象志愿服务队"/><volunteer id="V1" name="张三" phone="62345677" grid="三网格 62345679"><team>春雨行动志愿服务队</team></volunteer>
+        </roster>
+        """.utf8)
+        let outcome = try s.run()
+        defer { ImportTestSupport.remove(outcome.folder) }
+        let rejects = outcome.rejects.map { "\($0.source) \($0.record)" }
+        #expect(rejects == [
+            "rosters/x1.csv:3 V1,\"张,三\",乙科,小红象志愿服务队,2019/7/2,二网格,,,\"第二次登记，\"\"改\"\" ********\"",
+            "rosters/x2.xml:3 <volunteer grid=\"三网格 ********\" id=\"V1\" name=\"张三\">",
+        ])
+        // The second XML volunteer on that line has the first one's content: merged, not rejected.
+        #expect(outcome.findings("duplicate").map { "\($0.source!)" } == ["rosters/x2.xml:3"])
+        #expect(outcome.loaded.ledger.rejects.allSatisfy { $0.reason.contains("V1 已在 rosters/roster.csv:2 登记（张三，甲科）") })
+    }
+
+    @Test("a conflicting record_id in XML: the record is the element's start tag, as other XML rejects show")
+    func xmlActivityConflictRecord() throws {
+        var s = Scenario()
+        s.activities = """
+        记录编号,编号,日期,时长,地点
+        K1,V1,2019/8/5,1,园区
+        K2,V2,2019/7/5,1,园区
+        """
+        s.files["activities/x.xml"] = Array("""
+        <?xml version="1.0"?>
+        <activities unit="甲科">
+          <activity id="K1" volunteer="V1" date="2019-08-05" hours="2" location="园区 62345678"/>
+          <activity id="K2" volunteer="V2" date="2019-07-05" hours="2"/><activity id="K3" volunteer="V2" date="2019-07-05" hours="1"/><activity id="K2" volunteer="V2" date="2019-07-05" hours="3"><title>巡逻</title></activity>
+        </activities>
+        """.utf8)
+        s.roster += "\nV9,冯十二,乙科,,,,62345678,,"
+        let outcome = try s.run()
+        defer { ImportTestSupport.remove(outcome.folder) }
+        let rejects = outcome.rejects.map { "\($0.source) \($0.record)" }
+        // K1 is in the reported week, K2 is not (its record was never made): both are quoted.
+        #expect(rejects == [
+            "activities/x.xml:3 <activity date=\"2019-08-05\" hours=\"2\" id=\"K1\" location=\"园区 ********\" volunteer=\"V1\">",
+            "activities/x.xml:4 <activity date=\"2019-07-05\" hours=\"2\" id=\"K2\" volunteer=\"V2\">",
+            "activities/x.xml:4 <activity date=\"2019-07-05\" hours=\"3\" id=\"K2\" volunteer=\"V2\">",
+        ])
+    }
+
     // MARK: The line of the unknown_column finding
 
     @Test("unknown_column cites the header's physical line: after sep=, and blank lines")
