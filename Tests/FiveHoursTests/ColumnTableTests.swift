@@ -26,6 +26,24 @@ struct ColumnTableTests {
         }
     }
 
+    @Test("a column named by two spellings rejects the file, unless the table says it repeats", arguments: all.filter { !$0.1.aliases.isEmpty }.map { "\($0.0.rawValue).\($0.1.key)" })
+    func twoSpellingsOfOneColumn(_ which: String) throws {
+        let (kind, column) = try #require(ColumnTableTests.all.first { "\($0.0.rawValue).\($0.1.key)" == which })
+        var cells = ColumnTableTests.header(kind, column, named: column.key)
+        cells.append(column.aliases[0])
+        if column.repeats {
+            let map = try HeaderMap(cells: cells, kind: kind, line: 3)
+            #expect(map.columns(column.key) == [cells.count - 2, cells.count - 1])
+            #expect(map.index[column.key] == cells.count - 2)
+        } else {
+            let error = #expect(throws: UnreadableFile.self) { try HeaderMap(cells: cells, kind: kind, line: 3) }
+            #expect(error == UnreadableFile(line: 3, column: cells.count,
+                                            reason: "columns \(cells.count - 1) '\(column.key)' and \(cells.count) '\(column.aliases[0])' both mean '\(column.key)'; keep one"))
+        }
+        // Only a roster's phone may repeat: it is private, and every number in it is kept.
+        #expect(column.repeats == (kind == .roster && column.key == "phone"))
+    }
+
     @Test("each column is named in XML by its key, its hyphenated key and its own names")
     func xmlNamesEveryColumn() {
         for (kind, column) in ColumnTableTests.all {

@@ -93,6 +93,18 @@ struct HeaderMapTests {
         #expect(error == UnreadableFile(line: 1, column: 2, reason: "columns 1 '编号' and 2 '志愿者编号' both mean 'volunteer_id'; keep one"))
     }
 
+    @Test("a landline and a mobile column both mean phone: both are kept; the same header twice is still a reject")
+    func severalPhoneColumns() throws {
+        let map = try HeaderMap(cells: ["编号", "电话", "姓名", "单位", "手机", "联系电话"], kind: .roster, line: 1)
+        #expect(map.columns("phone") == [1, 4, 5])
+        #expect(map.index["phone"] == 1 && map.unknown.isEmpty)
+        #expect(map.columns("grid") == [] && map.columns("name") == [2])
+        let error = #expect(throws: UnreadableFile.self) {
+            try HeaderMap(cells: ["编号", "电话", "姓名", "单位", "电话"], kind: .roster, line: 1)
+        }
+        #expect(error == UnreadableFile(line: 1, column: 5, reason: "header '电话' appears twice (columns 2 and 5); rename or delete one"))
+    }
+
     @Test("a blank header cell", arguments: ["", " ", "\u{3000}"])
     func blankHeaderCell(_ blank: String) throws {
         let error = #expect(throws: UnreadableFile.self) {

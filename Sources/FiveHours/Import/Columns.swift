@@ -4,7 +4,8 @@ public enum InputKind: String, Sendable, CaseIterable {
 
     /// The column table: every column this kind knows, once — its key, the Chinese aliases a
     /// header may use, the XML attribute names that stand for it, whether it is required, what
-    /// its cells hold and whether it is part of a row's identity. Everything that depends on
+    /// its cells hold, whether it is part of a row's identity and whether a header may have it
+    /// more than once. Everything that depends on
     /// the columns is derived from here: the header map, the XML attribute map, the cell
     /// layout of the activity reader (`ActivityCells`), and the identity and content hashes
     /// (`RowHash`, in this order). Adding a column is one line here, plus the outputs that show it.
@@ -18,7 +19,7 @@ public enum InputKind: String, Sendable, CaseIterable {
             Column("teams", ["服务队", "志愿服务队"], value: .list),
             Column("role", ["职务", "角色"]),
             Column("liaison", ["联络员", "是否联络员"], value: .boolean),
-            Column("phone", ["电话", "联系电话", "手机"]),
+            Column("phone", ["电话", "联系电话", "手机"], repeats: true),
             Column("grid", ["网格"]),
             Column("building", ["楼栋"]),
             Column("floor", ["楼层"]),
@@ -77,6 +78,15 @@ public enum InputKind: String, Sendable, CaseIterable {
         return out
     }()
 
+    /// The name of the kind's record element in XML.
+    var xmlRecord: String {
+        switch self {
+        case .roster: return "volunteer"
+        case .activity: return "activity"
+        case .submission: return "submission"
+        }
+    }
+
     /// The Chinese name of the kind, for messages.
     var label: String {
         switch self {
@@ -109,14 +119,20 @@ public struct Column: Sendable {
     /// Part of an activity row's identity when it has no `record_id` (§4: volunteer, date,
     /// start, end and hours).
     public let identity: Bool
+    /// Whether a header may name this column more than once: a roster's `phone` (a landline
+    /// column and a mobile one, `电话` and `手机`), whose every column is read. Any other key
+    /// named twice rejects the file (`HeaderMap`).
+    public let repeats: Bool
 
-    init(_ key: String, _ aliases: [String], xml: [String] = [], required: Bool = false, value: Value = .text, identity: Bool = false) {
+    init(_ key: String, _ aliases: [String], xml: [String] = [], required: Bool = false, value: Value = .text, identity: Bool = false,
+         repeats: Bool = false) {
         self.key = key
         self.aliases = aliases
         self.xml = xml
         self.required = required
         self.value = value
         self.identity = identity
+        self.repeats = repeats
     }
 
     /// `volunteer_id (志愿者编号, 编号)`, for messages.
@@ -140,19 +156,31 @@ enum HeaderName {
 
 /// Where each known column sits in one file's header.
 struct HeaderMap: Sendable {
-    /// Column index by key.
+    /// Column index by key (the first, for a key that `repeats`).
     var index: [String: Int] = [:]
+    /// The further columns of a key that `repeats`, in header order.
+    var repeated: [String: [Int]] = [:]
     /// Header cells that name no known column (one finding per file).
     var unknown: [String] = []
+    /// The header's physical line in its file.
+    let line: Int
+
+    /// Every column of `key`, in header order: one, or none, except for a key that `repeats`.
+    func columns(_ key: String) -> [Int] {
+        guard let first = index[key] else { return [] }
+        return [first] + (repeated[key] ?? [])
+    }
 
     /// Maps a header row.
-    /// - Throws: `UnreadableFile` for a blank or duplicate header cell, or a missing required
-    ///   column: no row of such a file can be read with confidence.
+    /// - Throws: `UnreadableFile` for a blank or duplicate header cell, two cells naming one
+    ///   key (unless its column `repeats`), or a missing required column: no row of such a file
+    ///   can be read with confidence.
     init(cells: [String], kind: InputKind, line: Int) throws(UnreadableFile) {
-        var lookup: [String: String] = [:]
+        self.line = line
+        var lookup: [String: Column] = [:]
         for c in kind.columns {
-            lookup[HeaderName.normalize(c.key)] = c.key
-            for a in c.aliases { lookup[HeaderName.normalize(a)] = c.key }
+            lookup[HeaderName.normalize(c.key)] = c
+            for a in c.aliases { lookup[HeaderName.normalize(a)] = c }
         }
         var seen: [String: Int] = [:]
         for (i, cell) in cells.enumerated() {
@@ -166,8 +194,13 @@ struct HeaderMap: Sendable {
                                      reason: "header '\(cell.trimmingSpaces)' appears twice (columns \(first + 1) and \(i + 1)); rename or delete one")
             }
             seen[norm] = i
-            if let key = lookup[norm] {
+            if let column = lookup[norm] {
+                let key = column.key
                 if let other = index[key] {
+                    if column.repeats {
+                        repeated[key, default: []].append(i)
+                        continue
+                    }
                     throw UnreadableFile(line: line, column: i + 1,
                                          reason: "columns \(other + 1) '\(cells[other].trimmingSpaces)' and \(i + 1) '\(cell.trimmingSpaces)' both mean '\(key)'; keep one")
                 }

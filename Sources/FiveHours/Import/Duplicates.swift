@@ -97,7 +97,12 @@ enum Duplicates {
                 result.findings.append(finding)
             } else {
                 result.files[Int(row.fileIndex)].rejected += 1
-                let quoted = rawText(row, in: result) ?? record.map(Ledger.describe) ?? ""
+                let text = rawText(row, in: result)
+                // An XML row's start tag is quoted from its file once all are settled.
+                if text == nil, result.files[Int(row.fileIndex)].format == "XML" {
+                    result.unquoted.append((result.rejects.count, row, content(p, position)))
+                }
+                let quoted = text ?? record.map(Ledger.describe) ?? ""
                 let rid = record?.recordID.map { "\($0) " } ?? ""
                 result.rejects.append(Reject(source: here,
                                              reason: say("记录编号(record_id) \(rid)已在 \(keptSource) 使用，内容不同；保留先出现的一条",

@@ -15,6 +15,9 @@ public struct ImportResult: Sendable {
     public var phones: Set<String>
     /// Findings made while settling duplicate activity rows, dated by their row.
     public var findings: [Finding]
+    /// The records, as `rejects.csv` shows them, of the roster rows whose volunteer_id repeats
+    /// an earlier row's, by position in `volunteers`: those the ledger rejects (`Importer.quoteAgain`).
+    var rosterRecords: [Int: String]
     /// Files whose SHA-256 is still being computed (their `sha256` is empty until then): see
     /// `Importer.run(waitingForDigests:)`.
     var pendingDigests: [(fileIndex: Int, task: DigestTask)]
@@ -30,6 +33,7 @@ public struct ImportResult: Sendable {
         files = parts.files
         phones = parts.phones
         findings = parts.findings
+        rosterRecords = parts.rosterRecords
         pendingDigests = parts.pendingDigests
     }
 }
@@ -47,6 +51,12 @@ struct ImportParts: Sendable {
     var phones: Set<String> = []
     /// Findings made while settling duplicate activity rows, dated by their row.
     var findings: [Finding] = []
+    /// See `ImportResult.rosterRecords`.
+    var rosterRecords: [Int: String] = [:]
+    /// Rejected XML activity rows whose record `Duplicates.settle` could not quote (an XML
+    /// file's bytes are not kept): by index in `rejects`, with the row and its content hash,
+    /// for `Importer.quoteAgain`.
+    var unquoted: [(reject: Int, row: ScannedRow, content: UInt64)] = []
     /// Every readable activity row of a part (a file or a part of one), hashed, in input order:
     /// here for an XML file, in `scannedRows` for a CSV file's part (then `scanned` is empty).
     var scanned: [ScannedRow] = []
@@ -250,6 +260,8 @@ public struct Importer: Sendable {
         }
         Duplicates.settle(&result, zone: campaign.zone, language: campaign.output.language)
         clock.lap("  duplicates")
+        quoteAgain(&result)
+        clock.lap("  records of repeated rows")
         if waitingForDigests {
             try result.awaitDigests()
             clock.lap("  hashes")
@@ -382,7 +394,7 @@ public struct Importer: Sendable {
 
     // MARK: CSV
 
-    fileprivate struct CSVRow: RowFields {
+    struct CSVRow: RowFields {
         let reader: CSVReader
         let fields: [CSVReader.Field]
         let lookup: ColumnLookup
@@ -460,28 +472,29 @@ public struct Importer: Sendable {
         }
     }
 
+    /// Reads a CSV file's header: the first row that is not blank, after any `sep=,` line.
+    /// - Returns: the header and its number of cells; `reader` is left at the first data row.
+    /// - Throws: `UnreadableFile` when there is no header, or it cannot be read.
+    static func readHeader(_ reader: inout CSVReader, kind: InputKind) throws(UnreadableFile) -> (HeaderMap, cellCount: Int) {
+        try reader.skipSeparatorHint()
+        var fields: [CSVReader.Field] = []
+        while let (line, problem) = try reader.next(into: &fields) {
+            if fields.allSatisfy({ reader.isBlank($0) }) && problem == nil { continue }
+            if case .textAfterQuote(let column)? = problem {
+                throw UnreadableFile(line: line, column: column, reason: "header cell \(column) has text after its closing quote; fix the header row")
+            }
+            return (try HeaderMap(cells: fields.map { reader.string($0) }, kind: kind, line: line), fields.count)
+        }
+        throw UnreadableFile(line: 1, reason: "the file is empty: it has no header row (\(kind.columns.filter(\.required).map(\.key).joined(separator: ", ")) …)")
+    }
+
     /// - Returns: false when a deferred buffer needs the ordinary read (see `read(_:path:display:kind:into:)`).
     private func readCSV(_ buffer: TextBuffer, kind: InputKind, display: String, fileIndex: Int, parser: RowParser,
                          report: inout InputFileReport, into result: inout ImportParts) throws -> Bool {
         // A GB18030 file decoded part by part has only its first lines decoded yet.
         let decoder = buffer.decoder
         var reader = CSVReader(decoder == nil ? buffer.bytes : UnsafeBufferPointer(rebasing: buffer.bytes[..<buffer.checkedPrefix]))
-        try reader.skipSeparatorHint()
-        var fields: [CSVReader.Field] = []
-        var header: HeaderMap?
-        var cellCount = 0
-        while header == nil {
-            guard let (line, problem) = try reader.next(into: &fields) else { break }
-            if fields.allSatisfy({ reader.isBlank($0) }) && problem == nil { continue }
-            if case .textAfterQuote(let column)? = problem {
-                throw UnreadableFile(line: line, column: column, reason: "header cell \(column) has text after its closing quote; fix the header row")
-            }
-            header = try HeaderMap(cells: fields.map { reader.string($0) }, kind: kind, line: line)
-            cellCount = fields.count
-        }
-        guard let header else {
-            throw UnreadableFile(line: 1, reason: "the file is empty: it has no header row (\(kind.columns.filter(\.required).map(\.key).joined(separator: ", ")) …)")
-        }
+        let (header, cellCount) = try Importer.readHeader(&reader, kind: kind)
         let body = reader.position, firstLine = reader.line
         let deferred = buffer.deferredPath
         // The header of a deferred buffer must lie in its checked start (a decoded one's first
@@ -489,6 +502,7 @@ public struct Importer: Sendable {
         guard deferred == nil || body <= buffer.checkedPrefix else { return false }
         if let decoder, body == buffer.checkedPrefix, decoder.headEnd < decoder.raw.count { return false }
         report.unknownColumns = header.unknown
+        report.headerLine = header.line
         /// An activity file's buffer and scanner stay until duplicates are settled: a repeated row
         /// is read again from its bytes (its content hash, or its text for `rejects.csv`).
         func keepForDuplicates() {
@@ -497,7 +511,7 @@ public struct Importer: Sendable {
             result.scanners[fileIndex] = ActivityScanner(header: header, cellCount: cellCount, window: window)
         }
         let job = RowJob(importer: self, kind: kind, display: display, fileIndex: fileIndex, parser: parser, header: header,
-                         lookup: ColumnLookup(header), cellCount: cellCount)
+                         lookup: ColumnLookup(header), cellCount: cellCount, phoneColumns: header.columns("phone"))
 
         // A large file is read in parts at once, each split after a line end. The first part
         // is read from its true start, and each part that reads to its end without an open quote
@@ -586,6 +600,9 @@ public struct Importer: Sendable {
         let header: HeaderMap
         let lookup: ColumnLookup
         let cellCount: Int
+        /// A roster's phone columns (`HeaderMap.columns`): every number in them is kept, to be
+        /// masked wherever it appears.
+        let phoneColumns: [Int]
 
         /// Where the parts of a file's rows begin and end: `bounds[k]..<bounds[k + 1]` is part
         /// `k`, each after a line end. One part for a small file; for a large one about
@@ -678,7 +695,7 @@ public struct Importer: Sendable {
                     if importer.accept(plain, kind: .roster, source: source(line), parser: parser, context: [:], into: &result) == nil {
                         report.read += 1
                         result.plainRowsRead += 1
-                        if let phone = plain.text("phone") { result.phones.insert(PhoneScrubber.digits(phone)) }
+                        for i in phoneColumns { PhoneScrubber.insertNumbers(of: UnicodeTrim.trim(row.cell(i)), into: &result.phones) }
                         pos = next
                         line += 1
                         continue
@@ -727,7 +744,9 @@ public struct Importer: Sendable {
                     return nil
                 }
             }
-            if kind == .roster, let phone = row.text("phone") { result.phones.insert(PhoneScrubber.digits(phone)) }
+            for i in phoneColumns {
+                reader.withBytes(fields[i]) { PhoneScrubber.insertNumbers(of: UnicodeTrim.trim($0), into: &result.phones) }
+            }
             if let error = importer.accept(row, kind: kind, source: source(line), parser: parser, context: [:], into: &result) {
                 report.rejected += 1
                 result.rejects.append(Reject(source: source(line), reason: error.reason(in: importer.campaign.output.language),
@@ -848,14 +867,13 @@ public struct Importer: Sendable {
         }
     }
 
-    /// The row as it was written, re-quoted, with the phone column and phone numbers blanked.
-    fileprivate func rawRecord(reader: CSVReader, fields: [CSVReader.Field], header: HeaderMap, phones: inout Set<String>) -> String {
-        let phoneColumn = header.index["phone"]
+    /// The row as it was written, re-quoted, with the phone columns and phone numbers blanked.
+    func rawRecord(reader: CSVReader, fields: [CSVReader.Field], header: HeaderMap, phones: inout Set<String>) -> String {
+        let phoneColumns = header.columns("phone")
         var cells: [String] = []
         for (i, f) in fields.enumerated() {
-            if i == phoneColumn {
-                let p = PhoneScrubber.digits(reader.string(f))
-                if !p.isEmpty { phones.insert(p) }
+            if phoneColumns.contains(i) {
+                reader.withBytes(f) { PhoneScrubber.insertNumbers(of: UnicodeTrim.trim($0), into: &phones) }
                 cells.append("")
                 continue
             }
@@ -868,7 +886,7 @@ public struct Importer: Sendable {
     }
 
     /// Parses a row of `kind` and appends the record; returns the reason when it is rejected.
-    fileprivate func accept(_ row: some RowFields, kind: InputKind, source: SourceLine, parser: RowParser,
+    func accept(_ row: some RowFields, kind: InputKind, source: SourceLine, parser: RowParser,
                         context: [String: String], media: [MediaRef] = [], into result: inout ImportParts) -> RowError? {
         switch kind {
         case .roster:
@@ -931,12 +949,7 @@ public struct Importer: Sendable {
 
     private func readXML(_ buffer: TextBuffer, kind: InputKind, display: String, fileIndex: Int, parser: RowParser,
                          report: inout InputFileReport, into result: inout ImportParts) throws {
-        let expected: String
-        switch kind {
-        case .roster: expected = "volunteer"
-        case .activity: expected = "activity"
-        case .submission: expected = "submission"
-        }
+        let expected = kind.xmlRecord
         let keys = kind.xmlNames
         // What both the shortcut and the ordinary path write to, in input order.
         final class Sink {
@@ -1112,7 +1125,7 @@ public struct Importer: Sendable {
         return PhoneScrubber.scrub("<\(rec.name) \(attrs)>", known: phones)
     }
 
-    private func readXMLRecord(_ rec: XMLRecord, expected: String, keys: [String: String], kind: InputKind, display: String,
+    func readXMLRecord(_ rec: XMLRecord, expected: String, keys: [String: String], kind: InputKind, display: String,
                                fileIndex: Int, parser: RowParser, report: inout InputFileReport, into result: inout ImportParts) {
         do {
             report.read += 1
@@ -1155,7 +1168,7 @@ public struct Importer: Sendable {
                 }
             }
             if !teams.isEmpty { values["teams"] = teams.joined(separator: ";") }
-            if let phone = values["phone"] { result.phones.insert(PhoneScrubber.digits(phone)) }
+            if let phone = values["phone"] { PhoneScrubber.insertNumbers(of: phone, into: &result.phones) }
             let row = XMLRow(values: values)
             if let error = accept(row, kind: kind, source: source, parser: parser, context: context, media: media, into: &result) {
                 report.rejected += 1

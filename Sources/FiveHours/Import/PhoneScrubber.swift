@@ -104,28 +104,91 @@ public enum PhoneScrubber {
         return false
     }
 
-    /// The digits of `s` as ASCII (full-width ones converted): how a roster's phone is kept.
-    static func digits(_ s: String) -> String {
-        var s = s
-        return s.withUTF8 { b in
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: b.count) { out in
-                var n = 0
-                var i = 0
-                while i < b.count {
-                    let c = b[i]
-                    if c &- 48 < 10 {
-                        out[n] = c
-                        n += 1
-                    } else if c == 0xEF, i + 2 < b.count, b[i + 1] == 0xBC, b[i + 2] &- 0x90 < 10 {
-                        out[n] = b[i + 2] - 0x90 + 48
-                        n += 1
-                        i += 2
-                    }
-                    i += 1
-                }
-                return String(decoding: UnsafeBufferPointer(rebasing: out[..<n]), as: UTF8.self)
-            }
+    /// Adds the numbers of a roster's phone cell to `known`, each as its digits in ASCII
+    /// (full-width ones converted): how the rosters' numbers are kept for `isKnown`.
+    ///
+    /// A cell may hold several numbers (`62345678/62345679`, `13800138000，0371-62345679`,
+    /// `座机62345678 手机13800138000`). It is cut into pieces at every character that is not part
+    /// of a number's own spelling — anything but a digit, `+`, `(` and the separators above, of
+    /// which only the slash (`/`, `／`) cuts too. A piece's digit groups are cut again into
+    /// numbers: a mobile number (with any prefix) or a landline with its area code
+    /// (`+86 138 0013 8000`, `(0371) 6234 5679`) is one number, a group of seven or more digits
+    /// another, and shorter groups are joined until they make seven (`6234 5679`). A piece of
+    /// 7 to 15 digits is also known whole, so a spelling no rule above takes (`+1 415 555 0100`)
+    /// is still known as the cell wrote it. Numbers of fewer than seven digits are not phone
+    /// numbers here and are not kept.
+    /// - Complexity: O(n); a cell of ASCII digits alone (one number as most cells hold) is
+    ///   inserted as it is.
+    static func insertNumbers(of cell: UnsafeBufferPointer<UInt8>, into known: inout Set<String>) {
+        if cell.allSatisfy({ $0 &- 48 < 10 }) {
+            if cell.count >= 7 { known.insert(String(decoding: cell, as: UTF8.self)) }
+            return
         }
+        var d: [UInt8] = [] // the piece's digits
+        var groups: [Range<Int>] = [] // its digit groups, as ranges of `d`
+        func insert(_ r: Range<Int>) {
+            if r.count >= 7 { known.insert(String(decoding: d[r], as: UTF8.self)) }
+        }
+        func endPiece() {
+            defer { d.removeAll(keepingCapacity: true); groups.removeAll(keepingCapacity: true) }
+            guard d.count >= 7 else { return }
+            if d.count <= 15 { insert(0..<d.count) }
+            guard groups.count > 1 else { return }
+            let digitGroups = groups.map { d[$0] }
+            var pending: Range<Int>? = nil // short groups joined so far
+            func flush() { if let p = pending { insert(p); pending = nil } }
+            var a = 0
+            while a < groups.count {
+                // The longest span of whole groups from `a` that is a mobile number or a landline.
+                var longest = -1
+                for e in a..<groups.count {
+                    let span = groups[a].lowerBound..<groups[e].upperBound
+                    if span.count > 15 { break }
+                    if isMobileWithPrefix(d[span]) || (e > a && isLandline(digitGroups[a...e])) { longest = e }
+                }
+                if longest >= 0 {
+                    flush()
+                    insert(groups[a].lowerBound..<groups[longest].upperBound)
+                    a = longest + 1
+                    continue
+                }
+                if groups[a].count >= 7 {
+                    flush()
+                    insert(groups[a])
+                } else {
+                    pending = (pending?.lowerBound ?? groups[a].lowerBound)..<groups[a].upperBound
+                    if pending!.count >= 7 { flush() }
+                }
+                a += 1
+            }
+            flush()
+        }
+        var i = 0
+        var inGroup = false
+        while i < cell.count {
+            let (cls, value, len) = classify(cell, i)
+            switch cls {
+            case .digit:
+                if !inGroup { groups.append(d.count..<d.count); inGroup = true }
+                d.append(value)
+                groups[groups.count - 1] = groups[groups.count - 1].lowerBound..<d.count
+            case .separator, .plus, .open:
+                inGroup = false
+                // A slash, `/` or `／`, stands between two numbers; the other separators within one.
+                if cell[i] == 47 || cell[i] == 0xEF && cell[i + 1] == 0xBC && cell[i + 2] == 0x8F { endPiece() }
+            case .letter, .other:
+                inGroup = false
+                endPiece()
+            }
+            i += len
+        }
+        endPiece()
+    }
+
+    /// `insertNumbers(of:into:)` for a cell as a string.
+    static func insertNumbers(of cell: String, into known: inout Set<String>) {
+        var cell = cell
+        cell.withUTF8 { insertNumbers(of: $0, into: &known) }
     }
 
     /// 1[3-9] and nine more digits (the digits as ASCII bytes).

@@ -272,6 +272,9 @@ public struct InputFileReport: Sendable {
     public var rejected = 0
     /// Header cells that name no known column.
     public var unknownColumns: [String] = []
+    /// The physical line of a CSV file's header (after a `sep=,` line and blank lines), where
+    /// the `unknown_column` finding points.
+    public var headerLine = 1
     /// Why the whole file was rejected, when it was.
     public var fileRejected: String?
 }

@@ -248,11 +248,11 @@ public struct UnknownColumnRule: Rule {
 
     public func findings(in c: RuleContext) -> [Finding] {
         let say = c.say
-        return c.ledger.files.filter { !$0.unknownColumns.isEmpty }.map { f in
+        return c.ledger.files.enumerated().filter { !$0.element.unknownColumns.isEmpty }.map { i, f in
             let columns = f.unknownColumns.joined(separator: say.listSeparator)
             return Finding(name, subject: f.path,
                     detail: say("未识别的列（已忽略）：\(columns)", "columns not recognised (ignored): \(columns)"),
-                    source: SourceLine(fileIndex: 0, file: f.path, line: 1))
+                    source: SourceLine(fileIndex: i, file: f.path, line: f.headerLine))
         }
     }
 }

@@ -32,7 +32,7 @@ public struct Ledger: Sendable {
         volunteers.reserveCapacity(input.volunteers.count)
         let roster = input.volunteers
         input.volunteers = []
-        for v in roster {
+        for (k, v) in roster.enumerated() {
             if let first = byID[v.id] {
                 let kept = volunteers[first]
                 if v.sameContent(as: kept) {
@@ -45,7 +45,7 @@ public struct Ledger: Sendable {
                     rejects.append(Reject(source: v.source,
                                           reason: say("志愿者编号(volunteer_id) \(v.id) 已在 \(kept.source) 登记（\(kept.name)，\(kept.unit)），内容不同；编号在所有花名册中须唯一",
                                                       "volunteer_id \(v.id) is already listed at \(kept.source) (\(kept.name), \(kept.unit)) with other content; an id must be unique across all rosters"),
-                                          record: "\(v.id),\(v.name),\(v.unit),\(v.teams.joined(separator: ";")),\(v.role)"))
+                                          record: input.rosterRecords[k] ?? ""))
                 }
                 continue
             }

@@ -1,0 +1,110 @@
+import Foundation
+
+/// The records of rejected rows that the reader did not keep, read again from their files.
+///
+/// `rejects.csv` shows a rejected row as it was written: a CSV row re-quoted with its phone
+/// columns blanked (`rawRecord`), an XML record as its start tag without `phone` (`quoted`),
+/// phone numbers masked in both. The reader keeps no row's text — a year has millions and a
+/// roster a hundred thousand — so the few rows that may turn out rejected only once every file is
+/// read are read again: a roster row whose volunteer_id repeats an earlier one (the ledger rejects
+/// it when the content differs), and an XML activity row that `Duplicates.settle` rejected for a
+/// conflicting record_id (a CSV row is quoted from the bytes the import keeps for that).
+///
+/// Each file is read again once, and only up to its last wanted row; a record is matched to
+/// its row by its line and by what reading it again gives (the same volunteer, the same content),
+/// so that two records on one line of an XML file are told apart. A file that cannot be read
+/// again, or no longer holds the row, leaves the record as it was (empty for a roster row, the
+/// parsed fields for an activity).
+extension Importer {
+    func quoteAgain(_ result: inout ImportParts) {
+        quoteRepeatedVolunteers(&result)
+        quoteXMLActivities(&result)
+    }
+
+    /// `ImportParts.rosterRecords`: every roster row whose volunteer_id an earlier row has, quoted.
+    /// - Complexity: O(n) over the roster: its ids are hashed by `RowHasher` into a
+    ///   `FirstOccurrence` table (a set of a hundred thousand strings took a sixth of the roster's time).
+    private func quoteRepeatedVolunteers(_ result: inout ImportParts) {
+        let keys = result.volunteers.map { v in
+            var h = RowHasher(domain: 0x1D)
+            h.combine(v.id)
+            return h.finalize()
+        }
+        var table = FirstOccurrence()
+        table.reset(capacity: keys.count)
+        var wanted: [Int: [Int: [Int]]] = [:] // file → line → positions in `volunteers`
+        for k in keys.indices where table.firstIndex(of: keys[k], orInsert: k, key: { keys[$0] }) != k {
+            let v = result.volunteers[k]
+            wanted[v.source.fileIndex, default: [:]][v.source.line, default: []].append(k)
+        }
+        for (fileIndex, lines) in wanted {
+            readAgain(fileIndex, result.files[fileIndex], kind: .roster, lines: Set(lines.keys), phones: result.phones) { line, read, record in
+                guard let again = read.volunteers.first, let positions = lines[line] else { return }
+                for k in positions where result.rosterRecords[k] == nil && result.volunteers[k].sameContent(as: again) {
+                    result.rosterRecords[k] = record
+                    return
+                }
+            }
+        }
+    }
+
+    /// The start tags of the XML activity rows rejected for a conflicting record_id.
+    private func quoteXMLActivities(_ result: inout ImportParts) {
+        let pending = result.unquoted
+        result.unquoted = []
+        for (fileIndex, rows) in Dictionary(grouping: pending, by: { Int($0.row.fileIndex) }) {
+            var left = rows
+            readAgain(fileIndex, result.files[fileIndex], kind: .activity, lines: Set(rows.map { Int($0.row.line) }), phones: result.phones) { line, read, record in
+                guard let content = read.activities.first?.contentKey.a ?? read.storedContent[0],
+                      let i = left.firstIndex(where: { Int($0.row.line) == line && $0.content == content }) else { return }
+                result.rejects[left[i].reject].record = record
+                left.remove(at: i)
+            }
+        }
+    }
+
+    /// Reads the rows of input file `fileIndex` that start on `lines` again, each into a result
+    /// of its own (what the import made of it: its volunteer, its activity or content hash),
+    /// and hands each with its record, as `rejects.csv` shows it, to `body`.
+    /// - Parameter phones: the rosters' numbers, masked in the records.
+    private func readAgain(_ fileIndex: Int, _ file: InputFileReport, kind: InputKind, lines: Set<Int>, phones: Set<String>,
+                           _ body: (_ line: Int, _ read: ImportParts, _ record: String) -> Void) {
+        let source = { (line: Int) in SourceLine(fileIndex: fileIndex, file: file.path, line: line) }
+        let parser = RowParser(zone: campaign.zone, folder: URL(fileURLWithPath: file.absolutePath).deletingLastPathComponent().path)
+        var phones = phones
+        do {
+            if file.format == "XML" {
+                let buffer = try TextBuffer.mapRaw(path: file.absolutePath)
+                let expected = kind.xmlRecord, keys = kind.xmlNames
+                var report = file
+                // Records on other lines are passed over as bytes, never made into strings.
+                try XMLReader.forEachRecord(in: buffer.bytes, name: file.path, fastName: expected,
+                                            fast: { record, _, _ in !lines.contains(record.line) }) { rec in
+                    guard rec.name == expected, lines.contains(rec.line) else { return }
+                    var read = ImportParts()
+                    readXMLRecord(rec, expected: expected, keys: keys, kind: kind, display: file.path, fileIndex: fileIndex,
+                                  parser: parser, report: &report, into: &read)
+                    body(rec.line, read, Importer.quoted(rec, phones: phones))
+                }
+            } else {
+                let buffer = try TextBuffer.load(path: file.absolutePath)
+                var reader = CSVReader(buffer.bytes)
+                let (header, cellCount) = try Importer.readHeader(&reader, kind: kind)
+                let lookup = ColumnLookup(header)
+                var fields: [CSVReader.Field] = []
+                var left = lines.count
+                while left > 0, let (line, problem) = try reader.next(into: &fields) {
+                    guard lines.contains(line) else { continue }
+                    left -= 1
+                    guard problem == nil, fields.count == cellCount else { continue }
+                    var read = ImportParts()
+                    _ = accept(CSVRow(reader: reader, fields: fields, lookup: lookup), kind: kind, source: source(line), parser: parser,
+                               context: [:], into: &read)
+                    body(line, read, rawRecord(reader: reader, fields: fields, header: header, phones: &phones))
+                }
+            }
+        } catch {
+            return // the file changed or went away since it was read: the records stay as they were
+        }
+    }
+}
