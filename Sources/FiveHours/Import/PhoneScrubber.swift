@@ -112,8 +112,9 @@ public enum PhoneScrubber {
     /// of a number's own spelling — anything but a digit, `+`, `(` and the separators above, of
     /// which only the slash (`/`, `／`) cuts too. A piece's digit groups are cut again into
     /// numbers: a mobile number (with any prefix) or a landline with its area code
-    /// (`+86 138 0013 8000`, `(0371) 6234 5679`) is one number, a group of seven or more digits
-    /// another, and shorter groups are joined until they make seven (`6234 5679`). A piece of
+    /// (`+86 138 0013 8000`, `(0371) 6234 5679`) is one number — and a landline's local number
+    /// (`62345679`) another, as a text may write it without the area code — a group of seven or
+    /// more digits another, and shorter groups are joined until they make seven (`6234 5679`). A piece of
     /// 7 to 15 digits is also known whole, so a spelling no rule above takes (`+1 415 555 0100`)
     /// is still known as the cell wrote it. Numbers of fewer than seven digits are not phone
     /// numbers here and are not kept.
@@ -140,15 +141,19 @@ public enum PhoneScrubber {
             var a = 0
             while a < groups.count {
                 // The longest span of whole groups from `a` that is a mobile number or a landline.
-                var longest = -1
+                var longest = -1, landline = false
                 for e in a..<groups.count {
                     let span = groups[a].lowerBound..<groups[e].upperBound
                     if span.count > 15 { break }
-                    if isMobileWithPrefix(d[span]) || (e > a && isLandline(digitGroups[a...e])) { longest = e }
+                    if isMobileWithPrefix(d[span]) { longest = e; landline = false }
+                    else if e > a && isLandline(digitGroups[a...e]) { longest = e; landline = true }
                 }
                 if longest >= 0 {
                     flush()
                     insert(groups[a].lowerBound..<groups[longest].upperBound)
+                    // A landline's local number is the same line dialled in its own city, as a
+                    // text may well write it (`0371-62345679` on the roster, `62345679` in a log).
+                    if landline { insert(groups[a + 1].lowerBound..<groups[longest].upperBound) }
                     a = longest + 1
                     continue
                 }
