@@ -24,12 +24,13 @@ enum Duplicates {
         /// The content hashes (first lane) of the rows read again from their bytes, by global
         /// row index (`readAgain`).
         var readAgainContents: [Int: UInt64] = [:]
-        /// The content hash (first lane) of the row at `position` in part `p`: from its record,
-        /// from what the import kept, or as read again from its bytes.
+        /// The content hash (first lane) of the row at `position` in part `p`: what the import
+        /// kept (a row that cannot be read again, or whose record was made without its text),
+        /// from its record, or as read again from its bytes.
         func content(_ p: Int, _ position: Int) -> UInt64 {
             let row = parts[p][position]
-            if row.record >= 0 { return result.activities[result.partRecordBase[p] + Int(row.record)].contentKey.a }
             if let c = result.storedContents[p][position] { return c }
+            if row.record >= 0 { return result.activities[result.partRecordBase[p] + Int(row.record)].contentKey.a }
             guard let c = readAgainContents[offsets[p] + position] else { preconditionFailure("a row's content was not read again") }
             return c
         }

@@ -831,6 +831,10 @@ public struct Importer: Sendable {
                         #endif
                         recordIndex = Int32(result.activities.count)
                         result.activities.append(a)
+                        // A record made without its text has another content hash than its row:
+                        // the row's own is kept for the duplicate check (which compares contents
+                        // of rows with a record_id), as for a row outside the window.
+                        if !importer.keepsText && hasRecordID { result.storedContent.append(scanner.content(row, v).a, at: kept.count) }
                     }
                     kept.append(identity, ScannedRow(fileIndex: fileIndex, line: line, record: recordIndex, start: range.lowerBound + pos,
                                                      length: next - pos, hasRecordID: hasRecordID))

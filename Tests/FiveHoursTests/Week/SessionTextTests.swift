@@ -76,4 +76,38 @@ struct SessionTextTests {
         a.location = "乙"
         #expect(a.hasText && a.location == "乙" && a != plain)
     }
+
+    @Test("the duplicate check compares the rows as written, whatever the run keeps: a record_id repeated with other words is rejected, the same record in CSV and XML merged", arguments: ["daily", "weekly", "monthly", "yearly"])
+    func duplicatesWhateverTheRunKeeps(run: String) throws {
+        var s = Scenario()
+        s.activities = """
+        record_id,volunteer_id,date,start,end,hours,team,activity
+        R1,V1,2019-08-05,09:00,11:00,,小红象志愿服务队,扫地
+        R1,V1,2019-08-05,09:00,11:00,,小红象志愿服务队,浇花
+        R2,V2,2019-08-06,09:00,10:00,,小红象志愿服务队,扫地
+        R3,V3,2019-03-06,09:00,10:00,,,植树
+        R3,V3,2019-03-06,09:00,10:00,,,种花
+        """
+        s.files["activities/b.xml"] = Array("""
+        <activities>
+          <activity id="R2" volunteer="V2" date="2019-08-06" start="09:00" end="10:00" team="小红象志愿服务队" activity="扫地"/>
+        </activities>
+        """.utf8)
+        let folder = try s.write()
+        defer { ImportTestSupport.remove(folder) }
+        var options = Pipeline.Options(configPath: folder.appendingPathComponent("campaign.yaml").path)
+        options.now = ValueParser.instant("2019-12-31T12:00:00+08:00", in: .shanghai)
+        switch run {
+        case "daily": options.date = ValueParser.date("2019-08-05")
+        case "weekly": options.weekEnding = ValueParser.date("2019-08-09")
+        case "monthly": options.period = Period.month(8, of: 2019)
+        default: options.period = Period.year(2019)
+        }
+        let ledger = try Pipeline.load(options, progress: { _ in }).ledger
+        // R1's second row and R3's (in every run's window or not) are rejected; R2 of the log,
+        // after the same record in b.xml (earlier in input order), is merged.
+        #expect(ledger.rejects.map(\.source.line).sorted() == [3, 6], "\(run): \(ledger.rejects.map { "\($0.source) \($0.reason)" })")
+        #expect(ledger.rejects.allSatisfy { $0.source.file == "activities/log.csv" })
+        #expect(ledger.files.first { $0.path == "activities/log.csv" }?.merged == 1, "\(run)")
+    }
 }
