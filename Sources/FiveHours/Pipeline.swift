@@ -69,9 +69,9 @@ public enum Pipeline {
         var campaign = try CampaignLoader.load(path: options.configPath)
         if let language = options.language { campaign.output.language = language }
         let sha = FileManager.default.contents(atPath: options.configPath).map { SHA256.hex(of: [UInt8]($0)) } ?? ""
-        // Before the rosters are read only the shapes of numbers are known (a mobile number, a
-        // landline with its area code); the reports scrub the name again with the rosters' numbers.
-        progress("importing inputs of \(PhoneScrubber.scrub(campaign.name, known: []))")
+        // Not named: before the rosters are read no roster number is known to scrub from the
+        // campaign's name (the reports show it scrubbed with them).
+        progress("importing inputs")
         var clock = Stopwatch()
         var importer = Importer(campaign: campaign, window: sessionDays(options, campaign: campaign))
         importer.keepsText = (try? period(options, campaign: campaign))?.showsSessionText ?? true

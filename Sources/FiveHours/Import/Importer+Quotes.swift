@@ -10,7 +10,8 @@ import Foundation
 /// it when the content differs), and an XML activity row that `Duplicates.settle` rejected for a
 /// conflicting record_id (a CSV row is quoted from the bytes the import keeps for that).
 ///
-/// Each file is read again once, and only up to its last wanted row; a record is matched to
+/// Each file is read again once (loaded whole as the import loads it — its bytes checked, a
+/// GB18030 roster decoded — and parsed only up to its last wanted row); a record is matched to
 /// its row by its line and by what reading it again gives (the same volunteer, the same content),
 /// so that two records on one line of an XML file are told apart. A file that cannot be read
 /// again, or no longer holds the row, leaves the record as it was (empty for a roster row, the
@@ -22,12 +23,14 @@ extension Importer {
     }
 
     /// `ImportParts.rosterRecords`: every roster row whose volunteer_id an earlier row has, quoted.
+    /// An id is the same as the ledger finds it (`String` equality: the same text in NFC or NFD),
+    /// so an id with a byte that is not ASCII is hashed in its composed form (NFC).
     /// - Complexity: O(n) over the roster: its ids are hashed by `RowHasher` into a
     ///   `FirstOccurrence` table (a set of a hundred thousand strings took a sixth of the roster's time).
     private func quoteRepeatedVolunteers(_ result: inout ImportParts) {
         let keys = result.volunteers.map { v in
             var h = RowHasher(domain: 0x1D)
-            h.combine(v.id)
+            h.combine(v.id.utf8.allSatisfy { $0 < 0x80 } ? v.id : v.id.precomposedStringWithCanonicalMapping)
             return h.finalize()
         }
         var table = FirstOccurrence()
@@ -53,12 +56,14 @@ extension Importer {
         let pending = result.unquoted
         result.unquoted = []
         for (fileIndex, rows) in Dictionary(grouping: pending, by: { Int($0.row.fileIndex) }) {
-            var left = rows
-            readAgain(fileIndex, result.files[fileIndex], kind: .activity, lines: Set(rows.map { Int($0.row.line) }), phones: result.phones) { line, read, record in
+            // The rows still to quote, by line (a line holds one record, or a few): each record
+            // read again finds its row among its own line's, not among every row of the file.
+            var left = Dictionary(grouping: rows, by: { Int($0.row.line) })
+            readAgain(fileIndex, result.files[fileIndex], kind: .activity, lines: Set(left.keys), phones: result.phones) { line, read, record in
                 guard let content = read.activities.first?.contentKey.a ?? read.storedContent[0],
-                      let i = left.firstIndex(where: { Int($0.row.line) == line && $0.content == content }) else { return }
-                result.rejects[left[i].reject].record = record
-                left.remove(at: i)
+                      let i = left[line]?.firstIndex(where: { $0.content == content }) else { return }
+                result.rejects[left[line]![i].reject].record = record
+                left[line]!.remove(at: i)
             }
         }
     }

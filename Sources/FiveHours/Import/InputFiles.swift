@@ -105,10 +105,10 @@ public enum InputFiles {
                     continue // folders named like files are not descended through links
                 } else {
                     let what = stat(real, &target) == 0 ? kind(target) : "nothing"
-                    found.append(Entry(path: full, refusal: Refusal(zh: "符号链接不指向普通文件（\(what)），未读入", en: "a symbolic link to \(what) is not read")))
+                    found.append(Entry(path: full, refusal: Refusal(zh: "符号链接不指向普通文件（指向\(kindInChinese(what))），未读入", en: "a symbolic link to \(what) is not read")))
                 }
             } else {
-                found.append(Entry(path: full, refusal: Refusal(zh: "不是普通文件（\(kind(st))），未读入", en: "not a regular file: \(kind(st)); never opened")))
+                found.append(Entry(path: full, refusal: Refusal(zh: "不是普通文件（\(kindInChinese(kind(st)))），未读入", en: "not a regular file: \(kind(st)); never opened")))
             }
         }
     }
@@ -183,6 +183,13 @@ public enum InputFiles {
         case S_IFLNK: return "a symbolic link"
         default: return "not a regular file"
         }
+    }
+
+    /// What `kind` says (or "nothing", a link to nowhere), in Chinese.
+    static func kindInChinese(_ english: String) -> String {
+        let words = ["a FIFO": "命名管道（FIFO）", "a socket": "套接字", "a character device": "字符设备", "a block device": "块设备",
+                     "a folder": "文件夹", "a symbolic link": "符号链接", "nothing": "不存在的目标", "not a regular file": "非普通文件"]
+        return words[english] ?? english
     }
 }
 

@@ -134,10 +134,12 @@ struct EncodedCells: Sendable {
     private var ends: [Int] = []
 
     /// Adds the cell `write` writes on a fresh line; it is cell number `count - 1`.
-    mutating func add(_ write: (inout CSVWriter.Line) -> Void) {
+    /// - Parameter phones: when given, the cell is scrubbed of phone numbers (`PhoneScrubber`), as
+    ///   a line of the file would be.
+    mutating func add(scrubbingOf phones: Set<String>? = nil, _ write: (inout CSVWriter.Line) -> Void) {
         var line = CSVWriter.Line()
         write(&line)
-        bytes += line.out
+        bytes += phones.map { PhoneScrubber.scrub(bytes: line.out, known: $0) } ?? line.out
         ends.append(bytes.count)
     }
 

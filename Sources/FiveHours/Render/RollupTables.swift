@@ -53,9 +53,10 @@ public enum RollupTables {
         let count = rollup.volunteers.count
         let chunk = 4_096
         let minimum = PhoneScrubber.minimumDigits(known: phones)
-        // Cells 0..<weeks: each week's date; then the required hours, none, and each status.
+        // Cells 0..<weeks: each week's date (scrubbed too: a roster's number may be spelt like one,
+        // `2019 0809`); then the required hours, none, and each status.
         var repeated = EncodedCells()
-        for d in table.weeks { repeated.add { $0.date(d) } }
+        for d in table.weeks { repeated.add(scrubbingOf: phones) { $0.date(d) } }
         let required = repeated.count
         repeated.add { $0.hours(table.requiredSeconds) }
         repeated.add { $0.hours(0) }

@@ -123,7 +123,7 @@ public enum MissingMediaRule {
         case .unreadable:
             detail = say("附件 \(href) 无法读取，未引用", "media file \(href) cannot be read; not used")
         case .notRegular(let kind):
-            detail = say("附件 \(href) 不是普通文件（\(kind)），未引用", "media \(href) is not a regular file but \(kind); not used")
+            detail = say("附件 \(href) 不是普通文件（\(InputFiles.kindInChinese(kind))），未引用", "media \(href) is not a regular file but \(kind); not used")
         }
         return Finding(name, unit: unit, subject: href, date: date, detail: detail, source: source)
     }

@@ -164,6 +164,19 @@ struct RosterAuditTests {
         #expect(outcome.loaded.ledger.rejects.allSatisfy { $0.reason.contains("V1 已在 rosters/roster.csv:2 登记（张三，甲科）") })
     }
 
+    @Test("a volunteer_id spelt in NFC on one row and NFD on another is one id: the later row is rejected with its record")
+    func rosterConflictAcrossSpellings() throws {
+        var s = Scenario()
+        s.roster = """
+        volunteer_id,name,unit
+        V\u{E9},张伟,甲科
+        Ve\u{301},李娜,乙科
+        """
+        let outcome = try s.run()
+        defer { ImportTestSupport.remove(outcome.folder) }
+        #expect(outcome.rejects.map { "\($0.source) \($0.record)" } == ["rosters/roster.csv:3 Ve\u{301},李娜,乙科"])
+    }
+
     @Test("a conflicting record_id in XML: the record is the element's start tag, as other XML rejects show")
     func xmlActivityConflictRecord() throws {
         var s = Scenario()
