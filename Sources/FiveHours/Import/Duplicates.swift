@@ -25,12 +25,13 @@ enum Duplicates {
         /// row index (`readAgain`).
         var readAgainContents: [Int: UInt64] = [:]
         /// The content hash (first lane) of the row at `position` in part `p`: what the import
-        /// kept (a row that cannot be read again, or whose record was made without its text),
-        /// from its record, or as read again from its bytes.
+        /// kept (a row that cannot be read again), from its record when the record keeps every
+        /// field (its text: `ImportParts.keepsText`), or as read again from its bytes — the
+        /// row's content as written, whatever the run keeps.
         func content(_ p: Int, _ position: Int) -> UInt64 {
             let row = parts[p][position]
             if let c = result.storedContents[p][position] { return c }
-            if row.record >= 0 { return result.activities[result.partRecordBase[p] + Int(row.record)].contentKey.a }
+            if row.record >= 0 && result.keepsText { return result.activities[result.partRecordBase[p] + Int(row.record)].contentKey.a }
             guard let c = readAgainContents[offsets[p] + position] else { preconditionFailure("a row's content was not read again") }
             return c
         }
@@ -140,7 +141,7 @@ enum Duplicates {
         for g in Set(rows) {
             let (p, position) = place(g)
             let row = parts[p][position]
-            guard row.record < 0, result.storedContents[p][position] == nil else { continue }
+            guard row.record < 0 || !result.keepsText, result.storedContents[p][position] == nil else { continue }
             wanted.append((Int(row.fileIndex), row.start, Int(row.length), g))
         }
         wanted.sort { ($0.file, $0.start) < ($1.file, $1.start) }

@@ -88,6 +88,9 @@ struct ImportParts: Sendable {
     /// Files whose SHA-256 is still being computed (their `sha256` is empty until then): see
     /// `Importer.run(waitingForDigests:)`.
     var pendingDigests: [(fileIndex: Int, task: DigestTask)] = []
+    /// Whether the records keep their text (`Importer.keepsText`): when not, a record's content
+    /// hash is not its row's, and the duplicate check reads the row's (`Duplicates.settle`).
+    var keepsText = true
 
     init() {}
 
@@ -240,6 +243,7 @@ public struct Importer: Sendable {
     /// `run`, with the reader's own bookkeeping (tests: how each file was read).
     func read(waitingForDigests: Bool = true) throws -> ImportParts {
         var result = ImportParts()
+        result.keepsText = keepsText
         var clock = Stopwatch()
         // Which files are read, and which are refused unopened (`InputFiles`).
         let listed = try InputFiles.lists(of: campaign, outputFolder: outputFolder)
@@ -831,10 +835,6 @@ public struct Importer: Sendable {
                         #endif
                         recordIndex = Int32(result.activities.count)
                         result.activities.append(a)
-                        // A record made without its text has another content hash than its row:
-                        // the row's own is kept for the duplicate check (which compares contents
-                        // of rows with a record_id), as for a row outside the window.
-                        if !importer.keepsText && hasRecordID { result.storedContent.append(scanner.content(row, v).a, at: kept.count) }
                     }
                     kept.append(identity, ScannedRow(fileIndex: fileIndex, line: line, record: recordIndex, start: range.lowerBound + pos,
                                                      length: next - pos, hasRecordID: hasRecordID))
@@ -848,8 +848,10 @@ public struct Importer: Sendable {
                 guard let (rowLine, problem) = try reader.next(into: &fields) else { break }
                 if let a = readRow(reader: reader, fields: fields, line: rowLine, problem: problem, report: &report, into: &result) {
                     let keep = scanner.inWindow(a.date.dayNumber)
-                    // Not a plain row: its content cannot be read again the fast way, so keep it.
-                    if !keep { result.storedContent.append(a.contentKey.a, at: kept.count) }
+                    // Not a plain row: its content cannot be read again the fast way, so keep it —
+                    // also when its record will lose its text (the duplicate check's contents are
+                    // the rows' as written; see `Duplicates.settle`).
+                    if !keep || !importer.keepsText { result.storedContent.append(a.contentKey.a, at: kept.count) }
                     kept.append(a.identityKey, ScannedRow(fileIndex: fileIndex, line: rowLine, record: keep ? Int32(result.activities.count) : -1,
                                                           start: range.lowerBound + pos, length: reader.position - pos, hasRecordID: a.recordID != nil))
                     if keep { result.activities.append(a) }
@@ -917,7 +919,9 @@ public struct Importer: Sendable {
             case .success(let a):
                 // Like the CSV fast path: a record only when the run reports its day.
                 let keep = window.map { $0.contains(a.date.dayNumber) } ?? true
-                if !keep { result.storedContent.append(a.contentKey.a, at: result.scanned.count) } // an XML row has no bytes to read again
+                // An XML row has no bytes to read again: its content is kept unless its record keeps
+                // its text (see `Duplicates.settle`).
+                if !keep || !keepsText { result.storedContent.append(a.contentKey.a, at: result.scanned.count) }
                 result.scan(a.identityKey, ScannedRow(fileIndex: source.fileIndex,
                                                  line: source.line, record: keep ? Int32(result.activities.count) : -1,
                                                  start: 0, length: 0, hasRecordID: a.recordID != nil))
