@@ -7,7 +7,9 @@ import Dispatch
 /// start, end and hours count once. This runs over every row of every week, so that a file's
 /// accounting (read = counted + merged + rejected) does not depend on which week is reported.
 enum Duplicates {
-    static func settle(_ result: inout ImportParts, zone: CampaignZone, language: Language = .zhCN) {
+    /// - Parameter keepsText: whether the records keep their text (`Importer.keepsText`); when
+    ///   not, a record's content hash is not its row's, and the row's is read instead.
+    static func settle(_ result: inout ImportParts, zone: CampaignZone, keepsText: Bool = true, language: Language = .zhCN) {
         let say = Wording(language)
         let parts = result.scannedParts
         let groups = result.identityParts
@@ -26,12 +28,12 @@ enum Duplicates {
         var readAgainContents: [Int: UInt64] = [:]
         /// The content hash (first lane) of the row at `position` in part `p`: what the import
         /// kept (a row that cannot be read again), from its record when the record keeps every
-        /// field (its text: `ImportParts.keepsText`), or as read again from its bytes — the
+        /// field (its text: `keepsText`), or as read again from its bytes — the
         /// row's content as written, whatever the run keeps.
         func content(_ p: Int, _ position: Int) -> UInt64 {
             let row = parts[p][position]
             if let c = result.storedContents[p][position] { return c }
-            if row.record >= 0 && result.keepsText { return result.activities[result.partRecordBase[p] + Int(row.record)].contentKey.a }
+            if row.record >= 0 && keepsText { return result.activities[result.partRecordBase[p] + Int(row.record)].contentKey.a }
             guard let c = readAgainContents[offsets[p] + position] else { preconditionFailure("a row's content was not read again") }
             return c
         }
@@ -74,7 +76,7 @@ enum Duplicates {
             let (p, position) = place(pair.row)
             return parts[p][position].hasRecordID
         }
-        readAgainContents = readAgain(compared.flatMap { [$0.row, $0.first] },
+        readAgainContents = readAgain(compared.flatMap { [$0.row, $0.first] }, keepsText: keepsText,
                                       result: result, parts: parts, place: place, zone: zone)
         clock.lap("    repeats read again")
         var drop: Set<Int> = []
@@ -135,13 +137,13 @@ enum Duplicates {
     /// read in the order of their identities, they touched most of a large file's pages again,
     /// and a mapped page read stays resident (a log with 1 % of repeats peaked at three times
     /// the memory of one without).
-    private static func readAgain(_ rows: [Int], result: ImportParts, parts: [ScannedPart], place: (Int) -> (Int, Int),
+    private static func readAgain(_ rows: [Int], keepsText: Bool, result: ImportParts, parts: [ScannedPart], place: (Int) -> (Int, Int),
                                   zone: CampaignZone) -> [Int: UInt64] {
         var wanted: [(file: Int, start: Int, length: Int, global: Int)] = []
         for g in Set(rows) {
             let (p, position) = place(g)
             let row = parts[p][position]
-            guard row.record < 0 || !result.keepsText, result.storedContents[p][position] == nil else { continue }
+            guard row.record < 0 || !keepsText, result.storedContents[p][position] == nil else { continue }
             wanted.append((Int(row.fileIndex), row.start, Int(row.length), g))
         }
         wanted.sort { ($0.file, $0.start) < ($1.file, $1.start) }

@@ -88,10 +88,6 @@ struct ImportParts: Sendable {
     /// Files whose SHA-256 is still being computed (their `sha256` is empty until then): see
     /// `Importer.run(waitingForDigests:)`.
     var pendingDigests: [(fileIndex: Int, task: DigestTask)] = []
-    /// Whether the records keep their text (`Importer.keepsText`): when not, a record's content
-    /// hash is not its row's, and the duplicate check reads the row's (`Duplicates.settle`).
-    var keepsText = true
-
     init() {}
 
     /// Appends a part read separately (a file, or a part of one), re-basing its record indexes.
@@ -243,7 +239,6 @@ public struct Importer: Sendable {
     /// `run`, with the reader's own bookkeeping (tests: how each file was read).
     func read(waitingForDigests: Bool = true) throws -> ImportParts {
         var result = ImportParts()
-        result.keepsText = keepsText
         var clock = Stopwatch()
         // Which files are read, and which are refused unopened (`InputFiles`).
         let listed = try InputFiles.lists(of: campaign, outputFolder: outputFolder)
@@ -262,7 +257,7 @@ public struct Importer: Sendable {
             }
             clock.lap("  read \(kind.rawValue) files")
         }
-        Duplicates.settle(&result, zone: campaign.zone, language: campaign.output.language)
+        Duplicates.settle(&result, zone: campaign.zone, keepsText: keepsText, language: campaign.output.language)
         clock.lap("  duplicates")
         quoteAgain(&result)
         clock.lap("  records of repeated rows")

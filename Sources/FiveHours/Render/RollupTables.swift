@@ -199,16 +199,15 @@ struct RollupVolunteerWeeksTable: RollupReportTable {
         }
         var k = i - firstRow[lo]
         for w in weeks.indices where rollup.status(week: w, volunteer: lo) != .inactive {
-            if k == 0 { return cells(volunteer: lo, id: rollup.volunteers[lo].volunteer.id, week: w, into: &s) }
+            if k == 0 { return cells(volunteer: lo, week: w, into: &s) }
             k -= 1
         }
     }
 
-    /// The row of volunteer `v` in week `w` (one where the volunteer was active), showing `id`
-    /// as the volunteer's id (the CSV's, scrubbed of phone numbers; the sheet's sink scrubs it).
-    func cells<Sink: TableRowSink>(volunteer v: Int, id: String, week w: Int, into s: inout Sink) {
+    /// The row of volunteer `v` in week `w` (one where the volunteer was active).
+    func cells<Sink: TableRowSink>(volunteer v: Int, week w: Int, into s: inout Sink) {
         let status = rollup.status(week: w, volunteer: v)
-        s.text(id)
+        s.text(rollup.volunteers[v].volunteer.id)
         s.date(weeks[w])
         s.hours(rollup.seconds(week: w, volunteer: v))
         s.hours(status == .partial ? 0 : requiredSeconds)
