@@ -148,29 +148,11 @@ public struct ActivityRecord: Sendable, Equatable {
         /// millions of sessions. One reference here instead of six fields in every record.
         var text: Shared<SessionText>?
 
-        public var activity: String? {
-            get { text?.value.activity }
-            set { changeText { $0.activity = newValue } }
-        }
-        public var category: String? {
-            get { text?.value.category }
-            set { changeText { $0.category = newValue } }
-        }
-        public var location: String? {
-            get { text?.value.location }
-            set { changeText { $0.location = newValue } }
-        }
-        public var media: [MediaRef] {
-            get { text?.value.media ?? [] }
-            set { changeText { $0.media = newValue } }
-        }
-        public var title: String? {
-            get { text?.value.title }
-            set { changeText { $0.title = newValue } }
-        }
-        public var description: String? {
-            get { text?.value.description }
-            set { changeText { $0.description = newValue } }
+        /// A field of the session's text (`record.activity`, `record.media`, … through
+        /// `ActivityRecord`'s member lookup): empty when the record holds none.
+        subscript<T>(text key: WritableKeyPath<SessionText, T>) -> T {
+            get { text.map { $0.value[keyPath: key] } ?? SessionText.none[keyPath: key] }
+            set { changeText { $0[keyPath: key] = newValue } }
         }
 
         /// Changes the text, keeping `text` nil exactly when it is empty (so that two records
@@ -199,6 +181,12 @@ public struct ActivityRecord: Sendable, Equatable {
         set { fields.value[keyPath: key] = newValue }
     }
 
+    /// The session's words and media (`SessionText`), read and written as the record's own fields.
+    public subscript<T>(dynamicMember key: WritableKeyPath<SessionText, T>) -> T {
+        get { fields.value[text: key] }
+        set { fields.value[text: key] = newValue }
+    }
+
     /// The session's length (`SessionTime.seconds`).
     public var seconds: Int { SessionTime.seconds(start: self.start, end: self.end, hours: self.hours) }
 
@@ -224,9 +212,10 @@ public struct SessionText: Sendable, Equatable {
     public var title: String?
     public var description: String?
 
-    var isEmpty: Bool {
-        activity == nil && category == nil && location == nil && media.isEmpty && title == nil && description == nil
-    }
+    /// No words, no media: what a record without text reads as.
+    static let none = SessionText()
+
+    var isEmpty: Bool { self == SessionText.none }
 }
 
 /// What a unit handed in (报送记录): a daily bulletin, a weekly summary, a roster, or the report
