@@ -7,6 +7,52 @@ import Testing
 
 @Suite("GB18030, decoded block by block")
 struct GB18030Tests {
+    /// A file whose first 64 KB are ASCII and whose later bytes are neither UTF-8 nor GB18030 is
+    /// mapped, found not UTF-8, let go, and then fails to decode as GB18030: its mapping must be
+    /// unmapped once. Unmapped twice, the second call took away whatever another thread had
+    /// mapped at that address meanwhile — the run crashed reading a file it had every right to.
+    /// Another thread maps, fills and reads memory all the while; the reader's throws must leave
+    /// it alone.
+    @Test("a file that is neither UTF-8 nor GB18030 is rejected without unmapping another thread's memory")
+    func rejectedFileUnmappedOnce() throws {
+        let folder = try ImportTestSupport.makeTempFolder("unmapped")
+        defer { ImportTestSupport.remove(folder) }
+        var bytes = Array(String(repeating: "R1,V1,2019-08-05,09:00,11:00\n", count: 3_000).utf8)
+        bytes += [0x80, 0x0A]
+        let file = try ImportTestSupport.write(bytes, to: "bad.csv", in: folder)
+        let size = bytes.count
+        let stop = ManagedAtomicFlag()
+        let other = Thread {
+            while !stop.isSet {
+                guard let m = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), m != MAP_FAILED else { continue }
+                let p = m.assumingMemoryBound(to: UInt8.self)
+                for k in stride(from: 0, to: size, by: 4096) { p[k] = 1 }
+                var sum = 0
+                for k in stride(from: 0, to: size, by: 4096) { sum += Int(p[k]) }
+                precondition(sum == (size + 4095) / 4096)
+                munmap(m, size)
+            }
+            stop.done()
+        }
+        other.start()
+        for _ in 0..<2_000 {
+            #expect(throws: UnreadableFile.self) { try TextBuffer.load(path: file.path) }
+        }
+        stop.set()
+        stop.waitDone()
+    }
+
+    /// A flag one thread sets and another polls, and a signal that the poller has stopped.
+    final class ManagedAtomicFlag: @unchecked Sendable {
+        private let lock = NSLock()
+        private var flag = false
+        private let finished = DispatchSemaphore(value: 0)
+        var isSet: Bool { lock.withLock { flag } }
+        func set() { lock.withLock { flag = true } }
+        func done() { finished.signal() }
+        func waitDone() { finished.wait() }
+    }
+
     /// Text with ASCII runs, two-byte characters, four-byte ones (𠮷, emoji), CRLF and lone LF.
     static func sample(rows: Int, seed: UInt64) -> String {
         var rng = SplitMix(seed: seed)

@@ -149,7 +149,10 @@ final class TextBuffer: @unchecked Sendable {
             results.digest = SHA256.hex(of: all)
         }
         do {
-            return try decode(all, digest: results.digest, mapping: (raw, size), path: path, knownInvalid: results.invalid, knownNUL: results.nul)
+            if let buffer = try decode(all, digest: results.digest, mapping: (raw, size), path: path, knownInvalid: results.invalid,
+                                       knownNUL: results.nul) {
+                return buffer
+            }
         } catch var e as UnreadableFile {
             munmap(raw, size)
             if e.sha256 == nil, !results.digest.isEmpty { e.sha256 = results.digest }
@@ -158,6 +161,10 @@ final class TextBuffer: @unchecked Sendable {
             munmap(raw, size)
             throw error
         }
+        // GB18030: decoded from the file, this mapping let go first (and once: whatever the
+        // decoding throws, nothing here unmaps it again — another thread may map that range).
+        munmap(raw, size)
+        return try GB18030.transcode(path: path, digest: results.digest)
     }
 
     /// A file whose start is not UTF-8 (nor UTF-16, nor a BOM, and holds no NUL) is GB18030, as
@@ -288,7 +295,7 @@ final class TextBuffer: @unchecked Sendable {
         let buf = UnsafeBufferPointer(start: UnsafePointer(copy), count: data.count)
         let t: TextBuffer
         do {
-            t = try decode(buf, digest: SHA256.hex(of: buf), mapping: nil)
+            t = try decode(buf, digest: SHA256.hex(of: buf), mapping: nil)!
         } catch {
             copy.deallocate()
             throw error
@@ -300,8 +307,11 @@ final class TextBuffer: @unchecked Sendable {
     }
 
     /// - Parameter knownInvalid: the UTF-8 check of `all`, when it was already made.
+    /// - Returns: nil for GB18030 bytes of a file (`path`), which the caller decodes from the
+    ///   file once it has let its mapping go. The mapping is never unmapped here: the caller
+    ///   unmaps it when this throws or returns nil, and the buffer returned holds it otherwise.
     private static func decode(_ all: UnsafeBufferPointer<UInt8>, digest: String, mapping: (UnsafeMutableRawPointer, Int)?,
-                               path: String? = nil, knownInvalid: Int?? = nil, knownNUL: Int?? = nil) throws -> TextBuffer {
+                               path: String? = nil, knownInvalid: Int?? = nil, knownNUL: Int?? = nil) throws -> TextBuffer? {
         let size = all.count
         let p = all.baseAddress!
         if size >= 2, (p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF) {
@@ -326,12 +336,9 @@ final class TextBuffer: @unchecked Sendable {
         }
         // Neither UTF-8 nor a BOM: GB18030, decoded block by block from the file (no copy of
         // the whole text in memory), or from memory for bytes that have no file (tests).
-        if let m = mapping, let path {
-            munmap(m.0, m.1)
-            return try GB18030.transcode(path: path, digest: digest)
-        }
+        if path != nil { return nil }
+        precondition(mapping == nil, "a mapped file's GB18030 is decoded from its path")
         let (converted, convertedCount) = try GB18030.convert(all)
-        if let m = mapping { munmap(m.0, m.1) }
         return TextBuffer(base: UnsafePointer(converted), count: convertedCount, encoding: .gb18030, mapping: nil, owned: converted, sha256: digest, byteCount: size)
     }
 
