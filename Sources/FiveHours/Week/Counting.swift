@@ -57,132 +57,109 @@ struct Counting: Sendable {
     /// - Parameter number: per ledger volunteer, the volunteer's number in the result — the order
     ///   in which volunteers' facts come out; it must be ≥ 0 for every volunteer active in a week
     ///   counted.
+    ///
+    /// Three steps, each on every core: the records are sorted into sessions and spans in parts
+    /// of the input (`gather`); the parts' sessions are joined in input order while their spans are
+    /// placed volunteer by volunteer (a counting sort: each part knows how many spans each
+    /// volunteer has in it); then each volunteer's spans are swept once, in clock order, for the
+    /// union, the days and the cap (`sweep`), volunteers in ranges. A year is millions of
+    /// sessions: no step of it runs on one core.
     func count(_ ledger: Ledger, number: [Int]) -> Result {
         let volunteers = ledger.volunteers
-        let originDay = origin.dayNumber
         // Which weeks each volunteer is active in, as bits (`ActiveWeeks`): reading the volunteer,
         // or even its two dates, for each session would miss the cache.
         let activeWeeks = ActiveWeeks(volunteers, origin: origin, weekCount: weekCount)
-
-        var facts = CountingFacts()
         let rostered = ledger.index
         let activities = ledger.activities
+        let volunteerCount = (number.max() ?? -1) + 1
         var clock = Stopwatch()
-        // The records gathered in parts on both cores, then joined in input order (in parts from
-        // a few hundred records on, so that the roll-up tests, whose weekly references have few,
-        // compare the two ways).
+        // In parts from a few hundred records on, so that the roll-up tests, whose weekly
+        // references have few, compare the two ways.
         let parts = activities.count < 256 ? 1 : 8
         let gathered = ConcurrentSlots<Gathered>(parts)
         DispatchQueue.concurrentPerform(iterations: parts) { p in
             let range = (activities.count * p / parts)..<(activities.count * (p + 1) / parts)
-            gathered[p] = gather(range, activities, rostered: rostered, number: number, activeWeeks: activeWeeks, volunteers: volunteers)
+            gathered[p] = gather(range, activities, rostered: rostered, number: number, activeWeeks: activeWeeks, volunteers: volunteers,
+                                 volunteerCount: volunteerCount)
         }
-        var sessions: [Session] = []
-        var unrostered: [ActivityRecord] = []
-        var spans: [Span] = []
-        var inactive: [Int: [String: [ActivityRecord]]] = [:]
-        var teams = Names(), units = Names()
-        // Joined in place (room made once): a year's sessions and spans are hundreds of megabytes.
-        sessions.reserveCapacity((0..<parts).reduce(0) { $0 + gathered.peek($1) { $0!.sessions.count } })
-        spans.reserveCapacity((0..<parts).reduce(0) { $0 + gathered.peek($1) { $0!.spans.count } })
-        for p in 0..<parts {
-            var g = gathered.take(p)!
-            let offset = sessions.count
-            // Each part numbered its teams as it met them: renumbered in the order of all parts.
-            let teamNumber = g.teams.names.map { Int32(teams.number($0)) }, unitNumber = g.units.names.map { Int32(units.number($0)) }
-            for s in g.sessions {
-                var s = s
-                if s.team >= 0 { s.team = teamNumber[Int(s.team)] }
-                if s.unit >= 0 { s.unit = unitNumber[Int(s.unit)] }
-                sessions.append(s)
-            }
-            g.sessions = []
-            unrostered += g.unrostered
-            for m in g.mismatches { facts.mismatches.append(.init(session: m.session + offset, hoursSeconds: m.hoursSeconds)) }
-            for var sp in g.spans {
-                if sp.session >= 0 { sp.session += Int32(offset) }
-                spans.append(sp)
-            }
-            g.spans = []
-            for (k, a) in g.inactive { inactive[k, default: [:]][a.volunteerID, default: []].append(a) }
-        }
-
+        var all = (0..<parts).map { gathered.take($0)! }
         clock.lap("    sessions gathered")
-        // The union: each volunteer's spans in clock order (a counting sort by volunteer, then
-        // each volunteer's few sessions).
-        let volunteerCount = (number.max() ?? -1) + 1
-        spans = Counting.grouped(spans, by: { Int($0.volunteer) }, count: volunteerCount) { a, b in
-            (a.start, a.file, a.line) < (b.start, b.file, b.line)
+
+        // Where each part's sessions go, and its teams and units numbered in the order of all parts.
+        var facts = CountingFacts()
+        var teams = Names(), units = Names()
+        var firstSession = [0]
+        var teamNumbers: [[Int32]] = [], unitNumbers: [[Int32]] = []
+        var unrostered: [ActivityRecord] = []
+        var inactive: [Int: [String: [ActivityRecord]]] = [:]
+        for p in 0..<parts {
+            firstSession.append(firstSession[p] + all[p].sessions.count)
+            teamNumbers.append(all[p].teams.names.map { Int32(teams.number($0)) })
+            unitNumbers.append(all[p].units.names.map { Int32(units.number($0)) })
+            for m in all[p].mismatches { facts.mismatches.append(.init(session: m.session + firstSession[p], hoursSeconds: m.hoursSeconds)) }
+            unrostered += all[p].unrostered
+            for (k, a) in all[p].inactive { inactive[k, default: [:]][a.volunteerID, default: []].append(a) }
+            all[p].unrostered = []
+            all[p].inactive = []
         }
-        var k = 0
-        while k < spans.count {
-            let vi = spans[k].volunteer
-            var coveredUntil = Int.min
-            var coveredBy = -1
-            while k < spans.count, spans[k].volunteer == vi {
-                let sp = spans[k]
-                let add = max(0, sp.end - max(sp.start, coveredUntil))
-                if sp.session >= 0 {
-                    if sp.start < coveredUntil, coveredBy >= 0 {
-                        facts.overlaps.append(.init(session: Int(sp.session), coveredBy: activities[Int(spans[coveredBy].record)].source,
-                                                    seconds: min(sp.end, coveredUntil) - sp.start))
-                    }
-                    sessions[Int(sp.session)].countedSeconds = add
-                }
-                if sp.end > coveredUntil { coveredUntil = sp.end; coveredBy = k }
-                k += 1
+        // Where each part's spans of each volunteer go: volunteer by volunteer, each volunteer's in
+        // input order (the parts in order). `placed[p][v]` is the place of part p's first span of v.
+        var placed = all.map(\.spansPerVolunteer)
+        var firstSpan = [Int](repeating: 0, count: volunteerCount + 1)
+        var at = 0
+        for v in 0..<volunteerCount {
+            firstSpan[v] = at
+            for p in 0..<parts {
+                let n = Int(placed[p][v])
+                placed[p][v] = Int32(at)
+                at += n
             }
         }
-        spans = []
-        clock.lap("    overlaps")
-
-        // Per day: the cap, then the day's total. Sessions grouped by (volunteer, day), each day's
-        // in input order.
-        struct Counted { var volunteer: Int32; var day: Int32; var session: Int32; var seconds: Int }
-        var perDay = [Counted]()
-        perDay.reserveCapacity(sessions.count)
-        for si in sessions.indices {
-            let s = sessions[si]
-            perDay.append(Counted(volunteer: Int32(s.volunteer), day: Int32(s.date.dayNumber - originDay), session: Int32(si),
-                                  seconds: s.countedSeconds))
+        firstSpan[volunteerCount] = at
+        let spanCount = at, parts_ = all, places = placed, firsts = firstSession, teamsOf = teamNumbers, unitsOf = unitNumbers, spanFirsts = firstSpan
+        let spans = UnsafeMutableBufferPointer<Span>.allocate(capacity: spanCount)
+        defer { spans.deallocate() }
+        var swept: [Swept] = []
+        let sessions = [Session](unsafeUninitializedCapacity: firstSession[parts]) { buffer, initialized in
+            let out = UnsafeSendable((sessions: buffer, spans: spans))
+            DispatchQueue.concurrentPerform(iterations: parts) { p in
+                let g = parts_[p]
+                var s = firsts[p]
+                for var session in g.sessions {
+                    if session.team >= 0 { session.team = teamsOf[p][Int(session.team)] }
+                    if session.unit >= 0 { session.unit = unitsOf[p][Int(session.unit)] }
+                    (out.value.sessions.baseAddress! + s).initialize(to: session)
+                    s += 1
+                }
+                var next = places[p]
+                let offset = Int32(firsts[p])
+                for var span in g.spans {
+                    if span.session >= 0 { span.session += offset }
+                    let v = Int(span.volunteer)
+                    (out.value.spans.baseAddress! + Int(next[v])).initialize(to: span)
+                    next[v] += 1
+                }
+            }
+            initialized = firsts[parts]
+            clock.lap("    sessions joined, spans placed")
+            // Each volunteer's spans swept in ranges of volunteers, each range's facts in order.
+            let ranges = volunteerCount == 0 ? 0 : min(volunteerCount, 4 * parts)
+            let results = ConcurrentSlots<Swept>(ranges)
+            DispatchQueue.concurrentPerform(iterations: ranges) { r in
+                let vs = (volunteerCount * r / ranges)..<(volunteerCount * (r + 1) / ranges)
+                results[r] = sweep(vs, firstSpan: spanFirsts, spans: out.value.spans, sessions: out.value.sessions, activities: activities)
+            }
+            swept = (0..<ranges).map { results.take($0)! }
         }
-        perDay = Counting.grouped(perDay, by: { Int($0.volunteer) }, count: volunteerCount) { a, b in (a.day, a.session) < (b.day, b.session) }
-        clock.lap("    days grouped")
         var days: [DayTotal] = []
-        var g = 0
-        while g < perDay.count {
-            let (vi, day) = (perDay[g].volunteer, perDay[g].day)
-            var end = g
-            var total = 0
-            while end < perDay.count, perDay[end].volunteer == vi, perDay[end].day == day { total += perDay[end].seconds; end += 1 }
-            let first = Int(perDay[g].session), last = Int(perDay[end - 1].session)
-            let date = origin.adding(days: Int(day))
-            if total > rules.maxDailySeconds {
-                facts.days.append(.init(volunteer: Int(vi), date: date, total: total, counted: rules.maxDailySeconds,
-                                        first: activities[Int(sessions[first].recordIndex)].source,
-                                        last: activities[Int(sessions[last].recordIndex)].source))
-                var excess = total - rules.maxDailySeconds
-                // Take the excess from the day's latest sessions (clock order, then input order).
-                let latestFirst = perDay[g..<end].map { Int($0.session) }.sorted { a, b in
-                    let ra = activities[Int(sessions[a].recordIndex)], rb = activities[Int(sessions[b].recordIndex)]
-                    return (ra.start ?? Int.max, ra.source) > (rb.start ?? Int.max, rb.source)
-                }
-                for si in latestFirst where excess > 0 {
-                    let cut = min(excess, sessions[si].countedSeconds)
-                    sessions[si].countedSeconds -= cut
-                    excess -= cut
-                }
-                total = rules.maxDailySeconds
-            } else if total > rules.reviewDailySeconds {
-                facts.days.append(.init(volunteer: Int(vi), date: date, total: total, counted: total,
-                                        first: activities[Int(sessions[first].recordIndex)].source,
-                                        last: activities[Int(sessions[last].recordIndex)].source))
-            }
-            days.append(DayTotal(volunteer: vi, day: day, seconds: total, sessions: Int32(end - g)))
-            g = end
+        days.reserveCapacity(swept.reduce(0) { $0 + $1.days.count })
+        for r in swept.indices {
+            days += swept[r].days
+            facts.overlaps += swept[r].overlaps
+            facts.days += swept[r].flaggedDays
+            swept[r] = Swept()
         }
-
-        clock.lap("    days capped")
+        clock.lap("    union, days and cap")
         // Sessions of volunteers on a roster but not active that week, week by week, by id.
         for k in inactive.keys.sorted() {
             for (id, records) in inactive[k]!.sorted(by: { $0.key < $1.key }) {
@@ -192,30 +169,119 @@ struct Counting: Sendable {
         return Result(sessions: sessions, teams: teams.names, units: units.names, unrostered: unrostered, facts: facts, days: days)
     }
 
-    /// A timed session as plain integers, so that no record or string is touched in the sweep.
-    /// `session` is -1 for a session on a week's eve that covers time in the week only.
-    /// 32 bytes: a year has millions (its length fits 32 bits, as no session lasts a day).
+    /// What the sweep of a range of volunteers found, in volunteer order.
+    struct Swept {
+        var days: [DayTotal] = []
+        var overlaps: [CountingFacts.Overlap] = []
+        var flaggedDays: [CountingFacts.Day] = []
+    }
+
+    /// The union, the days and the cap of the volunteers `range`, whose spans (`firstSpan[v]..<
+    /// firstSpan[v + 1]`) are in input order: each volunteer's are sorted into clock order (then
+    /// file and line) and swept once. A timed session adds only the time no earlier one covered; a
+    /// day's sessions (all before the next day's, in clock order) are then totalled and capped.
+    private func sweep(_ range: Range<Int>, firstSpan: [Int], spans: UnsafeMutableBufferPointer<Span>,
+                       sessions: UnsafeMutableBufferPointer<Session>, activities: [ActivityRecord]) -> Swept {
+        var out = Swept()
+        for v in range {
+            var mine = UnsafeMutableBufferPointer(rebasing: spans[firstSpan[v]..<firstSpan[v + 1]])
+            guard !mine.isEmpty else { continue }
+            if mine.count > 1 { mine.sort { ($0.start, $0.file, $0.line, $0.record) < ($1.start, $1.file, $1.line, $1.record) } }
+            var coveredUntil = Int.min
+            var coveredBy = -1
+            var dayFirst = 0
+            for k in mine.indices {
+                let sp = mine[k]
+                if sp.isTimed {
+                    let add = max(0, sp.end - max(sp.start, coveredUntil))
+                    if sp.session >= 0 {
+                        if sp.start < coveredUntil, coveredBy >= 0 {
+                            out.overlaps.append(.init(session: Int(sp.session), coveredBy: activities[Int(mine[coveredBy].record)].source,
+                                                      seconds: min(sp.end, coveredUntil) - sp.start))
+                        }
+                        sessions[Int(sp.session)].countedSeconds = add
+                    }
+                    if sp.end > coveredUntil { coveredUntil = sp.end; coveredBy = k }
+                }
+                if k + 1 == mine.count || mine[k + 1].day != sp.day {
+                    closeDay(UnsafeMutableBufferPointer(rebasing: mine[dayFirst...k]), volunteer: Int32(v), sessions: sessions,
+                             activities: activities, into: &out)
+                    dayFirst = k + 1
+                }
+            }
+        }
+        return out
+    }
+
+    /// One volunteer's day: its sessions' total after the union, capped at `max_daily_hours` (the
+    /// excess taken from the day's latest sessions: clock order, then input order; sessions given
+    /// by hours alone count as latest), flagged above the review line.
+    private func closeDay(_ day: UnsafeMutableBufferPointer<Span>, volunteer: Int32, sessions: UnsafeMutableBufferPointer<Session>,
+                          activities: [ActivityRecord], into out: inout Swept) {
+        var total = 0, count = 0
+        var first = Int.max, last = -1
+        for sp in day where sp.session >= 0 {
+            total += sessions[Int(sp.session)].countedSeconds
+            count += 1
+            first = min(first, Int(sp.session))
+            last = max(last, Int(sp.session))
+        }
+        guard count > 0 else { return }
+        let dayNumber = day[0].day
+        let date = origin.adding(days: dayNumber)
+        func source(_ session: Int) -> SourceLine { activities[Int(sessions[session].recordIndex)].source }
+        if total > rules.maxDailySeconds {
+            out.flaggedDays.append(.init(volunteer: Int(volunteer), date: date, total: total, counted: rules.maxDailySeconds,
+                                         first: source(first), last: source(last)))
+            var excess = total - rules.maxDailySeconds
+            let latestFirst = day.filter { $0.session >= 0 }.sorted { a, b in
+                (a.isTimed ? a.start : Int.max, a.file, a.line, a.record) > (b.isTimed ? b.start : Int.max, b.file, b.line, b.record)
+            }
+            for sp in latestFirst where excess > 0 {
+                let si = Int(sp.session)
+                let cut = min(excess, sessions[si].countedSeconds)
+                sessions[si].countedSeconds -= cut
+                excess -= cut
+            }
+            total = rules.maxDailySeconds
+        } else if total > rules.reviewDailySeconds {
+            out.flaggedDays.append(.init(volunteer: Int(volunteer), date: date, total: total, counted: total,
+                                         first: source(first), last: source(last)))
+        }
+        out.days.append(DayTotal(volunteer: volunteer, day: Int32(dayNumber), seconds: total, sessions: Int32(count)))
+    }
+
+    /// A session, or a timed session on a week's eve that covers time in the week only
+    /// (`session` -1), as plain integers, so that no record or string is touched in the sweep.
+    /// 32 bytes: a year has millions. Its clock is counted in seconds from the first week's first
+    /// midnight (a year is 32 million of them, and no session lasts a day).
     struct Span {
         var volunteer: Int32
         var session: Int32
         var record: Int32
         var file: Int32
-        var start: Int
+        var line: Int32
+        private var clock: Int32
         private var length: Int32
-        private var lineNumber: Int32
+        let isTimed: Bool
 
-        init(volunteer: Int32, session: Int32, record: Int32, file: Int32, start: Int, end: Int, line: Int) {
+        init(volunteer: Int32, session: Int32, record: Int32, source: SourceLine, day: Int, start: Int?, seconds: Int) {
             self.volunteer = volunteer
             self.session = session
             self.record = record
-            self.file = file
-            self.start = start
-            length = Int32(clamping: end - start)
-            lineNumber = Int32(clamping: line)
+            file = Int32(clamping: source.fileIndex)
+            line = Int32(clamping: source.line)
+            clock = Int32(clamping: day * 86_400 + (start ?? 0))
+            length = Int32(clamping: seconds)
+            isTimed = start != nil
         }
 
-        var end: Int { start + Int(length) }
-        var line: Int { Int(lineNumber) }
+        /// Seconds from the origin's midnight to the start; a session given by hours alone starts
+        /// at its day's midnight here and takes no part in the union.
+        var start: Int { Int(clock) }
+        var end: Int { Int(clock) + Int(length) }
+        /// Days after the origin.
+        var day: Int { Counting.floorDiv(Int(clock), 86_400) }
     }
 
     /// What one part of the records holds for the sweep; sessions numbered within the part.
@@ -224,7 +290,10 @@ struct Counting: Sendable {
         /// The teams and units of `sessions`, numbered as this part met them.
         var teams = Names(), units = Names()
         var mismatches: [CountingFacts.HoursMismatch] = []
+        /// A span per session, and per timed session on a week's eve that reaches into the week.
         var spans: [Span] = []
+        /// Per volunteer number, how many of `spans` are the volunteer's.
+        var spansPerVolunteer: [Int32] = []
         var unrostered: [ActivityRecord] = []
         /// Sessions of rostered volunteers in a week they were not active, with the week.
         var inactive: [(Int, ActivityRecord)] = []
@@ -232,18 +301,19 @@ struct Counting: Sendable {
 
     /// Sorts the records of `range` into sessions that count (a rostered volunteer active in the
     /// session's week), sessions of volunteers not active that week, unrostered ones, and the
-    /// spans the union sweeps (a week's eve included).
+    /// spans the sweep reads (a week's eve included).
     /// Each record's volunteer is looked up here, where its record is read anyway: a pass of its
     /// own read each of a year's millions of records (a cache miss each) a second time.
     private func gather(_ range: Range<Int>, _ activities: [ActivityRecord], rostered: [String: Int], number: [Int], activeWeeks: ActiveWeeks,
-                        volunteers: [Volunteer]) -> Gathered {
+                        volunteers: [Volunteer], volunteerCount: Int) -> Gathered {
         let originDay = origin.dayNumber
         func active(_ li: Int, _ k: Int) -> Bool { activeWeeks.contains(volunteer: li, week: k) }
         var out = Gathered()
-        // Room for every record of the range (a year's are nearly all sessions, most timed): grown
-        // by doubling, the arrays would be copied and left half empty.
+        // Room for every record of the range (a year's are nearly all sessions): grown by
+        // doubling, the arrays would be copied and left half empty.
         out.sessions.reserveCapacity(range.count)
         out.spans.reserveCapacity(range.count)
+        out.spansPerVolunteer = [Int32](repeating: 0, count: volunteerCount)
         for ai in range {
             let a = activities[ai]
             let offset = a.date.dayNumber - originDay
@@ -253,9 +323,10 @@ struct Counting: Sendable {
             guard k >= -1, k < weekCount, k >= 0 || eve else { continue }
             let li = rostered[a.volunteerID]
             func span(_ li: Int, session: Int) {
-                let t = a.date.dayNumber * 86_400 + a.start!
-                out.spans.append(Span(volunteer: Int32(number[li]), session: Int32(session), record: Int32(ai), file: Int32(a.source.fileIndex),
-                                      start: t, end: t + a.seconds, line: a.source.line))
+                let v = number[li]
+                out.spans.append(Span(volunteer: Int32(v), session: Int32(session), record: Int32(ai), source: a.source, day: offset,
+                                      start: a.start, seconds: a.seconds))
+                out.spansPerVolunteer[v] += 1
             }
             guard k >= 0 else {
                 if let li, active(li, 0) { span(li, session: -1) }
@@ -275,7 +346,7 @@ struct Counting: Sendable {
             if let h = a.hours, a.start != nil, abs(h - seconds) > 60 {
                 out.mismatches.append(.init(session: out.sessions.count - 1, hoursSeconds: h))
             }
-            if a.start != nil { span(li, session: out.sessions.count - 1) }
+            span(li, session: out.sessions.count - 1)
         }
         return out
     }
