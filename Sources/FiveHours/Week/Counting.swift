@@ -82,7 +82,6 @@ struct Counting: Sendable {
             gathered[p] = gather(range, activities, rostered: rostered, number: number, activeWeeks: activeWeeks, volunteers: volunteers,
                                  volunteerCount: volunteerCount)
         }
-        var all = (0..<parts).map { gathered.take($0)! }
         clock.lap("    sessions gathered")
 
         // Where each part's sessions go, and its teams and units numbered in the order of all parts.
@@ -92,19 +91,21 @@ struct Counting: Sendable {
         var teamNumbers: [[Int32]] = [], unitNumbers: [[Int32]] = []
         var unrostered: [ActivityRecord] = []
         var inactive: [Int: [String: [ActivityRecord]]] = [:]
-        for p in 0..<parts {
-            firstSession.append(firstSession[p] + all[p].sessions.count)
-            teamNumbers.append(all[p].teams.names.map { Int32(teams.number($0)) })
-            unitNumbers.append(all[p].units.names.map { Int32(units.number($0)) })
-            for m in all[p].mismatches { facts.mismatches.append(.init(session: m.session + firstSession[p], hoursSeconds: m.hoursSeconds)) }
-            unrostered += all[p].unrostered
-            for (k, a) in all[p].inactive { inactive[k, default: [:]][a.volunteerID, default: []].append(a) }
-            all[p].unrostered = []
-            all[p].inactive = []
-        }
         // Where each part's spans of each volunteer go: volunteer by volunteer, each volunteer's in
         // input order (the parts in order). `placed[p][v]` is the place of part p's first span of v.
-        var placed = all.map(\.spansPerVolunteer)
+        var placed: [[Int32]] = []
+        for p in 0..<parts {
+            var g = gathered.take(p)!
+            firstSession.append(firstSession[p] + g.sessions.count)
+            teamNumbers.append(g.teams.names.map { Int32(teams.number($0)) })
+            unitNumbers.append(g.units.names.map { Int32(units.number($0)) })
+            for m in g.mismatches { facts.mismatches.append(.init(session: m.session + firstSession[p], hoursSeconds: m.hoursSeconds)) }
+            unrostered += g.unrostered
+            for (k, a) in g.inactive { inactive[k, default: [:]][a.volunteerID, default: []].append(a) }
+            placed.append(g.spansPerVolunteer)
+            (g.unrostered, g.inactive, g.spansPerVolunteer) = ([], [], [])
+            gathered[p] = g
+        }
         var firstSpan = [Int](repeating: 0, count: volunteerCount + 1)
         var at = 0
         for v in 0..<volunteerCount {
@@ -116,14 +117,14 @@ struct Counting: Sendable {
             }
         }
         firstSpan[volunteerCount] = at
-        let spanCount = at, parts_ = all, places = placed, firsts = firstSession, teamsOf = teamNumbers, unitsOf = unitNumbers, spanFirsts = firstSpan
-        let spans = UnsafeMutableBufferPointer<Span>.allocate(capacity: spanCount)
-        defer { spans.deallocate() }
+        let places = placed, firsts = firstSession, teamsOf = teamNumbers, unitsOf = unitNumbers, spanFirsts = firstSpan
+        // The spans are needed only until they are swept; each part is let go once it is placed.
+        let spans = UnsafeMutableBufferPointer<Span>.allocate(capacity: at)
         var swept: [Swept] = []
         let sessions = [Session](unsafeUninitializedCapacity: firstSession[parts]) { buffer, initialized in
             let out = UnsafeSendable((sessions: buffer, spans: spans))
             DispatchQueue.concurrentPerform(iterations: parts) { p in
-                let g = parts_[p]
+                let g = gathered.take(p)!
                 var s = firsts[p]
                 for var session in g.sessions {
                     if session.team >= 0 { session.team = teamsOf[p][Int(session.team)] }
@@ -151,6 +152,7 @@ struct Counting: Sendable {
             }
             swept = (0..<ranges).map { results.take($0)! }
         }
+        spans.deallocate()
         var days: [DayTotal] = []
         days.reserveCapacity(swept.reduce(0) { $0 + $1.days.count })
         for r in swept.indices {
