@@ -43,7 +43,7 @@ extension Pipeline {
         if options.formats.contains(.csv) {
             let model = report
             // Each table and whether it is scrubbed already, cell by cell, as it is made.
-            let makers: [(String, scrubbed: Bool, @Sendable () -> [UInt8])] = [
+            let makers: [(String, scrubbed: Bool, () -> [UInt8])] = [
                 ("volunteers.csv", false, { RollupTables.volunteers(model, style: style, labels: labels) }),
                 ("volunteer-weeks.csv", true, { RollupTables.volunteerWeeks(model, phones: phones, style: style, labels: labels) }),
                 ("units.csv", false, { RollupTables.units(model, style: style, labels: labels) }),
@@ -52,16 +52,18 @@ extension Pipeline {
                 ("findings.csv", false, { CSVTables.findings(model.findings, style: style, labels: labels) }),
                 ("rejects.csv", false, { CSVTables.rejects(rejects, phones: phones, style: style, labels: labels) }),
             ]
-            let tables = ConcurrentSlots<[UInt8]>(makers.count)
-            // Every line scrubbed of phone numbers, as the weekly tables are.
-            DispatchQueue.concurrentPerform(iterations: makers.count) { k in
+            // One table after the other, each on every core: the large ones are written in chunks
+            // on every core (`CSVWriter.inChunks`), which they would not be inside another
+            // concurrent loop (libdispatch runs a nested loop on one thread when the outer one
+            // holds the cores: a year's volunteer-weeks.csv took one core for 0.7 s).
+            for (name, scrubbed, make) in makers {
                 var own = Stopwatch()
-                let made = makers[k].2()
-                own.lap("  \(makers[k].0) made")
-                tables[k] = makers[k].scrubbed ? made : PhoneScrubber.scrub(bytes: made, known: phones)
-                own.lap("  \(makers[k].0) scrubbed")
+                let made = make()
+                own.lap("  \(name) made")
+                // Every line scrubbed of phone numbers, as the weekly tables are.
+                files.append((name, scrubbed ? made : PhoneScrubber.scrub(bytes: made, known: phones)))
+                own.lap("  \(name) scrubbed")
             }
-            for k in makers.indices { files.append((makers[k].0, tables.take(k)!)) }
             clock.lap("csv")
         }
         var manifest = try makeManifest(loaded, options: options, command: kind.rawValue, week: nil, date: nil, now: now)
