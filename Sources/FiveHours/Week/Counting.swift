@@ -185,6 +185,9 @@ struct Counting: Sendable {
     private func sweep(_ range: Range<Int>, firstSpan: [Int], spans: UnsafeMutableBufferPointer<Span>,
                        sessions: UnsafeMutableBufferPointer<Session>, activities: [ActivityRecord]) -> Swept {
         var out = Swept()
+        // A day per span at most: room made once, not grown by doubling (a year's ranges would
+        // leave their outgrown arrays behind in the allocator's arenas of the threads).
+        out.days.reserveCapacity(firstSpan[range.upperBound] - firstSpan[range.lowerBound])
         for v in range {
             var mine = UnsafeMutableBufferPointer(rebasing: spans[firstSpan[v]..<firstSpan[v + 1]])
             guard !mine.isEmpty else { continue }
