@@ -66,9 +66,9 @@ struct Counting: Sendable {
     /// sessions: no step of it runs on one core.
     func count(_ ledger: Ledger, number: [Int]) -> Result {
         let volunteers = ledger.volunteers
-        // Which weeks each volunteer is active in, as bits (`ActiveWeeks`): reading the volunteer,
-        // or even its two dates, for each session would miss the cache.
-        let activeWeeks = ActiveWeeks(volunteers, origin: origin, weekCount: weekCount)
+        // Each volunteer's number and days on the roster in one place (`VolunteerSlot`): reading
+        // the volunteer's box for each session would miss the cache.
+        let slots = volunteers.indices.map { VolunteerSlot(number: number[$0], volunteer: volunteers[$0]) }
         let rostered = ledger.index
         let activities = ledger.activities
         let volunteerCount = (number.max() ?? -1) + 1
@@ -79,8 +79,7 @@ struct Counting: Sendable {
         let gathered = ConcurrentSlots<Gathered>(parts)
         DispatchQueue.concurrentPerform(iterations: parts) { p in
             let range = (activities.count * p / parts)..<(activities.count * (p + 1) / parts)
-            gathered[p] = gather(range, activities, rostered: rostered, number: number, activeWeeks: activeWeeks, volunteers: volunteers,
-                                 volunteerCount: volunteerCount)
+            gathered[p] = gather(range, activities, rostered: rostered, slots: slots, volunteers: volunteers, volunteerCount: volunteerCount)
         }
         clock.lap("    sessions gathered")
 
@@ -309,16 +308,15 @@ struct Counting: Sendable {
     /// spans the sweep reads (a week's eve included).
     /// Each record's volunteer is looked up here, where its record is read anyway: a pass of its
     /// own read each of a year's millions of records (a cache miss each) a second time.
-    private func gather(_ range: Range<Int>, _ activities: [ActivityRecord], rostered: [String: Int], number: [Int], activeWeeks: ActiveWeeks,
+    private func gather(_ range: Range<Int>, _ activities: [ActivityRecord], rostered: [String: Int], slots: [VolunteerSlot],
                         volunteers: [Volunteer], volunteerCount: Int) -> Gathered {
         let originDay = origin.dayNumber
-        func active(_ li: Int, _ k: Int) -> Bool { activeWeeks.contains(volunteer: li, week: k) }
+        func active(_ li: Int, _ k: Int) -> Bool { slots[li].isActive(inWeekFrom: originDay + 7 * k) }
         var out = Gathered()
         // Room for every record of the range (a year's are nearly all sessions): grown by
         // doubling, the arrays would be copied and left half empty.
         out.sessions.reserveCapacity(range.count)
         out.spans.reserveCapacity(range.count)
-        out.spansPerVolunteer = [Int32](repeating: 0, count: volunteerCount)
         for ai in range {
             let a = activities[ai]
             let offset = a.date.dayNumber - originDay
@@ -328,10 +326,9 @@ struct Counting: Sendable {
             guard k >= -1, k < weekCount, k >= 0 || eve else { continue }
             let li = rostered[a.volunteerID]
             func span(_ li: Int, session: Int) {
-                let v = number[li]
+                let v = Int(slots[li].number)
                 out.spans.append(Span(volunteer: Int32(v), session: Int32(session), record: Int32(ai), source: a.source, day: offset,
                                       start: a.start, seconds: a.seconds))
-                out.spansPerVolunteer[v] += 1
             }
             guard k >= 0 else {
                 if let li, active(li, 0) { span(li, session: -1) }
@@ -346,13 +343,17 @@ struct Counting: Sendable {
             let team = Counting.team(of: a, volunteer: volunteers[li])
             let seconds = a.seconds
             out.sessions.append(Session(recordIndex: Int32(ai), team: team.map { Int32(out.teams.number($0)) } ?? -1,
-                                        unit: a.unit.map { Int32(out.units.number($0)) } ?? -1, volunteer: number[li], date: a.date,
+                                        unit: a.unit.map { Int32(out.units.number($0)) } ?? -1, volunteer: Int(slots[li].number), date: a.date,
                                         countedSeconds: seconds))
             if let h = a.hours, a.start != nil, abs(h - seconds) > 60 {
                 out.mismatches.append(.init(session: out.sessions.count - 1, hoursSeconds: h))
             }
             span(li, session: out.sessions.count - 1)
         }
+        // Counted after the loop, not in it: there the counts missed the cache among the records,
+        // the names and the volunteers (a fifth of the loop's time in a year).
+        out.spansPerVolunteer = [Int32](repeating: 0, count: volunteerCount)
+        for sp in out.spans { out.spansPerVolunteer[Int(sp.volunteer)] += 1 }
         return out
     }
 
@@ -379,28 +380,25 @@ struct Counting: Sendable {
         return out
     }
 
-    /// Per volunteer, the weeks counted in which it is active (`VolunteerWeek.isActive`), one bit
-    /// per week: a year's sessions look it up millions of times.
-    struct ActiveWeeks: Sendable {
-        private let words: Int
-        private let bits: [UInt64]
+    /// What the counting reads of a ledger volunteer for each of its sessions, in 12 bytes: its
+    /// number and the days it is on the roster (an open end as `Int32.min` or `.max`). One
+    /// array, so that a session's volunteer costs one cache miss, not one per fact: a year looks
+    /// up millions at random.
+    struct VolunteerSlot: Sendable {
+        var number: Int32
+        var fromDay: Int32
+        var untilDay: Int32
 
-        init(_ volunteers: [Volunteer], origin: CivilDate, weekCount: Int) {
-            let words = (weekCount + 63) / 64
-            var bits = [UInt64](repeating: 0, count: volunteers.count * words)
-            for (li, v) in volunteers.enumerated() {
-                for k in 0..<weekCount {
-                    let first = origin.adding(days: 7 * k)
-                    if VolunteerWeek.isActive(from: v.activeFrom, until: v.activeUntil, first: first, last: first.adding(days: 6)) {
-                        bits[li * words + k / 64] |= 1 << UInt64(k % 64)
-                    }
-                }
-            }
-            self.words = words
-            self.bits = bits
+        init(number: Int, volunteer: Volunteer) {
+            self.number = Int32(number)
+            fromDay = volunteer.activeFrom.map { Int32(clamping: $0.dayNumber) } ?? .min
+            untilDay = volunteer.activeUntil.map { Int32(clamping: $0.dayNumber) } ?? .max
         }
 
-        func contains(volunteer li: Int, week k: Int) -> Bool { bits[li * words + k / 64] >> UInt64(k % 64) & 1 == 1 }
+        /// Active on at least one day of the week that starts on `firstDay` (`VolunteerWeek.isActive`).
+        func isActive(inWeekFrom firstDay: Int) -> Bool {
+            VolunteerWeek.isActive(fromDay: Int(fromDay), untilDay: Int(untilDay), firstDay: firstDay, lastDay: firstDay + 6)
+        }
     }
 
     /// The team a session counts for: its own `team`, else its volunteer's only team (the

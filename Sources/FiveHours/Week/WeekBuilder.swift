@@ -100,7 +100,14 @@ extension VolunteerWeek {
     /// Active on at least one day of `first … last` (joined by its end, not left before its
     /// start): listed that week, or that month or year.
     static func isActive(from: CivilDate?, until: CivilDate?, first: CivilDate, last: CivilDate) -> Bool {
-        !((from.map { $0 > last } ?? false) || (until.map { $0 < first } ?? false))
+        isActive(fromDay: from?.dayNumber ?? .min, untilDay: until?.dayNumber ?? .max, firstDay: first.dayNumber, lastDay: last.dayNumber)
+    }
+
+    /// The same, on day numbers (an open end is `.min` or `.max`): what the counting keeps per
+    /// volunteer, in a few bytes.
+    @inline(__always)
+    static func isActive(fromDay: Int, untilDay: Int, firstDay: Int, lastDay: Int) -> Bool {
+        !(fromDay > lastDay || untilDay < firstDay)
     }
 
     /// Active for only part of the week (joined after its first day or left before its last):
