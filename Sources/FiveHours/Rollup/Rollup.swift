@@ -504,55 +504,63 @@ extension Rollup {
         for (i, u) in campaign.units.enumerated() where unitNumber[u.name] == nil { unitNumber[u.name] = i }
         let unitOf = order.all.map { Int32(unitNumber[ledger.volunteers[$0].unit] ?? -1) }
         // Sessions come with their team numbered (`Session.team`, an index into `names`); each
-        // team's lead units are looked up once, when its first session is met.
+        // team's lead units are looked up once, when its first session is met, and its 13 slots
+        // (the period, then each month) made then, in one array: a log may name a new team in
+        // every row, and a year adds millions of sessions to a few slots.
         var teamNumber = SmallIndex()
-        var leads = [Set<Int32>?](repeating: nil, count: names.count)
+        var firstSlot = [Int32](repeating: -1, count: names.count)
+        var slots: [TeamSlot] = []
+        // Per slot-holding team (`firstSlot / 13`), whether each unit of the campaign file leads it.
+        let unitCount = campaign.units.count
+        var leads: [Bool] = []
         var shown = names
         // The month of each day the sessions fall on, worked out once per day, not per session.
         let firstDay = indexes.lazy.map { sessions[$0].date.dayNumber }.min() ?? 0
         let lastDay = indexes.lazy.map { sessions[$0].date.dayNumber }.max() ?? 0
         let monthOf = byMonth ? (firstDay...lastDay).map { CivilDate(dayNumber: $0).month } : []
-        // Only the slots used: a log may name a new team in every row.
-        var slots: [Int: TeamSlot] = [:]
         var unassigned = 0
         for i in indexes {
             let s = sessions[i]
             let v = s.volunteer, counted = s.countedSeconds
             guard s.team >= 0 else { unassigned += counted; continue }
             let t = Int(s.team)
-            if leads[t] == nil {
+            if firstSlot[t] < 0 {
                 // Shown as the period's first session of the team spells it (a number stands for
                 // every Unicode spelling of a name, and the first met may lie outside the period).
                 let name = Counting.team(of: ledger.activities[Int(s.recordIndex)], volunteer: ledger.volunteers[order.all[v]]) ?? names[t]
                 shown[t] = name
                 teamNumber[name] = t
-                leads[t] = Set((campaign.teams.first { $0.name == name }?.leads ?? []).compactMap { u in
-                    campaign.units.firstIndex { $0.name == u }.map(Int32.init) })
+                firstSlot[t] = Int32(slots.count)
+                slots += Array(repeating: TeamSlot(), count: 13)
+                let leading = campaign.teams.first { $0.name == name }?.leads ?? []
+                leads += campaign.units.map { leading.contains($0.name) }
             }
             let month = byMonth ? monthOf[s.date.dayNumber - firstDay] : 0
-            slots[t * 13 + month, default: TeamSlot()].add(seconds: counted, volunteer: v, lead: unitOf[v] >= 0 && leads[t]!.contains(unitOf[v]))
+            let base = Int(firstSlot[t]), u = Int(unitOf[v])
+            slots[base + month].add(seconds: counted, volunteer: v, lead: u >= 0 && leads[base / 13 * unitCount + u])
         }
-        let used = names.indices.filter { leads[$0] != nil }
+        let used = names.indices.filter { firstSlot[$0] >= 0 }
+        func slot(_ t: Int, _ month: Int) -> TeamSlot? { firstSlot[t] < 0 ? nil : slots[Int(firstSlot[t]) + month] }
         // Who served, counted once per slot and once per team over its slots: each volunteer
         // marked with the count's own stamp as it is met (no sorting, no hashing).
         var mark = [Int32](repeating: -1, count: order.all.count)
         var stamp: Int32 = -1
-        func distinct(_ slotKeys: [Int]) -> Int {
+        func distinct(_ months: [Int], of t: Int) -> Int {
             stamp += 1
             var n = 0
-            for key in slotKeys {
-                for v in slots[key]?.people ?? [] where mark[Int(v)] != stamp {
+            for m in months {
+                for v in slots[Int(firstSlot[t]) + m].people where mark[Int(v)] != stamp {
                     mark[Int(v)] = stamp
                     n += 1
                 }
             }
             return n
         }
-        var served: [Int: Int] = [:] // by slot; a team's whole period under -1 - t
+        var served: [Int: Int] = [:] // by team * 13 + month; a team's whole period under -1 - t
         for t in used {
-            let keys = (0...12).map { t * 13 + $0 }.filter { slots[$0] != nil }
-            for key in keys { served[key] = distinct([key]) }
-            served[-1 - t] = distinct(keys)
+            let months = (0...12).filter { slot(t, $0)!.sessions > 0 }
+            for m in months { served[t * 13 + m] = distinct([m], of: t) }
+            served[-1 - t] = distinct(months, of: t)
         }
         let orderedSpecs = campaign.teams.filter(\.focus) + campaign.teams.filter { !$0.focus }
         let knownNames = Set(campaign.teams.map(\.name))
@@ -562,7 +570,7 @@ extension Rollup {
             var sum = TeamSlot()
             var people = 0
             if let t = teamNumber[name] {
-                for m in month.map({ [$0] }) ?? Array(0...12) { if let slot = slots[t * 13 + m] { sum.add(slot) } }
+                for m in month.map({ [$0] }) ?? Array(0...12) { if let slot = slot(t, m) { sum.add(slot) } }
                 people = served[month.map { t * 13 + $0 } ?? -1 - t] ?? 0
             }
             return TeamTally(name: name, month: month, leads: spec?.leads ?? [], focus: spec?.focus ?? false, known: spec != nil,
