@@ -11,7 +11,10 @@ struct RollupCountingTests {
     /// Sessions from 2018-12-20 to 2020-01-10 for five volunteers: timed ones (some crossing
     /// midnight, some overlapping), hours-only ones, long days beyond the cap; V5 leaves mid-year on a
     /// Tuesday, V6 on the Thursday before a week's last day; both log sessions after they left.
-    static func scenario(seed: UInt64) -> Scenario {
+    ///
+    /// `crowd` more volunteers (V7, V8, …) log the same way, some joining or leaving mid-year: with
+    /// them the counting sweeps ranges of many volunteers each on every core.
+    static func scenario(seed: UInt64, crowd: Int = 0) -> Scenario {
         var s = Scenario()
         s.roster = """
         volunteer_id,name,unit,teams,role,liaison,active_from,active_until
@@ -22,13 +25,18 @@ struct RollupCountingTests {
         V5,钱七,第一站,小红象志愿服务队,队员,,,2019-10-15
         V6,孙八,乙科,春雨行动志愿服务队,队员,,,2019-05-16
         """
+        let units = ["甲科", "乙科", "第一站"], teams = ["小红象志愿服务队", "春雨行动志愿服务队", "小红象志愿服务队;春雨行动志愿服务队"]
+        for k in 7..<(7 + crowd) {
+            let from = k % 5 == 0 ? "2019-0\(1 + k % 9)-1\(k % 10)" : "", until = k % 7 == 0 ? "2019-1\(k % 3)-0\(1 + k % 9)" : ""
+            s.roster += "\nV\(k),志愿者\(k),\(units[k % 3]),\(teams[k % 3]),队员,,\(from),\(until)"
+        }
         var rng = SplitMix(seed: seed)
         var lines = ["record_id,volunteer_id,date,start,end,hours,team"]
         let first = CivilDate(year: 2018, month: 12, day: 20)!
         var n = 0
         for day in 0..<387 {
             let date = first.adding(days: day)
-            for v in 1...6 where rng.next() % 3 == 0 {
+            for v in 1...(6 + crowd) where rng.next() % 3 == 0 {
                 for _ in 0..<(1 + Int(rng.next() % 3)) {
                     n += 1
                     let kind = rng.next() % 10
@@ -161,6 +169,7 @@ struct RollupCountingTests {
     /// every figure, status, team, unit row and finding alike, in order.
     @Test("the one-pass roll-up equals the week-by-week reference", arguments: [
         ("scenario 2019-08-09", "year"), ("scenario 7", "2019-03"), ("scenario 42", "2019-12"), ("samples", "2019-08"), ("samples", "year"),
+        ("crowd 5", "year"), ("crowd 11", "2019-06"),
     ])
     func onePassEqualsReference(data: String, period name: String) throws {
         let folder: URL
@@ -168,7 +177,8 @@ struct RollupCountingTests {
         if data == "samples" {
             folder = Binary.samples
         } else {
-            folder = try Self.scenario(seed: UInt64(data.split(separator: " ")[1].replacingOccurrences(of: "-", with: ""))!).write()
+            let seed = UInt64(data.split(separator: " ")[1].replacingOccurrences(of: "-", with: ""))!
+            folder = try Self.scenario(seed: seed, crowd: data.hasPrefix("crowd") ? 90 : 0).write()
             remove = true
         }
         defer { if remove { ImportTestSupport.remove(folder) } }
