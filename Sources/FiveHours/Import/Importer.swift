@@ -92,20 +92,57 @@ struct ImportParts: Sendable {
 
     /// Appends a part read separately (a file, or a part of one), re-basing its record indexes.
     mutating func append(_ part: ImportParts) {
+        appendAll(but: part, recordBase: activities.count)
+        // The first part's lists are taken over whole, not copied element by element.
+        if activities.isEmpty { activities = part.activities } else { activities += part.activities }
+    }
+
+    /// Appends the parts of one file in order (each slot filled), their records joined on every
+    /// core, each part let go by the core that copied it: a year's parts hold millions of
+    /// records, and a record costs a cache miss on its box when it is copied (to count the
+    /// reference) and another when its part lets it go.
+    ///
+    /// After another file's records, the parts are appended one by one (`append(_:)`): joining
+    /// would copy the earlier records again for every file.
+    mutating func append(parts: ConcurrentSlots<ImportParts>) {
+        guard activities.isEmpty else {
+            for k in 0..<parts.count { append(parts.take(k)!) }
+            return
+        }
+        var base = 0
+        var starts: [Int] = []
+        for k in 0..<parts.count {
+            let count = parts.peek(k) { part in
+                appendAll(but: part!, recordBase: base)
+                return part!.activities.count
+            }
+            starts.append(base)
+            base += count
+        }
+        let first = starts
+        activities = [ActivityRecord](unsafeUninitializedCapacity: base) { buffer, initialized in
+            let out = UnsafeSendable(buffer)
+            DispatchQueue.concurrentPerform(iterations: parts.count) { k in
+                parts.take(k)!.activities.withUnsafeBufferPointer { (out.value.baseAddress! + first[k]).initialize(from: $0.baseAddress!, count: $0.count) }
+            }
+            initialized = base
+        }
+    }
+
+    /// Everything of `part` but its records, which begin at `recordBase` of `activities`.
+    private mutating func appendAll(but part: ImportParts, recordBase: Int) {
         // A CSV part's rows with their line shift; an XML file's, whose lines were moved in
         // place, copied once.
         let rows = part.scannedRows.map { ScannedPart(rows: $0, lineShift: part.scannedLineShift) }
             ?? (part.scanned.isEmpty ? nil : ScannedPart(rows: ScannedRows(copying: part.scanned), lineShift: 0))
         if let rows {
-            partRecordBase.append(activities.count)
+            partRecordBase.append(recordBase)
             scannedParts.append(rows)
             var groups = part.identities
             groups.group()
             identityParts.append(groups)
             storedContents.append(part.storedContent)
         }
-        // The first part's lists are taken over whole, not copied element by element.
-        if activities.isEmpty { activities = part.activities } else { activities += part.activities }
         if volunteers.isEmpty { volunteers = part.volunteers } else { volunteers += part.volunteers }
         submissions += part.submissions
         rejects += part.rejects
@@ -567,11 +604,12 @@ public struct Importer: Sendable {
                 buffer.releaseAll()
                 keepForDuplicates()
                 for k in 0..<count {
-                    let part = shifted.take(k)!
-                    report.read += part.files[0].read
-                    report.rejected += part.files[0].rejected
-                    result.append(part)
+                    shifted.peek(k) { part in
+                        report.read += part!.files[0].read
+                        report.rejected += part!.files[0].rejected
+                    }
                 }
+                result.append(parts: shifted)
                 result.readInParts[fileIndex] = (count, deferred != nil)
                 if let digest { result.pendingDigests.append((fileIndex, digest)) }
                 clock.lap("      merge")
