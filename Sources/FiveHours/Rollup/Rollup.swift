@@ -504,15 +504,18 @@ extension Rollup {
         for (i, u) in campaign.units.enumerated() where unitNumber[u.name] == nil { unitNumber[u.name] = i }
         let unitOf = order.all.map { Int32(unitNumber[ledger.volunteers[$0].unit] ?? -1) }
         // Sessions come with their team numbered (`Session.team`, an index into `names`); each
-        // team's lead units are looked up once, when its first session is met, and its 13 slots
-        // (the period, then each month) made then, in one array: a log may name a new team in
-        // every row, and a year adds millions of sessions to a few slots.
+        // team's row of lead units is looked up once, when its first session is met, and its slots
+        // made then, in one array (a slot for the period, or one per month of a year): a year adds
+        // millions of sessions to a few slots, and a log may name a new team in every row.
         var teamNumber = SmallIndex()
+        let slotsPerTeam = byMonth ? 13 : 1
         var firstSlot = [Int32](repeating: -1, count: names.count)
         var slots: [TeamSlot] = []
-        // Per slot-holding team (`firstSlot / 13`), whether each unit of the campaign file leads it.
+        // Whether each unit of the campaign file leads each team it lists, a row per team; per
+        // team met, its row (-1 for a team the campaign file does not list, which has none).
         let unitCount = campaign.units.count
-        var leads: [Bool] = []
+        let leads = campaign.teams.flatMap { team in campaign.units.map { team.leads.contains($0.name) } }
+        var leadRow = [Int32](repeating: -1, count: names.count)
         var shown = names
         // The month of each day the sessions fall on, worked out once per day, not per session.
         let firstDay = indexes.lazy.map { sessions[$0].date.dayNumber }.min() ?? 0
@@ -531,16 +534,15 @@ extension Rollup {
                 shown[t] = name
                 teamNumber[name] = t
                 firstSlot[t] = Int32(slots.count)
-                slots += Array(repeating: TeamSlot(), count: 13)
-                let leading = campaign.teams.first { $0.name == name }?.leads ?? []
-                leads += campaign.units.map { leading.contains($0.name) }
+                slots += Array(repeating: TeamSlot(), count: slotsPerTeam)
+                leadRow[t] = Int32(campaign.teams.firstIndex { $0.name == name } ?? -1)
             }
             let month = byMonth ? monthOf[s.date.dayNumber - firstDay] : 0
-            let base = Int(firstSlot[t]), u = Int(unitOf[v])
-            slots[base + month].add(seconds: counted, volunteer: v, lead: u >= 0 && leads[base / 13 * unitCount + u])
+            let u = Int(unitOf[v]), row = Int(leadRow[t])
+            slots[Int(firstSlot[t]) + month].add(seconds: counted, volunteer: v, lead: u >= 0 && row >= 0 && leads[row * unitCount + u])
         }
         let used = names.indices.filter { firstSlot[$0] >= 0 }
-        func slot(_ t: Int, _ month: Int) -> TeamSlot? { firstSlot[t] < 0 ? nil : slots[Int(firstSlot[t]) + month] }
+        func slot(_ t: Int, _ month: Int) -> TeamSlot? { firstSlot[t] < 0 || month >= slotsPerTeam ? nil : slots[Int(firstSlot[t]) + month] }
         // Who served, counted once per slot and once per team over its slots: each volunteer
         // marked with the count's own stamp as it is met (no sorting, no hashing).
         var mark = [Int32](repeating: -1, count: order.all.count)
@@ -558,7 +560,7 @@ extension Rollup {
         }
         var served: [Int: Int] = [:] // by team * 13 + month; a team's whole period under -1 - t
         for t in used {
-            let months = (0...12).filter { slot(t, $0)!.sessions > 0 }
+            let months = (0...12).filter { (slot(t, $0)?.sessions ?? 0) > 0 }
             for m in months { served[t * 13 + m] = distinct([m], of: t) }
             served[-1 - t] = distinct(months, of: t)
         }

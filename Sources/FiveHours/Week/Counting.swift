@@ -72,6 +72,9 @@ struct Counting: Sendable {
         let rostered = ledger.index
         let activities = ledger.activities
         let volunteerCount = (number.max() ?? -1) + 1
+        // A span's clock is 32-bit seconds from the origin (`Span`): 68 years, where a year's
+        // roll-up needs 54 weeks.
+        precondition((weekCount + 1) * 7 * 86_400 < Int(Int32.max), "a period of \(weekCount) weeks is too long to count")
         var clock = Stopwatch()
         // In parts from a few hundred records on, so that the roll-up tests, whose weekly
         // references have few, compare the two ways.
