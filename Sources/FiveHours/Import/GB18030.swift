@@ -383,6 +383,12 @@ extension GB18030 {
             if done < count { (text + offset + done).update(from: bytes + done, count: count - done) }
         }
 
+        /// Lets the kernel drop the pages of the file around `range` of its bytes
+        /// (`TextBuffer.releasePages(of:around:)`).
+        func releaseFile(around range: Range<Int>) {
+            TextBuffer.releasePages(of: (rawMapping, raw.count), around: range)
+        }
+
         /// True when the file was cut short while it was decoded (see `TextBuffer.wasCut`).
         var wasCut: Bool { watchSlot >= 0 && fh_mapping_cut(watchSlot) != 0 }
 
