@@ -38,9 +38,11 @@ final class TextBuffer: @unchecked Sendable {
 
     var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
 
-    /// Lets the kernel drop every page of a mapped file (once all its parts are read).
+    /// Lets the kernel drop every page of a mapped file (once all its parts are read): of the
+    /// text and, for a GB18030 file decoded in parts, of the file itself.
     func releaseAll() {
         if let m = mapping { madvise(m.0, m.1, MADV_DONTNEED) }
+        if let decoder { decoder.releaseFile(around: 0..<decoder.raw.count) }
     }
 
     /// Lets the kernel drop the pages of a mapped file below `offset` once they are read, so
@@ -77,7 +79,7 @@ final class TextBuffer: @unchecked Sendable {
     static func releasePages(of mapping: (UnsafeMutableRawPointer, Int), around range: Range<Int>) {
         let page = 4096, margin = 2 << 20
         let lo = max(0, (range.lowerBound - margin) / page * page)
-        let hi = min(mapping.1 / page * page, (range.upperBound + margin) / page * page)
+        let hi = min((mapping.1 + page - 1) / page * page, (range.upperBound + margin) / page * page)
         if hi > lo { madvise(mapping.0 + lo, hi - lo, MADV_DONTNEED) }
     }
 
