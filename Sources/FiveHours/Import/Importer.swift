@@ -201,11 +201,11 @@ public struct Importer: Sendable {
         var accelerated = true
         /// About this much of a large file goes to each part (at least two, at most 256): small enough that the parts in flight keep little of the file resident.
         var part = 8 << 20
-        /// The parts of a GB18030 file are half as large: a part's decoded text is made whole
-        /// before its rows are read, so a part in flight holds all of its text, where a part of a
-        /// UTF-8 file holds what its rows have reached since its pages were last let go (4 MB at
-        /// most). Half keeps the peak near the UTF-8 file's; a quarter made it 120 MB higher on the
-        /// benchmark (205 parts; not understood yet: the allocator's heaps are the first suspect).
+        /// The parts of a GB18030 file are half as large (of its bytes: about two thirds of a UTF-8
+        /// part's text). On the benchmark's year the import's peak was 248.5–250.7 MB with them
+        /// (102 parts), 251 MB with whole ones (51), which also left the run's peak after the
+        /// import at 272–283 MB in 13 of 15 runs (memory the duplicate check freed, kept by the
+        /// parts' threads' heaps), and 247–248 MB with a quarter (205), no faster.
         var decodedPart: Int { max(1, part / 2) }
     }
     let sizes: Sizes
