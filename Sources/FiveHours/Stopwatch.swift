@@ -15,10 +15,13 @@ public struct Stopwatch {
         last = now
     }
 
-    /// Resident and peak memory from /proc (Linux).
+    /// Peak and resident memory from /proc (Linux), the resident memory in its three parts:
+    /// anonymous (the heap), mapped files (the inputs and the binary) and shared memory (a
+    /// GB18030 file's decoded text).
     static func memory() -> String {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return "" }
-        return status.split(separator: "\n").filter { $0.hasPrefix("VmRSS") || $0.hasPrefix("VmHWM") }
+        let keys = ["VmHWM", "VmRSS", "RssAnon", "RssFile", "RssShmem"]
+        return status.split(separator: "\n").filter { line in keys.contains { line.hasPrefix($0) } }
             .map { $0.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ") }.joined(separator: ", ")
     }
 }

@@ -343,32 +343,17 @@ extension GB18030 {
         }
 
         deinit {
-            for scratch in scratches { scratch.deallocate() }
             fh_unwatch_mapping(watchSlot)
             munmap(rawMapping, raw.count)
             close(fd)
         }
 
-        /// Buffers a piece is decoded in before it goes into the memory file (one per core at
-        /// work), each with room for `scratchInput` bytes of the file.
-        private var scratches: [UnsafeMutablePointer<UInt8>] = []
-        private let scratchLock = NSLock()
-        private static let scratchInput = (1 << 20) + (64 << 10)
-
-        /// A buffer with room for the text of `count` bytes, or nil for a piece too large (a
-        /// line over 64 KB past the megabyte), which is decoded into the memory file's mapping.
-        private func takeScratch(for count: Int) -> UnsafeMutablePointer<UInt8>? {
-            guard count <= PartDecoder.scratchInput else { return nil }
-            scratchLock.lock()
-            defer { scratchLock.unlock() }
-            return scratches.popLast() ?? UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * PartDecoder.scratchInput + 64)
-        }
-
-        private func giveBack(_ scratch: UnsafeMutablePointer<UInt8>) {
-            scratchLock.lock()
-            scratches.append(scratch)
-            scratchLock.unlock()
-        }
+        /// The most of the file decoded at a time (a part is cut into pieces of up to this much,
+        /// each ending after a line end): the piece and its text stay in the core's cache.
+        private static let piece = 256 << 10
+        /// A piece whose line ends further than 64 KB past `piece` is decoded straight into the
+        /// memory file's mapping instead.
+        private static let scratchInput = piece + (64 << 10)
 
         /// Writes `count` decoded bytes at the text's offset `offset` (the memory file's), through
         /// the file; through the mapping if the file will not take them.
@@ -383,6 +368,12 @@ extension GB18030 {
             if done < count { (text + offset + done).update(from: bytes + done, count: count - done) }
         }
 
+        /// Lets the kernel drop the pages of the file around `range` of its bytes
+        /// (`TextBuffer.releasePages(of:around:)`).
+        func releaseFile(around range: Range<Int>) {
+            TextBuffer.releasePages(of: (rawMapping, raw.count), around: range)
+        }
+
         /// True when the file was cut short while it was decoded (see `TextBuffer.wasCut`).
         var wasCut: Bool { watchSlot >= 0 && fh_mapping_cut(watchSlot) != 0 }
 
@@ -392,30 +383,37 @@ extension GB18030 {
         /// - Returns: the range of the text to read the part's rows from.
         func decode(part k: Int, _ range: Range<Int>, body: Int) throws(Invalid) -> Range<Int> {
             let at = k == 0 ? headCount : 2 * range.lowerBound + 8 * k
-            // A quarter of the part (a megabyte at most) at a time, each piece ending after a line
-            // end, its pages of the file let go once decoded: a part holds little more of the
-            // file than its text.
+            // A piece at a time (a quarter of a small part), each ending after a line end, its
+            // pages of the file let go once decoded: a part holds little more of the file than
+            // the piece it decodes. Each piece is decoded into a buffer that stays in the cache,
+            // then written into the memory file, whose pages the kernel fills whole rather than
+            // faulting them in one by one and clearing them first. The buffer is the part's, and
+            // goes before its rows are read.
+            let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * PartDecoder.scratchInput + 64)
+            defer { scratch.deallocate() }
             var from = range.lowerBound, written = 0
-            let page = 4096, piece = min(1 << 20, max(256, range.count / 4))
+            let page = 4096, piece = min(PartDecoder.piece, max(256, range.count / 4))
             while from < range.upperBound {
                 var to = min(range.upperBound, from + piece)
                 while to < range.upperBound, raw[to - 1] != 10 { to += 1 }
                 let source = UnsafeBufferPointer(rebasing: raw[from..<to])
-                if let scratch = takeScratch(for: source.count) {
-                    // Decoded in a buffer that stays in the cache, then written into the memory
-                    // file: its pages are filled whole by the kernel, not faulted in one by one and
-                    // cleared first.
-                    defer { giveBack(scratch) }
+                if source.count <= PartDecoder.scratchInput {
                     let count = try GB18030.decode(source, into: scratch, final: true).written
                     store(scratch, count, at: at + written)
                     written += count
                 } else {
                     written += try GB18030.decode(source, into: text + at + written, final: true).written
                 }
-                let lo = (from + page - 1) / page * page, hi = to / page * page
+                // From the page that holds the piece's first byte (its bytes before it are decoded,
+                // by this part or by the part before it, which would read them again from the
+                // page cache) up to the page that holds the next piece's first.
+                let lo = from / page * page, hi = to / page * page
                 if hi > lo { madvise(rawMapping + lo, hi - lo, MADV_DONTNEED) }
                 from = to
             }
+            // And the folios at the part's ends: a fault maps the whole folio, the neighbours'
+            // bytes in it too, which they may have let go already.
+            releaseFile(around: range)
             return (k == 0 ? body : at)..<(at + written)
         }
     }

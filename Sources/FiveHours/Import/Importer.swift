@@ -238,11 +238,11 @@ public struct Importer: Sendable {
         var accelerated = true
         /// About this much of a large file goes to each part (at least two, at most 256): small enough that the parts in flight keep little of the file resident.
         var part = 8 << 20
-        /// The parts of a GB18030 file are half as large: a part's decoded text is made whole
-        /// before its rows are read, so a part in flight holds all of its text, where a part of a
-        /// UTF-8 file holds what its rows have reached since its pages were last let go (4 MB at
-        /// most). Half keeps the peak near the UTF-8 file's; a quarter made it 120 MB higher on the
-        /// benchmark (205 parts; not understood yet: the allocator's heaps are the first suspect).
+        /// The parts of a GB18030 file are half as large (of its bytes: about two thirds of a UTF-8
+        /// part's text). On the benchmark's year the import's peak was 248.5–250.7 MB with them
+        /// (102 parts), 251 MB with whole ones (51), which also left the run's peak after the
+        /// import at 272–283 MB in 13 of 15 runs (memory the duplicate check freed, kept by the
+        /// parts' threads' heaps), and 247–248 MB with a quarter (205), no faster.
         var decodedPart: Int { max(1, part / 2) }
     }
     let sizes: Sizes
@@ -557,9 +557,7 @@ public struct Importer: Sendable {
         // a deferred buffer checks its own bytes (an activity part a block ahead of its rows, the
         // others first), and its hash is read apart (`DigestTask`). A GB18030 file is cut into
         // parts on its own bytes, after its first lines, and each part decoded where it is read.
-        var decodedSizes = sizes
-        decodedSizes.part = sizes.decodedPart
-        let bounds = decoder.map { RowJob.parts($0.raw, from: $0.headEnd, sizes: decodedSizes) } ?? RowJob.parts(buffer.bytes, from: body, sizes: sizes)
+        let bounds = Importer.partBounds(of: buffer, body: body, sizes: sizes)
         if bounds.count > 2 || deferred != nil {
             let count = bounds.count - 1
             // Each part's result and the line its reader stopped at.
@@ -627,6 +625,21 @@ public struct Importer: Sendable {
         return true
     }
 
+    /// Where the parts of `buffer`'s rows, from `body`, begin and end (`RowJob.parts`); a GB18030
+    /// file decoded in parts is cut on its own bytes, after its first lines, into parts of
+    /// `Sizes.decodedPart`. Each cut looks for a line end in the file and lets go of the pages
+    /// that maps at once (`TextBuffer.releasePages(of:around:)`: up to 2 MB a cut), before the
+    /// next; each part maps them again as it reads them. Kept, the cuts of the benchmark's year
+    /// held 200 MB of the file before any part had read a row.
+    static func partBounds(of buffer: TextBuffer, body: Int, sizes: Sizes) -> [Int] {
+        if let decoder = buffer.decoder {
+            var decodedSizes = sizes
+            decodedSizes.part = sizes.decodedPart
+            return RowJob.parts(decoder.raw, from: decoder.headEnd, sizes: decodedSizes, letGo: decoder.releaseFile(around:))
+        }
+        return RowJob.parts(buffer.bytes, from: body, sizes: sizes, letGo: buffer.releasePages(around:))
+    }
+
     /// Reads the data rows of one CSV file, or of one part of it, into a partial result.
     struct RowJob: Sendable {
         let importer: Importer
@@ -644,14 +657,17 @@ public struct Importer: Sendable {
         /// Where the parts of a file's rows begin and end: `bounds[k]..<bounds[k + 1]` is part
         /// `k`, each after a line end. One part for a small file; for a large one about
         /// `sizes.part` each, at least two and at most 256.
-        static func parts(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, sizes: Sizes) -> [Int] {
+        /// - Parameter letGo: given the bytes each cut read, as soon as it has read them.
+        static func parts(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, sizes: Sizes, letGo: (Range<Int>) -> Void) -> [Int] {
             let size = bytes.count - start
             guard size > sizes.parallel else { return [start, bytes.count] }
             let count = max(2, min(256, size / sizes.part))
             var bounds = [start]
             for k in 1..<count {
-                var i = max(start + size / count * k, bounds.last!)
+                let from = max(start + size / count * k, bounds.last!)
+                var i = from
                 while i < bytes.count, bytes[i] != 10 { i += 1 }
+                if from < bytes.count { letGo(from..<min(i + 1, bytes.count)) }
                 if i + 1 < bytes.count, i + 1 > bounds.last! { bounds.append(i + 1) }
             }
             bounds.append(bytes.count)

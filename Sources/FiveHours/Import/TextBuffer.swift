@@ -38,9 +38,11 @@ final class TextBuffer: @unchecked Sendable {
 
     var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
 
-    /// Lets the kernel drop every page of a mapped file (once all its parts are read).
+    /// Lets the kernel drop every page of a mapped file (once all its parts are read): of the
+    /// text and, for a GB18030 file decoded in parts, of the file itself.
     func releaseAll() {
         if let m = mapping { madvise(m.0, m.1, MADV_DONTNEED) }
+        if let decoder { decoder.releaseFile(around: 0..<decoder.raw.count) }
     }
 
     /// Lets the kernel drop the pages of a mapped file below `offset` once they are read, so
@@ -61,16 +63,24 @@ final class TextBuffer: @unchecked Sendable {
         released = offset
     }
 
-    /// Lets the kernel drop the pages of a mapped file around `range` after one row was read from
-    /// the middle of it: a page fault maps the pages around it too (the kernel's fault-around),
-    /// so a few thousand rows read here and there would keep most of a large file resident.
+    /// Lets the kernel drop the pages of a mapped file around `range` after a few bytes were read
+    /// from the middle of it (a row read again, a line end looked for where parts are cut).
     func releasePages(around range: Range<Int>) {
         guard let m = mapping else { return }
-        let page = 4096, margin = 2 << 20
         let dataStart = UnsafeRawPointer(base) - UnsafeRawPointer(m.0)
-        let lo = max(0, (dataStart + range.lowerBound - margin) / page * page)
-        let hi = min(m.1 / page * page, (dataStart + range.upperBound + margin) / page * page)
-        if hi > lo { madvise(m.0 + lo, hi - lo, MADV_DONTNEED) }
+        TextBuffer.releasePages(of: m, around: (dataStart + range.lowerBound)..<(dataStart + range.upperBound))
+    }
+
+    /// Lets the kernel drop the pages of `mapping` within 2 MB of `range` (offsets in the
+    /// mapping). A page fault maps more than its page: the pages around it (the kernel's
+    /// fault-around) and, where the file system keeps large folios in the page cache (ext4 does),
+    /// the whole folio that holds it, up to 2 MB. So a few thousand rows read here and there, or a
+    /// hundred line ends looked for, would keep most of a large file resident.
+    static func releasePages(of mapping: (UnsafeMutableRawPointer, Int), around range: Range<Int>) {
+        let page = 4096, margin = 2 << 20
+        let lo = max(0, (range.lowerBound - margin) / page * page)
+        let hi = min((mapping.1 + page - 1) / page * page, (range.upperBound + margin) / page * page)
+        if hi > lo { madvise(mapping.0 + lo, hi - lo, MADV_DONTNEED) }
     }
 
     /// Opens a file for reading and gives its descriptor (the caller closes it) and size.

@@ -115,6 +115,108 @@ struct PartsTests {
         }
     }
 
+    /// Cutting a large file into parts looks for a line end at each cut, and a page touched
+    /// maps more than itself: the pages around it and, where the file system keeps large folios
+    /// in the page cache (ext4 does), the whole folio, up to 2 MB. Kept, the cuts of the
+    /// benchmark's year (a hundred of them) held 200 MB of the GB18030 file before any part had
+    /// read a row, and set the run's peak. Each cut lets its pages go before the next: after the
+    /// cuts, the mapping the parts read holds only what was read before them (the first lines).
+    @Test("cutting a large file into parts leaves none of its pages mapped", arguments: [false, true])
+    func cutsLetTheirPagesGo(gb18030: Bool) throws {
+        let log = try PartsTests.largeLog(gb18030: gb18030, label: "cuts")
+        defer { ImportTestSupport.remove(log.folder) }
+        let buffer = try #require(try TextBuffer.loadDeferred(path: log.file.path, minimumSize: 1 << 20))
+        #expect((buffer.decoder != nil) == gb18030)
+        let bounds = Importer.partBounds(of: buffer, body: log.headLength, sizes: Importer.Sizes(part: 256 << 10))
+        #expect(bounds.count > 60)
+        let start = buffer.decoder.map { UnsafeRawPointer($0.raw.baseAddress!) } ?? UnsafeRawPointer(buffer.base)
+        let resident = try #require(PartsTests.residentKB(of: start))
+        // The first lines' folio at most (2 MB); kept, the cuts held 6 MB of the UTF-8 file and
+        // 12 MB of the GB18030 one (ext4, kernel 6.18), and 24 MB of either while it was still in
+        // the page cache as its writes left it.
+        #expect(resident <= 3 << 10, "\(resident) kB of the file mapped after \(bounds.count - 1) parts were cut")
+    }
+
+    /// A GB18030 part is decoded a piece at a time, each piece's pages of the file let go once it
+    /// is decoded, and at the part's end the folios it shares with its neighbours: its fault
+    /// there mapped the neighbour's bytes too, which the neighbour may have let go already.
+    /// Decoded last part first, every part faults in a folio its neighbour has let go (kept, 10 MB
+    /// of this file); the file's mapping must hold nothing after, and the parts' text must be the
+    /// file's.
+    @Test("a GB18030 file's parts let go of its pages as they are decoded, the folios they share with their neighbours too")
+    func decodedPartsLetTheirPagesGo() throws {
+        let log = try PartsTests.largeLog(gb18030: true, label: "decoded")
+        defer { ImportTestSupport.remove(log.folder) }
+        let buffer = try #require(try TextBuffer.loadDeferred(path: log.file.path, minimumSize: 1 << 20))
+        let decoder = try #require(buffer.decoder)
+        let bounds = Importer.partBounds(of: buffer, body: 0, sizes: Importer.Sizes(part: 256 << 10))
+        #expect(bounds.count > 60)
+        var texts: [Range<Int>] = []
+        for k in (0..<(bounds.count - 1)).reversed() {
+            texts.append(try decoder.decode(part: k, bounds[k]..<bounds[k + 1], body: decoder.headCount))
+        }
+        let resident = try #require(PartsTests.residentKB(of: decoder.raw.baseAddress!))
+        #expect(resident == 0, "\(resident) kB of the file mapped after its \(bounds.count - 1) parts were decoded")
+        var text = Array(buffer.bytes[0..<decoder.headCount])
+        for range in texts.reversed() { text += buffer.bytes[range] }
+        #expect(text == log.utf8)
+    }
+
+    /// A log of 24 MB in UTF-8 or GB18030 (its rows repeated: only its size and its line ends
+    /// matter), written to a new folder; `utf8` is its text, `headLength` its header's bytes.
+    static func largeLog(gb18030: Bool, label: String) throws -> (folder: URL, file: URL, utf8: [UInt8], headLength: Int) {
+        let header = "record_id,volunteer_id,date,start_time,end_time,activity\n"
+        var block = ""
+        for k in 0..<2_000 { block += "R\(100_000 + k),V\(10_000 + k % 977),2019-08-05,09:00,11:00,社区志愿服务 第\(k % 13)站\n" }
+        let encode: (String) -> [UInt8] = { gb18030 ? ImportTestSupport.gb18030($0) : Array($0.utf8) }
+        let head = encode(header), rows = encode(block)
+        var bytes = head, utf8 = Array(header.utf8)
+        bytes.reserveCapacity(24 << 20 + rows.count)
+        while bytes.count < 24 << 20 {
+            bytes += rows
+            utf8 += block.utf8
+        }
+        let folder = try ImportTestSupport.makeTempFolder(label)
+        let file = try ImportTestSupport.write(bytes, to: "log.csv", in: folder)
+        // Out of the page cache, so that the reader's faults read it in as a run's do (in large
+        // folios, by readahead), not as the writes left it.
+        let fd = open(file.path, O_RDONLY)
+        if fd >= 0 {
+            fsync(fd)
+            posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED)
+            close(fd)
+        }
+        return (folder, file, utf8, head.count)
+    }
+
+    /// The resident kilobytes of the mapping that holds `address`, from /proc/self/smaps.
+    static func residentKB(of address: UnsafeRawPointer) -> Int? {
+        // Read to its end with read(2): a file of /proc has no size to read up to.
+        let fd = open("/proc/self/smaps", O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = [], chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { break }
+            bytes += chunk[0..<n]
+        }
+        let smaps = String(decoding: bytes, as: UTF8.self)
+        let at = UInt(bitPattern: address)
+        var inside = false
+        for line in smaps.split(separator: "\n") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            if let range = fields.first, let dash = range.firstIndex(of: "-"),
+               let lo = UInt(range[..<dash], radix: 16), let hi = UInt(range[range.index(after: dash)...], radix: 16) {
+                inside = lo <= at && at < hi
+            } else if inside, fields.first == "Rss:", fields.count > 1 {
+                return Int(fields[1])
+            }
+        }
+        return nil
+    }
+
     @Test("a bad byte is found wherever it lies in a part, though the check runs only a block ahead of the rows")
     func badByteInALaterBlock() throws {
         // Two parts of about 300 KB: the check runs in blocks of 128 KB (each ending at the first
