@@ -186,7 +186,7 @@ struct PrivacyRoundTwoTests {
 
     @Test("a 2 GB file of garbage is rejected whole in bounded memory, its SHA-256 in the manifest streamed from the file")
     func garbageFileBoundedMemory() throws {
-        var s = Scenario()
+        let s = Scenario()
         let folder = try s.write()
         defer { ImportTestSupport.remove(folder) }
         // Sparse: a header, then 2 GB of zero bytes that take no room on disk.
