@@ -83,6 +83,24 @@ struct Scenario {
         var rejects: [Reject] { loaded.ledger.rejects }
     }
 
+    /// A scenario whose log is `rows` under the usual activity header.
+    static func log(_ rows: String) -> Scenario {
+        var s = Scenario()
+        s.activities = "record_id,volunteer_id,date,start,end,hours,team\n" + rows
+        return s
+    }
+
+    /// Imports the scenario for `period` at `now` and builds its roll-up (the folder is removed).
+    func rollup(_ period: Period, now: String, byMonth: Bool = false) throws -> (loaded: Pipeline.Loaded, options: Pipeline.Options, rollup: Rollup) {
+        let folder = try write()
+        defer { ImportTestSupport.remove(folder) }
+        var options = Pipeline.Options(configPath: folder.appendingPathComponent("campaign.yaml").path)
+        options.period = period
+        options.now = ValueParser.instant(now, in: .shanghai)
+        let loaded = try Pipeline.load(options, progress: { _ in })
+        return (loaded, options, Rollup.build(loaded.ledger, campaign: loaded.campaign, period: period, now: options.now!, byMonth: byMonth))
+    }
+
     /// Runs import, week, rules and the report model for the week ending `weekEnding`.
     func run(weekEnding: String = "2019-08-09", now: String = "2019-08-10T12:00:00+08:00", language: Language? = nil) throws -> Outcome {
         let folder = try write()

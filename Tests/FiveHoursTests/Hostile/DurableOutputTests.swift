@@ -112,7 +112,8 @@ struct DurableOutputTests {
             let reference = folder.appendingPathComponent("out-\(variant)")
             let r = try Hostile.run(Self.args(folder, variant, out: reference))
             try #require(r.status == 0, "\(r.stderr)")
-            complete[variant] = try #require(Self.snapshot(reference))
+            let snapshot: [String: [UInt8]] = try #require(Self.snapshot(reference), "no report folder in \(reference.path)")
+            complete[variant] = snapshot
             t = max(t, r.seconds)
         }
         let (a, b) = (complete["a"]!, complete["b"]!)

@@ -123,14 +123,8 @@ struct RollupCountingTests {
         A4,V4,2019-08-05,,,1,
         A5,V1,2019-08-12,,,1,
         """
-        let folder = try s.write()
-        defer { ImportTestSupport.remove(folder) }
-        var options = Pipeline.Options(configPath: folder.appendingPathComponent("campaign.yaml").path)
-        options.period = Period.month(8, of: 2019)
         // Saturday 2019-08-10: the weeks ending 08-02 and 08-09 are over, 08-16 … 30 are not.
-        options.now = ValueParser.instant("2019-08-10T12:00:00+08:00", in: .shanghai)
-        let loaded = try Pipeline.load(options, progress: { _ in })
-        let rollup = Rollup.build(loaded.ledger, campaign: loaded.campaign, period: options.period!, now: options.now!, byMonth: false)
+        let (loaded, options, rollup) = try s.rollup(Period.month(8, of: 2019)!, now: "2019-08-10T12:00:00+08:00")
         let report = RollupReport.make(kind: .monthly, rollup: rollup, campaign: loaded.campaign, ledger: loaded.ledger, now: options.now!)
         #expect(rollup.weeks.map(\.isOver) == [true, true, false, false, false])
         let v1 = try #require(report.volunteers.first { $0.id == "V1" })

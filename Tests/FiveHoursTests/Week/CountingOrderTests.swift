@@ -8,11 +8,7 @@ import Testing
 /// cannot catch a change in any of these: its reference builds each week with the same `Counting`.
 @Suite("Counting (§4): the cap's order and the facts")
 struct CountingOrderTests {
-    func log(_ rows: String) -> Scenario {
-        var s = Scenario()
-        s.activities = "record_id,volunteer_id,date,start,end,hours,team\n" + rows
-        return s
-    }
+    func log(_ rows: String) -> Scenario { Scenario.log(rows) }
 
     /// Each session's counted seconds, in input order, for one volunteer.
     func counted(_ o: Scenario.Outcome, _ id: String) -> [Int] {
@@ -117,13 +113,7 @@ struct CountingOrderTests {
         let o = try s.run(weekEnding: "2019-08-16", now: "2019-08-17T12:00:00+08:00")
         #expect(o.hours("V4") == "1.00")
         #expect(o.week.facts.overlaps.count == 1)
-        let folder = try s.write()
-        defer { ImportTestSupport.remove(folder) }
-        var options = Pipeline.Options(configPath: folder.appendingPathComponent("campaign.yaml").path)
-        options.period = Period.month(8, of: 2019)
-        options.now = ValueParser.instant("2019-09-01T00:00:00+08:00", in: .shanghai)
-        let loaded = try Pipeline.load(options, progress: { _ in })
-        let rollup = Rollup.build(loaded.ledger, campaign: loaded.campaign, period: options.period!, now: options.now!, byMonth: false)
+        let rollup = try s.rollup(Period.month(8, of: 2019)!, now: "2019-09-01T00:00:00+08:00").rollup
         #expect(rollup.volunteers.first { $0.volunteer.id == "V4" }?.seconds == 3600)
         #expect(rollup.findings.filter { $0.rule.key == "overlap" }.count == 1)
     }

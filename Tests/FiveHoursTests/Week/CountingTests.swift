@@ -4,11 +4,7 @@ import Testing
 /// One test per clause of the contract's §4 (counting), with the edge cases it names.
 @Suite("Counting (§4)")
 struct CountingTests {
-    func log(_ rows: String) -> Scenario {
-        var s = Scenario()
-        s.activities = "record_id,volunteer_id,date,start,end,hours,team\n" + rows
-        return s
-    }
+    func log(_ rows: String) -> Scenario { Scenario.log(rows) }
 
     @Test("a session counts whole for its date; end before start crosses midnight")
     func acrossMidnight() throws {
