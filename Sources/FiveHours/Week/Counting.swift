@@ -93,8 +93,8 @@ struct Counting: Sendable {
         var teamNumbers: [[Int32]] = [], unitNumbers: [[Int32]] = []
         var unrostered: [ActivityRecord] = []
         var inactive: [Int: [String: [ActivityRecord]]] = [:]
-        // Where each part's spans of each volunteer go: volunteer by volunteer, each volunteer's in
-        // input order (the parts in order). `placed[p][v]` is the place of part p's first span of v.
+        // Where each part's spans of each volunteer go (`place`): volunteer by volunteer, each
+        // volunteer's in input order.
         var placed: [[Int32]] = []
         for p in 0..<parts {
             var g = gathered.take(p)!
@@ -108,17 +108,7 @@ struct Counting: Sendable {
             (g.unrostered, g.inactive, g.spansPerVolunteer) = ([], [], [])
             gathered[p] = g
         }
-        var firstSpan = [Int](repeating: 0, count: volunteerCount + 1)
-        var at = 0
-        for v in 0..<volunteerCount {
-            firstSpan[v] = at
-            for p in 0..<parts {
-                let n = Int(placed[p][v])
-                placed[p][v] = Int32(at)
-                at += n
-            }
-        }
-        firstSpan[volunteerCount] = at
+        let firstSpan = Counting.place(&placed, volunteers: volunteerCount), at = firstSpan[volunteerCount]
         let places = placed, firsts = firstSession, teamsOf = teamNumbers, unitsOf = unitNumbers, spanFirsts = firstSpan
         // The spans are needed only until they are swept; each part is let go once it is placed.
         let spans = UnsafeMutableBufferPointer<Span>.allocate(capacity: at)
@@ -171,6 +161,25 @@ struct Counting: Sendable {
             }
         }
         return Result(sessions: sessions, teams: teams.names, units: units.names, unrostered: unrostered, facts: facts, days: days)
+    }
+
+    /// The prefix sums of a counting sort in parts: given how many spans each part holds of each
+    /// volunteer (`counts[p][v]`), turns each count into the place of part p's first span of v —
+    /// volunteer by volunteer, each volunteer's parts in order — and returns where each
+    /// volunteer's spans begin (and, last, their total).
+    static func place(_ counts: inout [[Int32]], volunteers: Int) -> [Int] {
+        var first = [Int](repeating: 0, count: volunteers + 1)
+        var at = 0
+        for v in 0..<volunteers {
+            first[v] = at
+            for p in counts.indices {
+                let n = Int(counts[p][v])
+                counts[p][v] = Int32(at)
+                at += n
+            }
+        }
+        first[volunteers] = at
+        return first
     }
 
     /// What the sweep of a range of volunteers found, in volunteer order.
