@@ -136,7 +136,15 @@ extension String {
     @inline(__always)
     func sameBytes(as other: String) -> Bool {
         guard utf8.count == other.utf8.count else { return false }
+        func same(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
+            x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0
+        }
+        // Read in place: a copy of a shared name counts a reference on it, and a year's sessions
+        // compare a few names millions of times from both cores (one contended counter).
+        if let r = utf8.withContiguousStorageIfAvailable({ x in other.utf8.withContiguousStorageIfAvailable { y in same(x, y) } }), let r {
+            return r
+        }
         var a = self, b = other
-        return a.withUTF8 { x in b.withUTF8 { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
+        return a.withUTF8 { x in b.withUTF8 { y in same(x, y) } }
     }
 }

@@ -139,12 +139,15 @@ struct SmallIndex {
     static let most = 32
 
     static func fingerprint(_ s: String) -> UInt64 {
-        var s = s
-        return s.withUTF8 { b in
+        func print(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
             var v = UInt64(truncatingIfNeeded: b.count) << 48
             for i in 0..<min(6, b.count) { v |= UInt64(b[i]) << UInt64(8 * i) }
             return v
         }
+        // Read in place (as `sameBytes`): a copy would count a reference on a name both cores share.
+        if let v = s.utf8.withContiguousStorageIfAvailable(print) { return v }
+        var s = s
+        return s.withUTF8(print)
     }
 
     @inline(__always)
