@@ -558,11 +558,12 @@ extension Rollup {
             }
             return n
         }
-        var served: [Int: Int] = [:] // by team * 13 + month; a team's whole period under -1 - t
+        // Who served in each slot (beside `slots`), and in each team over its slots.
+        var servedInSlot = [Int](repeating: 0, count: slots.count), servedInTeam = [Int](repeating: 0, count: names.count)
         for t in used {
-            let months = (0...12).filter { (slot(t, $0)?.sessions ?? 0) > 0 }
-            for m in months { served[t * 13 + m] = distinct([m], of: t) }
-            served[-1 - t] = distinct(months, of: t)
+            let months = (0..<slotsPerTeam).filter { slots[Int(firstSlot[t]) + $0].sessions > 0 }
+            for m in months { servedInSlot[Int(firstSlot[t]) + m] = distinct([m], of: t) }
+            servedInTeam[t] = distinct(months, of: t)
         }
         let orderedSpecs = campaign.teams.filter(\.focus) + campaign.teams.filter { !$0.focus }
         let knownNames = Set(campaign.teams.map(\.name))
@@ -573,7 +574,7 @@ extension Rollup {
             var people = 0
             if let t = teamNumber[name] {
                 for m in month.map({ [$0] }) ?? Array(0...12) { if let slot = slot(t, m) { sum.add(slot) } }
-                people = served[month.map { t * 13 + $0 } ?? -1 - t] ?? 0
+                people = month.map { m in slot(t, m) == nil ? 0 : servedInSlot[Int(firstSlot[t]) + m] } ?? servedInTeam[t]
             }
             return TeamTally(name: name, month: month, leads: spec?.leads ?? [], focus: spec?.focus ?? false, known: spec != nil,
                              volunteers: people, seconds: sum.seconds, sessions: sum.sessions,
