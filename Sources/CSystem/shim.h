@@ -14,16 +14,6 @@ static inline int fivehours_exchange(const char *a, const char *b) {
     return -1;
 #endif
 }
-/// An anonymous file in memory (Linux memfd_create, close-on-exec): room for text decoded from
-/// an input, which a shared mapping of it lets go and reads back. Returns -1 where unsupported.
-static inline int fivehours_memory_file(const char *name) {
-#if defined(__linux__) && defined(SYS_memfd_create)
-    return (int)syscall(SYS_memfd_create, name, 1 /* MFD_CLOEXEC */);
-#else
-    (void)name;
-    return -1;
-#endif
-}
 /// Lets the calling thread run only when a core would otherwise be idle (Linux SCHED_IDLE), so
 /// that work nobody waits for yet gives way to work somebody does. Returns -1 where unsupported.
 static inline int fivehours_run_when_idle(void) {

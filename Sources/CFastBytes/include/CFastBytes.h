@@ -52,6 +52,11 @@ typedef struct fh_scan_index {
 void fh_scan_index_avx2(const uint8_t *p, size_t blocks, uint32_t base, int validate, fh_scan_state *state,
                         fh_scan_index *index);
 
+/// Writes at `out` the offsets of the CR and LF bytes among the `n` bytes at `p`, in increasing
+/// order, and returns how many there are. `out` needs room for that many and two more (scratch).
+/// AVX2, BMI1 and POPCNT only (fh_has_avx2).
+size_t fh_line_bytes_avx2(const uint8_t *p, size_t n, uint32_t *out);
+
 /// Nonzero when the check in `state` has already found an error.
 int fh_scan_failed_avx2(const fh_scan_state *state);
 

@@ -153,7 +153,7 @@ enum Duplicates {
         var released = 0, releasedFile = -1
         for w in wanted {
             guard let scanner = result.scanners[w.file], let buffer = result.buffers[w.file],
-                  let key = scanner.content(of: UnsafeBufferPointer(rebasing: buffer.bytes[w.start..<(w.start + w.length)]), reader: &reader)
+                  let key = buffer.withRow(w.start..<(w.start + w.length), { scanner.content(of: $0, reader: &reader) })
             else { preconditionFailure("a row read by the fast path cannot be read again") }
             out[w.global] = key.a
             if releasedFile != w.file { releasedFile = w.file; released = 0 }
@@ -170,10 +170,13 @@ enum Duplicates {
     /// The row's text as written, without its line end.
     static func rawText(_ row: ScannedRow, in result: ImportParts) -> String? {
         guard row.length > 0, let buffer = result.buffers[Int(row.fileIndex)] else { return nil }
-        var end = row.start + Int(row.length)
-        while end > row.start, buffer.bytes[end - 1] == 10 || buffer.bytes[end - 1] == 13 { end -= 1 }
-        defer { buffer.releasePages(around: row.start..<end) }
-        return String(decoding: UnsafeBufferPointer(rebasing: buffer.bytes[row.start..<end]), as: UTF8.self)
+        let range = row.start..<(row.start + Int(row.length))
+        defer { buffer.releasePages(around: range) }
+        return buffer.withRow(range) { bytes in
+            var end = bytes.count
+            while end > 0, bytes[end - 1] == 10 || bytes[end - 1] == 13 { end -= 1 }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[..<end]), as: UTF8.self)
+        }
     }
 }
 

@@ -299,44 +299,43 @@ enum GB18030 {
 
 extension GB18030 {
     /// A large GB18030 file decoded part by part, each part on the core that then reads its rows:
-    /// the decoding overlaps the parse, and no pass over the file comes before it.
+    /// the decoding overlaps the parse, no pass over the file comes before it, and no decoded
+    /// copy of the file is kept.
     ///
-    /// The file is mapped; the decoded text goes into a mapping of an unlinked temporary file
-    /// (shared, so that pages the reader lets go are read back from the file when a repeated row
-    /// is read again for the duplicate check, as with `transcode`). The file's first lines (the
-    /// header, and whole lines up to 4 KB) are decoded when the buffer is made; every other part
-    /// `raw[a..<b]` — cut after a line end, which is never inside a GB18030 character — is
-    /// decoded by `decode(part:_:)` into its own stretch at `2a + 8k` (a character never grows
-    /// more than twice), the first part right after the first lines. The stretches do not touch,
-    /// so the parts decode at once; the text between them is never read.
+    /// The file is mapped. Its first lines (the header, and whole lines up to 4 KB) are decoded
+    /// when the decoder is made; every part `raw[a..<b]` — cut after a line end, which is never
+    /// inside a GB18030 character — is decoded into a buffer of the core that reads it
+    /// (`withPart`), reused from part to part, and read from there. A part's rows are placed
+    /// by their bytes in the file (`RowPlaces`), so that a row read again later — a repeat for
+    /// the duplicate check, a rejected row for `rejects.csv` — is decoded again from the file
+    /// (`withRow`): a row starts after a line end, and a line end never lies inside a character.
     final class PartDecoder: @unchecked Sendable {
         /// The file's bytes.
         let raw: UnsafeBufferPointer<UInt8>
-        /// `raw[0..<headEnd]` is decoded as the text's first `headCount` bytes.
+        /// `raw[0..<headEnd]` is decoded as `head`, `headCount` bytes.
         let headEnd: Int, headCount: Int
-        private let text: UnsafeMutablePointer<UInt8>
+        /// The first lines, decoded (the buffer the header is read from).
+        let head: UnsafeMutablePointer<UInt8>
         private let rawMapping: UnsafeMutableRawPointer
         private let watchSlot: Int32
-        private let fd: Int32
+        /// Buffers for the parts' text and line ends, taken by a part and given back after it:
+        /// one per core in use, so that their pages are faulted in once, not once per part.
+        private var spare: [PartBuffers] = []
+        private let lock = NSLock()
 
-        /// The largest file decoded in its parts. The memory file's pages stay in memory until the
-        /// import is done (there is no disk behind them): a larger file is decoded whole into a
-        /// temporary file on disk first (`transcode`), whose pages the kernel can write out.
-        static let largest = 1 << 30
-
-        /// The text's room: the stretches of up to 256 parts and the first lines.
-        static func capacity(forSize size: Int) -> Int { 2 * size + 8 * 258 + 64 }
-
-        /// Decodes the first lines of `raw` into `text`; nil when they are not GB18030 (the
-        /// ordinary reader says where).
-        init?(raw: UnsafeBufferPointer<UInt8>, rawMapping: UnsafeMutableRawPointer, text: UnsafeMutablePointer<UInt8>, fd: Int32) {
+        /// Decodes the first lines of `raw`; nil when they are not GB18030 (the ordinary reader
+        /// says where).
+        init?(raw: UnsafeBufferPointer<UInt8>, rawMapping: UnsafeMutableRawPointer) {
             var end = min(raw.count, 4 << 10)
             while end < raw.count, raw[end - 1] != 10 { end += 1 }
-            guard let (written, _) = try? GB18030.decode(UnsafeBufferPointer(rebasing: raw[0..<end]), into: text, final: true) else { return nil }
+            let head = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * end + 64)
+            guard let (written, _) = try? GB18030.decode(UnsafeBufferPointer(rebasing: raw[0..<end]), into: head, final: true) else {
+                head.deallocate()
+                return nil
+            }
             self.raw = raw
             self.rawMapping = rawMapping
-            self.text = text
-            self.fd = fd
+            self.head = head
             headEnd = end
             headCount = written
             watchSlot = TextBuffer.watch(rawMapping, raw.count)
@@ -345,28 +344,24 @@ extension GB18030 {
         deinit {
             fh_unwatch_mapping(watchSlot)
             munmap(rawMapping, raw.count)
-            close(fd)
+            head.deallocate()
+            for b in spare { b.deallocate() }
+        }
+
+        /// Where in the file the decoded first lines' byte `offset` lies, when it starts a line
+        /// (the rows after the header): after the file's n-th CR or LF byte when it follows the
+        /// text's n-th.
+        func rawOffset(ofHead offset: Int) -> Int {
+            guard offset > 0, offset < headCount else { return offset <= 0 ? 0 : headEnd }
+            let decoded = LineBytes.positions(in: UnsafeBufferPointer(start: head, count: offset))
+            let file = LineBytes.positions(in: UnsafeBufferPointer(rebasing: raw[0..<headEnd]))
+            precondition(decoded.last == UInt32(offset - 1) && file.count >= decoded.count, "the header ends at a line end")
+            return Int(file[decoded.count - 1]) + 1
         }
 
         /// The most of the file decoded at a time (a part is cut into pieces of up to this much,
-        /// each ending after a line end): the piece and its text stay in the core's cache.
+        /// each ending after a line end), its pages of the file let go once decoded.
         private static let piece = 256 << 10
-        /// A piece whose line ends further than 64 KB past `piece` is decoded straight into the
-        /// memory file's mapping instead.
-        private static let scratchInput = piece + (64 << 10)
-
-        /// Writes `count` decoded bytes at the text's offset `offset` (the memory file's), through
-        /// the file; through the mapping if the file will not take them.
-        private func store(_ bytes: UnsafeMutablePointer<UInt8>, _ count: Int, at offset: Int) {
-            var done = 0
-            while done < count {
-                let w = pwrite(fd, bytes + done, count - done, off_t(offset + done))
-                if w < 0, errno == EINTR { continue }
-                guard w > 0 else { break }
-                done += w
-            }
-            if done < count { (text + offset + done).update(from: bytes + done, count: count - done) }
-        }
 
         /// Lets the kernel drop the pages of the file around `range` of its bytes
         /// (`TextBuffer.releasePages(of:around:)`).
@@ -374,36 +369,29 @@ extension GB18030 {
             TextBuffer.releasePages(of: (rawMapping, raw.count), around: range)
         }
 
+        /// Lets the kernel drop the pages of the file below `offset` (`TextBuffer.release`).
+        func releaseFile(upTo offset: Int, released: inout Int, force: Bool) {
+            TextBuffer.release(mapping: (rawMapping, raw.count), dataStart: 0, upTo: offset, released: &released, force: force)
+        }
+
         /// True when the file was cut short while it was decoded (see `TextBuffer.wasCut`).
         var wasCut: Bool { watchSlot >= 0 && fh_mapping_cut(watchSlot) != 0 }
 
-        /// Decodes part `k`, `raw[range]` (which ends after a line end or at the file's end), and
-        /// lets its pages of the file go.
-        /// - Parameter body: where the rows start in the first lines' text (part 0 reads from there).
-        /// - Returns: the range of the text to read the part's rows from.
-        func decode(part k: Int, _ range: Range<Int>, body: Int) throws(Invalid) -> Range<Int> {
-            let at = k == 0 ? headCount : 2 * range.lowerBound + 8 * k
-            // A piece at a time (a quarter of a small part), each ending after a line end, its
-            // pages of the file let go once decoded: a part holds little more of the file than
-            // the piece it decodes. Each piece is decoded into a buffer that stays in the cache,
-            // then written into the memory file, whose pages the kernel fills whole rather than
-            // faulting them in one by one and clearing them first. The buffer is the part's, and
-            // goes before its rows are read.
-            let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * PartDecoder.scratchInput + 64)
-            defer { scratch.deallocate() }
+        /// Decodes the part `raw[range]` (which starts at a line's start and ends after a line end
+        /// or at the file's end), letting its pages of the file go, and gives `body` its text and
+        /// where its rows lie in the file. The text lasts only as long as `body`.
+        func withPart<R>(_ range: Range<Int>, _ body: (UnsafeBufferPointer<UInt8>, inout RowPlaces) throws -> R) throws -> R {
+            let buffers = take(forPart: range.count)
+            defer { give(buffers) }
             var from = range.lowerBound, written = 0
             let page = 4096, piece = min(PartDecoder.piece, max(256, range.count / 4))
             while from < range.upperBound {
                 var to = min(range.upperBound, from + piece)
                 while to < range.upperBound, raw[to - 1] != 10 { to += 1 }
                 let source = UnsafeBufferPointer(rebasing: raw[from..<to])
-                if source.count <= PartDecoder.scratchInput {
-                    let count = try GB18030.decode(source, into: scratch, final: true).written
-                    store(scratch, count, at: at + written)
-                    written += count
-                } else {
-                    written += try GB18030.decode(source, into: text + at + written, final: true).written
-                }
+                // The piece's line ends while its bytes are in the cache.
+                buffers.fileLineBytes += LineBytes.positions(in: source, into: buffers.fileBreaks + buffers.fileLineBytes, base: from - range.lowerBound)
+                written += try GB18030.decode(source, into: buffers.text + written, final: true).written
                 // From the page that holds the piece's first byte (its bytes before it are decoded,
                 // by this part or by the part before it, which would read them again from the
                 // page cache) up to the page that holds the next piece's first.
@@ -414,7 +402,129 @@ extension GB18030 {
             // And the folios at the part's ends: a fault maps the whole folio, the neighbours'
             // bytes in it too, which they may have let go already.
             releaseFile(around: range)
-            return (k == 0 ? body : at)..<(at + written)
+            let text = UnsafeBufferPointer(start: UnsafePointer(buffers.text), count: written)
+            let textLineBytes = LineBytes.positions(in: text, into: buffers.textBreaks, base: 0)
+            precondition(textLineBytes == buffers.fileLineBytes, "decoding keeps every CR and LF")
+            var places = RowPlaces(file: range, text: UnsafePointer(buffers.textBreaks), file: UnsafePointer(buffers.fileBreaks),
+                                   lineBytes: textLineBytes, textCount: written)
+            return try body(text, &places)
         }
+
+        /// Decodes `raw[range]`, a row (or rows) the parts placed, and gives `body` its text;
+        /// an empty text when the file no longer decodes (it changed under the run).
+        func withRow<R>(_ range: Range<Int>, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+            let out = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * range.count + 64)
+            defer { out.deallocate() }
+            let written = (try? GB18030.decode(UnsafeBufferPointer(rebasing: raw[range]), into: out, final: true).written) ?? 0
+            return body(UnsafeBufferPointer(start: UnsafePointer(out), count: written))
+        }
+
+        private func take(forPart count: Int) -> PartBuffers {
+            let b = lock.withLock { spare.popLast() } ?? PartBuffers()
+            b.reserve(forPart: count)
+            return b
+        }
+
+        private func give(_ b: PartBuffers) {
+            b.fileLineBytes = 0
+            lock.withLock { spare.append(b) }
+        }
+    }
+
+    /// A part's decoded text (a character never grows more than twice) and the offsets of the
+    /// CR and LF bytes in it and in the file's part.
+    final class PartBuffers: @unchecked Sendable {
+        private(set) var text = UnsafeMutablePointer<UInt8>.allocate(capacity: 0)
+        private(set) var textBreaks = UnsafeMutablePointer<UInt32>.allocate(capacity: 0)
+        private(set) var fileBreaks = UnsafeMutablePointer<UInt32>.allocate(capacity: 0)
+        var fileLineBytes = 0
+        private var capacity = 0
+
+        func reserve(forPart count: Int) {
+            guard count > capacity else { return }
+            deallocate()
+            capacity = count
+            text = .allocate(capacity: 2 * count + 64)
+            // Every byte a line end at worst, and the two entries the vector loop may write past.
+            textBreaks = .allocate(capacity: 2 * count + 64)
+            fileBreaks = .allocate(capacity: count + 64)
+        }
+
+        func deallocate() {
+            text.deallocate()
+            textBreaks.deallocate()
+            fileBreaks.deallocate()
+        }
+    }
+}
+
+/// The offsets of a text's CR and LF bytes: what ties a row of a decoded GB18030 part to its
+/// bytes in the file (`RowPlaces`).
+enum LineBytes {
+    /// Writes the offsets (plus `base`) of the CR and LF bytes of `bytes` at `out`, which has
+    /// room for `bytes.count + 2`; returns how many.
+    static func positions(in bytes: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<UInt32>, base: Int) -> Int {
+        guard let p = bytes.baseAddress, !bytes.isEmpty else { return 0 }
+        var count: Int
+        if UTF8Check.avx2, bytes.count <= Int(UInt32.max) {
+            count = fh_line_bytes_avx2(p, bytes.count, out)
+        } else {
+            count = 0
+            for i in 0..<bytes.count where bytes[i] == 10 || bytes[i] == 13 {
+                out[count] = UInt32(truncatingIfNeeded: i)
+                count += 1
+            }
+        }
+        if base != 0 { for i in 0..<count { out[i] &+= UInt32(truncatingIfNeeded: base) } }
+        return count
+    }
+
+    static func positions(in bytes: UnsafeBufferPointer<UInt8>) -> [UInt32] {
+        [UInt32](unsafeUninitializedCapacity: bytes.count + 2) { out, n in
+            n = positions(in: bytes, into: out.baseAddress!, base: 0)
+        }
+    }
+}
+
+/// Where the rows a part reads lie in their file's text, by their offset in the part's text
+/// (`ScannedRow.start`, read again by `TextBuffer.withRow`). A part read in place is a stretch of
+/// the file's text: a row's place is its offset plus the stretch's start. A GB18030 part is read
+/// from a decoded copy that goes once the part is read: its rows are placed by their bytes in the
+/// file. A row starts at the part's start or after a CR or LF byte, and decoding keeps those
+/// bytes one for one and in order: the row after the text's n-th starts after the file's n-th.
+struct RowPlaces {
+    private let start: Int
+    private let textBreaks: UnsafePointer<UInt32>?, fileBreaks: UnsafePointer<UInt32>?
+    private let lineBytes: Int, textCount: Int, fileCount: Int
+    private var next = 0
+
+    /// A part read in place, at `start` of the file's text.
+    init(inPlaceAt start: Int) {
+        self.start = start
+        textBreaks = nil; fileBreaks = nil
+        lineBytes = 0; textCount = 0; fileCount = 0
+    }
+
+    /// A decoded part: `file` its bytes, the offsets of the CR and LF bytes of its text and of
+    /// its file bytes (`lineBytes` of each).
+    fileprivate init(file: Range<Int>, text: UnsafePointer<UInt32>, file fileBreaks: UnsafePointer<UInt32>, lineBytes: Int, textCount: Int) {
+        start = file.lowerBound
+        textBreaks = text
+        self.fileBreaks = fileBreaks
+        self.lineBytes = lineBytes
+        self.textCount = textCount
+        fileCount = file.count
+    }
+
+    /// The place of a row that starts at `offset` of the part's text (or of the part's end).
+    /// Asked in increasing order of `offset`.
+    @inline(__always)
+    mutating func place(_ offset: Int) -> Int {
+        guard let textBreaks, let fileBreaks else { return start + offset }
+        if offset == 0 { return start }
+        if offset == textCount { return start + fileCount }
+        while next < lineBytes, Int(textBreaks[next]) < offset - 1 { next += 1 }
+        precondition(next < lineBytes && Int(textBreaks[next]) == offset - 1, "a row starts after a line end")
+        return start + Int(fileBreaks[next]) + 1
     }
 }

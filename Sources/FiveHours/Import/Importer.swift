@@ -568,12 +568,19 @@ public struct Importer: Sendable {
             var clock = Stopwatch()
             DispatchQueue.concurrentPerform(iterations: count) { k in
                 do {
-                    let range = try decoder.map { try $0.decode(part: k, bounds[k]..<bounds[k + 1], body: body) } ?? bounds[k]..<bounds[k + 1]
                     var part = ImportParts()
                     var counts = InputFileReport(path: display, absolutePath: "", kind: kind, format: "", sha256: "", byteCount: 0)
-                    // Decoded text is UTF-8 without NUL bytes by its making.
-                    let end = try job.withOwnFileName().read(buffer, range: range, firstLine: k == 0 ? firstLine : 1,
-                                                             checking: deferred != nil && decoder == nil, report: &counts, into: &part)
+                    let own = job.withOwnFileName(), first = k == 0 ? firstLine : 1
+                    let end: Int
+                    if let decoder {
+                        // Decoded text is UTF-8 without NUL bytes by its making.
+                        end = try decoder.withPart(bounds[k]..<bounds[k + 1]) { text, places in
+                            try own.read(text, places: &places, mapped: nil, firstLine: first, checking: false, report: &counts, into: &part)
+                        }
+                    } else {
+                        end = try own.read(buffer, range: bounds[k]..<bounds[k + 1], firstLine: first, checking: deferred != nil,
+                                           report: &counts, into: &part)
+                    }
                     part.identities.group() // here, on both cores, rather than in the merge
                     part.files = [counts]
                     slots[k] = (.success(part), end)
@@ -635,7 +642,7 @@ public struct Importer: Sendable {
         if let decoder = buffer.decoder {
             var decodedSizes = sizes
             decodedSizes.part = sizes.decodedPart
-            return RowJob.parts(decoder.raw, from: decoder.headEnd, sizes: decodedSizes, letGo: decoder.releaseFile(around:))
+            return RowJob.parts(decoder.raw, from: decoder.rawOffset(ofHead: body), sizes: decodedSizes, letGo: decoder.releaseFile(around:))
         }
         return RowJob.parts(buffer.bytes, from: body, sizes: sizes, letGo: buffer.releasePages(around:))
     }
@@ -697,11 +704,21 @@ public struct Importer: Sendable {
         /// - Returns: the line the reader stopped at (the next part's first line).
         func read(_ buffer: TextBuffer, range: Range<Int>, firstLine: Int, checking: Bool, report: inout InputFileReport,
                   into result: inout ImportParts) throws -> Int {
+            var places = RowPlaces(inPlaceAt: range.lowerBound)
+            return try read(UnsafeBufferPointer(rebasing: buffer.bytes[range]), places: &places, mapped: buffer, firstLine: firstLine,
+                            checking: checking, report: &report, into: &result)
+        }
+
+        /// The same for the text of a part, `bytes`, its rows placed in the file by `places`.
+        /// - Parameter mapped: the mapped buffer `bytes` lie in, whose pages are let go behind the
+        ///   rows (nil for a decoded part's text, which its buffer keeps for the next part).
+        func read(_ bytes: UnsafeBufferPointer<UInt8>, places: inout RowPlaces, mapped: TextBuffer?, firstLine: Int, checking: Bool,
+                  report: inout InputFileReport, into result: inout ImportParts) throws -> Int {
             if kind == .activity {
-                return try readActivities(buffer, range: range, firstLine: firstLine, checking: checking, report: &report, into: &result)
+                return try readActivities(bytes, places: &places, mapped: mapped, firstLine: firstLine, checking: checking,
+                                          report: &report, into: &result)
             }
-            if checking, !buffer.check(range) { throw BadBytes() }
-            let bytes = UnsafeBufferPointer(rebasing: buffer.bytes[range])
+            if checking, !UTF8Check.isPlainText(bytes) { throw BadBytes() }
             if kind == .roster {
                 // A roster row is rarely under 64 bytes; a set that grows rehashes at every doubling.
                 result.phones.reserveCapacity(bytes.count / 64)
@@ -811,9 +828,8 @@ public struct Importer: Sendable {
         /// The rows of an activity file: plain rows are split and checked from their bytes
         /// (`PlainRow`, `ActivityScanner`); a row they doubt is read by the general reader and
         /// the parser. Only rows dated in the window become records.
-        func readActivities(_ buffer: TextBuffer, range: Range<Int>, firstLine: Int, checking: Bool, report: inout InputFileReport,
-                            into result: inout ImportParts) throws -> Int {
-            let bytes = UnsafeBufferPointer(rebasing: buffer.bytes[range])
+        func readActivities(_ bytes: UnsafeBufferPointer<UInt8>, places: inout RowPlaces, mapped buffer: TextBuffer?, firstLine: Int,
+                            checking: Bool, report: inout InputFileReport, into result: inout ImportParts) throws -> Int {
             guard let p = bytes.baseAddress else { return firstLine }
             let n = bytes.count
             // The check of a deferred part runs ahead of the rows: its bytes are then still in
@@ -850,7 +866,8 @@ public struct Importer: Sendable {
                          "a part's activity rows are read into an empty result")
             var kept = KeptRows(capacity: n / 128)
             defer { kept.deallocate() }
-            var released = range.lowerBound
+            let partStart = places.place(0)
+            var released = partStart
             var pos = 0
             var line = firstLine
             var specials = SpecialBytes(p, n)
@@ -885,11 +902,12 @@ public struct Importer: Sendable {
                         recordIndex = Int32(result.activities.count)
                         result.activities.append(a)
                     }
-                    kept.append(identity, ScannedRow(fileIndex: fileIndex, line: line, record: recordIndex, start: range.lowerBound + pos,
-                                                     length: next - pos, hasRecordID: hasRecordID))
+                    let start = places.place(pos), end = places.place(next)
+                    kept.append(identity, ScannedRow(fileIndex: fileIndex, line: line, record: recordIndex, start: start,
+                                                     length: end - start, hasRecordID: hasRecordID))
                     pos = next
                     line += 1
-                    buffer.release(upTo: range.lowerBound + pos, from: range.lowerBound, released: &released)
+                    buffer?.release(upTo: end, from: partStart, released: &released)
                     continue
                 }
                 // The general reader, for this one row.
@@ -901,8 +919,9 @@ public struct Importer: Sendable {
                     // also when its record will lose its text (the duplicate check's contents are
                     // the rows' as written; see `Duplicates.settle`).
                     if !keep || !importer.keepsText { result.storedContent.append(a.contentKey.a, at: kept.count) }
+                    let start = places.place(pos), end = places.place(reader.position)
                     kept.append(a.identityKey, ScannedRow(fileIndex: fileIndex, line: rowLine, record: keep ? Int32(result.activities.count) : -1,
-                                                          start: range.lowerBound + pos, length: reader.position - pos, hasRecordID: a.recordID != nil))
+                                                          start: start, length: end - start, hasRecordID: a.recordID != nil))
                     if keep { result.activities.append(a) }
                 }
                 pos = reader.position
@@ -914,7 +933,7 @@ public struct Importer: Sendable {
                 guard separators.finish() else { throw BadBytes() }
             }
             try checkAhead(n)
-            buffer.release(upTo: range.upperBound, from: range.lowerBound, released: &released, force: true)
+            buffer?.release(upTo: places.place(n), from: partStart, released: &released, force: true)
             // Handed over without a copy: the rows' memory, and the identities grouped from theirs.
             result.scannedRows = ScannedRows(taking: &kept.rows)
             result.identities = IdentityGroups(grouping: kept.identities.buffer)

@@ -31,7 +31,7 @@ final class TextBuffer: @unchecked Sendable {
     /// How many bytes from `base` are known to be UTF-8 without NUL bytes.
     private(set) var checkedPrefix: Int
     /// A large GB18030 file's decoder: its parts are decoded as they are read, and `bytes` holds
-    /// only its first lines (`checkedPrefix` bytes) and the parts decoded so far.
+    /// only its first lines; a row is read again through `withRow`.
     private(set) var decoder: GB18030.PartDecoder?
     /// The file's size on disk, in bytes.
     let byteCount: Int
@@ -52,20 +52,35 @@ final class TextBuffer: @unchecked Sendable {
     ///   - from: where this reader started (it releases nothing before).
     ///   - released: how far it has released so far; advanced in steps of 4 MB (or to `offset`
     ///     when `force`d, at the end of a part).
+    ///   A GB18030 file decoded in parts lets go of the file's pages (its rows are placed there).
     func release(upTo offset: Int, from start: Int, released: inout Int, force: Bool = false) {
-        guard let m = mapping, offset - released >= 4 << 20 || (force && offset > released) else { return }
+        if let decoder { return decoder.releaseFile(upTo: offset, released: &released, force: force) }
+        guard let m = mapping else { return }
+        TextBuffer.release(mapping: m, dataStart: UnsafeRawPointer(base) - UnsafeRawPointer(m.0), upTo: offset, released: &released, force: force)
+    }
+
+    /// The pages of `mapping` from `dataStart + released` up to `dataStart + offset`, let go when
+    /// that is 4 MB or more (or `force`d).
+    static func release(mapping m: (UnsafeMutableRawPointer, Int), dataStart: Int, upTo offset: Int, released: inout Int, force: Bool) {
+        guard offset - released >= 4 << 20 || (force && offset > released) else { return }
         let page = 4096
-        let mapStart = UnsafeRawPointer(m.0)
-        let dataStart = UnsafeRawPointer(base) - mapStart
         let lo = (dataStart + released + page - 1) / page * page
-        let hi = (dataStart + offset) / page * page
+        let hi = min((dataStart + offset) / page * page, (m.1 + page - 1) / page * page)
         if hi > lo { madvise(m.0 + lo, hi - lo, MADV_DONTNEED) }
         released = offset
+    }
+
+    /// The text of the row (or rows) a part placed at `range` (`ScannedRow.start`): a stretch of
+    /// the text, or for a GB18030 file decoded in parts, its bytes in the file decoded again.
+    func withRow<R>(_ range: Range<Int>, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if let decoder { return decoder.withRow(range, body) }
+        return body(UnsafeBufferPointer(rebasing: bytes[range]))
     }
 
     /// Lets the kernel drop the pages of a mapped file around `range` after a few bytes were read
     /// from the middle of it (a row read again, a line end looked for where parts are cut).
     func releasePages(around range: Range<Int>) {
+        if let decoder { return decoder.releaseFile(around: range) }
         guard let m = mapping else { return }
         let dataStart = UnsafeRawPointer(base) - UnsafeRawPointer(m.0)
         TextBuffer.releasePages(of: m, around: (dataStart + range.lowerBound)..<(dataStart + range.upperBound))
@@ -212,7 +227,7 @@ final class TextBuffer: @unchecked Sendable {
         guard !(p[0] == 0xFF && p[1] == 0xFE), !(p[0] == 0xFE && p[1] == 0xFF),
               memchr(base, 0, prefix) == nil, UTF8Check.firstInvalid(head) == nil else {
             let all = UnsafeBufferPointer(start: p, count: size)
-            if startsAsGB18030(all), size <= GB18030.PartDecoder.largest, let buffer = decodingInParts(all, mapping: raw, path: path) {
+            if startsAsGB18030(all), let buffer = decodingInParts(all, mapping: raw, path: path) {
                 return buffer
             }
             munmap(raw, size)
@@ -226,35 +241,16 @@ final class TextBuffer: @unchecked Sendable {
     }
 
     /// A GB18030 file mapped at `raw`, read in parts that decode themselves (`GB18030.PartDecoder`,
-    /// which takes the mapping over); nil, the mapping left to the caller, when no temporary
-    /// file can be made or the first lines are not GB18030.
+    /// which takes the mapping over); `bytes` holds only its first lines, decoded. Nil, the mapping
+    /// left to the caller, when the first lines are not GB18030.
     private static func decodingInParts(_ all: UnsafeBufferPointer<UInt8>, mapping raw: UnsafeMutableRawPointer, path: String) -> TextBuffer? {
-        let capacity = GB18030.PartDecoder.capacity(forSize: all.count)
-        let fd = fivehours_memory_file("fivehours-gb18030")
-        guard fd >= 0 else { return nil }
-        guard ftruncate(fd, off_t(capacity)) == 0,
-              let text = mmap(nil, capacity, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), text != MAP_FAILED else {
-            close(fd)
-            return nil
-        }
-        let p = text.assumingMemoryBound(to: UInt8.self)
-        guard let decoder = GB18030.PartDecoder(raw: all, rawMapping: raw, text: p, fd: fd) else {
-            munmap(text, capacity)
-            close(fd)
-            return nil
-        }
-        let buffer = TextBuffer(base: UnsafePointer(p), count: capacity, encoding: .gb18030, mapping: (text, capacity), owned: nil,
+        guard let decoder = GB18030.PartDecoder(raw: all, rawMapping: raw) else { return nil }
+        let buffer = TextBuffer(base: UnsafePointer(decoder.head), count: decoder.headCount, encoding: .gb18030, mapping: nil, owned: nil,
                                 sha256: "", byteCount: all.count)
         buffer.deferredPath = path
         buffer.checkedPrefix = decoder.headCount
         buffer.decoder = decoder
         return buffer
-    }
-
-    /// The part of a deferred check that one part of the file makes: true when `range` is
-    /// UTF-8 without NUL bytes. Ranges start and end at line ends, so no character is split.
-    func check(_ range: Range<Int>) -> Bool {
-        UTF8Check.isPlainText(UnsafeBufferPointer(rebasing: bytes[range]))
     }
 
     /// SHA-256 of an open file from its start, read on its own (not from the mapping the rows

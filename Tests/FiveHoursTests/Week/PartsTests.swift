@@ -151,15 +151,32 @@ struct PartsTests {
         let decoder = try #require(buffer.decoder)
         let bounds = Importer.partBounds(of: buffer, body: 0, sizes: Importer.Sizes(part: 256 << 10))
         #expect(bounds.count > 60)
-        var texts: [Range<Int>] = []
+        var texts: [[UInt8]] = []
+        var rows: [(place: Range<Int>, text: [UInt8])] = []
         for k in (0..<(bounds.count - 1)).reversed() {
-            texts.append(try decoder.decode(part: k, bounds[k]..<bounds[k + 1], body: decoder.headCount))
+            texts.append(try decoder.withPart(bounds[k]..<bounds[k + 1]) { text, places in
+                // Every tenth line placed in the file, to be decoded again from there below.
+                var start = 0, line = 0
+                for i in text.indices where text[i] == 10 {
+                    if line % 10 == 0 {
+                        let a = places.place(start), b = places.place(i + 1)
+                        rows.append((a..<b, Array(text[start...i])))
+                    }
+                    start = i + 1
+                    line += 1
+                }
+                return Array(text)
+            })
         }
         let resident = try #require(PartsTests.residentKB(of: decoder.raw.baseAddress!))
         #expect(resident == 0, "\(resident) kB of the file mapped after its \(bounds.count - 1) parts were decoded")
-        var text = Array(buffer.bytes[0..<decoder.headCount])
-        for range in texts.reversed() { text += buffer.bytes[range] }
-        #expect(text == log.utf8)
+        #expect(Array(texts.reversed().joined()) == log.utf8)
+        // A row placed by its part is the same text when decoded again from the file.
+        #expect(rows.count > 1_000)
+        for row in rows.prefix(3_000) where buffer.withRow(row.place, { Array($0) }) != row.text {
+            Issue.record("the row at \(row.place) of the file decodes otherwise than its part read it")
+            break
+        }
     }
 
     /// A log of 24 MB in UTF-8 or GB18030 (its rows repeated: only its size and its line ends
