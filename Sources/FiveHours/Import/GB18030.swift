@@ -345,7 +345,6 @@ extension GB18030 {
             fh_unwatch_mapping(watchSlot)
             munmap(rawMapping, raw.count)
             head.deallocate()
-            for b in spare { b.deallocate() }
         }
 
         /// Where in the file the decoded first lines' byte `offset` lies, when it starts a line
@@ -419,6 +418,11 @@ extension GB18030 {
             return body(UnsafeBufferPointer(start: UnsafePointer(out), count: written))
         }
 
+        /// Lets the parts' buffers go (once every part is read; a part read after takes new ones).
+        func letBuffersGo() {
+            lock.withLock { spare = [] }
+        }
+
         private func take(forPart count: Int) -> PartBuffers {
             let b = lock.withLock { spare.popLast() } ?? PartBuffers()
             b.reserve(forPart: count)
@@ -432,28 +436,47 @@ extension GB18030 {
     }
 
     /// A part's decoded text (a character never grows more than twice) and the offsets of the
-    /// CR and LF bytes in it and in the file's part.
+    /// CR and LF bytes in it and in the file's part. Mapped, not allocated: only the pages a part
+    /// writes are resident, and they go back to the system with the buffers, where a heap would
+    /// keep them.
     final class PartBuffers: @unchecked Sendable {
-        private(set) var text = UnsafeMutablePointer<UInt8>.allocate(capacity: 0)
-        private(set) var textBreaks = UnsafeMutablePointer<UInt32>.allocate(capacity: 0)
-        private(set) var fileBreaks = UnsafeMutablePointer<UInt32>.allocate(capacity: 0)
+        private(set) var text: UnsafeMutablePointer<UInt8>
+        private(set) var textBreaks: UnsafeMutablePointer<UInt32>
+        private(set) var fileBreaks: UnsafeMutablePointer<UInt32>
         var fileLineBytes = 0
         private var capacity = 0
+        private var mapping: (UnsafeMutableRawPointer, Int)?
+
+        init() {
+            text = UnsafeMutablePointer(bitPattern: 16)!
+            textBreaks = UnsafeMutablePointer(bitPattern: 16)!
+            fileBreaks = UnsafeMutablePointer(bitPattern: 16)!
+        }
 
         func reserve(forPart count: Int) {
             guard count > capacity else { return }
             deallocate()
-            capacity = count
-            text = .allocate(capacity: 2 * count + 64)
             // Every byte a line end at worst, and the two entries the vector loop may write past.
-            textBreaks = .allocate(capacity: 2 * count + 64)
-            fileBreaks = .allocate(capacity: count + 64)
+            let page = 4096
+            func rounded(_ n: Int) -> Int { (n + page - 1) / page * page }
+            let textSize = rounded(2 * count + 64), textBreaksSize = rounded(4 * (2 * count + 64)), fileBreaksSize = rounded(4 * (count + 64))
+            let size = textSize + textBreaksSize + fileBreaksSize
+            guard let m = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), m != MAP_FAILED else {
+                fatalError("no memory for a part of \(count) bytes")
+            }
+            mapping = (m, size)
+            capacity = count
+            text = m.assumingMemoryBound(to: UInt8.self)
+            textBreaks = (m + textSize).assumingMemoryBound(to: UInt32.self)
+            fileBreaks = (m + textSize + textBreaksSize).assumingMemoryBound(to: UInt32.self)
         }
 
-        func deallocate() {
-            text.deallocate()
-            textBreaks.deallocate()
-            fileBreaks.deallocate()
+        deinit { deallocate() }
+
+        private func deallocate() {
+            if let (m, size) = mapping { munmap(m, size) }
+            mapping = nil
+            capacity = 0
         }
     }
 }

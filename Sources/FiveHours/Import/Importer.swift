@@ -243,7 +243,7 @@ public struct Importer: Sendable {
         /// (102 parts), 251 MB with whole ones (51), which also left the run's peak after the
         /// import at 272–283 MB in 13 of 15 runs (memory the duplicate check freed, kept by the
         /// parts' threads' heaps), and 247–248 MB with a quarter (205), no faster.
-        var decodedPart: Int { max(1, part / 2) }
+        var decodedPart: Int { max(1, part / 4) }
     }
     let sizes: Sizes
     /// The run's output folder (`--out`, else `output.dir`): never read as input (`InputFiles`).
@@ -588,6 +588,7 @@ public struct Importer: Sendable {
                     slots[k] = (.failure(error), 0)
                 }
             }
+            decoder?.letBuffersGo()
             clock.lap("      \(count) parts\(decoder != nil ? ", each decoded from GB18030" : deferred == nil ? "" : ", each with its UTF-8 check")")
             // Each part numbered its lines from 1: shifted by the lines of the parts before it,
             // on both cores (a year's parts hold millions of records), in the slots, so that
