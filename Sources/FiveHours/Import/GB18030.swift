@@ -380,7 +380,7 @@ extension GB18030 {
         /// or at the file's end), letting its pages of the file go, and gives `body` its text and
         /// where its rows lie in the file. The text lasts only as long as `body`.
         func withPart<R>(_ range: Range<Int>, _ body: (UnsafeBufferPointer<UInt8>, inout RowPlaces) throws -> R) throws -> R {
-            let buffers = take(forPart: range.count)
+            let buffers = take(forPart: max(range.count, 4096))
             defer { give(buffers) }
             var from = range.lowerBound, written = 0
             let page = 4096, piece = min(PartDecoder.piece, max(256, range.count / 4))
