@@ -40,15 +40,23 @@ struct PartsTests {
 
     enum Variant: String, CaseIterable, CustomTestStringConvertible {
         case utf8, utf8BOM, crlf, gb18030, gb18030CRLF, nulLate, badByteLate, openQuoteLate, gb18030NulLate, gb18030BadByteLate, gb18030OpenQuoteLate
+        /// GB18030 with lone CR line ends (parts are cut at LF: one part), with a long header (its
+        /// bytes in the file and in the text far apart), and a header alone, without a line end.
+        case gb18030LoneCR, gb18030LongHeader, gb18030HeaderAlone
         var testDescription: String { rawValue }
 
         var isGB18030: Bool { rawValue.hasPrefix("gb18030") }
 
         func bytes() -> [UInt8] {
-            var text = PartsTests.header + "\n" + PartsTests.rows().joined(separator: "\n") + "\n"
+            // Its `category` column named at length (unknown, and so ignored): 2.4 KB of the file,
+            // 3.6 KB of text, so that the rows after it start at other offsets in each.
+            let header = self == .gb18030LongHeader || self == .gb18030HeaderAlone
+                ? PartsTests.header.replacingOccurrences(of: "category", with: String(repeating: "备注", count: 600)) : PartsTests.header
+            var text = self == .gb18030HeaderAlone ? header : header + "\n" + PartsTests.rows().joined(separator: "\n") + "\n"
             // Four-byte GB18030 characters (𠮷) too, in the cells of every kind of row.
             if isGB18030 { text = text.replacingOccurrences(of: "小红象", with: "𠮷小红象").replacingOccurrences(of: "好", with: "𠮷") }
             if self == .crlf || self == .gb18030CRLF { text = text.replacingOccurrences(of: "\n", with: "\r\n") }
+            if self == .gb18030LoneCR { text = text.replacingOccurrences(of: "\n", with: "\r") }
             if self == .openQuoteLate || self == .gb18030OpenQuoteLate { text += "R9999,V1,2019-08-05,09:00,10:00,,,\"never closed\n" }
             var b: [UInt8]
             switch self {
@@ -97,7 +105,8 @@ struct PartsTests {
         let how = partsResult.readInParts[activityFile]
         switch variant {
         // A GB18030 file too: each part decoded where it is read (`GB18030.PartDecoder`).
-        case .utf8, .utf8BOM, .crlf, .gb18030, .gb18030CRLF: #expect(how?.parts ?? 0 > 8 && how?.deferred == true, "read in \(String(describing: how))")
+        case .utf8, .utf8BOM, .crlf, .gb18030, .gb18030CRLF, .gb18030LongHeader: #expect(how?.parts ?? 0 > 8 && how?.deferred == true, "read in \(String(describing: how))")
+        case .gb18030LoneCR, .gb18030HeaderAlone: #expect(how?.parts == 1 && how?.deferred == true, "read in \(String(describing: how))")
         case .nulLate, .badByteLate, .openQuoteLate, .gb18030NulLate, .gb18030BadByteLate, .gb18030OpenQuoteLate: #expect(how == nil)
         }
         #expect(inParts.count == whole.count)
@@ -107,6 +116,8 @@ struct PartsTests {
         switch variant {
         case .nulLate, .badByteLate, .openQuoteLate, .gb18030NulLate, .gb18030BadByteLate, .gb18030OpenQuoteLate:
             #expect(!file.hasSuffix(" "), "the file is rejected whole: \(file)")
+        case .gb18030HeaderAlone:
+            #expect(file.contains("read 0 ") && file.hasSuffix(" "), "\(file)")
         default:
             #expect(file.contains("read 650"), "\(file)")
             #expect(whole.contains { $0.hasPrefix("reject") && $0.contains("日期") })
