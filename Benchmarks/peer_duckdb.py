@@ -69,7 +69,7 @@ ROSTER_ALIASES = {
     "phone": ["电话", "联系电话", "手机"], "grid": ["网格"], "building": ["楼栋"], "floor": ["楼层"],
     "active_from": ["入队日期"], "active_until": ["离队日期"], "submitted_at": ["报送时间"],
 }
-SPELLINGS = ("plain", "iso-seconds", "excel-gb18030", "mixed")
+SPELLINGS = ("plain", "iso-seconds", "excel-gb18030", "excel-utf8", "mixed")
 
 
 def normalise(name):
@@ -148,7 +148,7 @@ def activity_source(spelling, path):
             path.replace("'", "''"), sql_struct(cols))
     types = {"date": "DATE", "start": "TIME", "end": "TIME", "hours": "DOUBLE"}
     cols = header_columns(path, ACTIVITY_ALIASES, types)
-    dateformat = "%Y/%m/%d" if spelling == "excel-gb18030" else "%Y-%m-%d"
+    dateformat = "%Y/%m/%d" if spelling.startswith("excel-") else "%Y-%m-%d"
     return "read_csv('%s', header = true, delim = ',', quote = '\"', columns = %s, dateformat = '%s')" % (
         path.replace("'", "''"), sql_struct(cols), dateformat)
 
@@ -170,7 +170,7 @@ def plain_peer(con, args, roster, activities, week_start, week_end):
         else:                                       # the file's own header, typed the same way
             act_columns = header_columns(activities, ACTIVITY_ALIASES, ACTIVITY_COLUMNS)
             roster_columns = header_columns(roster, ROSTER_ALIASES, {})
-            dateformat = "%Y/%m/%d" if args.spelling == "excel-gb18030" else "%Y-%m-%d"
+            dateformat = "%Y/%m/%d" if args.spelling.startswith("excel-") else "%Y-%m-%d"
         con.execute("""
             CREATE TEMP TABLE week_hours AS
             SELECT volunteer_id,

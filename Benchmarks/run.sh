@@ -13,7 +13,7 @@
 # measures wall, user+sys CPU and peak RSS with /usr/bin/time, prints the medians and ratios,
 # checks that fivehours and DuckDB agree on every volunteer's hours, and appends a dated section
 # to docs/PERFORMANCE.md. --scaling instead runs (a) and (c) at 0.35 M, 1.75 M, 3.5 M and 7 M rows.
-# --spelling S (or --spellings plain,iso-seconds,excel-gb18030,mixed, or all) instead runs, per
+# --spelling S (or --spellings plain,iso-seconds,excel-gb18030,excel-utf8,mixed, or all) instead runs, per
 # spelling of generate.py, (a), (c) the plain DuckDB peer for that spelling and (f) the faithful
 # DuckDB peer, checks fivehours' hours against (f) for every volunteer to the cent and its
 # manifest against the rows generated, and writes one table with a row per spelling.
@@ -41,7 +41,7 @@ WORK=${FIVEHOURS_BENCH_WORK:-/tmp/fivehours-bench-runs}
 DOC="$WORK/results.md"
 PYTHON=${PYTHON:-python3}
 SPELLINGS=""
-ALL_SPELLINGS="plain,iso-seconds,excel-gb18030,mixed"
+ALL_SPELLINGS="plain,iso-seconds,excel-gb18030,excel-utf8,mixed"
 
 usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 
