@@ -402,10 +402,7 @@ extension GB18030 {
             // bytes in it too, which they may have let go already.
             releaseFile(around: range)
             let text = UnsafeBufferPointer(start: UnsafePointer(buffers.text), count: written)
-            let textLineBytes = LineBytes.positions(in: text, into: buffers.textBreaks, base: 0)
-            precondition(textLineBytes == buffers.fileLineBytes, "decoding keeps every CR and LF")
-            var places = RowPlaces(file: range, text: UnsafePointer(buffers.textBreaks), file: UnsafePointer(buffers.fileBreaks),
-                                   lineBytes: textLineBytes, textCount: written)
+            var places = RowPlaces(file: range, text: text, fileBreaks: UnsafePointer(buffers.fileBreaks), lineBytes: buffers.fileLineBytes)
             return try body(text, &places)
         }
 
@@ -436,12 +433,11 @@ extension GB18030 {
     }
 
     /// A part's decoded text (a character never grows more than twice) and the offsets of the
-    /// CR and LF bytes in it and in the file's part. Mapped, not allocated: only the pages a part
+    /// CR and LF bytes in the file's part. Mapped, not allocated: only the pages a part
     /// writes are resident, and they go back to the system with the buffers, where a heap would
     /// keep them.
     final class PartBuffers: @unchecked Sendable {
         private(set) var text: UnsafeMutablePointer<UInt8>
-        private(set) var textBreaks: UnsafeMutablePointer<UInt32>
         private(set) var fileBreaks: UnsafeMutablePointer<UInt32>
         var fileLineBytes = 0
         private var capacity = 0
@@ -449,7 +445,6 @@ extension GB18030 {
 
         init() {
             text = UnsafeMutablePointer(bitPattern: 16)!
-            textBreaks = UnsafeMutablePointer(bitPattern: 16)!
             fileBreaks = UnsafeMutablePointer(bitPattern: 16)!
         }
 
@@ -459,16 +454,15 @@ extension GB18030 {
             // Every byte a line end at worst, and the two entries the vector loop may write past.
             let page = 4096
             func rounded(_ n: Int) -> Int { (n + page - 1) / page * page }
-            let textSize = rounded(2 * count + 64), textBreaksSize = rounded(4 * (2 * count + 64)), fileBreaksSize = rounded(4 * (count + 64))
-            let size = textSize + textBreaksSize + fileBreaksSize
+            let textSize = rounded(2 * count + 64), fileBreaksSize = rounded(4 * (count + 64))
+            let size = textSize + fileBreaksSize
             guard let m = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), m != MAP_FAILED else {
                 fatalError("no memory for a part of \(count) bytes")
             }
             mapping = (m, size)
             capacity = count
             text = m.assumingMemoryBound(to: UInt8.self)
-            textBreaks = (m + textSize).assumingMemoryBound(to: UInt32.self)
-            fileBreaks = (m + textSize + textBreaksSize).assumingMemoryBound(to: UInt32.self)
+            fileBreaks = (m + textSize).assumingMemoryBound(to: UInt32.self)
         }
 
         deinit { deallocate() }
@@ -509,45 +503,77 @@ enum LineBytes {
     }
 }
 
-/// Where the rows a part reads lie in their file's text, by their offset in the part's text
+/// Where the rows a part reads lie in their file's text, by their offsets in the part's text
 /// (`ScannedRow.start`, read again by `TextBuffer.withRow`). A part read in place is a stretch of
 /// the file's text: a row's place is its offset plus the stretch's start. A GB18030 part is read
 /// from a decoded copy that goes once the part is read: its rows are placed by their bytes in the
 /// file. A row starts at the part's start or after a CR or LF byte, and decoding keeps those
 /// bytes one for one and in order: the row after the text's n-th starts after the file's n-th.
+/// The file's are listed as the part is decoded; the text's are counted as its rows go by, in
+/// order — a row the fast path read has them only at its end (a line break inside a cell sends
+/// a row to the general reader), so that counting them reads one or two bytes.
 struct RowPlaces {
     private let start: Int
-    private let textBreaks: UnsafePointer<UInt32>?, fileBreaks: UnsafePointer<UInt32>?
+    private let fileBreaks: UnsafePointer<UInt32>?
     private let lineBytes: Int, textCount: Int, fileCount: Int
-    private var next = 0
+    private let text: UnsafePointer<UInt8>?
+    /// The text's line bytes before `counted`.
+    private var seen = 0, counted = 0
 
     /// A part read in place, at `start` of the file's text.
     init(inPlaceAt start: Int) {
         self.start = start
-        textBreaks = nil; fileBreaks = nil
+        fileBreaks = nil; text = nil
         lineBytes = 0; textCount = 0; fileCount = 0
     }
 
-    /// A decoded part: `file` its bytes, the offsets of the CR and LF bytes of its text and of
-    /// its file bytes (`lineBytes` of each).
-    fileprivate init(file: Range<Int>, text: UnsafePointer<UInt32>, file fileBreaks: UnsafePointer<UInt32>, lineBytes: Int, textCount: Int) {
+    /// A decoded part: `file` its bytes, `text` its text, and the offsets (from the part's start)
+    /// of the CR and LF bytes of its file bytes (`lineBytes` of them).
+    fileprivate init(file: Range<Int>, text: UnsafeBufferPointer<UInt8>, fileBreaks: UnsafePointer<UInt32>, lineBytes: Int) {
         start = file.lowerBound
-        textBreaks = text
+        self.text = text.baseAddress
         self.fileBreaks = fileBreaks
         self.lineBytes = lineBytes
-        self.textCount = textCount
+        textCount = text.count
         fileCount = file.count
     }
 
-    /// The place of a row that starts at `offset` of the part's text (or of the part's end).
-    /// Asked in increasing order of `offset`.
+    /// Where the part starts in the file's text.
+    var partStart: Int { start }
+
+    /// The place of the row `row` of the part's text. Rows are asked in order, none overlapping.
+    /// - Parameter plain: the row has CR and LF bytes only at its end (the fast path's rows).
     @inline(__always)
-    mutating func place(_ offset: Int) -> Int {
-        guard let textBreaks, let fileBreaks else { return start + offset }
+    mutating func place(_ row: Range<Int>, plain: Bool) -> Range<Int> {
+        guard let text, let fileBreaks else { return (start + row.lowerBound)..<(start + row.upperBound) }
+        precondition(row.lowerBound >= counted, "rows are placed in order")
+        // The rows passed over since the last one placed (blank, or rejected by the general reader).
+        seen += RowPlaces.lineBytes(text, counted..<row.lowerBound)
+        let lower = place(row.lowerBound, after: seen, text, fileBreaks)
+        if plain {
+            var i = row.upperBound
+            while i > row.lowerBound, i > row.upperBound - 2, text[i - 1] == 10 || text[i - 1] == 13 { i -= 1 }
+            seen += row.upperBound - i
+            assert(RowPlaces.lineBytes(text, row) == row.upperBound - i, "a plain row has line ends only at its end")
+        } else {
+            seen += RowPlaces.lineBytes(text, row)
+        }
+        counted = row.upperBound
+        return lower..<place(row.upperBound, after: seen, text, fileBreaks)
+    }
+
+    /// The place of the text's offset `offset`, after its `seen` line bytes.
+    @inline(__always)
+    private func place(_ offset: Int, after seen: Int, _ text: UnsafePointer<UInt8>, _ fileBreaks: UnsafePointer<UInt32>) -> Int {
         if offset == 0 { return start }
         if offset == textCount { return start + fileCount }
-        while next < lineBytes, Int(textBreaks[next]) < offset - 1 { next += 1 }
-        precondition(next < lineBytes && Int(textBreaks[next]) == offset - 1, "a row starts after a line end")
-        return start + Int(fileBreaks[next]) + 1
+        precondition(seen > 0 && seen <= lineBytes && (text[offset - 1] == 10 || text[offset - 1] == 13), "a row starts after a line end")
+        return start + Int(fileBreaks[seen - 1]) + 1
+    }
+
+    private static func lineBytes(_ text: UnsafePointer<UInt8>, _ range: Range<Int>) -> Int {
+        var n = 0
+        for i in range where text[i] == 10 || text[i] == 13 { n += 1 }
+        return n
     }
 }

@@ -867,7 +867,7 @@ public struct Importer: Sendable {
                          "a part's activity rows are read into an empty result")
             var kept = KeptRows(capacity: n / 128)
             defer { kept.deallocate() }
-            let partStart = places.place(0)
+            let partStart = places.partStart
             var released = partStart
             var pos = 0
             var line = firstLine
@@ -903,12 +903,12 @@ public struct Importer: Sendable {
                         recordIndex = Int32(result.activities.count)
                         result.activities.append(a)
                     }
-                    let start = places.place(pos), end = places.place(next)
-                    kept.append(identity, ScannedRow(fileIndex: fileIndex, line: line, record: recordIndex, start: start,
-                                                     length: end - start, hasRecordID: hasRecordID))
+                    let place = places.place(pos..<next, plain: true)
+                    kept.append(identity, ScannedRow(fileIndex: fileIndex, line: line, record: recordIndex, start: place.lowerBound,
+                                                     length: place.count, hasRecordID: hasRecordID))
                     pos = next
                     line += 1
-                    buffer?.release(upTo: end, from: partStart, released: &released)
+                    buffer?.release(upTo: place.upperBound, from: partStart, released: &released)
                     continue
                 }
                 // The general reader, for this one row.
@@ -920,9 +920,9 @@ public struct Importer: Sendable {
                     // also when its record will lose its text (the duplicate check's contents are
                     // the rows' as written; see `Duplicates.settle`).
                     if !keep || !importer.keepsText { result.storedContent.append(a.contentKey.a, at: kept.count) }
-                    let start = places.place(pos), end = places.place(reader.position)
+                    let place = places.place(pos..<reader.position, plain: false)
                     kept.append(a.identityKey, ScannedRow(fileIndex: fileIndex, line: rowLine, record: keep ? Int32(result.activities.count) : -1,
-                                                          start: start, length: end - start, hasRecordID: a.recordID != nil))
+                                                          start: place.lowerBound, length: place.count, hasRecordID: a.recordID != nil))
                     if keep { result.activities.append(a) }
                 }
                 pos = reader.position
@@ -934,7 +934,8 @@ public struct Importer: Sendable {
                 guard separators.finish() else { throw BadBytes() }
             }
             try checkAhead(n)
-            buffer?.release(upTo: places.place(n), from: partStart, released: &released, force: true)
+            // (Only a part read in place has a mapped buffer: its end is its start plus its length.)
+            buffer?.release(upTo: partStart + n, from: partStart, released: &released, force: true)
             // Handed over without a copy: the rows' memory, and the identities grouped from theirs.
             result.scannedRows = ScannedRows(taking: &kept.rows)
             result.identities = IdentityGroups(grouping: kept.identities.buffer)

@@ -169,10 +169,7 @@ struct PartsTests {
                 // Every tenth line placed in the file, to be decoded again from there below.
                 var start = 0, line = 0
                 for i in text.indices where text[i] == 10 {
-                    if line % 10 == 0 {
-                        let a = places.place(start), b = places.place(i + 1)
-                        rows.append((a..<b, Array(text[start...i])))
-                    }
+                    if line % 10 == 0 { rows.append((places.place(start..<(i + 1), plain: true), Array(text[start...i]))) }
                     start = i + 1
                     line += 1
                 }
