@@ -494,17 +494,9 @@ struct Counting: Sendable {
                     for j in 0..<min(8, b.count - i) { w |= UInt64(b[i + j]) << UInt64(8 * j) }
                     high |= w
                     h = (h ^ w) &* 0xFF51_AFD7_ED55_8CCD
-                    h = h << 31 | h >> 33
+                    h ^= h >> 29
                     i += 8
                 }
-                // MurmurHash3's finalizer: every byte moves every bit, the table's low ones too
-                // (a product alone leaves a word's last bytes out of its low bits, and ids that
-                // differ only in their last digits then share a slot).
-                h ^= h >> 33
-                h = h &* 0xFF51_AFD7_ED55_8CCD
-                h ^= h >> 33
-                h = h &* 0xC4CE_B9FE_1A85_EC53
-                h ^= h >> 33
                 return (h, high & 0x8080_8080_8080_8080 == 0)
             }
             if let r = id.utf8.withContiguousStorageIfAvailable(hash) { return r }

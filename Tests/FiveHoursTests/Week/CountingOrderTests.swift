@@ -1,4 +1,3 @@
-import Foundation
 import Testing
 @testable import FiveHours
 
@@ -138,20 +137,5 @@ struct VolunteerIDsTests {
         }
         #expect(byBytes["V100000"] == 0 && byBytes["V120993"] == 2_999)
         #expect(nonASCII == (byBytes["Caf\u{E9}"] != nil), "the same text spelt otherwise is found only where it is rostered")
-    }
-}
-
-extension VolunteerIDsTests {
-    /// Ids that differ only in their last digits (`V062480`, `V062481`, …) must not share slots:
-    /// a hash that left a word's last bytes out of its low bits put ten ids on one slot, and a
-    /// year's lookups spent more time comparing ids than the dictionary it replaced.
-    @Test("ids that differ only in their last digits spread over the table's slots")
-    func spread() {
-        let slots = 1 << 18, ids = 100_000
-        var used = Set<Int>()
-        for n in 0..<ids { used.insert(Int(truncatingIfNeeded: Counting.VolunteerIDs.hash("V" + String(format: "%06d", n)).0) & (slots - 1)) }
-        // As many slots as random places would fill: m (1 - e^(-n/m)).
-        let expected = Double(slots) * (1 - exp(-Double(ids) / Double(slots)))
-        #expect(Double(used.count) > 0.95 * expected, "\(used.count) slots for \(ids) ids, \(Int(expected)) expected")
     }
 }
