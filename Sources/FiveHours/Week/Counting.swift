@@ -70,7 +70,6 @@ struct Counting: Sendable {
         // the volunteer's box for each session would miss the cache.
         let slots = volunteers.indices.map { VolunteerSlot(number: number[$0], volunteer: volunteers[$0]) }
         let rostered = ledger.index
-        let byBytes = VolunteerIDs(rostered)
         let activities = ledger.activities
         let volunteerCount = (number.max() ?? -1) + 1
         // A span's clock is 32-bit seconds from the origin (`Span`): 68 years, where a year's
@@ -83,7 +82,7 @@ struct Counting: Sendable {
         let gathered = ConcurrentSlots<Gathered>(parts)
         DispatchQueue.concurrentPerform(iterations: parts) { p in
             let range = (activities.count * p / parts)..<(activities.count * (p + 1) / parts)
-            gathered[p] = gather(range, activities, rostered: byBytes, slots: slots, volunteers: volunteers, volunteerCount: volunteerCount)
+            gathered[p] = gather(range, activities, rostered: rostered, slots: slots, volunteers: volunteers, volunteerCount: volunteerCount)
         }
         clock.lap("    sessions gathered")
 
@@ -321,7 +320,7 @@ struct Counting: Sendable {
     /// spans the sweep reads (a week's eve included).
     /// Each record's volunteer is looked up here, where its record is read anyway: a pass of its
     /// own read each of a year's millions of records (a cache miss each) a second time.
-    private func gather(_ range: Range<Int>, _ activities: [ActivityRecord], rostered: VolunteerIDs, slots: [VolunteerSlot],
+    private func gather(_ range: Range<Int>, _ activities: [ActivityRecord], rostered: [String: Int], slots: [VolunteerSlot],
                         volunteers: [Volunteer], volunteerCount: Int) -> Gathered {
         let originDay = origin.dayNumber
         func active(_ li: Int, _ k: Int) -> Bool { slots[li].isActive(inWeekFrom: originDay + 7 * k) }
@@ -437,71 +436,4 @@ struct Counting: Sendable {
     }
 
     static func floorDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
-
-    /// The ledger's volunteers by id (`Ledger.index`), found first by the id's bytes in a table of
-    /// its own: a year looks up a volunteer for each of its millions of sessions, and `Dictionary`
-    /// hashed each id with SipHash and compared it by canonical equivalence — a sixth of the
-    /// year's counting. An id not found by its bytes is looked up in the ledger's index after all
-    /// (the same text spelt otherwise, NFC against NFD), unless it and every rostered id are ASCII,
-    /// which has one spelling only.
-    struct VolunteerIDs: Sendable {
-        private let index: [String: Int]
-        private let ids: [String]
-        /// Each id's ledger index + 1 at the slot of its hash (open addressing); 0 when empty.
-        private let slots: [Int32]
-        private let allASCII: Bool
-
-        init(_ index: [String: Int]) {
-            self.index = index
-            var ids = [String](repeating: "", count: index.count)
-            for (id, k) in index { ids[k] = id }
-            self.ids = ids
-            var size = 16
-            while size < 2 * index.count { size *= 2 }
-            var slots = [Int32](repeating: 0, count: size)
-            var allASCII = true
-            for (k, id) in ids.enumerated() {
-                let (h, ascii) = VolunteerIDs.hash(id)
-                allASCII = allASCII && ascii
-                var s = Int(truncatingIfNeeded: h) & (size - 1)
-                while slots[s] != 0 { s = (s + 1) & (size - 1) }
-                slots[s] = Int32(k + 1)
-            }
-            self.slots = slots
-            self.allASCII = allASCII
-        }
-
-        subscript(id: String) -> Int? {
-            let (h, ascii) = VolunteerIDs.hash(id)
-            var s = Int(truncatingIfNeeded: h) & (slots.count - 1)
-            while slots[s] != 0 {
-                let k = Int(slots[s]) - 1
-                if ids[k].sameBytes(as: id) { return k }
-                s = (s + 1) & (slots.count - 1)
-            }
-            return allASCII && ascii ? nil : index[id]
-        }
-
-        /// A hash of the id's UTF-8 bytes, eight at a time, and whether they are all ASCII. Read
-        /// in place (as `String.sameBytes`): a copy would count a reference on a shared id.
-        static func hash(_ id: String) -> (UInt64, ascii: Bool) {
-            func hash(_ b: UnsafeBufferPointer<UInt8>) -> (UInt64, ascii: Bool) {
-                var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(b.count)
-                var high: UInt64 = 0
-                var i = 0
-                while i < b.count {
-                    var w: UInt64 = 0
-                    for j in 0..<min(8, b.count - i) { w |= UInt64(b[i + j]) << UInt64(8 * j) }
-                    high |= w
-                    h = (h ^ w) &* 0xFF51_AFD7_ED55_8CCD
-                    h ^= h >> 29
-                    i += 8
-                }
-                return (h, high & 0x8080_8080_8080_8080 == 0)
-            }
-            if let r = id.utf8.withContiguousStorageIfAvailable(hash) { return r }
-            var id = id
-            return id.withUTF8(hash)
-        }
-    }
 }

@@ -118,24 +118,3 @@ struct CountingOrderTests {
         #expect(rollup.findings.filter { $0.rule.key == "overlap" }.count == 1)
     }
 }
-
-/// The counting finds a session's volunteer by the id's bytes (`Counting.VolunteerIDs`), and must
-/// find exactly whom `Ledger.index` (a `Dictionary`, canonical equivalence) finds.
-@Suite("Counting: volunteers found by their ids' bytes")
-struct VolunteerIDsTests {
-    @Test("found as the ledger's index finds them: the same text spelt otherwise, non-ASCII ids, misses", arguments: [false, true])
-    func sameAsTheLedgersIndex(nonASCII: Bool) {
-        var ids = (0..<3_000).map { "V\(100_000 + $0 * 7)" }
-        if nonASCII { ids += ["志愿者甲", "Cafe\u{301}", "\u{212A}001", String(repeating: "长编号", count: 9)] }
-        let index = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
-        let byBytes = Counting.VolunteerIDs(index)
-        // Each id, ids that are no one's, and (among non-ASCII ids) other spellings of the same text.
-        var asked = ids + (0..<500).map { "V\(100_001 + $0 * 7)" } + ["", "V", "v100000", "V100000 "]
-        asked += ["Caf\u{E9}", "K001", "志愿者甲".decomposedStringWithCanonicalMapping, "志愿者乙"]
-        for id in asked where byBytes[id] != index[id] {
-            Issue.record("\(id.debugDescription): \(String(describing: byBytes[id])) by bytes, \(String(describing: index[id])) in the ledger's index")
-        }
-        #expect(byBytes["V100000"] == 0 && byBytes["V120993"] == 2_999)
-        #expect(nonASCII == (byBytes["Caf\u{E9}"] != nil), "the same text spelt otherwise is found only where it is rostered")
-    }
-}
