@@ -93,7 +93,7 @@ struct CommandLineTests {
         let folder = try ImportTestSupport.makeTempFolder("cli")
         defer { ImportTestSupport.remove(folder) }
         let lockPath = folder.appendingPathComponent(".fivehours.lock").path
-        FileManager.default.createFile(atPath: lockPath, contents: nil)
+        #expect(FileManager.default.createFile(atPath: lockPath, contents: nil))
         let fd = open(lockPath, O_RDWR)
         #expect(flock(fd, LOCK_EX | LOCK_NB) == 0)
         defer { flock(fd, LOCK_UN); close(fd) }
