@@ -152,10 +152,15 @@ enum Duplicates {
         var reader = ValueReader(zone: zone)
         var released = 0, releasedFile = -1
         for w in wanted {
-            guard let scanner = result.scanners[w.file], let buffer = result.buffers[w.file],
-                  let key = buffer.withRow(w.start..<(w.start + w.length), { scanner.content(of: $0, reader: &reader) })
-            else { preconditionFailure("a row read by the fast path cannot be read again") }
-            out[w.global] = key.a
+            guard let scanner = result.scanners[w.file], let buffer = result.buffers[w.file] else {
+                preconditionFailure("a row read by the fast path has its file's buffer and scanner")
+            }
+            // A row the fast path read is read again from the same bytes — unless its file changed
+            // under the run (written again in place, cut short: a mapped file's pages, and a
+            // GB18030 file decoded in parts, are read again from the file). Such a row's content
+            // then matches no other row's: never a trap (RELIABILITY.md, item 15).
+            let key = buffer.withRow(w.start..<(w.start + w.length), { scanner.content(of: $0, reader: &reader) })
+            out[w.global] = key?.a ?? 0x9E37_79B9_7F4A_7C15 &* UInt64(w.global + 1)
             if releasedFile != w.file { releasedFile = w.file; released = 0 }
             buffer.release(upTo: w.start, from: 0, released: &released)
         }
