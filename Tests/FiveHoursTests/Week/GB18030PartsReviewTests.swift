@@ -101,6 +101,8 @@ struct GB18030PartsReviewTests {
         precondition(file.flatMap { parts.readInParts[$0]?.parts } ?? 0 > 1, "read in parts")
         precondition(truncate(path, 1 << 10) == 0)
         Duplicates.settle(&parts, zone: campaign.zone)
+        // As a run does: its hash, read apart (and failing on the cut file), is waited for.
+        _ = try? parts.awaitDigests()
         return parts
     }
 
@@ -119,6 +121,37 @@ struct GB18030PartsReviewTests {
             await #expect(processExitsWith: .success) {
                 _ = try GB18030PartsReviewTests.cutBeforeTheDuplicateCheck(gb18030: false)
             }
+        }
+    }
+
+    /// A GB18030 file mapped and its first lines decoded (`TextBuffer.loadDeferred`), then cut
+    /// short before its parts are cut: `PartDecoder.rawOffset(ofHead:)` counts the line ends of the
+    /// file's first lines again, which now read as zeros. Returns whether the parts were taken.
+    static func cutAfterItsFirstLines() throws -> Bool {
+        var text = PartsTests.header + "\r\n"
+        for n in 0..<200 { text += "R\(n),V\(1 + n % 4),2019-03-1\(n % 9),09:00,10:30,,小红象志愿服务队,文明引导,,,,,\r\n" }
+        var s = Scenario()
+        s.files["activities/log.csv"] = ImportTestSupport.gb18030(text)
+        let folder = try s.write()
+        defer { ImportTestSupport.remove(folder) }
+        let campaign = try CampaignLoader.load(path: folder.appendingPathComponent("campaign.yaml").path)
+        let importer = Importer(campaign: campaign, window: nil, sizes: Importer.Sizes(parallel: 1 << 10, deferred: 1 << 10, part: 3 << 10))
+        let path = folder.appendingPathComponent("activities/log.csv").path
+        guard let buffer = try TextBuffer.loadDeferred(path: path, minimumSize: 1 << 10), buffer.decoder != nil else { return true }
+        precondition(truncate(path, 16) == 0)
+        var parts = ImportParts()
+        let taken = try importer.readLoaded(buffer, path: path, into: &parts)
+        // Not taken from the parts: the importer reads the file again, and rejects it as cut short.
+        return taken && !buffer.wasCut
+    }
+
+    /// RELIABILITY.md item 15 again: a file cut short between the decoding of its first lines and
+    /// the cutting of its parts trapped in `PartDecoder.rawOffset(ofHead:)` ("the header ends at a
+    /// line end"): it must be turned down (read again the ordinary way, which rejects it).
+    @Test("a GB18030 file cut short after its first lines are decoded is turned down, not a trap")
+    func cutAfterFirstLinesDoesNotTrap() async {
+        await #expect(processExitsWith: .success) {
+            guard try !GB18030PartsReviewTests.cutAfterItsFirstLines() else { exit(3) }
         }
     }
 }
