@@ -349,12 +349,14 @@ extension GB18030 {
 
         /// Where in the file the decoded first lines' byte `offset` lies, when it starts a line
         /// (the rows after the header): after the file's n-th CR or LF byte when it follows the
-        /// text's n-th.
-        func rawOffset(ofHead offset: Int) -> Int {
+        /// text's n-th. Nil when the file's first lines no longer hold as many (it changed, or was
+        /// cut short, since they were decoded): the file is then read the ordinary way.
+        func rawOffset(ofHead offset: Int) -> Int? {
             guard offset > 0, offset < headCount else { return offset <= 0 ? 0 : headEnd }
             let decoded = LineBytes.positions(in: UnsafeBufferPointer(start: head, count: offset))
             let file = LineBytes.positions(in: UnsafeBufferPointer(rebasing: raw[0..<headEnd]))
-            precondition(decoded.last == UInt32(offset - 1) && file.count >= decoded.count, "the header ends at a line end")
+            precondition(decoded.last == UInt32(offset - 1), "the header ends at a line end")
+            guard file.count >= decoded.count else { return nil }
             return Int(file[decoded.count - 1]) + 1
         }
 

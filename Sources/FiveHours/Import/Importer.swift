@@ -557,7 +557,8 @@ public struct Importer: Sendable {
         // a deferred buffer checks its own bytes (an activity part a block ahead of its rows, the
         // others first), and its hash is read apart (`DigestTask`). A GB18030 file is cut into
         // parts on its own bytes, after its first lines, and each part decoded where it is read.
-        let bounds = Importer.partBounds(of: buffer, body: body, sizes: sizes)
+        // (None when a GB18030 file's first lines changed under the run: read the ordinary way.)
+        guard let bounds = Importer.partBounds(of: buffer, body: body, sizes: sizes) else { return false }
         if bounds.count > 2 || deferred != nil {
             let count = bounds.count - 1
             // Each part's result and the line its reader stopped at.
@@ -638,12 +639,14 @@ public struct Importer: Sendable {
     /// `Sizes.decodedPart`. Each cut looks for a line end in the file and lets go of the pages
     /// that maps at once (`TextBuffer.releasePages(of:around:)`: up to 2 MB a cut), before the
     /// next; each part maps them again as it reads them. Kept, the cuts of the benchmark's year
-    /// held 200 MB of the file before any part had read a row.
-    static func partBounds(of buffer: TextBuffer, body: Int, sizes: Sizes) -> [Int] {
+    /// held 200 MB of the file before any part had read a row. Nil when a GB18030 file's first
+    /// lines no longer hold the line ends they were decoded with (`PartDecoder.rawOffset(ofHead:)`).
+    static func partBounds(of buffer: TextBuffer, body: Int, sizes: Sizes) -> [Int]? {
         if let decoder = buffer.decoder {
             var decodedSizes = sizes
             decodedSizes.part = sizes.decodedPart
-            return RowJob.parts(decoder.raw, from: decoder.rawOffset(ofHead: body), sizes: decodedSizes, letGo: decoder.releaseFile(around:))
+            guard let start = decoder.rawOffset(ofHead: body) else { return nil }
+            return RowJob.parts(decoder.raw, from: start, sizes: decodedSizes, letGo: decoder.releaseFile(around:))
         }
         return RowJob.parts(buffer.bytes, from: body, sizes: sizes, letGo: buffer.releasePages(around:))
     }

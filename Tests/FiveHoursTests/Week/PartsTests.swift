@@ -138,7 +138,7 @@ struct PartsTests {
         defer { ImportTestSupport.remove(log.folder) }
         let buffer = try #require(try TextBuffer.loadDeferred(path: log.file.path, minimumSize: 1 << 20))
         #expect((buffer.decoder != nil) == gb18030)
-        let bounds = Importer.partBounds(of: buffer, body: log.headLength, sizes: Importer.Sizes(part: 256 << 10))
+        let bounds = try #require(Importer.partBounds(of: buffer, body: log.headLength, sizes: Importer.Sizes(part: 256 << 10)))
         #expect(bounds.count > 60)
         let start = buffer.decoder.map { UnsafeRawPointer($0.raw.baseAddress!) } ?? UnsafeRawPointer(buffer.base)
         let resident = try #require(PartsTests.residentKB(of: start))
@@ -160,7 +160,7 @@ struct PartsTests {
         defer { ImportTestSupport.remove(log.folder) }
         let buffer = try #require(try TextBuffer.loadDeferred(path: log.file.path, minimumSize: 1 << 20))
         let decoder = try #require(buffer.decoder)
-        let bounds = Importer.partBounds(of: buffer, body: 0, sizes: Importer.Sizes(part: 256 << 10))
+        let bounds = try #require(Importer.partBounds(of: buffer, body: 0, sizes: Importer.Sizes(part: 256 << 10)))
         #expect(bounds.count > 60)
         var texts: [[UInt8]] = []
         var rows: [(place: Range<Int>, text: [UInt8])] = []
