@@ -327,7 +327,10 @@ extension GB18030 {
         /// says where).
         init?(raw: UnsafeBufferPointer<UInt8>, rawMapping: UnsafeMutableRawPointer) {
             var end = min(raw.count, 4 << 10)
-            while end < raw.count, raw[end - 1] != 10 { end += 1 }
+            while end < raw.count, end < PartDecoder.largestPart, raw[end - 1] != 10 { end += 1 }
+            // No line feed in the first bytes (lone CR line ends, or none): parts, cut at line
+            // feeds, would be the whole file, decoded in memory; `transcode` decodes it to disk.
+            guard end == raw.count || raw[end - 1] == 10 else { return nil }
             let head = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * end + 64)
             guard let (written, _) = try? GB18030.decode(UnsafeBufferPointer(rebasing: raw[0..<end]), into: head, final: true) else {
                 head.deallocate()
@@ -360,6 +363,14 @@ extension GB18030 {
             return Int(file[decoded.count - 1]) + 1
         }
 
+        /// The largest part decoded in memory (parts are cut after line feeds: a file with long
+        /// stretches without one has large parts). A larger one fails its part, and the file is
+        /// decoded whole to disk (`transcode`) and read from there.
+        static let largestPart = 64 << 20
+
+        /// A part larger than `largestPart`.
+        struct PartTooLarge: Error {}
+
         /// The most of the file decoded at a time (a part is cut into pieces of up to this much,
         /// each ending after a line end), its pages of the file let go once decoded.
         private static let piece = 256 << 10
@@ -382,6 +393,7 @@ extension GB18030 {
         /// or at the file's end), letting its pages of the file go, and gives `body` its text and
         /// where its rows lie in the file. The text lasts only as long as `body`.
         func withPart<R>(_ range: Range<Int>, _ body: (UnsafeBufferPointer<UInt8>, inout RowPlaces) throws -> R) throws -> R {
+            guard range.count <= PartDecoder.largestPart else { throw PartTooLarge() }
             let buffers = take(forPart: max(range.count, 4096))
             defer { give(buffers) }
             var from = range.lowerBound, written = 0
@@ -544,14 +556,17 @@ struct RowPlaces {
     var partStart: Int { start }
 
     /// The place of the row `row` of the part's text. Rows are asked in order, none overlapping.
+    /// Nil when the text has more line bytes than the file listed, or a row does not start after
+    /// one: the file changed between its listing and its decoding (the part fails, and the file
+    /// is read the ordinary way).
     /// - Parameter plain: the row has CR and LF bytes only at its end (the fast path's rows).
     @inline(__always)
-    mutating func place(_ row: Range<Int>, plain: Bool) -> Range<Int> {
+    mutating func place(_ row: Range<Int>, plain: Bool) -> Range<Int>? {
         guard let text, let fileBreaks else { return (start + row.lowerBound)..<(start + row.upperBound) }
         precondition(row.lowerBound >= counted, "rows are placed in order")
         // The rows passed over since the last one placed (blank, or rejected by the general reader).
         seen += RowPlaces.lineBytes(text, counted..<row.lowerBound)
-        let lower = place(row.lowerBound, after: seen, text, fileBreaks)
+        guard let lower = place(row.lowerBound, after: seen, text, fileBreaks) else { return nil }
         if plain {
             var i = row.upperBound
             while i > row.lowerBound, i > row.upperBound - 2, text[i - 1] == 10 || text[i - 1] == 13 { i -= 1 }
@@ -561,15 +576,16 @@ struct RowPlaces {
             seen += RowPlaces.lineBytes(text, row)
         }
         counted = row.upperBound
-        return lower..<place(row.upperBound, after: seen, text, fileBreaks)
+        guard let upper = place(row.upperBound, after: seen, text, fileBreaks) else { return nil }
+        return lower..<upper
     }
 
     /// The place of the text's offset `offset`, after its `seen` line bytes.
     @inline(__always)
-    private func place(_ offset: Int, after seen: Int, _ text: UnsafePointer<UInt8>, _ fileBreaks: UnsafePointer<UInt32>) -> Int {
+    private func place(_ offset: Int, after seen: Int, _ text: UnsafePointer<UInt8>, _ fileBreaks: UnsafePointer<UInt32>) -> Int? {
         if offset == 0 { return start }
-        if offset == textCount { return start + fileCount }
-        precondition(seen > 0 && seen <= lineBytes && (text[offset - 1] == 10 || text[offset - 1] == 13), "a row starts after a line end")
+        if offset == textCount { return seen <= lineBytes ? start + fileCount : nil }
+        guard seen > 0, seen <= lineBytes, text[offset - 1] == 10 || text[offset - 1] == 13 else { return nil }
         return start + Int(fileBreaks[seen - 1]) + 1
     }
 

@@ -699,7 +699,8 @@ public struct Importer: Sendable {
             return job
         }
 
-        /// The bytes of a part of a deferred buffer are not UTF-8, or hold a NUL: the file is
+        /// The bytes of a part of a deferred buffer are not UTF-8, or hold a NUL, or (a decoded
+        /// GB18030 part) its rows no longer match the file's line ends (`RowPlaces`): the file is
         /// read again the ordinary way, which says where.
         struct BadBytes: Error {}
 
@@ -906,7 +907,7 @@ public struct Importer: Sendable {
                         recordIndex = Int32(result.activities.count)
                         result.activities.append(a)
                     }
-                    let place = places.place(pos..<next, plain: true)
+                    guard let place = places.place(pos..<next, plain: true) else { throw BadBytes() }
                     kept.append(identity, ScannedRow(fileIndex: fileIndex, line: line, record: recordIndex, start: place.lowerBound,
                                                      length: place.count, hasRecordID: hasRecordID))
                     pos = next
@@ -923,7 +924,7 @@ public struct Importer: Sendable {
                     // also when its record will lose its text (the duplicate check's contents are
                     // the rows' as written; see `Duplicates.settle`).
                     if !keep || !importer.keepsText { result.storedContent.append(a.contentKey.a, at: kept.count) }
-                    let place = places.place(pos..<reader.position, plain: false)
+                    guard let place = places.place(pos..<reader.position, plain: false) else { throw BadBytes() }
                     kept.append(a.identityKey, ScannedRow(fileIndex: fileIndex, line: rowLine, record: keep ? Int32(result.activities.count) : -1,
                                                           start: place.lowerBound, length: place.count, hasRecordID: a.recordID != nil))
                     if keep { result.activities.append(a) }

@@ -169,7 +169,7 @@ struct PartsTests {
                 // Every tenth line placed in the file, to be decoded again from there below.
                 var start = 0, line = 0
                 for i in text.indices where text[i] == 10 {
-                    if line % 10 == 0 { rows.append((places.place(start..<(i + 1), plain: true), Array(text[start...i]))) }
+                    if line % 10 == 0, let place = places.place(start..<(i + 1), plain: true) { rows.append((place, Array(text[start...i]))) }
                     start = i + 1
                     line += 1
                 }
@@ -184,6 +184,28 @@ struct PartsTests {
         for row in rows.prefix(3_000) where buffer.withRow(row.place, { Array($0) }) != row.text {
             Issue.record("the row at \(row.place) of the file decodes otherwise than its part read it")
             break
+        }
+    }
+
+    /// A decoded part's row that does not start after a line end (as when the file changed
+    /// between the listing of its line ends and its decoding) is turned down (`RowPlaces.place`
+    /// is nil: the part fails, and the file is read the ordinary way), never a trap.
+    @Test("a decoded part's row that the file's line ends do not place is turned down")
+    func unplacedRowsAreTurnedDown() throws {
+        let log = try PartsTests.largeLog(gb18030: true, label: "unplaced")
+        defer { ImportTestSupport.remove(log.folder) }
+        let buffer = try #require(try TextBuffer.loadDeferred(path: log.file.path, minimumSize: 1 << 20))
+        let decoder = try #require(buffer.decoder)
+        let bounds = try #require(Importer.partBounds(of: buffer, body: 0, sizes: Importer.Sizes(part: 256 << 10)))
+        try decoder.withPart(bounds[1]..<bounds[2]) { text, places in
+            let firstEnd = try #require(text.firstIndex(of: 10))
+            var copy = places
+            #expect(copy.place(1..<(firstEnd + 1), plain: true) == nil, "a row that starts inside a line")
+            #expect(places.place(0..<(firstEnd + 1), plain: true) != nil)
+            // The part's last line ends where the part ends in the file.
+            let lastStart = try #require(text.dropLast().lastIndex(of: 10)) + 1
+            var last = places
+            #expect(last.place(lastStart..<text.count, plain: true)?.upperBound == bounds[2])
         }
     }
 
