@@ -457,6 +457,7 @@ extension GB18030 {
         private var capacity = 0
         private var mapping: (UnsafeMutableRawPointer, Int)?
 
+        /// No memory yet: the first part to take the buffers reserves it (`reserve(forPart:)`).
         init() {
             text = UnsafeMutablePointer(bitPattern: 16)!
             fileBreaks = UnsafeMutablePointer(bitPattern: 16)!
