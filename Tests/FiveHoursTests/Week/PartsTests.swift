@@ -156,11 +156,8 @@ struct PartsTests {
     /// file's.
     @Test("a GB18030 file's parts let go of its pages as they are decoded, the folios they share with their neighbours too")
     func decodedPartsLetTheirPagesGo() throws {
-        let log = try PartsTests.largeLog(gb18030: true, label: "decoded")
+        let (log, buffer, decoder, bounds) = try PartsTests.decodedLog("decoded")
         defer { ImportTestSupport.remove(log.folder) }
-        let buffer = try #require(try TextBuffer.loadDeferred(path: log.file.path, minimumSize: 1 << 20))
-        let decoder = try #require(buffer.decoder)
-        let bounds = try #require(Importer.partBounds(of: buffer, body: 0, sizes: Importer.Sizes(part: 256 << 10)))
         #expect(bounds.count > 60)
         var texts: [[UInt8]] = []
         var rows: [(place: Range<Int>, text: [UInt8])] = []
@@ -192,11 +189,8 @@ struct PartsTests {
     /// is nil: the part fails, and the file is read the ordinary way), never a trap.
     @Test("a decoded part's row that the file's line ends do not place is turned down")
     func unplacedRowsAreTurnedDown() throws {
-        let log = try PartsTests.largeLog(gb18030: true, label: "unplaced")
+        let (log, _, decoder, bounds) = try PartsTests.decodedLog("unplaced")
         defer { ImportTestSupport.remove(log.folder) }
-        let buffer = try #require(try TextBuffer.loadDeferred(path: log.file.path, minimumSize: 1 << 20))
-        let decoder = try #require(buffer.decoder)
-        let bounds = try #require(Importer.partBounds(of: buffer, body: 0, sizes: Importer.Sizes(part: 256 << 10)))
         try decoder.withPart(bounds[1]..<bounds[2]) { text, places in
             let firstEnd = try #require(text.firstIndex(of: 10))
             var copy = places
@@ -207,6 +201,17 @@ struct PartsTests {
             var last = places
             #expect(last.place(lastStart..<text.count, plain: true)?.upperBound == bounds[2])
         }
+    }
+
+    /// The GB18030 `largeLog`, mapped to be decoded in parts (from its first byte, header
+    /// included) of about 256 KB: its buffer, decoder and the parts' bounds.
+    static func decodedLog(_ label: String) throws
+        -> (log: (folder: URL, file: URL, utf8: [UInt8], headLength: Int), buffer: TextBuffer, decoder: GB18030.PartDecoder, bounds: [Int]) {
+        let log = try PartsTests.largeLog(gb18030: true, label: label)
+        let buffer = try #require(try TextBuffer.loadDeferred(path: log.file.path, minimumSize: 1 << 20))
+        let decoder = try #require(buffer.decoder)
+        let bounds = try #require(Importer.partBounds(of: buffer, body: 0, sizes: Importer.Sizes(part: 256 << 10)))
+        return (log, buffer, decoder, bounds)
     }
 
     /// A log of 24 MB in UTF-8 or GB18030 (its rows repeated: only its size and its line ends
