@@ -16,8 +16,8 @@ public struct Stopwatch {
     }
 
     /// Peak and resident memory from /proc (Linux), the resident memory in its three parts:
-    /// anonymous (the heap), mapped files (the inputs and the binary) and shared memory (a
-    /// GB18030 file's decoded text).
+    /// anonymous (the heap, and a GB18030 part's decoded text), mapped files (the inputs and the
+    /// binary) and shared memory (none, unless something maps it).
     static func memory() -> String {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return "" }
         let keys = ["VmHWM", "VmRSS", "RssAnon", "RssFile", "RssShmem"]
