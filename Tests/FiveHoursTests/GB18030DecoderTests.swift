@@ -233,3 +233,31 @@ struct GB18030DecoderTests {
         #expect(wrong.isEmpty, "\(wrong.count) disagreements; the first: \(wrong.first.map { String($0.prefix(2000)) } ?? "")")
     }
 }
+
+/// The file's CR and LF bytes that place a decoded part's rows (`LineBytes`, `RowPlaces`): the
+/// AVX2 listing and the loop that runs without it must list the same offsets.
+@Suite("Line bytes listed with AVX2 and without")
+struct LineBytesTests {
+    @Test("every length up to 300 and every density of CR and LF, at every base")
+    func vectorEqualsLoop() throws {
+        try #require(UTF8Check.avx2, "no AVX2 here: the loop alone runs, and ScalarFallbackTests covers it")
+        var rng = SplitMix(seed: 7)
+        for length in 0...300 {
+            for density in [0, 1, 8, 64, 255] {
+                let bytes = (0..<length).map { _ -> UInt8 in
+                    Int.random(in: 0..<256, using: &rng) < density ? [10, 13].randomElement(using: &rng)! : UInt8.random(in: 14...255, using: &rng)
+                }
+                let base = Int.random(in: 0..<1_000_000, using: &rng)
+                let expected = bytes.indices.filter { bytes[$0] == 10 || bytes[$0] == 13 }.map { UInt32($0 + base) }
+                for vector in [true, false] {
+                    let got = bytes.withUnsafeBufferPointer { b in
+                        [UInt32](unsafeUninitializedCapacity: length + 2) { out, n in
+                            n = LineBytes.positions(in: b, into: out.baseAddress!, base: base, vector: vector)
+                        }
+                    }
+                    #expect(got == expected, "length \(length), density \(density), vector \(vector)")
+                }
+            }
+        }
+    }
+}

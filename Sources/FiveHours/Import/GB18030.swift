@@ -495,10 +495,13 @@ extension GB18030 {
 enum LineBytes {
     /// Writes the offsets (plus `base`) of the CR and LF bytes of `bytes` at `out`, which has
     /// room for `bytes.count + 2`; returns how many.
-    static func positions(in bytes: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<UInt32>, base: Int) -> Int {
+    /// - Parameter vector: with AVX2 (`fh_line_bytes_avx2`); else the loop here, which alone runs
+    ///   without it (`LineBytesTests` compares the two).
+    static func positions(in bytes: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<UInt32>, base: Int,
+                          vector: Bool = UTF8Check.avx2) -> Int {
         guard let p = bytes.baseAddress, !bytes.isEmpty else { return 0 }
         var count: Int
-        if UTF8Check.avx2, bytes.count <= Int(UInt32.max) {
+        if vector, bytes.count <= Int(UInt32.max) {
             count = fh_line_bytes_avx2(p, bytes.count, out)
         } else {
             count = 0

@@ -52,7 +52,7 @@ struct WorkbookSpliceTests {
     /// them (ECMA-376 §18.3.1.4, `r` optional) — so both spell the same cells at the same places.
     static func parts(_ zip: [UInt8], in folder: URL, _ name: String) throws -> String {
         let path = folder.appendingPathComponent(name).path
-        FileManager.default.createFile(atPath: path, contents: Data(zip))
+        try #require(FileManager.default.createFile(atPath: path, contents: Data(zip)), "\(path) could not be written")
         return try WorkbookClientTests.python("""
             import hashlib, re, sys, zipfile
             def column(letters):

@@ -5,13 +5,13 @@ import Testing
 import Glibc
 #endif
 
-/// A review of GB18030 files read in decoded parts (`GB18030.PartDecoder.withPart`, `RowPlaces`):
+/// GB18030 files read in decoded parts (`GB18030.PartDecoder.withPart`, `RowPlaces`):
 /// files of random shapes — LF, CRLF and lone CR line ends mixed row by row and inside quoted
 /// cells, four-byte characters, long headers, repeats read again (in and out of the window),
 /// conflicting repeats quoted in `rejects.csv`, a last row with or without a line end — read in
 /// parts of random sizes (so that cuts and pieces fall everywhere) and in one piece.
-@Suite("GB18030 parts, review")
-struct GB18030PartsReviewTests {
+@Suite("GB18030 files read in decoded parts")
+struct GB18030PartsTests {
     static func randomLog(_ rng: inout SplitMix, round: Int) -> String {
         let ends = ["\n", "\n", "\r\n", "\r"]
         var header = PartsTests.header
@@ -51,7 +51,7 @@ struct GB18030PartsReviewTests {
         var rng = SplitMix(seed: 2024)
         var inParts = 0
         for round in 0..<48 {
-            let text = GB18030PartsReviewTests.randomLog(&rng, round: round)
+            let text = GB18030PartsTests.randomLog(&rng, round: round)
             var s = Scenario()
             s.files["activities/log.csv"] = ImportTestSupport.gb18030(text)
             let folder = try s.write()
@@ -114,12 +114,12 @@ struct GB18030PartsReviewTests {
     func cutBeforeDuplicateCheckDoesNotTrap(gb18030: Bool) async {
         if gb18030 {
             let r = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) {
-                _ = try GB18030PartsReviewTests.cutBeforeTheDuplicateCheck(gb18030: true)
+                _ = try GB18030PartsTests.cutBeforeTheDuplicateCheck(gb18030: true)
             }
             if let r, r.exitStatus != .exitCode(0) { Issue.record("\(String(decoding: r.standardErrorContent, as: UTF8.self).suffix(300))") }
         } else {
             await #expect(processExitsWith: .success) {
-                _ = try GB18030PartsReviewTests.cutBeforeTheDuplicateCheck(gb18030: false)
+                _ = try GB18030PartsTests.cutBeforeTheDuplicateCheck(gb18030: false)
             }
         }
     }
@@ -151,7 +151,7 @@ struct GB18030PartsReviewTests {
     @Test("a GB18030 file cut short after its first lines are decoded is turned down, not a trap")
     func cutAfterFirstLinesDoesNotTrap() async {
         await #expect(processExitsWith: .success) {
-            guard try !GB18030PartsReviewTests.cutAfterItsFirstLines() else { exit(3) }
+            guard try !GB18030PartsTests.cutAfterItsFirstLines() else { exit(3) }
         }
     }
 }
