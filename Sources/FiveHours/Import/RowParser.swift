@@ -213,6 +213,17 @@ public enum Hours {
         }
     }
 
+    /// `format`'s bytes written at `p` (room for 24): how many. The row writer of a year's
+    /// volunteer-weeks.csv writes into memory it reserved (`CSVWriter.RawLine`).
+    @inline(__always)
+    static func write(_ seconds: Int, at p: UnsafeMutablePointer<UInt8>) -> Int {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buf in
+            let i = digits(seconds, into: buf)
+            p.update(from: buf.baseAddress! + i, count: 24 - i)
+            return 24 - i
+        }
+    }
+
     /// The digits written backwards into the end of `buf` (24 bytes); returns where they start.
     private static func digits(_ seconds: Int, into buf: UnsafeMutableBufferPointer<UInt8>) -> Int {
         let cents = (abs(seconds) * 100 + 1800) / 3600

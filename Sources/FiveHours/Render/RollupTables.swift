@@ -73,23 +73,36 @@ public enum RollupTables {
                     rollup.weekStatus.withUnsafeBufferPointer { statuses in
                         // The chunk's rows at once (a year's chunk is ~7 MB): not grown by doubling.
                         let volunteers = (c * chunk)..<min(count, (c + 1) * chunk)
-                        var rows = 0
-                        for w in 0..<weekCount { for v in volunteers where statuses[w * count + v] != .inactive { rows += 1 } }
-                        line.reserve(rows * 48 + volunteers.reduce(0) { $0 + rollup.volunteers[$1].volunteer.id.utf8.count } * weekCount)
+                        // Each volunteer's id, scrubbed and encoded once for all its weeks.
+                        var ids = EncodedCells()
                         for v in volunteers {
-                            var id = EncodedCells()
-                            id.add { $0.text(PhoneScrubber.scrub(rollup.volunteers[v].volunteer.id, known: phones, minimum: minimum)) }
-                            id.withCells { id in
-                                for w in 0..<weekCount {
-                                    let status = statuses[w * count + v]
-                                    guard status != .inactive else { continue }
-                                    // The cells of `RollupVolunteerWeeksTable.cells`, in its order.
-                                    line.cell(encoded: id[0])
-                                    line.cell(encoded: cells[w])
-                                    line.hours(Int(seconds[w * count + v]))
-                                    line.cell(encoded: cells[status == .partial ? required + 1 : required])
-                                    line.cell(encoded: cells[statusBase + Int(status.rawValue)])
-                                    line.end()
+                            ids.add { $0.text(PhoneScrubber.scrub(rollup.volunteers[v].volunteer.id, known: phones, minimum: minimum)) }
+                        }
+                        // The chunk's room at once (a year's chunk is ~7 MB): per row its id, the
+                        // longest of the other cells, 24 bytes of hours, four commas and CRLF.
+                        var rows = 0, idBytes = 0
+                        ids.withCells { ids in
+                            for (k, v) in volunteers.enumerated() {
+                                var mine = 0
+                                for w in 0..<weekCount where statuses[w * count + v] != .inactive { mine += 1 }
+                                rows += mine
+                                idBytes += mine * ids[k].count
+                            }
+                        }
+                        line.writeRaw(capacity: idBytes + rows * (3 * cells.longest + 24 + 6)) { raw in
+                            ids.withCells { ids in
+                                for (k, v) in volunteers.enumerated() {
+                                    for w in 0..<weekCount {
+                                        let status = statuses[w * count + v]
+                                        guard status != .inactive else { continue }
+                                        // The cells of `RollupVolunteerWeeksTable.cells`, in its order.
+                                        raw.cell(encoded: ids[k])
+                                        raw.cell(encoded: cells[w])
+                                        raw.hours(Int(seconds[w * count + v]))
+                                        raw.cell(encoded: cells[status == .partial ? required + 1 : required])
+                                        raw.cell(encoded: cells[statusBase + Int(status.rawValue)])
+                                        raw.end()
+                                    }
                                 }
                             }
                         }

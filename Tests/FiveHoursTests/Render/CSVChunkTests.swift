@@ -61,6 +61,35 @@ struct CSVChunkTests {
         #expect(text.contains("\"'\(Hours.format(-11 * 37))\"") || rows < 12)
     }
 
+    @Test("a raw line (reserved memory) writes a line's bytes: cells written before, hours, commas and CRLF")
+    func rawLineEqualsLine() {
+        var cells = EncodedCells()
+        for text in ["V1", "-V2", "a,b", "c\"d", "队", "", "2019-08-09"] { cells.add { $0.text(text) } }
+        // Hours of every width: zero, under an hour, rounding half up, days, and the largest a
+        // week's Int32 can hold.
+        let seconds = [0, 1, 17, 18, 35, 36, 1_799, 1_800, 3_600, 9_000, 86_399, 604_800, Int(Int32.max)] + (0..<500).map { $0 * 127 }
+        var plain = CSVWriter.Line(), raw = CSVWriter.Line()
+        cells.withCells { c in
+            for (i, s) in seconds.enumerated() {
+                plain.cell(encoded: c[i % 7])
+                plain.hours(s)
+                plain.cell(encoded: c[(i + 3) % 7])
+                plain.end()
+            }
+            // Room for exactly what the rows take at most (`longest`, 24 for hours, two commas, CRLF).
+            raw.writeRaw(capacity: seconds.count * (2 * c.longest + 24 + 4)) { line in
+                for (i, s) in seconds.enumerated() {
+                    line.cell(encoded: c[i % 7])
+                    line.hours(s)
+                    line.cell(encoded: c[(i + 3) % 7])
+                    line.end()
+                }
+            }
+            #expect(c.longest == "2019-08-09".utf8.count)
+        }
+        #expect(raw.out == plain.out, "\(String(decoding: raw.out, as: UTF8.self))\n---\n\(String(decoding: plain.out, as: UTF8.self))")
+    }
+
     @Test("volunteer-weeks.csv, its repeated cells written once and scrubbed cell by cell, is the table's rows written one by one and scrubbed whole", arguments: ["monthly", "yearly"])
     func volunteerWeeksEqualsTheTable(kind: String) throws {
         var s = Scenario()
