@@ -64,10 +64,21 @@ public enum CSVWriter {
             chunk(c, &line)
             parts[c] = line.out
         }
-        var out = file(header: header, count: 0) { _, _ in }
-        out.reserveCapacity(out.count + (0..<count).reduce(0) { total, c in total + parts.peek(c) { $0?.count ?? 0 } })
-        for c in 0..<count { out += parts.take(c) ?? [] }
-        return out
+        let head = file(header: header, count: 0) { _, _ in }
+        var starts = [head.count]
+        for c in 0..<count { starts.append(starts[c] + parts.peek(c) { $0?.count ?? 0 }) }
+        let at = starts
+        // Joined on every core too: the copy of a year's 180 MB, and the faults of its pages,
+        // were a tenth of a second on one.
+        return [UInt8](unsafeUninitializedCapacity: at[count]) { buffer, initialized in
+            let out = UnsafeSendable(buffer)
+            head.withUnsafeBufferPointer { out.value.baseAddress!.initialize(from: $0.baseAddress!, count: $0.count) }
+            DispatchQueue.concurrentPerform(iterations: count) { c in
+                guard let part = parts.take(c), !part.isEmpty else { return }
+                part.withUnsafeBufferPointer { (out.value.baseAddress! + at[c]).initialize(from: $0.baseAddress!, count: $0.count) }
+            }
+            initialized = at[count]
+        }
     }
 
     /// A file of `count` rows, each written cell by cell by `row`: a table of 100,000 rows is
