@@ -137,14 +137,52 @@ public struct ActivityRecord: Sendable, Equatable {
         public var volunteerID: String
         public var date: CivilDate
         /// Seconds after midnight; nil when the row gives `hours` only.
-        public var start: Int?
-        public var end: Int?
+        public var start: Int? {
+            get { Fields.optional(startOrNone) }
+            set { startOrNone = Fields.stored(newValue) }
+        }
+        public var end: Int? {
+            get { Fields.optional(endOrNone) }
+            set { endOrNone = Fields.stored(newValue) }
+        }
         /// The `hours` cell, in seconds, when given.
-        public var hours: Int?
+        public var hours: Int? {
+            get { Fields.optional(hoursOrNone) }
+            set { hoursOrNone = Fields.stored(newValue) }
+        }
         public var team: String?
         public var unit: String?
-        public var submittedAt: Int?
+        public var submittedAt: Int? {
+            get { Fields.optional(submittedOrNone) }
+            set { submittedOrNone = Fields.stored(newValue) }
+        }
         public var source: SourceLine
+        // The four optional numbers are kept as plain integers with `Int.min` for none: an
+        // `Int?` takes 16 bytes, and a year keeps millions of records (32 bytes less each, a
+        // ninth of the year's memory). No value a row can hold is near `Int.min` (dates end in
+        // 9999, hours at 24); `stored` keeps one off it all the same, rather than trap.
+        private var startOrNone: Int
+        private var endOrNone: Int
+        private var hoursOrNone: Int
+        private var submittedOrNone: Int
+
+        @inline(__always) private static func optional(_ v: Int) -> Int? { v == .min ? nil : v }
+        @inline(__always) private static func stored(_ v: Int?) -> Int { v.map { max($0, .min + 1) } ?? .min }
+
+        init(recordID: String?, volunteerID: String, date: CivilDate, start: Int?, end: Int?, hours: Int?, team: String?, unit: String?,
+             submittedAt: Int?, source: SourceLine, text: Shared<SessionText>?) {
+            self.recordID = recordID
+            self.volunteerID = volunteerID
+            self.date = date
+            self.team = team
+            self.unit = unit
+            self.source = source
+            self.text = text
+            startOrNone = Fields.stored(start)
+            endOrNone = Fields.stored(end)
+            hoursOrNone = Fields.stored(hours)
+            submittedOrNone = Fields.stored(submittedAt)
+        }
         /// The session's own words and media, nil when it has none or the run does not show
         /// them (`Period.showsSessionText`): only the daily bulletin does, and a year holds
         /// millions of sessions. One reference here instead of six fields in every record.
