@@ -20,6 +20,8 @@ struct CSVReader {
 
     let bytes: UnsafeBufferPointer<UInt8>
     private(set) var position = 0
+    /// Where the last record read (`next`) starts.
+    private(set) var recordStart = 0
     private(set) var line = 1
     /// Physical records read so far (header included, blank lines excluded).
     private(set) var recordNumber = 0
@@ -62,6 +64,7 @@ struct CSVReader {
         let startLine = line
         var problem: RecordProblem?
         var i = position
+        recordStart = position
         recordNumber += 1
         while true {
             if i < n, p[i] == 34 { // quoted field
@@ -106,6 +109,14 @@ struct CSVReader {
             break
         }
         return (startLine, problem)
+    }
+
+    /// The last record's bytes as written, its line end left out: what `rejects.csv` shows of a
+    /// row that could not be split into the header's cells.
+    var recordBytes: UnsafeBufferPointer<UInt8> {
+        var end = position
+        while end > recordStart, bytes[end - 1] == 10 || bytes[end - 1] == 13 { end -= 1 }
+        return UnsafeBufferPointer(rebasing: bytes[recordStart..<end])
     }
 
     /// The field's text, with `""` pairs unescaped.

@@ -797,7 +797,8 @@ public struct Importer: Sendable {
                 result.rejects.append(Reject(source: source(line), reason: Wording(importer.campaign.output.language)(
                     "第 \(column) 列：引号结束后还有文字；整格用引号括起，格内引号写成两个 (\"\")",
                     "column \(column): text after the closing quote; quote the whole cell and double any quote inside it (\"\")"),
-                                             record: importer.rawRecord(reader: reader, fields: fields, header: header, phones: &result.phones)))
+                                             record: importer.malformedRecord(reader: reader, fields: fields, rosterRow: !phoneColumns.isEmpty,
+                                                                              phones: &result.phones)))
                 return nil
             }
             if fields.count != cellCount {
@@ -805,7 +806,8 @@ public struct Importer: Sendable {
                 result.rejects.append(Reject(source: source(line), reason: Wording(importer.campaign.output.language)(
                     "这一行有 \(fields.count) 列，表头有 \(cellCount) 列；检查多余或缺少的逗号",
                     "this row has \(fields.count) cells and the header \(cellCount); look for an extra or a missing comma"),
-                                             record: importer.rawRecord(reader: reader, fields: fields, header: header, phones: &result.phones)))
+                                             record: importer.malformedRecord(reader: reader, fields: fields, rosterRow: !phoneColumns.isEmpty,
+                                                                              phones: &result.phones)))
                 return nil
             }
             let row = CSVRow(reader: reader, fields: fields, lookup: lookup)
@@ -963,6 +965,23 @@ public struct Importer: Sendable {
             cells.append(needsQuotes ? "\"" + String(String.UnicodeScalarView(s.unicodeScalars.flatMap { $0 == "\"" ? ["\"", "\""] : [$0] })) + "\"" : s)
         }
         return PhoneScrubber.scrub(cells.joined(separator: ","), known: phones)
+    }
+
+    /// A row that could not be split into the header's cells (a cell too many or too few, text
+    /// after a closing quote), as it was written, phone numbers masked: re-quoting its cells would
+    /// drop what is wrong with it. Which of a roster row's cells is its phone is not known, so
+    /// every cell written only as a phone number is (`PhoneScrubber.isPhoneCell`), and its
+    /// number is kept out of every output as the phone column's would be.
+    func malformedRecord(reader: CSVReader, fields: [CSVReader.Field], rosterRow: Bool, phones: inout Set<String>) -> String {
+        if rosterRow {
+            for f in fields {
+                reader.withBytes(f) { b in
+                    let cell = UnicodeTrim.trim(b)
+                    if PhoneScrubber.isPhoneCell(cell) { PhoneScrubber.insertNumbers(of: cell, into: &phones) }
+                }
+            }
+        }
+        return PhoneScrubber.scrub(String(decoding: reader.recordBytes, as: UTF8.self), known: phones)
     }
 
     /// Parses a row of `kind` and appends the record; returns the reason when it is rejected.

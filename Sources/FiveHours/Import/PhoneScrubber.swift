@@ -190,6 +190,23 @@ public enum PhoneScrubber {
         endPiece()
     }
 
+    /// True when the cell holds nothing but a number's spelling — digits, the separators, `+` and
+    /// brackets — with 7 to 15 digits, and is not a date (`2019-08-05`, `20190805`): a phone
+    /// number, wherever it stands.
+    static func isPhoneCell(_ cell: UnsafeBufferPointer<UInt8>) -> Bool {
+        var digits = 0, i = 0
+        while i < cell.count {
+            let (cls, _, len) = classify(cell, i)
+            switch cls {
+            case .digit: digits += 1
+            case .separator, .plus, .open: break
+            case .letter, .other: return false
+            }
+            i += len
+        }
+        return (7...15).contains(digits) && ValueParser.date(cell) == nil
+    }
+
     /// `insertNumbers(of:into:)` for a cell as a string.
     static func insertNumbers(of cell: String, into known: inout Set<String>) {
         var cell = cell

@@ -82,7 +82,7 @@ struct BrokenCSVTests {
              format: "UTF-8", read: 0, rejected: 0, hours: "2.00"),
         Case(name: "text after a closing quote", bytes: utf8("\(header)\nQ1,V1,2019-08-06,9:00,10:00,,\"a\"b\nQ2,V1,2019-08-07,9:00,10:00,,\n"),
              format: "UTF-8", read: 2, rejected: 1,
-             rows: [(2, "第 7 列：引号结束后还有文字；整格用引号括起，格内引号写成两个 (\"\")", "Q1,V1,2019-08-06,9:00,10:00,,a")],
+             rows: [(2, "第 7 列：引号结束后还有文字；整格用引号括起，格内引号写成两个 (\"\")", "Q1,V1,2019-08-06,9:00,10:00,,\"a\"b")],
              hours: "3.00", countedLines: [3]),
     ]
 

@@ -96,6 +96,7 @@ struct PrivacyTests {
         V8,吴十 13800138108,甲科
         V9,郑十一,甲科,小红象志愿服务队,队员,,139-0013-8109,2019-13-01,
         V10,冯十二,乙科,春雨行动志愿服务队,"队员,电话 13800138110",,13800138110,,
+        V11,丁,丙,甲科,小红象志愿服务队,队员,,62345699,,
         """
         s.activities = """
         record_id,volunteer_id,date,start,end,hours,team,activity,location,description
@@ -103,6 +104,7 @@ struct PrivacyTests {
         A2,V2,2019-08-07,14:00,17:00,,小红象志愿服务队,"清洁 010-62345678",社区,值班电话 13800138102 2019-08-07 全天
         A3,V3,2019-08-07,9:00,,,小红象志愿服务队,电话 13800138103,社区,
         A4,V6,2019-08-07,8:00,9:00,,春雨行动志愿服务队,联系7654321,,
+        A5,V1,2019-08-07,18:00,19:00,,小红象志愿服务队,探访,丁的电话62345699,
         """
         s.submissions = """
         unit,kind,period,submitted_at,title,summary,plan
@@ -132,7 +134,10 @@ struct PrivacyTests {
     }
 
     static let hostilePhones = ["+86 138 0013 8101", "+86-138-0013-8102", "(+86)13800138103", "0086 13800138104", "010-62345678", "7654321",
-                                "138 0013 8107", "13800138108", "139-0013-8109", "13800138110", "+86 186 0000 1313", "186-0000-1414"]
+                                "138 0013 8107", "13800138108", "139-0013-8109", "13800138110", "+86 186 0000 1313", "186-0000-1414",
+                                // A local number in a row with a comma too many (the name `丁,丙`): its phone
+                                // is not in the phone column's place, and shows up in an activity's place.
+                                "62345699"]
 
     @Test("phones in odd places: none in any output of any command, rejects.csv included")
     func hostileRoster() throws {
@@ -148,9 +153,11 @@ struct PrivacyTests {
         // The rows that carried phones were really there to leak: the ragged row and the bad dates are rejected,
         // the names with phones are on the report (scrubbed), and the rejects say where.
         let rejects = try #require(outputs.first { $0.0 == "weekly-keys/weekly-2019-08-09/rejects.csv" }?.1)
-        for source in ["rosters/roster.csv:9", "rosters/roster.csv:10", "rosters/extra.xml:4", "activities/log.csv:4"] {
+        for source in ["rosters/roster.csv:9", "rosters/roster.csv:10", "rosters/roster.csv:12", "rosters/extra.xml:4", "activities/log.csv:4"] {
             #expect(rejects.contains(source + ","), "\(source) not rejected")
         }
+        // The ragged row as it was written, its number masked.
+        #expect(rejects.contains("V11,丁,丙,甲科,小红象志愿服务队,队员,,********,,"), "\(rejects)")
         let volunteers = try #require(outputs.first { $0.0 == "weekly-keys/weekly-2019-08-09/volunteers.csv" }?.1)
         #expect(volunteers.contains("V7,周九 ***********,甲科"))
     }
