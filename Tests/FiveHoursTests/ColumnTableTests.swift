@@ -163,5 +163,7 @@ struct RejectLanguageTests {
         let zh = try s.run(language: .zhCN).rejects.map(\.reason)
         #expect(zh.count == en.count)
         #expect(zh.contains("缺少志愿者编号(volunteer_id)") && zh.contains("服务时长(hours) '两小时' 不是有效时长（如 2.5 或 2:30）"))
+        // A whole file's reason too (it was English in a Chinese run).
+        #expect(zh.contains("整个文件未读入：第 2 行开始的引号 (\") 没有结束；检查那一格的引号"), "\(zh)")
     }
 }

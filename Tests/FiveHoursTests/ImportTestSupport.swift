@@ -93,3 +93,10 @@ enum ImportTestSupport {
         String(decoding: buffer.bytes, as: UTF8.self)
     }
 }
+
+extension UnreadableFile {
+    /// A reader's error as the tests name it: by its line, column and English reason.
+    init(line: Int, column: Int? = nil, reason: String) {
+        self.init(line: line, column: column, reason: reason, chinese: "")
+    }
+}

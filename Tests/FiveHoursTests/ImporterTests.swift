@@ -157,7 +157,7 @@ struct ImporterTests {
             "这一行有 5 列，表头有 4 列；检查多余或缺少的逗号",
             "服务时长(hours) 'abc' 不是有效时长（如 2.5 或 2:30）",
             "服务时长(hours) 为零或负数",
-            "整个文件未读入 (whole file rejected): a quote (\") opened on line 3 is never closed; check that cell's quotes",
+            "整个文件未读入：第 3 行开始的引号 (\") 没有结束；检查那一格的引号",
         ])
         #expect(result.rejects.map(\.wholeFile) == [false, false, false, false, false, false, true])
         #expect(result.rejects.map(\.source.fileIndex) == [0, 1, 2, 3, 3, 3, 4])
@@ -254,7 +254,7 @@ struct ImporterTests {
         defer { ImportTestSupport.remove(folder) }
         // z.csv line 2 was readable, but nothing of a rejected file is kept.
         #expect(!result.activities.contains { $0.source.file == "activities/z.csv" })
-        #expect(result.files[4].fileRejected == "a quote (\") opened on line 3 is never closed; check that cell's quotes")
+        #expect(result.files[4].fileRejected == "第 3 行开始的引号 (\") 没有结束；检查那一格的引号")
         #expect(result.files[4].read == 0)
         // The files after it were read.
         #expect(result.activities.contains { $0.source.file == "activities/媒体.xml" })
@@ -327,15 +327,15 @@ struct ImporterTests {
 
     @Test("whole-file rejects name file, line and reason", arguments: [
         ("编号,姓名,单位,姓名\nV1,a,b,c\n", "rosters/r.csv:1",
-         "整个文件未读入 (whole file rejected, column 4): header '姓名' appears twice (columns 2 and 4); rename or delete one"),
+         "整个文件未读入（第 4 列）：表头“姓名”出现两次（第 2 列和第 4 列）；改名或删除其中一列"),
         ("\n编号,,姓名,单位\n", "rosters/r.csv:2",
-         "整个文件未读入 (whole file rejected, column 2): header cell 2 is blank; give every column a name or delete the empty column"),
+         "整个文件未读入（第 2 列）：表头第 2 格是空的；给每一列起名，或删除空列"),
         ("编号,姓名\nV1,a\n", "rosters/r.csv:1",
-         "整个文件未读入 (whole file rejected): missing column 'unit' (单位, 所属单位); is this a 花名册 (roster) file?"),
+         "整个文件未读入：缺少列 'unit' (单位, 所属单位)；这是花名册文件吗？"),
         ("", "rosters/r.csv:1",
-         "整个文件未读入 (whole file rejected): the file is empty: it has no header row (volunteer_id, name, unit …)"),
+         "整个文件未读入：文件是空的：没有表头行（volunteer_id、name、unit …）"),
         ("sep=;\n编号;姓名;单位\n", "rosters/r.csv:1",
-         "整个文件未读入 (whole file rejected): the first line 'sep=;' asks for another separator; fivehours reads comma-separated files: save as CSV (comma delimited)"),
+         "整个文件未读入：第一行 'sep=;' 指定了其他分隔符；fivehours 只读逗号分隔的文件：请另存为 CSV（逗号分隔）"),
     ])
     func wholeFileRejects(_ body: String, source: String, reason: String) throws {
         let (result, folder) = try Self.importRoster(Array(body.utf8))
@@ -354,7 +354,7 @@ struct ImporterTests {
         let (result, folder) = try Self.importRoster(Array("编号,姓名,单位\nV1,".utf8) + [0xFF, 0xFF] + Array(",党政办\n".utf8))
         defer { ImportTestSupport.remove(folder) }
         #expect(result.rejects.map(\.source.description) == ["rosters/r.csv:2"])
-        #expect(result.rejects.first?.reason == "整个文件未读入 (whole file rejected): bytes at offset 24 are neither UTF-8 nor GB18030; save the file as 'CSV UTF-8'")
+        #expect(result.rejects.first?.reason == "整个文件未读入：第 24 字节处既不是 UTF-8 也不是 GB18030；请把文件另存为“CSV UTF-8”")
         #expect(result.files.first?.format == "?")
         #expect(result.files.first?.byteCount == 37)
         #expect(result.files.first?.sha256.count == 64)
@@ -367,7 +367,7 @@ struct ImporterTests {
         #expect(result.volunteers.isEmpty)
         #expect(result.rejects.count == 1)
         #expect(result.rejects.first?.wholeFile == true)
-        #expect(result.rejects.first?.reason.hasPrefix("整个文件未读入 (whole file rejected") == true)
+        #expect(result.rejects.first?.reason.hasPrefix("整个文件未读入") == true)
         #expect(result.rejects.first?.reason.contains("root:") == false)
     }
 
@@ -376,7 +376,7 @@ struct ImporterTests {
         let (result, folder) = try Self.importRoster(Array(xml.utf8), name: "r.xml")
         defer { ImportTestSupport.remove(folder) }
         #expect(result.rejects.map(\.source.description) == ["rosters/r.xml:2"])
-        #expect(result.rejects.first?.reason == "整个文件未读入 (whole file rejected): XML: expected <volunteer> elements in a 花名册 (roster) file, found <activity>")
+        #expect(result.rejects.first?.reason == "整个文件未读入：XML：花名册文件应为 <volunteer> 元素，却是 <activity>")
     }
 
     @Test func aMissingInputPathStopsTheRun() throws {

@@ -45,7 +45,8 @@ struct CSVReader {
         guard bytes.count >= 5, hint.indices.allSatisfy({ bytes[$0] | 0x20 == hint[$0] | 0x20 }) else { return }
         let sep = bytes[4]
         guard sep == UInt8(ascii: ",") else {
-            throw UnreadableFile(line: 1, reason: "the first line 'sep=\(Character(Unicode.Scalar(sep)))' asks for another separator; fivehours reads comma-separated files: save as CSV (comma delimited)")
+            throw UnreadableFile(line: 1, reason: "the first line 'sep=\(Character(Unicode.Scalar(sep)))' asks for another separator; fivehours reads comma-separated files: save as CSV (comma delimited)",
+                                 chinese: "第一行 'sep=\(Character(Unicode.Scalar(sep)))' 指定了其他分隔符；fivehours 只读逗号分隔的文件：请另存为 CSV（逗号分隔）")
         }
         position = 5
         if position < bytes.count, bytes[position] == 13 { position += 1 }
@@ -74,7 +75,8 @@ struct CSVReader {
                 var escaped = false
                 while true {
                     guard i < n else {
-                        throw UnreadableFile(line: quoteLine, reason: "a quote (\") opened on line \(quoteLine) is never closed; check that cell's quotes")
+                        throw UnreadableFile(line: quoteLine, reason: "a quote (\") opened on line \(quoteLine) is never closed; check that cell's quotes",
+                                                 chinese: "第 \(quoteLine) 行开始的引号 (\") 没有结束；检查那一格的引号")
                     }
                     let c = p[i]
                     if c == 34 {

@@ -187,11 +187,13 @@ struct HeaderMap: Sendable {
             let norm = HeaderName.normalize(cell)
             if norm.isEmpty {
                 throw UnreadableFile(line: line, column: i + 1,
-                                     reason: "header cell \(i + 1) is blank; give every column a name or delete the empty column")
+                                     reason: "header cell \(i + 1) is blank; give every column a name or delete the empty column",
+                                     chinese: "表头第 \(i + 1) 格是空的；给每一列起名，或删除空列")
             }
             if let first = seen[norm] {
                 throw UnreadableFile(line: line, column: i + 1,
-                                     reason: "header '\(cell.trimmingSpaces)' appears twice (columns \(first + 1) and \(i + 1)); rename or delete one")
+                                     reason: "header '\(cell.trimmingSpaces)' appears twice (columns \(first + 1) and \(i + 1)); rename or delete one",
+                                     chinese: "表头“\(cell.trimmingSpaces)”出现两次（第 \(first + 1) 列和第 \(i + 1) 列）；改名或删除其中一列")
             }
             seen[norm] = i
             if let column = lookup[norm] {
@@ -202,7 +204,8 @@ struct HeaderMap: Sendable {
                         continue
                     }
                     throw UnreadableFile(line: line, column: i + 1,
-                                         reason: "columns \(other + 1) '\(cells[other].trimmingSpaces)' and \(i + 1) '\(cell.trimmingSpaces)' both mean '\(key)'; keep one")
+                                         reason: "columns \(other + 1) '\(cells[other].trimmingSpaces)' and \(i + 1) '\(cell.trimmingSpaces)' both mean '\(key)'; keep one",
+                                         chinese: "第 \(other + 1) 列“\(cells[other].trimmingSpaces)”和第 \(i + 1) 列“\(cell.trimmingSpaces)”都表示 '\(key)'；只保留一列")
                 }
                 index[key] = i
             } else {
@@ -211,10 +214,12 @@ struct HeaderMap: Sendable {
         }
         let missing = kind.columns.filter { $0.required && index[$0.key] == nil }
         if !missing.isEmpty {
-            throw UnreadableFile(line: line, reason: "missing column \(missing.map(\.spelled).joined(separator: ", ")); is this a \(kind.label) (\(kind.rawValue)) file?")
+            throw UnreadableFile(line: line, reason: "missing column \(missing.map(\.spelled).joined(separator: ", ")); is this a \(kind.label) (\(kind.rawValue)) file?",
+                                 chinese: "缺少列 \(missing.map(\.spelled).joined(separator: "、"))；这是\(kind.label)文件吗？")
         }
         if kind == .activity, index["hours"] == nil, index["start"] == nil || index["end"] == nil {
-            throw UnreadableFile(line: line, reason: "missing column 'hours' (时长, 服务时长) or both 'start' and 'end' (开始时间, 结束时间)")
+            throw UnreadableFile(line: line, reason: "missing column 'hours' (时长, 服务时长) or both 'start' and 'end' (开始时间, 结束时间)",
+                                 chinese: "缺少“服务时长”(hours) 列，或“开始时间”(start) 与“结束时间”(end) 两列")
         }
     }
 }

@@ -419,11 +419,11 @@ public struct Importer: Sendable {
     private func reject(file report: InputFileReport, index: Int, _ e: UnreadableFile, into result: inout ImportParts) {
         var r = report
         let col = e.column.map { ":\($0)" } ?? ""
-        r.fileRejected = e.reason
+        r.fileRejected = e.reason(in: campaign.output.language)
         result.files.append(r)
         result.rejects.append(Reject(source: SourceLine(fileIndex: index, file: "\(report.path)", line: e.line),
                                      reason: Wording(campaign.output.language)(
-                                         "整个文件未读入 (whole file rejected\(col.isEmpty ? "" : ", column \(col.dropFirst())")): \(e.reason)",
+                                         "整个文件未读入\(col.isEmpty ? "" : "（第 \(col.dropFirst()) 列）")：\(e.chinese)",
                                          "whole file rejected\(col.isEmpty ? "" : " (column \(col.dropFirst()))"): \(e.reason)"),
                                      record: "", wholeFile: true))
     }
@@ -517,11 +517,13 @@ public struct Importer: Sendable {
         while let (line, problem) = try reader.next(into: &fields) {
             if fields.allSatisfy({ reader.isBlank($0) }) && problem == nil { continue }
             if case .textAfterQuote(let column)? = problem {
-                throw UnreadableFile(line: line, column: column, reason: "header cell \(column) has text after its closing quote; fix the header row")
+                throw UnreadableFile(line: line, column: column, reason: "header cell \(column) has text after its closing quote; fix the header row",
+                                     chinese: "表头第 \(column) 格引号结束后还有文字；请改正表头")
             }
             return (try HeaderMap(cells: fields.map { reader.string($0) }, kind: kind, line: line), fields.count)
         }
-        throw UnreadableFile(line: 1, reason: "the file is empty: it has no header row (\(kind.columns.filter(\.required).map(\.key).joined(separator: ", ")) …)")
+        throw UnreadableFile(line: 1, reason: "the file is empty: it has no header row (\(kind.columns.filter(\.required).map(\.key).joined(separator: ", ")) …)",
+                             chinese: "文件是空的：没有表头行（\(kind.columns.filter(\.required).map(\.key).joined(separator: "、")) …）")
     }
 
     /// - Returns: false when a deferred buffer needs the ordinary read (see `read(_:path:display:kind:into:)`).
@@ -1077,7 +1079,8 @@ public struct Importer: Sendable {
                           parser: parser, report: &sink.report, into: &sink.result)
         }
         if let other = sink.firstOther, !sink.sawExpected {
-            throw UnreadableFile(line: other.line, reason: "XML: expected <\(expected)> elements in a \(kind.label) (\(kind.rawValue)) file, found <\(other.name)>")
+            throw UnreadableFile(line: other.line, reason: "XML: expected <\(expected)> elements in a \(kind.label) (\(kind.rawValue)) file, found <\(other.name)>",
+                                 chinese: "XML：\(kind.label)文件应为 <\(expected)> 元素，却是 <\(other.name)>")
         }
     }
 

@@ -224,8 +224,9 @@ extension Importer {
         var report = InputFileReport(path: displayPath(path), absolutePath: path, kind: kind, format: "?", sha256: "", byteCount: 0)
         report.fileRejected = say(reason.zh, reason.en)
         result.files.append(report)
-        result.rejects.append(Reject(source: SourceLine(fileIndex: index, file: report.path, line: 0),
-                                     reason: say("整个文件未读入 (whole file rejected): \(reason.zh)", "whole file rejected: \(reason.en)"),
+        // Line 1, as every whole file rejected names its file and a line (`file:line`).
+        result.rejects.append(Reject(source: SourceLine(fileIndex: index, file: report.path, line: 1),
+                                     reason: say("整个文件未读入：\(reason.zh)", "whole file rejected: \(reason.en)"),
                                      record: "", wholeFile: true))
     }
 }

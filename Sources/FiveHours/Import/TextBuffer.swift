@@ -321,19 +321,22 @@ final class TextBuffer: @unchecked Sendable {
         let size = all.count
         let p = all.baseAddress!
         if size >= 2, (p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF) {
-            throw UnreadableFile(line: 1, reason: "the file is UTF-16 (Excel's 'Unicode text'); save it as 'CSV UTF-8' or plain CSV")
+            throw UnreadableFile(line: 1, reason: "the file is UTF-16 (Excel's 'Unicode text'); save it as 'CSV UTF-8' or plain CSV",
+                                 chinese: "文件是 UTF-16 编码（Excel 的“Unicode 文本”）；请另存为“CSV UTF-8”或普通 CSV")
         }
         let nulAt: Int? = knownNUL ?? memchr(p, 0, size).map { UnsafeRawPointer($0) - UnsafeRawPointer(p) }
         if let offset = nulAt {
             throw UnreadableFile(line: lineNumber(at: offset, in: all),
-                                 reason: "NUL byte at byte offset \(offset): this is not a text file (UTF-16 or a binary file?); save it as CSV")
+                                 reason: "NUL byte at byte offset \(offset): this is not a text file (UTF-16 or a binary file?); save it as CSV",
+                                 chinese: "第 \(offset) 字节处是 NUL 字节：这不是文本文件（UTF-16 或二进制文件？）；请另存为 CSV")
         }
         if size >= 3, p[0] == 0xEF, p[1] == 0xBB, p[2] == 0xBF {
             let body = UnsafeBufferPointer(start: p + 3, count: size - 3)
             // The BOM is valid UTF-8 itself, so a check of the whole file finds the same byte.
             if let bad = knownInvalid.map({ $0.map { $0 - 3 } }) ?? UTF8Check.firstInvalid(body) {
                 throw UnreadableFile(line: lineNumber(at: bad + 3, in: all),
-                                     reason: "the file starts with a UTF-8 BOM but byte offset \(bad + 3) is not UTF-8; save it again as 'CSV UTF-8'")
+                                     reason: "the file starts with a UTF-8 BOM but byte offset \(bad + 3) is not UTF-8; save it again as 'CSV UTF-8'",
+                                     chinese: "文件以 UTF-8 BOM 开头，但第 \(bad + 3) 字节处不是 UTF-8；请重新另存为“CSV UTF-8”")
             }
             return TextBuffer(base: p + 3, count: size - 3, encoding: .utf8BOM, mapping: mapping, owned: nil, sha256: digest, byteCount: size)
         }
@@ -403,14 +406,28 @@ final class TextBuffer: @unchecked Sendable {
 struct UnreadableFile: Error, Equatable {
     var line: Int
     var column: Int? = nil
+    /// Why, in English; `chinese` says it in Chinese (`reason(in:)`: reject reasons are in the
+    /// run's language, as every word it writes).
     var reason: String
+    var chinese: String
+
+    init(line: Int, column: Int? = nil, reason: String, chinese: String) {
+        self.line = line
+        self.column = column
+        self.reason = reason
+        self.chinese = chinese
+    }
+
+    func reason(in language: Language) -> String { language == .en ? reason : chinese }
     /// The file's SHA-256 when the reader had made it before it gave up (for the manifest).
     var sha256: String? = nil
 
     /// The file shrank while it was read (another program was still writing it).
-    static let cutShort = UnreadableFile(line: 1, reason: "the file was cut short while it was read (was another program still writing it?); run again once it is complete")
+    static let cutShort = UnreadableFile(line: 1, reason: "the file was cut short while it was read (was another program still writing it?); run again once it is complete",
+                                         chinese: "读取时文件变短了（是否还有程序在写入？）；等文件写完后再运行")
 
     static func == (a: UnreadableFile, b: UnreadableFile) -> Bool {
+        // The Chinese says the same as the English: a reason is known by its English.
         a.line == b.line && a.column == b.column && a.reason == b.reason
     }
 }

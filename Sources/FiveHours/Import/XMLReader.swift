@@ -215,8 +215,8 @@ enum XMLReader {
     private static func scan(_ bytes: UnsafeBufferPointer<UInt8>, name: String, consumed: ((Int) -> Void)?,
                              _ emit: (inout RawXMLRecord, [String: String], Int) -> Void) throws(UnreadableFile) {
         _ = initialized
-        guard bytes.count > 0, let base = bytes.baseAddress else { throw UnreadableFile(line: 1, reason: "the file is empty or not XML") }
-        guard bytes.count < Int(Int32.max) else { throw UnreadableFile(line: 1, reason: "the file is larger than 2 GB") }
+        guard bytes.count > 0, let base = bytes.baseAddress else { throw UnreadableFile(line: 1, reason: "the file is empty or not XML", chinese: "文件为空或不是 XML") }
+        guard bytes.count < Int(Int32.max) else { throw UnreadableFile(line: 1, reason: "the file is larger than 2 GB", chinese: "文件大于 2 GB") }
         let failure: UnreadableFile? = withoutActuallyEscaping(emit) { emit in
             let state = UnsafeMutablePointer<SAXScan>.allocate(capacity: 1)
             state.initialize(to: SAXScan(bytes: bytes, emit: emit))
@@ -225,7 +225,7 @@ enum XMLReader {
             let first = min(4, bytes.count) // enough to detect the encoding, as xmlTextReader does
             let chars = UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self)
             guard let ctxt = xmlCreatePushParserCtxt(&handler, state, chars, Int32(first), name) else {
-                return UnreadableFile(line: 1, reason: "the file is empty or not XML")
+                return UnreadableFile(line: 1, reason: "the file is empty or not XML", chinese: "文件为空或不是 XML")
             }
             defer { xmlFreeParserCtxt(ctxt) }
             // BIG_LINES only widens the line numbers kept on nodes past 65,535; it loads nothing.
@@ -244,9 +244,9 @@ enum XMLReader {
             }
             if let e = state.pointee.error { return e }
             if ctxt.pointee.wellFormed == 0 {
-                return UnreadableFile(line: Int(ctxt.pointee.input?.pointee.line ?? 1), reason: "XML: the document is malformed")
+                return UnreadableFile(line: Int(ctxt.pointee.input?.pointee.line ?? 1), reason: "XML: the document is malformed", chinese: "XML：文档格式错误")
             }
-            if !state.pointee.sawRoot { return UnreadableFile(line: 1, reason: "XML: the document has no elements") }
+            if !state.pointee.sawRoot { return UnreadableFile(line: 1, reason: "XML: the document has no elements", chinese: "XML：文档中没有元素") }
             return nil
         }
         if let failure { throw failure }
@@ -338,12 +338,14 @@ enum XMLReader {
             sawRoot = true
             // The limits libxml2's tree builder keeps (without XML_PARSE_HUGE), kept here too.
             if d > 256 {
-                fail(UnreadableFile(line: line, column: column, reason: "XML: Excessive depth in document: 256 use XML_PARSE_HUGE option"))
+                fail(UnreadableFile(line: line, column: column, reason: "XML: Excessive depth in document: 256 use XML_PARSE_HUGE option",
+                                    chinese: "XML：元素嵌套超过 256 层"))
                 return
             }
             let name = SAXScan.text(localname)
             if let uri, xincludeNamespaces.contains(String(cString: uri)) {
-                fail(UnreadableFile(line: line, reason: "XML: <\(String(decoding: name, as: UTF8.self))> (XInclude) is not allowed in input files: it would pull in another file; write the text itself"))
+                fail(UnreadableFile(line: line, reason: "XML: <\(String(decoding: name, as: UTF8.self))> (XInclude) is not allowed in input files: it would pull in another file; write the text itself",
+                                    chinese: "XML：输入文件中不允许 <\(String(decoding: name, as: UTF8.self))>（XInclude）：它会引入另一个文件；请直接写出文字"))
                 return
             }
             if !inRecord {
@@ -390,7 +392,8 @@ enum XMLReader {
             guard error == nil, let p, n > 0 else { return }
             textRun += Int(n)
             if textRun > 10_000_000 {
-                fail(UnreadableFile(line: line, column: column, reason: "XML: xmlSAX2Characters: huge text node"))
+                fail(UnreadableFile(line: line, column: column, reason: "XML: xmlSAX2Characters: huge text node",
+                                    chinese: "XML：文本节点过大"))
                 return
             }
             guard inChild else { return }
@@ -421,11 +424,13 @@ enum XMLReader {
                 // The DOCTYPE has no line of its own (the parser's runs ahead): find it in the bytes.
                 let at = doctypePosition(s.pointee.bytes)
                 s.pointee.fail(UnreadableFile(line: at?.line ?? s.pointee.line, column: at?.column,
-                                              reason: "XML: a DOCTYPE is not allowed in input files (it can hide entities); remove it"))
+                                              reason: "XML: a DOCTYPE is not allowed in input files (it can hide entities); remove it",
+                                              chinese: "XML：输入文件中不允许 DOCTYPE（其中可能藏有实体）；请删除"))
             }
             h.reference = { ctx, _ in
                 let s = SAXScan.state(ctx)
-                s.pointee.fail(UnreadableFile(line: s.pointee.line, reason: "XML: entity references are not allowed in input files; write the text itself"))
+                s.pointee.fail(UnreadableFile(line: s.pointee.line, reason: "XML: entity references are not allowed in input files; write the text itself",
+                                              chinese: "XML：输入文件中不允许实体引用；请直接写出文字"))
             }
             h.serror = { ctx, error in
                 guard let ctx, let error else { return }
@@ -434,7 +439,7 @@ enum XMLReader {
                 // libxml2 puts some details on a second line ("…encoding !\nBytes: 0xE9 …"): one line.
                 let message = error.pointee.message.map { String(cString: $0).split(whereSeparator: \.isNewline).joined(separator: " ") }?.trimmingSpaces ?? "XML error"
                 s.pointee.fail(UnreadableFile(line: Int(error.pointee.line), column: Int(error.pointee.int2) > 0 ? Int(error.pointee.int2) : nil,
-                                              reason: "XML: \(message)"))
+                                              reason: "XML: \(message)", chinese: "XML 格式错误（libxml2：\(message)）"))
             }
             return h
         }()

@@ -17,7 +17,7 @@ struct BrokenCSVTests {
         var format: String
         var read: Int
         var rejected: Int
-        /// The reason when the whole file is rejected (and its line and column).
+        /// The reason when the whole file is rejected (and its line and column), as a zh-CN run gives it.
         var fileRejected: String?
         var line = 1
         var column: Int?
@@ -34,28 +34,28 @@ struct BrokenCSVTests {
 
     static let cases: [Case] = [
         Case(name: "unterminated quote", bytes: utf8("\(header)\nU1,V1,2019-08-06,9:00,10:00,,\nU2,V1,2019-08-07,9:00,10:00,,\"unterminated\nU3,V1,2019-08-08,9:00,10:00,,\n"),
-             format: "UTF-8", read: 0, rejected: 0, fileRejected: "a quote (\") opened on line 3 is never closed; check that cell's quotes", line: 3,
+             format: "UTF-8", read: 0, rejected: 0, fileRejected: "第 3 行开始的引号 (\") 没有结束；检查那一格的引号", line: 3,
              hours: "2.00"),
         Case(name: "duplicate header", bytes: utf8("record_id,volunteer_id,date,hours,Date\nD1,V1,2019-08-06,1,2019-08-06\n"),
-             format: "UTF-8", read: 0, rejected: 0, fileRejected: "header 'Date' appears twice (columns 3 and 5); rename or delete one", column: 5,
+             format: "UTF-8", read: 0, rejected: 0, fileRejected: "表头“Date”出现两次（第 3 列和第 5 列）；改名或删除其中一列", column: 5,
              hours: "2.00"),
         Case(name: "two aliases of one column", bytes: utf8("record_id,volunteer_id,date,hours,时长\nD1,V1,2019-08-06,1,1\n"),
-             format: "UTF-8", read: 0, rejected: 0, fileRejected: "columns 4 'hours' and 5 '时长' both mean 'hours'; keep one", column: 5,
+             format: "UTF-8", read: 0, rejected: 0, fileRejected: "第 4 列“hours”和第 5 列“时长”都表示 'hours'；只保留一列", column: 5,
              hours: "2.00"),
         Case(name: "blank header", bytes: utf8("record_id,volunteer_id, ,date,hours\nB1,V1,x,2019-08-06,1\n"),
-             format: "UTF-8", read: 0, rejected: 0, fileRejected: "header cell 3 is blank; give every column a name or delete the empty column", column: 3,
+             format: "UTF-8", read: 0, rejected: 0, fileRejected: "表头第 3 格是空的；给每一列起名，或删除空列", column: 3,
              hours: "2.00"),
         Case(name: "bytes neither UTF-8 nor GB18030", bytes: utf8("\(header)\nE1,V1,2019-08-06,9:00,10:00,,") + [0x80, 0xFF, 0x80] + utf8("\n"),
-             format: "?", read: 0, rejected: 0, fileRejected: "bytes at offset 78 are neither UTF-8 nor GB18030; save the file as 'CSV UTF-8'", line: 2,
+             format: "?", read: 0, rejected: 0, fileRejected: "第 78 字节处既不是 UTF-8 也不是 GB18030；请把文件另存为“CSV UTF-8”", line: 2,
              hours: "2.00"),
         Case(name: "UTF-16 LE with BOM", bytes: [0xFF, 0xFE] + "record_id,volunteer_id,date,hours\r\nW1,V1,2019-08-06,1\r\n".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] },
-             format: "?", read: 0, rejected: 0, fileRejected: "the file is UTF-16 (Excel's 'Unicode text'); save it as 'CSV UTF-8' or plain CSV",
+             format: "?", read: 0, rejected: 0, fileRejected: "文件是 UTF-16 编码（Excel 的“Unicode 文本”）；请另存为“CSV UTF-8”或普通 CSV",
              hours: "2.00"),
         Case(name: "UTF-16 BE with BOM", bytes: [0xFE, 0xFF] + "record_id,volunteer_id,date,hours\r\nW1,V1,2019-08-06,1\r\n".utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] },
-             format: "?", read: 0, rejected: 0, fileRejected: "the file is UTF-16 (Excel's 'Unicode text'); save it as 'CSV UTF-8' or plain CSV",
+             format: "?", read: 0, rejected: 0, fileRejected: "文件是 UTF-16 编码（Excel 的“Unicode 文本”）；请另存为“CSV UTF-8”或普通 CSV",
              hours: "2.00"),
         Case(name: "NUL bytes", bytes: utf8("\(header)\nN1,V1,2019-08-06,9:00,10:00,,a") + [0] + utf8("b\n"),
-             format: "?", read: 0, rejected: 0, fileRejected: "NUL byte at byte offset 79: this is not a text file (UTF-16 or a binary file?); save it as CSV", line: 2,
+             format: "?", read: 0, rejected: 0, fileRejected: "第 79 字节处是 NUL 字节：这不是文本文件（UTF-16 或二进制文件？）；请另存为 CSV", line: 2,
              hours: "2.00"),
         Case(name: "a 3 MB field", bytes: utf8("record_id,volunteer_id,date,hours,activity\nF1,V1,2019-08-06,1,\"" + String(repeating: "长\"\"", count: 600_000) + "\"\nF2,V1,2019-08-07,1,x\n"),
              format: "UTF-8", read: 2, rejected: 0, hours: "4.00", countedLines: [2, 3]),
@@ -68,15 +68,15 @@ struct BrokenCSVTests {
              format: "UTF-8", read: 1, rejected: 0, hours: "3.00", countedLines: [3]),
         Case(name: "Excel sep=; first line", bytes: utf8("sep=;\r\nrecord_id;volunteer_id;date;hours\r\nS2;V1;2019-08-07;1\r\n"),
              format: "UTF-8", read: 0, rejected: 0,
-             fileRejected: "the first line 'sep=;' asks for another separator; fivehours reads comma-separated files: save as CSV (comma delimited)",
+             fileRejected: "第一行 'sep=;' 指定了其他分隔符；fivehours 只读逗号分隔的文件：请另存为 CSV（逗号分隔）",
              hours: "2.00"),
         Case(name: "lone CR line ends", bytes: utf8("\(header)\rC1,V1,2019-08-06,9:00,10:00,,\rC2,V1,2019-08-07,9:00,10:00,,\"a\rb\"\rC3,V1,2019-08-08,9:00,10:00,,\r"),
              format: "UTF-8", read: 3, rejected: 0, hours: "5.00", countedLines: [2, 3, 5]),
         Case(name: "empty file", bytes: [],
-             format: "UTF-8", read: 0, rejected: 0, fileRejected: "the file is empty: it has no header row (volunteer_id, date …)",
+             format: "UTF-8", read: 0, rejected: 0, fileRejected: "文件是空的：没有表头行（volunteer_id、date …）",
              hours: "2.00"),
         Case(name: "blank lines only", bytes: utf8("\r\n\r\n  \r\n"),
-             format: "UTF-8", read: 0, rejected: 0, fileRejected: "the file is empty: it has no header row (volunteer_id, date …)",
+             format: "UTF-8", read: 0, rejected: 0, fileRejected: "文件是空的：没有表头行（volunteer_id、date …）",
              hours: "2.00"),
         Case(name: "header only", bytes: utf8("\(header)\r\n"),
              format: "UTF-8", read: 0, rejected: 0, hours: "2.00"),
@@ -108,9 +108,9 @@ struct BrokenCSVTests {
         #expect(file.byteCount == c.bytes.count)
         let rejects = ledger.rejects.filter { $0.source.file == "activities/x.csv" }
         if let reason = c.fileRejected {
-            let column = c.column.map { ", column \($0)" } ?? ""
+            let column = c.column.map { "（第 \($0) 列）" } ?? ""
             #expect(rejects.map { "\($0.source)|\($0.reason)|\($0.record)|\($0.wholeFile)" }
-                    == ["activities/x.csv:\(c.line)|整个文件未读入 (whole file rejected\(column)): \(reason)||true"])
+                    == ["activities/x.csv:\(c.line)|整个文件未读入\(column)：\(reason)||true"])
         } else {
             #expect(rejects.map { "\($0.source)|\($0.reason)|\($0.record)" } == c.rows.map { "activities/x.csv:\($0.0)|\($0.1)|\($0.2)" })
         }
@@ -152,10 +152,10 @@ struct BrokenCSVTests {
             let counted = c.read - c.rejected
             #expect(check.stdout.contains("  \(name)  [服务记录, \(c.format)]  读入 \(c.read)，计入 \(counted)，合并 0，未读入 \(c.rejected)\n"), "\(c.name)")
             if let reason = c.fileRejected {
-                let column = c.column.map { ", column \($0)" } ?? ""
-                let line = "\(name):\(c.line): 整个文件未读入 (whole file rejected\(column)): \(reason)"
+                let column = c.column.map { "（第 \($0) 列）" } ?? ""
+                let line = "\(name):\(c.line): 整个文件未读入\(column)：\(reason)"
                 #expect(check.stdout.contains("  \(line)\n"), "\(c.name)")
-                expectedRejects.append(["\(name):\(c.line)", "整个文件未读入 (whole file rejected\(column)): \(reason)", ""])
+                expectedRejects.append(["\(name):\(c.line)", "整个文件未读入\(column)：\(reason)", ""])
             }
             for (l, reason, record) in c.rows {
                 #expect(check.stdout.contains("  \(name):\(l): \(reason)\n      \(record)\n"), "\(c.name)")

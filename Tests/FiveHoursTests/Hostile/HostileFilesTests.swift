@@ -49,11 +49,11 @@ struct HostileFilesTests {
         #expect(w.signal == nil, "the run hung on the FIFO and was killed")
         #expect(w.status == 0, "\(w.stderr)")
         let rejects = try Hostile.records(try #require(Hostile.files(under: out)["weekly-2019-08-09/rejects.csv"]))
-        #expect(rejects.map { $0["source"] } == ["activities/late.csv"])
-        #expect(rejects.first?["reason"] == "整个文件未读入 (whole file rejected): 不是普通文件（命名管道（FIFO）），未读入")
+        #expect(rejects.map { $0["source"] } == ["activities/late.csv:1"])
+        #expect(rejects.first?["reason"] == "整个文件未读入：不是普通文件（命名管道（FIFO）），未读入")
         let c = try Self.run(["check", "--config", Self.campaign(folder), "--week-ending", "2019-08-09", "--now", Self.now, "--quiet"], seconds: 30)
         #expect(c.signal == nil)
-        #expect(c.stdout.contains("activities/late.csv: 整个文件未读入"))
+        #expect(c.stdout.contains("activities/late.csv:1: 整个文件未读入"), "\(c.stdout)")
     }
 
     @Test("a FIFO named in inputs: stops the run at once with exit 1, naming it")
@@ -108,14 +108,14 @@ struct HostileFilesTests {
         let manifest = try #require(files["weekly-2019-08-09/manifest.json"])
         #expect(!Hostile.contains(manifest, SHA256.hex(of: [UInt8](try Data(contentsOf: outside)))), "the outside file was hashed")
         let rejects = try Hostile.records(try #require(files["weekly-2019-08-09/rejects.csv"]))
-        #expect(rejects.contains { $0["source"] == "rosters/linked.csv" && $0["reason"] == "整个文件未读入 (whole file rejected): 符号链接指向输入文件夹之外，未读入" })
+        #expect(rejects.contains { $0["source"] == "rosters/linked.csv:1" && $0["reason"] == "整个文件未读入：符号链接指向输入文件夹之外，未读入" })
         #expect(Hostile.contains(manifest, "rosters/zz-shared.csv")) // a link inside the inputs is read
         // In English, every word of the refusal is English (rejects.csv, the check).
         let en = try Self.run(["weekly", "--config", Self.campaign(folder), "--week-ending", "2019-08-09", "--now", Self.now,
                                "--out", out.path, "--csv-header", "keys", "--quiet", "--language", "en"])
         #expect(en.status == 0, "\(en.stderr)")
         let enRejects = try Hostile.records(try #require(Hostile.files(under: out)["weekly-2019-08-09/rejects.csv"]))
-        #expect(enRejects.contains { $0["source"] == "rosters/linked.csv" && $0["reason"] == "whole file rejected: a symbolic link out of the input folders is not followed" })
+        #expect(enRejects.contains { $0["source"] == "rosters/linked.csv:1" && $0["reason"] == "whole file rejected: a symbolic link out of the input folders is not followed" })
         let check = try Self.run(["check", "--config", Self.campaign(folder), "--week-ending", "2019-08-09", "--now", Self.now, "--language", "en"])
         #expect(check.stdout.contains("whole file rejected: a symbolic link out of the input folders is not followed"), "\(check.stdout)")
         #expect(!(check.stdout + check.stderr).contains("符号链接"), "\(check.stdout)")

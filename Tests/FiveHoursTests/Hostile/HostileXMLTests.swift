@@ -30,6 +30,19 @@ struct HostileXMLTests {
 
     static let doctype = "XML: a DOCTYPE is not allowed in input files (it can hide entities); remove it"
 
+    /// The reason as a zh-CN run gives it (`UnreadableFile.chinese`): the program's own reasons
+    /// in Chinese, libxml2's message framed in Chinese.
+    static func chinese(_ reason: String) -> String {
+        switch reason {
+        case doctype: return "XML：输入文件中不允许 DOCTYPE（其中可能藏有实体）；请删除"
+        case "XML: <include> (XInclude) is not allowed in input files: it would pull in another file; write the text itself":
+            return "XML：输入文件中不允许 <include>（XInclude）：它会引入另一个文件；请直接写出文字"
+        case "XML: Excessive depth in document: 256 use XML_PARSE_HUGE option": return "XML：元素嵌套超过 256 层"
+        case "XML: xmlSAX2Characters: huge text node": return "XML：文本节点过大"
+        default: return "XML 格式错误（libxml2：\(reason.dropFirst("XML: ".count))）"
+        }
+    }
+
     static let attacks: [Attack] = [
         .fixture("xxe-file.xml", line: 2, column: 1, reason: doctype),
         // Every DOCTYPE stops the parse where it begins, before any of its declarations is read.
@@ -93,10 +106,11 @@ struct HostileXMLTests {
 
         // The one line that names the file, the place and the reason.
         let place = "\(name):\(attack.line)"
-        let column = attack.column.map { ", column \($0)" } ?? ""
-        let reason = "整个文件未读入 (whole file rejected\(column)): \(attack.reason)"
+        let column = attack.column.map { "（第 \($0) 列）" } ?? ""
+        let chinese = Self.chinese(attack.reason)
+        let reason = "整个文件未读入\(column)：\(chinese)"
         #expect(check.stdout.contains("  \(place): \(reason)\n"), "check said:\n\(check.stdout.prefix(3000))")
-        #expect(check.stdout.contains("  \(name)  [服务记录, XML]  读入 0，计入 0，合并 0，未读入 0\n    整个文件未读入：\(attack.reason)\n"))
+        #expect(check.stdout.contains("  \(name)  [服务记录, XML]  读入 0，计入 0，合并 0，未读入 0\n    整个文件未读入：\(chinese)\n"))
         let report = out.appendingPathComponent("weekly-2019-08-09")
         let rejects = try Hostile.records(try [UInt8](Data(contentsOf: report.appendingPathComponent("rejects.csv"))))
         #expect(rejects.filter { $0["source"]?.hasPrefix(name) == true }.map { [$0["source"]!, $0["reason"]!, $0["record"]!] } == [[place, reason, ""]])
@@ -113,7 +127,7 @@ struct HostileXMLTests {
         }
         let hostileEntry = try #require(inputs.first { $0["path"] as? String == name })
         #expect(hostileEntry["read"] as? Int == 0)
-        #expect(hostileEntry["file_rejected"] as? String == attack.reason)
+        #expect(hostileEntry["file_rejected"] as? String == chinese)
         #expect(hostileEntry["bytes"] as? Int == bytes.count)
         #expect(inputs.first { $0["path"] as? String == "activities/log.csv" }?["counted"] as? Int == 1)
 
@@ -179,7 +193,7 @@ struct HostileXMLTests {
         let report = out.appendingPathComponent("weekly-2019-08-09")
         let rejects = try Hostile.records(try [UInt8](Data(contentsOf: report.appendingPathComponent("rejects.csv"))))
         #expect(rejects.count == 2 * small.count)
-        #expect(rejects.allSatisfy { $0["reason"]?.hasPrefix("整个文件未读入 (whole file rejected") == true })
+        #expect(rejects.allSatisfy { $0["reason"]?.hasPrefix("整个文件未读入") == true })
         let volunteers = try Hostile.records(try [UInt8](Data(contentsOf: report.appendingPathComponent("volunteers.csv"))))
         #expect(volunteers.map { $0["volunteer_id"] ?? "" } == ["V1", "V2", "V3", "V4"])
         #expect(volunteers.map { $0["hours"] ?? "" } == ["2.00", "3.50", "0.00", "0.00"])

@@ -203,7 +203,7 @@ struct PrivacyRoundTwoTests {
         #expect(r.status == 0, "\(r.stderr)")
         #expect(peak > 0 && peak < 100 << 20, "peak \(peak >> 20) MB")
         let manifest = try String(contentsOf: out.appendingPathComponent("weekly-2019-08-09/manifest.json"), encoding: .utf8)
-        #expect(manifest.contains("NUL byte at byte offset \(head.count)"))
+        #expect(manifest.contains("第 \(head.count) 字节处是 NUL 字节"))
         // SHA-256 of the header and 2 GB - 34 zero bytes, made here the same streaming way.
         let check = open(garbage.path, O_RDONLY)
         defer { close(check) }
