@@ -166,4 +166,25 @@ struct RejectLanguageTests {
         // A whole file's reason too (it was English in a Chinese run).
         #expect(zh.contains("整个文件未读入：第 2 行开始的引号 (\") 没有结束；检查那一格的引号"), "\(zh)")
     }
+
+    @Test("a record_id given again with other content is named in the reason, also when the later row is outside the week (kept only as its place)", arguments: [Language.zhCN, .en])
+    func conflictingIDOutsideTheWeek(language: Language) throws {
+        var s = Scenario()
+        s.activities = """
+        record_id,volunteer_id,date,start,end,hours,team
+        D5,V1,2019-08-05,9:00,10:00,,小红象志愿服务队
+        D5,V1,2019-07-05,9:00,10:00,,小红象志愿服务队
+        D6,V1,2019-07-06,9:00,10:00,,小红象志愿服务队
+        D6,V1,2019-08-06,9:00,10:00,,小红象志愿服务队
+        """
+        let rejects = try s.run(language: language).rejects
+        #expect(rejects.map(\.source.line) == [3, 5])
+        let say = Wording(language)
+        #expect(rejects.map(\.reason) == [
+            say("记录编号(record_id) D5 已在 activities/log.csv:2 使用，内容不同；保留先出现的一条",
+                "record_id D5 is already used at activities/log.csv:2 with other content; the first one is kept"),
+            say("记录编号(record_id) D6 已在 activities/log.csv:4 使用，内容不同；保留先出现的一条",
+                "record_id D6 is already used at activities/log.csv:4 with other content; the first one is kept"),
+        ])
+    }
 }

@@ -107,10 +107,10 @@ enum Duplicates {
                     result.unquoted.append((result.rejects.count, row, content(p, position)))
                 }
                 let quoted = text ?? record.map(Ledger.describe) ?? ""
-                let rid = record?.recordID.map { "\($0) " } ?? ""
-                result.rejects.append(Reject(source: here,
-                                             reason: say("记录编号(record_id) \(rid)已在 \(keptSource) 使用，内容不同；保留先出现的一条",
-                                                         "record_id \(rid)is already used at \(keptSource) with other content; the first one is kept"),
+                // A CSV row outside the period has no record: its id is read from its text. (An
+                // XML row outside it keeps no text to read it from: its reason names no id.)
+                let rid = record?.recordID ?? text.flatMap { Duplicates.recordID(ofRow: $0, fileIndex: Int(row.fileIndex), in: result) }
+                result.rejects.append(Reject(source: here, reason: Duplicates.conflict(rid, keptAt: keptSource, say: say),
                                              record: PhoneScrubber.scrub(quoted, known: result.phones)))
             }
         }
@@ -173,6 +173,26 @@ enum Duplicates {
     }
 
     /// The row's text as written, without its line end.
+    /// Why a row whose record_id an earlier row with other content has is rejected.
+    static func conflict(_ recordID: String?, keptAt kept: SourceLine, say: Wording) -> String {
+        let rid = recordID.map { "\($0) " } ?? ""
+        return say("记录编号(record_id) \(rid)已在 \(kept) 使用，内容不同；保留先出现的一条",
+                   "record_id \(rid)is already used at \(kept) with other content; the first one is kept")
+    }
+
+    /// The record_id cell of a CSV row's text (`rawText`), trimmed; nil when it has none.
+    static func recordID(ofRow text: String, fileIndex: Int, in result: ImportParts) -> String? {
+        guard let cell = result.scanners[fileIndex].map({ $0.cells[ActivityCells.recordID] }), cell >= 0 else { return nil }
+        var text = text
+        return text.withUTF8 { bytes in
+            var reader = CSVReader(bytes)
+            var fields: [CSVReader.Field] = []
+            guard (try? reader.next(into: &fields)) != nil, cell < fields.count else { return nil }
+            let id = reader.withBytes(fields[cell]) { String(decoding: UnicodeTrim.trim($0), as: UTF8.self) }
+            return id.isEmpty ? nil : id
+        }
+    }
+
     static func rawText(_ row: ScannedRow, in result: ImportParts) -> String? {
         guard row.length > 0, let buffer = result.buffers[Int(row.fileIndex)] else { return nil }
         let range = row.start..<(row.start + Int(row.length))
