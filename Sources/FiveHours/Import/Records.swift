@@ -115,7 +115,11 @@ public struct MediaRef: Sendable, Equatable, Hashable {
     /// The folder of the input file that named it, to resolve a relative path.
     public var baseFolder: String
 
-    public var isURL: Bool { href.hasPrefix("http://") || href.hasPrefix("https://") }
+    /// `http://` or `https://`, in any case (a scheme is not case-sensitive: `HTTP://…` is a link too).
+    public var isURL: Bool {
+        let scheme = href.prefix(8).lowercased()
+        return scheme.hasPrefix("http://") || scheme.hasPrefix("https://")
+    }
 
     /// Photos by extension; a URL or unknown extension is a link.
     static func guess(_ href: String, baseFolder: String) -> MediaRef {

@@ -55,7 +55,8 @@ extension MarkdownEscape {
     /// A value that is one web address and nothing else: `http(s)://` and no white space,
     /// `<`, `>` or control character.
     static func isURL(_ text: String) -> Bool {
-        guard text.hasPrefix("https://") || text.hasPrefix("http://") else { return false }
+        let scheme = text.prefix(8).lowercased()
+        guard scheme.hasPrefix("https://") || scheme.hasPrefix("http://") else { return false }
         return !text.unicodeScalars.contains { $0.value <= 0x20 || $0 == "<" || $0 == ">" || $0 == "\u{7F}" || $0 == NameMask.marker
             || $0.properties.isWhitespace }
     }

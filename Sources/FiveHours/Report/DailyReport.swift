@@ -28,6 +28,28 @@ public struct DailyReport: Sendable {
         /// The file to copy beside the report; nil for a URL.
         public var sourcePath: String?
         public var label: String
+
+        /// What the report links to: a copied file's name with the ASCII characters an address
+        /// gives meaning to percent-encoded (`media/x y#1.png` → `media/x%20y%231.png`: the `#`
+        /// would end the path, and the photo would not load), other characters as they are (a
+        /// browser sends them in UTF-8); a web address as it was written.
+        public var link: String {
+            guard sourcePath != nil else { return href }
+            var out = String.UnicodeScalarView()
+            for s in href.unicodeScalars {
+                let v = s.value
+                let plain = v > 0x7F || (v > 0x20 && v < 0x7F && !" \"#%<>?[\\]^`{|}".unicodeScalars.contains(s))
+                if plain {
+                    out.append(s)
+                } else {
+                    let hex = Array("0123456789ABCDEF".unicodeScalars)
+                    out.append("%")
+                    out.append(hex[Int(v >> 4)])
+                    out.append(hex[Int(v & 0xF)])
+                }
+            }
+            return String(out)
+        }
     }
 
     public struct Tally: Sendable {

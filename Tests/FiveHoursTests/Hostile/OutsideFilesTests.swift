@@ -39,4 +39,32 @@ struct OutsideFilesTests {
         let findings = try Hostile.records(try #require(files["daily-2019-08-07/findings.csv"]))
         #expect(findings.filter { $0["rule"] == "missing_media" }.count == 5)
     }
+
+    @Test("a copied photo whose name holds #, ?, % or a space is linked percent-encoded (and loads); an HTTP:// link in capitals is a link")
+    func mediaNamesAreEncodedInLinks() throws {
+        var s = Scenario()
+        s.activities = """
+        record_id,volunteer_id,date,start,end,hours,media
+        A1,V1,2019-08-07,9:00,11:00,,media/x y#?.png;media/50%.png;media/照片.png;HTTP://example.org/y.jpg
+        """
+        let folder = try s.write()
+        defer { ImportTestSupport.remove(folder) }
+        let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3]
+        for name in ["x y#?.png", "50%.png", "照片.png"] { try ImportTestSupport.write(png, to: "activities/media/\(name)", in: folder) }
+        let out = folder.appendingPathComponent("out")
+        let r = try Hostile.run(["daily", "--config", folder.appendingPathComponent("campaign.yaml").path, "--date", "2019-08-07",
+                                 "--now", "2019-08-10T12:00:00+08:00", "--out", out.path, "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let files = Hostile.files(under: out)
+        // The files keep their names; the links name them in a way a browser fetches.
+        for name in ["x y#?.png", "50%.png", "照片.png"] { #expect(files["daily-2019-08-07/media/\(name)"] == png, "\(name)") }
+        let html = String(decoding: try #require(files["daily-2019-08-07/daily-bulletin.html"]), as: UTF8.self)
+        for link in ["src=\"media/x%20y%23%3F.png\"", "src=\"media/50%25.png\"", "src=\"media/照片.png\"", "href=\"HTTP://example.org/y.jpg\""] {
+            #expect(html.contains(link), "\(link) missing")
+        }
+        let md = String(decoding: try #require(files["daily-2019-08-07/daily-bulletin.md"]), as: UTF8.self)
+        #expect(md.contains("(media/x%20y%23%3F.png)"), "\(md)")
+        let findings = try Hostile.records(try #require(files["daily-2019-08-07/findings.csv"]))
+        #expect(findings.filter { $0["rule"] == "missing_media" }.isEmpty)
+    }
 }
