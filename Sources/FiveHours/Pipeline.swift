@@ -79,11 +79,13 @@ public enum Pipeline {
         let imported = try importer.run(waitingForDigests: false)
         let digests = imported.pendingDigests
         clock.lap("import")
-        for f in imported.files {
-            progress(PhoneScrubber.scrub("  \(f.path): \(f.format), \(f.read) rows, \(f.rejected) rejected\(f.fileRejected.map { " — file rejected: \($0)" } ?? "")", known: imported.phones))
-        }
         let ledger = Ledger(consume imported, language: campaign.output.language)
         clock.lap("ledger")
+        // Each file's counts once the ledger has settled the rosters' repeated ids, as `check`
+        // and the manifest give them.
+        for f in ledger.files {
+            progress(PhoneScrubber.scrub("  \(f.path): \(f.format), \(f.read) rows, \(f.rejected) rejected\(f.fileRejected.map { " — file rejected: \($0)" } ?? "")", known: ledger.phones))
+        }
         return Loaded(campaign: campaign, campaignSHA256: sha, ledger: ledger, pendingDigests: digests)
     }
 

@@ -187,4 +187,21 @@ struct RejectLanguageTests {
                 "record_id D6 is already used at activities/log.csv:4 with other content; the first one is kept"),
         ])
     }
+
+    @Test("the import's line per file on stderr gives the counts of check and the manifest (a roster's repeated id settled first)")
+    func progressCountsAreTheManifests() throws {
+        var s = Scenario()
+        s.roster += "\nV1,王五,乙科,春雨行动志愿服务队,队员,,,,\nV5,,乙科,,,,,,"
+        let folder = try s.write()
+        defer { ImportTestSupport.remove(folder) }
+        let out = folder.appendingPathComponent("out")
+        let r = try Hostile.run(["weekly", "--config", folder.appendingPathComponent("campaign.yaml").path, "--week-ending", "2019-08-09",
+                                 "--now", "2019-08-10T12:00:00+08:00", "--out", out.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        // Six rows: V5 has no name, and V1 is given again with other content.
+        #expect(r.stderr.contains("rosters/roster.csv: UTF-8, 6 rows, 2 rejected"), "\(r.stderr)")
+        let manifest = try Hostile.manifest(try #require(Hostile.files(under: out)["weekly-2019-08-09/manifest.json"]))
+        let roster = try #require((manifest["inputs"] as? [[String: Any]])?.first { $0["path"] as? String == "rosters/roster.csv" })
+        #expect(roster["rejected"] as? Int == 2)
+    }
 }
