@@ -187,4 +187,13 @@ struct ValueParserTests {
         #expect(failures.isEmpty)
         #expect(CivilDate(year: 2400, month: 3, day: 1)!.dayNumber == start + 146_097)
     }
+
+    @Test("an end of 24:00 is shown as 24:00, not as the next midnight; a time past midnight wraps")
+    func endOfDayIsShownAsWritten() {
+        #expect(TimeOfDay.format(86_400) == "24:00")
+        #expect(TimeOfDay.format(86_400, seconds: true) == "24:00:00")
+        #expect(TimeOfDay.format(0) == "00:00")
+        #expect(TimeOfDay.format(86_400 + 3_600) == "01:00")
+        #expect(ValueParser.time("24:00") == 86_400)
+    }
 }

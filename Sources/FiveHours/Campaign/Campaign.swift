@@ -196,6 +196,8 @@ enum TimeOfDay {
 
     /// `09:00`, or `09:00:05` with seconds; 86,400 s and beyond wrap (a session past midnight).
     static func format(_ seconds: Int, seconds withSeconds: Bool = false) -> String {
+        // An end written `24:00` (the day's end) is shown as written, not as the next midnight.
+        if seconds == 86_400 { return withSeconds ? "24:00:00" : "24:00" }
         let s = ((seconds % 86_400) + 86_400) % 86_400
         let base = "\(two(s / 3600)):\(two(s % 3600 / 60))"
         return withSeconds || s % 60 != 0 ? "\(base):\(two(s % 60))" : base
