@@ -56,9 +56,11 @@ struct RollupView {
         let parts: [(String, KeyPath<RollupReport.UnitScore, RollupReport.Part>)] = [
             ("compliance", \.compliance), ("daily", \.daily), ("weekly", \.weekly), ("liaison", \.liaison), ("roster", \.rosterPart),
         ]
-        d["weights"] = parts.map { key, path -> [String: Any] in
-            let w = r.units.first?[keyPath: path].weight ?? 0
-            return ["label": label("rollup.part.\(key)"), "weight": RollupReport.decimal(w).replacingOccurrences(of: ".00", with: "")]
+        d["weights"] = parts.enumerated().map { k, part -> [String: Any] in
+            let w = r.units.first?[keyPath: part.1].weight ?? 0
+            // Separated in the report's language (`；` or `; `), none after the last.
+            return ["label": label("rollup.part.\(part.0)"), "weight": RollupReport.decimal(w).replacingOccurrences(of: ".00", with: ""),
+                    "sep": k + 1 < parts.count ? label("semi") : ""]
         }
         let unitsInOrder = r.units.sorted { ($0.rank ?? Int.max) < ($1.rank ?? Int.max) }
         let placeholderUnit = RollupReport.UnitScore(

@@ -59,4 +59,22 @@ struct RollupOutputTests {
             }
         }
     }
+
+    @Test("in English the monthly and yearly HTML and Markdown have no Chinese punctuation of their own (colons, gaps)", arguments: ["monthly", "yearly"])
+    func englishPunctuation(kind: String) throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("fivehours-rollup-en-\(ImportTestSupport.uniqueTag())")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let args = kind == "monthly" ? ["monthly", "--month", "2019-08"] : ["yearly", "--year", "2019"]
+        let r = try Binary.run(args + ["--config", Binary.samples.appendingPathComponent("campaign.yaml").path, "--language", "en",
+                                       "--now", "2019-08-24T12:00:00+08:00", "--out", out.path, "--quiet", "--format", "html,md"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let folder = out.appendingPathComponent(kind == "monthly" ? "monthly-2019-08" : "yearly-2019")
+        let base = kind == "monthly" ? "monthly-assessment" : "yearly-summary"
+        for ext in ["html", "md"] {
+            let text = String(decoding: try Data(contentsOf: folder.appendingPathComponent("\(base).\(ext)")), as: UTF8.self)
+            #expect(text.contains("Weight: "), "\(ext)")
+            // samples/ hold no full-width colon or ideographic space: any here is the report's own.
+            #expect(!text.contains("：") && !text.contains("\u{3000}"), "\(ext): \(text.components(separatedBy: .newlines).filter { $0.contains("：") || $0.contains("\u{3000}") }.prefix(3))")
+        }
+    }
 }
