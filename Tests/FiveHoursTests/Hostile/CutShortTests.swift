@@ -50,7 +50,7 @@ struct CutShortTests {
         #expect(truncate(path, 1 << 20) == 0)
         _ = try importer.readLoaded(buffer, path: path, into: &parts)
         let report = try #require(parts.files.last)
-        #expect(report.fileRejected == UnreadableFile.cutShort.reason)
+        #expect(report.fileRejected == UnreadableFile.cutShort.chinese)
         #expect(parts.activities.isEmpty && report.read == 0)
     }
 }
