@@ -196,4 +196,23 @@ struct ValueParserTests {
         #expect(TimeOfDay.format(86_400 + 3_600) == "01:00")
         #expect(ValueParser.time("24:00") == 86_400)
     }
+
+    @Test("a local time the clock skips (summer time starting) is read as far after the jump as it was after the skipped hour; an hour given twice is its first")
+    func summerTimeGap() throws {
+        let newYork = try #require(CampaignZone(identifier: "America/New_York"))
+        let day = try #require(CivilDate(year: 2019, month: 3, day: 10))
+        // 02:45 does not exist on 2019-03-10 (02:00 EST jumps to 03:00 EDT): 03:45 EDT, 07:45 UTC.
+        let skipped = newYork.instant(day, at: 2 * 3600 + 45 * 60)
+        #expect(newYork.format(skipped) == "2019-03-10 03:45")
+        #expect(skipped == newYork.instant(day, at: 3 * 3600 + 45 * 60))
+        // Times around it are as written.
+        #expect(newYork.format(newYork.instant(day, at: 3600 + 45 * 60)) == "2019-03-10 01:45")
+        #expect(newYork.format(newYork.instant(day, at: 3 * 3600)) == "2019-03-10 03:00")
+        // 2019-11-03 01:30 happens twice (EDT, then EST): a valid reading, shown as written.
+        let fallBack = try #require(CivilDate(year: 2019, month: 11, day: 3))
+        #expect(newYork.format(newYork.instant(fallBack, at: 5_400)) == "2019-11-03 01:30")
+        // Shanghai has no jump: every local time is itself.
+        let d = try #require(CivilDate(year: 2019, month: 8, day: 5))
+        #expect(CampaignZone.shanghai.instant(d, at: 9 * 3600) == 1_564_966_800)
+    }
 }

@@ -146,12 +146,21 @@ public struct CampaignZone: Sendable, Equatable {
 
     public static func == (a: CampaignZone, b: CampaignZone) -> Bool { a.identifier == b.identifier }
 
-    /// The instant at which the local wall clock shows `local` seconds.
+    /// The instant at which the local wall clock shows `local` seconds. A time the clock skips
+    /// (the hour summer time starts, `02:45` when 02:00 jumps to 03:00) is read with the offset
+    /// before the jump, so it lands as far after the jump as it was after the hour skipped
+    /// (`03:45`), as java.time and Excel do; before, it landed an hour early (`01:45`).
     public func utc(fromLocal local: Int) -> Int {
         let guess = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local)))
         let first = local - guess
         let actual = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(first)))
-        return local - actual
+        let instant = local - actual
+        // No instant shows this local time: it is in the hour skipped. The earlier of the two
+        // readings is before the jump; its offset is the one the clock had.
+        if self.local(fromUTC: instant) != local, self.local(fromUTC: first) != local {
+            return local - zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(min(first, instant))))
+        }
+        return instant
     }
 
     /// Local wall-clock seconds of an instant.
