@@ -211,6 +211,13 @@ struct ValueParserTests {
         // 2019-11-03 01:30 happens twice (EDT, then EST): a valid reading, shown as written.
         let fallBack = try #require(CivilDate(year: 2019, month: 11, day: 3))
         #expect(newYork.format(newYork.instant(fallBack, at: 5_400)) == "2019-11-03 01:30")
+        // East of Greenwich too: Berlin's 02:30 on 2019-10-27 is first 02:30 CEST (00:30 UTC).
+        let berlin = try #require(CampaignZone(identifier: "Europe/Berlin"))
+        let october = try #require(CivilDate(year: 2019, month: 10, day: 27))
+        #expect(berlin.instant(october, at: 9_000) == 1_572_136_200)
+        // Berlin's 02:30 on 2019-03-31 is skipped: 03:30 CEST.
+        let march = try #require(CivilDate(year: 2019, month: 3, day: 31))
+        #expect(berlin.format(berlin.instant(march, at: 9_000)) == "2019-03-31 03:30")
         // Shanghai has no jump: every local time is itself.
         let d = try #require(CivilDate(year: 2019, month: 8, day: 5))
         #expect(CampaignZone.shanghai.instant(d, at: 9 * 3600) == 1_564_966_800)

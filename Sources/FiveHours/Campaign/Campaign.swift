@@ -146,22 +146,23 @@ public struct CampaignZone: Sendable, Equatable {
 
     public static func == (a: CampaignZone, b: CampaignZone) -> Bool { a.identifier == b.identifier }
 
-    /// The instant at which the local wall clock shows `local` seconds. A time the clock skips
-    /// (the hour summer time starts, `02:45` when 02:00 jumps to 03:00) is read with the offset
-    /// before the jump, so it lands as far after the jump as it was after the hour skipped
-    /// (`03:45`), as java.time and Excel do; before, it landed an hour early (`01:45`).
+    /// The instant at which the local wall clock shows `local` seconds. Near a change of offset
+    /// (summer time) a local time has two readings, one with the offset before the change and one
+    /// with the offset after:
+    /// - a time the clock shows twice (the hour repeated when summer time ends) is its first pass;
+    /// - a time the clock skips (`02:45` when 02:00 jumps to 03:00) is read with the offset before
+    ///   the jump, so it lands as far after the jump as it was after 02:00 (`03:45`), as java.time
+    ///   reads it.
     public func utc(fromLocal local: Int) -> Int {
-        let guess = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local)))
-        let first = local - guess
-        let actual = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(first)))
-        let instant = local - actual
-        // No instant shows this local time: it is in the hour skipped. The earlier of the two
-        // readings is before the jump; its offset is the one the clock had.
-        if self.local(fromUTC: instant) != local, self.local(fromUTC: first) != local {
-            return local - zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(min(first, instant))))
-        }
-        return instant
+        // The offsets a day before and a day after: a time near a change lies between them.
+        let before = offset(at: local - 86_400), after = offset(at: local + 86_400)
+        let early = local - before, late = local - after
+        guard before != after else { return early }
+        let readings = [early, late].filter { self.local(fromUTC: $0) == local }
+        return readings.min() ?? early
     }
+
+    private func offset(at instant: Int) -> Int { zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(instant))) }
 
     /// Local wall-clock seconds of an instant.
     public func local(fromUTC instant: Int) -> Int {
