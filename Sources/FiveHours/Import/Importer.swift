@@ -799,7 +799,7 @@ public struct Importer: Sendable {
                 result.rejects.append(Reject(source: source(line), reason: Wording(importer.campaign.output.language)(
                     "第 \(column) 列：引号结束后还有文字；整格用引号括起，格内引号写成两个 (\"\")",
                     "column \(column): text after the closing quote; quote the whole cell and double any quote inside it (\"\")"),
-                                             record: importer.malformedRecord(reader: reader, fields: fields, rosterRow: !phoneColumns.isEmpty,
+                                             record: importer.malformedRecord(reader: reader, fields: fields, header: header, cellCount: cellCount,
                                                                               phones: &result.phones)))
                 return nil
             }
@@ -808,7 +808,7 @@ public struct Importer: Sendable {
                 result.rejects.append(Reject(source: source(line), reason: Wording(importer.campaign.output.language)(
                     "这一行有 \(fields.count) 列，表头有 \(cellCount) 列；检查多余或缺少的逗号",
                     "this row has \(fields.count) cells and the header \(cellCount); look for an extra or a missing comma"),
-                                             record: importer.malformedRecord(reader: reader, fields: fields, rosterRow: !phoneColumns.isEmpty,
+                                             record: importer.malformedRecord(reader: reader, fields: fields, header: header, cellCount: cellCount,
                                                                               phones: &result.phones)))
                 return nil
             }
@@ -971,16 +971,25 @@ public struct Importer: Sendable {
 
     /// A row that could not be split into the header's cells (a cell too many or too few, text
     /// after a closing quote), as it was written, phone numbers masked: re-quoting its cells would
-    /// drop what is wrong with it. Which of a roster row's cells is its phone is not known, so
-    /// every cell written only as a phone number is (`PhoneScrubber.isPhoneCell`), and its
-    /// number is kept out of every output as the phone column's would be.
-    func malformedRecord(reader: CSVReader, fields: [CSVReader.Field], rosterRow: Bool, phones: inout Set<String>) -> String {
-        if rosterRow {
-            for f in fields {
-                reader.withBytes(f) { b in
-                    let cell = UnicodeTrim.trim(b)
-                    if PhoneScrubber.isPhoneCell(cell) { PhoneScrubber.insertNumbers(of: cell, into: &phones) }
-                }
+    /// drop what is wrong with it.
+    ///
+    /// In a roster row a cell too many or too few moves the phone: it is in the phone column's
+    /// place or as many cells after (or before) it as the row has too many (or too few). Each
+    /// of those cells is read as the phone column is (`PhoneScrubber.insertNumbers`), so that its
+    /// number is kept out of every output — but not the id's cell, nor a cell that is a date
+    /// (`PhoneScrubber.isDateShaped`: registered, a date would be masked in every report).
+    func malformedRecord(reader: CSVReader, fields: [CSVReader.Field], header: HeaderMap, cellCount: Int,
+                         phones: inout Set<String>) -> String {
+        let shift = fields.count - cellCount
+        var cells = Set<Int>()
+        for p in header.columns("phone") {
+            for k in min(p, p + shift)...max(p, p + shift) where k >= 0 && k < fields.count { cells.insert(k) }
+        }
+        if let id = header.index["volunteer_id"] { cells.remove(id) }
+        for k in cells.sorted() {
+            reader.withBytes(fields[k]) { b in
+                let cell = UnicodeTrim.trim(b)
+                if !PhoneScrubber.isDateShaped(cell) { PhoneScrubber.insertNumbers(of: cell, into: &phones) }
             }
         }
         return PhoneScrubber.scrub(String(decoding: reader.recordBytes, as: UTF8.self), known: phones)

@@ -190,21 +190,32 @@ public enum PhoneScrubber {
         endPiece()
     }
 
-    /// True when the cell holds nothing but a number's spelling — digits, the separators, `+` and
-    /// brackets — with 7 to 15 digits, and is not a date (`2019-08-05`, `20190805`): a phone
-    /// number, wherever it stands.
-    static func isPhoneCell(_ cell: UnsafeBufferPointer<UInt8>) -> Bool {
-        var digits = 0, i = 0
+    /// True when the cell is a date however its parts are separated: what the contract reads
+    /// as one (`ValueParser.date`), or three groups of digits that make a year (1900–2099), a
+    /// month and a day in either order (`2019 08 05`, `08/05/2019`).
+    static func isDateShaped(_ cell: UnsafeBufferPointer<UInt8>) -> Bool {
+        if ValueParser.date(cell) != nil { return true }
+        var groups: [Int] = [], lengths: [Int] = []
+        var i = 0, inGroup = false
         while i < cell.count {
-            let (cls, _, len) = classify(cell, i)
+            let (cls, value, len) = classify(cell, i)
             switch cls {
-            case .digit: digits += 1
-            case .separator, .plus, .open: break
-            case .letter, .other: return false
+            case .digit:
+                if !inGroup { groups.append(0); lengths.append(0); inGroup = true }
+                groups[groups.count - 1] = groups[groups.count - 1] * 10 + Int(value - 48)
+                lengths[lengths.count - 1] += 1
+            case .separator: inGroup = false
+            default: return false
             }
             i += len
         }
-        return (7...15).contains(digits) && ValueParser.date(cell) == nil
+        guard groups.count == 3 else { return false }
+        func date(_ y: Int, _ m: Int, _ d: Int) -> Bool { (1900...2099).contains(y) && (1...12).contains(m) && (1...31).contains(d) }
+        if lengths[0] == 4, lengths[1] <= 2, lengths[2] <= 2 { return date(groups[0], groups[1], groups[2]) }
+        if lengths[2] == 4, lengths[0] <= 2, lengths[1] <= 2 {
+            return date(groups[2], groups[0], groups[1]) || date(groups[2], groups[1], groups[0])
+        }
+        return false
     }
 
     /// `insertNumbers(of:into:)` for a cell as a string.

@@ -213,11 +213,14 @@ public struct ActivityRecord: Sendable, Equatable {
     public init(recordID: String?, volunteerID: String, date: CivilDate, start: Int?, end: Int?, hours: Int?, team: String?,
                 activity: String?, category: String?, location: String?, media: [MediaRef], unit: String?, submittedAt: Int?,
                 title: String?, description: String?, source: SourceLine) {
-        let text = SessionText(activity: activity, category: category, location: location, media: media,
-                               title: title, description: description)
+        // A session with no words or media (a week's, a month's or a year's: millions) makes no
+        // `SessionText` to find that out.
+        let words = SessionText.holdsWords(activity: activity, category: category, location: location, media: media, title: title,
+                                           description: description)
+        let text = words ? Shared(SessionText(activity: activity, category: category, location: location, media: media,
+                                              title: title, description: description)) : nil
         fields = Shared(Fields(recordID: recordID, volunteerID: volunteerID, date: date, start: start, end: end, hours: hours,
-                               team: team, unit: unit, submittedAt: submittedAt, source: source,
-                               text: text.isEmpty ? nil : Shared(text)))
+                               team: team, unit: unit, submittedAt: submittedAt, source: source, text: text))
     }
 
     public subscript<T>(dynamicMember key: WritableKeyPath<Fields, T>) -> T {
@@ -264,7 +267,16 @@ public struct SessionText: Sendable, Equatable {
     /// Field by field, not `== none`: a year makes millions of records without words, and the
     /// comparison (with a copy of `none` for each) was a tenth of making them.
     var isEmpty: Bool {
-        activity == nil && category == nil && location == nil && media.isEmpty && title == nil && description == nil
+        !SessionText.holdsWords(activity: activity, category: category, location: location, media: media, title: title,
+                                description: description)
+    }
+
+    /// Whether these fields hold any text or media: what `isEmpty` says of a `SessionText` made
+    /// of them, without making one.
+    @inline(__always)
+    static func holdsWords(activity: String?, category: String?, location: String?, media: [MediaRef], title: String?,
+                           description: String?) -> Bool {
+        activity != nil || category != nil || location != nil || !media.isEmpty || title != nil || description != nil
     }
 }
 
