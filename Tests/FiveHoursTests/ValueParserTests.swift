@@ -195,6 +195,9 @@ struct ValueParserTests {
         #expect(TimeOfDay.format(0) == "00:00")
         #expect(TimeOfDay.format(86_400 + 3_600) == "01:00")
         #expect(ValueParser.time("24:00") == 86_400)
+        // In a workbook an end of 24:00 is its text: a time cell of one whole day shows 00:00.
+        #expect(CellValue.timeOfDay("24:00") == nil)
+        #expect(CellValue.timeOfDay("09:00")?.fraction == 0.375)
     }
 
     @Test("a local time the clock skips (summer time starting) is read as far after the jump as it was after the skipped hour; an hour given twice is its first")

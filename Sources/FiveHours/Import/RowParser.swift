@@ -219,7 +219,7 @@ public enum Hours {
     static func write(_ seconds: Int, at p: UnsafeMutablePointer<UInt8>) -> Int {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buf in
             let i = digits(seconds, into: buf)
-            p.update(from: buf.baseAddress! + i, count: 24 - i)
+            p.initialize(from: buf.baseAddress! + i, count: 24 - i)
             return 24 - i
         }
     }

@@ -176,7 +176,7 @@ public enum CSVWriter {
         @inline(__always)
         mutating func cell(encoded bytes: UnsafeBufferPointer<UInt8>) {
             separate(then: bytes.count)
-            if let base = bytes.baseAddress { (start + count).update(from: base, count: bytes.count) }
+            if let base = bytes.baseAddress { (start + count).initialize(from: base, count: bytes.count) }
             count += bytes.count
         }
 

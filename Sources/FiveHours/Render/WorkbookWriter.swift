@@ -156,10 +156,11 @@ enum CellValue {
     static func daySerial(_ d: CivilDate) -> Int { d.dayNumber + 25_569 }
 
     /// A time of day as `TimeOfDay.format` wrote it (`09:00`, `09:00:05`): the fraction of a day,
-    /// and whether it shows seconds; nil when the text is not one.
+    /// and whether it shows seconds; nil when the text is not one — nor for an end of `24:00`,
+    /// which a time cell would show as `00:00` (it is written as its text).
     static func timeOfDay(_ text: String) -> (fraction: Double, seconds: Bool)? {
         let parts = text.split(separator: ":").map { Int($0) }
-        guard parts.count == 2 || parts.count == 3, let h = parts[0], let m = parts[1] else { return nil }
+        guard parts.count == 2 || parts.count == 3, let h = parts[0], let m = parts[1], h < 24 else { return nil }
         let s = parts.count == 3 ? parts[2] ?? 0 : 0
         return (Double(h * 3600 + m * 60 + s) / 86_400, parts.count == 3)
     }

@@ -31,14 +31,15 @@ public struct DailyReport: Sendable {
 
         /// What the report links to: a copied file's name with the ASCII characters an address
         /// gives meaning to percent-encoded (`media/x y#1.png` → `media/x%20y%231.png`: the `#`
-        /// would end the path, and the photo would not load), other characters as they are (a
-        /// browser sends them in UTF-8); a web address as it was written.
+        /// would end the path, and the photo would not load), and the brackets that end a
+        /// Markdown link; other characters as they are (a browser sends them in UTF-8); a web
+        /// address as it was written.
         public var link: String {
             guard sourcePath != nil else { return href }
             var out = String.UnicodeScalarView()
             for s in href.unicodeScalars {
                 let v = s.value
-                let plain = v > 0x7F || (v > 0x20 && v < 0x7F && !" \"#%<>?[\\]^`{|}".unicodeScalars.contains(s))
+                let plain = v > 0x7F || (v > 0x20 && v < 0x7F && !" \"#%<>?[\\]^`{|}()".unicodeScalars.contains(s))
                 if plain {
                     out.append(s)
                 } else {

@@ -45,12 +45,12 @@ struct OutsideFilesTests {
         var s = Scenario()
         s.activities = """
         record_id,volunteer_id,date,start,end,hours,media
-        A1,V1,2019-08-07,9:00,11:00,,media/x y#?.png;media/50%.png;media/照片.png;HTTP://example.org/y.jpg
+        A1,V1,2019-08-07,9:00,11:00,,media/x y#?.png;media/50%.png;media/照片.png;media/r).png;HTTP://example.org/y.jpg
         """
         let folder = try s.write()
         defer { ImportTestSupport.remove(folder) }
         let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3]
-        for name in ["x y#?.png", "50%.png", "照片.png"] { try ImportTestSupport.write(png, to: "activities/media/\(name)", in: folder) }
+        for name in ["x y#?.png", "50%.png", "照片.png", "r).png"] { try ImportTestSupport.write(png, to: "activities/media/\(name)", in: folder) }
         let out = folder.appendingPathComponent("out")
         let r = try Hostile.run(["daily", "--config", folder.appendingPathComponent("campaign.yaml").path, "--date", "2019-08-07",
                                  "--now", "2019-08-10T12:00:00+08:00", "--out", out.path, "--quiet"])
@@ -63,7 +63,7 @@ struct OutsideFilesTests {
             #expect(html.contains(link), "\(link) missing")
         }
         let md = String(decoding: try #require(files["daily-2019-08-07/daily-bulletin.md"]), as: UTF8.self)
-        #expect(md.contains("(media/x%20y%23%3F.png)"), "\(md)")
+        #expect(md.contains("(media/x%20y%23%3F.png)") && md.contains("(media/r%29.png)"), "\(md)")
         let findings = try Hostile.records(try #require(files["daily-2019-08-07/findings.csv"]))
         #expect(findings.filter { $0["rule"] == "missing_media" }.isEmpty)
     }
