@@ -165,28 +165,14 @@ public struct ActivityRecord: Sendable, Equatable {
         // `Int?` takes 16 bytes, and a year keeps millions of records (32 bytes less each, a
         // ninth of the year's memory). No value a row can hold is near `Int.min` (dates end in
         // 9999, hours at 24); `stored` keeps one off it all the same, rather than trap.
-        private var startOrNone: Int
-        private var endOrNone: Int
-        private var hoursOrNone: Int
-        private var submittedOrNone: Int
+        fileprivate var startOrNone: Int
+        fileprivate var endOrNone: Int
+        fileprivate var hoursOrNone: Int
+        fileprivate var submittedOrNone: Int
 
         @inline(__always) private static func optional(_ v: Int) -> Int? { v == .min ? nil : v }
-        @inline(__always) private static func stored(_ v: Int?) -> Int { v.map { max($0, .min + 1) } ?? .min }
+        @inline(__always) fileprivate static func stored(_ v: Int?) -> Int { v.map { max($0, .min + 1) } ?? .min }
 
-        init(recordID: String?, volunteerID: String, date: CivilDate, start: Int?, end: Int?, hours: Int?, team: String?, unit: String?,
-             submittedAt: Int?, source: SourceLine, text: Shared<SessionText>?) {
-            self.recordID = recordID
-            self.volunteerID = volunteerID
-            self.date = date
-            self.team = team
-            self.unit = unit
-            self.source = source
-            self.text = text
-            startOrNone = Fields.stored(start)
-            endOrNone = Fields.stored(end)
-            hoursOrNone = Fields.stored(hours)
-            submittedOrNone = Fields.stored(submittedAt)
-        }
         /// The session's own words and media, nil when it has none or the run does not show
         /// them (`Period.showsSessionText`): only the daily bulletin does, and a year holds
         /// millions of sessions. One reference here instead of six fields in every record.
@@ -219,8 +205,11 @@ public struct ActivityRecord: Sendable, Equatable {
                                            description: description)
         let text = words ? Shared(SessionText(activity: activity, category: category, location: location, media: media,
                                               title: title, description: description)) : nil
-        fields = Shared(Fields(recordID: recordID, volunteerID: volunteerID, date: date, start: start, end: end, hours: hours,
-                               team: team, unit: unit, submittedAt: submittedAt, source: source, text: text))
+        // The memberwise initializer: with one of its own, the fields were made on the stack and
+        // copied into the box (a reference counted up and down on each of their strings).
+        fields = Shared(Fields(recordID: recordID, volunteerID: volunteerID, date: date, team: team, unit: unit, source: source,
+                               startOrNone: Fields.stored(start), endOrNone: Fields.stored(end), hoursOrNone: Fields.stored(hours),
+                               submittedOrNone: Fields.stored(submittedAt), text: text))
     }
 
     public subscript<T>(dynamicMember key: WritableKeyPath<Fields, T>) -> T {
