@@ -188,6 +188,30 @@ struct RejectLanguageTests {
         ])
     }
 
+    @Test("an XML row whose record_id an earlier row has with other content is named too, also outside the week")
+    func conflictingXMLIDOutsideTheWeek() throws {
+        var s = Scenario()
+        s.files["activities/a.xml"] = Array("""
+        <activities unit="甲科">
+        <activity id="X5" volunteer="V1" date="2019-08-05" hours="1"/>
+        <activity id="X6" volunteer="V1" date="2019-07-06" hours="1"/>
+        </activities>
+        """.utf8)
+        s.files["activities/b.xml"] = Array("""
+        <activities unit="甲科">
+        <activity id="X5" volunteer="V1" date="2019-07-05" hours="2"/>
+        <activity id="X6" volunteer="V1" date="2019-08-06" hours="2"/>
+        </activities>
+        """.utf8)
+        let rejects = try s.run().rejects.filter { $0.source.file == "activities/b.xml" }
+        #expect(rejects.map(\.reason) == [
+            "记录编号(record_id) X5 已在 activities/a.xml:2 使用，内容不同；保留先出现的一条",
+            "记录编号(record_id) X6 已在 activities/a.xml:3 使用，内容不同；保留先出现的一条",
+        ])
+        // Each quoted as its start tag, the one outside the week too.
+        #expect(rejects.map(\.record).allSatisfy { $0.hasPrefix("<activity ") }, "\(rejects.map(\.record))")
+    }
+
     @Test("the import's line per file on stderr gives the counts of check and the manifest (a roster's repeated id settled first)")
     func progressCountsAreTheManifests() throws {
         var s = Scenario()

@@ -104,11 +104,11 @@ enum Duplicates {
                 let text = rawText(row, in: result)
                 // An XML row's start tag is quoted from its file once all are settled.
                 if text == nil, result.files[Int(row.fileIndex)].format == "XML" {
-                    result.unquoted.append((result.rejects.count, row, content(p, position)))
+                    result.unquoted.append((result.rejects.count, row, content(p, position), keptSource))
                 }
                 let quoted = text ?? record.map(Ledger.describe) ?? ""
-                // A CSV row outside the period has no record: its id is read from its text. (An
-                // XML row outside it keeps no text to read it from: its reason names no id.)
+                // A CSV row outside the period has no record: its id is read from its text (an
+                // XML row's once its record is read again, `Importer.quoteAgain`).
                 let rid = record?.recordID ?? text.flatMap { Duplicates.recordID(ofRow: $0, fileIndex: Int(row.fileIndex), in: result) }
                 result.rejects.append(Reject(source: here, reason: Duplicates.conflict(rid, keptAt: keptSource, say: say),
                                              record: PhoneScrubber.scrub(quoted, known: result.phones)))

@@ -59,10 +59,19 @@ extension Importer {
             // The rows still to quote, by line (a line holds one record, or a few): each record
             // read again finds its row among its own line's, not among every row of the file.
             var left = Dictionary(grouping: rows, by: { Int($0.row.line) })
-            readAgain(fileIndex, result.files[fileIndex], kind: .activity, lines: Set(left.keys), phones: result.phones) { line, read, record in
+            // Read with no window: a row outside the period gets its record here, and the
+            // reason its record_id.
+            var reader = Importer(campaign: campaign, window: nil, sizes: sizes)
+            reader.keepsText = keepsText
+            let say = Wording(campaign.output.language)
+            reader.readAgain(fileIndex, result.files[fileIndex], kind: .activity, lines: Set(left.keys), phones: result.phones) { line, read, record in
                 guard let content = read.activities.first?.contentKey.a ?? read.storedContent[0],
                       let i = left[line]?.firstIndex(where: { $0.content == content }) else { return }
-                result.rejects[left[line]![i].reject].record = record
+                let row = left[line]![i]
+                result.rejects[row.reject].record = record
+                if let id = read.activities.first?.recordID {
+                    result.rejects[row.reject].reason = Duplicates.conflict(id, keptAt: row.keptAt, say: say)
+                }
                 left[line]!.remove(at: i)
             }
         }

@@ -56,7 +56,7 @@ struct ImportParts: Sendable {
     /// Rejected XML activity rows whose record `Duplicates.settle` could not quote (an XML
     /// file's bytes are not kept): by index in `rejects`, with the row and its content hash,
     /// for `Importer.quoteAgain`.
-    var unquoted: [(reject: Int, row: ScannedRow, content: UInt64)] = []
+    var unquoted: [(reject: Int, row: ScannedRow, content: UInt64, keptAt: SourceLine)] = []
     /// Every readable activity row of a part (a file or a part of one), hashed, in input order:
     /// here for an XML file, in `scannedRows` for a CSV file's part (then `scanned` is empty).
     var scanned: [ScannedRow] = []
