@@ -276,7 +276,7 @@ struct RollupUnitWeeksTable: RollupReportTable {
         let u = report.units[ui], uw = w.units[ui]
         s.text(u.name)
         s.date(w.week.lastDay)
-        s.text(w.isOver ? "over" : "in_progress")
+        s.text(w.isOver ? "over" : w.hasStarted ? "in_progress" : "not_started")
         s.count(uw.volunteers)
         s.count(uw.met)
         s.count(uw.short)

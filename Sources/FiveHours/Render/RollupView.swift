@@ -39,7 +39,7 @@ struct RollupView {
              "over": w.isOver, "state": w.isOver ? label("rollup.over") : started(w) ? label("rollup.in_progress") : label("rollup.not_started")]
         }
         // A year's 52 weeks in one line: the first and last, how many are over, which is in progress.
-        func started(_ w: Rollup.WeekInfo) -> Bool { r.now >= r.zone.instant(w.week.firstDay, at: 0) }
+        func started(_ w: Rollup.WeekInfo) -> Bool { w.hasStarted }
         let overWeeks = r.weeks.filter(\.isOver)
         let current = r.weeks.first { !$0.isOver && started($0) }
         let notStarted = r.weeks.filter { !started($0) }.count

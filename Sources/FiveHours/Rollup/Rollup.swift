@@ -34,6 +34,9 @@ public struct Rollup: Sendable {
         public var week: Week
         /// The week's weekly summary is due at or before `--now`: the week is over and judged.
         public var isOver: Bool
+        /// `--now` is at or after the week's first midnight. A week not started has no
+        /// volunteer's row and counts in no volunteer's weeks: it has nothing yet to show.
+        public var hasStarted: Bool = true
         /// One per unit of the campaign file, in its order.
         public var units: [UnitWeek]
     }
@@ -344,8 +347,9 @@ extension Rollup.Span {
             out.duplicates[k] = DuplicateRule().findings(in: context)
             guard belongs[k] else { continue }
             let isOver = now >= campaign.zone.instant(week.lastDay, at: rules.weeklySummaryDue)
+            let hasStarted = now >= campaign.zone.instant(week.firstDay, at: 0)
             for v in 0..<n {
-                guard isActive(v, in: week) else { status[v] = .inactive; continue }
+                guard hasStarted, isActive(v, in: week) else { status[v] = .inactive; continue }
                 if VolunteerWeek.isPartial(from: activeFrom[v], until: activeUntil[v], in: week) {
                     status[v] = .partial
                 } else {
@@ -366,7 +370,17 @@ extension Rollup.Span {
                 case .inactive: break
                 }
             }
-            for rule in weeklyRules { out.findings[k] += rule.findings(in: context) }
+            // A week's liaison and deadline findings say "this week": each is dated by its week's
+            // last day, which the period's reports show; a week not started has none yet.
+            if hasStarted {
+                for rule in weeklyRules {
+                    out.findings[k] += rule.findings(in: context).map { f in
+                        var f = f
+                        if f.date == nil { f.date = week.lastDay }
+                        return f
+                    }
+                }
+            }
             let daily = DailyBulletinRule.statuses(context)
             let weekly = WeeklySummaryRule.statuses(context)
             let units = campaign.units.map { u in
@@ -393,7 +407,7 @@ extension Rollup.Span {
                 }
                 return row
             }
-            out.infos.append(Rollup.WeekInfo(week: week, isOver: isOver, units: units))
+            out.infos.append(Rollup.WeekInfo(week: week, isOver: isOver, hasStarted: hasStarted, units: units))
         }
         return out
     }

@@ -129,7 +129,10 @@ struct RollupCountingTests {
         #expect(rollup.weeks.map(\.isOver) == [true, true, false, false, false])
         let v1 = try #require(report.volunteers.first { $0.id == "V1" })
         #expect(v1.seconds == 7 * 3600)
-        #expect(v1.weeksRequired == 2 && v1.weeksMet == 1 && v1.weeksInProgress == 3)
+        // In progress: the week ending 08-16 only; 08-23 and 08-30 have not started.
+        #expect(v1.weeksRequired == 2 && v1.weeksMet == 1 && v1.weeksInProgress == 1)
+        #expect(rollup.weeks.map(\.hasStarted) == [true, true, true, false, false])
+        #expect(rollup.weeks[3].units.allSatisfy { $0.volunteers == 0 })
         let w16 = rollup.weeks[2].units
         #expect(w16.allSatisfy { $0.met == 0 && $0.short == 0 })
         // No bulletins at all: 甲科 and 乙科 are alike but for compliance (甲科 2 of 4 volunteer-weeks met, 乙科 1 of 2).

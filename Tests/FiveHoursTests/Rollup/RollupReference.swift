@@ -182,7 +182,7 @@ extension Rollup {
         let findings = Rollup.once(lists)
 
         clock.lap("  volunteers, teams and findings of the period")
-        return Rollup(period: period, weeks: belongingDigests.map { WeekInfo(week: $0.week, isOver: $0.isOver, units: $0.units) },
+        return Rollup(period: period, weeks: belongingDigests.map { WeekInfo(week: $0.week, isOver: $0.isOver, hasStarted: $0.hasStarted, units: $0.units) },
                       volunteers: volunteers, weekSeconds: weekSeconds, weekStatus: weekStatus, teams: teams, monthlyTeams: monthly,
                       unassignedSeconds: unassigned, rosterStatus: digests.first?.roster ?? [:], findings: findings)
     }
@@ -192,6 +192,7 @@ extension Rollup {
         var week: Week
         var belongs: Bool
         var isOver: Bool
+        var hasStarted = true
         var seconds: [Int32]
         var status: [WeekStatus]
         var periodSeconds: [Int32]
@@ -215,6 +216,7 @@ extension Rollup {
             week = data.week
             self.belongs = belongs
             isOver = now >= campaign.zone.instant(data.week.lastDay, at: campaign.rules.weeklySummaryDue)
+            hasStarted = now >= campaign.zone.instant(data.week.firstDay, at: 0)
             seconds = [Int32](repeating: 0, count: n)
             status = [WeekStatus](repeating: .inactive, count: n)
             periodSeconds = [Int32](repeating: 0, count: n)
@@ -222,7 +224,7 @@ extension Rollup {
             // Which of the week's days lie in the period (0…6).
             let days = (0..<7).filter { period.contains(data.week.firstDay.adding(days: $0)) }
             var ledgerOf = [Int](repeating: -1, count: data.volunteers.count)
-            let over = isOver
+            let over = isOver, started = hasStarted
             // Read in place: copying each volunteer's week retains its volunteer and its days.
             data.volunteers.withUnsafeBufferPointer { vs in
                 data.positions.withUnsafeBufferPointer { positions in
@@ -231,11 +233,12 @@ extension Rollup {
                         guard p >= 0 else { continue }
                         ledgerOf[p] = li
                         seconds[li] = Int32(vs[p].seconds)
-                        switch vs[p].status {
+                        // A week not started lists nobody.
+                        if started { switch vs[p].status {
                         case .partial: status[li] = .partial
                         case .met: status[li] = over ? .met : .inProgress
                         case .short: status[li] = over ? .short : .inProgress
-                        }
+                        } }
                         if days.count == 7 {
                             periodSeconds[li] = Int32(vs[p].seconds)
                         } else {
@@ -294,9 +297,14 @@ extension Rollup {
             let deadlines = RuleContext(campaign: campaign, week: data, ledger: slim, now: now)
             if rosterWanted { roster = RosterDeadlineRule.statuses(context) }
             guard belongs else { return }
-            for rule in rules {
+            // A week's own findings dated by its last day when they name no day; none before it starts.
+            for rule in rules where hasStarted {
                 let deadlineRule = rule.key == DailyBulletinRule().key || rule.key == WeeklySummaryRule().key
-                findings += rule.findings(in: deadlineRule ? deadlines : context)
+                findings += rule.findings(in: deadlineRule ? deadlines : context).map { f in
+                    var f = f
+                    if f.date == nil { f.date = data.week.lastDay }
+                    return f
+                }
             }
             let daily = DailyBulletinRule.statuses(deadlines)
             let weekly = WeeklySummaryRule.statuses(deadlines)
@@ -304,7 +312,7 @@ extension Rollup {
                 var row = UnitWeek(unit: u.name, volunteers: 0, met: 0, short: 0, partial: 0, seconds: 0, dailyOnTime: 0, dailyLate: 0,
                                    dailyMissing: 0, dailyPending: 0, weekly: weekly[u.name]?.0 ?? .missing,
                                    liaisonStatus: LiaisonRule.status(of: u.name, in: context).1)
-                for p in data.byUnit[u.name] ?? [] {
+                for p in data.byUnit[u.name] ?? [] where hasStarted {
                     let v = data.volunteers[p]
                     row.volunteers += 1
                     row.seconds += v.seconds
