@@ -130,7 +130,7 @@ struct RollupView {
         func volunteer(_ v: RollupReport.VolunteerRow) -> [String: Any] {
             ["id": support.isPublic ? "" : v.id, "name": support.name(v.name), "unit": v.unit, "hours": Hours.format(v.seconds),
              "weeks": "\(v.weeksMet)/\(v.weeksRequired)", "stars": String(repeating: "★", count: v.stars), "sessions": v.sessions,
-             "flags": v.flags.map { l["rule.\($0)"] }.joined(separator: "、")]
+             "flags": v.flags.map { l["rule.\($0)"] }.joined(separator: label("sep"))]
         }
         d["awards"] = support.list(Array(shown.enumerated()), placeholder: (0, 0), schema: schema) { k, i in
             var row = volunteer(schema ? placeholderVolunteer : r.volunteers[i])
@@ -155,7 +155,7 @@ struct RollupView {
         let placeholderTeam = Rollup.TeamTally(name: "", month: 1, leads: [], focus: false, known: true, volunteers: 0, seconds: 0,
                                                sessions: 0, leadSeconds: 0)
         d["teams"] = support.list(r.rollup.teams, placeholder: placeholderTeam, schema: schema) { t in
-            ["name": t.name, "focus": t.focus, "known": t.known, "leads": t.leads.isEmpty ? "—" : t.leads.joined(separator: "、"),
+            ["name": t.name, "focus": t.focus, "known": t.known, "leads": t.leads.isEmpty ? "—" : t.leads.joined(separator: label("sep")),
              "volunteers": t.volunteers, "hours": Hours.format(t.seconds), "sessions": t.sessions,
              "lead_share": t.leads.isEmpty || t.seconds == 0 ? "—" : Percent.text(Rate.format(t.leadSeconds, of: t.seconds))]
         }

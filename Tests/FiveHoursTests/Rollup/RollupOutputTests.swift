@@ -74,7 +74,8 @@ struct RollupOutputTests {
             let text = String(decoding: try Data(contentsOf: folder.appendingPathComponent("\(base).\(ext)")), as: UTF8.self)
             #expect(text.contains("Weight: "), "\(ext)")
             // samples/ hold no full-width colon or ideographic space: any here is the report's own.
-            #expect(!text.contains("：") && !text.contains("\u{3000}"), "\(ext): \(text.components(separatedBy: .newlines).filter { $0.contains("：") || $0.contains("\u{3000}") }.prefix(3))")
+            #expect(!text.contains("：") && !text.contains("\u{3000}") && !text.contains("、"),
+                    "\(ext): \(text.components(separatedBy: .newlines).filter { $0.contains("：") || $0.contains("\u{3000}") || $0.contains("、") }.prefix(3))")
         }
     }
 }
