@@ -8,16 +8,16 @@ import Dispatch
 ///            ──▶ CSV tables, workbook, HTML and Markdown ──▶ <out>/monthly-YYYY-MM/ or <out>/yearly-YYYY/
 extension Pipeline {
     /// The monthly assessment of `options.period` (a month).
-    public static func monthly(_ loaded: Loaded, options: Options) throws -> (folder: String, files: [(String, [UInt8])]) {
+    public static func monthly(_ loaded: Loaded, options: Options) throws -> (folder: String, files: [(String, [UInt8])], summary: RunSummary) {
         try rollup(loaded, options: options, kind: .monthly)
     }
 
     /// The year's roll-up and award lists of `options.period` (a year).
-    public static func yearly(_ loaded: Loaded, options: Options) throws -> (folder: String, files: [(String, [UInt8])]) {
+    public static func yearly(_ loaded: Loaded, options: Options) throws -> (folder: String, files: [(String, [UInt8])], summary: RunSummary) {
         try rollup(loaded, options: options, kind: .yearly)
     }
 
-    static func rollup(_ loaded: Loaded, options: Options, kind: RollupReport.Kind) throws -> (folder: String, files: [(String, [UInt8])]) {
+    static func rollup(_ loaded: Loaded, options: Options, kind: RollupReport.Kind) throws -> (folder: String, files: [(String, [UInt8])], summary: RunSummary) {
         guard let period = options.period, period.kind == (kind == .monthly ? .month : .year) else {
             throw UsageError(description: kind == .monthly ? "monthly needs --month YYYY-MM" : "yearly needs --year YYYY")
         }
@@ -83,6 +83,6 @@ extension Pipeline {
             clock.lap("xlsx (what was left of it)")
         }
         files.append(("manifest.json", manifest.json()))
-        return (report.folderName, files)
+        return (report.folderName, files, RunSummary(findings: report.findings, ledger: loaded.ledger, files: files.count))
     }
 }

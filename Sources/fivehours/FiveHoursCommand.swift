@@ -290,12 +290,14 @@ func runRollup(_ common: CommonOptions, _ output: OutputOptions, period: Period,
     let lock = try lockOutput(outDir)
     let loaded = try Pipeline.load(options, progress: common.progress)
     common.progress("building the weeks of \(period), checking the rules, rendering")
-    let (folder, files) = yearly ? try Pipeline.yearly(loaded, options: options) : try Pipeline.monthly(loaded, options: options)
+    let (folder, files, summary) = yearly ? try Pipeline.yearly(loaded, options: options) : try Pipeline.monthly(loaded, options: options)
     var clock = Stopwatch()
     let path = try writeReport(folder: folder, files: files, outDir: outDir, lock: lock)
     clock.lap("write the report folder")
     common.progress("wrote \(files.count) files to \(path)")
     print(path)
+    let kind = yearly ? "yearly" : "monthly"
+    common.summary(summary.line("\(kind) \(folder.dropFirst(kind.count + 1))", wroteTo: path))
     endAtOnce()
 }
 

@@ -25,7 +25,7 @@ struct RollupOutputTests {
         options.period = Period.month(8, of: 2019)
         options.now = ValueParser.instant("2019-09-01T12:00:00+08:00", in: .shanghai)
         let loaded = try Pipeline.load(options, progress: { _ in })
-        let (folderName, files) = try Pipeline.monthly(loaded, options: options)
+        let (folderName, files, _) = try Pipeline.monthly(loaded, options: options)
         #expect(folderName == "monthly-2019-08")
         #expect(files.map(\.0) == ["volunteers.csv", "volunteer-weeks.csv", "units.csv", "unit-weeks.csv", "teams.csv", "findings.csv",
                                    "rejects.csv", "monthly-assessment.html", "monthly-assessment.md", "monthly-assessment.xlsx",
@@ -77,5 +77,18 @@ struct RollupOutputTests {
             #expect(!text.contains("：") && !text.contains("\u{3000}") && !text.contains("、"),
                     "\(ext): \(text.components(separatedBy: .newlines).filter { $0.contains("：") || $0.contains("\u{3000}") || $0.contains("、") }.prefix(3))")
         }
+    }
+
+    @Test("monthly and yearly end with the run's summary line on stderr, as weekly and daily do", arguments: ["monthly", "yearly"])
+    func summaryLine(kind: String) throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("fivehours-rollup-summary-\(ImportTestSupport.uniqueTag())")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let args = kind == "monthly" ? ["monthly", "--month", "2019-08"] : ["yearly", "--year", "2019"]
+        let r = try Binary.run(args + ["--config", Binary.samples.appendingPathComponent("campaign.yaml").path,
+                                       "--now", "2019-08-24T12:00:00+08:00", "--out", out.path, "--format", "csv"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let name = kind == "monthly" ? "monthly 2019-08" : "yearly 2019"
+        let last = r.stderr.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(last.hasPrefix("fivehours: \(name): 8 files written to ") && last.contains("; findings: "), "\(r.stderr)")
     }
 }
