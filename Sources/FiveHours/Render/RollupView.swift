@@ -43,11 +43,14 @@ struct RollupView {
         let overWeeks = r.weeks.filter(\.isOver)
         let current = r.weeks.first { !$0.isOver && started($0) }
         let notStarted = r.weeks.filter { !started($0) }.count
-        var summary = "\(r.weeks.count) × 7: \(r.weeks.first.map { "\($0.week.firstDay)" } ?? "") — \(r.weeks.last.map { "\($0.week.lastDay)" } ?? "")"
-        summary += "; \(label("rollup.over")) \(overWeeks.count)"
-        if let last = overWeeks.last { summary += " (— \(last.week.lastDay))" }
-        if let c = current { summary += "; \(label("rollup.in_progress")) \(c.week.firstDay) — \(c.week.lastDay)" }
-        if notStarted > 0 { summary += "; \(label("rollup.not_started")) \(notStarted)" }
+        // In the report's language: `22 周：… — …；已结束 4（— 2019-08-23）；…`.
+        let (colon, semi, lp, rp) = (label("colon"), label("semi"), label("lp"), label("rp"))
+        var summary = label("rollup.n_weeks").replacingOccurrences(of: "%@", with: "\(r.weeks.count)")
+        summary += "\(colon)\(r.weeks.first.map { "\($0.week.firstDay)" } ?? "") — \(r.weeks.last.map { "\($0.week.lastDay)" } ?? "")"
+        summary += "\(semi)\(label("rollup.over")) \(overWeeks.count)"
+        if let last = overWeeks.last { summary += "\(lp)— \(last.week.lastDay)\(rp)" }
+        if let c = current { summary += "\(semi)\(label("rollup.in_progress")) \(c.week.firstDay) — \(c.week.lastDay)" }
+        if notStarted > 0 { summary += "\(semi)\(label("rollup.not_started")) \(notStarted)" }
         d["weeks_summary"] = summary
 
         // The assessment: units in the campaign file's order, each score with its parts.

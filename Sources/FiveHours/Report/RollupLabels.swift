@@ -15,7 +15,7 @@ public enum RollupLabels {
 
     static let zh: [String: String] = [
         "monthly.title": "志愿服务月考核", "yearly.title": "志愿服务年度汇总与评优",
-        "rollup.period": "考核期", "rollup.weeks": "所含周次", "rollup.week.rule": "一周归入其最后一天所在的月份和年份；时长按考核期内每一天统计。",
+        "rollup.period": "考核期", "rollup.weeks": "所含周次", "rollup.n_weeks": "%@ 周", "rollup.week.rule": "一周归入其最后一天所在的月份和年份；时长按考核期内每一天统计。",
         "rollup.over": "已结束", "rollup.not_started": "未开始", "rollup.in_progress": "进行中（尚未考核）", "rollup.in_progress.note": "进行中的周不计入达标与评分，也不算未达标。",
         "rollup.section.assessment": "单位考核得分", "rollup.section.parts": "得分构成",
         "rollup.section.trend": "各单位每周达标率走势", "rollup.section.unitWeeks": "各单位每周情况",
@@ -40,7 +40,7 @@ public enum RollupLabels {
 
     static let en: [String: String] = [
         "monthly.title": "Monthly volunteer service assessment", "yearly.title": "Volunteer service year and awards",
-        "rollup.period": "Period", "rollup.weeks": "Weeks covered", "rollup.week.rule": "A week belongs to the month and year of its last day; hours count every day of the period.",
+        "rollup.period": "Period", "rollup.weeks": "Weeks covered", "rollup.n_weeks": "%@ weeks", "rollup.week.rule": "A week belongs to the month and year of its last day; hours count every day of the period.",
         "rollup.over": "over", "rollup.not_started": "not begun", "rollup.in_progress": "in progress (not judged yet)", "rollup.in_progress.note": "Weeks in progress count neither as met nor as short and are left out of the scores.",
         "rollup.section.assessment": "Unit assessment", "rollup.section.parts": "How each score is made",
         "rollup.section.trend": "Weekly compliance by unit", "rollup.section.unitWeeks": "Units week by week",
