@@ -66,6 +66,8 @@ struct RollupView {
                     "sep": k + 1 < parts.count ? label("semi") : ""]
         }
         let unitsInOrder = r.units.sorted { ($0.rank ?? Int.max) < ($1.rank ?? Int.max) }
+        // Weeks not started are a tail of the period's weeks (at least one week is charted).
+        let startedWeeks = max(1, r.weeks.filter(\.hasStarted).count)
         let placeholderUnit = RollupReport.UnitScore(
             name: "", kind: "", volunteers: 0, seconds: 0, met: 0, short: 0, dailyOnTime: 0, dailyLate: 0, dailyMissing: 0,
             weeklyOnTime: 0, weeklyLate: 0, weeklyMissing: 0, liaisonOkWeeks: 0, weeksOver: 0, roster: .pending,
@@ -82,8 +84,11 @@ struct RollupView {
                 "roster_points": points(u.rosterPart), "roster_label": u.roster.map { l[$0.key] } ?? label("rollup.na"),
                 "daily_on_time": u.dailyOnTime, "daily_late": u.dailyLate, "daily_missing": u.dailyMissing,
                 "weekly_on_time": u.weeklyOnTime, "weekly_late": u.weeklyLate, "weekly_missing": u.weeklyMissing,
-                "chart_svg": schema ? "" : TrendChart.svg(u.trend, over: r.weeks.map(\.isOver), unit: u.name, labels: l),
-                "trend_text": u.trend.map { $0.map { "\($0)%" } ?? "—" }.joined(separator: " "),
+                // The weeks that have started: a year's chart in August spread over all 52 weeks
+                // was a tick at its left end.
+                "chart_svg": schema ? "" : TrendChart.svg(Array(u.trend.prefix(startedWeeks)), over: Array(r.weeks.map(\.isOver).prefix(startedWeeks)),
+                                                          unit: u.name, labels: l),
+                "trend_text": u.trend.prefix(startedWeeks).map { $0.map { "\($0)%" } ?? "—" }.joined(separator: " "),
                 "low": (u.scoreCents ?? 10_000) < 6_000,
             ]
         }
