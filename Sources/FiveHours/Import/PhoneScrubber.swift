@@ -201,8 +201,13 @@ public enum PhoneScrubber {
             let (cls, value, len) = classify(cell, i)
             switch cls {
             case .digit:
-                if !inGroup { groups.append(0); lengths.append(0); inGroup = true }
-                groups[groups.count - 1] = groups[groups.count - 1] * 10 + Int(value - 48)
+                if !inGroup {
+                    guard groups.count < 3 else { return false }
+                    groups.append(0); lengths.append(0); inGroup = true
+                }
+                // Only groups of up to four digits are read: a long run (a hostile cell of a
+                // million digits) is not a date, and must not overflow.
+                if lengths[lengths.count - 1] < 5 { groups[groups.count - 1] = groups[groups.count - 1] * 10 + Int(value - 48) }
                 lengths[lengths.count - 1] += 1
             case .separator: inGroup = false
             default: return false

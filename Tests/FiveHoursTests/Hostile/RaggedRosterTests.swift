@@ -74,6 +74,7 @@ struct RaggedRosterTests {
     @Test("dates however their parts are separated are date-shaped; phone numbers are not", arguments: [
         ("2019-08-05", true), ("2019 08 05", true), ("08/05/2019", true), ("5.8.2019", true), ("20190805", true),
         ("2019-13-01", false), ("62345678", false), ("0371-62345679", false), ("138 0013 8000", false), ("6234 5678", false),
+        (String(repeating: "9", count: 40), false), (String(repeating: "1 ", count: 20), false), ("2019 08 05 12", false),
     ])
     func dateShaped(_ cell: String, _ isDate: Bool) {
         var cell = cell
