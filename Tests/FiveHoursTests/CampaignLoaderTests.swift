@@ -268,7 +268,21 @@ struct CampaignLoaderTests {
 
     @Test func duplicateKey() {
         let text = Self.example(replacing: "  organizer: IT产业园社区服务中心\n", with: "  organizer: IT产业园社区服务中心\n  organizer: again\n")
-        #expect(Self.failure(text) == "campaign.yaml:3: key 'organizer' appears twice")
+        // The line of the second one, where the mistake is.
+        #expect(Self.failure(text) == "campaign.yaml:4: key 'organizer' appears twice (first on line 3); keep one")
+    }
+
+    @Test("~ and null (plain) mean not set, as an empty value does; quoted they are text", arguments: ["~", "null", "NULL", ""])
+    func yamlNull(_ spelling: String) {
+        let text = Self.example(replacing: "  name: 人人都是志愿者 每周奉献五小时\n", with: "  name: \(spelling)\n")
+        #expect(Self.failure(text) == "campaign.yaml:2: campaign: missing key 'name'")
+        let quoted = Self.example(replacing: "  name: 人人都是志愿者 每周奉献五小时\n", with: "  name: \"~\"\n")
+        #expect((try? CampaignLoader.parse(quoted, path: "campaign.yaml"))?.name == "~")
+    }
+
+    @Test func controlCharacterHasALine() {
+        let text = Self.example(replacing: "  organizer: IT产业园社区服务中心\n", with: "  organizer: IT\u{0}\n")
+        #expect(Self.failure(text)?.hasPrefix("campaign.yaml:3: YAML: control characters are not allowed") == true, "\(Self.failure(text) ?? "")")
     }
 
     @Test func yamlSyntaxErrorHasALine() {
@@ -292,7 +306,10 @@ struct CampaignLoaderTests {
 
         let gbk = try ImportTestSupport.write(ImportTestSupport.gb18030(Self.example), to: "gbk.yaml", in: folder)
         let e1 = #expect(throws: CampaignError.self) { try CampaignLoader.load(path: gbk.path) }
-        #expect(e1?.description == "\(gbk.path): the campaign file is not UTF-8; save it as UTF-8")
+        // Named as every campaign error is, with the line of its first byte that is not UTF-8 (a
+        // comment in Chinese on line 1 of the example).
+        #expect(e1?.description.hasSuffix(": the campaign file is not UTF-8 (GBK or UTF-16?); save it as UTF-8") == true, "\(e1?.description ?? "")")
+        #expect(e1?.description.hasPrefix("gbk.yaml:") == true)
 
         let missing = folder.appendingPathComponent("nope.yaml").path
         let e2 = #expect(throws: CampaignError.self) { try CampaignLoader.load(path: missing) }

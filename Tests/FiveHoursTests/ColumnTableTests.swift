@@ -212,6 +212,29 @@ struct RejectLanguageTests {
         #expect(rejects.map(\.record).allSatisfy { $0.hasPrefix("<activity ") }, "\(rejects.map(\.record))")
     }
 
+    @Test("<submissions> attributes are defaults for the submissions inside; one with neither is rejected")
+    func submissionsRootDefaults() throws {
+        var s = Scenario()
+        s.files["submissions/a.xml"] = Array("""
+        <submissions unit="甲科" kind="daily" submitted-at="2019-08-05 10:00">
+          <submission period="2019-08-05"/>
+          <submission unit="乙科" period="2019-08-05" submitted-at="2019-08-05 16:00"/>
+        </submissions>
+        """.utf8)
+        s.files["submissions/b.xml"] = Array("""
+        <submissions>
+          <submission kind="daily" period="2019-08-06" submitted-at="2019-08-06 10:00"/>
+        </submissions>
+        """.utf8)
+        let outcome = try s.run()
+        defer { ImportTestSupport.remove(outcome.folder) }
+        let read = outcome.loaded.ledger.submissions.filter { $0.source.file == "submissions/a.xml" }
+        #expect(read.map(\.unit) == ["甲科", "乙科"])
+        #expect(read.map(\.kind) == [.daily, .daily])
+        #expect(read.map { outcome.loaded.campaign.zone.format($0.submittedAt) } == ["2019-08-05 10:00", "2019-08-05 16:00"])
+        #expect(outcome.rejects.map(\.source.description) == ["submissions/b.xml:2"])
+    }
+
     @Test("the import's line per file on stderr gives the counts of check and the manifest (a roster's repeated id settled first)")
     func progressCountsAreTheManifests() throws {
         var s = Scenario()

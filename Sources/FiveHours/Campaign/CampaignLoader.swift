@@ -29,7 +29,20 @@ public enum CampaignLoader {
         var bytes = data
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         guard let text = String(data: bytes, encoding: .utf8) else {
-            throw CampaignError(file: path, line: nil, keyPath: "", message: "the campaign file is not UTF-8; save it as UTF-8")
+            // The line of the first byte that is not UTF-8 (GBK from Notepad, UTF-16): the
+            // line a reader opens the file at.
+            var scalars = bytes.makeIterator()
+            var parser = Unicode.UTF8.ForwardParser()
+            var valid = 0
+            scan: while true {
+                switch parser.parseScalar(from: &scalars) {
+                case .valid(let scalar): valid += scalar.count
+                case .emptyInput, .error: break scan
+                }
+            }
+            let line = bytes.prefix(valid).filter { $0 == 10 }.count + 1
+            throw CampaignError(file: URL(fileURLWithPath: path).lastPathComponent, line: line, keyPath: "",
+                                message: "the campaign file is not UTF-8 (GBK or UTF-16?); save it as UTF-8")
         }
         return try parse(text, path: path)
     }
@@ -42,7 +55,7 @@ public enum CampaignLoader {
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw syntaxError(error, file: name)
+            throw syntaxError(error, file: name, text: text)
         } catch {
             throw CampaignError(file: name, line: nil, keyPath: "", message: "\(error)")
         }
@@ -266,14 +279,34 @@ public enum CampaignLoader {
         return URL(fileURLWithPath: folder).appendingPathComponent(p).standardizedFileURL.path
     }
 
-    static func syntaxError(_ error: YamlError, file: String) -> CampaignError {
+    static func syntaxError(_ error: YamlError, file: String, text: String) -> CampaignError {
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
              let .composer(context, problem, mark, _):
             let ctx = context.map { "\($0.text) " } ?? ""
             return CampaignError(file: file, line: mark.line, keyPath: "", message: "YAML syntax: \(ctx)\(problem) (column \(mark.column))")
         case let .duplicatedKeysInMapping(duplicates, context):
-            return CampaignError(file: file, line: context.mark.line, keyPath: "", message: "key '\(duplicates.joined(separator: "', '"))' appears twice")
+            // Yams names the first of the two; the error is the second, the next line written
+            // with the same indentation and key.
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            let first = context.mark.line
+            var again: Int?
+            if first >= 1, first <= lines.count, let key = duplicates.first {
+                let indent = lines[first - 1].prefix { $0 == " " || $0 == "-" }.count
+                again = lines.indices.dropFirst(first).first { i in
+                    let l = lines[i]
+                    return l.prefix { $0 == " " || $0 == "-" }.count == indent && l.dropFirst(indent).hasPrefix("\(key):")
+                }.map { $0 + 1 }
+            }
+            let lineNote = again.map { _ in " (first on line \(first))" } ?? ""
+            return CampaignError(file: file, line: again ?? first, keyPath: "",
+                                 message: "key '\(duplicates.joined(separator: "', '"))' appears twice\(lineNote); keep one")
+        case let .reader(problem, offset, value, _):
+            // A control character or a byte the reader refuses: on its line, in the usual layout.
+            // libyaml's reader counts characters (scalars), not bytes.
+            let line = offset.map { o in text.unicodeScalars.prefix(o).filter { $0 == "\n" }.count + 1 }
+            let what = value > 0 ? " (character code \(value))" : ""
+            return CampaignError(file: file, line: line, keyPath: "", message: "YAML: \(problem.trimmingCharacters(in: CharacterSet(charactersIn: ": ")))\(what)")
         default:
             return CampaignError(file: file, line: nil, keyPath: "", message: "YAML: \(error)")
         }
@@ -301,8 +334,10 @@ struct NodeWalker {
                 throw CampaignError(file: file, line: k.mark?.line, keyPath: here,
                                     message: "unknown key '\(key)'; expected one of \(allowed.joined(separator: ", "))")
             }
-            if case .scalar(let s) = v, s.tag.description == Tag.Name.null.rawValue || (s.string.isEmpty && s.style == .plain) {
-                continue // `key:` with nothing after it means "not set"
+            // `key:` with nothing after it, `~` or `null` (plain, not quoted), means "not set".
+            if case .scalar(let s) = v, s.tag.description == Tag.Name.null.rawValue
+                || (s.style == .plain && ["", "~", "null", "Null", "NULL"].contains(s.string)) {
+                continue
             }
             result[key] = v
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 extension CampaignZone {
     /// The areas of IANA zone names (`Area/City`), and `Etc` for `Etc/UTC` and its kin.
     static let ianaAreas: Set<String> = ["Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia",
@@ -11,13 +13,19 @@ extension CampaignZone {
     /// a week of deadlines is then judged 14 hours off without a word. Only names that mean one
     /// zone are accepted; the message names the fix.
     static func ambiguity(of identifier: String) -> String? {
-        if identifier == "UTC" { return nil }
+        if identifier == "UTC" || identifier == "GMT" { return nil }
         let parts = identifier.split(separator: "/", omittingEmptySubsequences: false)
-        if parts.count >= 2, ianaAreas.contains(String(parts[0])), parts.allSatisfy({ !$0.isEmpty }) { return nil }
-        let chinese: Set<String> = ["CST", "CCT", "BJT", "PRC", "GMT+8", "UTC+8", "GMT+08:00", "UTC+08:00", "+08:00", "Beijing", "China"]
-        if chinese.contains(identifier.uppercased()) || chinese.contains(identifier) {
+        // `Area/City`, and the zone database's other names of that form (`US/Pacific`,
+        // `Canada/Eastern`: links it keeps for old names) when this machine's database has them.
+        if parts.count >= 2, parts.allSatisfy({ !$0.isEmpty }),
+           ianaAreas.contains(String(parts[0])) || TimeZone.knownTimeZoneIdentifiers.contains(identifier) { return nil }
+        let chinese: Set<String> = ["CST", "CCT", "BJT", "PRC", "BEIJING", "CHINA"]
+        if chinese.contains(identifier.uppercased()) {
             return "'\(identifier)' is not an IANA time-zone name (CST means China Standard Time to some and US Central Time to others); for China write timezone: Asia/Shanghai"
         }
-        return "'\(identifier)' is not an IANA time-zone name (Area/City, such as Asia/Shanghai): an abbreviation or offset can mean several zones; write timezone: Asia/Shanghai for China"
+        if identifier.first.map({ "+-".contains($0) }) == true || ["GMT+", "GMT-", "UTC+", "UTC-"].contains(where: { identifier.uppercased().hasPrefix($0) }) {
+            return "'\(identifier)' is not an IANA time-zone name but an offset (an offset knows no summer time, and its sign is read both ways); write an Area/City name: timezone: Asia/Shanghai for China"
+        }
+        return "'\(identifier)' is not an IANA time-zone name (Area/City, such as Asia/Shanghai): an abbreviation can mean several zones; write timezone: Asia/Shanghai for China"
     }
 }
