@@ -248,6 +248,15 @@ struct XMLReaderTests {
         #expect(error == UnreadableFile(line: 3, column: 18, reason: "XML: Opening and ending tag mismatch: team line 3 and tem"))
     }
 
+    @Test("an entity never declared (&nbsp;) is refused as every entity reference is, on its line")
+    func undeclaredEntity() throws {
+        let xml = "<activities unit=\"甲科\">\n<activity id=\"E1\" volunteer=\"V1\" date=\"2019-08-05\" hours=\"1\"><title>a&nbsp;b</title></activity>\n</activities>\n"
+        let error = #expect(throws: UnreadableFile.self) { try Self.records(xml) }
+        #expect(error?.line == 2)
+        #expect(error?.reason == "XML: entity references are not allowed in input files; write the text itself")
+        #expect(error?.chinese == "XML：输入文件中不允许实体引用；请直接写出文字")
+    }
+
     @Test func unclosedRoot() throws {
         let error = #expect(throws: UnreadableFile.self) {
             try Self.records("<roster>\n<volunteer id=\"1\" name=\"a\"/>\n")

@@ -436,10 +436,16 @@ enum XMLReader {
                 guard let ctx, let error else { return }
                 let s = SAXScan.state(ctx)
                 guard s.pointee.error == nil else { return }
+                let line = Int(error.pointee.line), column = Int(error.pointee.int2) > 0 ? Int(error.pointee.int2) : nil
+                // An entity never declared (`&nbsp;`, HTML's): the same refusal as one declared.
+                if error.pointee.code == Int32(XML_ERR_UNDECLARED_ENTITY.rawValue) || error.pointee.code == Int32(XML_WAR_UNDECLARED_ENTITY.rawValue) {
+                    s.pointee.fail(UnreadableFile(line: line, column: column, reason: "XML: entity references are not allowed in input files; write the text itself",
+                                                  chinese: "XML：输入文件中不允许实体引用；请直接写出文字"))
+                    return
+                }
                 // libxml2 puts some details on a second line ("…encoding !\nBytes: 0xE9 …"): one line.
                 let message = error.pointee.message.map { String(cString: $0).split(whereSeparator: \.isNewline).joined(separator: " ") }?.trimmingSpaces ?? "XML error"
-                s.pointee.fail(UnreadableFile(line: Int(error.pointee.line), column: Int(error.pointee.int2) > 0 ? Int(error.pointee.int2) : nil,
-                                              reason: "XML: \(message)", chinese: "XML 格式错误（libxml2：\(message)）"))
+                s.pointee.fail(UnreadableFile(line: line, column: column, reason: "XML: \(message)", chinese: "XML 格式错误（libxml2：\(message)）"))
             }
             return h
         }()
