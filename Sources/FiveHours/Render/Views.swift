@@ -187,6 +187,33 @@ struct WeeklyView {
             }
         d["has_short"] = !order.isEmpty
 
+        // Every active volunteer's week, by unit in the report's order (the contract's compliance
+        // "per volunteer"); a unit's list is cut at 200 (volunteers.csv has every one).
+        let perUnitAll = 200
+        var everyone: [[Int]] = [], everyoneOrder: [String] = []
+        if !schema {
+            var numberOf = SmallIndex()
+            r.volunteers.withUnsafeBufferPointer { vs in
+                for i in vs.indices {
+                    let k: Int
+                    if let n = numberOf[vs[i].unit] { k = n } else { k = everyone.count; numberOf[vs[i].unit] = k; everyone.append([]); everyoneOrder.append(vs[i].unit) }
+                    everyone[k].append(i)
+                }
+            }
+        }
+        func status(_ v: WeeklyReport.VolunteerRow) -> [String: Any] {
+            let key = r.inProgress && v.status != .partial ? "in_progress" : v.status.rawValue
+            return ["id": support.isPublic ? "" : v.id, "name": support.name(v.name), "hours": Hours.format(v.seconds),
+                    "status": key, "status_label": l[key]]
+        }
+        d["volunteer_groups"] = schema
+            ? [["unit": "", "count": 0, "members": [status(placeholderVolunteer)], "more": "", "has_more": false]]
+            : everyoneOrder.enumerated().map { k, u -> [String: Any] in
+                let list = everyone[k]
+                return ["unit": u, "count": list.count, "members": list.prefix(perUnitAll).map { status(r.volunteers[$0]) },
+                        "more": list.count > perUnitAll ? l.format("more", "\(list.count - perUnitAll)") : "", "has_more": list.count > perUnitAll]
+            }
+
         // Rankings: units by compliance (equal rates share a rank; listed by hours), volunteers by
         // counted hours (equal hours share a rank). An unfinished week ranks no unit.
         let rankedUnits = r.inProgress ? [] : r.units.filter { $0.compliancePercent != nil }.sorted {
