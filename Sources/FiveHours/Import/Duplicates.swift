@@ -172,7 +172,6 @@ enum Duplicates {
         SourceLine(fileIndex: Int(row.fileIndex), file: result.files[Int(row.fileIndex)].path, line: Int(row.line))
     }
 
-    /// The row's text as written, without its line end.
     /// Why a row whose record_id an earlier row with other content has is rejected.
     static func conflict(_ recordID: String?, keptAt kept: SourceLine, say: Wording) -> String {
         let rid = recordID.map { "\($0) " } ?? ""
@@ -193,6 +192,7 @@ enum Duplicates {
         }
     }
 
+    /// The row's text as written, without its line end.
     static func rawText(_ row: ScannedRow, in result: ImportParts) -> String? {
         guard row.length > 0, let buffer = result.buffers[Int(row.fileIndex)] else { return nil }
         let range = row.start..<(row.start + Int(row.length))

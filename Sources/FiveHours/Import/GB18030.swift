@@ -189,8 +189,7 @@ enum GB18030 {
 
     static func unreadable(_ error: Invalid, at offset: Int, lines: Int) -> UnreadableFile {
         if error.nul {
-            return UnreadableFile(line: lines, reason: "NUL byte at byte offset \(offset): this is not a text file (UTF-16 or a binary file?); save it as CSV",
-                                  chinese: "第 \(offset) 字节处是 NUL 字节：这不是文本文件（UTF-16 或二进制文件？）；请另存为 CSV")
+            return UnreadableFile.nulByte(at: offset, line: lines)
         }
         return UnreadableFile(line: lines, reason: "bytes at offset \(offset) are neither UTF-8 nor GB18030; save the file as 'CSV UTF-8'",
                               chinese: "第 \(offset) 字节处既不是 UTF-8 也不是 GB18030；请把文件另存为“CSV UTF-8”")

@@ -416,7 +416,9 @@ public struct Importer: Sendable {
         return true
     }
 
-    private func reject(file report: InputFileReport, index: Int, _ e: UnreadableFile, into result: inout ImportParts) {
+    /// A whole file rejected: its report with the reason, and its one line in rejects.csv — the
+    /// one wording of every whole-file reject (a reader's `UnreadableFile`, a file refused unopened).
+    func reject(file report: InputFileReport, index: Int, _ e: UnreadableFile, into result: inout ImportParts) {
         var r = report
         let col = e.column.map { ":\($0)" } ?? ""
         r.fileRejected = e.reason(in: campaign.output.language)

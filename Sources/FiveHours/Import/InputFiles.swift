@@ -219,14 +219,8 @@ extension Importer {
     /// A file refused unopened (not a regular file, a link out of the input folders): one
     /// whole-file reject naming it, read 0, no hash or size of whatever it points at.
     func refuse(_ path: String, kind: InputKind, reason: InputFiles.Refusal, into result: inout ImportParts) {
-        let index = result.files.count
-        let say = Wording(campaign.output.language)
-        var report = InputFileReport(path: displayPath(path), absolutePath: path, kind: kind, format: "?", sha256: "", byteCount: 0)
-        report.fileRejected = say(reason.zh, reason.en)
-        result.files.append(report)
+        let report = InputFileReport(path: displayPath(path), absolutePath: path, kind: kind, format: "?", sha256: "", byteCount: 0)
         // Line 1, as every whole file rejected names its file and a line (`file:line`).
-        result.rejects.append(Reject(source: SourceLine(fileIndex: index, file: report.path, line: 1),
-                                     reason: say("整个文件未读入：\(reason.zh)", "whole file rejected: \(reason.en)"),
-                                     record: "", wholeFile: true))
+        reject(file: report, index: result.files.count, UnreadableFile(line: 1, reason: reason.en, chinese: reason.zh), into: &result)
     }
 }

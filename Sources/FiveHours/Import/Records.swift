@@ -115,9 +115,12 @@ public struct MediaRef: Sendable, Equatable, Hashable {
     /// The folder of the input file that named it, to resolve a relative path.
     public var baseFolder: String
 
-    /// `http://` or `https://`, in any case (a scheme is not case-sensitive: `HTTP://…` is a link too).
-    public var isURL: Bool {
-        let scheme = href.prefix(8).lowercased()
+    public var isURL: Bool { MediaRef.isWebAddress(href) }
+
+    /// `http://` or `https://`, in any case (a scheme is not case-sensitive: `HTTP://…` is a
+    /// link too): what media and the Markdown writer take for a web address.
+    static func isWebAddress(_ text: String) -> Bool {
+        let scheme = text.prefix(8).lowercased()
         return scheme.hasPrefix("http://") || scheme.hasPrefix("https://")
     }
 

@@ -326,9 +326,7 @@ final class TextBuffer: @unchecked Sendable {
         }
         let nulAt: Int? = knownNUL ?? memchr(p, 0, size).map { UnsafeRawPointer($0) - UnsafeRawPointer(p) }
         if let offset = nulAt {
-            throw UnreadableFile(line: lineNumber(at: offset, in: all),
-                                 reason: "NUL byte at byte offset \(offset): this is not a text file (UTF-16 or a binary file?); save it as CSV",
-                                 chinese: "第 \(offset) 字节处是 NUL 字节：这不是文本文件（UTF-16 或二进制文件？）；请另存为 CSV")
+            throw UnreadableFile.nulByte(at: offset, line: lineNumber(at: offset, in: all))
         }
         if size >= 3, p[0] == 0xEF, p[1] == 0xBB, p[2] == 0xBF {
             let body = UnsafeBufferPointer(start: p + 3, count: size - 3)
@@ -421,6 +419,12 @@ struct UnreadableFile: Error, Equatable {
     func reason(in language: Language) -> String { language == .en ? reason : chinese }
     /// The file's SHA-256 when the reader had made it before it gave up (for the manifest).
     var sha256: String? = nil
+
+    /// A NUL byte: a binary file, or UTF-16 without its byte-order mark (both readers say so).
+    static func nulByte(at offset: Int, line: Int) -> UnreadableFile {
+        UnreadableFile(line: line, reason: "NUL byte at byte offset \(offset): this is not a text file (UTF-16 or a binary file?); save it as CSV",
+                       chinese: "第 \(offset) 字节处是 NUL 字节：这不是文本文件（UTF-16 或二进制文件？）；请另存为 CSV")
+    }
 
     /// The file shrank while it was read (another program was still writing it).
     static let cutShort = UnreadableFile(line: 1, reason: "the file was cut short while it was read (was another program still writing it?); run again once it is complete",

@@ -215,7 +215,7 @@ enum XMLReader {
     private static func scan(_ bytes: UnsafeBufferPointer<UInt8>, name: String, consumed: ((Int) -> Void)?,
                              _ emit: (inout RawXMLRecord, [String: String], Int) -> Void) throws(UnreadableFile) {
         _ = initialized
-        guard bytes.count > 0, let base = bytes.baseAddress else { throw UnreadableFile(line: 1, reason: "the file is empty or not XML", chinese: "文件为空或不是 XML") }
+        guard bytes.count > 0, let base = bytes.baseAddress else { throw UnreadableFile.notXML }
         guard bytes.count < Int(Int32.max) else { throw UnreadableFile(line: 1, reason: "the file is larger than 2 GB", chinese: "文件大于 2 GB") }
         let failure: UnreadableFile? = withoutActuallyEscaping(emit) { emit in
             let state = UnsafeMutablePointer<SAXScan>.allocate(capacity: 1)
@@ -225,7 +225,7 @@ enum XMLReader {
             let first = min(4, bytes.count) // enough to detect the encoding, as xmlTextReader does
             let chars = UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self)
             guard let ctxt = xmlCreatePushParserCtxt(&handler, state, chars, Int32(first), name) else {
-                return UnreadableFile(line: 1, reason: "the file is empty or not XML", chinese: "文件为空或不是 XML")
+                return UnreadableFile.notXML
             }
             defer { xmlFreeParserCtxt(ctxt) }
             // BIG_LINES only widens the line numbers kept on nodes past 65,535; it loads nothing.
@@ -429,8 +429,7 @@ enum XMLReader {
             }
             h.reference = { ctx, _ in
                 let s = SAXScan.state(ctx)
-                s.pointee.fail(UnreadableFile(line: s.pointee.line, reason: "XML: entity references are not allowed in input files; write the text itself",
-                                              chinese: "XML：输入文件中不允许实体引用；请直接写出文字"))
+                s.pointee.fail(UnreadableFile.entityReference(line: s.pointee.line))
             }
             h.serror = { ctx, error in
                 guard let ctx, let error else { return }
@@ -439,8 +438,7 @@ enum XMLReader {
                 let line = Int(error.pointee.line), column = Int(error.pointee.int2) > 0 ? Int(error.pointee.int2) : nil
                 // An entity never declared (`&nbsp;`, HTML's): the same refusal as one declared.
                 if error.pointee.code == Int32(XML_ERR_UNDECLARED_ENTITY.rawValue) || error.pointee.code == Int32(XML_WAR_UNDECLARED_ENTITY.rawValue) {
-                    s.pointee.fail(UnreadableFile(line: line, column: column, reason: "XML: entity references are not allowed in input files; write the text itself",
-                                                  chinese: "XML：输入文件中不允许实体引用；请直接写出文字"))
+                    s.pointee.fail(UnreadableFile.entityReference(line: line, column: column))
                     return
                 }
                 // libxml2 puts some details on a second line ("…encoding !\nBytes: 0xE9 …"): one line.
@@ -544,5 +542,15 @@ struct RawXMLRecord {
             rec.children.append(XMLRecord.Child(name: string(c.name), attributes: ca, text: string(c.text)))
         }
         return rec
+    }
+}
+
+extension UnreadableFile {
+    static let notXML = UnreadableFile(line: 1, reason: "the file is empty or not XML", chinese: "文件为空或不是 XML")
+
+    /// An entity reference, declared (by a DOCTYPE) or not (`&nbsp;`): never expanded.
+    static func entityReference(line: Int, column: Int? = nil) -> UnreadableFile {
+        UnreadableFile(line: line, column: column, reason: "XML: entity references are not allowed in input files; write the text itself",
+                       chinese: "XML：输入文件中不允许实体引用；请直接写出文字")
     }
 }

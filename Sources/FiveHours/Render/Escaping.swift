@@ -55,8 +55,7 @@ extension MarkdownEscape {
     /// A value that is one web address and nothing else: `http(s)://` and no white space,
     /// `<`, `>` or control character.
     static func isURL(_ text: String) -> Bool {
-        let scheme = text.prefix(8).lowercased()
-        guard scheme.hasPrefix("https://") || scheme.hasPrefix("http://") else { return false }
+        guard MediaRef.isWebAddress(text) else { return false }
         return !text.unicodeScalars.contains { $0.value <= 0x20 || $0 == "<" || $0 == ">" || $0 == "\u{7F}" || $0 == NameMask.marker
             || $0.properties.isWhitespace }
     }

@@ -36,13 +36,12 @@ struct RollupView {
         let placeholderWeek = Rollup.WeekInfo(week: Week(lastDay: r.period.last), isOver: true, units: [])
         d["weeks"] = support.list(r.weeks, placeholder: placeholderWeek, schema: schema) { w in
             ["first": "\(w.week.firstDay)", "last": "\(w.week.lastDay)", "short_last": "\(w.week.lastDay.month)/\(w.week.lastDay.day)",
-             "over": w.isOver, "state": w.isOver ? label("rollup.over") : started(w) ? label("rollup.in_progress") : label("rollup.not_started")]
+             "over": w.isOver, "state": w.isOver ? label("rollup.over") : w.hasStarted ? label("rollup.in_progress") : label("rollup.not_started")]
         }
         // A year's 52 weeks in one line: the first and last, how many are over, which is in progress.
-        func started(_ w: Rollup.WeekInfo) -> Bool { w.hasStarted }
         let overWeeks = r.weeks.filter(\.isOver)
-        let current = r.weeks.first { !$0.isOver && started($0) }
-        let notStarted = r.weeks.filter { !started($0) }.count
+        let current = r.weeks.first { !$0.isOver && $0.hasStarted }
+        let notStarted = r.weeks.filter { !$0.hasStarted }.count
         // In the report's language: `22 周：… — …；已结束 4（— 2019-08-23）；…`.
         let (colon, semi, lp, rp) = (label("colon"), label("semi"), label("lp"), label("rp"))
         var summary = label("rollup.n_weeks").replacingOccurrences(of: "%@", with: "\(r.weeks.count)")

@@ -157,20 +157,23 @@ struct WeeklyView {
         d["unassigned_hours"] = Hours.format(r.unassignedSeconds)
         d["has_unassigned"] = r.unassignedSeconds > 0
 
-        // Volunteers short of the requirement, grouped by unit; long lists are cut (the CSV has all).
-        // By index, not by copying rows: a hundred thousand volunteers pass through here.
-        var unitNumber = SmallIndex()
-        var members: [[Int]] = []
-        var order: [String] = []
-        if !schema {
+        // Volunteers grouped by unit, in the report's order (units as first met): by index, not
+        // by copying rows — a hundred thousand volunteers pass through here.
+        func byUnit(_ keep: (WeeklyReport.VolunteerRow) -> Bool) -> (order: [String], members: [[Int]]) {
+            var unitNumber = SmallIndex()
+            var members: [[Int]] = [], order: [String] = []
+            guard !schema else { return (order, members) }
             r.volunteers.withUnsafeBufferPointer { vs in
-                for i in vs.indices where vs[i].status == .short {
+                for i in vs.indices where keep(vs[i]) {
                     let k: Int
                     if let n = unitNumber[vs[i].unit] { k = n } else { k = members.count; unitNumber[vs[i].unit] = k; members.append([]); order.append(vs[i].unit) }
                     members[k].append(i)
                 }
             }
+            return (order, members)
         }
+        // Volunteers short of the requirement; long lists are cut (the CSV has all).
+        let (order, members) = byUnit { $0.status == .short }
         let perUnit = 40
         let placeholderVolunteer = WeeklyReport.VolunteerRow(id: "", name: "", unit: "", teams: [], seconds: 0, requiredSeconds: 0,
                                                              shortfallSeconds: 0, status: .short, daily: [], sessions: 0, isLiaison: false, role: "")
@@ -190,17 +193,7 @@ struct WeeklyView {
         // Every active volunteer's week, by unit in the report's order (the contract's compliance
         // "per volunteer"); a unit's list is cut at 200 (volunteers.csv has every one).
         let perUnitAll = 200
-        var everyone: [[Int]] = [], everyoneOrder: [String] = []
-        if !schema {
-            var numberOf = SmallIndex()
-            r.volunteers.withUnsafeBufferPointer { vs in
-                for i in vs.indices {
-                    let k: Int
-                    if let n = numberOf[vs[i].unit] { k = n } else { k = everyone.count; numberOf[vs[i].unit] = k; everyone.append([]); everyoneOrder.append(vs[i].unit) }
-                    everyone[k].append(i)
-                }
-            }
-        }
+        let (everyoneOrder, everyone) = byUnit { _ in true }
         func status(_ v: WeeklyReport.VolunteerRow) -> [String: Any] {
             let key = r.inProgress && v.status != .partial ? "in_progress" : v.status.rawValue
             return ["id": support.isPublic ? "" : v.id, "name": support.name(v.name), "hours": Hours.format(v.seconds),

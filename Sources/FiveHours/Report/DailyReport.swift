@@ -36,6 +36,7 @@ public struct DailyReport: Sendable {
         /// address as it was written.
         public var link: String {
             guard sourcePath != nil else { return href }
+            let hex = Array("0123456789ABCDEF".unicodeScalars)
             var out = String.UnicodeScalarView()
             for s in href.unicodeScalars {
                 let v = s.value
@@ -43,7 +44,6 @@ public struct DailyReport: Sendable {
                 if plain {
                     out.append(s)
                 } else {
-                    let hex = Array("0123456789ABCDEF".unicodeScalars)
                     out.append("%")
                     out.append(hex[Int(v >> 4)])
                     out.append(hex[Int(v & 0xF)])
