@@ -115,12 +115,7 @@ enum Duplicates {
             }
         }
         clock.lap("    settled")
-        if !drop.isEmpty {
-            var kept: [ActivityRecord] = []
-            kept.reserveCapacity(result.activities.count - drop.count)
-            for (i, a) in result.activities.enumerated() where !drop.contains(i) { kept.append(a) }
-            result.activities = kept
-        }
+        if !drop.isEmpty { result.activities.remove(at: drop.sorted()) }
         clock.lap("    dropped")
         result.scannedParts = []
         result.identityParts = []
@@ -327,3 +322,23 @@ struct FirstOccurrence {
         }
     }
 }
+
+extension Array {
+    /// Removes the elements at `sorted` (ascending, each once), keeping the others in order: they
+    /// are moved down in place, not copied into a new array. A year's repeats are dropped from
+    /// its 3.5 million records so; copying the kept ones counted a reference on each (a cache
+    /// miss on its box) and the old array's release another: a quarter of a second.
+    mutating func remove(at sorted: [Int]) {
+        guard let first = sorted.first else { return }
+        withUnsafeMutableBufferPointer { buffer in
+            var write = first, next = 0
+            for read in first..<buffer.count {
+                if next < sorted.count, sorted[next] == read { next += 1; continue }
+                buffer.swapAt(write, read)
+                write += 1
+            }
+        }
+        removeLast(sorted.count)
+    }
+}
+

@@ -117,15 +117,56 @@ extension Rollup {
     /// rule judged every week, is the same rule, unit, subject, date, detail and source), in the
     /// report's order.
     static func once(_ lists: [[Finding]]) -> [Finding] {
-        var seen = Set<String>()
-        var findings: [Finding] = []
-        for list in lists {
-            for f in list {
-                let key = "\(f.rule.key)\u{1F}\(f.unit)\u{1F}\(f.subject)\u{1F}\(f.date.map { "\($0)" } ?? "")\u{1F}\(f.detail)\u{1F}\(f.source.map { "\($0)" } ?? "")"
-                if seen.insert(key).inserted { findings.append(f) }
+        let all = Array(lists.joined())
+        // Sorted by their identity's hash (then place), each run of equal hashes holds every
+        // repeat of a finding, its first place first: the others are marked.
+        var byHash = all.indices.map { (Identity.hash(all[$0]), $0) }
+        byHash.sort { $0 < $1 }
+        var repeated = [Bool](repeating: false, count: all.count)
+        var run = 0
+        while run < byHash.count {
+            var end = run + 1
+            while end < byHash.count, byHash[end].0 == byHash[run].0 { end += 1 }
+            for i in run..<end where !repeated[byHash[i].1] {
+                for j in (i + 1)..<end where !repeated[byHash[j].1] && Identity.same(all[byHash[i].1], all[byHash[j].1]) {
+                    repeated[byHash[j].1] = true
+                }
+            }
+            run = end
+        }
+        return RuleSet.ordered(all.indices.filter { !repeated[$0] }.map { all[$0] })
+    }
+
+    /// What makes two findings the same for `once`: rule, unit, subject, date, detail and source,
+    /// the texts compared and hashed by their bytes. A week that repeats a finding makes it from
+    /// the same values, so its bytes are the same; hashing a string as a `String` reads it
+    /// through Unicode normalization, and a year of overlaps and duplicates has some 200,000
+    /// findings with Chinese details (a text key for each in a set was a tenth of the run).
+    enum Identity {
+        static func hash(_ f: Finding) -> Int {
+            var h = Hasher()
+            h.combine(f.rule.order)
+            h.combine(f.date?.dayNumber ?? .min)
+            h.combine(f.source?.fileIndex ?? -1)
+            h.combine(f.source?.line ?? -1)
+            combine(f.unit, into: &h)
+            combine(f.subject, into: &h)
+            combine(f.detail, into: &h)
+            return h.finalize()
+        }
+
+        static func same(_ f: Finding, _ g: Finding) -> Bool {
+            f.rule == g.rule && f.date == g.date && f.source?.fileIndex == g.source?.fileIndex && f.source?.line == g.source?.line
+                && f.unit.sameBytes(as: g.unit) && f.subject.sameBytes(as: g.subject) && f.detail.sameBytes(as: g.detail)
+        }
+
+        private static func combine(_ text: String, into h: inout Hasher) {
+            h.combine(text.utf8.count)
+            if text.utf8.withContiguousStorageIfAvailable({ h.combine(bytes: UnsafeRawBufferPointer($0)) }) == nil {
+                var text = text
+                text.withUTF8 { h.combine(bytes: UnsafeRawBufferPointer($0)) }
             }
         }
-        return RuleSet.ordered(findings)
     }
 
     static let flaggingRules: Set<String> = [RuleName.dailyCap.key, RuleName.overlap.key, RuleName.hoursMismatch.key, RuleName.longDay.key]

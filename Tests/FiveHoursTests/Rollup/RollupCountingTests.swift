@@ -196,4 +196,36 @@ struct RollupCountingTests {
             #expect(fast.contains { $0.hasPrefix("finding") })
         }
     }
+
+    @Test("a finding that several weeks make is listed once, where it was first made; findings that differ in any field are all kept")
+    func findingsOnce() {
+        let file = SourceLine(fileIndex: 1, file: "activities/a.csv", line: 7)
+        let roster = Finding(.rosterDeadline, unit: "甲科", subject: "甲科", detail: "名册逾期提交")
+        let overlap = Finding(.overlap, unit: "甲科", subject: "V1 王继跃", date: CivilDate(year: 2019, month: 8, day: 5),
+                              detail: "与 a.csv:6 重叠 30 分钟", source: file)
+        var otherLine = overlap
+        otherLine.source = SourceLine(fileIndex: 1, file: "activities/a.csv", line: 8)
+        var otherDay = overlap
+        otherDay.date = CivilDate(year: 2019, month: 8, day: 6)
+        var otherDetail = overlap
+        otherDetail.detail = "与 a.csv:6 重叠 31 分钟"
+        var otherRule = overlap
+        otherRule.rule = .hoursMismatch
+        // The same text in another Unicode spelling (NFD) is another input's text: kept.
+        var decomposed = roster
+        decomposed.subject = "e\u{301}"
+        var composed = roster
+        composed.subject = "\u{E9}"
+        let lists = [[roster, overlap], [roster, otherLine, overlap], [otherDay, otherDetail, otherRule, composed], [decomposed, roster, composed]]
+        let once = Rollup.once(lists)
+        func count(_ f: Finding) -> Int {
+            once.filter { Rollup.Identity.same($0, f) }.count
+        }
+        #expect(once.count == 8)
+        for f in [roster, overlap, otherLine, otherDay, otherDetail, otherRule, composed, decomposed] { #expect(count(f) == 1) }
+        // In the report's order: by severity, then rule, then as first made.
+        #expect(once.map(\.rule) == RuleSet.ordered(once).map(\.rule))
+        #expect(once.filter { $0.rule == .overlap }.map(\.source?.line) == [7, 8, 7, 7])
+    }
 }
+

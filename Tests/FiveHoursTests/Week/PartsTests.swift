@@ -825,4 +825,23 @@ struct PartsTests {
             #expect(whole.files[0].merged == repeats && whole.rejects.isEmpty, "\(count) rows")
         }
     }
+
+    @Test("records dropped by place keep the others in order, every element once", arguments: [0, 1, 2, 7, 50])
+    func removeAtPlaces(seed: Int) {
+        var rng = SplitMix(seed: UInt64(seed))
+        let count = seed == 0 ? 0 : 200
+        // Classes, as records are boxes: a dropped or kept one counted twice or lost would show.
+        final class Box { let n: Int; init(_ n: Int) { self.n = n } }
+        struct Weak { weak var box: Box? }
+        let drop = (0..<count).filter { _ in rng.next() % 4 == 0 } + (count > 0 && seed == 7 ? [count - 1] : [])
+        var array = (0..<count).map { Box($0) }
+        let watched = array.map { Weak(box: $0) }
+        array.remove(at: drop.sorted())
+        #expect(array.map(\.n) == (0..<count).filter { !drop.contains($0) })
+        // The dropped ones are let go at once, the kept ones held once (let go with the array).
+        #expect(watched.indices.allSatisfy { (watched[$0].box == nil) == drop.contains($0) })
+        array = []
+        #expect(watched.allSatisfy { $0.box == nil })
+    }
 }
+
