@@ -15,6 +15,14 @@ struct FiveHoursCommand: ParsableCommand {
         subcommands: [Weekly.self, Daily.self, Monthly.self, Yearly.self, Check.self, Templates.self]
     )
 
+    /// `fivehours` with no subcommand is a usage error (exit 2, contract §1): the help goes to
+    /// stderr, so that a batch script missing its subcommand fails instead of reporting success.
+    /// (`fivehours --help` asks for the help: exit 0.)
+    func run() throws {
+        FileHandle.standardError.write(Data((FiveHoursCommand.helpMessage() + "\n").utf8))
+        throw ExitCode(2)
+    }
+
     static func main() {
         do {
             var command = try parseAsRoot()

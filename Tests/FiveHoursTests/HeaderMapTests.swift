@@ -25,7 +25,7 @@ struct HeaderMapTests {
         #expect(map.index["volunteer_id"] == cells.firstIndex { $0.contains("编号") || $0 == "volunteer_id" })
     }
 
-    @Test("phone aliases", arguments: ["phone", "电话", "联系电话", "手机", "PHONE", " 手机 "])
+    @Test("phone aliases", arguments: ["phone", "电话", "联系电话", "手机", "PHONE", " 手机 ", "手机号", "手机号码", "电话号码", "联系方式", "移动电话"])
     func phoneAliases(_ phone: String) throws {
         let map = try HeaderMap(cells: ["编号", "姓名", "单位", phone], kind: .roster, line: 1)
         #expect(map.index["phone"] == 3)
@@ -152,6 +152,9 @@ struct HeaderMapTests {
     @Test("header normalisation", arguments: [
         (" Volunteer_ID ", "volunteer_id"), ("服务时长（小时）", "服务时长(小时)"), ("姓\u{3000}名", "姓名"),
         ("\u{FEFF}编号", "编号"), ("ＡＢＣ", "abc"),
+        // A header Excel wrapped in its cell (Alt+Enter), or pasted with invisible spaces.
+        ("志愿者\n编号", "志愿者编号"), ("志愿者\r\n编号", "志愿者编号"), ("志愿者\u{A0}编号", "志愿者编号"), ("志愿者\t编号", "志愿者编号"),
+        ("\u{200B}志愿者编号", "志愿者编号"), ("志愿者\u{200B}编号\u{2060}", "志愿者编号"),
     ])
     func normalize(_ raw: String, expected: String) {
         #expect(HeaderName.normalize(raw) == expected)

@@ -151,9 +151,9 @@ struct ImporterTests {
             "activities/y.csv:4", "activities/y.csv:5", "activities/y.csv:6", "activities/z.csv:3",
         ])
         #expect(result.rejects.map(\.reason) == [
-            "入队日期(active_from) '2019/13/1' 不是有效日期",
+            "入队日期(active_from) '2019/13/1' 不是有效日期（如 2019-08-05 或 2019/8/5）",
             "缺少姓名(name)",
-            "日期(date) '2019/2/30' 不是有效日期",
+            "日期(date) '2019/2/30' 不是有效日期（如 2019-08-05 或 2019/8/5）",
             "这一行有 5 列，表头有 4 列；检查多余或缺少的逗号",
             "服务时长(hours) 'abc' 不是有效时长（如 2.5 或 2:30）",
             "服务时长(hours) 为零或负数",
@@ -277,6 +277,43 @@ struct ImporterTests {
     }
 
     // MARK: Smaller cases
+
+    @Test("rows whose cells are all white space (tabs, full-width or no-break spaces) are skipped and not counted, in every file kind")
+    func whiteSpaceRowsAreBlank() throws {
+        let folder = try ImportTestSupport.makeTempFolder("blank")
+        defer { ImportTestSupport.remove(folder) }
+        try ImportTestSupport.write("campaign:\n  name: t\ninputs:\n  rosters: [r]\n  activities: a\n  submissions: s\n", to: "c.yaml", in: folder)
+        let blanks = ["\u{3000},\u{3000},\u{3000}", "\u{A0}, ,\t", "\"\u{3000}\",\"\",\u{A0}"]
+        try ImportTestSupport.write((["编号,姓名,单位", "V1,王继跃,党政办"] + blanks).joined(separator: "\r\n") + "\r\n", to: "r/r.csv", in: folder)
+        try ImportTestSupport.write((["volunteer_id,date,hours"] + blanks + ["V1,2019-08-05,2"]).joined(separator: "\n") + "\n", to: "a/a.csv", in: folder)
+        try ImportTestSupport.write((["unit,kind,period,submitted_at"] + blanks).joined(separator: "\n") + "\n", to: "s/s.csv", in: folder)
+        let campaign = try CampaignLoader.load(path: folder.appendingPathComponent("c.yaml").path)
+        let result = try Importer(campaign: campaign).run()
+        #expect(result.rejects.isEmpty, "\(result.rejects.map(\.reason))")
+        #expect(result.files.map(\.read) == [1, 1, 0])
+        #expect(result.volunteers.count == 1 && result.activities.count == 1)
+    }
+
+    @Test("a roster's or a station's period is ignored, whatever it holds; a bulletin's must be a date")
+    func periodOfARosterIsIgnored() throws {
+        let folder = try ImportTestSupport.makeTempFolder("period")
+        defer { ImportTestSupport.remove(folder) }
+        try ImportTestSupport.write("campaign:\n  name: t\ninputs:\n  rosters: [r]\n  activities: a\n  submissions: s\n", to: "c.yaml", in: folder)
+        try ImportTestSupport.write("编号,姓名,单位\nV1,王继跃,党政办\n", to: "r/r.csv", in: folder)
+        try ImportTestSupport.write("volunteer_id,date,hours\n", to: "a/a.csv", in: folder)
+        try ImportTestSupport.write("""
+        unit,kind,period,submitted_at
+        党政办,名单,见附件,2019-08-02 10:00
+        党政办,station,2019-13-01,2019-08-02 10:00
+        党政办,简报,见附件,2019-08-05 15:00
+        """, to: "s/s.csv", in: folder)
+        let campaign = try CampaignLoader.load(path: folder.appendingPathComponent("c.yaml").path)
+        let result = try Importer(campaign: campaign).run()
+        #expect(result.submissions.map(\.kind) == [.roster, .station])
+        #expect(result.submissions.allSatisfy { $0.period == nil })
+        #expect(result.rejects.map(\.source.description) == ["s/s.csv:4"])
+        #expect(result.rejects.first?.reason.contains("日期(period) '见附件' 不是有效日期") == true)
+    }
 
     /// A campaign folder with one roster file (`body`) and an empty activity folder.
     static func importRoster(_ body: [UInt8], name: String = "r.csv") throws -> (ImportResult, URL) {

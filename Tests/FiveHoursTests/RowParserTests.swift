@@ -41,7 +41,7 @@ struct RowParserTests {
         ([:], "缺少服务时长(hours)，或开始时间(start)与结束时间(end)"),
         (["volunteer_id": ""], "缺少志愿者编号(volunteer_id)"),
         (["date": " "], "缺少日期(date)"),
-        (["date": "2019/2/30", "hours": "1"], "日期(date) '2019/2/30' 不是有效日期"),
+        (["date": "2019/2/30", "hours": "1"], "日期(date) '2019/2/30' 不是有效日期（如 2019-08-05 或 2019/8/5）"),
         (["start": "9:00"], "缺少结束时间(end)"),
         (["end": "9:00"], "缺少开始时间(start)"),
         (["start": "24:00", "end": "2:00"], "开始时间(start) '24:00' 不是有效时间（如 9:00）"),
@@ -106,7 +106,7 @@ struct RowParserTests {
         (["volunteer_id": "V", "unit": "u"], "缺少姓名(name)"),
         (["volunteer_id": "V", "name": "a"], "缺少单位(unit)"),
         (["volunteer_id": "V", "name": "a", "unit": "u", "liaison": "maybe"], "是否联络员(liaison) 'maybe' 应为 是/否"),
-        (["volunteer_id": "V", "name": "a", "unit": "u", "active_until": "2019/2/29"], "离队日期(active_until) '2019/2/29' 不是有效日期"),
+        (["volunteer_id": "V", "name": "a", "unit": "u", "active_until": "2019/2/29"], "离队日期(active_until) '2019/2/29' 不是有效日期（如 2019-08-05 或 2019/8/5）"),
         (["volunteer_id": "V", "name": "a", "unit": "u", "active_from": "2019/8/2", "active_until": "2019/8/1"],
          "离队日期(active_until) 2019-08-01 早于入队日期(active_from) 2019-08-02"),
     ])

@@ -701,6 +701,11 @@ struct SpecialBytes {
 
 /// Trims white space (any Unicode white space, as `String.trimmingSpaces` does) from UTF-8 bytes.
 enum UnicodeTrim {
+    /// True when the cell is empty or only white space (spaces, tabs, the full-width and the
+    /// no-break space): the one test of a blank cell, and of a blank row (all its cells blank),
+    /// which is skipped and not counted.
+    static func isBlank(_ b: UnsafeBufferPointer<UInt8>) -> Bool { trim(b).isEmpty }
+
     @inline(__always)
     static func trim(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
         // Most cells start with a byte no white space starts with, and end in a visible ASCII

@@ -143,14 +143,8 @@ struct CSVReader {
         return s.withUTF8(body)
     }
 
-    /// True when the field is empty or only spaces.
+    /// True when the field is empty or only white space (`UnicodeTrim.isBlank`).
     func isBlank(_ f: Field) -> Bool {
-        var k = f.start
-        while k < f.end {
-            let c = bytes[k]
-            if c != 32 && c != 9 { return false }
-            k += 1
-        }
-        return true
+        withBytes(f, UnicodeTrim.isBlank)
     }
 }

@@ -19,7 +19,9 @@ public enum InputKind: String, Sendable, CaseIterable {
             Column("teams", ["服务队", "志愿服务队"], value: .list),
             Column("role", ["职务", "角色"]),
             Column("liaison", ["联络员", "是否联络员"], value: .boolean),
-            Column("phone", ["电话", "联系电话", "手机"], repeats: true),
+            // Beyond the contract's three aliases, the other ways rosters head the column: a
+            // number under a header not known would not be known to mask elsewhere.
+            Column("phone", ["电话", "联系电话", "手机", "手机号", "手机号码", "电话号码", "联系方式", "移动电话"], repeats: true),
             Column("grid", ["网格"]),
             Column("building", ["楼栋"]),
             Column("floor", ["楼层"]),
@@ -140,18 +142,24 @@ public struct Column: Sendable {
 }
 
 /// Header cell normalisation: trimmed, case-folded, full-width ASCII (`（小时）`) folded to
-/// half-width, inner spaces removed — so `服务时长（小时）` and ` Volunteer_ID ` both match.
+/// half-width, inner white space removed — so `服务时长（小时）` and ` Volunteer_ID ` both match,
+/// and so does a header Excel wrapped in its cell (Alt+Enter: `志愿者⏎编号`) or one pasted with a
+/// no-break or zero-width space: what the user sees on screen is the name.
 enum HeaderName {
     static func normalize(_ raw: String) -> String {
         var out = String.UnicodeScalarView()
         for s in raw.trimmingSpaces.unicodeScalars {
             var v = s.value
             if v >= 0xFF01 && v <= 0xFF5E { v -= 0xFEE0 }
-            if v == 0x3000 || v == 0x20 || v == 0xFEFF { continue }
+            if s.properties.isWhitespace || invisible.contains(v) { continue }
             if let u = Unicode.Scalar(v) { out.append(u) }
         }
         return String(out).lowercased()
     }
+
+    /// Zero-width spaces and joiners, the word joiner and the BOM: not white space to Unicode,
+    /// but nothing on screen.
+    private static let invisible: Set<UInt32> = [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF]
 }
 
 /// Where each known column sits in one file's header.

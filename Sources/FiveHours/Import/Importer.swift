@@ -763,10 +763,9 @@ public struct Importer: Sendable {
             var line = firstLine
             while pos < n {
                 if let next = PlainRow.split(p, pos, n, expected: cellCount, into: cells, specials: &specials) {
-                    // A row of cells that are empty or only spaces and tabs is skipped without
-                    // being counted, as the general reader does (`CSVReader.isBlank`; other white
-                    // space makes a row that is read, and rejected for its missing id).
-                    if (0..<cellCount).allSatisfy({ row.cell($0).allSatisfy { $0 == 32 || $0 == 9 } }) {
+                    // A row of cells that are empty or only white space is skipped without
+                    // being counted, as the general reader does (`CSVReader.isBlank`).
+                    if (0..<cellCount).allSatisfy({ UnicodeTrim.isBlank(row.cell($0)) }) {
                         pos = next
                         line += 1
                         continue

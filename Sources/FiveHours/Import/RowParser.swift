@@ -138,12 +138,13 @@ struct RowParser: Sendable {
         case "station", "服务站", "站点", "服务站建成": kind = .station
         default: return .failure(.invalid("kind", "类型", k, .kind))
         }
+        // A bulletin's or a summary's period says which day or week it reports; a roster's or a
+        // station's means nothing, so whatever it holds (`见附件`) is ignored, not judged.
         var period: CivilDate?
-        if let p = row.text("period") {
+        if kind == .daily || kind == .weekly {
+            guard let p = row.text("period") else { return .failure(.missing("period", "日期")) }
             guard let d = ValueParser.date(p) else { return .failure(.invalid("period", "日期", p, .date)) }
             period = d
-        } else if kind == .daily || kind == .weekly {
-            return .failure(.missing("period", "日期"))
         }
         guard let s = row.text("submitted_at") else { return .failure(.missing("submitted_at", "报送时间")) }
         guard let at = ValueParser.instant(s, in: zone) else { return .failure(.invalid("submitted_at", "报送时间", s, .instant)) }
@@ -182,7 +183,7 @@ struct RowError: Error, Equatable {
     /// What a cell should hold, said in both languages.
     struct Expected {
         let zh: String, en: String
-        static let date = Expected(zh: "不是有效日期", en: "is not a date (write it as 2019-08-05 or 2019/8/5)")
+        static let date = Expected(zh: "不是有效日期（如 2019-08-05 或 2019/8/5）", en: "is not a date (write it as 2019-08-05 or 2019/8/5)")
         static let anInstant = Expected(zh: "不是有效时间", en: "is not a date and time")
         static let instant = Expected(zh: "不是有效时间（如 2019/8/5 16:05）", en: "is not a date and time (e.g. 2019/8/5 16:05)")
         static let startTime = Expected(zh: "不是有效时间（如 9:00）", en: "is not a time of day (e.g. 9:00)")

@@ -16,7 +16,7 @@ struct CommandLineTests {
                      "activities/第三工作站-活动.xml  [服务记录, XML]", "submissions/简报报送.csv  [报送记录, GB18030]"] {
             #expect(r.stdout.contains(file), "missing \(file)")
         }
-        #expect(r.stdout.contains("activities/2019-08-第一周-科室.csv:15: 日期(date) '2019/8/32' 不是有效日期"))
+        #expect(r.stdout.contains("activities/2019-08-第一周-科室.csv:15: 日期(date) '2019/8/32' 不是有效日期（如 2019-08-05 或 2019/8/5）"))
         #expect(r.stdout.contains("未读入的数据（4）："))
         #expect(r.stdout.contains("检查发现（"))
         #expect(r.stdout.contains("在队志愿者 59 名：达标 49，未达标 9，部分在队 1；"))
@@ -38,6 +38,17 @@ struct CommandLineTests {
         #expect(r.status == 2, "stdout: \(r.stdout) stderr: \(r.stderr)")
         #expect(!r.stderr.isEmpty)
         #expect(r.stdout.isEmpty)
+    }
+
+    @Test("no subcommand is a usage error (2), the help on stderr; --help asks for it (0, stdout)")
+    func noSubcommand() throws {
+        let bare = try Binary.run([])
+        #expect(bare.status == 2)
+        #expect(bare.stdout.isEmpty)
+        #expect(bare.stderr.contains("weekly") && bare.stderr.contains("monthly"))
+        let help = try Binary.run(["--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("weekly"))
     }
 
     @Test("a bad campaign file names the file, the line and the key")
