@@ -258,8 +258,10 @@ extension Rollup {
         var lists: [[Finding]] = []
         for k in weeks.indices {
             let belongs = span.belongs[k]
+            // A finding on a day is the period's when the day is (the day's hours are); one with no
+            // day, when its week belongs.
             lists.append((weeksJudged.duplicates[k] + counting.byWeek[k]).filter { f in
-                f.date.map { period.contains($0) || (belongs && weeks[k].contains($0)) } ?? belongs
+                f.date.map { period.contains($0) } ?? belongs
             } + weeksJudged.findings[k])
         }
         lists += periodPart.findings
@@ -310,7 +312,13 @@ extension Rollup {
             let from = order.all.map { ledger.volunteers[$0].activeFrom }, until = order.all.map { ledger.volunteers[$0].activeUntil }
             activeFrom = from
             activeUntil = until
-            rows = order.all.indices.filter { v in VolunteerWeek.isActive(from: from[v], until: until[v], first: period.first, last: period.last) }
+            // The volunteers active on a day of the period, and any other whose sessions count on
+            // one: a week counts a volunteer active on any of its days for all seven (§2), so one
+            // who left on July's last day has counted sessions on August's first days, and one who
+            // joins in September on August's last — listed, so that every counted hour is a row's.
+            rows = order.all.indices.filter { v in
+                VolunteerWeek.isActive(from: from[v], until: until[v], first: period.first, last: period.last) || periodSessions[v] > 0
+            }
         }
 
         func isActive(_ v: Int, in week: Week) -> Bool {

@@ -102,6 +102,8 @@ struct RollupCountingTests {
                 }
             }
             #expect(total > 0)
+            // Every hour the weeks count on the period's days is some listed volunteer's.
+            #expect(total == days.values.reduce(0, +), "\(period)")
             if period.kind == .year {
                 #expect(rollup.weeks.count == 52)
                 // The teams' hours by month add up to the year's.
@@ -110,6 +112,57 @@ struct RollupCountingTests {
                 }
             }
         }
+    }
+
+    @Test("a month lists whoever its weeks count: one who left on the month before's last day (sessions of the first week) and one who joins after the month (sessions of its last days); a finding on a day is the month of that day's")
+    func monthEdges() throws {
+        var s = Scenario()
+        s.roster = """
+        volunteer_id,name,unit,teams,role,liaison,phone,active_from,active_until
+        V1,王继跃,甲科,小红象志愿服务队,联络员,,,2019-07-01,2019-07-31
+        V2,张伟,甲科,小红象志愿服务队,队员,,,,
+        V3,李娜,乙科,春雨行动志愿服务队,联络员,,,2019-09-06,
+        """
+        // Weeks end on Friday: the week ending 2019-08-02 (07-27 … 08-02) belongs to August, V1
+        // active in it; the week ending 2019-09-06 (08-31 … 09-06) to September, V3 active in it.
+        s.activities = """
+        record_id,volunteer_id,date,start,end,hours,team
+        A1,V1,2019-07-30,09:00,11:00,,
+        A2,V1,2019-08-01,09:00,12:00,,
+        A3,V2,2019-08-01,09:00,10:00,,
+        A4,V2,2019-07-31,09:00,11:00,,
+        A5,V2,2019-07-31,10:00,12:00,,
+        A6,V3,2019-08-31,09:00,12:00,,
+        """
+        let folder = try s.write()
+        defer { ImportTestSupport.remove(folder) }
+        var options = Pipeline.Options(configPath: folder.appendingPathComponent("campaign.yaml").path)
+        options.now = ValueParser.instant("2019-10-10T12:00:00+08:00", in: .shanghai)
+        options.period = .year(2019) // the ledger holds the year's sessions; each period is built from it
+        let loaded = try Pipeline.load(options, progress: { _ in })
+        func build(_ p: Period) -> Rollup {
+            Rollup.build(loaded.ledger, campaign: loaded.campaign, period: p, now: options.now!, byMonth: p.kind == .year)
+        }
+        let (july, august, september, year) = (build(.month(7, of: 2019)!), build(.month(8, of: 2019)!), build(.month(9, of: 2019)!), build(.year(2019)!))
+        func hours(_ r: Rollup) -> [String: Int] {
+            Dictionary(uniqueKeysWithValues: r.volunteers.map { ($0.volunteer.id, $0.seconds / 60) })
+        }
+        #expect(hours(july) == ["V1": 120, "V2": 180])
+        #expect(hours(august) == ["V1": 180, "V2": 60, "V3": 180])
+        #expect(hours(september)["V3"] == 0)
+        // The months add up to the year, volunteer by volunteer.
+        for (id, minutes) in hours(year) {
+            #expect([july, august, september].reduce(0) { $0 + (hours($1)[id] ?? 0) } == minutes, "\(id)")
+        }
+        // V1's week ending 08-02 is August's, partial (active two of its days).
+        let week = try #require(august.weeks.firstIndex { $0.week.lastDay == CivilDate(year: 2019, month: 8, day: 2) })
+        let v1 = try #require(august.volunteers.firstIndex { $0.volunteer.id == "V1" })
+        #expect(august.seconds(week: week, volunteer: v1) == 5 * 3600)
+        #expect(august.status(week: week, volunteer: v1).key == "partial")
+        // V2's overlap on 07-31 is July's finding, not August's too.
+        #expect(july.findings.filter { $0.rule == .overlap }.count == 1)
+        #expect(august.findings.filter { $0.rule == .overlap }.isEmpty)
+        #expect(year.findings.filter { $0.rule == .overlap }.count == 1)
     }
 
     @Test("scores: weighted parts, ties share a rank (1, 1, 3), a week in progress is never short")

@@ -74,13 +74,6 @@ extension Rollup {
         var unknown = SmallIndex()
         for v in ledger.volunteers where unitRank[v.unit] == nil && unknown[v.unit] == nil { unknown[v.unit] = 0 }
         for (i, u) in unknown.keys.sorted().enumerated() { unitRank[u] = campaign.units.count + i }
-        var keyed: [(rank: Int, index: Int)] = []
-        for (i, v) in ledger.volunteers.enumerated() {
-            if let f = v.activeFrom, f > period.last { continue }
-            if let u = v.activeUntil, u < period.first { continue }
-            keyed.append((unitRank[v.unit]!, i))
-        }
-        keyed.sort { ($0.rank, $0.index) < ($1.rank, $1.index) }
 
         var flags = Array(repeating: Set<String>(), count: n)
         for d in digests { for (li, rule) in d.flags { flags[li].insert(rule) } }
@@ -94,6 +87,14 @@ extension Rollup {
             }
         }
         let belongingDigests = digests.filter(\.belongs)
+        // Listed: active on a day of the period, or with sessions counted on its days.
+        var keyed: [(rank: Int, index: Int)] = []
+        for (i, v) in ledger.volunteers.enumerated() {
+            guard VolunteerWeek.isActive(from: v.activeFrom, until: v.activeUntil, first: period.first, last: period.last)
+                || periodSessions[i] > 0 else { continue }
+            keyed.append((unitRank[v.unit]!, i))
+        }
+        keyed.sort { ($0.rank, $0.index) < ($1.rank, $1.index) }
         let rows = keyed.count
         var weekSeconds = [Int32](repeating: 0, count: belongingDigests.count * rows)
         var weekStatus = [WeekStatus](repeating: .inactive, count: belongingDigests.count * rows)
@@ -286,7 +287,7 @@ extension Rollup {
                 guard let date = f.date, period.contains(date), let li = ReviewMark.volunteer(of: f, in: data) else { continue }
                 flags.append((li, f.rule.key))
             }
-            findings = counted.filter { f in f.date.map { period.contains($0) || (belongs && data.week.contains($0)) } ?? belongs }
+            findings = counted.filter { f in f.date.map { period.contains($0) } ?? belongs }
             guard belongs || rosterWanted else { return }
             let context = RuleContext(campaign: campaign, week: data, ledger: ledger, now: now)
             // The bulletin and summary deadlines read only the submissions: they are judged on a
