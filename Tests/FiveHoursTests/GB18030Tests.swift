@@ -122,4 +122,28 @@ struct GB18030Tests {
         try Data(cut).write(to: url)
         #expect(throws: UnreadableFile.self) { _ = try GB18030.transcode(path: url.path, digest: nil, block: 3) }
     }
+
+    @Test("GBK text that is also valid UTF-8 (郑伟, 谢平: a Hebrew accent and Greek letters in UTF-8) is read as GBK; a Latin é or any Chinese in UTF-8 keeps a file UTF-8")
+    func gbkThatIsValidUTF8() throws {
+        let folder = try ImportTestSupport.makeTempFolder("gbk-utf8")
+        defer { ImportTestSupport.remove(folder) }
+        let text = "record_id,volunteer_id,date,hours,activity,location\r\nR1,T01,2019-08-05,2,郑伟,谢平\r\n"
+        // 郑伟,谢平 in GBK, written out: the trap is that these bytes are valid UTF-8.
+        let gbk: [UInt8] = Array("record_id,volunteer_id,date,hours,activity,location\r\nR1,T01,2019-08-05,2,".utf8)
+            + [0xD6, 0xA3, 0xCE, 0xB0, 0x2C, 0xD0, 0xBB, 0xC6, 0xBD, 0x0D, 0x0A]
+        #expect(String(validating: gbk, as: UTF8.self) != nil)
+        func read(_ t: TextBuffer) -> String { String(decoding: UnsafeBufferPointer(start: t.base, count: t.count), as: UTF8.self) }
+        let file = try ImportTestSupport.write(gbk, to: "gbk.csv", in: folder)
+        let decoded = try TextBuffer.load(path: file.path)
+        #expect(decoded.encoding == .gb18030)
+        #expect(read(decoded) == text)
+        for other in ["R1,T01,2019-08-05,2,Café,Zoé\n", "R1,T01,2019-08-05,2,郑伟,谢平\n", "R1,T01,2019-08-05,2,ok,ok\n",
+                      "R1,T01,2019-08-05,2,Wāng Lǐ,ok\n", "R1,T01,2019-08-05,2,Ирина,Café\n"] {
+            let utf8 = try ImportTestSupport.write(Array(other.utf8), to: "u.csv", in: folder)
+            let t = try TextBuffer.load(path: utf8.path)
+            #expect(t.encoding == .utf8, "\(other)")
+            #expect(read(t) == other)
+        }
+    }
 }
+

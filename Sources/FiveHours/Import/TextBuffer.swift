@@ -192,6 +192,30 @@ final class TextBuffer: @unchecked Sendable {
         return try GB18030.transcode(path: path, digest: results.digest)
     }
 
+    /// Whether bytes that are valid UTF-8 are GBK all the same: a small file whose only
+    /// characters beyond ASCII are two-byte UTF-8 sequences beyond Latin-1 (U+0100–U+07FF, lead
+    /// bytes C4–DF), at least one of them Greek, Cyrillic, Hebrew, Arabic, … (U+0300 on, lead
+    /// CC–DF), and no Chinese character in UTF-8 (no three-byte sequence). Every such pair is also
+    /// a GBK ideograph — `郑伟,谢平` in GBK is `D6 A3 CE B0 2C D0 BB C6 BD`, which UTF-8 reads as
+    /// `֣ΰ,лƽ` — and a campaign's file with names and places in those scripts and not one
+    /// Chinese character is not a file this campaign has. A file with a Latin-1 letter (`é`,
+    /// `ü`, `·`: lead bytes C2–C3) or only Latin letters beyond it (pinyin `ā`, `ǎ`) stays UTF-8.
+    /// Only files up to 1 MB are looked at: a larger GBK file that is valid UTF-8 throughout
+    /// would need thousands of Chinese characters all in that narrow range.
+    static func readsAsGBKOnly(_ all: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard all.count <= 1 << 20 else { return false }
+        var foreign = false
+        var i = 0
+        while i < all.count {
+            let c = all[i]
+            if c < 0x80 { i += 1; continue }
+            guard c >= 0xC4, c <= 0xDF else { return false }
+            if c >= 0xCC { foreign = true }
+            i += 2
+        }
+        return foreign
+    }
+
     /// A file whose start is not UTF-8 (nor UTF-16, nor a BOM, and holds no NUL) is GB18030, as
     /// Excel and WPS on Chinese Windows save it.
     static func startsAsGB18030(_ all: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -338,7 +362,7 @@ final class TextBuffer: @unchecked Sendable {
             }
             return TextBuffer(base: p + 3, count: size - 3, encoding: .utf8BOM, mapping: mapping, owned: nil, sha256: digest, byteCount: size)
         }
-        guard (knownInvalid ?? UTF8Check.firstInvalid(all)) != nil else {
+        guard (knownInvalid ?? UTF8Check.firstInvalid(all)) != nil || readsAsGBKOnly(all) else {
             return TextBuffer(base: p, count: size, encoding: .utf8, mapping: mapping, owned: nil, sha256: digest, byteCount: size)
         }
         // Neither UTF-8 nor a BOM: GB18030, decoded block by block from the file (no copy of
