@@ -294,6 +294,26 @@ struct ImporterTests {
         #expect(result.volunteers.count == 1 && result.activities.count == 1)
     }
 
+    @Test("an XML child is named as its attribute would be: <submitted-at>, <record-id>")
+    func xmlChildrenNamedAsAttributes() throws {
+        let folder = try ImportTestSupport.makeTempFolder("xml-children")
+        defer { ImportTestSupport.remove(folder) }
+        try ImportTestSupport.write("campaign:\n  name: t\ninputs:\n  rosters: [r]\n  activities: a\n  submissions: s\n", to: "c.yaml", in: folder)
+        try ImportTestSupport.write("编号,姓名,单位\nV1,王继跃,党政办\n", to: "r/r.csv", in: folder)
+        try ImportTestSupport.write("""
+        <activities><activity volunteer="V1" date="2019-08-05" hours="2"><record-id>A7</record-id><submitted-at>2019-08-05 16:00</submitted-at></activity></activities>
+        """, to: "a/a.xml", in: folder)
+        try ImportTestSupport.write("""
+        <submissions><submission unit="党政办" kind="daily" period="2019-08-05"><submitted-at>2019-08-05 15:00</submitted-at></submission></submissions>
+        """, to: "s/s.xml", in: folder)
+        let campaign = try CampaignLoader.load(path: folder.appendingPathComponent("c.yaml").path)
+        let result = try Importer(campaign: campaign, window: CivilDate(year: 2019, month: 8, day: 1)!...CivilDate(year: 2019, month: 8, day: 9)!).run()
+        #expect(result.rejects.isEmpty, "\(result.rejects.map(\.reason))")
+        #expect(result.submissions.map(\.submittedAt) == [ValueParser.instant("2019-08-05T15:00:00+08:00", in: .shanghai)!])
+        #expect(result.activities.map(\.recordID) == ["A7"])
+        #expect(result.activities.map(\.submittedAt) == [ValueParser.instant("2019-08-05T16:00:00+08:00", in: .shanghai)!])
+    }
+
     @Test("a roster's or a station's period is ignored, whatever it holds; a bulletin's must be a date")
     func periodOfARosterIsIgnored() throws {
         let folder = try ImportTestSupport.makeTempFolder("period")

@@ -1139,9 +1139,9 @@ public struct Importer: Sendable {
             return nil
         }
 
-        /// Child elements whose text stands for a column when no attribute gave it (the
-        /// ordinary path takes a child's text under the child's own name: the column's key).
-        static let childNames: [(name: [UInt8], cell: Int)] = ActivityCells.columns.enumerated().map { (Array($0.element.key.utf8), $0.offset) }
+        /// Child elements whose text stands for a column when no attribute gave it: named as
+        /// the attributes are (`<submitted-at>` as `submitted-at="…"`), as the ordinary path reads them.
+        static let childNames = names
 
         /// - Returns: true when the record was taken (counted and hashed), false to read it the ordinary way.
         mutating func take(_ record: RawXMLRecord, context: [String: String], contextVersion: Int,
@@ -1278,7 +1278,9 @@ public struct Importer: Sendable {
                     if let k = kindAttr { m.kind = k }
                     media.append(m)
                 default:
-                    if values[c.name] == nil { values[c.name] = text }
+                    // A child names its column as an attribute would (`<submitted-at>`, `<record-id>`).
+                    let key = keys[c.name] ?? Importer.underscored(c.name)
+                    if values[key] == nil { values[key] = text }
                 }
             }
             if !teams.isEmpty { values["teams"] = teams.joined(separator: ";") }

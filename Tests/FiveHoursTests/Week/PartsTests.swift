@@ -764,7 +764,7 @@ struct PartsTests {
             switch n % 10 {
             case 0: xml += "<activity id=\"A\(n)\" volunteer=\"\(v)\" date=\"\(day)\" start=\"09:00\" end=\"10:30\" team=\"小红象志愿服务队\"/>\n"
             case 1: xml += "<activity id=\"A\(n)\" volunteer=\"\(v)\" date=\"\(day)\" hours=\"2.5\"><title>标题</title><team> </team><team>春雨行动志愿服务队</team></activity>\n"
-            case 2: xml += "<activity record-id=\"A\(n - 2)\" volunteer-id=\"\(v)\" date=\"\(day)\" hours=\"1\"><description>  有空格  </description></activity>\n"
+            case 2: xml += "<activity record-id=\"A\(n - 2)\" volunteer-id=\"\(v)\" date=\"\(day)\" hours=\"1\"><description>  有空格  </description><submitted-at>2019/3/21 9:00</submitted-at></activity>\n"
             case 3: xml += "<activity id=\"A\(n)\" volunteer=\"\(v)\" date=\"2019/3/32\" hours=\"1\"/>\n" // a bad date
             case 4: xml += "<activity id=\"A\(n)\" volunteer=\"\(v)\" date=\"\(day)\" hours=\"1\"><media href=\"a.jpg\" type=\"photo\"/></activity>\n"
             case 5:
