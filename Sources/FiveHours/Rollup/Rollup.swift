@@ -116,8 +116,7 @@ extension Rollup {
     /// The findings of the period's lists, each once (a finding its weeks repeat, e.g. a roster
     /// rule judged every week, is the same rule, unit, subject, date, detail and source), in the
     /// report's order.
-    static func once(_ lists: [[Finding]]) -> [Finding] {
-        let all = Array(lists.joined())
+    static func once(_ all: [Finding]) -> [Finding] {
         // Sorted by their identity's hash (then place), each run of equal hashes holds every
         // repeat of a finding, its first place first: the others are marked.
         var byHash = all.indices.map { (Identity.hash(all[$0]), $0) }
@@ -134,7 +133,7 @@ extension Rollup {
             }
             run = end
         }
-        return RuleSet.ordered(all.indices.filter { !repeated[$0] }.map { all[$0] })
+        return RuleSet.order(all, keeping: { !repeated[$0] }).map { all[$0] }
     }
 
     /// What makes two findings the same for `once`: rule, unit, subject, date, detail and source,
@@ -255,17 +254,20 @@ extension Rollup {
         // Findings: the counting rules' on the period's days and on the weeks that belong, the
         // weekly rules' on those weeks, and the period's (the five-hour rule's are
         // volunteer-weeks.csv), each once.
-        var lists: [[Finding]] = []
+        // Gathered in one list, each copied once (a year of overlaps has 200,000).
+        var all: [Finding] = []
+        all.reserveCapacity(weeks.indices.reduce(0) { $0 + weeksJudged.duplicates[$1].count + counting.byWeek[$1].count + weeksJudged.findings[$1].count })
         for k in weeks.indices {
             let belongs = span.belongs[k]
             // A finding on a day is the period's when the day is (the day's hours are); one with no
             // day, when its week belongs.
-            lists.append((weeksJudged.duplicates[k] + counting.byWeek[k]).filter { f in
-                f.date.map { period.contains($0) } ?? belongs
-            } + weeksJudged.findings[k])
+            func isThePeriods(_ f: Finding) -> Bool { f.date.map { period.contains($0) } ?? belongs }
+            for f in weeksJudged.duplicates[k] where isThePeriods(f) { all.append(f) }
+            for f in counting.byWeek[k] where isThePeriods(f) { all.append(f) }
+            all += weeksJudged.findings[k]
         }
-        lists += periodPart.findings
-        let findings = Rollup.once(lists)
+        for list in periodPart.findings { all += list }
+        let findings = Rollup.once(all)
         clock.lap("  volunteers and findings of the period")
         return Rollup(period: period, weeks: weeksJudged.infos, volunteers: volunteers, weekSeconds: weeksJudged.weekSeconds,
                       weekStatus: weeksJudged.weekStatus, teams: teams.teams, monthlyTeams: teams.monthly,
@@ -371,6 +373,7 @@ extension Rollup.Span {
         let liaisons = (0..<n).filter { ledger.volunteers[order.all[$0]].isLiaison }
         let weeklyRules: [any Rule] = RuleSet.all.filter { Rollup.weeklyRules.contains($0.key) }
         var status = [Rollup.WeekStatus](repeating: .inactive, count: n)
+        out.duplicates = DuplicateRule.byWeek(ledger.findings, weeks: weeks)
         // One context per ledger for every week: the submissions are indexed once, not per week.
         let none = WeekData(week: weeks[0], volunteers: [], sessions: [], records: [], teams: [], units: [], unrostered: [], facts: CountingFacts(),
                             ledgerIndex: [:], positions: [], byUnit: [:])
@@ -393,7 +396,6 @@ extension Rollup.Span {
                                 ledgerIndex: ledger.index, positions: positions, byUnit: byUnit)
             let context = everything.with(week: data)
             if k == 0 { out.rosterStatus = RosterDeadlineRule.statuses(context) }
-            out.duplicates[k] = DuplicateRule().findings(in: context)
             guard belongs[k] else { continue }
             let isOver = now >= campaign.zone.instant(week.lastDay, at: rules.weeklySummaryDue)
             let hasStarted = now >= campaign.zone.instant(week.firstDay, at: 0)

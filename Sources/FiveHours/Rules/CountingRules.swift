@@ -26,7 +26,24 @@ public struct DuplicateRule: Rule {
     public let name = RuleName.duplicate
 
     public func findings(in c: RuleContext) -> [Finding] {
-        c.ledger.findings.filter { f in f.rule == .duplicate && (f.date.map(c.week.week.contains) ?? true) }
+        DuplicateRule.byWeek(c.ledger.findings, weeks: [c.week.week])[0]
+    }
+
+    /// The import's duplicate findings of each of `weeks` (consecutive), those dated in it (an
+    /// undated one in every week), in one pass: a year's weeks each filtering all of them read
+    /// 35,000 findings 53 times.
+    static func byWeek(_ findings: [Finding], weeks: [Week]) -> [[Finding]] {
+        var out = [[Finding]](repeating: [], count: weeks.count)
+        guard let origin = weeks.first?.firstDay else { return out }
+        for i in findings.indices where findings[i].rule == .duplicate {
+            guard let date = findings[i].date else {
+                for k in out.indices { out[k].append(findings[i]) }
+                continue
+            }
+            let k = Counting.floorDiv(origin.days(to: date), 7)
+            if k >= 0, k < weeks.count, weeks[k].contains(date) { out[k].append(findings[i]) }
+        }
+        return out
     }
 }
 

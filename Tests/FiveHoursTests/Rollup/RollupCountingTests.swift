@@ -270,7 +270,7 @@ struct RollupCountingTests {
         var composed = roster
         composed.subject = "\u{E9}"
         let lists = [[roster, overlap], [roster, otherLine, overlap], [otherDay, otherDetail, otherRule, composed], [decomposed, roster, composed]]
-        let once = Rollup.once(lists)
+        let once = Rollup.once(Array(lists.joined()))
         func count(_ f: Finding) -> Int {
             once.filter { Rollup.Identity.same($0, f) }.count
         }

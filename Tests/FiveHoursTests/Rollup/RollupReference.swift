@@ -180,7 +180,7 @@ extension Rollup {
         // the period's (the five-hour rule's are volunteer-weeks.csv), each once.
         var lists = digests.map(\.findings)
         for k in 0..<periodRules.count { lists.append(periodFound.take(k) ?? []) }
-        let findings = Rollup.once(lists)
+        let findings = Rollup.once(Array(lists.joined()))
 
         clock.lap("  volunteers, teams and findings of the period")
         return Rollup(period: period, weeks: belongingDigests.map { WeekInfo(week: $0.week, isOver: $0.isOver, hasStarted: $0.hasStarted, units: $0.units) },
