@@ -18,7 +18,8 @@
 # DuckDB peer, checks fivehours' hours against (f) for every volunteer to the cent and its
 # manifest against the rows generated, and writes one table with a row per spelling.
 # --yearly instead runs (y) fivehours yearly --year 2019 --format csv and (p) its DuckDB peer
-# (peer_yearly.py), alternated, and checks every volunteer's and volunteer-week's figures.
+# (peer_yearly.py), alternated, and checks every volunteer's and volunteer-week's figures; with
+# --spelling S (one), on that spelling's data (overlaps, repeats, caps: a year's findings).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -73,7 +74,7 @@ if [ -n "$SPELLINGS" ]; then
   SKIP_XML=1                                  # the spellings are CSV only
 fi
 if [ "$YEARLY" = 1 ]; then
-  [ "$SCALING" = 0 ] && [ -z "$SPELLINGS" ] || { echo "run.sh: --yearly goes with neither --scaling nor --spelling" >&2; exit 2; }
+  [ "$SCALING" = 0 ] && [ "${SPELLINGS//,/}" = "$SPELLINGS" ] || { echo "run.sh: --yearly goes with one --spelling at most, and not with --scaling" >&2; exit 2; }
   SKIP_XML=1                                  # the yearly run reads the CSV campaign
 fi
 
@@ -452,12 +453,12 @@ YEAR=2019
 YEAR_NOW=2020-01-10T00:00:00+08:00   # every week of 2019 over, as the peer takes them without --now
 run_y() { measure y "$1" 0 /dev/null "$BIN" yearly --config "$2/campaign.yaml" --year "$YEAR" --now "$YEAR_NOW" --quiet \
             --format csv --csv-header keys --out "$WORK/y"; }
-run_p() { measure p "$1" 0 /dev/null "$PYTHON" "$HERE/peer_yearly.py" --data "$2" --year "$YEAR" --out "$WORK/p"; }
+run_p() { measure p "$1" 0 /dev/null "$PYTHON" "$HERE/peer_yearly.py" --data "$2" --spelling "$3" --year "$YEAR" --out "$WORK/p"; }
 
 yearly_benchmark() {
-  local dir r
-  dir=$(data_dir "$ROWS")
-  ensure_data "$dir" "$ROWS" 0
+  local dir r spelling=${SPELLINGS:-plain}
+  dir=$(spelling_dir "$spelling")
+  ensure_data "$dir" "$ROWS" 0 "$spelling"
   RESULTS="$WORK/yearly.tsv"
   : >"$RESULTS"
   rm -rf "$WORK/y" "$WORK/p"
@@ -467,7 +468,7 @@ yearly_benchmark() {
   for r in $(seq 1 "$ROUNDS"); do
     say "round $r of $ROUNDS"
     run_y "$r" "$dir"
-    run_p "$r" "$dir"
+    run_p "$r" "$dir" "$spelling"
   done
   local section="$WORK/yearly-section.md" check check_rc=0
   set +e
@@ -475,10 +476,10 @@ yearly_benchmark() {
   check_rc=$?
   set -e
   {
-    echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — yearly run, $(commas "$ROWS") sessions, $(commas "$VOLS") volunteers"
+    echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — yearly run, $(commas "$ROWS") sessions, $(commas "$VOLS") volunteers, spelling $spelling"
     echo
     machine
-    echo "- Data: \`Benchmarks/generate.py --rows $ROWS --volunteers $VOLS\`; year $YEAR, \`--now $YEAR_NOW\`; $ROUNDS rounds, runs alternated, warm page cache, medians"
+    echo "- Data: \`Benchmarks/generate.py --rows $ROWS --volunteers $VOLS --spelling $spelling\`; year $YEAR, \`--now $YEAR_NOW\`; $ROUNDS rounds, runs alternated, warm page cache, medians"
     echo
     echo "| run | wall s | user+sys s | peak RSS MB |"
     echo "|---|---:|---:|---:|"
