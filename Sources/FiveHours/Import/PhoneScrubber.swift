@@ -374,6 +374,7 @@ public enum PhoneScrubber {
         var masked: [Range<Int>] = [] // byte ranges of the digits to mask, in order
         var groups: [Range<Int>] = [] // token ranges of the run's digit groups
         var digitGroups: [ArraySlice<UInt8>] = []
+        var digitRanges: [Range<Int>] = []
         var d: [UInt8] = []
         var span: [UInt8] = []
         var prev = Class.other
@@ -416,17 +417,22 @@ public enum PhoneScrubber {
             prev = .digit
             i = j
             // The run's digit groups and digits.
+            // The groups are sliced once every digit is in `d`: a slice taken while `d` still grows
+            // holds its buffer, and the next digit copied all of it (a run of 90,000 groups took
+            // gigabytes).
             groups.removeAll(keepingCapacity: true)
-            d.removeAll(keepingCapacity: true)
             digitGroups.removeAll(keepingCapacity: true)
+            d.removeAll(keepingCapacity: true)
+            digitRanges.removeAll(keepingCapacity: true)
             var x = 0
             while x < run.count {
                 guard run[x].cls == .digit else { x += 1; continue }
                 let s = x, ds = d.count
                 while x < run.count, run[x].cls == .digit { d.append(run[x].value); x += 1 }
                 groups.append(s..<x)
-                digitGroups.append(d[ds..<d.count])
+                digitRanges.append(ds..<d.count)
             }
+            for r in digitRanges { digitGroups.append(d[r]) }
             // Nothing shorter than seven digits is a phone number here (a roster's need 7, a
             // landline 10, a mobile 11).
             guard d.count >= minimum else { continue }

@@ -126,10 +126,16 @@ public struct MediaRef: Sendable, Equatable, Hashable {
 
     /// Photos by extension; a URL or unknown extension is a link.
     static func guess(_ href: String, baseFolder: String) -> MediaRef {
-        let lower = href.lowercased()
-        let photo = [".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp"].contains { lower.hasSuffix($0) }
-        let video = [".mp4", ".mov", ".m4v", ".webm", ".avi"].contains { lower.hasSuffix($0) }
-        return MediaRef(kind: photo ? .photo : video ? .video : .link, href: href, baseFolder: baseFolder)
+        MediaRef(kind: kind(byExtension: href) ?? .link, href: href, baseFolder: baseFolder)
+    }
+
+    /// A photo or a video by the name's extension, nil for any other name. The one list: what a
+    /// log's media is guessed to be, and the only files the daily bulletin copies.
+    static func kind(byExtension name: String) -> Kind? {
+        let lower = name.lowercased()
+        if [".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp"].contains(where: { lower.hasSuffix($0) }) { return .photo }
+        if [".mp4", ".mov", ".m4v", ".webm", ".avi"].contains(where: { lower.hasSuffix($0) }) { return .video }
+        return nil
     }
 }
 

@@ -110,6 +110,13 @@ public struct DailyReport: Sendable {
                     extraFindings.append(MissingMediaRule.finding(.outside, href: m.href, unit: v.unit, date: date, source: r.source, say: say))
                     continue
                 }
+                // Only photos and videos are copied, by the file's own name whatever the log calls
+                // it (`type="photo"`): a media cell naming the roster or another unit's log beside
+                // it would otherwise publish that file, phone numbers and all.
+                guard MediaRef.kind(byExtension: path) != nil else {
+                    extraFindings.append(MissingMediaRule.finding(.notPhotoOrVideo, href: m.href, unit: v.unit, date: date, source: r.source, say: say))
+                    continue
+                }
                 // A folder, a FIFO or a device named as media is that row's finding, never the bulletin's failure.
                 if let problem = MediaFiles.problem(path) {
                     extraFindings.append(MissingMediaRule.finding(problem, href: m.href, unit: v.unit, date: date, source: r.source, say: say))

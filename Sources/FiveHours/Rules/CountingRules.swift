@@ -127,6 +127,9 @@ public enum MissingMediaRule {
         case outside, notFound, unreadable
         /// A folder, a FIFO or a device where a file should be (its kind, in English).
         case notRegular(String)
+        /// A local file that is not a photo or a video by its name (a CSV, a text, the campaign
+        /// file): never copied into a report, where it would publish whatever it holds.
+        case notPhotoOrVideo
     }
 
     public static func finding(_ problem: Problem, href: String, unit: String, date: CivilDate, source: SourceLine, say: Wording) -> Finding {
@@ -141,6 +144,9 @@ public enum MissingMediaRule {
             detail = say("附件 \(href) 无法读取，未引用", "media file \(href) cannot be read; not used")
         case .notRegular(let kind):
             detail = say("附件 \(href) 不是普通文件（\(InputFiles.kindInChinese(kind))），未引用", "media \(href) is not a regular file but \(kind); not used")
+        case .notPhotoOrVideo:
+            detail = say("附件 \(href) 不是照片或视频（.jpg .jpeg .png .gif .webp .bmp .mp4 .mov .m4v .webm .avi），未引用；文件请用网址链接",
+                         "media \(href) is not a photo or a video (.jpg .jpeg .png .gif .webp .bmp .mp4 .mov .m4v .webm .avi); not used — link other files by their web address")
         }
         return Finding(name, unit: unit, subject: href, date: date, detail: detail, source: source)
     }

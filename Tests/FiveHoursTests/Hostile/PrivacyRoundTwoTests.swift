@@ -149,6 +149,41 @@ struct PrivacyRoundTwoTests {
         #expect(media.allSatisfy { $0["source"] == "activities/log.csv:2" })
     }
 
+    @Test("a media cell naming the roster, a text or the campaign file beside the log copies none of them, with --public or not", arguments: [false, true])
+    func mediaThatIsNotAPhotoOrVideo(publicReport: Bool) throws {
+        var s = Scenario()
+        s.activities = """
+        record_id,volunteer_id,date,start,end,hours,media
+        A1,V1,2019-08-07,9:00,11:00,,r.csv;notes.txt;../campaign.yaml;ok.png
+        """
+        s.files["activities/r.csv"] = Array("volunteer_id,name,unit,phone\nV9,王九,甲科,13700110099\n".utf8)
+        s.files["activities/notes.txt"] = Array("内部备忘 13700110098\n".utf8)
+        s.files["activities/ok.png"] = [0x89, 0x50, 0x4E, 0x47]
+        // As an XML <media type="photo">, a name that is not a photo's is not copied either.
+        s.files["activities/x.xml"] = Array("""
+        <activities><activity id="A2" volunteer="V2" date="2019-08-07" hours="1"><media type="photo" href="r.csv"/></activity></activities>
+        """.utf8)
+        let folder = try s.write()
+        defer { ImportTestSupport.remove(folder) }
+        let out = folder.appendingPathComponent("out")
+        let r = try HostileFilesTests.run(["daily", "--config", folder.appendingPathComponent("campaign.yaml").path, "--date", "2019-08-07",
+                                           "--now", Self.now, "--out", out.path, "--csv-header", "keys", "--quiet"] + (publicReport ? ["--public"] : []),
+                                          seconds: 60)
+        #expect(r.status == 0, "\(r.stderr)")
+        let files = Hostile.files(under: out)
+        let media = files.keys.filter { $0.hasPrefix("daily-2019-08-07/media/") }
+        #expect(media.count == 1, "\(media)")
+        #expect(media.allSatisfy { $0.hasSuffix(".png") })
+        for (name, bytes) in files {
+            let text = String(decoding: bytes, as: UTF8.self)
+            #expect(!text.contains("13700110099") && !text.contains("13700110098") && !text.contains("王九"), "\(name)")
+        }
+        if !publicReport {
+            let findings = try Hostile.records(try #require(files["daily-2019-08-07/findings.csv"]))
+            #expect(Set(findings.filter { $0["rule"] == "missing_media" }.compactMap { $0["subject"] }) == ["r.csv", "notes.txt", "../campaign.yaml"])
+        }
+    }
+
     @Test("a 3 GB video is copied by streaming: the run's peak memory stays under 100 MB, and no staging folder is left")
     func largeVideo() throws {
         var s = Scenario()

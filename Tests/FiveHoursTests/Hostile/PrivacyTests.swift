@@ -133,6 +133,20 @@ struct PrivacyTests {
         #expect(PhoneScrubber.scrub(text, known: ["7654321"]) == expected)
     }
 
+    /// A cell of 100,000 digit groups (`1-1-1-…`, 200 KB) once cost gigabytes and minutes: each
+    /// group's digits were kept as a slice of the run's growing digits, so every next digit copied
+    /// them all. Now linear; the time limit is a guard against a hang, not a benchmark.
+    @Test("a run of 100,000 digit groups is scrubbed in linear time and memory", .timeLimit(.minutes(1)))
+    func longRunOfGroups() {
+        let run = Array(repeating: "1", count: 100_000).joined(separator: "-")
+        let text = "V001,bad,\(run) 13800138000"
+        let scrubbed = PhoneScrubber.scrub(text, known: [])
+        #expect(scrubbed.hasSuffix(" ***********"))
+        #expect(scrubbed.count == text.count)
+        let bytes = PhoneScrubber.scrub(bytes: Array((text + "\n").utf8), known: [])
+        #expect(bytes.count == text.utf8.count + 1)
+    }
+
     static let hostilePhones = ["+86 138 0013 8101", "+86-138-0013-8102", "(+86)13800138103", "0086 13800138104", "010-62345678", "7654321",
                                 "138 0013 8107", "13800138108", "139-0013-8109", "13800138110", "+86 186 0000 1313", "186-0000-1414",
                                 // A local number in a row with a comma too many (the name `丁,丙`): its phone
