@@ -372,10 +372,14 @@ public enum Pipeline {
 
     static func makeManifest(_ loaded: Loaded, options: Options, command: String, week: Week?, date: CivilDate?, now: Int) throws -> Manifest {
         let campaign = loaded.campaign
-        // The inputs' paths without phone numbers (a file named after a volunteer's mobile).
+        // The inputs' paths without phone numbers (a file named after a volunteer's mobile), nor
+        // a whole-file reason (it may quote a header cell or an XML tag the file wrote).
         let phones = loaded.ledger.phones
         var files = try loaded.manifestFiles()
-        for i in files.indices { files[i].path = PhoneScrubber.scrub(files[i].path, known: phones) }
+        for i in files.indices {
+            files[i].path = PhoneScrubber.scrub(files[i].path, known: phones)
+            files[i].fileRejected = files[i].fileRejected.map { PhoneScrubber.scrub($0, known: phones) }
+        }
         return Manifest(
             campaign: .init(path: PhoneScrubber.scrub(URL(fileURLWithPath: campaign.path).lastPathComponent, known: phones), sha256: loaded.campaignSHA256),
             options: .init(command: command, week_ending: week.map { "\($0.lastDay)" }, date: date.map { "\($0)" },

@@ -138,7 +138,8 @@ struct GB18030Tests {
         #expect(decoded.encoding == .gb18030)
         #expect(read(decoded) == text)
         for other in ["R1,T01,2019-08-05,2,Café,Zoé\n", "R1,T01,2019-08-05,2,郑伟,谢平\n", "R1,T01,2019-08-05,2,ok,ok\n",
-                      "R1,T01,2019-08-05,2,Wāng Lǐ,ok\n", "R1,T01,2019-08-05,2,Ирина,Café\n"] {
+                      "R1,T01,2019-08-05,2,Wāng Lǐ,ok\n", "R1,T01,2019-08-05,2,Ирина,Café\n",
+                      "R1,T01,2019-08-05,2,Cafe\u{301},ok\n", "R1,T01,2019-08-05,2,\"\u{301},Ирина\n"] {
             let utf8 = try ImportTestSupport.write(Array(other.utf8), to: "u.csv", in: folder)
             let t = try TextBuffer.load(path: utf8.path)
             #expect(t.encoding == .utf8, "\(other)")

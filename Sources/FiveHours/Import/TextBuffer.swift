@@ -194,8 +194,9 @@ final class TextBuffer: @unchecked Sendable {
 
     /// Whether bytes that are valid UTF-8 are GBK all the same: a small file whose only
     /// characters beyond ASCII are two-byte UTF-8 sequences beyond Latin-1 (U+0100–U+07FF, lead
-    /// bytes C4–DF), at least one of them Greek, Cyrillic, Hebrew, Arabic, … (U+0300 on, lead
-    /// CC–DF), and no Chinese character in UTF-8 (no three-byte sequence). Every such pair is also
+    /// bytes C4–DF) but no combining mark (U+0300–U+036F, lead CC–CD: `e` + U+0301 is how a Mac
+    /// writes `é`), at least one of them Greek, Cyrillic, Hebrew, Arabic, … (U+0370 on, lead
+    /// CE–DF), and no Chinese character in UTF-8 (no three-byte sequence). Every such pair is also
     /// a GBK ideograph — `郑伟,谢平` in GBK is `D6 A3 CE B0 2C D0 BB C6 BD`, which UTF-8 reads as
     /// `֣ΰ,лƽ` — and a campaign's file with names and places in those scripts and not one
     /// Chinese character is not a file this campaign has. A file with a Latin-1 letter (`é`,
@@ -209,8 +210,8 @@ final class TextBuffer: @unchecked Sendable {
         while i < all.count {
             let c = all[i]
             if c < 0x80 { i += 1; continue }
-            guard c >= 0xC4, c <= 0xDF else { return false }
-            if c >= 0xCC { foreign = true }
+            guard c >= 0xC4, c <= 0xDF, c != 0xCC, c != 0xCD else { return false }
+            if c >= 0xCE { foreign = true }
             i += 2
         }
         return foreign

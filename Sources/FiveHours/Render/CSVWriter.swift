@@ -24,14 +24,7 @@ public enum CSVWriter {
     static func append(_ value: String, to out: inout [UInt8]) {
         var value = value
         value.withUTF8 { b in
-            var formula = false
-            if let c = b.first {
-                if c == UInt8(ascii: "=") || c == UInt8(ascii: "+") || c == UInt8(ascii: "-") || c == UInt8(ascii: "@") || c == 9 || c == 13 {
-                    formula = true
-                } else if b.count >= 3, c == 0xEF, b[1] == 0xBC, b[2] == 0x9D || b[2] == 0x8B || b[2] == 0x8D || b[2] == 0xA0 {
-                    formula = true // ＝ ＋ － ＠
-                }
-            }
+            let formula = startsLikeFormula(b)
             var quote = formula
             if !quote {
                 for c in b where c == 44 || c == 34 || c == 10 || c == 13 { quote = true; break }
@@ -45,6 +38,30 @@ public enum CSVWriter {
             }
             out.append(34)
         }
+    }
+
+    /// Whether a spreadsheet may read the cell as a formula: it starts with `=`, `+`, `-`, `@`, a
+    /// tab or a CR (or ＝ ＋ － ＠) — also after white space or an invisible character (a space, a
+    /// no-break or zero-width space, a BOM), which a spreadsheet told to trim spaces, or a
+    /// reader's eye, passes over.
+    static func startsLikeFormula(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        func formulaAt(_ i: Int) -> Bool {
+            guard i < b.count else { return false }
+            let c = b[i]
+            if c == UInt8(ascii: "=") || c == UInt8(ascii: "+") || c == UInt8(ascii: "-") || c == UInt8(ascii: "@") || c == 9 || c == 13 { return true }
+            return i + 2 < b.count && c == 0xEF && b[i + 1] == 0xBC && (b[i + 2] == 0x9D || b[i + 2] == 0x8B || b[i + 2] == 0x8D || b[i + 2] == 0xA0) // ＝ ＋ － ＠
+        }
+        if formulaAt(0) { return true }
+        var i = 0
+        while i < b.count {
+            if let n = UnicodeTrim.whitespaceLength(b, at: i) { i += n; continue }
+            // U+200B–U+200D, U+2060 and the BOM: nothing on screen.
+            if i + 2 < b.count, b[i] == 0xE2, b[i + 1] == 0x80, (0x8B...0x8D).contains(b[i + 2]) { i += 3; continue }
+            if i + 2 < b.count, b[i] == 0xE2, b[i + 1] == 0x81, b[i + 2] == 0xA0 { i += 3; continue }
+            if i + 2 < b.count, b[i] == 0xEF, b[i + 1] == 0xBB, b[i + 2] == 0xBF { i += 3; continue }
+            break
+        }
+        return i > 0 && formulaAt(i)
     }
 
     /// A whole file: BOM, header, rows, CRLF after every row.

@@ -86,7 +86,7 @@ struct RollupView {
                 // The weeks that have started: a year's chart in August spread over all 52 weeks
                 // was a tick at its left end.
                 "chart_svg": schema ? "" : TrendChart.svg(Array(u.trend.prefix(startedWeeks)), over: Array(r.weeks.map(\.isOver).prefix(startedWeeks)),
-                                                          unit: u.name, labels: l),
+                                                          unit: support.text(u.name), labels: l), // raw SVG: cleaned here
                 "trend_text": u.trend.prefix(startedWeeks).map { $0.map { "\($0)%" } ?? "—" }.joined(separator: " "),
                 "low": (u.scoreCents ?? 10_000) < 6_000,
             ]

@@ -297,9 +297,18 @@ enum Hostile {
 
     /// The cell as the spreadsheet user typed it: the neutralising `'` removed.
     static func unneutralised(_ cell: String) -> String {
-        guard cell.unicodeScalars.first == "'", let second = cell.unicodeScalars.dropFirst().first,
-              formulaStarts.contains(second) else { return cell }
-        return String(String.UnicodeScalarView(cell.unicodeScalars.dropFirst()))
+        guard cell.unicodeScalars.first == "'" else { return cell }
+        let rest = String(String.UnicodeScalarView(cell.unicodeScalars.dropFirst()))
+        return looksLikeFormula(rest) ? rest : cell
+    }
+
+    /// Whether a spreadsheet may take the cell for a formula: a formula start first, or after
+    /// white space and invisible characters (a spreadsheet that trims spaces passes over them).
+    static func looksLikeFormula(_ cell: String) -> Bool {
+        if let first = cell.unicodeScalars.first, formulaStarts.contains(first) { return true }
+        let invisible: Set<UInt32> = [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF]
+        let rest = cell.unicodeScalars.drop { $0.properties.isWhitespace || invisible.contains($0.value) }
+        return rest.count < cell.unicodeScalars.count && rest.first.map(formulaStarts.contains) == true
     }
 
     /// The scalars that make a spreadsheet read a cell as a formula when they come first.

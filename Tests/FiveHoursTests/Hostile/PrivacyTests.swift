@@ -42,6 +42,8 @@ struct PrivacyTests {
             ("daily", ["daily", "--date", day]),
             ("daily-public", ["daily", "--date", day, "--public", "--csv-header", "keys"]),
             ("check", ["check", "--week-ending", weekEnding]),
+            ("monthly", ["monthly", "--month", String(weekEnding.prefix(7))]),
+            ("monthly-public", ["monthly", "--month", String(weekEnding.prefix(7)), "--public"]),
         ]
         for (name, args) in runs {
             let folder = out.appendingPathComponent(name)
@@ -118,6 +120,12 @@ struct PrivacyTests {
           <volunteer id="X2" name="褚十四 18600001414" phone="186-0000-1414" active-from="2019/13/1"/>
         </roster>
         """.utf8)
+        // Whole files rejected for what they wrote: the reason quotes a header cell, or libxml2's
+        // message a tag's name — in rejects.csv, on stderr and in manifest.json.
+        s.files["activities/header.csv"] = Array("volunteer_id,date,hours,备注13800138101,备注13800138101\nV1,2019-08-07,1,,\n".utf8)
+        s.files["activities/tags.xml"] = Array("<activities><x13800138102></y></activities>\n".utf8)
+        // A campaign unit whose name carries a number: the roll-ups' trend chart labels it.
+        s.units += "\n  - { name: 第二站 13800138103, kind: workstation }"
         return s
     }
 
