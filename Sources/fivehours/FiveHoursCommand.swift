@@ -36,7 +36,7 @@ struct FiveHoursCommand: ParsableCommand {
     static func finish(with error: Error) -> Never {
         let stderr = FileHandle.standardError
         // A message may name an input path; no phone number in it either (a file named after one).
-        func say(_ s: String) { stderr.write(Data(("fivehours: " + PhoneScrubber.scrub(s, known: []) + "\n").utf8)) }
+        func say(_ s: String) { stderr.write(Data(("fivehours: " + TerminalText.safe(PhoneScrubber.scrub(s, known: [])) + "\n").utf8)) }
         switch error {
         case let e as CampaignError: say(e.description); Foundation.exit(2)
         case let e as Pipeline.UsageError: say(e.description); Foundation.exit(2)
@@ -51,7 +51,7 @@ struct FiveHoursCommand: ParsableCommand {
                 Foundation.exit(0)
             }
             let message = fullMessage(for: error)
-            stderr.write(Data((message + "\n").utf8))
+            stderr.write(Data((TerminalText.safe(message) + "\n").utf8))
             // Usage errors are 2 in the contract, not ArgumentParser's 64.
             Foundation.exit(code == .validationFailure ? 2 : code.rawValue == 64 ? 2 : code.rawValue)
         }
@@ -83,7 +83,7 @@ struct CommonOptions: ParsableArguments {
     func summary(_ line: String) {
         guard !quiet else { return }
         if isatty(STDERR_FILENO) == 1 { TerminalProgress.shared.finish() }
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        FileHandle.standardError.write(Data((TerminalText.safe(line) + "\n").utf8))
     }
 
     /// Plain lines when stderr is a file or a pipe; on a terminal, one status line rewritten in
@@ -91,7 +91,7 @@ struct CommonOptions: ParsableArguments {
     func progress(_ line: String) {
         guard !quiet else { return }
         guard isatty(STDERR_FILENO) == 1 else {
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+            FileHandle.standardError.write(Data((TerminalText.safe(line) + "\n").utf8))
             return
         }
         TerminalProgress.shared.show(line)
@@ -115,7 +115,7 @@ final class TerminalProgress: @unchecked Sendable {
         let done = line.hasPrefix("wrote") || line.hasPrefix("checked")
         let filled = done ? 10 : min(9, step)
         let bar = String(repeating: "#", count: filled) + String(repeating: "·", count: 10 - filled)
-        let text = line.trimmingCharacters(in: .whitespaces)
+        let text = TerminalText.safe(line.trimmingCharacters(in: .whitespaces))
         let shown = text.count > 70 ? String(text.prefix(69)) + "…" : text
         FileHandle.standardError.write(Data("\r\u{1B}[K[\(bar)] \(shown)\(done ? "\n" : "")".utf8))
         open = !done
@@ -363,7 +363,7 @@ struct Check: ParsableCommand {
         let loaded = try Pipeline.load(options, progress: common.progress)
         let (text, errors, summary) = try Pipeline.check(loaded, options: options)
         common.progress("checked \(loaded.ledger.files.count) files")
-        print(text, terminator: "")
+        print(TerminalText.safe(text), terminator: "")
         fflush(nil)
         common.summary(summary.line("check", wroteTo: nil))
         if errors > 0 { throw ExitCode(1) }

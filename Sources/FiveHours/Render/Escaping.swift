@@ -93,3 +93,24 @@ struct ScalarHTMLContentType: MustacheContentType {
 struct MarkdownContentType: MustacheContentType {
     func escapeText(_ text: String) -> String { MarkdownEscape.escape(text) }
 }
+
+/// Text for a terminal (stdout and stderr): a control character from the inputs — an escape
+/// sequence in a cell, a file name or a unit's name — would be obeyed by the operator's terminal
+/// (clear the screen, set the title, write the clipboard, hide a line behind a CR). Each is shown
+/// as its Unicode control picture instead (ESC as `␛`, BEL as `␇`, CR as `␍`), the C1 controls
+/// and DEL as `�`; line feeds (between lines) and tabs stay.
+public enum TerminalText {
+    public static func safe(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: needsPicture) else { return text }
+        var out = String.UnicodeScalarView()
+        for s in text.unicodeScalars {
+            if !needsPicture(s) { out.append(s); continue }
+            out.append(s.value < 0x20 ? Unicode.Scalar(0x2400 + s.value)! : "\u{FFFD}")
+        }
+        return String(out)
+    }
+
+    private static func needsPicture(_ s: Unicode.Scalar) -> Bool {
+        (s.value < 0x20 && s != "\n" && s != "\t") || (s.value >= 0x7F && s.value <= 0x9F)
+    }
+}
