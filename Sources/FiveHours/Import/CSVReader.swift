@@ -19,6 +19,11 @@ struct CSVReader {
     }
 
     let bytes: UnsafeBufferPointer<UInt8>
+    /// The most cells of a record kept in `fields`; a header may not have more.
+    static let storedCellLimit = 65_536
+    /// How many cells the last record read has: `fields.count`, unless it has more than
+    /// `storedCellLimit`.
+    private(set) var cellCount = 0
     private(set) var position = 0
     /// Where the last record read (`next`) starts.
     private(set) var recordStart = 0
@@ -60,6 +65,13 @@ struct CSVReader {
     ///   trusted, so the file is rejected whole.
     mutating func next(into fields: inout [Field]) throws(UnreadableFile) -> (line: Int, problem: RecordProblem?)? {
         fields.removeAll(keepingCapacity: true)
+        cellCount = 0
+        // Cells beyond the limit are counted, not kept: a row of 100 million commas is one ragged
+        // row, and keeping its cells took 2.4 GB.
+        func add(_ f: Field) {
+            if fields.count < CSVReader.storedCellLimit { fields.append(f) }
+            cellCount += 1
+        }
         let n = bytes.count
         guard position < n, let p = bytes.baseAddress else { return nil }
         let startLine = line
@@ -86,10 +98,10 @@ struct CSVReader {
                     if c == 10 { line += 1 } else if c == 13, i + 1 < n, p[i + 1] != 10 { line += 1 }
                     i += 1
                 }
-                fields.append(Field(start: s, end: i, escaped: escaped))
+                add(Field(start: s, end: i, escaped: escaped))
                 i += 1 // closing quote
                 if i < n, p[i] != 44, p[i] != 10, p[i] != 13 {
-                    if problem == nil { problem = .textAfterQuote(column: fields.count) }
+                    if problem == nil { problem = .textAfterQuote(column: cellCount) }
                     while i < n, p[i] != 44, p[i] != 10, p[i] != 13 { i += 1 }
                 }
             } else {
@@ -99,12 +111,12 @@ struct CSVReader {
                     if c == 44 || c == 10 || c == 13 { break }
                     i += 1
                 }
-                fields.append(Field(start: s, end: i, escaped: false))
+                add(Field(start: s, end: i, escaped: false))
             }
             // After a field: a comma, a line end or the end of the buffer.
             if i >= n { position = n; break }
             let c = p[i]
-            if c == 44 { i += 1; if i >= n { fields.append(Field(start: n, end: n, escaped: false)); position = n; break }; continue }
+            if c == 44 { i += 1; if i >= n { add(Field(start: n, end: n, escaped: false)); position = n; break }; continue }
             if c == 13 { i += 1; if i < n, p[i] == 10 { i += 1 } } else { i += 1 }
             line += 1
             position = i

@@ -110,7 +110,7 @@ extension Importer {
                 while left > 0, let (line, problem) = try reader.next(into: &fields) {
                     guard lines.contains(line) else { continue }
                     left -= 1
-                    guard problem == nil, fields.count == cellCount else { continue }
+                    guard problem == nil, reader.cellCount == cellCount else { continue }
                     var read = ImportParts()
                     _ = accept(CSVRow(reader: reader, fields: fields, lookup: lookup), kind: kind, source: source(line), parser: parser,
                                context: [:], into: &read)

@@ -522,6 +522,10 @@ public struct Importer: Sendable {
                 throw UnreadableFile(line: line, column: column, reason: "header cell \(column) has text after its closing quote; fix the header row",
                                      chinese: "表头第 \(column) 格引号结束后还有文字；请改正表头")
             }
+            guard reader.cellCount <= CSVReader.storedCellLimit else {
+                throw UnreadableFile(line: line, reason: "the header has \(reader.cellCount) cells, more than \(CSVReader.storedCellLimit); this is not a \(kind.rawValue) file",
+                                     chinese: "表头有 \(reader.cellCount) 格，超过 \(CSVReader.storedCellLimit) 格；这不是\(kind.label)文件")
+            }
             return (try HeaderMap(cells: fields.map { reader.string($0) }, kind: kind, line: line), fields.count)
         }
         throw UnreadableFile(line: 1, reason: "the file is empty: it has no header row (\(kind.columns.filter(\.required).map(\.key).joined(separator: ", ")) …)",
@@ -804,11 +808,11 @@ public struct Importer: Sendable {
                                                                               phones: &result.phones)))
                 return nil
             }
-            if fields.count != cellCount {
+            if reader.cellCount != cellCount {
                 report.rejected += 1
                 result.rejects.append(Reject(source: source(line), reason: Wording(importer.campaign.output.language)(
-                    "这一行有 \(fields.count) 列，表头有 \(cellCount) 列；检查多余或缺少的逗号",
-                    "this row has \(fields.count) cells and the header \(cellCount); look for an extra or a missing comma"),
+                    "这一行有 \(reader.cellCount) 列，表头有 \(cellCount) 列；检查多余或缺少的逗号",
+                    "this row has \(reader.cellCount) cells and the header \(cellCount); look for an extra or a missing comma"),
                                              record: importer.malformedRecord(reader: reader, fields: fields, header: header, cellCount: cellCount,
                                                                               phones: &result.phones)))
                 return nil
@@ -981,10 +985,11 @@ public struct Importer: Sendable {
     /// (`PhoneScrubber.isDateShaped`: registered, a date would be masked in every report).
     func malformedRecord(reader: CSVReader, fields: [CSVReader.Field], header: HeaderMap, cellCount: Int,
                          phones: inout Set<String>) -> String {
-        let shift = fields.count - cellCount
+        let shift = reader.cellCount - cellCount
         var cells = Set<Int>()
         for p in header.columns("phone") {
-            for k in min(p, p + shift)...max(p, p + shift) where k >= 0 && k < fields.count { cells.insert(k) }
+            let low = max(0, min(p, p + shift)), high = min(fields.count - 1, max(p, p + shift))
+            if low <= high { for k in low...high { cells.insert(k) } }
         }
         if let id = header.index["volunteer_id"] { cells.remove(id) }
         for k in cells.sorted() {

@@ -297,10 +297,31 @@ public struct Submission: Sendable, Equatable {
 public struct Reject: Sendable, Equatable {
     public var source: SourceLine
     public var reason: String
-    /// The raw row, phone numbers blanked; empty for a whole file.
+    /// The raw row, phone numbers blanked; empty for a whole file. A row longer than
+    /// `shownBytes` is cut there, ending in `…`.
     public var record: String
     /// True when the whole file was rejected.
     public var wholeFile: Bool = false
+
+    init(source: SourceLine, reason: String, record: String, wholeFile: Bool = false) {
+        self.source = source
+        self.reason = reason
+        self.record = Reject.shown(record)
+        self.wholeFile = wholeFile
+    }
+
+    /// How much of a rejected row rejects.csv shows: a real row is a few hundred bytes; a
+    /// "row" of hundreds of megabytes (a file with no line ends, a cell pasted without end)
+    /// would be copied into every report format and scrubbed whole.
+    static let shownBytes = 8_192
+
+    static func shown(_ record: String) -> String {
+        guard record.utf8.count > shownBytes else { return record }
+        let utf8 = record.utf8
+        var end = utf8.index(utf8.startIndex, offsetBy: shownBytes)
+        while end > utf8.startIndex, utf8[end] & 0xC0 == 0x80 { end = utf8.index(before: end) } // not inside a character's bytes
+        return String(decoding: utf8[..<end], as: UTF8.self) + "…"
+    }
 }
 
 /// What the import learned about one input file: for `check`, and the manifest's accounting.

@@ -121,6 +121,26 @@ struct BrokenCSVTests {
         #expect(ledger.files.first { $0.path == "activities/log.csv" }?.counted == 1)
     }
 
+    @Test("a row of a million cells is one ragged row, shown cut at 8 KB; a header of more than 65,536 cells rejects its file")
+    func hugeRows() throws {
+        var scenario = Self.scenario
+        let commas = String(repeating: ",", count: 1_000_000)
+        scenario.files = [
+            "activities/wide.csv": Array("record_id,volunteer_id,date,hours\nW1,V1,2019-08-06,1\nW2,V1,2019-08-06\(commas)\nW3,V1,2019-08-06,2\n".utf8),
+            "activities/header.csv": Array(("a" + String(repeating: ",a", count: 70_000) + "\n").utf8),
+        ]
+        let outcome = try scenario.run()
+        defer { ImportTestSupport.remove(outcome.folder) }
+        let rejects = outcome.loaded.ledger.rejects
+        let wide = try #require(rejects.first { $0.source.description == "activities/wide.csv:3" })
+        #expect(wide.reason.contains("1000003"), "\(wide.reason)")
+        #expect(wide.record.utf8.count <= Reject.shownBytes + 3 && wide.record.hasPrefix("W2,V1,2019-08-06,,,") && wide.record.hasSuffix("…"))
+        let header = try #require(rejects.first { $0.source.description == "activities/header.csv:1" })
+        #expect(header.wholeFile && header.reason.contains("70001"), "\(header.reason)")
+        // The rows around it are read.
+        #expect(rejects.filter { $0.source.file == "activities/wide.csv" }.count == 1)
+    }
+
     @Test("a 3 MB cell is read whole, quotes unescaped")
     func bigField() throws {
         var scenario = Self.scenario
