@@ -4,9 +4,11 @@ import Dispatch
 /// landlines written with an area code (`010-62345678`, `(0371) 6234 5678`).
 ///
 /// Digits are read in ASCII and full-width (`１３８…`); between digit groups any of the
-/// separators people type stands (up to three in a row): space, tab, `- _ . / ~ ( )`, the
-/// middle dots `· ・`, dashes and minus signs (`‐ ‑ ‒ – — −`), the full-width `－ ． ／ ～ ＿ （ ）`,
-/// no-break and ideographic spaces, `〜`. The plus of a prefix may be `+` or `＋`.
+/// separators people type stands (up to six in a row): space, tab, a line break (Excel's
+/// Alt+Enter, U+2028), `- _ . / ~ ( ) [ ]`, the middle dots `· ・`, dashes and minus signs
+/// (`‐ ‑ ‒ – — − ﹣`), the soft hyphen, the full-width `－ ． ／ ～ ＿ （ ） ［ ］`, no-break, thin,
+/// narrow, zero-width and ideographic spaces, `〜`. The plus of a prefix may be `+` or `＋`; the
+/// trunk `0` before a mobile number (`0138…`, `+86 0138…`) is read as a prefix too.
 ///
 /// It touches phone numbers only: a date (`2019-08-09`, `2019/8/5`), an id such as `V001`
 /// followed by a date, a time or an amount of hours stays as written. A landline needs a real
@@ -33,8 +35,8 @@ public enum PhoneScrubber {
         if c < 0x80 {
             switch c {
             case 48...57: return (.digit, c, 1)
-            case 32, 9, 45, 46, 95, 126, 47, 41: return (.separator, 0, 1) // space tab - . _ ~ / )
-            case 40: return (.open, 0, 1) // (
+            case 32, 9, 10, 13, 45, 46, 95, 126, 47, 41, 93: return (.separator, 0, 1) // space tab LF CR - . _ ~ / ) ]
+            case 40, 91: return (.open, 0, 1) // ( [
             case 43: return (.plus, 0, 1)
             case 65...90, 97...122: return (.letter, 0, 1)
             default: return (.other, 0, 1)
@@ -42,10 +44,14 @@ public enum PhoneScrubber {
         }
         let n = b.count
         if c == 0xC2, i + 1 < n {
-            return (b[i + 1] == 0xB7 || b[i + 1] == 0xA0 ? .separator : .other, 0, 2) // · NBSP
+            return (b[i + 1] == 0xB7 || b[i + 1] == 0xA0 || b[i + 1] == 0xAD ? .separator : .other, 0, 2) // · NBSP soft hyphen
         }
         if c == 0xE2, i + 2 < n {
             if b[i + 1] == 0x80, (0x90...0x95).contains(b[i + 2]) { return (.separator, 0, 3) } // ‐ ‑ ‒ – — ―
+            // U+2000–U+200B (en quad … thin, hair and zero-width spaces), U+2028–U+2029 (line and
+            // paragraph separators), U+202F (narrow no-break space), U+2060 (word joiner).
+            if b[i + 1] == 0x80, (0x80...0x8B).contains(b[i + 2]) || b[i + 2] == 0xA8 || b[i + 2] == 0xA9 || b[i + 2] == 0xAF { return (.separator, 0, 3) }
+            if b[i + 1] == 0x81, b[i + 2] == 0xA0 { return (.separator, 0, 3) }
             if b[i + 1] == 0x88, b[i + 2] == 0x92 { return (.separator, 0, 3) } // −
             return (.other, 0, 3)
         }
@@ -59,12 +65,13 @@ public enum PhoneScrubber {
                 switch b[i + 2] {
                 case 0x90...0x99: return (.digit, b[i + 2] - 0x90 + 48, 3) // ０…９
                 case 0x8B: return (.plus, 0, 3) // ＋
-                case 0x88: return (.open, 0, 3) // （
-                case 0x89, 0x8D, 0x8E, 0x8F, 0xBF: return (.separator, 0, 3) // ） － ． ／ ＿
+                case 0x88, 0xBB: return (.open, 0, 3) // （ ［
+                case 0x89, 0x8D, 0x8E, 0x8F, 0xBF, 0xBD: return (.separator, 0, 3) // ） － ． ／ ＿ ］
                 default: return (.other, 0, 3)
                 }
             }
             if b[i + 1] == 0xBD, b[i + 2] == 0x9E { return (.separator, 0, 3) } // ～
+            if b[i + 1] == 0xB9, b[i + 2] == 0xA3 { return (.separator, 0, 3) } // ﹣
             return (.other, 0, 3)
         }
         // Any other lead byte: skip the whole sequence.
@@ -95,7 +102,7 @@ public enum PhoneScrubber {
                 }
             } else {
                 switch c {
-                case 32, 9, 45, 46, 95, 126, 47, 40, 41, 43: break // separators, ( and +
+                case 32, 9, 10, 13, 45, 46, 95, 126, 47, 40, 41, 43, 91, 93: break // separators, ( [ and +
                 default: n = 0
                 }
             }
@@ -237,8 +244,11 @@ public enum PhoneScrubber {
     /// A mobile number alone, or after +86 / 0086 (written as digits).
     static func isMobileWithPrefix(_ d: ArraySlice<UInt8>) -> Bool {
         if isMobile(d) { return true }
+        if d.count == 12, d.first == 48 { return isMobile(d.dropFirst(1)) } // the trunk 0
         if d.count == 13, d.starts(with: [56, 54]) { return isMobile(d.dropFirst(2)) }
+        if d.count == 14, d.starts(with: [56, 54, 48]) { return isMobile(d.dropFirst(3)) }
         if d.count == 15, d.starts(with: [48, 48, 56, 54]) { return isMobile(d.dropFirst(4)) }
+        if d.count == 16, d.starts(with: [48, 48, 56, 54, 48]) { return isMobile(d.dropFirst(5)) }
         return false
     }
 
@@ -348,13 +358,19 @@ public enum PhoneScrubber {
                     i += 2
                 }
             } else if c == 10 {
-                endLine(lineStart, i + 1, hot)
-                lineStart = i + 1
-                digits = 0
-                hot = false
+                // A line break between digits (a cell's own, Alt+Enter: `137⏎0011 0010`) joins
+                // its lines into one piece to scrub; any other ends a line.
+                let afterDigit = i > 0 && (all[i - 1] &- 48 < 10 || (all[i - 1] == 13 && i > 1 && all[i - 2] &- 48 < 10))
+                let beforeDigit = i + 1 < count && (all[i + 1] &- 48 < 10 || all[i + 1] == 32 || all[i + 1] >= 0x80)
+                if !(afterDigit && beforeDigit) {
+                    endLine(lineStart, i + 1, hot)
+                    lineStart = i + 1
+                    digits = 0
+                    hot = false
+                }
             } else {
                 switch c {
-                case 32, 9, 45, 46, 95, 126, 47, 40, 41, 43: break // separators, ( and +
+                case 32, 9, 10, 13, 45, 46, 95, 126, 47, 40, 41, 43, 91, 93: break // separators, ( [ and +
                 default: digits = 0
                 }
             }
@@ -399,11 +415,11 @@ public enum PhoneScrubber {
                     j += l
                     continue
                 }
-                // Up to three separators, then a digit, continue the run.
+                // Up to six separators, then a digit, continue the run.
                 let mark = run.count
                 var k = j, seps = 0
                 var (ck, lk) = (c, l)
-                while seps < 3, ck == .separator || ck == .open {
+                while seps < 6, ck == .separator || ck == .open {
                     run.append(Token(cls: ck, value: 0, start: k, length: lk))
                     k += lk
                     seps += 1

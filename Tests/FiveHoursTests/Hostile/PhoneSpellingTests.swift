@@ -7,8 +7,10 @@ import Testing
 /// and touches nothing else: dates, ids such as V001, times and hours stay as written.
 @Suite("Phone numbers in every spelling (issue 17)")
 struct PhoneSpellingTests {
-    static let separators = [" ", "-", "_", ".", "/", "~", "·", "・", "－", "．", "／", "～", "＿", "—", "–", "−", "\u{3000}", "\u{A0}", "  ", " - "]
-    static let prefixes = ["", "+86 ", "+86", "0086 ", "0086-", "＋86 ", "(+86)", "（＋８６）", "+86-"]
+    static let separators = [" ", "-", "_", ".", "/", "~", "·", "・", "－", "．", "／", "～", "＿", "—", "–", "−", "\u{3000}", "\u{A0}", "  ", " - ",
+                             // A line break in a cell (Alt+Enter), aligned text, thin and narrow spaces, the small and soft hyphens.
+                             "\n", "\r\n", "\u{2028}", "    ", "\t\t\t\t", "\u{2009}", "\u{202F}", "\u{FE63}", "\u{AD}", "\u{200B}"]
+    static let prefixes = ["", "+86 ", "+86", "0086 ", "0086-", "＋86 ", "(+86)", "（＋８６）", "+86-", "0", "+86 0", "[+86]"]
     static let contexts: [(String, String)] = [("", ""), ("电话", "。"), ("联系人王继跃 ", " 2019-08-09"), ("V001 ", ""), ("2019/8/5 ", " 9:30"),
                                                ("tel:", ""), ("队长", "号"), ("a,", ",b"), ("2.5小时 ", " 2019年8月5日")]
 
@@ -89,6 +91,13 @@ struct PhoneSpellingTests {
     ])
     func untouched(_ text: String) {
         #expect(PhoneScrubber.scrub(text, known: []) == text)
+    }
+
+    @Test("in a CSV file, a number a cell's line break splits (Alt+Enter) is found; lines that only end and start with digits stay apart")
+    func lineBreakInACell() {
+        let csv = Array("id,note\r\nV001,\"联系\n137\n0011 0010\"\r\nV002,\"139\r\n0077 0099\"\r\nV003,2019-08-09\r\n13,2019-08-09\r\n".utf8)
+        let out = String(decoding: PhoneScrubber.scrub(bytes: csv, known: []), as: UTF8.self)
+        #expect(out == "id,note\r\nV001,\"联系\n***\n**** ****\"\r\nV002,\"***\r\n**** ****\"\r\nV003,2019-08-09\r\n13,2019-08-09\r\n", "\(out)")
     }
 
     @Test("a whole CSV file is scrubbed line by line, a roster's short numbers included")
