@@ -127,6 +127,18 @@ struct HeaderMapTests {
         #expect(error?.reason == "missing column 'volunteer_id' (志愿者编号, 编号), 'unit' (单位, 所属单位); is this a 花名册 (roster) file?")
     }
 
+    @Test("a header that is not one says what it most likely is: tabs, semicolons, full-width commas, a title above it", arguments: [
+        (["编号\t姓名\t单位"], "表头用制表符分隔：请另存为 CSV（逗号分隔）"),
+        (["编号;姓名;单位"], "表头用分号分隔：请另存为 CSV（逗号分隔）"),
+        (["编号，姓名，单位"], "表头用全角逗号（，）分隔：请改用半角逗号 (,)"),
+        (["2019年8月志愿者名单"], "若第一行是标题，请删除：表头必须是第一行"),
+        (["2019年8月志愿者名单", "", "", ""], "第 1 行像是标题（“2019年8月志愿者名单”），不是表头；表头必须是第一行，请删除表头上面的行"),
+    ])
+    func notAHeader(_ cells: [String], _ said: String) throws {
+        let error = #expect(throws: UnreadableFile.self) { try HeaderMap(cells: cells, kind: .roster, line: 1) }
+        #expect(error?.chinese.contains(said) == true, "\(error?.chinese ?? "")")
+    }
+
     @Test func submissionMissingColumns() throws {
         let error = #expect(throws: UnreadableFile.self) {
             try HeaderMap(cells: ["单位", "类型"], kind: .submission, line: 1)

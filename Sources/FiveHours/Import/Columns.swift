@@ -164,6 +164,27 @@ enum HeaderName {
 
 /// Where each known column sits in one file's header.
 struct HeaderMap: Sendable {
+    /// What a header missing its columns most likely is, when it shows: cells separated by tabs
+    /// (Excel's "Text (Tab delimited)"), by semicolons or by full-width commas, which a
+    /// comma-separated reader sees as one cell; or one cell of text, a title above the header.
+    static func hint(_ cells: [String], names: (String) -> Bool) -> (String?, String?) {
+        let text = cells.joined(separator: ",")
+        if text.contains("\t") {
+            return ("the header is separated by tabs: save the file as CSV (comma-separated)", "表头用制表符分隔：请另存为 CSV（逗号分隔）")
+        }
+        if cells.count == 1, text.contains(";") || text.contains("；") {
+            return ("the header is separated by semicolons: save the file as CSV (comma-separated)", "表头用分号分隔：请另存为 CSV（逗号分隔）")
+        }
+        if cells.count == 1, text.contains("，") {
+            return ("the header is separated by full-width commas (，): use the comma (,)", "表头用全角逗号（，）分隔：请改用半角逗号 (,)")
+        }
+        let named = cells.filter { !HeaderName.normalize($0).isEmpty }
+        if named.count == 1, !names(HeaderName.normalize(named[0])) {
+            return ("if line 1 is a title, delete it: the header must be the first row", "若第一行是标题，请删除：表头必须是第一行")
+        }
+        return (nil, nil)
+    }
+
     /// Column index by key (the first, for a key that `repeats`).
     var index: [String: Int] = [:]
     /// The further columns of a key that `repeats`, in header order.
@@ -189,6 +210,13 @@ struct HeaderMap: Sendable {
         for c in kind.columns {
             lookup[HeaderName.normalize(c.key)] = c
             for a in c.aliases { lookup[HeaderName.normalize(a)] = c }
+        }
+        // A first row with one cell of text and nothing a header names (`2019年8月服务记录,,,,`):
+        // a title above the header, not a header with blank cells.
+        let named = cells.filter { !HeaderName.normalize($0).isEmpty }
+        if named.count == 1, cells.count > 1, lookup[HeaderName.normalize(named[0])] == nil {
+            throw UnreadableFile(line: line, reason: "line \(line) looks like a title ('\(named[0].trimmingSpaces)'), not a header; the header must be the first row: delete the rows above it",
+                                 chinese: "第 \(line) 行像是标题（“\(named[0].trimmingSpaces)”），不是表头；表头必须是第一行，请删除表头上面的行")
         }
         var seen: [String: Int] = [:]
         for (i, cell) in cells.enumerated() {
@@ -222,8 +250,9 @@ struct HeaderMap: Sendable {
         }
         let missing = kind.columns.filter { $0.required && index[$0.key] == nil }
         if !missing.isEmpty {
-            throw UnreadableFile(line: line, reason: "missing column \(missing.map(\.spelled).joined(separator: ", ")); is this a \(kind.label) (\(kind.rawValue)) file?",
-                                 chinese: "缺少列 \(missing.map(\.spelled).joined(separator: "、"))；这是\(kind.label)文件吗？")
+            let (hint, chineseHint) = HeaderMap.hint(cells) { lookup[$0] != nil }
+            throw UnreadableFile(line: line, reason: "missing column \(missing.map(\.spelled).joined(separator: ", ")); \(hint ?? "is this a \(kind.label) (\(kind.rawValue)) file?")",
+                                 chinese: "缺少列 \(missing.map(\.spelled).joined(separator: "、"))；\(chineseHint ?? "这是\(kind.label)文件吗？")")
         }
         if kind == .activity, index["hours"] == nil, index["start"] == nil || index["end"] == nil {
             throw UnreadableFile(line: line, reason: "missing column 'hours' (时长, 服务时长) or both 'start' and 'end' (开始时间, 结束时间)",
