@@ -213,6 +213,9 @@ struct StoredContent: Sendable {
 /// be read is a `Reject`; a file that cannot be parsed at all is one `Reject` for the whole file;
 /// a path that does not exist stops the run with `InputOpenError`.
 public struct Importer: Sendable {
+    /// The longest row read, in bytes (16 MB); a longer one is rejected (`RowJob.readRow`).
+    static let longestRow = 16 << 20
+
     public let campaign: Campaign
     /// The folder that display paths are relative to (the campaign file's).
     let root: String
@@ -766,7 +769,7 @@ public struct Importer: Sendable {
             var pos = 0
             var line = firstLine
             while pos < n {
-                if let next = PlainRow.split(p, pos, n, expected: cellCount, into: cells, specials: &specials) {
+                if let next = PlainRow.split(p, pos, n, expected: cellCount, into: cells, specials: &specials), next - pos <= Importer.longestRow {
                     // A row of cells that are empty or only white space is skipped without
                     // being counted, as the general reader does (`CSVReader.isBlank`).
                     if (0..<cellCount).allSatisfy({ UnicodeTrim.isBlank(row.cell($0)) }) {
@@ -799,6 +802,19 @@ public struct Importer: Sendable {
                      report: inout InputFileReport, into result: inout ImportParts) -> ActivityRecord? {
             if problem == nil, fields.allSatisfy({ reader.isBlank($0) }) { return nil }
             report.read += 1
+            // No row of these files is 16 MB long: such a "row" is a stray quote or a file without
+            // line ends, and its text would be copied into every report format (a 300 MB name made
+            // 2.3 GB of reports; a 1 GB cell exhausted the memory of the daily bulletin).
+            let length = reader.recordBytes.count
+            if length > Importer.longestRow {
+                report.rejected += 1
+                let shown = String(decoding: UnsafeBufferPointer(rebasing: reader.recordBytes.prefix(Reject.shownBytes + 4)), as: UTF8.self)
+                result.rejects.append(Reject(source: source(line), reason: Wording(importer.campaign.output.language)(
+                    "这一行有 \(length) 字节，超过 16 MB；检查是否少了换行或多了引号",
+                    "this row is \(length) bytes long, over 16 MB; look for a missing line end or a stray quote"),
+                                             record: PhoneScrubber.scrub(shown, known: result.phones)))
+                return nil
+            }
             if case .textAfterQuote(let column)? = problem {
                 report.rejected += 1
                 result.rejects.append(Reject(source: source(line), reason: Wording(importer.campaign.output.language)(
@@ -897,7 +913,7 @@ public struct Importer: Sendable {
                 if next == SeparatorIndex.unscanned {
                     next = PlainRow.split(p, pos, n, expected: cellCount, into: cells, specials: &specials) ?? SeparatorIndex.notPlain
                 }
-                if next >= 0, importer.sizes.accelerated, scanner.read(row, &values, into: &v) {
+                if next >= 0, next - pos <= Importer.longestRow, importer.sizes.accelerated, scanner.read(row, &values, into: &v) {
                     report.read += 1
                     result.plainRowsRead += 1
                     let (identity, hasRecordID) = scanner.identity(row, v)

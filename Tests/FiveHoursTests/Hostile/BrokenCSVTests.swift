@@ -141,6 +141,27 @@ struct BrokenCSVTests {
         #expect(rejects.filter { $0.source.file == "activities/wide.csv" }.count == 1)
     }
 
+    @Test("a row over 16 MB (a 17 MB cell) is rejected with its length, in a roster, a log and a submission file; the rows around it are read")
+    func rowOverSixteenMegabytes() throws {
+        var scenario = Self.scenario
+        let big = String(repeating: "长", count: 5_700_000) // 17.1 MB
+        scenario.files = [
+            "activities/big.csv": Array("record_id,volunteer_id,date,hours,activity\nB1,V1,2019-08-06,1,\(big)\nB2,V1,2019-08-06,2,ok\n".utf8),
+            "rosters/big.csv": Array("编号,姓名,单位\nV7,\(big),甲科\nV8,张八,甲科\n".utf8),
+            "submissions/big.csv": Array("unit,kind,period,submitted_at,summary\n甲科,weekly,2019-08-09,2019-08-09 14:00,\(big)\n".utf8),
+        ]
+        let outcome = try scenario.run()
+        defer { ImportTestSupport.remove(outcome.folder) }
+        let rejects = outcome.loaded.ledger.rejects
+        for source in ["activities/big.csv:2", "rosters/big.csv:2", "submissions/big.csv:2"] {
+            let r = try #require(rejects.first { $0.source.description == source }, "\(source)")
+            #expect(r.reason.contains("171000"), "\(r.reason)")
+            #expect(r.record.utf8.count <= Reject.shownBytes + 3)
+        }
+        #expect(outcome.loaded.ledger.activities.contains { $0.recordID == "B2" })
+        #expect(outcome.loaded.ledger.volunteers.contains { $0.id == "V8" })
+    }
+
     @Test("a 3 MB cell is read whole, quotes unescaped")
     func bigField() throws {
         var scenario = Self.scenario
