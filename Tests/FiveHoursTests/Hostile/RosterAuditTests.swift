@@ -101,7 +101,7 @@ struct RosterAuditTests {
                                             day: "2019-08-07", now: Self.now, out: out)
         // A workbook's parts are deflated in its zip: read them unzipped.
         for (name, bytes) in Hostile.files(under: out) where name.hasSuffix(".xlsx") { seen.append(("\(name) unzipped", try Self.text(ofWorkbook: bytes))) }
-        #expect(seen.filter { $0.0.hasSuffix(".xlsx unzipped") }.count == 5 && seen.contains { $0.0.hasSuffix(".html") } && seen.contains { $0.0.hasSuffix(".md") })
+        #expect(seen.filter { $0.0.hasSuffix(".xlsx unzipped") }.count == 7 && seen.contains { $0.0.hasSuffix(".html") } && seen.contains { $0.0.hasSuffix(".md") })
         #expect(seen.contains { $0.0.hasSuffix("daily-bulletin.xlsx unzipped") && $0.1.contains("请联系 ********") })
         let needles = Set(Self.localNumbers)
         for (what, text) in seen {
