@@ -290,10 +290,21 @@ func parseYear(_ s: String) -> Period? {
 }
 
 /// Runs `monthly` or `yearly`: the same steps as `weekly`, over the period.
-func runRollup(_ common: CommonOptions, _ output: OutputOptions, period: Period, yearly: Bool) throws {
+func runRollup(_ common: CommonOptions, _ output: OutputOptions, period: Period, weekEnding: String?, yearly: Bool) throws {
     let campaign = try CampaignLoader.load(path: common.config)
     var options = try pipelineOptions(common, output, zone: campaign.zone)
     options.period = period
+    // Weekly's `--week-ending`, taken as the contract's "same options as weekly": it must name a
+    // week of the period (the month or year of its last day); the report covers all of them.
+    if let weekEnding {
+        let d = try parseDate(weekEnding, option: "--week-ending")
+        options.weekEnding = d
+        _ = try Pipeline.week(options, campaign: campaign, now: Pipeline.now(options))
+        guard period.contains(d) else {
+            throw Pipeline.UsageError(description: "--week-ending \(d) is not a week of \(period) (a week belongs to the month and year of its last day)")
+        }
+        options.weekEnding = nil
+    }
     let outDir = outputFolder(options, campaign: campaign)
     let lock = try lockOutput(outDir)
     let loaded = try Pipeline.load(options, progress: common.progress)
@@ -317,13 +328,15 @@ struct Monthly: ParsableCommand {
     @OptionGroup var output: OutputOptions
     @Option(name: .long, help: "The month, as YYYY-MM (e.g. 2019-08).")
     var month: String
+    @Option(name: .customLong("week-ending"), help: "As weekly takes it: must name a week of the month (the report covers them all).")
+    var weekEnding: String?
 
     func validate() throws {
         guard parseMonth(month) != nil else { throw ValidationError("--month '\(month)' is not a month; write it as 2019-08") }
     }
 
     func run() throws {
-        try runRollup(common, output, period: parseMonth(month)!, yearly: false)
+        try runRollup(common, output, period: parseMonth(month)!, weekEnding: weekEnding, yearly: false)
     }
 }
 
@@ -335,13 +348,15 @@ struct Yearly: ParsableCommand {
     @OptionGroup var output: OutputOptions
     @Option(name: .long, help: "The year, as YYYY (e.g. 2019).")
     var year: String
+    @Option(name: .customLong("week-ending"), help: "As weekly takes it: must name a week of the year (the report covers them all).")
+    var weekEnding: String?
 
     func validate() throws {
         guard parseYear(year) != nil else { throw ValidationError("--year '\(year)' is not a year; write it as 2019") }
     }
 
     func run() throws {
-        try runRollup(common, output, period: parseYear(year)!, yearly: true)
+        try runRollup(common, output, period: parseYear(year)!, weekEnding: weekEnding, yearly: true)
     }
 }
 

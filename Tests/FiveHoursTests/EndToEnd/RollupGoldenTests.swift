@@ -51,6 +51,9 @@ struct RollupGoldenTests {
     @Test("usage errors of monthly and yearly exit 2", arguments: [
         ["monthly", "--month", "2019-13"], ["monthly", "--month", "201908"], ["monthly"],
         ["yearly", "--year", "19"], ["yearly", "--year", "twenty"], ["yearly"],
+        // Weekly's --week-ending: a day that ends no week, or a week of another month or year.
+        ["monthly", "--month", "2019-08", "--week-ending", "2019-08-08"], ["monthly", "--month", "2019-08", "--week-ending", "2019-09-06"],
+        ["yearly", "--year", "2019", "--week-ending", "2020-01-03"],
     ])
     func usage(arguments: [String]) throws {
         let r = try Binary.run(arguments + ["--config", Binary.samples.appendingPathComponent("campaign.yaml").path, "--quiet"])
@@ -67,6 +70,14 @@ struct RollupGoldenTests {
                                 "--config", Binary.samples.appendingPathComponent("campaign.yaml").path,
                                 "--now", Self.now, "--out", out.path, "--quiet"])
         #expect(r.status == 0)
+        // The same, with weekly's --week-ending naming a week of the month: the same files.
+        let again = try Binary.run(["monthly", "--month", "2019-08", "--week-ending", "2019-08-02", "--format", "csv", "--csv-header", "keys",
+                                    "--config", Binary.samples.appendingPathComponent("campaign.yaml").path,
+                                    "--now", Self.now, "--out", out.path + "-again", "--quiet"])
+        defer { try? FileManager.default.removeItem(atPath: out.path + "-again") }
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: out.path + "-again/monthly-2019-08/volunteers.csv"))
+                == Data(contentsOf: out.appendingPathComponent("monthly-2019-08/volunteers.csv")))
         let bytes = try Data(contentsOf: out.appendingPathComponent("monthly-2019-08/volunteers.csv"))
         let text = String(decoding: bytes, as: UTF8.self)
         #expect(bytes.starts(with: [0xEF, 0xBB, 0xBF]))
