@@ -520,7 +520,7 @@ public struct Importer: Sendable {
         try reader.skipSeparatorHint()
         var fields: [CSVReader.Field] = []
         while let (line, problem) = try reader.next(into: &fields) {
-            if fields.allSatisfy({ reader.isBlank($0) }) && problem == nil { continue }
+            if fields.allSatisfy({ reader.isBlank($0) }) && problem == nil && reader.cellCount == fields.count { continue }
             if case .textAfterQuote(let column)? = problem {
                 throw UnreadableFile(line: line, column: column, reason: "header cell \(column) has text after its closing quote; fix the header row",
                                      chinese: "表头第 \(column) 格引号结束后还有文字；请改正表头")
@@ -800,7 +800,7 @@ public struct Importer: Sendable {
         @discardableResult
         func readRow(reader: CSVReader, fields: [CSVReader.Field], line: Int, problem: CSVReader.RecordProblem?,
                      report: inout InputFileReport, into result: inout ImportParts) -> ActivityRecord? {
-            if problem == nil, fields.allSatisfy({ reader.isBlank($0) }) { return nil }
+            if problem == nil, reader.cellCount == fields.count, fields.allSatisfy({ reader.isBlank($0) }) { return nil }
             report.read += 1
             // No row of these files is 16 MB long: such a "row" is a stray quote or a file without
             // line ends, and its text would be copied into every report format (a 300 MB name made
@@ -808,7 +808,8 @@ public struct Importer: Sendable {
             let length = reader.recordBytes.count
             if length > Importer.longestRow {
                 report.rejected += 1
-                let shown = String(decoding: UnsafeBufferPointer(rebasing: reader.recordBytes.prefix(Reject.shownBytes + 4)), as: UTF8.self)
+                // Scrubbed beyond the cut, so that a number across it is found whole.
+                let shown = String(decoding: UnsafeBufferPointer(rebasing: reader.recordBytes.prefix(Reject.shownBytes + 64)), as: UTF8.self)
                 result.rejects.append(Reject(source: source(line), reason: Wording(importer.campaign.output.language)(
                     "这一行有 \(length) 字节，超过 16 MB；检查是否少了换行或多了引号",
                     "this row is \(length) bytes long, over 16 MB; look for a missing line end or a stray quote"),
@@ -1171,7 +1172,7 @@ public struct Importer: Sendable {
             guard defaultsUsable, scanner.window != nil else { return false }
             cells.update(repeating: 0, count: 2 * scanner.cellCount)
             var used = 0
-            var seen = 0
+            var seen = 0, childSeen = 0
             var plain = true
             record.bytes.withUnsafeBufferPointer { all in
                 // Attributes first, then children, as the ordinary path fills its values.
@@ -1191,7 +1192,10 @@ public struct Importer: Sendable {
                           !name.elementsEqual(XMLActivityShortcut.media) else { plain = false; return }
                     guard let entry = XMLActivityShortcut.childNames.first(where: { $0.name.elementsEqual(name) }) else { continue }
                     let cell = entry.cell
-                    if seen & (1 << cell) != 0 { continue } // an attribute or an earlier child gave it
+                    // An earlier child gave it: the ordinary way, which refuses two that differ.
+                    if childSeen & (1 << cell) != 0 { plain = false; return }
+                    childSeen |= 1 << cell
+                    if seen & (1 << cell) != 0 { continue } // an attribute gave it
                     // A <team> counts only with text; any other child fills its column even when empty.
                     if cell == ActivityCells.team, UnicodeTrim.trim(text).isEmpty { continue }
                     guard store(text, cell: cell, used: &used) else { plain = false; return }
@@ -1282,6 +1286,7 @@ public struct Importer: Sendable {
             for (k, v) in rec.context { context[Importer.underscored(k)] = v }
             var teams: [String] = values["teams"].map(RowParser.split) ?? []
             var media: [MediaRef] = []
+            var fromChildren: [String: String] = [:], twice: (name: String, first: String, second: String)?
             for c in rec.children {
                 let text = c.text.trimmingSpaces
                 switch c.name {
@@ -1301,11 +1306,23 @@ public struct Importer: Sendable {
                 default:
                     // A child names its column as an attribute would (`<submitted-at>`, `<record-id>`).
                     let key = keys[c.name] ?? Importer.underscored(c.name)
+                    // The same column twice as children, differently (`<volunteer>V057</volunteer>
+                    // <volunteer>V055</volunteer>`): which one is meant is not for the program to guess.
+                    if let first = fromChildren[key], first != text, twice == nil { twice = (c.name, first, text) }
+                    fromChildren[key] = fromChildren[key] ?? text
                     if values[key] == nil { values[key] = text }
                 }
             }
             if !teams.isEmpty { values["teams"] = teams.joined(separator: ";") }
             if let phone = values["phone"] { PhoneScrubber.insertNumbers(of: phone, into: &result.phones) }
+            if let twice {
+                report.rejected += 1
+                let reason = Wording(campaign.output.language)(
+                    "<\(twice.name)> 出现两次，值不同（“\(twice.first)”与“\(twice.second)”）；一条记录只写一个",
+                    "<\(twice.name)> is given twice with different values ('\(twice.first)' and '\(twice.second)'); give one per record")
+                result.rejects.append(Reject(source: source, reason: PhoneScrubber.scrub(reason, known: result.phones), record: Importer.quoted(rec, phones: result.phones)))
+                return
+            }
             let row = XMLRow(values: values)
             if let error = accept(row, kind: kind, source: source, parser: parser, context: context, media: media, into: &result) {
                 report.rejected += 1

@@ -4,11 +4,14 @@ import Dispatch
 /// landlines written with an area code (`010-62345678`, `(0371) 6234 5678`).
 ///
 /// Digits are read in ASCII and full-width (`１３８…`); between digit groups any of the
-/// separators people type stands (up to six in a row): space, tab, a line break (Excel's
-/// Alt+Enter, U+2028), `- _ . / ~ ( ) [ ]`, the middle dots `· ・`, dashes and minus signs
-/// (`‐ ‑ ‒ – — − ﹣`), the soft hyphen, the full-width `－ ． ／ ～ ＿ （ ） ［ ］`, no-break, thin,
-/// narrow, zero-width and ideographic spaces, `〜`. The plus of a prefix may be `+` or `＋`; the
-/// trunk `0` before a mobile number (`0138…`, `+86 0138…`) is read as a prefix too.
+/// separators people type stands (up to six in a row): space, tab, `- _ . / ~ ( ) [ ]`, the
+/// middle dots `· ・`, dashes and minus signs (`‐ ‑ ‒ – — − ﹣`), the soft hyphen, the full-width
+/// `－ ． ／ ～ ＿ （ ） ［ ］`, no-break, thin, narrow, zero-width and ideographic spaces, `〜`. A line
+/// break (Excel's Alt+Enter, U+2028) joins two runs of digits only when the two whole runs make a
+/// number together and neither is a date (`137⏎0011 0010`), never a number at a line's end with
+/// the next line's date. The plus of a prefix may be `+` or `＋`; the trunk `0` before a mobile
+/// number (`0138…`, `0 138…`, `+86 0138…`) is read as a prefix too, when it begins a group of its
+/// own or the mobile's first group — never the tail of a date's `01`.
 ///
 /// It touches phone numbers only: a date (`2019-08-09`, `2019/8/5`), an id such as `V001`
 /// followed by a date, a time or an amount of hours stays as written. A landline needs a real
@@ -19,7 +22,7 @@ import Dispatch
 /// Each digit of a number found becomes `*`; everything else is kept byte for byte.
 public enum PhoneScrubber {
     /// What a scalar is to the scrubber.
-    enum Class: UInt8 { case other, digit, separator, plus, open, letter }
+    enum Class: UInt8 { case other, digit, separator, plus, open, letter, lineBreak }
 
     struct Token {
         var cls: Class
@@ -35,7 +38,8 @@ public enum PhoneScrubber {
         if c < 0x80 {
             switch c {
             case 48...57: return (.digit, c, 1)
-            case 32, 9, 10, 13, 45, 46, 95, 126, 47, 41, 93: return (.separator, 0, 1) // space tab LF CR - . _ ~ / ) ]
+            case 32, 9, 45, 46, 95, 126, 47, 41, 93: return (.separator, 0, 1) // space tab - . _ ~ / ) ]
+            case 10, 13: return (.lineBreak, 0, 1)
             case 40, 91: return (.open, 0, 1) // ( [
             case 43: return (.plus, 0, 1)
             case 65...90, 97...122: return (.letter, 0, 1)
@@ -48,9 +52,10 @@ public enum PhoneScrubber {
         }
         if c == 0xE2, i + 2 < n {
             if b[i + 1] == 0x80, (0x90...0x95).contains(b[i + 2]) { return (.separator, 0, 3) } // ‐ ‑ ‒ – — ―
-            // U+2000–U+200B (en quad … thin, hair and zero-width spaces), U+2028–U+2029 (line and
-            // paragraph separators), U+202F (narrow no-break space), U+2060 (word joiner).
-            if b[i + 1] == 0x80, (0x80...0x8B).contains(b[i + 2]) || b[i + 2] == 0xA8 || b[i + 2] == 0xA9 || b[i + 2] == 0xAF { return (.separator, 0, 3) }
+            // U+2000–U+200D (en quad … thin, hair and zero-width spaces and joiners), U+202F (narrow
+            // no-break space), U+2060 (word joiner); U+2028–U+2029 break lines.
+            if b[i + 1] == 0x80, (0x80...0x8D).contains(b[i + 2]) || b[i + 2] == 0xAF { return (.separator, 0, 3) }
+            if b[i + 1] == 0x80, b[i + 2] == 0xA8 || b[i + 2] == 0xA9 { return (.lineBreak, 0, 3) }
             if b[i + 1] == 0x81, b[i + 2] == 0xA0 { return (.separator, 0, 3) }
             if b[i + 1] == 0x88, b[i + 2] == 0x92 { return (.separator, 0, 3) } // −
             return (.other, 0, 3)
@@ -72,6 +77,7 @@ public enum PhoneScrubber {
             }
             if b[i + 1] == 0xBD, b[i + 2] == 0x9E { return (.separator, 0, 3) } // ～
             if b[i + 1] == 0xB9, b[i + 2] == 0xA3 { return (.separator, 0, 3) } // ﹣
+            if b[i + 1] == 0xBB, b[i + 2] == 0xBF { return (.separator, 0, 3) } // a stray BOM
             return (.other, 0, 3)
         }
         // Any other lead byte: skip the whole sequence.
@@ -184,7 +190,7 @@ public enum PhoneScrubber {
                 if !inGroup { groups.append(d.count..<d.count); inGroup = true }
                 d.append(value)
                 groups[groups.count - 1] = groups[groups.count - 1].lowerBound..<d.count
-            case .separator, .plus, .open:
+            case .separator, .plus, .open, .lineBreak:
                 inGroup = false
                 // A slash, `/` or `／`, stands between two numbers; the other separators within one.
                 if cell[i] == 47 || cell[i] == 0xEF && cell[i + 1] == 0xBC && cell[i + 2] == 0x8F { endPiece() }
@@ -241,14 +247,22 @@ public enum PhoneScrubber {
         d.count == 11 && d.first == 49 && d[d.startIndex + 1] >= 51 && d[d.startIndex + 1] <= 57
     }
 
-    /// A mobile number alone, or after +86 / 0086 (written as digits).
-    static func isMobileWithPrefix(_ d: ArraySlice<UInt8>) -> Bool {
+    /// A mobile number alone, or after +86 / 0086 (written as digits), or after the trunk `0`
+    /// (`0138…`, `+86 0138…`) — that `0` only where it begins one of `groups` (the digits' groups
+    /// as written) that is the `0` alone or longer than two digits: `2019-08-01 8.5` is no
+    /// `0185…`. Without groups (a roster's phone cell), the trunk is not read.
+    static func isMobileWithPrefix(_ d: ArraySlice<UInt8>, groups: ArraySlice<ArraySlice<UInt8>>? = nil) -> Bool {
         if isMobile(d) { return true }
-        if d.count == 12, d.first == 48 { return isMobile(d.dropFirst(1)) } // the trunk 0
         if d.count == 13, d.starts(with: [56, 54]) { return isMobile(d.dropFirst(2)) }
-        if d.count == 14, d.starts(with: [56, 54, 48]) { return isMobile(d.dropFirst(3)) }
         if d.count == 15, d.starts(with: [48, 48, 56, 54]) { return isMobile(d.dropFirst(4)) }
-        if d.count == 16, d.starts(with: [48, 48, 56, 54, 48]) { return isMobile(d.dropFirst(5)) }
+        let trunk = d.count == 12 ? 0 : d.count == 14 && d.starts(with: [56, 54]) ? 2 : d.count == 16 && d.starts(with: [48, 48, 56, 54]) ? 4 : -1
+        guard trunk >= 0, let groups, d[d.startIndex + trunk] == 48, isMobile(d.dropFirst(trunk + 1)) else { return false }
+        var at = 0
+        for g in groups {
+            if at == trunk { return g.count == 1 || g.count > 2 }
+            at += g.count
+            if at > trunk { return false }
+        }
         return false
     }
 
@@ -380,6 +394,30 @@ public enum PhoneScrubber {
         return out
     }
 
+    /// Three digit groups that are a date: a year (1900–2099), a month and a day, or a day and a
+    /// month (either order) before the year.
+    static func isDate(_ g: [ArraySlice<UInt8>]) -> Bool {
+        guard g.count == 3 else { return false }
+        func value(_ x: ArraySlice<UInt8>) -> Int { x.count > 4 ? -1 : x.reduce(0) { $0 * 10 + Int($1 - 48) } }
+        let (a, b, c) = (value(g[0]), value(g[1]), value(g[2]))
+        if g[0].count == 4, g[1].count <= 2, g[2].count <= 2 { return (1900...2099).contains(a) && (1...12).contains(b) && (1...31).contains(c) }
+        if g[2].count == 4, g[0].count <= 2, g[1].count <= 2 {
+            return (1900...2099).contains(c) && ((1...12).contains(a) && (1...31).contains(b) || (1...12).contains(b) && (1...31).contains(a))
+        }
+        return false
+    }
+
+    /// Whether only separators and at least one line break stand in `b[from..<to]`.
+    static func onlyBreak(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> Bool {
+        var i = from, breaks = 0
+        while i < to {
+            let (cls, _, len) = classify(b, i)
+            if cls == .lineBreak { breaks += 1 } else if cls != .separator && cls != .open { return false }
+            i += len
+        }
+        return breaks > 0
+    }
+
     /// - Returns: the scrubbed bytes, or nil when nothing was masked.
     /// - Parameter minimum: the fewest digits a number to mask can have (7, or more when the
     ///   roster's numbers are all longer: `scrub(bytes:known:)`).
@@ -393,6 +431,8 @@ public enum PhoneScrubber {
         var digitRanges: [Range<Int>] = []
         var d: [UInt8] = []
         var span: [UInt8] = []
+        // The run before, while it may join the next across a line break.
+        var lastRun: (groups: [[UInt8]], groupBytes: [[Range<Int>]], end: Int)?
         var prev = Class.other
         var i = 0
         let n = b.count
@@ -449,27 +489,77 @@ public enum PhoneScrubber {
                 digitRanges.append(ds..<d.count)
             }
             for r in digitRanges { digitGroups.append(d[r]) }
+            let runStart = run[0].start, maskedBefore = masked.count
+            var firstGroup = 0
+            // The digits' byte ranges of the groups `from…to`, to mask.
+            func digitBytes(_ from: Int, _ to: Int) -> [Range<Int>] {
+                (groups[from].lowerBound..<groups[to].upperBound).compactMap { t in
+                    run[t].cls == .digit ? run[t].start..<(run[t].start + run[t].length) : nil
+                }
+            }
+            defer {
+                // This run, for the next one across a line break (none when it was masked itself),
+                // after the runs before it that only line breaks part from it (`137⏎0011⏎0010`):
+                // their last sixteen groups (a number of one digit a line).
+                if masked.count > maskedBefore || groups.isEmpty {
+                    lastRun = nil
+                } else {
+                    var next = (groups: digitRanges.map { Array(d[$0]) }, groupBytes: groups.indices.map { digitBytes($0, $0) }, end: j)
+                    if let last = lastRun, Self.onlyBreak(b, last.end, runStart) {
+                        next.groups = Array((last.groups + next.groups).suffix(16))
+                        next.groupBytes = Array((last.groupBytes + next.groupBytes).suffix(16))
+                    }
+                    lastRun = next
+                }
+            }
+            // A number a line break cuts in two (`137⏎0011 0010`, Alt+Enter in a cell): the end of
+            // the run before the break and the start of this one, with only the break (and
+            // separators) between them, make one — unless either side there is a date, so that a
+            // number at a line's end and the next line's date (`劝导 135⏎2019-08-06`) stay as written.
+            if let last = lastRun, !groups.isEmpty, Self.onlyBreak(b, last.end, runStart),
+               !(last.groups.count >= 3 && Self.isDate(last.groups.suffix(3).map { $0[...] })),
+               !(digitGroups.count >= 3 && Self.isDate(Array(digitGroups.prefix(3)))) {
+                var joined: [UInt8] = [], found: (Int, Int)? = nil
+                // From the earliest group on, so that a number's prefix (`+86 0`) is taken with it.
+                search: for s in last.groups.indices {
+                    let tail = last.groups[s...].reduce(0) { $0 + $1.count }
+                    if tail > 15 { continue }
+                    for e in 0..<digitGroups.count {
+                        joined = last.groups[s...].flatMap { $0 } + digitGroups[...e].flatMap { $0 }
+                        if joined.count > 16 { break }
+                        let joinedGroups = last.groups[s...].map { $0[...] } + Array(digitGroups[...e])
+                        if joined.count >= minimum, isMobileWithPrefix(joined[...], groups: joinedGroups[...]) || isKnown(joined[...], known)
+                            || isLandline(joinedGroups[...]) {
+                            found = (s, e)
+                            break search
+                        }
+                    }
+                }
+                if let (s, e) = found {
+                    for g in last.groupBytes[s...] { masked += g }
+                    masked += digitBytes(0, e)
+                    if e == groups.count - 1 { continue }
+                    firstGroup = e + 1 // the rest of this run is looked at on its own
+                }
+            }
             // Nothing shorter than seven digits is a phone number here (a roster's need 7, a
             // landline 10, a mobile 11).
             guard d.count >= minimum else { continue }
-            func mask(_ from: Int, _ to: Int) {
-                for t in groups[from].lowerBound..<groups[to].upperBound where run[t].cls == .digit {
-                    masked.append(run[t].start..<(run[t].start + run[t].length))
-                }
-            }
-            if isMobileWithPrefix(d[...]) || isKnown(d[...], known) || (!afterLetter && isLandline(digitGroups[...])) {
+            func mask(_ from: Int, _ to: Int) { masked += digitBytes(from, to) }
+            if firstGroup == 0, isMobileWithPrefix(d[...], groups: digitGroups[...]) || isKnown(d[...], known)
+                || (!afterLetter && isLandline(digitGroups[...])) {
                 mask(0, groups.count - 1)
                 continue
             }
             // A number inside a longer run (`周九 13800138107 2019-08-09`): try each span of
             // whole digit groups, as a mobile number, a roster's number or a landline.
-            var a = 0
+            var a = firstGroup
             while a < groups.count {
                 span.removeAll(keepingCapacity: true)
                 for e in a..<groups.count {
                     span.append(contentsOf: digitGroups[e])
                     if span.count > 15 { break }
-                    if isMobileWithPrefix(span[...]) || isKnown(span[...], known)
+                    if isMobileWithPrefix(span[...], groups: digitGroups[a...e]) || isKnown(span[...], known)
                         || (e > a && (a > 0 || !afterLetter) && isLandline(digitGroups[a...e])) {
                         mask(a, e)
                         a = e
@@ -483,7 +573,8 @@ public enum PhoneScrubber {
         var out: [UInt8] = []
         out.reserveCapacity(b.count)
         var at = 0
-        for r in masked {
+        // In order, each digit once (a number joined across a line break may be found again).
+        for r in masked.sorted(by: { $0.lowerBound < $1.lowerBound }) where r.lowerBound >= at {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: b[at..<r.lowerBound]))
             out.append(contentsOf: maskBytes)
             at = r.upperBound

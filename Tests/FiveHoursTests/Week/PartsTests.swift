@@ -754,6 +754,28 @@ struct PartsTests {
         #expect(readFromBytes > 5_000, "\(readFromBytes) rows read from their bytes")
     }
 
+    @Test("the XML shortcut stands aside for a column given twice as children: rejected when they differ, read when they agree, as the ordinary path does")
+    func xmlShortcutChildrenTwice() throws {
+        var s = Scenario()
+        s.files["activities/a.xml"] = Array("""
+        <activities submitted-at="2019-03-20T10:00:00+08:00">
+        <activity date="2019-03-11" hours="1"><volunteer>V1</volunteer><volunteer>V2</volunteer></activity>
+        <activity id="T2" date="2019-03-12" hours="1"><volunteer>V1</volunteer><volunteer>V1</volunteer></activity>
+        <activity id="T3" volunteer="V3" date="2019-03-13" hours="2"><hours>3</hours><hours>4</hours></activity>
+        </activities>
+        """.utf8)
+        let folder = try s.write()
+        defer { ImportTestSupport.remove(folder) }
+        let campaign = try CampaignLoader.load(path: folder.appendingPathComponent("campaign.yaml").path)
+        let window = CivilDate(year: 2019, month: 8, day: 2)!...CivilDate(year: 2019, month: 8, day: 9)!
+        var off = Importer.Sizes()
+        off.accelerated = false
+        let fast = PartsTests.summary(try Importer(campaign: campaign, window: window, sizes: Importer.Sizes()).read())
+        let ordinary = PartsTests.summary(try Importer(campaign: campaign, window: window, sizes: off).read())
+        #expect(fast == ordinary)
+        #expect(ordinary.filter { $0.hasPrefix("reject") }.count == 2, "\(ordinary)")
+    }
+
     @Test("the XML shortcut counts, hashes and settles exactly as the ordinary path")
     func xmlShortcutMatchesOrdinaryPath() throws {
         var s = Scenario()
