@@ -706,6 +706,16 @@ enum UnicodeTrim {
     /// which is skipped and not counted.
     static func isBlank(_ b: UnsafeBufferPointer<UInt8>) -> Bool { trim(b).isEmpty }
 
+    /// Zero-width spaces and joiners, the word joiner and the BOM: not white space to Unicode,
+    /// but nothing on screen — what a header name and a formula's first character are read past.
+    static let invisibleScalars: Set<UInt32> = [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF]
+
+    /// The byte length of an invisible scalar (`invisibleScalars`) at `i`, or nil.
+    static func invisibleLength(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Int? {
+        guard b[i] == 0xE2 || b[i] == 0xEF, let (scalar, len) = decode(b, at: i), invisibleScalars.contains(scalar.value) else { return nil }
+        return len
+    }
+
     @inline(__always)
     static func trim(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
         // Most cells start with a byte no white space starts with, and end in a visible ASCII

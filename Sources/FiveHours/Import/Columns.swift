@@ -151,19 +151,24 @@ enum HeaderName {
         for s in raw.trimmingSpaces.unicodeScalars {
             var v = s.value
             if v >= 0xFF01 && v <= 0xFF5E { v -= 0xFEE0 }
-            if s.properties.isWhitespace || invisible.contains(v) { continue }
+            if s.properties.isWhitespace || UnicodeTrim.invisibleScalars.contains(v) { continue }
             if let u = Unicode.Scalar(v) { out.append(u) }
         }
         return String(out).lowercased()
     }
 
-    /// Zero-width spaces and joiners, the word joiner and the BOM: not white space to Unicode,
-    /// but nothing on screen.
-    private static let invisible: Set<UInt32> = [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF]
 }
 
 /// Where each known column sits in one file's header.
 struct HeaderMap: Sendable {
+    /// The one cell of text of a row that names no column with it — a title above the header
+    /// (`2019年8月志愿者名单,,,,`) — or nil.
+    static func title(_ cells: [String], names: (String) -> Bool) -> String? {
+        let named = cells.filter { !HeaderName.normalize($0).isEmpty }
+        guard named.count == 1, !names(HeaderName.normalize(named[0])) else { return nil }
+        return named[0].trimmingSpaces
+    }
+
     /// What a header missing its columns most likely is, when it shows: cells separated by tabs
     /// (Excel's "Text (Tab delimited)"), by semicolons or by full-width commas, which a
     /// comma-separated reader sees as one cell; or one cell of text, a title above the header.
@@ -178,8 +183,7 @@ struct HeaderMap: Sendable {
         if cells.count == 1, text.contains("，") {
             return ("the header is separated by full-width commas (，): use the comma (,)", "表头用全角逗号（，）分隔：请改用半角逗号 (,)")
         }
-        let named = cells.filter { !HeaderName.normalize($0).isEmpty }
-        if named.count == 1, !names(HeaderName.normalize(named[0])) {
+        if title(cells, names: names) != nil {
             return ("if line 1 is a title, delete it: the header must be the first row", "若第一行是标题，请删除：表头必须是第一行")
         }
         return (nil, nil)
@@ -213,10 +217,9 @@ struct HeaderMap: Sendable {
         }
         // A first row with one cell of text and nothing a header names (`2019年8月服务记录,,,,`):
         // a title above the header, not a header with blank cells.
-        let named = cells.filter { !HeaderName.normalize($0).isEmpty }
-        if named.count == 1, cells.count > 1, lookup[HeaderName.normalize(named[0])] == nil {
-            throw UnreadableFile(line: line, reason: "line \(line) looks like a title ('\(named[0].trimmingSpaces)'), not a header; the header must be the first row: delete the rows above it",
-                                 chinese: "第 \(line) 行像是标题（“\(named[0].trimmingSpaces)”），不是表头；表头必须是第一行，请删除表头上面的行")
+        if cells.count > 1, let title = HeaderMap.title(cells, names: { lookup[$0] != nil }) {
+            throw UnreadableFile(line: line, reason: "line \(line) looks like a title ('\(title)'), not a header; the header must be the first row: delete the rows above it",
+                                 chinese: "第 \(line) 行像是标题（“\(title)”），不是表头；表头必须是第一行，请删除表头上面的行")
         }
         var seen: [String: Int] = [:]
         for (i, cell) in cells.enumerated() {

@@ -133,10 +133,13 @@ public struct MediaRef: Sendable, Equatable, Hashable {
     /// log's media is guessed to be, and the only files the daily bulletin copies.
     static func kind(byExtension name: String) -> Kind? {
         let lower = name.lowercased()
-        if [".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp"].contains(where: { lower.hasSuffix($0) }) { return .photo }
-        if [".mp4", ".mov", ".m4v", ".webm", ".avi"].contains(where: { lower.hasSuffix($0) }) { return .video }
+        if photoExtensions.contains(where: { lower.hasSuffix($0) }) { return .photo }
+        if videoExtensions.contains(where: { lower.hasSuffix($0) }) { return .video }
         return nil
     }
+
+    static let photoExtensions = [".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp"]
+    static let videoExtensions = [".mp4", ".mov", ".m4v", ".webm", ".avi"]
 }
 
 /// One service session as a unit logged it (服务记录), before the week is built.

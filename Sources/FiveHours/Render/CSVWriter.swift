@@ -54,11 +54,7 @@ public enum CSVWriter {
         if formulaAt(0) { return true }
         var i = 0
         while i < b.count {
-            if let n = UnicodeTrim.whitespaceLength(b, at: i) { i += n; continue }
-            // U+200B–U+200D, U+2060 and the BOM: nothing on screen.
-            if i + 2 < b.count, b[i] == 0xE2, b[i + 1] == 0x80, (0x8B...0x8D).contains(b[i + 2]) { i += 3; continue }
-            if i + 2 < b.count, b[i] == 0xE2, b[i + 1] == 0x81, b[i + 2] == 0xA0 { i += 3; continue }
-            if i + 2 < b.count, b[i] == 0xEF, b[i + 1] == 0xBB, b[i + 2] == 0xBF { i += 3; continue }
+            if let n = UnicodeTrim.whitespaceLength(b, at: i) ?? UnicodeTrim.invisibleLength(b, at: i) { i += n; continue }
             break
         }
         return i > 0 && formulaAt(i)

@@ -145,8 +145,9 @@ public enum MissingMediaRule {
         case .notRegular(let kind):
             detail = say("附件 \(href) 不是普通文件（\(InputFiles.kindInChinese(kind))），未引用", "media \(href) is not a regular file but \(kind); not used")
         case .notPhotoOrVideo:
-            detail = say("附件 \(href) 不是照片或视频（.jpg .jpeg .png .gif .webp .bmp .mp4 .mov .m4v .webm .avi），未引用；文件请用网址链接",
-                         "media \(href) is not a photo or a video (.jpg .jpeg .png .gif .webp .bmp .mp4 .mov .m4v .webm .avi); not used — link other files by their web address")
+            let kinds = (MediaRef.photoExtensions + MediaRef.videoExtensions).joined(separator: " ")
+            detail = say("附件 \(href) 不是照片或视频（\(kinds)），未引用；文件请用网址链接",
+                         "media \(href) is not a photo or a video (\(kinds)); not used — link other files by their web address")
         }
         return Finding(name, unit: unit, subject: href, date: date, detail: detail, source: source)
     }
