@@ -813,7 +813,7 @@ public struct Importer: Sendable {
                 result.rejects.append(Reject(source: source(line), reason: Wording(importer.campaign.output.language)(
                     "这一行有 \(length) 字节，超过 16 MB；检查是否少了换行或多了引号",
                     "this row is \(length) bytes long, over 16 MB; look for a missing line end or a stray quote"),
-                                             record: PhoneScrubber.scrub(shown, known: result.phones)))
+                                             record: PhoneScrubber.scrub(shown, known: [])))
                 return nil
             }
             if case .textAfterQuote(let column)? = problem {
@@ -988,7 +988,7 @@ public struct Importer: Sendable {
             // Quotes doubled by scalar: `replacingOccurrences` goes by Character and misses the `"` of `"\u{301}`.
             cells.append(needsQuotes ? "\"" + String(String.UnicodeScalarView(s.unicodeScalars.flatMap { $0 == "\"" ? ["\"", "\""] : [$0] })) + "\"" : s)
         }
-        return PhoneScrubber.scrub(cells.joined(separator: ","), known: phones)
+        return PhoneScrubber.scrub(cells.joined(separator: ","), known: [])
     }
 
     /// A row that could not be split into the header's cells (a cell too many or too few, text
@@ -1015,7 +1015,7 @@ public struct Importer: Sendable {
                 if !PhoneScrubber.isDateShaped(cell) { PhoneScrubber.insertNumbers(of: cell, into: &phones) }
             }
         }
-        return PhoneScrubber.scrub(String(decoding: reader.recordBytes, as: UTF8.self), known: phones)
+        return PhoneScrubber.scrub(String(decoding: reader.recordBytes, as: UTF8.self), known: [])
     }
 
     /// Parses a row of `kind` and appends the record; returns the reason when it is rejected.
@@ -1261,7 +1261,7 @@ public struct Importer: Sendable {
     static func quoted(_ rec: XMLRecord, phones: Set<String>) -> String {
         let attrs = rec.attributes.filter { $0.key != "phone" }.sorted { $0.key < $1.key }
             .map { "\($0.key)=\"\($0.value)\"" }.joined(separator: " ")
-        return PhoneScrubber.scrub("<\(rec.name) \(attrs)>", known: phones)
+        return PhoneScrubber.scrub("<\(rec.name) \(attrs)>", known: [])
     }
 
     func readXMLRecord(_ rec: XMLRecord, expected: String, keys: [String: String], kind: InputKind, display: String,
@@ -1320,7 +1320,7 @@ public struct Importer: Sendable {
                 let reason = Wording(campaign.output.language)(
                     "<\(twice.name)> 出现两次，值不同（“\(twice.first)”与“\(twice.second)”）；一条记录只写一个",
                     "<\(twice.name)> is given twice with different values ('\(twice.first)' and '\(twice.second)'); give one per record")
-                result.rejects.append(Reject(source: source, reason: PhoneScrubber.scrub(reason, known: result.phones), record: Importer.quoted(rec, phones: result.phones)))
+                result.rejects.append(Reject(source: source, reason: reason, record: Importer.quoted(rec, phones: result.phones)))
                 return
             }
             let row = XMLRow(values: values)

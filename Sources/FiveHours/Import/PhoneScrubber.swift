@@ -208,6 +208,13 @@ public enum PhoneScrubber {
     /// month and a day in either order (`2019 08 05`, `08/05/2019`).
     static func isDateShaped(_ cell: UnsafeBufferPointer<UInt8>) -> Bool {
         if ValueParser.date(cell) != nil { return true }
+        // A date and a time of day (`2019-08-02 18:45`, `2019/8/2T18:45:00+08:00`): a submission
+        // time moved into a phone's place by a ragged row.
+        if let cut = cell.firstIndex(where: { $0 == 32 || $0 == 84 }), cut > 0, cut + 1 < cell.count {
+            let time = cell[(cut + 1)...]
+            if time.contains(58), time.allSatisfy({ $0 &- 48 < 10 || $0 == 58 || $0 == 46 || $0 == 43 || $0 == 45 || $0 == 90 || $0 == 32 }),
+               isDateShaped(UnsafeBufferPointer(rebasing: cell[..<cut])) { return true }
+        }
         var groups: [Int] = [], lengths: [Int] = []
         var i = 0, inGroup = false
         while i < cell.count {
@@ -489,8 +496,9 @@ public enum PhoneScrubber {
                 digitRanges.append(ds..<d.count)
             }
             for r in digitRanges { digitGroups.append(d[r]) }
-            let runStart = run[0].start, maskedBefore = masked.count
+            let runStart = run[0].start
             var firstGroup = 0
+            var lastMasked = -1 // the last of this run's groups masked
             // The digits' byte ranges of the groups `from…to`, to mask.
             func digitBytes(_ from: Int, _ to: Int) -> [Range<Int>] {
                 (groups[from].lowerBound..<groups[to].upperBound).compactMap { t in
@@ -498,14 +506,17 @@ public enum PhoneScrubber {
                 }
             }
             defer {
-                // This run, for the next one across a line break (none when it was masked itself),
-                // after the runs before it that only line breaks part from it (`137⏎0011⏎0010`):
-                // their last sixteen groups (a number of one digit a line).
-                if masked.count > maskedBefore || groups.isEmpty {
+                // For the next run across a line break: this run's groups after the last one
+                // masked — what a second scrub would see as a run of its own, so that scrubbing
+                // twice changes nothing — and, when nothing of it was masked, the runs before it
+                // that only line breaks part from it (`137⏎0011⏎0010`): the last sixteen groups
+                // (a number of one digit a line).
+                let tail = lastMasked + 1
+                if tail >= groups.count {
                     lastRun = nil
                 } else {
-                    var next = (groups: digitRanges.map { Array(d[$0]) }, groupBytes: groups.indices.map { digitBytes($0, $0) }, end: j)
-                    if let last = lastRun, Self.onlyBreak(b, last.end, runStart) {
+                    var next = (groups: digitRanges[tail...].map { Array(d[$0]) }, groupBytes: (tail..<groups.count).map { digitBytes($0, $0) }, end: j)
+                    if lastMasked < 0, let last = lastRun, Self.onlyBreak(b, last.end, runStart) {
                         next.groups = Array((last.groups + next.groups).suffix(16))
                         next.groupBytes = Array((last.groupBytes + next.groupBytes).suffix(16))
                     }
@@ -538,14 +549,18 @@ public enum PhoneScrubber {
                 if let (s, e) = found {
                     for g in last.groupBytes[s...] { masked += g }
                     masked += digitBytes(0, e)
+                    lastMasked = e
                     if e == groups.count - 1 { continue }
-                    firstGroup = e + 1 // the rest of this run is looked at on its own
+                    firstGroup = e + 1 // the rest of this run is looked at as a run of its own
                 }
             }
             // Nothing shorter than seven digits is a phone number here (a roster's need 7, a
             // landline 10, a mobile 11).
             guard d.count >= minimum else { continue }
-            func mask(_ from: Int, _ to: Int) { masked += digitBytes(from, to) }
+            func mask(_ from: Int, _ to: Int) {
+                masked += digitBytes(from, to)
+                lastMasked = max(lastMasked, to)
+            }
             if firstGroup == 0, isMobileWithPrefix(d[...], groups: digitGroups[...]) || isKnown(d[...], known)
                 || (!afterLetter && isLandline(digitGroups[...])) {
                 mask(0, groups.count - 1)

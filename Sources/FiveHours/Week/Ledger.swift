@@ -96,6 +96,14 @@ public struct Ledger: Sendable {
         self.index = byID
         self.activities = activities
         self.submissions = submissions
+        // A rejected row's record and reason were scrubbed of what looks like a phone number as
+        // they were made; a roster's own numbers (7 digits and up, any shape) are known only now
+        // that every roster is read — and only now do a file read in parts and read whole know
+        // the same numbers.
+        for i in rejects.indices {
+            if let c = cleaned(rejects[i].record) { rejects[i].record = c }
+            if let c = cleaned(rejects[i].reason) { rejects[i].reason = c }
+        }
         self.rejects = rejects
         self.files = files
         self.phones = input.phones

@@ -75,6 +75,8 @@ struct RaggedRosterTests {
         ("2019-08-05", true), ("2019 08 05", true), ("08/05/2019", true), ("5.8.2019", true), ("20190805", true),
         ("2019-13-01", false), ("62345678", false), ("0371-62345679", false), ("138 0013 8000", false), ("6234 5678", false),
         (String(repeating: "9", count: 40), false), (String(repeating: "1 ", count: 20), false), ("2019 08 05 12", false),
+        // A submission time moved into the phone's place: a date with a time of day.
+        ("2019-08-02 18:45", true), ("2019/8/2 9:00", true), ("2019-08-02T18:45:00+08:00", true), ("138 0013 8000:1", false),
     ])
     func dateShaped(_ cell: String, _ isDate: Bool) {
         var cell = cell
