@@ -401,6 +401,13 @@ public enum PhoneScrubber {
         return out
     }
 
+    /// A group of four digits from 1900 to 2099: a year, as a date or a text writes it.
+    static func isYear(_ g: ArraySlice<UInt8>) -> Bool {
+        guard g.count == 4 else { return false }
+        let v = g.reduce(0) { $0 * 10 + Int($1 - 48) }
+        return (1900...2099).contains(v)
+    }
+
     /// Three digit groups that are a date: a year (1900–2099), a month and a day, or a day and a
     /// month (either order) before the year.
     static func isDate(_ g: [ArraySlice<UInt8>]) -> Bool {
@@ -567,21 +574,23 @@ public enum PhoneScrubber {
                 continue
             }
             // A number inside a longer run (`周九 13800138107 2019-08-09`): try each span of
-            // whole digit groups, as a mobile number, a roster's number or a landline.
-            var a = firstGroup
-            while a < groups.count {
+            // whole digit groups, as a mobile number, a roster's number or a landline — from every
+            // group. One that starts inside a number already masked and goes on past it is masked
+            // too, unless what it adds holds a year: so a number-shaped span that overlaps the real
+            // number cannot hide it (`18013800 139 1234 5678`: `18013800139` found first), and a
+            // number's last digits with the year after it (`1992 685 2019年`) are not a number.
+            for a in firstGroup..<groups.count {
                 span.removeAll(keepingCapacity: true)
                 for e in a..<groups.count {
                     span.append(contentsOf: digitGroups[e])
                     if span.count > 15 { break }
                     if isMobileWithPrefix(span[...], groups: digitGroups[a...e]) || isKnown(span[...], known)
                         || (e > a && (a > 0 || !afterLetter) && isLandline(digitGroups[a...e])) {
+                        if a <= lastMasked, e <= lastMasked || digitGroups[(lastMasked + 1)...e].contains(where: Self.isYear) { break }
                         mask(a, e)
-                        a = e
                         break
                     }
                 }
-                a += 1
             }
         }
         guard !masked.isEmpty else { return nil }
