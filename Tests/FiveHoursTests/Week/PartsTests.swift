@@ -754,6 +754,17 @@ struct PartsTests {
         #expect(readFromBytes > 5_000, "\(readFromBytes) rows read from their bytes")
     }
 
+    /// The campaign in `folder` imported (the week ending 2019-08-09) with the accelerated
+    /// readers and without them, each summarised.
+    static func bothWays(_ folder: URL) throws -> (fast: [String], ordinary: [String]) {
+        let campaign = try CampaignLoader.load(path: folder.appendingPathComponent("campaign.yaml").path)
+        let window = CivilDate(year: 2019, month: 8, day: 2)!...CivilDate(year: 2019, month: 8, day: 9)!
+        var off = Importer.Sizes()
+        off.accelerated = false
+        return (PartsTests.summary(try Importer(campaign: campaign, window: window, sizes: Importer.Sizes()).read()),
+                PartsTests.summary(try Importer(campaign: campaign, window: window, sizes: off).read()))
+    }
+
     @Test("the XML shortcut stands aside for a column given twice as children: rejected when they differ, read when they agree, as the ordinary path does")
     func xmlShortcutChildrenTwice() throws {
         var s = Scenario()
@@ -766,12 +777,7 @@ struct PartsTests {
         """.utf8)
         let folder = try s.write()
         defer { ImportTestSupport.remove(folder) }
-        let campaign = try CampaignLoader.load(path: folder.appendingPathComponent("campaign.yaml").path)
-        let window = CivilDate(year: 2019, month: 8, day: 2)!...CivilDate(year: 2019, month: 8, day: 9)!
-        var off = Importer.Sizes()
-        off.accelerated = false
-        let fast = PartsTests.summary(try Importer(campaign: campaign, window: window, sizes: Importer.Sizes()).read())
-        let ordinary = PartsTests.summary(try Importer(campaign: campaign, window: window, sizes: off).read())
+        let (fast, ordinary) = try Self.bothWays(folder)
         #expect(fast == ordinary)
         #expect(ordinary.filter { $0.hasPrefix("reject") }.count == 2, "\(ordinary)")
     }
@@ -808,12 +814,7 @@ struct PartsTests {
         xml += "<activity id=\"E1\" volunteer=\"V1\" date=\"2019-03-11\" hours=\"1\" phone=\"13800000000\"/>\n</activities>\n"
         s.files["activities/a.xml"] = Array("<root>\n\(xml)</root>\n".utf8)
         let folder = try s.write()
-        let campaign = try CampaignLoader.load(path: folder.appendingPathComponent("campaign.yaml").path)
-        let window = CivilDate(year: 2019, month: 8, day: 2)!...CivilDate(year: 2019, month: 8, day: 9)!
-        var off = Importer.Sizes()
-        off.accelerated = false
-        let fast = PartsTests.summary(try Importer(campaign: campaign, window: window, sizes: Importer.Sizes()).read())
-        let ordinary = PartsTests.summary(try Importer(campaign: campaign, window: window, sizes: off).read())
+        let (fast, ordinary) = try Self.bothWays(folder)
         #expect(fast.count == ordinary.count)
         for (a, b) in zip(fast, ordinary) where a != b { Issue.record("shortcut: \(a)\nordinary: \(b)") }
         let file = try #require(ordinary.first { $0.hasPrefix("file activities/a.xml") })
