@@ -257,6 +257,26 @@ struct XMLReaderTests {
         #expect(error?.chinese == "XML：输入文件中不允许实体引用；请直接写出文字")
     }
 
+    @Test("a file whose bytes are not in the encoding it declares says which they are", arguments: [
+        // UTF-8 bytes declared GBK: libxml2 reports an unrelated error.
+        (Array("<?xml version=\"1.0\" encoding=\"GBK\"?>\n<roster unit=\"甲科\"><volunteer id=\"V1\" name=\"王继跃\"/></roster>\n".utf8),
+         "把第一行改为 encoding=\"UTF-8\""),
+        // GBK bytes declared as nothing (UTF-8 by default).
+        (Array("<?xml version=\"1.0\"?>\n<roster unit=\"".utf8) + [0xBC, 0xD7, 0xBF, 0xC6] + Array("\"><volunteer id=\"V1\"/></roster>\n".utf8),
+         "在第一行写明 encoding=\"GB18030\""),
+    ])
+    func encodingHint(_ bytes: [UInt8], _ said: String) throws {
+        let folder = try ImportTestSupport.makeTempFolder("xml-encoding")
+        defer { ImportTestSupport.remove(folder) }
+        try ImportTestSupport.write("campaign:\n  name: t\ninputs:\n  rosters: [r]\n  activities: a\n", to: "c.yaml", in: folder)
+        try ImportTestSupport.write(bytes, to: "r/r.xml", in: folder)
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("a"), withIntermediateDirectories: true)
+        let campaign = try CampaignLoader.load(path: folder.appendingPathComponent("c.yaml").path)
+        let result = try Importer(campaign: campaign).run()
+        let reject = try #require(result.rejects.first { $0.wholeFile })
+        #expect(reject.reason.contains(said), "\(reject.reason)")
+    }
+
     @Test func unclosedRoot() throws {
         let error = #expect(throws: UnreadableFile.self) {
             try Self.records("<roster>\n<volunteer id=\"1\" name=\"a\"/>\n")

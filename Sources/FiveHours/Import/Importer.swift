@@ -1100,6 +1100,7 @@ public struct Importer: Sendable {
         var fast = kind == .activity && sizes.accelerated ? XMLActivityShortcut(importer: self, fileIndex: fileIndex) : nil
         defer { fast?.deallocate() }
         var released = 0
+        do {
         try XMLReader.forEachRecord(in: buffer.bytes, name: display, consumed: { buffer.release(upTo: $0, from: 0, released: &released) },
                                     fastName: fast == nil ? nil : expected, fast: { record, context, version in
             guard fast!.take(record, context: context, contextVersion: version, report: &sink.report, into: &sink.result) else { return false }
@@ -1109,6 +1110,9 @@ public struct Importer: Sendable {
             if rec.name == expected { sink.sawExpected = true } else if sink.firstOther == nil { sink.firstOther = rec }
             readXMLRecord(rec, expected: expected, keys: keys, kind: kind, display: display, fileIndex: fileIndex,
                           parser: parser, report: &sink.report, into: &sink.result)
+        }
+        } catch {
+            throw XMLReader.withEncodingHint(error, bytes: buffer.bytes)
         }
         if let other = sink.firstOther, !sink.sawExpected {
             throw UnreadableFile(line: other.line, reason: "XML: expected <\(expected)> elements in a \(kind.label) (\(kind.rawValue)) file, found <\(other.name)>",

@@ -449,6 +449,28 @@ enum XMLReader {
         }()
     }
 
+    /// A file that libxml2 refused, with what its encoding most likely is when that explains it:
+    /// it declares GBK (or GB2312, GB18030) but is written in UTF-8 — libxml2 then reports some
+    /// unrelated syntax error — or it declares nothing, or UTF-8, and is GB18030 (GBK) throughout.
+    static func withEncodingHint(_ error: UnreadableFile, bytes: UnsafeBufferPointer<UInt8>) -> UnreadableFile {
+        var e = error
+        let head = String(decoding: UnsafeBufferPointer(rebasing: bytes.prefix(200)), as: UTF8.self).lowercased()
+        let declared = head.hasPrefix("<?xml") ? head.firstRange(of: /encoding\s*=\s*["']([^"']+)["']/).map { String(head[$0]) } : nil
+        let gb = declared.map { $0.contains("gb") } ?? false
+        let nonASCII = bytes.contains { $0 >= 0x80 }
+        let validUTF8 = UTF8Check.firstInvalid(bytes) == nil
+        let utf16 = bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) || declared.map { $0.contains("16") } ?? false
+        if gb, nonASCII, validUTF8 {
+            e.reason += "; the file declares a GB encoding but is written in UTF-8: change its first line to encoding=\"UTF-8\""
+            e.chinese += "；文件声明了 GB 编码，实际却是 UTF-8：把第一行改为 encoding=\"UTF-8\""
+        } else if !gb, !utf16, !validUTF8, bytes.count <= 16 << 20, let (text, _) = try? GB18030.convert(bytes) {
+            text.deallocate() // GB18030 throughout: a GBK file that did not say so
+            e.reason += "; the file is not UTF-8 (GBK?): write encoding=\"GB18030\" in its first line (<?xml version=\"1.0\" encoding=\"GB18030\"?>), or save it as UTF-8"
+            e.chinese += "；文件不是 UTF-8（是 GBK？）：在第一行写明 encoding=\"GB18030\"（<?xml version=\"1.0\" encoding=\"GB18030\"?>），或另存为 UTF-8"
+        }
+        return e
+    }
+
     /// XInclude is never processed (no `XML_PARSE_XINCLUDE`), but a file that asks for it is hostile.
     static let xincludeNamespaces: Set<String> = ["http://www.w3.org/2001/XInclude", "http://www.w3.org/2003/XInclude"]
 
