@@ -45,6 +45,8 @@ struct RowParserTests {
         (["start": "9:00"], "缺少结束时间(end)"),
         (["end": "9:00"], "缺少开始时间(start)"),
         (["start": "24:00", "end": "2:00"], "开始时间(start) '24:00' 不是有效时间（如 9:00）"),
+        // A no-break space inside the value is named: the message would look right without it.
+        (["start": "9\u{A0}:00", "end": "11:00"], "开始时间(start) '9\u{A0}:00' 不是有效时间（如 9:00）（值中有看不见的空格 U+00A0，请改为普通空格或删去）"),
         (["start": "9:00", "end": "25:00"], "结束时间(end) '25:00' 不是有效时间（如 11:30）"),
         (["hours": "0"], "服务时长(hours) 为零或负数"),
         (["hours": "0:00"], "服务时长(hours) 为零或负数"),
