@@ -124,14 +124,18 @@ public enum Pipeline {
     /// ending that day, and a run on Saturday still reports it (contract §1).
     public static func week(_ options: Options, campaign: Campaign, now: Int) throws -> Week {
         let endsOn = campaign.rules.weekEndsOn
-        if let d = options.weekEnding {
-            guard d.weekday == endsOn else {
-                throw UsageError(description: "--week-ending \(d) is a \(d.weekday), but weeks end on \(endsOn) (rules.week_ends_on)")
-            }
-            return Week(lastDay: d)
-        }
+        if let d = options.weekEnding { return try week(ending: d, campaign: campaign) }
         let current = Week.containing(campaign.zone.date(of: now), endsOn: endsOn)
         return summaryDue(of: current, campaign: campaign) <= now ? current : current.previous
+    }
+
+    /// The week `--week-ending` names: `d` must fall on `week_ends_on` (a usage error otherwise).
+    public static func week(ending d: CivilDate, campaign: Campaign) throws -> Week {
+        let endsOn = campaign.rules.weekEndsOn
+        guard d.weekday == endsOn else {
+            throw UsageError(description: "--week-ending \(d) is a \(d.weekday), but weeks end on \(endsOn) (rules.week_ends_on)")
+        }
+        return Week(lastDay: d)
     }
 
     /// The instant the week's weekly summary is due: its last day at `rules.weekly_summary_due`.

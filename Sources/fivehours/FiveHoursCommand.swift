@@ -297,13 +297,10 @@ func runRollup(_ common: CommonOptions, _ output: OutputOptions, period: Period,
     // Weekly's `--week-ending`, taken as the contract's "same options as weekly": it must name a
     // week of the period (the month or year of its last day); the report covers all of them.
     if let weekEnding {
-        let d = try parseDate(weekEnding, option: "--week-ending")
-        options.weekEnding = d
-        _ = try Pipeline.week(options, campaign: campaign, now: Pipeline.now(options))
-        guard period.contains(d) else {
-            throw Pipeline.UsageError(description: "--week-ending \(d) is not a week of \(period) (a week belongs to the month and year of its last day)")
+        let week = try Pipeline.week(ending: try parseDate(weekEnding, option: "--week-ending"), campaign: campaign)
+        guard period.contains(week.lastDay) else {
+            throw Pipeline.UsageError(description: "--week-ending \(week.lastDay) is not a week of \(period) (a week belongs to the month and year of its last day)")
         }
-        options.weekEnding = nil
     }
     let outDir = outputFolder(options, campaign: campaign)
     let lock = try lockOutput(outDir)

@@ -98,7 +98,7 @@ extension Importer {
                     var read = ImportParts()
                     readXMLRecord(rec, expected: expected, keys: keys, kind: kind, display: file.path, fileIndex: fileIndex,
                                   parser: parser, report: &report, into: &read)
-                    body(rec.line, read, Importer.quoted(rec, phones: phones))
+                    body(rec.line, read, Importer.quoted(rec))
                 }
             } else {
                 let buffer = try TextBuffer.load(path: file.absolutePath)

@@ -1101,16 +1101,16 @@ public struct Importer: Sendable {
         defer { fast?.deallocate() }
         var released = 0
         do {
-        try XMLReader.forEachRecord(in: buffer.bytes, name: display, consumed: { buffer.release(upTo: $0, from: 0, released: &released) },
-                                    fastName: fast == nil ? nil : expected, fast: { record, context, version in
-            guard fast!.take(record, context: context, contextVersion: version, report: &sink.report, into: &sink.result) else { return false }
-            sink.sawExpected = true
-            return true
-        }) { rec in
-            if rec.name == expected { sink.sawExpected = true } else if sink.firstOther == nil { sink.firstOther = rec }
-            readXMLRecord(rec, expected: expected, keys: keys, kind: kind, display: display, fileIndex: fileIndex,
-                          parser: parser, report: &sink.report, into: &sink.result)
-        }
+            try XMLReader.forEachRecord(in: buffer.bytes, name: display, consumed: { buffer.release(upTo: $0, from: 0, released: &released) },
+                                        fastName: fast == nil ? nil : expected, fast: { record, context, version in
+                guard fast!.take(record, context: context, contextVersion: version, report: &sink.report, into: &sink.result) else { return false }
+                sink.sawExpected = true
+                return true
+            }) { rec in
+                if rec.name == expected { sink.sawExpected = true } else if sink.firstOther == nil { sink.firstOther = rec }
+                readXMLRecord(rec, expected: expected, keys: keys, kind: kind, display: display, fileIndex: fileIndex,
+                              parser: parser, report: &sink.report, into: &sink.result)
+            }
         } catch {
             throw XMLReader.withEncodingHint(error, bytes: buffer.bytes)
         }
@@ -1262,7 +1262,7 @@ public struct Importer: Sendable {
 
     /// A rejected XML record as `rejects.csv` shows it: its start tag, attributes sorted, the
     /// phone attribute left out and phone numbers blanked.
-    static func quoted(_ rec: XMLRecord, phones: Set<String>) -> String {
+    static func quoted(_ rec: XMLRecord) -> String {
         let attrs = rec.attributes.filter { $0.key != "phone" }.sorted { $0.key < $1.key }
             .map { "\($0.key)=\"\($0.value)\"" }.joined(separator: " ")
         return PhoneScrubber.scrub("<\(rec.name) \(attrs)>", known: [])
@@ -1279,7 +1279,7 @@ public struct Importer: Sendable {
                 result.rejects.append(Reject(source: source, reason: Wording(campaign.output.language)(
                     "<\(rec.name)> 不属于\(kind.label)文件（应为 <\(expected)>）；把它放进对应的输入文件夹",
                     "<\(rec.name)> does not belong in a \(kind.rawValue) file (<\(expected)> expected); put it in the folder of its kind"),
-                                             record: Importer.quoted(rec, phones: result.phones)))
+                                             record: Importer.quoted(rec)))
                 return
             }
             var values: [String: String] = [:]
@@ -1324,13 +1324,13 @@ public struct Importer: Sendable {
                 let reason = Wording(campaign.output.language)(
                     "<\(twice.name)> 出现两次，值不同（“\(twice.first)”与“\(twice.second)”）；一条记录只写一个",
                     "<\(twice.name)> is given twice with different values ('\(twice.first)' and '\(twice.second)'); give one per record")
-                result.rejects.append(Reject(source: source, reason: reason, record: Importer.quoted(rec, phones: result.phones)))
+                result.rejects.append(Reject(source: source, reason: reason, record: Importer.quoted(rec)))
                 return
             }
             let row = XMLRow(values: values)
             if let error = accept(row, kind: kind, source: source, parser: parser, context: context, media: media, into: &result) {
                 report.rejected += 1
-                result.rejects.append(Reject(source: source, reason: error.reason(in: campaign.output.language), record: Importer.quoted(rec, phones: result.phones)))
+                result.rejects.append(Reject(source: source, reason: error.reason(in: campaign.output.language), record: Importer.quoted(rec)))
             }
         }
     }

@@ -31,20 +31,37 @@ public enum PhoneScrubber {
         var length: Int
     }
 
+    /// The class of an ASCII byte: the one list of the ASCII characters a number's spelling holds.
+    @inline(__always)
+    static func asciiClass(_ c: UInt8) -> Class {
+        switch c {
+        case 48...57: return .digit
+        case 32, 9, 45, 46, 95, 126, 47, 41, 93: return .separator // space tab - . _ ~ / ) ]
+        case 10, 13: return .lineBreak
+        case 40, 91: return .open // ( [
+        case 43: return .plus
+        case 65...90, 97...122: return .letter
+        default: return .other
+        }
+    }
+
+    /// Whether an ASCII byte that is not a digit may stand inside a number's spelling (a
+    /// separator, `(` `[` `+`, a line break): the quick tests' stretch of digits goes on past it.
+    @inline(__always)
+    static func asciiContinuesNumber(_ c: UInt8) -> Bool {
+        switch asciiClass(c) {
+        case .separator, .open, .plus, .lineBreak: return true
+        default: return false
+        }
+    }
+
     /// The class of the scalar starting at `b[i]`, and its length in bytes.
     @inline(__always)
     static func classify(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> (Class, UInt8, Int) {
         let c = b[i]
         if c < 0x80 {
-            switch c {
-            case 48...57: return (.digit, c, 1)
-            case 32, 9, 45, 46, 95, 126, 47, 41, 93: return (.separator, 0, 1) // space tab - . _ ~ / ) ]
-            case 10, 13: return (.lineBreak, 0, 1)
-            case 40, 91: return (.open, 0, 1) // ( [
-            case 43: return (.plus, 0, 1)
-            case 65...90, 97...122: return (.letter, 0, 1)
-            default: return (.other, 0, 1)
-            }
+            let cls = asciiClass(c)
+            return (cls, cls == .digit ? c : 0, 1)
         }
         let n = b.count
         if c == 0xC2, i + 1 < n {
@@ -106,11 +123,8 @@ public enum PhoneScrubber {
                     if n >= minimum { return true }
                     i += 2
                 }
-            } else {
-                switch c {
-                case 32, 9, 10, 13, 45, 46, 95, 126, 47, 40, 41, 43, 91, 93: break // separators, ( [ and +
-                default: n = 0
-                }
+            } else if !asciiContinuesNumber(c) {
+                n = 0
             }
             i += 1
         }
@@ -215,7 +229,7 @@ public enum PhoneScrubber {
             if time.contains(58), time.allSatisfy({ $0 &- 48 < 10 || $0 == 58 || $0 == 46 || $0 == 43 || $0 == 45 || $0 == 90 || $0 == 32 }),
                isDateShaped(UnsafeBufferPointer(rebasing: cell[..<cut])) { return true }
         }
-        var groups: [Int] = [], lengths: [Int] = []
+        var groups: [[UInt8]] = []
         var i = 0, inGroup = false
         while i < cell.count {
             let (cls, value, len) = classify(cell, i)
@@ -223,24 +237,17 @@ public enum PhoneScrubber {
             case .digit:
                 if !inGroup {
                     guard groups.count < 3 else { return false }
-                    groups.append(0); lengths.append(0); inGroup = true
+                    groups.append([]); inGroup = true
                 }
-                // Only groups of up to four digits are read: a long run (a hostile cell of a
-                // million digits) is not a date, and must not overflow.
-                if lengths[lengths.count - 1] < 5 { groups[groups.count - 1] = groups[groups.count - 1] * 10 + Int(value - 48) }
-                lengths[lengths.count - 1] += 1
+                // Five digits of a group are kept at most: a long run (a hostile cell of a
+                // million digits) is no date's part, and is not copied.
+                if groups[groups.count - 1].count < 5 { groups[groups.count - 1].append(value) }
             case .separator: inGroup = false
             default: return false
             }
             i += len
         }
-        guard groups.count == 3 else { return false }
-        func date(_ y: Int, _ m: Int, _ d: Int) -> Bool { (1900...2099).contains(y) && (1...12).contains(m) && (1...31).contains(d) }
-        if lengths[0] == 4, lengths[1] <= 2, lengths[2] <= 2 { return date(groups[0], groups[1], groups[2]) }
-        if lengths[2] == 4, lengths[0] <= 2, lengths[1] <= 2 {
-            return date(groups[2], groups[0], groups[1]) || date(groups[2], groups[1], groups[0])
-        }
-        return false
+        return isDate(groups.map { $0[...] })
     }
 
     /// `insertNumbers(of:into:)` for a cell as a string.
@@ -389,11 +396,8 @@ public enum PhoneScrubber {
                     digits = 0
                     hot = false
                 }
-            } else {
-                switch c {
-                case 32, 9, 10, 13, 45, 46, 95, 126, 47, 40, 41, 43, 91, 93: break // separators, ( [ and +
-                default: digits = 0
-                }
+            } else if !asciiContinuesNumber(c) {
+                digits = 0
             }
             i += 1
         }
@@ -414,10 +418,8 @@ public enum PhoneScrubber {
         guard g.count == 3 else { return false }
         func value(_ x: ArraySlice<UInt8>) -> Int { x.count > 4 ? -1 : x.reduce(0) { $0 * 10 + Int($1 - 48) } }
         let (a, b, c) = (value(g[0]), value(g[1]), value(g[2]))
-        if g[0].count == 4, g[1].count <= 2, g[2].count <= 2 { return (1900...2099).contains(a) && (1...12).contains(b) && (1...31).contains(c) }
-        if g[2].count == 4, g[0].count <= 2, g[1].count <= 2 {
-            return (1900...2099).contains(c) && ((1...12).contains(a) && (1...31).contains(b) || (1...12).contains(b) && (1...31).contains(a))
-        }
+        if g[1].count <= 2, g[2].count <= 2, isYear(g[0]) { return (1...12).contains(b) && (1...31).contains(c) }
+        if g[0].count <= 2, g[1].count <= 2, isYear(g[2]) { return (1...12).contains(a) && (1...31).contains(b) || (1...12).contains(b) && (1...31).contains(a) }
         return false
     }
 

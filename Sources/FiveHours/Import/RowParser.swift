@@ -179,7 +179,7 @@ struct RowError: Error, Equatable {
     static func invalid(_ key: String, _ label: String, _ value: String, _ what: Expected) -> RowError {
         // A space the reader cannot see (a no-break, full-width or zero-width one inside the value,
         // `2019-08-05 15:30` pasted from a web page): the message would look right without saying so.
-        let hidden = value.unicodeScalars.first { [0xA0, 0x3000, 0x2009, 0x202F, 0x200B, 0xFEFF].contains($0.value) }
+        let hidden = value.unicodeScalars.first { ($0.value > 0x7F && $0.properties.isWhitespace) || UnicodeTrim.invisibleScalars.contains($0.value) }
             .map { String(format: "U+%04X", $0.value) }
         return RowError(reason: "\(label)(\(key)) '\(value)' \(what.zh)\(hidden.map { "（值中有看不见的空格 \($0)，请改为普通空格或删去）" } ?? "")",
                         english: "\(key) '\(value)' \(what.en)\(hidden.map { " (the value holds an invisible space \($0): type an ordinary space or delete it)" } ?? "")")

@@ -6,10 +6,6 @@ import Dispatch
 /// Everything goes by Unicode scalar, never by `Character`: a quote followed by a combining
 /// mark is one `Character`, and a `Character`-based writer would miss it.
 public enum CSVWriter {
-    /// Scalars that make a spreadsheet read a cell as a formula when they come first
-    /// (the full-width forms too, which some input methods type).
-    static let formulaStarts: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠"]
-
     /// One cell, quoted and neutralised as needed.
     public static func cell(_ value: String) -> String {
         var out: [UInt8] = []
@@ -53,10 +49,7 @@ public enum CSVWriter {
         }
         if formulaAt(0) { return true }
         var i = 0
-        while i < b.count {
-            if let n = UnicodeTrim.whitespaceLength(b, at: i) ?? UnicodeTrim.invisibleLength(b, at: i) { i += n; continue }
-            break
-        }
+        while i < b.count, let n = UnicodeTrim.whitespaceLength(b, at: i) ?? UnicodeTrim.invisibleLength(b, at: i) { i += n }
         return i > 0 && formulaAt(i)
     }
 

@@ -251,10 +251,9 @@ extension Rollup {
                                              flags: counting.flags[v].sorted()))
         }
 
-        // Findings: the counting rules' on the period's days and on the weeks that belong, the
-        // weekly rules' on those weeks, and the period's (the five-hour rule's are
-        // volunteer-weeks.csv), each once.
-        // Gathered in one list, each copied once (a year of overlaps has 200,000).
+        // Findings: the counting rules' on the period's days, the weekly rules' on the weeks that
+        // belong, and the period's (the five-hour rule's are volunteer-weeks.csv), each once —
+        // gathered in one list, each copied once (a year of overlaps has 200,000).
         var all: [Finding] = []
         all.reserveCapacity(weeks.indices.reduce(0) { $0 + weeksJudged.duplicates[$1].count + counting.byWeek[$1].count + weeksJudged.findings[$1].count })
         for k in weeks.indices {
