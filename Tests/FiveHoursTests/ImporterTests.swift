@@ -278,17 +278,25 @@ struct ImporterTests {
 
     // MARK: Smaller cases
 
-    @Test("rows whose cells are all white space (tabs, full-width or no-break spaces) are skipped and not counted, in every file kind")
-    func whiteSpaceRowsAreBlank() throws {
-        let folder = try ImportTestSupport.makeTempFolder("blank")
+    /// A campaign of the folders `r` (rosters), `a` (activities) and `s` (submissions) holding
+    /// `files` (path → text), imported (records of `window`, or of every day).
+    static func importFiles(_ files: [String: String], window: ClosedRange<CivilDate>? = nil) throws -> ImportResult {
+        let folder = try ImportTestSupport.makeTempFolder("import")
         defer { ImportTestSupport.remove(folder) }
         try ImportTestSupport.write("campaign:\n  name: t\ninputs:\n  rosters: [r]\n  activities: a\n  submissions: s\n", to: "c.yaml", in: folder)
-        let blanks = ["\u{3000},\u{3000},\u{3000}", "\u{A0}, ,\t", "\"\u{3000}\",\"\",\u{A0}"]
-        try ImportTestSupport.write((["编号,姓名,单位", "V1,王继跃,党政办"] + blanks).joined(separator: "\r\n") + "\r\n", to: "r/r.csv", in: folder)
-        try ImportTestSupport.write((["volunteer_id,date,hours"] + blanks + ["V1,2019-08-05,2"]).joined(separator: "\n") + "\n", to: "a/a.csv", in: folder)
-        try ImportTestSupport.write((["unit,kind,period,submitted_at"] + blanks).joined(separator: "\n") + "\n", to: "s/s.csv", in: folder)
+        for (path, text) in files { try ImportTestSupport.write(text, to: path, in: folder) }
         let campaign = try CampaignLoader.load(path: folder.appendingPathComponent("c.yaml").path)
-        let result = try Importer(campaign: campaign).run()
+        return try (window.map { Importer(campaign: campaign, window: $0) } ?? Importer(campaign: campaign)).run()
+    }
+
+    @Test("rows whose cells are all white space (tabs, full-width or no-break spaces) are skipped and not counted, in every file kind")
+    func whiteSpaceRowsAreBlank() throws {
+        let blanks = ["\u{3000},\u{3000},\u{3000}", "\u{A0}, ,\t", "\"\u{3000}\",\"\",\u{A0}"]
+        let result = try Self.importFiles([
+            "r/r.csv": (["编号,姓名,单位", "V1,王继跃,党政办"] + blanks).joined(separator: "\r\n") + "\r\n",
+            "a/a.csv": (["volunteer_id,date,hours"] + blanks + ["V1,2019-08-05,2"]).joined(separator: "\n") + "\n",
+            "s/s.csv": (["unit,kind,period,submitted_at"] + blanks).joined(separator: "\n") + "\n",
+        ])
         #expect(result.rejects.isEmpty, "\(result.rejects.map(\.reason))")
         #expect(result.files.map(\.read) == [1, 1, 0])
         #expect(result.volunteers.count == 1 && result.activities.count == 1)
@@ -296,20 +304,17 @@ struct ImporterTests {
 
     @Test("an XML child is named as its attribute would be: <submitted-at>, <record-id>")
     func xmlChildrenNamedAsAttributes() throws {
-        let folder = try ImportTestSupport.makeTempFolder("xml-children")
-        defer { ImportTestSupport.remove(folder) }
-        try ImportTestSupport.write("campaign:\n  name: t\ninputs:\n  rosters: [r]\n  activities: a\n  submissions: s\n", to: "c.yaml", in: folder)
-        try ImportTestSupport.write("编号,姓名,单位\nV1,王继跃,党政办\n", to: "r/r.csv", in: folder)
-        try ImportTestSupport.write("""
+        let result = try Self.importFiles([
+            "r/r.csv": "编号,姓名,单位\nV1,王继跃,党政办\n",
+            "a/a.xml": """
         <activities><activity volunteer="V1" date="2019-08-05" hours="2"><record-id>A7</record-id><submitted-at>2019-08-05 16:00</submitted-at></activity>
         <activity date="2019-08-05" hours="2"><volunteer>V1</volunteer><volunteer>V2</volunteer></activity>
         <activity id="A9" date="2019-08-06" hours="1"><volunteer>V1</volunteer><volunteer>V1</volunteer></activity></activities>
-        """, to: "a/a.xml", in: folder)
-        try ImportTestSupport.write("""
+        """,
+            "s/s.xml": """
         <submissions><submission unit="党政办" kind="daily" period="2019-08-05"><submitted-at>2019-08-05 15:00</submitted-at></submission></submissions>
-        """, to: "s/s.xml", in: folder)
-        let campaign = try CampaignLoader.load(path: folder.appendingPathComponent("c.yaml").path)
-        let result = try Importer(campaign: campaign, window: CivilDate(year: 2019, month: 8, day: 1)!...CivilDate(year: 2019, month: 8, day: 9)!).run()
+        """,
+        ], window: CivilDate(year: 2019, month: 8, day: 1)!...CivilDate(year: 2019, month: 8, day: 9)!)
         // Two <volunteer> children that differ: rejected, not the first one taken.
         #expect(result.rejects.map(\.source.description) == ["a/a.xml:2"])
         #expect(result.rejects.first?.reason == "<volunteer> 出现两次，值不同（“V1”与“V2”）；一条记录只写一个")
@@ -320,19 +325,16 @@ struct ImporterTests {
 
     @Test("a roster's or a station's period is ignored, whatever it holds; a bulletin's must be a date")
     func periodOfARosterIsIgnored() throws {
-        let folder = try ImportTestSupport.makeTempFolder("period")
-        defer { ImportTestSupport.remove(folder) }
-        try ImportTestSupport.write("campaign:\n  name: t\ninputs:\n  rosters: [r]\n  activities: a\n  submissions: s\n", to: "c.yaml", in: folder)
-        try ImportTestSupport.write("编号,姓名,单位\nV1,王继跃,党政办\n", to: "r/r.csv", in: folder)
-        try ImportTestSupport.write("volunteer_id,date,hours\n", to: "a/a.csv", in: folder)
-        try ImportTestSupport.write("""
+        let result = try Self.importFiles([
+            "r/r.csv": "编号,姓名,单位\nV1,王继跃,党政办\n",
+            "a/a.csv": "volunteer_id,date,hours\n",
+            "s/s.csv": """
         unit,kind,period,submitted_at
         党政办,名单,见附件,2019-08-02 10:00
         党政办,station,2019-13-01,2019-08-02 10:00
         党政办,简报,见附件,2019-08-05 15:00
-        """, to: "s/s.csv", in: folder)
-        let campaign = try CampaignLoader.load(path: folder.appendingPathComponent("c.yaml").path)
-        let result = try Importer(campaign: campaign).run()
+        """,
+        ])
         #expect(result.submissions.map(\.kind) == [.roster, .station])
         #expect(result.submissions.allSatisfy { $0.period == nil })
         #expect(result.rejects.map(\.source.description) == ["s/s.csv:4"])
