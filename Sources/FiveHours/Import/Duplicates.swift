@@ -80,6 +80,11 @@ enum Duplicates {
                                       result: result, parts: parts, place: place, zone: zone)
         clock.lap("    repeats read again")
         var drop: Set<Int> = []
+        // Rejected rows are quoted from their files in input order: the pages behind the last
+        // one are let go in steps (`TextBuffer.release`), as `readAgain` does, not around each
+        // row — a year's few thousand conflicting repeats each let go of 4 MB around it, faulted
+        // back by the next one, and the system calls were half of this loop.
+        var released: [Int: Int] = [:]
         for (g, j) in list {
             let (p, position) = place(g), (keptPart, keptPosition) = place(j)
             let row = parts[p][position]
@@ -101,7 +106,7 @@ enum Duplicates {
                 result.findings.append(finding)
             } else {
                 result.files[Int(row.fileIndex)].rejected += 1
-                let text = rawText(row, in: result)
+                let text = rawText(row, in: result, released: &released[Int(row.fileIndex), default: 0])
                 // An XML row's start tag is quoted from its file once all are settled.
                 if text == nil, result.files[Int(row.fileIndex)].format == "XML" {
                     result.unquoted.append((result.rejects.count, row, content(p, position), keptSource))
@@ -114,6 +119,7 @@ enum Duplicates {
                                              record: PhoneScrubber.scrub(quoted, known: result.phones)))
             }
         }
+        for file in released.keys { result.buffers[file]?.releaseAll() }
         clock.lap("    settled")
         if !drop.isEmpty { result.activities.remove(at: drop.sorted()) }
         clock.lap("    dropped")
@@ -187,11 +193,12 @@ enum Duplicates {
         }
     }
 
-    /// The row's text as written, without its line end.
-    static func rawText(_ row: ScannedRow, in result: ImportParts) -> String? {
+    /// The row's text as written, without its line end. Rows are read in input order: the
+    /// file's pages before the row are let go in steps, `released` saying how far.
+    static func rawText(_ row: ScannedRow, in result: ImportParts, released: inout Int) -> String? {
         guard row.length > 0, let buffer = result.buffers[Int(row.fileIndex)] else { return nil }
         let range = row.start..<(row.start + Int(row.length))
-        defer { buffer.releasePages(around: range) }
+        buffer.release(upTo: row.start, from: 0, released: &released)
         return buffer.withRow(range) { bytes in
             var end = bytes.count
             while end > 0, bytes[end - 1] == 10 || bytes[end - 1] == 13 { end -= 1 }
