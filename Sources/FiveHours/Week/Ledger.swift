@@ -10,6 +10,8 @@ public struct Ledger: Sendable {
     public var index: [String: Int]
     public var activities: [ActivityRecord]
     public var submissions: [Submission]
+    /// Each reason and record scrubbed of phone numbers, every roster's included: the reports'
+    /// tables write them as they are.
     public var rejects: [Reject]
     public var files: [InputFileReport]
     public var phones: Set<String>
