@@ -295,11 +295,15 @@ func runRollup(_ common: CommonOptions, _ output: OutputOptions, period: Period,
     var options = try pipelineOptions(common, output, zone: campaign.zone)
     options.period = period
     // Weekly's `--week-ending`, taken as the contract's "same options as weekly": it must name a
-    // week of the period (the month or year of its last day); the report covers all of them.
+    // week of the period (the month or year of its last day, begun once the campaign had); the
+    // report covers all of them.
     if let weekEnding {
         let week = try Pipeline.week(ending: try parseDate(weekEnding, option: "--week-ending"), campaign: campaign)
         guard period.contains(week.lastDay) else {
             throw Pipeline.UsageError(description: "--week-ending \(week.lastDay) is not a week of \(period) (a week belongs to the month and year of its last day)")
+        }
+        guard Rollup.weeksHeld(in: period, campaign: campaign).contains(week) else {
+            throw Pipeline.UsageError(description: "--week-ending \(week.lastDay) names a week that began before the campaign did (campaign.start_date \(campaign.startDate.map { "\($0)" } ?? "")): the reports hold no one to it")
         }
     }
     let outDir = outputFolder(options, campaign: campaign)

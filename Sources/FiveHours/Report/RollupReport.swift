@@ -117,6 +117,8 @@ public struct RollupReport: Sendable {
         let a = campaign.assessment
         let over = rollup.weeks.indices.filter { rollup.weeks[$0].isOver }
         let stations = StationReadiness.judge(campaign, ledger: ledger, now: now, year: rollup.period.last.year)
+        let periodEnd = campaign.zone.instant(rollup.period.last.adding(days: 1), at: 0)
+        let rosterIsDue = campaign.rules.rosterDue.map { $0 <= min(now, periodEnd) } ?? false
         // Volunteers and their hours per unit of the campaign file (its units compared byte for
         // byte first, `SmallIndex`: hashing a Chinese name per volunteer cost more than the sums).
         var unitNumber = SmallIndex()
@@ -138,19 +140,21 @@ public struct RollupReport: Sendable {
                               liaison: Part(earned: 0, due: 0, weight: a.weights.liaison),
                               rosterPart: Part(earned: 0, due: 0, weight: a.weights.roster), scoreCents: nil, rank: nil, trend: [],
                               station: stations?.statuses[u.name])
+            // What was due at `--now` is scored, and only that: a bulletin of a day not due yet,
+            // or the summary of a week in progress, counts nowhere — also when handed in early.
             for w in rollup.weeks {
                 let uw = w.units[ui]
                 s.trend.append(uw.compliancePercent)
-                s.dailyOnTime += uw.dailyOnTime
+                s.dailyOnTime += uw.dailyOnTime - uw.dailyEarly
                 s.dailyLate += uw.dailyLate
                 s.dailyMissing += uw.dailyMissing
+                guard w.isOver else { continue }
                 switch uw.weekly {
                 case .onTime: s.weeklyOnTime += 1
                 case .late: s.weeklyLate += 1
                 case .missing: s.weeklyMissing += 1
                 case .pending: break
                 }
-                guard w.isOver else { continue }
                 s.met += uw.met
                 s.short += uw.short
                 if uw.liaisonStatus == .ok { s.liaisonOkWeeks += 1 }
@@ -163,11 +167,13 @@ public struct RollupReport: Sendable {
             s.weekly.due = s.weeklyOnTime + s.weeklyLate + s.weeklyMissing
             s.liaison.earned = Double(s.liaisonOkWeeks)
             s.liaison.due = over.count
+            // The roster counts in a period once it is due, at `--now` and by the period's end: a
+            // roster handed in early is not yet owed, nor in a month before its deadline.
             switch s.roster {
-            case .onTime?: s.rosterPart.earned = 1; s.rosterPart.due = 1
-            case .late?: s.rosterPart.earned = a.lateCredit; s.rosterPart.due = 1
-            case .missing?: s.rosterPart.due = 1
-            case .pending?, nil: break
+            case .onTime? where rosterIsDue: s.rosterPart.earned = 1; s.rosterPart.due = 1
+            case .late? where rosterIsDue: s.rosterPart.earned = a.lateCredit; s.rosterPart.due = 1
+            case .missing? where rosterIsDue: s.rosterPart.due = 1
+            default: break
             }
             let applying = s.parts.filter(\.applies)
             let weights = applying.reduce(0) { $0 + $1.weight }

@@ -53,6 +53,10 @@ public struct Rollup: Sendable {
         public var dailyLate: Int
         public var dailyMissing: Int
         public var dailyPending: Int
+        /// Of `dailyOnTime`, the bulletins handed in before a due instant still ahead at `--now`
+        /// (today's, sent before its hour): shown as the week's summary shows them, scored only
+        /// once due — as a unit that has not sent today's yet is not scored missing.
+        public var dailyEarly: Int = 0
         public var weekly: DeadlineStatus
         public var liaisonStatus: LiaisonRule.Status
         public var complianceRate: String { Rate.format(met, of: met + short) }
@@ -174,6 +178,14 @@ extension Rollup {
     static let countingRules: [any Rule] = [OverlapRule(), DuplicateRule(), HoursMismatchRule(), DailyCapRule(), LongDayRule(),
                                             InactiveVolunteerRule()]
 
+    /// The weeks a period holds to account: those that belong to it (their last day is in it),
+    /// except weeks that began before the campaign did (`campaign.start_date`): nobody was held to
+    /// five hours, or to bulletins, in a week the campaign had not started. The weeks the reports
+    /// judge, and the weeks `--week-ending` may name.
+    public static func weeksHeld(in period: Period, campaign: Campaign) -> [Week] {
+        period.weeks(endsOn: campaign.rules.weekEndsOn).filter { w in campaign.startDate.map { w.firstDay >= $0 } ?? true }
+    }
+
     /// Builds the period from the settled ledger in one pass over its sessions.
     ///
     /// The weeks that hold a day of the period are counted at once (`Counting`, the weekly
@@ -185,10 +197,7 @@ extension Rollup {
     /// - Complexity: O(sessions + weeks × volunteers), the second term in plain integers.
     public static func build(_ ledger: Ledger, campaign: Campaign, period: Period, now: Int, byMonth: Bool) -> Rollup {
         let endsOn = campaign.rules.weekEndsOn
-        // The weeks held to account: those that belong to the period (their last day is in it),
-        // except weeks that began before the campaign did (`campaign.start_date`): nobody was held
-        // to five hours, or to bulletins, in a week the campaign had not started.
-        let belonging = period.weeks(endsOn: endsOn).filter { w in campaign.startDate.map { w.firstDay >= $0 } ?? true }
+        let belonging = Rollup.weeksHeld(in: period, campaign: campaign)
         // Every week that holds a day of the period is counted, for the hours of its days.
         var weeks: [Week] = []
         var week = Week.containing(period.first, endsOn: endsOn)
@@ -447,9 +456,11 @@ extension Rollup.Span {
                     case .inProgress, .inactive: break
                     }
                 }
-                for (_, s) in daily[u.name] ?? [] {
+                for (day, s) in daily[u.name] ?? [] {
                     switch s {
-                    case .onTime: row.dailyOnTime += 1
+                    case .onTime:
+                        row.dailyOnTime += 1
+                        if now < campaign.zone.instant(day, at: rules.dailyBulletinDue) { row.dailyEarly += 1 }
                     case .late: row.dailyLate += 1
                     case .missing: row.dailyMissing += 1
                     case .pending: row.dailyPending += 1

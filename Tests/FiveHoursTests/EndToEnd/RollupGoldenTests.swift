@@ -54,6 +54,8 @@ struct RollupGoldenTests {
         // Weekly's --week-ending: a day that ends no week, or a week of another month or year.
         ["monthly", "--month", "2019-08", "--week-ending", "2019-08-08"], ["monthly", "--month", "2019-08", "--week-ending", "2019-09-06"],
         ["yearly", "--year", "2019", "--week-ending", "2020-01-03"],
+        // A week that began before the campaign (start_date 2019-07-26): no one is held to it.
+        ["monthly", "--month", "2019-07", "--week-ending", "2019-07-26"], ["yearly", "--year", "2019", "--week-ending", "2019-03-01"],
     ])
     func usage(arguments: [String]) throws {
         let r = try Binary.run(arguments + ["--config", Binary.samples.appendingPathComponent("campaign.yaml").path, "--quiet"])

@@ -202,6 +202,42 @@ struct RollupCountingTests {
         #expect(abs(Double(jia.scoreCents!) / 100 - expected) < 0.006)
     }
 
+    @Test("a score counts what was due at --now: not a summary handed in early for a week in progress, a bulletin before its hour, nor a roster before its deadline")
+    func scoresCountWhatWasDue() throws {
+        var s = Scenario()
+        s.rules = s.rules.replacingOccurrences(of: "roster_due: 2019-08-02", with: "roster_due: 2019-08-20")
+        // Wednesday 2019-08-14 at 12:00: the weeks ending 08-02 and 08-09 are over, 08-16 is in
+        // progress. 甲科 handed in the week's summary, the day's bulletin and its roster early.
+        s.submissions = """
+        unit,kind,period,submitted_at
+        甲科,roster,,2019-08-01 09:00
+        乙科,roster,,2019-08-01 09:00
+        甲科,weekly,2019-08-16,2019-08-14 10:00
+        甲科,daily,2019-08-14,2019-08-14 11:00
+        """
+        let (loaded, options, rollup) = try s.rollup(Period.month(8, of: 2019)!, now: "2019-08-14T12:00:00+08:00")
+        let report = RollupReport.make(kind: .monthly, rollup: rollup, campaign: loaded.campaign, ledger: loaded.ledger, now: options.now!)
+        let jia = try #require(report.units.first { $0.name == "甲科" }), yi = try #require(report.units.first { $0.name == "乙科" })
+        // The week in progress shows the early summary and bulletin as its weekly summary would …
+        let w16 = try #require(rollup.weeks.firstIndex { $0.week.lastDay == CivilDate(year: 2019, month: 8, day: 16)! })
+        #expect(rollup.weeks[w16].units[0].weekly == .onTime(at: ValueParser.instant("2019-08-14T10:00:00+08:00", in: .shanghai)!))
+        #expect(rollup.weeks[w16].units[0].dailyOnTime == 1 && rollup.weeks[w16].units[0].dailyEarly == 1)
+        // … but the scores count none of them: 甲科 and 乙科 stand alike.
+        #expect(jia.weeklyOnTime == 0 && jia.weeklyMissing == 2 && yi.weeklyMissing == 2)
+        #expect(jia.dailyOnTime == 0 && jia.dailyMissing == yi.dailyMissing)
+        #expect(!jia.rosterPart.applies && jia.roster == .onTime(at: ValueParser.instant("2019-08-01T09:00:00+08:00", in: .shanghai)!))
+        #expect(jia.scoreCents == yi.scoreCents && jia.rank == yi.rank)
+        // Once due (and in a month that holds the deadline), they count.
+        let (_, later, lateRollup) = try s.rollup(Period.month(8, of: 2019)!, now: "2019-08-21T12:00:00+08:00")
+        let after = RollupReport.make(kind: .monthly, rollup: lateRollup, campaign: loaded.campaign, ledger: loaded.ledger, now: later.now!)
+        let jiaAfter = try #require(after.units.first { $0.name == "甲科" })
+        #expect(jiaAfter.weeklyOnTime == 1 && jiaAfter.dailyOnTime == 1 && jiaAfter.rosterPart.applies)
+        // A month before the deadline never counts the roster, whenever it is run.
+        let (_, julyOptions, july) = try s.rollup(Period.month(7, of: 2019)!, now: "2019-08-21T12:00:00+08:00")
+        let julyReport = RollupReport.make(kind: .monthly, rollup: july, campaign: loaded.campaign, ledger: loaded.ledger, now: julyOptions.now!)
+        #expect(julyReport.units.allSatisfy { !$0.rosterPart.applies })
+    }
+
     /// Everything a roll-up holds, as text, for comparing two builds of it.
     static func describe(_ r: Rollup) -> [String] {
         var out = r.weeks.map { "week \($0.week.lastDay) over \($0.isOver) \($0.units)" }

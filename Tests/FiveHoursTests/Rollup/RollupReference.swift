@@ -324,9 +324,12 @@ extension Rollup {
                     case .partial: row.partial += 1
                     }
                 }
-                for (_, s) in daily[u.name] ?? [] {
+                for (day, s) in daily[u.name] ?? [] {
                     switch s {
-                    case .onTime: row.dailyOnTime += 1
+                    case .onTime:
+                        row.dailyOnTime += 1
+                        // Handed in before its hour, which `now` has not reached: not scored yet.
+                        if now < campaign.zone.instant(day, at: campaign.rules.dailyBulletinDue) { row.dailyEarly += 1 }
                     case .late: row.dailyLate += 1
                     case .missing: row.dailyMissing += 1
                     case .pending: row.dailyPending += 1
