@@ -283,7 +283,8 @@ struct RollupUnitWeeksTable: RollupReportTable {
         s.count(uw.partial)
         s.rate(uw.complianceRate)
         s.hours(uw.seconds)
-        s.text(uw.liaisonStatus.rawValue)
+        // A week not started has no liaison yet to judge (its rules make no finding either).
+        s.text(w.hasStarted ? uw.liaisonStatus.rawValue : "")
         s.count(uw.dailyOnTime)
         s.count(uw.dailyLate)
         s.count(uw.dailyMissing)

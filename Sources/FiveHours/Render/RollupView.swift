@@ -97,7 +97,7 @@ struct RollupView {
                 guard ui < w.units.count else { return ["rate": "", "weekly": support.status(.pending), "liaison": "", "over": true] }
                 let uw = w.units[ui]
                 return ["rate": uw.compliancePercent.map { "\($0)%" } ?? "—", "weekly": support.status(uw.weekly),
-                        "liaison": uw.liaisonStatus == .ok ? "" : l["liaison.\(uw.liaisonStatus.rawValue)"], "over": w.isOver]
+                        "liaison": uw.liaisonStatus == .ok || !w.hasStarted ? "" : l["liaison.\(uw.liaisonStatus.rawValue)"], "over": w.isOver]
             }]
         }
 
