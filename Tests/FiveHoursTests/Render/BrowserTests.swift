@@ -82,6 +82,42 @@ struct BrowserTests {
         }
     }
 
+    @Test("a link of 200 characters or an unbroken run of Latin text wraps: the daily bulletin stays within a 390 px phone")
+    func longLinkWraps() throws {
+        let shell = try #require(Self.which("chromium-headless-shell"), "chromium-headless-shell is not installed: run scripts/setup.sh")
+        let folder = try ImportTestSupport.makeTempFolder("longlink")
+        defer { ImportTestSupport.remove(folder) }
+        let campaign = folder.appendingPathComponent("samples")
+        try FileManager.default.copyItem(at: Binary.samples, to: campaign)
+        // A WeChat article's address as the media, and a place written without a space.
+        let link = "https://mp.weixin.qq.com/s?__biz=MzA3NjQ2MzQ4MA==&mid=2650123456&idx=1&sn=5f3e2c1b0a9d8e7f6a5b4c3d2e1f0a9b&chksm=8765432109abcdef0123456789abcdef0123456789abcdef#rd"
+        let place = String(repeating: "Zhengzhou-Airport-Economy-Zone-", count: 6)
+        let log = campaign.appendingPathComponent("activities/工作站-utf8.csv")
+        let row = "GZ1-900,V001,2019-08-07,09:00,11:00,,青年学雷锋志愿服务队,垃圾分类宣传,环境保护,\(place),\(link),党政办,2019-08-07 12:00\n"
+        let handle = try FileHandle(forWritingTo: log)
+        handle.seekToEndOfFile()
+        handle.write(Data(row.utf8))
+        try handle.close()
+        let out = folder.appendingPathComponent("out")
+        let r = try Binary.run(["daily", "--date", "2019-08-07", "--config", campaign.appendingPathComponent("campaign.yaml").path,
+                                "--now", "2019-08-09T18:00:00+08:00", "--out", out.path, "--format", "html", "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let html = out.appendingPathComponent("daily-2019-08-07/daily-bulletin.html")
+        let text = try String(contentsOf: html, encoding: .utf8)
+        #expect(text.contains("mp.weixin.qq.com"))
+        let probe = html.deletingLastPathComponent().appendingPathComponent("probe.html")
+        try text.replacingOccurrences(of: #"<meta http-equiv="Content-Security-Policy""#, with: #"<meta name="csp-removed-for-probe""#)
+            .replacingOccurrences(of: "</body>", with: """
+            <script>window.addEventListener('load', function () { document.body.setAttribute('data-width', String(document.documentElement.scrollWidth)); });</script></body>
+            """).write(to: probe, atomically: true, encoding: .utf8)
+        let (status, dom) = try Self.run(shell, ["--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--virtual-time-budget=3000",
+                                                 "--window-size=390,900", "--dump-dom", probe.path])
+        #expect(status == 0)
+        let measured = dom.range(of: #"data-width="(\d+)""#, options: .regularExpression).map { String(dom[$0]).filter(\.isNumber) }
+        let width = try #require(measured.flatMap { Int($0) }, "no width measured")
+        #expect(width <= 390, "the bulletin is \(width) px wide in a 390 px window")
+    }
+
     @Test("printed on A4, every page of the weekly summary and the daily bulletin carries the running title and date; no page is mostly empty")
     func runningTitle() throws {
         let chromium = try #require(Self.which("chromium") ?? Self.which("chromium-browser"), "chromium is not installed: run scripts/setup.sh")
