@@ -35,13 +35,15 @@ struct Scenario {
     """
     /// Extra files: relative path → bytes.
     var files: [String: [UInt8]] = [:]
+    /// `campaign.start_date`, when set.
+    var startDate: String? = nil
 
     var campaignYAML: String {
         """
         campaign:
           name: 测试活动
           organizer: 测试中心
-          timezone: Asia/Shanghai
+          timezone: Asia/Shanghai\(startDate.map { "\n  start_date: \($0)" } ?? "")
         rules:
         \(rules)
         units:

@@ -35,6 +35,13 @@ public struct Campaign: Sendable {
         self.output = output
         self.path = path
     }
+
+    /// Whether each unit owes a daily bulletin on `day`: a day of `daily_bulletin_days`, once the
+    /// campaign has begun (`start_date`) — before it, nobody was asked for one. The one rule
+    /// for the bulletin rule, the week's summary and the daily bulletin's own table.
+    public func owesBulletin(on day: CivilDate) -> Bool {
+        rules.dailyBulletinDays.contains(day.weekday) && startDate.map { day >= $0 } ?? true
+    }
 }
 
 /// The campaign's requirements: thresholds and deadlines.

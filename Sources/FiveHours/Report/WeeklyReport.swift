@@ -193,7 +193,7 @@ public struct WeeklyReport: Sendable {
         }
         return WeeklyReport(
             campaignName: campaign.name, organizer: campaign.organizer, week: data.week,
-            days: data.week.days.filter { campaign.rules.dailyBulletinDays.contains($0.weekday) }, now: now,
+            days: data.week.days.filter(campaign.owesBulletin), now: now,
             zone: campaign.zone, rules: campaign.rules, units: units, teams: teams, unassignedSeconds: unassigned,
             volunteers: volunteers, findings: findings, rejects: ledger.rejects,
             totalSeconds: data.volunteers.reduce(0) { $0 + $1.seconds },

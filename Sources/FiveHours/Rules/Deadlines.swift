@@ -80,7 +80,8 @@ struct SubmissionIndex: Sendable {
     }
 }
 
-/// Daily bulletins (简报): due each day of `daily_bulletin_days` at `daily_bulletin_due`.
+/// Daily bulletins (简报): due each day of `daily_bulletin_days` at `daily_bulletin_due`, from the
+/// campaign's `start_date` on (`Campaign.owesBulletin`).
 public struct DailyBulletinRule: Rule {
     public let name = RuleName.dailyBulletin
 
@@ -88,7 +89,7 @@ public struct DailyBulletinRule: Rule {
         let index = c.submissions
         var out: [String: [(CivilDate, DeadlineStatus)]] = [:]
         for unit in c.campaign.units {
-            out[unit.name] = c.week.week.days.filter { c.campaign.rules.dailyBulletinDays.contains($0.weekday) }.map { day in
+            out[unit.name] = c.week.week.days.filter(c.campaign.owesBulletin).map { day in
                 let due = c.campaign.zone.instant(day, at: c.campaign.rules.dailyBulletinDue)
                 let copies = index.daily[unit.name]?[day]?.map(\.submittedAt) ?? []
                 return (day, Deadline.status(due: due, submitted: copies, now: c.now))

@@ -56,6 +56,20 @@ struct RulesTests {
         #expect((c2.dailyMissing, c2.weekly.key) == (4, "pending"))
     }
 
+    @Test("no bulletin is owed before the campaign's start_date: the week it begins owes only its days from then on, a day before owes none")
+    func bulletinsFromTheStart() throws {
+        var s = Scenario()
+        s.startDate = "2019-08-07" // a Wednesday; bulletins are owed Monday to Friday
+        let o = try s.run(now: "2019-08-10T12:00:00+08:00")
+        let c = try #require(o.unit("第一站"))
+        #expect((c.dailyOnTime, c.dailyLate, c.dailyMissing) == (0, 0, 3))
+        #expect(o.report.days.map(\.description) == ["2019-08-07", "2019-08-08", "2019-08-09"])
+        #expect(o.findings.filter { $0.rule == .dailyBulletin && $0.unit == "第一站" }.map { $0.date?.description } == ["2019-08-07", "2019-08-08", "2019-08-09"])
+        // Without a start date all five are owed.
+        s.startDate = nil
+        #expect(try s.run(now: "2019-08-10T12:00:00+08:00").unit("第一站")?.dailyMissing == 5)
+    }
+
     @Test("liaisons: role or column, counted once; missing; multiple")
     func liaisons() throws {
         var s = Scenario()
