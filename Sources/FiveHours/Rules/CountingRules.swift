@@ -78,7 +78,7 @@ public struct DailyCapRule: Rule {
             return Finding(name, unit: v.unit, subject: RuleContext.subject(v), date: d.date,
                            detail: say("当天服务 \(total) 小时，超过每日上限 \(cap) 小时，超出的 \(excess) 小时不计",
                                        "\(total) h that day, above the daily cap of \(cap) h; the \(excess) h above it are not counted"),
-                           source: d.last)
+                           source: d.cut ?? d.last)
         }
     }
 }

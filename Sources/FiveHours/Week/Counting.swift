@@ -247,8 +247,8 @@ struct Counting: Sendable {
         let date = origin.adding(days: dayNumber)
         func source(_ session: Int) -> SourceLine { activities[Int(sessions[session].recordIndex)].source }
         if total > rules.maxDailySeconds {
-            out.flaggedDays.append(.init(volunteer: Int(volunteer), date: date, total: total, counted: rules.maxDailySeconds,
-                                         first: source(first), last: source(last)))
+            var capped = CountingFacts.Day(volunteer: Int(volunteer), date: date, total: total, counted: rules.maxDailySeconds,
+                                           first: source(first), last: source(last))
             var excess = total - rules.maxDailySeconds
             let latestFirst = day.filter { $0.session >= 0 }.sorted { a, b in
                 (a.isTimed ? a.start : Int.max, a.file, a.line, a.record) > (b.isTimed ? b.start : Int.max, b.file, b.line, b.record)
@@ -256,9 +256,11 @@ struct Counting: Sendable {
             for sp in latestFirst where excess > 0 {
                 let si = Int(sp.session)
                 let cut = min(excess, sessions[si].countedSeconds)
+                if cut > 0, capped.cut == nil { capped.cut = source(si) }
                 sessions[si].countedSeconds -= cut
                 excess -= cut
             }
+            out.flaggedDays.append(capped)
             total = rules.maxDailySeconds
         } else if total > rules.reviewDailySeconds {
             out.flaggedDays.append(.init(volunteer: Int(volunteer), date: date, total: total, counted: total,

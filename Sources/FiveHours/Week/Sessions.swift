@@ -125,6 +125,9 @@ public struct CountingFacts: Sendable {
         /// The day's first and last session in input order.
         public var first: SourceLine
         public var last: SourceLine
+        /// On a capped day, the session the cap cut first (the day's latest: clock order, then
+        /// input order, hours-only sessions latest): where the excess went uncounted.
+        public var cut: SourceLine? = nil
         public var isCapped: Bool { counted < total }
     }
     /// A rostered volunteer not active this week, with their sessions of the week.

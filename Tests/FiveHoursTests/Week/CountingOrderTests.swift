@@ -40,6 +40,19 @@ struct CountingOrderTests {
         #expect(days.map(\.total) == [14 * 3600, 13 * 3600])
     }
 
+    @Test("a capped day's finding names the session the cap cut (the latest by the clock), not the day's last row")
+    func capFindingNamesTheCutSession() throws {
+        let o = try log("""
+        ,V1,2019-08-05,14:00,20:00,,
+        ,V1,2019-08-05,06:00,13:00,,
+        """).run()
+        // 6 h + 7 h = 13 h, 1 over the cap of 12: taken from the 14:00 session, on line 2.
+        #expect(counted(o, "V1") == [5, 7].map { $0 * 3600 })
+        let cap = try #require(o.findings.first { $0.rule == .dailyCap })
+        #expect(cap.source?.line == 2)
+        #expect(o.week.facts.days.first?.last.line == 3)
+    }
+
     @Test("XML records on one line: equal keys are cut later input first, as counting.md §6 says")
     func capOrderOnOneLine() throws {
         var s = Scenario()
