@@ -85,6 +85,19 @@ enum Duplicates {
         // row — a year's few thousand conflicting repeats each let go of 4 MB around it, faulted
         // back by the next one, and the system calls were half of this loop.
         var released: [Int: Int] = [:]
+        // A finding names the row's own unit, else its volunteer's on the rosters (the first row
+        // of an id, as the ledger keeps it), as the counting's findings do: a log without a unit
+        // column left the unit of its duplicates empty. Made only when a finding needs it.
+        var rosterUnits: [String: String]?
+        func unit(of record: ActivityRecord) -> String {
+            if let own = record.unit { return own }
+            if rosterUnits == nil {
+                var units: [String: String] = [:]
+                for v in result.volunteers where units[v.id] == nil { units[v.id] = v.unit }
+                rosterUnits = units
+            }
+            return rosterUnits![record.volunteerID] ?? ""
+        }
         for (g, j) in list {
             let (p, position) = place(g), (keptPart, keptPosition) = place(j)
             let row = parts[p][position]
@@ -97,10 +110,10 @@ enum Duplicates {
                 result.files[Int(row.fileIndex)].merged += 1
                 guard let record else { continue }
                 let finding = row.hasRecordID
-                    ? Finding(.duplicate, severity: .info, unit: record.unit ?? "", subject: record.volunteerID, date: record.date,
+                    ? Finding(.duplicate, severity: .info, unit: unit(of: record), subject: record.volunteerID, date: record.date,
                               detail: say("记录编号 \(record.recordID ?? "") 重复且内容相同，已与 \(keptSource) 合并计一次",
                                           "record_id \(record.recordID ?? "") repeated with the same content; merged with \(keptSource)"), source: here)
-                    : Finding(.duplicate, severity: .warning, unit: record.unit ?? "", subject: record.volunteerID, date: record.date,
+                    : Finding(.duplicate, severity: .warning, unit: unit(of: record), subject: record.volunteerID, date: record.date,
                               detail: say("与 \(keptSource) 的志愿者、日期、时间与时长完全相同，只计一次",
                                           "same volunteer, date, times and hours as \(keptSource); counted once"), source: here)
                 result.findings.append(finding)

@@ -87,6 +87,9 @@ struct CountingTests {
         #expect(o.rejects.first?.source.line == 5)
         let file = o.loaded.ledger.files.first { $0.path == "activities/log.csv" }!
         #expect((file.read, file.counted, file.merged, file.rejected) == (6, 3, 2, 1))
+        // The log has no unit column: each duplicate names its volunteer's unit on the rosters.
+        let merged = o.findings.filter { $0.rule == .duplicate }
+        #expect(merged.map(\.unit).sorted() == ["乙科", "甲科"].sorted() && merged.count == 2)
     }
 
     @Test("time above max_daily_hours per day is not counted, after the union")
