@@ -50,9 +50,13 @@ enum MediaFiles {
     /// bulletin first shows it), so that no file name (often the volunteer's name or number)
     /// reaches a posted report; a video's label is that name too.
     static func neutralNames(_ report: inout DailyReport) {
+        func rank(_ kind: MediaRef.Kind) -> Int { kind == .photo ? 0 : kind == .video ? 1 : 2 }
         var names: [String: String] = [:] // source path → neutral href
         for i in report.activities.indices {
-            for k in report.activities[i].media.indices {
+            // The bulletin shows an activity's photos, then its videos, then its links.
+            let media = report.activities[i].media
+            let shown = media.indices.sorted { (rank(media[$0].kind), $0) < (rank(media[$1].kind), $1) }
+            for k in shown {
                 let m = report.activities[i].media[k]
                 guard let source = m.sourcePath else { continue }
                 let href: String

@@ -345,7 +345,7 @@ struct DailyView {
                 "title": support.text(a.title.isEmpty ? a.activity : a.title), "description": support.text(a.description),
                 "has_description": !a.description.isEmpty, "category": a.category, "location": support.text(a.location),
                 "hours": Hours.format(a.seconds), "source": support.isPublic ? "" : "\(a.source)",
-                "photos": a.media.filter { $0.kind == .photo && $0.sourcePath != nil }.map { ["href": $0.link, "alt": support.text("\(a.title.isEmpty ? a.activity : a.title) — \(a.location)")] },
+                "photos": a.media.filter { $0.kind == .photo && $0.sourcePath != nil }.map { ["href": $0.link, "alt": support.text([a.title.isEmpty ? a.activity : a.title, a.location].filter { !$0.isEmpty }.joined(separator: " — "))] },
                 "videos": a.media.filter { $0.kind == .video && $0.sourcePath != nil }.map { ["href": $0.link, "label": $0.label] },
                 "links": a.media.filter { $0.sourcePath == nil || $0.kind == .link }.map { ["href": support.text($0.link), "label": support.text($0.label)] },
                 "has_media": !a.media.isEmpty,

@@ -88,7 +88,7 @@ struct PrivacyRoundTwoTests {
         s.activities = ""
         s.files["activities/欧阳娜娜/log.csv"] = Array("""
         record_id,volunteer_id,date,start,end,hours,activity,location,media
-        A1,VID0001,2019-08-07,9:00,11:00,,欧阳娜娜和张伟入户走访,欧阳娜娜家,照片/欧阳娜娜.png;https://example.com/欧阳娜娜_照片;视频/张伟.mp4
+        A1,VID0001,2019-08-07,9:00,11:00,,欧阳娜娜和张伟入户走访,欧阳娜娜家,视频/张伟.mp4;https://example.com/欧阳娜娜_照片;照片/欧阳娜娜.png
         A2,VID0009,2019-08-07,9:00,10:00,,,,
 
         """.utf8)
@@ -117,6 +117,7 @@ struct PrivacyRoundTwoTests {
                 if name.hasSuffix(".html") { #expect(text.contains("欧**娜"), "\(name): the HTML mask") }
             }
             if run[0] == "daily" {
+                // Numbered in the order the bulletin shows them: an activity's photos, then its videos.
                 #expect(files.keys.filter { $0.contains("/media/") }.sorted() == ["daily-2019-08-07/media/001.png", "daily-2019-08-07/media/002.mp4"])
                 let html = String(decoding: try #require(files["daily-2019-08-07/daily-bulletin.html"]), as: UTF8.self)
                 #expect(html.contains("src=\"media/001.png\""))
