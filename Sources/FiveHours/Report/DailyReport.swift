@@ -122,6 +122,8 @@ public struct DailyReport: Sendable {
                     extraFindings.append(MissingMediaRule.finding(problem, href: m.href, unit: v.unit, date: date, source: r.source, say: say))
                     continue
                 }
+                // One file named twice in a cell (`media/a.png;./media/../media/a.png`) is shown once.
+                guard !media.contains(where: { $0.sourcePath == path }) else { continue }
                 let href = MediaFiles.reportName(for: path, used: &usedNames, phones: ledger.phones)
                 media.append(MediaItem(kind: m.kind, href: href, sourcePath: path, label: (m.href as NSString).lastPathComponent))
             }

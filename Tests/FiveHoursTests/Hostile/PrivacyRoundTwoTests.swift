@@ -130,7 +130,7 @@ struct PrivacyRoundTwoTests {
         var s = Scenario()
         s.activities = """
         record_id,volunteer_id,date,start,end,hours,media
-        A1,V1,2019-08-07,9:00,11:00,,media/folder.png;media/pipe.mp4;media/ok.png
+        A1,V1,2019-08-07,9:00,11:00,,media/folder.png;media/pipe.mp4;media/ok.png;./media/../media/ok.png;media\\ok.png
         """
         s.files["activities/media/ok.png"] = [0x89, 0x50, 0x4E, 0x47]
         let folder = try s.write()
@@ -144,6 +144,10 @@ struct PrivacyRoundTwoTests {
         #expect(r.status == 0, "\(r.stderr)")
         let files = Hostile.files(under: out)
         #expect(files["daily-2019-08-07/media/ok.png"] == [0x89, 0x50, 0x4E, 0x47])
+        // The one photo named three ways is copied once and shown once.
+        #expect(files.keys.filter { $0.contains("/media/") }.count == 1)
+        let html = String(decoding: try #require(files["daily-2019-08-07/daily-bulletin.html"]), as: UTF8.self)
+        #expect(html.components(separatedBy: "src=\"media/ok.png\"").count == 2)
         let findings = try Hostile.records(try #require(files["daily-2019-08-07/findings.csv"]))
         let media = findings.filter { $0["rule"] == "missing_media" }
         #expect(media.map { $0["subject"] } == ["media/folder.png", "media/pipe.mp4"])
