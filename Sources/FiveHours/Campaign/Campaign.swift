@@ -42,6 +42,18 @@ public struct Campaign: Sendable {
     public func owesBulletin(on day: CivilDate) -> Bool {
         rules.dailyBulletinDays.contains(day.weekday) && startDate.map { day >= $0 } ?? true
     }
+
+    /// The instant `day`'s bulletin is due: that day at `daily_bulletin_due`.
+    public func bulletinDue(on day: CivilDate) -> Int { zone.instant(day, at: rules.dailyBulletinDue) }
+
+    /// Whether the roster deadline (`rules.roster_due`) is the business of `period` at `now`:
+    /// it has passed by `now` and falls within the period or before it. A month that ended
+    /// before the deadline shows no roster status, finding or score part, however early the
+    /// rosters came; every period after it does (a missing roster stays missing).
+    public func rosterIsDue(in period: Period, now: Int) -> Bool {
+        guard let due = rules.rosterDue else { return false }
+        return due <= now && due < zone.instant(period.last.adding(days: 1), at: 0)
+    }
 }
 
 /// The campaign's requirements: thresholds and deadlines.

@@ -117,8 +117,6 @@ public struct RollupReport: Sendable {
         let a = campaign.assessment
         let over = rollup.weeks.indices.filter { rollup.weeks[$0].isOver }
         let stations = StationReadiness.judge(campaign, ledger: ledger, now: now, year: rollup.period.last.year)
-        let periodEnd = campaign.zone.instant(rollup.period.last.adding(days: 1), at: 0)
-        let rosterIsDue = campaign.rules.rosterDue.map { $0 <= min(now, periodEnd) } ?? false
         // Volunteers and their hours per unit of the campaign file (its units compared byte for
         // byte first, `SmallIndex`: hashing a Chinese name per volunteer cost more than the sums).
         var unitNumber = SmallIndex()
@@ -167,13 +165,14 @@ public struct RollupReport: Sendable {
             s.weekly.due = s.weeklyOnTime + s.weeklyLate + s.weeklyMissing
             s.liaison.earned = Double(s.liaisonOkWeeks)
             s.liaison.due = over.count
-            // The roster counts in a period once it is due, at `--now` and by the period's end: a
+            // The roster has a status only in a period whose business it is, once it is due at
+            // `--now` and by the period's end (`Campaign.rosterIsDue`, in `Rollup.build`): a
             // roster handed in early is not yet owed, nor in a month before its deadline.
             switch s.roster {
-            case .onTime? where rosterIsDue: s.rosterPart.earned = 1; s.rosterPart.due = 1
-            case .late? where rosterIsDue: s.rosterPart.earned = a.lateCredit; s.rosterPart.due = 1
-            case .missing? where rosterIsDue: s.rosterPart.due = 1
-            default: break
+            case .onTime?: s.rosterPart.earned = 1; s.rosterPart.due = 1
+            case .late?: s.rosterPart.earned = a.lateCredit; s.rosterPart.due = 1
+            case .missing?: s.rosterPart.due = 1
+            case .pending?, nil: break
             }
             let applying = s.parts.filter(\.applies)
             let weights = applying.reduce(0) { $0 + $1.weight }

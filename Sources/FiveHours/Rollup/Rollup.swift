@@ -107,7 +107,8 @@ public struct Rollup: Sendable {
     public var teams: [TeamTally]
     public var monthlyTeams: [TeamTally]
     public var unassignedSeconds: Int
-    /// Each unit's roster deadline (empty when the campaign sets none).
+    /// Each unit's roster deadline; empty when the campaign sets none, or when the deadline is
+    /// not the period's business at `--now` (`Campaign.rosterIsDue`).
     public var rosterStatus: [String: DeadlineStatus]
     public var findings: [Finding]
 
@@ -403,7 +404,7 @@ extension Rollup.Span {
             let data = WeekData(week: week, volunteers: liaisonWeeks, sessions: [], records: [], teams: [], units: [], unrostered: [], facts: CountingFacts(),
                                 ledgerIndex: ledger.index, positions: positions, byUnit: byUnit)
             let context = everything.with(week: data)
-            if k == 0 { out.rosterStatus = RosterDeadlineRule.statuses(context) }
+            if k == 0, campaign.rosterIsDue(in: period, now: now) { out.rosterStatus = RosterDeadlineRule.statuses(context) }
             guard belongs[k] else { continue }
             let isOver = now >= campaign.zone.instant(week.lastDay, at: rules.weeklySummaryDue)
             let hasStarted = now >= campaign.zone.instant(week.firstDay, at: 0)
@@ -460,7 +461,7 @@ extension Rollup.Span {
                     switch s {
                     case .onTime:
                         row.dailyOnTime += 1
-                        if now < campaign.zone.instant(day, at: rules.dailyBulletinDue) { row.dailyEarly += 1 }
+                        if now < campaign.bulletinDue(on: day) { row.dailyEarly += 1 }
                     case .late: row.dailyLate += 1
                     case .missing: row.dailyMissing += 1
                     case .pending: row.dailyPending += 1
@@ -547,8 +548,11 @@ extension Rollup.Span {
                                   facts: CountingFacts(), ledgerIndex: ledger.index, positions: positions, byUnit: byUnit)
         let context = RuleContext(campaign: campaign, week: periodWeek, ledger: ledger, now: now)
         let counting = Set(Rollup.countingRules.map(\.key))
+        // The roster deadline only where it is the period's business (`Campaign.rosterIsDue`).
+        let rosterDue = campaign.rosterIsDue(in: period, now: now)
         let periodRules: [any Rule] = RuleSet.all.filter {
             !Rollup.weeklyRules.contains($0.key) && !counting.contains($0.key) && $0.key != FiveHoursRule().key
+                && (rosterDue || $0.key != RosterDeadlineRule().key)
         }
         let found = ConcurrentSlots<[Finding]>(periodRules.count)
         DispatchQueue.concurrentPerform(iterations: periodRules.count) { k in

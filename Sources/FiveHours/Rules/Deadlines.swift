@@ -90,7 +90,7 @@ public struct DailyBulletinRule: Rule {
         var out: [String: [(CivilDate, DeadlineStatus)]] = [:]
         for unit in c.campaign.units {
             out[unit.name] = c.week.week.days.filter(c.campaign.owesBulletin).map { day in
-                let due = c.campaign.zone.instant(day, at: c.campaign.rules.dailyBulletinDue)
+                let due = c.campaign.bulletinDue(on: day)
                 let copies = index.daily[unit.name]?[day]?.map(\.submittedAt) ?? []
                 return (day, Deadline.status(due: due, submitted: copies, now: c.now))
             }

@@ -225,17 +225,26 @@ struct RollupCountingTests {
         // … but the scores count none of them: 甲科 and 乙科 stand alike.
         #expect(jia.weeklyOnTime == 0 && jia.weeklyMissing == 2 && yi.weeklyMissing == 2)
         #expect(jia.dailyOnTime == 0 && jia.dailyMissing == yi.dailyMissing)
-        #expect(!jia.rosterPart.applies && jia.roster == .onTime(at: ValueParser.instant("2019-08-01T09:00:00+08:00", in: .shanghai)!))
+        #expect(!jia.rosterPart.applies && jia.roster == nil)
+        #expect(!rollup.findings.contains { $0.rule == .rosterDeadline })
         #expect(jia.scoreCents == yi.scoreCents && jia.rank == yi.rank)
         // Once due (and in a month that holds the deadline), they count.
         let (_, later, lateRollup) = try s.rollup(Period.month(8, of: 2019)!, now: "2019-08-21T12:00:00+08:00")
         let after = RollupReport.make(kind: .monthly, rollup: lateRollup, campaign: loaded.campaign, ledger: loaded.ledger, now: later.now!)
         let jiaAfter = try #require(after.units.first { $0.name == "甲科" })
         #expect(jiaAfter.weeklyOnTime == 1 && jiaAfter.dailyOnTime == 1 && jiaAfter.rosterPart.applies)
+        #expect(jiaAfter.roster == .onTime(at: ValueParser.instant("2019-08-01T09:00:00+08:00", in: .shanghai)!))
         // A month before the deadline never counts the roster, whenever it is run.
         let (_, julyOptions, july) = try s.rollup(Period.month(7, of: 2019)!, now: "2019-08-21T12:00:00+08:00")
         let julyReport = RollupReport.make(kind: .monthly, rollup: july, campaign: loaded.campaign, ledger: loaded.ledger, now: julyOptions.now!)
-        #expect(julyReport.units.allSatisfy { !$0.rosterPart.applies })
+        #expect(julyReport.units.allSatisfy { !$0.rosterPart.applies && $0.roster == nil })
+        #expect(!july.findings.contains { $0.rule == .rosterDeadline })
+        // A deadline at the first instant after the month is the next month's, not this one's.
+        var edge = s
+        edge.rules = s.rules.replacingOccurrences(of: "roster_due: 2019-08-20", with: "roster_due: 2019-09-01T00:00:00+08:00")
+        let (edgeLoaded, edgeOptions, edgeAugust) = try edge.rollup(Period.month(8, of: 2019)!, now: "2019-09-10T12:00:00+08:00")
+        #expect(edgeAugust.rosterStatus.isEmpty)
+        #expect(edgeLoaded.campaign.rosterIsDue(in: Period.month(9, of: 2019)!, now: edgeOptions.now!))
     }
 
     /// Everything a roll-up holds, as text, for comparing two builds of it.

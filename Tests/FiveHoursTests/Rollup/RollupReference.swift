@@ -53,7 +53,13 @@ extension Rollup {
         let weekly = Set([LiaisonRule().key, DailyBulletinRule().key, WeeklySummaryRule().key])
         let rules: [any Rule] = RuleSet.all.filter { weekly.contains($0.key) }
         let counting = Set(Rollup.countingRules.map(\.key))
-        let periodRules: [any Rule] = RuleSet.all.filter { !weekly.contains($0.key) && !counting.contains($0.key) && $0.key != FiveHoursRule().key }
+        // The roster deadline is the period's only when it has passed by --now and falls in or
+        // before the period (its last instant: before the next day's midnight).
+        let rosterIsThePeriods = campaign.rules.rosterDue.map { $0 <= now && $0 < campaign.zone.instant(period.last.adding(days: 1), at: 0) } ?? false
+        let periodRules: [any Rule] = RuleSet.all.filter {
+            !weekly.contains($0.key) && !counting.contains($0.key) && $0.key != FiveHoursRule().key
+                && (rosterIsThePeriods || $0.key != RosterDeadlineRule().key)
+        }
         let slots = ConcurrentSlots<ReferenceDigest>(built.count)
         let shared = UnsafeSendable((ledger, buckets))
         DispatchQueue.concurrentPerform(iterations: built.count) { k in
@@ -185,7 +191,7 @@ extension Rollup {
         clock.lap("  volunteers, teams and findings of the period")
         return Rollup(period: period, weeks: belongingDigests.map { WeekInfo(week: $0.week, isOver: $0.isOver, hasStarted: $0.hasStarted, units: $0.units) },
                       volunteers: volunteers, weekSeconds: weekSeconds, weekStatus: weekStatus, teams: teams, monthlyTeams: monthly,
-                      unassignedSeconds: unassigned, rosterStatus: digests.first?.roster ?? [:], findings: findings)
+                      unassignedSeconds: unassigned, rosterStatus: rosterIsThePeriods ? digests.first?.roster ?? [:] : [:], findings: findings)
     }
 
     /// One built week, reduced: per ledger volunteer a few integers, per unit a row, the findings.
