@@ -258,6 +258,13 @@ final class TextBuffer: @unchecked Sendable {
             munmap(raw, size)
             return nil
         }
+        // A small file that reads as UTF-8 but only as GBK makes sense (`readsAsGBKOnly`) is
+        // `load`'s to decide, whatever the size from which files are mapped in parts: one rule
+        // for the file's encoding, however it is read.
+        if readsAsGBKOnly(UnsafeBufferPointer(start: p, count: size)) {
+            munmap(raw, size)
+            return nil
+        }
         let buffer = TextBuffer(base: base, count: count, encoding: bom ? .utf8BOM : .utf8, mapping: (raw, size), owned: nil,
                                 sha256: "", byteCount: size)
         buffer.deferredPath = path
