@@ -140,7 +140,7 @@ public enum Pipeline {
 
     /// The instant the week's weekly summary is due: its last day at `rules.weekly_summary_due`.
     public static func summaryDue(of week: Week, campaign: Campaign) -> Int {
-        campaign.zone.instant(week.lastDay, at: campaign.rules.weeklySummaryDue)
+        campaign.summaryDue(of: week)
     }
 
     /// Whether the week is still running at `now`: its weekly summary is not due yet. Such a

@@ -306,8 +306,10 @@ func runRollup(_ common: CommonOptions, _ output: OutputOptions, period: Period,
         guard period.contains(week.lastDay) else {
             throw Pipeline.UsageError(description: "--week-ending \(week.lastDay) is not a week of \(period) (a week belongs to the month and year of its last day)")
         }
-        guard Rollup.weeksHeld(in: period, campaign: campaign).contains(week) else {
-            throw Pipeline.UsageError(description: "--week-ending \(week.lastDay) names a week that began before the campaign did (campaign.start_date \(campaign.startDate.map { "\($0)" } ?? "")): the reports hold no one to it")
+        let held = Rollup.weeksHeld(in: period, campaign: campaign)
+        guard held.contains(week) else {
+            let instead = held.first.map { "name \($0.lastDay) or a later week of \(period)" } ?? "no week of \(period) is held: leave --week-ending out"
+            throw Pipeline.UsageError(description: "--week-ending \(week.lastDay) names a week that began before the campaign did (campaign.start_date \(campaign.startDate.map { "\($0)" } ?? "")): the reports hold no one to it; \(instead)")
         }
     }
     let outDir = outputFolder(options, campaign: campaign)

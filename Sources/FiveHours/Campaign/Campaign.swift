@@ -46,6 +46,10 @@ public struct Campaign: Sendable {
     /// The instant `day`'s bulletin is due: that day at `daily_bulletin_due`.
     public func bulletinDue(on day: CivilDate) -> Int { zone.instant(day, at: rules.dailyBulletinDue) }
 
+    /// The instant `week`'s summary is due: its last day at `weekly_summary_due`. A week is over
+    /// (judged) from then on, and in progress before.
+    public func summaryDue(of week: Week) -> Int { zone.instant(week.lastDay, at: rules.weeklySummaryDue) }
+
     /// Whether the roster deadline (`rules.roster_due`) is the business of `period` at `now`:
     /// it has passed by `now` and falls within the period or before it. A month that ended
     /// before the deadline shows no roster status, finding or score part, however early the

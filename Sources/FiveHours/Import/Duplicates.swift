@@ -85,9 +85,10 @@ enum Duplicates {
         // row — a year's few thousand conflicting repeats each let go of 4 MB around it, faulted
         // back by the next one, and the system calls were half of this loop.
         var released: [Int: Int] = [:]
-        // A finding names the row's own unit, else its volunteer's on the rosters (the first row
-        // of an id, as the ledger keeps it), as the counting's findings do: a log without a unit
-        // column left the unit of its duplicates empty. Made only when a finding needs it.
+        // A finding names the unit that reported the row (its own `unit`: the one that logged it
+        // twice), else its volunteer's on the rosters (the first row of an id, as the ledger keeps
+        // it): a log without a unit column left the unit of its duplicates empty. The rosters'
+        // units are gathered only when a finding needs them.
         var rosterUnits: [String: String]?
         func unit(of record: ActivityRecord) -> String {
             if let own = record.unit { return own }

@@ -406,7 +406,7 @@ extension Rollup.Span {
             let context = everything.with(week: data)
             if k == 0, campaign.rosterIsDue(in: period, now: now) { out.rosterStatus = RosterDeadlineRule.statuses(context) }
             guard belongs[k] else { continue }
-            let isOver = now >= campaign.zone.instant(week.lastDay, at: rules.weeklySummaryDue)
+            let isOver = now >= campaign.summaryDue(of: week)
             let hasStarted = now >= campaign.zone.instant(week.firstDay, at: 0)
             for v in 0..<n {
                 guard hasStarted, isActive(v, in: week) else { status[v] = .inactive; continue }

@@ -130,7 +130,7 @@ public struct WeeklySummaryRule: Rule {
     public static func statuses(_ c: RuleContext) -> [String: (DeadlineStatus, [Submission])] {
         let index = c.submissions
         let last = c.week.week.lastDay
-        let due = c.campaign.zone.instant(last, at: c.campaign.rules.weeklySummaryDue)
+        let due = c.campaign.summaryDue(of: c.week.week)
         var out: [String: (DeadlineStatus, [Submission])] = [:]
         for unit in c.campaign.units {
             let copies = index.weekly[unit.name]?[last] ?? []

@@ -47,6 +47,22 @@ struct BrowserTests {
         return files
     }
 
+    /// The width the page takes in a `window`-px window of the headless shell: measured on a copy
+    /// that reports its own width (the report itself forbids scripts, by its CSP).
+    static func measuredWidth(of html: URL, window: Int, shell: String) throws -> Int {
+        let text = try String(contentsOf: html, encoding: .utf8)
+        let probe = html.deletingLastPathComponent().appendingPathComponent("probe.html")
+        try text.replacingOccurrences(of: #"<meta http-equiv="Content-Security-Policy""#, with: #"<meta name="csp-removed-for-probe""#)
+            .replacingOccurrences(of: "</body>", with: """
+            <script>window.addEventListener('load', function () { document.body.setAttribute('data-width', String(document.documentElement.scrollWidth)); });</script></body>
+            """).write(to: probe, atomically: true, encoding: .utf8)
+        let (status, dom) = try run(shell, ["--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--virtual-time-budget=3000",
+                                            "--window-size=\(window),900", "--dump-dom", probe.path])
+        #expect(status == 0)
+        let measured = dom.range(of: #"data-width="(\d+)""#, options: .regularExpression).map { String(dom[$0]).filter(\.isNumber) }
+        return try #require(measured.flatMap { Int($0) }, "no width measured for \(html.lastPathComponent)")
+    }
+
     @Test("no page is wider than a 390 px phone or a 1280 px screen; A4 PDFs have pages")
     func widthAndPrint() throws {
         let chromium = try #require(Self.which("chromium") ?? Self.which("chromium-browser"), "chromium is not installed: run scripts/setup.sh (or apt-get install chromium chromium-headless-shell fonts-wqy-zenhei)")
@@ -55,21 +71,9 @@ struct BrowserTests {
         let folder = try ImportTestSupport.makeTempFolder("browser")
         defer { ImportTestSupport.remove(folder) }
         for html in try Self.reports(in: folder) {
-            // A copy that reports its own width: the report itself forbids scripts (CSP).
-            let text = try String(contentsOf: html, encoding: .utf8)
-            #expect(!text.contains("<script"))
-            let probe = html.deletingLastPathComponent().appendingPathComponent("probe.html")
-            let probed = text.replacingOccurrences(of: #"<meta http-equiv="Content-Security-Policy""#, with: #"<meta name="csp-removed-for-probe""#)
-                .replacingOccurrences(of: "</body>", with: """
-                <script>window.addEventListener('load', function () { document.body.setAttribute('data-width', String(document.documentElement.scrollWidth)); });</script></body>
-                """)
-            try probed.write(to: probe, atomically: true, encoding: .utf8)
+            #expect(!(try String(contentsOf: html, encoding: .utf8)).contains("<script"))
             for width in [390, 1280] {
-                let (status, dom) = try Self.run(shell, ["--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                                                           "--virtual-time-budget=3000", "--window-size=\(width),900", "--dump-dom", probe.path])
-                #expect(status == 0)
-                let measured = dom.range(of: #"data-width="(\d+)""#, options: .regularExpression).map { String(dom[$0]).filter(\.isNumber) }
-                let w = try #require(measured.flatMap { Int($0) }, "no width measured for \(html.lastPathComponent)")
+                let w = try Self.measuredWidth(of: html, window: width, shell: shell)
                 #expect(w <= width, "\(html.path) is \(w) px wide in a \(width) px window")
             }
             let pdf = html.deletingPathExtension().appendingPathExtension("pdf")
@@ -103,18 +107,8 @@ struct BrowserTests {
                                 "--now", "2019-08-09T18:00:00+08:00", "--out", out.path, "--format", "html", "--quiet"])
         #expect(r.status == 0, "\(r.stderr)")
         let html = out.appendingPathComponent("daily-2019-08-07/daily-bulletin.html")
-        let text = try String(contentsOf: html, encoding: .utf8)
-        #expect(text.contains("mp.weixin.qq.com"))
-        let probe = html.deletingLastPathComponent().appendingPathComponent("probe.html")
-        try text.replacingOccurrences(of: #"<meta http-equiv="Content-Security-Policy""#, with: #"<meta name="csp-removed-for-probe""#)
-            .replacingOccurrences(of: "</body>", with: """
-            <script>window.addEventListener('load', function () { document.body.setAttribute('data-width', String(document.documentElement.scrollWidth)); });</script></body>
-            """).write(to: probe, atomically: true, encoding: .utf8)
-        let (status, dom) = try Self.run(shell, ["--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--virtual-time-budget=3000",
-                                                 "--window-size=390,900", "--dump-dom", probe.path])
-        #expect(status == 0)
-        let measured = dom.range(of: #"data-width="(\d+)""#, options: .regularExpression).map { String(dom[$0]).filter(\.isNumber) }
-        let width = try #require(measured.flatMap { Int($0) }, "no width measured")
+        #expect(try String(contentsOf: html, encoding: .utf8).contains("mp.weixin.qq.com"))
+        let width = try Self.measuredWidth(of: html, window: 390, shell: shell)
         #expect(width <= 390, "the bulletin is \(width) px wide in a 390 px window")
     }
 
