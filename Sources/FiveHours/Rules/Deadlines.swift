@@ -60,7 +60,8 @@ struct SubmissionIndex: Sendable {
 
     var daily: [String: [CivilDate: [Submission]]] = [:]
     var weekly: [String: [CivilDate: [Submission]]] = [:]
-    var roster: [String: [Int]] = [:]
+    /// Each unit's roster copies: when, and the row that says so (a submission or a roster row).
+    var roster: [String: [(at: Int, source: SourceLine)]] = [:]
 
     init(_ ledger: Ledger, weekEndsOn: Weekday, now: Int) {
         for s in ledger.submissions where s.submittedAt <= now {
@@ -70,12 +71,12 @@ struct SubmissionIndex: Sendable {
                 // A weekly summary dated on any day of a week counts for that week.
                 let last = Week.containing(s.period!, endsOn: weekEndsOn).lastDay
                 weekly[s.unit, default: [:]][last, default: []].append(s)
-            case .roster: roster[s.unit, default: []].append(s.submittedAt)
+            case .roster: roster[s.unit, default: []].append((s.submittedAt, s.source))
             case .station: break // stations are judged by `StationReadiness`
             }
         }
         for v in ledger.volunteers {
-            if let t = v.submittedAt, t <= now { roster[v.unit, default: []].append(t) }
+            if let t = v.submittedAt, t <= now { roster[v.unit, default: []].append((t, v.source)) }
         }
     }
 }
@@ -109,9 +110,11 @@ public struct DailyBulletinRule: Rule {
                 switch status {
                 case .late(let at, let minutes):
                     let when = c.campaign.zone.format(at)
+                    let copy = c.submissions.daily[unit.name]?[day]?.first { $0.submittedAt == at }
                     out.append(Finding(name, severity: .warning, unit: unit.name, subject: subject, date: day,
                                        detail: say("简报 \(when) 报送，迟 \(minutes) 分钟（应于 \(due) 前）",
-                                                   "bulletin sent \(when), \(minutes) min late (due by \(due))")))
+                                                   "bulletin sent \(when), \(minutes) min late (due by \(due))"),
+                                       source: copy?.source))
                 case .missing:
                     out.append(Finding(name, severity: .error, unit: unit.name, subject: subject, date: day,
                                        detail: say("未报送 \(day) 的简报（应于当天 \(due) 前）", "no bulletin for \(day) (due that day by \(due))")))
@@ -149,9 +152,11 @@ public struct WeeklySummaryRule: Rule {
             switch all[unit.name]?.0 {
             case .late(let at, let minutes)?:
                 let when = c.campaign.zone.format(at)
+                let copy = all[unit.name]?.1.first { $0.submittedAt == at }
                 return Finding(name, severity: .warning, unit: unit.name, subject: subject, date: last,
                                detail: say("周总结 \(when) 报送，迟 \(minutes) 分钟（应于 \(last) \(due) 前）",
-                                           "weekly summary sent \(when), \(minutes) min late (due by \(last) \(due))"))
+                                           "weekly summary sent \(when), \(minutes) min late (due by \(last) \(due))"),
+                               source: copy?.source)
             case .missing?:
                 return Finding(name, severity: .error, unit: unit.name, subject: subject, date: last,
                                detail: say("未报送本周总结及下周计划（应于 \(last) \(due) 前）",
@@ -171,7 +176,7 @@ public struct RosterDeadlineRule: Rule {
         let index = c.submissions
         var out: [String: DeadlineStatus] = [:]
         for unit in c.campaign.units {
-            out[unit.name] = Deadline.status(due: due, submitted: index.roster[unit.name] ?? [], now: c.now)
+            out[unit.name] = Deadline.status(due: due, submitted: index.roster[unit.name]?.map(\.at) ?? [], now: c.now)
         }
         return out
     }
@@ -186,9 +191,11 @@ public struct RosterDeadlineRule: Rule {
             switch all[unit.name] {
             case .late(let at, let minutes)?:
                 let when = c.campaign.zone.format(at)
+                let copy = c.submissions.roster[unit.name]?.first { $0.at == at }
                 return Finding(name, severity: .warning, unit: unit.name, subject: subject,
                                detail: say("志愿服务队名单 \(when) 报送，迟 \(minutes) 分钟（应于 \(dueText) 前）",
-                                           "team roster sent \(when), \(minutes) min late (due by \(dueText))"))
+                                           "team roster sent \(when), \(minutes) min late (due by \(dueText))"),
+                               source: copy?.source)
             case .missing?:
                 return Finding(name, severity: .error, unit: unit.name, subject: subject,
                                detail: say("未报送志愿服务队名单（应于 \(dueText) 前）", "no team roster (due by \(dueText))"))

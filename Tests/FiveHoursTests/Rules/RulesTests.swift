@@ -193,5 +193,26 @@ struct RulesTests {
         let f = o.findings("roster_deadline")
         #expect(f.map(\.unit) == ["第一站", "乙科"])
         #expect(f.first?.severity == .error)
+        // The late one names the roster row that says when it came.
+        #expect(f.last?.source?.description == "rosters/roster.csv:3")
+    }
+
+    @Test("a late bulletin, summary or roster names the first copy's row as its source")
+    func lateDeadlinesNameTheirCopy() throws {
+        var s = Scenario()
+        s.submissions = """
+        unit,kind,period,submitted_at
+        甲科,daily,2019-08-06,2019/8/6 17:00
+        甲科,daily,2019-08-06,2019/8/6 16:00
+        乙科,weekly,2019-08-09,2019/8/9 15:01
+        乙科,roster,,2019/8/3 9:12
+        """
+        let o = try s.run(now: "2019-08-10T12:00:00+08:00")
+        let daily = o.findings("daily_bulletin").filter { $0.severity == .warning }
+        #expect(daily.map { "\($0.unit) \($0.date!) \($0.source?.description ?? "")" } == ["甲科 2019-08-06 submissions/s.csv:3"])
+        #expect(o.findings("weekly_summary").filter { $0.severity == .warning }.map { $0.source?.description } == ["submissions/s.csv:4"])
+        #expect(o.findings("roster_deadline").filter { $0.severity == .warning }.map { $0.source?.description } == ["submissions/s.csv:5"])
+        // A missing one has no row to name.
+        #expect(o.findings("weekly_summary").filter { $0.severity == .error }.allSatisfy { $0.source == nil })
     }
 }
