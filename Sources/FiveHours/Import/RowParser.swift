@@ -230,6 +230,15 @@ public enum Hours {
         }
     }
 
+    /// The seconds a week's hours show beside its status: the counted ones, except that a week
+    /// short of its requirement by less than the last digit rounds (under 18 s of 0.01 h) shows
+    /// 0.01 h short: `5.00` beside `short`, or "0.00 h short", would contradict itself. The status
+    /// is still judged on the counted seconds (`VolunteerWeek.status`).
+    public static func shown(_ seconds: Int, short: Bool, required: Int) -> Int {
+        let cents = { ($0 * 100 + 1800) / 3600 }
+        return short && seconds < required && cents(seconds) >= cents(required) ? required - 36 : seconds
+    }
+
     /// The digits written backwards into the end of `buf` (24 bytes); returns where they start.
     private static func digits(_ seconds: Int, into buf: UnsafeMutableBufferPointer<UInt8>) -> Int {
         let cents = (abs(seconds) * 100 + 1800) / 3600

@@ -180,7 +180,7 @@ public struct WeeklyReport: Sendable {
         for m in data.facts.mismatches { flagged.insert(data.sessions[m.session].volunteer) }
         let volunteers = data.volunteers.enumerated().map { i, v in
             VolunteerRow(id: v.volunteer.id, name: v.volunteer.name, unit: v.volunteer.unit, teams: v.volunteer.teams,
-                         seconds: v.seconds, requiredSeconds: v.requiredSeconds, shortfallSeconds: v.shortfallSeconds,
+                         seconds: v.shownSeconds, requiredSeconds: v.requiredSeconds, shortfallSeconds: v.shortfallSeconds,
                          status: v.status, daily: v.daily, sessions: v.sessions, isLiaison: v.volunteer.isLiaison, role: v.volunteer.role,
                          flagged: flagged.contains(i))
         }

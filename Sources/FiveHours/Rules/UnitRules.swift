@@ -5,7 +5,7 @@ public struct FiveHoursRule: Rule {
     public func findings(in c: RuleContext) -> [Finding] {
         let say = c.say
         return c.week.volunteers.filter { $0.status == .short }.map { v in
-            let h = Hours.format(v.seconds), gap = Hours.format(v.shortfallSeconds), need = Hours.format(v.requiredSeconds)
+            let h = Hours.format(v.shownSeconds), gap = Hours.format(v.shortfallSeconds), need = Hours.format(v.requiredSeconds)
             return Finding(name, unit: v.volunteer.unit, subject: RuleContext.subject(v.volunteer), date: c.week.week.lastDay,
                            detail: say("本周服务 \(h) 小时，差 \(gap) 小时达到 \(need) 小时",
                                        "served \(h) h this week, \(gap) h short of \(need) h"),

@@ -43,7 +43,11 @@ public struct VolunteerWeek: Sendable {
     public var seconds: Int
     public var requiredSeconds: Int
     public var status: Status
-    public var shortfallSeconds: Int { max(0, requiredSeconds - seconds) }
+    /// The seconds the reports show beside the status (`Hours.shown`): `seconds` unless the week
+    /// fell short by less than 0.01 h.
+    public var shownSeconds: Int { Hours.shown(seconds, short: status == .short, required: requiredSeconds) }
+    /// What the reports show as missing: the requirement less the hours they show.
+    public var shortfallSeconds: Int { max(0, requiredSeconds - shownSeconds) }
     /// Counted seconds per day of the week (index 0 = the week's first day).
     public var daily: [Int]
     public var sessions: Int

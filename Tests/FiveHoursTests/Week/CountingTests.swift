@@ -211,3 +211,46 @@ struct SplitMix: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// A week short of five hours by a few seconds: judged on the counted seconds, shown without
+/// contradicting its status.
+@Suite("Hours shown beside a status")
+struct ShownHoursTests {
+    @Test("a week 1 s short shows 4.99 h and 0.01 h short in volunteers.csv, the finding and volunteer-weeks.csv; 5 h exactly is met")
+    func shortBySeconds() throws {
+        let s = Scenario.log("""
+        ,V1,2019-08-05,09:00:00,13:59:59,,
+        ,V2,2019-08-05,09:00,14:00,,
+        ,V3,2019-08-05,,,4.99,
+        """)
+        let folder = try s.write()
+        defer { ImportTestSupport.remove(folder) }
+        var options = Pipeline.Options(configPath: folder.appendingPathComponent("campaign.yaml").path)
+        options.weekEnding = ValueParser.date("2019-08-09")
+        options.now = ValueParser.instant("2019-08-10T12:00:00+08:00", in: .shanghai)
+        let loaded = try Pipeline.load(options, progress: { _ in })
+        let weekly = try Pipeline.weekly(loaded, options: options).files
+        let csv = String(decoding: try #require(weekly.first { $0.0 == "volunteers.csv" }).1, as: UTF8.self)
+        #expect(csv.contains("V1,王继跃,甲科,小红象志愿服务队,4.99,5.00,0.01,short"))
+        #expect(csv.contains("V2,张伟,甲科,小红象志愿服务队;春雨行动志愿服务队,5.00,5.00,0.00,met"))
+        #expect(csv.contains("V3,李娜,乙科,春雨行动志愿服务队,4.99,5.00,0.01,short"))
+        let findings = String(decoding: try #require(weekly.first { $0.0 == "findings.csv" }).1, as: UTF8.self)
+        #expect(findings.contains("V1 王继跃,2019-08-09,本周服务 4.99 小时，差 0.01 小时达到 5.00 小时"))
+
+        options.weekEnding = nil
+        options.period = Period.month(8, of: 2019)
+        options.now = ValueParser.instant("2019-09-10T12:00:00+08:00", in: .shanghai)
+        let monthly = try Pipeline.monthly(try Pipeline.load(options, progress: { _ in }), options: options).files
+        let weeks = String(decoding: try #require(monthly.first { $0.0 == "volunteer-weeks.csv" }).1, as: UTF8.self)
+        #expect(weeks.contains("V1,2019-08-09,4.99,5.00,short"))
+        #expect(weeks.contains("V2,2019-08-09,5.00,5.00,met"))
+    }
+
+    @Test("Hours.shown changes only a short week within 18 s of its requirement", arguments: [
+        (17_999, true, "4.99"), (17_982, true, "4.99"), (17_981, true, "4.99"), (17_964, true, "4.99"), (17_963, true, "4.99"),
+        (17_945, true, "4.98"), (18_000, false, "5.00"), (3_600, true, "1.00"), (0, true, "0.00"), (17_990, false, "5.00"),
+    ] as [(Int, Bool, String)])
+    func shown(seconds: Int, short: Bool, expected: String) {
+        #expect(Hours.format(Hours.shown(seconds, short: short, required: 18_000)) == expected)
+    }
+}
