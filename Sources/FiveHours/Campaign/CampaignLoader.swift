@@ -75,7 +75,8 @@ public enum CampaignLoader {
         if let n = c["organizer"] { organizer = try walker.string(n, path: "campaign.organizer") }
         var zone = CampaignZone.shanghai
         if let z = c["timezone"] {
-            let id = try walker.string(z, path: "campaign.timezone")
+            let written = try walker.string(z, path: "campaign.timezone")
+            let id = CampaignZone.oldNames[written] ?? written
             if let why = CampaignZone.ambiguity(of: id) {
                 throw walker.error(z, "campaign.timezone", why)
             }

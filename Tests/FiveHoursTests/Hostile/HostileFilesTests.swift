@@ -185,7 +185,7 @@ struct HostileFilesTests {
         #expect(!r.stdout.contains("duplicate"))
     }
 
-    @Test("timezone: an abbreviation (CST, EST, IST, PRC, GMT+8) is a campaign-file error naming the fix", arguments: ["CST", "EST", "IST", "PRC", "GMT+8", "Japan"])
+    @Test("timezone: an abbreviation (CST, EST, IST, GMT+8) is a campaign-file error naming the fix", arguments: ["CST", "EST", "IST", "GMT+8", "Japan", "BJT", "Beijing"])
     func ambiguousZone(_ zone: String) throws {
         let yaml = "campaign:\n  name: x\n  timezone: \(zone)\ninputs:\n  rosters: [r]\n"
         #expect {
@@ -201,6 +201,9 @@ struct HostileFilesTests {
             let campaign = try CampaignLoader.parse("campaign:\n  name: x\n  timezone: \(ok)\ninputs:\n  rosters: [r]\n", path: "/tmp/c.yaml")
             #expect(campaign.zone.identifier == ok)
         }
+        // PRC is the zone database's own old name of Asia/Shanghai, not an abbreviation.
+        let prc = try CampaignLoader.parse("campaign:\n  name: x\n  timezone: PRC\ninputs:\n  rosters: [r]\n", path: "/tmp/c.yaml")
+        #expect(prc.zone.identifier == "Asia/Shanghai")
     }
 
     @Test("timezone: CST through the binary exits 2 with file, line and the fix")
