@@ -122,7 +122,7 @@ public struct RollupReport: Sendable {
         var unitNumber = SmallIndex()
         for (i, u) in campaign.units.enumerated() where unitNumber[u.name] == nil { unitNumber[u.name] = i }
         var unitVolunteers = [Int](repeating: 0, count: campaign.units.count), unitSeconds = unitVolunteers
-        for v in rollup.volunteers {
+        for v in rollup.volunteers where v.listed {
             guard let k = unitNumber[v.volunteer.unit] else { continue }
             unitVolunteers[k] += 1
             unitSeconds[k] += v.seconds
@@ -189,7 +189,7 @@ public struct RollupReport: Sendable {
         let ranks = Ranking.competition(ranked.map { [units[$0].scoreCents!] })
         for (k, i) in ranked.enumerated() { units[i].rank = ranks[k] }
 
-        let volunteers = rollup.volunteers.map { t in
+        let volunteers = rollup.volunteers.filter(\.listed).map { t in
             let v = t.volunteer
             let candidate = t.weeksRequired > 0 && t.weeksMet == t.weeksRequired
             return VolunteerRow(id: v.id, name: v.name, unit: v.unit, teams: v.teams, role: v.role, isLiaison: v.isLiaison, grid: v.grid,

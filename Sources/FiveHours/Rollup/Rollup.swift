@@ -77,6 +77,11 @@ public struct Rollup: Sendable {
         /// Rules of the counting stage that touched the volunteer's days in the period
         /// (`daily_cap`, `overlap`, `hours_mismatch`, `long_day`), sorted.
         public var flags: [String]
+        /// Active on a day of the period, or with sessions counted on one: a row of
+        /// `volunteers.csv` and the report's lists. Otherwise the volunteer was active only on
+        /// days of the period's first week before the period began (one who left on July 30 is
+        /// partial in the week ending August 2, August's), and only that week's row shows it.
+        public var listed: Bool = true
         public var weeksShort: Int { weeksRequired - weeksMet }
     }
 
@@ -258,7 +263,7 @@ extension Rollup {
             let c = weeksJudged.counts[r]
             volunteers.append(VolunteerTotal(volunteer: ledger.volunteers[order.all[v]], seconds: periodSeconds[v], sessions: periodSessions[v],
                                              weeksRequired: c.required, weeksMet: c.met, weeksPartial: c.partial, weeksInProgress: c.inProgress,
-                                             flags: counting.flags[v].sorted()))
+                                             flags: counting.flags[v].sorted(), listed: span.listed[r]))
         }
 
         // Findings: the counting rules' on the period's days, the weekly rules' on the weeks that
@@ -303,8 +308,11 @@ extension Rollup {
         /// Each volunteer's days of activity (numbered), read once.
         let activeFrom: [CivilDate?]
         let activeUntil: [CivilDate?]
-        /// The volunteers active on a day of the period, in order: the report's rows.
+        /// The volunteers active on a day of the period or in a week that belongs to it, or with
+        /// sessions counted on one of its days, in order: the rows of its weeks.
         let rows: [Int]
+        /// Per row, whether `volunteers.csv` lists it (`VolunteerTotal.listed`).
+        let listed: [Bool]
 
         init(ledger: Ledger, campaign: Campaign, period: Period, now: Int, weeks: [Week], belongs: [Bool], order: VolunteerOrder,
              number: [Int], counted: Counting.Result, weekSeconds: [Int32], periodSeconds: [Int], periodSessions: [Int]) {
@@ -327,9 +335,22 @@ extension Rollup {
             // one: a week counts a volunteer active on any of its days for all seven (§2), so one
             // who left on July's last day has counted sessions on August's first days, and one who
             // joins in September on August's last — listed, so that every counted hour is a row's.
-            rows = order.all.indices.filter { v in
-                VolunteerWeek.isActive(from: from[v], until: until[v], first: period.first, last: period.last) || periodSessions[v] > 0
+            // And, for their weeks only, one active only on the days before the 1st of the month's
+            // first week (which belongs to the month): partial in that week, as its summary and
+            // unit-weeks.csv say — not a volunteer of the month in volunteers.csv.
+            let held = weeks.indices.filter { belongs[$0] }.map { weeks[$0] }
+            var rows: [Int] = [], listed: [Bool] = []
+            for v in order.all.indices {
+                if VolunteerWeek.isActive(from: from[v], until: until[v], first: period.first, last: period.last) || periodSessions[v] > 0 {
+                    rows.append(v)
+                    listed.append(true)
+                } else if held.contains(where: { VolunteerWeek.isActive(from: from[v], until: until[v], first: $0.firstDay, last: $0.lastDay) }) {
+                    rows.append(v)
+                    listed.append(false)
+                }
             }
+            self.rows = rows
+            self.listed = listed
         }
 
         func isActive(_ v: Int, in week: Week) -> Bool {
@@ -519,6 +540,8 @@ extension Rollup.Span {
     func wholePeriod() -> Rollup.WholePeriod {
         let origin = weeks[0].firstDay
         var clock = Stopwatch()
+        // The period's own volunteers: not those only its first week's days before it knew.
+        let rows = listed.allSatisfy { $0 } ? self.rows : self.rows.indices.filter { listed[$0] }.map { self.rows[$0] }
         let ordered = sessionsOfPeriod()
         var rowOf = [Int](repeating: -1, count: number.count)
         for (r, v) in rows.enumerated() { rowOf[v] = r }

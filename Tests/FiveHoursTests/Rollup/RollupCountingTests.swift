@@ -165,6 +165,38 @@ struct RollupCountingTests {
         #expect(year.findings.filter { $0.rule == .overlap }.count == 1)
     }
 
+    @Test("a volunteer active only before the 1st in the month's first week is the month's too: partial that week in volunteer-weeks.csv and unit-weeks.csv alike")
+    func leftBeforeTheFirst() throws {
+        var s = Scenario()
+        s.roster = """
+        volunteer_id,name,unit,teams,role,liaison,phone,active_from,active_until
+        V1,王继跃,甲科,小红象志愿服务队,联络员,,,,2019-07-30
+        V2,张伟,甲科,小红象志愿服务队,队员,,,,
+        """
+        s.activities = """
+        record_id,volunteer_id,date,start,end,hours,team
+        A1,V1,2019-07-28,09:00,11:00,,
+        A2,V2,2019-08-01,09:00,15:00,,
+        """
+        let august = try s.rollup(.month(8, of: 2019)!, now: "2019-09-10T12:00:00+08:00").rollup
+        let week = try #require(august.weeks.firstIndex { $0.week.lastDay == CivilDate(year: 2019, month: 8, day: 2) })
+        let v1 = try #require(august.volunteers.firstIndex { $0.volunteer.id == "V1" })
+        #expect(august.status(week: week, volunteer: v1).key == "partial")
+        #expect(august.seconds(week: week, volunteer: v1) == 2 * 3600) // the week's hours, as its summary shows them
+        #expect(august.volunteers[v1].seconds == 0) // none on August's days
+        #expect(august.volunteers[v1].weeksPartial == 1)
+        // Not a volunteer of August: volunteers.csv and the report's lists leave V1 out.
+        #expect(!august.volunteers[v1].listed)
+        #expect(august.volunteers.filter(\.listed).map(\.volunteer.id) == ["V2"])
+        // Every volunteer a unit-week counts has its volunteer-week.
+        for (k, info) in august.weeks.enumerated() {
+            for unit in info.units where unit.unit == "甲科" {
+                let listed = august.volunteers.indices.filter { august.volunteers[$0].volunteer.unit == "甲科" && august.status(week: k, volunteer: $0) != .inactive }
+                #expect(unit.volunteers == listed.count, "\(info.week.lastDay)")
+            }
+        }
+    }
+
     @Test("scores: weighted parts, ties share a rank (1, 1, 3), a week in progress is never short")
     func scores() throws {
         var s = Scenario()
@@ -250,7 +282,7 @@ struct RollupCountingTests {
     /// Everything a roll-up holds, as text, for comparing two builds of it.
     static func describe(_ r: Rollup) -> [String] {
         var out = r.weeks.map { "week \($0.week.lastDay) over \($0.isOver) \($0.units)" }
-        out += r.volunteers.map { "volunteer \($0.volunteer.id) \($0.seconds) \($0.sessions) \($0.weeksRequired) \($0.weeksMet) \($0.weeksPartial) \($0.weeksInProgress) \($0.flags)" }
+        out += r.volunteers.map { "volunteer \($0.volunteer.id) \($0.seconds) \($0.sessions) \($0.weeksRequired) \($0.weeksMet) \($0.weeksPartial) \($0.weeksInProgress) \($0.flags) \($0.listed)" }
         out.append("seconds \(r.weekSeconds)")
         out.append("status \(r.weekStatus.map(\.rawValue))")
         out += (r.teams + r.monthlyTeams).map { "team \($0)" }

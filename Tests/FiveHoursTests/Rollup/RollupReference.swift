@@ -93,11 +93,12 @@ extension Rollup {
             }
         }
         let belongingDigests = digests.filter(\.belongs)
-        // Listed: active on a day of the period, or with sessions counted on its days.
+        // Listed: active on a day of the period, or with sessions counted on its days, or listed
+        // in the summary of a week that belongs to it.
         var keyed: [(rank: Int, index: Int)] = []
         for (i, v) in ledger.volunteers.enumerated() {
             guard VolunteerWeek.isActive(from: v.activeFrom, until: v.activeUntil, first: period.first, last: period.last)
-                || periodSessions[i] > 0 else { continue }
+                || periodSessions[i] > 0 || belongingDigests.contains(where: { $0.status[i] != .inactive }) else { continue }
             keyed.append((unitRank[v.unit]!, i))
         }
         keyed.sort { ($0.rank, $0.index) < ($1.rank, $1.index) }
@@ -126,7 +127,9 @@ extension Rollup {
             let li = keyed[r].index
             volunteers.append(VolunteerTotal(volunteer: ledger.volunteers[li], seconds: periodSeconds[li], sessions: periodSessions[li],
                                              weeksRequired: counts[r].required, weeksMet: counts[r].met, weeksPartial: counts[r].partial,
-                                             weeksInProgress: counts[r].inProgress, flags: flags[li].sorted()))
+                                             weeksInProgress: counts[r].inProgress, flags: flags[li].sorted(),
+                                             listed: VolunteerWeek.isActive(from: ledger.volunteers[li].activeFrom, until: ledger.volunteers[li].activeUntil,
+                                                                            first: period.first, last: period.last) || periodSessions[li] > 0))
         }
 
         // Teams: the campaign's (focus teams first), then the others by name; per month for a year.
