@@ -125,7 +125,7 @@ public enum RollupTables {
     }
 
     /// The points of a part, empty when it does not apply.
-    static func points(_ p: RollupReport.Part) -> String { p.applies ? RollupReport.decimal(p.points) : "" }
+    static func points(_ p: RollupReport.Part) -> String { p.applies ? RollupReport.decimal(p.pointsCents) : "" }
 
     public static func unitWeeks(_ r: RollupReport, style: CSVHeaderStyle, labels: Labels) -> [UInt8] {
         CSVTables.file(RollupUnitWeeksTable(report: r), style: style, labels: labels)

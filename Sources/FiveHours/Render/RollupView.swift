@@ -53,7 +53,7 @@ struct RollupView {
         d["weeks_summary"] = summary
 
         // The assessment: units in the campaign file's order, each score with its parts.
-        func points(_ p: RollupReport.Part) -> String { p.applies ? RollupReport.decimal(p.points) : label("rollup.na") }
+        func points(_ p: RollupReport.Part) -> String { p.applies ? RollupReport.decimal(p.pointsCents) : label("rollup.na") }
         func share(_ p: RollupReport.Part) -> String { p.due > 0 ? "\(RollupReport.decimal(p.earned).replacingOccurrences(of: ".00", with: ""))/\(p.due)" : "—" }
         let parts: [(String, KeyPath<RollupReport.UnitScore, RollupReport.Part>)] = [
             ("compliance", \.compliance), ("daily", \.daily), ("weekly", \.weekly), ("liaison", \.liaison), ("roster", \.rosterPart),
@@ -70,8 +70,8 @@ struct RollupView {
         let placeholderUnit = RollupReport.UnitScore(
             name: "", kind: "", volunteers: 0, seconds: 0, met: 0, short: 0, dailyOnTime: 0, dailyLate: 0, dailyMissing: 0,
             weeklyOnTime: 0, weeklyLate: 0, weeklyMissing: 0, liaisonOkWeeks: 0, weeksOver: 0, roster: .pending,
-            compliance: .init(earned: 0, due: 0, weight: 0), daily: .init(earned: 0, due: 0, weight: 0), weekly: .init(earned: 0, due: 0, weight: 0),
-            liaison: .init(earned: 0, due: 0, weight: 0), rosterPart: .init(earned: 0, due: 0, weight: 0), scoreCents: 0, rank: 1, trend: [nil])
+            compliance: .init(weight: 0), daily: .init(weight: 0), weekly: .init(weight: 0),
+            liaison: .init(weight: 0), rosterPart: .init(weight: 0), scoreCents: 0, rank: 1, trend: [nil])
         d["units"] = support.list(unitsInOrder, placeholder: placeholderUnit, schema: schema) { u in
             [
                 "rank": u.rank.map(String.init) ?? "—", "name": u.name, "kind": l[u.kind], "score": u.score.isEmpty ? "—" : u.score,

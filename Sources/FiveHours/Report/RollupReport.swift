@@ -7,15 +7,48 @@ public struct RollupReport: Sendable {
 
     /// One part of a unit's score: a share earned out of what was due, and its weight.
     public struct Part: Sendable {
-        /// What was earned (on-time counts 1, late `lateCredit`) and what was due.
-        public var earned: Double
-        public var due: Int
+        /// What was earned — `full` counts 1 each (on time, met, a liaison's week), `late` counts
+        /// `credit` each — of what was due.
+        public var full = 0
+        public var late = 0
+        public var credit: Double = 0
+        public var due = 0
         public var weight: Double
+
+        public init(weight: Double, credit: Double = 0) {
+            self.weight = weight
+            self.credit = credit
+        }
+
         /// Nothing was due (no week over yet, no roster deadline): the part is left out of the score.
         public var applies: Bool { due > 0 && weight > 0 }
-        public var share: Double { due > 0 ? earned / Double(due) : 0 }
-        /// `weight × share`, the points the part gives (out of `weight`).
-        public var points: Double { applies ? weight * share : 0 }
+        public var earned: Double { Double(full) + credit * Double(late) }
+        /// `weight × earned / due`, the points the part gives (out of `weight`), in hundredths
+        /// rounded half up from the exact value: the weight and the credit are taken as the
+        /// decimals the campaign file writes (to a millionth) and multiplied in integers, so that
+        /// 7 × 2.3 / 4 = 4.025 gives 4.03, as every figure is rounded, not 4.02 as binary
+        /// fractions would.
+        public var pointsCents: Int {
+            guard applies else { return 0 }
+            let earned = Int128(full) * 1_000_000 + Self.millionths(credit) * Int128(late)
+            return Self.halfUp(Self.millionths(weight) * earned * 100, Int128(due) * 1_000_000_000_000)
+        }
+
+        static func millionths(_ x: Double) -> Int128 { Int128((x * 1_000_000).rounded()) }
+
+        /// `n / d` rounded half up, both at least 0.
+        static func halfUp(_ n: Int128, _ d: Int128) -> Int { Int((2 * n + d) / (2 * d)) }
+
+        /// The score out of 100, in hundredths, of the parts that apply: `100 × Σ points / Σ
+        /// weights` over the points as shown (so that, with weights adding up to 100, the score is
+        /// the sum of the points the report shows beside it); nil when no part applies.
+        static func scoreCents(_ parts: [Part]) -> Int? {
+            let applying = parts.filter(\.applies)
+            let weights = applying.reduce(Int128(0)) { $0 + millionths($1.weight) }
+            guard weights > 0 else { return nil }
+            let points = applying.reduce(Int128(0)) { $0 + Int128($1.pointsCents) }
+            return halfUp(100 * points * 1_000_000, weights)
+        }
     }
 
     public struct UnitScore: Sendable {
@@ -110,7 +143,7 @@ public struct RollupReport: Sendable {
         "\(cents / 100).\(cents % 100 < 10 ? "0" : "")\(cents % 100)"
     }
 
-    /// Two decimals of a share or points, rounded half away from zero.
+    /// Two decimals of a share, rounded half away from zero.
     static func decimal(_ value: Double) -> String { decimal(Int((value * 100).rounded(.toNearestOrAwayFromZero))) }
 
     public static func make(kind: Kind, rollup: Rollup, campaign: Campaign, ledger: Ledger, now: Int) -> RollupReport {
@@ -132,11 +165,11 @@ public struct RollupReport: Sendable {
             var s = UnitScore(name: u.name, kind: u.kind.rawValue, volunteers: unitVolunteers[k], seconds: unitSeconds[k],
                               met: 0, short: 0, dailyOnTime: 0, dailyLate: 0, dailyMissing: 0, weeklyOnTime: 0, weeklyLate: 0,
                               weeklyMissing: 0, liaisonOkWeeks: 0, weeksOver: over.count, roster: rollup.rosterStatus[u.name],
-                              compliance: Part(earned: 0, due: 0, weight: a.weights.compliance),
-                              daily: Part(earned: 0, due: 0, weight: a.weights.dailyBulletins),
-                              weekly: Part(earned: 0, due: 0, weight: a.weights.weeklySummaries),
-                              liaison: Part(earned: 0, due: 0, weight: a.weights.liaison),
-                              rosterPart: Part(earned: 0, due: 0, weight: a.weights.roster), scoreCents: nil, rank: nil, trend: [],
+                              compliance: Part(weight: a.weights.compliance),
+                              daily: Part(weight: a.weights.dailyBulletins, credit: a.lateCredit),
+                              weekly: Part(weight: a.weights.weeklySummaries, credit: a.lateCredit),
+                              liaison: Part(weight: a.weights.liaison),
+                              rosterPart: Part(weight: a.weights.roster, credit: a.lateCredit), scoreCents: nil, rank: nil, trend: [],
                               station: stations?.statuses[u.name])
             // What was due at `--now` is scored, and only that: a bulletin of a day not due yet,
             // or the summary of a week in progress, counts nowhere — also when handed in early.
@@ -157,29 +190,24 @@ public struct RollupReport: Sendable {
                 s.short += uw.short
                 if uw.liaisonStatus == .ok { s.liaisonOkWeeks += 1 }
             }
-            s.compliance.earned = Double(s.met)
+            s.compliance.full = s.met
             s.compliance.due = s.met + s.short
-            s.daily.earned = Double(s.dailyOnTime) + a.lateCredit * Double(s.dailyLate)
+            (s.daily.full, s.daily.late) = (s.dailyOnTime, s.dailyLate)
             s.daily.due = s.dailyOnTime + s.dailyLate + s.dailyMissing
-            s.weekly.earned = Double(s.weeklyOnTime) + a.lateCredit * Double(s.weeklyLate)
+            (s.weekly.full, s.weekly.late) = (s.weeklyOnTime, s.weeklyLate)
             s.weekly.due = s.weeklyOnTime + s.weeklyLate + s.weeklyMissing
-            s.liaison.earned = Double(s.liaisonOkWeeks)
+            s.liaison.full = s.liaisonOkWeeks
             s.liaison.due = over.count
             // The roster has a status only in a period whose business it is, once it is due at
             // `--now` and by the period's end (`Campaign.rosterIsDue`, in `Rollup.build`): a
             // roster handed in early is not yet owed, nor in a month before its deadline.
             switch s.roster {
-            case .onTime?: s.rosterPart.earned = 1; s.rosterPart.due = 1
-            case .late?: s.rosterPart.earned = a.lateCredit; s.rosterPart.due = 1
+            case .onTime?: s.rosterPart.full = 1; s.rosterPart.due = 1
+            case .late?: s.rosterPart.late = 1; s.rosterPart.due = 1
             case .missing?: s.rosterPart.due = 1
             case .pending?, nil: break
             }
-            let applying = s.parts.filter(\.applies)
-            let weights = applying.reduce(0) { $0 + $1.weight }
-            if weights > 0 {
-                let score = 100 * applying.reduce(0) { $0 + $1.points } / weights
-                s.scoreCents = Int((score * 100).rounded(.toNearestOrAwayFromZero))
-            }
+            s.scoreCents = Part.scoreCents(s.parts)
             return s
         }
         // Ranks: by score, ties share a rank (1, 1, 3); units without a score are not ranked.

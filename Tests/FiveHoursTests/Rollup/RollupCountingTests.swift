@@ -228,10 +228,36 @@ struct RollupCountingTests {
         let ranks = report.units.compactMap(\.rank).sorted()
         #expect(ranks == [1, 1, 3])
         #expect(report.units.first { $0.name == "第一站" }?.rank == 3)
-        // The parts add up: score = points / weights of the parts that apply × 100.
+        // The parts add up: score = points as shown / weights of the parts that apply × 100.
         let applying = jia.parts.filter(\.applies)
-        let expected = 100 * applying.reduce(0) { $0 + $1.points } / applying.reduce(0) { $0 + $1.weight }
-        #expect(abs(Double(jia.scoreCents!) / 100 - expected) < 0.006)
+        let expected = Double(applying.reduce(0) { $0 + $1.pointsCents }) / applying.reduce(0) { $0 + $1.weight }
+        #expect(abs(Double(jia.scoreCents!) / 100 - expected) < 0.005)
+    }
+
+    @Test("points and scores round half up from the exact value, not from binary fractions; with weights adding up to 100 the score is the sum of the points shown")
+    func exactPoints() {
+        // 7 × (2 + 0.3 × 1) / 4 = 4.025 exactly; in binary fractions 4.0249999….
+        var weekly = RollupReport.Part(weight: 7, credit: 0.3)
+        (weekly.full, weekly.late, weekly.due) = (2, 1, 4)
+        #expect(weekly.pointsCents == 403)
+        // 0.1 × 3 / 2 = 0.15 (binary: 0.1499…).
+        var tiny = RollupReport.Part(weight: 0.1)
+        (tiny.full, tiny.due) = (3, 2)
+        #expect(tiny.pointsCents == 15)
+        var compliance = RollupReport.Part(weight: 50), daily = RollupReport.Part(weight: 20, credit: 0.5)
+        var liaison = RollupReport.Part(weight: 10), roster = RollupReport.Part(weight: 5, credit: 0.5)
+        var summaries = RollupReport.Part(weight: 15, credit: 0.5)
+        (compliance.full, compliance.due) = (2, 3)   // 33.33
+        (daily.full, daily.late, daily.due) = (7, 1, 9)  // 20 × 7.5 / 9 = 16.666… → 16.67
+        (summaries.full, summaries.due) = (1, 3)     // 5.00
+        (liaison.full, liaison.due) = (3, 3)         // 10.00
+        (roster.late, roster.due) = (1, 1)           // 2.50
+        let parts = [compliance, daily, summaries, liaison, roster]
+        #expect(parts.map(\.pointsCents) == [3333, 1667, 500, 1000, 250])
+        #expect(RollupReport.Part.scoreCents(parts) == 3333 + 1667 + 500 + 1000 + 250)
+        // Without the roster part (95 of weight): 100 × 65.00 / 95 = 68.421… → 68.42.
+        #expect(RollupReport.Part.scoreCents(Array(parts.prefix(4))) == 6842)
+        #expect(RollupReport.Part.scoreCents([RollupReport.Part(weight: 10)]) == nil)
     }
 
     @Test("a score counts what was due at --now: not a summary handed in early for a week in progress, a bulletin before its hour, nor a roster before its deadline")
