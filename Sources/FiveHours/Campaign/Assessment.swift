@@ -29,10 +29,13 @@ public struct Assessment: Sendable, Equatable {
 
     public init() {}
 
-    /// The star level (0 = none) of a volunteer with this many counted seconds.
+    /// The star level (0 = none) of a volunteer with this many counted seconds, judged on the
+    /// hours as the reports show them (hundredths, rounded half up): `10.00` hours beside 0 stars
+    /// at a 10-hour level would contradict itself.
     public func stars(seconds: Int) -> Int {
+        let cents = (seconds * 100 + 1800) / 3600
         var n = 0
-        for h in starHours where seconds >= h * 3600 { n += 1 }
+        for h in starHours where cents >= h * 100 { n += 1 }
         return n
     }
 }
