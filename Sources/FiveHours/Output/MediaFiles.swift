@@ -21,14 +21,35 @@ enum MediaFiles {
         return full
     }
 
-    /// Why a resolved media path cannot be copied: "" when it does not exist, a phrase when it
-    /// is not a readable regular file (a folder, a FIFO, a device); nil when it can be.
+    /// Why a resolved media path cannot be copied: it does not exist, it is not a readable
+    /// regular file (a folder, a FIFO, a device), or its bytes are not a photo's or a video's;
+    /// nil when it can be.
     static func problem(_ path: String) -> MissingMediaRule.Problem? {
         var st = stat()
         guard stat(path, &st) == 0 else { return .notFound }
         guard InputFiles.isRegular(st) else { return .notRegular(InputFiles.kind(st)) }
-        guard access(path, R_OK) == 0 else { return .unreadable }
-        return nil
+        guard let fd = try? InputFiles.openRegular(path) else { return .unreadable }
+        defer { close(fd) }
+        var head = [UInt8](repeating: 0, count: 12)
+        let n = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 12, 0) }
+        guard n >= 0 else { return .unreadable }
+        return holdsPhotoOrVideo(Array(head.prefix(n))) ? nil : .notPhotoOrVideo
+    }
+
+    /// Whether a file's first bytes are those of a photo or a video of the kinds a bulletin shows
+    /// (JPEG, PNG, GIF, WebP, BMP; MP4, QuickTime, WebM, AVI), whatever its name says. A name is
+    /// not enough: a link or a copy named `photo.png` that holds the roster, the log or the
+    /// campaign file would publish it, phone numbers and all.
+    static func holdsPhotoOrVideo(_ b: [UInt8]) -> Bool {
+        func starts(_ p: [UInt8], at i: Int = 0) -> Bool { b.count >= i + p.count && Array(b[i..<(i + p.count)]) == p }
+        let riff = starts(Array("RIFF".utf8))
+        return starts([0xFF, 0xD8, 0xFF])                                        // JPEG
+            || starts([0x89, 0x50, 0x4E, 0x47])                                  // PNG
+            || starts(Array("GIF8".utf8))                                        // GIF
+            || riff && (starts(Array("WEBP".utf8), at: 8) || starts(Array("AVI ".utf8), at: 8))
+            || starts(Array("BM".utf8))                                          // BMP
+            || ["ftyp", "moov", "mdat", "free", "wide", "skip", "pnot"].contains { starts(Array($0.utf8), at: 4) } // MP4, QuickTime
+            || starts([0x1A, 0x45, 0xDF, 0xA3])                                  // WebM (Matroska)
     }
 
     /// `media/photo.png`, or `media/photo-2.png` when another file already took the name; phone

@@ -127,8 +127,9 @@ public enum MissingMediaRule {
         case outside, notFound, unreadable
         /// A folder, a FIFO or a device where a file should be (its kind, in English).
         case notRegular(String)
-        /// A local file that is not a photo or a video by its name (a CSV, a text, the campaign
-        /// file): never copied into a report, where it would publish whatever it holds.
+        /// A local file that is not a photo or a video by its name or by its first bytes (a CSV,
+        /// a text, the campaign file, or a link to one named like a photo): never copied into a
+        /// report, where it would publish whatever it holds.
         case notPhotoOrVideo
     }
 
@@ -146,8 +147,8 @@ public enum MissingMediaRule {
             detail = say("附件 \(href) 不是普通文件（\(InputFiles.kindInChinese(kind))），未引用", "media \(href) is not a regular file but \(kind); not used")
         case .notPhotoOrVideo:
             let kinds = (MediaRef.photoExtensions + MediaRef.videoExtensions).joined(separator: " ")
-            detail = say("附件 \(href) 不是照片或视频（\(kinds)），未引用；文件请用网址链接",
-                         "media \(href) is not a photo or a video (\(kinds)); not used — link other files by their web address")
+            detail = say("附件 \(href) 不是照片或视频（\(kinds)，按文件名和文件内容判断），未引用；文件请用网址链接",
+                         "media \(href) is not a photo or a video (\(kinds), by its name and its content); not used — link other files by their web address")
         }
         return Finding(name, unit: unit, subject: href, date: date, detail: detail, source: source)
     }

@@ -189,6 +189,43 @@ struct PrivacyRoundTwoTests {
         }
     }
 
+    @Test("a link, a hard link or a copy named like a photo or a video that holds the roster, the log or the campaign file is not copied", arguments: [false, true])
+    func mediaNamedLikeAPhoto(publicReport: Bool) throws {
+        var s = Scenario()
+        s.activities = """
+        record_id,volunteer_id,date,start,end,hours,media
+        A1,V1,2019-08-07,9:00,11:00,,link.png;hard.jpg;campaign.mp4;log.webm;ok.png
+        """
+        let folder = try s.write()
+        defer { ImportTestSupport.remove(folder) }
+        let activities = folder.appendingPathComponent("activities")
+        let fm = FileManager.default
+        // The roster beside the log (one folder per unit), linked and hard-linked as photos.
+        try fm.copyItem(at: folder.appendingPathComponent("rosters/roster.csv"), to: activities.appendingPathComponent("roster-copy.csv"))
+        try fm.createSymbolicLink(atPath: activities.appendingPathComponent("link.png").path, withDestinationPath: "roster-copy.csv")
+        #expect(link(activities.appendingPathComponent("roster-copy.csv").path, activities.appendingPathComponent("hard.jpg").path) == 0)
+        try fm.copyItem(at: folder.appendingPathComponent("campaign.yaml"), to: activities.appendingPathComponent("campaign.mp4"))
+        try fm.createSymbolicLink(atPath: activities.appendingPathComponent("log.webm").path, withDestinationPath: "log.csv")
+        try Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]).write(to: activities.appendingPathComponent("ok.png"))
+        let out = folder.appendingPathComponent("out")
+        let r = try HostileFilesTests.run(["daily", "--config", folder.appendingPathComponent("campaign.yaml").path, "--date", "2019-08-07",
+                                           "--now", Self.now, "--out", out.path, "--csv-header", "keys", "--quiet"] + (publicReport ? ["--public"] : []),
+                                          seconds: 60)
+        #expect(r.status == 0, "\(r.stderr)")
+        let files = Hostile.files(under: out)
+        #expect(files.keys.filter { $0.contains("/media/") }.count == 1, "\(files.keys.sorted())")
+        for (name, bytes) in files {
+            #expect(!String(decoding: bytes, as: UTF8.self).contains("13800138001"), "\(name)")
+        }
+        if !publicReport {
+            let findings = try Hostile.records(try #require(files["daily-2019-08-07/findings.csv"]))
+            #expect(Set(findings.filter { $0["rule"] == "missing_media" }.compactMap { $0["subject"] }) == ["link.png", "hard.jpg", "campaign.mp4", "log.webm"])
+        }
+        #expect(MediaFiles.holdsPhotoOrVideo([0xFF, 0xD8, 0xFF, 0xE0]) && MediaFiles.holdsPhotoOrVideo(Array("GIF89a".utf8))
+                && MediaFiles.holdsPhotoOrVideo(Array("RIFF\0\0\0\0WEBPVP8 ".utf8)) && MediaFiles.holdsPhotoOrVideo([0x1A, 0x45, 0xDF, 0xA3])
+                && !MediaFiles.holdsPhotoOrVideo(Array("volunteer_id,name".utf8)) && !MediaFiles.holdsPhotoOrVideo([]))
+    }
+
     @Test("a 3 GB video is copied by streaming: the run's peak memory stays under 100 MB, and no staging folder is left")
     func largeVideo() throws {
         var s = Scenario()
@@ -204,7 +241,8 @@ struct PrivacyRoundTwoTests {
         let fd = open(video.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         #expect(fd >= 0)
         let size: Int = 3 << 30
-        let head: [UInt8] = Array("VIDEO-HEAD".utf8), tail: [UInt8] = Array("VIDEO-TAIL".utf8)
+        // An MP4's first box (`ftyp`), then the rest.
+        let head: [UInt8] = [0, 0, 0, 0x18] + Array("ftypisomVIDEO-HEAD".utf8), tail: [UInt8] = Array("VIDEO-TAIL".utf8)
         _ = head.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
         _ = tail.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, off_t(size - tail.count)) }
         close(fd)
