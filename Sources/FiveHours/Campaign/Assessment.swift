@@ -33,7 +33,7 @@ public struct Assessment: Sendable, Equatable {
     /// hours as the reports show them (hundredths, rounded half up): `10.00` hours beside 0 stars
     /// at a 10-hour level would contradict itself.
     public func stars(seconds: Int) -> Int {
-        let cents = (seconds * 100 + 1800) / 3600
+        let cents = Hours.cents(seconds)
         var n = 0
         for h in starHours where cents >= h * 100 { n += 1 }
         return n

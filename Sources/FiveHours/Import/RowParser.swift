@@ -230,18 +230,27 @@ public enum Hours {
         }
     }
 
-    /// The seconds a week's hours show beside its status: the counted ones, except that a week
-    /// short of its requirement by less than the last digit rounds (under 18 s of 0.01 h) shows
-    /// 0.01 h short: `5.00` beside `short`, or "0.00 h short", would contradict itself. The status
-    /// is still judged on the counted seconds (`VolunteerWeek.status`).
-    public static func shown(_ seconds: Int, short: Bool, required: Int) -> Int {
-        let cents = { ($0 * 100 + 1800) / 3600 }
-        return short && seconds < required && cents(seconds) >= cents(required) ? required - 36 : seconds
+    /// Hundredths of an hour, rounded half up (of the magnitude): the one rounding of every
+    /// hours figure the reports show.
+    @inline(__always)
+    public static func cents(_ seconds: Int) -> Int { (abs(seconds) * 100 + 1800) / 3600 }
+
+    /// The seconds a week's hours show beside its verdict: the counted ones, except that a week
+    /// not met whose hours would round up to its goal (short of it by 18 s or less) shows 0.01 h
+    /// less than the goal — `5.00` beside `short`, or beside a running week's `partial`, would
+    /// contradict itself. The verdict is still judged on the counted seconds
+    /// (`VolunteerWeek.status`).
+    public static func shown(_ seconds: Int, met: Bool, goal: Int) -> Int {
+        !met && goal > 0 && seconds < goal && cents(seconds) >= cents(goal) ? (cents(goal) - 1) * 36 : seconds
     }
+
+    /// What a week shows as missing: the requirement less the hours shown, both as shown (so that
+    /// the two add up to the requirement: 4.99 and 0.01, never 0.02), as seconds.
+    public static func shortfall(shown: Int, required: Int) -> Int { max(0, cents(required) - cents(shown)) * 36 }
 
     /// The digits written backwards into the end of `buf` (24 bytes); returns where they start.
     private static func digits(_ seconds: Int, into buf: UnsafeMutableBufferPointer<UInt8>) -> Int {
-        let cents = (abs(seconds) * 100 + 1800) / 3600
+        let cents = Hours.cents(seconds)
         var i = 24
         var v = cents
         i -= 1; buf[i] = UInt8(48 + v % 10); v /= 10

@@ -150,7 +150,7 @@ public enum WorkbookWriter {
 /// What a typed cell holds, worked out from the table's call the same way whoever writes it.
 enum CellValue {
     /// Hours in hundredths, rounded exactly as `Hours.format` rounds (the sign is the seconds').
-    static func hoursCents(_ seconds: Int) -> Int { (abs(seconds) * 100 + 1800) / 3600 }
+    static func hoursCents(_ seconds: Int) -> Int { Hours.cents(seconds) }
 
     /// Excel's day number: days since 1899-12-30 (1970-01-01 is 25,569).
     static func daySerial(_ d: CivilDate) -> Int { d.dayNumber + 25_569 }

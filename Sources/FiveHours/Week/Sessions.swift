@@ -43,14 +43,18 @@ public struct VolunteerWeek: Sendable {
     public var seconds: Int
     public var requiredSeconds: Int
     public var status: Status
-    /// The seconds the reports show beside the status (`Hours.shown`): `seconds` unless the week
-    /// fell short by less than 0.01 h.
-    public var shownSeconds: Int { Hours.shown(seconds, short: status == .short, required: requiredSeconds) }
-    /// What the reports show as missing: the requirement less the hours they show.
-    public var shortfallSeconds: Int { max(0, requiredSeconds - shownSeconds) }
     /// Counted seconds per day of the week (index 0 = the week's first day).
     public var daily: [Int]
     public var sessions: Int
+    /// The requirement the week is measured against: `weekly_hours` for a volunteer active all
+    /// seven days, also while the week runs (when `requiredSeconds` is still 0); 0 for one
+    /// active only some days.
+    public var goalSeconds: Int = 0
+    /// The seconds the reports show beside the status (`Hours.shown`): `seconds` unless a week
+    /// not met would round up to its goal.
+    public var shownSeconds: Int { Hours.shown(seconds, met: status == .met, goal: goalSeconds) }
+    /// What the reports show as missing (`Hours.shortfall`): the requirement less the hours shown.
+    public var shortfallSeconds: Int { Hours.shortfall(shown: shownSeconds, required: requiredSeconds) }
 }
 
 /// The week built from the import: what the rules judge and the reports show.

@@ -28,7 +28,8 @@ public struct WeekBuilder: Sendable {
             positions[li] = i
             let partial = VolunteerWeek.isPartial(from: v.activeFrom, until: v.activeUntil, in: week)
             volunteers.append(VolunteerWeek(volunteer: v, seconds: 0, requiredSeconds: partial ? 0 : rules.weeklySeconds,
-                                            status: partial ? .partial : .short, daily: noDays, sessions: 0))
+                                            status: partial ? .partial : .short, daily: noDays, sessions: 0,
+                                            goalSeconds: partial ? 0 : rules.weeklySeconds))
         }
 
         let counted = Counting(rules: rules, origin: week.firstDay, weekCount: 1).count(ledger, number: positions)

@@ -222,6 +222,7 @@ struct ShownHoursTests {
         ,V1,2019-08-05,09:00:00,13:59:59,,
         ,V2,2019-08-05,09:00,14:00,,
         ,V3,2019-08-05,,,4.99,
+        ,V4,2019-08-05,09:00:00,13:59:06,,
         """)
         let folder = try s.write()
         defer { ImportTestSupport.remove(folder) }
@@ -234,6 +235,8 @@ struct ShownHoursTests {
         #expect(csv.contains("V1,王继跃,甲科,小红象志愿服务队,4.99,5.00,0.01,short"))
         #expect(csv.contains("V2,张伟,甲科,小红象志愿服务队;春雨行动志愿服务队,5.00,5.00,0.00,met"))
         #expect(csv.contains("V3,李娜,乙科,春雨行动志愿服务队,4.99,5.00,0.01,short"))
+        // 17,946 s = 4.985 h shows 4.99; 54 s short would round to 0.02, but the two add up: 0.01.
+        #expect(csv.contains("V4,赵敏,第一站,小红象志愿服务队,4.99,5.00,0.01,short"))
         let findings = String(decoding: try #require(weekly.first { $0.0 == "findings.csv" }).1, as: UTF8.self)
         #expect(findings.contains("V1 王继跃,2019-08-09,本周服务 4.99 小时，差 0.01 小时达到 5.00 小时"))
 
@@ -244,13 +247,28 @@ struct ShownHoursTests {
         let weeks = String(decoding: try #require(monthly.first { $0.0 == "volunteer-weeks.csv" }).1, as: UTF8.self)
         #expect(weeks.contains("V1,2019-08-09,4.99,5.00,short"))
         #expect(weeks.contains("V2,2019-08-09,5.00,5.00,met"))
+
+        // While the week runs, V1 (held to five hours, not there yet) is partial: 4.99 too, not 5.00.
+        options.period = nil
+        options.weekEnding = ValueParser.date("2019-08-09")
+        options.now = ValueParser.instant("2019-08-08T12:00:00+08:00", in: .shanghai)
+        let running = try Pipeline.weekly(try Pipeline.load(options, progress: { _ in }), options: options).files
+        let runningCSV = String(decoding: try #require(running.first { $0.0 == "volunteers.csv" }).1, as: UTF8.self)
+        #expect(runningCSV.contains("V1,王继跃,甲科,小红象志愿服务队,4.99,0.00,0.00,partial"))
+        #expect(runningCSV.contains("V2,张伟,甲科,小红象志愿服务队;春雨行动志愿服务队,5.00,5.00,0.00,met"))
     }
 
-    @Test("Hours.shown changes only a short week within 18 s of its requirement", arguments: [
-        (17_999, true, "4.99"), (17_982, true, "4.99"), (17_981, true, "4.99"), (17_964, true, "4.99"), (17_963, true, "4.99"),
-        (17_945, true, "4.98"), (18_000, false, "5.00"), (3_600, true, "1.00"), (0, true, "0.00"), (17_990, false, "5.00"),
-    ] as [(Int, Bool, String)])
-    func shown(seconds: Int, short: Bool, expected: String) {
-        #expect(Hours.format(Hours.shown(seconds, short: short, required: 18_000)) == expected)
+    @Test("Hours.shown changes only a week not met within 18 s of its goal; the shortfall is the difference of the shown figures", arguments: [
+        (17_999, false, "4.99", "0.01"), (17_982, false, "4.99", "0.01"), (17_981, false, "4.99", "0.01"), (17_964, false, "4.99", "0.01"),
+        (17_946, false, "4.99", "0.01"), (17_945, false, "4.98", "0.02"), (18_000, true, "5.00", "0.00"), (3_600, false, "1.00", "4.00"),
+        (0, false, "0.00", "5.00"), (17_990, true, "5.00", "0.00"), (12_000, false, "3.33", "1.67"), (9_600, false, "2.67", "2.33"),
+    ] as [(Int, Bool, String, String)])
+    func shown(seconds: Int, met: Bool, hours: String, shortfall: String) {
+        let shown = Hours.shown(seconds, met: met, goal: 18_000)
+        #expect(Hours.format(shown) == hours)
+        #expect(Hours.format(Hours.shortfall(shown: shown, required: met ? 18_000 : 18_000)) == (met ? "0.00" : shortfall))
+        // A goal that is not a whole hundredth: weekly_hours 4.9975 (17,991 s) shows 5.00; 17,975 s shows 4.99, 0.01 short.
+        #expect(Hours.format(Hours.shown(17_975, met: false, goal: 17_991)) == "4.99")
+        #expect(Hours.format(Hours.shortfall(shown: Hours.shown(17_975, met: false, goal: 17_991), required: 17_991)) == "0.01")
     }
 }
