@@ -20,8 +20,9 @@ public struct RollupReport: Sendable {
             self.credit = credit
         }
 
-        /// Nothing was due (no week over yet, no roster deadline): the part is left out of the score.
-        public var applies: Bool { due > 0 && weight > 0 }
+        /// Nothing was due (no week over yet, no roster deadline), or its weight is 0 (weights are
+        /// read to a millionth): the part is left out of the score.
+        public var applies: Bool { due > 0 && Self.millionths(weight) > 0 }
         public var earned: Double { Double(full) + credit * Double(late) }
         /// `weight × earned / due`, the points the part gives (out of `weight`), in hundredths
         /// rounded half up from the exact value: the weight and the credit are taken as the
@@ -30,9 +31,11 @@ public struct RollupReport: Sendable {
         /// fractions would.
         public var pointsCents: Int {
             guard applies else { return 0 }
-            let earned = Int128(full) * 1_000_000 + Self.millionths(credit) * Int128(late)
-            return Self.halfUp(Self.millionths(weight) * earned * 100, Int128(due) * 1_000_000_000_000)
+            return Self.halfUp(weighted * 100, Int128(due) * 1_000_000_000_000)
         }
+
+        /// `weight × earned`, in millionths of each: the points are `weighted / (10¹² × due)`.
+        var weighted: Int128 { Self.millionths(weight) * (Int128(full) * 1_000_000 + Self.millionths(credit) * Int128(late)) }
 
         static func millionths(_ x: Double) -> Int128 { Int128((x * 1_000_000).rounded()) }
 
@@ -40,14 +43,40 @@ public struct RollupReport: Sendable {
         static func halfUp(_ n: Int128, _ d: Int128) -> Int { Int((2 * n + d) / (2 * d)) }
 
         /// The score out of 100, in hundredths, of the parts that apply: `100 × Σ points / Σ
-        /// weights` over the points as shown (so that, with weights adding up to 100, the score is
-        /// the sum of the points the report shows beside it); nil when no part applies.
+        /// weights`, from the exact points (not the rounded ones: weights that add up to 1 would
+        /// leave whole numbers), rounded once, half up; nil when no part applies.
+        ///
+        /// In millionths, `100 × Σ points / Σ weights` in hundredths is `X / (100 × Σ weights)`
+        /// with `X = Σ weighted / due`, summed over the dues' least common multiple. A campaign
+        /// far beyond any real one (a thousand weeks of a hundred thousand volunteers, weights in
+        /// the thousands) could overflow 128 bits; it gets the binary-fraction score instead.
         static func scoreCents(_ parts: [Part]) -> Int? {
             let applying = parts.filter(\.applies)
             let weights = applying.reduce(Int128(0)) { $0 + millionths($1.weight) }
             guard weights > 0 else { return nil }
-            let points = applying.reduce(Int128(0)) { $0 + Int128($1.pointsCents) }
-            return halfUp(100 * points * 1_000_000, weights)
+            func gcd(_ a: Int128, _ b: Int128) -> Int128 { b == 0 ? a : gcd(b, a % b) }
+            var common: Int128 = 1
+            for p in applying {
+                let d = Int128(p.due), (m, o) = (common / gcd(common, d)).multipliedReportingOverflow(by: d)
+                guard !o else { return approximateScoreCents(applying) }
+                common = m
+            }
+            var sum: Int128 = 0
+            for p in applying {
+                let (term, o1) = p.weighted.multipliedReportingOverflow(by: common / Int128(p.due))
+                let (next, o2) = sum.addingReportingOverflow(term)
+                guard !o1, !o2 else { return approximateScoreCents(applying) }
+                sum = next
+            }
+            let (denominator, o) = common.multipliedReportingOverflow(by: 100 * weights)
+            guard !o, sum < Int128.max / 4, denominator < Int128.max / 4 else { return approximateScoreCents(applying) }
+            return halfUp(sum, denominator)
+        }
+
+        private static func approximateScoreCents(_ applying: [Part]) -> Int {
+            let weights = applying.reduce(0) { $0 + $1.weight }
+            let points = applying.reduce(0.0) { $0 + $1.weight * $1.earned / Double($1.due) }
+            return Int((100 * points / weights * 100).rounded(.toNearestOrAwayFromZero))
         }
     }
 

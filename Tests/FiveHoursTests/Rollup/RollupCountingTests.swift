@@ -228,13 +228,13 @@ struct RollupCountingTests {
         let ranks = report.units.compactMap(\.rank).sorted()
         #expect(ranks == [1, 1, 3])
         #expect(report.units.first { $0.name == "第一站" }?.rank == 3)
-        // The parts add up: score = points as shown / weights of the parts that apply × 100.
-        let applying = jia.parts.filter(\.applies)
-        let expected = Double(applying.reduce(0) { $0 + $1.pointsCents }) / applying.reduce(0) { $0 + $1.weight }
-        #expect(abs(Double(jia.scoreCents!) / 100 - expected) < 0.005)
+        // The parts add up: score = 100 × Σ weight × earned / due / Σ weight of the parts that apply.
+        let applying = jia.parts.filter { $0.due > 0 && $0.weight > 0 }
+        let expected = 100 * applying.reduce(0.0) { $0 + $1.weight * $1.earned / Double($1.due) } / applying.reduce(0) { $0 + $1.weight }
+        #expect(abs(Double(jia.scoreCents!) / 100 - expected) <= 0.005)
     }
 
-    @Test("points and scores round half up from the exact value, not from binary fractions; with weights adding up to 100 the score is the sum of the points shown")
+    @Test("points and scores round half up from the exact value, not from binary fractions; weights that add up to 1 score as those that add up to 100")
     func exactPoints() {
         // 7 × (2 + 0.3 × 1) / 4 = 4.025 exactly; in binary fractions 4.0249999….
         var weekly = RollupReport.Part(weight: 7, credit: 0.3)
@@ -258,6 +258,18 @@ struct RollupCountingTests {
         // Without the roster part (95 of weight): 100 × 65.00 / 95 = 68.421… → 68.42.
         #expect(RollupReport.Part.scoreCents(Array(parts.prefix(4))) == 6842)
         #expect(RollupReport.Part.scoreCents([RollupReport.Part(weight: 10)]) == nil)
+        // The same weights as shares of 1: the same scores.
+        let shares = parts.map { p -> RollupReport.Part in var q = p; q.weight = p.weight / 100; return q }
+        #expect(RollupReport.Part.scoreCents(shares) == 6750 && RollupReport.Part.scoreCents(Array(shares.prefix(4))) == 6842)
+        // The score is the exact one, rounded once: thirds of 50, 20 and 10 score 33.33, though
+        // their shown points (16.67 + 6.67 + 3.33) would make 33.34.
+        let thirds = [50.0, 20, 10].map { w -> RollupReport.Part in var p = RollupReport.Part(weight: w); (p.full, p.due) = (1, 3); return p }
+        #expect(thirds.map(\.pointsCents) == [1667, 667, 333])
+        #expect(RollupReport.Part.scoreCents(thirds) == 3333)
+        // A weight below a millionth is 0: that part does not apply.
+        var tinyWeight = RollupReport.Part(weight: 0.0000004)
+        (tinyWeight.full, tinyWeight.due) = (1, 1)
+        #expect(!tinyWeight.applies && RollupReport.Part.scoreCents([tinyWeight]) == nil)
     }
 
     @Test("a score counts what was due at --now: not a summary handed in early for a week in progress, a bulletin before its hour, nor a roster before its deadline")
