@@ -76,7 +76,7 @@ public enum CampaignLoader {
         var zone = CampaignZone.shanghai
         if let z = c["timezone"] {
             let written = try walker.string(z, path: "campaign.timezone")
-            let id = CampaignZone.oldNames[written] ?? written
+            let id = CampaignZone.oldNames[written.uppercased()] ?? written
             if let why = CampaignZone.ambiguity(of: id) {
                 throw walker.error(z, "campaign.timezone", why)
             }

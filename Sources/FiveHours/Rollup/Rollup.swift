@@ -338,7 +338,8 @@ extension Rollup {
             // And, for their weeks only, one active only on the days before the 1st of the month's
             // first week (which belongs to the month): partial in that week, as its summary and
             // unit-weeks.csv say — not a volunteer of the month in volunteers.csv.
-            let held = weeks.indices.filter { belongs[$0] }.map { weeks[$0] }
+            // (A week not started at `--now` has no volunteer-weeks: it lists nobody.)
+            let held = weeks.indices.filter { belongs[$0] }.map { weeks[$0] }.filter { now >= campaign.zone.instant($0.firstDay, at: 0) }
             var rows: [Int] = [], listed: [Bool] = []
             for v in order.all.indices {
                 if VolunteerWeek.isActive(from: from[v], until: until[v], first: period.first, last: period.last) || periodSessions[v] > 0 {

@@ -202,8 +202,10 @@ struct HostileFilesTests {
             #expect(campaign.zone.identifier == ok)
         }
         // PRC is the zone database's own old name of Asia/Shanghai, not an abbreviation.
-        let prc = try CampaignLoader.parse("campaign:\n  name: x\n  timezone: PRC\ninputs:\n  rosters: [r]\n", path: "/tmp/c.yaml")
-        #expect(prc.zone.identifier == "Asia/Shanghai")
+        for written in ["PRC", "prc"] {
+            let prc = try CampaignLoader.parse("campaign:\n  name: x\n  timezone: \(written)\ninputs:\n  rosters: [r]\n", path: "/tmp/c.yaml")
+            #expect(prc.zone.identifier == "Asia/Shanghai")
+        }
     }
 
     @Test("timezone: CST through the binary exits 2 with file, line and the fix")

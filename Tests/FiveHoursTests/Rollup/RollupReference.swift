@@ -128,8 +128,7 @@ extension Rollup {
             volunteers.append(VolunteerTotal(volunteer: ledger.volunteers[li], seconds: periodSeconds[li], sessions: periodSessions[li],
                                              weeksRequired: counts[r].required, weeksMet: counts[r].met, weeksPartial: counts[r].partial,
                                              weeksInProgress: counts[r].inProgress, flags: flags[li].sorted(),
-                                             listed: VolunteerWeek.isActive(from: ledger.volunteers[li].activeFrom, until: ledger.volunteers[li].activeUntil,
-                                                                            first: period.first, last: period.last) || periodSessions[li] > 0))
+                                             listed: Self.activeOnADay(ledger.volunteers[li], of: period) || periodSessions[li] > 0))
         }
 
         // Teams: the campaign's (focus teams first), then the others by name; per month for a year.
@@ -370,5 +369,16 @@ extension Rollup {
             leadSeconds += o.leadSeconds
             people.formUnion(o.people)
         }
+    }
+
+    /// Whether a volunteer is on the roster on some day of the period, day by day (the listing
+    /// rule written out, not `VolunteerWeek.isActive`).
+    static func activeOnADay(_ v: Volunteer, of period: Period) -> Bool {
+        var day = period.first
+        while day <= period.last {
+            if (v.activeFrom.map { $0 <= day } ?? true) && (v.activeUntil.map { day <= $0 } ?? true) { return true }
+            day = day.adding(days: 1)
+        }
+        return false
     }
 }
