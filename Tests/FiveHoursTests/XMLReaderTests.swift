@@ -153,6 +153,44 @@ struct XMLReaderTests {
         #expect(recs[1].attributes["hours"] == "2")
     }
 
+    @Test("an element with attributes that is no record (<Activity>, <record>) is handed on as one of its own name, to be rejected; a wrapper of records is not")
+    func straysAreHandedOn() throws {
+        let recs = try Self.records("""
+        <export version="2">
+          <activities unit="党政办">
+            <activity id="K1" volunteer="V001" date="2019-08-07" hours="1"/>
+            <Activity id="K2" volunteer="V001" date="2019-08-06" hours="4"/>
+            <group code="g"><record id="K3" volunteer="V001" date="2019-08-08" hours="4"><title>x</title></record></group>
+            <note>text only</note>
+          </activities>
+        </export>
+        """)
+        #expect(recs.map { "\($0.name):\($0.line)" } == ["activity:3", "Activity:4", "record:5", "group:5"])
+        #expect(recs[1].attributes["hours"] == "4" && recs[1].context == ["unit": "党政办"])
+    }
+
+    @Test("through the import: strays and a record written inside a record are rejects with their lines; read = counted + rejected")
+    func straysAreRejects() throws {
+        var s = Scenario()
+        s.files["activities/x.xml"] = Array("""
+        <activities unit="甲科">
+          <activity id="K1" volunteer="V1" date="2019-08-07" hours="1"/>
+          <Activity id="K2" volunteer="V1" date="2019-08-06" hours="4"/>
+          <activity id="K4" volunteer="V2" date="2019-08-07" hours="1"><activity id="K5" volunteer="V2" date="2019-08-06" hours="4"/></activity>
+          <activity id="K6" volunteer="V2" date="2019-08-08" hours="1"><activity>清洁家园</activity></activity>
+        </activities>
+        """.utf8)
+        let o = try s.run()
+        let rejects = o.loaded.ledger.rejects.filter { $0.source.file == "activities/x.xml" }
+        #expect(rejects.map(\.source.line) == [3, 4])
+        #expect(rejects[0].reason.contains("<Activity> 不是服务记录文件的记录元素"))
+        #expect(rejects[1].reason.contains("<activity> 写在另一条记录 <activity> 之中"))
+        let file = try #require(o.loaded.ledger.files.first { $0.path == "activities/x.xml" })
+        #expect((file.read, file.rejected) == (5, 2))
+        #expect(file.read == file.counted + file.merged + file.rejected)
+        #expect(o.hours("V2") == "2.00") // K4 and K6 count; K6's <activity> child is its name
+    }
+
     @Test func submissionsUnderOneRoot() throws {
         let recs = try Self.records("""
         <submissions>

@@ -1274,12 +1274,16 @@ public struct Importer: Sendable {
             report.read += 1
             let source = SourceLine(fileIndex: fileIndex, file: display, line: rec.line)
             guard rec.name == expected else {
-                // A record of another kind in this file: not read here, but never dropped silently.
+                // A record of another kind in this file, or an element with attributes that is no
+                // record at all (`<Activity>`, `<record>`): not read here, but never dropped silently.
                 report.rejected += 1
-                result.rejects.append(Reject(source: source, reason: Wording(campaign.output.language)(
-                    "<\(rec.name)> 不属于\(kind.label)文件（应为 <\(expected)>）；把它放进对应的输入文件夹",
-                    "<\(rec.name)> does not belong in a \(kind.rawValue) file (<\(expected)> expected); put it in the folder of its kind"),
-                                             record: Importer.quoted(rec)))
+                let say = Wording(campaign.output.language)
+                let reason = XMLReader.recordNames.contains(rec.name)
+                    ? say("<\(rec.name)> 不属于\(kind.label)文件（应为 <\(expected)>）；把它放进对应的输入文件夹",
+                          "<\(rec.name)> does not belong in a \(kind.rawValue) file (<\(expected)> expected); put it in the folder of its kind")
+                    : say("<\(rec.name)> 不是\(kind.label)文件的记录元素（应为 <\(expected)>，名称区分大小写）；其中的数据未读入",
+                          "<\(rec.name)> is not a record element of a \(kind.rawValue) file (<\(expected)> expected; names are case-sensitive); its data was not read")
+                result.rejects.append(Reject(source: source, reason: reason, record: Importer.quoted(rec)))
                 return
             }
             var values: [String: String] = [:]
@@ -1291,6 +1295,19 @@ public struct Importer: Sendable {
             var teams: [String] = values["teams"].map(RowParser.split) ?? []
             var media: [MediaRef] = []
             var fromChildren: [String: String] = [:], twice: (name: String, first: String, second: String)?
+            // A child named as a record, with attributes, is a record written inside another
+            // (`<activity …><activity id="K5" …/></activity>`; `<activity>清洁家园</activity>` is
+            // the activity's name): its data is not read, so it is a reject of its own, beside the
+            // record that holds it.
+            for c in rec.children where XMLReader.recordNames.contains(c.name) && !c.attributes.isEmpty {
+                report.read += 1
+                report.rejected += 1
+                let names = c.attributes.keys.sorted().joined(separator: ", ")
+                result.rejects.append(Reject(source: source, reason: Wording(campaign.output.language)(
+                    "<\(c.name)> 写在另一条记录 <\(rec.name)> 之中，带有属性（\(names)）；其中的数据未读入：每条记录单独写",
+                    "<\(c.name)> is written inside another record <\(rec.name)>, with attributes (\(names)); its data was not read: write each record on its own"),
+                                             record: Importer.quoted(rec)))
+            }
             for c in rec.children {
                 let text = c.text.trimmingSpaces
                 switch c.name {

@@ -274,6 +274,18 @@ enum XMLReader {
         /// Bytes of text (and CDATA) since the last tag, comment or processing instruction: one
         /// text node, which may not pass 10 MB.
         var textRun = 0
+        /// Open elements outside any record that are neither a record nor a file's root kind and
+        /// carry attributes (`<Activity …>`, `<record …>`): each is handed on as a record of its
+        /// own name when it ends — to be rejected with its line, never dropped without a trace —
+        /// unless a record or a known root starts inside it (then it only wraps them).
+        var strays: [Stray] = []
+        struct Stray {
+            var depth: Int
+            var name: String
+            var line: Int
+            var attributes: [([UInt8], [UInt8])]
+            var wraps = false
+        }
 
         init(bytes: UnsafeBufferPointer<UInt8>, emit: @escaping (inout RawXMLRecord, [String: String], Int) -> Void) {
             self.bytes = bytes
@@ -349,6 +361,14 @@ enum XMLReader {
                 return
             }
             if !inRecord {
+                let known = recordNames.contains(where: { equal(name, $0) }) || contextNames.contains(where: { equal(name, $0) })
+                if known {
+                    for k in strays.indices { strays[k].wraps = true }
+                } else if nbAttributes > 0, strays.count < 64 {
+                    var attrs: [([UInt8], [UInt8])] = []
+                    SAXScan.forEachAttribute(0, nil, nbAttributes, attributes) { n, v in attrs.append((Array(n), Array(v))) }
+                    strays.append(Stray(depth: d, name: String(decoding: name, as: UTF8.self), line: line, attributes: attrs))
+                }
                 if let recordName = recordNames.first(where: { equal(name, $0) }) {
                     raw.start(name: recordName, line: line)
                     SAXScan.forEachAttribute(nbNamespaces, namespaces, nbAttributes, attributes) { n, v in raw.addAttribute(n, v) }
@@ -381,6 +401,15 @@ enum XMLReader {
             } else if inRecord, d == recordDepth {
                 inRecord = false
                 emit(&raw, context, contextVersion)
+            } else if let last = strays.last, last.depth == d {
+                strays.removeLast()
+                if !last.wraps {
+                    raw.start(name: last.name, line: last.line)
+                    for (n, v) in last.attributes {
+                        n.withUnsafeBufferPointer { n in v.withUnsafeBufferPointer { v in raw.addAttribute(n, v) } }
+                    }
+                    emit(&raw, context, contextVersion)
+                }
             } else if d == contextDepth {
                 context = [:]
                 contextVersion += 1
