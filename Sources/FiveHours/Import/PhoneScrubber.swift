@@ -3,10 +3,12 @@ import Dispatch
 /// mainland mobile number (1[3-9] and nine more digits, with or without +86 / 0086), and
 /// landlines written with an area code (`010-62345678`, `(0371) 6234 5678`).
 ///
-/// Digits are read in ASCII and full-width (`１３８…`); between digit groups any of the
+/// Digits are read in ASCII, full-width (`１３８…`) and Chinese numerals (`一三八〇…`, `幺`); between
+/// digit groups any of the
 /// separators people type stands (up to six in a row): space, tab, `- _ . / ~ ( ) [ ]`, the
 /// middle dots `· ・`, dashes and minus signs (`‐ ‑ ‒ – — − ﹣`), the soft hyphen, the full-width
-/// `－ ． ／ ～ ＿ （ ） ［ ］`, no-break, thin, narrow, zero-width and ideographic spaces, `〜`. A line
+/// `－ ． ／ ～ ＿ （ ） ［ ］`, no-break, thin, narrow, zero-width and ideographic spaces, `〜`, and the
+/// invisible direction marks, bidi embeddings, overrides and isolates. A line
 /// break (Excel's Alt+Enter, U+2028) joins two runs of digits only when the two whole runs make a
 /// number together and neither is a date (`137⏎0011 0010`), never a number at a line's end with
 /// the next line's date. The plus of a prefix may be `+` or `＋`; the trunk `0` before a mobile
@@ -64,16 +66,23 @@ public enum PhoneScrubber {
             return (cls, cls == .digit ? c : 0, 1)
         }
         let n = b.count
+        if let digit = chineseNumeral(b, i) { return (.digit, digit, 3) }
         if c == 0xC2, i + 1 < n {
             return (b[i + 1] == 0xB7 || b[i + 1] == 0xA0 || b[i + 1] == 0xAD ? .separator : .other, 0, 2) // · NBSP soft hyphen
         }
+        if c == 0xD8, i + 1 < n {
+            return (b[i + 1] == 0x9C ? .separator : .other, 0, 2) // U+061C, the Arabic letter mark (invisible)
+        }
         if c == 0xE2, i + 2 < n {
             if b[i + 1] == 0x80, (0x90...0x95).contains(b[i + 2]) { return (.separator, 0, 3) } // ‐ ‑ ‒ – — ―
-            // U+2000–U+200D (en quad … thin, hair and zero-width spaces and joiners), U+202F (narrow
-            // no-break space), U+2060 (word joiner); U+2028–U+2029 break lines.
-            if b[i + 1] == 0x80, (0x80...0x8D).contains(b[i + 2]) || b[i + 2] == 0xAF { return (.separator, 0, 3) }
+            // U+2000–U+200F (en quad … thin, hair and zero-width spaces, joiners, the left-to-right
+            // and right-to-left marks), U+202A–U+202E (bidi embeddings and overrides: a number
+            // copied from a web page or a chat may hold them, or be written backwards with them
+            // and shown forwards), U+202F (narrow no-break space), U+2060–U+2064 (word joiner,
+            // invisible operators), U+2066–U+2069 (bidi isolates); U+2028–U+2029 break lines.
+            if b[i + 1] == 0x80, (0x80...0x8F).contains(b[i + 2]) || (0xAA...0xAF).contains(b[i + 2]) { return (.separator, 0, 3) }
             if b[i + 1] == 0x80, b[i + 2] == 0xA8 || b[i + 2] == 0xA9 { return (.lineBreak, 0, 3) }
-            if b[i + 1] == 0x81, b[i + 2] == 0xA0 { return (.separator, 0, 3) }
+            if b[i + 1] == 0x81, (0xA0...0xA4).contains(b[i + 2]) || (0xA6...0xA9).contains(b[i + 2]) { return (.separator, 0, 3) }
             if b[i + 1] == 0x88, b[i + 2] == 0x92 { return (.separator, 0, 3) } // −
             return (.other, 0, 3)
         }
@@ -102,6 +111,37 @@ public enum PhoneScrubber {
         return (.other, 0, min(len, n - i))
     }
 
+    /// The digit (ASCII) a Chinese numeral at `b[i]` stands for — `〇` `零` `一` `二` `三` `四` `五`
+    /// `六` `七` `八` `九`, and `幺` (one, as a number is read aloud) — or nil. A number written in
+    /// them (`一三八〇〇一三八〇〇一`) is a phone number all the same; ordinary text never holds
+    /// seven of them in a row.
+    @inline(__always)
+    static func chineseNumeral(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> UInt8? {
+        guard i + 2 < b.count else { return nil }
+        switch (b[i], b[i + 1], b[i + 2]) {
+        case (0xE3, 0x80, 0x87), (0xE9, 0x9B, 0xB6): return 48 // 〇 零
+        case (0xE4, 0xB8, 0x80), (0xE5, 0xB9, 0xBA): return 49 // 一 幺
+        case (0xE4, 0xBA, 0x8C): return 50 // 二
+        case (0xE4, 0xB8, 0x89): return 51 // 三
+        case (0xE5, 0x9B, 0x9B): return 52 // 四
+        case (0xE4, 0xBA, 0x94): return 53 // 五
+        case (0xE5, 0x85, 0xAD): return 54 // 六
+        case (0xE4, 0xB8, 0x83): return 55 // 七
+        case (0xE5, 0x85, 0xAB): return 56 // 八
+        case (0xE4, 0xB9, 0x9D): return 57 // 九
+        default: return nil
+        }
+    }
+
+    /// Whether a three-byte digit starts at `b[i]` (a byte of 0x80 or more): a full-width one
+    /// (`０`…`９`) or a Chinese numeral. The quick tests count it as one digit.
+    @inline(__always)
+    static func wideDigit(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> Bool {
+        let c = b[i]
+        if c == 0xEF { return i + 2 < b.count && b[i + 1] == 0xBC && b[i + 2] &- 0x90 < 10 }
+        return c >= 0xE3 && c <= 0xE9 && chineseNumeral(b, i) != nil
+    }
+
     /// Whether the text may hold a phone number at all: some stretch of digits joined by
     /// separators (or by any non-ASCII character, which may be a full-width digit or separator)
     /// holds at least seven digits. A superset of what `scrub` can mask, so a text without one
@@ -118,7 +158,7 @@ public enum PhoneScrubber {
                 n += 1
                 if n >= minimum { return true }
             } else if c >= 0x80 {
-                if c == 0xEF, i + 2 < count, b[i + 1] == 0xBC, b[i + 2] &- 0x90 < 10 {
+                if wideDigit(b, i) {
                     n += 1
                     if n >= minimum { return true }
                     i += 2
@@ -380,7 +420,7 @@ public enum PhoneScrubber {
                 digits += 1
                 if digits >= minimum { hot = true }
             } else if c >= 0x80 {
-                if c == 0xEF, i + 2 < count, all[i + 1] == 0xBC, all[i + 2] &- 0x90 < 10 {
+                if wideDigit(all, i) {
                     digits += 1
                     if digits >= minimum { hot = true }
                     i += 2
