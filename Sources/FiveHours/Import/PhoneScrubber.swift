@@ -486,7 +486,6 @@ public enum PhoneScrubber {
         var digitGroups: [ArraySlice<UInt8>] = []
         var digitRanges: [Range<Int>] = []
         var d: [UInt8] = []
-        var span: [UInt8] = []
         // The run before, while it may join the next across a line break.
         var lastRun: (groups: [[UInt8]], groupBytes: [[Range<Int>]], end: Int)?
         var prev = Class.other
@@ -560,7 +559,9 @@ public enum PhoneScrubber {
                 // twice changes nothing — and, when nothing of it was masked, the runs before it
                 // that only line breaks part from it (`137⏎0011⏎0010`): the last sixteen groups
                 // (a number of one digit a line).
-                let tail = lastMasked + 1
+                // (No number has more than 16 groups: older ones are never looked at again, and
+                // copying a run of a million one-digit groups for each run took seconds.)
+                let tail = max(lastMasked + 1, groups.count - 16)
                 if tail >= groups.count {
                     lastRun = nil
                 } else {
@@ -621,13 +622,19 @@ public enum PhoneScrubber {
             // too, unless what it adds holds a year: so a number-shaped span that overlaps the real
             // number cannot hide it (`18013800 139 1234 5678`: `18013800139` found first), and a
             // number's last digits with the year after it (`1992 685 2019年`) are not a number.
+            // The groups' digits lie one after the other in `d`: a span of them is a slice of it.
+            // Each test is tried only at the lengths it can accept (a mobile number has 11 digits
+            // or more, a roster's `minimum`, a landline two or three groups), so that a run of a
+            // million one-digit groups (`1-1-1-…`, a hostile cell) costs a few passes, not seconds.
             for a in firstGroup..<groups.count {
-                span.removeAll(keepingCapacity: true)
+                let from = digitRanges[a].lowerBound
                 for e in a..<groups.count {
-                    span.append(contentsOf: digitGroups[e])
-                    if span.count > 15 { break }
-                    if isMobileWithPrefix(span[...], groups: digitGroups[a...e]) || isKnown(span[...], known)
-                        || (e > a && (a > 0 || !afterLetter) && isLandline(digitGroups[a...e])) {
+                    let to = digitRanges[e].upperBound
+                    if to - from > 15 { break }
+                    let span = d[from..<to]
+                    if (span.count >= 11 && isMobileWithPrefix(span, groups: digitGroups[a...e]))
+                        || (span.count >= minimum && isKnown(span, known))
+                        || (e > a && e - a <= 2 && (a > 0 || !afterLetter) && isLandline(digitGroups[a...e])) {
                         if a <= lastMasked, e <= lastMasked || digitGroups[(lastMasked + 1)...e].contains(where: Self.isYear) { break }
                         mask(a, e)
                         break
