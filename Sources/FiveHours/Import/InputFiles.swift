@@ -21,7 +21,9 @@ import Glibc
 ///   `manifest.json`, any folder holding fivehours' `manifest.json`, a hidden staging folder),
 ///   is never read as input;
 /// - a file reached twice (a folder listed twice, a folder and a file in it, a link to a file
-///   also listed) is read once, at its first place in input order.
+///   also listed) is read once, at its first place in input order;
+/// - a folder more than `deepestFolder` levels below the folder named is not descended: it is
+///   refused, named, instead (a hostile tree thousands of levels deep took minutes to walk).
 public enum InputFiles {
     /// One file of the input order: read, or refused with a reason.
     public struct Entry: Sendable, Equatable {
@@ -47,6 +49,8 @@ public enum InputFiles {
     public static func list(_ paths: [String], inputFolders: [String], outputFolder: String?) throws -> [Entry] {
         let roots = inputFolders.compactMap(realPath).map { $0.hasSuffix("/") ? $0 : $0 + "/" }
         let output = outputFolder.flatMap(realPath)
+        var outputStat = stat()
+        let outputID = output.flatMap { stat($0, &outputStat) == 0 ? FolderID(outputStat) : nil }
         var found: [Entry] = []
         for p in paths {
             var st = stat()
@@ -58,7 +62,7 @@ public enum InputFiles {
                 throw InputOpenError(path: p, reason: "a symbolic link to nothing (check inputs: in the campaign file)")
             }
             if isDirectory(st) {
-                walk(p, roots: roots, output: output, into: &found)
+                walk(p, depth: 0, roots: roots, output: output, outputID: outputID, into: &found)
             } else if isRegular(st) {
                 found.append(Entry(path: p, refusal: nil))
             } else {
@@ -74,8 +78,20 @@ public enum InputFiles {
         }
     }
 
-    /// Walks `folder` (named by the operator, maybe through a link) with `lstat`.
-    static func walk(_ folder: String, roots: [String], output: String?, into found: inout [Entry]) {
+    /// How many levels of folders below a folder named in `inputs:` are read.
+    static let deepestFolder = 32
+
+    /// A folder as the file system knows it (device and inode): the output folder is recognised
+    /// by it without resolving every folder's path.
+    struct FolderID: Equatable {
+        var device: UInt64
+        var inode: UInt64
+        init(_ st: stat) { device = UInt64(st.st_dev); inode = UInt64(st.st_ino) }
+    }
+
+    /// Walks `folder` (named by the operator, maybe through a link) with `lstat`; `depth` is how
+    /// far below the named folder it lies.
+    static func walk(_ folder: String, depth: Int, roots: [String], output: String?, outputID: FolderID?, into found: inout [Entry]) {
         let fm = FileManager.default
         guard let names = try? fm.contentsOfDirectory(atPath: folder) else { return }
         for name in names {
@@ -83,8 +99,13 @@ public enum InputFiles {
             var st = stat()
             guard lstat(full, &st) == 0 else { continue }
             if isDirectory(st) {
-                if isOutput(full, name: name, output: output) { continue }
-                walk(full, roots: roots, output: output, into: &found)
+                if FolderID(st) == outputID || isOutput(full, name: name, output: nil) { continue }
+                guard depth < deepestFolder else {
+                    found.append(Entry(path: full, refusal: Refusal(zh: "文件夹嵌套超过 \(deepestFolder) 层，其中的文件未读入；请把文件放到浅一些的文件夹",
+                                                                    en: "a folder nested more than \(deepestFolder) levels deep; its files were not read — move them higher up")))
+                    continue
+                }
+                walk(full, depth: depth + 1, roots: roots, output: output, outputID: outputID, into: &found)
                 continue
             }
             let lower = name.lowercased()

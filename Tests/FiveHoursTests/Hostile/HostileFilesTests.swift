@@ -172,6 +172,24 @@ struct HostileFilesTests {
         #expect(entries.map { URL(fileURLWithPath: $0.path).lastPathComponent } == ["log.csv", "roster.csv"])
     }
 
+    @Test("a folder tree deeper than 32 levels is not walked past the 32nd: the folder there is refused, named; files above it are read")
+    func deepFolders() throws {
+        let folder = try Scenario().write()
+        defer { ImportTestSupport.remove(folder) }
+        var deep = folder.appendingPathComponent("activities")
+        for level in 1...40 {
+            deep = deep.appendingPathComponent("d")
+            try FileManager.default.createDirectory(at: deep, withIntermediateDirectories: true)
+            if level == 32 { try Data("record_id,volunteer_id,date,hours\nD1,V1,2019-08-07,4\n".utf8).write(to: deep.appendingPathComponent("ok.csv")) }
+        }
+        try Data("record_id,volunteer_id,date,hours\nD2,V1,2019-08-07,4\n".utf8).write(to: deep.appendingPathComponent("deep.csv"))
+        let entries = try InputFiles.list([folder.appendingPathComponent("activities").path], inputFolders: [], outputFolder: nil)
+        #expect(entries.filter { $0.refusal == nil }.map { URL(fileURLWithPath: $0.path).lastPathComponent } == ["ok.csv", "log.csv"]) // by path: activities/d/… first
+        let refused = try #require(entries.first { $0.refusal != nil })
+        #expect(refused.path.components(separatedBy: "/d").count - 1 == 33)
+        #expect(refused.refusal?.zh.contains("文件夹嵌套超过 32 层") == true)
+    }
+
     @Test("a folder or file listed twice under inputs: is read once")
     func listedTwice() throws {
         let folder = try Scenario().write()
