@@ -12,4 +12,15 @@
 
 /// `xmlFree` is a global function pointer; Swift 6 rejects it as shared mutable state.
 static inline void fivehours_xmlFree(void *p) { xmlFree(p); }
+
+static void fivehours_xml_ignore(void *ctx, const char *msg, ...) { (void)ctx; (void)msg; }
+
+/// Keeps libxml2 from printing to stderr on the calling thread (and on threads started after):
+/// its encoding layer reports a bad byte through the generic error function even with
+/// XML_PARSE_NOERROR, which `--quiet` and the reject's own message should be the only voice of.
+/// The parser's errors are still recorded on its context, where the reader takes them.
+static inline void fivehours_xml_silence(void) {
+    xmlSetGenericErrorFunc(NULL, fivehours_xml_ignore);
+    xmlThrDefSetGenericErrorFunc(NULL, fivehours_xml_ignore);
+}
 #endif

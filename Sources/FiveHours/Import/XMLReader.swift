@@ -215,6 +215,7 @@ enum XMLReader {
     private static func scan(_ bytes: UnsafeBufferPointer<UInt8>, name: String, consumed: ((Int) -> Void)?,
                              _ emit: (inout RawXMLRecord, [String: String], Int) -> Void) throws(UnreadableFile) {
         _ = initialized
+        fivehours_xml_silence() // per thread: libxml2's error function is thread-local
         guard bytes.count > 0, let base = bytes.baseAddress else { throw UnreadableFile.notXML }
         guard bytes.count < Int(Int32.max) else { throw UnreadableFile(line: 1, reason: "the file is larger than 2 GB", chinese: "文件大于 2 GB") }
         let failure: UnreadableFile? = withoutActuallyEscaping(emit) { emit in

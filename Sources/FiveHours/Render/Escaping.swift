@@ -110,7 +110,11 @@ public enum TerminalText {
         return String(out)
     }
 
+    /// Control characters, and the bidi controls that reorder what a terminal shows (U+200E–F,
+    /// U+202A–E, U+2066–9, U+061C): a file named `‮gnp.exe.csv` would read as `…csv.exe.png`.
     private static func needsPicture(_ s: Unicode.Scalar) -> Bool {
         (s.value < 0x20 && s != "\n" && s != "\t") || (s.value >= 0x7F && s.value <= 0x9F)
+            || s.value == 0x200E || s.value == 0x200F || (0x202A...0x202E).contains(s.value) || (0x2066...0x2069).contains(s.value)
+            || s.value == 0x061C
     }
 }

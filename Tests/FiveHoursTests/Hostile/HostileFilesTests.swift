@@ -61,12 +61,15 @@ struct HostileFilesTests {
         var s = Scenario()
         s.activities = "record_id,volunteer_id,date,start,end,hours,unit\nA1,V1,2019-08-07,,,bad\u{1B}]0;PWNED\u{07},\nA2,V1,2019-08-07,9:00,10:00,,单位\u{1B}]52;c;ZXZpbA==\u{07}\u{9B}2J\n"
         s.files["activities/n\u{1B}[2J.csv"] = Array("record_id,volunteer_id,date,hours\nB1,V1,2019-08-07,1\r\n".utf8)
+        // A right-to-left override makes `…gnp.exe.csv` read as `…csv.exe.png`.
+        s.files["activities/\u{202E}gnp.exe.csv"] = Array("record_id,volunteer_id,date,hours\nB2,V1,2019-08-07,bad\r\n".utf8)
         let folder = try s.write()
         defer { ImportTestSupport.remove(folder) }
         let c = try Self.run(["check", "--config", Self.campaign(folder), "--week-ending", "2019-08-09", "--now", Self.now], seconds: 30)
         #expect(c.signal == nil)
         for (name, text) in [("stdout", c.stdout), ("stderr", c.stderr)] {
-            #expect(!text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B || $0.value == 0x0D }, "\(name): \(text.debugDescription)")
+            #expect(!text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B || $0.value == 0x0D || $0.value == 0x202E },
+                    "\(name): \(text.debugDescription)")
         }
         #expect(c.stdout.contains("bad␛]0;PWNED␇"), "\(c.stdout)")
         #expect(c.stderr.contains("activities/n␛[2J.csv"), "\(c.stderr)")
