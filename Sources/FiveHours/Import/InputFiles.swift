@@ -21,7 +21,8 @@ import Glibc
 ///   `manifest.json`, any folder holding fivehours' `manifest.json`, a hidden staging folder),
 ///   is never read as input;
 /// - a file reached twice (a folder listed twice, a folder and a file in it, a link to a file
-///   also listed) is read once, at its first place in input order;
+///   also listed) is read once, at its first place in input order — and a file two kinds of
+///   input reach (a link among the logs to a roster) as the first kind only (`lists(of:)`);
 /// - a folder more than `deepestFolder` levels below the folder named is not descended: it is
 ///   refused, named, instead (a hostile tree thousands of levels deep took minutes to walk).
 public enum InputFiles {
@@ -223,10 +224,26 @@ extension InputFiles {
             var isDir: ObjCBool = false
             if FileManager.default.fileExists(atPath: p, isDirectory: &isDir), isDir.boolValue { folders.append(p) }
         }
-        return try [(InputKind.roster, campaign.inputs.rosters), (.activity, campaign.inputs.activities),
-                    (.submission, campaign.inputs.submissions)].map { kind, paths in
-            (kind, try list(paths, inputFolders: folders, outputFolder: outputFolder))
+        var lists = try [(InputKind.roster, campaign.inputs.rosters), (.activity, campaign.inputs.activities),
+                         (.submission, campaign.inputs.submissions)].map { kind, paths in
+            (kind: kind, entries: try list(paths, inputFolders: folders, outputFolder: outputFolder))
         }
+        // A file reached under two kinds (a link in the logs' folder to a roster) is read once,
+        // as the first kind; under the other it is refused, saying which it was read as.
+        var readAs: [String: InputKind] = [:]
+        for k in lists.indices {
+            for e in lists[k].entries.indices where lists[k].entries[e].refusal == nil {
+                guard let real = realPath(lists[k].entries[e].path) else { continue }
+                if let first = readAs[real], first != lists[k].kind {
+                    let kind = lists[k].kind
+                    lists[k].entries[e].refusal = Refusal(zh: "该文件已作为\(first.label)读入，不再作为\(kind.label)读入",
+                                                          en: "this file is already read as a \(first.rawValue) file; not read again as a \(kind.rawValue) file")
+                } else if readAs[real] == nil {
+                    readAs[real] = lists[k].kind
+                }
+            }
+        }
+        return lists
     }
 }
 

@@ -193,6 +193,19 @@ struct HostileFilesTests {
         #expect(refused.refusal?.zh.contains("文件夹嵌套超过 32 层") == true)
     }
 
+    @Test("a file reached as two kinds (a link in the logs' folder to the roster) is read once, as the first; the other is refused, saying so")
+    func readAsTwoKinds() throws {
+        let folder = try Scenario().write()
+        defer { ImportTestSupport.remove(folder) }
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("activities/roster-link.csv").path,
+                                                   withDestinationPath: "../rosters/roster.csv")
+        let lists = try InputFiles.lists(of: try CampaignLoader.load(path: Self.campaign(folder)), outputFolder: nil)
+        let activities = try #require(lists.first { $0.kind == .activity }).entries
+        let link = try #require(activities.first { $0.path.hasSuffix("roster-link.csv") })
+        #expect(link.refusal?.zh == "该文件已作为花名册读入，不再作为服务记录读入")
+        #expect(try #require(lists.first { $0.kind == .roster }).entries.allSatisfy { $0.refusal == nil })
+    }
+
     @Test("a folder or file listed twice under inputs: is read once")
     func listedTwice() throws {
         let folder = try Scenario().write()
