@@ -29,6 +29,7 @@ struct HostileXMLTests {
     }
 
     static let doctype = "XML: a DOCTYPE is not allowed in input files (it can hide entities); remove it"
+    static let attributes = "XML: a start tag with more than 10000 attributes; a record has a few"
 
     /// The reason as a zh-CN run gives it (`UnreadableFile.chinese`): the program's own reasons
     /// in Chinese, libxml2's message framed in Chinese.
@@ -39,6 +40,7 @@ struct HostileXMLTests {
             return "XML：输入文件中不允许 <include>（XInclude）：它会引入另一个文件；请直接写出文字"
         case "XML: Excessive depth in document: 256 use XML_PARSE_HUGE option": return "XML：元素嵌套超过 256 层"
         case "XML: xmlSAX2Characters: huge text node": return "XML：文本节点过大"
+        case attributes: return "XML：一个开始标签的属性超过 10000 个（一条记录只有十几个）"
         default: return "XML 格式错误（libxml2：\(reason.dropFirst("XML: ".count))）"
         }
     }
@@ -67,6 +69,12 @@ struct HostileXMLTests {
             for _ in 0..<depth { b += Array("<x>".utf8) }
             for _ in 0..<depth { b += Array("</x>".utf8) }
             return b + Array("\n</activity></activities>\n".utf8)
+        },
+        // libxml2 2.9 checks each attribute against all before it: 600,000 held the parse for minutes.
+        Attack(name: "600,000 attributes on one element (7 MB)", line: 3, reason: attributes) { _, _ in
+            var b = Array("<activities unit=\"甲科\">\n<!-- a comment's \" and < cannot throw the count off --><![CDATA[ > <x \" ]]><?pi > <y ' ?>\n<activity".utf8)
+            for k in 0..<600_000 { b += Array(" a\(k)=\">\"".utf8) } // a `>` in every value
+            return b + Array("/>\n</activities>\n".utf8)
         },
         Attack(name: "a 20 MB text node", line: 3, column: 3_333_372, reason: "XML: xmlSAX2Characters: huge text node") { _, _ in
             var b = Array("<activities unit=\"甲科\">\n<activity id=\"T\" volunteer=\"V1\" date=\"2019-08-05\" hours=\"1\">\n<description>".utf8)
