@@ -685,12 +685,27 @@ public struct Importer: Sendable {
             guard size > sizes.parallel else { return [start, bytes.count] }
             let count = max(2, min(256, size / sizes.part))
             var bounds = [start]
+            var searched = start // every byte before it has been looked at for a line end
             for k in 1..<count {
-                let from = max(start + size / count * k, bounds.last!)
+                let from = max(start + size / count * k, bounds.last!, searched)
+                guard from < bytes.count, let base = bytes.baseAddress else { break }
+                // The next line feed, 16 MB at a time, each stretch let go once searched (a line
+                // of a gigabyte would hold the file's pages); none left ends the cutting: a file of
+                // one long line was searched once per cut, to its end (a 1 GB line took 20 s).
                 var i = from
-                while i < bytes.count, bytes[i] != 10 { i += 1 }
-                if from < bytes.count { letGo(from..<min(i + 1, bytes.count)) }
-                if i + 1 < bytes.count, i + 1 > bounds.last! { bounds.append(i + 1) }
+                while i < bytes.count {
+                    let stretch = min(16 << 20, bytes.count - i)
+                    if let p = memchr(base + i, 10, stretch) {
+                        let at = UnsafeRawPointer(p) - UnsafeRawPointer(base)
+                        letGo(i..<min(at + 1, bytes.count))
+                        i = at
+                        break
+                    }
+                    letGo(i..<(i + stretch))
+                    i += stretch
+                }
+                searched = i + 1
+                if i + 1 < bytes.count, i + 1 > bounds.last! { bounds.append(i + 1) } else if i >= bytes.count { break }
             }
             bounds.append(bytes.count)
             return bounds

@@ -132,6 +132,26 @@ struct PartsTests {
     /// benchmark's year (a hundred of them) held 200 MB of the GB18030 file before any part had
     /// read a row, and set the run's peak. Each cut lets its pages go before the next: after the
     /// cuts, the mapping the parts read holds only what was read before them (the first lines).
+    @Test("a file of one long line is searched for line ends once, not once per cut, each stretch let go")
+    func oneLongLine() {
+        var bytes = Array("record_id,volunteer_id,date,hours\n".utf8)
+        let start = bytes.count
+        bytes += [UInt8](repeating: 97, count: 40 << 20) // 40 MB, no line feed
+        var sizes = Importer.Sizes()
+        sizes.part = 1 << 20 // 40 cuts wanted
+        var searched = 0, calls = 0
+        let bounds = bytes.withUnsafeBufferPointer { b in
+            Importer.RowJob.parts(b, from: start, sizes: sizes) { range in searched += range.count; calls += 1 }
+        }
+        #expect(bounds == [start, bytes.count])
+        #expect(searched <= bytes.count - start) // each byte once (it was searched by every cut: 40 times)
+        #expect(calls >= 2) // let go in stretches as the search goes
+        // A line feed near the end still makes a cut there.
+        bytes[bytes.count - 10] = 10
+        let two = bytes.withUnsafeBufferPointer { b in Importer.RowJob.parts(b, from: start, sizes: sizes) { _ in } }
+        #expect(two == [start, bytes.count - 9, bytes.count])
+    }
+
     @Test("cutting a large file into parts leaves none of its pages mapped", arguments: [false, true])
     func cutsLetTheirPagesGo(gb18030: Bool) throws {
         let log = try PartsTests.largeLog(gb18030: gb18030, label: "cuts")
