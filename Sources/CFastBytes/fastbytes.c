@@ -251,6 +251,38 @@ INDEX size_t fh_line_bytes_avx2(const uint8_t *p, size_t n, uint32_t *out) {
     return (size_t)(w - out);
 }
 
+// The `=` bytes since the last `<`, 64 bytes at a time: a block without `<` adds its count; one
+// with `<` checks the count up to its first `<` and starts again after its last (a stretch
+// between two `<` inside one block holds fewer than 64). Returns the block (or byte, at the
+// tail) where the count passes `limit`, or -1; `*equals` carries the count on.
+INDEX long fh_equals_since_lt_avx2(const uint8_t *p, size_t n, uint32_t *equals, uint32_t limit) {
+    const __m256i eq = _mm256_set1_epi8('='), lt = _mm256_set1_epi8('<');
+    uint32_t count = *equals;
+    size_t i = 0;
+    for (; i + 64 <= n; i += 64) {
+        __m256i lo = _mm256_loadu_si256((const __m256i *)(p + i));
+        __m256i hi = _mm256_loadu_si256((const __m256i *)(p + i + 32));
+        const uint64_t e = movemask64(_mm256_cmpeq_epi8(lo, eq), _mm256_cmpeq_epi8(hi, eq));
+        const uint64_t l = movemask64(_mm256_cmpeq_epi8(lo, lt), _mm256_cmpeq_epi8(hi, lt));
+        if (!l) {
+            count += (uint32_t)_mm_popcnt_u64(e);
+        } else {
+            const uint64_t first = l & (0 - l);
+            count += (uint32_t)_mm_popcnt_u64(e & (first - 1));
+            if (count > limit) { *equals = count; return (long)i; }
+            const unsigned last = 63 - (unsigned)__builtin_clzll(l);
+            count = last == 63 ? 0 : (uint32_t)_mm_popcnt_u64(e >> (last + 1));
+        }
+        if (count > limit) { *equals = count; return (long)i; }
+    }
+    for (; i < n; i++) {
+        if (p[i] == '<') count = 0;
+        else if (p[i] == '=' && ++count > limit) { *equals = count; return (long)i; }
+    }
+    *equals = count;
+    return -1;
+}
+
 AVX2 int fh_scan_failed_avx2(const fh_scan_state *state) {
     __m256i error = _mm256_loadu_si256((const __m256i *)state->error);
     return !_mm256_testz_si256(error, error);
@@ -281,6 +313,10 @@ void fh_scan_index_avx2(const uint8_t *p, size_t blocks, uint32_t base, int vali
     (void)p; (void)blocks; (void)base; (void)validate; (void)state; (void)index;
 }
 size_t fh_line_bytes_avx2(const uint8_t *p, size_t n, uint32_t *out) { (void)p; (void)n; (void)out; return 0; }
+long fh_equals_since_lt_avx2(const uint8_t *p, size_t n, uint32_t *equals, uint32_t limit) {
+    (void)p; (void)n; (void)equals; (void)limit;
+    return -1;
+}
 int fh_scan_failed_avx2(const fh_scan_state *state) { (void)state; return 1; }
 int fh_scan_finish_avx2(const uint8_t *p, size_t n, fh_scan_state *state) { (void)p; (void)n; (void)state; return 0; }
 

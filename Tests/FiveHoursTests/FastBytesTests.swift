@@ -40,6 +40,37 @@ struct FastBytesTests {
         #expect(disagreements.isEmpty, "\(disagreements.count) disagreements; the first: \(disagreements.first.map { String($0.prefix(400)) } ?? "")")
     }
 
+    @Test("the XML attribute guard: the AVX2 count of = since the last < finds what the loop finds, within its block, across stretches", .enabled(if: UTF8Check.avx2, "needs AVX2"))
+    func attributeGuard() {
+        var g = SeededGenerator(seed: 7)
+        var found = 0
+        for trial in 0..<300 {
+            // Runs of = and of other bytes, a < now and then (none at all in some trials).
+            var bytes: [UInt8] = []
+            let ltEvery = [0, 50, 3_000, 9_000, 20_000].randomElement(using: &g)!
+            let length = Int.random(in: 1...60_000, using: &g)
+            while bytes.count < length {
+                let r = Int.random(in: 0..<100, using: &g)
+                bytes.append(ltEvery > 0 && Int.random(in: 0..<ltEvery, using: &g) == 0 ? 60 : r < 40 ? 61 : r < 60 ? 34 : 97)
+            }
+            var fast = XMLReader.StartTagGuard(), slow = XMLReader.StartTagGuard()
+            var at = 0, foundFast: Int?, foundSlow: Int?
+            while at < bytes.count, foundFast == nil || foundSlow == nil {
+                let n = min(Int.random(in: 1...9_000, using: &g), bytes.count - at)
+                bytes.withUnsafeBufferPointer { b in
+                    let piece = UnsafeBufferPointer(rebasing: b[at..<(at + n)])
+                    if foundFast == nil, let f = fast.check(piece, accelerated: true) { foundFast = at + f }
+                    if foundSlow == nil, let s = slow.check(piece, accelerated: false) { foundSlow = at + s }
+                }
+                at += n
+            }
+            #expect((foundFast == nil) == (foundSlow == nil), "trial \(trial): \(String(describing: foundFast)) \(String(describing: foundSlow))")
+            if let f = foundFast, let s = foundSlow { #expect(f <= s && s < f + 64, "trial \(trial): \(f) \(s)") }
+            if foundSlow == nil { #expect(fast.equals == slow.equals, "trial \(trial)") } else { found += 1 }
+        }
+        #expect(found > 30 && found < 270) // both outcomes, many times
+    }
+
     @Test("the AVX2 mask marks exactly the commas, quotes, CRs and LFs", .enabled(if: UTF8Check.avx2, "needs AVX2"))
     func specialsAgree() {
         var rng = SplitMix(seed: 42)

@@ -57,6 +57,12 @@ void fh_scan_index_avx2(const uint8_t *p, size_t blocks, uint32_t base, int vali
 /// AVX2, BMI1 and POPCNT only (fh_has_avx2).
 size_t fh_line_bytes_avx2(const uint8_t *p, size_t n, uint32_t *out);
 
+/// The attribute guard of the XML reader (`XMLReader.StartTagGuard`): counts the `=` bytes since
+/// the last `<` over the `n` bytes at `p`, `*equals` carrying the count from the stretch before
+/// and after. Returns an offset near where the count first passes `limit` (the start of its
+/// 64-byte block), or -1. AVX2, BMI1 and POPCNT only (fh_has_avx2).
+long fh_equals_since_lt_avx2(const uint8_t *p, size_t n, uint32_t *equals, uint32_t limit);
+
 /// Nonzero when the check in `state` has already found an error.
 int fh_scan_failed_avx2(const fh_scan_state *state);
 

@@ -1,3 +1,4 @@
+import CFastBytes
 import CLibXML2
 import Foundation
 #if canImport(Glibc)
@@ -258,84 +259,36 @@ enum XMLReader {
         if let failure { throw failure }
     }
 
-    /// Counts the attributes of each start tag as the bytes go to the parser, and stops a tag
-    /// with more than `limit`: libxml2 2.9 checks each new attribute against every one before
-    /// it, so that one element of 600,000 attributes (7 MB) held the parse for minutes. A real
-    /// record has a dozen. The count is of `=` outside quoted values, from a `<` that opens a
-    /// start tag to its `>`. Comments, CDATA and processing instructions are skipped to their
-    /// own ends (`-->`, `]]>`, `?>`: a quote or a `<` inside them cannot throw the count out of
-    /// step), end tags and declarations to their `>`. Text and values are skipped with
-    /// `memchr`, so that it costs little beside the parse.
+    /// Bounds the attributes of a start tag as the bytes go to the parser, refusing a document
+    /// whose tag has more than `limit`: libxml2 2.9 checks each new attribute against every one
+    /// before it, so that one element of 600,000 attributes (7 MB) held the parse for minutes. A
+    /// real record has a dozen.
+    ///
+    /// What is counted is the `=` bytes between two `<`: in well-formed XML no `<` stands inside
+    /// a start tag (nor in a value), so they bound the attributes of the one tag between them; a
+    /// `<` put into a value to break the count stops libxml2 at that value, before it checks the
+    /// attributes after it. (Text, a comment or CDATA with more than 10,000 `=` between two `<`
+    /// is refused too: no record holds that many.) `fh_equals_since_lt_avx2` counts 64 bytes at
+    /// a time; the loop below is the reference, and the reader without AVX2.
     struct StartTagGuard {
         static let limit = 10_000
-        enum State { case text, lessThan, bang, tag, value, other, until(UInt8) }
-        var state = State.text
-        var quote: UInt8 = 0
-        var equals = 0
-        /// The last two bytes of the stretch before: an end (`-->`) may straddle two stretches.
-        var previous: (UInt8, UInt8) = (0, 0)
+        /// `=` since the last `<`, carried from one stretch to the next.
+        var equals: UInt32 = 0
 
-        /// The offset in `b` at which a start tag passes `limit`, or nil; the state goes on to
-        /// the next stretch.
-        mutating func check(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
+        /// An offset at or shortly before (within 64 bytes of) where the count passes `limit`
+        /// in `b`, or nil.
+        mutating func check(_ b: UnsafeBufferPointer<UInt8>, accelerated: Bool = UTF8Check.avx2) -> Int? {
             guard let base = b.baseAddress else { return nil }
-            let n = b.count
-            defer {
-                if n >= 2 { previous = (b[n - 2], b[n - 1]) } else if n == 1 { previous = (previous.1, b[0]) }
+            if accelerated {
+                let at = fh_equals_since_lt_avx2(base, b.count, &equals, UInt32(Self.limit))
+                return at < 0 ? nil : at
             }
-            var i = 0
-            func after(_ p: UnsafeMutableRawPointer) -> Int { UnsafeRawPointer(p) - UnsafeRawPointer(base) + 1 }
-            /// The byte `k` places before offset `at` (`k` is 1 or 2), from the stretch before when need be.
-            func before(_ at: Int, _ k: Int) -> UInt8 {
-                at - k >= 0 ? base[at - k] : (at - k == -1 ? previous.1 : previous.0)
-            }
-            while i < n {
-                switch state {
-                case .text:
-                    guard let p = memchr(base + i, 60, n - i) else { return nil } // <
-                    i = after(p)
-                    state = .lessThan
-                case .lessThan:
-                    let c = base[i]
-                    // `<!` (a comment, CDATA, a declaration), `<?` (an instruction, to `?>`), `</`
-                    // (an end tag): no attributes.
-                    state = c == 33 ? .bang : c == 63 ? .until(63) : c == 47 ? .other : .tag
+            for i in 0..<b.count {
+                if base[i] == 60 { // <
                     equals = 0
-                    i += 1
-                case .bang:
-                    let c = base[i]
-                    state = c == 45 ? .until(45) : c == 91 ? .until(93) : .other // `<!-` to `-->`, `<![` to `]]>`
-                    i += 1
-                case .until(let mark):
-                    // To a `>` after the end's mark: `--` (comment), `]]` (CDATA), `?` (instruction).
-                    guard let p = memchr(base + i, 62, n - i) else { return nil }
-                    let at = after(p) - 1
-                    i = at + 1
-                    if before(at, 1) == mark && (mark == 63 || before(at, 2) == mark) { state = .text }
-                case .tag:
-                    while i < n {
-                        let c = base[i]
-                        i += 1
-                        if c == 61 { // =
-                            equals += 1
-                            if equals > Self.limit { return i - 1 }
-                        } else if c == 34 || c == 39 { // a quoted value
-                            quote = c
-                            state = .value
-                            break
-                        } else if c == 62 { // >
-                            state = .text
-                            break
-                        }
-                    }
-                case .value:
-                    guard let p = memchr(base + i, Int32(quote), n - i) else { return nil }
-                    i = after(p)
-                    state = .tag
-                case .other:
-                    guard let p = memchr(base + i, 62, n - i) else { return nil } // >
-                    i = after(p)
-                    state = .text
+                } else if base[i] == 61 { // =
+                    equals += 1
+                    if equals > Self.limit { return i }
                 }
             }
             return nil
