@@ -52,6 +52,19 @@ struct CampaignLoaderTests {
         return example.replacingOccurrences(of: old, with: new)
     }
 
+    @Test("a device, or a file of megabytes, named as the campaign file is refused before it is read")
+    func notACampaignFile() throws {
+        #expect { _ = try CampaignLoader.load(path: "/dev/zero") } throws: { e in
+            (e as? CampaignError)?.description.contains("not a regular file but a character device") == true
+        }
+        let folder = try ImportTestSupport.makeTempFolder("campaign")
+        defer { ImportTestSupport.remove(folder) }
+        let big = try ImportTestSupport.write(String(repeating: "a", count: 2 << 20), to: "c.yaml", in: folder)
+        #expect { _ = try CampaignLoader.load(path: big.path) } throws: { e in
+            (e as? CampaignError)?.description.contains("a campaign file is a few kilobytes (at most 1 MB)") == true
+        }
+    }
+
     @Test func theContractsExample() throws {
         let c = try CampaignLoader.parse(Self.example, path: Self.path)
         #expect(c.name == "人人都是志愿者 每周奉献五小时")

@@ -21,8 +21,23 @@ public struct CampaignError: Error, CustomStringConvertible, Equatable {
 /// The YAML is composed into Yams nodes and walked by hand, rather than decoded with
 /// `Decodable`, so that every error, unknown keys included, carries the line it is on.
 public enum CampaignLoader {
+    /// The largest campaign file read: it lists units and teams, not people.
+    static let maximumSize = 1 << 20
+
     public static func load(path: String) throws(CampaignError) -> Campaign {
         let url = URL(fileURLWithPath: path)
+        // A campaign file is a few kilobytes: a device, a FIFO or a file of a hundred megabytes
+        // named by mistake is refused before it is read (a 100 MB name took 14 s and 1 GB).
+        var st = stat()
+        if stat(url.path, &st) == 0 {
+            guard InputFiles.isRegular(st) else {
+                throw CampaignError(file: path, line: nil, keyPath: "", message: "the campaign file is not a regular file but \(InputFiles.kind(st))")
+            }
+            guard st.st_size <= maximumSize else {
+                throw CampaignError(file: path, line: nil, keyPath: "",
+                                    message: "the campaign file is \(st.st_size) bytes; a campaign file is a few kilobytes (at most \(maximumSize >> 20) MB) — is this the right file?")
+            }
+        }
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw CampaignError(file: path, line: nil, keyPath: "", message: "cannot read the campaign file (does it exist?)")
         }
