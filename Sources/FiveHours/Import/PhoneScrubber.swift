@@ -3,8 +3,7 @@ import Dispatch
 /// mainland mobile number (1[3-9] and nine more digits, with or without +86 / 0086), and
 /// landlines written with an area code (`010-62345678`, `(0371) 6234 5678`).
 ///
-/// Digits are read in ASCII, full-width (`１３８…`) and Chinese numerals (`一三八〇…`, `幺`); between
-/// digit groups any of the
+/// Digits are read in ASCII and full-width (`１３８…`); between digit groups any of the
 /// separators people type stands (up to six in a row): space, tab, `- _ . / ~ ( ) [ ]`, the
 /// middle dots `· ・`, dashes and minus signs (`‐ ‑ ‒ – — − ﹣`), the soft hyphen, the full-width
 /// `－ ． ／ ～ ＿ （ ） ［ ］`, no-break, thin, narrow, zero-width and ideographic spaces, `〜`, and the
@@ -66,7 +65,6 @@ public enum PhoneScrubber {
             return (cls, cls == .digit ? c : 0, 1)
         }
         let n = b.count
-        if let digit = chineseNumeral(b, i) { return (.digit, digit, 3) }
         if c == 0xC2, i + 1 < n {
             return (b[i + 1] == 0xB7 || b[i + 1] == 0xA0 || b[i + 1] == 0xAD ? .separator : .other, 0, 2) // · NBSP soft hyphen
         }
@@ -111,35 +109,12 @@ public enum PhoneScrubber {
         return (.other, 0, min(len, n - i))
     }
 
-    /// The digit (ASCII) a Chinese numeral at `b[i]` stands for — `〇` `零` `一` `二` `三` `四` `五`
-    /// `六` `七` `八` `九`, and `幺` (one, as a number is read aloud) — or nil. A number written in
-    /// them (`一三八〇〇一三八〇〇一`) is a phone number all the same; ordinary text never holds
-    /// seven of them in a row.
-    @inline(__always)
-    static func chineseNumeral(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> UInt8? {
-        guard i + 2 < b.count else { return nil }
-        switch (b[i], b[i + 1], b[i + 2]) {
-        case (0xE3, 0x80, 0x87), (0xE9, 0x9B, 0xB6): return 48 // 〇 零
-        case (0xE4, 0xB8, 0x80), (0xE5, 0xB9, 0xBA): return 49 // 一 幺
-        case (0xE4, 0xBA, 0x8C): return 50 // 二
-        case (0xE4, 0xB8, 0x89): return 51 // 三
-        case (0xE5, 0x9B, 0x9B): return 52 // 四
-        case (0xE4, 0xBA, 0x94): return 53 // 五
-        case (0xE5, 0x85, 0xAD): return 54 // 六
-        case (0xE4, 0xB8, 0x83): return 55 // 七
-        case (0xE5, 0x85, 0xAB): return 56 // 八
-        case (0xE4, 0xB9, 0x9D): return 57 // 九
-        default: return nil
-        }
-    }
-
-    /// Whether a three-byte digit starts at `b[i]` (a byte of 0x80 or more): a full-width one
-    /// (`０`…`９`) or a Chinese numeral. The quick tests count it as one digit.
+    /// Whether a full-width digit (`０`…`９`) starts at `b[i]`: the quick tests count it as one
+    /// digit. (Chinese numerals are not read as digits: the one that ends a name or a day —
+    /// 王五13800138107, 周一 — would join the number and hide it.)
     @inline(__always)
     static func wideDigit(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> Bool {
-        let c = b[i]
-        if c == 0xEF { return i + 2 < b.count && b[i + 1] == 0xBC && b[i + 2] &- 0x90 < 10 }
-        return c >= 0xE3 && c <= 0xE9 && chineseNumeral(b, i) != nil
+        i + 2 < b.count && b[i] == 0xEF && b[i + 1] == 0xBC && b[i + 2] &- 0x90 < 10
     }
 
     /// Whether the text may hold a phone number at all: some stretch of digits joined by

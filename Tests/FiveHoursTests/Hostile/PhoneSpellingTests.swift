@@ -12,18 +12,19 @@ struct PhoneSpellingTests {
                              "\n", "\r\n", "\u{2028}", "    ", "\t\t\t\t", "\u{2009}", "\u{202F}", "\u{FE63}", "\u{AD}", "\u{200B}",
                              // Invisible marks a copy from a web page or a chat leaves: direction marks, embeddings, isolates.
                              "\u{200E}", "\u{200F}", "\u{202A}", "\u{202C}", "\u{202E}", "\u{2066}", "\u{2069}", "\u{061C}", "\u{2060}"]
-    /// 〇 一 二 … 九: a number may be written in Chinese numerals.
-    static let chineseNumerals: [Character] = ["〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"]
+
     static let prefixes = ["", "+86 ", "+86", "0086 ", "0086-", "＋86 ", "(+86)", "（＋８６）", "+86-", "0 ", "+86 0 ", "[+86]"]
     static let contexts: [(String, String)] = [("", ""), ("电话", "。"), ("联系人王继跃 ", " 2019-08-09"), ("V001 ", ""), ("2019/8/5 ", " 9:30"),
-                                               ("tel:", ""), ("队长", "号"), ("a,", ",b"), ("2.5小时 ", " 2019年8月5日")]
+                                               ("tel:", ""), ("队长", "号"), ("a,", ",b"), ("2.5小时 ", " 2019年8月5日"),
+                                               // A name or a day ending in a numeral, right before the number.
+                                               ("联系人王五", ""), ("周一", "。"), ("张三", "李四")]
 
-    /// One spelling of `digits` (11 of them): groups split at random, each digit ASCII,
-    /// full-width or a Chinese numeral, a separator between groups, a prefix and a context.
+    /// One spelling of `digits` (11 of them): groups split at random, each digit ASCII or
+    /// full-width, a separator between groups, a prefix and a context.
     static func spelling(_ digits: [UInt8], using g: inout SeededGenerator) -> (text: String, context: (String, String)) {
         let cuts: [[Int]] = [[3, 4, 4], [3, 8], [3, 3, 5], [4, 4, 3], [11], [2, 3, 3, 3], [3, 4, 2, 2], [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]]
         let cut = cuts.randomElement(using: &g)!
-        let fullWidth = Int.random(in: 0..<4, using: &g) // none, all, mixed, Chinese numerals
+        let fullWidth = Int.random(in: 0..<3, using: &g) // none, all, mixed
         let sep = separators.randomElement(using: &g)!
         var text = prefixes.randomElement(using: &g)!
         var at = 0
@@ -31,8 +32,7 @@ struct PhoneSpellingTests {
             if k > 0 { text += sep }
             for d in digits[at..<(at + n)] {
                 let wide = fullWidth == 1 || (fullWidth == 2 && Bool.random(using: &g))
-                text += fullWidth == 3 ? String(chineseNumerals[Int(d - 48)])
-                    : wide ? String(Character(Unicode.Scalar(0xFF10 + UInt32(d - 48))!)) : String(UnicodeScalar(d))
+                text += wide ? String(Character(Unicode.Scalar(0xFF10 + UInt32(d - 48))!)) : String(UnicodeScalar(d))
             }
             at += n
         }
@@ -45,19 +45,22 @@ struct PhoneSpellingTests {
         String(s.unicodeScalars.compactMap { u -> Character? in
             if (48...57).contains(u.value) { return Character(u) }
             if (0xFF10...0xFF19).contains(u.value) { return Character(Unicode.Scalar(u.value - 0xFF10 + 48)!) }
-            if let k = chineseNumerals.firstIndex(of: Character(u)) { return Character(Unicode.Scalar(UInt8(48 + k))) }
             return nil
         })
     }
 
-    @Test("Chinese numerals and invisible marks: a number written with them is masked; a date or a count in numerals is not")
-    func numeralsAndMarks() {
-        #expect(PhoneScrubber.scrub("电话一三八〇〇一三八〇〇一。", known: []) == "电话***********。")
-        #expect(PhoneScrubber.scrub("幺三八 〇〇一三 八〇〇一", known: []) == "*** **** ****")
+    @Test("invisible marks between the digits do not hide a number; a name or a day ending in a Chinese numeral before it does not either")
+    func marksAndNumerals() {
         #expect(PhoneScrubber.scrub("138\u{200E}0013\u{200E}8001", known: []) == "***\u{200E}****\u{200E}****")
         // Written backwards inside a right-to-left override, shown forwards: the roster's number still.
         #expect(!PhoneScrubber.scrub("\u{202E}10083100831\u{202C}", known: ["10083100831"]).contains("1008"))
-        for kept in ["二〇一九年八月五日，第一工作站一名志愿者服务三小时", "第一二三四五六七小组", "一二三四五六"] {
+        // A name or a day that ends in a numeral, right before a number: the number is masked all the same.
+        #expect(PhoneScrubber.scrub("联系人王五13800138107 入户走访 张三13912345678 周一13700110099", known: [])
+                == "联系人王五*********** 入户走访 张三*********** 周一***********")
+        #expect(PhoneScrubber.scrub("李四62345678", known: ["62345678"]) == "李四********")
+        // Chinese numerals are not digits here: one that ends a name would join the number and
+        // hide it. A number written wholly in them is left as written.
+        for kept in ["二〇一九年八月五日，第一工作站一名志愿者服务三小时", "第一二三四五六七小组", "一二三四五六", "电话一三八〇〇一三八〇〇一"] {
             #expect(PhoneScrubber.scrub(kept, known: []) == kept)
         }
     }
