@@ -178,17 +178,23 @@ struct XMLReaderTests {
           <Activity id="K2" volunteer="V1" date="2019-08-06" hours="4"/>
           <activity id="K4" volunteer="V2" date="2019-08-07" hours="1"><activity id="K5" volunteer="V2" date="2019-08-06" hours="4"/></activity>
           <activity id="K6" volunteer="V2" date="2019-08-08" hours="1"><activity>清洁家园</activity></activity>
+          <meta created="2019-08-10" by="党政办"/>
+          <activity id="K7" volunteer="V2" date="2019-08-08" hours="1"><activity xml:lang="zh-CN">文明引导</activity><volunteer id="V2"/></activity>
         </activities>
         """.utf8)
+        // An empty export: its root's attributes are no row; the file is read with none.
+        s.files["activities/y.xml"] = Array(#"<export version="1" count="0"/>"#.utf8)
         let o = try s.run()
         let rejects = o.loaded.ledger.rejects.filter { $0.source.file == "activities/x.xml" }
         #expect(rejects.map(\.source.line) == [3, 4])
         #expect(rejects[0].reason.contains("<Activity> 不是服务记录文件的记录元素"))
         #expect(rejects[1].reason.contains("<activity> 写在另一条记录 <activity> 之中"))
         let file = try #require(o.loaded.ledger.files.first { $0.path == "activities/x.xml" })
-        #expect((file.read, file.rejected) == (5, 2))
+        #expect((file.read, file.rejected) == (6, 2))
         #expect(file.read == file.counted + file.merged + file.rejected)
-        #expect(o.hours("V2") == "2.00") // K4 and K6 count; K6's <activity> child is its name
+        #expect(o.hours("V2") == "3.00") // K4, K6 and K7 count; their <activity> children are names
+        let empty = try #require(o.loaded.ledger.files.first { $0.path == "activities/y.xml" })
+        #expect((empty.read, empty.rejected, empty.fileRejected) == (0, 0, nil))
     }
 
     @Test func submissionsUnderOneRoot() throws {

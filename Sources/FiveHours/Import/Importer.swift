@@ -1122,6 +1122,10 @@ public struct Importer: Sendable {
                 sink.sawExpected = true
                 return true
             }) { rec in
+                // An element no record by its name is one written wrongly only when it carries
+                // the kind's columns (`<Activity volunteer=… date=…>`, `<record …>`); metadata
+                // (`<meta created=…>`, a root `<export version=… count="0"/>`) is no row.
+                if rec.name != expected, !XMLReader.recordNames.contains(rec.name), !Importer.carriesColumns(rec.attributes, keys: keys) { return }
                 if rec.name == expected { sink.sawExpected = true } else if sink.firstOther == nil { sink.firstOther = rec }
                 readXMLRecord(rec, expected: expected, keys: keys, kind: kind, display: display, fileIndex: fileIndex,
                               parser: parser, report: &sink.report, into: &sink.result)
@@ -1283,6 +1287,17 @@ public struct Importer: Sendable {
         return PhoneScrubber.scrub("<\(rec.name) \(attrs)>", known: [])
     }
 
+    /// Whether XML attributes name at least two columns of the file's kind (by `InputKind.xmlNames`):
+    /// what makes an element that is not the kind's record a row written wrongly, not metadata.
+    static func carriesColumns(_ attributes: [String: String], keys: [String: String]) -> Bool {
+        var n = 0
+        for name in attributes.keys where keys[name] != nil {
+            n += 1
+            if n >= 2 { return true }
+        }
+        return false
+    }
+
     func readXMLRecord(_ rec: XMLRecord, expected: String, keys: [String: String], kind: InputKind, display: String,
                                fileIndex: Int, parser: RowParser, report: inout InputFileReport, into result: inout ImportParts) {
         do {
@@ -1314,7 +1329,7 @@ public struct Importer: Sendable {
             // (`<activity …><activity id="K5" …/></activity>`; `<activity>清洁家园</activity>` is
             // the activity's name): its data is not read, so it is a reject of its own, beside the
             // record that holds it.
-            for c in rec.children where XMLReader.recordNames.contains(c.name) && !c.attributes.isEmpty {
+            for c in rec.children where XMLReader.recordNames.contains(c.name) && Importer.carriesColumns(c.attributes, keys: keys) {
                 report.read += 1
                 report.rejected += 1
                 let names = c.attributes.keys.sorted().joined(separator: ", ")
