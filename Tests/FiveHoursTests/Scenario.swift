@@ -92,6 +92,22 @@ struct Scenario {
         return s
     }
 
+    /// Writes the scenario and loads it for the week ending `weekEnding` at `now`: the folder is
+    /// the caller's to remove (with `defer`), so that it can load other periods from it.
+    func loadWeek(ending weekEnding: String = "2019-08-09", now: String = "2019-08-10T12:00:00+08:00") throws
+        -> (folder: URL, options: Pipeline.Options, loaded: Pipeline.Loaded) {
+        let folder = try write()
+        var options = Pipeline.Options(configPath: folder.appendingPathComponent("campaign.yaml").path)
+        options.weekEnding = ValueParser.date(weekEnding)
+        options.now = ValueParser.instant(now, in: .shanghai)
+        do {
+            return (folder, options, try Pipeline.load(options, progress: { _ in }))
+        } catch {
+            ImportTestSupport.remove(folder)
+            throw error
+        }
+    }
+
     /// Imports the scenario for `period` at `now` and builds its roll-up (the folder is removed).
     func rollup(_ period: Period, now: String, byMonth: Bool = false) throws -> (loaded: Pipeline.Loaded, options: Pipeline.Options, rollup: Rollup) {
         let folder = try write()

@@ -154,6 +154,17 @@ struct PrivacyRoundTwoTests {
         #expect(media.allSatisfy { $0["source"] == "activities/log.csv:2" })
     }
 
+    /// The files of the daily bulletin of 2019-08-07 that the built binary writes for the
+    /// campaign in `folder` (keys as CSV headers), with `--public` or not; the run must succeed.
+    static func dailyFiles(_ folder: URL, publicReport: Bool) throws -> [String: [UInt8]] {
+        let out = folder.appendingPathComponent("out")
+        let r = try HostileFilesTests.run(["daily", "--config", folder.appendingPathComponent("campaign.yaml").path, "--date", "2019-08-07",
+                                           "--now", now, "--out", out.path, "--csv-header", "keys", "--quiet"] + (publicReport ? ["--public"] : []),
+                                          seconds: 60)
+        #expect(r.status == 0, "\(r.stderr)")
+        return Hostile.files(under: out)
+    }
+
     @Test("a media cell naming the roster, a text or the campaign file beside the log copies none of them, with --public or not", arguments: [false, true])
     func mediaThatIsNotAPhotoOrVideo(publicReport: Bool) throws {
         var s = Scenario()
@@ -170,12 +181,7 @@ struct PrivacyRoundTwoTests {
         """.utf8)
         let folder = try s.write()
         defer { ImportTestSupport.remove(folder) }
-        let out = folder.appendingPathComponent("out")
-        let r = try HostileFilesTests.run(["daily", "--config", folder.appendingPathComponent("campaign.yaml").path, "--date", "2019-08-07",
-                                           "--now", Self.now, "--out", out.path, "--csv-header", "keys", "--quiet"] + (publicReport ? ["--public"] : []),
-                                          seconds: 60)
-        #expect(r.status == 0, "\(r.stderr)")
-        let files = Hostile.files(under: out)
+        let files = try Self.dailyFiles(folder, publicReport: publicReport)
         let media = files.keys.filter { $0.hasPrefix("daily-2019-08-07/media/") }
         #expect(media.count == 1, "\(media)")
         #expect(media.allSatisfy { $0.hasSuffix(".png") })
@@ -207,12 +213,7 @@ struct PrivacyRoundTwoTests {
         try fm.copyItem(at: folder.appendingPathComponent("campaign.yaml"), to: activities.appendingPathComponent("campaign.mp4"))
         try fm.createSymbolicLink(atPath: activities.appendingPathComponent("log.webm").path, withDestinationPath: "log.csv")
         try Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]).write(to: activities.appendingPathComponent("ok.png"))
-        let out = folder.appendingPathComponent("out")
-        let r = try HostileFilesTests.run(["daily", "--config", folder.appendingPathComponent("campaign.yaml").path, "--date", "2019-08-07",
-                                           "--now", Self.now, "--out", out.path, "--csv-header", "keys", "--quiet"] + (publicReport ? ["--public"] : []),
-                                          seconds: 60)
-        #expect(r.status == 0, "\(r.stderr)")
-        let files = Hostile.files(under: out)
+        let files = try Self.dailyFiles(folder, publicReport: publicReport)
         #expect(files.keys.filter { $0.contains("/media/") }.count == 1, "\(files.keys.sorted())")
         for (name, bytes) in files {
             #expect(!String(decoding: bytes, as: UTF8.self).contains("13800138001"), "\(name)")

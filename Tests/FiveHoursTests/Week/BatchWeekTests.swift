@@ -86,12 +86,8 @@ struct BatchWeekTests {
         R4,V4,2019-08-05,09:00,15:00,,
         \(rows)
         """
-        let folder = try s.write()
+        let (folder, _, loaded) = try s.loadWeek()
         defer { ImportTestSupport.remove(folder) }
-        var options = Pipeline.Options(configPath: folder.appendingPathComponent("campaign.yaml").path)
-        options.weekEnding = ValueParser.date("2019-08-09")
-        options.now = ValueParser.instant("2019-08-10T12:00:00+08:00", in: .shanghai)
-        let loaded = try Pipeline.load(options, progress: { _ in })
         let builder = WeekBuilder(campaign: loaded.campaign)
         let week = Week(lastDay: ValueParser.date("2019-08-09")!)
         let this = builder.build(loaded.ledger, week: week), previous = builder.build(loaded.ledger, week: week.previous)

@@ -224,12 +224,8 @@ struct ShownHoursTests {
         ,V3,2019-08-05,,,4.99,
         ,V4,2019-08-05,09:00:00,13:59:06,,
         """)
-        let folder = try s.write()
+        var (folder, options, loaded) = try s.loadWeek()
         defer { ImportTestSupport.remove(folder) }
-        var options = Pipeline.Options(configPath: folder.appendingPathComponent("campaign.yaml").path)
-        options.weekEnding = ValueParser.date("2019-08-09")
-        options.now = ValueParser.instant("2019-08-10T12:00:00+08:00", in: .shanghai)
-        let loaded = try Pipeline.load(options, progress: { _ in })
         let weekly = try Pipeline.weekly(loaded, options: options).files
         let csv = String(decoding: try #require(weekly.first { $0.0 == "volunteers.csv" }).1, as: UTF8.self)
         #expect(csv.contains("V1,王继跃,甲科,小红象志愿服务队,4.99,5.00,0.01,short"))
