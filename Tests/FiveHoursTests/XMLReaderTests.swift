@@ -179,11 +179,12 @@ struct XMLReaderTests {
           <activity id="K4" volunteer="V2" date="2019-08-07" hours="1"><activity id="K5" volunteer="V2" date="2019-08-06" hours="4"/></activity>
           <activity id="K6" volunteer="V2" date="2019-08-08" hours="1"><activity>清洁家园</activity></activity>
           <meta created="2019-08-10" by="党政办"/>
+          <meta date="2019-08-07" unit="甲科" created="2019-08-10"/>
           <activity id="K7" volunteer="V2" date="2019-08-08" hours="1"><activity xml:lang="zh-CN">文明引导</activity><volunteer id="V2"/></activity>
         </activities>
         """.utf8)
         // An empty export: its root's attributes are no row; the file is read with none.
-        s.files["activities/y.xml"] = Array(#"<export version="1" count="0"/>"#.utf8)
+        s.files["activities/y.xml"] = Array(#"<export date="2019-08-07" unit="甲科" count="0"/>"#.utf8)
         let o = try s.run()
         let rejects = o.loaded.ledger.rejects.filter { $0.source.file == "activities/x.xml" }
         #expect(rejects.map(\.source.line) == [3, 4])

@@ -1125,7 +1125,7 @@ public struct Importer: Sendable {
                 // An element no record by its name is one written wrongly only when it carries
                 // the kind's columns (`<Activity volunteer=… date=…>`, `<record …>`); metadata
                 // (`<meta created=…>`, a root `<export version=… count="0"/>`) is no row.
-                if rec.name != expected, !XMLReader.recordNames.contains(rec.name), !Importer.carriesColumns(rec.attributes, keys: keys) { return }
+                if rec.name != expected, !XMLReader.recordNames.contains(rec.name), !Importer.carriesColumns(rec.attributes, kind: kind, keys: keys) { return }
                 if rec.name == expected { sink.sawExpected = true } else if sink.firstOther == nil { sink.firstOther = rec }
                 readXMLRecord(rec, expected: expected, keys: keys, kind: kind, display: display, fileIndex: fileIndex,
                               parser: parser, report: &sink.report, into: &sink.result)
@@ -1287,11 +1287,15 @@ public struct Importer: Sendable {
         return PhoneScrubber.scrub("<\(rec.name) \(attrs)>", known: [])
     }
 
-    /// Whether XML attributes name at least two columns of the file's kind (by `InputKind.xmlNames`):
-    /// what makes an element that is not the kind's record a row written wrongly, not metadata.
-    static func carriesColumns(_ attributes: [String: String], keys: [String: String]) -> Bool {
+    /// Whether XML attributes name at least two of the required columns of the file's kind other
+    /// than `unit` (which an element holding records gives them): a volunteer's id and name, a
+    /// session's volunteer and date, a submission's kind, period or time. That makes an element
+    /// that is not the kind's record a row written wrongly (`<Activity volunteer=… date=…>`), not
+    /// metadata (`<export date=… unit=… count="0"/>`, `<meta created=…/>`).
+    static func carriesColumns(_ attributes: [String: String], kind: InputKind, keys: [String: String]) -> Bool {
         var n = 0
-        for name in attributes.keys where keys[name] != nil {
+        for name in attributes.keys {
+            guard let key = keys[name], key != "unit", kind.columns.contains(where: { $0.key == key && $0.required }) else { continue }
             n += 1
             if n >= 2 { return true }
         }
@@ -1329,7 +1333,7 @@ public struct Importer: Sendable {
             // (`<activity …><activity id="K5" …/></activity>`; `<activity>清洁家园</activity>` is
             // the activity's name): its data is not read, so it is a reject of its own, beside the
             // record that holds it.
-            for c in rec.children where XMLReader.recordNames.contains(c.name) && Importer.carriesColumns(c.attributes, keys: keys) {
+            for c in rec.children where XMLReader.recordNames.contains(c.name) && Importer.carriesColumns(c.attributes, kind: kind, keys: keys) {
                 report.read += 1
                 report.rejected += 1
                 let names = c.attributes.keys.sorted().joined(separator: ", ")
