@@ -601,8 +601,12 @@ public enum PhoneScrubber {
             // Each test is tried only at the lengths it can accept (a mobile number has 11 digits
             // or more, a roster's `minimum`, a landline two or three groups), so that a run of a
             // million one-digit groups (`1-1-1-…`, a hostile cell) costs a few passes, not seconds.
+            // From each group, the longest such span: a roster's number whose first digits are
+            // another roster number (`62345679` and `6234567`) is masked whole, not up to the
+            // shorter one with its last digit left showing.
             for a in firstGroup..<groups.count {
                 let from = digitRanges[a].lowerBound
+                var longest: Int? = nil
                 for e in a..<groups.count {
                     let to = digitRanges[e].upperBound
                     if to - from > 15 { break }
@@ -611,10 +615,10 @@ public enum PhoneScrubber {
                         || (span.count >= minimum && isKnown(span, known))
                         || (e > a && e - a <= 2 && (a > 0 || !afterLetter) && isLandline(digitGroups[a...e])) {
                         if a <= lastMasked, e <= lastMasked || digitGroups[(lastMasked + 1)...e].contains(where: Self.isYear) { break }
-                        mask(a, e)
-                        break
+                        longest = e
                     }
                 }
+                if let e = longest { mask(a, e) }
             }
         }
         guard !masked.isEmpty else { return nil }

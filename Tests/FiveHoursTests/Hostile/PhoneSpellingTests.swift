@@ -58,6 +58,12 @@ struct PhoneSpellingTests {
         #expect(PhoneScrubber.scrub("联系人王五13800138107 入户走访 张三13912345678 周一13700110099", known: [])
                 == "联系人王五*********** 入户走访 张三*********** 周一***********")
         #expect(PhoneScrubber.scrub("李四62345678", known: ["62345678"]) == "李四********")
+        // A roster number whose first digits are another's (a landline's local number): masked whole.
+        let known: Set<String> = ["62345679", "0106234567", "6234567"]
+        #expect(PhoneScrubber.scrub("联系+86 \u{2067}6.23.4.567.9。", known: known) == "联系+86 \u{2067}*.**.*.***.*。")
+        #expect(PhoneScrubber.scrub("联系623\u{200B}45\u{200B}6\u{200B}7\u{200B}9\u{2068}2019年", known: known)
+                == "联系***\u{200B}**\u{200B}*\u{200B}*\u{200B}*\u{2068}2019年")
+        #expect(PhoneScrubber.scrub("联系6.23.4.567.9 2019年", known: known) == "联系*.**.*.***.* 2019年")
         // Chinese numerals are not digits here: one that ends a name would join the number and
         // hide it. A number written wholly in them is left as written.
         for kept in ["二〇一九年八月五日，第一工作站一名志愿者服务三小时", "第一二三四五六七小组", "一二三四五六", "电话一三八〇〇一三八〇〇一"] {
