@@ -520,7 +520,6 @@ public enum PhoneScrubber {
             }
             for r in digitRanges { digitGroups.append(d[r]) }
             let runStart = run[0].start
-            var firstGroup = 0
             var lastMasked = -1 // the last of this run's groups masked
             // The digits' byte ranges of the groups `from…to`, to mask.
             func digitBytes(_ from: Int, _ to: Int) -> [Range<Int>] {
@@ -536,7 +535,7 @@ public enum PhoneScrubber {
                 // (a number of one digit a line).
                 // (No number has more than 16 groups: older ones are never looked at again, and
                 // copying a run of a million one-digit groups for each run took seconds.)
-                let tail = max(lastMasked + 1, groups.count - 16)
+                let tail = max(0, groups.count - 16)
                 if tail >= groups.count {
                     lastRun = nil
                 } else {
@@ -576,7 +575,9 @@ public enum PhoneScrubber {
                     masked += digitBytes(0, e)
                     lastMasked = e
                     if e == groups.count - 1 { continue }
-                    firstGroup = e + 1 // the rest of this run is looked at as a run of its own
+                    // The rest of the run is searched from its first group all the same: a number
+                    // of its own may begin inside the joined one's end (a roster's `0216 2345 67`
+                    // after a mobile-shaped `1381071⏎0216`), under the rule for overlaps below.
                 }
             }
             // Nothing shorter than seven digits is a phone number here (a roster's need 7, a
@@ -586,7 +587,7 @@ public enum PhoneScrubber {
                 masked += digitBytes(from, to)
                 lastMasked = max(lastMasked, to)
             }
-            if firstGroup == 0, isMobileWithPrefix(d[...], groups: digitGroups[...]) || isKnown(d[...], known)
+            if lastMasked < 0, isMobileWithPrefix(d[...], groups: digitGroups[...]) || isKnown(d[...], known)
                 || (!afterLetter && isLandline(digitGroups[...])) {
                 mask(0, groups.count - 1)
                 continue
@@ -604,12 +605,12 @@ public enum PhoneScrubber {
             // From each group, the longest such span: a roster's number whose first digits are
             // another roster number (`62345679` and `6234567`) is masked whole, not up to the
             // shorter one with its last digit left showing.
-            for a in firstGroup..<groups.count {
+            for a in 0..<groups.count {
                 let from = digitRanges[a].lowerBound
                 var longest: Int? = nil
                 for e in a..<groups.count {
                     let to = digitRanges[e].upperBound
-                    if to - from > 15 { break }
+                    if to - from > 16 { break } // 0086, the trunk 0 and a mobile number
                     let span = d[from..<to]
                     if (span.count >= 11 && isMobileWithPrefix(span, groups: digitGroups[a...e]))
                         || (span.count >= minimum && isKnown(span, known))

@@ -64,6 +64,18 @@ struct PhoneSpellingTests {
         #expect(PhoneScrubber.scrub("联系623\u{200B}45\u{200B}6\u{200B}7\u{200B}9\u{2068}2019年", known: known)
                 == "联系***\u{200B}**\u{200B}*\u{200B}*\u{200B}*\u{2068}2019年")
         #expect(PhoneScrubber.scrub("联系6.23.4.567.9 2019年", known: known) == "联系*.**.*.***.* 2019年")
+        // Two candidate numbers that overlap across a line break: both are masked, whichever is
+        // found first (a mobile-shaped join used up the start of a roster's number, which then showed).
+        for (phone, text, tail) in [("(021)6234567", "1381\u{200E}071\n0216/2345/67", "4567"),
+                                    ("7654321", "0190807\n\u{061C}7\u{200C}65\u{200C}43\u{200C}2\u{200C}1", "21"),
+                                    ("18612345670", "190807/\u{202E}86186\n1234\n5670", "5670"),
+                                    ("13800138107", "0086\u{FEFF}0138\u{2060}\u{FEFF}0013\u{2060}\u{FEFF}8107\u{200F}.5", "0086")] {
+            var roster = Set<String>()
+            Array(phone.utf8).withUnsafeBufferPointer { PhoneScrubber.insertNumbers(of: $0, into: &roster) }
+            let out = PhoneScrubber.scrub(text, known: roster)
+            #expect(!Self.digitsOnly(out).contains(tail), "\(text.debugDescription) → \(out.debugDescription)")
+            #expect(PhoneScrubber.scrub(out, known: roster) == out) // a second pass changes nothing
+        }
         // Chinese numerals are not digits here: one that ends a name would join the number and
         // hide it. A number written wholly in them is left as written.
         for kept in ["二〇一九年八月五日，第一工作站一名志愿者服务三小时", "第一二三四五六七小组", "一二三四五六", "电话一三八〇〇一三八〇〇一"] {
