@@ -98,7 +98,7 @@ public enum RollupTables {
                                         // The cells of `RollupVolunteerWeeksTable.cells`, in its order.
                                         raw.cell(encoded: ids[k])
                                         raw.cell(encoded: cells[w])
-                                        raw.hours(Hours.shown(Int(seconds[w * count + v]), met: status != .short, goal: table.requiredSeconds))
+                                        raw.hours(Hours.shown(Int(seconds[w * count + v]), met: !status.heldAndNotMet, goal: table.requiredSeconds))
                                         raw.cell(encoded: cells[status == .partial ? required + 1 : required])
                                         raw.cell(encoded: cells[statusBase + Int(status.rawValue)])
                                         raw.end()
@@ -222,7 +222,7 @@ struct RollupVolunteerWeeksTable: RollupReportTable {
         let status = rollup.status(week: w, volunteer: v)
         s.text(rollup.volunteers[v].volunteer.id)
         s.date(weeks[w])
-        s.hours(Hours.shown(rollup.seconds(week: w, volunteer: v), met: status != .short, goal: requiredSeconds))
+        s.hours(Hours.shown(rollup.seconds(week: w, volunteer: v), met: !status.heldAndNotMet, goal: requiredSeconds))
         s.hours(status == .partial ? 0 : requiredSeconds)
         s.text(status.key)
     }

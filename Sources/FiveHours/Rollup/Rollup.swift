@@ -18,6 +18,10 @@ public struct Rollup: Sendable {
         /// The week is not over at `--now`: not judged yet (never short).
         case inProgress
 
+        /// Held to the requirement (active all seven days) and not met, or not met yet: the
+        /// hours beside it never round up to the requirement (`Hours.shown`).
+        var heldAndNotMet: Bool { self == .short || self == .inProgress }
+
         public var key: String {
             switch self {
             case .inactive: return ""

@@ -243,6 +243,11 @@ struct ShownHoursTests {
         let weeks = String(decoding: try #require(monthly.first { $0.0 == "volunteer-weeks.csv" }).1, as: UTF8.self)
         #expect(weeks.contains("V1,2019-08-09,4.99,5.00,short"))
         #expect(weeks.contains("V2,2019-08-09,5.00,5.00,met"))
+        // While that week runs, the month shows V1 in progress with 4.99 too.
+        options.now = ValueParser.instant("2019-08-08T12:00:00+08:00", in: .shanghai)
+        let runningMonth = try Pipeline.monthly(try Pipeline.load(options, progress: { _ in }), options: options).files
+        let runningWeeks = String(decoding: try #require(runningMonth.first { $0.0 == "volunteer-weeks.csv" }).1, as: UTF8.self)
+        #expect(runningWeeks.contains("V1,2019-08-09,4.99,5.00,in_progress"))
 
         // While the week runs, V1 (held to five hours, not there yet) is partial: 4.99 too, not 5.00.
         options.period = nil
