@@ -704,8 +704,10 @@ public struct Importer: Sendable {
                     letGo(i..<(i + stretch))
                     i += stretch
                 }
+                // A cut after the line feed; none when it is the file's last byte, or there is none.
+                guard i + 1 < bytes.count else { break }
+                bounds.append(i + 1)
                 searched = i + 1
-                if i + 1 < bytes.count, i + 1 > bounds.last! { bounds.append(i + 1) } else if i >= bytes.count { break }
             }
             bounds.append(bytes.count)
             return bounds

@@ -100,7 +100,7 @@ public enum InputFiles {
             var st = stat()
             guard lstat(full, &st) == 0 else { continue }
             if isDirectory(st) {
-                if FolderID(st) == outputID || isOutput(full, name: name, output: nil) { continue }
+                if FolderID(st) == outputID || isOutput(full, name: name) { continue }
                 guard depth < deepestFolder else {
                     found.append(Entry(path: full, refusal: Refusal(zh: "文件夹嵌套超过 \(deepestFolder) 层，其中的文件未读入；请把文件放到浅一些的文件夹",
                                                                     en: "a folder nested more than \(deepestFolder) levels deep; its files were not read — move them higher up")))
@@ -135,10 +135,10 @@ public enum InputFiles {
         }
     }
 
-    /// Whether the folder `path` is fivehours' output: the run's output folder, an output root
-    /// (it holds `.fivehours.lock`), a report folder (holding a `manifest.json`) or a staging folder.
-    static func isOutput(_ path: String, name: String, output: String?) -> Bool {
-        if let output, realPath(path) == output { return true }
+    /// Whether the folder `path` holds fivehours' output: an output root (it holds
+    /// `.fivehours.lock`), a report folder (holding a `manifest.json`) or a staging folder. (The
+    /// run's own output folder is known by its `FolderID`.)
+    static func isOutput(_ path: String, name: String) -> Bool {
         var st = stat()
         if lstat((path as NSString).appendingPathComponent(".fivehours.lock"), &st) == 0 { return true }
         let report = ["weekly-", "daily-", "monthly-", "yearly-"]

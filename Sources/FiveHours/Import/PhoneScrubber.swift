@@ -528,24 +528,19 @@ public enum PhoneScrubber {
                 }
             }
             defer {
-                // For the next run across a line break: this run's groups after the last one
-                // masked — what a second scrub would see as a run of its own, so that scrubbing
-                // twice changes nothing — and, when nothing of it was masked, the runs before it
-                // that only line breaks part from it (`137⏎0011⏎0010`): the last sixteen groups
-                // (a number of one digit a line).
-                // (No number has more than 16 groups: older ones are never looked at again, and
-                // copying a run of a million one-digit groups for each run took seconds.)
+                // For the next run across a line break: this run's last sixteen groups, masked or
+                // not (a number may begin inside one found here: both are masked), and, when
+                // nothing of it was masked, the runs before it that only line breaks part from it
+                // (`137⏎0011⏎0010`, a number of one digit a line). No number has more than 16
+                // groups: older ones are never looked at again (copying a run of a million
+                // one-digit groups for each run took seconds).
                 let tail = max(0, groups.count - 16)
-                if tail >= groups.count {
-                    lastRun = nil
-                } else {
-                    var next = (groups: digitRanges[tail...].map { Array(d[$0]) }, groupBytes: (tail..<groups.count).map { digitBytes($0, $0) }, end: j)
-                    if lastMasked < 0, let last = lastRun, Self.onlyBreak(b, last.end, runStart) {
-                        next.groups = Array((last.groups + next.groups).suffix(16))
-                        next.groupBytes = Array((last.groupBytes + next.groupBytes).suffix(16))
-                    }
-                    lastRun = next
+                var next = (groups: digitRanges[tail...].map { Array(d[$0]) }, groupBytes: (tail..<groups.count).map { digitBytes($0, $0) }, end: j)
+                if lastMasked < 0, let last = lastRun, Self.onlyBreak(b, last.end, runStart) {
+                    next.groups = Array((last.groups + next.groups).suffix(16))
+                    next.groupBytes = Array((last.groupBytes + next.groupBytes).suffix(16))
                 }
+                lastRun = next
             }
             // A number a line break cuts in two (`137⏎0011 0010`, Alt+Enter in a cell): the end of
             // the run before the break and the start of this one, with only the break (and

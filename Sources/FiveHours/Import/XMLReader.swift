@@ -326,8 +326,9 @@ enum XMLReader {
         var textRun = 0
         /// Open elements outside any record that are neither a record nor a file's root kind and
         /// carry attributes (`<Activity …>`, `<record …>`): each is handed on as a record of its
-        /// own name when it ends — to be rejected with its line, never dropped without a trace —
-        /// unless a record or a known root starts inside it (then it only wraps them).
+        /// own name when it ends, unless a record or a known root starts inside it (then it only
+        /// wraps them). The importer judges it (`Importer.carriesColumns`): a record written
+        /// wrongly is rejected with its line, never dropped without a trace; metadata is no row.
         var strays: [Stray] = []
         struct Stray {
             var depth: Int
@@ -411,20 +412,22 @@ enum XMLReader {
                 return
             }
             if !inRecord {
-                let known = recordNames.contains(where: { equal(name, $0) }) || contextNames.contains(where: { equal(name, $0) })
-                if known {
+                // Each name compared once: a large file starts a record here a million times.
+                let recordName = recordNames.first(where: { equal(name, $0) })
+                let isContext = recordName == nil && contextNames.contains(where: { equal(name, $0) })
+                if recordName != nil || isContext {
                     for k in strays.indices { strays[k].wraps = true }
                 } else if nbAttributes > 0, strays.count < 64 {
                     var attrs: [([UInt8], [UInt8])] = []
                     SAXScan.forEachAttribute(0, nil, nbAttributes, attributes) { n, v in attrs.append((Array(n), Array(v))) }
                     strays.append(Stray(depth: d, name: String(decoding: name, as: UTF8.self), line: line, attributes: attrs))
                 }
-                if let recordName = recordNames.first(where: { equal(name, $0) }) {
+                if let recordName {
                     raw.start(name: recordName, line: line)
                     SAXScan.forEachAttribute(nbNamespaces, namespaces, nbAttributes, attributes) { n, v in raw.addAttribute(n, v) }
                     inRecord = true
                     recordDepth = d
-                } else if contextNames.contains(where: { equal(name, $0) }) {
+                } else if isContext {
                     var attrs: [String: String] = [:]
                     SAXScan.forEachAttribute(nbNamespaces, namespaces, nbAttributes, attributes) { n, v in
                         attrs[String(decoding: n, as: UTF8.self)] = String(decoding: v, as: UTF8.self)
