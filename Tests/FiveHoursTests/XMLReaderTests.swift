@@ -188,7 +188,7 @@ struct XMLReaderTests {
         let o = try s.run()
         let rejects = o.loaded.ledger.rejects.filter { $0.source.file == "activities/x.xml" }
         #expect(rejects.map(\.source.line) == [3, 4])
-        #expect(rejects[0].reason.contains("<Activity> 不是服务记录文件的记录元素"))
+        #expect(rejects[0].reason.contains("<Activity> 不是服务记录文件的记录元素") && rejects[0].reason.hasSuffix("把它改名为 <activity>"))
         #expect(rejects[1].reason.contains("<activity> 写在另一条记录 <activity> 之中"))
         let file = try #require(o.loaded.ledger.files.first { $0.path == "activities/x.xml" })
         #expect((file.read, file.rejected) == (6, 2))

@@ -1317,8 +1317,8 @@ public struct Importer: Sendable {
                 let reason = XMLReader.recordNames.contains(rec.name)
                     ? say("<\(rec.name)> 不属于\(kind.label)文件（应为 <\(expected)>）；把它放进对应的输入文件夹",
                           "<\(rec.name)> does not belong in a \(kind.rawValue) file (<\(expected)> expected); put it in the folder of its kind")
-                    : say("<\(rec.name)> 不是\(kind.label)文件的记录元素（应为 <\(expected)>，名称区分大小写）；其中的数据未读入",
-                          "<\(rec.name)> is not a record element of a \(kind.rawValue) file (<\(expected)> expected; names are case-sensitive); its data was not read")
+                    : say("<\(rec.name)> 不是\(kind.label)文件的记录元素（应为 <\(expected)>，名称区分大小写）；其中的数据未读入：把它改名为 <\(expected)>",
+                          "<\(rec.name)> is not a record element of a \(kind.rawValue) file (<\(expected)> expected; names are case-sensitive); its data was not read: rename it <\(expected)>")
                 result.rejects.append(Reject(source: source, reason: reason, record: Importer.quoted(rec)))
                 return
             }

@@ -297,8 +297,8 @@ enum XMLReader {
         /// The whole-file reject of a document whose tag at `offset` has too many attributes.
         static func refusal(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> UnreadableFile {
             let line = 1 + bytes[0..<offset].reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
-            return UnreadableFile(line: line, reason: "XML: a start tag with more than \(limit) attributes; a record has a few",
-                                  chinese: "XML：一个开始标签的属性超过 \(limit) 个（一条记录只有十几个）")
+            return UnreadableFile(line: line, reason: "XML: a start tag with more than \(limit) attributes; a record has a few — export the file again",
+                                  chinese: "XML：一个开始标签的属性超过 \(limit) 个（一条记录只有十几个）；请重新导出该文件")
         }
     }
 

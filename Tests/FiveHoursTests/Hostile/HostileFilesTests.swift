@@ -202,7 +202,7 @@ struct HostileFilesTests {
         let lists = try InputFiles.lists(of: try CampaignLoader.load(path: Self.campaign(folder)), outputFolder: nil)
         let activities = try #require(lists.first { $0.kind == .activity }).entries
         let link = try #require(activities.first { $0.path.hasSuffix("roster-link.csv") })
-        #expect(link.refusal?.zh == "该文件已作为花名册读入，不再作为服务记录读入")
+        #expect(link.refusal?.zh == "该文件已作为花名册读入，不再作为服务记录读入；请从 inputs: 中的一处删去它（或删去指向它的链接）")
         #expect(try #require(lists.first { $0.kind == .roster }).entries.allSatisfy { $0.refusal == nil })
     }
 

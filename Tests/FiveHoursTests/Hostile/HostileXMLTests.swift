@@ -29,7 +29,7 @@ struct HostileXMLTests {
     }
 
     static let doctype = "XML: a DOCTYPE is not allowed in input files (it can hide entities); remove it"
-    static let attributes = "XML: a start tag with more than 10000 attributes; a record has a few"
+    static let attributes = "XML: a start tag with more than 10000 attributes; a record has a few — export the file again"
 
     /// The reason as a zh-CN run gives it (`UnreadableFile.chinese`): the program's own reasons
     /// in Chinese, libxml2's message framed in Chinese.
@@ -40,7 +40,7 @@ struct HostileXMLTests {
             return "XML：输入文件中不允许 <include>（XInclude）：它会引入另一个文件；请直接写出文字"
         case "XML: Excessive depth in document: 256 use XML_PARSE_HUGE option": return "XML：元素嵌套超过 256 层"
         case "XML: xmlSAX2Characters: huge text node": return "XML：文本节点过大"
-        case attributes: return "XML：一个开始标签的属性超过 10000 个（一条记录只有十几个）"
+        case attributes: return "XML：一个开始标签的属性超过 10000 个（一条记录只有十几个）；请重新导出该文件"
         default: return "XML 格式错误（libxml2：\(reason.dropFirst("XML: ".count))）"
         }
     }
