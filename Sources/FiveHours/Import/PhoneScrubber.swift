@@ -281,15 +281,42 @@ public enum PhoneScrubber {
     /// as written) that is the `0` alone or longer than two digits: `2019-08-01 8.5` is no
     /// `0185…`. Without groups (a roster's phone cell), the trunk is not read.
     static func isMobileWithPrefix(_ d: ArraySlice<UInt8>, groups: ArraySlice<ArraySlice<UInt8>>? = nil) -> Bool {
-        if isMobile(d) { return true }
-        if d.count == 13, d.starts(with: [56, 54]) { return isMobile(d.dropFirst(2)) }
-        if d.count == 15, d.starts(with: [48, 48, 56, 54]) { return isMobile(d.dropFirst(4)) }
-        let trunk = d.count == 12 ? 0 : d.count == 14 && d.starts(with: [56, 54]) ? 2 : d.count == 16 && d.starts(with: [48, 48, 56, 54]) ? 4 : -1
-        guard trunk >= 0, let groups, d[d.startIndex + trunk] == 48, isMobile(d.dropFirst(trunk + 1)) else { return false }
+        guard let trunk = d.withUnsafeBufferPointer({ mobileShape($0) }) else { return false }
+        guard trunk >= 0 else { return true }
+        guard let groups else { return false }
+        return trunkBeginsGroup(at: trunk, groupLengths: groups.lazy.map(\.count))
+    }
+
+    /// The digits' part of `isMobileWithPrefix`: -1 when `d` is a mobile number alone or after
+    /// 86 / 0086; the trunk `0`'s position when it is one after a trunk (`0138…`, `86 0138…`,
+    /// `0086 0138…`), which then must begin a group; nil when it is none. Plain bytes, no
+    /// slices: the scrubber tries it on every span of a long run.
+    @inline(__always)
+    static func mobileShape(_ d: UnsafeBufferPointer<UInt8>) -> Int? {
+        // The prefix's digits and the trunk's place, by length: 11 none, 12 `0`, 13 `86`,
+        // 14 `86 0`, 15 `0086`, 16 `0086 0`.
+        let n = d.count
+        guard n >= 11, n <= 16 else { return nil }
+        let prefix = n - 11
+        if n >= 13 {
+            let country = n >= 15 ? 2 : 0 // the `00` of 0086
+            if n >= 15, d[0] != 48 || d[1] != 48 { return nil }
+            if d[country] != 56 || d[country + 1] != 54 { return nil }
+        }
+        let trunk = n == 12 ? 0 : n == 14 ? 2 : n == 16 ? 4 : -1
+        if trunk >= 0, d[trunk] != 48 { return nil }
+        // 1[3-9] and nine more digits.
+        guard d[prefix] == 49, d[prefix + 1] >= 51, d[prefix + 1] <= 57 else { return nil }
+        return trunk
+    }
+
+    /// Whether the digit at `trunk` begins one of the groups (as written) that is the `0` alone
+    /// or longer than two digits: `2019-08-01 8.5` is no `0185…`.
+    static func trunkBeginsGroup(at trunk: Int, groupLengths: some Sequence<Int>) -> Bool {
         var at = 0
-        for g in groups {
-            if at == trunk { return g.count == 1 || g.count > 2 }
-            at += g.count
+        for count in groupLengths {
+            if at == trunk { return count == 1 || count > 2 }
+            at += count
             if at > trunk { return false }
         }
         return false
@@ -297,7 +324,57 @@ public enum PhoneScrubber {
 
     /// A roster's number: looked up only at a length a phone number can have.
     static func isKnown(_ d: ArraySlice<UInt8>, _ known: Set<String>) -> Bool {
-        d.count >= 7 && d.count <= 15 && !known.isEmpty && known.contains(String(decoding: d, as: UTF8.self))
+        mayBeKnown(d.count, known) && known.contains(String(decoding: d, as: UTF8.self))
+    }
+
+    /// The lengths `isKnown` looks up (a roster's numbers have 7 to 15 digits).
+    @inline(__always)
+    static func mayBeKnown(_ count: Int, _ known: Set<String>) -> Bool {
+        count >= 7 && count <= 15 && !known.isEmpty
+    }
+
+    /// The rosters' numbers as one table of integers, for a scrub that looks up many spans (a
+    /// run of hundreds of digit groups, each tried at every length): a span's digits are packed
+    /// into 64 bits, a nibble of digit + 1 each, and found in an open-addressing table, where
+    /// `isKnown` made a string of each span and hashed it. It holds exactly the numbers of
+    /// `known` that `isKnown` can find (7 to 15 ASCII digits).
+    struct PackedNumbers {
+        private var slots: [UInt64]
+        private let mask: Int
+
+        init(_ known: Set<String>) {
+            var size = 16
+            while size < 2 * known.count { size *= 2 }
+            slots = [UInt64](repeating: 0, count: size)
+            mask = size - 1
+            for number in known where mayBeKnown(number.utf8.count, known) && number.utf8.allSatisfy({ $0 &- 48 < 10 }) {
+                let key = number.utf8.reduce(UInt64(0)) { $0 << 4 | UInt64($1 - 47) }
+                var i = Self.slot(key) & mask
+                while slots[i] != 0 && slots[i] != key { i = (i + 1) & mask }
+                slots[i] = key
+            }
+        }
+
+        /// The packed key of ASCII digits (at most 16); never 0.
+        @inline(__always)
+        static func key(_ d: UnsafeBufferPointer<UInt8>) -> UInt64 {
+            var key: UInt64 = 0
+            for c in d { key = key << 4 | UInt64(c &- 47) }
+            return key
+        }
+
+        @inline(__always)
+        private static func slot(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 40) }
+
+        func contains(_ d: UnsafeBufferPointer<UInt8>) -> Bool {
+            let key = Self.key(d)
+            var i = Self.slot(key) & mask
+            while slots[i] != 0 {
+                if slots[i] == key { return true }
+                i = (i + 1) & mask
+            }
+            return false
+        }
     }
 
     /// An area code and a local number, as digit groups: `010 62345678`, `0371 6234 5678`, `021 623 4567`.
@@ -452,7 +529,10 @@ public enum PhoneScrubber {
     /// - Returns: the scrubbed bytes, or nil when nothing was masked.
     /// - Parameter minimum: the fewest digits a number to mask can have (7, or more when the
     ///   roster's numbers are all longer: `scrub(bytes:known:)`).
-    static func scrub(_ b: UnsafeBufferPointer<UInt8>, known: Set<String>, mask maskBytes: [UInt8] = [42], minimum: Int = 7) -> [UInt8]? {
+    ///   - packAfter: how many strings to look up before the rosters' numbers are packed (the
+    ///     tests set it to compare both ways); by default a fourth of them, and 64.
+    static func scrub(_ b: UnsafeBufferPointer<UInt8>, known: Set<String>, mask maskBytes: [UInt8] = [42], minimum: Int = 7,
+                      packAfter: Int? = nil) -> [UInt8]? {
         guard mayHoldPhone(b, minimum: minimum) else { return nil }
         // One run of digits and separators at a time: only a run's scalars are kept as tokens.
         var run: [Token] = []
@@ -463,6 +543,21 @@ public enum PhoneScrubber {
         var d: [UInt8] = []
         // The run before, while it may join the next across a line break.
         var lastRun: (groups: [[UInt8]], groupBytes: [[Range<Int>]], end: Int)?
+        // The rosters' numbers are looked up as strings (`isKnown`) until this text has looked
+        // up as many spans as a fourth of them (and 64): then packed once (`PackedNumbers`), so
+        // that a text of a million digit groups costs table lookups, and an ordinary line never
+        // pays for the packing.
+        var lookups = 0
+        var packed: PackedNumbers? = nil
+        func knownNumber(_ span: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard mayBeKnown(span.count, known) else { return false }
+            if packed == nil {
+                lookups += 1
+                if lookups < packAfter ?? max(64, known.count / 4) { return known.contains(String(decoding: span, as: UTF8.self)) }
+                packed = PackedNumbers(known)
+            }
+            return packed!.contains(span)
+        }
         var prev = Class.other
         var i = 0
         let n = b.count
@@ -600,21 +695,28 @@ public enum PhoneScrubber {
             // From each group, the longest such span: a roster's number whose first digits are
             // another roster number (`62345679` and `6234567`) is masked whole, not up to the
             // shorter one with its last digit left showing.
-            for a in 0..<groups.count {
-                let from = digitRanges[a].lowerBound
-                var longest: Int? = nil
-                for e in a..<groups.count {
-                    let to = digitRanges[e].upperBound
-                    if to - from > 16 { break } // 0086, the trunk 0 and a mobile number
-                    let span = d[from..<to]
-                    if (span.count >= 11 && isMobileWithPrefix(span, groups: digitGroups[a...e]))
-                        || (span.count >= minimum && isKnown(span, known))
-                        || (e > a && e - a <= 2 && (a > 0 || !afterLetter) && isLandline(digitGroups[a...e])) {
-                        if a <= lastMasked, e <= lastMasked || digitGroups[(lastMasked + 1)...e].contains(where: Self.isYear) { break }
-                        longest = e
+            // The tests read the digits in place (`mobileShape`, `PackedNumbers`, the area code's
+            // `0` first): slices of `d` and `digitGroups` made for every span of a long run were
+            // most of its time, in reference counting.
+            d.withUnsafeBufferPointer { digits in
+                for a in 0..<groups.count {
+                    let from = digitRanges[a].lowerBound
+                    var longest: Int? = nil
+                    for e in a..<groups.count {
+                        let to = digitRanges[e].upperBound
+                        if to - from > 16 { break } // 0086, the trunk 0 and a mobile number
+                        let span = UnsafeBufferPointer(rebasing: digits[from..<to])
+                        let mobile = span.count >= 11 && mobileShape(span).map { trunk in
+                            trunk < 0 || trunkBeginsGroup(at: trunk, groupLengths: digitRanges[a...e].lazy.map(\.count))
+                        } ?? false
+                        if mobile || (span.count >= minimum && knownNumber(span))
+                            || (e > a && e - a <= 2 && span[0] == 48 && (a > 0 || !afterLetter) && isLandline(digitGroups[a...e])) {
+                            if a <= lastMasked, e <= lastMasked || digitGroups[(lastMasked + 1)...e].contains(where: Self.isYear) { break }
+                            longest = e
+                        }
                     }
+                    if let e = longest { mask(a, e) }
                 }
-                if let e = longest { mask(a, e) }
             }
         }
         guard !masked.isEmpty else { return nil }

@@ -169,6 +169,74 @@ struct PhoneSpellingTests {
         #expect(PhoneScrubber.scrub(bytes: clean, known: ["7654321"], pieceSize: 64) == clean)
     }
 
+    /// The mobile rule as the docs state it, read from the digits as text: a mobile number
+    /// (1[3-9] and nine digits) alone, after 86 or 0086, or after a trunk `0` (also after 86 or
+    /// 0086) that begins a group of one digit or of more than two.
+    static func statedMobile(_ digits: String, groups: [Int]?) -> Bool {
+        func mobile(_ s: Substring) -> Bool { s.count == 11 && s.hasPrefix("1") && "3456789".contains(s.dropFirst().first!) }
+        for prefix in ["", "86", "0086"] where digits.hasPrefix(prefix) {
+            let rest = digits.dropFirst(prefix.count)
+            if mobile(rest) { return true }
+            if rest.hasPrefix("0"), mobile(rest.dropFirst()), let groups {
+                var at = 0
+                for g in groups {
+                    if at == prefix.count { return g == 1 || g > 2 }
+                    at += g
+                    if at > prefix.count { break }
+                }
+            }
+        }
+        return false
+    }
+
+    @Test("the mobile rule read from the digits in place (`mobileShape`) is the rule as stated, every prefix and trunk, every grouping")
+    func mobileShapeIsTheRule() {
+        var g = SeededGenerator(seed: 17)
+        let starts = ["", "0", "86", "860", "0086", "00860", "8", "00", "1", "01", "086", "0860", "8600"]
+        for case_ in 0..<20_000 {
+            var digits = starts.randomElement(using: &g)!
+            digits += case_ % 3 == 0 ? "1" + String("3456789".randomElement(using: &g)!) : ""
+            while digits.count < Int.random(in: 9...17, using: &g) { digits += String(Int.random(in: 0...9, using: &g)) }
+            var groups: [Int] = [], left = digits.count
+            while left > 0 { let n = min(left, Int.random(in: 1...5, using: &g)); groups.append(n); left -= n }
+            let bytes = Array(digits.utf8)
+            let slices = groups.indices.map { k in bytes[groups[..<k].reduce(0, +)..<groups[...k].reduce(0, +)] }
+            for withGroups in [true, false] {
+                let got = PhoneScrubber.isMobileWithPrefix(bytes[...], groups: withGroups ? slices[...] : nil)
+                #expect(got == Self.statedMobile(digits, groups: withGroups ? groups : nil), "\(digits) in groups \(groups)")
+            }
+        }
+    }
+
+    @Test("the rosters' numbers looked up packed give the bytes the string lookups give, on texts dense with digits", arguments: [1, 2, 3])
+    func packedLookupsAgree(seed: UInt64) {
+        var g = SeededGenerator(seed: seed)
+        var known: Set<String> = []
+        for _ in 0..<200 {
+            let n = Int.random(in: 5...16, using: &g) // 5, 6 and 16 are never looked up
+            known.insert(String((0..<n).map { _ in Character(String(Int.random(in: 0...9, using: &g))) }))
+        }
+        known.insert("12a4567") // not digits: never a match either way
+        let numbers = Array(known)
+        for case_ in 0..<300 {
+            var text = ""
+            for _ in 0..<Int.random(in: 1...120, using: &g) {
+                switch Int.random(in: 0..<6, using: &g) {
+                case 0: text += numbers.randomElement(using: &g)!
+                case 1: text += String(Int.random(in: 0...9, using: &g))
+                case 2: text += "1380013" + String(Int.random(in: 1000...9999, using: &g))
+                case 3: text += "0" + String(Int.random(in: 10...999, using: &g))
+                default: break
+                }
+                text += ["-", " ", "", "\u{200E}", "，", "\n", "／"].randomElement(using: &g)!
+            }
+            let bytes = Array(text.utf8)
+            let strings = bytes.withUnsafeBufferPointer { PhoneScrubber.scrub($0, known: known, packAfter: .max) }
+            let packed = bytes.withUnsafeBufferPointer { PhoneScrubber.scrub($0, known: known, packAfter: 0) }
+            #expect(strings == packed, "seed \(seed) case \(case_): \(text)")
+        }
+    }
+
     @Test("check on samples/ shows volunteer ids and dates as written (issue 15 item 5)")
     func checkKeepsIDs() throws {
         let r = try Binary.run(["check", "--config", Binary.samples.appendingPathComponent("campaign.yaml").path, "--week-ending", "2019-08-09",
