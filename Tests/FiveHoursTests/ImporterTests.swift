@@ -323,6 +323,39 @@ struct ImporterTests {
         #expect(result.activities.first?.submittedAt == ValueParser.instant("2019-08-05T16:00:00+08:00", in: .shanghai)!)
     }
 
+    @Test("two XML attributes that name one column with different values reject the record; a prefixed attribute is no column; an empty one gives nothing")
+    func xmlAttributesOfOneColumn() throws {
+        let window = CivilDate(year: 2019, month: 8, day: 1)!...CivilDate(year: 2019, month: 8, day: 9)!
+        for window in [window, nil] as [ClosedRange<CivilDate>?] {
+            let result = try Self.importFiles([
+                "r/r.xml": """
+            <roster unit="党政办" xmlns:x="urn:x"><volunteer id="V1" name="王继跃" liaison="是" x:liaison="否" x:unit="文明办"/>
+            <volunteer id="V2" name="甲" unit="党政办" volunteer_id="V2"/></roster>
+            """,
+                "a/a.xml": """
+            <activities xmlns:b="urn:b">
+            <activity volunteer="人5" volunteer_id="V1" date="2019-08-05" hours="1"/>
+            <activity volunteer="V1" volunteer-id="V1" date="2019-08-05" start="9:00" end="10:00" b:end="20:00"/>
+            <activity volunteer="V1" date="2019-08-05" b:date="2019-08-20" hours="2" b:volunteer="V2"/>
+            <activity volunteer="V1" date="2019-08-06" hours=" "><hours>3</hours></activity>
+            <activity volunteer="V1" date="2019-08-07" hours="1" hours_x=""/>
+            <activity volunteer="V2" date="2019-08-07" start="9:00" end="" End="10:00"><end>11:00</end></activity>
+            </activities>
+            """,
+                "s/s.csv": "unit,kind,period,submitted_at\n",
+            ], window: window)
+            // The name and the id of a volunteer in two attributes: rejected, naming both.
+            #expect(result.rejects.map(\.source.description) == ["a/a.xml:2"], "\(result.rejects.map(\.reason))")
+            #expect(result.rejects.first?.reason == "属性 volunteer, volunteer_id 指同一列，值不同（“人5”与“V1”）；一条记录只写其中一个")
+            #expect(result.files.map(\.read) == [2, 6, 0] && result.files.map(\.rejected) == [0, 1, 0])
+            guard window != nil else { continue }
+            // b:end, b:date, b:volunteer are another vocabulary's; an empty hours gives way to <hours>.
+            #expect(result.activities.map(\.volunteerID) == ["V1", "V1", "V1", "V1", "V2"])
+            #expect(result.activities.map(\.seconds) == [3_600, 7_200, 10_800, 3_600, 7_200])
+            #expect(result.volunteers.map(\.isLiaison) == [true, false] && result.volunteers.map(\.unit) == ["党政办", "党政办"])
+        }
+    }
+
     @Test("a roster's or a station's period is ignored, whatever it holds; a bulletin's must be a date")
     func periodOfARosterIsIgnored() throws {
         let result = try Self.importFiles([

@@ -1207,7 +1207,10 @@ public struct Importer: Sendable {
                         if name.elementsEqual(XMLActivityShortcut.phone) { plain = false; return }
                         continue // not a column: the ordinary path ignores it too
                     }
-                    guard seen & (1 << cell) == 0, store(value, cell: cell, used: &used) else { plain = false; return }
+                    // An empty attribute gives nothing (a child may give the column): the ordinary way.
+                    guard seen & (1 << cell) == 0, !UnicodeTrim.trim(value).isEmpty, store(value, cell: cell, used: &used) else {
+                        plain = false; return
+                    }
                     seen |= 1 << cell
                 }
                 for c in record.children {
@@ -1323,8 +1326,20 @@ public struct Importer: Sendable {
                 return
             }
             var values: [String: String] = [:]
-            for (k, v) in rec.attributes {
-                values[keys[k] ?? Importer.underscored(k)] = v
+            // Two attributes that name one column (`volunteer` and `volunteer_id`, `end` and
+            // `End`…) with different values: which one is meant is not for the program to guess
+            // (a dictionary's order would pick one at random). An empty one gives nothing.
+            var attributeTwice: (names: String, first: String, second: String)?
+            var namedBy: [String: String] = [:]
+            for (k, v) in rec.attributes.sorted(by: { $0.key < $1.key }) {
+                let key = keys[k] ?? Importer.underscored(k)
+                let value = v.trimmingSpaces
+                if let first = values[key]?.trimmingSpaces, !first.isEmpty {
+                    if !value.isEmpty, value != first, attributeTwice == nil { attributeTwice = ("\(namedBy[key]!), \(k)", first, value) }
+                    continue
+                }
+                values[key] = v
+                namedBy[key] = k
             }
             var context: [String: String] = [:]
             for (k, v) in rec.context { context[Importer.underscored(k)] = v }
@@ -1367,11 +1382,19 @@ public struct Importer: Sendable {
                     // <volunteer>V055</volunteer>`): which one is meant is not for the program to guess.
                     if let first = fromChildren[key], first != text, twice == nil { twice = (c.name, first, text) }
                     fromChildren[key] = fromChildren[key] ?? text
-                    if values[key] == nil { values[key] = text }
+                    if values[key]?.trimmingSpaces.isEmpty ?? true { values[key] = text }
                 }
             }
             if !teams.isEmpty { values["teams"] = teams.joined(separator: ";") }
             if let phone = values["phone"] { PhoneScrubber.insertNumbers(of: phone, into: &result.phones) }
+            if let twice = attributeTwice {
+                report.rejected += 1
+                let reason = Wording(campaign.output.language)(
+                    "属性 \(twice.names) 指同一列，值不同（“\(twice.first)”与“\(twice.second)”）；一条记录只写其中一个",
+                    "the attributes \(twice.names) name the same column with different values ('\(twice.first)' and '\(twice.second)'); give one per record")
+                result.rejects.append(Reject(source: source, reason: reason, record: Importer.quoted(rec)))
+                return
+            }
             if let twice {
                 report.rejected += 1
                 let reason = Wording(campaign.output.language)(

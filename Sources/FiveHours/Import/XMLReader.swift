@@ -359,8 +359,8 @@ enum XMLReader {
             return UnsafeBufferPointer(start: UnsafePointer(p), count: strlen(UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self)))
         }
 
-        /// Namespace declarations first, then attributes, named and valued as `xmlTextReader`
-        /// lists them (a default namespace as `xmlns`, a prefixed one by its prefix).
+        /// Namespace declarations first, then attributes without a prefix, named and valued as
+        /// `xmlTextReader` lists them (a default namespace as `xmlns`, a prefixed one by its prefix).
         static func forEachAttribute(_ nbNamespaces: Int32, _ namespaces: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?,
                                      _ nbAttributes: Int32, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?,
                                      _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> Void) {
@@ -375,6 +375,10 @@ enum XMLReader {
             }
             guard let attributes else { return }
             for k in 0..<Int(nbAttributes) {
+                // An attribute with a prefix (`b:end`) belongs to another vocabulary than the
+                // contract's, whose attributes have none: it is not a column (`end`), nor would
+                // it override one.
+                guard attributes[5 * k + 1] == nil else { continue }
                 guard let start = attributes[5 * k + 3], let end = attributes[5 * k + 4] else { continue }
                 let value = UnsafeBufferPointer(start: UnsafePointer(start), count: end - start)
                 guard value.contains(38) else { body(text(attributes[5 * k]), value); continue }
