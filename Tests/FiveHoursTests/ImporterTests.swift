@@ -302,6 +302,30 @@ struct ImporterTests {
         #expect(result.volunteers.count == 1 && result.activities.count == 1)
     }
 
+    @Test("invisible characters around an id, a unit or a value (a copy from a chat or a web page) are trimmed as spaces are, in both readers")
+    func invisibleCharactersAreTrimmed() throws {
+        let marks = ["\u{200B}", "\u{FEFF}", "\u{200E}", "\u{2060}", "\u{202C}", "\u{2069}"]
+        var roster = ["volunteer_id,name,unit"], log = ["volunteer_id,date,hours,unit"]
+        for (k, m) in marks.enumerated() {
+            roster.append("V\(k)\(m),甲\(k),党政办\(m)")
+            log.append("\(m)V\(k),\(m)2019-08-05,2\(m),\(m)党政办")
+        }
+        // A short log and a long one (whose rows the duplicate check reads again from their bytes).
+        let long = log + (0..<20_000).map { "V0,2019-07-0\($0 % 9 + 1),\($0 % 5 + 1),党政办" }
+        for lines in [log, long] {
+            let result = try Self.importFiles([
+                "r/r.csv": roster.joined(separator: "\n") + "\n",
+                "a/a.csv": lines.joined(separator: "\r\n") + "\r\n",
+                "s/s.csv": "unit,kind,period,submitted_at\n",
+            ], window: CivilDate(year: 2019, month: 8, day: 1)!...CivilDate(year: 2019, month: 8, day: 9)!)
+            #expect(result.rejects.isEmpty, "\(result.rejects.map(\.reason))")
+            #expect(result.volunteers.map(\.id) == marks.indices.map { "V\($0)" })
+            #expect(Set(result.volunteers.map(\.unit)) == ["党政办"])
+            #expect(result.activities.map(\.volunteerID) == marks.indices.map { "V\($0)" })
+            #expect(result.activities.allSatisfy { $0.unit == "党政办" && $0.seconds == 7_200 })
+        }
+    }
+
     @Test("an XML child is named as its attribute would be: <submitted-at>, <record-id>")
     func xmlChildrenNamedAsAttributes() throws {
         let result = try Self.importFiles([

@@ -706,21 +706,20 @@ enum UnicodeTrim {
     /// which is skipped and not counted.
     static func isBlank(_ b: UnsafeBufferPointer<UInt8>) -> Bool { trim(b).isEmpty }
 
-    /// Zero-width spaces and joiners, the word joiner and the BOM: not white space to Unicode,
-    /// but nothing on screen — what a header name and a formula's first character are read past.
-    static let invisibleScalars: Set<UInt32> = [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF]
-
-    /// The byte length of an invisible scalar (`invisibleScalars`) at `i`, or nil.
-    static func invisibleLength(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Int? {
-        guard b[i] == 0xE2 || b[i] == 0xEF, let (scalar, len) = decode(b, at: i), invisibleScalars.contains(scalar.value) else { return nil }
-        return len
-    }
+    /// Zero-width spaces and joiners, the word joiner, the BOM, the direction marks and the bidi
+    /// embeddings, overrides and isolates: not white space to Unicode, but nothing on screen —
+    /// what a copy from a chat or a web page leaves around an id or a name. Trimmed from a
+    /// cell's ends as white space is (`V001\u{200B}` is the roster's `V001`), read past in a
+    /// header name and before a formula's first character.
+    static let invisibleScalars: Set<UInt32> = [0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E,
+                                                0x2060, 0x2066, 0x2067, 0x2068, 0x2069, 0xFEFF]
 
     @inline(__always)
     static func trim(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
-        // Most cells start with a byte no white space starts with, and end in a visible ASCII
-        // character (an id, a date, a number): nothing to trim, decided by two bytes.
-        if let f = b.first, let l = b.last, f > 0x20, f < 0x80 || f > 0xE3, l > 0x20, l < 0x80 { return b }
+        // Most cells start with a byte no white space or invisible character starts with (ASCII,
+        // a CJK character's E4–E9), and end in a visible ASCII character (an id, a date, a
+        // number): nothing to trim, decided by two bytes.
+        if let f = b.first, let l = b.last, f > 0x20, f < 0x80 || (f > 0xE3 && f != 0xEF), l > 0x20, l < 0x80 { return b }
         return trimmed(b)
     }
 
@@ -732,14 +731,15 @@ enum UnicodeTrim {
         return s == 0 && e == b.count ? b : UnsafeBufferPointer(rebasing: b[s..<e])
     }
 
-    /// The byte length of the white-space scalar at `i`, or nil. Only scalars whose first byte is
-    /// 09–0D, 20, C2, E1, E2 or E3 can be white space, so most text is decided by one byte.
+    /// The byte length of the white-space or invisible scalar (`invisibleScalars`) at `i`, or
+    /// nil: what a cell is trimmed of. Only scalars whose first byte is 09–0D, 20, C2, E1, E2, E3
+    /// or EF can be either, so most text is decided by one byte.
     @inline(__always)
     static func whitespaceLength(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Int? {
         let c = b[i]
         if c == 0x20 || (c >= 0x09 && c <= 0x0D) { return 1 }
-        guard c == 0xC2 || (c >= 0xE1 && c <= 0xE3) else { return nil }
-        guard let (scalar, len) = decode(b, at: i), scalar.properties.isWhitespace else { return nil }
+        guard c == 0xC2 || (c >= 0xE1 && c <= 0xE3) || c == 0xEF else { return nil }
+        guard let (scalar, len) = decode(b, at: i), scalar.properties.isWhitespace || invisibleScalars.contains(scalar.value) else { return nil }
         return len
     }
 

@@ -49,7 +49,7 @@ public enum CSVWriter {
         }
         if formulaAt(0) { return true }
         var i = 0
-        while i < b.count, let n = UnicodeTrim.whitespaceLength(b, at: i) ?? UnicodeTrim.invisibleLength(b, at: i) { i += n }
+        while i < b.count, let n = UnicodeTrim.whitespaceLength(b, at: i) { i += n } // white space and invisible characters
         return i > 0 && formulaAt(i)
     }
 
