@@ -20,20 +20,30 @@ struct FiveHoursCommand: ParsableCommand {
     /// (`fivehours --help` asks for the help: exit 0.)
     func run() throws {
         FileHandle.standardError.write(Data((FiveHoursCommand.helpMessage() + "\n").utf8))
+        FileHandle.standardError.write(Data("fivehours: no subcommand; give one: weekly, daily, monthly, yearly, check or templates\n".utf8))
         throw ExitCode(2)
     }
 
     static func main() {
+        var command: ParsableCommand
         do {
-            var command = try parseAsRoot()
-            try command.run()
+            command = try parseAsRoot()
         } catch {
             Self.finish(with: error)
         }
+        do {
+            try command.run()
+        } catch {
+            Self.finish(with: error, in: type(of: command))
+        }
     }
 
-    /// Maps every error to the contract's exit codes, with a one-line message on stderr.
-    static func finish(with error: Error) -> Never {
+    /// Maps every error to the contract's exit codes, with a one-line message on stderr — the
+    /// last line, which a cron job keeps (`tail -n 1`, BATCH.md): a usage error's usage comes
+    /// before it.
+    /// - Parameter command: the subcommand whose `run` threw, for its usage; nil while parsing
+    ///   (the parser's error knows the subcommand).
+    static func finish(with error: Error, in command: ParsableCommand.Type? = nil) -> Never {
         let stderr = FileHandle.standardError
         // A message may name an input path; no phone number in it either (a file named after one).
         func say(_ s: String) { stderr.write(Data(("fivehours: " + TerminalText.safe(PhoneScrubber.scrub(s, known: [])) + "\n").utf8)) }
@@ -50,8 +60,15 @@ struct FiveHoursCommand: ParsableCommand {
                 print(fullMessage(for: error))
                 Foundation.exit(0)
             }
-            let message = fullMessage(for: error)
-            stderr.write(Data((TerminalText.safe(message) + "\n").utf8))
+            // While parsing, ArgumentParser writes `Error: <reason>` and then the subcommand's
+            // usage: the usage first, the reason last. What a subcommand's `run` throws is said alone.
+            let reason = (command ?? Self.self).message(for: error)
+            if command == nil {
+                let full = fullMessage(for: error)
+                let usage = full.hasPrefix("Error: " + reason) ? String(full.dropFirst(("Error: " + reason).count)) : ""
+                for line in usage.split(separator: "\n") where !line.isEmpty { stderr.write(Data((TerminalText.safe(String(line)) + "\n").utf8)) }
+            }
+            say(reason)
             // Usage errors are 2 in the contract, not ArgumentParser's 64.
             Foundation.exit(code == .validationFailure ? 2 : code.rawValue == 64 ? 2 : code.rawValue)
         }
@@ -229,6 +246,10 @@ struct Weekly: ParsableCommand {
     @Option(name: .customLong("week-ending"), help: "The week's last day (must fall on rules.week_ends_on).")
     var weekEnding: String?
 
+    // Dates are checked while the command line is parsed, so that their error shows this
+    // subcommand's usage.
+    func validate() throws { _ = try weekEnding.map { try parseDate($0, option: "--week-ending") } }
+
     func run() throws {
         let weekEnd = try weekEnding.map { try parseDate($0, option: "--week-ending") }
         let campaign = try CampaignLoader.load(path: common.config)
@@ -256,6 +277,8 @@ struct Daily: ParsableCommand {
     @OptionGroup var output: OutputOptions
     @Option(name: .long, help: "The day of the bulletin.")
     var date: String
+
+    func validate() throws { _ = try parseDate(date, option: "--date") }
 
     func run() throws {
         let day = try parseDate(date, option: "--date")
@@ -340,6 +363,7 @@ struct Monthly: ParsableCommand {
 
     func validate() throws {
         guard parseMonth(month) != nil else { throw ValidationError("--month '\(month)' is not a month; write it as 2019-08") }
+        _ = try weekEnding.map { try parseDate($0, option: "--week-ending") }
     }
 
     func run() throws {
@@ -360,6 +384,7 @@ struct Yearly: ParsableCommand {
 
     func validate() throws {
         guard parseYear(year) != nil else { throw ValidationError("--year '\(year)' is not a year; write it as 2019") }
+        _ = try weekEnding.map { try parseDate($0, option: "--week-ending") }
     }
 
     func run() throws {
@@ -374,6 +399,10 @@ struct Check: ParsableCommand {
     @OptionGroup var common: CommonOptions
     @Option(name: .customLong("week-ending"), help: "The week's last day (must fall on rules.week_ends_on).")
     var weekEnding: String?
+
+    // Dates are checked while the command line is parsed, so that their error shows this
+    // subcommand's usage.
+    func validate() throws { _ = try weekEnding.map { try parseDate($0, option: "--week-ending") } }
 
     func run() throws {
         let weekEnd = try weekEnding.map { try parseDate($0, option: "--week-ending") }
