@@ -345,16 +345,18 @@ public enum Pipeline {
         }
         let errors = findings.filter { $0.severity == .error }.count
         let warnings = findings.filter { $0.severity == .warning }.count
-        var met = 0, short = 0, partial = 0
+        var met = 0, short = 0, partial = 0, notMetYet = 0
         for i in data.volunteers.indices {
             switch data.volunteers[i].status {
             case .met: met += 1
             case .short: short += 1
-            case .partial: partial += 1
+            case .partial: if data.volunteers[i].notMetYet { notMetYet += 1 } else { partial += 1 }
             }
         }
-        out += say("\n在队志愿者 \(data.volunteers.count) 名：\(l["met"]) \(met)，\(l["short"]) \(short)，\(l["partial"]) \(partial)；\(l["error"]) \(errors)，\(l["warning"]) \(warnings)，未读入 \(ledger.rejects.count)。\n",
-                   "\n\(data.volunteers.count) volunteers active, \(met) met, \(short) short, \(partial) partial; \(errors) errors, \(warnings) warnings, \(ledger.rejects.count) rejected.\n")
+        // While the week runs nobody is short: those held all week and not there yet are "not met yet".
+        let (shortLabel, shortCount) = data.inProgress ? (l["not_met_yet"], notMetYet) : (l["short"], short)
+        out += say("\n在队志愿者 \(data.volunteers.count) 名：\(l["met"]) \(met)，\(shortLabel) \(shortCount)，\(l["partial"]) \(partial)；\(l["error"]) \(errors)，\(l["warning"]) \(warnings)，未读入 \(ledger.rejects.count)。\n",
+                   "\n\(data.volunteers.count) volunteers active, \(met) met, \(shortCount) \(shortLabel.lowercased()), \(partial) partial; \(errors) errors, \(warnings) warnings, \(ledger.rejects.count) rejected.\n")
         return (out, errors, RunSummary(findings: findings, ledger: ledger, files: 0))
     }
 

@@ -94,7 +94,9 @@ struct WeeklyView {
             "title": l["weekly.title"], "campaign": r.campaignName, "organizer": r.organizer,
             "week_first": "\(r.week.firstDay)", "week_last": "\(r.week.lastDay)",
             "generated": r.zone.format(r.now), "fingerprint": String(r.inputFingerprint.prefix(16)),
-            "units_count": r.units.count, "volunteers_count": r.volunteers.count, "met": r.met, "short": r.short,
+            "units_count": r.units.count, "volunteers_count": r.volunteers.count, "met": r.met,
+            // While the week runs nobody is short: the column and the count say "not met yet".
+            "short": r.inProgress ? r.notMetYet : r.short, "short_head": r.inProgress ? l["not_met_yet"] : l["short"],
             "partial": r.partial, "hours": Hours.format(r.totalSeconds), "compliance": rateText,
             "required_hours": Hours.format(r.rules.weeklySeconds),
         ]
@@ -126,7 +128,8 @@ struct WeeklyView {
         d["units"] = support.list(r.units, placeholder: placeholderUnit, schema: schema) { u in
             let weekly = support.status(u.weekly)
             return [
-                "name": u.name, "kind": l[u.kind], "volunteers": u.volunteers, "met": u.met, "short": u.short, "partial": u.partial,
+                "name": u.name, "kind": l[u.kind], "volunteers": u.volunteers, "met": u.met,
+                "short": r.inProgress ? u.notMetYet : u.short, "partial": u.partial,
                 // A week still running has no rate yet: only those already met, nobody short.
                 "rate": u.complianceRate.isEmpty || r.inProgress ? "—" : Percent.text(u.complianceRate), "hours": u.hours, "sessions": u.sessions,
                 "liaisons": u.liaisons.isEmpty ? "—" : u.liaisons.map(support.name).joined(separator: l["sep"]),
@@ -195,9 +198,10 @@ struct WeeklyView {
         let perUnitAll = 200
         let (everyoneOrder, everyone) = byUnit { _ in true }
         func status(_ v: WeeklyReport.VolunteerRow) -> [String: Any] {
-            let key = r.inProgress && v.status != .partial ? "in_progress" : v.status.rawValue
+            // Met is met as soon as the hours are there; a week still running holds nobody short.
+            let key = v.notMetYet ? "in_progress" : v.status.rawValue
             return ["id": support.isPublic ? "" : v.id, "name": support.name(v.name), "hours": Hours.format(v.seconds),
-                    "status": key, "status_label": l[key]]
+                    "status": key, "status_label": l[v.notMetYet ? "not_met_yet" : key]]
         }
         d["volunteer_groups"] = schema
             ? [["unit": "", "count": 0, "members": [status(placeholderVolunteer)], "more": "", "has_more": false]]

@@ -7,7 +7,10 @@ public struct WeeklyReport: Sendable {
         public var volunteers: Int
         public var met: Int
         public var short: Int
+        /// Active only some days of the week (`partial`, not `notMetYet`).
         public var partial: Int
+        /// Held all week, the week still running, not met yet (`VolunteerWeek.notMetYet`).
+        public var notMetYet: Int = 0
         /// `0.67`, or empty when nobody was held to the requirement.
         public var complianceRate: String
         /// 0…100 for the chart; nil when there is no rate.
@@ -50,6 +53,8 @@ public struct WeeklyReport: Sendable {
         public var requiredSeconds: Int
         public var shortfallSeconds: Int
         public var status: VolunteerWeek.Status
+        /// `VolunteerWeek.notMetYet`: `status` is `partial` for the CSVs, the reports say "not met yet".
+        public var notMetYet: Bool = false
         public var daily: [Int]
         public var sessions: Int
         public var isLiaison: Bool
@@ -102,7 +107,14 @@ public struct WeeklyReport: Sendable {
 
     public var met: Int { count(.met) }
     public var short: Int { count(.short) }
-    public var partial: Int { count(.partial) }
+    /// Active only some days of the week.
+    public var partial: Int { count(.partial) - notMetYet }
+    /// Held all week, the week still running, not met yet.
+    public var notMetYet: Int {
+        var n = 0
+        for i in volunteers.indices where volunteers[i].notMetYet { n += 1 }
+        return n
+    }
 
     /// Counted by index: iterating the rows (or `filter(…).count`) would copy each one, six
     /// reference counts a row, a hundred thousand rows a call.
@@ -131,7 +143,7 @@ public struct WeeklyReport: Sendable {
             let shown = copies.filter { $0.submittedAt <= now }.sorted { $0.submittedAt > $1.submittedAt }.first
             return UnitRow(
                 name: u.name, kind: u.kind.rawValue, volunteers: vs.count, met: met, short: short,
-                partial: vs.count { $0.status == .partial },
+                partial: vs.count { $0.status == .partial && !$0.notMetYet }, notMetYet: vs.count(where: \.notMetYet),
                 complianceRate: Rate.format(met, of: met + short),
                 compliancePercent: met + short == 0 ? nil : (met * 200 + (met + short)) / (2 * (met + short)),
                 seconds: vs.reduce(0) { $0 + $1.seconds }, liaisons: liaisons.map(\.name), liaisonStatus: liaisonStatus,
@@ -181,7 +193,7 @@ public struct WeeklyReport: Sendable {
         let volunteers = data.volunteers.enumerated().map { i, v in
             VolunteerRow(id: v.volunteer.id, name: v.volunteer.name, unit: v.volunteer.unit, teams: v.volunteer.teams,
                          seconds: v.shownSeconds, requiredSeconds: v.requiredSeconds, shortfallSeconds: v.shortfallSeconds,
-                         status: v.status, daily: v.daily, sessions: v.sessions, isLiaison: v.volunteer.isLiaison, role: v.volunteer.role,
+                         status: v.status, notMetYet: v.notMetYet, daily: v.daily, sessions: v.sessions, isLiaison: v.volunteer.isLiaison, role: v.volunteer.role,
                          flagged: flagged.contains(i))
         }
         var previousSeconds: Int?, previousRate: String?

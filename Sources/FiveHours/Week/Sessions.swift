@@ -55,6 +55,10 @@ public struct VolunteerWeek: Sendable {
     public var shownSeconds: Int { Hours.shown(seconds, met: status == .met, goal: goalSeconds) }
     /// What the reports show as missing (`Hours.shortfall`): the requirement less the hours shown.
     public var shortfallSeconds: Int { Hours.shortfall(shown: shownSeconds, required: requiredSeconds) }
+    /// Held to the requirement (active all seven days) in a week still running, and not met
+    /// yet: `partial` in the CSVs (held to nothing so far, counting.md), but not one of those
+    /// active only some days — the reports say "not met yet" (尚未达标), not "partial".
+    public var notMetYet: Bool { status == .partial && goalSeconds > 0 }
 }
 
 /// The week built from the import: what the rules judge and the reports show.

@@ -58,6 +58,14 @@ struct BatchCommandTests {
         #expect(md.contains("| 党政办 | 科室 | 5 | "), "\(md)")
         #expect(!md.contains("| 100% |"), "no rate for a week still running")
         #expect(!(try read(folder.appendingPathComponent("findings.csv"))).contains("five_hours"))
+        // Held all week and not there yet: "not met yet", counted apart from the one volunteer
+        // active only some days (V060); the CSV keeps the contract's `partial`.
+        #expect(md.contains("| 进行中（达标 49 · 尚未达标 9） |") && md.contains("| 59（部分在队 1） |"), "\(md)")
+        #expect(md.contains("| 单位 | 类型 | 志愿者 | 达标 | 尚未达标 | 部分在队 |"))
+        #expect(md.contains("| V005 | 陈晓燕 | 4.00 | 尚未达标 |") && md.contains("| 部分在队 |"))
+        #expect(volunteers.contains("V005,陈晓燕,党政办,") && volunteers.contains(",4.00,0.00,0.00,partial\r\n"))
+        let check = try Binary.run(["check", "--config", config, "--week-ending", "2019-08-09", "--now", "2019-08-07T12:00:00+08:00", "--quiet"])
+        #expect(check.stdout.contains("在队志愿者 59 名：达标 49，尚未达标 9，部分在队 1；"), "\(check.stdout.suffix(300))")
     }
 
     @Test("--language en: labels, finding details and subjects in English, half-width punctuation; a bad language is a usage error")
