@@ -25,6 +25,10 @@ struct FiveHoursCommand: ParsableCommand {
     }
 
     static func main() {
+        // A limit on file size (`ulimit -f`, systemd's LimitFSIZE=) would kill the run at the
+        // write that crosses it, with no reason given and the staging folder left; ignored, the
+        // write fails instead and the run stops as for any output it cannot write (exit 1).
+        signal(SIGXFSZ, SIG_IGN)
         var command: ParsableCommand
         do {
             command = try parseAsRoot()

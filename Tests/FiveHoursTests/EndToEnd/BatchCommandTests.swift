@@ -41,6 +41,30 @@ struct BatchCommandTests {
         #expect(sat.stderr.isEmpty, "--quiet silences the summary line too")
     }
 
+    @Test("a limit on file size (ulimit -f) stops the run with 1 and its reason; the earlier report stays, no staging left")
+    func fileSizeLimit() throws {
+        let out = try temp()
+        defer { ImportTestSupport.remove(out) }
+        let args = ["weekly", "--config", config, "--week-ending", "2019-08-09", "--now", "2019-08-09T18:00:00+08:00", "--out", out.path, "--quiet"]
+        #expect(try Binary.run(args).status == 0)
+        let folder = out.appendingPathComponent("weekly-2019-08-09")
+        let before = try read(folder.appendingPathComponent("weekly-summary.html"))
+        // The shell's limit is inherited; 40 blocks of 512 bytes is less than the summary's HTML.
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", "ulimit -f 40; exec \"$0\" \"$@\"", Binary.executable.path] + args
+        let err = Pipe()
+        p.standardError = err
+        try p.run()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationReason == .exit && p.terminationStatus == 1, "\(p.terminationReason) \(p.terminationStatus): \(stderr)")
+        #expect(stderr.split(separator: "\n").last?.hasPrefix("fivehours: ") == true, "\(stderr)")
+        #expect(try read(folder.appendingPathComponent("weekly-summary.html")) == before)
+        let left = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.contains(".new-") }
+        #expect(left.isEmpty, "\(left)")
+    }
+
     @Test("a week named before it is over is in progress: no one short, marked 进行中")
     func inProgress() throws {
         let out = try temp()
