@@ -19,7 +19,15 @@ import Glibc
 /// - the output folder, and any folder holding fivehours' own output (an output root with its
 ///   `.fivehours.lock`, a report folder `weekly-*`/`daily-*`/`monthly-*`/`yearly-*` holding a
 ///   `manifest.json`, any folder holding fivehours' `manifest.json`, a hidden staging folder),
-///   is never read as input;
+///   is never read as input — the run's own output silently, any other such folder refused,
+///   named, so that a lock file or a manifest dropped into a unit's folder cannot make its
+///   files vanish without a trace;
+/// - nothing else is left out silently either: a folder that cannot be read, a link to a
+///   folder, a file that cannot be read, a name that is not UTF-8 (a zip made on Chinese
+///   Windows, unpacked) are refused, named;
+/// - each file read is opened as the file listed: its device and inode are noted here and
+///   checked on every descriptor the reader opens (`ListedFiles`), so that a file swapped for
+///   a link between the listing and the reading is not read;
 /// - a file reached twice (a folder listed twice, a folder and a file in it, a link to a file
 ///   also listed) is read once, at its first place in input order — and a file two kinds of
 ///   input reach (a link among the logs to a roster) as the first kind only (`lists(of:)`);
@@ -51,7 +59,7 @@ public enum InputFiles {
         let roots = inputFolders.compactMap(realPath).map { $0.hasSuffix("/") ? $0 : $0 + "/" }
         let output = outputFolder.flatMap(realPath)
         var outputStat = stat()
-        let outputID = output.flatMap { stat($0, &outputStat) == 0 ? FolderID(outputStat) : nil }
+        let outputID = output.flatMap { stat($0, &outputStat) == 0 ? FileID(outputStat) : nil }
         var found: [Entry] = []
         for p in paths {
             var st = stat()
@@ -65,6 +73,7 @@ public enum InputFiles {
             if isDirectory(st) {
                 walk(p, depth: 0, roots: roots, output: output, outputID: outputID, into: &found)
             } else if isRegular(st) {
+                ListedFiles.note(p, st)
                 found.append(Entry(path: p, refusal: nil))
             } else {
                 throw InputOpenError(path: p, reason: "not a regular file but \(kind(st)); name a file or a folder in inputs:")
@@ -82,25 +91,63 @@ public enum InputFiles {
     /// How many levels of folders below a folder named in `inputs:` are read.
     static let deepestFolder = 32
 
-    /// A folder as the file system knows it (device and inode): the output folder is recognised
-    /// by it without resolving every folder's path.
-    struct FolderID: Equatable {
+    /// A file or folder as the file system knows it (device and inode): the output folder is
+    /// recognised by it without resolving every folder's path, and a listed file when it is opened.
+    struct FileID: Equatable {
         var device: UInt64
         var inode: UInt64
         init(_ st: stat) { device = UInt64(st.st_dev); inode = UInt64(st.st_ino) }
     }
 
+    /// The names in a folder as its bytes: a name that is not UTF-8 is nil (with its bytes
+    /// read as far as they go, to name it); nil for a folder that cannot be read, with why.
+    static func names(in folder: String) -> (names: [(name: String?, shown: String)], error: String?) {
+        guard let dir = opendir(folder) else { return ([], String(cString: strerror(errno))) }
+        defer { closedir(dir) }
+        var out: [(name: String?, shown: String)] = []
+        while let entry = readdir(dir) {
+            let bytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
+            if bytes == [46] || bytes == [46, 46] { continue }
+            let name = String(validating: bytes, as: UTF8.self)
+            out.append((name, name ?? String(decoding: bytes, as: UTF8.self)))
+        }
+        return (out, nil)
+    }
+
     /// Walks `folder` (named by the operator, maybe through a link) with `lstat`; `depth` is how
     /// far below the named folder it lies.
-    static func walk(_ folder: String, depth: Int, roots: [String], output: String?, outputID: FolderID?, into found: inout [Entry]) {
-        let fm = FileManager.default
-        guard let names = try? fm.contentsOfDirectory(atPath: folder) else { return }
-        for name in names {
+    static func walk(_ folder: String, depth: Int, roots: [String], output: String?, outputID: FileID?, into found: inout [Entry]) {
+        let (names, error) = names(in: folder)
+        if let error {
+            found.append(Entry(path: folder, refusal: Refusal(zh: "无法读取该文件夹（\(error)），其中的文件未读入；请让运行本程序的用户可以读取它",
+                                                              en: "this folder cannot be read (\(error)); its files were not read — let the user who runs fivehours read it")))
+            return
+        }
+        // The run's own output folder may be an input folder too: the reports it holds are the
+        // run's own, skipped without a word; anyone else's output is refused, named.
+        var parent = stat()
+        let inOwnOutput = outputID != nil && stat(folder, &parent) == 0 && FileID(parent) == outputID
+        for (name, shown) in names {
+            guard let name else {
+                // Not UTF-8: a path made of it could not be opened by name; said, not dropped.
+                let lower = shown.lowercased()
+                found.append(Entry(path: (folder as NSString).appendingPathComponent(shown), refusal: Refusal(
+                    zh: lower.hasSuffix(".csv") || lower.hasSuffix(".xml") ? "文件名不是 UTF-8 编码（GBK 压缩包解压后常见），未读入；请改名后再放入"
+                        : "此名称不是 UTF-8 编码（GBK 压缩包解压后常见），若是文件夹，其中的文件未读入；请改名后再放入",
+                    en: "its name is not UTF-8 (as a zip made on Chinese Windows unpacks); not read — if a folder, nor its files; rename it")))
+                continue
+            }
             let full = (folder as NSString).appendingPathComponent(name)
             var st = stat()
-            guard lstat(full, &st) == 0 else { continue }
+            guard lstat(full, &st) == 0 else { continue } // gone since the folder was read
             if isDirectory(st) {
-                if FolderID(st) == outputID || isOutput(full, name: name) { continue }
+                if FileID(st) == outputID { continue }
+                if isOutput(full, name: name) {
+                    if inOwnOutput, isReportName(name) { continue }
+                    found.append(Entry(path: full, refusal: Refusal(zh: "该文件夹存放的是本程序的输出（含 .fivehours.lock 或 manifest.json），不作为输入读入；输入文件请放在别处",
+                                                                    en: "this folder holds fivehours' output (a .fivehours.lock or a manifest.json); not read as input — keep input files elsewhere")))
+                    continue
+                }
                 guard depth < deepestFolder else {
                     found.append(Entry(path: full, refusal: Refusal(zh: "文件夹嵌套超过 \(deepestFolder) 层，其中的文件未读入；请把文件放到浅一些的文件夹",
                                                                     en: "a folder nested more than \(deepestFolder) levels deep; its files were not read — move them higher up")))
@@ -109,22 +156,41 @@ public enum InputFiles {
                 walk(full, depth: depth + 1, roots: roots, output: output, outputID: outputID, into: &found)
                 continue
             }
+            if isLink(st) {
+                var target = stat()
+                if stat(full, &target) == 0, isDirectory(target) {
+                    // Whatever its name: the files of a shared folder linked in would vanish unsaid.
+                    found.append(Entry(path: full, refusal: Refusal(zh: "指向文件夹的符号链接不读入；请在 inputs: 中直接写明该文件夹",
+                                                                    en: "a symbolic link to a folder is not followed; name the folder in inputs:")))
+                    continue
+                }
+            }
             let lower = name.lowercased()
             guard lower.hasSuffix(".csv") || lower.hasSuffix(".xml") else { continue }
             if isRegular(st) {
+                guard access(full, R_OK) == 0 else {
+                    let why = String(cString: strerror(errno))
+                    found.append(Entry(path: full, refusal: Refusal(zh: "无法读取该文件（\(why)），未读入；请让运行本程序的用户可以读取它",
+                                                                    en: "this file cannot be read (\(why)); not read — let the user who runs fivehours read it")))
+                    continue
+                }
+                ListedFiles.note(full, st)
                 found.append(Entry(path: full, refusal: nil))
             } else if isLink(st) {
                 // A link is read only when it ends on a regular file inside the input folders.
-                guard let real = realPath(full), roots.contains(where: { real.hasPrefix($0) }) else {
+                guard let real = realPath(full) else {
+                    found.append(Entry(path: full, refusal: Refusal(zh: "符号链接指向不存在的目标（或链接成环），未读入", en: "a symbolic link to nothing (or in a loop) is not read")))
+                    continue
+                }
+                guard roots.contains(where: { real.hasPrefix($0) }) else {
                     found.append(Entry(path: full, refusal: Refusal(zh: "符号链接指向输入文件夹之外，未读入", en: "a symbolic link out of the input folders is not followed")))
                     continue
                 }
                 var target = stat()
                 if stat(real, &target) == 0, isRegular(target) {
                     if let output, real.hasPrefix(output.hasSuffix("/") ? output : output + "/") { continue }
+                    ListedFiles.note(full, target)
                     found.append(Entry(path: full, refusal: nil))
-                } else if stat(real, &target) == 0, isDirectory(target) {
-                    continue // folders named like files are not descended through links
                 } else {
                     let what = stat(real, &target) == 0 ? kind(target) : "nothing"
                     found.append(Entry(path: full, refusal: Refusal(zh: "符号链接不指向普通文件（指向\(kindInChinese(what))），未读入", en: "a symbolic link to \(what) is not read")))
@@ -137,16 +203,23 @@ public enum InputFiles {
 
     /// Whether the folder `path` holds fivehours' output: an output root (it holds
     /// `.fivehours.lock`), a report folder (holding a `manifest.json`) or a staging folder. (The
-    /// run's own output folder is known by its `FolderID`.)
+    /// run's own output folder is known by its `FileID`.)
     static func isOutput(_ path: String, name: String) -> Bool {
         var st = stat()
         if lstat((path as NSString).appendingPathComponent(".fivehours.lock"), &st) == 0 { return true }
-        let report = ["weekly-", "daily-", "monthly-", "yearly-"]
-        if report.contains(where: { name.hasPrefix($0) }),
+        if reportKinds.contains(where: { name.hasPrefix($0) }),
            lstat((path as NSString).appendingPathComponent("manifest.json"), &st) == 0 { return true }
-        if name.hasPrefix("."), name.contains(".new-"), report.contains(where: { name.dropFirst().hasPrefix($0) }) { return true }
+        if name.hasPrefix("."), name.contains(".new-"), reportKinds.contains(where: { name.dropFirst().hasPrefix($0) }) { return true }
         // A report folder renamed or moved by hand: its manifest names the program's keys.
         return isManifest((path as NSString).appendingPathComponent("manifest.json"))
+    }
+
+    static let reportKinds = ["weekly-", "daily-", "monthly-", "yearly-"]
+
+    /// A report folder's or its staging folder's name (`weekly-2019-08-09`, `.weekly-….new-123`).
+    static func isReportName(_ name: String) -> Bool {
+        let bare = name.hasPrefix(".") ? name.dropFirst() : name[...]
+        return reportKinds.contains(where: { bare.hasPrefix($0) })
     }
 
     /// Whether `path` is a fivehours `manifest.json` (read without blocking, 4 KB at most).
@@ -212,6 +285,28 @@ public enum InputFiles {
         let words = ["a FIFO": "命名管道（FIFO）", "a socket": "套接字", "a character device": "字符设备", "a block device": "块设备",
                      "a folder": "文件夹", "a symbolic link": "符号链接", "nothing": "不存在的目标", "not a regular file": "非普通文件"]
         return words[english] ?? english
+    }
+}
+
+/// The files the listing let through, each with the device and inode it had then: every
+/// descriptor the reader opens on one (to map it, hash it, decode it, quote a row again) is
+/// checked against it (`TextBuffer.openForReading`), so that a file swapped for a link — or a
+/// folder on its path for a link out of the inputs — between the listing and the reading is
+/// not read: the run stops, naming it. Kept for the process (one run); paths never listed (a
+/// test's own file) are not checked.
+enum ListedFiles {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var ids: [String: InputFiles.FileID] = [:]
+
+    static func note(_ path: String, _ st: stat) {
+        lock.withLock { ids[path] = InputFiles.FileID(st) }
+    }
+
+    /// Whether the file open as `fd` is not the one listed at `path`.
+    static func changed(_ path: String, fd: Int32) -> Bool {
+        guard let listed = lock.withLock({ ids[path] }) else { return false }
+        var st = stat()
+        return fstat(fd, &st) != 0 || InputFiles.FileID(st) != listed
     }
 }
 

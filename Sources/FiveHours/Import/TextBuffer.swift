@@ -104,6 +104,10 @@ final class TextBuffer: @unchecked Sendable {
     /// swapped for a FIFO after the folders were listed stops nothing but itself.
     static func openForReading(_ path: String) throws -> (fd: Int32, size: Int) {
         let fd = try InputFiles.openRegular(path)
+        if ListedFiles.changed(path, fd: fd) {
+            close(fd)
+            throw InputOpenError(path: path, reason: "it is no longer the file listed a moment ago (replaced, or a link now); nothing of it was read — run again")
+        }
         var st = stat()
         guard fstat(fd, &st) == 0 else {
             let reason = String(cString: strerror(errno))

@@ -156,8 +156,11 @@ struct HostileFilesTests {
                 outputs.append(Hostile.files(under: URL(fileURLWithPath: outPath).appendingPathComponent("weekly-2019-08-09")))
             }
             #expect(outputs[0] == outputs[1], "the second run (out: \(out)) read the first one's output")
+            // The run's own reports are skipped without a word; the first round's output root
+            // (rosters/out, with its lock), another run's, is refused, named — never read.
             let rejects = try Hostile.records(try #require(outputs[1]["rejects.csv"]))
-            #expect(rejects.isEmpty, "\(rejects)")
+            #expect(rejects.map { $0["source"] ?? "" } == (out == "rosters" ? ["rosters/out:1"] : []), "\(rejects)")
+            #expect(rejects.allSatisfy { $0["reason"] == "整个文件未读入：该文件夹存放的是本程序的输出（含 .fivehours.lock 或 manifest.json），不作为输入读入；输入文件请放在别处" })
         }
         // With the default output.dir too, and a report moved beside it by hand.
         let yaml = try String(contentsOfFile: Self.campaign(folder), encoding: .utf8).replacingOccurrences(of: "dir: reports", with: "dir: activities/reports")
@@ -172,7 +175,67 @@ struct HostileFilesTests {
         try FileManager.default.removeItem(at: folder.appendingPathComponent("activities/reports"))
         let entries = try InputFiles.list([folder.appendingPathComponent("activities").path, folder.appendingPathComponent("rosters").path],
                                           inputFolders: [], outputFolder: nil)
-        #expect(entries.map { URL(fileURLWithPath: $0.path).lastPathComponent } == ["log.csv", "roster.csv"])
+        #expect(entries.filter { $0.refusal == nil }.map { URL(fileURLWithPath: $0.path).lastPathComponent } == ["log.csv", "roster.csv"])
+        #expect(entries.filter { $0.refusal != nil }.map { URL(fileURLWithPath: $0.path).lastPathComponent } == ["上周报告", "out", "weekly-2019-08-09"])
+    }
+
+    @Test("nothing in an input folder is left out without a trace: a name that is not UTF-8, a link to a folder, a lock file dropped into a unit's folder are refused, named")
+    func noSilentSkips() throws {
+        let folder = try Scenario().write()
+        defer { ImportTestSupport.remove(folder) }
+        let activities = folder.appendingPathComponent("activities")
+        // A GBK name, as a zip made on Chinese Windows unpacks (中.csv), and a folder named so.
+        for (name, isFolder) in [([0xD6, 0xD0] + Array(".csv".utf8), false), ([0xB5, 0xA5, 0xCE, 0xBB], true)] as [([UInt8], Bool)] {
+            let path = Array(activities.path.utf8) + [47] + name + [0]
+            try path.withUnsafeBufferPointer { p in
+                try p.withMemoryRebound(to: CChar.self) { c in
+                    let ok = isFolder ? mkdir(c.baseAddress!, 0o755) == 0 : { let fd = creat(c.baseAddress!, 0o644); close(fd); return fd >= 0 }()
+                    try #require(ok)
+                }
+            }
+        }
+        // A shared folder linked in, and a unit's folder holding a lock file someone dropped there.
+        let shared = try ImportTestSupport.makeTempFolder("shared")
+        defer { ImportTestSupport.remove(shared) }
+        try Data("record_id,volunteer_id,date,hours\nS1,V1,2019-08-07,4\n".utf8).write(to: shared.appendingPathComponent("s.csv"))
+        try FileManager.default.createSymbolicLink(at: activities.appendingPathComponent("共享"), withDestinationURL: shared)
+        let unit = activities.appendingPathComponent("乙科")
+        try FileManager.default.createDirectory(at: unit, withIntermediateDirectories: true)
+        try Data("record_id,volunteer_id,date,hours\nB1,V3,2019-08-07,5\n".utf8).write(to: unit.appendingPathComponent("b.csv"))
+        try Data().write(to: unit.appendingPathComponent(".fivehours.lock"))
+        let entries = try InputFiles.list([activities.path], inputFolders: [activities.path], outputFolder: nil)
+        let refused = entries.filter { $0.refusal != nil }.map { (String($0.path.dropFirst(activities.path.count + 1)), $0.refusal!.en) }
+        #expect(refused.count == 4, "\(refused)")
+        #expect(refused.contains { $0.0 == "共享" && $0.1 == "a symbolic link to a folder is not followed; name the folder in inputs:" })
+        #expect(refused.contains { $0.0 == "乙科" && $0.1.hasPrefix("this folder holds fivehours' output") })
+        #expect(refused.filter { $0.1.hasPrefix("its name is not UTF-8") }.count == 2)
+        // The run goes on; each refusal is a whole-file reject with its reason.
+        let r = try Self.run(["weekly", "--config", Self.campaign(folder), "--week-ending", "2019-08-09", "--now", Self.now,
+                              "--out", folder.appendingPathComponent("out").path, "--csv-header", "keys", "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rejects = try Hostile.records(try #require(Hostile.files(under: folder.appendingPathComponent("out"))["weekly-2019-08-09/rejects.csv"]))
+        #expect(rejects.filter { $0["reason"]?.hasPrefix("整个文件未读入：") == true }.count == 4, "\(rejects)")
+    }
+
+    @Test("a listed file swapped for a link before it is opened is not read: the run stops, naming it")
+    func swappedForALink() throws {
+        let folder = try Scenario().write()
+        defer { ImportTestSupport.remove(folder) }
+        let outside = try ImportTestSupport.makeTempFolder("outside")
+        defer { ImportTestSupport.remove(outside) }
+        let secret = outside.appendingPathComponent("secret.csv")
+        try Data("volunteer_id,name,unit\nX1,秘密,甲科\n".utf8).write(to: secret)
+        let log = folder.appendingPathComponent("activities/log.csv")
+        let entries = try InputFiles.list([folder.appendingPathComponent("activities").path], inputFolders: [], outputFolder: nil)
+        #expect(entries.map(\.path) == [log.path])
+        #expect((try? TextBuffer.load(path: log.path)) != nil)
+        try FileManager.default.removeItem(at: log)
+        try FileManager.default.createSymbolicLink(at: log, withDestinationURL: secret)
+        #expect {
+            _ = try TextBuffer.load(path: log.path)
+        } throws: { error in
+            (error as? InputOpenError)?.description.contains("no longer the file listed") == true
+        }
     }
 
     @Test("a folder tree deeper than 32 levels is not walked past the 32nd: the folder there is refused, named; files above it are read")
