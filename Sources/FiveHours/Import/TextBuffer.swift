@@ -123,12 +123,8 @@ final class TextBuffer: @unchecked Sendable {
     static func load(path: String) throws -> TextBuffer {
         let (fd, size) = try openForReading(path)
         defer { close(fd) }
-        if size == 0 {
-            let one = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
-            one.initialize(to: 0)
-            return TextBuffer(base: one, count: 0, encoding: .utf8, mapping: nil, owned: one,
-                              sha256: SHA256.hex(of: UnsafeBufferPointer(start: one, count: 0)), byteCount: 0)
-        }
+        if size == 0 { return empty() }
+        if size <= smallFile { return try read(fd: fd, size: size, path: path) }
         guard let raw = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), raw != MAP_FAILED else {
             throw InputOpenError(path: path, reason: String(cString: strerror(errno)))
         }
@@ -194,6 +190,46 @@ final class TextBuffer: @unchecked Sendable {
         // decoding throws, nothing here unmaps it again — another thread may map that range).
         munmap(raw, size)
         return try GB18030.transcode(path: path, digest: results.digest)
+    }
+
+    /// Files up to this size are read into memory, not mapped: a process holds about 65,000
+    /// mappings (`vm.max_map_count`), and the buffers of the files read stay until the duplicate
+    /// check is done — a folder of 70,000 small logs stopped the run at the 65,381st.
+    static let smallFile = 1 << 20
+
+    /// An empty file's buffer.
+    private static func empty() -> TextBuffer {
+        let one = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+        one.initialize(to: 0)
+        return TextBuffer(base: one, count: 0, encoding: .utf8, mapping: nil, owned: one,
+                          sha256: SHA256.hex(of: UnsafeBufferPointer(start: one, count: 0)), byteCount: 0)
+    }
+
+    /// `load` for a small file: its bytes read into memory, checked, hashed and decoded as a
+    /// mapped file's are.
+    private static func read(fd: Int32, size: Int, path: String) throws -> TextBuffer {
+        let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
+        var count = 0
+        while count < size {
+            let n = pread(fd, bytes + count, size - count, off_t(count))
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { break } // cut short meanwhile: what is there
+            count += n
+        }
+        let all = UnsafeBufferPointer(start: UnsafePointer(bytes), count: count)
+        guard count > 0 else { bytes.deallocate(); return empty() }
+        let digest = SHA256.hex(of: all)
+        do {
+            // Without a path, GB18030 is decoded here, in memory, not through a mapped temporary file.
+            return try decode(all, digest: digest, mapping: nil, owned: bytes)!
+        } catch var e as UnreadableFile {
+            bytes.deallocate()
+            if e.sha256 == nil { e.sha256 = digest }
+            throw e
+        } catch {
+            bytes.deallocate()
+            throw error
+        }
     }
 
     /// Whether bytes that are valid UTF-8 are GBK all the same: a small file whose only
@@ -352,7 +388,9 @@ final class TextBuffer: @unchecked Sendable {
     /// - Returns: nil for GB18030 bytes of a file (`path`), which the caller decodes from the
     ///   file once it has let its mapping go. The mapping is never unmapped here: the caller
     ///   unmaps it when this throws or returns nil, and the buffer returned holds it otherwise.
+    /// - Parameter owned: the allocation `all` lies in, which the buffer made of it then owns.
     private static func decode(_ all: UnsafeBufferPointer<UInt8>, digest: String, mapping: (UnsafeMutableRawPointer, Int)?,
+                               owned: UnsafeMutablePointer<UInt8>? = nil,
                                path: String? = nil, knownInvalid: Int?? = nil, knownNUL: Int?? = nil) throws -> TextBuffer? {
         let size = all.count
         let p = all.baseAddress!
@@ -372,16 +410,17 @@ final class TextBuffer: @unchecked Sendable {
                                      reason: "the file starts with a UTF-8 BOM but byte offset \(bad + 3) is not UTF-8; save it again as 'CSV UTF-8'",
                                      chinese: "文件以 UTF-8 BOM 开头，但第 \(bad + 3) 字节处不是 UTF-8；请重新另存为“CSV UTF-8”")
             }
-            return TextBuffer(base: p + 3, count: size - 3, encoding: .utf8BOM, mapping: mapping, owned: nil, sha256: digest, byteCount: size)
+            return TextBuffer(base: p + 3, count: size - 3, encoding: .utf8BOM, mapping: mapping, owned: owned, sha256: digest, byteCount: size)
         }
         guard (knownInvalid ?? UTF8Check.firstInvalid(all)) != nil || readsAsGBKOnly(all) else {
-            return TextBuffer(base: p, count: size, encoding: .utf8, mapping: mapping, owned: nil, sha256: digest, byteCount: size)
+            return TextBuffer(base: p, count: size, encoding: .utf8, mapping: mapping, owned: owned, sha256: digest, byteCount: size)
         }
         // Neither UTF-8 nor a BOM: GB18030, decoded block by block from the file (no copy of
         // the whole text in memory), or from memory for bytes that have no file (tests).
         if path != nil { return nil }
         precondition(mapping == nil, "a mapped file's GB18030 is decoded from its path")
         let (converted, convertedCount) = try GB18030.convert(all)
+        owned?.deallocate() // the text is the decoded copy
         return TextBuffer(base: UnsafePointer(converted), count: convertedCount, encoding: .gb18030, mapping: nil, owned: converted, sha256: digest, byteCount: size)
     }
 
@@ -581,7 +620,8 @@ extension TextBuffer {
     static func mapRaw(path: String) throws -> TextBuffer {
         let (fd, size) = try openForReading(path)
         defer { close(fd) }
-        guard size > 0, let raw = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), raw != MAP_FAILED else { return try loadRaw(path: path) }
+        // A small file is read into memory (`smallFile`: the mappings a process may hold).
+        guard size > smallFile, let raw = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), raw != MAP_FAILED else { return try loadRaw(path: path) }
         madvise(raw, size, MADV_SEQUENTIAL)
         let buffer = TextBuffer(base: UnsafePointer(raw.assumingMemoryBound(to: UInt8.self)), count: size, encoding: .utf8,
                                 mapping: (raw, size), owned: nil, sha256: "", byteCount: size)
