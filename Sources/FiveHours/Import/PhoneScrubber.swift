@@ -677,7 +677,9 @@ public enum PhoneScrubber {
                 masked += digitBytes(from, to)
                 lastMasked = max(lastMasked, to)
             }
-            if lastMasked < 0, isMobileWithPrefix(d[...], groups: digitGroups[...]) || isKnown(d[...], known)
+            // A roster's "number" spelled as a date's three groups is that date (a date typed into a
+            // phone cell): the reports' own dates stay as written.
+            if lastMasked < 0, isMobileWithPrefix(d[...], groups: digitGroups[...]) || (isKnown(d[...], known) && !Self.isDate(digitGroups))
                 || (!afterLetter && isLandline(digitGroups[...])) {
                 mask(0, groups.count - 1)
                 continue
@@ -709,7 +711,7 @@ public enum PhoneScrubber {
                         let mobile = span.count >= 11 && mobileShape(span).map { trunk in
                             trunk < 0 || trunkBeginsGroup(at: trunk, groupLengths: digitRanges[a...e].lazy.map(\.count))
                         } ?? false
-                        if mobile || (span.count >= minimum && knownNumber(span))
+                        if mobile || (span.count >= minimum && knownNumber(span) && !(e - a == 2 && Self.isDate(Array(digitGroups[a...e]))))
                             || (e > a && e - a <= 2 && span[0] == 48 && (a > 0 || !afterLetter) && isLandline(digitGroups[a...e])) {
                             if a <= lastMasked, e <= lastMasked || digitGroups[(lastMasked + 1)...e].contains(where: Self.isYear) { break }
                             longest = e

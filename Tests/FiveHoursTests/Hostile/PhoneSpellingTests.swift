@@ -237,6 +237,20 @@ struct PhoneSpellingTests {
         }
     }
 
+    @Test("a date typed into a roster's phone cell does not mask the reports' dates; the value itself is still masked where it stands alone")
+    func dateInAPhoneCell() {
+        var known: Set<String> = []
+        PhoneScrubber.insertNumbers(of: "20190809", into: &known)
+        PhoneScrubber.insertNumbers(of: "13800138000", into: &known)
+        for text in ["周总结 2019-08-09", "2019/08/09 15:00", "09.08.2019", "报送 2019-08-09，电话 13800138000"] {
+            let out = PhoneScrubber.scrub(text, known: known)
+            #expect(out.contains("2019") && out.contains("09") && !out.contains("****-**-**"), "\(text) → \(out)")
+            #expect(!out.contains("13800138000"))
+        }
+        #expect(PhoneScrubber.scrub("电话 20190809", known: known) == "电话 ********")
+        #expect(PhoneScrubber.scrub("电话 2019 0809", known: known) == "电话 **** ****")
+    }
+
     @Test("check on samples/ shows volunteer ids and dates as written (issue 15 item 5)")
     func checkKeepsIDs() throws {
         let r = try Binary.run(["check", "--config", Binary.samples.appendingPathComponent("campaign.yaml").path, "--week-ending", "2019-08-09",
