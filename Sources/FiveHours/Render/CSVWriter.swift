@@ -19,6 +19,10 @@ public enum CSVWriter {
     /// separate sequence and cannot hide it.
     static func append(_ value: String, to out: inout [UInt8]) {
         var value = value
+        // No bidi control reaches a cell: it would turn the words after it around (`BidiControls`).
+        if value.withUTF8({ BidiControls.any(in: $0) }) {
+            value = value.withUTF8 { String(decoding: BidiControls.removed(from: $0), as: UTF8.self) }
+        }
         value.withUTF8 { b in
             let formula = startsLikeFormula(b)
             var quote = formula

@@ -15,6 +15,7 @@ public enum HTMLEscape {
             case "`": out.append(contentsOf: "&#96;".unicodeScalars)
             case "=": out.append(contentsOf: "&#61;".unicodeScalars)
             case NameMask.marker: out.append("*") // a masked name's or number's character
+            case _ where BidiControls.contains(s): continue
             default:
                 // Control characters other than tab and newline have no place in a report.
                 if s.value < 0x20 && s != "\t" && s != "\n" { out.append(contentsOf: "&#xFFFD;".unicodeScalars) } else { out.append(s) }
@@ -42,6 +43,7 @@ public enum MarkdownEscape {
             // A masked name's or number's character: the full-width asterisk, which Markdown gives
             // no meaning, so it needs no backslash (a WeChat editor shows 王＊跃, not 王\*跃).
             case NameMask.marker: out.append("\u{FF0A}")
+            case _ where BidiControls.contains(s): continue
             default:
                 if special.contains(s) { out.append("\\") }
                 if s.value < 0x20 && s != "\t" { out.append("\u{FFFD}") } else { out.append(s) }
@@ -110,11 +112,58 @@ public enum TerminalText {
         return String(out)
     }
 
-    /// Control characters, and the bidi controls that reorder what a terminal shows (U+200E–F,
-    /// U+202A–E, U+2066–9, U+061C): a file named `‮gnp.exe.csv` would read as `…csv.exe.png`.
+    /// Control characters, and the bidi controls (`BidiControls`): a file named `‮gnp.exe.csv`
+    /// would read as `…csv.exe.png`.
     private static func needsPicture(_ s: Unicode.Scalar) -> Bool {
-        (s.value < 0x20 && s != "\n" && s != "\t") || (s.value >= 0x7F && s.value <= 0x9F)
-            || s.value == 0x200E || s.value == 0x200F || (0x202A...0x202E).contains(s.value) || (0x2066...0x2069).contains(s.value)
+        (s.value < 0x20 && s != "\n" && s != "\t") || (s.value >= 0x7F && s.value <= 0x9F) || BidiControls.contains(s)
+    }
+}
+
+/// The invisible controls that reorder the text around them: the direction marks (U+200E,
+/// U+200F, U+061C), embeddings and overrides (U+202A–U+202E) and isolates (U+2066–U+2069). A
+/// value holding one — a name with a right-to-left override, copied or planted — would show the
+/// program's own words around it backwards (a finding's sentence, a count, a file name): no
+/// report writes them (HTML, Markdown, CSV, workbook), and a terminal shows their pictures
+/// (`TerminalText`). They mean nothing in this campaign's Chinese and ASCII text.
+public enum BidiControls {
+    public static func contains(_ s: Unicode.Scalar) -> Bool {
+        s.value == 0x200E || s.value == 0x200F || (0x202A...0x202E).contains(s.value) || (0x2066...0x2069).contains(s.value)
             || s.value == 0x061C
+    }
+
+    /// The byte length of one at `b[i]` (UTF-8), or nil: `contains` read from the bytes, for the
+    /// writers that go by bytes (tested against it over every scalar).
+    @inline(__always)
+    static func length(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Int? {
+        let c = b[i]
+        if c == 0xD8 { return i + 1 < b.count && b[i + 1] == 0x9C ? 2 : nil }
+        guard c == 0xE2, i + 2 < b.count else { return nil }
+        let (c1, c2) = (b[i + 1], b[i + 2])
+        if c1 == 0x80, c2 == 0x8E || c2 == 0x8F || (0xAA...0xAE).contains(c2) { return 3 }
+        if c1 == 0x81, (0xA6...0xA9).contains(c2) { return 3 }
+        return nil
+    }
+
+    /// Whether the bytes hold one.
+    static func any(in b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        while i < b.count {
+            if (b[i] == 0xE2 || b[i] == 0xD8), length(b, at: i) != nil { return true }
+            i += 1
+        }
+        return false
+    }
+
+    /// The bytes without them.
+    static func removed(from b: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count)
+        var i = 0
+        while i < b.count {
+            if let n = length(b, at: i) { i += n; continue }
+            out.append(b[i])
+            i += 1
+        }
+        return out
     }
 }

@@ -490,7 +490,8 @@ enum WorkbookText {
     private static let amp = Array("&amp;".utf8), lt = Array("&lt;".utf8), gt = Array("&gt;".utf8)
 
     /// Whether `clean` may change the text (UTF-8): it is long, or holds a control character,
-    /// `_x` or `_X`, U+FFFE or U+FFFF. A superset of what `clean` changes, at one pass over the bytes.
+    /// a bidi control, `_x` or `_X`, U+FFFE or U+FFFF. A superset of what `clean` changes, at one
+    /// pass over the bytes.
     static func needsCleaning(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         if b.count > maxLength { return true }
         var i = 0
@@ -499,6 +500,7 @@ enum WorkbookText {
             if c < 0x20 && c != 9 && c != 10 { return true }
             if c == UInt8(ascii: "_"), i + 1 < b.count, b[i + 1] == UInt8(ascii: "x") || b[i + 1] == UInt8(ascii: "X") { return true }
             if c == 0xEF, i + 2 < b.count, b[i + 1] == 0xBF, b[i + 2] == 0xBE || b[i + 2] == 0xBF { return true }
+            if c == 0xE2 || c == 0xD8, BidiControls.length(b, at: i) != nil { return true }
             i += 1
         }
         return false
@@ -513,6 +515,7 @@ enum WorkbookText {
         var utf16 = 0
         while i < scalars.count {
             var s = scalars[i]
+            if BidiControls.contains(s) { i += 1; continue }
             if s == "\r" {
                 if i + 1 < scalars.count, scalars[i + 1] == "\n" { i += 1; continue }
                 s = "\n"

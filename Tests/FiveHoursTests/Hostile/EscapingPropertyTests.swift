@@ -132,4 +132,26 @@ struct EscapingPropertyTests {
                     "seed \(seed) case \(k)")
         }
     }
+    @Test("no bidi control reaches a report: HTML, Markdown, CSV and workbook text drop them; their byte test is their scalar test")
+    func bidiControls() {
+        // The byte-level test agrees with the scalar one for every scalar.
+        for v in UInt32(0)...0x10FFFF {
+            guard let s = Unicode.Scalar(v) else { continue }
+            let bytes = Array(String(s).utf8)
+            let byBytes = bytes.withUnsafeBufferPointer { BidiControls.length($0, at: 0) }
+            #expect((byBytes != nil) == BidiControls.contains(s), "U+\(String(v, radix: 16))")
+            if let n = byBytes { #expect(n == bytes.count) }
+        }
+        let controls = ["\u{202E}", "\u{202B}", "\u{2067}", "\u{2069}", "\u{200F}", "\u{061C}", "\u{202C}"]
+        for c in controls {
+            let name = "王\(c)继跃 (1)", plain = "王继跃 (1)"
+            #expect(HTMLEscape.escape(name) == HTMLEscape.escape(plain))
+            #expect(MarkdownEscape.escape(name) == MarkdownEscape.escape(plain))
+            #expect(CSVWriter.cell(name) == CSVWriter.cell(plain))
+            #expect(CSVWriter.cell("\(c)=1+1") == "\"'=1+1\"", "a control before a formula hides neither")
+            #expect(WorkbookText.clean(name) == plain)
+        }
+        #expect(CSVWriter.cell("一—二…三") == "一—二…三", "other E2 characters are kept")
+    }
 }
+
