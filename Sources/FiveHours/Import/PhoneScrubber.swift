@@ -1,7 +1,8 @@
 import Dispatch
 /// Keeps phone numbers out of every output: the rosters' own numbers, anything shaped like a
 /// mainland mobile number (1[3-9] and nine more digits, with or without +86 / 0086), and
-/// landlines written with an area code (`010-62345678`, `(0371) 6234 5678`).
+/// landlines written with an area code (`010-62345678`, `(0371) 6234 5678`, `01062345678`, and
+/// after the country code with or without the area code's 0: `+86 10 6234 5678`).
 ///
 /// Digits are read in ASCII and full-width (`１３８…`); between digit groups any of the
 /// separators people type stands (up to six in a row): space, tab, `- _ . / ~ ( ) [ ]`, the
@@ -183,19 +184,30 @@ public enum PhoneScrubber {
             var a = 0
             while a < groups.count {
                 // The longest span of whole groups from `a` that is a mobile number or a landline.
-                var longest = -1, landline = false
+                var longest = -1
+                var landline: (area: Int, local: Int, zeroOmitted: Bool)? = nil
                 for e in a..<groups.count {
                     let span = groups[a].lowerBound..<groups[e].upperBound
                     if span.count > 15 { break }
-                    if isMobileWithPrefix(d[span]) { longest = e; landline = false }
-                    else if e > a && isLandline(digitGroups[a...e]) { longest = e; landline = true }
+                    if isMobileWithPrefix(d[span]) { longest = e; landline = nil }
+                    else if let parts = Self.landline(digitGroups[a...e]) { longest = e; landline = parts }
                 }
                 if longest >= 0 {
                     flush()
-                    insert(groups[a].lowerBound..<groups[longest].upperBound)
-                    // A landline's local number is the same line dialled in its own city, as a
-                    // text may well write it (`0371-62345679` on the roster, `62345679` in a log).
-                    if landline { insert(groups[a + 1].lowerBound..<groups[longest].upperBound) }
+                    let start = groups[a].lowerBound, end = groups[longest].upperBound
+                    if let landline {
+                        // As a text dials it at home: the area code with its 0 (`+86 371 6888 9999`
+                        // is `037168889999`), and the local number alone, the same line dialled in
+                        // its own city (`0371-62345679` on the roster, `62345679` in a log).
+                        let area = d[(start + landline.area)..<end]
+                        if area.count + (landline.zeroOmitted ? 1 : 0) >= 7 {
+                            known.insert(String(decoding: (landline.zeroOmitted ? [48] : []) + area, as: UTF8.self))
+                        }
+                        insert((start + landline.local)..<end)
+                        if landline.area > 0 { insert(start..<end) } // as the cell wrote it too
+                    } else {
+                        insert(start..<end)
+                    }
                     a = longest + 1
                     continue
                 }
@@ -377,18 +389,47 @@ public enum PhoneScrubber {
         }
     }
 
-    /// An area code and a local number, as digit groups: `010 62345678`, `0371 6234 5678`, `021 623 4567`.
-    static func isLandline(_ groups: ArraySlice<ArraySlice<UInt8>>) -> Bool {
-        guard groups.count == 2 || groups.count == 3, let area = groups.first, area.first == 48 else { return false }
-        let a = Array(area)
-        let validArea = (a.count == 3 && (a[1] == 49 && a[2] == 48 || a[1] == 50)) // 010, 02x
-            || (a.count == 4 && a[1] >= 51) // 0[3-9]xx
-        guard validArea else { return false }
-        let local = groups.dropFirst()
-        guard let lead = local.first?.first, lead >= 50 else { return false } // local numbers start with 2-9
-        if local.count == 1 { return local.first!.count == 7 || local.first!.count == 8 }
-        let first = local.first!.count, second = local.last!.count
-        return (first == 3 || first == 4) && second == 4
+    /// An area code and a local number, as digit groups: `010 62345678`, `0371 6234 5678`,
+    /// `021 623 4567`; after the country code, with or without the area code's `0` (`+86 10
+    /// 6234 5678`, `0086 371 68889999`); or all of it in one group (`01062345678`).
+    static func isLandline(_ groups: ArraySlice<ArraySlice<UInt8>>) -> Bool { landline(groups) != nil }
+
+    /// `isLandline`, saying where its parts are among the digits: the area code's first digit
+    /// (after a country code) and the local number's, and whether the area code's `0` is left out.
+    /// The area code is `010`, `02x` or `0[3-9]xx`; the local number 7 or 8 digits from 2–9 on,
+    /// one group or 3/4 + 4 (one group of 8 after a three-digit area code when all is one group).
+    static func landline(_ groups: ArraySlice<ArraySlice<UInt8>>) -> (area: Int, local: Int, zeroOmitted: Bool)? {
+        var g = groups
+        var country = 0
+        if g.count >= 3, let f = g.first, f.elementsEqual([56, 54]) || f.elementsEqual([48, 48, 56, 54]) {
+            country = f.count
+            g = g.dropFirst()
+        }
+        // Area code and local number in one group: 0, the area code, 7 or 8 digits.
+        if g.count == 1 {
+            guard country == 0, let one = g.first, one.count >= 10, one.first == 48 else { return nil }
+            let s = one.startIndex
+            let area = one[s + 1] == 49 && one[s + 2] == 48 || one[s + 1] == 50 ? 3 : one[s + 1] >= 51 ? 4 : 0
+            let local = one.count - area
+            guard area > 0, area == 3 ? local == 8 : local == 7 || local == 8, one[s + area] >= 50 else { return nil }
+            return (0, area, false)
+        }
+        guard g.count == 2 || g.count == 3, let area = g.first, let a0 = area.first else { return nil }
+        let a = area.startIndex
+        let withZero = a0 == 48 && (area.count == 3 && (area[a + 1] == 49 && area[a + 2] == 48 || area[a + 1] == 50) // 010, 02x
+            || area.count == 4 && area[a + 1] >= 51) // 0[3-9]xx
+        let withoutZero = country > 0 && (area.count == 2 && (a0 == 49 && area[a + 1] == 48 || a0 == 50) // 10, 2x
+            || area.count == 3 && a0 >= 51) // [3-9]xx
+        guard withZero || withoutZero else { return nil }
+        let local = g.dropFirst()
+        guard let lead = local.first?.first, lead >= 50 else { return nil } // local numbers start with 2-9
+        if local.count == 1 {
+            guard local.first!.count == 7 || local.first!.count == 8 else { return nil }
+        } else {
+            let first = local.first!.count, second = local.last!.count
+            guard (first == 3 || first == 4) && second == 4 else { return nil }
+        }
+        return (country, country + area.count, withoutZero)
     }
 
     /// - Parameters:
@@ -712,7 +753,8 @@ public enum PhoneScrubber {
                             trunk < 0 || trunkBeginsGroup(at: trunk, groupLengths: digitRanges[a...e].lazy.map(\.count))
                         } ?? false
                         if mobile || (span.count >= minimum && knownNumber(span) && !(e - a == 2 && Self.isDate(Array(digitGroups[a...e]))))
-                            || (e > a && e - a <= 2 && span[0] == 48 && (a > 0 || !afterLetter) && isLandline(digitGroups[a...e])) {
+                            || (e - a <= 3 && span.count >= 10 && (span[0] == 48 || span[0] == 56) && (a > 0 || !afterLetter)
+                                && isLandline(digitGroups[a...e])) {
                             if a <= lastMasked, e <= lastMasked || digitGroups[(lastMasked + 1)...e].contains(where: Self.isYear) { break }
                             longest = e
                         }
