@@ -86,6 +86,9 @@ public enum Pipeline {
         for f in ledger.files {
             progress(PhoneScrubber.scrub("  \(f.path): \(f.format), \(f.read) rows, \(f.rejected) rejected\(f.fileRejected.map { " — file rejected: \($0)" } ?? "")", known: ledger.phones))
         }
+        for path in ledger.skipped {
+            progress(PhoneScrubber.scrub("  \(path): " + skippedNote.en, known: ledger.phones))
+        }
         return Loaded(campaign: campaign, campaignSHA256: sha, ledger: ledger, pendingDigests: digests)
     }
 
@@ -295,6 +298,10 @@ public enum Pipeline {
     }
 
     /// `check`: the findings of the week and every reject, as text for stdout.
+    /// What is said of a workbook beside the inputs (`Ledger.skipped`).
+    static let skippedNote = (zh: "不是 CSV 或 XML，未读入；若是要读入的数据，请另存为“CSV UTF-8”（或 CSV）",
+                              en: "not CSV or XML, not read; if it holds data to read, save it as 'CSV UTF-8' (or CSV)")
+
     public static func check(_ loaded: Loaded, options: Options) throws -> (text: String, errors: Int, summary: RunSummary) {
         let campaign = loaded.campaign
         let now = now(options)
@@ -325,6 +332,7 @@ public enum Pipeline {
             if let why = f.fileRejected { out += "\n    \(say("整个文件未读入：", "FILE REJECTED: "))\(PhoneScrubber.scrub(why, known: phones))" }
             out += "\n"
         }
+        for path in ledger.skipped { out += "  \(PhoneScrubber.scrub(path, known: phones))  \(say(skippedNote.zh, skippedNote.en))\n" }
         out += say("\n\(l["section.rejects"])（\(ledger.rejects.count)）：\n", "\nRejected (\(ledger.rejects.count)):\n")
         out += lines(ledger.rejects.count) { i in
             let j = ledger.rejects[i]

@@ -456,6 +456,9 @@ struct ImporterTests {
          "整个文件未读入：文件是空的：没有表头行（volunteer_id、name、unit …）"),
         ("sep=;\n编号;姓名;单位\n", "rosters/r.csv:1",
          "整个文件未读入：第一行 'sep=;' 指定了其他分隔符；fivehours 只读逗号分隔的文件：请另存为 CSV（逗号分隔）"),
+        // A workbook named .csv (an .xlsx is a zip; an .xls an OLE2 file).
+        ("PK\u{3}\u{4}\u{14}\u{0}\u{6}\u{0}[Content_Types].xml", "rosters/r.csv:1",
+         "整个文件未读入：这是电子表格工作簿（Excel 的 .xlsx、.xls 或 WPS 的 .et），不是 CSV：请打开后另存为“CSV UTF-8”（或 CSV）"),
     ])
     func wholeFileRejects(_ body: String, source: String, reason: String) throws {
         let (result, folder) = try Self.importRoster(Array(body.utf8))
@@ -468,6 +471,13 @@ struct ImporterTests {
         #expect(result.volunteers.isEmpty)
         #expect(result.files.count == 1)
         #expect(result.files.first?.fileRejected != nil)
+    }
+
+    @Test("an old Excel workbook (.xls, OLE2) named .csv is said to be a workbook")
+    func oldWorkbook() throws {
+        let (result, folder) = try Self.importRoster([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0x00, 0x00, 0x3E, 0x00])
+        defer { ImportTestSupport.remove(folder) }
+        #expect(result.rejects.map(\.reason) == ["整个文件未读入：这是电子表格工作簿（Excel 的 .xlsx、.xls 或 WPS 的 .et），不是 CSV：请打开后另存为“CSV UTF-8”（或 CSV）"])
     }
 
     @Test func bytesThatAreNeitherUTF8NorGB18030RejectTheFile() throws {

@@ -11,6 +11,9 @@ public struct ImportResult: Sendable {
     public var rejects: [Reject]
     /// Each input file with its encoding, hash and row counts, in input order.
     public var files: [InputFileReport]
+    /// Workbooks and text exports found beside the inputs, not read (`InputFiles.Entry.skipped`),
+    /// as their paths are shown.
+    public var skipped: [String]
     /// Phone numbers seen on rosters (digits only), so that no output ever shows one.
     public var phones: Set<String>
     /// Findings made while settling duplicate activity rows, dated by their row.
@@ -31,6 +34,7 @@ public struct ImportResult: Sendable {
         submissions = parts.submissions
         rejects = parts.rejects
         files = parts.files
+        skipped = parts.skipped
         phones = parts.phones
         findings = parts.findings
         rosterRecords = parts.rosterRecords
@@ -47,6 +51,8 @@ struct ImportParts: Sendable {
     var submissions: [Submission] = []
     var rejects: [Reject] = []
     var files: [InputFileReport] = []
+    /// See `ImportResult.skipped`.
+    var skipped: [String] = []
     /// Phone numbers seen on rosters (digits only), so that no output ever shows one.
     var phones: Set<String> = []
     /// Findings made while settling duplicate activity rows, dated by their row.
@@ -282,7 +288,7 @@ public struct Importer: Sendable {
         var clock = Stopwatch()
         // Which files are read, and which are refused unopened (`InputFiles`).
         let listed = try InputFiles.lists(of: campaign, outputFolder: outputFolder)
-        let lists = listed.map { ($0.kind, $0.entries.filter { $0.refusal == nil }.map(\.path)) }
+        let lists = listed.map { ($0.kind, $0.entries.filter { $0.refusal == nil && !$0.skipped }.map(\.path)) }
         // The hash of a large file needs a core for as long as a third of the import. Started
         // now, it also takes the moments a core is idle while the rosters are read and merged;
         // a file's reader takes its task over, and a task no reader took is stopped.
@@ -292,6 +298,7 @@ public struct Importer: Sendable {
         defer { earlyDigests.cancelRest() }
         for (kind, entries) in listed {
             for entry in entries {
+                if entry.skipped { result.skipped.append(displayPath(entry.path)); continue }
                 if let why = entry.refusal { refuse(entry.path, kind: kind, reason: why, into: &result); continue }
                 try read(entry.path, kind: kind, into: &result)
             }

@@ -39,7 +39,15 @@ public enum InputFiles {
         public var path: String
         /// Why the file is not read; nil for a file to read.
         public var refusal: Refusal?
+        /// A workbook or a text export beside the inputs (`.xlsx`, `.xls`, `.et`, `.ods`, `.txt`,
+        /// …): not an input — the contract reads `.csv` and `.xml` only — but named on stderr
+        /// and by `check`, saying to save it as CSV: a roster handed in as a workbook would
+        /// otherwise only show as volunteers "on no roster".
+        public var skipped = false
     }
+
+    /// The names of a workbook or a spreadsheet's text export (`Entry.skipped`).
+    static let workbookExtensions = [".xlsx", ".xlsm", ".xls", ".et", ".ods", ".numbers", ".txt", ".tsv"]
 
     /// Why a file is not read, in both languages (the report's is chosen when it is rejected).
     public struct Refusal: Sendable, Equatable {
@@ -83,7 +91,7 @@ public enum InputFiles {
         // Read once: the first of the paths that name one file.
         var seen = Set<String>()
         return found.filter { e in
-            guard e.refusal == nil, let real = realPath(e.path) else { return true }
+            guard e.refusal == nil, !e.skipped, let real = realPath(e.path) else { return true }
             return seen.insert(real).inserted
         }
     }
@@ -166,7 +174,12 @@ public enum InputFiles {
                 }
             }
             let lower = name.lowercased()
-            guard lower.hasSuffix(".csv") || lower.hasSuffix(".xml") else { continue }
+            guard lower.hasSuffix(".csv") || lower.hasSuffix(".xml") else {
+                if !name.hasPrefix("~$"), !name.hasPrefix("."), workbookExtensions.contains(where: { lower.hasSuffix($0) }) {
+                    found.append(Entry(path: full, refusal: nil, skipped: true))
+                }
+                continue
+            }
             if isRegular(st) {
                 guard access(full, R_OK) == 0 else {
                     let why = String(cString: strerror(errno))
@@ -327,7 +340,7 @@ extension InputFiles {
         // as the first kind; under the other it is refused, saying which it was read as.
         var readAs: [String: InputKind] = [:]
         for k in lists.indices {
-            for e in lists[k].entries.indices where lists[k].entries[e].refusal == nil {
+            for e in lists[k].entries.indices where lists[k].entries[e].refusal == nil && !lists[k].entries[e].skipped {
                 guard let real = realPath(lists[k].entries[e].path) else { continue }
                 if let first = readAs[real], first != lists[k].kind {
                     let kind = lists[k].kind
@@ -346,7 +359,7 @@ extension Importer {
     /// The files of `paths` that are read, in input order (no output folder to skip).
     static func files(in paths: [String]) throws -> [String] {
         let folders = paths.filter { var d: ObjCBool = false; return FileManager.default.fileExists(atPath: $0, isDirectory: &d) && d.boolValue }
-        return try InputFiles.list(paths, inputFolders: folders, outputFolder: nil).filter { $0.refusal == nil }.map(\.path)
+        return try InputFiles.list(paths, inputFolders: folders, outputFolder: nil).filter { $0.refusal == nil && !$0.skipped }.map(\.path)
     }
 
     /// A file refused unopened (not a regular file, a link out of the input folders): one

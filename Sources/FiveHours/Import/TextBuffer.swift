@@ -257,6 +257,12 @@ final class TextBuffer: @unchecked Sendable {
         return foreign
     }
 
+    /// Whether the bytes are a workbook: a zip (`.xlsx`, `.ods`, WPS's newer `.et`) or an OLE2
+    /// compound file (`.xls`, older `.et`), by their first bytes — never text a CSV starts with.
+    static func isWorkbook(_ all: UnsafeBufferPointer<UInt8>) -> Bool {
+        all.starts(with: [0x50, 0x4B, 0x03, 0x04]) || all.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
+    }
+
     /// A file whose start is not UTF-8 (nor UTF-16, nor a BOM, and holds no NUL) is GB18030, as
     /// Excel and WPS on Chinese Windows save it.
     static func startsAsGB18030(_ all: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -398,6 +404,7 @@ final class TextBuffer: @unchecked Sendable {
             throw UnreadableFile(line: 1, reason: "the file is UTF-16 (Excel's 'Unicode text'); save it as 'CSV UTF-8' or plain CSV",
                                  chinese: "文件是 UTF-16 编码（Excel 的“Unicode 文本”）；请另存为“CSV UTF-8”或普通 CSV")
         }
+        if isWorkbook(all) { throw UnreadableFile.workbook }
         let nulAt: Int? = knownNUL ?? memchr(p, 0, size).map { UnsafeRawPointer($0) - UnsafeRawPointer(p) }
         if let offset = nulAt {
             throw UnreadableFile.nulByte(at: offset, line: lineNumber(at: offset, in: all))
@@ -496,6 +503,10 @@ struct UnreadableFile: Error, Equatable {
     var sha256: String? = nil
 
     /// A NUL byte: a binary file, or UTF-16 without its byte-order mark (both readers say so).
+    /// A workbook handed in instead of its CSV: what a clerk most often does.
+    static let workbook = UnreadableFile(line: 1, reason: "this is a workbook (Excel .xlsx or .xls, WPS .et), not CSV: open it and save it as 'CSV UTF-8' (or CSV)",
+                                         chinese: "这是电子表格工作簿（Excel 的 .xlsx、.xls 或 WPS 的 .et），不是 CSV：请打开后另存为“CSV UTF-8”（或 CSV）")
+
     static func nulByte(at offset: Int, line: Int) -> UnreadableFile {
         UnreadableFile(line: line, reason: "NUL byte at byte offset \(offset): this is not a text file (UTF-16 or a binary file?); save it as CSV",
                        chinese: "第 \(offset) 字节处是 NUL 字节：这不是文本文件（UTF-16 或二进制文件？）；请另存为 CSV")

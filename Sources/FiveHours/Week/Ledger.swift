@@ -14,6 +14,8 @@ public struct Ledger: Sendable {
     /// tables write them as they are.
     public var rejects: [Reject]
     public var files: [InputFileReport]
+    /// Workbooks and text exports beside the inputs, not read (`ImportResult.skipped`).
+    public var skipped: [String]
     public var phones: Set<String>
     /// Findings about duplicates, dated by the record they concern.
     public var findings: [Finding]
@@ -108,6 +110,7 @@ public struct Ledger: Sendable {
         }
         self.rejects = rejects
         self.files = files
+        self.skipped = input.skipped
         self.phones = input.phones
         self.findings = findings
     }

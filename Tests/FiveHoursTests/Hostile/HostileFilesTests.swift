@@ -203,7 +203,11 @@ struct HostileFilesTests {
         try FileManager.default.createDirectory(at: unit, withIntermediateDirectories: true)
         try Data("record_id,volunteer_id,date,hours\nB1,V3,2019-08-07,5\n".utf8).write(to: unit.appendingPathComponent("b.csv"))
         try Data().write(to: unit.appendingPathComponent(".fivehours.lock"))
+        // A log handed in as a workbook, beside Excel's own lock file of it.
+        try Data([0x50, 0x4B, 0x03, 0x04]).write(to: activities.appendingPathComponent("周报.xlsx"))
+        try Data().write(to: activities.appendingPathComponent("~$周报.xlsx"))
         let entries = try InputFiles.list([activities.path], inputFolders: [activities.path], outputFolder: nil)
+        #expect(entries.filter(\.skipped).map { URL(fileURLWithPath: $0.path).lastPathComponent } == ["周报.xlsx"])
         let refused = entries.filter { $0.refusal != nil }.map { (String($0.path.dropFirst(activities.path.count + 1)), $0.refusal!.en) }
         #expect(refused.count == 4, "\(refused)")
         #expect(refused.contains { $0.0 == "共享" && $0.1 == "a symbolic link to a folder is not followed; name the folder in inputs:" })
@@ -215,6 +219,9 @@ struct HostileFilesTests {
         #expect(r.status == 0, "\(r.stderr)")
         let rejects = try Hostile.records(try #require(Hostile.files(under: folder.appendingPathComponent("out"))["weekly-2019-08-09/rejects.csv"]))
         #expect(rejects.filter { $0["reason"]?.hasPrefix("整个文件未读入：") == true }.count == 4, "\(rejects)")
+        let check = try Self.run(["check", "--config", Self.campaign(folder), "--week-ending", "2019-08-09", "--now", Self.now])
+        #expect(check.stdout.contains("activities/周报.xlsx  不是 CSV 或 XML，未读入；若是要读入的数据，请另存为“CSV UTF-8”（或 CSV）"), "\(check.stdout)")
+        #expect(check.stderr.contains("activities/周报.xlsx: not CSV or XML, not read"), "\(check.stderr)")
     }
 
     @Test("a listed file swapped for a link before it is opened is not read: the run stops, naming it")
