@@ -238,11 +238,13 @@ enum TrendChart {
             for (i, p) in trend.enumerated() {
                 guard let p else { continue }
                 let done = i < over.count ? over[i] : true
-                let cls = !done ? "open" : p >= 90 ? "good" : p >= 70 ? "fair" : "poor"
+                let cls = !done ? "open" : ComplianceBand.of(p)
                 s += "<circle cx=\"\(x(i))\" cy=\"\(y(p))\" r=\"3\" class=\"dot \(cls)\"/>"
             }
         } else if let i = trend.lastIndex(where: { $0 != nil }), let p = trend[i] {
-            s += "<circle cx=\"\(x(i))\" cy=\"\(y(p))\" r=\"3\" class=\"dot \((i < over.count ? over[i] : true) ? "good" : "open")\"/>"
+            // The last week's dot, coloured by its own rate (it was green whatever the rate).
+            let cls = (i < over.count ? over[i] : true) ? ComplianceBand.of(p) : "open"
+            s += "<circle cx=\"\(x(i))\" cy=\"\(y(p))\" r=\"3\" class=\"dot \(cls)\"/>"
         }
         return s + "</svg>"
     }

@@ -140,7 +140,7 @@ struct WeeklyView {
                 "summary_title": support.text(u.summaryTitle ?? ""), "summary": support.text(u.summary ?? ""),
                 "plan": support.text(u.plan ?? ""), "has_plan": u.summary != nil || u.plan != nil,
                 "plan_placeholder": planPlaceholder(u), "has_placeholder": u.summary == nil && u.plan == nil,
-                "low": !r.inProgress && (u.compliancePercent ?? 100) < 80,
+                "low": !r.inProgress && ComplianceBand.of(u.compliancePercent) == "poor",
             ]
         }
         // Every unit has its place in 本周总结与下周计划: a missing summary shows as missing.
@@ -418,21 +418,68 @@ enum Percent {
 }
 
 /// The inline SVG bar chart of compliance per unit: no script, no external request.
+/// How a compliance rate is coloured, in every chart and table: good from 90 %, fair from 80 %,
+/// poor below (a unit table's row is marked low there too); none without a rate.
+enum ComplianceBand {
+    static func of(_ percent: Int?) -> String {
+        guard let p = percent else { return "none" }
+        return p >= 90 ? "good" : p >= 80 ? "fair" : "poor"
+    }
+}
+
 enum ComplianceChart {
+    /// The widest line of a label, in half-width characters (a CJK character is two). A longer
+    /// unit name takes two lines, the second cut with `…` (the whole name in the label's
+    /// `<title>` and in the units table), so that none is cut off at the chart's left edge and
+    /// names that differ only in the middle (社区综合服务中心第一网格…, 第二网格…) stay apart.
+    static let labelWidth = 16
+
     static func svg(_ units: [WeeklyReport.UnitRow], labels: Labels) -> String {
-        let rowH = 26, top = 8, labelW = 118, barW = 200
+        let lines = units.map { label($0.name) }
+        let twoLines = lines.contains { $0.count > 1 }
+        let rowH = twoLines ? 36 : 26, top = 8, labelW = 118, barW = 200
         let height = top * 2 + rowH * max(units.count, 1)
         var s = "<svg class=\"chart\" role=\"img\" aria-label=\"\(HTMLEscape.escape(labels["section.chart"]))\" viewBox=\"0 0 \(labelW + barW + 52) \(height)\" xmlns=\"http://www.w3.org/2000/svg\">"
         for (i, u) in units.enumerated() {
-            let y = top + i * rowH
+            let y = top + i * rowH + (rowH - 26) / 2
             let pct = u.compliancePercent
             let w = (pct ?? 0) * barW / 100
-            let cls = pct == nil ? "none" : pct! >= 90 ? "good" : pct! >= 70 ? "fair" : "poor"
-            s += "<text x=\"\(labelW - 6)\" y=\"\(y + 17)\" text-anchor=\"end\" class=\"label\">\(HTMLEscape.escape(u.name))</text>"
+            let cls = ComplianceBand.of(pct)
+            let shown = lines[i]
+            if shown.count == 1 {
+                s += "<text x=\"\(labelW - 6)\" y=\"\(y + 17)\" text-anchor=\"end\" class=\"label\">\(HTMLEscape.escape(shown[0]))</text>"
+            } else {
+                let title = shown.joined() == u.name ? "" : "<title>\(HTMLEscape.escape(u.name))</title>"
+                s += "<text x=\"\(labelW - 6)\" y=\"\(y + 10)\" text-anchor=\"end\" class=\"label\">\(title)"
+                    + "<tspan x=\"\(labelW - 6)\">\(HTMLEscape.escape(shown[0]))</tspan><tspan x=\"\(labelW - 6)\" dy=\"14\">\(HTMLEscape.escape(shown[1]))</tspan></text>"
+            }
             s += "<rect x=\"\(labelW)\" y=\"\(y + 5)\" width=\"\(barW)\" height=\"16\" rx=\"3\" class=\"track\"/>"
             if w > 0 { s += "<rect x=\"\(labelW)\" y=\"\(y + 5)\" width=\"\(w)\" height=\"16\" rx=\"3\" class=\"bar \(cls)\"/>" }
             s += "<text x=\"\(labelW + barW + 6)\" y=\"\(y + 17)\" class=\"value\">\(pct.map { "\($0)%" } ?? "—")</text>"
         }
         return s + "</svg>"
+    }
+
+    /// `name` as one line of at most `labelWidth` half-width characters, or two, the second
+    /// ending in `…` when the name is longer still.
+    static func label(_ name: String) -> [String] {
+        func width(_ c: Character) -> Int { c.unicodeScalars.first.map { $0.value >= 0x1100 ? 2 : 1 } ?? 1 }
+        guard name.reduce(0, { $0 + width($1) }) > labelWidth else { return [name] }
+        var lines = ["", ""], used = 0, line = 0
+        for c in name {
+            if used + width(c) > labelWidth {
+                if line == 1 { break }
+                line = 1
+                used = 0
+            }
+            lines[line].append(c)
+            used += width(c)
+        }
+        if lines.joined() != name {
+            // Room for the `…` on the second line.
+            while lines[1].reduce(0, { $0 + width($1) }) > labelWidth - 1 { lines[1].removeLast() }
+            lines[1] += "…"
+        }
+        return lines
     }
 }
