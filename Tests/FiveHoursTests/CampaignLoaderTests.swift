@@ -304,6 +304,16 @@ struct CampaignLoaderTests {
         #expect(Self.failure(text) == "campaign.yaml:13: YAML syntax: while parsing a flow sequence did not find expected ',' or ']' (column 18)")
     }
 
+    @Test("a tab in an indentation and a full-width colon after a key are named, on their own line")
+    func yamlSlipsOfAChineseKeyboard() {
+        let tab = Self.example(replacing: "  liaisons_per_unit: 1\n", with: "\tliaisons_per_unit: 1\n")
+        #expect(Self.failure(tab)?.hasPrefix("campaign.yaml:12: line 12 is indented with a tab; YAML indents with spaces only — replace the tab with spaces (YAML syntax:") == true,
+                "\(Self.failure(tab) ?? "")")
+        let colon = Self.example(replacing: "  liaisons_per_unit: 1\n", with: "  liaisons_per_unit： 1\n")
+        #expect(Self.failure(colon)?.hasPrefix("campaign.yaml:12: line 12 has a full-width colon '：' after 'liaisons_per_unit'; write a half-width ':' after a key") == true,
+                "\(Self.failure(colon) ?? "")")
+    }
+
     @Test func errorDescriptionFormat() {
         #expect(CampaignError(file: "c.yaml", line: 3, keyPath: "rules.x", message: "m").description == "c.yaml:3: rules.x: m")
         #expect(CampaignError(file: "c.yaml", line: nil, keyPath: "", message: "m").description == "c.yaml: m")

@@ -295,12 +295,34 @@ public enum CampaignLoader {
         return URL(fileURLWithPath: folder).appendingPathComponent(p).standardizedFileURL.path
     }
 
+    /// What most likely broke the YAML near `line` (libyaml names where it stopped, often the
+    /// line after): a tab in a line's indentation, or a key followed by a full-width colon `：`
+    /// (typed with a Chinese input method) — the two slips of a campaign file edited by hand.
+    static func syntaxHint(text: String, near line: Int) -> (line: Int, message: String)? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        for n in stride(from: min(line, lines.count), through: max(1, line - 2), by: -1) {
+            let l = lines[n - 1]
+            if l.prefix(while: { $0 == " " || $0 == "\t" }).contains("\t") {
+                return (n, "line \(n) is indented with a tab; YAML indents with spaces only — replace the tab with spaces")
+            }
+            let code = l.prefix { $0 != "#" }
+            if let colon = code.firstIndex(of: "："), !code[..<colon].contains(":"), !code[..<colon].contains("\""), !code[..<colon].contains("'") {
+                return (n, "line \(n) has a full-width colon '：' after '\(code[..<colon].trimmingCharacters(in: .whitespaces))'; write a half-width ':' after a key")
+            }
+        }
+        return nil
+    }
+
     static func syntaxError(_ error: YamlError, file: String, text: String) -> CampaignError {
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
              let .composer(context, problem, mark, _):
             let ctx = context.map { "\($0.text) " } ?? ""
-            return CampaignError(file: file, line: mark.line, keyPath: "", message: "YAML syntax: \(ctx)\(problem) (column \(mark.column))")
+            let said = "YAML syntax: \(ctx)\(problem) (column \(mark.column))"
+            if let hint = syntaxHint(text: text, near: mark.line) {
+                return CampaignError(file: file, line: hint.line, keyPath: "", message: "\(hint.message) (\(said))")
+            }
+            return CampaignError(file: file, line: mark.line, keyPath: "", message: said)
         case let .duplicatedKeysInMapping(duplicates, context):
             // Yams names the first of the two; the error is the second, the next line written
             // with the same indentation and key.
