@@ -65,11 +65,21 @@ public struct ReportFolder {
         let lockPath = (parent as NSString).appendingPathComponent(".fivehours.lock")
         // Never through a link (a link planted as the lock file would make the run create or
         // truncate a file wherever it points), never blocking, and only a regular file.
-        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0o644)
+        var fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0o644)
+        if fd < 0, errno == EACCES || errno == EPERM {
+            // A lock file another user's run made (the batch run once by hand, as root): reading
+            // it is enough to lock it.
+            fd = open(lockPath, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)
+        }
         guard fd >= 0 else {
             let e = errno
             if e == ELOOP {
                 throw OutputError(path: lockPath, reason: "the lock file is a symbolic link; fivehours does not follow it (remove the link and run again)")
+            }
+            var existing = stat()
+            if lstat(lockPath, &existing) != 0 {
+                // Not even a file could be made there: the folder is the problem, not a lock.
+                throw OutputError(path: parent, reason: "cannot write into this folder (\(String(cString: strerror(e)))): choose another --out or output.dir, or let the user who runs fivehours write there")
             }
             throw OutputError(path: lockPath, reason: "cannot open the lock file: \(String(cString: strerror(e)))")
         }

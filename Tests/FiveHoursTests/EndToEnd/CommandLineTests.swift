@@ -49,6 +49,16 @@ struct CommandLineTests {
         if arguments.first == "daily" { #expect(r.stderr.contains("Usage: fivehours daily")) }
     }
 
+    @Test("an output folder nothing can be written into is named as such, not as a lock file (exit 1)")
+    func unwritableOutput() throws {
+        // /proc/self is a folder no file can be made in, whoever runs the tests.
+        let r = try Binary.run(["weekly", "--config", config, "--week-ending", "2019-08-09", "--now", "2019-08-09T18:00:00+08:00",
+                                "--out", "/proc/self", "--quiet"])
+        #expect(r.status == 1)
+        #expect(r.stderr.hasPrefix("fivehours: /proc/self: cannot write into this folder ("), "\(r.stderr)")
+        #expect(r.stderr.contains("choose another --out or output.dir") && !r.stderr.contains("lock file"))
+    }
+
     @Test("no subcommand is a usage error (2), the help on stderr; --help asks for it (0, stdout)")
     func noSubcommand() throws {
         let bare = try Binary.run([])
