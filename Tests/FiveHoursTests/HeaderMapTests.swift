@@ -93,16 +93,18 @@ struct HeaderMapTests {
         #expect(error == UnreadableFile(line: 1, column: 2, reason: "columns 1 '编号' and 2 '志愿者编号' both mean 'volunteer_id'; keep one"))
     }
 
-    @Test("a landline and a mobile column both mean phone: both are kept; the same header twice is still a reject")
+    @Test("a landline and a mobile column both mean phone, as do two columns headed 手机: all are kept; any other header twice is a reject")
     func severalPhoneColumns() throws {
         let map = try HeaderMap(cells: ["编号", "电话", "姓名", "单位", "手机", "联系电话"], kind: .roster, line: 1)
         #expect(map.columns("phone") == [1, 4, 5])
         #expect(map.index["phone"] == 1 && map.unknown.isEmpty)
         #expect(map.columns("grid") == [] && map.columns("name") == [2])
+        let twice = try HeaderMap(cells: ["编号", "手机", "姓名", "单位", "手机"], kind: .roster, line: 1)
+        #expect(twice.columns("phone") == [1, 4])
         let error = #expect(throws: UnreadableFile.self) {
-            try HeaderMap(cells: ["编号", "电话", "姓名", "单位", "电话"], kind: .roster, line: 1)
+            try HeaderMap(cells: ["编号", "网格", "姓名", "单位", "网格"], kind: .roster, line: 1)
         }
-        #expect(error == UnreadableFile(line: 1, column: 5, reason: "header '电话' appears twice (columns 2 and 5); rename or delete one"))
+        #expect(error == UnreadableFile(line: 1, column: 5, reason: "header '网格' appears twice (columns 2 and 5); rename or delete one"))
     }
 
     @Test("a blank header cell", arguments: ["", " ", "\u{3000}"])

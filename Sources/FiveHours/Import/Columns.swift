@@ -229,7 +229,9 @@ struct HeaderMap: Sendable {
                                      reason: "header cell \(i + 1) is blank; give every column a name or delete the empty column",
                                      chinese: "表头第 \(i + 1) 格是空的；给每一列起名，或删除空列")
             }
-            if let first = seen[norm] {
+            // The same header twice is refused — unless it names a column that may repeat (a
+            // roster's `手机,手机`, as `电话,手机` may).
+            if let first = seen[norm], lookup[norm]?.repeats != true {
                 throw UnreadableFile(line: line, column: i + 1,
                                      reason: "header '\(cell.trimmingSpaces)' appears twice (columns \(first + 1) and \(i + 1)); rename or delete one",
                                      chinese: "表头“\(cell.trimmingSpaces)”出现两次（第 \(first + 1) 列和第 \(i + 1) 列）；改名或删除其中一列")
