@@ -95,7 +95,12 @@ public enum ValueParser {
             }
             guard n > 0 else { return nil }
         }
-        while c.peek == UInt8(ascii: " ") { c.advance() }
+        // Spaces before the unit, the full-width one too (`2.5　小时`), as around the value.
+        while true {
+            if c.peek == UInt8(ascii: " ") { c.advance(); continue }
+            if c.consume(Cursor.ideographicSpace) { continue }
+            break
+        }
         if c.peek == UInt8(ascii: "h") || c.peek == UInt8(ascii: "H") {
             c.advance()
         } else {
@@ -141,6 +146,7 @@ struct Cursor {
     static let ri: [UInt8] = Array("日".utf8)
     static let hao: [UInt8] = Array("号".utf8)
     static let xiaoshi: [UInt8] = Array("小时".utf8)
+    static let ideographicSpace: [UInt8] = [0xE3, 0x80, 0x80]
 
     /// The bytes as they are.
     init(untrimmed raw: UnsafeBufferPointer<UInt8>) {
