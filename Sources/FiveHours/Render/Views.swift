@@ -59,7 +59,16 @@ struct ViewSupport {
             let all = groups[rule]!
             let shown = all.prefix(limit)
             let worst = all.map(\.severity).min() ?? .info
+            // How many each unit has, most first: a month's or a year's repeat the same rule
+            // week after week, and a reader wants whom it concerns before the list.
+            var perUnit: [(unit: String, count: Int)] = []
+            for f in all where !f.unit.isEmpty {
+                if let k = perUnit.firstIndex(where: { $0.unit == f.unit }) { perUnit[k].count += 1 } else { perUnit.append((f.unit, 1)) }
+            }
+            let byUnit = perUnit.enumerated().sorted { ($0.element.count, -$0.offset) > ($1.element.count, -$1.offset) }
+                .map { "\($0.element.unit) \($0.element.count)" }.joined(separator: labels["sep"])
             return [
+                "by_unit": labels.format("findings.by_unit", byUnit), "has_by_unit": !schema && all.count > 1 && !perUnit.isEmpty,
                 "rule": rule.key, "rule_label": rule.label(labels.language), "count": all.count, "severity": worst.rawValue,
                 "severity_label": labels[worst.rawValue],
                 // `--public`: the count per rule only; the findings themselves (ids, sources with
