@@ -52,6 +52,7 @@ struct RowParserTests {
         (["hours": "0:00"], "服务时长(hours) 为零或负数"),
         (["hours": "-2"], "服务时长(hours) '-2' 不是有效时长（如 2.5 或 2:30）"),
         (["hours": "25"], "服务时长(hours) 25.00 小时超过 24 小时"),
+        (["hours": "24.001"], "服务时长(hours) 比 24 小时多 4 秒，超过 24 小时"),
         (["hours": "1", "submitted_at": "2019-08-05"], "报送时间(submitted_at) '2019-08-05' 不是有效时间（如 2019/8/5 16:05）"),
     ])
     func rejectedActivities(_ extra: [String: String], reason: String) {

@@ -385,6 +385,10 @@ enum SessionTime {
                 : RowError(reason: "服务时长(hours) 为零或负数", english: "hours is zero or negative")
         }
         if s > 24 * 3600 {
+            // A few seconds over would show as 24.00: then the seconds over are said instead.
+            if Hours.format(s) == Hours.format(24 * 3600) {
+                return RowError(reason: "服务时长(hours) 比 24 小时多 \(s - 24 * 3600) 秒，超过 24 小时", english: "hours is \(s - 24 * 3600) s more than 24 hours")
+            }
             return RowError(reason: "服务时长(hours) \(Hours.format(s)) 小时超过 24 小时", english: "hours \(Hours.format(s)) is more than 24 hours")
         }
         return nil
