@@ -631,6 +631,8 @@ extension TextBuffer {
     static func mapRaw(path: String) throws -> TextBuffer {
         let (fd, size) = try openForReading(path)
         defer { close(fd) }
+        // Refused before a byte is mapped: its hash is then streamed from the file.
+        if size > XMLReader.largestFile { throw XMLReader.tooLarge }
         // A small file is read into memory (`smallFile`: the mappings a process may hold).
         guard size > smallFile, let raw = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), raw != MAP_FAILED else { return try loadRaw(path: path) }
         madvise(raw, size, MADV_SEQUENTIAL)
