@@ -122,7 +122,15 @@ public struct ReportFolder {
         let fm = FileManager.default
         let staging = (parent as NSString).appendingPathComponent(".\(name).new-\(getpid())")
         // Staging folders left by runs that were killed: the lock is ours, so none is in use.
-        for stale in (try? fm.contentsOfDirectory(atPath: parent)) ?? [] where stale.hasPrefix(".\(name).new-") {
+        // A run killed between the two renames of the fallback below left the earlier report
+        // aside (`….old`) and none in its place: it is put back first, so that the report
+        // folder is the earlier one again before anything else happens.
+        let leftovers = ((try? fm.contentsOfDirectory(atPath: parent)) ?? []).filter { $0.hasPrefix(".\(name).new-") }
+        var here = stat()
+        if lstat(path, &here) != 0, let aside = leftovers.sorted().last(where: { $0.hasSuffix(".old") }) {
+            if rename((parent as NSString).appendingPathComponent(aside), path) == 0 { ReportFolder.fsyncFolder(parent) }
+        }
+        for stale in leftovers where fm.fileExists(atPath: (parent as NSString).appendingPathComponent(stale)) {
             try? fm.removeItem(atPath: (parent as NSString).appendingPathComponent(stale))
         }
         var st = stat()

@@ -54,3 +54,23 @@ struct CutShortTests {
         #expect(parts.activities.isEmpty && report.read == 0)
     }
 }
+
+/// A run killed between the two renames of the output's fallback (file systems without an
+/// atomic exchange: NFS, SMB, vfat) left the earlier report aside and none in its place.
+@Suite("The earlier report put back")
+struct ReportPutBackTests {
+    @Test("the next run puts the earlier report back from aside before anything else, so that its own failure leaves it in place")
+    func putBack() throws {
+        let parent = try ImportTestSupport.makeTempFolder("putback")
+        defer { ImportTestSupport.remove(parent) }
+        let aside = parent.appendingPathComponent(".weekly-2019-08-09.new-4242.old")
+        try FileManager.default.createDirectory(at: aside, withIntermediateDirectories: true)
+        try Data("earlier".utf8).write(to: aside.appendingPathComponent("weekly-summary.md"))
+        let folder = ReportFolder(parent: parent.path, name: "weekly-2019-08-09")
+        // This run fails while writing (a file in a folder that does not exist).
+        #expect(throws: OutputError.self) { try folder.replace(with: [("no/such/file.md", Array("new".utf8))]) }
+        let kept = parent.appendingPathComponent("weekly-2019-08-09/weekly-summary.md")
+        #expect(try String(contentsOf: kept, encoding: .utf8) == "earlier")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path).filter { $0.hasPrefix(".") }.isEmpty)
+    }
+}
