@@ -261,6 +261,7 @@ struct Weekly: ParsableCommand {
         options.weekEnding = weekEnd
         _ = try Pipeline.week(options, campaign: campaign, now: Pipeline.now(options))
         let outDir = outputFolder(options, campaign: campaign)
+        try InputFiles.checkNamedPaths(of: campaign)
         let lock = try lockOutput(outDir)
         let loaded = try Pipeline.load(options, progress: common.progress)
         common.progress("building the week, checking the rules, rendering")
@@ -290,6 +291,7 @@ struct Daily: ParsableCommand {
         var options = try pipelineOptions(common, output, zone: campaign.zone)
         options.date = day
         let outDir = outputFolder(options, campaign: campaign)
+        try InputFiles.checkNamedPaths(of: campaign)
         let lock = try lockOutput(outDir)
         let loaded = try Pipeline.load(options, progress: common.progress)
         common.progress("building the day, checking the rules, rendering")
@@ -340,6 +342,7 @@ func runRollup(_ common: CommonOptions, _ output: OutputOptions, period: Period,
         }
     }
     let outDir = outputFolder(options, campaign: campaign)
+    try InputFiles.checkNamedPaths(of: campaign)
     let lock = try lockOutput(outDir)
     let loaded = try Pipeline.load(options, progress: common.progress)
     common.progress("building the weeks of \(period), checking the rules, rendering")

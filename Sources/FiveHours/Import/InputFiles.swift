@@ -70,21 +70,12 @@ public enum InputFiles {
         let outputID = output.flatMap { stat($0, &outputStat) == 0 ? FileID(outputStat) : nil }
         var found: [Entry] = []
         for p in paths {
-            var st = stat()
-            guard lstat(p, &st) == 0 else {
-                throw InputOpenError(path: p, reason: "no such file or folder (check inputs: in the campaign file)")
-            }
-            // A path the operator named may be a link: theirs to make. Its target must exist.
-            if isLink(st), stat(p, &st) != 0 {
-                throw InputOpenError(path: p, reason: "a symbolic link to nothing (check inputs: in the campaign file)")
-            }
+            let st = try named(p)
             if isDirectory(st) {
                 walk(p, depth: 0, roots: roots, output: output, outputID: outputID, into: &found)
-            } else if isRegular(st) {
+            } else {
                 ListedFiles.note(p, st)
                 found.append(Entry(path: p, refusal: nil))
-            } else {
-                throw InputOpenError(path: p, reason: "not a regular file but \(kind(st)); name a file or a folder in inputs:")
             }
         }
         found.sort { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
@@ -94,6 +85,29 @@ public enum InputFiles {
             guard e.refusal == nil, !e.skipped, let real = realPath(e.path) else { return true }
             return seen.insert(real).inserted
         }
+    }
+
+    /// A path named in `inputs:`: a folder or a regular file (through a link: the operator's to
+    /// make), whose `stat` is returned.
+    /// - Throws: `InputOpenError` — it stops the run: the operator named it.
+    static func named(_ p: String) throws -> stat {
+        var st = stat()
+        guard lstat(p, &st) == 0 else {
+            throw InputOpenError(path: p, reason: "no such file or folder (check inputs: in the campaign file)")
+        }
+        if isLink(st), stat(p, &st) != 0 {
+            throw InputOpenError(path: p, reason: "a symbolic link to nothing (check inputs: in the campaign file)")
+        }
+        guard isDirectory(st) || isRegular(st) else {
+            throw InputOpenError(path: p, reason: "not a regular file but \(kind(st)); name a file or a folder in inputs:")
+        }
+        return st
+    }
+
+    /// Checks every path `inputs:` names (`named`) before the run takes its output folder: a
+    /// run stopped by a missing input then creates nothing there.
+    public static func checkNamedPaths(of campaign: Campaign) throws {
+        for p in campaign.inputs.rosters + campaign.inputs.activities + campaign.inputs.submissions { _ = try named(p) }
     }
 
     /// How many levels of folders below a folder named in `inputs:` are read.

@@ -100,6 +100,13 @@ struct CommandLineTests {
         #expect(r.status == 1)
         #expect(r.stderr.contains("/nonexistent/rosters"))
         #expect(try Data(contentsOf: out.appendingPathComponent("weekly-2019-08-09/volunteers.csv")) == before)
+        // Stopped before it takes an output folder: a new one is not even made.
+        for kind in [["weekly", "--week-ending", "2019-08-09"], ["daily", "--date", "2019-08-07"], ["monthly", "--month", "2019-08"]] {
+            let fresh = folder.appendingPathComponent("fresh-\(kind[0])")
+            let again = try Binary.run(kind + ["--config", folder.appendingPathComponent("campaign.yaml").path, "--out", fresh.path, "--quiet"])
+            #expect(again.status == 1)
+            #expect(!FileManager.default.fileExists(atPath: fresh.path), "\(kind[0]) made \(fresh.path)")
+        }
     }
 
     @Test("--format picks the files; CSVs have a BOM and CRLF")
