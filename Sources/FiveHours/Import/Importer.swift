@@ -1394,20 +1394,18 @@ public struct Importer: Sendable {
             }
             if !teams.isEmpty { values["teams"] = teams.joined(separator: ";") }
             if let phone = values["phone"] { PhoneScrubber.insertNumbers(of: phone, into: &result.phones) }
-            if let twice = attributeTwice {
-                report.rejected += 1
-                let reason = Wording(campaign.output.language)(
-                    "属性 \(twice.names) 指同一列，值不同（“\(twice.first)”与“\(twice.second)”）；一条记录只写其中一个",
+            // One column given twice, differently, by two attributes or two children.
+            let say = Wording(campaign.output.language)
+            let given = attributeTwice.map { twice in
+                say("属性 \(twice.names) 指同一列，值不同（“\(twice.first)”与“\(twice.second)”）；一条记录只写其中一个",
                     "the attributes \(twice.names) name the same column with different values ('\(twice.first)' and '\(twice.second)'); give one per record")
-                result.rejects.append(Reject(source: source, reason: reason, record: Importer.quoted(rec)))
-                return
-            }
-            if let twice {
-                report.rejected += 1
-                let reason = Wording(campaign.output.language)(
-                    "<\(twice.name)> 出现两次，值不同（“\(twice.first)”与“\(twice.second)”）；一条记录只写一个",
+            } ?? twice.map { twice in
+                say("<\(twice.name)> 出现两次，值不同（“\(twice.first)”与“\(twice.second)”）；一条记录只写一个",
                     "<\(twice.name)> is given twice with different values ('\(twice.first)' and '\(twice.second)'); give one per record")
-                result.rejects.append(Reject(source: source, reason: reason, record: Importer.quoted(rec)))
+            }
+            if let given {
+                report.rejected += 1
+                result.rejects.append(Reject(source: source, reason: given, record: Importer.quoted(rec)))
                 return
             }
             let row = XMLRow(values: values)
