@@ -864,6 +864,7 @@ public struct Importer: Sendable {
                 case .success(let a): return a
                 case .failure(let error):
                     report.rejected += 1
+                    let error = RowError.repeatsHeader(row, kind: kind) ? RowError.headerAgain : error
                     result.rejects.append(Reject(source: source(line), reason: error.reason(in: importer.campaign.output.language),
                                                  record: importer.rawRecord(reader: reader, fields: fields, header: header, phones: &result.phones)))
                     return nil
@@ -1045,6 +1046,9 @@ public struct Importer: Sendable {
     /// Parses a row of `kind` and appends the record; returns the reason when it is rejected.
     func accept(_ row: some RowFields, kind: InputKind, source: SourceLine, parser: RowParser,
                         context: [String: String], media: [MediaRef] = [], into result: inout ImportParts) -> RowError? {
+        // The header again (two exports pasted together): on a roster it would read as a
+        // volunteer named 姓名 of the unit 单位.
+        if RowError.repeatsHeader(row, kind: kind) { return .headerAgain }
         switch kind {
         case .roster:
             switch parser.volunteer(row, source: source, defaultUnit: context["unit"]) {

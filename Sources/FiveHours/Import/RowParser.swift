@@ -171,6 +171,26 @@ struct RowError: Error, Equatable {
     /// Two errors are the same when they say the same (the Chinese is the reference wording).
     static func == (a: RowError, b: RowError) -> Bool { a.reason == b.reason }
 
+    /// A row that names its columns again: two exports pasted one under the other.
+    static let headerAgain = RowError(reason: "这一行是表头的重复（两份导出接在了一起？）；删除这一行",
+                                      english: "this row repeats the header (two exports pasted together?); delete it")
+
+    /// Whether each required column's cell of `row` names that column (`日期` under 日期): the
+    /// header again, rejected as that rather than as a bad date.
+    static func repeatsHeader(_ row: some RowFields, kind: InputKind) -> Bool {
+        let required = requiredNames[kind] ?? []
+        return !required.isEmpty && required.allSatisfy { column in
+            guard let text = row.text(column.key) else { return false }
+            return column.names.contains(HeaderName.normalize(text))
+        }
+    }
+
+    /// Each kind's required columns with the names a header may give them, normalized once.
+    private static let requiredNames: [InputKind: [(key: String, names: Set<String>)]] = Dictionary(uniqueKeysWithValues:
+        [InputKind.roster, .activity, .submission].map { kind in
+            (kind, kind.columns.filter(\.required).map { c in (c.key, Set(([c.key] + c.aliases).map(HeaderName.normalize))) })
+        })
+
     static func missing(_ key: String, _ label: String) -> RowError {
         RowError(reason: "缺少\(label)(\(key))", english: "\(key) is missing")
     }
