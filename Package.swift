@@ -53,7 +53,19 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            resources: [.copy("Resources/templates")]
+            // The templates are compiled into the program (`PackageResources`): an installed
+            // binary needs no resource folder beside it, and reads no file of its build tree.
+            resources: [
+                .embedInCode("Resources/templates/daily-bulletin.html.mustache"),
+                .embedInCode("Resources/templates/daily-bulletin.md.mustache"),
+                .embedInCode("Resources/templates/monthly-assessment.html.mustache"),
+                .embedInCode("Resources/templates/monthly-assessment.md.mustache"),
+                .embedInCode("Resources/templates/report.css.mustache"),
+                .embedInCode("Resources/templates/weekly-summary.html.mustache"),
+                .embedInCode("Resources/templates/weekly-summary.md.mustache"),
+                .embedInCode("Resources/templates/yearly-summary.html.mustache"),
+                .embedInCode("Resources/templates/yearly-summary.md.mustache"),
+            ]
         ),
         .executableTarget(
             name: "fivehours",

@@ -438,16 +438,17 @@ struct Templates: ParsableCommand {
     }
 
     func run() throws {
-        let source = try ReportRenderer.shippedFolder()
         let fm = FileManager.default
         try fm.createDirectory(atPath: out, withIntermediateDirectories: true)
-        for name in try fm.contentsOfDirectory(atPath: source).sorted() where name.hasSuffix(".mustache") {
+        for (name, bytes) in ReportRenderer.shipped {
             let target = (out as NSString).appendingPathComponent(name)
             if fm.fileExists(atPath: target) {
                 FileHandle.standardError.write(Data("fivehours: \(target) exists; left as it is\n".utf8))
                 continue
             }
-            try fm.copyItem(atPath: (source as NSString).appendingPathComponent(name), toPath: target)
+            guard fm.createFile(atPath: target, contents: Data(bytes)) else {
+                throw OutputError(path: target, reason: "cannot write the template")
+            }
             print(target)
         }
     }

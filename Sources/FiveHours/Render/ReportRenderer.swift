@@ -17,8 +17,9 @@ public struct TemplateError: Error, CustomStringConvertible {
 
 /// Renders the report models through the Mustache templates in `templates/`.
 ///
-/// Templates are read at run time, from `--templates`, `output.templates` or the copies shipped
-/// with the program, so the publicity office can restyle the reports without a compiler. The
+/// Templates are read at run time from `--templates` or `output.templates`, so the publicity
+/// office can restyle the reports without a compiler; else the shipped ones, compiled into the
+/// program (`shipped`), are used — an installed binary needs nothing beside it. The
 /// library is silent about missing templates and variables; this type is not: a missing
 /// template, a syntax error or an unknown variable is a `TemplateError` with file, line and
 /// column. Every value is escaped per Unicode scalar by our own content types, which are put
@@ -30,7 +31,8 @@ public struct ReportRenderer {
     /// Values a template may insert unescaped: built by the program, never from data.
     static let rawAllowed: Set<String> = ["css", "chart_svg"]
 
-    let folder: String
+    /// The folder the templates are read from; nil for the shipped ones.
+    let folder: String?
     let labels: Labels
     let campaign: Campaign
     let isPublic: Bool
@@ -47,23 +49,36 @@ public struct ReportRenderer {
                 throw TemplateError(file: f, reason: "the templates folder does not exist")
             }
             folder = f
+        } else if let env = ProcessInfo.processInfo.environment["FIVEHOURS_TEMPLATES"], !env.isEmpty {
+            folder = env
         } else {
-            folder = try ReportRenderer.shippedFolder()
+            folder = nil
         }
         MustacheContentTypes.register(ScalarHTMLContentType(), named: "FIVEHOURS_HTML")
         MustacheContentTypes.register(MarkdownContentType(), named: "FIVEHOURS_MD")
     }
 
-    /// The templates shipped with the program (a copy of the repository's `templates/`).
-    public static func shippedFolder() throws -> String {
-        if let env = ProcessInfo.processInfo.environment["FIVEHOURS_TEMPLATES"], !env.isEmpty { return env }
-        guard let url = Bundle.module.url(forResource: "templates", withExtension: nil) else {
-            throw TemplateError(file: "templates", reason: "the shipped templates are missing from the program's resources")
-        }
-        return url.path
-    }
+    /// The templates shipped with the program, by file name (`weekly-summary.html.mustache`): the
+    /// repository's `templates/`, compiled in by the package (`PackageResources`).
+    public static let shipped: [(file: String, bytes: [UInt8])] = [
+        ("daily-bulletin.html.mustache", PackageResources.daily_bulletin_html_mustache),
+        ("daily-bulletin.md.mustache", PackageResources.daily_bulletin_md_mustache),
+        ("monthly-assessment.html.mustache", PackageResources.monthly_assessment_html_mustache),
+        ("monthly-assessment.md.mustache", PackageResources.monthly_assessment_md_mustache),
+        ("report.css.mustache", PackageResources.report_css_mustache),
+        ("weekly-summary.html.mustache", PackageResources.weekly_summary_html_mustache),
+        ("weekly-summary.md.mustache", PackageResources.weekly_summary_md_mustache),
+        ("yearly-summary.html.mustache", PackageResources.yearly_summary_html_mustache),
+        ("yearly-summary.md.mustache", PackageResources.yearly_summary_md_mustache),
+    ]
 
     func load(_ name: String) throws -> String {
+        guard let folder else {
+            guard let t = ReportRenderer.shipped.first(where: { $0.file == name + ".mustache" }) else {
+                throw TemplateError(file: name + ".mustache", reason: "no such shipped template")
+            }
+            return String(decoding: t.bytes, as: UTF8.self)
+        }
         let path = (folder as NSString).appendingPathComponent(name + ".mustache")
         let alt = (folder as NSString).appendingPathComponent(name)
         guard let data = FileManager.default.contents(atPath: path) ?? FileManager.default.contents(atPath: alt),
@@ -78,7 +93,8 @@ public struct ReportRenderer {
     ///   and names with `--public`), whatever field it comes from.
     func render(_ name: String, contentType: String, view: [String: Any], schema: [String: Any], support: ViewSupport) throws -> [UInt8] {
         let text = try load(name)
-        let file = (folder as NSString).appendingPathComponent(name + ".mustache")
+        // Errors name the file as the user knows it: theirs, or the repository's templates/.
+        let file = ((folder ?? "templates") as NSString).appendingPathComponent(name + ".mustache")
         try TemplateCheck.check(text, file: file, known: TemplateCheck.keys(of: schema), rawAllowed: ReportRenderer.rawAllowed)
         let template: MustacheTemplate
         do {

@@ -59,6 +59,38 @@ struct CommandLineTests {
         #expect(r.stderr.contains("choose another --out or output.dir") && !r.stderr.contains("lock file"))
     }
 
+    @Test("the program installed alone (copied into a folder of its own) writes every report: its templates are compiled in")
+    func installedAlone() throws {
+        let folder = try ImportTestSupport.makeTempFolder("installed")
+        defer { ImportTestSupport.remove(folder) }
+        let installed = folder.appendingPathComponent("fivehours")
+        try FileManager.default.copyItem(at: Binary.executable, to: installed)
+        let p = Process()
+        p.executableURL = installed
+        p.arguments = ["weekly", "--config", config, "--week-ending", "2019-08-09", "--now", "2019-08-09T18:00:00+08:00",
+                       "--out", folder.appendingPathComponent("out").path, "--quiet"]
+        p.environment = ProcessInfo.processInfo.environment.filter { $0.key != "FIVEHOURS_TEMPLATES" }
+        try p.run()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        let html = try String(contentsOf: folder.appendingPathComponent("out/weekly-2019-08-09/weekly-summary.html"), encoding: .utf8)
+        #expect(html.contains("<style>") && html.contains("各单位五小时达标情况"))
+        // `fivehours templates` writes the compiled-in copies: the repository's templates/, byte for byte.
+        let copies = folder.appendingPathComponent("copies")
+        let t = Process()
+        t.executableURL = installed
+        t.arguments = ["templates", "--out", copies.path]
+        t.standardOutput = FileHandle.nullDevice
+        try t.run()
+        t.waitUntilExit()
+        let shipped = Binary.packageRoot.appendingPathComponent("templates")
+        let names = try FileManager.default.contentsOfDirectory(atPath: shipped.path).filter { $0.hasSuffix(".mustache") }.sorted()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: copies.path).sorted() == names)
+        for name in names {
+            #expect(try Data(contentsOf: copies.appendingPathComponent(name)) == Data(contentsOf: shipped.appendingPathComponent(name)), "\(name)")
+        }
+    }
+
     @Test("no subcommand is a usage error (2), the help on stderr; --help asks for it (0, stdout)")
     func noSubcommand() throws {
         let bare = try Binary.run([])
