@@ -376,18 +376,23 @@ struct ImporterTests {
             <activity volunteer="V1" date="2019-08-06" hours=" "><hours>3</hours></activity>
             <activity volunteer="V1" date="2019-08-07" hours="1" hours_x=""/>
             <activity volunteer="V2" date="2019-08-07" start="9:00" end="" End="10:00"><end>11:00</end></activity>
+            <activity volunteer="V2" date="2019-08-08" hours="1" team=" "><team>红队</team></activity>
+            <activity volunteer="V2" date="2019-08-08" hours="2"><team>红队</team><team>绿队</team></activity>
+            <activity volunteer="V2" date="2019-08-09" hours="3"><team></team><team>绿队</team></activity>
             </activities>
             """,
                 "s/s.csv": "unit,kind,period,submitted_at\n",
             ], window: window)
             // The name and the id of a volunteer in two attributes: rejected, naming both.
-            #expect(result.rejects.map(\.source.description) == ["a/a.xml:2"], "\(result.rejects.map(\.reason))")
+            #expect(result.rejects.map(\.source.description) == ["a/a.xml:2", "a/a.xml:9"], "\(result.rejects.map(\.reason))")
             #expect(result.rejects.first?.reason == "属性 volunteer, volunteer_id 指同一列，值不同（“人5”与“V1”）；一条记录只写其中一个")
-            #expect(result.files.map(\.read) == [2, 6, 0] && result.files.map(\.rejected) == [0, 1, 0])
+            #expect(result.rejects.last?.reason == "<team> 出现两次，值不同（“红队”与“绿队”）；一条记录只写一个")
+            #expect(result.files.map(\.read) == [2, 9, 0] && result.files.map(\.rejected) == [0, 2, 0])
             guard window != nil else { continue }
-            // b:end, b:date, b:volunteer are another vocabulary's; an empty hours gives way to <hours>.
-            #expect(result.activities.map(\.volunteerID) == ["V1", "V1", "V1", "V1", "V2"])
-            #expect(result.activities.map(\.seconds) == [3_600, 7_200, 10_800, 3_600, 7_200])
+            // b:end, b:date, b:volunteer are another vocabulary's; an empty hours or team gives way to its child.
+            #expect(result.activities.map(\.volunteerID) == ["V1", "V1", "V1", "V1", "V2", "V2", "V2"])
+            #expect(result.activities.map(\.seconds) == [3_600, 7_200, 10_800, 3_600, 7_200, 3_600, 10_800])
+            #expect(result.activities.suffix(2).map(\.team) == ["红队", "绿队"])
             #expect(result.volunteers.map(\.isLiaison) == [true, false] && result.volunteers.map(\.unit) == ["党政办", "党政办"])
         }
     }

@@ -1337,8 +1337,8 @@ public struct Importer: Sendable {
                 return
             }
             var values: [String: String] = [:]
-            // Two attributes that name one column (`volunteer` and `volunteer_id`, `end` and
-            // `End`…) with different values: which one is meant is not for the program to guess
+            // Two attributes that name one column (`volunteer` and `volunteer_id`, `volunteer-id`
+            // and `volunteer_id`) with different values: which one is meant is not for the program to guess
             // (a dictionary's order would pick one at random). An empty one gives nothing.
             var attributeTwice: (names: String, first: String, second: String)?
             var namedBy: [String: String] = [:]
@@ -1373,12 +1373,9 @@ public struct Importer: Sendable {
             for c in rec.children {
                 let text = c.text.trimmingSpaces
                 switch c.name {
-                case "team":
-                    if kind == .activity {
-                        if values["team"] == nil, !text.isEmpty { values["team"] = text }
-                    } else if !text.isEmpty {
-                        teams.append(text)
-                    }
+                case "team" where kind != .activity:
+                    // A roster's volunteer may have several teams, one per child.
+                    if !text.isEmpty { teams.append(text) }
                 case "media":
                     let href = (c.attributes["href"] ?? text).trimmingSpaces
                     if href.isEmpty { break }
@@ -1387,6 +1384,8 @@ public struct Importer: Sendable {
                     if let k = kindAttr { m.kind = k }
                     media.append(m)
                 default:
+                    // A session's `<team>` counts only with text (an empty one gives nothing).
+                    if c.name == "team", text.isEmpty { break }
                     // A child names its column as an attribute would (`<submitted-at>`, `<record-id>`).
                     let key = keys[c.name] ?? Importer.underscored(c.name)
                     // The same column twice as children, differently (`<volunteer>V057</volunteer>
