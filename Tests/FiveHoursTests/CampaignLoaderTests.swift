@@ -240,7 +240,7 @@ struct CampaignLoaderTests {
 
     @Test func badUnitKind() {
         let text = Self.example(replacing: "kind: workstation", with: "kind: station")
-        #expect(Self.failure(text) == "campaign.yaml:16: units[1].kind: expected 'department' or 'workstation', found 'station'")
+        #expect(Self.failure(text) == "campaign.yaml:16: units[1].kind: expected department (科室), workstation (工作站) or other (其他), found 'station'")
     }
 
     @Test func unitListedTwice() {

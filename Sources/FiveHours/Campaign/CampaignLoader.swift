@@ -157,7 +157,7 @@ public enum CampaignLoader {
                     case "department", "科室": kind = .department
                     case "workstation", "工作站": kind = .workstation
                     case "other", "其他": kind = .other
-                    default: throw walker.error(k, "\(p).kind", "expected 'department' or 'workstation', found '\(s)'")
+                    default: throw walker.error(k, "\(p).kind", "expected department (科室), workstation (工作站) or other (其他), found '\(s)'")
                     }
                 }
                 // A set, not a scan of the units so far: 40,000 units load at once.
