@@ -84,7 +84,7 @@ public enum Pipeline {
         // Each file's counts once the ledger has settled the rosters' repeated ids, as `check`
         // and the manifest give them.
         for f in ledger.files {
-            progress(PhoneScrubber.scrub("  \(f.path): \(f.format), \(f.read) rows, \(f.rejected) rejected\(f.fileRejected.map { " — file rejected: \($0)" } ?? "")", known: ledger.phones))
+            progress(PhoneScrubber.scrub("  \(f.path): \(f.format), \(f.read) row\(f.read == 1 ? "" : "s"), \(f.rejected) rejected\(f.fileRejected.map { " — file rejected: \($0)" } ?? "")", known: ledger.phones))
         }
         for path in ledger.skipped {
             progress(PhoneScrubber.scrub("  \(path): " + skippedNote.en, known: ledger.phones))
