@@ -1046,13 +1046,22 @@ public struct Importer: Sendable {
     /// Parses a row of `kind` and appends the record; returns the reason when it is rejected.
     func accept(_ row: some RowFields, kind: InputKind, source: SourceLine, parser: RowParser,
                         context: [String: String], media: [MediaRef] = [], into result: inout ImportParts) -> RowError? {
-        // The header again (two exports pasted together): on a roster it would read as a
-        // volunteer named 姓名 of the unit 单位.
-        if RowError.repeatsHeader(row, kind: kind) { return .headerAgain }
+        // The header again (two exports pasted together) is said as that: a log's or a
+        // submission's fails as a bad date or kind, a roster's would read as a volunteer named
+        // 姓名 of the unit 单位 — looked at only when its id has no digit (a header has none).
+        guard let error = acceptRow(row, kind: kind, source: source, parser: parser, context: context, media: media, into: &result) else {
+            return nil
+        }
+        return RowError.repeatsHeader(row, kind: kind) ? .headerAgain : error
+    }
+
+    private func acceptRow(_ row: some RowFields, kind: InputKind, source: SourceLine, parser: RowParser,
+                           context: [String: String], media: [MediaRef], into result: inout ImportParts) -> RowError? {
         switch kind {
         case .roster:
             switch parser.volunteer(row, source: source, defaultUnit: context["unit"]) {
             case .success(var v):
+                if !v.id.utf8.contains(where: { $0 &- 48 < 10 }), RowError.repeatsHeader(row, kind: kind) { return .headerAgain }
                 if v.submittedAt == nil, let s = context["submitted_at"] {
                     guard let t = ValueParser.instant(s, in: campaign.zone) else {
                         return .invalid("submitted_at", "报送时间", s, .anInstant)
