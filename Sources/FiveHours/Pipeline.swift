@@ -297,11 +297,11 @@ public enum Pipeline {
         return ("daily-\(date)", files, copies, RunSummary(findings: report.findings, ledger: loaded.ledger, files: files.count + copies.count))
     }
 
-    /// `check`: the findings of the week and every reject, as text for stdout.
     /// What is said of a workbook beside the inputs (`Ledger.skipped`).
     static let skippedNote = (zh: "不是 CSV 或 XML，未读入；若是要读入的数据，请另存为“CSV UTF-8”（或 CSV）",
                               en: "not CSV or XML, not read; if it holds data to read, save it as 'CSV UTF-8' (or CSV)")
 
+    /// `check`: the findings of the week and every reject, as text for stdout.
     public static func check(_ loaded: Loaded, options: Options) throws -> (text: String, errors: Int, summary: RunSummary) {
         let campaign = loaded.campaign
         let now = now(options)

@@ -123,15 +123,24 @@ public enum InputFiles {
 
     /// The names in a folder as its bytes: a name that is not UTF-8 is nil (with its bytes
     /// read as far as they go, to name it); nil for a folder that cannot be read, with why.
-    static func names(in folder: String) -> (names: [(name: String?, shown: String)], error: String?) {
+    static func names(in folder: String) -> (names: [(name: String?, shown: String, isFolder: Bool)], error: String?) {
         guard let dir = opendir(folder) else { return ([], String(cString: strerror(errno))) }
         defer { closedir(dir) }
-        var out: [(name: String?, shown: String)] = []
+        var out: [(name: String?, shown: String, isFolder: Bool)] = []
         while let entry = readdir(dir) {
             let bytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
             if bytes == [46] || bytes == [46, 46] { continue }
             let name = String(validating: bytes, as: UTF8.self)
-            out.append((name, name ?? String(decoding: bytes, as: UTF8.self)))
+            // Whether a name that is not UTF-8 is a folder: asked by its bytes.
+            var isFolder = false
+            if name == nil {
+                var st = stat()
+                let path = Array(folder.utf8) + [47] + bytes + [0]
+                isFolder = path.withUnsafeBufferPointer { p in
+                    p.withMemoryRebound(to: CChar.self) { lstat($0.baseAddress!, &st) == 0 } && isDirectory(st)
+                }
+            }
+            out.append((name, name ?? String(decoding: bytes, as: UTF8.self), isFolder))
         }
         return (out, nil)
     }
@@ -149,14 +158,17 @@ public enum InputFiles {
         // run's own, skipped without a word; anyone else's output is refused, named.
         var parent = stat()
         let inOwnOutput = outputID != nil && stat(folder, &parent) == 0 && FileID(parent) == outputID
-        for (name, shown) in names {
+        for (name, shown, isFolder) in names {
             guard let name else {
-                // Not UTF-8: a path made of it could not be opened by name; said, not dropped.
+                // Not UTF-8: a path made of it could not be opened by name; a folder or a log
+                // so named is said, not dropped (any other file is ignored, as under any name).
                 let lower = shown.lowercased()
+                guard isFolder || lower.hasSuffix(".csv") || lower.hasSuffix(".xml") else { continue }
                 found.append(Entry(path: (folder as NSString).appendingPathComponent(shown), refusal: Refusal(
-                    zh: lower.hasSuffix(".csv") || lower.hasSuffix(".xml") ? "文件名不是 UTF-8 编码（GBK 压缩包解压后常见），未读入；请改名后再放入"
-                        : "此名称不是 UTF-8 编码（GBK 压缩包解压后常见），若是文件夹，其中的文件未读入；请改名后再放入",
-                    en: "its name is not UTF-8 (as a zip made on Chinese Windows unpacks); not read — if a folder, nor its files; rename it")))
+                    zh: isFolder ? "文件夹名不是 UTF-8 编码（GBK 压缩包解压后常见），其中的文件未读入；请改名后再放入"
+                        : "文件名不是 UTF-8 编码（GBK 压缩包解压后常见），未读入；请改名后再放入",
+                    en: isFolder ? "the folder's name is not UTF-8 (as a zip made on Chinese Windows unpacks); its files were not read — rename it"
+                        : "its name is not UTF-8 (as a zip made on Chinese Windows unpacks); not read — rename it")))
                 continue
             }
             let full = (folder as NSString).appendingPathComponent(name)

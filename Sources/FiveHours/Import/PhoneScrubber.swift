@@ -166,6 +166,10 @@ public enum PhoneScrubber {
     static func insertNumbers(of cell: UnsafeBufferPointer<UInt8>, into known: inout Set<String>) {
         if cell.allSatisfy({ $0 &- 48 < 10 }) {
             if cell.count >= 7 { known.insert(String(decoding: cell, as: UTF8.self)) }
+            // A landline written as one group (`01062345678`): its local number too.
+            if let parts = landline([ArraySlice(cell)][...]) {
+                known.insert(String(decoding: cell[parts.local...], as: UTF8.self))
+            }
             return
         }
         var d: [UInt8] = [] // the piece's digits
@@ -177,7 +181,11 @@ public enum PhoneScrubber {
             defer { d.removeAll(keepingCapacity: true); groups.removeAll(keepingCapacity: true) }
             guard d.count >= 7 else { return }
             if d.count <= 15 { insert(0..<d.count) }
-            guard groups.count > 1 else { return }
+            guard groups.count > 1 else {
+                // A landline written as one group (`座机01062345678`): its local number too.
+                if let parts = landline([d[...]][...]) { insert(parts.local..<d.count) }
+                return
+            }
             let digitGroups = groups.map { d[$0] }
             var pending: Range<Int>? = nil // short groups joined so far
             func flush() { if let p = pending { insert(p); pending = nil } }

@@ -213,7 +213,12 @@ final class TextBuffer: @unchecked Sendable {
         while count < size {
             let n = pread(fd, bytes + count, size - count, off_t(count))
             if n < 0, errno == EINTR { continue }
-            guard n > 0 else { break } // cut short meanwhile: what is there
+            if n < 0 {
+                let e = errno
+                bytes.deallocate()
+                throw InputOpenError(path: path, reason: String(cString: strerror(e)))
+            }
+            if n == 0 { break } // cut short meanwhile: what is there
             count += n
         }
         let all = UnsafeBufferPointer(start: UnsafePointer(bytes), count: count)

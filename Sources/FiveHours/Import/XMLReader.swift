@@ -371,7 +371,10 @@ enum XMLReader {
             if let namespaces {
                 for k in 0..<Int(nbNamespaces) {
                     if let prefix = namespaces[2 * k] {
-                        body(text(prefix), text(namespaces[2 * k + 1]))
+                        // `xmlns:volunteer_id="urn:x"` declares a prefix: it names no column.
+                        let name = "xmlns:" + String(decoding: text(prefix), as: UTF8.self)
+                        var bytes = Array(name.utf8)
+                        bytes.withUnsafeMutableBufferPointer { body(UnsafeBufferPointer($0), text(namespaces[2 * k + 1])) }
                     } else {
                         ("xmlns" as StaticString).withUTF8Buffer { body($0, text(namespaces[2 * k + 1])) }
                     }

@@ -21,7 +21,7 @@ public enum CSVWriter {
         var value = value
         // No bidi control reaches a cell: it would turn the words after it around (`BidiControls`).
         if value.withUTF8({ BidiControls.any(in: $0) }) {
-            value = value.withUTF8 { String(decoding: BidiControls.removed(from: $0), as: UTF8.self) }
+            value = value.withUTF8 { String(decoding: BidiControls.replaced(in: $0), as: UTF8.self) }
         }
         value.withUTF8 { b in
             let formula = startsLikeFormula(b)

@@ -15,7 +15,7 @@ public enum HTMLEscape {
             case "`": out.append(contentsOf: "&#96;".unicodeScalars)
             case "=": out.append(contentsOf: "&#61;".unicodeScalars)
             case NameMask.marker: out.append("*") // a masked name's or number's character
-            case _ where BidiControls.contains(s): continue
+            case _ where BidiControls.contains(s): out.append(BidiControls.replacement)
             default:
                 // Control characters other than tab and newline have no place in a report.
                 if s.value < 0x20 && s != "\t" && s != "\n" { out.append(contentsOf: "&#xFFFD;".unicodeScalars) } else { out.append(s) }
@@ -43,7 +43,7 @@ public enum MarkdownEscape {
             // A masked name's or number's character: the full-width asterisk, which Markdown gives
             // no meaning, so it needs no backslash (a WeChat editor shows 王＊跃, not 王\*跃).
             case NameMask.marker: out.append("\u{FF0A}")
-            case _ where BidiControls.contains(s): continue
+            case _ where BidiControls.contains(s): out.append(BidiControls.replacement)
             default:
                 if special.contains(s) { out.append("\\") }
                 if s.value < 0x20 && s != "\t" { out.append("\u{FFFD}") } else { out.append(s) }
@@ -125,7 +125,14 @@ public enum TerminalText {
 /// program's own words around it backwards (a finding's sentence, a count, a file name): no
 /// report writes them (HTML, Markdown, CSV, workbook), and a terminal shows their pictures
 /// (`TerminalText`). They mean nothing in this campaign's Chinese and ASCII text.
+///
+/// Each becomes a zero-width space, not nothing: a CSV is scrubbed of phone numbers after its
+/// cells are written, and a mark dropped from between a number and the digit after it
+/// (`13800138001‎0`) would glue them into a run no longer shaped like a phone number.
 public enum BidiControls {
+    /// What each is written as: invisible, without direction, and a separator to the phone scrubber.
+    static let replacement: Unicode.Scalar = "\u{200B}"
+
     public static func contains(_ s: Unicode.Scalar) -> Bool {
         s.value == 0x200E || s.value == 0x200F || (0x202A...0x202E).contains(s.value) || (0x2066...0x2069).contains(s.value)
             || s.value == 0x061C
@@ -154,13 +161,13 @@ public enum BidiControls {
         return false
     }
 
-    /// The bytes without them.
-    static func removed(from b: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+    /// The bytes with each replaced (`replacement`).
+    static func replaced(in b: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(b.count)
         var i = 0
         while i < b.count {
-            if let n = length(b, at: i) { i += n; continue }
+            if let n = length(b, at: i) { out += [0xE2, 0x80, 0x8B]; i += n; continue }
             out.append(b[i])
             i += 1
         }

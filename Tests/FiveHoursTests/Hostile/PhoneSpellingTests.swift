@@ -129,6 +129,13 @@ struct PhoneSpellingTests {
         var known: Set<String> = []
         PhoneScrubber.insertNumbers(of: "+86 371 6888 9999", into: &known)
         #expect(known.isSuperset(of: ["037168889999", "68889999"]), "\(known)")
+        // Written as one group, in a cell of its own or after a word: its local number is known too.
+        for cell in ["01062345678", "座机01062345678"] {
+            var one: Set<String> = []
+            PhoneScrubber.insertNumbers(of: cell, into: &one)
+            #expect(one.contains("62345678"), "\(cell): \(one)")
+            #expect(PhoneScrubber.scrub("电话 62345678", known: one) == "电话 ********")
+        }
         for text in ["0371-6888-9999", "电话68889999", "6888 9999"] {
             #expect(!Self.digitsOnly(PhoneScrubber.scrub(text, known: known)).contains("6888"), "\(text)")
         }
