@@ -213,6 +213,17 @@ public enum PhoneScrubber {
                         }
                         insert((start + landline.local)..<end)
                         if landline.area > 0 { insert(start..<end) } // as the cell wrote it too
+                        // Written after the country code without the area code's 0, also its short
+                        // groups joined until they make seven, as a piece no rule takes is
+                        // (`863716888` of `+86 371 6888 9999`): a text that glues a digit to its
+                        // end (`+86 371 6888 99991`) still has that much masked.
+                        if landline.zeroOmitted {
+                            var joined: Range<Int>? = nil
+                            for g in a...longest {
+                                joined = (joined?.lowerBound ?? groups[g].lowerBound)..<groups[g].upperBound
+                                if joined!.count >= 7 { insert(joined!); joined = nil }
+                            }
+                        }
                     } else {
                         insert(start..<end)
                     }

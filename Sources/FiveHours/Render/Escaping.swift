@@ -15,7 +15,7 @@ public enum HTMLEscape {
             case "`": out.append(contentsOf: "&#96;".unicodeScalars)
             case "=": out.append(contentsOf: "&#61;".unicodeScalars)
             case NameMask.marker: out.append("*") // a masked name's or number's character
-            case _ where BidiControls.contains(s): out.append(BidiControls.replacement)
+            case _ where BidiControls.contains(s): if out.last != BidiControls.replacement { out.append(BidiControls.replacement) }
             default:
                 // Control characters other than tab and newline have no place in a report.
                 if s.value < 0x20 && s != "\t" && s != "\n" { out.append(contentsOf: "&#xFFFD;".unicodeScalars) } else { out.append(s) }
@@ -43,7 +43,7 @@ public enum MarkdownEscape {
             // A masked name's or number's character: the full-width asterisk, which Markdown gives
             // no meaning, so it needs no backslash (a WeChat editor shows 王＊跃, not 王\*跃).
             case NameMask.marker: out.append("\u{FF0A}")
-            case _ where BidiControls.contains(s): out.append(BidiControls.replacement)
+            case _ where BidiControls.contains(s): if out.last != BidiControls.replacement { out.append(BidiControls.replacement) }
             default:
                 if special.contains(s) { out.append("\\") }
                 if s.value < 0x20 && s != "\t" { out.append("\u{FFFD}") } else { out.append(s) }
@@ -126,9 +126,11 @@ public enum TerminalText {
 /// report writes them (HTML, Markdown, CSV, workbook), and a terminal shows their pictures
 /// (`TerminalText`). They mean nothing in this campaign's Chinese and ASCII text.
 ///
-/// Each becomes a zero-width space, not nothing: a CSV is scrubbed of phone numbers after its
-/// cells are written, and a mark dropped from between a number and the digit after it
-/// (`13800138001‎0`) would glue them into a run no longer shaped like a phone number.
+/// A run of them becomes one zero-width space, not nothing: a CSV is scrubbed of phone numbers
+/// after its cells are written, and a mark dropped from between a number and the digit after it
+/// (`13800138001‎0`) would glue them into a run no longer shaped like a phone number — and
+/// one each would part a number's groups by more separators than the scrubber reads as one
+/// number (`010`, seven marks, `6234`).
 public enum BidiControls {
     /// What each is written as: invisible, without direction, and a separator to the phone scrubber.
     static let replacement: Unicode.Scalar = "\u{200B}"
@@ -161,13 +163,17 @@ public enum BidiControls {
         return false
     }
 
-    /// The bytes with each replaced (`replacement`).
+    /// The bytes with each run of them replaced (`replacement`).
     static func replaced(in b: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(b.count)
         var i = 0
         while i < b.count {
-            if let n = length(b, at: i) { out += [0xE2, 0x80, 0x8B]; i += n; continue }
+            if let n = length(b, at: i) {
+                if !out.suffix(3).elementsEqual([0xE2, 0x80, 0x8B]) { out += [0xE2, 0x80, 0x8B] }
+                i += n
+                continue
+            }
             out.append(b[i])
             i += 1
         }

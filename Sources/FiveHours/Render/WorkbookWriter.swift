@@ -515,7 +515,10 @@ enum WorkbookText {
         var utf16 = 0
         while i < scalars.count {
             var s = scalars[i]
-            if BidiControls.contains(s) { s = BidiControls.replacement }
+            if BidiControls.contains(s) {
+                if out.last == BidiControls.replacement { i += 1; continue } // a run of them is one
+                s = BidiControls.replacement
+            }
             if s == "\r" {
                 if i + 1 < scalars.count, scalars[i + 1] == "\n" { i += 1; continue }
                 s = "\n"

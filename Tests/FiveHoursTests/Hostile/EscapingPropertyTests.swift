@@ -158,6 +158,13 @@ struct EscapingPropertyTests {
             #expect(!scrubbed.contains("13800138001"), "\(scrubbed)")
         }
         #expect(CSVWriter.cell("一—二…三") == "一—二…三", "other E2 characters are kept")
+        // A run of them is one zero-width space: seven marks between a number's groups would part
+        // it by more separators than the scrubber reads within one number.
+        let marks = String(repeating: "\u{200E}", count: 7)
+        let csv = CSVWriter.file(header: ["name"], rows: [["张三010\(marks)6234\(marks)5678"]])
+        #expect(String(decoding: PhoneScrubber.scrub(bytes: csv, known: ["01062345678"]), as: UTF8.self).contains("张三***\u{200B}****\u{200B}****"))
+        #expect(HTMLEscape.escape("a\(marks)b") == "a\u{200B}b" && MarkdownEscape.escape("a\(marks)b") == "a\u{200B}b")
+        #expect(WorkbookText.clean("a\(marks)b") == "a\u{200B}b")
     }
 }
 
