@@ -59,12 +59,14 @@ public enum FuzzEntry {
         }
     }
 
-    /// Unicode white space trimmed scalar by scalar: the reference for `UnicodeTrim` (here and in
-    /// its test), independent of it (`String.trimmingSpaces` calls it).
+    /// Unicode white space and the invisible characters (`UnicodeTrim.invisibleScalars`: which
+    /// ones is the rule's list) trimmed scalar by scalar: the reference for `UnicodeTrim` (here
+    /// and in its test), independent of its byte code (`String.trimmingSpaces` calls it).
     static func trimmedByScalars(_ s: String) -> String {
+        func trimmed(_ c: Unicode.Scalar) -> Bool { c.properties.isWhitespace || UnicodeTrim.invisibleScalars.contains(c.value) }
         var scalars = Array(s.unicodeScalars)
-        while let f = scalars.first, f.properties.isWhitespace { scalars.removeFirst() }
-        while let l = scalars.last, l.properties.isWhitespace { scalars.removeLast() }
+        while let f = scalars.first, trimmed(f) { scalars.removeFirst() }
+        while let l = scalars.last, trimmed(l) { scalars.removeLast() }
         var view = String.UnicodeScalarView()
         view.append(contentsOf: scalars)
         return String(view)

@@ -485,11 +485,12 @@ struct PartsTests {
         #expect(invalid > 500)
     }
 
-    @Test("UnicodeTrim trims bytes as a scalar-by-scalar trim of Unicode white space does, its two-byte shortcut included")
+    @Test("UnicodeTrim trims bytes as a scalar-by-scalar trim of Unicode white space and the invisible characters does, its two-byte shortcut included")
     func trimAgreesWithString() {
-        let spaces = [" ", "\t", "\r", "\n", "\u{3000}", "\u{A0}", "\u{85}", "\u{2002}", "\u{202F}", "\u{1680}", "\u{205F}"]
+        let spaces = [" ", "\t", "\r", "\n", "\u{3000}", "\u{A0}", "\u{85}", "\u{2002}", "\u{202F}", "\u{1680}", "\u{205F}",
+                      "\u{200B}", "\u{FEFF}", "\u{200E}", "\u{202E}", "\u{2069}", "\u{2060}"]
         let cores = ["", "a", "S19-0000001", "V1", "中文", "a b", "\u{7F}", "x\u{3000}y", "é", "𠮷", "1.5", "~", "!",
-                     "党政办", "a中", "中a", "\u{E000}", "\u{FFEE}", "\u{3001}", "𠮷中", "中𠮷"]
+                     "党政办", "a中", "中a", "\u{E000}", "\u{FFEE}", "\u{3001}", "𠮷中", "中𠮷", "１", "（一）", "x\u{200B}y", "\u{0}2.5"]
         var cases: [String] = []
         for c in cores {
             cases.append(c)
