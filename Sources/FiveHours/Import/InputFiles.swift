@@ -246,19 +246,20 @@ public enum InputFiles {
     static func isOutput(_ path: String, name: String) -> Bool {
         var st = stat()
         if lstat((path as NSString).appendingPathComponent(".fivehours.lock"), &st) == 0 { return true }
-        if reportKinds.contains(where: { name.hasPrefix($0) }),
-           lstat((path as NSString).appendingPathComponent("manifest.json"), &st) == 0 { return true }
-        if name.hasPrefix("."), name.contains(".new-"), reportKinds.contains(where: { name.dropFirst().hasPrefix($0) }) { return true }
+        if isReportName(name) {
+            // A staging folder as it is; a report folder with its manifest.
+            if name.hasPrefix(".") || lstat((path as NSString).appendingPathComponent("manifest.json"), &st) == 0 { return true }
+        }
         // A report folder renamed or moved by hand: its manifest names the program's keys.
         return isManifest((path as NSString).appendingPathComponent("manifest.json"))
     }
 
     static let reportKinds = ["weekly-", "daily-", "monthly-", "yearly-"]
 
-    /// A report folder's or its staging folder's name (`weekly-2019-08-09`, `.weekly-….new-123`).
+    /// A report folder's name (`weekly-2019-08-09`) or its staging folder's (`.weekly-2019-08-09.new-123`).
     static func isReportName(_ name: String) -> Bool {
-        let bare = name.hasPrefix(".") ? name.dropFirst() : name[...]
-        return reportKinds.contains(where: { bare.hasPrefix($0) })
+        if name.hasPrefix(".") { return name.contains(".new-") && reportKinds.contains { name.dropFirst().hasPrefix($0) } }
+        return reportKinds.contains { name.hasPrefix($0) }
     }
 
     /// Whether `path` is a fivehours `manifest.json` (read without blocking, 4 KB at most).

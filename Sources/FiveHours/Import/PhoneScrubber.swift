@@ -312,10 +312,17 @@ public enum PhoneScrubber {
     /// as written) that is the `0` alone or longer than two digits: `2019-08-01 8.5` is no
     /// `0185…`. Without groups (a roster's phone cell), the trunk is not read.
     static func isMobileWithPrefix(_ d: ArraySlice<UInt8>, groups: ArraySlice<ArraySlice<UInt8>>? = nil) -> Bool {
-        guard let trunk = d.withUnsafeBufferPointer({ mobileShape($0) }) else { return false }
+        d.withUnsafeBufferPointer { isMobileWithPrefix($0, groupLengths: groups.map { $0.lazy.map(\.count) }) }
+    }
+
+    /// `isMobileWithPrefix` on digits read in place, the groups given by their lengths: what the
+    /// scrubber tries on every span of a run, without making slices.
+    @inline(__always)
+    static func isMobileWithPrefix<S: Sequence<Int>>(_ d: UnsafeBufferPointer<UInt8>, groupLengths: S?) -> Bool {
+        guard let trunk = mobileShape(d) else { return false }
         guard trunk >= 0 else { return true }
-        guard let groups else { return false }
-        return trunkBeginsGroup(at: trunk, groupLengths: groups.lazy.map(\.count))
+        guard let groupLengths else { return false }
+        return trunkBeginsGroup(at: trunk, groupLengths: groupLengths)
     }
 
     /// The digits' part of `isMobileWithPrefix`: -1 when `d` is a mobile number alone or after
@@ -379,7 +386,7 @@ public enum PhoneScrubber {
             slots = [UInt64](repeating: 0, count: size)
             mask = size - 1
             for number in known where mayBeKnown(number.utf8.count, known) && number.utf8.allSatisfy({ $0 &- 48 < 10 }) {
-                let key = number.utf8.reduce(UInt64(0)) { $0 << 4 | UInt64($1 - 47) }
+                let key = Array(number.utf8).withUnsafeBufferPointer { Self.key($0) }
                 var i = Self.slot(key) & mask
                 while slots[i] != 0 && slots[i] != key { i = (i + 1) & mask }
                 slots[i] = key
@@ -768,9 +775,7 @@ public enum PhoneScrubber {
                         let to = digitRanges[e].upperBound
                         if to - from > 16 { break } // 0086, the trunk 0 and a mobile number
                         let span = UnsafeBufferPointer(rebasing: digits[from..<to])
-                        let mobile = span.count >= 11 && mobileShape(span).map { trunk in
-                            trunk < 0 || trunkBeginsGroup(at: trunk, groupLengths: digitRanges[a...e].lazy.map(\.count))
-                        } ?? false
+                        let mobile = span.count >= 11 && isMobileWithPrefix(span, groupLengths: digitRanges[a...e].lazy.map(\.count))
                         if mobile || (span.count >= minimum && knownNumber(span) && !(e - a == 2 && Self.isDate(Array(digitGroups[a...e]))))
                             || (e - a <= 3 && span.count >= 10 && (span[0] == 48 || span[0] == 56) && (a > 0 || !afterLetter)
                                 && isLandline(digitGroups[a...e])) {

@@ -124,7 +124,7 @@ final class TextBuffer: @unchecked Sendable {
         let (fd, size) = try openForReading(path)
         defer { close(fd) }
         if size == 0 { return empty() }
-        if size <= smallFile { return try read(fd: fd, size: size, path: path) }
+        if size <= smallFile { return try loadSmall(fd: fd, size: size, path: path) }
         guard let raw = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), raw != MAP_FAILED else {
             throw InputOpenError(path: path, reason: String(cString: strerror(errno)))
         }
@@ -205,10 +205,11 @@ final class TextBuffer: @unchecked Sendable {
                           sha256: SHA256.hex(of: UnsafeBufferPointer(start: one, count: 0)), byteCount: 0)
     }
 
-    /// `load` for a small file: its bytes read into memory, checked, hashed and decoded as a
-    /// mapped file's are.
-    private static func read(fd: Int32, size: Int, path: String) throws -> TextBuffer {
-        let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
+    /// The bytes of an open file, read whole into an allocation the caller owns: its first
+    /// `size` bytes, fewer when it was cut short meanwhile (what is there).
+    /// - Throws: `InputOpenError` for a read that fails.
+    private static func readWhole(fd: Int32, size: Int, path: String) throws -> (bytes: UnsafeMutablePointer<UInt8>, count: Int) {
+        let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: max(size, 1))
         var count = 0
         while count < size {
             let n = pread(fd, bytes + count, size - count, off_t(count))
@@ -218,9 +219,16 @@ final class TextBuffer: @unchecked Sendable {
                 bytes.deallocate()
                 throw InputOpenError(path: path, reason: String(cString: strerror(e)))
             }
-            if n == 0 { break } // cut short meanwhile: what is there
+            if n == 0 { break }
             count += n
         }
+        return (bytes, count)
+    }
+
+    /// `load` for a small file: its bytes read into memory, checked, hashed and decoded as a
+    /// mapped file's are.
+    private static func loadSmall(fd: Int32, size: Int, path: String) throws -> TextBuffer {
+        let (bytes, count) = try readWhole(fd: fd, size: size, path: path)
         let all = UnsafeBufferPointer(start: UnsafePointer(bytes), count: count)
         guard count > 0 else { bytes.deallocate(); return empty() }
         let digest = SHA256.hex(of: all)
@@ -639,7 +647,9 @@ extension TextBuffer {
         // Refused before a byte is mapped: its hash is then streamed from the file.
         if size > XMLReader.largestFile { throw XMLReader.tooLarge }
         // A small file is read into memory (`smallFile`: the mappings a process may hold).
-        guard size > smallFile, let raw = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), raw != MAP_FAILED else { return try loadRaw(path: path) }
+        guard size > smallFile, let raw = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), raw != MAP_FAILED else {
+            return try loadRaw(fd: fd, size: size, path: path)
+        }
         madvise(raw, size, MADV_SEQUENTIAL)
         let buffer = TextBuffer(base: UnsafePointer(raw.assumingMemoryBound(to: UInt8.self)), count: size, encoding: .utf8,
                                 mapping: (raw, size), owned: nil, sha256: "", byteCount: size)
@@ -651,16 +661,13 @@ extension TextBuffer {
     static func loadRaw(path: String) throws -> TextBuffer {
         let (fd, size) = try openForReading(path)
         defer { close(fd) }
-        let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: max(size, 1))
-        var done = 0
-        while done < size {
-            let n = Glibc.read(fd, copy + done, size - done)
-            if n < 0, errno == EINTR { continue }
-            guard n > 0 else { copy.deallocate(); throw InputOpenError(path: path, reason: String(cString: strerror(errno))) }
-            done += n
-        }
-        let buf = UnsafeBufferPointer(start: UnsafePointer(copy), count: size)
-        return TextBuffer(owning: copy, count: size, sha256: SHA256.hex(of: buf))
+        return try loadRaw(fd: fd, size: size, path: path)
+    }
+
+    /// `loadRaw` on a file already open (`mapRaw` reads a small one so, on its own descriptor).
+    private static func loadRaw(fd: Int32, size: Int, path: String) throws -> TextBuffer {
+        let (bytes, count) = try readWhole(fd: fd, size: size, path: path)
+        return TextBuffer(owning: bytes, count: count, sha256: SHA256.hex(of: UnsafeBufferPointer(start: UnsafePointer(bytes), count: count)))
     }
 }
 

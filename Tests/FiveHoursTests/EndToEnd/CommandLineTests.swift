@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import FiveHours
 
 /// The command line of contract §1, run through the built binary: exit codes, stdout, stderr.
 @Suite("Command line (§1)")
@@ -61,6 +62,10 @@ struct CommandLineTests {
 
     @Test("the program installed alone (copied into a folder of its own) writes every report: its templates are compiled in")
     func installedAlone() throws {
+        // Every template a report needs is one compiled in: a template added to templates/ but
+        // not to the package's embedded resources fails here. (The run below cannot hide the
+        // build tree from the copy; this list is what makes the copy need nothing of it.)
+        #expect(Set(ReportRenderer.templateNames.map { $0 + ".mustache" }) == Set(ReportRenderer.shipped.map(\.file)))
         let folder = try ImportTestSupport.makeTempFolder("installed")
         defer { ImportTestSupport.remove(folder) }
         let installed = folder.appendingPathComponent("fivehours")
