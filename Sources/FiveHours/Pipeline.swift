@@ -153,11 +153,12 @@ public enum Pipeline {
         now < summaryDue(of: week, campaign: campaign)
     }
 
-    /// The weekly summary: imports, checks and returns the files of `<out>/weekly-<date>/`.
-    public static func weekly(_ loaded: Loaded, options: Options) throws -> (folder: String, files: [(String, [UInt8])], summary: RunSummary) {
+    /// The weekly summary: checks the week and makes the files of `<out>/weekly-<date>/` into `out`.
+    public static func weekly(_ loaded: Loaded, options: Options, into out: ReportFiles) throws -> RunSummary {
         let campaign = loaded.campaign
         let now = now(options)
         let week = try week(options, campaign: campaign, now: now)
+        try out.open("weekly-\(week.lastDay)")
         var clock = Stopwatch()
         let builder = WeekBuilder(campaign: campaign)
         let inProgress = isInProgress(week, campaign: campaign, now: now)
@@ -224,8 +225,9 @@ public enum Pipeline {
         report.inputFingerprint = manifest.inputs_fingerprint
         clock.lap("manifest (waits for the input hashes)")
         report.knownNames = loaded.ledger.volunteers.map { $0.name }
-        var files: [(String, [UInt8])] = []
-        if csv { files += parts.modelTables + parts.ruleTables } // volunteers, units, teams, findings, rejects (all scrubbed)
+        if csv { for (name, bytes) in parts.modelTables + parts.ruleTables { out.add(name, bytes) } } // volunteers, units, teams, findings, rejects (all scrubbed)
+        parts.modelTables = []
+        parts.ruleTables = []
         let renderer = try ReportRenderer(campaign: campaign, templatesFolder: options.templates, isPublic: options.isPublic, phones: loaded.ledger.phones)
         clock.lap("csv")
         if readable {
@@ -243,23 +245,26 @@ public enum Pipeline {
                                                           : try renderer.weeklyMarkdown(model, prepared: prepared) }
             }
             for (k, format) in wanted.enumerated() {
-                files.append((format == .html ? "weekly-summary.html" : "weekly-summary.md", try rendered.take(k)!.get()))
+                out.add(format == .html ? "weekly-summary.html" : "weekly-summary.md", try rendered.take(k)!.get())
             }
         }
         clock.lap("html and markdown")
         if let workbook {
-            files.append(("weekly-summary.xlsx", try workbook.wait()))
+            out.add("weekly-summary.xlsx", try workbook.wait())
             clock.lap("xlsx (what was left of it)")
         }
-        files.append(("manifest.json", manifest.json()))
-        return ("weekly-\(week.lastDay)", files, RunSummary(findings: findings, ledger: loaded.ledger, files: files.count))
+        out.add("manifest.json", manifest.json())
+        return RunSummary(findings: findings, ledger: loaded.ledger, files: out.names.count)
     }
 
     /// The daily bulletin of `options.date`.
-    public static func daily(_ loaded: Loaded, options: Options) throws -> (folder: String, files: [(String, [UInt8])], copies: [(String, String)], summary: RunSummary) {
+    /// Makes the files of `<out>/daily-<date>/` into `out`; returns the media files to copy
+    /// beside them (name → source path).
+    public static func daily(_ loaded: Loaded, options: Options, into out: ReportFiles) throws -> (copies: [(String, String)], summary: RunSummary) {
         let campaign = loaded.campaign
         let now = now(options)
         guard let date = options.date else { throw UsageError(description: "daily needs --date") }
+        try out.open("daily-\(date)")
         let week = Week.containing(date, endsOn: campaign.rules.weekEndsOn)
         let data = WeekBuilder(campaign: campaign).build(loaded.ledger, week: week)
         let findings = RuleSet.evaluate(RuleContext(campaign: campaign, week: data, ledger: loaded.ledger, now: now))
@@ -269,20 +274,19 @@ public enum Pipeline {
         report.inputFingerprint = manifest.inputs_fingerprint
         report.knownNames = loaded.ledger.volunteers.map { $0.name }
         let labels = Labels(campaign.output.language)
-        var files: [(String, [UInt8])] = []
         var copies: [(String, String)] = []
         if options.formats.contains(.csv) {
             let phones = loaded.ledger.phones
-            files.append(("activities.csv", PhoneScrubber.scrub(bytes: CSVTables.activities(report, style: options.csvHeader, labels: labels), known: phones)))
-            files.append(("findings.csv", PhoneScrubber.scrub(bytes: CSVTables.findings(report.findings, style: options.csvHeader, labels: labels), known: phones)))
-            files.append(("rejects.csv", CSVTables.rejects(loaded.ledger.rejects, phones: phones, style: options.csvHeader, labels: labels)))
+            out.add("activities.csv", PhoneScrubber.scrub(bytes: CSVTables.activities(report, style: options.csvHeader, labels: labels), known: phones))
+            out.add("findings.csv", PhoneScrubber.scrub(bytes: CSVTables.findings(report.findings, style: options.csvHeader, labels: labels), known: phones))
+            out.add("rejects.csv", CSVTables.rejects(loaded.ledger.rejects, phones: phones, style: options.csvHeader, labels: labels))
         }
         let renderer = try ReportRenderer(campaign: campaign, templatesFolder: options.templates, isPublic: options.isPublic, phones: loaded.ledger.phones)
         var clock = Stopwatch()
         let prepared = options.formats.contains(.html) || options.formats.contains(.md) ? renderer.prepare(report) : nil
         clock.lap("daily: the view\(options.isPublic ? " (and the name mask)" : "")")
-        if options.formats.contains(.html) { files.append(("daily-bulletin.html", try renderer.dailyHTML(report, prepared: prepared))) }
-        if options.formats.contains(.md) { files.append(("daily-bulletin.md", try renderer.dailyMarkdown(report, prepared: prepared))) }
+        if options.formats.contains(.html) { out.add("daily-bulletin.html", try renderer.dailyHTML(report, prepared: prepared)) }
+        if options.formats.contains(.md) { out.add("daily-bulletin.md", try renderer.dailyMarkdown(report, prepared: prepared)) }
         clock.lap("daily: html and markdown")
         if options.formats.contains(.html) || options.formats.contains(.md) {
             var seen = Set<String>()
@@ -291,10 +295,10 @@ public enum Pipeline {
             }
         }
         if options.formats.contains(.xlsx) {
-            files.append(("daily-bulletin.xlsx", try WorkbookWriter.daily(report, phones: loaded.ledger.phones, style: options.csvHeader, labels: labels)))
+            out.add("daily-bulletin.xlsx", try WorkbookWriter.daily(report, phones: loaded.ledger.phones, style: options.csvHeader, labels: labels))
         }
-        files.append(("manifest.json", manifest.json()))
-        return ("daily-\(date)", files, copies, RunSummary(findings: report.findings, ledger: loaded.ledger, files: files.count + copies.count))
+        out.add("manifest.json", manifest.json())
+        return (copies, RunSummary(findings: report.findings, ledger: loaded.ledger, files: out.names.count + copies.count))
     }
 
     /// What is said of a workbook beside the inputs (`Ledger.skipped`).

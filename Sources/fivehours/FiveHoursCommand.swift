@@ -235,12 +235,23 @@ func lockOutput(_ outDir: String) throws -> ReportFolder.Lock {
     try ReportFolder(parent: outDir, name: "").lock()
 }
 
-/// Writes a run's files under the output folder, atomically; the caller holds its lock.
-func writeReport(folder: String, files: [(String, [UInt8])], copies: [(String, String)] = [], outDir: String, lock: ReportFolder.Lock) throws -> String {
-    let target = ReportFolder(parent: outDir, name: folder)
-    try target.replace(with: files, copies: copies)
-    withExtendedLifetime(lock) {}
-    return target.path
+/// Runs `make`, which makes a run's files into a report folder under the output folder (whose
+/// lock the caller holds), each written as it is made; then puts the folder in place,
+/// atomically. A run that fails on the way removes what it wrote: the earlier report stays.
+func writeReport<T>(outDir: String, lock: ReportFolder.Lock, _ make: (ReportFiles) throws -> (T, copies: [(String, String)]))
+    throws -> (path: String, files: ReportFiles, result: T) {
+    let out = ReportFiles.writing(under: outDir)
+    do {
+        let (result, copies) = try make(out)
+        var clock = Stopwatch()
+        let path = try out.commit(copies: copies)
+        clock.lap("write the report folder (what was left of it)")
+        withExtendedLifetime(lock) {}
+        return (path, out, result)
+    } catch {
+        out.abandon()
+        throw error
+    }
 }
 
 struct Weekly: ParsableCommand {
@@ -265,13 +276,12 @@ struct Weekly: ParsableCommand {
         let lock = try lockOutput(outDir)
         let loaded = try Pipeline.load(options, progress: common.progress)
         common.progress("building the week, checking the rules, rendering")
-        let (folder, files, summary) = try Pipeline.weekly(loaded, options: options)
-        var clock = Stopwatch()
-        let path = try writeReport(folder: folder, files: files, outDir: outDir, lock: lock)
-        clock.lap("write the report folder")
-        common.progress("wrote \(files.count) files to \(path)")
+        let (path, files, summary) = try writeReport(outDir: outDir, lock: lock) { out in
+            (try Pipeline.weekly(loaded, options: options, into: out), copies: [])
+        }
+        common.progress("wrote \(files.names.count) files to \(path)")
         print(path)
-        common.summary(summary.line("weekly \(folder.dropFirst("weekly-".count))", wroteTo: path))
+        common.summary(summary.line("weekly \(files.folder.dropFirst("weekly-".count))", wroteTo: path))
         endAtOnce(keeping: loaded)
     }
 }
@@ -295,11 +305,13 @@ struct Daily: ParsableCommand {
         let lock = try lockOutput(outDir)
         let loaded = try Pipeline.load(options, progress: common.progress)
         common.progress("building the day, checking the rules, rendering")
-        let (folder, files, copies, summary) = try Pipeline.daily(loaded, options: options)
-        let path = try writeReport(folder: folder, files: files, copies: copies, outDir: outDir, lock: lock)
-        common.progress("wrote \(files.count + copies.count) files to \(path)")
+        let (path, files, summary) = try writeReport(outDir: outDir, lock: lock) { out in
+            let (copies, summary) = try Pipeline.daily(loaded, options: options, into: out)
+            return (summary, copies: copies)
+        }
+        common.progress("wrote \(summary.filesWritten) files to \(path)")
         print(path)
-        common.summary(summary.line("daily \(folder.dropFirst("daily-".count))", wroteTo: path))
+        common.summary(summary.line("daily \(files.folder.dropFirst("daily-".count))", wroteTo: path))
         endAtOnce(keeping: loaded)
     }
 }
@@ -346,14 +358,13 @@ func runRollup(_ common: CommonOptions, _ output: OutputOptions, period: Period,
     let lock = try lockOutput(outDir)
     let loaded = try Pipeline.load(options, progress: common.progress)
     common.progress("building the weeks of \(period), checking the rules, rendering")
-    let (folder, files, summary) = yearly ? try Pipeline.yearly(loaded, options: options) : try Pipeline.monthly(loaded, options: options)
-    var clock = Stopwatch()
-    let path = try writeReport(folder: folder, files: files, outDir: outDir, lock: lock)
-    clock.lap("write the report folder")
-    common.progress("wrote \(files.count) files to \(path)")
+    let (path, files, summary) = try writeReport(outDir: outDir, lock: lock) { out in
+        (yearly ? try Pipeline.yearly(loaded, options: options, into: out) : try Pipeline.monthly(loaded, options: options, into: out), copies: [])
+    }
+    common.progress("wrote \(files.names.count) files to \(path)")
     print(path)
     let kind = yearly ? "yearly" : "monthly"
-    common.summary(summary.line("\(kind) \(folder.dropFirst(kind.count + 1))", wroteTo: path))
+    common.summary(summary.line("\(kind) \(files.folder.dropFirst(kind.count + 1))", wroteTo: path))
     endAtOnce(keeping: loaded)
 }
 

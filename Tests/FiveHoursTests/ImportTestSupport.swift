@@ -7,6 +7,14 @@ import Glibc
 /// Helpers shared by the import-stage tests: bytes in other encodings, temporary folders and a
 /// whole-buffer CSV read. Tests never write into the working tree, only under the temp folder.
 enum ImportTestSupport {
+    /// The files a pipeline stage (`Pipeline.weekly`, `Pipeline.monthly`, …) makes, kept in memory.
+    static func files(of stage: (Pipeline.Loaded, Pipeline.Options, ReportFiles) throws -> RunSummary, _ loaded: Pipeline.Loaded,
+                      options: Pipeline.Options) throws -> [(String, [UInt8])] {
+        let out = ReportFiles()
+        _ = try stage(loaded, options, out)
+        return out.files
+    }
+
     /// `text` encoded as GB18030 through glibc's iconv (independent of the code under test).
     static func gb18030(_ text: String) -> [UInt8] {
         let cd = iconv_open("GB18030", "UTF-8")

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import CSystem
 #if canImport(Glibc)
@@ -119,79 +120,133 @@ public struct ReportFolder {
 
     /// Writes `files` (name → bytes) and `copies` (name → source path) as the new folder.
     public func replace(with files: [(String, [UInt8])], copies: [(String, String)] = []) throws {
-        let fm = FileManager.default
-        let staging = (parent as NSString).appendingPathComponent(".\(name).new-\(getpid())")
-        // Staging folders left by runs that were killed: the lock is ours, so none is in use.
-        // A run killed between the two renames of the fallback below left the earlier report
-        // aside (`….old`) and none in its place: it is put back first, so that the report
-        // folder is the earlier one again before anything else happens.
-        let leftovers = ((try? fm.contentsOfDirectory(atPath: parent)) ?? []).filter { $0.hasPrefix(".\(name).new-") }
-        var here = stat()
-        if lstat(path, &here) != 0, let aside = leftovers.sorted().last(where: { $0.hasSuffix(".old") }) {
-            if rename((parent as NSString).appendingPathComponent(aside), path) == 0 { ReportFolder.fsyncFolder(parent) }
-        }
-        for stale in leftovers where fm.fileExists(atPath: (parent as NSString).appendingPathComponent(stale)) {
-            try? fm.removeItem(atPath: (parent as NSString).appendingPathComponent(stale))
-        }
-        var st = stat()
-        if lstat(path, &st) == 0, (st.st_mode & S_IFMT) != S_IFDIR {
-            throw OutputError(path: path, reason: "a file is in the way of the report folder (move it away or choose another --out)")
-        }
-        guard mkdir(staging, 0o755) == 0 else { throw OutputError.system(errno, path: parent, doing: "write in the output folder") }
-        do {
-            for (file, bytes) in files {
-                try ReportFolder.writeDurably(bytes, to: (staging as NSString).appendingPathComponent(file))
+        let staging = try stage()
+        for (file, bytes) in files { staging.write(file, pieces: [bytes]) }
+        try staging.commit(copies: copies)
+    }
+
+    /// Starts the new folder: a fresh hidden folder beside the target, which `Staging` fills
+    /// and then swaps in.
+    public func stage() throws -> Staging { try Staging(self) }
+
+    /// The new folder while its files are written, each as soon as the run has made it, on a
+    /// thread of its own (`write`): a year's 180 MB table goes to disk while the next table is
+    /// made, and its bytes are let go once written instead of being held until the last file.
+    /// `commit` waits for the writes and swaps the folder in; a run that fails calls `abandon`
+    /// (a run killed leaves the folder, which the next run removes under the lock).
+    public final class Staging: @unchecked Sendable {
+        let target: ReportFolder
+        let path: String
+        /// Writes in the order they were asked for, one at a time.
+        private let writer = DispatchQueue(label: "fivehours.report-folder")
+        /// The first write that failed: the later ones are skipped, and `commit` throws it. Read
+        /// and written on `writer` only.
+        private var failure: Error?
+        private var finished = false
+
+        fileprivate init(_ target: ReportFolder) throws {
+            self.target = target
+            let fm = FileManager.default
+            let parent = target.parent, name = target.name
+            path = (parent as NSString).appendingPathComponent(".\(name).new-\(getpid())")
+            // Staging folders left by runs that were killed: the lock is ours, so none is in use.
+            // A run killed between the two renames of the fallback below left the earlier report
+            // aside (`….old`) and none in its place: it is put back first, so that the report
+            // folder is the earlier one again before anything else happens.
+            let leftovers = ((try? fm.contentsOfDirectory(atPath: parent)) ?? []).filter { $0.hasPrefix(".\(name).new-") }
+            var here = stat()
+            if lstat(target.path, &here) != 0, let aside = leftovers.sorted().last(where: { $0.hasSuffix(".old") }) {
+                if rename((parent as NSString).appendingPathComponent(aside), target.path) == 0 { ReportFolder.fsyncFolder(parent) }
             }
-            for (file, source) in copies {
-                let target = (staging as NSString).appendingPathComponent(file)
-                try fm.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                // Streamed in fixed steps: memory does not grow with a video's size.
-                try MediaFiles.copy(from: source, to: target)
+            for stale in leftovers where fm.fileExists(atPath: (parent as NSString).appendingPathComponent(stale)) {
+                try? fm.removeItem(atPath: (parent as NSString).appendingPathComponent(stale))
             }
-            for dir in Set(copies.map { ((staging as NSString).appendingPathComponent($0.0) as NSString).deletingLastPathComponent }) {
-                ReportFolder.fsyncFolder(dir)
+            var st = stat()
+            if lstat(target.path, &st) == 0, (st.st_mode & S_IFMT) != S_IFDIR {
+                throw OutputError(path: target.path, reason: "a file is in the way of the report folder (move it away or choose another --out)")
             }
-            ReportFolder.fsyncFolder(staging)
-            if fm.fileExists(atPath: path) {
-                if fivehours_exchange(staging, path) != 0 {
-                    // No atomic exchange here: fall back to rename-aside, rename-in.
-                    let aside = staging + ".old"
-                    guard rename(path, aside) == 0 else { throw OutputError.system(errno, path: path, doing: "replace the earlier report") }
-                    guard rename(staging, path) == 0 else {
-                        let code = errno
-                        _ = rename(aside, path)
-                        throw OutputError.system(code, path: path, doing: "replace the earlier report")
+            guard mkdir(path, 0o755) == 0 else { throw OutputError.system(errno, path: parent, doing: "write in the output folder") }
+        }
+
+        /// Writes a file of these bytes, one piece after the other (a table made in chunks is
+        /// written from its chunks, never joined), fsynced, on the writer's thread.
+        public func write(_ name: String, pieces: [[UInt8]]) {
+            let file = (path as NSString).appendingPathComponent(name)
+            writer.async { [self] in
+                guard failure == nil else { return }
+                do { try ReportFolder.writeDurably(pieces, to: file) } catch { failure = error }
+            }
+        }
+
+        /// Waits for the writes, copies `copies` (name → source path), and puts the folder in
+        /// place of the earlier report, atomically. Removes the staging folder when anything fails.
+        public func commit(copies: [(String, String)] = []) throws {
+            let fm = FileManager.default
+            let parent = target.parent, path = target.path
+            do {
+                if let failure = writer.sync(execute: { failure }) { throw failure }
+                for (file, source) in copies {
+                    let destination = (self.path as NSString).appendingPathComponent(file)
+                    try fm.createDirectory(atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                    // Streamed in fixed steps: memory does not grow with a video's size.
+                    try MediaFiles.copy(from: source, to: destination)
+                }
+                for dir in Set(copies.map { ((self.path as NSString).appendingPathComponent($0.0) as NSString).deletingLastPathComponent }) {
+                    ReportFolder.fsyncFolder(dir)
+                }
+                ReportFolder.fsyncFolder(self.path)
+                finished = true
+                if fm.fileExists(atPath: path) {
+                    if fivehours_exchange(self.path, path) != 0 {
+                        // No atomic exchange here: fall back to rename-aside, rename-in.
+                        let aside = self.path + ".old"
+                        guard rename(path, aside) == 0 else { throw OutputError.system(errno, path: path, doing: "replace the earlier report") }
+                        guard rename(self.path, path) == 0 else {
+                            let code = errno
+                            _ = rename(aside, path)
+                            throw OutputError.system(code, path: path, doing: "replace the earlier report")
+                        }
+                        ReportFolder.fsyncFolder(parent)
+                        try? fm.removeItem(atPath: aside)
+                        return
                     }
                     ReportFolder.fsyncFolder(parent)
-                    try? fm.removeItem(atPath: aside)
-                    return
+                    try? fm.removeItem(atPath: self.path) // now holds the old report
+                } else {
+                    guard rename(self.path, path) == 0 else { throw OutputError.system(errno, path: path, doing: "put the report in place") }
+                    ReportFolder.fsyncFolder(parent)
                 }
-                ReportFolder.fsyncFolder(parent)
-                try? fm.removeItem(atPath: staging) // now holds the old report
-            } else {
-                guard rename(staging, path) == 0 else { throw OutputError.system(errno, path: path, doing: "put the report in place") }
-                ReportFolder.fsyncFolder(parent)
+            } catch {
+                try? fm.removeItem(atPath: self.path)
+                throw error
             }
-        } catch {
-            try? fm.removeItem(atPath: staging)
-            throw error
+        }
+
+        /// Lets the writes end and removes the staging folder: the earlier report stays as it was.
+        public func abandon() {
+            writer.sync {}
+            guard !finished else { return }
+            finished = true
+            try? FileManager.default.removeItem(atPath: path)
         }
     }
 
-    /// Write, loop on short writes, fsync, close.
-    static func writeDurably(_ bytes: [UInt8], to path: String) throws {
+    /// Write each piece in turn, loop on short writes, fsync, close.
+    static func writeDurably(_ pieces: [[UInt8]], to path: String) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw OutputError.system(errno, path: path, doing: "write the file") }
         defer { close(fd) }
-        try bytes.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let n = write(fd, raw.baseAddress! + done, raw.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw OutputError.system(errno, path: path, doing: "write the file")
+        for bytes in pieces {
+            try bytes.withUnsafeBytes { raw in
+                var done = 0
+                while done < raw.count {
+                    let n = write(fd, raw.baseAddress! + done, raw.count - done)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        throw OutputError.system(errno, path: path, doing: "write the file")
+                    }
+                    done += n
                 }
-                done += n
             }
         }
         guard fsync(fd) == 0 else { throw OutputError.system(errno, path: path, doing: "save the file to disk") }

@@ -65,30 +65,40 @@ public enum CSVWriter {
     }
 
     /// A file of the header and `count` chunks of lines, each chunk written by `chunk` (ending
-    /// each of its lines) on whichever core is free, then joined in order, each let go as soon as
-    /// it is copied: a year's volunteer-weeks.csv is 180 MB, held once, not twice.
+    /// each of its lines) on whichever core is free, then joined in order (`inPieces`), each let
+    /// go as soon as it is copied: held once, not twice.
     static func inChunks(header: [String], count: Int, _ chunk: @Sendable (Int, inout Line) -> Void) -> [UInt8] {
+        var pieces = inPieces(header: header, count: count, chunk)
+        let n = pieces.count
+        var starts = [0]
+        for p in pieces { starts.append(starts.last! + p.count) }
+        let at = starts, parts = ConcurrentSlots<[UInt8]>(n)
+        for i in 0..<n { parts[i] = pieces[i] }
+        pieces.removeAll() // the slots hold each piece alone, let go once copied
+        // Joined on every core too: the copy of a year's 180 MB, and the faults of its pages,
+        // were a tenth of a second on one.
+        return [UInt8](unsafeUninitializedCapacity: at[n]) { buffer, initialized in
+            let out = UnsafeSendable(buffer)
+            DispatchQueue.concurrentPerform(iterations: n) { c in
+                guard let part = parts.take(c), !part.isEmpty else { return }
+                part.withUnsafeBufferPointer { (out.value.baseAddress! + at[c]).initialize(from: $0.baseAddress!, count: $0.count) }
+            }
+            initialized = at[n]
+        }
+    }
+
+    /// The same file as its pieces, in order, not joined: the BOM and header, then each chunk of
+    /// lines as `chunk` wrote it on whichever core was free. A report folder writes them one
+    /// after the other (`ReportFiles.add(_:pieces:)`): a year's 180 MB volunteer-weeks.csv is
+    /// never copied into one array.
+    static func inPieces(header: [String], count: Int, _ chunk: @Sendable (Int, inout Line) -> Void) -> [[UInt8]] {
         let parts = ConcurrentSlots<[UInt8]>(max(count, 1))
         DispatchQueue.concurrentPerform(iterations: count) { c in
             var line = Line()
             chunk(c, &line)
             parts[c] = line.out
         }
-        let head = file(header: header, count: 0) { _, _ in }
-        var starts = [head.count]
-        for c in 0..<count { starts.append(starts[c] + parts.peek(c) { $0?.count ?? 0 }) }
-        let at = starts
-        // Joined on every core too: the copy of a year's 180 MB, and the faults of its pages,
-        // were a tenth of a second on one.
-        return [UInt8](unsafeUninitializedCapacity: at[count]) { buffer, initialized in
-            let out = UnsafeSendable(buffer)
-            head.withUnsafeBufferPointer { out.value.baseAddress!.initialize(from: $0.baseAddress!, count: $0.count) }
-            DispatchQueue.concurrentPerform(iterations: count) { c in
-                guard let part = parts.take(c), !part.isEmpty else { return }
-                part.withUnsafeBufferPointer { (out.value.baseAddress! + at[c]).initialize(from: $0.baseAddress!, count: $0.count) }
-            }
-            initialized = at[count]
-        }
+        return [file(header: header, count: 0) { _, _ in }] + (0..<count).map { parts.take($0) ?? [] }
     }
 
     /// A file of `count` rows, each written cell by cell by `row`: a table of 100,000 rows is

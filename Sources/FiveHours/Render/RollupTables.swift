@@ -47,7 +47,8 @@ public enum RollupTables {
     /// required hours, the statuses — are written once each (`EncodedCells`, by the CSV line's
     /// own rules) and copied into the rows in the order of `RollupVolunteerWeeksTable.cells`;
     /// `CSVChunkTests` holds the file to the table's rows written one by one.
-    public static func volunteerWeeks(_ r: RollupReport, phones: Set<String>, style: CSVHeaderStyle, labels: Labels) -> [UInt8] {
+    /// `volunteer-weeks.csv`, in pieces (`CSVWriter.inPieces`): a year's is 5.2 million rows.
+    public static func volunteerWeeks(_ r: RollupReport, phones: Set<String>, style: CSVHeaderStyle, labels: Labels) -> [[UInt8]] {
         let table = RollupVolunteerWeeksTable(report: r, indexed: false)
         let rollup = r.rollup
         let count = rollup.volunteers.count
@@ -67,7 +68,7 @@ public enum RollupTables {
             raw += 1
         }
         let repeatedCells = repeated, weekCount = table.weeks.count
-        return CSVWriter.inChunks(header: table.header(style: style, labels: labels), count: (count + chunk - 1) / chunk) { c, line in
+        return CSVWriter.inPieces(header: table.header(style: style, labels: labels), count: (count + chunk - 1) / chunk) { c, line in
             repeatedCells.withCells { cells in
                 rollup.weekSeconds.withUnsafeBufferPointer { seconds in
                     rollup.weekStatus.withUnsafeBufferPointer { statuses in

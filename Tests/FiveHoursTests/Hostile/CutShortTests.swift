@@ -74,3 +74,56 @@ struct ReportPutBackTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path).filter { $0.hasPrefix(".") }.isEmpty)
     }
 }
+
+/// A run's files are written into the staging folder as they are made (`ReportFiles`); the
+/// folder is swapped in only when every write succeeded.
+@Suite("Report files written as they are made")
+struct ReportFilesTests {
+    @Test("the files are written in the order made, a file of pieces as their bytes one after the other; the folder appears only at commit")
+    func writtenAsMade() throws {
+        let parent = try ImportTestSupport.makeTempFolder("streamed")
+        defer { ImportTestSupport.remove(parent) }
+        let out = ReportFiles.writing(under: parent.path)
+        try out.open("yearly-2019")
+        out.add("a.csv", Array("one\r\n".utf8))
+        out.add("b.csv", pieces: [Array("head\r\n".utf8), [], Array("x\r\n".utf8), Array("y\r\n".utf8)])
+        // Not yet in place: only the staging folder is there.
+        #expect(!FileManager.default.fileExists(atPath: parent.appendingPathComponent("yearly-2019").path))
+        let path = try out.commit()
+        #expect(path == parent.appendingPathComponent("yearly-2019").path)
+        #expect(out.names == ["a.csv", "b.csv"] && out.files.isEmpty)
+        #expect(try String(contentsOfFile: path + "/b.csv", encoding: .utf8) == "head\r\nx\r\ny\r\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path).filter { $0.hasPrefix(".") }.isEmpty)
+
+        // In memory the same pieces are one file.
+        let kept = ReportFiles()
+        try kept.open("yearly-2019")
+        kept.add("b.csv", pieces: [Array("head\r\n".utf8), Array("x\r\n".utf8)])
+        #expect(kept.files.map(\.0) == ["b.csv"] && kept.files[0].1 == Array("head\r\nx\r\n".utf8))
+    }
+
+    @Test("a write that fails stops the commit with its reason; a failed or abandoned run leaves the earlier report and no staging")
+    func failedWriteKeepsEarlier() throws {
+        let parent = try ImportTestSupport.makeTempFolder("streamed-fail")
+        defer { ImportTestSupport.remove(parent) }
+        let first = ReportFiles.writing(under: parent.path)
+        try first.open("weekly-2019-08-09")
+        first.add("weekly-summary.md", Array("earlier".utf8))
+        try first.commit()
+
+        let failing = ReportFiles.writing(under: parent.path)
+        try failing.open("weekly-2019-08-09")
+        failing.add("no/such/file.md", Array("new".utf8))  // a folder that does not exist
+        failing.add("weekly-summary.md", Array("new".utf8))
+        #expect(throws: OutputError.self) { try failing.commit() }
+
+        let abandoned = ReportFiles.writing(under: parent.path)
+        try abandoned.open("weekly-2019-08-09")
+        abandoned.add("weekly-summary.md", Array("new".utf8))
+        abandoned.abandon()
+
+        let kept = parent.appendingPathComponent("weekly-2019-08-09/weekly-summary.md")
+        #expect(try String(contentsOf: kept, encoding: .utf8) == "earlier")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path).filter { $0.hasPrefix(".") && $0 != ".fivehours.lock" }.isEmpty)
+    }
+}

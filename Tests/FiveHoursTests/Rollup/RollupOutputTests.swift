@@ -25,8 +25,10 @@ struct RollupOutputTests {
         options.period = Period.month(8, of: 2019)
         options.now = ValueParser.instant("2019-09-01T12:00:00+08:00", in: .shanghai)
         let loaded = try Pipeline.load(options, progress: { _ in })
-        let (folderName, files, _) = try Pipeline.monthly(loaded, options: options)
-        #expect(folderName == "monthly-2019-08")
+        let out = ReportFiles()
+        _ = try Pipeline.monthly(loaded, options: options, into: out)
+        let files = out.files
+        #expect(out.folder == "monthly-2019-08")
         #expect(files.map(\.0) == ["volunteers.csv", "volunteer-weeks.csv", "units.csv", "unit-weeks.csv", "teams.csv", "findings.csv",
                                    "rejects.csv", "monthly-assessment.html", "monthly-assessment.md", "monthly-assessment.xlsx",
                                    "manifest.json"])

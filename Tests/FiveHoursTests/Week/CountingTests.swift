@@ -226,7 +226,7 @@ struct ShownHoursTests {
         """)
         var (folder, options, loaded) = try s.loadWeek()
         defer { ImportTestSupport.remove(folder) }
-        let weekly = try Pipeline.weekly(loaded, options: options).files
+        let weekly = try ImportTestSupport.files(of: Pipeline.weekly, loaded, options: options)
         let csv = String(decoding: try #require(weekly.first { $0.0 == "volunteers.csv" }).1, as: UTF8.self)
         #expect(csv.contains("V1,王继跃,甲科,小红象志愿服务队,4.99,5.00,0.01,short"))
         #expect(csv.contains("V2,张伟,甲科,小红象志愿服务队;春雨行动志愿服务队,5.00,5.00,0.00,met"))
@@ -239,13 +239,13 @@ struct ShownHoursTests {
         options.weekEnding = nil
         options.period = Period.month(8, of: 2019)
         options.now = ValueParser.instant("2019-09-10T12:00:00+08:00", in: .shanghai)
-        let monthly = try Pipeline.monthly(try Pipeline.load(options, progress: { _ in }), options: options).files
+        let monthly = try ImportTestSupport.files(of: Pipeline.monthly, try Pipeline.load(options, progress: { _ in }), options: options)
         let weeks = String(decoding: try #require(monthly.first { $0.0 == "volunteer-weeks.csv" }).1, as: UTF8.self)
         #expect(weeks.contains("V1,2019-08-09,4.99,5.00,short"))
         #expect(weeks.contains("V2,2019-08-09,5.00,5.00,met"))
         // While that week runs, the month shows V1 in progress with 4.99 too.
         options.now = ValueParser.instant("2019-08-08T12:00:00+08:00", in: .shanghai)
-        let runningMonth = try Pipeline.monthly(try Pipeline.load(options, progress: { _ in }), options: options).files
+        let runningMonth = try ImportTestSupport.files(of: Pipeline.monthly, try Pipeline.load(options, progress: { _ in }), options: options)
         let runningWeeks = String(decoding: try #require(runningMonth.first { $0.0 == "volunteer-weeks.csv" }).1, as: UTF8.self)
         #expect(runningWeeks.contains("V1,2019-08-09,4.99,5.00,in_progress"))
 
@@ -253,7 +253,7 @@ struct ShownHoursTests {
         options.period = nil
         options.weekEnding = ValueParser.date("2019-08-09")
         options.now = ValueParser.instant("2019-08-08T12:00:00+08:00", in: .shanghai)
-        let running = try Pipeline.weekly(try Pipeline.load(options, progress: { _ in }), options: options).files
+        let running = try ImportTestSupport.files(of: Pipeline.weekly, try Pipeline.load(options, progress: { _ in }), options: options)
         let runningCSV = String(decoding: try #require(running.first { $0.0 == "volunteers.csv" }).1, as: UTF8.self)
         #expect(runningCSV.contains("V1,王继跃,甲科,小红象志愿服务队,4.99,0.00,0.00,partial"))
         #expect(runningCSV.contains("V2,张伟,甲科,小红象志愿服务队;春雨行动志愿服务队,5.00,5.00,0.00,met"))
