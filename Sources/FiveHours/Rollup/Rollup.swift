@@ -245,20 +245,33 @@ extension Rollup {
                         weekSeconds: weekSeconds, periodSeconds: periodSeconds, periodSessions: periodSessions)
         clock.lap("  day totals summed")
 
-        // Four independent parts, on both cores: the period's rules, the teams, the weeks judged,
-        // the counting rules' findings.
-        let judged = ConcurrentSlots<JudgedWeeks>(1), marked = ConcurrentSlots<CountingFindings>(1), whole = ConcurrentSlots<WholePeriod>(1)
+        // Independent parts, on both cores: the period's rules, the teams, the weeks judged, and
+        // each counting rule apart (a year's overlaps alone were the longest part, left to run on
+        // one core while the other waited).
+        let everyone = span.everyone()
+        let rules = Rollup.countingRules.filter { $0.key != DuplicateRule().key }
+        let judged = ConcurrentSlots<JudgedWeeks>(1), whole = ConcurrentSlots<WholePeriod>(1)
+        let marked = ConcurrentSlots<CountingFindings>(rules.count)
         let tallied = ConcurrentSlots<(teams: [TeamTally], monthly: [TeamTally], unassigned: Int)>(1)
-        DispatchQueue.concurrentPerform(iterations: 4) { part in
+        DispatchQueue.concurrentPerform(iterations: 3 + rules.count) { part in
             var own = Stopwatch()
             switch part {
             case 0: whole[0] = span.wholePeriod(); own.lap("    the period's rules")
-            case 1: tallied[0] = span.teams(byMonth: byMonth); own.lap("    the teams")
-            case 2: judged[0] = span.judgeWeeks(); own.lap("    the weeks judged")
-            default: marked[0] = span.countingFindings(); own.lap("    the counting rules")
+            case 1: judged[0] = span.judgeWeeks(); own.lap("    the weeks judged")
+            case 2: tallied[0] = span.teams(byMonth: byMonth); own.lap("    the teams")
+            default:
+                let rule = rules[part - 3]
+                marked[part - 3] = span.countingFindings(of: rule, everyone: everyone); own.lap("    \(rule.key)")
             }
         }
-        let weeksJudged = judged.take(0)!, counting = marked.take(0)!, periodPart = whole.take(0)!, teams = tallied.take(0)!
+        let weeksJudged = judged.take(0)!, periodPart = whole.take(0)!, teams = tallied.take(0)!
+        // The rules' findings dealt to their weeks in the rules' order, as one pass would.
+        var counting = CountingFindings(byWeek: Array(repeating: [], count: weeks.count), flags: Array(repeating: [], count: n))
+        for k in rules.indices {
+            let part = marked.take(k)!
+            for w in weeks.indices { counting.byWeek[w] += part.byWeek[w] }
+            for (v, keys) in part.flags.enumerated() where !keys.isEmpty { counting.flags[v].formUnion(keys) }
+        }
         clock.lap("  weeks judged, findings, teams")
 
         var volunteers: [VolunteerTotal] = []
@@ -500,26 +513,29 @@ extension Rollup.Span {
         return out
     }
 
-    /// The counting rules over every week counted at once, their findings dealt to their weeks,
-    /// and the volunteers they mark for review.
-    func countingFindings() -> Rollup.CountingFindings {
-        let everyone = WeekData(
+    /// Every volunteer of the period as one long week's, with every session counted: what the
+    /// counting rules look at.
+    func everyone() -> WeekData {
+        WeekData(
             week: weeks[weeks.count - 1],
             volunteers: order.all.map { VolunteerWeek(volunteer: ledger.volunteers[$0], seconds: 0, requiredSeconds: 0, status: .partial,
                                                       daily: [], sessions: 0) },
             sessions: counted.sessions, records: ledger.activities, teams: counted.teams, units: counted.units, unrostered: counted.unrostered, facts: counted.facts, ledgerIndex: ledger.index, positions: number,
             byUnit: [:])
+    }
+
+    /// A counting rule over every week counted at once (`everyone`), its findings dealt to their
+    /// weeks, and the volunteers it marks for review.
+    func countingFindings(of rule: any Rule, everyone: WeekData) -> Rollup.CountingFindings {
         let context = RuleContext(campaign: campaign, week: everyone, ledger: ledger, now: now)
         var out = Rollup.CountingFindings(byWeek: Array(repeating: [], count: weeks.count), flags: Array(repeating: [], count: number.count))
         let origin = weeks[0].firstDay
-        for rule in Rollup.countingRules where rule.key != DuplicateRule().key {
-            for f in rule.findings(in: context) {
-                guard let date = f.date else { continue }
-                if Rollup.flaggingRules.contains(f.rule.key), period.contains(date), let li = ReviewMark.volunteer(of: f, in: everyone) {
-                    out.flags[number[li]].insert(f.rule.key)
-                }
-                out.byWeek[origin.days(to: date) / 7].append(f)
+        for f in rule.findings(in: context) {
+            guard let date = f.date else { continue }
+            if Rollup.flaggingRules.contains(f.rule.key), period.contains(date), let li = ReviewMark.volunteer(of: f, in: everyone) {
+                out.flags[number[li]].insert(f.rule.key)
             }
+            out.byWeek[origin.days(to: date) / 7].append(f)
         }
         return out
     }
