@@ -50,11 +50,31 @@ public enum PhoneScrubber {
     /// Whether an ASCII byte that is not a digit may stand inside a number's spelling (a
     /// separator, `(` `[` `+`, a line break): the quick tests' stretch of digits goes on past it.
     @inline(__always)
-    static func asciiContinuesNumber(_ c: UInt8) -> Bool {
-        switch asciiClass(c) {
+    static func asciiContinuesNumber(_ c: UInt8) -> Bool { continuesNumber(asciiClass(c)) }
+
+    /// Whether a scalar of this class that is not a digit may stand inside a number's spelling:
+    /// the scrubber's runs go on over separators and brackets, and join across line breaks; a
+    /// `+` starts one. Anything else (a letter, a Chinese character, a comma) ends every run, so
+    /// the quick tests' stretch of digits ends there too.
+    @inline(__always)
+    static func continuesNumber(_ cls: Class) -> Bool {
+        switch cls {
         case .separator, .open, .plus, .lineBreak: return true
         default: return false
         }
+    }
+
+    /// The quick tests' step over a scalar that is not ASCII, at `b[i]`: whether it is a digit
+    /// (full-width), whether the stretch of digits goes on past it, and its length. A Chinese
+    /// character between two numbers (`sessions.csv:1026340 的服务时间重叠 2.00`) ends the
+    /// stretch, as it ends the scrubber's runs: counting on over it made four in five lines of
+    /// a year's findings.csv look as if they might hold a phone number, each then tokenised.
+    /// (Chinese numerals are not digits here, as they are not to the scrubber: the one that ends
+    /// a name or a day — 王五13800138107, 周一 — would join the number and hide it.)
+    @inline(__always)
+    static func quickStep(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> (digit: Bool, continues: Bool, length: Int) {
+        let (cls, _, len) = classify(b, i)
+        return (cls == .digit, cls == .digit || continuesNumber(cls), max(len, 1))
     }
 
     /// The class of the scalar starting at `b[i]`, and its length in bytes.
@@ -110,18 +130,10 @@ public enum PhoneScrubber {
         return (.other, 0, min(len, n - i))
     }
 
-    /// Whether a full-width digit (`０`…`９`) starts at `b[i]`: the quick tests count it as one
-    /// digit. (Chinese numerals are not read as digits: the one that ends a name or a day —
-    /// 王五13800138107, 周一 — would join the number and hide it.)
-    @inline(__always)
-    static func wideDigit(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> Bool {
-        i + 2 < b.count && b[i] == 0xEF && b[i + 1] == 0xBC && b[i + 2] &- 0x90 < 10
-    }
-
-    /// Whether the text may hold a phone number at all: some stretch of digits joined by
-    /// separators (or by any non-ASCII character, which may be a full-width digit or separator)
-    /// holds at least seven digits. A superset of what `scrub` can mask, so a text without one
-    /// is returned untouched at the cost of one pass over its bytes (a CSV line such as
+    /// Whether the text may hold a phone number at all: some stretch of digits (ASCII or
+    /// full-width) joined by what may stand inside a number (`continuesNumber`) holds at least
+    /// seven digits. A superset of what `scrub` can mask, so a text without one is returned
+    /// untouched at the cost of one pass over its bytes (a CSV line such as
     /// `V000123,王继跃,党政办,5.00,5.00,0.00,met` is never tokenised).
     @inline(__always)
     static func mayHoldPhone(_ b: UnsafeBufferPointer<UInt8>, minimum: Int = 7) -> Bool {
@@ -134,11 +146,15 @@ public enum PhoneScrubber {
                 n += 1
                 if n >= minimum { return true }
             } else if c >= 0x80 {
-                if wideDigit(b, i) {
+                let step = quickStep(b, i)
+                if step.digit {
                     n += 1
                     if n >= minimum { return true }
-                    i += 2
+                } else if !step.continues {
+                    n = 0
                 }
+                i += step.length
+                continue
             } else if !asciiContinuesNumber(c) {
                 n = 0
             }
@@ -539,11 +555,15 @@ public enum PhoneScrubber {
                 digits += 1
                 if digits >= minimum { hot = true }
             } else if c >= 0x80 {
-                if wideDigit(all, i) {
+                let step = quickStep(all, i)
+                if step.digit {
                     digits += 1
                     if digits >= minimum { hot = true }
-                    i += 2
+                } else if !step.continues {
+                    digits = 0
                 }
+                i += step.length
+                continue
             } else if c == 10 {
                 // A line break between digits (a cell's own, Alt+Enter: `137⏎0011 0010`) joins
                 // its lines into one piece to scrub; any other ends a line.
@@ -601,6 +621,13 @@ public enum PhoneScrubber {
     static func scrub(_ b: UnsafeBufferPointer<UInt8>, known: Set<String>, mask maskBytes: [UInt8] = [42], minimum: Int = 7,
                       packAfter: Int? = nil) -> [UInt8]? {
         guard mayHoldPhone(b, minimum: minimum) else { return nil }
+        return scrubRuns(b, known: known, mask: maskBytes, minimum: minimum, packAfter: packAfter)
+    }
+
+    /// `scrub` without its quick test: every run of digits tokenised and judged. (The test
+    /// that holds `mayHoldPhone` to be a superset of what this masks calls it directly.)
+    static func scrubRuns(_ b: UnsafeBufferPointer<UInt8>, known: Set<String>, mask maskBytes: [UInt8], minimum: Int,
+                          packAfter: Int?) -> [UInt8]? {
         // One run of digits and separators at a time: only a run's scalars are kept as tokens.
         var run: [Token] = []
         var masked: [Range<Int>] = [] // byte ranges of the digits to mask, in order

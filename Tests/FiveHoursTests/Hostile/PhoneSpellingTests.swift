@@ -86,7 +86,7 @@ struct PhoneSpellingTests {
     @Test("no generated spelling of a mobile number survives; the text around it is kept", arguments: [1, 2, 3, 4, 5])
     func mobileSpellings(seed: UInt64) {
         var g = SeededGenerator(seed: seed)
-        for case_ in 0..<2_000 {
+        for case_ in 0..<800 {
             var digits: [UInt8] = [49, UInt8.random(in: 51...57, using: &g)]
             for _ in 0..<9 { digits.append(UInt8.random(in: 48...57, using: &g)) }
             let number = String(decoding: digits, as: UTF8.self)
@@ -228,6 +228,48 @@ struct PhoneSpellingTests {
                 let got = PhoneScrubber.isMobileWithPrefix(bytes[...], groups: withGroups ? slices[...] : nil)
                 #expect(got == Self.statedMobile(digits, groups: withGroups ? groups : nil), "\(digits) in groups \(groups)")
             }
+        }
+    }
+
+    @Test("the quick test passes every text the scrubber would change: Chinese characters, commas and letters end a stretch of digits, separators of every script do not", arguments: [1, 2, 3, 4])
+    func quickTestIsASuperset(seed: UInt64) {
+        var g = SeededGenerator(seed: seed)
+        let known: Set<String> = ["68889999", "037168889999", "6234567", "13912345678"]
+        // Every kind of scalar the scrubber tells apart, ASCII and not, and digits in both widths.
+        let pieces = ["1", "3", "8", "0", "９", "１", " ", "-", ".", "(", "+", "/", ")", "\t", "\u{3000}", "－", "（", "）", "\u{200B}",
+                      "\u{202E}", "\u{2028}", "·", "\u{00A0}", "的", "时", "，", ",", "a", "V", ":", "\n", "\r\n", "〜", "二"]
+        for case_ in 0..<800 {
+            var text = ""
+            for _ in 0..<Int.random(in: 1...40, using: &g) {
+                switch Int.random(in: 0..<5, using: &g) {
+                case 0: text += known.randomElement(using: &g)!
+                case 1: text += "1380013" + String(Int.random(in: 1000...9999, using: &g))
+                case 2: text += Self.spelling(Array(("1380013" + String(Int.random(in: 1000...9999, using: &g))).utf8), using: &g).text
+                default: text += pieces.randomElement(using: &g)!
+                }
+            }
+            let bytes = Array(text.utf8)
+            for minimum in [7, 8, 10] {
+                bytes.withUnsafeBufferPointer { b in
+                    let full = PhoneScrubber.scrubRuns(b, known: known, mask: [42], minimum: minimum, packAfter: nil)
+                    if full != nil {
+                        #expect(PhoneScrubber.mayHoldPhone(b, minimum: minimum), "seed \(seed) case \(case_) minimum \(minimum): \(text)")
+                    }
+                    #expect(PhoneScrubber.scrub(b, known: known, minimum: minimum) == full, "seed \(seed) case \(case_): \(text)")
+                }
+            }
+            // A file of such lines scrubbed whole (the line loop's own quick test) gives what
+            // each line gives (a comma at each end: lines that end and start with digits are
+            // joined, a cell's Alt+Enter, which is another test's).
+            let lines = (0..<3).map { _ in "，" + text.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ") + "，" }
+            let file = Array(lines.joined(separator: "\r\n").utf8)
+            let expected = lines.map { line in
+                Array(line.utf8).withUnsafeBufferPointer { b in
+                    String(decoding: PhoneScrubber.scrubRuns(b, known: known, mask: [42], minimum: PhoneScrubber.minimumDigits(known: known),
+                                                             packAfter: nil) ?? Array(b), as: UTF8.self)
+                }
+            }.joined(separator: "\r\n")
+            #expect(String(decoding: PhoneScrubber.scrub(bytes: file, known: known), as: UTF8.self) == expected, "seed \(seed) case \(case_): \(text)")
         }
     }
 
