@@ -353,6 +353,55 @@ struct ActivityScanner: Sendable {
     }
 }
 
+/// A row whose quoted cells hold a doubled quote or a line break, as the general reader split
+/// it, copied with each cell unescaped into a buffer of its own: a `PlainRow` over that copy is
+/// read as a plain row is (`ActivityScanner`). One buffer per part, reused row after row.
+struct UnquotedRows {
+    private var bytes: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private let cells: UnsafeMutablePointer<Int>
+
+    init(cellCount: Int) {
+        capacity = 4_096
+        bytes = .allocate(capacity: capacity)
+        cells = .allocate(capacity: 2 * max(cellCount, 1))
+    }
+
+    func deallocate() {
+        bytes.deallocate()
+        cells.deallocate()
+    }
+
+    /// The row `reader` last read (`fields`, as many as the header's cells), its cells
+    /// unescaped (`""` to `"`), valid until the next call.
+    mutating func row(_ reader: CSVReader, _ fields: [CSVReader.Field]) -> PlainRow {
+        let total = fields.reduce(0) { $0 + ($1.end - $1.start) }
+        if total > capacity {
+            bytes.deallocate()
+            capacity = max(total, 2 * capacity)
+            bytes = .allocate(capacity: capacity)
+        }
+        let source = reader.bytes.baseAddress!
+        var at = 0
+        for (k, f) in fields.enumerated() {
+            cells[2 * k] = at
+            var i = f.start
+            if f.escaped {
+                while i < f.end {
+                    bytes[at] = source[i]
+                    at += 1
+                    i += source[i] == 34 && i + 1 < f.end && source[i + 1] == 34 ? 2 : 1
+                }
+            } else {
+                (bytes + at).initialize(from: source + i, count: f.end - i)
+                at += f.end - i
+            }
+            cells[2 * k + 1] = at
+        }
+        return PlainRow(base: UnsafePointer(bytes), cells: cells)
+    }
+}
+
 /// One CSV row split at its commas without the general reader: the common case of a row whose
 /// cells hold no line break and no doubled quote. Cell `k` is `base[cells[2k]..<cells[2k+1]]`,
 /// its quotes (if it had them) already left out.

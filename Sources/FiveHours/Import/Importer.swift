@@ -929,6 +929,38 @@ public struct Importer: Sendable {
             var specials = SpecialBytes(p, n)
             var v = ActivityScanner.Values(date: 0)
             let names = NameCache()
+            var unquoted = UnquotedRows(cellCount: cellCount)
+            defer { unquoted.deallocate() }
+            /// A row `scanner.read` took (its values in `v`), from the part's bytes (`plain`) or
+            /// copied with its quoted cells unescaped (`UnquotedRows`): counted, made into a record
+            /// when it is dated in the window, kept for the duplicate check.
+            func keep(_ row: PlainRow, line rowLine: Int, bytes span: Range<Int>, plain: Bool) throws {
+                report.read += 1
+                result.plainRowsRead += 1
+                let (identity, hasRecordID) = scanner.identity(row, v)
+                var recordIndex: Int32 = -1
+                if scanner.inWindow(v.date) {
+                    let a = scanner.record(row, v, parser: parser, source: source(rowLine), names: names, text: importer.keepsText)
+                    // Checked in debug builds (every test) and under the fuzzer, which builds
+                    // in release: parsing the row a second time is what this path saves.
+                    #if FUZZING
+                    precondition(parser.activity(PlainRowFields(row: row, lookup: lookup), source: source(rowLine)).map { $0.keepingText(importer.keepsText) } == .success(a),
+                                 "the fast check read a row otherwise than the parser: \(source(rowLine))")
+                    #else
+                    assert(parser.activity(PlainRowFields(row: row, lookup: lookup), source: source(rowLine)).map { $0.keepingText(importer.keepsText) } == .success(a),
+                           "the fast check read a row otherwise than the parser: \(source(rowLine))")
+                    #endif
+                    recordIndex = Int32(result.activities.count)
+                    result.activities.append(a)
+                }
+                // A copied row cannot be read again from its bytes (`Duplicates`): its content is
+                // kept now, unless its record keeps every field.
+                if !plain, recordIndex < 0 || !importer.keepsText { result.storedContent.append(scanner.content(row, v).a, at: kept.count) }
+                guard let place = places.place(span, plain: plain) else { throw BadBytes() }
+                kept.append(identity, ScannedRow(fileIndex: fileIndex, line: rowLine, record: recordIndex, start: place.lowerBound,
+                                                 length: place.count, hasRecordID: hasRecordID))
+                buffer?.release(upTo: place.upperBound, from: partStart, released: &released)
+            }
             while pos < n {
                 if vector {
                     guard separators.scan(ahead: pos) else { throw BadBytes() }
@@ -940,35 +972,28 @@ public struct Importer: Sendable {
                     next = PlainRow.split(p, pos, n, expected: cellCount, into: cells, specials: &specials) ?? SeparatorIndex.notPlain
                 }
                 if next >= 0, next - pos <= Importer.longestRow, importer.sizes.accelerated, scanner.read(row, &values, into: &v) {
-                    report.read += 1
-                    result.plainRowsRead += 1
-                    let (identity, hasRecordID) = scanner.identity(row, v)
-                    var recordIndex: Int32 = -1
-                    if scanner.inWindow(v.date) {
-                        let a = scanner.record(row, v, parser: parser, source: source(line), names: names, text: importer.keepsText)
-                        // Checked in debug builds (every test) and under the fuzzer, which builds
-                        // in release: parsing the row a second time is what this path saves.
-                        #if FUZZING
-                        precondition(parser.activity(PlainRowFields(row: row, lookup: lookup), source: source(line)).map { $0.keepingText(importer.keepsText) } == .success(a),
-                                     "the fast check read a row otherwise than the parser: \(source(line))")
-                        #else
-                        assert(parser.activity(PlainRowFields(row: row, lookup: lookup), source: source(line)).map { $0.keepingText(importer.keepsText) } == .success(a),
-                               "the fast check read a row otherwise than the parser: \(source(line))")
-                        #endif
-                        recordIndex = Int32(result.activities.count)
-                        result.activities.append(a)
-                    }
-                    guard let place = places.place(pos..<next, plain: true) else { throw BadBytes() }
-                    kept.append(identity, ScannedRow(fileIndex: fileIndex, line: line, record: recordIndex, start: place.lowerBound,
-                                                     length: place.count, hasRecordID: hasRecordID))
+                    try keep(row, line: line, bytes: pos..<next, plain: true)
                     pos = next
                     line += 1
-                    buffer?.release(upTo: place.upperBound, from: partStart, released: &released)
                     continue
                 }
                 // The general reader, for this one row.
                 reader.resume(at: pos, line: line)
                 guard let (rowLine, problem) = try reader.next(into: &fields) else { break }
+                // A row the plain split turned down only for a doubled quote or a line break in a
+                // quoted cell (what Excel writes of a description with quotes or Alt+Enter in it):
+                // its cells unescaped into a buffer of this part and read from there as a plain
+                // row is, not made into a record of strings by the parser first (four times the
+                // time a row, for an export that quotes such a cell in every row).
+                if problem == nil, reader.cellCount == cellCount, reader.position - pos <= Importer.longestRow, importer.sizes.accelerated {
+                    let copy = unquoted.row(reader, fields)
+                    if scanner.read(copy, &values, into: &v) {
+                        try keep(copy, line: rowLine, bytes: pos..<reader.position, plain: false)
+                        pos = reader.position
+                        line = reader.line
+                        continue
+                    }
+                }
                 if let a = readRow(reader: reader, fields: fields, line: rowLine, problem: problem, report: &report, into: &result) {
                     let keep = scanner.inWindow(a.date.dayNumber)
                     // Not a plain row: its content cannot be read again the fast way, so keep it —

@@ -243,6 +243,50 @@ public struct ActivityRecord: Sendable, Equatable {
     /// True when the record holds words or media (`SessionText`).
     public var hasText: Bool { fields.value.text != nil }
 
+    /// A text cell of the record for its hashes (`HashedCells`): each field read in place through
+    /// the box, not through the member lookup's key paths (made and projected at run time, the
+    /// words copied whole for each): hashing the content of a row the general reader read was a
+    /// third of reading a log whose every row has a quoted cell.
+    func withText<R>(at position: Int, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
+        let text: String?
+        switch position {
+        case ActivityCells.recordID: text = fields.value.recordID
+        case ActivityCells.volunteer: text = fields.value.volunteerID
+        case ActivityCells.team: text = fields.value.team
+        case ActivityCells.activity: text = fields.value.text?.value.activity
+        case ActivityCells.category: text = fields.value.text?.value.category
+        case ActivityCells.location: text = fields.value.text?.value.location
+        case ActivityCells.unit: text = fields.value.unit
+        case ActivityCells.title: text = fields.value.text?.value.title
+        case ActivityCells.description: text = fields.value.text?.value.description
+        default: preconditionFailure("column \(ActivityCells.columns[position].key) is not text")
+        }
+        guard var text else { return body(nil) }
+        return text.withUTF8 { body($0) }
+    }
+
+    /// A value cell of the record (seconds, or a day number), for its hashes.
+    func value(at position: Int) -> Int? {
+        switch position {
+        case ActivityCells.date: return fields.value.date.dayNumber
+        case ActivityCells.start: return fields.value.start
+        case ActivityCells.end: return fields.value.end
+        case ActivityCells.hours: return fields.value.hours
+        case ActivityCells.submitted: return fields.value.submittedAt
+        default: preconditionFailure("column \(ActivityCells.columns[position].key) is not a value")
+        }
+    }
+
+    /// The items of the record's list cell (its media), in order, for its hashes.
+    func forEachItem(at position: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        precondition(position == ActivityCells.media, "column \(ActivityCells.columns[position].key) is not a list")
+        guard let media = fields.value.text?.value.media else { return }
+        for m in media {
+            var href = m.href
+            href.withUTF8(body)
+        }
+    }
+
     /// The record, without its words and media unless `keep` (`Importer.keepsText`).
     public func keepingText(_ keep: Bool) -> ActivityRecord {
         guard !keep, hasText else { return self }

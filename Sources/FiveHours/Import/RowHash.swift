@@ -120,42 +120,7 @@ enum RowHash {
 }
 
 extension ActivityRecord: HashedCells {
-    func withText<R>(at position: Int, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
-        let text: String?
-        switch position {
-        case ActivityCells.recordID: text = self.recordID
-        case ActivityCells.volunteer: text = self.volunteerID
-        case ActivityCells.team: text = self.team
-        case ActivityCells.activity: text = self.activity
-        case ActivityCells.category: text = self.category
-        case ActivityCells.location: text = self.location
-        case ActivityCells.unit: text = self.unit
-        case ActivityCells.title: text = self.title
-        case ActivityCells.description: text = self.description
-        default: preconditionFailure("column \(ActivityCells.columns[position].key) is not text")
-        }
-        guard var text else { return body(nil) }
-        return text.withUTF8 { body($0) }
-    }
-
-    func value(at position: Int) -> Int? {
-        switch position {
-        case ActivityCells.date: return self.date.dayNumber
-        case ActivityCells.start: return self.start
-        case ActivityCells.end: return self.end
-        case ActivityCells.hours: return self.hours
-        case ActivityCells.submitted: return self.submittedAt
-        default: preconditionFailure("column \(ActivityCells.columns[position].key) is not a value")
-        }
-    }
-
-    func forEachItem(at position: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        precondition(position == ActivityCells.media, "column \(ActivityCells.columns[position].key) is not a list")
-        for m in self.media {
-            var href = m.href
-            href.withUTF8(body)
-        }
-    }
+    // `withText(at:_:)`, `value(at:)` and `forEachItem(at:_:)` are in Records.swift, beside the record's box.
 
     /// What makes two rows "the same record" (`RowHash.identity`).
     var identityKey: RowKey { RowHash.identity(self).key }
