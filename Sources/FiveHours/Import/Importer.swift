@@ -576,7 +576,7 @@ public struct Importer: Sendable {
         // others first), and its hash is read apart (`DigestTask`). A GB18030 file is cut into
         // parts on its own bytes, after its first lines, and each part decoded where it is read.
         // (None when a GB18030 file's first lines changed under the run: read the ordinary way.)
-        guard let bounds = Importer.partBounds(of: buffer, body: body, sizes: sizes) else { return false }
+        guard let bounds = Importer.partBounds(of: buffer, body: body, sizes: sizes, cells: cellCount) else { return false }
         if bounds.count > 2 || deferred != nil {
             let count = bounds.count - 1
             // Each part's result and the line its reader stopped at.
@@ -659,14 +659,16 @@ public struct Importer: Sendable {
     /// next; each part maps them again as it reads them. Kept, the cuts of the benchmark's year
     /// held 200 MB of the file before any part had read a row. Nil when a GB18030 file's first
     /// lines no longer hold the line ends they were decoded with (`PartDecoder.rawOffset(ofHead:)`).
-    static func partBounds(of buffer: TextBuffer, body: Int, sizes: Sizes) -> [Int]? {
+    static func partBounds(of buffer: TextBuffer, body: Int, sizes: Sizes, cells: Int? = nil) -> [Int]? {
         if let decoder = buffer.decoder {
             var decodedSizes = sizes
             decodedSizes.part = sizes.decodedPart
             guard let start = decoder.rawOffset(ofHead: body) else { return nil }
-            return RowJob.parts(decoder.raw, from: start, sizes: decodedSizes, letGo: decoder.releaseFile(around:))
+            // Cut on the file's own bytes: a comma, a quote and a line feed are never part of a
+            // GB18030 character, so its rows' cells are told apart as in UTF-8.
+            return RowJob.parts(decoder.raw, from: start, sizes: decodedSizes, cells: cells, letGo: decoder.releaseFile(around:))
         }
-        return RowJob.parts(buffer.bytes, from: body, sizes: sizes, letGo: buffer.releasePages(around:))
+        return RowJob.parts(buffer.bytes, from: body, sizes: sizes, cells: cells, letGo: buffer.releasePages(around:))
     }
 
     /// Reads the data rows of one CSV file, or of one part of it, into a partial result.
@@ -687,37 +689,76 @@ public struct Importer: Sendable {
         /// `k`, each after a line end. One part for a small file; for a large one about
         /// `sizes.part` each, at least two and at most 256.
         /// - Parameter letGo: given the bytes each cut read, as soon as it has read them.
-        static func parts(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, sizes: Sizes, letGo: (Range<Int>) -> Void) -> [Int] {
+        /// - Parameter cells: the header's cells, when known: a cut is made after a line feed
+        ///   that a row of that many cells follows (`startsRow`), not after one inside a quoted
+        ///   cell (Alt+Enter in a description), where the part before would end in an open quote
+        ///   and the file be read again in one piece.
+        static func parts(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, sizes: Sizes, cells: Int? = nil,
+                          letGo: (Range<Int>) -> Void) -> [Int] {
             let size = bytes.count - start
             guard size > sizes.parallel else { return [start, bytes.count] }
             let count = max(2, min(256, size / sizes.part))
             var bounds = [start]
             var searched = start // every byte before it has been looked at for a line end
-            for k in 1..<count {
+            cutting: for k in 1..<count {
                 let from = max(start + size / count * k, bounds.last!, searched)
                 guard from < bytes.count, let base = bytes.baseAddress else { break }
-                // The next line feed, 16 MB at a time, each stretch let go once searched (a line
-                // of a gigabyte would hold the file's pages); none left ends the cutting: a file of
-                // one long line was searched once per cut, to its end (a 1 GB line took 20 s).
                 var i = from
-                while i < bytes.count {
-                    let stretch = min(16 << 20, bytes.count - i)
-                    if let p = memchr(base + i, 10, stretch) {
-                        let at = UnsafeRawPointer(p) - UnsafeRawPointer(base)
-                        letGo(i..<min(at + 1, bytes.count))
-                        i = at
+                // The first line feed a row follows, of the next 64 (then the first found: a cut
+                // the parts cannot use still reads the file again in one piece).
+                var first = -1
+                for attempt in 0..<64 {
+                    // The next line feed, 16 MB at a time, each stretch let go once searched (a line
+                    // of a gigabyte would hold the file's pages); none left ends the cutting: a file of
+                    // one long line was searched once per cut, to its end (a 1 GB line took 20 s).
+                    while i < bytes.count {
+                        let stretch = min(16 << 20, bytes.count - i)
+                        if let p = memchr(base + i, 10, stretch) {
+                            let at = UnsafeRawPointer(p) - UnsafeRawPointer(base)
+                            letGo(i..<min(at + 1, bytes.count))
+                            i = at
+                            break
+                        }
+                        letGo(i..<(i + stretch))
+                        i += stretch
+                    }
+                    // A cut after the line feed; none when it is the file's last byte, or there is none.
+                    guard i + 1 < bytes.count else {
+                        if first < 0 { break cutting }
+                        i = first
                         break
                     }
-                    letGo(i..<(i + stretch))
-                    i += stretch
+                    if first < 0 { first = i }
+                    guard let cells else { break }
+                    let (starts, read) = startsRow(bytes, at: i + 1, cells: cells)
+                    letGo((i + 1)..<(i + 1 + read))
+                    if starts { break }
+                    if attempt == 63 { i = first; break }
+                    i += 1
                 }
-                // A cut after the line feed; none when it is the file's last byte, or there is none.
-                guard i + 1 < bytes.count else { break }
                 bounds.append(i + 1)
                 searched = i + 1
             }
             bounds.append(bytes.count)
             return bounds
+        }
+
+        /// Whether a row of `cells` cells starts at `start`, as far as 64 KB of it show, and how
+        /// many bytes were read to tell. After a line feed inside a quoted cell comes the rest of
+        /// that cell: the closing quote falls in a cell that is not quoted, or opens one that
+        /// text follows, or the cells are fewer.
+        static func startsRow(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, cells: Int) -> (Bool, read: Int) {
+            let window = UnsafeBufferPointer(rebasing: bytes[start..<min(bytes.count, start + 65_536)])
+            var reader = CSVReader(window)
+            var fields: [CSVReader.Field] = []
+            guard let (_, problem) = try? reader.next(into: &fields) else { return (false, window.count) }
+            let read = reader.position
+            // A row cut short by the window's end (not the file's) may go on.
+            guard problem == nil, reader.cellCount == cells, read < window.count || start + read == bytes.count else { return (false, read) }
+            for f in fields where !(f.start > 0 && window[f.start - 1] == 34) {
+                if UnsafeBufferPointer(rebasing: window[f.start..<f.end]).contains(34) { return (false, read) }
+            }
+            return (true, read)
         }
 
         /// Built only where a row needs it: copying the file name for every row would cost an

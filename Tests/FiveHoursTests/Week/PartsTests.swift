@@ -43,6 +43,9 @@ struct PartsTests {
         /// GB18030 with lone CR line ends (parts are cut at LF: one part), with a long header (its
         /// bytes in the file and in the text far apart), and a header alone, without a line end.
         case gb18030LoneCR, gb18030LongHeader, gb18030HeaderAlone
+        /// Nearly every row with a quoted cell of three lines (Alt+Enter in a description): the
+        /// parts are cut where a row starts, not inside such a cell.
+        case quotedBreaks, gb18030QuotedBreaks
         var testDescription: String { rawValue }
 
         var isGB18030: Bool { rawValue.hasPrefix("gb18030") }
@@ -56,6 +59,10 @@ struct PartsTests {
             // Four-byte GB18030 characters (𠮷) too, in the cells of every kind of row.
             if isGB18030 { text = text.replacingOccurrences(of: "小红象", with: "𠮷小红象").replacingOccurrences(of: "好", with: "𠮷") }
             if self == .crlf || self == .gb18030CRLF { text = text.replacingOccurrences(of: "\n", with: "\r\n") }
+            if self == .quotedBreaks || self == .gb18030QuotedBreaks {
+                text = text.replacingOccurrences(of: ",文明引导,", with: ",\"文明\n引导 \"\"甲\"\"\n乙\",")
+                    .replacingOccurrences(of: "\"义诊, 测血压\"", with: "\"义诊, 测血压\n第二行, \"\"引\"\"\n第三行\"")
+            }
             if self == .gb18030LoneCR { text = text.replacingOccurrences(of: "\n", with: "\r") }
             if self == .openQuoteLate || self == .gb18030OpenQuoteLate { text += "R9999,V1,2019-08-05,09:00,10:00,,,\"never closed\n" }
             var b: [UInt8]
@@ -107,7 +114,8 @@ struct PartsTests {
         let how = partsResult.readInParts[activityFile]
         switch variant {
         // A GB18030 file too: each part decoded where it is read (`GB18030.PartDecoder`).
-        case .utf8, .utf8BOM, .crlf, .gb18030, .gb18030CRLF, .gb18030LongHeader: #expect(how?.parts ?? 0 > 8 && how?.deferred == true, "read in \(String(describing: how))")
+        case .utf8, .utf8BOM, .crlf, .gb18030, .gb18030CRLF, .gb18030LongHeader, .quotedBreaks, .gb18030QuotedBreaks:
+            #expect(how?.parts ?? 0 > 8 && how?.deferred == true, "read in \(String(describing: how))")
         case .gb18030LoneCR, .gb18030HeaderAlone: #expect(how?.parts == 1 && how?.deferred == true, "read in \(String(describing: how))")
         case .nulLate, .badByteLate, .openQuoteLate, .gb18030NulLate, .gb18030BadByteLate, .gb18030OpenQuoteLate: #expect(how == nil)
         }
