@@ -602,6 +602,22 @@ public enum PhoneScrubber {
         return false
     }
 
+    /// Whether, from `from` on, a line break stands among separators before the next digit or
+    /// `+`: the only way a later run can be joined to the run that ends at `from` (`onlyBreak`).
+    static func breakBeforeNextRun(_ b: UnsafeBufferPointer<UInt8>, from: Int) -> Bool {
+        var i = from, breaks = 0
+        while i < b.count {
+            let (cls, _, len) = classify(b, i)
+            switch cls {
+            case .lineBreak: breaks += 1
+            case .separator, .open: break
+            default: return breaks > 0 && (cls == .digit || cls == .plus)
+            }
+            i += len
+        }
+        return false
+    }
+
     /// Whether only separators and at least one line break stand in `b[from..<to]`.
     static func onlyBreak(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> Bool {
         var i = from, breaks = 0
@@ -723,13 +739,20 @@ public enum PhoneScrubber {
                 // (`137⏎0011⏎0010`, a number of one digit a line). No number has more than 16
                 // groups: older ones are never looked at again (copying a run of a million
                 // one-digit groups for each run took seconds).
-                let tail = max(0, groups.count - 16)
-                var next = (groups: digitRanges[tail...].map { Array(d[$0]) }, groupBytes: (tail..<groups.count).map { digitBytes($0, $0) }, end: j)
-                if lastMasked < 0, let last = lastRun, Self.onlyBreak(b, last.end, runStart) {
-                    next.groups = Array((last.groups + next.groups).suffix(16))
-                    next.groupBytes = Array((last.groupBytes + next.groupBytes).suffix(16))
+                // Made only when a line break follows the run before the next digit (no other run
+                // can join it): copying the groups after every run was most of scrubbing a line
+                // with a date and a time in it.
+                if Self.breakBeforeNextRun(b, from: j) {
+                    let tail = max(0, groups.count - 16)
+                    var next = (groups: digitRanges[tail...].map { Array(d[$0]) }, groupBytes: (tail..<groups.count).map { digitBytes($0, $0) }, end: j)
+                    if lastMasked < 0, let last = lastRun, Self.onlyBreak(b, last.end, runStart) {
+                        next.groups = Array((last.groups + next.groups).suffix(16))
+                        next.groupBytes = Array((last.groupBytes + next.groupBytes).suffix(16))
+                    }
+                    lastRun = next
+                } else {
+                    lastRun = nil
                 }
-                lastRun = next
             }
             // A number a line break cuts in two (`137⏎0011 0010`, Alt+Enter in a cell): the end of
             // the run before the break and the start of this one, with only the break (and

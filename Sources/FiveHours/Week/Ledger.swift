@@ -60,7 +60,10 @@ public struct Ledger: Sendable {
         // Phone numbers never reach an output (§5): names, places and texts sometimes carry one,
         // so every free-text field is scrubbed once, here, with every roster's numbers known.
         let phones = input.phones
-        func cleaned(_ s: String?) -> String? { Ledger.cleaned(s, phones) }
+        // A text whose stretches of digits are all shorter than any number to mask is left
+        // untouched without being tokenised (`PhoneScrubber.minimumDigits`).
+        let minimum = PhoneScrubber.minimumDigits(known: phones)
+        func cleaned(_ s: String?) -> String? { Ledger.cleaned(s, phones, minimum: minimum) }
         for i in volunteers.indices {
             if let c = cleaned(volunteers[i].name) { volunteers[i].name = c }
             if let c = cleaned(volunteers[i].role) { volunteers[i].role = c }
@@ -81,11 +84,11 @@ public struct Ledger: Sendable {
                     // Text the run does not show (read by the general reader or from XML, after
                     // the duplicate check quoted it where needed) is dropped, not scrubbed.
                     guard keepsText else { all[i] = all[i].keepingText(false); continue }
-                    if let c = Ledger.cleaned(all[i].activity, phones) { all[i].activity = c }
-                    if let c = Ledger.cleaned(all[i].category, phones) { all[i].category = c }
-                    if let c = Ledger.cleaned(all[i].location, phones) { all[i].location = c }
-                    if let c = Ledger.cleaned(all[i].title, phones) { all[i].title = c }
-                    if let c = Ledger.cleaned(all[i].description, phones) { all[i].description = c }
+                    if let c = Ledger.cleaned(all[i].activity, phones, minimum: minimum) { all[i].activity = c }
+                    if let c = Ledger.cleaned(all[i].category, phones, minimum: minimum) { all[i].category = c }
+                    if let c = Ledger.cleaned(all[i].location, phones, minimum: minimum) { all[i].location = c }
+                    if let c = Ledger.cleaned(all[i].title, phones, minimum: minimum) { all[i].title = c }
+                    if let c = Ledger.cleaned(all[i].description, phones, minimum: minimum) { all[i].description = c }
                 }
             }
         }
@@ -104,9 +107,18 @@ public struct Ledger: Sendable {
         // they were made; a roster's own numbers (7 digits and up, any shape) are known only now
         // that every roster is read — and only now do a file read in parts and read whole know
         // the same numbers.
-        for i in rejects.indices {
-            if let c = cleaned(rejects[i].record) { rejects[i].record = c }
-            if let c = cleaned(rejects[i].reason) { rejects[i].reason = c }
+        // On both cores: a log with a fifth of its rows rejected has hundreds of thousands, each
+        // row with its date and time (a stretch of ten digits and more, tokenised).
+        rejects.withUnsafeMutableBufferPointer { buffer in
+            let all = UnsafeSendable(buffer)
+            let parts = buffer.count < 4_096 ? 1 : 8
+            DispatchQueue.concurrentPerform(iterations: parts) { p in
+                let rejects = all.value
+                for i in (rejects.count * p / parts)..<(rejects.count * (p + 1) / parts) {
+                    if let c = Ledger.cleaned(rejects[i].record, phones, minimum: minimum) { rejects[i].record = c }
+                    if let c = Ledger.cleaned(rejects[i].reason, phones, minimum: minimum) { rejects[i].reason = c }
+                }
+            }
         }
         self.rejects = rejects
         self.files = files
@@ -117,17 +129,18 @@ public struct Ledger: Sendable {
 
     /// The text scrubbed, or nil when it holds no phone number (then nothing is written, and
     /// no shared record is copied).
-    static func cleaned(_ s: String?, _ phones: Set<String>) -> String? {
+    static func cleaned(_ s: String?, _ phones: Set<String>, minimum: Int) -> String? {
         guard let s else { return nil }
-        let c = Ledger.scrub(s, known: phones)
+        let c = Ledger.scrub(s, known: phones, minimum: minimum)
         return c == s ? nil : c
     }
 
-    /// `PhoneScrubber.scrub`, skipped without a copy for text with fewer than seven digits
-    /// (ASCII or full-width: `PhoneScrubber.mayHoldPhone`, over the string's bytes in place).
-    static func scrub(_ s: String, known: Set<String>) -> String {
-        let may = s.utf8.withContiguousStorageIfAvailable { PhoneScrubber.mayHoldPhone($0) } ?? true
-        return may ? PhoneScrubber.scrub(s, known: known) : s
+    /// `PhoneScrubber.scrub`, skipped without a copy for text with fewer than `minimum` digits
+    /// in a stretch (ASCII or full-width: `PhoneScrubber.mayHoldPhone`, over the string's bytes
+    /// in place).
+    static func scrub(_ s: String, known: Set<String>, minimum: Int) -> String {
+        let may = s.utf8.withContiguousStorageIfAvailable { PhoneScrubber.mayHoldPhone($0, minimum: minimum) } ?? true
+        return may ? PhoneScrubber.scrub(s, known: known, minimum: minimum) : s
     }
 
     /// A readable rendering of a parsed activity, for `rejects.csv`.
