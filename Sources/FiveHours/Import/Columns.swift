@@ -1,3 +1,4 @@
+import Synchronization
 /// The kinds of input file (§3) and the columns each may have.
 public enum InputKind: String, Sendable, CaseIterable {
     case roster, activity, submission
@@ -196,7 +197,7 @@ struct HeaderMap: Sendable {
     /// Header cells that name no known column (one finding per file).
     var unknown: [String] = []
     /// The header's physical line in its file.
-    let line: Int
+    private(set) var line: Int
 
     /// Every column of `key`, in header order: one, or none, except for a key that `repeats`.
     func columns(_ key: String) -> [Int] {
@@ -204,17 +205,48 @@ struct HeaderMap: Sendable {
         return [first] + (repeated[key] ?? [])
     }
 
+    /// Each kind's columns by every normalized spelling of their keys and aliases, made once:
+    /// normalizing them again for every file (Unicode properties of every character) was a
+    /// tenth of reading a log handed in as 10,000 small files.
+    static let lookups: [InputKind: [String: Column]] = {
+        var out: [InputKind: [String: Column]] = [:]
+        for kind in InputKind.allCases {
+            var lookup: [String: Column] = [:]
+            for c in kind.columns {
+                lookup[HeaderName.normalize(c.key)] = c
+                for a in c.aliases { lookup[HeaderName.normalize(a)] = c }
+            }
+            out[kind] = lookup
+        }
+        return out
+    }()
+
+    /// `init(cells:kind:line:)`, remembered for the headers that map (up to 256 of them): a log
+    /// handed in as thousands of files repeats a few headers, each cell normalized again in
+    /// every file otherwise.
+    static func mapping(_ cells: [String], kind: InputKind, line: Int) throws(UnreadableFile) -> HeaderMap {
+        // By the cells' bytes, not `String ==` (canonical equivalence): an unknown column is
+        // named as its own file spells it.
+        let key = HeaderKey(kind: kind, cells: cells.map { Array($0.utf8) })
+        if var known = mapped.withLock({ $0[key] }) {
+            known.line = line
+            return known
+        }
+        let map = try HeaderMap(cells: cells, kind: kind, line: line)
+        mapped.withLock { if $0.count < 256 { $0[key] = map } }
+        return map
+    }
+
+    private struct HeaderKey: Hashable { let kind: InputKind; let cells: [[UInt8]] }
+    private static let mapped = Mutex<[HeaderKey: HeaderMap]>([:])
+
     /// Maps a header row.
     /// - Throws: `UnreadableFile` for a blank or duplicate header cell, two cells naming one
     ///   key (unless its column `repeats`), or a missing required column: no row of such a file
     ///   can be read with confidence.
     init(cells: [String], kind: InputKind, line: Int) throws(UnreadableFile) {
         self.line = line
-        var lookup: [String: Column] = [:]
-        for c in kind.columns {
-            lookup[HeaderName.normalize(c.key)] = c
-            for a in c.aliases { lookup[HeaderName.normalize(a)] = c }
-        }
+        let lookup = HeaderMap.lookups[kind]!
         // A first row with one cell of text and nothing a header names (`2019年8月服务记录,,,,`):
         // a title above the header, not a header with blank cells.
         if cells.count > 1, let title = HeaderMap.title(cells, names: { lookup[$0] != nil }) {

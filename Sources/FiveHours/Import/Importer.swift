@@ -536,7 +536,7 @@ public struct Importer: Sendable {
                 throw UnreadableFile(line: line, reason: "the header has \(reader.cellCount) cells, more than \(CSVReader.storedCellLimit); this is not a \(kind.rawValue) file",
                                      chinese: "表头有 \(reader.cellCount) 格，超过 \(CSVReader.storedCellLimit) 格；这不是\(kind.label)文件")
             }
-            return (try HeaderMap(cells: fields.map { reader.string($0) }, kind: kind, line: line), fields.count)
+            return (try HeaderMap.mapping(fields.map { reader.string($0) }, kind: kind, line: line), fields.count)
         }
         throw UnreadableFile(line: 1, reason: "the file is empty: it has no header row (\(kind.columns.filter(\.required).map(\.key).joined(separator: ", ")) …)",
                              chinese: "文件是空的：没有表头行（\(kind.columns.filter(\.required).map(\.key).joined(separator: "、")) …）")

@@ -79,11 +79,13 @@ public enum InputFiles {
             }
         }
         found.sort { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
-        // Read once: the first of the paths that name one file.
-        var seen = Set<String>()
+        // Read once: the first of the paths that name one file (its device and inode, noted
+        // as it was listed: no path resolved again, one system call per folder of the path, for
+        // every file).
+        var seen = Set<FileID>()
         return found.filter { e in
-            guard e.refusal == nil, !e.skipped, let real = realPath(e.path) else { return true }
-            return seen.insert(real).inserted
+            guard e.refusal == nil, !e.skipped, let id = ListedFiles.id(of: e.path) else { return true }
+            return seen.insert(id).inserted
         }
     }
 
@@ -115,7 +117,7 @@ public enum InputFiles {
 
     /// A file or folder as the file system knows it (device and inode): the output folder is
     /// recognised by it without resolving every folder's path, and a listed file when it is opened.
-    struct FileID: Equatable {
+    struct FileID: Hashable {
         var device: UInt64
         var inode: UInt64
         init(_ st: stat) { device = UInt64(st.st_dev); inode = UInt64(st.st_ino) }
@@ -342,6 +344,9 @@ enum ListedFiles {
         lock.withLock { ids[path] = InputFiles.FileID(st) }
     }
 
+    /// The device and inode noted for `path` when it was listed.
+    static func id(of path: String) -> InputFiles.FileID? { lock.withLock { ids[path] } }
+
     /// Whether the file open as `fd` is not the one listed at `path`.
     static func changed(_ path: String, fd: Int32) -> Bool {
         guard let listed = lock.withLock({ ids[path] }) else { return false }
@@ -365,10 +370,10 @@ extension InputFiles {
         }
         // A file reached under two kinds (a link in the logs' folder to a roster) is read once,
         // as the first kind; under the other it is refused, saying which it was read as.
-        var readAs: [String: InputKind] = [:]
+        var readAs: [FileID: InputKind] = [:]
         for k in lists.indices {
             for e in lists[k].entries.indices where lists[k].entries[e].refusal == nil && !lists[k].entries[e].skipped {
-                guard let real = realPath(lists[k].entries[e].path) else { continue }
+                guard let real = ListedFiles.id(of: lists[k].entries[e].path) else { continue }
                 if let first = readAs[real], first != lists[k].kind {
                     let kind = lists[k].kind
                     lists[k].entries[e].refusal = Refusal(zh: "该文件已作为\(first.label)读入，不再作为\(kind.label)读入；请从 inputs: 中的一处删去它（或删去指向它的链接）",
