@@ -292,6 +292,18 @@ struct HostileFilesTests {
         #expect(!r.stdout.contains("duplicate"))
     }
 
+    @Test("a hard link to a listed file is the same file: read once (files are told apart by device and inode, not by path)")
+    func hardLinkReadOnce() throws {
+        let folder = try Scenario().write()
+        defer { ImportTestSupport.remove(folder) }
+        let roster = folder.appendingPathComponent("rosters/roster.csv").path
+        #expect(link(roster, folder.appendingPathComponent("rosters/roster2.csv").path) == 0)
+        let r = try Self.run(["check", "--config", Self.campaign(folder), "--week-ending", "2019-08-09", "--now", Self.now, "--quiet"])
+        #expect(r.stdout.contains("输入文件（3）："), "\(r.stdout)")
+        #expect(r.stdout.contains("rosters/roster.csv") && !r.stdout.contains("roster2.csv"), "\(r.stdout)")
+        #expect(!r.stdout.contains("duplicate"))
+    }
+
     @Test("timezone: an abbreviation (CST, EST, IST, GMT+8) is a campaign-file error naming the fix", arguments: ["CST", "EST", "IST", "GMT+8", "Japan", "BJT", "Beijing"])
     func ambiguousZone(_ zone: String) throws {
         let yaml = "campaign:\n  name: x\n  timezone: \(zone)\ninputs:\n  rosters: [r]\n"
