@@ -640,6 +640,38 @@ public enum PhoneScrubber {
         return scrubRuns(b, known: known, mask: maskBytes, minimum: minimum, packAfter: packAfter)
     }
 
+    /// The digits' byte ranges of the groups `from…to` of a run, to mask.
+    static func digitBytes(_ run: [Token], _ groups: [Range<Int>], _ from: Int, _ to: Int) -> [Range<Int>] {
+        (groups[from].lowerBound..<groups[to].upperBound).compactMap { t in
+            run[t].cls == .digit ? run[t].start..<(run[t].start + run[t].length) : nil
+        }
+    }
+
+    /// The rosters' numbers, looked up as strings until a text has looked up `packAfter` spans,
+    /// then packed once (`PackedNumbers`): a text of a million digit groups costs table lookups,
+    /// and an ordinary line never pays for the packing.
+    struct RosterLookup {
+        let known: Set<String>
+        let packAfter: Int
+        private var lookups = 0
+        private var packed: PackedNumbers? = nil
+
+        init(known: Set<String>, packAfter: Int) {
+            self.known = known
+            self.packAfter = packAfter
+        }
+
+        mutating func contains(_ span: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard PhoneScrubber.mayBeKnown(span.count, known) else { return false }
+            if packed == nil {
+                lookups += 1
+                if lookups < packAfter { return known.contains(String(decoding: span, as: UTF8.self)) }
+                packed = PackedNumbers(known)
+            }
+            return packed!.contains(span)
+        }
+    }
+
     /// `scrub` without its quick test: every run of digits tokenised and judged. (The test
     /// that holds `mayHoldPhone` to be a superset of what this masks calls it directly.)
     static func scrubRuns(_ b: UnsafeBufferPointer<UInt8>, known: Set<String>, mask maskBytes: [UInt8], minimum: Int,
@@ -657,17 +689,7 @@ public enum PhoneScrubber {
         // up as many spans as a fourth of them (and 64): then packed once (`PackedNumbers`), so
         // that a text of a million digit groups costs table lookups, and an ordinary line never
         // pays for the packing.
-        var lookups = 0
-        var packed: PackedNumbers? = nil
-        func knownNumber(_ span: UnsafeBufferPointer<UInt8>) -> Bool {
-            guard mayBeKnown(span.count, known) else { return false }
-            if packed == nil {
-                lookups += 1
-                if lookups < packAfter ?? max(64, known.count / 4) { return known.contains(String(decoding: span, as: UTF8.self)) }
-                packed = PackedNumbers(known)
-            }
-            return packed!.contains(span)
-        }
+        var roster = RosterLookup(known: known, packAfter: packAfter ?? max(64, known.count / 4))
         var prev = Class.other
         var i = 0
         let n = b.count
@@ -726,12 +748,6 @@ public enum PhoneScrubber {
             for r in digitRanges { digitGroups.append(d[r]) }
             let runStart = run[0].start
             var lastMasked = -1 // the last of this run's groups masked
-            // The digits' byte ranges of the groups `from…to`, to mask.
-            func digitBytes(_ from: Int, _ to: Int) -> [Range<Int>] {
-                (groups[from].lowerBound..<groups[to].upperBound).compactMap { t in
-                    run[t].cls == .digit ? run[t].start..<(run[t].start + run[t].length) : nil
-                }
-            }
             defer {
                 // For the next run across a line break: this run's last sixteen groups, masked or
                 // not (a number may begin inside one found here: both are masked), and, when
@@ -744,7 +760,7 @@ public enum PhoneScrubber {
                 // with a date and a time in it.
                 if Self.breakBeforeNextRun(b, from: j) {
                     let tail = max(0, groups.count - 16)
-                    var next = (groups: digitRanges[tail...].map { Array(d[$0]) }, groupBytes: (tail..<groups.count).map { digitBytes($0, $0) }, end: j)
+                    var next = (groups: digitRanges[tail...].map { Array(d[$0]) }, groupBytes: (tail..<groups.count).map { Self.digitBytes(run, groups, $0, $0) }, end: j)
                     if lastMasked < 0, let last = lastRun, Self.onlyBreak(b, last.end, runStart) {
                         next.groups = Array((last.groups + next.groups).suffix(16))
                         next.groupBytes = Array((last.groupBytes + next.groupBytes).suffix(16))
@@ -779,7 +795,7 @@ public enum PhoneScrubber {
                 }
                 if let (s, e) = found {
                     for g in last.groupBytes[s...] { masked += g }
-                    masked += digitBytes(0, e)
+                    masked += Self.digitBytes(run, groups, 0, e)
                     lastMasked = e
                     if e == groups.count - 1 { continue }
                     // The rest of the run is searched from its first group all the same: a number
@@ -790,15 +806,12 @@ public enum PhoneScrubber {
             // Nothing shorter than seven digits is a phone number here (a roster's need 7, a
             // landline 10, a mobile 11).
             guard d.count >= minimum else { continue }
-            func mask(_ from: Int, _ to: Int) {
-                masked += digitBytes(from, to)
-                lastMasked = max(lastMasked, to)
-            }
             // A roster's "number" spelled as a date's three groups is that date (a date typed into a
             // phone cell): the reports' own dates stay as written.
             if lastMasked < 0, isMobileWithPrefix(d[...], groups: digitGroups[...]) || (isKnown(d[...], known) && !Self.isDate(digitGroups))
                 || (!afterLetter && isLandline(digitGroups[...])) {
-                mask(0, groups.count - 1)
+                masked += Self.digitBytes(run, groups, 0, groups.count - 1)
+                lastMasked = max(lastMasked, groups.count - 1)
                 continue
             }
             // A number inside a longer run (`周九 13800138107 2019-08-09`): try each span of
@@ -817,7 +830,12 @@ public enum PhoneScrubber {
             // The tests read the digits in place (`mobileShape`, `PackedNumbers`, the area code's
             // `0` first): slices of `d` and `digitGroups` made for every span of a long run were
             // most of its time, in reference counting.
-            d.withUnsafeBufferPointer { digits in
+            // The spans found, applied after the search (the search's closure captures nothing it
+            // changes: a variable a closure changes is checked for exclusive access at run time,
+            // at every access — a third of this function's time).
+            var spans: [(Int, Int)] = []
+            (spans, lastMasked, roster) = d.withUnsafeBufferPointer { [lastMasked, roster] digits in
+                var spans: [(Int, Int)] = [], lastMasked = lastMasked, roster = roster
                 for a in 0..<groups.count {
                     let from = digitRanges[a].lowerBound
                     var longest: Int? = nil
@@ -826,16 +844,21 @@ public enum PhoneScrubber {
                         if to - from > 16 { break } // 0086, the trunk 0 and a mobile number
                         let span = UnsafeBufferPointer(rebasing: digits[from..<to])
                         let mobile = span.count >= 11 && isMobileWithPrefix(span, groupLengths: digitRanges[a...e].lazy.map(\.count))
-                        if mobile || (span.count >= minimum && knownNumber(span) && !(e - a == 2 && Self.isDate(Array(digitGroups[a...e]))))
+                        if mobile || (span.count >= minimum && roster.contains(span) && !(e - a == 2 && Self.isDate(Array(digitGroups[a...e]))))
                             || (e - a <= 3 && span.count >= 10 && (span[0] == 48 || span[0] == 56) && (a > 0 || !afterLetter)
                                 && isLandline(digitGroups[a...e])) {
                             if a <= lastMasked, e <= lastMasked || digitGroups[(lastMasked + 1)...e].contains(where: Self.isYear) { break }
                             longest = e
                         }
                     }
-                    if let e = longest { mask(a, e) }
+                    if let e = longest {
+                        spans.append((a, e))
+                        lastMasked = max(lastMasked, e)
+                    }
                 }
+                return (spans, lastMasked, roster)
             }
+            for (a, e) in spans { masked += Self.digitBytes(run, groups, a, e) }
         }
         guard !masked.isEmpty else { return nil }
         var out: [UInt8] = []
