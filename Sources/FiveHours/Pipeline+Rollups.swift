@@ -63,7 +63,7 @@ extension Pipeline {
                 let made = make()
                 own.lap("  \(name) made")
                 // Every line scrubbed of phone numbers, as the weekly tables are.
-                out.add(name, pieces: scrubbed ? made : made.map { PhoneScrubber.scrub(bytes: $0, known: phones) })
+                try out.add(name, pieces: scrubbed ? made : made.map { PhoneScrubber.scrub(bytes: $0, known: phones) })
                 own.lap("  \(name) scrubbed")
             }
             clock.lap("csv")
@@ -76,15 +76,15 @@ extension Pipeline {
         if options.formats.contains(.html) || options.formats.contains(.md) {
             let renderer = try ReportRenderer(campaign: campaign, templatesFolder: options.templates, isPublic: options.isPublic,
                                               phones: loaded.ledger.phones)
-            if options.formats.contains(.html) { out.add("\(base).html", try renderer.rollupHTML(report)) }
-            if options.formats.contains(.md) { out.add("\(base).md", try renderer.rollupMarkdown(report)) }
+            if options.formats.contains(.html) { try out.add("\(base).html", try renderer.rollupHTML(report)) }
+            if options.formats.contains(.md) { try out.add("\(base).md", try renderer.rollupMarkdown(report)) }
             clock.lap("html and markdown")
         }
         if let workbook {
-            out.add("\(base).xlsx", try workbook.wait())
+            try out.add("\(base).xlsx", try workbook.wait())
             clock.lap("xlsx (what was left of it)")
         }
-        out.add("manifest.json", manifest.json())
+        try out.add("manifest.json", manifest.json())
         return RunSummary(findings: report.findings, ledger: loaded.ledger, files: out.names.count)
     }
 }

@@ -225,7 +225,7 @@ public enum Pipeline {
         report.inputFingerprint = manifest.inputs_fingerprint
         clock.lap("manifest (waits for the input hashes)")
         report.knownNames = loaded.ledger.volunteers.map { $0.name }
-        if csv { for (name, bytes) in parts.modelTables + parts.ruleTables { out.add(name, bytes) } } // volunteers, units, teams, findings, rejects (all scrubbed)
+        if csv { for (name, bytes) in parts.modelTables + parts.ruleTables { try out.add(name, bytes) } } // volunteers, units, teams, findings, rejects (all scrubbed)
         parts.modelTables = []
         parts.ruleTables = []
         let renderer = try ReportRenderer(campaign: campaign, templatesFolder: options.templates, isPublic: options.isPublic, phones: loaded.ledger.phones)
@@ -245,15 +245,15 @@ public enum Pipeline {
                                                           : try renderer.weeklyMarkdown(model, prepared: prepared) }
             }
             for (k, format) in wanted.enumerated() {
-                out.add(format == .html ? "weekly-summary.html" : "weekly-summary.md", try rendered.take(k)!.get())
+                try out.add(format == .html ? "weekly-summary.html" : "weekly-summary.md", try rendered.take(k)!.get())
             }
         }
         clock.lap("html and markdown")
         if let workbook {
-            out.add("weekly-summary.xlsx", try workbook.wait())
+            try out.add("weekly-summary.xlsx", try workbook.wait())
             clock.lap("xlsx (what was left of it)")
         }
-        out.add("manifest.json", manifest.json())
+        try out.add("manifest.json", manifest.json())
         return RunSummary(findings: findings, ledger: loaded.ledger, files: out.names.count)
     }
 
@@ -277,16 +277,16 @@ public enum Pipeline {
         var copies: [(String, String)] = []
         if options.formats.contains(.csv) {
             let phones = loaded.ledger.phones
-            out.add("activities.csv", PhoneScrubber.scrub(bytes: CSVTables.activities(report, style: options.csvHeader, labels: labels), known: phones))
-            out.add("findings.csv", PhoneScrubber.scrub(bytes: CSVTables.findings(report.findings, style: options.csvHeader, labels: labels), known: phones))
-            out.add("rejects.csv", CSVTables.rejects(loaded.ledger.rejects, phones: phones, style: options.csvHeader, labels: labels))
+            try out.add("activities.csv", PhoneScrubber.scrub(bytes: CSVTables.activities(report, style: options.csvHeader, labels: labels), known: phones))
+            try out.add("findings.csv", PhoneScrubber.scrub(bytes: CSVTables.findings(report.findings, style: options.csvHeader, labels: labels), known: phones))
+            try out.add("rejects.csv", CSVTables.rejects(loaded.ledger.rejects, phones: phones, style: options.csvHeader, labels: labels))
         }
         let renderer = try ReportRenderer(campaign: campaign, templatesFolder: options.templates, isPublic: options.isPublic, phones: loaded.ledger.phones)
         var clock = Stopwatch()
         let prepared = options.formats.contains(.html) || options.formats.contains(.md) ? renderer.prepare(report) : nil
         clock.lap("daily: the view\(options.isPublic ? " (and the name mask)" : "")")
-        if options.formats.contains(.html) { out.add("daily-bulletin.html", try renderer.dailyHTML(report, prepared: prepared)) }
-        if options.formats.contains(.md) { out.add("daily-bulletin.md", try renderer.dailyMarkdown(report, prepared: prepared)) }
+        if options.formats.contains(.html) { try out.add("daily-bulletin.html", try renderer.dailyHTML(report, prepared: prepared)) }
+        if options.formats.contains(.md) { try out.add("daily-bulletin.md", try renderer.dailyMarkdown(report, prepared: prepared)) }
         clock.lap("daily: html and markdown")
         if options.formats.contains(.html) || options.formats.contains(.md) {
             var seen = Set<String>()
@@ -295,9 +295,9 @@ public enum Pipeline {
             }
         }
         if options.formats.contains(.xlsx) {
-            out.add("daily-bulletin.xlsx", try WorkbookWriter.daily(report, phones: loaded.ledger.phones, style: options.csvHeader, labels: labels))
+            try out.add("daily-bulletin.xlsx", try WorkbookWriter.daily(report, phones: loaded.ledger.phones, style: options.csvHeader, labels: labels))
         }
-        out.add("manifest.json", manifest.json())
+        try out.add("manifest.json", manifest.json())
         return (copies, RunSummary(findings: report.findings, ledger: loaded.ledger, files: out.names.count + copies.count))
     }
 

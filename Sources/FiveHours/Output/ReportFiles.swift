@@ -36,14 +36,17 @@ public final class ReportFiles: @unchecked Sendable {
     }
 
     /// Adds a file.
-    public func add(_ name: String, _ bytes: [UInt8]) { add(name, pieces: [bytes]) }
+    /// - Throws: `OutputError` when a file added before could not be written (a full disk, a
+    ///   limit on file size): the run stops there, not after making every other file.
+    public func add(_ name: String, _ bytes: [UInt8]) throws { try add(name, pieces: [bytes]) }
 
     /// Adds a file made of these pieces one after the other (a table made in chunks on every
     /// core): written piece by piece, joined only when kept in memory.
-    public func add(_ name: String, pieces: [[UInt8]]) {
+    public func add(_ name: String, pieces: [[UInt8]]) throws {
         precondition(!folder.isEmpty, "the report folder is named before its files are added")
         names.append(name)
         if let staging {
+            if let failed = staging.failed { throw failed }
             staging.write(name, pieces: pieces)
         } else {
             files.append((name, pieces.count == 1 ? pieces[0] : Array(pieces.joined())))

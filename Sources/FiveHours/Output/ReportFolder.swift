@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 import Foundation
 import CSystem
 #if canImport(Glibc)
@@ -139,9 +140,12 @@ public struct ReportFolder {
         let path: String
         /// Writes in the order they were asked for, one at a time.
         private let writer = DispatchQueue(label: "fivehours.report-folder")
-        /// The first write that failed: the later ones are skipped, and `commit` throws it. Read
-        /// and written on `writer` only.
-        private var failure: Error?
+        /// The first write that failed: the later ones are skipped, `commit` throws it, and the run
+        /// may ask for it at any time (`failed`) to stop at once rather than at its end.
+        private let failure = Mutex<OutputError?>(nil)
+
+        /// The first write that failed so far, without waiting for the writes still to come.
+        public var failed: OutputError? { failure.withLock { $0 } }
         private var finished = false
 
         fileprivate init(_ target: ReportFolder) throws {
@@ -173,8 +177,11 @@ public struct ReportFolder {
         public func write(_ name: String, pieces: [[UInt8]]) {
             let file = (path as NSString).appendingPathComponent(name)
             writer.async { [self] in
-                guard failure == nil else { return }
-                do { try ReportFolder.writeDurably(pieces, to: file) } catch { failure = error }
+                guard failed == nil else { return }
+                do { try ReportFolder.writeDurably(pieces, to: file) } catch {
+                    let e = error as? OutputError ?? OutputError(path: file, reason: "\(error)")
+                    failure.withLock { if $0 == nil { $0 = e } }
+                }
             }
         }
 
@@ -184,7 +191,8 @@ public struct ReportFolder {
             let fm = FileManager.default
             let parent = target.parent, path = target.path
             do {
-                if let failure = writer.sync(execute: { failure }) { throw failure }
+                writer.sync {}
+                if let failed { throw failed }
                 for (file, source) in copies {
                     let destination = (self.path as NSString).appendingPathComponent(file)
                     try fm.createDirectory(atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)

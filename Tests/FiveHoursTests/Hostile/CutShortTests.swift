@@ -85,8 +85,8 @@ struct ReportFilesTests {
         defer { ImportTestSupport.remove(parent) }
         let out = ReportFiles.writing(under: parent.path)
         try out.open("yearly-2019")
-        out.add("a.csv", Array("one\r\n".utf8))
-        out.add("b.csv", pieces: [Array("head\r\n".utf8), [], Array("x\r\n".utf8), Array("y\r\n".utf8)])
+        try out.add("a.csv", Array("one\r\n".utf8))
+        try out.add("b.csv", pieces: [Array("head\r\n".utf8), [], Array("x\r\n".utf8), Array("y\r\n".utf8)])
         // Not yet in place: only the staging folder is there.
         #expect(!FileManager.default.fileExists(atPath: parent.appendingPathComponent("yearly-2019").path))
         let path = try out.commit()
@@ -98,7 +98,7 @@ struct ReportFilesTests {
         // In memory the same pieces are one file.
         let kept = ReportFiles()
         try kept.open("yearly-2019")
-        kept.add("b.csv", pieces: [Array("head\r\n".utf8), Array("x\r\n".utf8)])
+        try kept.add("b.csv", pieces: [Array("head\r\n".utf8), Array("x\r\n".utf8)])
         #expect(kept.files.map(\.0) == ["b.csv"] && kept.files[0].1 == Array("head\r\nx\r\n".utf8))
     }
 
@@ -108,18 +108,29 @@ struct ReportFilesTests {
         defer { ImportTestSupport.remove(parent) }
         let first = ReportFiles.writing(under: parent.path)
         try first.open("weekly-2019-08-09")
-        first.add("weekly-summary.md", Array("earlier".utf8))
+        try first.add("weekly-summary.md", Array("earlier".utf8))
         try first.commit()
 
+        // A write that fails (a folder that does not exist): the run stops at the next file it
+        // adds, or at its commit, with the reason; as the command line does, it then abandons.
         let failing = ReportFiles.writing(under: parent.path)
         try failing.open("weekly-2019-08-09")
-        failing.add("no/such/file.md", Array("new".utf8))  // a folder that does not exist
-        failing.add("weekly-summary.md", Array("new".utf8))
-        #expect(throws: OutputError.self) { try failing.commit() }
+        #expect(throws: OutputError.self) {
+            do {
+                try failing.add("no/such/file.md", Array("new".utf8))
+                Thread.sleep(forTimeInterval: 0.2) // the writer has met the failure by now
+                try failing.add("weekly-summary.md", Array("new".utf8))
+                Issue.record("the file added after a failed write was taken")
+                try failing.commit()
+            } catch {
+                failing.abandon()
+                throw error
+            }
+        }
 
         let abandoned = ReportFiles.writing(under: parent.path)
         try abandoned.open("weekly-2019-08-09")
-        abandoned.add("weekly-summary.md", Array("new".utf8))
+        try abandoned.add("weekly-summary.md", Array("new".utf8))
         abandoned.abandon()
 
         let kept = parent.appendingPathComponent("weekly-2019-08-09/weekly-summary.md")
