@@ -256,27 +256,36 @@ extension Rollup {
 
         // Independent parts, on both cores: the period's rules, the teams, the weeks judged, and
         // each counting rule apart (a year's overlaps alone were the longest part, left to run on
-        // one core while the other waited).
+        // one core while the other waited) — the overlaps themselves in stretches when there are
+        // many (a thousand volunteers with overlapping sessions every day: a million of them).
         let everyone = span.everyone()
-        let rules = Rollup.countingRules.filter { $0.key != DuplicateRule().key }
+        let context = RuleContext(campaign: campaign, week: everyone, ledger: ledger, now: now)
+        let overlaps = everyone.facts.overlaps.count
+        let stretches = max(1, min(8, overlaps / 20_000))
+        let pieces: [(rule: any Rule, overlaps: Range<Int>?)] = Rollup.countingRules.filter { $0.key != DuplicateRule().key }.flatMap { rule in
+            rule.key == OverlapRule().key
+                ? (0..<stretches).map { k in (rule, (overlaps * k / stretches)..<(overlaps * (k + 1) / stretches)) }
+                : [(rule, nil)]
+        }
         let judged = ConcurrentSlots<JudgedWeeks>(1), whole = ConcurrentSlots<WholePeriod>(1)
-        let marked = ConcurrentSlots<CountingFindings>(rules.count)
+        let marked = ConcurrentSlots<CountingFindings>(pieces.count)
         let tallied = ConcurrentSlots<(teams: [TeamTally], monthly: [TeamTally], unassigned: Int)>(1)
-        DispatchQueue.concurrentPerform(iterations: 3 + rules.count) { part in
+        DispatchQueue.concurrentPerform(iterations: 3 + pieces.count) { part in
             var own = Stopwatch()
             switch part {
             case 0: whole[0] = span.wholePeriod(); own.lap("    the period's rules")
             case 1: judged[0] = span.judgeWeeks(); own.lap("    the weeks judged")
             case 2: tallied[0] = span.teams(byMonth: byMonth); own.lap("    the teams")
             default:
-                let rule = rules[part - 3]
-                marked[part - 3] = span.countingFindings(of: rule, everyone: everyone); own.lap("    \(rule.key)")
+                let (rule, range) = pieces[part - 3]
+                let found = range.map { OverlapRule().findings(in: context, overlaps: $0) } ?? rule.findings(in: context)
+                marked[part - 3] = span.dealt(found, everyone: everyone); own.lap("    \(rule.key)")
             }
         }
         let weeksJudged = judged.take(0)!, periodPart = whole.take(0)!, teams = tallied.take(0)!
         // The rules' findings dealt to their weeks in the rules' order, as one pass would.
         var counting = CountingFindings(byWeek: Array(repeating: [], count: weeks.count), flags: Array(repeating: [], count: n))
-        for k in rules.indices {
+        for k in pieces.indices {
             let part = marked.take(k)!
             for w in weeks.indices { counting.byWeek[w] += part.byWeek[w] }
             for (v, keys) in part.flags.enumerated() where !keys.isEmpty { counting.flags[v].formUnion(keys) }
@@ -533,13 +542,12 @@ extension Rollup.Span {
             byUnit: [:])
     }
 
-    /// A counting rule over every week counted at once (`everyone`), its findings dealt to their
-    /// weeks, and the volunteers it marks for review.
-    func countingFindings(of rule: any Rule, everyone: WeekData) -> Rollup.CountingFindings {
-        let context = RuleContext(campaign: campaign, week: everyone, ledger: ledger, now: now)
+    /// A counting rule's findings over every week counted at once (`everyone`), dealt to their
+    /// weeks, and the volunteers they mark for review.
+    func dealt(_ found: [Finding], everyone: WeekData) -> Rollup.CountingFindings {
         var out = Rollup.CountingFindings(byWeek: Array(repeating: [], count: weeks.count), flags: Array(repeating: [], count: number.count))
         let origin = weeks[0].firstDay
-        for f in rule.findings(in: context) {
+        for f in found {
             guard let date = f.date else { continue }
             if Rollup.flaggingRules.contains(f.rule.key), period.contains(date), let li = ReviewMark.volunteer(of: f, in: everyone) {
                 out.flags[number[li]].insert(f.rule.key)

@@ -6,8 +6,14 @@ public struct OverlapRule: Rule {
     public let name = RuleName.overlap
 
     public func findings(in c: RuleContext) -> [Finding] {
+        findings(in: c, overlaps: c.week.facts.overlaps.indices)
+    }
+
+    /// The findings of the overlaps at `range` of the week's facts (a year's million overlaps
+    /// are made in stretches, on both cores).
+    func findings(in c: RuleContext, overlaps range: Range<Int>) -> [Finding] {
         let say = c.say
-        return c.week.facts.overlaps.map { o in
+        return c.week.facts.overlaps[range].map { o in
             let s = c.week.sessions[o.session], r = c.week.record(of: s)
             let v = c.week.volunteers[s.volunteer].volunteer
             let h = Hours.format(o.seconds)
