@@ -18,6 +18,14 @@ extension FuzzEntry {
             precondition(y == "*" && ((48...57).contains(x.value) || (0xFF10...0xFF19).contains(x.value)), "the scrubber changed a non-digit: \(x)")
         }
         precondition(PhoneScrubber.scrub(once, known: known) == once, "a second scrub changed the text")
+        // The quick test (`mayHoldPhone`) passes every text the scrubber would change.
+        data.withUnsafeBufferPointer { b in
+            for minimum in [7, 10] {
+                precondition(PhoneScrubber.scrub(b, known: known, minimum: minimum)
+                                == PhoneScrubber.scrubRuns(b, known: known, mask: [42], minimum: minimum, packAfter: nil),
+                             "the quick test passed over a text the scrubber changes")
+            }
+        }
 
         let spellings = ["13912345678", "139 1234 5678", "１３９１２３４５６７８", "139_1234_5678", "+86 139-1234-5678", "139·1234·5678",
                          "139－1234－5678", "0086 139/1234/5678", "（＋８６）１３９ １２３４ ５６７８"]
