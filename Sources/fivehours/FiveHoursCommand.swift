@@ -279,7 +279,7 @@ struct Weekly: ParsableCommand {
         let (path, files, summary) = try writeReport(outDir: outDir, lock: lock) { out in
             (try Pipeline.weekly(loaded, options: options, into: out), copies: [])
         }
-        common.progress("wrote \(files.names.count) files to \(path)")
+        common.progress("wrote \(summary.filesWritten) files to \(path)")
         print(path)
         common.summary(summary.line("weekly \(files.folder.dropFirst("weekly-".count))", wroteTo: path))
         endAtOnce(keeping: loaded)
@@ -361,7 +361,7 @@ func runRollup(_ common: CommonOptions, _ output: OutputOptions, period: Period,
     let (path, files, summary) = try writeReport(outDir: outDir, lock: lock) { out in
         (yearly ? try Pipeline.yearly(loaded, options: options, into: out) : try Pipeline.monthly(loaded, options: options, into: out), copies: [])
     }
-    common.progress("wrote \(files.names.count) files to \(path)")
+    common.progress("wrote \(summary.filesWritten) files to \(path)")
     print(path)
     let kind = yearly ? "yearly" : "monthly"
     common.summary(summary.line("\(kind) \(files.folder.dropFirst(kind.count + 1))", wroteTo: path))

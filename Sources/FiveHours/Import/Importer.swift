@@ -974,8 +974,11 @@ public struct Importer: Sendable {
             defer { unquoted.deallocate() }
             /// A row `scanner.read` took (its values in `v`), from the part's bytes (`plain`) or
             /// copied with its quoted cells unescaped (`UnquotedRows`): counted, made into a record
-            /// when it is dated in the window, kept for the duplicate check.
-            func keep(_ row: PlainRow, line rowLine: Int, bytes span: Range<Int>, plain: Bool) throws {
+            /// when it is dated in the window, kept for the duplicate check. `reference` is the row
+            /// as the parser reads it — the plain row's cells, or the general reader's for a copy —
+            /// which debug builds and the fuzzer hold the record to.
+            func keep<Fields: RowFields>(_ row: PlainRow, reference: @autoclosure () -> Fields, line rowLine: Int, bytes span: Range<Int>,
+                                         plain: Bool) throws {
                 report.read += 1
                 result.plainRowsRead += 1
                 let (identity, hasRecordID) = scanner.identity(row, v)
@@ -985,10 +988,10 @@ public struct Importer: Sendable {
                     // Checked in debug builds (every test) and under the fuzzer, which builds
                     // in release: parsing the row a second time is what this path saves.
                     #if FUZZING
-                    precondition(parser.activity(PlainRowFields(row: row, lookup: lookup), source: source(rowLine)).map { $0.keepingText(importer.keepsText) } == .success(a),
+                    precondition(parser.activity(reference(), source: source(rowLine)).map { $0.keepingText(importer.keepsText) } == .success(a),
                                  "the fast check read a row otherwise than the parser: \(source(rowLine))")
                     #else
-                    assert(parser.activity(PlainRowFields(row: row, lookup: lookup), source: source(rowLine)).map { $0.keepingText(importer.keepsText) } == .success(a),
+                    assert(parser.activity(reference(), source: source(rowLine)).map { $0.keepingText(importer.keepsText) } == .success(a),
                            "the fast check read a row otherwise than the parser: \(source(rowLine))")
                     #endif
                     recordIndex = Int32(result.activities.count)
@@ -1013,7 +1016,7 @@ public struct Importer: Sendable {
                     next = PlainRow.split(p, pos, n, expected: cellCount, into: cells, specials: &specials) ?? SeparatorIndex.notPlain
                 }
                 if next >= 0, next - pos <= Importer.longestRow, importer.sizes.accelerated, scanner.read(row, &values, into: &v) {
-                    try keep(row, line: line, bytes: pos..<next, plain: true)
+                    try keep(row, reference: PlainRowFields(row: row, lookup: lookup), line: line, bytes: pos..<next, plain: true)
                     pos = next
                     line += 1
                     continue
@@ -1029,7 +1032,8 @@ public struct Importer: Sendable {
                 if problem == nil, reader.cellCount == cellCount, reader.position - pos <= Importer.longestRow, importer.sizes.accelerated {
                     let copy = unquoted.row(reader, fields)
                     if scanner.read(copy, &values, into: &v) {
-                        try keep(copy, line: rowLine, bytes: pos..<reader.position, plain: false)
+                        try keep(copy, reference: CSVRow(reader: reader, fields: fields, lookup: lookup), line: rowLine, bytes: pos..<reader.position,
+                                 plain: false)
                         pos = reader.position
                         line = reader.line
                         continue

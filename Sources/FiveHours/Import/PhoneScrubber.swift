@@ -605,13 +605,13 @@ public enum PhoneScrubber {
     /// Whether, from `from` on, a line break stands among separators before the next digit or
     /// `+`: the only way a later run can be joined to the run that ends at `from` (`onlyBreak`).
     static func breakBeforeNextRun(_ b: UnsafeBufferPointer<UInt8>, from: Int) -> Bool {
-        var i = from, breaks = 0
+        // To the first scalar that is not a separator, a bracket or a line break: a run may start
+        // there only at a digit or a `+`, and be joined only as `onlyBreak` allows.
+        var i = from
         while i < b.count {
             let (cls, _, len) = classify(b, i)
-            switch cls {
-            case .lineBreak: breaks += 1
-            case .separator, .open: break
-            default: return breaks > 0 && (cls == .digit || cls == .plus)
+            guard cls == .separator || cls == .open || cls == .lineBreak else {
+                return (cls == .digit || cls == .plus) && onlyBreak(b, from, i)
             }
             i += len
         }
@@ -685,10 +685,7 @@ public enum PhoneScrubber {
         var d: [UInt8] = []
         // The run before, while it may join the next across a line break.
         var lastRun: (groups: [[UInt8]], groupBytes: [[Range<Int>]], end: Int)?
-        // The rosters' numbers are looked up as strings (`isKnown`) until this text has looked
-        // up as many spans as a fourth of them (and 64): then packed once (`PackedNumbers`), so
-        // that a text of a million digit groups costs table lookups, and an ordinary line never
-        // pays for the packing.
+        // Packed after as many lookups as a fourth of the rosters' numbers, and 64 (`RosterLookup`).
         var roster = RosterLookup(known: known, packAfter: packAfter ?? max(64, known.count / 4))
         var prev = Class.other
         var i = 0

@@ -46,7 +46,7 @@ public final class ReportFiles: @unchecked Sendable {
         precondition(!folder.isEmpty, "the report folder is named before its files are added")
         names.append(name)
         if let staging {
-            if let failed = staging.failed { throw failed }
+            if let failed { throw failed }
             staging.write(name, pieces: pieces)
         } else {
             files.append((name, pieces.count == 1 ? pieces[0] : Array(pieces.joined())))
@@ -61,6 +61,10 @@ public final class ReportFiles: @unchecked Sendable {
         try staging.commit(copies: copies)
         return ReportFolder(parent: parent, name: folder).path
     }
+
+    /// On disk: the first write that failed so far (nil while none has), without waiting for
+    /// the writes still to come; `add` throws it.
+    public var failed: OutputError? { staging?.failed }
 
     /// A run that failed: the staging folder is removed, the earlier report stays as it was.
     public func abandon() { staging?.abandon() }

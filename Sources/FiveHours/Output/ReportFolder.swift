@@ -119,13 +119,6 @@ public struct ReportFolder {
         }
     }
 
-    /// Writes `files` (name → bytes) and `copies` (name → source path) as the new folder.
-    public func replace(with files: [(String, [UInt8])], copies: [(String, String)] = []) throws {
-        let staging = try stage()
-        for (file, bytes) in files { staging.write(file, pieces: [bytes]) }
-        try staging.commit(copies: copies)
-    }
-
     /// Starts the new folder: a fresh hidden folder beside the target, which `Staging` fills
     /// and then swaps in.
     public func stage() throws -> Staging { try Staging(self) }
