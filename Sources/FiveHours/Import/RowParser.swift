@@ -185,10 +185,12 @@ struct RowError: Error, Equatable {
         }
     }
 
-    /// Each kind's required columns with the names a header may give them, normalized once.
+    /// Each kind's required columns with the names a header may give them, normalized: read
+    /// from the header map's own table (`HeaderMap.lookups`).
     private static let requiredNames: [InputKind: [(key: String, names: Set<String>)]] = Dictionary(uniqueKeysWithValues:
-        [InputKind.roster, .activity, .submission].map { kind in
-            (kind, kind.columns.filter(\.required).map { c in (c.key, Set(([c.key] + c.aliases).map(HeaderName.normalize))) })
+        InputKind.allCases.map { kind in
+            let lookup = HeaderMap.lookups[kind] ?? [:]
+            return (kind, kind.columns.filter(\.required).map { c in (c.key, Set(lookup.filter { $0.value.key == c.key }.keys)) })
         })
 
     static func missing(_ key: String, _ label: String) -> RowError {
