@@ -121,13 +121,14 @@ enum Duplicates {
             } else {
                 result.files[Int(row.fileIndex)].rejected += 1
                 let text = rawText(row, in: result, released: &released[Int(row.fileIndex), default: 0])
-                // An XML row's start tag is quoted from its file once all are settled.
-                if text == nil, result.files[Int(row.fileIndex)].format == "XML" {
+                // An XML row's start tag, or the text of a row whose file's bytes were not kept
+                // (`TextBuffer.isInMemory`), is quoted from its file once all are settled.
+                if text == nil {
                     result.unquoted.append((result.rejects.count, row, content(p, position), keptSource))
                 }
                 let quoted = text ?? record.map(Ledger.describe) ?? ""
                 // A CSV row outside the period has no record: its id is read from its text (an
-                // XML row's once its record is read again, `Importer.quoteAgain`).
+                // unquoted row's once its record is read again, `Importer.quoteAgain`).
                 let rid = record?.recordID ?? text.flatMap { Duplicates.recordID(ofRow: $0, fileIndex: Int(row.fileIndex), in: result) }
                 result.rejects.append(Reject(source: here, reason: Duplicates.conflict(rid, keptAt: keptSource, say: say),
                                              record: PhoneScrubber.scrub(quoted, known: result.phones)))
@@ -213,11 +214,15 @@ enum Duplicates {
         guard row.length > 0, let buffer = result.buffers[Int(row.fileIndex)] else { return nil }
         let range = row.start..<(row.start + Int(row.length))
         buffer.release(upTo: row.start, from: 0, released: &released)
-        return buffer.withRow(range) { bytes in
-            var end = bytes.count
-            while end > 0, bytes[end - 1] == 10 || bytes[end - 1] == 13 { end -= 1 }
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[..<end]), as: UTF8.self)
-        }
+        return buffer.withRow(range, text(ofRow:))
+    }
+
+    /// A CSV row's text as `rejects.csv` quotes a repeat (before its phone numbers are masked):
+    /// its bytes as written, without the line end.
+    static func text(ofRow bytes: UnsafeBufferPointer<UInt8>) -> String {
+        var end = bytes.count
+        while end > 0, bytes[end - 1] == 10 || bytes[end - 1] == 13 { end -= 1 }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[..<end]), as: UTF8.self)
     }
 }
 

@@ -7,8 +7,10 @@ import Foundation
 /// phone numbers masked in both. The reader keeps no row's text — a year has millions and a
 /// roster a hundred thousand — so the few rows that may turn out rejected only once every file is
 /// read are read again: a roster row whose volunteer_id repeats an earlier one (the ledger rejects
-/// it when the content differs), and an XML activity row that `Duplicates.settle` rejected for a
-/// conflicting record_id (a CSV row is quoted from the bytes the import keeps for that).
+/// it when the content differs), and an activity row that `Duplicates.settle` rejected for a
+/// conflicting record_id when the import kept no bytes of its file to quote it from: an XML row,
+/// or a row of a small CSV file (`TextBuffer.isInMemory`; a mapped file's row is quoted from its
+/// bytes, which stay mapped until then).
 ///
 /// Each file is read again once (loaded whole as the import loads it — its bytes checked, a
 /// GB18030 roster decoded — and parsed only up to its last wanted row); a record is matched to
@@ -19,7 +21,7 @@ import Foundation
 extension Importer {
     func quoteAgain(_ result: inout ImportParts) {
         quoteRepeatedVolunteers(&result)
-        quoteXMLActivities(&result)
+        quoteActivities(&result)
     }
 
     /// `ImportParts.rosterRecords`: every roster row whose volunteer_id an earlier row has, quoted.
@@ -51,8 +53,9 @@ extension Importer {
         }
     }
 
-    /// The start tags of the XML activity rows rejected for a conflicting record_id.
-    private func quoteXMLActivities(_ result: inout ImportParts) {
+    /// The activity rows rejected for a conflicting record_id that `Duplicates.settle` could not
+    /// quote: an XML row's start tag, a CSV row's text as written (`Duplicates.text(ofRow:)`).
+    private func quoteActivities(_ result: inout ImportParts) {
         let pending = result.unquoted
         result.unquoted = []
         for (fileIndex, rows) in Dictionary(grouping: pending, by: { Int($0.row.fileIndex) }) {
@@ -68,7 +71,7 @@ extension Importer {
                 guard let content = read.activities.first?.contentKey.a ?? read.storedContent[0],
                       let i = left[line]?.firstIndex(where: { $0.content == content }) else { return }
                 let row = left[line]![i]
-                result.rejects[row.reject].record = record
+                result.rejects[row.reject].record = Reject.shown(record)
                 if let id = read.activities.first?.recordID {
                     result.rejects[row.reject].reason = Duplicates.conflict(id, keptAt: row.keptAt, say: say)
                 }
@@ -79,7 +82,9 @@ extension Importer {
 
     /// Reads the rows of input file `fileIndex` that start on `lines` again, each into a result
     /// of its own (what the import made of it: its volunteer, its activity or content hash),
-    /// and hands each with its record, as `rejects.csv` shows it, to `body`.
+    /// and hands each with its record, as `rejects.csv` shows it, to `body`: a roster row
+    /// re-quoted without its phone (`rawRecord`), an activity row as written (as
+    /// `Duplicates.rawText` quotes one from the bytes it kept).
     /// - Parameter phones: the rosters' numbers, masked in the records.
     private func readAgain(_ fileIndex: Int, _ file: InputFileReport, kind: InputKind, lines: Set<Int>, phones: Set<String>,
                            _ body: (_ line: Int, _ read: ImportParts, _ record: String) -> Void) {
@@ -107,14 +112,19 @@ extension Importer {
                 let lookup = ColumnLookup(header)
                 var fields: [CSVReader.Field] = []
                 var left = lines.count
-                while left > 0, let (line, problem) = try reader.next(into: &fields) {
+                while left > 0 {
+                    let start = reader.position
+                    guard let (line, problem) = try reader.next(into: &fields) else { break }
                     guard lines.contains(line) else { continue }
                     left -= 1
                     guard problem == nil, reader.cellCount == cellCount else { continue }
                     var read = ImportParts()
                     _ = accept(CSVRow(reader: reader, fields: fields, lookup: lookup), kind: kind, source: source(line), parser: parser,
                                context: [:], into: &read)
-                    body(line, read, rawRecord(reader: reader, fields: fields, header: header, phones: &phones))
+                    let record = kind == .activity
+                        ? PhoneScrubber.scrub(Duplicates.text(ofRow: UnsafeBufferPointer(rebasing: buffer.bytes[start..<reader.position])), known: phones)
+                        : rawRecord(reader: reader, fields: fields, header: header, phones: &phones)
+                    body(line, read, record)
                 }
             }
         } catch {

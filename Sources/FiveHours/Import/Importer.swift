@@ -557,15 +557,20 @@ public struct Importer: Sendable {
         if let decoder, body == buffer.checkedPrefix, decoder.headEnd < decoder.raw.count { return false }
         report.unknownColumns = header.unknown
         report.headerLine = header.line
-        /// An activity file's buffer and scanner stay until duplicates are settled: a repeated row
-        /// is read again from its bytes (its content hash, or its text for `rejects.csv`).
+        /// A mapped activity file's buffer and scanner stay until duplicates are settled: a
+        /// repeated row is read again from its bytes (its content hash, or its text for
+        /// `rejects.csv`). One held in memory does not stay: its rows keep what would be read
+        /// again (`RowJob.storesContent`), and a rejected repeat is quoted from the file read
+        /// again (`Importer.quoteAgain`).
+        let keepsBytes = !buffer.isInMemory
         func keepForDuplicates() {
-            guard kind == .activity else { return }
+            guard kind == .activity, keepsBytes else { return }
             result.buffers[fileIndex] = buffer
             result.scanners[fileIndex] = ActivityScanner(header: header, cellCount: cellCount, window: window)
         }
         let job = RowJob(importer: self, kind: kind, display: display, fileIndex: fileIndex, parser: parser, header: header,
-                         lookup: ColumnLookup(header), cellCount: cellCount, phoneColumns: header.columns("phone"))
+                         lookup: ColumnLookup(header), cellCount: cellCount, phoneColumns: header.columns("phone"),
+                         storesContent: !keepsBytes)
 
         // A large file is read in parts at once, each split after a line end. The first part
         // is read from its true start, and each part that reads to its end without an open quote
@@ -684,6 +689,10 @@ public struct Importer: Sendable {
         /// A roster's phone columns (`HeaderMap.columns`): every number in them is kept, to be
         /// masked wherever it appears.
         let phoneColumns: [Int]
+        /// The file's bytes are not kept for the duplicate check (`TextBuffer.isInMemory`): each
+        /// row with a record_id keeps now the content hash that `Duplicates` would otherwise read
+        /// again from its bytes (a row without one is never compared by content).
+        let storesContent: Bool
 
         /// Where the parts of a file's rows begin and end: `bounds[k]..<bounds[k + 1]` is part
         /// `k`, each after a line end. One part for a small file; for a large one about
@@ -997,9 +1006,12 @@ public struct Importer: Sendable {
                     recordIndex = Int32(result.activities.count)
                     result.activities.append(a)
                 }
-                // A copied row cannot be read again from its bytes (`Duplicates`): its content is
-                // kept now, unless its record keeps every field.
-                if !plain, recordIndex < 0 || !importer.keepsText { result.storedContent.append(scanner.content(row, v).a, at: kept.count) }
+                // A copied row cannot be read again from its bytes (`Duplicates`), nor a row of a
+                // file whose bytes are not kept (`storesContent`): its content is kept now, unless
+                // its record keeps every field.
+                if !plain || storesContent && hasRecordID, recordIndex < 0 || !importer.keepsText {
+                    result.storedContent.append(scanner.content(row, v).a, at: kept.count)
+                }
                 guard let place = places.place(span, plain: plain) else { throw BadBytes() }
                 kept.append(identity, ScannedRow(fileIndex: fileIndex, line: rowLine, record: recordIndex, start: place.lowerBound,
                                                  length: place.count, hasRecordID: hasRecordID))

@@ -38,6 +38,11 @@ final class TextBuffer: @unchecked Sendable {
 
     var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
 
+    /// True when the text is held in memory (a small file read whole, a small GB18030 file
+    /// decoded), not mapped: kept for its rows to be read again, it would hold all of it — ten
+    /// thousand small logs kept their 340 MB until the duplicate check was done.
+    var isInMemory: Bool { mapping == nil && decoder == nil }
+
     /// Lets the kernel drop every page of a mapped file (once all its parts are read): of the
     /// text and, for a GB18030 file decoded in parts, of the file itself.
     func releaseAll() {

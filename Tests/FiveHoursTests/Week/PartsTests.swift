@@ -136,6 +136,29 @@ struct PartsTests {
         }
     }
 
+    /// A small log is read whole into memory; kept for the duplicate check, ten thousand of them
+    /// held every byte until it was done. Its bytes are let go once its rows are read, and its
+    /// rows with a record_id keep their content hash instead; a mapped file's stay mapped (its
+    /// pages are not resident). That the rejects and merges are the same either way is
+    /// `partsMatchOnePass` (one piece, in memory, against parts of the mapped file).
+    @Test("a small log's bytes are not kept for the duplicate check; a mapped log's are", arguments: [Variant.utf8, .gb18030])
+    func smallLogsLetTheirBytesGo(_ variant: Variant) throws {
+        var s = Scenario()
+        s.files["activities/log.csv"] = variant.bytes()
+        let folder = try s.write()
+        let campaign = try CampaignLoader.load(path: folder.appendingPathComponent("campaign.yaml").path)
+        let path = folder.appendingPathComponent("activities/log.csv").path
+        let window = CivilDate(year: 2019, month: 7, day: 26)!...CivilDate(year: 2019, month: 8, day: 9)!
+        for (sizes, kept) in [(Importer.Sizes(parallel: .max, deferred: .max, part: .max), false),
+                              (Importer.Sizes(parallel: 1 << 10, deferred: 1 << 10, part: 3 << 10), true)] {
+            var parts = ImportParts()
+            try Importer(campaign: campaign, window: window, sizes: sizes).read(path, kind: .activity, into: &parts)
+            #expect(!parts.buffers.isEmpty == kept, "\(variant) deferred from \(sizes.deferred) bytes")
+            #expect(!parts.scanners.isEmpty == kept)
+            #expect(parts.files.first?.read == 650)
+        }
+    }
+
     /// Cutting a large file into parts looks for a line end at each cut, and a page touched
     /// maps more than itself: the pages around it and, where the file system keeps large folios
     /// in the page cache (ext4 does), the whole folio, up to 2 MB. Kept, the cuts of the
