@@ -304,6 +304,8 @@ public struct Importer: Sendable {
             }
             clock.lap("  read \(kind.rawValue) files")
         }
+        // The hashes still running share the cores from now on (`DigestTask.hurry`).
+        for (_, task) in result.pendingDigests { task.hurry() }
         Duplicates.settle(&result, zone: campaign.zone, keepsText: keepsText, language: campaign.output.language)
         clock.lap("  duplicates")
         quoteAgain(&result)

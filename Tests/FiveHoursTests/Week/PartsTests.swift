@@ -159,6 +159,36 @@ struct PartsTests {
         }
     }
 
+    /// Thousands of repeats of a `record_id` in a mapped log are read again from its bytes
+    /// (`Duplicates.readAgain`); in a log held in memory their contents were kept as read
+    /// (`RowJob.storesContent`) and a rejected one is quoted from the file read again. Merged and
+    /// rejected alike either way, with the same rejects.csv records.
+    @Test("thousands of record_id repeats read again from a mapped log settle as the contents a small log kept")
+    func manyRepeatsReadAgainOrKept() throws {
+        var rows = [PartsTests.header]
+        for k in 0..<6_000 { rows.append("R\(k),V\(1 + k % 4),2019-03-\(10 + k % 9),09:00,10:30,,小红象志愿服务队,文明引导,,,,,") }
+        // Each again, out of the week (read again, not kept as a record): the same (merged) or
+        // with other words (rejected), the repeats in another order than the rows they repeat.
+        for k in stride(from: 5_999, through: 0, by: -1) {
+            let words = k % 3 == 0 ? "\"文明, 引导 \(k)\"" : "文明引导"
+            rows.append("R\(k),V\(1 + k % 4),2019-03-\(10 + k % 9),09:00,10:30,,小红象志愿服务队,\(words),,,,,")
+        }
+        var s = Scenario()
+        s.files["activities/log.csv"] = Array((rows.joined(separator: "\n") + "\n").utf8)
+        let folder = try s.write()
+        let campaign = try CampaignLoader.load(path: folder.appendingPathComponent("campaign.yaml").path)
+        let window = CivilDate(year: 2019, month: 8, day: 3)!...CivilDate(year: 2019, month: 8, day: 9)!
+        let mapped = try Importer(campaign: campaign, window: window, sizes: Importer.Sizes(parallel: 1 << 10, deferred: 1 << 10, part: 64 << 10)).read()
+        let inMemory = try Importer(campaign: campaign, window: window, sizes: Importer.Sizes(parallel: .max, deferred: .max, part: .max)).read()
+        #expect(mapped.readInParts.values.contains { $0.deferred }, "the log was mapped, its repeats read again")
+        let a = PartsTests.summary(mapped), b = PartsTests.summary(inMemory)
+        #expect(a.count == b.count)
+        for (x, y) in zip(a, b) where x != y { Issue.record("mapped: \(x)\nin memory: \(y)") }
+        let file = try #require(mapped.files.first { $0.path == "activities/log.csv" })
+        #expect(file.read == 12_000 && file.merged == 4_000 && file.rejected == 2_000, "\(file)")
+        #expect(mapped.rejects.filter { $0.record.contains("文明, 引导") }.count == 2_000)
+    }
+
     /// Cutting a large file into parts looks for a line end at each cut, and a page touched
     /// maps more than itself: the pages around it and, where the file system keeps large folios
     /// in the page cache (ext4 does), the whole folio, up to 2 MB. Kept, the cuts of the
