@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import FiveHours
 
@@ -21,6 +22,13 @@ struct RowParserTests {
     }
 
     static let base = ["volunteer_id": "V1", "date": "2019/8/5"]
+
+    @Test("a file's parser reads media paths from the file's folder, as URL gives it", arguments: [
+        "/a/b/log.csv", "/log.csv", "/a b/服务 记录/log 1.csv", "/a/./b/log.csv", "/a//b/log.csv", "/a/../b/log.csv", "/a/b/.log.csv",
+    ])
+    func fileFolder(_ path: String) {
+        #expect(RowParser(zone: .shanghai, file: path).folder == URL(fileURLWithPath: path).deletingLastPathComponent().path)
+    }
 
     @Test("session length from start and end, else hours", arguments: [
         (["start": "9:00", "end": "11:30"], 9000),

@@ -122,16 +122,16 @@ enum Duplicates {
                 result.files[Int(row.fileIndex)].rejected += 1
                 let text = rawText(row, in: result, released: &released[Int(row.fileIndex), default: 0])
                 // An XML row's start tag, or the text of a row whose file's bytes were not kept
-                // (`TextBuffer.isInMemory`), is quoted from its file once all are settled.
+                // (`TextBuffer.isInMemory`), is quoted from its file once all are settled (its
+                // record made there).
                 if text == nil {
-                    result.unquoted.append((result.rejects.count, row, content(p, position), keptSource))
+                    result.unquoted.append((result.rejects.count, row, content(p, position), keptSource, record))
                 }
-                let quoted = text ?? record.map(Ledger.describe) ?? ""
                 // A CSV row outside the period has no record: its id is read from its text (an
                 // unquoted row's once its record is read again, `Importer.quoteAgain`).
                 let rid = record?.recordID ?? text.flatMap { Duplicates.recordID(ofRow: $0, fileIndex: Int(row.fileIndex), in: result) }
                 result.rejects.append(Reject(source: here, reason: Duplicates.conflict(rid, keptAt: keptSource, say: say),
-                                             record: PhoneScrubber.scrub(quoted, known: result.phones)))
+                                             record: text.map { PhoneScrubber.scrub($0, known: result.phones) } ?? ""))
             }
         }
         for file in released.keys { result.buffers[file]?.releaseAll() }

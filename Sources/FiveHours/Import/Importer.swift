@@ -59,10 +59,12 @@ struct ImportParts: Sendable {
     var findings: [Finding] = []
     /// See `ImportResult.rosterRecords`.
     var rosterRecords: [Int: String] = [:]
-    /// Rejected XML activity rows whose record `Duplicates.settle` could not quote (an XML
-    /// file's bytes are not kept): by index in `rejects`, with the row and its content hash,
-    /// for `Importer.quoteAgain`.
-    var unquoted: [(reject: Int, row: ScannedRow, content: UInt64, keptAt: SourceLine)] = []
+    /// Rejected activity rows whose record `Duplicates.settle` could not quote (an XML file's
+    /// bytes are not kept, nor a small CSV file's): by index in `rejects`, with the row, its
+    /// content hash and its record when the period kept one (what the reject shows, its fields
+    /// described, if the row cannot be read again), for `Importer.quoteAgain`.
+    var unquoted: [Unquoted] = []
+    typealias Unquoted = (reject: Int, row: ScannedRow, content: UInt64, keptAt: SourceLine, record: ActivityRecord?)
     /// Every readable activity row of a part (a file or a part of one), hashed, in input order:
     /// here for an XML file, in `scannedRows` for a CSV file's part (then `scanned` is empty).
     var scanned: [ScannedRow] = []
@@ -374,7 +376,7 @@ public struct Importer: Sendable {
         let isXML = path.lowercased().hasSuffix(".xml")
         var report = InputFileReport(path: display, absolutePath: path, kind: kind, format: isXML ? "XML" : buffer.encoding.rawValue,
                                      sha256: buffer.sha256, byteCount: buffer.byteCount)
-        let parser = RowParser(zone: campaign.zone, folder: URL(fileURLWithPath: path).deletingLastPathComponent().path)
+        let parser = RowParser(zone: campaign.zone, file: path)
         let before = result.rejects.count
         do {
             if isXML {

@@ -1,3 +1,4 @@
+import Foundation
 /// Read access to the cells of one row, by column key, from a CSV record or an XML element.
 protocol RowFields {
     /// The trimmed text of a column, nil when absent or blank.
@@ -19,6 +20,22 @@ struct RowParser: Sendable {
     /// The folder of the file being read, for media paths.
     let folder: String
 
+    /// The parser of the rows of the file at `path`: its folder is the path up to its last `/`
+    /// (what `URL.deletingLastPathComponent` gives of a file's path, without making a URL —
+    /// thousands of small logs made one each, twice when their repeats were quoted).
+    init(zone: CampaignZone, file path: String) {
+        self.zone = zone
+        if let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) {
+            folder = slash == path.utf8.startIndex ? "/" : String(path[..<slash])
+        } else {
+            folder = FileManager.default.currentDirectoryPath
+        }
+    }
+
+    init(zone: CampaignZone, folder: String) {
+        self.zone = zone
+        self.folder = folder
+    }
 
     /// A list cell's items: split on `;` `；` `、` `|`, trimmed, empty ones dropped.
     static func split(_ s: String) -> [String] {

@@ -125,11 +125,13 @@ final class TextBuffer: @unchecked Sendable {
     /// Opens, maps and decodes a file.
     /// - Throws: `InputOpenError` when the file cannot be opened (that stops the run);
     ///   `UnreadableFile` when its bytes are not text we accept (that rejects the file).
-    static func load(path: String) throws -> TextBuffer {
+    /// - Parameter hashing: false for a file read again for a few of its rows (`Importer.quoteAgain`):
+    ///   a small file's `sha256` is then left empty (its manifest entry is the first reading's).
+    static func load(path: String, hashing: Bool = true) throws -> TextBuffer {
         let (fd, size) = try openForReading(path)
         defer { close(fd) }
         if size == 0 { return empty() }
-        if size <= smallFile { return try loadSmall(fd: fd, size: size, path: path) }
+        if size <= smallFile { return try loadSmall(fd: fd, size: size, path: path, hashing: hashing) }
         guard let raw = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), raw != MAP_FAILED else {
             throw InputOpenError(path: path, reason: String(cString: strerror(errno)))
         }
@@ -232,11 +234,11 @@ final class TextBuffer: @unchecked Sendable {
 
     /// `load` for a small file: its bytes read into memory, checked, hashed and decoded as a
     /// mapped file's are.
-    private static func loadSmall(fd: Int32, size: Int, path: String) throws -> TextBuffer {
+    private static func loadSmall(fd: Int32, size: Int, path: String, hashing: Bool) throws -> TextBuffer {
         let (bytes, count) = try readWhole(fd: fd, size: size, path: path)
         let all = UnsafeBufferPointer(start: UnsafePointer(bytes), count: count)
         guard count > 0 else { bytes.deallocate(); return empty() }
-        let digest = SHA256.hex(of: all)
+        let digest = hashing ? SHA256.hex(of: all) : ""
         do {
             // Without a path, GB18030 is decoded here, in memory, not through a mapped temporary file.
             return try decode(all, digest: digest, mapping: nil, owned: bytes)!
