@@ -162,6 +162,29 @@ struct BrokenCSVTests {
         #expect(outcome.loaded.ledger.volunteers.contains { $0.id == "V8" })
     }
 
+    /// A rejected repeat quoted after the duplicate check (an XML record's start tag, a small
+    /// log's row read again) is cut as every rejected row is.
+    @Test("a conflicting repeat quoted from its file read again is cut at 8 KB, in XML and in a small CSV log")
+    func requotedRepeatsAreCut() throws {
+        var scenario = Self.scenario
+        let long = String(repeating: "长", count: 4_000) // 12 KB
+        scenario.files = [
+            "activities/a.xml": Array("""
+                <activities unit="甲科"><activity record_id="X1" volunteer="V1" date="2019-08-06" hours="1" location="甲"/>
+                <activity record_id="X1" volunteer="V1" date="2019-08-06" hours="1" location="\(long)"/></activities>
+                """.utf8),
+            "activities/b.csv": Array("record_id,volunteer_id,date,hours,activity\nC1,V1,2019-08-07,1,ok\nC1,V1,2019-08-07,1,\(long)\n".utf8),
+        ]
+        let outcome = try scenario.run()
+        defer { ImportTestSupport.remove(outcome.folder) }
+        let rejects = outcome.loaded.ledger.rejects
+        for (source, start) in [("activities/a.xml:2", "<activity "), ("activities/b.csv:3", "C1,V1,2019-08-07,1,长长")] {
+            let r = try #require(rejects.first { $0.source.description == source }, "\(source)")
+            #expect(r.reason.contains("record_id"), "\(r.reason)")
+            #expect(r.record.hasPrefix(start) && r.record.hasSuffix("…") && r.record.utf8.count <= Reject.shownBytes + 3, "\(r.record.prefix(80))")
+        }
+    }
+
     @Test("a 3 MB cell is read whole, quotes unescaped")
     func bigField() throws {
         var scenario = Self.scenario
