@@ -9,7 +9,7 @@ BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1"); shift
 ROOT=${SHAPES:-/tmp/fivehours-shapes}
 ROUNDS=${ROUNDS:-3}
 mkdir -p "$ROOT"
-g() { n=$1; c=$2; shift 2; [ -d "$ROOT/$n" ] || python3 "$HERE/generate.py" "$c" "$ROOT/$n" "$@"; }
+g() { local n=$1 kind=$2; shift 2; [ -d "$ROOT/$n" ] || python3 "$HERE/generate.py" "$kind" "$ROOT/$n" "$@"; }
 for c in ${@:-baseline memo quotedclean quotednonl quoted rejects1m dups manyfiles bigroster heavyweek gbk bomcrlf wide longtext}; do
   case $c in
     baseline)      g baseline baseline --rows 2000000 ;;
