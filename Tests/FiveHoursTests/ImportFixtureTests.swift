@@ -22,6 +22,12 @@ struct ImportFixtureTests {
         #expect(try TextBuffer.hash(fd: fd, path: url.path) { false } == SHA256.hex(of: bytes))
         let task = try DigestTask(path: url.path)
         #expect(try task.wait() == SHA256.hex(of: bytes))
+        // Raised to the ordinary policy while it runs (once every file is read), and again by the
+        // wait: the same digest.
+        let hurried = try DigestTask(path: url.path)
+        hurried.hurry()
+        hurried.hurry()
+        #expect(try hurried.wait() == SHA256.hex(of: bytes))
     }
 
     @Test("hashes started before the files are read: only large files, taken once by their reader, the rest stopped")
