@@ -178,7 +178,7 @@ enum Duplicates {
             let key = buffer.withRow(w.start..<(w.start + w.length), { scanner.content(of: $0, reader: &reader) })
             out[w.global] = key?.a ?? 0x9E37_79B9_7F4A_7C15 &* UInt64(w.global + 1)
             if releasedFile != w.file { releasedFile = w.file; released = 0 }
-            buffer.release(upTo: w.start, from: 0, released: &released)
+            if !buffer.readsRowsFromFile { buffer.release(upTo: w.start, from: 0, released: &released) }
         }
         for file in Set(wanted.map(\.file)) { result.buffers[file]?.releaseAll() }
         return out
@@ -213,7 +213,7 @@ enum Duplicates {
     static func rawText(_ row: ScannedRow, in result: ImportParts, released: inout Int) -> String? {
         guard row.length > 0, let buffer = result.buffers[Int(row.fileIndex)] else { return nil }
         let range = row.start..<(row.start + Int(row.length))
-        buffer.release(upTo: row.start, from: 0, released: &released)
+        if !buffer.readsRowsFromFile { buffer.release(upTo: row.start, from: 0, released: &released) }
         return buffer.withRow(range, text(ofRow:))
     }
 

@@ -430,10 +430,15 @@ extension GB18030 {
         /// Decodes `raw[range]`, a row (or rows) the parts placed, and gives `body` its text;
         /// an empty text when the file no longer decodes (it changed under the run).
         func withRow<R>(_ range: Range<Int>, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-            let out = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * range.count + 64)
-            defer { out.deallocate() }
-            let written = (try? GB18030.decode(UnsafeBufferPointer(rebasing: raw[range]), into: out, final: true).written) ?? 0
-            return body(UnsafeBufferPointer(start: UnsafePointer(out), count: written))
+            withRow(decoding: UnsafeBufferPointer(rebasing: raw[range]), body)
+        }
+
+        /// The text of a row's bytes in the file (`TextBuffer.withRow` reads them from the file).
+        func withRow<R>(decoding bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * bytes.count + 64) { out in
+                let written = (try? GB18030.decode(bytes, into: out.baseAddress!, final: true).written) ?? 0
+                return body(UnsafeBufferPointer(rebasing: out[..<written]))
+            }
         }
 
         /// Lets the parts' buffers go (once every part is read; a part read after takes new ones).

@@ -77,9 +77,45 @@ final class TextBuffer: @unchecked Sendable {
 
     /// The text of the row (or rows) a part placed at `range` (`ScannedRow.start`): a stretch of
     /// the text, or for a GB18030 file decoded in parts, its bytes in the file decoded again.
+    ///
+    /// A large file's rows are read from the file (`rowFile`, `pread`), not from its mapping: the
+    /// rows read again — a year's tens of thousands of repeats, scattered over half a gigabyte —
+    /// each faulted in a window of the mapping, which had then to be let go (an interrupt of the
+    /// other core each time): two thirds of reading them again. A row cut short (the file shrank
+    /// since it was read) gives what is left of it.
     func withRow<R>(_ range: Range<Int>, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if rowFile >= 0 {
+            return TextBuffer.withBytes(of: rowFile, at: textStart + range.lowerBound, count: range.count) { raw in
+                if let decoder { return decoder.withRow(decoding: raw, body) }
+                return body(raw)
+            }
+        }
         if let decoder { return decoder.withRow(range, body) }
         return body(UnsafeBufferPointer(rebasing: bytes[range]))
+    }
+
+    /// Whether rows are read again from the file (`withRow`), so that reading them leaves no page
+    /// of the mapping to let go.
+    var readsRowsFromFile: Bool { rowFile >= 0 }
+
+    /// The file the rows are read again from (a descriptor of its own), and where its text starts
+    /// in it (after a byte order mark); -1 for a buffer whose rows are read from memory.
+    private var rowFile: Int32 = -1
+    private var textStart = 0
+
+    /// `count` bytes of `fd` at `offset` (fewer at the file's end), in a buffer that lasts as long
+    /// as `body`.
+    private static func withBytes<R>(of fd: Int32, at offset: Int, count: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(count, 1)) { buffer in
+            var read = 0
+            while read < count {
+                let n = pread(fd, buffer.baseAddress! + read, count - read, off_t(offset + read))
+                if n < 0, errno == EINTR { continue }
+                if n <= 0 { break }
+                read += n
+            }
+            return body(UnsafeBufferPointer(rebasing: buffer[..<read]))
+        }
     }
 
     /// Lets the kernel drop the pages of a mapped file around `range` after a few bytes were read
@@ -318,7 +354,7 @@ final class TextBuffer: @unchecked Sendable {
         guard !(p[0] == 0xFF && p[1] == 0xFE), !(p[0] == 0xFE && p[1] == 0xFF),
               memchr(base, 0, prefix) == nil, UTF8Check.firstInvalid(head) == nil else {
             let all = UnsafeBufferPointer(start: p, count: size)
-            if startsAsGB18030(all), let buffer = decodingInParts(all, mapping: raw, path: path) {
+            if startsAsGB18030(all), let buffer = decodingInParts(all, mapping: raw, path: path, fd: fd) {
                 return buffer
             }
             munmap(raw, size)
@@ -335,19 +371,30 @@ final class TextBuffer: @unchecked Sendable {
                                 sha256: "", byteCount: size)
         buffer.deferredPath = path
         buffer.checkedPrefix = prefix
+        buffer.readRows(from: fd, textStart: bom ? 3 : 0)
         return buffer
+    }
+
+    /// Reads rows again from a descriptor of its own of the open file `fd` (`withRow`).
+    private func readRows(from fd: Int32, textStart: Int) {
+        let own = dup(fd)
+        guard own >= 0 else { return }
+        rowFile = own
+        self.textStart = textStart
     }
 
     /// A GB18030 file mapped at `raw`, read in parts that decode themselves (`GB18030.PartDecoder`,
     /// which takes the mapping over); `bytes` holds only its first lines, decoded. Nil, the mapping
     /// left to the caller, when the first lines are not GB18030.
-    private static func decodingInParts(_ all: UnsafeBufferPointer<UInt8>, mapping raw: UnsafeMutableRawPointer, path: String) -> TextBuffer? {
+    private static func decodingInParts(_ all: UnsafeBufferPointer<UInt8>, mapping raw: UnsafeMutableRawPointer, path: String,
+                                        fd: Int32) -> TextBuffer? {
         guard let decoder = GB18030.PartDecoder(raw: all, rawMapping: raw) else { return nil }
         let buffer = TextBuffer(base: UnsafePointer(decoder.head), count: decoder.headCount, encoding: .gb18030, mapping: nil, owned: nil,
                                 sha256: "", byteCount: all.count)
         buffer.deferredPath = path
         buffer.checkedPrefix = decoder.headCount
         buffer.decoder = decoder
+        buffer.readRows(from: fd, textStart: 0)
         return buffer
     }
 
@@ -490,6 +537,7 @@ final class TextBuffer: @unchecked Sendable {
         fh_unwatch_mapping(watchSlot)
         if let m = mapping { munmap(m.0, m.1) }
         owned?.deallocate()
+        if rowFile >= 0 { close(rowFile) }
     }
 
     /// The 1-based physical line that holds byte `offset`.
