@@ -148,11 +148,12 @@ enum Duplicates {
     }
 
     /// The content hashes of the rows among `rows` (global indexes) that must be read again
-    /// from their file's bytes (neither a record nor a hash kept at import): read in file order,
-    /// the pages of each file let go behind the reader. Repeats fall anywhere in a year of logs;
-    /// read in the order of their identities, they touched most of a large file's pages again,
-    /// and a mapped page read stays resident (a log with 1 % of repeats peaked at three times
-    /// the memory of one without).
+    /// from their file's bytes (neither a record nor a hash kept at import): read in file order.
+    /// A large file's rows are read from the file (`TextBuffer.withRow`); a file read from its
+    /// mapping has the pages behind the reader let go. Repeats fall anywhere in a year of logs;
+    /// read from the mapping in the order of their identities, they touched most of a large
+    /// file's pages again, and a mapped page read stays resident (a log with 1 % of repeats
+    /// peaked at three times the memory of one without).
     private static func readAgain(_ rows: [Int], keepsText: Bool, result: ImportParts, parts: [ScannedPart], place: (Int) -> (Int, Int),
                                   zone: CampaignZone) -> [Int: UInt64] {
         var wanted: [(file: Int, start: Int, length: Int, global: Int)] = []
