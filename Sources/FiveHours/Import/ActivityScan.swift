@@ -381,21 +381,10 @@ struct UnquotedRows {
             capacity = max(total, 2 * capacity)
             bytes = .allocate(capacity: capacity)
         }
-        let source = reader.bytes.baseAddress!
         var at = 0
         for (k, f) in fields.enumerated() {
             cells[2 * k] = at
-            var i = f.start
-            if f.escaped {
-                while i < f.end {
-                    bytes[at] = source[i]
-                    at += 1
-                    i += source[i] == 34 && i + 1 < f.end && source[i + 1] == 34 ? 2 : 1
-                }
-            } else {
-                (bytes + at).initialize(from: source + i, count: f.end - i)
-                at += f.end - i
-            }
+            at += reader.unescape(f, into: bytes + at)
             cells[2 * k + 1] = at
         }
         return PlainRow(base: UnsafePointer(bytes), cells: cells)

@@ -23,21 +23,23 @@ public enum CSVWriter {
         if value.withUTF8({ BidiControls.any(in: $0) }) {
             value = value.withUTF8 { String(decoding: BidiControls.replaced(in: $0), as: UTF8.self) }
         }
-        value.withUTF8 { b in
-            let formula = startsLikeFormula(b)
-            var quote = formula
-            if !quote {
-                for c in b where c == 44 || c == 34 || c == 10 || c == 13 { quote = true; break }
-            }
-            if !quote { out.append(contentsOf: b); return }
-            out.append(34)
-            if formula { out.append(UInt8(ascii: "'")) }
-            for c in b {
-                out.append(c)
-                if c == 34 { out.append(34) }
-            }
-            out.append(34)
+        value.withUTF8 { b in quote(b, neutralizing: startsLikeFormula(b), into: &out) }
+    }
+
+    /// Appends a cell's bytes as RFC 4180 has them: quoted, its quotes doubled, when it holds a
+    /// comma, a quote or a line end — or when it is to be neutralised as a formula, with a `'`
+    /// inside the quotes first. The one quoting rule of every CSV fivehours writes, and of a
+    /// rejected row re-quoted for `rejects.csv` (`Importer.rawRecord`, not neutralised: the
+    /// whole record is, as a cell of its own).
+    static func quote(_ b: UnsafeBufferPointer<UInt8>, neutralizing formula: Bool = false, into out: inout [UInt8]) {
+        guard formula || b.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }) else { return out.append(contentsOf: b) }
+        out.append(34)
+        if formula { out.append(UInt8(ascii: "'")) }
+        for c in b {
+            out.append(c)
+            if c == 34 { out.append(34) }
         }
+        out.append(34)
     }
 
     /// Whether a spreadsheet may read the cell as a formula: it starts with `=`, `+`, `-`, `@`, a
