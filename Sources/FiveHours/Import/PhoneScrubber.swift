@@ -137,30 +137,36 @@ public enum PhoneScrubber {
     /// `V000123,王继跃,党政办,5.00,5.00,0.00,met` is never tokenised).
     @inline(__always)
     static func mayHoldPhone(_ b: UnsafeBufferPointer<UInt8>, minimum: Int = 7) -> Bool {
-        var n = 0
+        var stretch = DigitStretch()
         var i = 0
-        let count = b.count
-        while i < count {
-            let c = b[i]
-            if c &- 48 < 10 {
-                n += 1
-                if n >= minimum { return true }
-            } else if c >= 0x80 {
-                let step = quickStep(b, i)
-                if step.digit {
-                    n += 1
-                    if n >= minimum { return true }
-                } else if !step.continues {
-                    n = 0
-                }
-                i += step.length
-                continue
-            } else if !asciiContinuesNumber(c) {
-                n = 0
-            }
-            i += 1
+        while i < b.count {
+            i += stretch.step(b, i)
+            if stretch.digits >= minimum { return true }
         }
         return false
+    }
+
+    /// The quick tests' count of the digits in the stretch so far (ASCII or full-width, joined by
+    /// what may stand inside a number: `continuesNumber`), scalar by scalar — the one rule of
+    /// `mayHoldPhone` and of `scrubLines`, which finds the lines to scrub as it counts.
+    struct DigitStretch {
+        private(set) var digits = 0
+
+        /// Counts the scalar at `b[i]` and gives its length.
+        @inline(__always)
+        mutating func step(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int {
+            let c = b[i]
+            if c &- 48 < 10 { digits += 1; return 1 }
+            if c < 0x80 {
+                if !asciiContinuesNumber(c) { digits = 0 }
+                return 1
+            }
+            let step = quickStep(b, i)
+            if step.digit { digits += 1 } else if !step.continues { digits = 0 }
+            return step.length
+        }
+
+        mutating func reset() { digits = 0 }
     }
 
     /// Adds the numbers of a roster's phone cell to `known`, each as its digits in ASCII
@@ -536,7 +542,7 @@ public enum PhoneScrubber {
         var out: [UInt8]? = nil
         let count = all.count
         var lineStart = 0
-        var digits = 0
+        var stretch = DigitStretch()
         var hot = false
         var i = 0
         // Captures only `out`: the per-byte counters stay plain locals.
@@ -550,33 +556,20 @@ public enum PhoneScrubber {
             }
         }
         while i < count {
-            let c = all[i]
-            if c &- 48 < 10 {
-                digits += 1
-                if digits >= minimum { hot = true }
-            } else if c >= 0x80 {
-                let step = quickStep(all, i)
-                if step.digit {
-                    digits += 1
-                    if digits >= minimum { hot = true }
-                } else if !step.continues {
-                    digits = 0
-                }
-                i += step.length
+            guard all[i] == 10 else {
+                i += stretch.step(all, i)
+                if stretch.digits >= minimum { hot = true }
                 continue
-            } else if c == 10 {
-                // A line break between digits (a cell's own, Alt+Enter: `137⏎0011 0010`) joins
-                // its lines into one piece to scrub; any other ends a line.
-                let afterDigit = i > 0 && (all[i - 1] &- 48 < 10 || (all[i - 1] == 13 && i > 1 && all[i - 2] &- 48 < 10))
-                let beforeDigit = i + 1 < count && (all[i + 1] &- 48 < 10 || all[i + 1] == 32 || all[i + 1] >= 0x80)
-                if !(afterDigit && beforeDigit) {
-                    endLine(lineStart, i + 1, hot)
-                    lineStart = i + 1
-                    digits = 0
-                    hot = false
-                }
-            } else if !asciiContinuesNumber(c) {
-                digits = 0
+            }
+            // A line break between digits (a cell's own, Alt+Enter: `137⏎0011 0010`) joins
+            // its lines into one piece to scrub; any other ends a line.
+            let afterDigit = i > 0 && (all[i - 1] &- 48 < 10 || (all[i - 1] == 13 && i > 1 && all[i - 2] &- 48 < 10))
+            let beforeDigit = i + 1 < count && (all[i + 1] &- 48 < 10 || all[i + 1] == 32 || all[i + 1] >= 0x80)
+            if !(afterDigit && beforeDigit) {
+                endLine(lineStart, i + 1, hot)
+                lineStart = i + 1
+                stretch.reset()
+                hot = false
             }
             i += 1
         }
