@@ -179,7 +179,7 @@ enum Duplicates {
             let key = buffer.withRow(w.start..<(w.start + w.length), { scanner.content(of: $0, reader: &reader) })
             out[w.global] = key?.a ?? 0x9E37_79B9_7F4A_7C15 &* UInt64(w.global + 1)
             if releasedFile != w.file { releasedFile = w.file; released = 0 }
-            if !buffer.readsRowsFromFile { buffer.release(upTo: w.start, from: 0, released: &released) }
+            buffer.releaseRowsRead(upTo: w.start, released: &released)
         }
         for file in Set(wanted.map(\.file)) { result.buffers[file]?.releaseAll() }
         return out
@@ -214,7 +214,7 @@ enum Duplicates {
     static func rawText(_ row: ScannedRow, in result: ImportParts, released: inout Int) -> String? {
         guard row.length > 0, let buffer = result.buffers[Int(row.fileIndex)] else { return nil }
         let range = row.start..<(row.start + Int(row.length))
-        if !buffer.readsRowsFromFile { buffer.release(upTo: row.start, from: 0, released: &released) }
+        buffer.releaseRowsRead(upTo: row.start, released: &released)
         return buffer.withRow(range, text(ofRow:))
     }
 

@@ -94,28 +94,42 @@ final class TextBuffer: @unchecked Sendable {
         return body(UnsafeBufferPointer(rebasing: bytes[range]))
     }
 
-    /// Whether rows are read again from the file (`withRow`), so that reading them leaves no page
-    /// of the mapping to let go.
-    var readsRowsFromFile: Bool { rowFile >= 0 }
-
     /// The file the rows are read again from (a descriptor of its own), and where its text starts
     /// in it (after a byte order mark); -1 for a buffer whose rows are read from memory.
     private var rowFile: Int32 = -1
     private var textStart = 0
 
-    /// `count` bytes of `fd` at `offset` (fewer at the file's end), in a buffer that lasts as long
-    /// as `body`.
+    /// `count` bytes of `fd` at `offset` (fewer at the file's end, or none when it cannot be
+    /// read), in a buffer that lasts as long as `body`.
     private static func withBytes<R>(of fd: Int32, at offset: Int, count: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(count, 1)) { buffer in
-            var read = 0
-            while read < count {
-                let n = pread(fd, buffer.baseAddress! + read, count - read, off_t(offset + read))
-                if n < 0, errno == EINTR { continue }
-                if n <= 0 { break }
-                read += n
-            }
+            let read = (try? readFully(fd, into: buffer.baseAddress!, count: count, at: offset).get()) ?? 0
             return body(UnsafeBufferPointer(rebasing: buffer[..<read]))
         }
+    }
+
+    /// Reads `count` bytes of `fd` from `offset` into `out`, stopping early at the file's end:
+    /// how many it read, or the `errno` of a read that failed.
+    private static func readFully(_ fd: Int32, into out: UnsafeMutablePointer<UInt8>, count: Int, at offset: Int) -> Result<Int, ReadFailed> {
+        var read = 0
+        while read < count {
+            let n = pread(fd, out + read, count - read, off_t(offset + read))
+            if n < 0, errno == EINTR { continue }
+            if n < 0 { return .failure(ReadFailed(code: errno)) }
+            if n == 0 { break }
+            read += n
+        }
+        return .success(read)
+    }
+
+    /// A read that failed, with its `errno`.
+    private struct ReadFailed: Error { let code: Int32 }
+
+    /// After rows were read again from `offset` on: lets go of the pages of the mapping behind
+    /// them (`release`), in steps — none when the rows are read from the file (`withRow`).
+    func releaseRowsRead(upTo offset: Int, released: inout Int) {
+        guard rowFile < 0 else { return }
+        release(upTo: offset, from: 0, released: &released)
     }
 
     /// Lets the kernel drop the pages of a mapped file around `range` after a few bytes were read
@@ -253,19 +267,12 @@ final class TextBuffer: @unchecked Sendable {
     /// - Throws: `InputOpenError` for a read that fails.
     private static func readWhole(fd: Int32, size: Int, path: String) throws -> (bytes: UnsafeMutablePointer<UInt8>, count: Int) {
         let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: max(size, 1))
-        var count = 0
-        while count < size {
-            let n = pread(fd, bytes + count, size - count, off_t(count))
-            if n < 0, errno == EINTR { continue }
-            if n < 0 {
-                let e = errno
-                bytes.deallocate()
-                throw InputOpenError(path: path, reason: String(cString: strerror(e)))
-            }
-            if n == 0 { break }
-            count += n
+        switch readFully(fd, into: bytes, count: size, at: 0) {
+        case .success(let count): return (bytes, count)
+        case .failure(let e):
+            bytes.deallocate()
+            throw InputOpenError(path: path, reason: String(cString: strerror(e.code)))
         }
-        return (bytes, count)
     }
 
     /// `load` for a small file: its bytes read into memory, checked, hashed and decoded as a
