@@ -134,14 +134,7 @@ extension Rollup {
         // Sorted by their identity's hash (then place), each run of equal hashes holds every
         // repeat of a finding, its first place first: the others are marked.
         // Hashed on both cores: a year has some 200,000 findings, each with its texts' bytes.
-        let hashes = [Int](unsafeUninitializedCapacity: all.count) { buffer, initialized in
-            let out = UnsafeSendable(buffer)
-            let parts = all.count < 16_384 ? 1 : 8
-            DispatchQueue.concurrentPerform(iterations: parts) { p in
-                for i in (all.count * p / parts)..<(all.count * (p + 1) / parts) { (out.value.baseAddress! + i).initialize(to: Identity.hash(all[i])) }
-            }
-            initialized = all.count
-        }
+        let hashes = all.map(parallelFrom: 16_384, Identity.hash)
         var byHash = all.indices.map { (hashes[$0], $0) }
         byHash.sort { $0 < $1 }
         var repeated = [Bool](repeating: false, count: all.count)

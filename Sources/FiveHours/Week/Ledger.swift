@@ -74,23 +74,17 @@ public struct Ledger: Sendable {
         var activities = input.activities
         input.activities = [] // the records are now this ledger's alone: scrubbing one copies nothing
         let keepsText = input.keepsText
-        // On both cores, each part of the records its own (a year holds millions).
-        activities.withUnsafeMutableBufferPointer { buffer in
-            let records = UnsafeSendable(buffer)
-            let parts = buffer.count < 65_536 ? 1 : 8
-            DispatchQueue.concurrentPerform(iterations: parts) { p in
-                let all = records.value
-                for i in (all.count * p / parts)..<(all.count * (p + 1) / parts) where all[i].hasText {
-                    // Text the run does not show (read by the general reader or from XML, after
-                    // the duplicate check quoted it where needed) is dropped, not scrubbed.
-                    guard keepsText else { all[i] = all[i].keepingText(false); continue }
-                    if let c = Ledger.cleaned(all[i].activity, phones, minimum: minimum) { all[i].activity = c }
-                    if let c = Ledger.cleaned(all[i].category, phones, minimum: minimum) { all[i].category = c }
-                    if let c = Ledger.cleaned(all[i].location, phones, minimum: minimum) { all[i].location = c }
-                    if let c = Ledger.cleaned(all[i].title, phones, minimum: minimum) { all[i].title = c }
-                    if let c = Ledger.cleaned(all[i].description, phones, minimum: minimum) { all[i].description = c }
-                }
-            }
+        // On both cores (a year holds millions of records).
+        activities.changeEach(parallelFrom: 65_536) { a in
+            guard a.hasText else { return }
+            // Text the run does not show (read by the general reader or from XML, after the
+            // duplicate check quoted it where needed) is dropped, not scrubbed.
+            guard keepsText else { a = a.keepingText(false); return }
+            if let c = Ledger.cleaned(a.activity, phones, minimum: minimum) { a.activity = c }
+            if let c = Ledger.cleaned(a.category, phones, minimum: minimum) { a.category = c }
+            if let c = Ledger.cleaned(a.location, phones, minimum: minimum) { a.location = c }
+            if let c = Ledger.cleaned(a.title, phones, minimum: minimum) { a.title = c }
+            if let c = Ledger.cleaned(a.description, phones, minimum: minimum) { a.description = c }
         }
         var submissions = input.submissions
         for i in submissions.indices {
@@ -109,16 +103,9 @@ public struct Ledger: Sendable {
         // the same numbers.
         // On both cores: a log with a fifth of its rows rejected has hundreds of thousands, each
         // row with its date and time (a stretch of ten digits and more, tokenised).
-        rejects.withUnsafeMutableBufferPointer { buffer in
-            let all = UnsafeSendable(buffer)
-            let parts = buffer.count < 4_096 ? 1 : 8
-            DispatchQueue.concurrentPerform(iterations: parts) { p in
-                let rejects = all.value
-                for i in (rejects.count * p / parts)..<(rejects.count * (p + 1) / parts) {
-                    if let c = Ledger.cleaned(rejects[i].record, phones, minimum: minimum) { rejects[i].record = c }
-                    if let c = Ledger.cleaned(rejects[i].reason, phones, minimum: minimum) { rejects[i].reason = c }
-                }
-            }
+        rejects.changeEach(parallelFrom: 4_096) { r in
+            if let c = Ledger.cleaned(r.record, phones, minimum: minimum) { r.record = c }
+            if let c = Ledger.cleaned(r.reason, phones, minimum: minimum) { r.reason = c }
         }
         self.rejects = rejects
         self.files = files
