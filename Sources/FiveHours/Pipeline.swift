@@ -327,24 +327,25 @@ public enum Pipeline {
         // A line is tokenised only where a stretch of its digits is as long as the rosters' shortest
         // number (a million findings each hold a date).
         let minimum = PhoneScrubber.minimumDigits(known: phones)
-        let name = PhoneScrubber.scrub(campaign.name, known: phones, minimum: minimum)
+        let scrubbed: @Sendable (String) -> String = { text in PhoneScrubber.scrub(text, known: phones, minimum: minimum) }
+        let name = scrubbed(campaign.name)
         let due = campaign.zone.format(summaryDue(of: week, campaign: campaign))
         var out = say("fivehours check — \(name)，\(l["week"]) \(week.firstDay) … \(week.lastDay)\(inProgress ? "（\(l["in_progress"])：周总结 \(due) 截止）" : "")\n\n",
                       "fivehours check — \(name), week \(week.firstDay) … \(week.lastDay)\(inProgress ? " (in progress: the weekly summary is due \(due))" : "")\n\n")
         out += say("输入文件（\(ledger.files.count)）：\n", "Files (\(ledger.files.count)):\n")
         for f in ledger.files {
-            let path = PhoneScrubber.scrub(f.path, known: phones, minimum: minimum)
+            let path = scrubbed(f.path)
             out += say("  \(path)  [\(f.kind.label), \(f.format)]  读入 \(f.read)，计入 \(f.counted)，合并 \(f.merged)，未读入 \(f.rejected)",
                        "  \(path)  [\(f.kind.rawValue), \(f.format)]  read \(f.read), counted \(f.counted), merged \(f.merged), rejected \(f.rejected)")
-            if let why = f.fileRejected { out += "\n    \(say("整个文件未读入：", "FILE REJECTED: "))\(PhoneScrubber.scrub(why, known: phones, minimum: minimum))" }
+            if let why = f.fileRejected { out += "\n    \(say("整个文件未读入：", "FILE REJECTED: "))\(scrubbed(why))" }
             out += "\n"
         }
-        for path in ledger.skipped { out += "  \(PhoneScrubber.scrub(path, known: phones, minimum: minimum))  \(say(skippedNote.zh, skippedNote.en))\n" }
+        for path in ledger.skipped { out += "  \(scrubbed(path))  \(say(skippedNote.zh, skippedNote.en))\n" }
         out += say("\n\(l["section.rejects"])（\(ledger.rejects.count)）：\n", "\nRejected (\(ledger.rejects.count)):\n")
         out += lines(ledger.rejects.count) { i in
             let j = ledger.rejects[i]
-            var text = "  \(PhoneScrubber.scrub("\(j.source): \(j.reason)", known: phones, minimum: minimum))\n"
-            if !j.record.isEmpty { text += "      \(PhoneScrubber.scrub(j.record, known: phones, minimum: minimum))\n" }
+            var text = "  \(scrubbed("\(j.source): \(j.reason)"))\n"
+            if !j.record.isEmpty { text += "      \(scrubbed(j.record))\n" }
             return text
         }
         out += say("\n\(l["section.findings"])（\(findings.count)）：\n", "\nFindings (\(findings.count)):\n")
@@ -356,7 +357,7 @@ public enum Pipeline {
             if let d = f.date { line += " \(d)" }
             line += "\(say.colon)\(f.detail)"
             if let s = f.source { line += say.parenthesized("\(s)") }
-            return PhoneScrubber.scrub(line, known: phones, minimum: minimum) + "\n"
+            return scrubbed(line) + "\n"
         }
         let errors = findings.filter { $0.severity == .error }.count
         let warnings = findings.filter { $0.severity == .warning }.count

@@ -160,8 +160,7 @@ public struct RollupReport: Sendable {
 
     public var weeks: [Rollup.WeekInfo] { rollup.weeks }
     public var totalSeconds: Int { volunteers.reduce(0) { $0 + $1.seconds } }
-    /// `monthly-2019-08` or `yearly-2019`.
-    /// The report folder of a month's or a year's roll-up.
+    /// The report folder of a month's or a year's roll-up: `monthly-2019-08` or `yearly-2019`.
     public static func folderName(kind: Kind, period: Period) -> String {
         kind == .monthly ? "monthly-\(String("\(period.first)".prefix(7)))" : "yearly-\(period.first.year)"
     }
