@@ -86,7 +86,7 @@ struct PhoneSpellingTests {
     @Test("no generated spelling of a mobile number survives; the text around it is kept", arguments: [1, 2, 3, 4, 5])
     func mobileSpellings(seed: UInt64) {
         var g = SeededGenerator(seed: seed)
-        for case_ in 0..<800 {
+        for case_ in 0..<2_000 {
             var digits: [UInt8] = [49, UInt8.random(in: 51...57, using: &g)]
             for _ in 0..<9 { digits.append(UInt8.random(in: 48...57, using: &g)) }
             let number = String(decoding: digits, as: UTF8.self)
