@@ -189,6 +189,13 @@ def common(out, rng, camp, vols, roster_split=0, enc="utf-8", zh_hdr=False, bom=
     submissions(camp, os.path.join(out, "submissions", "submissions.csv"), every_day)
 
 
+def write_log(out, rng, camp, vols, a, hdr=HDR, days=None, extra=None):
+    """The case's activity log, activities/a.csv: a.rows sessions (on `days`), written as
+    std_rows writes them, `extra` changing each row."""
+    write_csv(os.path.join(out, "activities", "a.csv"), hdr,
+              std_rows(rng, camp, vols, base_sessions(rng, vols, a.rows, days=days), extra=extra))
+
+
 def peerinfo(out, **kw):
     with open(os.path.join(out, "peer.json"), "w") as f:
         json.dump(kw, f)
@@ -197,8 +204,7 @@ def peerinfo(out, **kw):
 # ---------------------------------------------------------------- cases
 def c_baseline(out, rng, a):
     camp = Camp(rng); vols = Vols(rng, a.vols, camp); common(out, rng, camp, vols)
-    write_csv(os.path.join(out, "activities", "a.csv"), HDR,
-              std_rows(rng, camp, vols, base_sessions(rng, vols, a.rows)))
+    write_log(out, rng, camp, vols, a)
     peerinfo(out, mode="typed", dateformat="%Y-%m-%d")
 
 
@@ -222,8 +228,7 @@ def c_memo(out, rng, a):
         row[12] = "%sT%s%s" % (d.isoformat(), hms(sec, True), off) if rnd() < 0.8 else \
             "%s %s" % (date_spell(d, int(rnd() * 5)), hms(sec, True))
         return row
-    write_csv(os.path.join(out, "activities", "a.csv"), HDR,
-              std_rows(rng, camp, vols, base_sessions(rng, vols, a.rows), extra=extra))
+    write_log(out, rng, camp, vols, a, extra=extra)
     peerinfo(out, mode="varchar")
 
 
@@ -236,8 +241,7 @@ def c_wide(out, rng, a):
 
     def extra(row, *_):
         return row + [pool[int(rnd() * 1000)] for _ in range(ncol)]
-    write_csv(os.path.join(out, "activities", "a.csv"), hdr,
-              std_rows(rng, camp, vols, base_sessions(rng, vols, a.rows), extra=extra))
+    write_log(out, rng, camp, vols, a, hdr=hdr, extra=extra)
     peerinfo(out, mode="typed", dateformat="%Y-%m-%d")
 
 
@@ -252,8 +256,7 @@ def c_longtext(out, rng, a):
         s = int(rnd() * 900)
         row[7] = b[s:s + n] + "，" + b[:5]
         return row
-    write_csv(os.path.join(out, "activities", "a.csv"), HDR,
-              std_rows(rng, camp, vols, base_sessions(rng, vols, a.rows), extra=extra))
+    write_log(out, rng, camp, vols, a, extra=extra)
     peerinfo(out, mode="typed", dateformat="%Y-%m-%d")
 
 
@@ -268,8 +271,7 @@ def c_quoted(out, rng, a):
             if not a.clean and rnd() < 0.1:
                 row[12] = '"%s"' % row[12]
         return row
-    write_csv(os.path.join(out, "activities", "a.csv"), HDR,
-              std_rows(rng, camp, vols, base_sessions(rng, vols, a.rows), extra=extra))
+    write_log(out, rng, camp, vols, a, extra=extra)
     peerinfo(out, mode="typed", dateformat="%Y-%m-%d")
 
 
@@ -303,8 +305,7 @@ def c_heavy(out, rng, a):
     camp = Camp(rng); vols = Vols(rng, a.vols, camp); common(out, rng, camp, vols)
     wk0 = (dt.date(2019, 8, 3) - FIRST).days
     days = (lambda: wk0 + int(rng.random() * 7)) if a.week_only else None
-    write_csv(os.path.join(out, "activities", "a.csv"), HDR,
-              std_rows(rng, camp, vols, base_sessions(rng, vols, a.rows, days=days)))
+    write_log(out, rng, camp, vols, a, days=days)
     peerinfo(out, mode="typed", dateformat="%Y-%m-%d")
 
 
@@ -339,8 +340,7 @@ def c_rejects(out, rng, a):
             elif k == 3: row = row + ["多余"]
             else: row[3] = "25:%02d" % int(rnd() * 60)
         return row
-    write_csv(os.path.join(out, "activities", "a.csv"), HDR,
-              std_rows(rng, camp, vols, base_sessions(rng, vols, a.rows), extra=extra))
+    write_log(out, rng, camp, vols, a, extra=extra)
     peerinfo(out, mode="varchar", ignore_errors=True)
 
 
@@ -401,8 +401,7 @@ def c_manyunits(out, rng, a):
     camp = Camp(rng, n_units=a.units or 2000, n_teams=a.teams or 2000, long_names=True)
     vols = Vols(rng, a.vols, camp)
     common(out, rng, camp, vols, every_day=True)
-    write_csv(os.path.join(out, "activities", "a.csv"), HDR,
-              std_rows(rng, camp, vols, base_sessions(rng, vols, a.rows)))
+    write_log(out, rng, camp, vols, a)
     peerinfo(out, mode="typed", dateformat="%Y-%m-%d")
 
 
