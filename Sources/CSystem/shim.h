@@ -44,4 +44,15 @@ static inline int fivehours_run_normally(int thread) {
     return -1;
 #endif
 }
+
+/// The open flag that writes a file's bytes to the disk without keeping them in the page cache
+/// (Linux O_DIRECT: glibc spells it `__O_DIRECT` whatever the feature macros); 0 where there
+/// is none, and the file is written through the cache.
+static inline int fivehours_direct_flag(void) {
+#if defined(__linux__) && defined(__O_DIRECT)
+    return __O_DIRECT;
+#else
+    return 0;
+#endif
+}
 #endif
