@@ -1,3 +1,4 @@
+import CFastBytes
 import Dispatch
 
 /// The counting of §4 over a run of whole weeks: which sessions count, the union of each
@@ -64,12 +65,14 @@ struct Counting: Sendable {
     /// volunteer has in it); then each volunteer's spans are swept once, in clock order, for the
     /// union, the days and the cap (`sweep`), volunteers in ranges. A year is millions of
     /// sessions: no step of it runs on one core.
-    func count(_ ledger: Ledger, number: [Int]) -> Result {
+    func count(_ ledger: Ledger, number: [Int], lookup: VolunteerLookup = .bySize) -> Result {
         let volunteers = ledger.volunteers
         // Each volunteer's number and days on the roster in one place (`VolunteerSlot`): reading
         // the volunteer's box for each session would miss the cache.
         let slots = volunteers.indices.map { VolunteerSlot(number: number[$0], volunteer: volunteers[$0]) }
         let rostered = ledger.index
+        let byTable = lookup.byTable(records: ledger.activities.count, volunteers: volunteers.count)
+        let table = byTable ? VolunteerTable(rostered, slots: slots) : nil
         let activities = ledger.activities
         let volunteerCount = (number.max() ?? -1) + 1
         // A span's clock is 32-bit seconds from the origin (`Span`): 68 years, where a year's
@@ -82,7 +85,8 @@ struct Counting: Sendable {
         let gathered = ConcurrentSlots<Gathered>(parts)
         DispatchQueue.concurrentPerform(iterations: parts) { p in
             let range = (activities.count * p / parts)..<(activities.count * (p + 1) / parts)
-            gathered[p] = gather(range, activities, rostered: rostered, slots: slots, volunteers: volunteers, volunteerCount: volunteerCount)
+            gathered[p] = table.map { gather(range, activities, finder: $0, volunteers: volunteers, volunteerCount: volunteerCount) }
+                ?? gather(range, activities, finder: IndexFinder(index: rostered, slots: slots), volunteers: volunteers, volunteerCount: volunteerCount)
         }
         clock.lap("    sessions gathered")
 
@@ -321,48 +325,52 @@ struct Counting: Sendable {
     /// session's week), sessions of volunteers not active that week, unrostered ones, and the
     /// spans the sweep reads (a week's eve included).
     /// Each record's volunteer is looked up here, where its record is read anyway: a pass of its
-    /// own read each of a year's millions of records (a cache miss each) a second time.
-    private func gather(_ range: Range<Int>, _ activities: [ActivityRecord], rostered: [String: Int], slots: [VolunteerSlot],
-                        volunteers: [Volunteer], volunteerCount: Int) -> Gathered {
+    /// own read each of a year's millions of records (a cache miss each) a second time. The
+    /// lookup of the record eight ahead is asked for first (`VolunteerFinder.prefetch`), so that
+    /// its line of the table is on its way while this one is gathered.
+    private func gather<Finder: VolunteerFinder>(_ range: Range<Int>, _ activities: [ActivityRecord], finder: Finder,
+                                                 volunteers: [Volunteer], volunteerCount: Int) -> Gathered {
         let originDay = origin.dayNumber
-        func active(_ li: Int, _ k: Int) -> Bool { slots[li].isActive(inWeekFrom: originDay + 7 * k) }
+        func active(_ found: Found, _ k: Int) -> Bool { found.slot.isActive(inWeekFrom: originDay + 7 * k) }
         var out = Gathered()
         // Room for every record of the range (a year's are nearly all sessions): grown by
         // doubling, the arrays would be copied and left half empty.
         out.sessions.reserveCapacity(range.count)
         out.spans.reserveCapacity(range.count)
+        let ahead = 8
         for ai in range {
+            if ai + ahead < range.upperBound { finder.prefetch(activities[ai + ahead].volunteerID) }
             let a = activities[ai]
             let offset = a.date.dayNumber - originDay
             let k = Counting.floorDiv(offset, 7)
             // Timed and on the last day of week k: the eve of week k + 1.
             let eve = a.start != nil && offset - 7 * k == 6 && k + 1 < weekCount
             guard k >= -1, k < weekCount, k >= 0 || eve else { continue }
-            let li = rostered[a.volunteerID]
-            func span(_ li: Int, session: Int) {
-                let v = Int(slots[li].number)
+            let found = finder.find(a.volunteerID)
+            func span(_ volunteer: Found, session: Int) {
+                let v = Int(volunteer.slot.number)
                 out.spans.append(Span(volunteer: Int32(v), session: Int32(session), record: Int32(ai), source: a.source, day: offset,
                                       start: a.start, seconds: a.seconds))
             }
             guard k >= 0 else {
-                if let li, active(li, 0) { span(li, session: -1) }
+                if let found, active(found, 0) { span(found, session: -1) }
                 continue
             }
-            guard let li else { out.unrostered.append(a); continue }
-            guard active(li, k) else {
+            guard let found else { out.unrostered.append(a); continue }
+            guard active(found, k) else {
                 out.inactive.append((k, a))
-                if eve, active(li, k + 1) { span(li, session: -1) }
+                if eve, active(found, k + 1) { span(found, session: -1) }
                 continue
             }
-            let team = Counting.team(of: a, volunteer: volunteers[li])
+            let team = Counting.team(of: a, volunteer: volunteers[Int(found.ledger)])
             let seconds = a.seconds
             out.sessions.append(Session(recordIndex: Int32(ai), team: team.map { Int32(out.teams.number($0)) } ?? -1,
-                                        unit: a.unit.map { Int32(out.units.number($0)) } ?? -1, volunteer: Int(slots[li].number), date: a.date,
+                                        unit: a.unit.map { Int32(out.units.number($0)) } ?? -1, volunteer: Int(found.slot.number), date: a.date,
                                         countedSeconds: seconds))
             if let h = a.hours, a.start != nil, abs(h - seconds) > 60 {
                 out.mismatches.append(.init(session: out.sessions.count - 1, hoursSeconds: h))
             }
-            span(li, session: out.sessions.count - 1)
+            span(found, session: out.sessions.count - 1)
         }
         // Counted after the loop, not in it: there the counts missed the cache among the records,
         // the names and the volunteers (a fifth of the loop's time in a year).
@@ -403,6 +411,12 @@ struct Counting: Sendable {
         var fromDay: Int32
         var untilDay: Int32
 
+        init(number: Int32, fromDay: Int32, untilDay: Int32) {
+            self.number = number
+            self.fromDay = fromDay
+            self.untilDay = untilDay
+        }
+
         init(number: Int, volunteer: Volunteer) {
             self.number = Int32(number)
             fromDay = volunteer.activeFrom.map { Int32(clamping: $0.dayNumber) } ?? .min
@@ -412,6 +426,99 @@ struct Counting: Sendable {
         /// Active on at least one day of the week that starts on `firstDay` (`VolunteerWeek.isActive`).
         func isActive(inWeekFrom firstDay: Int) -> Bool {
             VolunteerWeek.isActive(fromDay: Int(fromDay), untilDay: Int(untilDay), firstDay: firstDay, lastDay: firstDay + 6)
+        }
+    }
+
+    /// A volunteer the counting found by id: its place in the ledger and what the counting
+    /// reads of it.
+    struct Found {
+        var slot: VolunteerSlot
+        var ledger: Int32
+    }
+
+    /// How the counting finds each session's volunteer by id. Both find what `Ledger.index`
+    /// finds; they differ only in speed.
+    enum VolunteerLookup: Sendable {
+        /// `VolunteerTable` when the records are many against the volunteers (a month, a year),
+        /// else the ledger's own index: the table costs its making (an allocation the system
+        /// hands out fresh, 100,000 ids hashed), which a week's few sessions a volunteer do not
+        /// repay.
+        case bySize
+        case table, index
+
+        func byTable(records: Int, volunteers: Int) -> Bool {
+            switch self {
+            case .table: return true
+            case .index: return false
+            case .bySize: return records >= 3 * volunteers && volunteers > 0
+            }
+        }
+    }
+
+    /// What finds a session's volunteer by id (`VolunteerLookup`).
+    protocol VolunteerFinder {
+        func find(_ id: String) -> Found?
+        /// Asks for the memory a later `find` of this id reads (the id read only when it does).
+        func prefetch(_ id: @autoclosure () -> String)
+    }
+
+    /// The ledger's index (`Ledger.index`) and the slots by ledger volunteer: two lookups.
+    struct IndexFinder: VolunteerFinder {
+        let index: [String: Int]
+        let slots: [VolunteerSlot]
+
+        @inline(__always)
+        func find(_ id: String) -> Found? {
+            guard let li = index[id] else { return nil }
+            return Found(slot: slots[li], ledger: Int32(li))
+        }
+
+        func prefetch(_ id: @autoclosure () -> String) {}
+    }
+
+    /// The roster's ids each beside its volunteer's slot and place in the ledger, in one open
+    /// table of 32-byte entries: a lookup reads one line of memory, where the ledger's index (its
+    /// ids, then its values) and then the slots read three at random — two thirds of a year's
+    /// gathering waited on them. Hashed and compared as `Dictionary` hashes and compares (the
+    /// run's seeded `Hasher`, so that no roster can be spelt to collide; `==`, so that a
+    /// decomposed spelling finds its composed id): it finds exactly what the ledger's index finds.
+    struct VolunteerTable: VolunteerFinder {
+        struct Entry {
+            var id: String
+            var found: Found
+        }
+        private var entries: [Entry]
+        private let mask: Int
+
+        init(_ index: [String: Int], slots: [VolunteerSlot]) {
+            // At most three quarters full: a probe that finds reads one or two entries.
+            var capacity = 16
+            while capacity * 3 < index.count * 4 { capacity *= 2 }
+            mask = capacity - 1
+            let empty = Entry(id: "", found: Found(slot: VolunteerSlot(number: -1, fromDay: 0, untilDay: 0), ledger: -1))
+            entries = [Entry](repeating: empty, count: capacity)
+            for (id, li) in index {
+                var at = id.hashValue & mask
+                while entries[at].found.ledger >= 0 { at = (at + 1) & mask }
+                entries[at] = Entry(id: id, found: Found(slot: slots[li], ledger: Int32(li)))
+            }
+        }
+
+        @inline(__always)
+        func find(_ id: String) -> Found? {
+            var at = id.hashValue & mask
+            while true {
+                let ledger = entries[at].found.ledger
+                if ledger < 0 { return nil }
+                if entries[at].id == id { return entries[at].found }
+                at = (at + 1) & mask
+            }
+        }
+
+        @inline(__always)
+        func prefetch(_ id: @autoclosure () -> String) {
+            let at = id().hashValue & mask
+            entries.withUnsafeBufferPointer { fh_prefetch($0.baseAddress! + at) }
         }
     }
 
