@@ -60,6 +60,13 @@ struct VolunteerOrder: Sendable {
     /// Every ledger volunteer's index, in order.
     let all: [Int]
     let volunteers: [Volunteer]
+    /// How many units the campaign file lists: the ranks below are theirs.
+    let listedUnits: Int
+
+    /// The place of a ledger volunteer's unit among the campaign file's units (its first, when
+    /// the file names it twice), -1 for a unit the file does not list: known here without
+    /// reading the volunteer again (a box a volunteer, 100,000 of them at random).
+    func campaignUnit(_ li: Int) -> Int { unitRank[li] < listedUnits ? unitRank[li] : -1 }
 
     init(_ ledger: Ledger, campaign: Campaign) {
         var rank = SmallIndex()
@@ -71,6 +78,7 @@ struct VolunteerOrder: Sendable {
         self.unitRank = unitRank
         all = ledger.volunteers.indices.sorted { (unitRank[$0], $0) < (unitRank[$1], $1) }
         volunteers = ledger.volunteers
+        listedUnits = campaign.units.count
     }
 
     /// Per unit, the places in `listed` (ledger indexes in this order) of its volunteers. The

@@ -128,7 +128,8 @@ extension Rollup {
             volunteers.append(VolunteerTotal(volunteer: ledger.volunteers[li], seconds: periodSeconds[li], sessions: periodSessions[li],
                                              weeksRequired: counts[r].required, weeksMet: counts[r].met, weeksPartial: counts[r].partial,
                                              weeksInProgress: counts[r].inProgress, flags: flags[li].sorted(),
-                                             listed: Self.activeOnADay(ledger.volunteers[li], of: period) || periodSessions[li] > 0))
+                                             listed: Self.activeOnADay(ledger.volunteers[li], of: period) || periodSessions[li] > 0,
+                                             campaignUnit: campaign.units.firstIndex { $0.name == ledger.volunteers[li].unit } ?? -1))
         }
 
         // Teams: the campaign's (focus teams first), then the others by name; per month for a year.
