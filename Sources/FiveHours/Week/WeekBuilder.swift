@@ -18,18 +18,22 @@ public struct WeekBuilder: Sendable {
         let order = VolunteerOrder(ledger, campaign: campaign)
         let keyed = order.active(from: week.firstDay, to: week.lastDay)
         var positions = Array(repeating: -1, count: ledger.volunteers.count)
+        for (i, li) in keyed.enumerated() { positions[li] = i }
         let byUnit = order.byUnit(keyed)
-        var volunteers: [VolunteerWeek] = []
-        volunteers.reserveCapacity(keyed.count)
         // One array of zeros shared by every volunteer until a session is added to one.
         let noDays = Array(repeating: 0, count: 7)
-        for (i, li) in keyed.enumerated() {
-            let v = ledger.volunteers[li]
-            positions[li] = i
-            let partial = VolunteerWeek.isPartial(from: v.activeFrom, until: v.activeUntil, in: week)
-            volunteers.append(VolunteerWeek(volunteer: v, seconds: 0, requiredSeconds: partial ? 0 : rules.weeklySeconds,
-                                            status: partial ? .partial : .short, daily: noDays, sessions: 0,
-                                            goalSeconds: partial ? 0 : rules.weeklySeconds))
+        // Each volunteer's week made in the ledger's order (the order the volunteers' boxes were
+        // made in) and put in its place in the week's: made in the week's order (by unit), each
+        // of 100,000 volunteers was a cache miss. `keyed` holds each volunteer once, so every
+        // place is filled.
+        var volunteers = [VolunteerWeek](unsafeUninitializedCapacity: keyed.count) { buffer, initialized in
+            for li in ledger.volunteers.indices where positions[li] >= 0 {
+                let partial = VolunteerWeek.isPartial(fromDay: order.fromDay[li], untilDay: order.untilDay[li], in: week)
+                (buffer.baseAddress! + positions[li]).initialize(to: VolunteerWeek(
+                    volunteer: ledger.volunteers[li], seconds: 0, requiredSeconds: partial ? 0 : rules.weeklySeconds,
+                    status: partial ? .partial : .short, daily: noDays, sessions: 0, goalSeconds: partial ? 0 : rules.weeklySeconds))
+            }
+            initialized = keyed.count
         }
 
         let counted = Counting(rules: rules, origin: week.firstDay, weekCount: 1).count(ledger, number: positions)
@@ -60,6 +64,10 @@ struct VolunteerOrder: Sendable {
     /// Every ledger volunteer's index, in order.
     let all: [Int]
     let volunteers: [Volunteer]
+    /// Per ledger volunteer, its first and last day on the roster as day numbers (an open end
+    /// `.min` or `.max`): read from each volunteer once, in the ledger's order, for the weeks'
+    /// questions of who is active (asked in the reports' order, they missed the cache).
+    let fromDay: [Int], untilDay: [Int]
     /// How many units the campaign file lists: the ranks below are theirs.
     let listedUnits: Int
 
@@ -74,8 +82,18 @@ struct VolunteerOrder: Sendable {
         var unknown = SmallIndex()
         for v in ledger.volunteers where rank[v.unit] == nil && unknown[v.unit] == nil { unknown[v.unit] = 0 }
         for (i, u) in unknown.keys.sorted().enumerated() { rank[u] = campaign.units.count + i }
-        let unitRank = ledger.volunteers.map { rank[$0.unit]! }
+        var unitRank: [Int] = [], fromDay: [Int] = [], untilDay: [Int] = []
+        unitRank.reserveCapacity(ledger.volunteers.count)
+        fromDay.reserveCapacity(ledger.volunteers.count)
+        untilDay.reserveCapacity(ledger.volunteers.count)
+        for v in ledger.volunteers {
+            unitRank.append(rank[v.unit]!)
+            fromDay.append(v.activeFrom?.dayNumber ?? .min)
+            untilDay.append(v.activeUntil?.dayNumber ?? .max)
+        }
         self.unitRank = unitRank
+        self.fromDay = fromDay
+        self.untilDay = untilDay
         all = ledger.volunteers.indices.sorted { (unitRank[$0], $0) < (unitRank[$1], $1) }
         volunteers = ledger.volunteers
         listedUnits = campaign.units.count
@@ -101,7 +119,7 @@ struct VolunteerOrder: Sendable {
 
     /// The volunteers active on at least one day of `first … last`, in order.
     func active(from first: CivilDate, to last: CivilDate) -> [Int] {
-        all.filter { li in VolunteerWeek.isActive(from: volunteers[li].activeFrom, until: volunteers[li].activeUntil, first: first, last: last) }
+        all.filter { li in VolunteerWeek.isActive(fromDay: fromDay[li], untilDay: untilDay[li], firstDay: first.dayNumber, lastDay: last.dayNumber) }
     }
 }
 
@@ -122,7 +140,12 @@ extension VolunteerWeek {
     /// Active for only part of the week (joined after its first day or left before its last):
     /// held to nothing that week.
     static func isPartial(from: CivilDate?, until: CivilDate?, in week: Week) -> Bool {
-        (from.map { $0 > week.firstDay } ?? false) || (until.map { $0 < week.lastDay } ?? false)
+        isPartial(fromDay: from?.dayNumber ?? .min, untilDay: until?.dayNumber ?? .max, in: week)
+    }
+
+    /// The same, on day numbers (an open end is `.min` or `.max`).
+    static func isPartial(fromDay: Int, untilDay: Int, in week: Week) -> Bool {
+        fromDay > week.firstDay.dayNumber || untilDay < week.lastDay.dayNumber
     }
 
     /// The five-hour verdict on a week a volunteer was active for all of.
