@@ -134,25 +134,35 @@ public struct WeeklyReport: Sendable {
         let rosters = RosterDeadlineRule.statuses(context)
 
         let units: [UnitRow] = campaign.units.map { u in
-            let vs = data.volunteers(of: u.name)
-            let met = vs.count { $0.status == .met }
-            let short = vs.count { $0.status == .short }
+            // The unit's volunteers read in place, not copied out (100,000 weeks, each with its
+            // volunteer and days counted once more).
+            var met = 0, short = 0, partial = 0, notMetYet = 0, seconds = 0, sessions = 0
+            let members = data.byUnit[u.name] ?? []
+            for i in members {
+                switch data.volunteers[i].status {
+                case .met: met += 1
+                case .short: short += 1
+                case .partial: if data.volunteers[i].notMetYet { notMetYet += 1 } else { partial += 1 }
+                }
+                seconds += data.volunteers[i].seconds
+                sessions += data.volunteers[i].sessions
+            }
             let (liaisons, liaisonStatus) = LiaisonRule.status(of: u.name, in: context)
             let statuses = (daily[u.name] ?? []).map(\.1)
             let (weeklyStatus, copies) = weekly[u.name] ?? (.missing, [])
             let shown = copies.filter { $0.submittedAt <= now }.sorted { $0.submittedAt > $1.submittedAt }.first
             return UnitRow(
-                name: u.name, kind: u.kind.rawValue, volunteers: vs.count, met: met, short: short,
-                partial: vs.count { $0.status == .partial && !$0.notMetYet }, notMetYet: vs.count(where: \.notMetYet),
+                name: u.name, kind: u.kind.rawValue, volunteers: members.count, met: met, short: short,
+                partial: partial, notMetYet: notMetYet,
                 complianceRate: Rate.format(met, of: met + short),
                 compliancePercent: met + short == 0 ? nil : (met * 200 + (met + short)) / (2 * (met + short)),
-                seconds: vs.reduce(0) { $0 + $1.seconds }, liaisons: liaisons.map(\.name), liaisonStatus: liaisonStatus,
+                seconds: seconds, liaisons: liaisons.map(\.name), liaisonStatus: liaisonStatus,
                 daily: statuses,
                 dailyOnTime: statuses.filter { if case .onTime = $0 { return true } else { return false } }.count,
                 dailyLate: statuses.filter { if case .late = $0 { return true } else { return false } }.count,
                 dailyMissing: statuses.filter { $0 == .missing }.count,
                 weekly: weeklyStatus, roster: rosters[u.name], summaryTitle: shown?.title, summary: shown?.summary, plan: shown?.plan,
-                sessions: vs.reduce(0) { $0 + $1.sessions })
+                sessions: sessions)
         }
 
         // Teams: the campaign's, focus teams first, then teams only the data names.
