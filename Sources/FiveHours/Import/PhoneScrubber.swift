@@ -503,7 +503,7 @@ public enum PhoneScrubber {
     ///
     /// A file larger than two `pieceSize`s is cut at line ends into pieces scrubbed on every core
     /// (a year's `volunteer-weeks.csv` is 180 MB).
-    public static func scrub(bytes: [UInt8], known: Set<String>, pieceSize: Int = 8 << 20) -> [UInt8] {
+    public static func scrub(bytes: [UInt8], known: Set<String>, pieceSize: Int = 2 << 20) -> [UInt8] {
         // A line whose longest stretch of digits is shorter (a date, an id, hours) is copied as it is.
         let minimum = minimumDigits(known: known)
         return bytes.withUnsafeBufferPointer { all -> [UInt8] in

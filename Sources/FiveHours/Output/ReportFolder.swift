@@ -241,20 +241,23 @@ public struct ReportFolder {
 
     /// Write each piece in turn, loop on short writes, fsync, close. A file of `directFrom`
     /// bytes or more goes in whole aligned blocks past the page cache (`FileWriter`), where the
-    /// file system allows it; elsewhere (`EINVAL`: tmpfs on older kernels, some network file
-    /// systems) through the cache, as every smaller file.
-    static func writeDurably(_ pieces: [[UInt8]], to path: String, directFrom: Int = directFrom) throws {
+    /// file system allows it; elsewhere (it refuses the flag or a write with `EINVAL` or
+    /// `EOPNOTSUPP`: tmpfs on older kernels, some FUSE and network file systems) through the
+    /// cache, as every smaller file.
+    static func writeDurably(_ pieces: [[UInt8]], to path: String, directFrom: Int = directFrom,
+                             calls: FileWriter.Calls = .system) throws {
         let size = pieces.reduce(0) { $0 + $1.count }
-        let direct = size >= directFrom ? fivehours_direct_flag() : 0
+        let direct = size >= directFrom ? FileWriter.directFlag : 0
         var fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | direct, 0o644)
-        if fd < 0, direct != 0, errno == EINVAL { fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
+        // Refused with the flag, for whatever reason: asked again without it, and what that
+        // answers is what the user is told.
+        if fd < 0, direct != 0 { fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
         guard fd >= 0 else { throw OutputError.system(errno, path: path, doing: "write the file") }
-        defer { close(fd) }
-        var file = FileWriter(fd: fd, path: path, direct: direct != 0 && fcntl(fd, F_GETFL) & direct != 0)
-        defer { file.release() }
+        var file = FileWriter(fd: fd, path: path, direct: direct != 0 && fcntl(fd, F_GETFL) & direct != 0, calls: calls)
+        defer { file.close() }
         for bytes in pieces { try bytes.withUnsafeBytes { try file.write($0) } }
         try file.finish()
-        guard fsync(fd) == 0 else { throw OutputError.system(errno, path: path, doing: "save the file to disk") }
+        guard fsync(file.fd) == 0 else { throw OutputError.system(errno, path: path, doing: "save the file to disk") }
     }
 
     /// The bytes of one file, written in order: as they come (through the page cache), or
@@ -264,17 +267,37 @@ public struct ReportFolder {
     struct FileWriter {
         static let block = 4096
         static let bufferSize = 1 << 20
-        let fd: Int32
+        /// `O_DIRECT` (0 where the system has none).
+        static let directFlag = fivehours_direct_flag()
+
+        /// The system calls the writer makes, replaceable so that tests can make a file system
+        /// refuse a direct write or take part of one (`FileWriterTests`).
+        struct Calls: Sendable {
+            var write: @Sendable (Int32, UnsafeRawPointer, Int) -> Int
+            /// Turns `O_DIRECT` off on the descriptor; false when the system would not.
+            var stopDirect: @Sendable (Int32) -> Bool
+
+            static let system = Calls(write: { Glibc.write($0, $1, $2) }, stopDirect: { fd in
+                let flags = fcntl(fd, F_GETFL)
+                return flags >= 0 && fcntl(fd, F_SETFL, flags & ~FileWriter.directFlag) == 0
+            })
+        }
+
+        /// The open file: the writer's own, closed by `close()`, and opened again without
+        /// `O_DIRECT` when the flag cannot be turned off (`throughCache`).
+        private(set) var fd: Int32
         let path: String
+        let calls: Calls
         /// Writing past the cache: until the end, or until the file system refuses it.
         private(set) var direct: Bool
         /// Where the blocks are gathered, when writing past the cache.
         private var buffer: UnsafeMutableRawPointer?
         private var held = 0
 
-        init(fd: Int32, path: String, direct: Bool) {
+        init(fd: Int32, path: String, direct: Bool, calls: Calls = .system) {
             self.fd = fd
             self.path = path
+            self.calls = calls
             self.direct = direct
             buffer = direct ? UnsafeMutableRawPointer.allocate(byteCount: FileWriter.bufferSize, alignment: FileWriter.block) : nil
         }
@@ -299,33 +322,49 @@ public struct ReportFolder {
             guard let buffer, held > 0 else { return }
             let whole = held - held % FileWriter.block
             try put(buffer, whole)
-            if direct { throughCache() }
+            if direct { try throughCache() }
             try put(buffer + whole, held - whole)
             held = 0
         }
 
-        func release() { buffer?.deallocate() }
+        /// Closes the file and lets the buffer go.
+        mutating func close() {
+            buffer?.deallocate()
+            buffer = nil
+            _ = Glibc.close(fd)
+        }
 
-        private mutating func throughCache() {
-            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~fivehours_direct_flag())
+        /// The rest of the file through the cache: `O_DIRECT` turned off, or — where the system
+        /// will not — the file opened again without it, at the place this one had reached.
+        private mutating func throughCache() throws {
             direct = false
+            guard !calls.stopDirect(fd) else { return }
+            let place = lseek(fd, 0, SEEK_CUR)
+            let again = open(path, O_WRONLY | O_CLOEXEC)
+            guard place >= 0, again >= 0, lseek(again, place, SEEK_SET) == place else {
+                let code = errno
+                if again >= 0 { _ = Glibc.close(again) }
+                throw OutputError.system(code, path: path, doing: "write the file")
+            }
+            _ = Glibc.close(fd)
+            fd = again
         }
 
         /// All `count` bytes at `p`, looping on short writes. A direct write the file system
-        /// refuses (`EINVAL`, also after a short write left the file's end out of step with
-        /// the blocks) is written through the cache, with the rest of the file.
+        /// refuses (`EINVAL` or `EOPNOTSUPP`, also after a short write left the file's end out of
+        /// step with the blocks) is written through the cache, with the rest of the file.
         private mutating func put(_ p: UnsafeRawPointer?, _ count: Int) throws {
             var done = 0
             while done < count {
-                let n = Glibc.write(fd, p! + done, count - done)
+                let n = calls.write(fd, p! + done, count - done)
                 if n > 0 {
                     done += n
                 } else if n == 0 {
                     throw OutputError(path: path, reason: "the disk took none of the file's bytes")
                 } else if errno == EINTR {
                     continue
-                } else if errno == EINVAL, direct {
-                    throughCache()
+                } else if direct, errno == EINVAL || errno == EOPNOTSUPP {
+                    try throughCache()
                 } else {
                     throw OutputError.system(errno, path: path, doing: "write the file")
                 }

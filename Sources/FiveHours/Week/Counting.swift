@@ -327,7 +327,8 @@ struct Counting: Sendable {
     /// Each record's volunteer is looked up here, where its record is read anyway: a pass of its
     /// own read each of a year's millions of records (a cache miss each) a second time. The
     /// lookup of the record eight ahead is asked for first (`VolunteerFinder.prefetch`), so that
-    /// its line of the table is on its way while this one is gathered.
+    /// its line of the table is on its way while this one is gathered; its id's hash is kept
+    /// for its turn, in a ring of eight.
     private func gather<Finder: VolunteerFinder>(_ range: Range<Int>, _ activities: [ActivityRecord], finder: Finder,
                                                  volunteers: [Volunteer], volunteerCount: Int) -> Gathered {
         let originDay = origin.dayNumber
@@ -338,15 +339,18 @@ struct Counting: Sendable {
         out.sessions.reserveCapacity(range.count)
         out.spans.reserveCapacity(range.count)
         let ahead = 8
+        var hashes = [Int](repeating: 0, count: ahead)
+        for ai in range.prefix(ahead) { hashes[ai % ahead] = finder.prefetch(activities[ai].volunteerID) }
         for ai in range {
-            if ai + ahead < range.upperBound { finder.prefetch(activities[ai + ahead].volunteerID) }
+            let hash = hashes[ai % ahead]
+            if ai + ahead < range.upperBound { hashes[ai % ahead] = finder.prefetch(activities[ai + ahead].volunteerID) }
             let a = activities[ai]
             let offset = a.date.dayNumber - originDay
             let k = Counting.floorDiv(offset, 7)
             // Timed and on the last day of week k: the eve of week k + 1.
             let eve = a.start != nil && offset - 7 * k == 6 && k + 1 < weekCount
             guard k >= -1, k < weekCount, k >= 0 || eve else { continue }
-            let found = finder.find(a.volunteerID)
+            let found = finder.find(a.volunteerID, hash: hash)
             func span(_ volunteer: Found, session: Int) {
                 let v = Int(volunteer.slot.number)
                 out.spans.append(Span(volunteer: Int32(v), session: Int32(session), record: Int32(ai), source: a.source, day: offset,
@@ -457,9 +461,11 @@ struct Counting: Sendable {
 
     /// What finds a session's volunteer by id (`VolunteerLookup`).
     protocol VolunteerFinder {
-        func find(_ id: String) -> Found?
-        /// Asks for the memory a later `find` of this id reads (the id read only when it does).
-        func prefetch(_ id: @autoclosure () -> String)
+        /// Asks for the memory a later `find` of this id reads, and returns the id's hash for
+        /// it (the id read, and hashed, only by a finder that uses them).
+        func prefetch(_ id: @autoclosure () -> String) -> Int
+        /// The volunteer of `id`, whose `prefetch` returned `hash`.
+        func find(_ id: String, hash: Int) -> Found?
     }
 
     /// The ledger's index (`Ledger.index`) and the slots by ledger volunteer: two lookups.
@@ -468,12 +474,12 @@ struct Counting: Sendable {
         let slots: [VolunteerSlot]
 
         @inline(__always)
-        func find(_ id: String) -> Found? {
+        func find(_ id: String, hash: Int) -> Found? {
             guard let li = index[id] else { return nil }
             return Found(slot: slots[li], ledger: Int32(li))
         }
 
-        func prefetch(_ id: @autoclosure () -> String) {}
+        func prefetch(_ id: @autoclosure () -> String) -> Int { 0 }
     }
 
     /// The roster's ids each beside its volunteer's slot and place in the ledger, in one open
@@ -505,8 +511,11 @@ struct Counting: Sendable {
         }
 
         @inline(__always)
-        func find(_ id: String) -> Found? {
-            var at = id.hashValue & mask
+        func find(_ id: String) -> Found? { find(id, hash: id.hashValue) }
+
+        @inline(__always)
+        func find(_ id: String, hash: Int) -> Found? {
+            var at = hash & mask
             while true {
                 let ledger = entries[at].found.ledger
                 if ledger < 0 { return nil }
@@ -516,9 +525,10 @@ struct Counting: Sendable {
         }
 
         @inline(__always)
-        func prefetch(_ id: @autoclosure () -> String) {
-            let at = id().hashValue & mask
-            entries.withUnsafeBufferPointer { fh_prefetch($0.baseAddress! + at) }
+        func prefetch(_ id: @autoclosure () -> String) -> Int {
+            let hash = id().hashValue
+            entries.withUnsafeBufferPointer { fh_prefetch($0.baseAddress! + (hash & mask)) }
+            return hash
         }
     }
 

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import FiveHours
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A report file is written from its pieces either through the page cache or past it in whole
 /// aligned blocks (`ReportFolder.writeDurably`, `FileWriter`): whichever way, and whatever the
@@ -45,7 +48,37 @@ struct FileWriterTests {
         #expect(try FileWriterTests.written(pieces, directFrom: .max, in: folder) == expected)
     }
 
-    @Test("a file system that refuses direct writes (shared memory on some kernels) still gets every byte")
+    /// A file system that misbehaves under direct writes, as some do: it takes only part of a
+    /// direct write, refuses direct writes once the file is past `refusesFrom` bytes, and may
+    /// not let the flag be turned off (the file is then opened again without it).
+    static func misbehaving(shortWrites: Bool, refusesFrom: Int?, flagStays: Bool) -> ReportFolder.FileWriter.Calls {
+        let directFlag = ReportFolder.FileWriter.directFlag
+        return .init(write: { fd, p, n in
+            let isDirect = fcntl(fd, F_GETFL) & directFlag != 0
+            if isDirect, let from = refusesFrom, lseek(fd, 0, SEEK_CUR) >= from {
+                errno = EINVAL
+                return -1
+            }
+            return Glibc.write(fd, p, isDirect && shortWrites ? min(n, 512) : n)
+        }, stopDirect: { fd in
+            flagStays ? false : ReportFolder.FileWriter.Calls.system.stopDirect(fd)
+        })
+    }
+
+    @Test("a file system that takes part of a direct write, refuses one midway, or keeps the flag on still gets every byte, in order",
+          arguments: [(true, nil, false), (false, 1_500_000, false), (false, 1_500_000, true), (true, 2_000_000, true), (false, nil, true)] as [(Bool, Int?, Bool)])
+    func misbehavingFileSystem(shortWrites: Bool, refusesFrom: Int?, flagStays: Bool) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fivehours-filewriter-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let pieces = FileWriterTests.pieces(total: 3 * (1 << 20) + 999, seed: 5)
+        let path = folder.appendingPathComponent("t.csv").path
+        try ReportFolder.writeDurably(pieces, to: path, directFrom: 0,
+                                      calls: FileWriterTests.misbehaving(shortWrites: shortWrites, refusesFrom: refusesFrom, flagStays: flagStays))
+        #expect(Array(try Data(contentsOf: URL(fileURLWithPath: path))) == pieces.flatMap { $0 })
+    }
+
+    @Test("shared memory (tmpfs: direct writes refused before Linux 6.6, taken since) gets every byte")
     func sharedMemory() throws {
         let shm = URL(fileURLWithPath: "/dev/shm")
         guard FileManager.default.isWritableFile(atPath: shm.path) else { return }
