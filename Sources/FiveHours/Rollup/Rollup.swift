@@ -359,7 +359,9 @@ extension Rollup {
             self.weekSeconds = weekSeconds
             self.periodSeconds = periodSeconds
             self.periodSessions = periodSessions
-            let from = order.all.map { ledger.volunteers[$0].activeFrom }, until = order.all.map { ledger.volunteers[$0].activeUntil }
+            // From the days `VolunteerOrder` read in the ledger's order, not from each volunteer again.
+            let from = order.all.map { li in order.fromDay[li] == .min ? nil : CivilDate(dayNumber: order.fromDay[li]) }
+            let until = order.all.map { li in order.untilDay[li] == .max ? nil : CivilDate(dayNumber: order.untilDay[li]) }
             activeFrom = from
             activeUntil = until
             // The volunteers active on a day of the period, and any other whose sessions count on
@@ -432,7 +434,7 @@ extension Rollup.Span {
             let rank = order.unitRank[order.all[v]]
             if rank < campaign.units.count { members[rank].append(v) }
         }
-        let liaisons = (0..<n).filter { ledger.volunteers[order.all[$0]].isLiaison }
+        let liaisons = (0..<n).filter { order.isLiaison[order.all[$0]] }
         let weeklyRules: [any Rule] = RuleSet.all.filter { Rollup.weeklyRules.contains($0.key) }
         var status = [Rollup.WeekStatus](repeating: .inactive, count: n)
         out.duplicates = DuplicateRule.byWeek(ledger.findings, weeks: weeks)
@@ -532,8 +534,9 @@ extension Rollup.Span {
     func everyone() -> WeekData {
         WeekData(
             week: weeks[weeks.count - 1],
-            volunteers: order.all.map { VolunteerWeek(volunteer: ledger.volunteers[$0], seconds: 0, requiredSeconds: 0, status: .partial,
-                                                      daily: [], sessions: 0) },
+            volunteers: VolunteerOrder.inPlaces(number, count: order.all.count) { li in
+                VolunteerWeek(volunteer: ledger.volunteers[li], seconds: 0, requiredSeconds: 0, status: .partial, daily: [], sessions: 0)
+            },
             sessions: counted.sessions, records: ledger.activities, teams: counted.teams, units: counted.units, unrostered: counted.unrostered, facts: counted.facts, ledgerIndex: ledger.index, positions: number,
             byUnit: [:])
     }
@@ -591,13 +594,10 @@ extension Rollup.Span {
             .map { counted.unrostered[$0] }
         let byUnit = order.byUnit(rows.map { order.all[$0] })
         var positions = [Int](repeating: -1, count: number.count)
-        var volunteers: [VolunteerWeek] = []
-        volunteers.reserveCapacity(rows.count)
-        for (r, v) in rows.enumerated() {
-            let volunteer = ledger.volunteers[order.all[v]]
-            positions[order.all[v]] = r
-            volunteers.append(VolunteerWeek(volunteer: volunteer, seconds: periodSeconds[v], requiredSeconds: 0, status: .partial, daily: [],
-                                            sessions: periodSessions[v]))
+        for (r, v) in rows.enumerated() { positions[order.all[v]] = r }
+        let volunteers = VolunteerOrder.inPlaces(positions, count: rows.count) { li in
+            VolunteerWeek(volunteer: ledger.volunteers[li], seconds: periodSeconds[number[li]], requiredSeconds: 0, status: .partial, daily: [],
+                          sessions: periodSessions[number[li]])
         }
         clock.lap("      the period's sessions and volunteers")
         let periodWeek = WeekData(week: Week(lastDay: period.last), volunteers: volunteers, sessions: own, records: ledger.activities,

@@ -22,18 +22,12 @@ public struct WeekBuilder: Sendable {
         let byUnit = order.byUnit(keyed)
         // One array of zeros shared by every volunteer until a session is added to one.
         let noDays = Array(repeating: 0, count: 7)
-        // Each volunteer's week made in the ledger's order (the order the volunteers' boxes were
-        // made in) and put in its place in the week's: made in the week's order (by unit), each
-        // of 100,000 volunteers was a cache miss. `keyed` holds each volunteer once, so every
-        // place is filled.
-        var volunteers = [VolunteerWeek](unsafeUninitializedCapacity: keyed.count) { buffer, initialized in
-            for li in ledger.volunteers.indices where positions[li] >= 0 {
-                let partial = VolunteerWeek.isPartial(fromDay: order.fromDay[li], untilDay: order.untilDay[li], in: week)
-                (buffer.baseAddress! + positions[li]).initialize(to: VolunteerWeek(
-                    volunteer: ledger.volunteers[li], seconds: 0, requiredSeconds: partial ? 0 : rules.weeklySeconds,
-                    status: partial ? .partial : .short, daily: noDays, sessions: 0, goalSeconds: partial ? 0 : rules.weeklySeconds))
-            }
-            initialized = keyed.count
+        // Each volunteer's week made in the ledger's order and put in its place in the week's
+        // (`VolunteerOrder.inPlaces`); `keyed` holds each volunteer once.
+        var volunteers = VolunteerOrder.inPlaces(positions, count: keyed.count) { li in
+            let partial = VolunteerWeek.isPartial(fromDay: order.fromDay[li], untilDay: order.untilDay[li], in: week)
+            return VolunteerWeek(volunteer: ledger.volunteers[li], seconds: 0, requiredSeconds: partial ? 0 : rules.weeklySeconds,
+                                 status: partial ? .partial : .short, daily: noDays, sessions: 0, goalSeconds: partial ? 0 : rules.weeklySeconds)
         }
 
         let counted = Counting(rules: rules, origin: week.firstDay, weekCount: 1).count(ledger, number: positions)
@@ -68,6 +62,8 @@ struct VolunteerOrder: Sendable {
     /// `.min` or `.max`): read from each volunteer once, in the ledger's order, for the weeks'
     /// questions of who is active (asked in the reports' order, they missed the cache).
     let fromDay: [Int], untilDay: [Int]
+    /// Per ledger volunteer, marked as its unit's liaison: read with the days.
+    let isLiaison: [Bool]
     /// How many units the campaign file lists: the ranks below are theirs.
     let listedUnits: Int
 
@@ -82,18 +78,21 @@ struct VolunteerOrder: Sendable {
         var unknown = SmallIndex()
         for v in ledger.volunteers where rank[v.unit] == nil && unknown[v.unit] == nil { unknown[v.unit] = 0 }
         for (i, u) in unknown.keys.sorted().enumerated() { rank[u] = campaign.units.count + i }
-        var unitRank: [Int] = [], fromDay: [Int] = [], untilDay: [Int] = []
+        var unitRank: [Int] = [], fromDay: [Int] = [], untilDay: [Int] = [], isLiaison: [Bool] = []
         unitRank.reserveCapacity(ledger.volunteers.count)
         fromDay.reserveCapacity(ledger.volunteers.count)
         untilDay.reserveCapacity(ledger.volunteers.count)
+        isLiaison.reserveCapacity(ledger.volunteers.count)
         for v in ledger.volunteers {
             unitRank.append(rank[v.unit]!)
             fromDay.append(v.activeFrom?.dayNumber ?? .min)
             untilDay.append(v.activeUntil?.dayNumber ?? .max)
+            isLiaison.append(v.isLiaison)
         }
         self.unitRank = unitRank
         self.fromDay = fromDay
         self.untilDay = untilDay
+        self.isLiaison = isLiaison
         all = ledger.volunteers.indices.sorted { (unitRank[$0], $0) < (unitRank[$1], $1) }
         volunteers = ledger.volunteers
         listedUnits = campaign.units.count
@@ -115,6 +114,23 @@ struct VolunteerOrder: Sendable {
         }
         if run.rank >= 0 { out[run.unit, default: []] += run.members }
         return out
+    }
+
+    /// A value made for each ledger volunteer that has a place (`place[li]`, -1 for none), put
+    /// at its place: made in the ledger's order — the order the volunteers' boxes lie in memory
+    /// — where making them in the reports' order (by unit) missed the cache once a volunteer.
+    /// The places must be `0..<count`, each once.
+    static func inPlaces<T>(_ place: [Int], count: Int, _ make: (Int) -> T) -> [T] {
+        [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            var made = 0
+            for li in place.indices where place[li] >= 0 {
+                precondition(place[li] < count, "a place beyond the list")
+                (buffer.baseAddress! + place[li]).initialize(to: make(li))
+                made += 1
+            }
+            precondition(made == count, "a place of the list left empty")
+            initialized = count
+        }
     }
 
     /// The volunteers active on at least one day of `first … last`, in order.
