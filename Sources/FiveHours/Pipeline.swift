@@ -173,49 +173,44 @@ public enum Pipeline {
         let data = weeks.this!
         let previous = weeks.previous
         clock.lap("week (and the week before)")
-        // The rules and the report model only read the week: build them on both cores at once,
-        // each followed by the CSV tables it alone feeds (findings and rejects after the rules;
-        // volunteers, units and teams after the model).
-        final class Parts: @unchecked Sendable {
-            var findings: [Finding] = []
-            var report: WeeklyReport?
-            // One list per task: the two never write the same property.
-            var ruleTables: [(String, [UInt8])] = []
-            var modelTables: [(String, [UInt8])] = []
-        }
-        let parts = Parts()
+        // The rules and the report model only read the week: made side by side on both cores, as
+        // one list of parts — the report model first, then each rule, a week's many overlaps in
+        // stretches (`RulePart`) — so that no part waits for another's core (a week of a
+        // million overlaps kept one core on them for a second while the other had finished).
+        // Then the CSV tables, one after the other, each made in chunks and scrubbed in pieces on
+        // both cores.
         let ledger = loaded.ledger
-        let labels = Labels(campaign.output.language)
-        let csv = options.formats.contains(.csv), style = options.csvHeader
-        DispatchQueue.concurrentPerform(iterations: 2) { k in
-            var clock = Stopwatch()
+        let context = RuleContext(campaign: campaign, week: data, ledger: ledger, now: now)
+        let ruleParts = RulePart.parts(of: RuleSet.all, in: context)
+        let found = ConcurrentSlots<[Finding]>(ruleParts.count)
+        let made = ConcurrentSlots<WeeklyReport>(1)
+        DispatchQueue.concurrentPerform(iterations: ruleParts.count + 1) { k in
             if k == 0 {
-                let findings = RuleSet.evaluate(RuleContext(campaign: campaign, week: data, ledger: ledger, now: now))
-                clock.lap("  rules, in order")
-                parts.findings = findings
-                guard csv else { return }
-                // No phone number in any cell (an id, a unit or team name, a source's file name),
-                // in any spelling (`PhoneScrubber`), scrubbed here on this task's core.
-                let f = PhoneScrubber.scrub(bytes: CSVTables.findings(findings, style: style, labels: labels), known: ledger.phones)
-                let r = CSVTables.rejects(ledger.rejects, phones: ledger.phones, style: style, labels: labels)
-                clock.lap("  findings.csv, rejects.csv")
-                parts.ruleTables = [("findings.csv", f), ("rejects.csv", r)]
+                made[0] = WeeklyReport.make(campaign: campaign, ledger: ledger, week: data, findings: [], now: now, previous: previous)
             } else {
-                let report = WeeklyReport.make(campaign: campaign, ledger: ledger, week: data, findings: [], now: now, previous: previous)
-                clock.lap("  report model")
-                parts.report = report
-                guard csv else { return }
-                let v = PhoneScrubber.scrub(bytes: CSVTables.volunteers(report, style: style, labels: labels), known: ledger.phones)
-                clock.lap("  volunteers.csv")
-                let u = PhoneScrubber.scrub(bytes: CSVTables.units(report, style: style, labels: labels), known: ledger.phones)
-                let t = PhoneScrubber.scrub(bytes: CSVTables.teams(report, style: style, labels: labels), known: ledger.phones)
-                clock.lap("  units.csv, teams.csv")
-                parts.modelTables = [("volunteers.csv", v), ("units.csv", u), ("teams.csv", t)]
+                found[k - 1] = ruleParts[k - 1].findings(in: context)
             }
         }
-        let findings = parts.findings
-        var report = parts.report!
+        clock.lap("  rules and report model")
+        let findings = RuleSet.ordered(RulePart.joined(found))
+        var report = made.take(0)!
         report.findings = findings
+        clock.lap("  rules, in order")
+        let labels = Labels(campaign.output.language)
+        let csv = options.formats.contains(.csv), style = options.csvHeader
+        // No phone number in any cell (an id, a unit or team name, a source's file name), in any
+        // spelling (`PhoneScrubber`). Each table goes to the report folder as soon as it is made,
+        // to be written while the next is made.
+        if csv {
+            let phones = ledger.phones
+            try out.add("volunteers.csv", PhoneScrubber.scrub(bytes: CSVTables.volunteers(report, style: style, labels: labels), known: phones))
+            try out.add("units.csv", PhoneScrubber.scrub(bytes: CSVTables.units(report, style: style, labels: labels), known: phones))
+            try out.add("teams.csv", PhoneScrubber.scrub(bytes: CSVTables.teams(report, style: style, labels: labels), known: phones))
+            clock.lap("  volunteers.csv, units.csv, teams.csv")
+            try out.add("findings.csv", PhoneScrubber.scrub(bytes: CSVTables.findings(findings, style: style, labels: labels), known: phones))
+            try out.add("rejects.csv", CSVTables.rejects(ledger.rejects, phones: phones, style: style, labels: labels))
+            clock.lap("  findings.csv, rejects.csv")
+        }
         clock.lap("rules and report model, and their CSV tables")
         // The workbook needs only the tables: it is written on a thread of its own meanwhile.
         let sheets = report, phones = ledger.phones
@@ -225,9 +220,6 @@ public enum Pipeline {
         report.inputFingerprint = manifest.inputs_fingerprint
         clock.lap("manifest (waits for the input hashes)")
         report.knownNames = loaded.ledger.volunteers.map { $0.name }
-        if csv { for (name, bytes) in parts.modelTables + parts.ruleTables { try out.add(name, bytes) } } // volunteers, units, teams, findings, rejects (all scrubbed)
-        parts.modelTables = []
-        parts.ruleTables = []
         let renderer = try ReportRenderer(campaign: campaign, templatesFolder: options.templates, isPublic: options.isPublic, phones: loaded.ledger.phones)
         clock.lap("csv")
         if readable {

@@ -256,13 +256,7 @@ extension Rollup {
         // many (a thousand volunteers with overlapping sessions every day: a million of them).
         let everyone = span.everyone()
         let context = RuleContext(campaign: campaign, week: everyone, ledger: ledger, now: now)
-        let overlaps = everyone.facts.overlaps.count
-        let stretches = max(1, min(8, overlaps / 20_000))
-        let pieces: [(rule: any Rule, overlaps: Range<Int>?)] = Rollup.countingRules.filter { $0.key != DuplicateRule().key }.flatMap { rule in
-            rule.key == OverlapRule().key
-                ? (0..<stretches).map { k in (rule, (overlaps * k / stretches)..<(overlaps * (k + 1) / stretches)) }
-                : [(rule, nil)]
-        }
+        let pieces = RulePart.parts(of: Rollup.countingRules.filter { $0.key != DuplicateRule().key }, in: context)
         let judged = ConcurrentSlots<JudgedWeeks>(1), whole = ConcurrentSlots<WholePeriod>(1)
         let marked = ConcurrentSlots<CountingFindings>(pieces.count)
         let tallied = ConcurrentSlots<(teams: [TeamTally], monthly: [TeamTally], unassigned: Int)>(1)
@@ -273,9 +267,8 @@ extension Rollup {
             case 1: judged[0] = span.judgeWeeks(); own.lap("    the weeks judged")
             case 2: tallied[0] = span.teams(byMonth: byMonth); own.lap("    the teams")
             default:
-                let (rule, range) = pieces[part - 3]
-                let found = range.map { OverlapRule().findings(in: context, overlaps: $0) } ?? rule.findings(in: context)
-                marked[part - 3] = span.dealt(found, everyone: everyone); own.lap("    \(rule.key)")
+                let piece = pieces[part - 3]
+                marked[part - 3] = span.dealt(piece.findings(in: context), everyone: everyone); own.lap("    \(piece.rule.key)")
             }
         }
         let weeksJudged = judged.take(0)!, periodPart = whole.take(0)!, teams = tallied.take(0)!

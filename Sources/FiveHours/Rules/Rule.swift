@@ -66,13 +66,12 @@ public enum RuleSet {
     /// `RuleName`), then the order the rule made them, so that a rerun lists them identically.
     public static func evaluate(_ context: RuleContext) -> [Finding] {
         // Rules are independent of one another: run on both cores, gathered in the order of `all`.
-        let found = ConcurrentSlots<[Finding]>(all.count)
+        let parts = RulePart.parts(of: all, in: context)
+        let found = ConcurrentSlots<[Finding]>(parts.count)
         var clock = Stopwatch()
-        DispatchQueue.concurrentPerform(iterations: all.count) { k in found[k] = all[k].findings(in: context) }
+        DispatchQueue.concurrentPerform(iterations: parts.count) { k in found[k] = parts[k].findings(in: context) }
         clock.lap("  rules")
-        var out: [Finding] = []
-        for k in 0..<found.count { out += found.take(k) ?? [] }
-        return ordered(out)
+        return ordered(RulePart.joined(found))
     }
 
     /// Findings by severity, then rule order, then the order given.
@@ -88,5 +87,37 @@ public enum RuleSet {
         keys.reserveCapacity(out.count)
         for (i, f) in out.enumerated() where keeping(i) { keys.append((f.severity.rank, f.rule.order, i)) }
         return keys.sorted { $0 < $1 }.map(\.2)
+    }
+}
+
+/// A rule, or a stretch of one, to run beside the others: each rule is a part, and the overlap
+/// rule's findings are made in stretches of 20,000 overlaps (a thousand volunteers with
+/// overlapping sessions every day make a million: as one part, one core made them all while
+/// the other waited). The parts' findings, joined in order, are the rules' in order.
+struct RulePart: Sendable {
+    let rule: any Rule
+    /// The stretch of the week's overlaps (`CountingFacts.overlaps`), for the overlap rule.
+    let overlaps: Range<Int>?
+
+    static func parts(of rules: [any Rule], in context: RuleContext) -> [RulePart] {
+        let overlaps = context.week.facts.overlaps.count
+        let stretches = max(1, min(8, overlaps / 20_000))
+        return rules.flatMap { rule in
+            rule.key == OverlapRule().key
+                ? (0..<stretches).map { k in RulePart(rule: rule, overlaps: (overlaps * k / stretches)..<(overlaps * (k + 1) / stretches)) }
+                : [RulePart(rule: rule, overlaps: nil)]
+        }
+    }
+
+    func findings(in context: RuleContext) -> [Finding] {
+        overlaps.map { OverlapRule().findings(in: context, overlaps: $0) } ?? rule.findings(in: context)
+    }
+
+    /// The findings of each part taken from `found`, in the parts' order.
+    static func joined(_ found: ConcurrentSlots<[Finding]>) -> [Finding] {
+        var out: [Finding] = []
+        out.reserveCapacity((0..<found.count).reduce(0) { $0 + (found.peek($1) { $0?.count ?? 0 }) })
+        for k in 0..<found.count { out += found.take(k) ?? [] }
+        return out
     }
 }
