@@ -192,7 +192,7 @@ public enum Pipeline {
             }
         }
         clock.lap("  rules and report model")
-        let findings = RuleSet.ordered(RulePart.joined(found))
+        let findings = RuleSet.ordered(parts: (0..<ruleParts.count).map { found.take($0) ?? [] })
         var report = made.take(0)!
         report.findings = findings
         clock.lap("  rules, in order")

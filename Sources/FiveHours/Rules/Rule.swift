@@ -71,22 +71,60 @@ public enum RuleSet {
         var clock = Stopwatch()
         DispatchQueue.concurrentPerform(iterations: parts.count) { k in found[k] = parts[k].findings(in: context) }
         clock.lap("  rules")
-        return ordered(RulePart.joined(found))
+        return ordered(parts: (0..<parts.count).map { found.take($0) ?? [] })
     }
 
     /// Findings by severity, then rule order, then the order given.
-    public static func ordered(_ out: [Finding]) -> [Finding] {
-        order(out, keeping: { _ in true }).map { out[$0] }
+    public static func ordered(_ out: [Finding]) -> [Finding] { ordered(parts: [out]) }
+
+    /// The findings of `parts`, in the report's order: by severity, then rule order, then the
+    /// order given (the parts in order, each in its own) — sorted by counting (`bucket`), each
+    /// finding copied once, straight from its part into its place: a week of a million overlaps
+    /// sorted its keys and copied each finding twice (once to join the parts, once to order them;
+    /// a copy counts a reference on each of its texts), 0.4 s on one core.
+    static func ordered(parts: [[Finding]]) -> [Finding] {
+        var keys: [[UInt16]] = []
+        var starts = [Int](repeating: 0, count: bucketCount + 1)
+        for part in parts {
+            keys.append(part.withUnsafeBufferPointer { fs in
+                fs.indices.map { i in
+                    let b = bucket(fs[i].severity, fs[i].rule)
+                    starts[Int(b) + 1] += 1
+                    return b
+                }
+            })
+        }
+        for b in 0..<bucketCount { starts[b + 1] += starts[b] }
+        var next = starts
+        return [Finding](unsafeUninitializedCapacity: starts[bucketCount]) { buffer, initialized in
+            for (p, part) in parts.enumerated() {
+                part.withUnsafeBufferPointer { fs in
+                    for i in fs.indices {
+                        let b = Int(keys[p][i])
+                        (buffer.baseAddress! + next[b]).initialize(to: fs[i])
+                        next[b] += 1
+                    }
+                }
+            }
+            initialized = starts[bucketCount]
+        }
     }
 
-    /// The places of the findings `keeping` keeps, in the report's order: by severity, then rule
-    /// order, then place. Integer keys are sorted, not the findings (copying one counts a
-    /// reference on each of its texts: most of the cost, for a year's 200,000).
+    /// The places of the findings `keeping` keeps, in the report's order (`ordered`).
     static func order(_ out: [Finding], keeping: (Int) -> Bool) -> [Int] {
-        var keys: [(Int, Int, Int)] = []
-        keys.reserveCapacity(out.count)
-        for (i, f) in out.enumerated() where keeping(i) { keys.append((f.severity.rank, f.rule.order, i)) }
-        return keys.sorted { $0 < $1 }.map(\.2)
+        var buckets = [[Int]](repeating: [], count: bucketCount)
+        out.withUnsafeBufferPointer { fs in
+            for i in fs.indices where keeping(i) { buckets[Int(bucket(fs[i].severity, fs[i].rule))].append(i) }
+        }
+        return buckets.flatMap { $0 }
+    }
+
+    /// The report's order of findings, as one number: severity first, then the rule's place in
+    /// `RuleName`; within a bucket, findings keep the order they were given.
+    private static let bucketCount = 3 * RuleName.allCases.count
+    @inline(__always)
+    private static func bucket(_ severity: Finding.Severity, _ rule: RuleName) -> UInt16 {
+        UInt16(severity.rank * RuleName.allCases.count + rule.order)
     }
 }
 
@@ -111,13 +149,5 @@ struct RulePart: Sendable {
 
     func findings(in context: RuleContext) -> [Finding] {
         overlaps.map { OverlapRule().findings(in: context, overlaps: $0) } ?? rule.findings(in: context)
-    }
-
-    /// The findings of each part taken from `found`, in the parts' order.
-    static func joined(_ found: ConcurrentSlots<[Finding]>) -> [Finding] {
-        var out: [Finding] = []
-        out.reserveCapacity((0..<found.count).reduce(0) { $0 + (found.peek($1) { $0?.count ?? 0 }) })
-        for k in 0..<found.count { out += found.take(k) ?? [] }
-        return out
     }
 }
