@@ -177,8 +177,7 @@ public enum Pipeline {
         // one list of parts — the report model first, then each rule, a week's many overlaps in
         // stretches (`RulePart`) — so that no part waits for another's core (a week of a
         // million overlaps kept one core on them for a second while the other had finished).
-        // Then the CSV tables, one after the other, each made in chunks and scrubbed in pieces on
-        // both cores.
+        // Then the CSV tables, one after the other, a long one made in chunks on both cores.
         let ledger = loaded.ledger
         let context = RuleContext(campaign: campaign, week: data, ledger: ledger, now: now)
         let ruleParts = RulePart.parts(of: RuleSet.all, in: context)

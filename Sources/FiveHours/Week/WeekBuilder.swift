@@ -121,10 +121,14 @@ struct VolunteerOrder: Sendable {
     /// — where making them in the reports' order (by unit) missed the cache once a volunteer.
     /// The places must be `0..<count`, each once.
     static func inPlaces<T>(_ place: [Int], count: Int, _ make: (Int) -> T) -> [T] {
-        [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+        // Each place checked before it is filled: a place given twice would leave another empty
+        // (and the array would hold memory never written).
+        var filled = [Bool](repeating: false, count: count)
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             var made = 0
             for li in place.indices where place[li] >= 0 {
-                precondition(place[li] < count, "a place beyond the list")
+                precondition(place[li] < count && !filled[place[li]], "a place beyond the list, or given twice")
+                filled[place[li]] = true
                 (buffer.baseAddress! + place[li]).initialize(to: make(li))
                 made += 1
             }

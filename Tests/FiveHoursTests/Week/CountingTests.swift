@@ -326,4 +326,17 @@ struct ShownHoursTests {
         #expect(byTable.contains { $0.hasPrefix("inactive") })
         #expect(byTable.filter { $0.hasPrefix("session") }.count > 1_000)
     }
+
+    @Test("VolunteerOrder.inPlaces puts each volunteer's value at its place, made in the ledger's order")
+    func inPlaces() {
+        let place = [2, -1, 0, 3, -1, 1]
+        var order: [Int] = []
+        let made = VolunteerOrder.inPlaces(place, count: 4) { li -> String in
+            order.append(li)
+            return "v\(li)"
+        }
+        #expect(made == ["v2", "v5", "v0", "v3"])
+        #expect(order == [0, 2, 3, 5])
+        #expect(VolunteerOrder.inPlaces([-1, -1], count: 0) { _ in 0 }.isEmpty)
+    }
 }
