@@ -339,4 +339,11 @@ struct ShownHoursTests {
         #expect(order == [0, 2, 3, 5])
         #expect(VolunteerOrder.inPlaces([-1, -1], count: 0) { _ in 0 }.isEmpty)
     }
+
+    @Test("VolunteerOrder.inPlaces stops the run at a place given twice, beyond the list, or left empty, never handing back memory it did not fill")
+    func inPlacesRefusesBadPlaces() async {
+        await #expect(processExitsWith: .failure) { _ = VolunteerOrder.inPlaces([0, 0, 2], count: 3) { $0 } }
+        await #expect(processExitsWith: .failure) { _ = VolunteerOrder.inPlaces([0, 3], count: 2) { $0 } }
+        await #expect(processExitsWith: .failure) { _ = VolunteerOrder.inPlaces([0, -1], count: 2) { $0 } }
+    }
 }
