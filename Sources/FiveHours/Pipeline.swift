@@ -175,23 +175,15 @@ public enum Pipeline {
         clock.lap("week (and the week before)")
         // The rules and the report model only read the week: made side by side on both cores, as
         // one list of parts — the report model first, then each rule, a week's many overlaps in
-        // stretches (`RulePart`) — so that no part waits for another's core (a week of a
-        // million overlaps kept one core on them for a second while the other had finished).
-        // Then the CSV tables, one after the other, a long one made in chunks on both cores.
+        // stretches (`RuleSet.evaluate(_:beside:)`, `RulePart`) — so that no part waits for
+        // another's core (a week of a million overlaps kept one core on them for a second while
+        // the other had finished). Then the CSV tables, one after the other, a long one made in
+        // chunks on both cores.
         let ledger = loaded.ledger
-        let context = RuleContext(campaign: campaign, week: data, ledger: ledger, now: now)
-        let ruleParts = RulePart.parts(of: RuleSet.all, in: context)
-        let found = ConcurrentSlots<[Finding]>(ruleParts.count)
         let made = ConcurrentSlots<WeeklyReport>(1)
-        DispatchQueue.concurrentPerform(iterations: ruleParts.count + 1) { k in
-            if k == 0 {
-                made[0] = WeeklyReport.make(campaign: campaign, ledger: ledger, week: data, findings: [], now: now, previous: previous)
-            } else {
-                found[k - 1] = ruleParts[k - 1].findings(in: context)
-            }
+        let findings = RuleSet.evaluate(RuleContext(campaign: campaign, week: data, ledger: ledger, now: now)) {
+            made[0] = WeeklyReport.make(campaign: campaign, ledger: ledger, week: data, findings: [], now: now, previous: previous)
         }
-        clock.lap("  rules and report model")
-        let findings = RuleSet.ordered(parts: (0..<ruleParts.count).map { found.take($0) ?? [] })
         var report = made.take(0)!
         report.findings = findings
         clock.lap("  rules, in order")

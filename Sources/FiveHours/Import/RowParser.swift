@@ -1,4 +1,5 @@
 import Foundation
+
 /// Read access to the cells of one row, by column key, from a CSV record or an XML element.
 protocol RowFields {
     /// The trimmed text of a column, nil when absent or blank.

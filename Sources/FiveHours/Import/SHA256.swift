@@ -51,15 +51,15 @@ enum SHA256 {
 
 /// The SHA-256 of a file, read and computed on a thread of its own while the caller goes on.
 ///
-/// Hashing half a gigabyte takes about 0.4 s of one core and cannot be split. While the files are
-/// read the thread runs only when a core would otherwise be idle (`fivehours_run_when_idle`):
-/// the parse, on both cores, never waits for it, and it fills the time when they leave a core
-/// free. Once every file is read it is raised back to the ordinary policy (`hurry`), so that it
-/// shares the cores with the stages after the import: left idle to the end, it was the last thing
-/// a weekly run waited for (0.05–0.14 s with one core idle; the benchmark's week 0.73 → 0.69 s,
-/// 7 alternated rounds). Other busy programs on the machine cannot starve it from then on. The file is opened at once, so the
-/// hash is of the file the run opened, even when it is read late. A task nobody will wait for is
-/// cancelled (a file read again the ordinary way, a `check`).
+/// Hashing half a gigabyte takes about 0.3 s of one core (OpenSSL with the SHA extensions) and
+/// cannot be split. While the files are read the thread runs only when a core would otherwise be
+/// idle (`fivehours_run_when_idle`): the parse, on both cores, never waits for it, and it fills
+/// the time when they leave a core free. Once every file is read it is raised back to the
+/// ordinary policy (`hurry`), so that it shares the cores with the stages after the import (left
+/// idle to the end, it was the last thing a weekly run waited for, with one core idle) and other
+/// busy programs on the machine cannot starve it. The file is opened at once, so the hash is of
+/// the file the run opened, even when it is read late. A task nobody will wait for is cancelled
+/// (a file read again the ordinary way, a `check`).
 final class DigestTask: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     // Written once by the hashing thread before it signals `done`; read only after waiting.

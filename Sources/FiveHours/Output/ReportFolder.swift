@@ -360,7 +360,7 @@ public struct ReportFolder {
                 if n > 0 {
                     done += n
                 } else if n == 0 {
-                    throw OutputError(path: path, reason: "the disk took none of the file's bytes")
+                    throw OutputError(path: path, reason: "the disk took none of the file's bytes (free some space or choose another --out)")
                 } else if errno == EINTR {
                     continue
                 } else if direct, errno == EINVAL || errno == EOPNOTSUPP {

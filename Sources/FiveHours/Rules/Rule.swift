@@ -64,12 +64,18 @@ public enum RuleSet {
 
     /// The week's findings of every rule, ordered by severity, then rule (in the order of
     /// `RuleName`), then the order the rule made them, so that a rerun lists them identically.
-    public static func evaluate(_ context: RuleContext) -> [Finding] {
+    /// - Parameter beside: other work that reads the week (the weekly report model), run first
+    ///   among the rules' parts, so that the rules fill the cores around it: nested inside a
+    ///   concurrent loop of its own, the rules would run on one thread.
+    public static func evaluate(_ context: RuleContext, beside: (@Sendable () -> Void)? = nil) -> [Finding] {
         // Rules are independent of one another: run on both cores, gathered in the order of `all`.
         let parts = RulePart.parts(of: all, in: context)
+        let first = beside == nil ? 0 : 1
         let found = ConcurrentSlots<[Finding]>(parts.count)
         var clock = Stopwatch()
-        DispatchQueue.concurrentPerform(iterations: parts.count) { k in found[k] = parts[k].findings(in: context) }
+        DispatchQueue.concurrentPerform(iterations: first + parts.count) { k in
+            if k < first { beside?() } else { found[k - first] = parts[k - first].findings(in: context) }
+        }
         clock.lap("  rules")
         return ordered(parts: (0..<parts.count).map { found.take($0) ?? [] })
     }

@@ -511,9 +511,6 @@ struct Counting: Sendable {
         }
 
         @inline(__always)
-        func find(_ id: String) -> Found? { find(id, hash: id.hashValue) }
-
-        @inline(__always)
         func find(_ id: String, hash: Int) -> Found? {
             var at = hash & mask
             while true {

@@ -102,9 +102,6 @@ public struct WeekData: Sendable {
     }
     /// Per unit, the indexes into `volunteers` of its volunteers, in order.
     public var byUnit: [String: [Int]]
-
-    /// The active volunteers of a unit.
-    public func volunteers(of unit: String) -> [VolunteerWeek] { (byUnit[unit] ?? []).map { volunteers[$0] } }
 }
 
 /// What the counting stage observed, as facts: the rules turn them into findings.
