@@ -104,11 +104,63 @@ AVX2 size_t fh_gb18030_avx2(const uint8_t *p, size_t n, uint8_t *out, const uint
     return i;
 }
 
+// Which bytes ≥ 0x80 of a block lead a character: within a run of them, every other one from
+// the run's start (a trail byte ≥ 0x80 is inside the run; a lead at a run's end has its trail
+// below 0x80). `carry`: the block's byte 0 is the trail of the last block's last byte. The run
+// starts at odd places are found by adding them to the run bits (the carry clears the run),
+// as simdjson finds its runs of backslashes.
+static inline uint64_t pair_leads(uint64_t high, uint64_t carry) {
+    const uint64_t even = 0x5555555555555555ULL;
+    const uint64_t h = high & ~carry;
+    const uint64_t starts = h & ~(h << 1);
+    const uint64_t odd_runs = h & ~(h + (starts & ~even));
+    return h & ((odd_runs & ~even) | (~odd_runs & even));
+}
+
+AVX2 size_t fh_gb18030_pairs_avx2(const uint8_t *p, size_t n) {
+    size_t i = 0;
+    uint64_t carry = 0;
+    while (n - i >= 64) {
+        const __m256i v0 = _mm256_loadu_si256((const __m256i *)(p + i));
+        const __m256i v1 = _mm256_loadu_si256((const __m256i *)(p + i + 32));
+        const __m256i zero = _mm256_setzero_si256();
+        const uint64_t nul = (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v0, zero))
+                           | (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v1, zero)) << 32;
+        const uint64_t high = (uint64_t)(uint32_t)_mm256_movemask_epi8(v0) | (uint64_t)(uint32_t)_mm256_movemask_epi8(v1) << 32;
+        if (nul) break;
+        if (high == 0 && carry == 0) { i += 64; continue; }
+        const uint64_t lead = pair_leads(high, carry);
+        const uint64_t trail = lead << 1 | carry;
+        // A lead of 80 or FF, a trail below 40 (a four-byte code's digit too: left to the
+        // decoder), 7F or FF.
+        const __m256i x80 = _mm256_set1_epi8((char)0x80), xff = _mm256_set1_epi8((char)0xFF), x7f = _mm256_set1_epi8(0x7F);
+        const __m256i x3f = _mm256_set1_epi8(0x3F);
+        const uint64_t is80 = (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v0, x80))
+                            | (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v1, x80)) << 32;
+        const uint64_t isff = (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v0, xff))
+                            | (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v1, xff)) << 32;
+        const uint64_t is7f = (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v0, x7f))
+                            | (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v1, x7f)) << 32;
+        const uint64_t below40 = (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_max_epu8(v0, x3f), x3f))
+                               | (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_max_epu8(v1, x3f), x3f)) << 32;
+        if ((lead & (is80 | isff)) | (trail & (below40 | is7f | isff))) break;
+        carry = lead >> 63;
+        i += 64;
+    }
+    // Stopped inside a character (the last block's last byte leads one): back to its lead.
+    return carry ? i - 1 : i;
+}
+
 #else
 
 size_t fh_gb18030_avx2(const uint8_t *p, size_t n, uint8_t *out, const uint32_t *table, size_t *written) {
     (void)p; (void)n; (void)out; (void)table;
     *written = 0;
+    return 0;
+}
+
+size_t fh_gb18030_pairs_avx2(const uint8_t *p, size_t n) {
+    (void)p; (void)n;
     return 0;
 }
 

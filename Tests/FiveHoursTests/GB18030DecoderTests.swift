@@ -234,6 +234,85 @@ struct GB18030DecoderTests {
     }
 }
 
+/// `GB18030.isText`, the check of a part read on its own bytes, against the decoder it stands
+/// for: with AVX2 (`fh_gb18030_pairs_avx2` passing over blocks of ASCII and two-byte characters)
+/// and without, on the decoder's generated inputs and with a byte that is not GB18030 at every
+/// place of a 64-byte block.
+@Suite("The GB18030 check of a part against the decoder")
+struct GB18030CheckTests {
+    /// The decoder's answer for a whole input: it decodes, with no NUL byte.
+    static func decodes(_ bytes: [UInt8]) -> Bool {
+        if case .decoded = GB18030DecoderTests.decode(bytes, final: true, vector: false) { return true }
+        return false
+    }
+
+    static func check(_ bytes: [UInt8]) -> [String] {
+        let want = decodes(bytes)
+        var ways = [false]
+        if GB18030DecoderTests.vectorAvailable { ways.append(true) }
+        return ways.compactMap { vector in
+            let got = bytes.withUnsafeBufferPointer { GB18030.isText($0, vector: vector) }
+            guard got != want else { return nil }
+            return "\(vector ? "AVX2" : "scalar") says \(got), the decoder \(want), \(bytes.count) bytes: "
+                + bytes.prefix(200).map { String(format: "%02X", $0) }.joined(separator: " ")
+        }
+    }
+
+    /// The fast path takes any pair of lead 81–FE and trail 40–7E or 80–FE as a character
+    /// without asking: iconv must decode every one of them.
+    @Test("every pair of a lead and a trail byte is a character iconv decodes")
+    func everyPairIsACharacter() {
+        #expect(GB18030DecoderTests.pairs.count == 126 * 190)
+    }
+
+    @Test("the check agrees with the decoder on every length to 300 and on long inputs")
+    func agreesWithTheDecoder() {
+        var rng = SplitMix(seed: 0xC4EC18030)
+        var wrong: [String] = []
+        var refused = 0
+        for length in 0...300 {
+            for round in 0..<6 {
+                var bytes = GB18030DecoderTests.text(length: length, breakers: round % 2 == 0, &rng)
+                bytes = Array(bytes.prefix(length + round % 4))
+                if !Self.decodes(bytes) { refused += 1 }
+                wrong += Self.check(bytes)
+            }
+        }
+        for round in 0..<600 {
+            var bytes = GB18030DecoderTests.text(length: Int.random(in: 300...4000, using: &rng), breakers: false, &rng)
+            if round % 3 != 0, !bytes.isEmpty {
+                // One byte that is not GB18030 (or a NUL) at any place of a block, its edges most.
+                let edge = 64 * Int.random(in: 0...40, using: &rng) + [-2, -1, 0, 1, 2, 31, 32, 62, 63].randomElement(using: &rng)!
+                let at = round % 3 == 1 ? max(0, min(bytes.count - 1, edge)) : Int.random(in: 0..<bytes.count, using: &rng)
+                bytes.insert(contentsOf: GB18030DecoderTests.breaker(&rng), at: at)
+            }
+            if !Self.decodes(bytes) { refused += 1 }
+            wrong += Self.check(bytes)
+        }
+        #expect(refused > 500, "\(refused) inputs the decoder refuses")
+        #expect(wrong.isEmpty, "\(wrong.count) disagreements; the first: \(wrong.first ?? "")")
+    }
+
+    @Test("a character across a block's edge: its trail checked in the next block")
+    func characterAcrossBlocks() {
+        // ASCII, then a run of pairs that crosses the edge at byte 64 with either parity; then
+        // one pair's trail made a comma (no trail byte), for each pair near the edge.
+        for shift in 0..<4 {
+            let start = 63 - shift
+            let good = [UInt8](repeating: 0x41, count: start) + [UInt8](repeating: 0xB0, count: 2 * 40) + [0x0A]
+                + [UInt8](repeating: 0x41, count: 70)
+            #expect(Self.decodes(good))
+            #expect(Self.check(good).isEmpty, "shift \(shift)")
+            for k in 0..<3 {
+                var bad = good
+                bad[start + 2 * k + 1] = 0x2C
+                #expect(!Self.decodes(bad))
+                #expect(Self.check(bad).isEmpty, "shift \(shift), pair \(k)")
+            }
+        }
+    }
+}
+
 /// The file's CR and LF bytes that place a decoded part's rows (`LineBytes`, `RowPlaces`): the
 /// AVX2 listing and the loop that runs without it must list the same offsets.
 @Suite("Line bytes listed with AVX2 and without")

@@ -79,6 +79,14 @@ int fh_scan_finish_avx2(const uint8_t *p, size_t n, fh_scan_state *state);
 /// and sets `*written`. AVX2 and BMI1 only (fh_has_avx2).
 size_t fh_gb18030_avx2(const uint8_t *p, size_t n, uint8_t *out, const uint32_t *table, size_t *written);
 
+/// The fast path of the GB18030 check (`GB18030.isText`, whose exact rule is the decoder's):
+/// from a character's start at `p`, the length of the stretch of 64-byte blocks in which every
+/// byte is ASCII other than NUL or one of a two-byte character (lead 81–FE, trail 40–7E or
+/// 80–FE: every such pair is a character), ending at a character's start. It stops before the
+/// first block holding anything else — a NUL, a four-byte code, a byte that is not GB18030 — and
+/// when fewer than 64 bytes are left, for the decoder to decide. AVX2 and BMI1 only (fh_has_avx2).
+size_t fh_gb18030_pairs_avx2(const uint8_t *p, size_t n);
+
 /// Installs the SIGBUS guard of input mappings (sigbus.c): once, at start-up.
 void fh_install_sigbus_guard(void);
 /// Watches the mapping `p[0..<n]`: a fault in it (the file was cut short) is answered with zeros.

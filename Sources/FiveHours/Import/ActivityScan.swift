@@ -201,6 +201,10 @@ struct ActivityScanner: Sendable {
         endCell = cells[ActivityCells.end]
         hoursCell = cells[ActivityCells.hours]
         submittedCell = cells[ActivityCells.submitted]
+        var keys = SIMD8<Int16>(repeating: -1)
+        precondition(ActivityCells.readOutsideWindow.count <= 8, "more columns read outside the window than a SIMD8 holds")
+        for (k, position) in ActivityCells.readOutsideWindow.enumerated() { keys[k] = Int16(cells[position]) }
+        keyCells = keys
         var slots = SIMD32<Int8>(repeating: -1)
         for (slot, position) in [ActivityCells.date, ActivityCells.start, ActivityCells.end, ActivityCells.hours,
                                  ActivityCells.submitted].enumerated() { slots[position] = Int8(slot) }
@@ -211,6 +215,32 @@ struct ActivityScanner: Sendable {
     private let volunteerCell, dateCell, startCell, endCell, hoursCell, submittedCell: Int
     /// Each column's slot in `Values` (0 date, 1 start, 2 end, 3 hours, 4 submitted_at), -1 for text.
     private let valueSlots: SIMD32<Int8>
+    /// The cells of `ActivityCells.readOutsideWindow` (-1 for a column the file lacks).
+    private let keyCells: SIMD8<Int16>
+
+    /// True when the cells a row outside the window is read by (`ActivityCells.readOutsideWindow`)
+    /// hold only ASCII: a row of a GB18030 file that is, and is dated outside the window, is read
+    /// from its own bytes, which are then the same as its UTF-8 (`readActivities`).
+    @inline(__always)
+    func keyCellsAreASCII(_ row: PlainRow) -> Bool {
+        var any: UInt64 = 0
+        for k in 0..<8 {
+            let i = Int(keyCells[k])
+            guard i >= 0 else { continue }
+            let c = row.cell(i)
+            guard let p = c.baseAddress else { continue }
+            var j = 0
+            while j + 8 <= c.count {
+                any |= UnsafeRawPointer(p + j).loadUnaligned(as: UInt64.self)
+                j += 8
+            }
+            while j < c.count {
+                any |= UInt64(p[j])
+                j += 1
+            }
+        }
+        return any & 0x8080_8080_8080_8080 == 0
+    }
     private let identityLayout = IdentityLayout.table
 
     /// The parsed values of a row this reader found valid.

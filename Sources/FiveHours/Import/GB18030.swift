@@ -175,6 +175,34 @@ enum GB18030 {
         }
     }
 
+    /// True when `bytes`, which start at a character (a file's start, or after a line feed), are
+    /// GB18030 text that `decode` takes whole, with no NUL byte: the check of an activity part
+    /// read on its own bytes (`Importer.RowJob.readActivities`). The rule is the decoder's. With
+    /// AVX2, `fh_gb18030_pairs_avx2` passes over the blocks that hold only ASCII and two-byte
+    /// characters (the decoder takes every pair of lead 81–FE and trail 40–7E or 80–FE:
+    /// `GB18030Tests` holds it to that) and the decoder checks whatever it stops at, 64 bytes at
+    /// a time; without, the decoder checks it all.
+    static func isText(_ bytes: UnsafeBufferPointer<UInt8>, vector: Bool = GB18030.vector) -> Bool {
+        guard let p = bytes.baseAddress else { return true }
+        let n = bytes.count, piece = vector ? 64 : 64 << 10
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * piece + 16) { out in
+            var i = 0
+            while i < n {
+                if vector {
+                    i += fh_gb18030_pairs_avx2(p + i, n - i)
+                    guard i < n else { break }
+                }
+                let end = min(n, i + piece)
+                // A character cut at the piece's end is left for the next piece.
+                guard let (_, used) = try? decode(UnsafeBufferPointer(start: p + i, count: end - i), into: out.baseAddress!,
+                                                  final: end == n, vector: vector),
+                      used > 0 || end == n else { return false }
+                i += used
+            }
+            return true
+        }
+    }
+
     /// Decodes a whole buffer (tests, small inputs); throws `UnreadableFile` naming the line.
     static func convert(_ input: UnsafeBufferPointer<UInt8>) throws -> (UnsafeMutablePointer<UInt8>, Int) {
         let out = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * input.count + 16)

@@ -235,6 +235,13 @@ public struct Importer: Sendable {
     /// text cells are not read into strings at all, and a year's records are a third smaller.
     public var keepsText = true
 
+    /// Whether a large GB18030 activity file is read on its own bytes, each row decoded only when
+    /// it must be (`RowJob.readActivities`), rather than decoded part by part: when the window is
+    /// at most nine weeks (a day's, a week's or a month's run), so that most rows of a log that
+    /// spans longer lie outside it and are never decoded. A longer window makes most rows
+    /// records, which are read from decoded text in any case: a part is then decoded whole.
+    var readsGB18030InPlace: Bool { window.map { $0.count <= 63 } ?? false }
+
     /// When a file is read in parts, and how large they are.
     struct Sizes: Sendable {
         /// Files smaller than this are read in one piece.
@@ -585,7 +592,9 @@ public struct Importer: Sendable {
         // others first), and its hash is read apart (`DigestTask`). A GB18030 file is cut into
         // parts on its own bytes, after its first lines, and each part decoded where it is read.
         // (None when a GB18030 file's first lines changed under the run: read the ordinary way.)
-        guard let bounds = Importer.partBounds(of: buffer, body: body, sizes: sizes, cells: cellCount) else { return false }
+        // A GB18030 activity file read on its own bytes: its parts are cut as a UTF-8 file's are.
+        let inPlace = decoder != nil && kind == .activity && readsGB18030InPlace
+        guard let bounds = Importer.partBounds(of: buffer, body: body, sizes: sizes, cells: cellCount, decoding: !inPlace) else { return false }
         if bounds.count > 2 || deferred != nil {
             let count = bounds.count - 1
             // Each part's result and the line its reader stopped at.
@@ -600,7 +609,12 @@ public struct Importer: Sendable {
                     var counts = InputFileReport(path: display, absolutePath: "", kind: kind, format: "", sha256: "", byteCount: 0)
                     let own = job.withOwnFileName(), first = k == 0 ? firstLine : 1
                     let end: Int
-                    if let decoder {
+                    if let decoder, inPlace {
+                        var places = RowPlaces(inPlaceAt: bounds[k])
+                        end = try own.readActivities(UnsafeBufferPointer(rebasing: decoder.raw[bounds[k]..<bounds[k + 1]]), places: &places,
+                                                     mapped: buffer, firstLine: first, checking: true, gb18030: true, report: &counts,
+                                                     into: &part)
+                    } else if let decoder {
                         // Decoded text is UTF-8 without NUL bytes by its making.
                         end = try decoder.withPart(bounds[k]..<bounds[k + 1]) { text, places in
                             try own.read(text, places: &places, mapped: nil, firstLine: first, checking: false, report: &counts, into: &part)
@@ -617,7 +631,7 @@ public struct Importer: Sendable {
                 }
             }
             decoder?.letBuffersGo()
-            clock.lap("      \(count) parts\(decoder != nil ? ", each decoded from GB18030" : deferred == nil ? "" : ", each with its UTF-8 check")")
+            clock.lap("      \(count) parts\(inPlace ? ", each read on its GB18030 bytes" : decoder != nil ? ", each decoded from GB18030" : deferred == nil ? "" : ", each with its UTF-8 check")")
             // Each part numbered its lines from 1: shifted by the lines of the parts before it,
             // on both cores (a year's parts hold millions of records), in the slots, so that
             // shifting copies nothing.
@@ -663,15 +677,15 @@ public struct Importer: Sendable {
 
     /// Where the parts of `buffer`'s rows, from `body`, begin and end (`RowJob.parts`); a GB18030
     /// file decoded in parts is cut on its own bytes, after its first lines, into parts of
-    /// `Sizes.decodedPart`. Each cut looks for a line end in the file and lets go of the pages
+    /// `Sizes.decodedPart` (of `Sizes.part` when it is read on its own bytes, not `decoding`). Each cut looks for a line end in the file and lets go of the pages
     /// that maps at once (`TextBuffer.releasePages(of:around:)`: up to 2 MB a cut), before the
     /// next; each part maps them again as it reads them. Kept, the cuts of the benchmark's year
     /// held 200 MB of the file before any part had read a row. Nil when a GB18030 file's first
     /// lines no longer hold the line ends they were decoded with (`PartDecoder.rawOffset(ofHead:)`).
-    static func partBounds(of buffer: TextBuffer, body: Int, sizes: Sizes, cells: Int? = nil) -> [Int]? {
+    static func partBounds(of buffer: TextBuffer, body: Int, sizes: Sizes, cells: Int? = nil, decoding: Bool = true) -> [Int]? {
         if let decoder = buffer.decoder {
             var decodedSizes = sizes
-            decodedSizes.part = sizes.decodedPart
+            if decoding { decodedSizes.part = sizes.decodedPart }
             guard let start = decoder.rawOffset(ofHead: body) else { return nil }
             // Cut on the file's own bytes: a comma, a quote and a line feed are never part of a
             // GB18030 character, so its rows' cells are told apart as in UTF-8.
@@ -777,6 +791,16 @@ public struct Importer: Sendable {
         /// Built only where a row needs it: copying the file name for every row would cost an
         /// atomic reference count on a string all the parts share.
         func source(_ line: Int) -> SourceLine { SourceLine(fileIndex: fileIndex, file: display, line: line) }
+
+        /// Where a row read from `text` up to `end` ends in the part: there, or when the text is
+        /// a row decoded on its own, the end of its bytes (`fileSpan`, from the part's start) —
+        /// once the reader has read the whole text, as it holds that one row.
+        @inline(__always)
+        static func end(of end: Int, in text: UnsafeBufferPointer<UInt8>, _ fileSpan: Range<Int>?, partStart: Int) throws -> Int {
+            guard let fileSpan else { return end }
+            guard end == text.count else { throw BadBytes() }
+            return fileSpan.upperBound - partStart
+        }
 
         /// The same job with a file name of its own (a copy of the text, not of the reference):
         /// every record of a part holds it, and parts on two cores counting references on one
@@ -938,28 +962,39 @@ public struct Importer: Sendable {
         /// The rows of an activity file: plain rows are split and checked from their bytes
         /// (`PlainRow`, `ActivityScanner`); a row they doubt is read by the general reader and
         /// the parser. Only rows dated in the window become records.
+        ///
+        /// - Parameter gb18030: `bytes` are a GB18030 file's own, read where they lie
+        ///   (`Importer.readsGB18030InPlace`). They are checked ahead of the rows by the decoder's
+        ///   rule (`GB18030.isText`) and split as UTF-8 is: a comma, a quote and a line end are
+        ///   never part of a GB18030 character. A plain row dated outside the window whose cells it
+        ///   is read by are ASCII (`ActivityScanner.keyCellsAreASCII`) — on a week, nearly all of
+        ///   a year's rows — is read from its bytes, which are then its UTF-8; any other row is
+        ///   decoded on its own and read from its text as a row of a UTF-8 file is, placed by its
+        ///   bytes in the file (`RowPlaces(row:textCount:)`).
         func readActivities(_ bytes: UnsafeBufferPointer<UInt8>, places: inout RowPlaces, mapped buffer: TextBuffer?, firstLine: Int,
-                            checking: Bool, report: inout InputFileReport, into result: inout ImportParts) throws -> Int {
+                            checking: Bool, gb18030: Bool = false, report: inout InputFileReport, into result: inout ImportParts) throws -> Int {
             guard let p = bytes.baseAddress else { return firstLine }
             let n = bytes.count
             // The check of a deferred part runs ahead of the rows: its bytes are then still in
             // the core's cache when the rows are split, instead of read twice from memory. With
-            // AVX2 it is the separator index's own pass (`SeparatorIndex.scan`, 128 KB at a time); without, it
-            // runs in blocks of 128 KB that each end after a line end (no character is split).
+            // AVX2 the UTF-8 check is the separator index's own pass (`SeparatorIndex.scan`, 128
+            // KB at a time); without it, and for GB18030, it runs in blocks of 128 KB that each
+            // end after a line end (no character is split).
             // A row longer than what is checked ahead of it, and with AVX2 the rows in the part's
             // last bytes after its last full 64-byte block, may be read before they are checked
             // (`finish` checks them at the end); whatever they became is thrown away with the
             // part if the check fails.
             let vector = UTF8Check.avx2 && SeparatorIndex.fits(n)
             // Without AVX2, an empty index of a step's size, never scanned.
-            var separators = SeparatorIndex(p, vector ? n : 0, validating: checking && vector, step: vector ? 2048 : 1)
+            var separators = SeparatorIndex(p, vector ? n : 0, validating: checking && vector && !gb18030, step: vector ? 2048 : 1)
             defer { separators.deallocate() }
-            var checked = checking && !vector ? 0 : n
+            var checked = gb18030 || (checking && !vector) ? 0 : n
             @inline(__always) func checkAhead(_ pos: Int) throws {
                 while checked < n, checked < pos + SeparatorIndex.lookahead {
                     var end = min(n, checked + (128 << 10))
                     while end < n, p[end - 1] != 10 { end += 1 }
-                    guard UTF8Check.isPlainText(UnsafeBufferPointer(start: p + checked, count: end - checked)) else { throw BadBytes() }
+                    let stretch = UnsafeBufferPointer(start: p + checked, count: end - checked)
+                    guard gb18030 ? GB18030.isText(stretch) : UTF8Check.isPlainText(stretch) else { throw BadBytes() }
                     checked = end
                 }
             }
@@ -985,13 +1020,20 @@ public struct Importer: Sendable {
             let names = NameCache()
             var unquoted = UnquotedRows(cellCount: cellCount)
             defer { unquoted.deallocate() }
-            /// A row `scanner.read` took (its values in `v`), from the part's bytes (`plain`) or
+            // A GB18030 row decoded on its own, and its cells.
+            var decoded = DecodedRow()
+            defer { decoded.deallocate() }
+            let decodedCells = UnsafeMutablePointer<Int>.allocate(capacity: 2 * cellCount)
+            defer { decodedCells.deallocate() }
+            /// A row `scanner.read` took (its values in `v`), from the text's bytes (`plain`) or
             /// copied with its quoted cells unescaped (`UnquotedRows`): counted, made into a record
             /// when it is dated in the window, kept for the duplicate check. `reference` is the row
             /// as the parser reads it — the plain row's cells, or the general reader's for a copy —
             /// which debug builds and the fuzzer hold the record to.
+            /// `fileSpan`: the row's bytes in the file when it was decoded on its own (GB18030),
+            /// else its place is `span` placed by `places`.
             func keep<Fields: RowFields>(_ row: PlainRow, reference: @autoclosure () -> Fields, line rowLine: Int, bytes span: Range<Int>,
-                                         plain: Bool) throws {
+                                         plain: Bool, fileSpan: Range<Int>? = nil) throws {
                 report.read += 1
                 result.plainRowsRead += 1
                 let (identity, hasRecordID) = scanner.identity(row, v)
@@ -1016,7 +1058,7 @@ public struct Importer: Sendable {
                 if !plain || storesContent && hasRecordID, recordIndex < 0 || !importer.keepsText {
                     result.storedContent.append(scanner.content(row, v).a, at: kept.count)
                 }
-                guard let place = places.place(span, plain: plain) else { throw BadBytes() }
+                guard let place = fileSpan ?? places.place(span, plain: plain) else { throw BadBytes() }
                 kept.append(identity, ScannedRow(fileIndex: fileIndex, line: rowLine, record: recordIndex, start: place.lowerBound,
                                                  length: place.count, hasRecordID: hasRecordID))
                 buffer?.release(upTo: place.upperBound, from: partStart, released: &released)
@@ -1024,33 +1066,66 @@ public struct Importer: Sendable {
             while pos < n {
                 if vector {
                     guard separators.scan(ahead: pos) else { throw BadBytes() }
-                } else if checked < pos + SeparatorIndex.lookahead {
+                }
+                if checked < pos + SeparatorIndex.lookahead {
                     try checkAhead(pos)
                 }
                 var next = vector ? separators.split(pos, expected: cellCount, into: cells) : SeparatorIndex.unscanned
                 if next == SeparatorIndex.unscanned {
                     next = PlainRow.split(p, pos, n, expected: cellCount, into: cells, specials: &specials) ?? SeparatorIndex.notPlain
                 }
-                if next >= 0, next - pos <= Importer.longestRow, importer.sizes.accelerated, scanner.read(row, &values, into: &v) {
-                    try keep(row, reference: PlainRowFields(row: row, lookup: lookup), line: line, bytes: pos..<next, plain: true)
-                    pos = next
+                // The row is read from here: the part's text, or (GB18030) its own text decoded,
+                // which is `fileSpan` of the file.
+                let text: UnsafeBufferPointer<UInt8>, textRow: PlainRow, textPos: Int, textNext: Int, fileSpan: Range<Int>?
+                // A GB18030 row read where it lies (`v` holds its values).
+                var readInPlace = false
+                if gb18030, next >= 0, next - pos <= Importer.longestRow, importer.sizes.accelerated, scanner.keyCellsAreASCII(row),
+                   scanner.read(row, &values, into: &v), !scanner.inWindow(v.date) {
+                    readInPlace = true
+                }
+                if gb18030, !readInPlace {
+                    // Any other row, as far as it reaches (the general reader finds the end of one
+                    // that is not plain), decoded and read from its text.
+                    var end = next
+                    if next < 0 {
+                        reader = CSVReader(bytes, line: line) // (it may have read a decoded row last)
+                        reader.resume(at: pos, line: line)
+                        guard try reader.next(into: &fields) != nil else { break }
+                        end = reader.position
+                    }
+                    text = try decoded.decode(UnsafeBufferPointer(start: p + pos, count: end - pos))
+                    var rowSpecials = SpecialBytes(text.baseAddress!, text.count)
+                    textRow = PlainRow(base: text.baseAddress!, cells: decodedCells)
+                    textPos = 0
+                    textNext = PlainRow.split(text.baseAddress!, 0, text.count, expected: cellCount, into: decodedCells,
+                                              specials: &rowSpecials) ?? SeparatorIndex.notPlain
+                    reader = CSVReader(text, line: line)
+                    fileSpan = (partStart + pos)..<(partStart + end)
+                } else {
+                    (text, textRow, textPos, textNext, fileSpan) = (bytes, row, pos, next, nil)
+                }
+                if readInPlace || textNext >= 0 && textNext - textPos <= Importer.longestRow && importer.sizes.accelerated
+                    && scanner.read(textRow, &values, into: &v) {
+                    try keep(textRow, reference: PlainRowFields(row: textRow, lookup: lookup), line: line, bytes: textPos..<textNext,
+                             plain: true, fileSpan: fileSpan)
+                    pos = try RowJob.end(of: textNext, in: text, fileSpan, partStart: partStart)
                     line += 1
                     continue
                 }
                 // The general reader, for this one row.
-                reader.resume(at: pos, line: line)
+                reader.resume(at: textPos, line: line)
                 guard let (rowLine, problem) = try reader.next(into: &fields) else { break }
                 // A row the plain split turned down only for a doubled quote or a line break in a
                 // quoted cell (what Excel writes of a description with quotes or Alt+Enter in it):
                 // its cells unescaped into a buffer of this part and read from there as a plain
                 // row is, not made into a record of strings by the parser first (four times the
                 // time a row, for an export that quotes such a cell in every row).
-                if problem == nil, reader.cellCount == cellCount, reader.position - pos <= Importer.longestRow, importer.sizes.accelerated {
+                if problem == nil, reader.cellCount == cellCount, reader.position - textPos <= Importer.longestRow, importer.sizes.accelerated {
                     let copy = unquoted.row(reader, fields)
                     if scanner.read(copy, &values, into: &v) {
-                        try keep(copy, reference: CSVRow(reader: reader, fields: fields, lookup: lookup), line: rowLine, bytes: pos..<reader.position,
-                                 plain: false)
-                        pos = reader.position
+                        try keep(copy, reference: CSVRow(reader: reader, fields: fields, lookup: lookup), line: rowLine,
+                                 bytes: textPos..<reader.position, plain: false, fileSpan: fileSpan)
+                        pos = try RowJob.end(of: reader.position, in: text, fileSpan, partStart: partStart)
                         line = reader.line
                         continue
                     }
@@ -1061,12 +1136,12 @@ public struct Importer: Sendable {
                     // also when its record will lose its text (the duplicate check's contents are
                     // the rows' as written; see `Duplicates.settle`).
                     if !keep || !importer.keepsText { result.storedContent.append(a.contentKey.a, at: kept.count) }
-                    guard let place = places.place(pos..<reader.position, plain: false) else { throw BadBytes() }
+                    guard let place = fileSpan ?? places.place(textPos..<reader.position, plain: false) else { throw BadBytes() }
                     kept.append(a.identityKey, ScannedRow(fileIndex: fileIndex, line: rowLine, record: keep ? Int32(result.activities.count) : -1,
                                                           start: place.lowerBound, length: place.count, hasRecordID: a.recordID != nil))
                     if keep { result.activities.append(a) }
                 }
-                pos = reader.position
+                pos = try RowJob.end(of: reader.position, in: text, fileSpan, partStart: partStart)
                 line = reader.line
             }
             // The end of a last row that ran past the checked block (a quoted cell with line
@@ -1082,6 +1157,29 @@ public struct Importer: Sendable {
             result.identities = IdentityGroups(grouping: kept.identities.buffer)
             return line
         }
+    }
+
+    /// A row of a GB18030 part decoded on its own (`RowJob.readActivities`): a buffer reused row
+    /// after row, grown for a longer one.
+    struct DecodedRow {
+        private var base: UnsafeMutablePointer<UInt8>?
+        private var capacity = 0
+
+        /// The UTF-8 of `bytes` (whole characters), valid until the next call; `BadBytes` when
+        /// they are not GB18030 (the file changed since it was checked).
+        mutating func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws -> UnsafeBufferPointer<UInt8> {
+            // The decoder's room (twice the length, and its vector stores' spare bytes).
+            let need = 2 * bytes.count + 64
+            if need > capacity {
+                base?.deallocate()
+                capacity = max(need, 4096)
+                base = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+            }
+            guard let (written, _) = try? GB18030.decode(bytes, into: base!, final: true), written > 0 else { throw RowJob.BadBytes() }
+            return UnsafeBufferPointer(start: base, count: written)
+        }
+
+        func deallocate() { base?.deallocate() }
     }
 
     /// The row as it was written, re-quoted, with the phone columns and phone numbers blanked.

@@ -21,6 +21,14 @@ enum ActivityCells {
     static let description = InputKind.activity.position("description")
     /// The columns of a row's identity without a `record_id` (§4), in table order.
     static let identity = columns.indices.filter { columns[$0].identity }
+    /// The columns a row dated outside the window is read by, in table order: its checks
+    /// (`ActivityScanner.read`: the required columns and the values) and its identity
+    /// (`RowHash.identity`: `record_id` and the identity columns). A GB18030 row whose cells of
+    /// these columns are ASCII is read the same from its own bytes as decoded (`readActivities`).
+    static let readOutsideWindow = columns.indices.filter { i in
+        let c = columns[i]
+        return i == recordID || c.identity || c.required || ![.text, .name, .list].contains(c.value)
+    }
 }
 
 /// Where the identity's columns are and how each is hashed, from the column table, held inline:

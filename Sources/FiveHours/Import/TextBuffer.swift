@@ -59,15 +59,25 @@ final class TextBuffer: @unchecked Sendable {
     ///     when `force`d, at the end of a part).
     ///   A GB18030 file decoded in parts lets go of the file's pages (its rows are placed there).
     func release(upTo offset: Int, from start: Int, released: inout Int, force: Bool = false) {
+        // Decided before the decoder is looked at: called at every row, binding it counted a
+        // reference on it, one both cores share (a fifth of the run).
+        guard TextBuffer.releaseIsDue(upTo: offset, released: released, force: force) else { return }
         if let decoder { return decoder.releaseFile(upTo: offset, released: &released, force: force) }
         guard let m = mapping else { return }
         TextBuffer.release(mapping: m, dataStart: UnsafeRawPointer(base) - UnsafeRawPointer(m.0), upTo: offset, released: &released, force: force)
     }
 
+    /// Whether the pages up to `offset` are let go now: 4 MB or more since the last time, or any
+    /// when `force`d.
+    @inline(__always)
+    static func releaseIsDue(upTo offset: Int, released: Int, force: Bool) -> Bool {
+        offset - released >= 4 << 20 || (force && offset > released)
+    }
+
     /// The pages of `mapping` from `dataStart + released` up to `dataStart + offset`, let go when
     /// that is 4 MB or more (or `force`d).
     static func release(mapping m: (UnsafeMutableRawPointer, Int), dataStart: Int, upTo offset: Int, released: inout Int, force: Bool) {
-        guard offset - released >= 4 << 20 || (force && offset > released) else { return }
+        guard releaseIsDue(upTo: offset, released: released, force: force) else { return }
         let page = 4096
         let lo = (dataStart + released + page - 1) / page * page
         let hi = min((dataStart + offset) / page * page, (m.1 + page - 1) / page * page)

@@ -58,21 +58,32 @@ struct ScalarFallbackTests {
         try file.close()
         #expect(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0 > 16 << 20)
         let config = folder.appendingPathComponent("campaign.yaml").path
+        // A week reads the large GB18030 file on its own bytes, decoding only the rows it must
+        // (`Importer.readsGB18030InPlace`); a year decodes each part whole.
+        let runs: [(folder: String, arguments: [String], lap: String)] = [
+            ("weekly-2019-08-09", ["weekly", "--week-ending", "2019-08-09", "--now", "2019-08-10T09:00:00+08:00"], "each read on its GB18030 bytes"),
+            ("yearly-2019", ["yearly", "--year", "2019", "--now", "2020-01-10T09:00:00+08:00"], "each decoded from GB18030"),
+        ]
         var outputs: [[String: Data]] = []
-        for environment in [[:], ["FIVEHOURS_NO_AVX2": "1"]] {
-            let out = folder.appendingPathComponent(environment.isEmpty ? "out-vector" : "out-scalar")
-            let r = try Binary.run(["weekly", "--config", config, "--week-ending", "2019-08-09", "--now", "2019-08-10T09:00:00+08:00",
-                                    "--format", "csv", "--csv-header", "keys", "--out", out.path, "--quiet"],
-                                   environment: environment.merging(["FIVEHOURS_TIMING": "1"]) { a, _ in a })
-            #expect(r.status == 0, "\(r.stderr)")
-            #expect(r.stderr.contains("each decoded from GB18030"), "the large GB18030 file is read in parts")
-            let report = out.appendingPathComponent("weekly-2019-08-09")
-            var files: [String: Data] = [:]
-            for name in try FileManager.default.contentsOfDirectory(atPath: report.path) {
-                files[name] = try Data(contentsOf: report.appendingPathComponent(name))
+        for run in runs {
+            for environment in [[:], ["FIVEHOURS_NO_AVX2": "1"]] {
+                let out = folder.appendingPathComponent(environment.isEmpty ? "out-vector" : "out-scalar")
+                let r = try Binary.run(run.arguments + ["--config", config, "--format", "csv", "--csv-header", "keys", "--out", out.path, "--quiet"],
+                                       environment: environment.merging(["FIVEHOURS_TIMING": "1"]) { a, _ in a })
+                #expect(r.status == 0, "\(r.stderr)")
+                #expect(r.stderr.contains(run.lap), "the large GB18030 file is read in parts, \(run.lap)")
+                let report = out.appendingPathComponent(run.folder)
+                var files: [String: Data] = [:]
+                for name in try FileManager.default.contentsOfDirectory(atPath: report.path) {
+                    files[name] = try Data(contentsOf: report.appendingPathComponent(name))
+                }
+                outputs.append(files)
             }
-            outputs.append(files)
         }
+        #expect(outputs[2].keys.sorted() == outputs[3].keys.sorted())
+        for (name, data) in outputs[2] { #expect(outputs[3][name] == data, "yearly \(name) differs without AVX2") }
+        // The year's hours hold the week's: read on its bytes or decoded, the same rows.
+        #expect(String(decoding: outputs[2]["rejects.csv"] ?? Data(), as: UTF8.self) == String(decoding: outputs[0]["rejects.csv"] ?? Data(), as: UTF8.self))
         #expect(outputs[0].keys.sorted() == outputs[1].keys.sorted())
         for (name, data) in outputs[0] { #expect(outputs[1][name] == data, "\(name) differs without AVX2") }
         // Not a test of nothing: the logs were read, counted and partly rejected.
