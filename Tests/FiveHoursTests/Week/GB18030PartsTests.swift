@@ -12,7 +12,7 @@ import Glibc
 /// cells, four-byte characters, long headers, repeats read again (in and out of the window),
 /// conflicting repeats quoted in `rejects.csv`, a last row with or without a line end — read in
 /// parts of random sizes (so that cuts and pieces fall everywhere) and in one piece.
-@Suite("GB18030 files read in decoded parts")
+@Suite("GB18030 files read in parts")
 struct GB18030PartsTests {
     static func randomLog(_ rng: inout SplitMix, round: Int) -> String {
         let ends = ["\n", "\n", "\r\n", "\r"]

@@ -110,4 +110,24 @@ struct SessionTextTests {
         #expect(ledger.rejects.allSatisfy { $0.source.file == "activities/log.csv" })
         #expect(ledger.files.first { $0.path == "activities/log.csv" }?.merged == 1, "\(run)")
     }
+
+    /// A year holds millions of records: each one's box stays within the 136 bytes glibc gives
+    /// 144 for (`ActivityRecord.Fields`: the day and times in 32 bits, `SourceLine`'s numbers
+    /// too). Every field still holds what it was given, the empty ones as nil.
+    @Test("a record's fields fit in 120 bytes and keep their values")
+    func recordFieldsAreSmall() {
+        #expect(MemoryLayout<ActivityRecord.Fields>.size <= 120, "\(MemoryLayout<ActivityRecord.Fields>.size) bytes")
+        #expect(MemoryLayout<SourceLine>.size == 24)
+        let day = CivilDate(year: 9999, month: 12, day: 31)!
+        let a = ActivityRecord(recordID: nil, volunteerID: "V1", date: day, start: 0, end: 2 * 86_400, hours: nil, team: nil,
+                               activity: nil, category: nil, location: nil, media: [], unit: nil, submittedAt: 253_402_300_799,
+                               title: nil, description: nil, source: SourceLine(fileIndex: 3, file: "a.csv", line: 2_000_000_000))
+        #expect(a.date == day && a.start == 0 && a.end == 2 * 86_400 && a.hours == nil && a.submittedAt == 253_402_300_799)
+        #expect(a.source.line == 2_000_000_000 && a.source.fileIndex == 3 && a.source.file == "a.csv")
+        var b = a
+        b.hours = 86_400
+        b.start = nil
+        b.source.line += 7
+        #expect(b.hours == 86_400 && b.start == nil && b.source.line == 2_000_000_007 && a.source.line == 2_000_000_000)
+    }
 }
