@@ -590,9 +590,10 @@ public struct Importer: Sendable {
         // in one piece. Parts are more than cores, so that both stay busy to the end; each part of
         // a deferred buffer checks its own bytes (an activity part a block ahead of its rows, the
         // others first), and its hash is read apart (`DigestTask`). A GB18030 file is cut into
-        // parts on its own bytes, after its first lines, and each part decoded where it is read.
-        // (None when a GB18030 file's first lines changed under the run: read the ordinary way.)
-        // A GB18030 activity file read on its own bytes: its parts are cut as a UTF-8 file's are.
+        // parts on its own bytes, after its first lines, and each part decoded where it is read —
+        // or, an activity file for a short window, read on its own bytes, in parts of a UTF-8
+        // file's size (`readsGB18030InPlace`). (None when a GB18030 file's first lines changed
+        // under the run: read the ordinary way.)
         let inPlace = decoder != nil && kind == .activity && readsGB18030InPlace
         guard let bounds = Importer.partBounds(of: buffer, body: body, sizes: sizes, cells: cellCount, decoding: !inPlace) else { return false }
         if bounds.count > 2 || deferred != nil {
@@ -677,7 +678,8 @@ public struct Importer: Sendable {
 
     /// Where the parts of `buffer`'s rows, from `body`, begin and end (`RowJob.parts`); a GB18030
     /// file decoded in parts is cut on its own bytes, after its first lines, into parts of
-    /// `Sizes.decodedPart` (of `Sizes.part` when it is read on its own bytes, not `decoding`). Each cut looks for a line end in the file and lets go of the pages
+    /// `Sizes.decodedPart` (of `Sizes.part` when it is read on its own bytes, not `decoding`).
+    /// Each cut looks for a line end in the file and lets go of the pages
     /// that maps at once (`TextBuffer.releasePages(of:around:)`: up to 2 MB a cut), before the
     /// next; each part maps them again as it reads them. Kept, the cuts of the benchmark's year
     /// held 200 MB of the file before any part had read a row. Nil when a GB18030 file's first
@@ -969,8 +971,8 @@ public struct Importer: Sendable {
         ///   never part of a GB18030 character. A plain row dated outside the window whose cells it
         ///   is read by are ASCII (`ActivityScanner.keyCellsAreASCII`) — on a week, nearly all of
         ///   a year's rows — is read from its bytes, which are then its UTF-8; any other row is
-        ///   decoded on its own and read from its text as a row of a UTF-8 file is, placed by its
-        ///   bytes in the file (`RowPlaces(row:textCount:)`).
+        ///   decoded on its own (`DecodedRow`) and read from its text as a row of a UTF-8 file is,
+        ///   placed by its bytes in the file (`fileSpan`).
         func readActivities(_ bytes: UnsafeBufferPointer<UInt8>, places: inout RowPlaces, mapped buffer: TextBuffer?, firstLine: Int,
                             checking: Bool, gb18030: Bool = false, report: inout InputFileReport, into result: inout ImportParts) throws -> Int {
             guard let p = bytes.baseAddress else { return firstLine }
@@ -1077,9 +1079,11 @@ public struct Importer: Sendable {
                 // The row is read from here: the part's text, or (GB18030) its own text decoded,
                 // which is `fileSpan` of the file.
                 let text: UnsafeBufferPointer<UInt8>, textRow: PlainRow, textPos: Int, textNext: Int, fileSpan: Range<Int>?
-                // A GB18030 row read where it lies (`v` holds its values).
+                // A GB18030 row read where it lies (`v` holds its values). The limit of a row is of
+                // its text, which may be twice its bytes (a two-byte character beyond the BMP is four
+                // of UTF-8): a longer row is decoded, and held to the limit, as any other is.
                 var readInPlace = false
-                if gb18030, next >= 0, next - pos <= Importer.longestRow, importer.sizes.accelerated, scanner.keyCellsAreASCII(row),
+                if gb18030, next >= 0, next - pos <= Importer.longestRow / 2, importer.sizes.accelerated, scanner.keyCellsAreASCII(row),
                    scanner.read(row, &values, into: &v), !scanner.inWindow(v.date) {
                     readInPlace = true
                 }

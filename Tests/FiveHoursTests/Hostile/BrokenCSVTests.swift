@@ -162,6 +162,26 @@ struct BrokenCSVTests {
         #expect(outcome.loaded.ledger.volunteers.contains { $0.id == "V8" })
     }
 
+    /// A GB18030 log read on its own bytes (a week's run, over 16 MB) is held to the limit of a
+    /// row by its text, as a decoded one is: a row of 12 MB of GB18030 dated outside the week is
+    /// 18 MB of UTF-8, and rejected with that length.
+    @Test("a GB18030 row under 16 MB of bytes and over 16 MB of text is rejected, also read on its own bytes")
+    func gb18030RowOverSixteenMegabytesOfText() throws {
+        var scenario = Self.scenario
+        var text = "record_id,volunteer_id,date,hours,activity\n"
+        for n in 0..<150_000 { text += "R\(n),V1,2019-03-0\(1 + n % 9),1,文明引导\n" }
+        text += "B1,V1,2019-03-05,1,\(String(repeating: "长", count: 6_000_000))\nB2,V1,2019-08-06,2,ok\n"
+        let bytes = ImportTestSupport.gb18030(text)
+        #expect(bytes.count > 16 << 20 && bytes.count < 18 << 20)
+        scenario.files = ["activities/big.csv": bytes]
+        let outcome = try scenario.run()
+        defer { ImportTestSupport.remove(outcome.folder) }
+        let r = try #require(outcome.loaded.ledger.rejects.first { $0.source.description == "activities/big.csv:150002" })
+        #expect(r.reason.contains("180000"), "\(r.reason)")
+        #expect(outcome.loaded.ledger.activities.contains { $0.recordID == "B2" })
+        #expect(outcome.loaded.ledger.files.first { $0.path == "activities/big.csv" }?.rejected == 1)
+    }
+
     /// A rejected repeat quoted after the duplicate check (an XML record's start tag, a small
     /// log's row read again) is cut as every rejected row is.
     @Test("a conflicting repeat quoted from its file read again is cut at 8 KB, in XML and in a small CSV log")
