@@ -262,9 +262,18 @@ enum GB18030 {
         defer { close(temp) }
         func failed(_ what: String) -> InputOpenError { InputOpenError(path: path, reason: "\(what): \(String(cString: strerror(errno)))") }
 
-        let input = UnsafeMutablePointer<UInt8>.allocate(capacity: block + 4)
-        let output = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * (block + 4) + 32)
-        defer { input.deallocate(); output.deallocate() }
+        // Mapped, not allocated: blocks of 16 and 32 MB freed through malloc raise glibc's
+        // threshold for mapping an allocation to their size, and every allocation below it comes
+        // from the heap from then on, kept when freed (a GB18030 roster decoded here left 9 MB
+        // more in the peak of the logs' reading).
+        let inputSize = block + 4, outputSize = 2 * (block + 4) + 32
+        guard let inputMapping = mmap(nil, inputSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+              inputMapping != MAP_FAILED else { throw failed("no memory to decode it") }
+        defer { munmap(inputMapping, inputSize) }
+        guard let outputMapping = mmap(nil, outputSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+              outputMapping != MAP_FAILED else { throw failed("no memory to decode it") }
+        defer { munmap(outputMapping, outputSize) }
+        let input = inputMapping.assumingMemoryBound(to: UInt8.self), output = outputMapping.assumingMemoryBound(to: UInt8.self)
         let stream = digest == nil ? SHA256.Stream() : nil
         var carried = 0          // bytes of a character cut at the end of the last block
         var fileOffset = 0       // of input[0]

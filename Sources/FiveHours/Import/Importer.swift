@@ -1007,11 +1007,11 @@ public struct Importer: Sendable {
             let cells = UnsafeMutablePointer<Int>.allocate(capacity: 2 * cellCount)
             defer { cells.deallocate() }
             let row = PlainRow(base: p, cells: cells)
-            // The part's rows and their identities, handed to `result` at the end. Room for the
-            // rows of a typical log (over 100 bytes a row); more doubles the buffers.
+            // The part's rows and their identities, handed to `result` at the end, with room for
+            // as many rows as its first line feeds foretell (`KeptRows.expectedRows`).
             precondition(result.scanned.isEmpty && result.scannedRows == nil && result.identities.isEmpty,
                          "a part's activity rows are read into an empty result")
-            var kept = KeptRows(capacity: n / 128)
+            var kept = KeptRows(capacity: KeptRows.expectedRows(in: bytes))
             defer { kept.deallocate() }
             let partStart = places.partStart
             var released = partStart

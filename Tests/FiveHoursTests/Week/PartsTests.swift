@@ -969,5 +969,18 @@ struct PartsTests {
         array = []
         #expect(watched.allSatisfy { $0.box == nil })
     }
-}
 
+    /// A part's kept rows get room for as many rows as its first line feeds foretell, not by
+    /// doubling from a guess of 128 bytes a row.
+    @Test("the rows a part is expected to hold, from its first line feeds")
+    func expectedRows() {
+        for (rowLength, rows) in [(40, 100_000), (117, 70_000), (300, 3_000), (50, 10)] {
+            let text = Array(repeating: String(repeating: "x", count: rowLength - 2) + "\r\n", count: rows).joined()
+            let expected = Array(text.utf8).withUnsafeBufferPointer { KeptRows.expectedRows(in: $0) }
+            #expect(expected >= rows && expected <= rows + rows / 10 + 64, "\(rowLength)-byte rows: \(expected) for \(rows)")
+        }
+        // Lone CR line ends: rows of 128 bytes assumed.
+        let crOnly = Array(repeating: String(repeating: "x", count: 99) + "\r", count: 1_000).joined()
+        #expect(Array(crOnly.utf8).withUnsafeBufferPointer { KeptRows.expectedRows(in: $0) } == 100_000 / 128)
+    }
+}
