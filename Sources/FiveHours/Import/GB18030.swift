@@ -180,7 +180,7 @@ enum GB18030 {
     /// read on its own bytes (`Importer.RowJob.readActivities`). The rule is the decoder's. With
     /// AVX2, `fh_gb18030_pairs_avx2` passes over the blocks that hold only ASCII and two-byte
     /// characters (the decoder takes every pair of lead 81–FE and trail 40–7E or 80–FE:
-    /// `GB18030Tests` holds it to that) and the decoder checks whatever it stops at, 64 bytes at
+    /// `GB18030CheckTests` holds it to that) and the decoder checks whatever it stops at, 64 bytes at
     /// a time; without, the decoder checks it all.
     static func isText(_ bytes: UnsafeBufferPointer<UInt8>, vector: Bool = GB18030.vector) -> Bool {
         guard let p = bytes.baseAddress else { return true }

@@ -1,7 +1,7 @@
 /// Where a value came from: the input file (as the user named it, relative to the campaign
 /// folder) and the physical line. Every figure in a report can be traced back through these.
 ///
-/// The numbers are kept in 32 bits (a file of more lines would be over 4 GB of line ends, and
+/// The numbers are kept in 32 bits (a file of more lines would be over 2 GB of line ends, and
 /// the duplicate check's rows keep theirs so already, `ScannedRow`): every record holds one, and
 /// a year holds millions of records.
 public struct SourceLine: Hashable, Comparable, Sendable, CustomStringConvertible {
@@ -192,8 +192,8 @@ public struct ActivityRecord: Sendable, Equatable {
         public var source: SourceLine
         // The numbers are kept as plain integers, the optional ones with `.min` for none (an
         // `Int?` takes 16 bytes), the day and the times of day in 32 bits: a year keeps millions
-        // of records, and these make each 64 bytes smaller than optionals would, and its box
-        // 144 bytes rather than 176. The source's 24 bytes end on a 4-byte boundary, which the
+        // of records, and these take 24 bytes where a day and four optionals took 72; with the
+        // source's numbers in 32 bits the box is 144 bytes rather than 176. The source's 24 bytes end on a 4-byte boundary, which the
         // day fills. No value a row can hold is near the limits (days run to the year 9999, a
         // session's times to two days, hours to 24); `stored` keeps one off them all the same,
         // rather than trap.
