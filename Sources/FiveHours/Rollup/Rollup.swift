@@ -272,17 +272,18 @@ extension Rollup {
             }
         }
         let weeksJudged = judged.take(0)!, periodPart = whole.take(0)!, teams = tallied.take(0)!
-        // The rules' findings dealt to their weeks in the rules' order, as one pass would.
-        var counting = CountingFindings(byWeek: Array(repeating: [], count: weeks.count), flags: Array(repeating: [], count: n))
-        for k in pieces.indices {
-            let part = marked.take(k)!
-            for w in weeks.indices { counting.byWeek[w] += part.byWeek[w] }
-            for (v, keys) in part.flags.enumerated() where !keys.isEmpty { counting.flags[v].formUnion(keys) }
+        // The rules' findings dealt to their weeks, read below part by part in the rules' order, as
+        // one pass would have made them (not joined first: each finding copied once more and let
+        // go, four references counted each way, for a year's 180,000); the flags joined.
+        let countingParts = pieces.indices.map { marked.take($0)! }
+        var flagsOf = [Set<String>](repeating: [], count: n)
+        for part in countingParts {
+            for (v, keys) in part.flags.enumerated() where !keys.isEmpty { flagsOf[v].formUnion(keys) }
         }
         clock.lap("  weeks judged, findings, teams")
 
         // On both cores: 100,000 volunteers, each with its strings counted once more.
-        let flags = counting.flags, rows = span.rows, listed = span.listed, seconds = periodSeconds, sessions = periodSessions
+        let flags = flagsOf, rows = span.rows, listed = span.listed, seconds = periodSeconds, sessions = periodSessions
         let volunteers: [VolunteerTotal] = Array(rows.indices).map(parallelFrom: 16_384) { r in
             let v = rows[r], c = weeksJudged.counts[r]
             return VolunteerTotal(volunteer: ledger.volunteers[order.all[v]], seconds: seconds[v], sessions: sessions[v],
@@ -294,14 +295,16 @@ extension Rollup {
         // belong, and the period's (the five-hour rule's are volunteer-weeks.csv), each once —
         // gathered in one list, each copied once (a year of overlaps has 200,000).
         var all: [Finding] = []
-        all.reserveCapacity(weeks.indices.reduce(0) { $0 + weeksJudged.duplicates[$1].count + counting.byWeek[$1].count + weeksJudged.findings[$1].count })
+        all.reserveCapacity(weeks.indices.reduce(0) { total, k in
+            total + weeksJudged.duplicates[k].count + countingParts.reduce(0) { $0 + $1.byWeek[k].count } + weeksJudged.findings[k].count
+        })
         for k in weeks.indices {
             let belongs = span.belongs[k]
             // A finding on a day is the period's when the day is (the day's hours are); one with no
             // day, when its week belongs.
             func isThePeriods(_ f: Finding) -> Bool { f.date.map { period.contains($0) } ?? belongs }
             for f in weeksJudged.duplicates[k] where isThePeriods(f) { all.append(f) }
-            for f in counting.byWeek[k] where isThePeriods(f) { all.append(f) }
+            for part in countingParts { for f in part.byWeek[k] where isThePeriods(f) { all.append(f) } }
             all += weeksJudged.findings[k]
         }
         for list in periodPart.findings { all += list }
