@@ -128,21 +128,27 @@ struct KeptRows {
         identities = RowBuffer(capacity: capacity)
     }
 
-    /// Room for the rows of a part, from the line feeds of its first 256 KB and a twentieth more:
-    /// made once, not grown by doubling, which held both buffers at once while it copied (a
-    /// part of the benchmark's GB18030 log, of shorter rows than its UTF-8, grew once: 2 MB more
-    /// in the run's peak). Rows of another length than the first ones' still grow the buffers.
-    static func expectedRows(in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    /// Room for the rows of a part, from the lines of its first 256 KB that hold something, and a
+    /// twentieth more: made once, not grown by doubling, which held both buffers at once while it
+    /// copied (a part of the benchmark's GB18030 log, of shorter rows than its UTF-8, grew once:
+    /// 2 MB more in the run's peak). Rows of another length than the first ones' still grow the
+    /// buffers. At most one row for every `max(32, cells)` bytes (a row has a comma between each
+    /// two of its cells): a part whose first lines are blank, or line breaks in a quoted cell,
+    /// asked a file read in one piece for room for a row per byte (29 GB for a 1.1 GB file).
+    static func expectedRows(in bytes: UnsafeBufferPointer<UInt8>, cells: Int) -> Int {
         let sample = min(bytes.count, 256 << 10)
         guard let base = bytes.baseAddress, sample > 0 else { return 16 }
-        var lines = 0, at = 0
-        while at < sample, let hit = memchr(base + at, 10, sample - at) {
-            lines += 1
-            at = UnsafeRawPointer(hit) - UnsafeRawPointer(base) + 1
+        var lines = 0, start = 0
+        while start < sample, let hit = memchr(base + start, 10, sample - start) {
+            let end = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+            let last = end > start && base[end - 1] == 13 ? end - 1 : end
+            if last > start { lines += 1 }
+            start = end + 1
         }
+        let most = bytes.count / max(32, cells) + 64
         // Without a line feed (lone CR line ends), rows of 128 bytes.
-        guard lines > 0 else { return bytes.count / 128 }
-        return Int(Double(bytes.count) / Double(sample) * Double(lines) * 1.05) + 64
+        guard lines > 0 else { return min(most, bytes.count / 128) }
+        return min(most, Int(Double(bytes.count) / Double(sample) * Double(lines) * 1.05) + 64)
     }
 
     var count: Int { rows.count }

@@ -1014,7 +1014,7 @@ public struct Importer: Sendable {
             // as many rows as its first line feeds foretell (`KeptRows.expectedRows`).
             precondition(result.scanned.isEmpty && result.scannedRows == nil && result.identities.isEmpty,
                          "a part's activity rows are read into an empty result")
-            var kept = KeptRows(capacity: KeptRows.expectedRows(in: bytes))
+            var kept = KeptRows(capacity: KeptRows.expectedRows(in: bytes, cells: cellCount))
             defer { kept.deallocate() }
             let partStart = places.partStart
             var released = partStart

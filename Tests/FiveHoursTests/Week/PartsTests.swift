@@ -976,11 +976,18 @@ struct PartsTests {
     func expectedRows() {
         for (rowLength, rows) in [(40, 100_000), (117, 70_000), (300, 3_000), (50, 10)] {
             let text = Array(repeating: String(repeating: "x", count: rowLength - 2) + "\r\n", count: rows).joined()
-            let expected = Array(text.utf8).withUnsafeBufferPointer { KeptRows.expectedRows(in: $0) }
+            let expected = Array(text.utf8).withUnsafeBufferPointer { KeptRows.expectedRows(in: $0, cells: 13) }
             #expect(expected >= rows && expected <= rows + rows / 10 + 64, "\(rowLength)-byte rows: \(expected) for \(rows)")
         }
         // Lone CR line ends: rows of 128 bytes assumed.
         let crOnly = Array(repeating: String(repeating: "x", count: 99) + "\r", count: 1_000).joined()
-        #expect(Array(crOnly.utf8).withUnsafeBufferPointer { KeptRows.expectedRows(in: $0) } == 100_000 / 128)
+        #expect(Array(crOnly.utf8).withUnsafeBufferPointer { KeptRows.expectedRows(in: $0, cells: 13) } == 100_000 / 128)
+        // Blank lines (LF, CR LF) first are no rows; nor can there be more than a row for every 32 bytes.
+        let blanks = Array((String(repeating: "\n", count: 100_000) + String(repeating: "\r\n", count: 50_000)
+            + String(repeating: "R1,V1,2019-08-05,1\n", count: 1_000_000)).utf8)
+        let guess = blanks.withUnsafeBufferPointer { KeptRows.expectedRows(in: $0, cells: 4) }
+        #expect(guess <= blanks.count / 32 + 64, "\(guess) rows for \(blanks.count) bytes")
+        let tiny = Array(String(repeating: "R1,V1,2019-08-05,1\n", count: 100_000).utf8)
+        #expect(tiny.withUnsafeBufferPointer { KeptRows.expectedRows(in: $0, cells: 4) } == tiny.count / 32 + 64)
     }
 }
