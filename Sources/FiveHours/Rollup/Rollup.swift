@@ -229,7 +229,7 @@ extension Rollup {
         let order = VolunteerOrder(ledger, campaign: campaign)
         var number = [Int](repeating: 0, count: n)
         for (k, li) in order.all.enumerated() { number[li] = k }
-        var counted = Counting(rules: campaign.rules, origin: origin, weekCount: weeks.count).count(ledger, number: number)
+        var counted = Counting(rules: campaign.rules, origin: origin, weekCount: weeks.count).count(ledger, number: number, order: order)
         clock.lap("  sessions of \(weeks.count) weeks counted")
 
         // Seconds per (week, volunteer number); the period's seconds and sessions per volunteer number.

@@ -65,11 +65,13 @@ struct Counting: Sendable {
     /// volunteer has in it); then each volunteer's spans are swept once, in clock order, for the
     /// union, the days and the cap (`sweep`), volunteers in ranges. A year is millions of
     /// sessions: no step of it runs on one core.
-    func count(_ ledger: Ledger, number: [Int], lookup: VolunteerLookup = .bySize) -> Result {
+    /// - Parameter order: the ledger's volunteers in the reports' order, whose days on the roster
+    ///   (`VolunteerOrder.fromDay`, `untilDay`) it read once: not read from each volunteer again.
+    func count(_ ledger: Ledger, number: [Int], order: VolunteerOrder, lookup: VolunteerLookup = .bySize) -> Result {
         let volunteers = ledger.volunteers
         // Each volunteer's number and days on the roster in one place (`VolunteerSlot`): reading
         // the volunteer's box for each session would miss the cache.
-        let slots = volunteers.indices.map { VolunteerSlot(number: number[$0], volunteer: volunteers[$0]) }
+        let slots = volunteers.indices.map { VolunteerSlot(number: number[$0], fromDay: order.fromDay[$0], untilDay: order.untilDay[$0]) }
         let rostered = ledger.index
         let byTable = lookup.byTable(records: ledger.activities.count, volunteers: volunteers.count)
         let table = byTable ? VolunteerTable(rostered, slots: slots) : nil
@@ -421,10 +423,9 @@ struct Counting: Sendable {
             self.untilDay = untilDay
         }
 
-        init(number: Int, volunteer: Volunteer) {
-            self.number = Int32(number)
-            fromDay = volunteer.activeFrom.map { Int32(clamping: $0.dayNumber) } ?? .min
-            untilDay = volunteer.activeUntil.map { Int32(clamping: $0.dayNumber) } ?? .max
+        /// From day numbers as `VolunteerOrder` keeps them (an open end `Int.min` or `.max`).
+        init(number: Int, fromDay: Int, untilDay: Int) {
+            self.init(number: Int32(number), fromDay: Int32(clamping: fromDay), untilDay: Int32(clamping: untilDay))
         }
 
         /// Active on at least one day of the week that starts on `firstDay` (`VolunteerWeek.isActive`).

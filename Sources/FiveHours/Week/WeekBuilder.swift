@@ -30,7 +30,7 @@ public struct WeekBuilder: Sendable {
                                  status: partial ? .partial : .short, daily: noDays, sessions: 0, goalSeconds: partial ? 0 : rules.weeklySeconds)
         }
 
-        let counted = Counting(rules: rules, origin: week.firstDay, weekCount: 1).count(ledger, number: positions)
+        let counted = Counting(rules: rules, origin: week.firstDay, weekCount: 1).count(ledger, number: positions, order: order)
         for d in counted.days {
             let vi = Int(d.volunteer)
             volunteers[vi].daily[Int(d.day)] += d.seconds

@@ -82,8 +82,16 @@ struct ScalarFallbackTests {
         }
         #expect(outputs[2].keys.sorted() == outputs[3].keys.sorted())
         for (name, data) in outputs[2] { #expect(outputs[3][name] == data, "yearly \(name) differs without AVX2") }
-        // The year's hours hold the week's: read on its bytes or decoded, the same rows.
+        // Read on its bytes (the week) or decoded (the year), every row of every file reads the
+        // same: the same rejects, and in the manifests the same files, hashes and counts of rows
+        // read, counted, merged and rejected.
         #expect(String(decoding: outputs[2]["rejects.csv"] ?? Data(), as: UTF8.self) == String(decoding: outputs[0]["rejects.csv"] ?? Data(), as: UTF8.self))
+        func inputs(_ files: [String: Data]) throws -> NSArray? {
+            (try JSONSerialization.jsonObject(with: files["manifest.json"] ?? Data()) as? [String: Any])?["inputs"] as? NSArray
+        }
+        let weekInputs = try #require(try inputs(outputs[0])), yearInputs = try #require(try inputs(outputs[2]))
+        #expect(weekInputs.count >= 4)
+        #expect(weekInputs == yearInputs)
         #expect(outputs[0].keys.sorted() == outputs[1].keys.sorted())
         for (name, data) in outputs[0] { #expect(outputs[1][name] == data, "\(name) differs without AVX2") }
         // Not a test of nothing: the logs were read, counted and partly rejected.

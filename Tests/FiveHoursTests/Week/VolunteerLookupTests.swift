@@ -37,8 +37,10 @@ struct VolunteerLookupTests {
         defer { ImportTestSupport.remove(folder) }
         var options = Pipeline.Options(configPath: folder.appendingPathComponent("campaign.yaml").path)
         options.period = Period.year(2019)!
-        let ledger = try Pipeline.load(options, progress: { _ in }).ledger
+        let loaded = try Pipeline.load(options, progress: { _ in })
+        let ledger = loaded.ledger
         let number = Array(ledger.volunteers.indices)
+        let order = VolunteerOrder(ledger, campaign: loaded.campaign)
         let counting = Counting(rules: Rules(), origin: CivilDate(year: 2018, month: 12, day: 31)!, weekCount: 53)
         func describe(_ r: Counting.Result) -> [String] {
             r.sessions.map { "session \($0.recordIndex) \($0.team) \($0.unit) \($0.volunteer) \($0.date) \($0.countedSeconds)" }
@@ -49,8 +51,8 @@ struct VolunteerLookupTests {
                 + r.facts.mismatches.map { "mismatch \($0.session) \($0.hoursSeconds)" }
                 + r.facts.inactive.map { "inactive \($0.volunteer) \($0.sessions.map { "\($0.source)" })" }
         }
-        let byTable = describe(counting.count(ledger, number: number, lookup: .table))
-        let byIndex = describe(counting.count(ledger, number: number, lookup: .index))
+        let byTable = describe(counting.count(ledger, number: number, order: order, lookup: .table))
+        let byIndex = describe(counting.count(ledger, number: number, order: order, lookup: .index))
         #expect(byTable.count == byIndex.count)
         for (a, b) in zip(byTable, byIndex) where a != b {
             Issue.record("table: \(a)\nindex: \(b)")
