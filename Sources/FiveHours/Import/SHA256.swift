@@ -112,7 +112,7 @@ final class DigestTask: @unchecked Sendable {
         for (i, task) in pending { files[i].sha256 = try task.wait() }
     }
 
-    /// Stops the hash at its next block (4 MB at most), and waits for its thread to end: a
+    /// Stops the hash at its next block (a megabyte), and waits for its thread to end: a
     /// thread still hashing when the process exits runs into OpenSSL's exit handlers, which
     /// free the locks it takes (a `check` whose last file's hash was still running crashed at
     /// its exit, its output written, two times in 700).

@@ -419,28 +419,13 @@ final class TextBuffer: @unchecked Sendable {
     /// are read from, whose pages their readers release); "" when `cancelled` says so between
     /// two blocks.
     ///
-    /// A large file is hashed from a mapping of its own, 4 MB at a time, each let go once hashed:
-    /// copying half a gigabyte out of the page cache with `pread` was 15 % of the hash's time.
-    /// Whatever lies past the size the file had when mapped is read with `pread`, as a small file is.
+    /// Read with `pread`, a megabyte at a time into one buffer, which the hash then reads from
+    /// the cache: mapping the file's pages and letting them go costs the kernel twice what
+    /// copying them does (a 568 MB log: 0.12 s against 0.06 s), and the hash is the week's
+    /// last wait (0.68 → 0.65 s, 9 alternated rounds).
     static func hash(fd: Int32, path: String, cancelled: () -> Bool) throws -> String {
         let stream = SHA256.Stream()
         var offset = 0
-        var st = stat()
-        let mapped = fstat(fd, &st) == 0 ? Int(st.st_size) : 0
-        if mapped >= 4 << 20, let map = mmap(nil, mapped, PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED {
-            let slot = TextBuffer.watch(map, mapped)
-            defer { fh_unwatch_mapping(slot); munmap(map, mapped) }
-            _ = madvise(map, mapped, MADV_SEQUENTIAL)
-            let base = map.assumingMemoryBound(to: UInt8.self)
-            let step = 4 << 20
-            while offset < mapped {
-                if cancelled() { return "" }
-                let n = min(step, mapped - offset)
-                stream.update(UnsafeBufferPointer(start: base + offset, count: n))
-                _ = madvise(map + offset, n, MADV_DONTNEED)
-                offset += n
-            }
-        }
         let block = 1 << 20
         let buf = UnsafeMutablePointer<UInt8>.allocate(capacity: block)
         defer { buf.deallocate() }
