@@ -188,8 +188,10 @@ public enum PhoneScrubber {
     static func insertNumbers(of cell: UnsafeBufferPointer<UInt8>, into known: inout Set<String>) {
         if cell.allSatisfy({ $0 &- 48 < 10 }) {
             if cell.count >= 7 { known.insert(String(decoding: cell, as: UTF8.self)) }
-            // A landline written as one group (`01062345678`): its local number too.
-            if let parts = landline([ArraySlice(cell)][...]) {
+            // A landline written as one group (`01062345678`): its local number too. Only a
+            // group that begins with its area code's 0 can be one (`landline`): a roster's
+            // mobile numbers are not copied into an array to be asked.
+            if cell.first == 48, let parts = landline([ArraySlice(cell)][...]) {
                 known.insert(String(decoding: cell[parts.local...], as: UTF8.self))
             }
             return

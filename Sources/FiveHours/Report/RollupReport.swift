@@ -246,9 +246,13 @@ public struct RollupReport: Sendable {
         let ranks = Ranking.competition(ranked.map { [units[$0].scoreCents!] })
         for (k, i) in ranked.enumerated() { units[i].rank = ranks[k] }
 
-        // On both cores: a row per volunteer (100,000), each with its strings counted once more.
-        let volunteers = rollup.volunteers.filter(\.listed).map(parallelFrom: 16_384) { t in
-            let v = t.volunteer
+        // On both cores: a row per volunteer (100,000), each with its strings counted once more —
+        // read where the roll-up holds it, not first copied into a list of the listed ones (a
+        // reference counted, and let go, on each of 100,000 boxes: a cache miss each).
+        let totals = rollup.volunteers
+        let listed = totals.indices.filter { totals[$0].listed }
+        let volunteers = listed.map(parallelFrom: 16_384) { i in
+            let t = totals[i], v = t.volunteer
             let candidate = t.weeksRequired > 0 && t.weeksMet == t.weeksRequired
             return VolunteerRow(id: v.id, name: v.name, unit: v.unit, teams: v.teams, role: v.role, isLiaison: v.isLiaison, grid: v.grid,
                                 building: v.building, floor: v.floor, seconds: t.seconds, sessions: t.sessions,
