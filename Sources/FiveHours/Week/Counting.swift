@@ -118,9 +118,12 @@ struct Counting: Sendable {
         let places = placed, firsts = firstSession, teamsOf = teamNumbers, unitsOf = unitNumbers, spanFirsts = firstSpan
         // The spans are needed only until they are swept; each part is let go once it is placed.
         let spans = UnsafeMutableBufferPointer<Span>.allocate(capacity: at)
+        // What each session counts, as the sweep closes its day (`closeDay`), in 4 bytes a
+        // session, then copied into the sessions in order.
+        let counted = UnsafeMutableBufferPointer<Int32>.allocate(capacity: firstSession[parts])
         var swept: [Swept] = []
         let sessions = [Session](unsafeUninitializedCapacity: firstSession[parts]) { buffer, initialized in
-            let out = UnsafeSendable((sessions: buffer, spans: spans))
+            let out = UnsafeSendable((sessions: buffer, spans: spans, counted: counted))
             DispatchQueue.concurrentPerform(iterations: parts) { p in
                 let g = gathered.take(p)!
                 var s = firsts[p]
@@ -146,11 +149,17 @@ struct Counting: Sendable {
             let results = ConcurrentSlots<Swept>(ranges)
             DispatchQueue.concurrentPerform(iterations: ranges) { r in
                 let vs = (volunteerCount * r / ranges)..<(volunteerCount * (r + 1) / ranges)
-                results[r] = sweep(vs, firstSpan: spanFirsts, spans: out.value.spans, sessions: out.value.sessions, activities: activities)
+                results[r] = sweep(vs, firstSpan: spanFirsts, spans: out.value.spans, sessions: out.value.sessions, counted: out.value.counted,
+                                   activities: activities)
             }
             swept = (0..<ranges).map { results.take($0)! }
+            let total = firsts[parts]
+            DispatchQueue.concurrentPerform(iterations: parts) { p in
+                for s in (total * p / parts)..<(total * (p + 1) / parts) { out.value.sessions[s].countedSeconds = Int(out.value.counted[s]) }
+            }
         }
         spans.deallocate()
+        counted.deallocate()
         var days: [DayTotal] = []
         days.reserveCapacity(swept.reduce(0) { $0 + $1.days.count })
         for r in swept.indices {
@@ -200,7 +209,8 @@ struct Counting: Sendable {
     /// file and line) and swept once. A timed session adds only the time no earlier one covered; a
     /// day's sessions (all before the next day's, in clock order) are then totalled and capped.
     private func sweep(_ range: Range<Int>, firstSpan: [Int], spans: UnsafeMutableBufferPointer<Span>,
-                       sessions: UnsafeMutableBufferPointer<Session>, activities: [ActivityRecord]) -> Swept {
+                       sessions: UnsafeMutableBufferPointer<Session>, counted: UnsafeMutableBufferPointer<Int32>,
+                       activities: [ActivityRecord]) -> Swept {
         var out = Swept()
         // A day per span at most: room made once, not grown by doubling (a year's ranges would
         // leave their outgrown arrays behind in the allocator's arenas of the threads).
@@ -221,13 +231,15 @@ struct Counting: Sendable {
                             out.overlaps.append(.init(session: Int(sp.session), coveredBy: activities[Int(mine[coveredBy].record)].source,
                                                       seconds: min(sp.end, coveredUntil) - sp.start))
                         }
-                        sessions[Int(sp.session)].countedSeconds = add
                     }
+                    mine[k].counted = add
                     if sp.end > coveredUntil { coveredUntil = sp.end; coveredBy = k }
+                } else {
+                    mine[k].counted = sp.end - sp.start
                 }
                 if k + 1 == mine.count || mine[k + 1].day != sp.day {
                     closeDay(UnsafeMutableBufferPointer(rebasing: mine[dayFirst...k]), volunteer: Int32(v), sessions: sessions,
-                             activities: activities, into: &out)
+                             counted: counted, activities: activities, into: &out)
                     dayFirst = k + 1
                 }
             }
@@ -238,17 +250,24 @@ struct Counting: Sendable {
     /// One volunteer's day: its sessions' total after the union, capped at `max_daily_hours` (the
     /// excess taken from the day's latest sessions: clock order, then input order; sessions given
     /// by hours alone count as latest), flagged above the review line.
+    ///
+    /// The day's spans hold what each session counts (`Span.counted`, set by the sweep); each
+    /// session's figure is written once, when its day is closed, into `counted` (4 bytes a
+    /// session, copied into the sessions in order after the sweep): reading it back from the
+    /// sessions, which lie in input order while the spans lie by volunteer, missed the cache at
+    /// every session (nine tenths of a year's closing of days), and writing it there missed it too.
     private func closeDay(_ day: UnsafeMutableBufferPointer<Span>, volunteer: Int32, sessions: UnsafeMutableBufferPointer<Session>,
-                          activities: [ActivityRecord], into out: inout Swept) {
+                          counted: UnsafeMutableBufferPointer<Int32>, activities: [ActivityRecord], into out: inout Swept) {
         var total = 0, count = 0
         var first = Int.max, last = -1
         for sp in day where sp.session >= 0 {
-            total += sessions[Int(sp.session)].countedSeconds
+            total += sp.counted
             count += 1
             first = min(first, Int(sp.session))
             last = max(last, Int(sp.session))
         }
         guard count > 0 else { return }
+        defer { for sp in day where sp.session >= 0 { counted[Int(sp.session)] = Int32(sp.counted) } }
         let dayNumber = day[0].day
         let date = origin.adding(days: dayNumber)
         func source(_ session: Int) -> SourceLine { activities[Int(sessions[session].recordIndex)].source }
@@ -256,14 +275,14 @@ struct Counting: Sendable {
             var capped = CountingFacts.Day(volunteer: Int(volunteer), date: date, total: total, counted: rules.maxDailySeconds,
                                            first: source(first), last: source(last))
             var excess = total - rules.maxDailySeconds
-            let latestFirst = day.filter { $0.session >= 0 }.sorted { a, b in
-                (a.isTimed ? a.start : Int.max, a.file, a.line, a.record) > (b.isTimed ? b.start : Int.max, b.file, b.line, b.record)
+            let latestFirst = day.indices.filter { day[$0].session >= 0 }.sorted { i, j in
+                let a = day[i], b = day[j]
+                return (a.isTimed ? a.start : Int.max, a.file, a.line, a.record) > (b.isTimed ? b.start : Int.max, b.file, b.line, b.record)
             }
-            for sp in latestFirst where excess > 0 {
-                let si = Int(sp.session)
-                let cut = min(excess, sessions[si].countedSeconds)
-                if cut > 0, capped.cut == nil { capped.cut = source(si) }
-                sessions[si].countedSeconds -= cut
+            for k in latestFirst where excess > 0 {
+                let cut = min(excess, day[k].counted)
+                if cut > 0, capped.cut == nil { capped.cut = source(Int(day[k].session)) }
+                day[k].counted -= cut
                 excess -= cut
             }
             out.flaggedDays.append(capped)
@@ -280,7 +299,10 @@ struct Counting: Sendable {
     /// 32 bytes: a year has millions. Its clock is counted in seconds from the first week's first
     /// midnight (a year is 32 million of them, and no session lasts a day).
     struct Span {
-        var volunteer: Int32
+        /// The volunteer's number while the spans are gathered and placed by volunteer; then, in
+        /// the sweep, which reads them volunteer by volunteer, the seconds the span counts
+        /// (`counted`): the span stays 32 bytes.
+        private var slot: Int32
         var session: Int32
         var record: Int32
         var file: Int32
@@ -290,7 +312,7 @@ struct Counting: Sendable {
         let isTimed: Bool
 
         init(volunteer: Int32, session: Int32, record: Int32, source: SourceLine, day: Int, start: Int?, seconds: Int) {
-            self.volunteer = volunteer
+            slot = volunteer
             self.session = session
             self.record = record
             file = Int32(clamping: source.fileIndex)
@@ -300,6 +322,13 @@ struct Counting: Sendable {
             isTimed = start != nil
         }
 
+        /// The volunteer's number (until the sweep).
+        var volunteer: Int32 { slot }
+        /// The seconds the span counts after the union and the cap (in the sweep; less than a day).
+        var counted: Int {
+            get { Int(slot) }
+            set { slot = Int32(clamping: newValue) }
+        }
         /// Seconds from the origin's midnight to the start; a session given by hours alone starts
         /// at its day's midnight here and takes no part in the union.
         var start: Int { Int(clock) }
@@ -353,19 +382,21 @@ struct Counting: Sendable {
             let eve = a.start != nil && offset - 7 * k == 6 && k + 1 < weekCount
             guard k >= -1, k < weekCount, k >= 0 || eve else { continue }
             let found = finder.find(a.volunteerID, hash: hash)
-            func span(_ volunteer: Found, session: Int) {
-                let v = Int(volunteer.slot.number)
-                out.spans.append(Span(volunteer: Int32(v), session: Int32(session), record: Int32(ai), source: a.source, day: offset,
-                                      start: a.start, seconds: a.seconds))
+            // The record's span, made here and appended by the caller: a local function that
+            // appended it itself would capture `out`, and every access to `out` in the loop would
+            // then be checked for exclusivity at run time (a tenth of a year's gathering).
+            func span(_ volunteer: Found, session: Int) -> Span {
+                Span(volunteer: volunteer.slot.number, session: Int32(session), record: Int32(ai), source: a.source, day: offset,
+                     start: a.start, seconds: a.seconds)
             }
             guard k >= 0 else {
-                if let found, active(found, 0) { span(found, session: -1) }
+                if let found, active(found, 0) { out.spans.append(span(found, session: -1)) }
                 continue
             }
             guard let found else { out.unrostered.append(a); continue }
             guard active(found, k) else {
                 out.inactive.append((k, a))
-                if eve, active(found, k + 1) { span(found, session: -1) }
+                if eve, active(found, k + 1) { out.spans.append(span(found, session: -1)) }
                 continue
             }
             let team = Counting.team(of: a, volunteer: volunteers[Int(found.ledger)])
@@ -376,7 +407,7 @@ struct Counting: Sendable {
             if let h = a.hours, a.start != nil, abs(h - seconds) > 60 {
                 out.mismatches.append(.init(session: out.sessions.count - 1, hoursSeconds: h))
             }
-            span(found, session: out.sessions.count - 1)
+            out.spans.append(span(found, session: out.sessions.count - 1))
         }
         // Counted after the loop, not in it: there the counts missed the cache among the records,
         // the names and the volunteers (a fifth of the loop's time in a year).
