@@ -1088,7 +1088,7 @@ public struct Importer: Sendable {
                 // its text, which may be twice its bytes (a two-byte character beyond the BMP is four
                 // of UTF-8): a longer row is decoded, and held to the limit, as any other is.
                 var readInPlace = false
-                if gb18030, next >= 0, next - pos <= Importer.longestRow / 2, importer.sizes.accelerated, scanner.keyCellsAreASCII(row),
+                if gb18030, next >= 0, next - pos <= Importer.longestRow / 2, importer.sizes.accelerated, scanner.keyCellsAreASCII(row, end: p + n),
                    scanner.read(row, &values, into: &v), !scanner.inWindow(v.date) {
                     readInPlace = true
                 }

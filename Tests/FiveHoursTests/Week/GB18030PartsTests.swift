@@ -55,6 +55,31 @@ struct GB18030PartsTests {
         return text
     }
 
+    @Test("a row's key cells are ASCII exactly when each of their bytes is below 0x80, whatever the cell's length and however near the text's end")
+    func keyCellsASCIICheck() {
+        var rng = SplitMix(seed: 0xA5C11)
+        var disagreements: [String] = []
+        for round in 0..<20_000 {
+            // A text of up to 64 bytes, mostly ASCII, with a byte of 0x80 or more here and there,
+            // and one cell of it: any start, any length to the text's end (the last 16 bytes,
+            // where the check reads no word past the end, as often as not).
+            let n = Int.random(in: 1...64, using: &rng)
+            var text = (0..<n).map { _ in UInt8.random(in: 0x20...0x7E, using: &rng) }
+            for _ in 0..<Int.random(in: 0...2, using: &rng) { text[Int.random(in: 0..<n, using: &rng)] = UInt8.random(in: 0x80...0xFF, using: &rng) }
+            let start = round % 2 == 0 ? Int.random(in: max(0, n - 16)...n, using: &rng) : Int.random(in: 0...n, using: &rng)
+            let end = Int.random(in: start...n, using: &rng)
+            let expected = text[start..<end].allSatisfy { $0 < 0x80 }
+            let cells = UnsafeMutablePointer<Int>.allocate(capacity: 2)
+            defer { cells.deallocate() }
+            (cells[0], cells[1]) = (start, end)
+            let got = text.withUnsafeBufferPointer { b in
+                ActivityScanner.bytesOred(PlainRow(base: b.baseAddress!, cells: cells), 0, b.baseAddress! + n) & 0x8080_8080_8080_8080 == 0
+            }
+            if got != expected { disagreements.append("\(text[start..<end]) at \(start) of \(n): \(got)") }
+        }
+        #expect(disagreements.count == 0, "\(disagreements.prefix(5))")
+    }
+
     @Test("GB18030 files of random shapes give in parts exactly what one pass gives")
     func randomShapesMatchOnePass() throws {
         var rng = SplitMix(seed: 2024)
