@@ -1038,8 +1038,11 @@ public struct Importer: Sendable {
             /// `fileSpan`: the row's bytes in the file when it was decoded on its own (GB18030),
             /// else its place is `span` placed by `places`. The row's values `v` are given, not
             /// captured: a variable a local function captures is checked for exclusive access at
-            /// run time wherever the loop reads it (2 % of a week's CPU).
-            func keep<Fields: RowFields>(_ row: PlainRow, _ v: ActivityScanner.Values, reference: @autoclosure () -> Fields, line rowLine: Int,
+            /// run time wherever the loop reads it (2 % of a week's CPU); and given in place
+            /// (`inout`, never changed here), not copied: a copy read the 72 bytes back in wide
+            /// words right after `ActivityScanner.read` had stored them field by field, waiting on
+            /// the stores at every row (a third of the row loop's own time).
+            func keep<Fields: RowFields>(_ row: PlainRow, _ v: inout ActivityScanner.Values, reference: @autoclosure () -> Fields, line rowLine: Int,
                                          bytes span: Range<Int>, plain: Bool, fileSpan: Range<Int>? = nil) throws {
                 report.read += 1
                 result.plainRowsRead += 1
@@ -1115,7 +1118,7 @@ public struct Importer: Sendable {
                 }
                 if readInPlace || textNext >= 0 && textNext - textPos <= Importer.longestRow && importer.sizes.accelerated
                     && scanner.read(textRow, &values, into: &v) {
-                    try keep(textRow, v, reference: PlainRowFields(row: textRow, lookup: lookup), line: line, bytes: textPos..<textNext,
+                    try keep(textRow, &v, reference: PlainRowFields(row: textRow, lookup: lookup), line: line, bytes: textPos..<textNext,
                              plain: true, fileSpan: fileSpan)
                     pos = try RowJob.end(of: textNext, in: text, fileSpan, partStart: partStart)
                     line += 1
@@ -1132,7 +1135,7 @@ public struct Importer: Sendable {
                 if problem == nil, reader.cellCount == cellCount, reader.position - textPos <= Importer.longestRow, importer.sizes.accelerated {
                     let copy = unquoted.row(reader, fields)
                     if scanner.read(copy, &values, into: &v) {
-                        try keep(copy, v, reference: CSVRow(reader: reader, fields: fields, lookup: lookup), line: rowLine,
+                        try keep(copy, &v, reference: CSVRow(reader: reader, fields: fields, lookup: lookup), line: rowLine,
                                  bytes: textPos..<reader.position, plain: false, fileSpan: fileSpan)
                         pos = try RowJob.end(of: reader.position, in: text, fileSpan, partStart: partStart)
                         line = reader.line
