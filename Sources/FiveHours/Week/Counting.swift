@@ -118,8 +118,8 @@ struct Counting: Sendable {
         let places = placed, firsts = firstSession, teamsOf = teamNumbers, unitsOf = unitNumbers, spanFirsts = firstSpan
         // The spans are needed only until they are swept; each part is let go once it is placed.
         let spans = UnsafeMutableBufferPointer<Span>.allocate(capacity: at)
-        // What each session counts, as the sweep closes its day (`closeDay`), in 4 bytes a
-        // session, then copied into the sessions in order.
+        // What each session counts, in 4 bytes a session: as gathered, then as the sweep closes
+        // its day (`closeDay`), then copied into the sessions in order.
         let counted = UnsafeMutableBufferPointer<Int32>.allocate(capacity: firstSession[parts])
         var swept: [Swept] = []
         let sessions = [Session](unsafeUninitializedCapacity: firstSession[parts]) { buffer, initialized in
@@ -131,6 +131,7 @@ struct Counting: Sendable {
                     if session.team >= 0 { session.team = teamsOf[p][Int(session.team)] }
                     if session.unit >= 0 { session.unit = unitsOf[p][Int(session.unit)] }
                     (out.value.sessions.baseAddress! + s).initialize(to: session)
+                    out.value.counted[s] = Int32(clamping: session.countedSeconds)
                     s += 1
                 }
                 var next = places[p]
