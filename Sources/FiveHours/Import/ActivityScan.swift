@@ -224,10 +224,20 @@ struct ActivityScanner: Sendable {
         endCell = cells[ActivityCells.end]
         hoursCell = cells[ActivityCells.hours]
         submittedCell = cells[ActivityCells.submitted]
-        var keys = SIMD8<Int16>(repeating: -1)
         precondition(ActivityCells.readOutsideWindow.count <= 8, "more columns read outside the window than a SIMD8 holds")
-        for (k, position) in ActivityCells.readOutsideWindow.enumerated() { keys[k] = Int16(cells[position]) }
-        keyCells = keys
+        // The key cells in the file's order, neighbours joined into runs.
+        let keys = Set(ActivityCells.readOutsideWindow.map { cells[$0] }.filter { $0 >= 0 }).sorted()
+        var first = SIMD8<Int16>(repeating: 0), last = SIMD8<Int16>(repeating: 0), runs = 0
+        for c in keys {
+            if runs > 0, Int(last[runs - 1]) + 1 == c {
+                last[runs - 1] = Int16(c)
+            } else {
+                first[runs] = Int16(c)
+                last[runs] = Int16(c)
+                runs += 1
+            }
+        }
+        (keyRunFirst, keyRunLast, keyRunCount) = (first, last, runs)
         var slots = SIMD32<Int8>(repeating: -1)
         for (slot, position) in [ActivityCells.date, ActivityCells.start, ActivityCells.end, ActivityCells.hours,
                                  ActivityCells.submitted].enumerated() { slots[position] = Int8(slot) }
@@ -238,50 +248,58 @@ struct ActivityScanner: Sendable {
     private let volunteerCell, dateCell, startCell, endCell, hoursCell, submittedCell: Int
     /// Each column's slot in `Values` (0 date, 1 start, 2 end, 3 hours, 4 submitted_at), -1 for text.
     private let valueSlots: SIMD32<Int8>
-    /// The cells of `ActivityCells.readOutsideWindow` (-1 for a column the file lacks).
-    private let keyCells: SIMD8<Int16>
+    /// The cells of `ActivityCells.readOutsideWindow` the file has, as runs of neighbouring cells
+    /// in its order (lanes `0..<keyRunCount`, each from its first cell to its last): what lies
+    /// between two neighbouring cells of a plain row is a comma and the quotes of a quoted cell,
+    /// ASCII, so a run is checked as one stretch. (The excel spelling's key cells are two runs:
+    /// its first six and `submitted_at`.)
+    private let keyRunFirst: SIMD8<Int16>, keyRunLast: SIMD8<Int16>
+    private let keyRunCount: Int
 
     /// True when the cells a row outside the window is read by (`ActivityCells.readOutsideWindow`)
     /// hold only ASCII: a row of a GB18030 file that is, and is dated outside the window, is read
     /// from its own bytes, which are then the same as its UTF-8 (`readActivities`). `end` is the
-    /// end of the text the row lies in: a cell of up to 16 bytes is read as two words when 16
-    /// bytes from its start are there to read, its bytes past its end masked off.
+    /// end of the text the row lies in (a stretch's last word may be read past its end, masked).
     ///
-    /// Asked of every row of a GB18030 week: the cells are taken from `keyCells` lane by lane
-    /// (a lane picked by a variable index stored the vector to the stack and read it back at
-    /// every cell, each read waiting on the store), and a short cell is not read byte by byte
-    /// (the two were four fifths of the row loop's own time on a GB18030 week).
+    /// Asked of every row of a GB18030 week, so it reads each run of key cells as one stretch, a
+    /// word at a time, the runs taken from their vectors lane by lane (a lane picked by a
+    /// variable index stored the vector to the stack and read it back at every cell, each read
+    /// waiting on the store; with a byte loop per cell that was four fifths of the row loop's own
+    /// time). A run whose stretch holds more than its cells can only say "not ASCII" where the
+    /// cells are: such a row is decoded, as any other.
     @inline(__always)
     func keyCellsAreASCII(_ row: PlainRow, end: UnsafePointer<UInt8>) -> Bool {
-        let k = keyCells
-        var any = ActivityScanner.bytesOred(row, Int(k[0]), end) | ActivityScanner.bytesOred(row, Int(k[1]), end)
-        any |= ActivityScanner.bytesOred(row, Int(k[2]), end) | ActivityScanner.bytesOred(row, Int(k[3]), end)
-        any |= ActivityScanner.bytesOred(row, Int(k[4]), end) | ActivityScanner.bytesOred(row, Int(k[5]), end)
-        any |= ActivityScanner.bytesOred(row, Int(k[6]), end) | ActivityScanner.bytesOred(row, Int(k[7]), end)
+        let n = keyRunCount, first = keyRunFirst, last = keyRunLast
+        guard n > 0 else { return true }
+        var any = ActivityScanner.bytesOred(row, from: Int(first[0]), to: Int(last[0]), end)
+        if n > 1 { any |= ActivityScanner.bytesOred(row, from: Int(first[1]), to: Int(last[1]), end) }
+        if n > 2 { any |= ActivityScanner.bytesOred(row, from: Int(first[2]), to: Int(last[2]), end) }
+        if n > 3 { any |= ActivityScanner.bytesOred(row, from: Int(first[3]), to: Int(last[3]), end) }
+        if n > 4 { any |= ActivityScanner.bytesOred(row, from: Int(first[4]), to: Int(last[4]), end) }
+        if n > 5 { any |= ActivityScanner.bytesOred(row, from: Int(first[5]), to: Int(last[5]), end) }
+        if n > 6 { any |= ActivityScanner.bytesOred(row, from: Int(first[6]), to: Int(last[6]), end) }
+        if n > 7 { any |= ActivityScanner.bytesOred(row, from: Int(first[7]), to: Int(last[7]), end) }
         return any & 0x8080_8080_8080_8080 == 0
     }
 
-    /// The bytes of cell `i` of `row` (none when `i` is -1) or-ed together into a word, eight
-    /// lanes: a byte of 0x80 or more sets the top bit of one of them.
+    /// The bytes of `row` from the start of cell `a` to the end of cell `b` or-ed together into
+    /// a word, eight lanes: a byte of 0x80 or more sets the top bit of one of them.
     @inline(__always)
-    static func bytesOred(_ row: PlainRow, _ i: Int, _ end: UnsafePointer<UInt8>) -> UInt64 {
-        guard i >= 0 else { return 0 }
-        let c = row.cell(i)
-        guard let p = c.baseAddress else { return 0 }
-        let n = c.count
-        if n <= 16, end - p >= 16 {
-            let lo = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
-            let hi = UnsafeRawPointer(p + 8).loadUnaligned(as: UInt64.self)
-            // The cell's bytes only (little-endian: byte j is bits 8j…8j+7).
-            let loMask: UInt64 = n >= 8 ? ~0 : (1 << UInt64(8 * n)) &- 1
-            let hiMask: UInt64 = n >= 16 ? ~0 : n <= 8 ? 0 : (1 << UInt64(8 * (n - 8))) &- 1
-            return lo & loMask | hi & hiMask
-        }
+    static func bytesOred(_ row: PlainRow, from a: Int, to b: Int, _ end: UnsafePointer<UInt8>) -> UInt64 {
+        let p = row.base + row.cells[2 * a]
+        let n = row.cells[2 * b + 1] - row.cells[2 * a]
         var any: UInt64 = 0
         var j = 0
         while j + 8 <= n {
             any |= UnsafeRawPointer(p + j).loadUnaligned(as: UInt64.self)
             j += 8
+        }
+        guard j < n else { return any }
+        if end - (p + j) >= 8 {
+            // The last bytes in one word, the bytes past the stretch masked off (little-endian:
+            // byte i is bits 8i…8i+7).
+            let word = UnsafeRawPointer(p + j).loadUnaligned(as: UInt64.self)
+            return any | word & ((1 << UInt64(8 * (n - j))) &- 1)
         }
         while j < n {
             any |= UInt64(p[j])
@@ -289,6 +307,7 @@ struct ActivityScanner: Sendable {
         }
         return any
     }
+
     private let identityLayout = IdentityLayout.table
 
     /// The parsed values of a row this reader found valid.
