@@ -421,8 +421,8 @@ final class TextBuffer: @unchecked Sendable {
     ///
     /// Read with `pread`, a megabyte at a time into one buffer, which the hash then reads from
     /// the cache: mapping the file's pages and letting them go costs the kernel twice what
-    /// copying them does (a 568 MB log: 0.12 s against 0.06 s), and the hash is the week's
-    /// last wait (0.68 → 0.65 s, 9 alternated rounds).
+    /// copying them does (a 568 MB log: 0.12 s against 0.06 s), and the hash is often the
+    /// week's last wait (0.68 → 0.65 s, 9 alternated rounds).
     static func hash(fd: Int32, path: String, cancelled: () -> Bool) throws -> String {
         let stream = SHA256.Stream()
         var offset = 0
