@@ -632,7 +632,10 @@ public struct Importer: Sendable {
                 }
             }
             decoder?.letBuffersGo()
-            clock.lap("      \(count) parts\(inPlace ? ", each read on its GB18030 bytes" : decoder != nil ? ", each decoded from GB18030" : deferred == nil ? "" : ", each with its UTF-8 check")")
+            let how = inPlace ? ", each read on its GB18030 bytes"
+                : decoder != nil ? ", each decoded from GB18030"
+                : deferred != nil ? ", each with its UTF-8 check" : ""
+            clock.lap("      \(count) parts\(how)")
             // Each part numbered its lines from 1: shifted by the lines of the parts before it,
             // on both cores (a year's parts hold millions of records), in the slots, so that
             // shifting copies nothing.

@@ -193,10 +193,10 @@ public struct ActivityRecord: Sendable, Equatable {
         // The numbers are kept as plain integers, the optional ones with `.min` for none (an
         // `Int?` takes 16 bytes), the day and the times of day in 32 bits: a year keeps millions
         // of records, and these take 24 bytes where a day and four optionals took 72; with the
-        // source's numbers in 32 bits the box is 144 bytes rather than 176. The source's 24 bytes end on a 4-byte boundary, which the
-        // day fills. No value a row can hold is near the limits (days run to the year 9999, a
-        // session's times to two days, hours to 24); `stored` keeps one off them all the same,
-        // rather than trap.
+        // source's numbers in 32 bits the box is 144 bytes rather than 176. The source's 24 bytes
+        // end on a 4-byte boundary, which the day fills. No value a row can hold is near the
+        // limits (days run to the year 9999, a session's times to two days, hours to 24);
+        // `stored` keeps one off them all the same, rather than trap.
         fileprivate var day: Int32
         fileprivate var startOrNone: Int32
         fileprivate var endOrNone: Int32

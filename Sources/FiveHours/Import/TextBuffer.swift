@@ -431,9 +431,11 @@ final class TextBuffer: @unchecked Sendable {
         defer { buf.deallocate() }
         while true {
             if cancelled() { return "" }
-            let n = pread(fd, buf, block, off_t(offset))
-            if n < 0, errno == EINTR { continue }
-            guard n >= 0 else { throw InputOpenError(path: path, reason: String(cString: strerror(errno))) }
+            let n: Int
+            switch readFully(fd, into: buf, count: block, at: offset) {
+            case .success(let read): n = read
+            case .failure(let failed): throw InputOpenError(path: path, reason: String(cString: strerror(failed.code)))
+            }
             if n == 0 { break }
             stream.update(UnsafeBufferPointer(start: buf, count: n))
             offset += n
