@@ -2,6 +2,7 @@
 // Lemire, "Validating UTF-8 In Less Than One Instruction Per Byte" (2021), the algorithm of
 // simdjson and simdutf, and the mask and index of CSV's special bytes. They run on AVX2, which
 // every x86-64 server of the last decade has; fh_has_avx2() lets the caller fall back to Swift.
+// The index, the import's one pass over every byte, also runs on AVX-512 (fh_has_avx512()).
 // No rule of the campaign is here: what a cell means is read in Swift, once (`ValueParser`).
 
 #include "CFastBytes.h"
@@ -232,6 +233,103 @@ INDEX void fh_scan_index_avx2(const uint8_t *p, size_t blocks, uint32_t base, in
     _mm256_storeu_si256((__m256i *)state->error, error);
 }
 
+// The separator index on AVX-512 (BW for the byte compares and shuffles, VBMI2 for compress):
+// one 64-byte register where AVX2 takes two halves, the compares straight into bit masks, and
+// a block's separator offsets written by compressing the block's byte positions under its mask
+// (`flatten512`) instead of one bit at a time. The text check is block_errors on the whole
+// block; the state it leaves is the AVX2 scan's (the block's last 32 bytes, the error bytes), so
+// that fh_scan_failed_avx2 and fh_scan_finish_avx2 read it alike.
+int fh_has_avx512(void) {
+    __builtin_cpu_init();
+    return fh_has_avx2() && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+        && __builtin_cpu_supports("avx512vbmi2");
+}
+
+#define W512 __attribute__((target("avx512f,avx512bw,avx512vbmi2,bmi,popcnt")))
+
+W512 static inline __m512i lookup16_512(__m512i idx, const uint8_t t[16]) {
+    __m512i table = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)t));
+    return _mm512_shuffle_epi8(table, idx);
+}
+
+// The input shifted by N bytes, the last N bytes of the previous block coming first: each
+// 16-byte lane shifted in from the lane before it (`alignr_epi64` puts the previous block's
+// last lane before the first).
+#define PREV512(input, prev, N) _mm512_alignr_epi8((input), _mm512_alignr_epi64((input), (prev), 6), 16 - (N))
+
+// block_errors on a 64-byte block.
+W512 static inline __m512i errors512(__m512i input, __m512i prev_input) {
+    const __m512i low = _mm512_set1_epi8(0x0F);
+    __m512i prev1 = PREV512(input, prev_input, 1);
+    __m512i h1 = _mm512_and_si512(_mm512_srli_epi16(prev1, 4), low);
+    __m512i l1 = _mm512_and_si512(prev1, low);
+    __m512i h2 = _mm512_and_si512(_mm512_srli_epi16(input, 4), low);
+    // 0x80: the three lookups and-ed in one instruction.
+    __m512i sc = _mm512_ternarylogic_epi32(lookup16_512(h1, byte_1_high_table), lookup16_512(l1, byte_1_low_table),
+                                           lookup16_512(h2, byte_2_high_table), 0x80);
+    __m512i prev2 = PREV512(input, prev_input, 2);
+    __m512i prev3 = PREV512(input, prev_input, 3);
+    __m512i third = _mm512_subs_epu8(prev2, _mm512_set1_epi8((char)(0xE0 - 0x80)));
+    __m512i fourth = _mm512_subs_epu8(prev3, _mm512_set1_epi8((char)(0xF0 - 0x80)));
+    __m512i must23_80 = _mm512_and_si512(_mm512_or_si512(third, fourth), _mm512_set1_epi8((char)0x80));
+    return _mm512_xor_si512(must23_80, sc);
+}
+
+// The offsets of `bits`, plus `base`, appended at `out` sixteen at a time: the block's byte
+// positions (`iota`) compressed under the mask, widened to 32 bits. Up to fifteen entries past
+// the returned end are written (sixteen when there are none) and mean nothing.
+W512 static inline uint32_t *flatten512(uint32_t *out, uint64_t bits, uint32_t base, __m512i iota) {
+    const int count = __builtin_popcountll(bits);
+    __m512i c = _mm512_maskz_compress_epi8(bits, iota);
+    __m512i b = _mm512_set1_epi32((int)base);
+    _mm512_storeu_si512(out, _mm512_add_epi32(_mm512_cvtepu8_epi32(_mm512_castsi512_si128(c)), b));
+    if (count > 16) {
+        _mm512_storeu_si512(out + 16, _mm512_add_epi32(_mm512_cvtepu8_epi32(_mm512_extracti32x4_epi32(c, 1)), b));
+        if (count > 32) {
+            _mm512_storeu_si512(out + 32, _mm512_add_epi32(_mm512_cvtepu8_epi32(_mm512_extracti32x4_epi32(c, 2)), b));
+            if (count > 48) _mm512_storeu_si512(out + 48, _mm512_add_epi32(_mm512_cvtepu8_epi32(_mm512_extracti32x4_epi32(c, 3)), b));
+        }
+    }
+    return out + count;
+}
+
+W512 void fh_scan_index_avx512(const uint8_t *p, size_t blocks, uint32_t base, int validate, fh_scan_state *state,
+                              fh_scan_index *index) {
+    __m512i previous = _mm512_inserti64x4(_mm512_setzero_si512(), _mm256_loadu_si256((const __m256i *)state->previous), 1);
+    __m512i error = _mm512_setzero_si512();
+    uint64_t nul = 0;
+    const __m512i comma = _mm512_set1_epi8(','), quote = _mm512_set1_epi8('"');
+    const __m512i cr = _mm512_set1_epi8('\r'), lf = _mm512_set1_epi8('\n');
+    const __m512i iota = _mm512_set_epi8(63, 62, 61, 60, 59, 58, 57, 56, 55, 54, 53, 52, 51, 50, 49, 48, 47, 46, 45, 44, 43, 42,
+                                         41, 40, 39, 38, 37, 36, 35, 34, 33, 32, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20,
+                                         19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+    uint32_t *seps = index->separators + index->separator_count;
+    uint32_t *ends = index->ends + index->end_count;
+    for (size_t k = 0; k < blocks; k++) {
+        __m512i in = _mm512_loadu_si512((const void *)(p + 64 * k));
+        if (validate) {
+            error = _mm512_or_si512(error, errors512(in, previous));
+            nul |= _mm512_testn_epi8_mask(in, in);
+            previous = in;
+        }
+        const uint64_t others = _mm512_cmpeq_epi8_mask(in, quote) | _mm512_cmpeq_epi8_mask(in, cr)
+                              | _mm512_cmpeq_epi8_mask(in, lf);
+        const uint64_t commas = _mm512_cmpeq_epi8_mask(in, comma);
+        const uint32_t at = base + (uint32_t)(64 * k);
+        seps = flatten512(seps, commas | others, at, iota);
+        ends = flatten_few(ends, others, at); // one or two: bit by bit is faster here
+    }
+    index->separator_count = (size_t)(seps - index->separators);
+    index->end_count = (size_t)(ends - index->ends);
+    if (validate) {
+        __m256i e = _mm256_or_si256(_mm512_castsi512_si256(error), _mm512_extracti64x4_epi64(error, 1));
+        if (nul) e = _mm256_or_si256(e, _mm256_set1_epi8(1));
+        e = _mm256_or_si256(e, _mm256_loadu_si256((const __m256i *)state->error));
+        _mm256_storeu_si256((__m256i *)state->error, e);
+        _mm256_storeu_si256((__m256i *)state->previous, _mm512_extracti64x4_epi64(previous, 1));
+    }
+}
+
 // The offsets of the CR and LF bytes of p[0..<n], 64 bytes at a time (`flatten_few`: a row holds
 // one or two of them). Up to two entries past the returned count are written and mean nothing.
 INDEX size_t fh_line_bytes_avx2(const uint8_t *p, size_t n, uint32_t *out) {
@@ -308,6 +406,11 @@ int fh_has_avx2(void) { return 0; }
 uint64_t fh_csv_commas_avx2(const uint8_t *p, uint64_t *others) { (void)p; *others = 0; return 0; }
 int fh_utf8_valid_avx2(const uint8_t *p, size_t n) { (void)p; (void)n; return 0; }
 int fh_text_valid_avx2(const uint8_t *p, size_t n) { (void)p; (void)n; return 0; }
+int fh_has_avx512(void) { return 0; }
+void fh_scan_index_avx512(const uint8_t *p, size_t blocks, uint32_t base, int validate, fh_scan_state *state,
+                          fh_scan_index *index) {
+    (void)p; (void)blocks; (void)base; (void)validate; (void)state; (void)index;
+}
 void fh_scan_index_avx2(const uint8_t *p, size_t blocks, uint32_t base, int validate, fh_scan_state *state,
                         fh_scan_index *index) {
     (void)p; (void)blocks; (void)base; (void)validate; (void)state; (void)index;

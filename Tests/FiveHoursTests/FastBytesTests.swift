@@ -40,6 +40,62 @@ struct FastBytesTests {
         #expect(disagreements.isEmpty, "\(disagreements.count) disagreements; the first: \(disagreements.first.map { String($0.prefix(400)) } ?? "")")
     }
 
+    @Test("the AVX-512 separator index writes the AVX2 one's entries and leaves its state, in steps of any size, one kernel continuing the other's",
+          .enabled(if: SeparatorIndex.Kernel.available.contains(.avx512), "needs AVX-512"))
+    func wideIndexAgrees() {
+        var rng = SplitMix(seed: 0x1DE_512)
+        // Separators in runs (more than sixteen in a block), quotes and line ends, and text that
+        // breaks UTF-8 or holds a NUL now and then.
+        let pieces: [[UInt8]] = FastBytesTests.pieces + [",", ",,,,,,,,,,,,,,,,,,,,", "\"", "\r\n", "\r", "2019-08-05", "   "].map { Array($0.utf8) }
+        var disagreements: [String] = [], invalid = 0
+        for round in 0..<3000 {
+            var b: [UInt8] = []
+            let length = Int.random(in: 64...(round < 1000 ? 400 : 6_000), using: &rng)
+            while b.count < length { b += pieces.randomElement(using: &rng)! }
+            if round % 3 == 0 { b[Int.random(in: 0..<b.count, using: &rng)] = FastBytesTests.breakers.randomElement(using: &rng)! }
+            let validate: Int32 = round % 4 == 0 ? 0 : 1
+            let blocks = b.count / 64
+            // Per kernel: every entry in order, and the end of the check. In the mixed run the
+            // kernels take turns, step by step, on one state and one index.
+            func scan(_ kernels: [SeparatorIndex.Kernel], step: Int) -> (separators: [UInt32], ends: [UInt32], valid: Bool) {
+                let capacity = 64 * blocks + Int(FH_INDEX_SLACK)
+                var separators = [UInt32](repeating: 0, count: capacity), ends = [UInt32](repeating: 0, count: capacity)
+                var state = fh_scan_state()
+                return separators.withUnsafeMutableBufferPointer { s in
+                    ends.withUnsafeMutableBufferPointer { e in
+                        b.withUnsafeBufferPointer { bytes in
+                            let p = bytes.baseAddress!
+                            var index = fh_scan_index(separators: s.baseAddress, separator_count: 0, ends: e.baseAddress, end_count: 0)
+                            var at = 0, turn = 0
+                            while at < blocks {
+                                let count = min(step, blocks - at)
+                                switch kernels[turn % kernels.count] {
+                                case .avx2: fh_scan_index_avx2(p + 64 * at, count, UInt32(64 * at), validate, &state, &index)
+                                case .avx512: fh_scan_index_avx512(p + 64 * at, count, UInt32(64 * at), validate, &state, &index)
+                                }
+                                at += count
+                                turn += 1
+                            }
+                            let valid = validate == 0 || fh_scan_finish_avx2(p + 64 * blocks, bytes.count - 64 * blocks, &state) != 0
+                            return (Array(s.prefix(index.separator_count)), Array(e.prefix(index.end_count)), valid)
+                        }
+                    }
+                }
+            }
+            let step = [1, 2, 3, 7, 64][round % 5]
+            let reference = scan([.avx2], step: step)
+            if !reference.valid { invalid += 1 }
+            for kernels in [[SeparatorIndex.Kernel.avx512], [.avx512, .avx2], [.avx2, .avx512]] {
+                let got = scan(kernels, step: step)
+                if got.separators != reference.separators || got.ends != reference.ends || got.valid != reference.valid {
+                    disagreements.append("round \(round), \(kernels), step \(step): separators \(got.separators == reference.separators ? "equal" : "differ"), ends \(got.ends == reference.ends ? "equal" : "differ"), valid \(got.valid) against \(reference.valid)")
+                }
+            }
+        }
+        #expect(disagreements.count == 0, "\(disagreements.count) disagreements; the first: \(disagreements.first ?? "")")
+        #expect(invalid > 300, "\(invalid) rounds with bad text")
+    }
+
     @Test("the XML attribute guard: the AVX2 count of = since the last < finds what the loop finds, within its block, across stretches", .enabled(if: UTF8Check.avx2, "needs AVX2"))
     func attributeGuard() {
         var g = SeededGenerator(seed: 7)

@@ -40,7 +40,8 @@ typedef struct fh_scan_index {
     size_t end_count;
 } fh_scan_index;
 
-/// Entries past the counts that fh_scan_index_avx2 may write (they mean nothing).
+/// Entries past the counts that fh_scan_index_avx2 and fh_scan_index_avx512 may write (they mean
+/// nothing).
 #define FH_INDEX_SLACK 16
 
 /// One pass over the 64-byte blocks p[0 ..< 64 * blocks] that appends to `index` the offsets,
@@ -51,6 +52,16 @@ typedef struct fh_scan_index {
 /// (fh_has_avx2).
 void fh_scan_index_avx2(const uint8_t *p, size_t blocks, uint32_t base, int validate, fh_scan_state *state,
                         fh_scan_index *index);
+
+/// Nonzero when this CPU also runs fh_scan_index_avx512 (AVX-512 F, BW and VBMI2, with the OS
+/// saving the wide registers); checked once, at run time.
+int fh_has_avx512(void);
+
+/// fh_scan_index_avx2 on AVX-512: the same entries and the same `state` (either scan's state
+/// may be continued or finished by the AVX2 calls), 64 bytes a step. Up to FH_INDEX_SLACK
+/// entries past the counts are written. AVX-512 only (fh_has_avx512).
+void fh_scan_index_avx512(const uint8_t *p, size_t blocks, uint32_t base, int validate, fh_scan_state *state,
+                          fh_scan_index *index);
 
 /// Writes at `out` the offsets of the CR and LF bytes among the `n` bytes at `p`, in increasing
 /// order, and returns how many there are. `out` needs room for that many and two more (scratch).

@@ -595,7 +595,7 @@ struct PlainRow {
 /// blocks scanned so far (the buffer's last, partial block included) is left to `PlainRow.split`.
 ///
 /// The index is made ahead of the rows, a step at a time, in one pass with the buffer's text
-/// check when it has one (`fh_scan_index_avx2`): each byte is read from memory once, and each
+/// check when it has one (`fh_scan_index_avx2`, or `_avx512`: `Kernel`): each byte is read from memory once, and each
 /// 64-byte block's separators are written out once, not once for every row that shares the
 /// block (a row of a typical log spans three blocks, and the splitter that took the bits of each
 /// block from its start for every row spent a quarter of the parse there). The caller owns the
@@ -621,6 +621,21 @@ struct SeparatorIndex {
     let validating: Bool
     private var state = fh_scan_state()
 
+    /// The scan's code: AVX2, or AVX-512 where the processor has it (`fh_scan_index_avx512`,
+    /// the same index at 64 bytes a step: the scan a third faster).
+    enum Kernel: CaseIterable, Sendable {
+        case avx2, avx512
+
+        /// What this processor runs: `FIVEHOURS_NO_AVX512` set keeps AVX2 (tests of the AVX2
+        /// code on a machine that would otherwise never run it), as `FIVEHOURS_NO_AVX2` keeps
+        /// neither (`UTF8Check.avx2`).
+        static let fastest: Kernel = fh_has_avx512() != 0 && getenv("FIVEHOURS_NO_AVX512") == nil ? .avx512 : .avx2
+
+        /// The kernels this processor can run, for the tests that compare them.
+        static let available: [Kernel] = fh_has_avx512() != 0 ? [.avx2, .avx512] : [.avx2]
+    }
+    let kernel: Kernel
+
     /// How far ahead of a row the blocks are scanned: a row longer than this may be left to
     /// `PlainRow.split`.
     static let lookahead = 4096
@@ -630,12 +645,13 @@ struct SeparatorIndex {
 
     /// - Parameter step: blocks per scan step (2,048 blocks are 128 KB, which stay in the
     ///   core's cache until the rows are split).
-    init(_ p: UnsafePointer<UInt8>, _ n: Int, validating: Bool, step: Int = 2048) {
+    init(_ p: UnsafePointer<UInt8>, _ n: Int, validating: Bool, step: Int = 2048, kernel: Kernel = .fastest) {
         precondition(step > 0 && SeparatorIndex.fits(n), "a step of at least one block, a buffer under 4 GB")
         self.p = p
         self.n = n
         self.validating = validating
         self.step = step
+        self.kernel = kernel
         // What is kept of the last step (entries at or after a row start that is less than the
         // look-ahead before the scanned end), one step's worth, and the scan's slack.
         let capacity = SeparatorIndex.lookahead + 64 * step + Int(FH_INDEX_SLACK)
@@ -665,7 +681,10 @@ struct SeparatorIndex {
         while scanned < blocks, scanned << 6 < end {
             drop(before: keep)
             let count = min(step, blocks - scanned)
-            fh_scan_index_avx2(p + (scanned << 6), count, UInt32(scanned << 6), validating ? 1 : 0, &state, &index)
+            switch kernel {
+            case .avx2: fh_scan_index_avx2(p + (scanned << 6), count, UInt32(scanned << 6), validating ? 1 : 0, &state, &index)
+            case .avx512: fh_scan_index_avx512(p + (scanned << 6), count, UInt32(scanned << 6), validating ? 1 : 0, &state, &index)
+            }
             scanned += count
             if validating, fh_scan_failed_avx2(&state) != 0 { return false }
         }

@@ -3,8 +3,8 @@ import Testing
 @testable import FiveHours
 
 /// The accelerated reader against the reference, through the built binary: a machine without
-/// AVX2 (`FIVEHOURS_NO_AVX2`, the scalar code) must write exactly the reports that one with it
-/// writes, on logs large enough to be read in parts, in every spelling and encoding.
+/// AVX2 (`FIVEHOURS_NO_AVX2`, the scalar code) or without AVX-512 (`FIVEHOURS_NO_AVX512`) must
+/// write exactly the reports that one with them writes, on logs large enough to be read in parts, in every spelling and encoding.
 @Suite("Scalar fallback")
 struct ScalarFallbackTests {
     /// A log of about `rows` rows whose cells take every spelling of §3, row by row.
@@ -66,8 +66,9 @@ struct ScalarFallbackTests {
         ]
         var outputs: [[String: Data]] = []
         for run in runs {
-            for environment in [[:], ["FIVEHOURS_NO_AVX2": "1"]] {
-                let out = folder.appendingPathComponent(environment.isEmpty ? "out-vector" : "out-scalar")
+            // The fastest kernels, none (the scalar code), and AVX2 where AVX-512 would run.
+            for environment in [[:], ["FIVEHOURS_NO_AVX2": "1"], ["FIVEHOURS_NO_AVX512": "1"]] {
+                let out = folder.appendingPathComponent("out-" + (environment.keys.first ?? "fastest"))
                 let r = try Binary.run(run.arguments + ["--config", config, "--format", "csv", "--csv-header", "keys", "--out", out.path, "--quiet"],
                                        environment: environment.merging(["FIVEHOURS_TIMING": "1"]) { a, _ in a })
                 #expect(r.status == 0, "\(r.stderr)")
@@ -80,20 +81,24 @@ struct ScalarFallbackTests {
                 outputs.append(files)
             }
         }
-        #expect(outputs[2].keys.sorted() == outputs[3].keys.sorted())
-        for (name, data) in outputs[2] { #expect(outputs[3][name] == data, "yearly \(name) differs without AVX2") }
+        for (other, without) in [(4, "AVX2"), (5, "AVX-512")] {
+            #expect(outputs[3].keys.sorted() == outputs[other].keys.sorted())
+            for (name, data) in outputs[3] { #expect(outputs[other][name] == data, "yearly \(name) differs without \(without)") }
+        }
         // Read on its bytes (the week) or decoded (the year), every row of every file reads the
         // same: the same rejects, and in the manifests the same files, hashes and counts of rows
         // read, counted, merged and rejected.
-        #expect(String(decoding: outputs[2]["rejects.csv"] ?? Data(), as: UTF8.self) == String(decoding: outputs[0]["rejects.csv"] ?? Data(), as: UTF8.self))
+        #expect(String(decoding: outputs[3]["rejects.csv"] ?? Data(), as: UTF8.self) == String(decoding: outputs[0]["rejects.csv"] ?? Data(), as: UTF8.self))
         func inputs(_ files: [String: Data]) throws -> NSArray? {
             (try JSONSerialization.jsonObject(with: files["manifest.json"] ?? Data()) as? [String: Any])?["inputs"] as? NSArray
         }
-        let weekInputs = try #require(try inputs(outputs[0])), yearInputs = try #require(try inputs(outputs[2]))
+        let weekInputs = try #require(try inputs(outputs[0])), yearInputs = try #require(try inputs(outputs[3]))
         #expect(weekInputs.count >= 4)
         #expect(weekInputs == yearInputs)
-        #expect(outputs[0].keys.sorted() == outputs[1].keys.sorted())
-        for (name, data) in outputs[0] { #expect(outputs[1][name] == data, "\(name) differs without AVX2") }
+        for (other, without) in [(1, "AVX2"), (2, "AVX-512")] {
+            #expect(outputs[0].keys.sorted() == outputs[other].keys.sorted())
+            for (name, data) in outputs[0] { #expect(outputs[other][name] == data, "\(name) differs without \(without)") }
+        }
         // Not a test of nothing: the logs were read, counted and partly rejected.
         let manifest = String(decoding: outputs[0]["manifest.json"] ?? Data(), as: UTF8.self)
         #expect(manifest.contains("\"GB18030\"") && manifest.contains("\"UTF-8 (BOM)\""))

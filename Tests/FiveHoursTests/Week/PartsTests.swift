@@ -466,8 +466,9 @@ struct PartsTests {
         }
     }
 
-    @Test("rows split from the separator index have exactly the cells PlainRow finds", .enabled(if: UTF8Check.avx2, "needs AVX2"))
-    func separatorIndexAgreesWithPlainRow() {
+    @Test("rows split from the separator index have exactly the cells PlainRow finds, with each kernel this processor runs",
+          .enabled(if: UTF8Check.avx2, "needs AVX2"), arguments: SeparatorIndex.Kernel.available)
+    func separatorIndexAgreesWithPlainRow(kernel: SeparatorIndex.Kernel) {
         var rng = SplitMix(seed: 7)
         // Runs of commas put more than eight in a block (the index is written eight at a time).
         // Quoted cells, which the index walks too: around commas and line ends, empty, doubled
@@ -490,7 +491,7 @@ struct PartsTests {
                 defer { fast.deallocate(); slow.deallocate() }
                 fast[2 * expected] = -12345
                 // Steps of one to three blocks too: several steps, and cuts, in one scan.
-                var index = SeparatorIndex(p, n, validating: false, step: [1, 2, 3, 64][round % 4])
+                var index = SeparatorIndex(p, n, validating: false, step: [1, 2, 3, 64][round % 4], kernel: kernel)
                 defer { index.deallocate() }
                 var pos = 0
                 while pos < n {
@@ -516,8 +517,9 @@ struct PartsTests {
         #expect(quotedRows > 1_000, "the index split \(quotedRows) rows with quoted cells itself")
     }
 
-    @Test("the index's pass checks the text as the one-pass check does, across steps and the last bytes", .enabled(if: UTF8Check.avx2, "needs AVX2"))
-    func indexPassChecksText() {
+    @Test("the index's pass checks the text as the one-pass check does, across steps and the last bytes, with each kernel",
+          .enabled(if: UTF8Check.avx2, "needs AVX2"), arguments: SeparatorIndex.Kernel.available)
+    func indexPassChecksText(kernel: SeparatorIndex.Kernel) {
         var rng = SplitMix(seed: 11)
         let pieces: [[UInt8]] = ["a", "中文", "𠮷", "é", ",", "\n", " "].map { Array($0.utf8) }
         let bad: [[UInt8]] = [[0], [0xFF], [0xC0, 0x80], [0xE4, 0xB8], [0xED, 0xA0, 0x80], [0x80], [0xF4, 0x90, 0x80, 0x80]]
@@ -536,7 +538,7 @@ struct PartsTests {
                 if !reference { invalid += 1 }
                 guard let p = b.baseAddress else { return }
                 // Scanned in steps of 64 blocks, now and then asked to look ahead, then finished.
-                var index = SeparatorIndex(p, b.count, validating: true, step: 64)
+                var index = SeparatorIndex(p, b.count, validating: true, step: 64, kernel: kernel)
                 defer { index.deallocate() }
                 var ok = true
                 var pos = 0
