@@ -235,7 +235,13 @@ extension Rollup {
         // Seconds per (week, volunteer number); the period's seconds and sessions per volunteer number.
         var weekSeconds = [Int32](repeating: 0, count: weeks.count * n)
         var periodSeconds = [Int](repeating: 0, count: n), periodSessions = [Int](repeating: 0, count: n)
-        let periodDays = (origin.days(to: period.first))...(origin.days(to: period.last))
+        // The period's days that count: those of its weeks that have begun at `--now`. A week not
+        // begun has no rows in volunteer-weeks.csv or unit-weeks.csv; a session dated in it (a
+        // log should not hold one yet: a date typed wrong, a session entered ahead) counts in no
+        // total either — in the month's hours but in no week's, it could be traced to no row. A
+        // week in progress counts all its days, as its own summary does.
+        let lastCounted = weeks.last { now >= campaign.zone.instant($0.firstDay, at: 0) }.map { min($0.lastDay, period.last) }
+        let periodDays = origin.days(to: period.first)..<(lastCounted.map { origin.days(to: $0) + 1 } ?? origin.days(to: period.first))
         for d in counted.days {
             let v = Int(d.volunteer), day = Int(d.day)
             weekSeconds[day / 7 * n + v] += Int32(clamping: d.seconds)
@@ -245,7 +251,7 @@ extension Rollup {
             }
         }
         counted.days = [] // summed: only the sums are kept
-        let span = Span(ledger: ledger, campaign: campaign, period: period, now: now, weeks: weeks,
+        let span = Span(ledger: ledger, campaign: campaign, period: period, lastCounted: lastCounted, now: now, weeks: weeks,
                         belongs: weeks.map { belonging.contains($0) }, order: order, number: number, counted: counted,
                         weekSeconds: weekSeconds, periodSeconds: periodSeconds, periodSessions: periodSessions)
         clock.lap("  day totals summed")
@@ -302,7 +308,7 @@ extension Rollup {
             let belongs = span.belongs[k]
             // A finding on a day is the period's when the day is (the day's hours are); one with no
             // day, when its week belongs.
-            func isThePeriods(_ f: Finding) -> Bool { f.date.map { period.contains($0) } ?? belongs }
+            func isThePeriods(_ f: Finding) -> Bool { f.date.map(span.counts) ?? belongs }
             for f in weeksJudged.duplicates[k] where isThePeriods(f) { all.append(f) }
             for part in countingParts { for f in part.byWeek[k] where isThePeriods(f) { all.append(f) } }
             all += weeksJudged.findings[k]
@@ -320,6 +326,9 @@ extension Rollup {
         let ledger: Ledger
         let campaign: Campaign
         let period: Period
+        /// The period's last day that counts (`counts`): the last day of its last week begun at
+        /// `--now`, or of the period; nil when no week of it has begun.
+        let lastCounted: CivilDate?
         let now: Int
         /// Every week that holds a day of the period; `belongs[k]`: week k's last day is in it.
         let weeks: [Week]
@@ -341,11 +350,12 @@ extension Rollup {
         /// Per row, whether `volunteers.csv` lists it (`VolunteerTotal.listed`).
         let listed: [Bool]
 
-        init(ledger: Ledger, campaign: Campaign, period: Period, now: Int, weeks: [Week], belongs: [Bool], order: VolunteerOrder,
-             number: [Int], counted: Counting.Result, weekSeconds: [Int32], periodSeconds: [Int], periodSessions: [Int]) {
+        init(ledger: Ledger, campaign: Campaign, period: Period, lastCounted: CivilDate?, now: Int, weeks: [Week], belongs: [Bool],
+             order: VolunteerOrder, number: [Int], counted: Counting.Result, weekSeconds: [Int32], periodSeconds: [Int], periodSessions: [Int]) {
             self.ledger = ledger
             self.campaign = campaign
             self.period = period
+            self.lastCounted = lastCounted
             self.now = now
             self.weeks = weeks
             self.belongs = belongs
@@ -385,6 +395,13 @@ extension Rollup {
 
         func isActive(_ v: Int, in week: Week) -> Bool {
             VolunteerWeek.isActive(from: activeFrom[v], until: activeUntil[v], first: week.firstDay, last: week.lastDay)
+        }
+
+        /// Whether a day's sessions and findings are the period's: a day of the period in a week
+        /// begun at `--now` (`lastCounted`).
+        func counts(_ day: CivilDate) -> Bool {
+            guard let lastCounted else { return false }
+            return day >= period.first && day <= lastCounted
         }
     }
 
@@ -544,7 +561,7 @@ extension Rollup.Span {
         let origin = weeks[0].firstDay
         for f in found {
             guard let date = f.date else { continue }
-            if Rollup.flaggingRules.contains(f.rule.key), period.contains(date), let li = ReviewMark.volunteer(of: f, in: everyone) {
+            if Rollup.flaggingRules.contains(f.rule.key), counts(date), let li = ReviewMark.volunteer(of: f, in: everyone) {
                 out.flags[number[li]].insert(f.rule.key)
             }
             out.byWeek[origin.days(to: date) / 7].append(f)
@@ -557,14 +574,14 @@ extension Rollup.Span {
     func sessionsOfPeriod() -> [Int] {
         let origin = weeks[0].firstDay
         let sessions = counted.sessions
-        let inPeriod = sessions.indices.filter { period.contains(sessions[$0].date) }
+        let inPeriod = sessions.indices.filter { counts(sessions[$0].date) }
         return Counting.grouped(inPeriod, by: { origin.days(to: sessions[$0].date) / 7 }, count: weeks.count)
     }
 
     /// The teams' tallies over the period's sessions.
     func teams(byMonth: Bool) -> (teams: [Rollup.TeamTally], monthly: [Rollup.TeamTally], unassigned: Int) {
         let sessions = counted.sessions
-        return Rollup.teams(sessions, sessions.indices.filter { period.contains(sessions[$0].date) }, names: counted.teams, campaign: campaign, ledger: ledger,
+        return Rollup.teams(sessions, sessions.indices.filter { counts(sessions[$0].date) }, names: counted.teams, campaign: campaign, ledger: ledger,
                             order: order, byMonth: byMonth)
     }
 
@@ -585,7 +602,7 @@ extension Rollup.Span {
             s.volunteer = rowOf[s.volunteer]
             own.append(s)
         }
-        let unrosteredInPeriod = counted.unrostered.indices.filter { period.contains(counted.unrostered[$0].date) }
+        let unrosteredInPeriod = counted.unrostered.indices.filter { counts(counted.unrostered[$0].date) }
         let unrostered = Counting.grouped(unrosteredInPeriod, by: { origin.days(to: counted.unrostered[$0].date) / 7 }, count: weeks.count)
             .map { counted.unrostered[$0] }
         let byUnit = order.byUnit(rows.map { order.all[$0] })

@@ -317,6 +317,40 @@ struct RollupCountingTests {
         #expect(edgeLoaded.campaign.rosterIsDue(in: Period.month(9, of: 2019)!, now: edgeOptions.now!))
     }
 
+    @Test("a month run before it ends counts the days of its weeks begun at --now: a session dated in a week not begun is in no total, as it is in no week's row")
+    func weeksNotBegunCountNothing() throws {
+        var s = Scenario()
+        // V1: Monday 08-05 (week ending 08-09), Tuesday 08-13 and Thursday 08-15 (the week ending
+        // 08-16, in progress on Wednesday 08-14 at noon: the 15th counts, as its summary counts
+        // it), Tuesday 08-20 (the week ending 08-23, not begun) and Saturday 08-31 (the week
+        // ending 09-06, not begun). An overlap on the 20th too, which makes a finding that day.
+        s.activities += """
+
+        A1,V1,2019-08-05,9:00,11:00,,小红象志愿服务队
+        A2,V1,2019-08-13,9:00,12:00,,小红象志愿服务队
+        A3,V1,2019-08-15,9:00,10:00,,小红象志愿服务队
+        A4,V1,2019-08-20,9:00,13:00,,小红象志愿服务队
+        A5,V1,2019-08-20,12:00,13:00,,小红象志愿服务队
+        A6,V1,2019-08-31,9:00,14:00,,小红象志愿服务队
+        """
+        let august = Period.month(8, of: 2019)!
+        let (_, _, mid) = try s.rollup(august, now: "2019-08-14T12:00:00+08:00")
+        let v1 = try #require(mid.volunteers.firstIndex { $0.volunteer.id == "V1" })
+        #expect(mid.volunteers[v1].seconds == 6 * 3600 && mid.volunteers[v1].sessions == 3)
+        // Every counted hour is a week row's: 2 h in the week ending 08-09, 4 h in 08-16's; the
+        // weeks not begun list nobody (no volunteer-weeks row) and their unit rows no hours.
+        #expect(mid.weeks.map(\.hasStarted) == [true, true, true, false, false])
+        #expect((0..<3).map { mid.seconds(week: $0, volunteer: v1) } == [0, 2 * 3600, 4 * 3600])
+        #expect(mid.weeks.map { $0.units.first { $0.unit == "甲科" }?.seconds } == [0, 2 * 3600, 4 * 3600, 0, 0])
+        #expect(mid.teams.first { $0.name == "小红象志愿服务队" }?.seconds == 6 * 3600)
+        #expect(!mid.findings.contains { $0.rule == .overlap }, "the overlap on the 20th is not August's yet")
+        // Once the month is over, all of it.
+        let (_, _, after) = try s.rollup(august, now: "2019-09-10T12:00:00+08:00")
+        let w1 = try #require(after.volunteers.firstIndex { $0.volunteer.id == "V1" })
+        #expect(after.volunteers[w1].seconds == (2 + 3 + 1 + 4 + 5) * 3600 && after.volunteers[w1].sessions == 6)
+        #expect(after.findings.contains { $0.rule == .overlap })
+    }
+
     /// Everything a roll-up holds, as text, for comparing two builds of it.
     static func describe(_ r: Rollup) -> [String] {
         var out = r.weeks.map { "week \($0.week.lastDay) over \($0.isOver) \($0.units)" }

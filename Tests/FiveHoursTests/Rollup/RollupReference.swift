@@ -231,10 +231,13 @@ extension Rollup {
             status = [WeekStatus](repeating: .inactive, count: n)
             periodSeconds = [Int32](repeating: 0, count: n)
             periodSessions = [Int32](repeating: 0, count: n)
-            // Which of the week's days lie in the period (0…6).
-            let days = (0..<7).filter { period.contains(data.week.firstDay.adding(days: $0)) }
-            var ledgerOf = [Int](repeating: -1, count: data.volunteers.count)
             let over = isOver, started = hasStarted
+            // A day's sessions and findings are the period's when the day is and its week has begun
+            // at `--now` (a week not begun counts nothing, as it lists nobody).
+            func counts(_ day: CivilDate) -> Bool { started && period.contains(day) }
+            // Which of the week's days count for the period (0…6).
+            let days = (0..<7).filter { counts(data.week.firstDay.adding(days: $0)) }
+            var ledgerOf = [Int](repeating: -1, count: data.volunteers.count)
             // Read in place: copying each volunteer's week retains its volunteer and its days.
             data.volunteers.withUnsafeBufferPointer { vs in
                 data.positions.withUnsafeBufferPointer { positions in
@@ -265,7 +268,7 @@ extension Rollup {
             var names: [String] = []
             var leads: [Set<Int32>] = []
             var sums: [Int: TeamSum] = [:]
-            for s in data.sessions where period.contains(data.record(of: s).date) {
+            for s in data.sessions where counts(data.record(of: s).date) {
                 let li = ledgerOf[s.volunteer]
                 var own = s
                 own.volunteer = li
@@ -289,14 +292,14 @@ extension Rollup {
                 sums[key, default: TeamSum()].add(seconds: s.countedSeconds, volunteer: li, lead: lead)
             }
             for (key, sum) in sums { teams[TeamKey(team: names[key / 100], month: key % 100)] = sum }
-            unrostered = data.unrostered.filter { period.contains($0.date) }
+            unrostered = data.unrostered.filter { counts($0.date) }
             // Days that a counting rule touched: the volunteer is marked for review.
             let counted = Rollup.countingRules.flatMap { $0.findings(in: RuleContext(campaign: campaign, week: data, ledger: ledger, now: now)) }
             for f in counted where Rollup.flaggingRules.contains(f.rule.key) {
-                guard let date = f.date, period.contains(date), let li = ReviewMark.volunteer(of: f, in: data) else { continue }
+                guard let date = f.date, counts(date), let li = ReviewMark.volunteer(of: f, in: data) else { continue }
                 flags.append((li, f.rule.key))
             }
-            findings = counted.filter { f in f.date.map { period.contains($0) } ?? belongs }
+            findings = counted.filter { f in f.date.map(counts) ?? belongs }
             guard belongs || rosterWanted else { return }
             let context = RuleContext(campaign: campaign, week: data, ledger: ledger, now: now)
             // The bulletin and summary deadlines read only the submissions: they are judged on a
