@@ -123,6 +123,40 @@ struct GB18030Tests {
         #expect(throws: UnreadableFile.self) { _ = try GB18030.transcode(path: url.path, digest: nil, block: 3) }
     }
 
+    @Test("a UTF-8 file with one bad byte is rejected at that byte and its line, not where GB18030 fails first, in memory and from a file in blocks of any size")
+    func badByteOfAUTF8FileNamesItsPlace() throws {
+        // Chinese UTF-8 read as GB18030 fails early (its bytes pair up wrongly until a pair that
+        // is no character); the stray byte is on line 4.
+        var bytes = Array("编号,日期\n甲,1\n乙,2\n丙,".utf8)
+        let offset = bytes.count
+        bytes += [0xFF] + Array("3\n".utf8)
+        let expected = UnreadableFile(line: 4, reason: "byte offset \(offset) is not UTF-8, though the file is UTF-8 up to it (nor is it GB18030); correct that line, or save the file again as 'CSV UTF-8'")
+        let inMemory = #expect(throws: UnreadableFile.self) { try TextBuffer.decode(copying: bytes) }
+        #expect(inMemory == expected)
+        #expect(inMemory?.chinese == "第 \(offset) 字节处不是 UTF-8（文件在此之前都是 UTF-8，也不是 GB18030）；请改正这一行，或把文件重新另存为“CSV UTF-8”")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("utf8-\(ImportTestSupport.uniqueTag()).csv")
+        try Data(bytes).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        for block in [1, 2, 5, 1 << 20] {
+            #expect(throws: expected) { _ = try GB18030.transcode(path: url.path, digest: nil, block: block) }
+        }
+        // `编` cut by the end of the megabyte the check reads at a time (its first byte the
+        // block's last): the stray byte after it is still the one named.
+        let long = Array("编号\n".utf8) + Array(repeating: UInt8(ascii: "a"), count: (1 << 20) - 8) + Array("编\n甲".utf8) + [0xC0] + Array("\n".utf8)
+        let far = long.count - 2
+        try Data(long).write(to: url)
+        #expect(throws: UnreadableFile(line: 3, reason: "byte offset \(far) is not UTF-8, though the file is UTF-8 up to it (nor is it GB18030); correct that line, or save the file again as 'CSV UTF-8'")) {
+            _ = try GB18030.transcode(path: url.path, digest: nil)
+        }
+        // GB18030 that reads further than UTF-8 keeps the GB18030 message, at its stray byte.
+        var gb = GB18030Tests.gb18030("编号,日期\r\n甲,1\r\n乙,2\r\n")
+        let gbOffset = gb.count - 4
+        gb.insert(0xFF, at: gbOffset)
+        #expect(throws: UnreadableFile(line: 3, reason: "bytes at offset \(gbOffset) are neither UTF-8 nor GB18030; save the file as 'CSV UTF-8'")) {
+            try TextBuffer.decode(copying: gb)
+        }
+    }
+
     @Test("GBK text that is also valid UTF-8 (郑伟, 谢平: a Hebrew accent and Greek letters in UTF-8) is read as GBK; a Latin é or any Chinese in UTF-8 keeps a file UTF-8")
     func gbkThatIsValidUTF8() throws {
         let folder = try ImportTestSupport.makeTempFolder("gbk-utf8")

@@ -211,13 +211,24 @@ enum GB18030 {
             return (out, written)
         } catch {
             out.deallocate()
-            throw unreadable(error, at: error.offset, lines: TextBuffer.lineNumber(at: error.offset, in: input))
+            let utf8 = UTF8Check.firstInvalid(input).map { ($0, TextBuffer.lineNumber(at: $0, in: input)) }
+            throw unreadable(error, at: error.offset, lines: TextBuffer.lineNumber(at: error.offset, in: input), utf8Invalid: utf8)
         }
     }
 
-    static func unreadable(_ error: Invalid, at offset: Int, lines: Int) -> UnreadableFile {
+    /// Why a file is not read: its first byte that is not GB18030 — or, when the file reads as
+    /// UTF-8 further than as GB18030 (`utf8Invalid`, its first byte that is not UTF-8, and that
+    /// byte's line, after `offset`), that byte: a UTF-8 file with one bad byte is tried as GB18030
+    /// only because of it, and fails there at some early Chinese character, which is not the
+    /// place to fix.
+    static func unreadable(_ error: Invalid, at offset: Int, lines: Int, utf8Invalid: (offset: Int, line: Int)? = nil) -> UnreadableFile {
         if error.nul {
             return UnreadableFile.nulByte(at: offset, line: lines)
+        }
+        if let bad = utf8Invalid, bad.offset > offset {
+            return UnreadableFile(line: bad.line,
+                                  reason: "byte offset \(bad.offset) is not UTF-8, though the file is UTF-8 up to it (nor is it GB18030); correct that line, or save the file again as 'CSV UTF-8'",
+                                  chinese: "第 \(bad.offset) 字节处不是 UTF-8（文件在此之前都是 UTF-8，也不是 GB18030）；请改正这一行，或把文件重新另存为“CSV UTF-8”")
         }
         return UnreadableFile(line: lines, reason: "bytes at offset \(offset) are neither UTF-8 nor GB18030; save the file as 'CSV UTF-8'",
                               chinese: "第 \(offset) 字节处既不是 UTF-8 也不是 GB18030；请把文件另存为“CSV UTF-8”")
@@ -312,7 +323,8 @@ enum GB18030 {
                 switch halves.take(k) ?? .success((0, 0)) {
                 case .failure(let bad):
                     let at = fileOffset + bounds[k].lowerBound + bad.offset
-                    throw unreadable(bad, at: at, lines: try lineNumber(at: at, in: fd, path: path))
+                    let utf8 = try UTF8Check.firstInvalid(in: fd, size: size).map { ($0, try lineNumber(at: $0, in: fd, path: path)) }
+                    throw unreadable(bad, at: at, lines: try lineNumber(at: at, in: fd, path: path), utf8Invalid: utf8)
                 case .success(let (written, used)):
                     var done = 0
                     while done < written {

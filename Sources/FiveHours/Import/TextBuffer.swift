@@ -120,7 +120,7 @@ final class TextBuffer: @unchecked Sendable {
 
     /// Reads `count` bytes of `fd` from `offset` into `out`, stopping early at the file's end:
     /// how many it read, or the `errno` of a read that failed.
-    private static func readFully(_ fd: Int32, into out: UnsafeMutablePointer<UInt8>, count: Int, at offset: Int) -> Result<Int, ReadFailed> {
+    fileprivate static func readFully(_ fd: Int32, into out: UnsafeMutablePointer<UInt8>, count: Int, at offset: Int) -> Result<Int, ReadFailed> {
         var read = 0
         while read < count {
             let n = pread(fd, out + read, count - read, off_t(offset + read))
@@ -133,7 +133,7 @@ final class TextBuffer: @unchecked Sendable {
     }
 
     /// A read that failed, with its `errno`.
-    private struct ReadFailed: Error { let code: Int32 }
+    fileprivate struct ReadFailed: Error { let code: Int32 }
 
     /// After rows were read again from `offset` on: lets go of the pages of the mapping behind
     /// them (`release`), in steps — none when the rows are read from the file (`withRow`).
@@ -615,6 +615,30 @@ enum UTF8Check {
     static func firstInvalid(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
         if avx2, b.count >= 64, let p = b.baseAddress, fh_utf8_valid_avx2(p, b.count) != 0 { return nil }
         return scalarFirstInvalid(b)
+    }
+
+    /// `firstInvalid` of an open file, read again a megabyte at a time (a character cut by a
+    /// block's end is read with the next block); nil too when it cannot be read. Only a file being
+    /// rejected asks, for its message (`GB18030.unreadable`).
+    static func firstInvalid(in fd: Int32, size: Int) -> Int? {
+        let block = 1 << 20
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: block)
+        defer { buffer.deallocate() }
+        var start = 0
+        while start < size {
+            guard case .success(let count) = TextBuffer.readFully(fd, into: buffer, count: min(block, size - start), at: start),
+                  count > 0 else { return nil } // (cut short meanwhile)
+            var end = count
+            if start + count < size {
+                // Back to the start of the block's last character, which may go on in the next.
+                var k = count - 1
+                while k > count - 4, k > 0, buffer[k] & 0xC0 == 0x80 { k -= 1 }
+                if buffer[k] >= 0xC0, k > 0 { end = k }
+            }
+            if let bad = firstInvalid(UnsafeBufferPointer(start: buffer, count: end)) { return start + bad }
+            start += end
+        }
+        return nil
     }
 
     /// Valid UTF-8 without a NUL byte: in one pass with AVX2.
