@@ -68,7 +68,7 @@ struct ViewSupport {
             let byUnit = perUnit.enumerated().sorted { ($0.element.count, -$0.offset) > ($1.element.count, -$1.offset) }
                 .map { "\($0.element.unit) \($0.element.count)" }.joined(separator: labels["sep"])
             return [
-                "by_unit": labels.format("findings.by_unit", byUnit), "has_by_unit": !schema && all.count > 1 && !perUnit.isEmpty,
+                "by_unit": labels.format("findings.by_unit", byUnit), "has_by_unit": !schema && !perUnit.isEmpty && (all.count > 1 || isPublic),
                 "rule": rule.key, "rule_label": rule.label(labels.language), "count": all.count, "severity": worst.rawValue,
                 "severity_label": labels[worst.rawValue],
                 // `--public`: the count per rule only; the findings themselves (ids, sources with

@@ -162,6 +162,28 @@ struct CommandLineTests {
         #expect(text.contains("纪检办,department,3,2,1,0.67,17.00,,missing,7,0,0,missing\r\n"))
     }
 
+    @Test("a daily bulletin of a day without sessions says so, without the empty team and unit tables, in Markdown and HTML")
+    func dayWithoutSessions() throws {
+        let folder = try ImportTestSupport.makeTempFolder("cli")
+        defer { ImportTestSupport.remove(folder) }
+        // Sunday 2019-08-25: the samples log nothing that day.
+        let r = try Binary.run(["daily", "--config", config, "--date", "2019-08-25", "--now", "2019-08-26T09:00:00+08:00",
+                                "--out", folder.path, "--format", "html,md", "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let md = try String(contentsOf: folder.appendingPathComponent("daily-2019-08-25/daily-bulletin.md"), encoding: .utf8)
+        let html = try String(contentsOf: folder.appendingPathComponent("daily-2019-08-25/daily-bulletin.html"), encoding: .utf8)
+        #expect(md.contains("今日没有服务记录。\n\n## "))
+        #expect(!md.contains("各服务队服务时长") && !md.contains("各单位服务时长"))
+        #expect(!md.contains("|---|--:|--:|--:|"))
+        #expect(!html.contains("id=\"teams\"") && !html.contains("id=\"unit-hours\"") && html.contains("今日没有服务记录"))
+        // A day with sessions keeps both tables.
+        let day = try Binary.run(["daily", "--config", config, "--date", "2019-08-07", "--now", "2019-08-26T09:00:00+08:00",
+                                  "--out", folder.path, "--format", "md", "--quiet"])
+        #expect(day.status == 0)
+        let busy = try String(contentsOf: folder.appendingPathComponent("daily-2019-08-07/daily-bulletin.md"), encoding: .utf8)
+        #expect(busy.contains("## 各服务队服务时长") && busy.contains("## 各单位服务时长"))
+    }
+
     @Test("a second run on the same output folder fails at once while the first holds the lock")
     func lock() throws {
         let folder = try ImportTestSupport.makeTempFolder("cli")
