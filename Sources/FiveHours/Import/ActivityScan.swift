@@ -585,21 +585,21 @@ struct PlainRow {
     }
 }
 
-/// Splits the plain rows of a buffer from an index of its separators (AVX2): the offsets of
-/// every comma, quote, CR and LF in order, and of the quotes, CRs and LFs alone. A row is plain
+/// Splits the plain rows of a buffer from an index of its separators (AVX2 or AVX-512): the offsets
+/// of every comma, quote, CR and LF in order, and of the quotes, CRs and LFs alone. A row is plain
 /// when the first quote or line end after its start is a line end and is its `expected`th
-/// separator: its cells are then read off the index, with no byte compared and no bit counted
-/// per row. A row with a quote is walked cell by cell on the same index (`splitQuoted`): a cell
-/// whose first byte is a quote ends at the next quote, which must be followed by a comma or a
-/// line end — the plain rows `PlainRow.split` reads, and no others. A row that reaches past the
-/// blocks scanned so far (the buffer's last, partial block included) is left to `PlainRow.split`.
+/// separator: its cells are then read off the index, with no byte compared and no bit counted per
+/// row. A row with a quote is walked cell by cell on the same index (`splitQuoted`): a cell whose
+/// first byte is a quote ends at the next quote, which must be followed by a comma or a line end —
+/// the plain rows `PlainRow.split` reads, and no others. A row that reaches past the blocks scanned
+/// so far (the buffer's last, partial block included) is left to `PlainRow.split`.
 ///
 /// The index is made ahead of the rows, a step at a time, in one pass with the buffer's text
-/// check when it has one (`fh_scan_index_avx2`, or `_avx512`: `Kernel`): each byte is read from memory once, and each
-/// 64-byte block's separators are written out once, not once for every row that shares the
-/// block (a row of a typical log spans three blocks, and the splitter that took the bits of each
-/// block from its start for every row spent a quarter of the parse there). The caller owns the
-/// index's memory (`deallocate`).
+/// check when it has one (`fh_scan_index_avx2`, or `fh_scan_index_avx512`: `Kernel`): each byte
+/// is read from memory once, and each 64-byte block's separators are written out once, not once
+/// for every row that shares the block (a row of a typical log spans three blocks, and the
+/// splitter that took the bits of each block from its start for every row spent a quarter of the
+/// parse there). The caller owns the index's memory (`deallocate`).
 struct SeparatorIndex {
     /// `split` results that are not a row's end: a row that is not plain (the general reader
     /// reads it), and one that reaches past the blocks scanned (`PlainRow.split` decides).
