@@ -449,16 +449,24 @@ struct Templates: ParsableCommand {
     }
 
     func run() throws {
-        let fm = FileManager.default
-        try fm.createDirectory(atPath: out, withIntermediateDirectories: true)
+        // The folders one level at a time, and each file made with the system's own answer, so
+        // that a file in the way or a folder not ours is said in words, not as Foundation's error.
+        try ReportFolder.makeFolders(out)
         for (name, bytes) in ReportRenderer.shipped {
             let target = (out as NSString).appendingPathComponent(name)
-            if fm.fileExists(atPath: target) {
+            let fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
+            if fd < 0, errno == EEXIST {
                 FileHandle.standardError.write(Data("fivehours: \(target) exists; left as it is\n".utf8))
                 continue
             }
-            guard fm.createFile(atPath: target, contents: Data(bytes)) else {
-                throw OutputError(path: target, reason: "cannot write the template")
+            guard fd >= 0 else { throw OutputError.system(errno, path: target, doing: "write the template") }
+            defer { close(fd) }
+            var written = 0
+            while written < bytes.count {
+                let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, bytes.count - written) }
+                if n < 0, errno == EINTR { continue }
+                guard n > 0 else { throw OutputError.system(errno, path: target, doing: "write the template") }
+                written += n
             }
             print(target)
         }

@@ -169,6 +169,22 @@ struct XMLReaderTests {
         #expect(recs[1].attributes["hours"] == "4" && recs[1].context == ["unit": "党政办"])
     }
 
+    @Test("through the import: elements and attributes named as a CSV header names them (<志愿者 编号=… 姓名=…>) are rejected and told the English names, not read as metadata")
+    func chineseNamesAreRejects() throws {
+        var s = Scenario()
+        s.files["rosters/a.xml"] = Array("<花名册 单位=\"甲科\">\n  <志愿者 编号=\"V10\" 姓名=\"张伟\"/>\n</花名册>\n".utf8)
+        s.files["rosters/b.xml"] = Array("<roster unit=\"甲科\">\n  <volunteer id=\"V11\" name=\"李四\"/>\n  <志愿者 编号=\"V12\" 姓名=\"王五\"/>\n</roster>\n".utf8)
+        let o = try s.run()
+        let a = try #require(o.loaded.ledger.rejects.first { $0.source.file == "rosters/a.xml" })
+        #expect(a.source.line == 2)
+        #expect(a.reason.hasSuffix("XML：花名册文件应为 <volunteer> 元素，却是 <志愿者>；属性也要用英文名（姓名 → name，编号 → id）"), "\(a.reason)")
+        let b = o.loaded.ledger.rejects.filter { $0.source.file == "rosters/b.xml" }
+        #expect(b.map(\.source.line) == [3])
+        #expect(b.first?.reason.hasSuffix("把它改名为 <volunteer>，属性也要用英文名（姓名 → name，编号 → id）") == true, "\(b.first?.reason ?? "")")
+        let file = try #require(o.loaded.ledger.files.first { $0.path == "rosters/b.xml" })
+        #expect((file.read, file.counted, file.rejected) == (2, 1, 1))
+    }
+
     @Test("through the import: strays and a record written inside a record are rejects with their lines; read = counted + rejected")
     func straysAreRejects() throws {
         var s = Scenario()
@@ -176,7 +192,9 @@ struct XMLReaderTests {
         <activities unit="甲科">
           <activity id="K1" volunteer="V1" date="2019-08-07" hours="1"/>
           <Activity id="K2" volunteer="V1" date="2019-08-06" hours="4"/>
-          <activity id="K4" volunteer="V2" date="2019-08-07" hours="1"><activity id="K5" volunteer="V2" date="2019-08-06" hours="4"/></activity>
+          <activity id="K4" volunteer="V2" date="2019-08-07" hours="1">
+            <activity id="K5" volunteer="V2" date="2019-08-06" hours="4"/>
+          </activity>
           <activity id="K6" volunteer="V2" date="2019-08-08" hours="1"><activity>清洁家园</activity></activity>
           <meta created="2019-08-10" by="党政办"/>
           <meta date="2019-08-07" unit="甲科" created="2019-08-10"/>
@@ -187,9 +205,11 @@ struct XMLReaderTests {
         s.files["activities/y.xml"] = Array(#"<export date="2019-08-07" unit="甲科" count="0"/>"#.utf8)
         let o = try s.run()
         let rejects = o.loaded.ledger.rejects.filter { $0.source.file == "activities/x.xml" }
-        #expect(rejects.map(\.source.line) == [3, 4])
+        // The record written inside another is named by its own line and start tag.
+        #expect(rejects.map(\.source.line) == [3, 5])
         #expect(rejects[0].reason.contains("<Activity> 不是服务记录文件的记录元素") && rejects[0].reason.hasSuffix("把它改名为 <activity>"))
-        #expect(rejects[1].reason.contains("<activity> 写在另一条记录 <activity> 之中"))
+        #expect(rejects[1].reason.contains("<activity> 写在另一条记录 <activity>（第 4 行）之中"))
+        #expect(rejects[1].record == #"<activity date="2019-08-06" hours="4" id="K5" volunteer="V2">"#)
         let file = try #require(o.loaded.ledger.files.first { $0.path == "activities/x.xml" })
         #expect((file.read, file.rejected) == (6, 2))
         #expect(file.read == file.counted + file.merged + file.rejected)
@@ -277,6 +297,19 @@ struct XMLReaderTests {
         #expect(recs.first?.attributes["name"] == "𠮷田")
         #expect(recs.first?.context["unit"] == "党政办")
         #expect(recs.first?.line == 3)
+    }
+
+    @Test("a file that declares GB2312 or GBK is read as GB18030: GBK's 堃, 喆 and 镕, which GB2312 lacks, are read, not a reason to refuse the file", arguments: ["GB2312", "gbk", "cp936"])
+    func gbLabelsReadAsGB18030(_ label: String) throws {
+        let gb = ImportTestSupport.gb18030("<?xml version=\"1.0\" encoding=\"\(label)\"?>\n<roster unit=\"党政办\">\n<volunteer id=\"V1\" name=\"王堃\"/>\n<volunteer id=\"V2\" name=\"陶喆\"/>\n<volunteer id=\"V3\" name=\"张镕\"/>\n</roster>\n")
+        let recs = try Self.records(gb)
+        #expect(recs.map { $0.attributes["name"] } == ["王堃", "陶喆", "张镕"])
+        #expect(recs.map(\.line) == [3, 4, 5])
+        // UTF-8 behind a GB declaration is not read as GB18030 (its Chinese would become other
+        // Chinese): it is refused, with the hint (`encodingHint`).
+        #expect(throws: UnreadableFile.self) {
+            try Self.records(Array("<?xml version=\"1.0\" encoding=\"\(label)\"?>\n<roster unit=\"甲科\"><volunteer id=\"V1\" name=\"王继跃\"/></roster>\n".utf8))
+        }
     }
 
     @Test func namespacedElementsUseTheirLocalName() throws {

@@ -91,6 +91,9 @@ public enum InputKind: String, Sendable, CaseIterable {
     }
 
     /// The Chinese name of the kind, for messages.
+    /// "a roster file", "an activity file": the kind in an English sentence.
+    var aFile: String { (self == .activity ? "an " : "a ") + rawValue + " file" }
+
     var label: String {
         switch self {
         case .roster: return "花名册"

@@ -544,7 +544,7 @@ public struct Importer: Sendable {
                                      chinese: "表头第 \(column) 格引号结束后还有文字；请改正表头")
             }
             guard reader.cellCount <= CSVReader.storedCellLimit else {
-                throw UnreadableFile(line: line, reason: "the header has \(reader.cellCount) cells, more than \(CSVReader.storedCellLimit); this is not a \(kind.rawValue) file",
+                throw UnreadableFile(line: line, reason: "the header has \(reader.cellCount) cells, more than \(CSVReader.storedCellLimit); this is not \(kind.aFile)",
                                      chinese: "表头有 \(reader.cellCount) 格，超过 \(CSVReader.storedCellLimit) 格；这不是\(kind.label)文件")
             }
             return (try HeaderMap.mapping(fields.map { reader.string($0) }, kind: kind, line: line), fields.count)
@@ -1359,8 +1359,13 @@ public struct Importer: Sendable {
             throw XMLReader.withEncodingHint(error, bytes: buffer.bytes)
         }
         if let other = sink.firstOther, !sink.sawExpected {
-            throw UnreadableFile(line: other.line, reason: "XML: expected <\(expected)> elements in a \(kind.label) (\(kind.rawValue)) file, found <\(other.name)>",
-                                 chinese: "XML：\(kind.label)文件应为 <\(expected)> 元素，却是 <\(other.name)>")
+            // Attributes named in Chinese (`编号`, `姓名`, as a CSV header may say): XML takes the English ones.
+            let renames = other.attributes.keys.sorted().compactMap { n in Importer.chineseColumn(n, kind: kind).map { "\(n) → \($0.xmlName)" } }
+            throw UnreadableFile(line: other.line,
+                                 reason: "XML: expected <\(expected)> elements in a \(kind.label) (\(kind.rawValue)) file, found <\(other.name)>"
+                                     + (renames.isEmpty ? "" : "; XML attributes take their English names too (\(renames.joined(separator: ", ")))"),
+                                 chinese: "XML：\(kind.label)文件应为 <\(expected)> 元素，却是 <\(other.name)>"
+                                     + (renames.isEmpty ? "" : "；属性也要用英文名（\(renames.joined(separator: "，"))）"))
         }
     }
 
@@ -1520,14 +1525,25 @@ public struct Importer: Sendable {
     /// session's volunteer and date, a submission's kind, period or time. That makes an element
     /// that is not the kind's record a row written wrongly (`<Activity volunteer=… date=…>`), not
     /// metadata (`<export date=… unit=… count="0"/>`, `<meta created=…/>`).
+    /// A header's Chinese name counts too (`<志愿者 编号=… 姓名=…>`): such an element is a row
+    /// written with CSV's words, which XML attributes do not take — rejected and said so, where it
+    /// was read as metadata and its file had no rows, without a word.
     static func carriesColumns(_ attributes: [String: String], kind: InputKind, keys: [String: String]) -> Bool {
         var n = 0
         for name in attributes.keys {
-            guard let key = keys[name], key != "unit", kind.columns.contains(where: { $0.key == key && $0.required }) else { continue }
+            guard let key = keys[name] ?? chineseColumn(name, kind: kind)?.key, key != "unit",
+                  kind.columns.contains(where: { $0.key == key && $0.required }) else { continue }
             n += 1
             if n >= 2 { return true }
         }
         return false
+    }
+
+    /// The column whose Chinese header alias an XML attribute is named by (`编号`, `姓名`), and the
+    /// attribute name XML takes for it (`id`, `name`); nil for any other name.
+    static func chineseColumn(_ name: String, kind: InputKind) -> (key: String, xmlName: String)? {
+        guard name.utf8.contains(where: { $0 >= 0x80 }), let c = kind.columns.first(where: { $0.aliases.contains(name) }) else { return nil }
+        return (c.key, c.xml.first ?? c.key)
     }
 
     func readXMLRecord(_ rec: XMLRecord, expected: String, keys: [String: String], kind: InputKind, display: String,
@@ -1542,10 +1558,14 @@ public struct Importer: Sendable {
                 let say = Wording(campaign.output.language)
                 let reason = XMLReader.recordNames.contains(rec.name)
                     ? say("<\(rec.name)> 不属于\(kind.label)文件（应为 <\(expected)>）；把它放进对应的输入文件夹",
-                          "<\(rec.name)> does not belong in a \(kind.rawValue) file (<\(expected)> expected); put it in the folder of its kind")
+                          "<\(rec.name)> does not belong in \(kind.aFile) (<\(expected)> expected); put it in the folder of its kind")
                     : say("<\(rec.name)> 不是\(kind.label)文件的记录元素（应为 <\(expected)>，名称区分大小写）；其中的数据未读入：把它改名为 <\(expected)>",
-                          "<\(rec.name)> is not a record element of a \(kind.rawValue) file (<\(expected)> expected; names are case-sensitive); its data was not read: rename it <\(expected)>")
-                result.rejects.append(Reject(source: source, reason: reason, record: Importer.quoted(rec)))
+                          "<\(rec.name)> is not a record element of \(kind.aFile) (<\(expected)> expected; names are case-sensitive); its data was not read: rename it <\(expected)>")
+                // Attributes named in Chinese: XML takes the English names (formats.md §7).
+                let renames = rec.attributes.keys.sorted().compactMap { n in Importer.chineseColumn(n, kind: kind).map { "\(n) → \($0.xmlName)" } }
+                let attributesToo = renames.isEmpty ? "" : say("，属性也要用英文名（\(renames.joined(separator: "，"))）",
+                                                               ", and its attributes their English names (\(renames.joined(separator: ", ")))")
+                result.rejects.append(Reject(source: source, reason: reason + attributesToo, record: Importer.quoted(rec)))
                 return
             }
             var values: [String: String] = [:]
@@ -1572,15 +1592,16 @@ public struct Importer: Sendable {
             // A child named as a record, with attributes, is a record written inside another
             // (`<activity …><activity id="K5" …/></activity>`; `<activity>清洁家园</activity>` is
             // the activity's name): its data is not read, so it is a reject of its own, beside the
-            // record that holds it.
+            // record that holds it — named by its own line and start tag, where the liaison finds it.
             for c in rec.children where XMLReader.recordNames.contains(c.name) && Importer.carriesColumns(c.attributes, kind: kind, keys: keys) {
                 report.read += 1
                 report.rejected += 1
                 let names = c.attributes.keys.sorted().joined(separator: ", ")
-                result.rejects.append(Reject(source: source, reason: Wording(campaign.output.language)(
-                    "<\(c.name)> 写在另一条记录 <\(rec.name)> 之中，带有属性（\(names)）；其中的数据未读入：每条记录单独写",
-                    "<\(c.name)> is written inside another record <\(rec.name)>, with attributes (\(names)); its data was not read: write each record on its own"),
-                                             record: Importer.quoted(rec)))
+                let at = SourceLine(fileIndex: source.fileIndex, file: source.file, line: c.line > 0 ? c.line : source.line)
+                result.rejects.append(Reject(source: at, reason: Wording(campaign.output.language)(
+                    "<\(c.name)> 写在另一条记录 <\(rec.name)>（第 \(source.line) 行）之中，带有属性（\(names)）；其中的数据未读入：每条记录单独写",
+                    "<\(c.name)> is written inside another record <\(rec.name)> (line \(source.line)), with attributes (\(names)); its data was not read: write each record on its own"),
+                                             record: Importer.quoted(XMLRecord(name: c.name, line: at.line, attributes: c.attributes, context: rec.context))))
             }
             for c in rec.children {
                 let text = c.text.trimmingSpaces

@@ -377,7 +377,7 @@ extension InputFiles {
                 if let first = readAs[real], first != lists[k].kind {
                     let kind = lists[k].kind
                     lists[k].entries[e].refusal = Refusal(zh: "该文件已作为\(first.label)读入，不再作为\(kind.label)读入；请从 inputs: 中的一处删去它（或删去指向它的链接）",
-                                                          en: "this file is already read as a \(first.rawValue) file; not read again as a \(kind.rawValue) file — remove it (or the link to it) from one of the inputs:")
+                                                          en: "this file is already read as \(first.aFile); not read again as \(kind.aFile) — remove it (or the link to it) from one of the inputs:")
                 } else if readAs[real] == nil {
                     readAs[real] = lists[k].kind
                 }

@@ -13,6 +13,8 @@ struct XMLRecord {
         var name: String
         var attributes: [String: String]
         var text: String
+        /// The line of its start tag (a record written inside another is named by its own).
+        var line: Int = 0
     }
     var name: String
     var line: Int
@@ -235,7 +237,17 @@ enum XMLReader {
             }
             defer { xmlFreeParserCtxt(ctxt) }
             // BIG_LINES only widens the line numbers kept on nodes past 65,535; it loads nothing.
-            xmlCtxtUseOptions(ctxt, Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_BIG_LINES.rawValue))
+            var options = XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_BIG_LINES.rawValue
+            // A file that declares GB2312 or GBK is read as GB18030, which holds both: Chinese
+            // tools label GBK text GB2312, and a name with 堃, 喆 or 镕 (GBK, not GB2312) made
+            // libxml2's strict GB2312 converter refuse the whole file. Not a file with a byte
+            // order mark, nor one that is UTF-8 throughout: its declaration is what is wrong
+            // (`withEncodingHint` says so), and GB18030 would read its Chinese as other Chinese.
+            let gb = XMLReader.declaresGB(bytes) && !bytes.starts(with: [0xEF, 0xBB, 0xBF]) && !bytes.starts(with: [0xFF, 0xFE])
+                && !bytes.starts(with: [0xFE, 0xFF]) && UTF8Check.firstInvalid(bytes) != nil
+            if gb { options |= XML_PARSE_IGNORE_ENC.rawValue }
+            xmlCtxtUseOptions(ctxt, Int32(options))
+            if gb, let handler = xmlFindCharEncodingHandler("GB18030") { _ = xmlSwitchToEncoding(ctxt, handler) }
             state.pointee.ctxt = ctxt
             var offset = first
             let chunk = 256 << 10
@@ -412,7 +424,7 @@ enum XMLReader {
             sawRoot = true
             // The limits libxml2's tree builder keeps (without XML_PARSE_HUGE), kept here too.
             if d > 256 {
-                fail(UnreadableFile(line: line, column: column, reason: "XML: Excessive depth in document: 256 use XML_PARSE_HUGE option",
+                fail(UnreadableFile(line: line, column: column, reason: "XML: elements nested more than 256 levels deep; a record needs two or three",
                                     chinese: "XML：元素嵌套超过 256 层"))
                 return
             }
@@ -448,7 +460,7 @@ enum XMLReader {
                     contextDepth = d
                 }
             } else if !inChild, d == recordDepth + 1 {
-                raw.startChild(name)
+                raw.startChild(name, line: line)
                 SAXScan.forEachAttribute(nbNamespaces, namespaces, nbAttributes, attributes) { n, v in raw.addChildAttribute(n, v) }
                 inChild = true
                 childDepth = d
@@ -542,14 +554,26 @@ enum XMLReader {
         }()
     }
 
+    /// The encoding the document's XML declaration names, lowercased; nil without one.
+    static func declaredEncoding(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        let head = String(decoding: UnsafeBufferPointer(rebasing: bytes.prefix(200)), as: UTF8.self).lowercased()
+        guard head.hasPrefix("<?xml") || head.hasPrefix("\u{FEFF}<?xml") else { return nil }
+        return head.firstMatch(of: /encoding\s*=\s*["']([^"']+)["']/).map { String($0.1) }
+    }
+
+    /// Whether the declaration names GB2312, GBK or GB18030 (or another name of them).
+    static func declaresGB(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let name = declaredEncoding(bytes) else { return false }
+        return name.hasPrefix("gb") || ["cp936", "windows-936", "ms936", "x-gbk", "euc-cn"].contains(name)
+    }
+
     /// A file that libxml2 refused, with what its encoding most likely is when that explains it:
     /// it declares GBK (or GB2312, GB18030) but is written in UTF-8 — libxml2 then reports some
     /// unrelated syntax error — or it declares nothing, or UTF-8, and is GB18030 (GBK) throughout.
     static func withEncodingHint(_ error: UnreadableFile, bytes: UnsafeBufferPointer<UInt8>) -> UnreadableFile {
         var e = error
-        let head = String(decoding: UnsafeBufferPointer(rebasing: bytes.prefix(200)), as: UTF8.self).lowercased()
-        let declared = head.hasPrefix("<?xml") ? head.firstRange(of: /encoding\s*=\s*["']([^"']+)["']/).map { String(head[$0]) } : nil
-        let gb = declared.map { $0.contains("gb") } ?? false
+        let declared = declaredEncoding(bytes)
+        let gb = declaresGB(bytes)
         let nonASCII = bytes.contains { $0 >= 0x80 }
         let validUTF8 = UTF8Check.firstInvalid(bytes) == nil
         let utf16 = bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) || declared.map { $0.contains("16") } ?? false
@@ -594,6 +618,7 @@ struct RawXMLRecord {
         var name: Span
         var attributes: [(name: Span, value: Span)] = []
         var text: Span
+        var line: Int
     }
     private(set) var name = ""
     private(set) var line = 0
@@ -620,9 +645,9 @@ struct RawXMLRecord {
         attributes.append((name, value))
     }
 
-    mutating func startChild(_ n: UnsafeBufferPointer<UInt8>) {
+    mutating func startChild(_ n: UnsafeBufferPointer<UInt8>, line: Int) {
         let name = append(n)
-        children.append(Child(name: name, text: bytes.count..<bytes.count))
+        children.append(Child(name: name, text: bytes.count..<bytes.count, line: line))
     }
 
     mutating func addChildAttribute(_ n: UnsafeBufferPointer<UInt8>, _ v: UnsafeBufferPointer<UInt8>) {
@@ -654,7 +679,7 @@ struct RawXMLRecord {
         for c in children {
             var ca: [String: String] = [:]
             for a in c.attributes { ca[string(a.name)] = string(a.value) }
-            rec.children.append(XMLRecord.Child(name: string(c.name), attributes: ca, text: string(c.text)))
+            rec.children.append(XMLRecord.Child(name: string(c.name), attributes: ca, text: string(c.text), line: c.line))
         }
         return rec
     }

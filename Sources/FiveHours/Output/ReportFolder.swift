@@ -19,7 +19,7 @@ public struct OutputError: Error, CustomStringConvertible {
 
     /// An error of a system call on `path`, told so that the operator knows what to do, never
     /// Foundation's "The operation could not be completed".
-    static func system(_ code: Int32, path: String, doing: String) -> OutputError {
+    public static func system(_ code: Int32, path: String, doing: String) -> OutputError {
         let why: String
         switch code {
         case EACCES, EPERM: why = "no permission to \(doing) (run as a user who may write there, or choose another --out)"
@@ -68,13 +68,15 @@ public struct ReportFolder {
         // Never through a link (a link planted as the lock file would make the run create or
         // truncate a file wherever it points), never blocking, and only a regular file.
         var fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0o644)
-        if fd < 0, errno == EACCES || errno == EPERM {
+        var e = fd < 0 ? errno : 0
+        if fd < 0, e == EACCES || e == EPERM {
             // A lock file another user's run made (the batch run once by hand, as root): reading
-            // it is enough to lock it.
+            // it is enough to lock it. When there is none to read, the refusal to make one is
+            // the reason (not "no such file").
             fd = open(lockPath, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)
+            if fd < 0, errno != ENOENT { e = errno }
         }
         guard fd >= 0 else {
-            let e = errno
             if e == ELOOP {
                 throw OutputError(path: lockPath, reason: "the lock file is a symbolic link; fivehours does not follow it (remove the link and run again)")
             }
@@ -99,7 +101,7 @@ public struct ReportFolder {
 
     /// `mkdir -p`, one level at a time, so that an error names the level that failed and why:
     /// a file in the way, no permission, a read-only disk.
-    static func makeFolders(_ path: String) throws {
+    public static func makeFolders(_ path: String) throws {
         let absolute = path.hasPrefix("/") ? path : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
         var current = ""
         for part in absolute.split(separator: "/", omittingEmptySubsequences: true) {
