@@ -60,6 +60,22 @@ struct CommandLineTests {
         #expect(r.stderr.contains("choose another --out or output.dir") && !r.stderr.contains("lock file"))
     }
 
+    @Test("templates --out onto a file, or into a folder no file can be made in, says so in words (exit 1), not as Foundation's error")
+    func templatesOutErrors() throws {
+        let folder = try ImportTestSupport.makeTempFolder("cli")
+        defer { ImportTestSupport.remove(folder) }
+        let file = folder.appendingPathComponent("afile")
+        #expect(FileManager.default.createFile(atPath: file.path, contents: Data("x".utf8)))
+        let onFile = try Binary.run(["templates", "--out", file.path])
+        #expect(onFile.status == 1)
+        #expect(onFile.stderr.contains("a file is in the way") && !onFile.stderr.contains("NSCocoaErrorDomain"), "\(onFile.stderr)")
+        let inProc = try Binary.run(["templates", "--out", "/proc/self"])
+        #expect(inProc.status == 1)
+        #expect(inProc.stderr.contains("/proc/self/") && inProc.stderr.contains("cannot write the template") || inProc.stderr.contains("no permission to write the template"),
+                "\(inProc.stderr)")
+        #expect(!inProc.stderr.contains("NSCocoaErrorDomain"))
+    }
+
     @Test("the program installed alone (copied into a folder of its own) writes every report: its templates are compiled in")
     func installedAlone() throws {
         // Every template a report needs is one compiled in: a template added to templates/ but
