@@ -312,6 +312,14 @@ struct CampaignLoaderTests {
         let colon = Self.example(replacing: "  liaisons_per_unit: 1\n", with: "  liaisons_per_unit： 1\n")
         #expect(Self.failure(colon)?.hasPrefix("campaign.yaml:12: line 12 has a full-width colon '：' after 'liaisons_per_unit'; write a half-width ':' after a key") == true,
                 "\(Self.failure(colon) ?? "")")
+        // The only key of a section, or of a list item, with a full-width colon: one string to
+        // YAML, not a mapping — the colon is named all the same, on its line.
+        let alone = Self.example(replacing: "  dir: reports\n  language: zh-CN                  # zh-CN (default) or en", with: "  language： en")
+        #expect(Self.failure(alone) == "campaign.yaml:24: output: a full-width colon '：' after 'language'; write a half-width ':' after a key",
+                "\(Self.failure(alone) ?? "")")
+        let item = Self.example(replacing: "  - { name: 党政办, kind: department }\n", with: "  - name： 党政办\n")
+        #expect(Self.failure(item) == "campaign.yaml:15: units[0]: a full-width colon '：' after 'name'; write a half-width ':' after a key",
+                "\(Self.failure(item) ?? "")")
     }
 
     @Test func errorDescriptionFormat() {

@@ -362,6 +362,13 @@ struct NodeWalker {
     /// A mapping whose keys are all in `allowed`; an unknown key is an error on its own line.
     func mapping(_ node: Node, path: String, allowed: [String]) throws(CampaignError) -> [String: Node] {
         guard case let .mapping(m) = node else {
+            // `language： en` under a key alone is one string to YAML, not a key and a value: the
+            // full-width colon (a Chinese input method's) is what to fix, on its own line.
+            if case let .scalar(scalar) = node, let colon = scalar.string.firstIndex(of: "："),
+               !scalar.string[..<colon].contains(":"), !scalar.string[..<colon].isEmpty {
+                let key = scalar.string[..<colon].trimmingCharacters(in: .whitespaces)
+                throw error(node, path, "a full-width colon '：' after '\(key)'; write a half-width ':' after a key")
+            }
             throw error(node, path, "expected a mapping of keys (\(allowed.joined(separator: ", ")))")
         }
         var result: [String: Node] = [:]
