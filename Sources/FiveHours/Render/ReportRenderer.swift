@@ -225,6 +225,9 @@ enum TemplateCheck {
                 i += 1
             }
         }
+        // Sections open at this point ({{#name}}, {{^name}}) and where: a section closed with
+        // another name, or never, is said with both places, not as the parser's error name.
+        var open: [(name: String, line: Int, column: Int)] = []
         var k = 0
         while k + 1 < scalars.count {
             guard scalars[k] == "{", scalars[k + 1] == "{" else { k += 1; continue }
@@ -233,7 +236,13 @@ enum TemplateCheck {
             let triple = k + 2 < scalars.count && scalars[k + 2] == "{"
             let bodyStart = k + (triple ? 3 : 2)
             var end = bodyStart
-            while end + 1 < scalars.count, !(scalars[end] == "}" && scalars[end + 1] == "}") { end += 1 }
+            while end + 1 < scalars.count, !(scalars[end] == "}" && scalars[end + 1] == "}") {
+                // Another tag begins before this one ends: this one lacks its `}}`.
+                if scalars[end] == "{" && scalars[end + 1] == "{" {
+                    throw TemplateError(file: file, line: tagLine, column: tagColumn, reason: "a tag opened here is not closed: '}}' is missing before the next '{{'")
+                }
+                end += 1
+            }
             guard end + 1 < scalars.count else {
                 throw TemplateError(file: file, line: tagLine, column: tagColumn, reason: "a tag opened here is never closed")
             }
@@ -245,10 +254,23 @@ enum TemplateCheck {
                 throw TemplateError(file: file, line: tagLine, column: tagColumn,
                                     reason: "'{{\(tag)}}' changes how the template is read (content type or delimiters); fivehours decides escaping itself, remove the tag")
             }
+            // A parent (`{{<name}}`) and a block (`{{$name}}`) are closed by `{{/name}}` too.
+            if first == "<" || first == "$" { open.append((String(tag.dropFirst()).trimmingCharacters(in: .whitespaces), tagLine, tagColumn)) }
             if first == ">" || first == "<" || first == "$" { continue }
             var name = tag
             var raw = triple
             if "#^/".contains(first) { name = String(tag.dropFirst()).trimmingCharacters(in: .whitespaces) }
+            if first == "#" || first == "^" { open.append((name, tagLine, tagColumn)) }
+            if first == "/" {
+                guard let top = open.popLast() else {
+                    throw TemplateError(file: file, line: tagLine, column: tagColumn, reason: "'{{/\(name)}}' closes a section that was never opened")
+                }
+                guard top.name == name else {
+                    throw TemplateError(file: file, line: tagLine, column: tagColumn,
+                                        reason: "'{{/\(name)}}' closes another section than the one still open, '\(top.name)' (line \(top.line), column \(top.column)): close that first with {{/\(top.name)}}")
+                }
+                continue
+            }
             if first == "&" { name = String(tag.dropFirst()).trimmingCharacters(in: .whitespaces); raw = true }
             // `{{{.}}}` / `{{& .}}` inside a list would insert each item (data) raw: refused like any raw data.
             if name == "." && !raw { continue }
@@ -260,6 +282,9 @@ enum TemplateCheck {
                 throw TemplateError(file: file, line: tagLine, column: tagColumn,
                                     reason: "unknown variable '\(name)': the report has no value '\(part)' (see docs/templates.md)")
             }
+        }
+        if let top = open.last {
+            throw TemplateError(file: file, line: top.line, column: top.column, reason: "the section '\(top.name)' opened here is never closed: add {{/\(top.name)}} where it ends")
         }
     }
 }

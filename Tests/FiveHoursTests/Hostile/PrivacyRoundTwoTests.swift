@@ -308,6 +308,21 @@ struct PrivacyRoundTwoTests {
         try TemplateCheck.check("{{#items}}{{.}}{{/items}}", file: "t.mustache", known: ["items"], rawAllowed: ["css"])
     }
 
+    @Test("a template's slips are said in words with their places: a tag without its '}}', a section closed under another name, one never closed or never opened")
+    func templateSlips() throws {
+        func said(_ text: String) -> String {
+            do {
+                try TemplateCheck.check(text, file: "t.mustache", known: ["items", "units", "name", "campaign", "note"], rawAllowed: ["css"])
+                return ""
+            } catch { return (error as? TemplateError)?.description ?? "\(error)" }
+        }
+        #expect(said("# {{campaign\n\n> {{note}}\n") == "t.mustache:1:3: a tag opened here is not closed: '}}' is missing before the next '{{'")
+        #expect(said("{{#units}}\n{{#items}}{{name}}{{/units}}{{/items}}") == "t.mustache:2:19: '{{/units}}' closes another section than the one still open, 'items' (line 2, column 1): close that first with {{/items}}")
+        #expect(said("a\n  {{#units}}\n{{name}}\n") == "t.mustache:2:3: the section 'units' opened here is never closed: add {{/units}} where it ends")
+        #expect(said("{{^units}}x{{/units}}{{/items}}") == "t.mustache:1:22: '{{/items}}' closes a section that was never opened")
+        #expect(said("{{#units}}{{^items}}{{name}}{{/items}}{{/units}}").isEmpty)
+    }
+
     @Test("Markdown keeps a URL's underscores as written (autolinks read no backslash)")
     func markdownURL() {
         #expect(MarkdownEscape.escape("https://example.com/a_b/c_d?x=1&y=[2]") == "https://example.com/a_b/c_d?x=1&amp;y=%5B2%5D")
