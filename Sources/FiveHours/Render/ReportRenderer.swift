@@ -236,9 +236,11 @@ enum TemplateCheck {
             let triple = k + 2 < scalars.count && scalars[k + 2] == "{"
             let bodyStart = k + (triple ? 3 : 2)
             var end = bodyStart
+            let comment = bodyStart < scalars.count && scalars[bodyStart] == "!"
             while end + 1 < scalars.count, !(scalars[end] == "}" && scalars[end + 1] == "}") {
-                // Another tag begins before this one ends: this one lacks its `}}`.
-                if scalars[end] == "{" && scalars[end + 1] == "{" {
+                // Another tag begins before this one ends: this one lacks its `}}` (a comment may
+                // mention a tag).
+                if !comment, scalars[end] == "{" && scalars[end + 1] == "{" {
                     throw TemplateError(file: file, line: tagLine, column: tagColumn, reason: "a tag opened here is not closed: '}}' is missing before the next '{{'")
                 }
                 end += 1

@@ -321,6 +321,7 @@ struct PrivacyRoundTwoTests {
         #expect(said("a\n  {{#units}}\n{{name}}\n") == "t.mustache:2:3: the section 'units' opened here is never closed: add {{/units}} where it ends")
         #expect(said("{{^units}}x{{/units}}{{/items}}") == "t.mustache:1:22: '{{/items}}' closes a section that was never opened")
         #expect(said("{{#units}}{{^items}}{{name}}{{/items}}{{/units}}").isEmpty)
+        #expect(said("{{! write {{name}} for the name }}{{name}}").isEmpty)
     }
 
     @Test("Markdown keeps a URL's underscores as written (autolinks read no backslash)")
