@@ -212,7 +212,8 @@ struct RollupView {
 }
 
 /// A unit's weekly compliance as a small inline SVG line (no script, no request): one point a
-/// week, hollow for a week in progress, a gap where nobody was held to the requirement.
+/// week, a gap where nobody was held to the requirement. (A week in progress has no rate, so no
+/// point; one given a rate while not over would be drawn hollow.)
 enum TrendChart {
     static func svg(_ trend: [Int?], over: [Bool], unit: String, labels: Labels) -> String {
         let w = 160, h = 40, pad = 4
