@@ -169,6 +169,11 @@ struct RollupView {
         d["unassigned_hours"] = Hours.format(r.rollup.unassignedSeconds)
         d["has_unassigned"] = r.rollup.unassignedSeconds > 0
         d["month_heads"] = (1...12).map { ["month": label("month.short").replacingOccurrences(of: "%@", with: "\($0)")] }
+        // Sessions without a team, by month: the year's team × month table adds up to the team table.
+        let unassignedMonths = r.rollup.monthlyUnassignedSeconds
+        d["unassigned_months"] = (1...12).map { m in
+            ["hours": m < unassignedMonths.count && unassignedMonths[m] > 0 ? Hours.format(unassignedMonths[m]) : "·"]
+        }
         d["team_months"] = support.list(r.rollup.teams, placeholder: placeholderTeam, schema: schema) { t in
             let months = r.rollup.monthlyTeams.filter { $0.name == t.name }
             return ["name": t.name, "cells": (schema ? [placeholderTeam] : months).map { ["hours": $0.seconds == 0 ? "·" : Hours.format($0.seconds)] }]

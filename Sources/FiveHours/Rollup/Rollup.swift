@@ -119,6 +119,9 @@ public struct Rollup: Sendable {
     public var teams: [TeamTally]
     public var monthlyTeams: [TeamTally]
     public var unassignedSeconds: Int
+    /// For a year, the same per month (`[m]`, 1…12; index 0 unused), so that the team × month
+    /// table adds up to the team table; empty for a month.
+    public var monthlyUnassignedSeconds: [Int] = []
     /// Each unit's roster deadline; empty when the campaign sets none, or when the deadline is
     /// not the period's business at `--now` (`Campaign.rosterIsDue`).
     public var rosterStatus: [String: DeadlineStatus]
@@ -265,7 +268,7 @@ extension Rollup {
         let pieces = RulePart.parts(of: Rollup.countingRules.filter { $0.key != DuplicateRule().key }, in: context)
         let judged = ConcurrentSlots<JudgedWeeks>(1), whole = ConcurrentSlots<WholePeriod>(1)
         let marked = ConcurrentSlots<CountingFindings>(pieces.count)
-        let tallied = ConcurrentSlots<(teams: [TeamTally], monthly: [TeamTally], unassigned: Int)>(1)
+        let tallied = ConcurrentSlots<(teams: [TeamTally], monthly: [TeamTally], unassigned: Int, unassignedByMonth: [Int])>(1)
         DispatchQueue.concurrentPerform(iterations: 3 + pieces.count) { part in
             var own = Stopwatch()
             switch part {
@@ -318,7 +321,8 @@ extension Rollup {
         clock.lap("  volunteers and findings of the period")
         return Rollup(period: period, weeks: weeksJudged.infos, volunteers: volunteers, weekSeconds: weeksJudged.weekSeconds,
                       weekStatus: weeksJudged.weekStatus, teams: teams.teams, monthlyTeams: teams.monthly,
-                      unassignedSeconds: teams.unassigned, rosterStatus: weeksJudged.rosterStatus, findings: findings)
+                      unassignedSeconds: teams.unassigned, monthlyUnassignedSeconds: teams.unassignedByMonth, rosterStatus: weeksJudged.rosterStatus,
+                      findings: findings)
     }
 
     /// What `build` counted, for its three parts. Volunteers are numbered in the reports' order.
@@ -579,7 +583,7 @@ extension Rollup.Span {
     }
 
     /// The teams' tallies over the period's sessions.
-    func teams(byMonth: Bool) -> (teams: [Rollup.TeamTally], monthly: [Rollup.TeamTally], unassigned: Int) {
+    func teams(byMonth: Bool) -> (teams: [Rollup.TeamTally], monthly: [Rollup.TeamTally], unassigned: Int, unassignedByMonth: [Int]) {
         let sessions = counted.sessions
         return Rollup.teams(sessions, sessions.indices.filter { counts(sessions[$0].date) }, names: counted.teams, campaign: campaign, ledger: ledger,
                             order: order, byMonth: byMonth)
@@ -647,7 +651,7 @@ extension Rollup {
     /// of sessions, and its volunteers are counted once per slot by sorting (`TeamSlot.volunteers`), not by
     /// hashing each session's volunteer into a set.
     static func teams(_ sessions: [Session], _ indexes: [Int], names: [String], campaign: Campaign, ledger: Ledger, order: VolunteerOrder,
-                      byMonth: Bool) -> (teams: [TeamTally], monthly: [TeamTally], unassigned: Int) {
+                      byMonth: Bool) -> (teams: [TeamTally], monthly: [TeamTally], unassigned: Int, unassignedByMonth: [Int]) {
         // Each volunteer's unit as its place in the campaign file (-1 for a unit it does not list).
         let unitOf = order.all.map { Int32(order.campaignUnit($0)) }
         // Sessions come with their team numbered (`Session.team`, an index into `names`); each
@@ -668,11 +672,15 @@ extension Rollup {
         let firstDay = indexes.lazy.map { sessions[$0].date.dayNumber }.min() ?? 0
         let lastDay = indexes.lazy.map { sessions[$0].date.dayNumber }.max() ?? 0
         let monthOf = byMonth ? (firstDay...lastDay).map { CivilDate(dayNumber: $0).month } : []
-        var unassigned = 0
+        var unassigned = 0, unassignedByMonth = [Int](repeating: 0, count: byMonth ? 13 : 0)
         for i in indexes {
             let s = sessions[i]
             let v = s.volunteer, counted = s.countedSeconds
-            guard s.team >= 0 else { unassigned += counted; continue }
+            guard s.team >= 0 else {
+                unassigned += counted
+                if byMonth { unassignedByMonth[monthOf[s.date.dayNumber - firstDay]] += counted }
+                continue
+            }
             let t = Int(s.team)
             if firstSlot[t] < 0 {
                 // Shown as the period's first session of the team spells it (a number stands for
@@ -731,7 +739,7 @@ extension Rollup {
         let teams = all.map { tally($0, month: nil) }
         var monthly: [TeamTally] = []
         if byMonth { for name in all { for m in 1...12 { monthly.append(tally(name, month: m)) } } }
-        return (teams, monthly, unassigned)
+        return (teams, monthly, unassigned, unassignedByMonth)
     }
 
     /// One team's sessions in one month (or the whole period): seconds, sessions, the seconds

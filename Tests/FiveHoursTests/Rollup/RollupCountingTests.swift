@@ -358,7 +358,7 @@ struct RollupCountingTests {
         out.append("seconds \(r.weekSeconds)")
         out.append("status \(r.weekStatus.map(\.rawValue))")
         out += (r.teams + r.monthlyTeams).map { "team \($0)" }
-        out.append("unassigned \(r.unassignedSeconds)")
+        out.append("unassigned \(r.unassignedSeconds) by month \(r.monthlyUnassignedSeconds)")
         out += r.rosterStatus.sorted { $0.key < $1.key }.map { "roster \($0)" }
         out += r.findings.map { "finding \($0)" }
         return out

@@ -134,9 +134,10 @@ extension Rollup {
 
         // Teams: the campaign's (focus teams first), then the others by name; per month for a year.
         var tallies: [TeamKey: TeamSum] = [:]
-        var unassigned = 0
+        var unassigned = 0, unassignedByMonth = [Int](repeating: 0, count: byMonth ? 13 : 0)
         for d in digests {
             unassigned += d.unassigned
+            for (m, sec) in d.unassignedByMonth { unassignedByMonth[m] += sec }
             for (key, sum) in d.teams { tallies[key, default: TeamSum()].add(sum) }
         }
         let orderedSpecs = campaign.teams.filter(\.focus) + campaign.teams.filter { !$0.focus }
@@ -194,7 +195,8 @@ extension Rollup {
         clock.lap("  volunteers, teams and findings of the period")
         return Rollup(period: period, weeks: belongingDigests.map { WeekInfo(week: $0.week, isOver: $0.isOver, hasStarted: $0.hasStarted, units: $0.units) },
                       volunteers: volunteers, weekSeconds: weekSeconds, weekStatus: weekStatus, teams: teams, monthlyTeams: monthly,
-                      unassignedSeconds: unassigned, rosterStatus: rosterIsThePeriods ? digests.first?.roster ?? [:] : [:], findings: findings)
+                      unassignedSeconds: unassigned, monthlyUnassignedSeconds: unassignedByMonth,
+                      rosterStatus: rosterIsThePeriods ? digests.first?.roster ?? [:] : [:], findings: findings)
     }
 
     /// One built week, reduced: per ledger volunteer a few integers, per unit a row, the findings.
@@ -212,6 +214,8 @@ extension Rollup {
         var findings: [Finding] = []
         var teams: [TeamKey: TeamSum] = [:]
         var unassigned = 0
+        /// For a year, the unassigned seconds by month of the session's date.
+        var unassignedByMonth: [Int: Int] = [:]
         var roster: [String: DeadlineStatus]?
         /// The week's counted sessions dated in the period, `volunteer` being the ledger's index and
         /// `recordIndex` the record's in the whole ledger; their teams by name.
@@ -277,7 +281,11 @@ extension Rollup {
                 sessionTeams.append(data.team(of: s))
                 sessionUnits.append(data.unit(of: s))
                 periodSessions[li] += 1
-                guard let team = data.team(of: s) else { unassigned += s.countedSeconds; continue }
+                guard let team = data.team(of: s) else {
+                    unassigned += s.countedSeconds
+                    if byMonth { unassignedByMonth[data.record(of: s).date.month, default: 0] += s.countedSeconds }
+                    continue
+                }
                 let t: Int
                 if let k = teamNumber[team] { t = k } else {
                     t = names.count
