@@ -263,7 +263,9 @@ enum GB18030 {
     /// - Throws: `UnreadableFile` for a byte that is not GB18030, `InputOpenError` when the file
     ///   or the temporary file cannot be read or written.
     /// - Parameter block: bytes read at a time (tests make it small, to cut characters and lines).
-    static func transcode(path: String, digest: String?, block: Int = 16 << 20) throws -> TextBuffer {
+    /// - Parameter utf8Invalid: the file's first byte that is not UTF-8 when the caller's own
+    ///   check found it (nil: not known), for the message of a file that is no GB18030 either.
+    static func transcode(path: String, digest: String?, block: Int = 16 << 20, utf8Invalid: Int?? = nil) throws -> TextBuffer {
         let (fd, size) = try TextBuffer.openForReading(path)
         defer { close(fd) }
         var template = Array((NSTemporaryDirectory() + "/fivehours-gb18030-XXXXXX").utf8CString)
@@ -323,7 +325,9 @@ enum GB18030 {
                 switch halves.take(k) ?? .success((0, 0)) {
                 case .failure(let bad):
                     let at = fileOffset + bounds[k].lowerBound + bad.offset
-                    let utf8 = try UTF8Check.firstInvalid(in: fd, size: size).map { ($0, try lineNumber(at: $0, in: fd, path: path)) }
+                    // Known from the caller's check, or read again (only a file being rejected).
+                    let firstInvalid = utf8Invalid ?? UTF8Check.firstInvalid(in: fd, size: size)
+                    let utf8 = try firstInvalid.map { ($0, try lineNumber(at: $0, in: fd, path: path)) }
                     throw unreadable(bad, at: at, lines: try lineNumber(at: at, in: fd, path: path), utf8Invalid: utf8)
                 case .success(let (written, used)):
                     var done = 0

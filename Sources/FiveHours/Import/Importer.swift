@@ -1359,8 +1359,7 @@ public struct Importer: Sendable {
             throw XMLReader.withEncodingHint(error, bytes: buffer.bytes)
         }
         if let other = sink.firstOther, !sink.sawExpected {
-            // Attributes named in Chinese (`编号`, `姓名`, as a CSV header may say): XML takes the English ones.
-            let renames = other.attributes.keys.sorted().compactMap { n in Importer.chineseColumn(n, kind: kind).map { "\(n) → \($0.xmlName)" } }
+            let renames = Importer.chineseRenames(other.attributes, kind: kind)
             throw UnreadableFile(line: other.line,
                                  reason: "XML: expected <\(expected)> elements in a \(kind.label) (\(kind.rawValue)) file, found <\(other.name)>"
                                      + (renames.isEmpty ? "" : "; XML attributes take their English names too (\(renames.joined(separator: ", ")))"),
@@ -1546,6 +1545,12 @@ public struct Importer: Sendable {
         return (c.key, c.xml.first ?? c.key)
     }
 
+    /// The renames an element's attributes named in Chinese need (`姓名 → name`, sorted), for
+    /// the message that rejects it: XML takes the English names (formats.md §7).
+    static func chineseRenames(_ attributes: [String: String], kind: InputKind) -> [String] {
+        attributes.keys.sorted().compactMap { n in chineseColumn(n, kind: kind).map { "\(n) → \($0.xmlName)" } }
+    }
+
     func readXMLRecord(_ rec: XMLRecord, expected: String, keys: [String: String], kind: InputKind, display: String,
                                fileIndex: Int, parser: RowParser, report: inout InputFileReport, into result: inout ImportParts) {
         do {
@@ -1561,8 +1566,7 @@ public struct Importer: Sendable {
                           "<\(rec.name)> does not belong in \(kind.aFile) (<\(expected)> expected); put it in the folder of its kind")
                     : say("<\(rec.name)> 不是\(kind.label)文件的记录元素（应为 <\(expected)>，名称区分大小写）；其中的数据未读入：把它改名为 <\(expected)>",
                           "<\(rec.name)> is not a record element of \(kind.aFile) (<\(expected)> expected; names are case-sensitive); its data was not read: rename it <\(expected)>")
-                // Attributes named in Chinese: XML takes the English names (formats.md §7).
-                let renames = rec.attributes.keys.sorted().compactMap { n in Importer.chineseColumn(n, kind: kind).map { "\(n) → \($0.xmlName)" } }
+                let renames = Importer.chineseRenames(rec.attributes, kind: kind)
                 let attributesToo = renames.isEmpty ? "" : say("，属性也要用英文名（\(renames.joined(separator: "，"))）",
                                                                ", and its attributes their English names (\(renames.joined(separator: ", ")))")
                 result.rejects.append(Reject(source: source, reason: reason + attributesToo, record: Importer.quoted(rec)))

@@ -256,7 +256,7 @@ final class TextBuffer: @unchecked Sendable {
         // GB18030: decoded from the file, this mapping let go first (and once: whatever the
         // decoding throws, nothing here unmaps it again — another thread may map that range).
         munmap(raw, size)
-        return try GB18030.transcode(path: path, digest: results.digest)
+        return try GB18030.transcode(path: path, digest: results.digest, utf8Invalid: results.invalid)
     }
 
     /// Files up to this size are read into memory, not mapped: a process holds about 65,000
