@@ -31,7 +31,8 @@ public enum ValueParser {
 
     /// An ISO 8601 instant with offset (`2019-08-05T16:05:00+08:00`, `…Z`), or a date in any
     /// spelling followed by `T` or spaces and a time, read in `zone` (`2019/8/5 16:05`).
-    /// A date alone is not an instant.
+    /// ISO 8601's basic form is read too (`20190805T160500+0800`, the time's digits without
+    /// colons after a `T`), and RFC 3339's lower-case `t` and `z`. A date alone is not an instant.
     /// - Returns: seconds since 1970-01-01T00:00:00Z.
     public static func instant(_ s: String, in zone: CampaignZone) -> Int? {
         withBytes(s) { instant($0, in: zone) }
@@ -243,7 +244,7 @@ struct Cursor {
     /// date spelling holds) read through `dates`: a log's instants repeat their dates.
     mutating func localDateTime(dates: inout CellMemo) -> Int? {
         var k = index
-        while k < end, bytes[k] != UInt8(ascii: "T"), bytes[k] != UInt8(ascii: " ") { k += 1 }
+        while k < end, bytes[k] != UInt8(ascii: "T"), bytes[k] != UInt8(ascii: "t"), bytes[k] != UInt8(ascii: " ") { k += 1 }
         let day = dates.value(of: UnsafeBufferPointer(rebasing: bytes[index..<k])) { token in
             var c = Cursor(untrimmed: token)
             guard let d = c.date(), c.atEnd else { return nil }
@@ -254,14 +255,34 @@ struct Cursor {
         return clock(on: day)
     }
 
-    /// After an instant's date: `T` or spaces, then a time; local wall-clock seconds.
+    /// After an instant's date: `T` (or `t`) or spaces, then a time; local wall-clock seconds.
+    /// After a `T` the time may be in ISO 8601's basic form (`160500`, `1605`).
     private mutating func clock(on day: Int) -> Int? {
-        if peek == UInt8(ascii: "T") { advance() } else {
+        if peek == UInt8(ascii: "T") || peek == UInt8(ascii: "t") {
+            advance()
+            if let t = basicTime() { return day * 86_400 + t }
+        } else {
             guard peek == UInt8(ascii: " ") else { return nil }
             while peek == UInt8(ascii: " ") { advance() }
         }
         guard let t = time(allowFraction: true) else { return nil }
         return day * 86_400 + t
+    }
+
+    /// ISO 8601's basic time: `HHMM` or `HHMMSS` (with an optional `.fff`), digits not followed
+    /// by a colon; nil, the cursor unmoved, for anything else.
+    private mutating func basicTime() -> Int? {
+        var run = 0
+        while index + run < end, bytes[index + run] >= 48, bytes[index + run] <= 57 { run += 1 }
+        guard run == 4 || run == 6, index + run == end || bytes[index + run] != UInt8(ascii: ":") else { return nil }
+        let start = index
+        let h = digits(exactly: 2)!, m = digits(exactly: 2)!, s = run == 6 ? digits(exactly: 2)! : 0
+        if run == 6, peek == UInt8(ascii: ".") {
+            advance()
+            guard number(maxDigits: 9) != nil else { index = start; return nil }
+        }
+        guard m < 60, s < 60, h < 24 || (h == 24 && m == 0 && s == 0) else { index = start; return nil }
+        return h * 3600 + m * 60 + s
     }
 
     /// `H:MM`, `HH:MM` or `HH:MM:SS` (with an optional `.fff` when allowed), as seconds.
