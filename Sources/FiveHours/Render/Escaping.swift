@@ -33,16 +33,24 @@ public enum MarkdownEscape {
     public static func escape(_ text: String) -> String {
         if isURL(text) { return escapeURL(text) }
         var out = String.UnicodeScalarView()
+        // Whether a run of mask characters has been written, and whether one is being written.
+        var masked = false, inMask = false
         for s in text.unicodeScalars {
+            if inMask, s != NameMask.marker { inMask = false; masked = true }
             switch s {
+            // A masked name's or number's character: `*`, as the contract writes 王*跃. One run of
+            // them is no emphasis; the runs after it in the same value are backslash-escaped,
+            // which renders the same `*`, so that two masked names (王*跃、张*) cannot pair
+            // into emphasis and hide both asterisks.
+            case NameMask.marker:
+                if masked { out.append("\\") }
+                out.append("*")
+                inMask = true
             case "<": out.append(contentsOf: "&lt;".unicodeScalars)
             case ">": out.append(contentsOf: "&gt;".unicodeScalars)
             case "&": out.append(contentsOf: "&amp;".unicodeScalars)
             case "\"": out.append(contentsOf: "&quot;".unicodeScalars)
             case "\n", "\r": out.append(" ")
-            // A masked name's or number's character: the full-width asterisk, which Markdown gives
-            // no meaning, so it needs no backslash (a WeChat editor shows 王＊跃, not 王\*跃).
-            case NameMask.marker: out.append("\u{FF0A}")
             case _ where BidiControls.contains(s): if out.last != BidiControls.replacement { out.append(BidiControls.replacement) }
             default:
                 if special.contains(s) { out.append("\\") }

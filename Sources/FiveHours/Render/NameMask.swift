@@ -2,10 +2,9 @@
 /// 王继跃 → 王*跃, 张伟 → 张*.
 ///
 /// The mask is written as `NameMask.marker` (a private-use scalar) while the view is built;
-/// the output's escaper turns it into the format's mask character: `*` in HTML (as the
-/// contract shows it), `＊` (U+FF0A, full-width asterisk) in Markdown, which Markdown gives no
-/// meaning and which therefore needs no backslash — pasted into a WeChat editor it shows as
-/// 王＊跃, never 王\*跃.
+/// the output's escaper turns it into `*`, as the contract shows it, in HTML and in Markdown —
+/// where a value's later masks are written `\*` (`MarkdownEscape`), so that two masked names
+/// in one line cannot pair into emphasis.
 ///
 /// Names inside free text are found by one Aho–Corasick automaton over the UTF-8 bytes of every
 /// known name: a text is read once whatever the size of the roster (checking every name

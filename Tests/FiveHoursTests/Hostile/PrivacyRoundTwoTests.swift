@@ -77,7 +77,7 @@ struct PrivacyRoundTwoTests {
         #expect(weeks.contains { $0["volunteer_id"] == "***********" && $0["week_ending"] == "2019-08-09" && $0["hours"] == "2.00" }, "\(weeks.prefix(3))")
     }
 
-    @Test("--public shows no full name (paths, media names, URLs, text), no id, no source, no finding detail; the Markdown mask needs no backslash")
+    @Test("--public shows no full name (paths, media names, URLs, text), no id, no source, no finding detail; the mask is the contract's *")
     func publicShowsNoNames() throws {
         var s = Scenario()
         s.roster = """
@@ -110,11 +110,16 @@ struct PrivacyRoundTwoTests {
                 #expect(!name.contains("欧阳娜娜") && !name.contains("张伟"), "a media file kept its name: \(name)")
                 guard name.hasSuffix(".html") || name.hasSuffix(".md") else { continue }
                 let text = String(decoding: bytes, as: UTF8.self)
-                for leak in ["欧阳娜娜", "张伟", "VID000", "log.csv", "rosters/", "roster.csv:", "\\*", "\\＊"] {
+                for leak in ["欧阳娜娜", "张伟", "VID000", "log.csv", "rosters/", "roster.csv:", "＊"] {
                     #expect(!text.contains(leak), "\(name) shows \(leak)")
                 }
-                if name.hasSuffix(".md") { #expect(text.contains("欧＊＊娜"), "\(name): the Markdown mask") }
-                if name.hasSuffix(".html") { #expect(text.contains("欧**娜"), "\(name): the HTML mask") }
+                #expect(text.contains("欧**娜"), "\(name): the mask")
+                if name.hasSuffix(".html") { #expect(!text.contains("\\*"), "\(name): a backslash in HTML") }
+                if name == "daily-2019-08-07/daily-bulletin.md" {
+                    // Two masked names in one value: the second's asterisk escaped, so that the two
+                    // do not pair into emphasis (which would hide both); it renders as `*`.
+                    #expect(text.contains("欧**娜和张\\*入户走访"), "\(text)")
+                }
             }
             if run[0] == "daily" {
                 // Numbered in the order the bulletin shows them: an activity's photos, then its videos.
