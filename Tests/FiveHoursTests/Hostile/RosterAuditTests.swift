@@ -131,9 +131,26 @@ struct RosterAuditTests {
         }
     }
 
+    @Test("a rejected row's record is the raw row: quotes where it had them and only there, a bare quote kept, a quoted phone cell emptied with its quotes")
+    func rejectedRowIsTheRawRow() throws {
+        var s = Self.severalPhones()
+        s.roster += "\n\"V8\",\"吴十\",乙科,,\"62345693\",6\"2,2019-13-01"
+        s.activities = """
+        record_id,volunteer_id,date,hours,activity
+        "A1","V1","2019-08-32","1","a"
+        A2,V1,2019-08-06,1"x,b
+        """
+        let outcome = try s.run()
+        defer { ImportTestSupport.remove(outcome.folder) }
+        let rejects = outcome.rejects.map { "\($0.source) \($0.record)" }
+        #expect(rejects.contains("rosters/roster.csv:8 \"V8\",\"吴十\",乙科,,,,2019-13-01"), "\(rejects)")
+        #expect(rejects.contains("activities/log.csv:2 \"A1\",\"V1\",\"2019-08-32\",\"1\",\"a\""), "\(rejects)")
+        #expect(rejects.contains("activities/log.csv:3 A2,V1,2019-08-06,1\"x,b"), "\(rejects)")
+    }
+
     // MARK: The record of a rejected conflict
 
-    @Test("a conflicting volunteer_id: the record is the later row as written (re-quoted, phones blanked), CSV or XML")
+    @Test("a conflicting volunteer_id: the record is the later row as written (phones blanked), CSV or XML")
     func rosterConflictRecord() throws {
         var s = Scenario()
         s.roster = """
