@@ -1517,8 +1517,12 @@ public struct Importer: Sendable {
     /// A rejected XML record as `rejects.csv` shows it: its start tag, attributes sorted, the
     /// phone attribute left out and phone numbers blanked.
     static func quoted(_ rec: XMLRecord) -> String {
+        // A value's `&`, `<` and `"` as entities, as they must have been written: the tag stays XML.
+        func escaped(_ v: String) -> String {
+            v.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: "\"", with: "&quot;")
+        }
         let attrs = rec.attributes.filter { $0.key != "phone" }.sorted { $0.key < $1.key }
-            .map { "\($0.key)=\"\($0.value)\"" }.joined(separator: " ")
+            .map { "\($0.key)=\"\(escaped($0.value))\"" }.joined(separator: " ")
         return PhoneScrubber.scrub("<\(rec.name) \(attrs)>", known: [])
     }
 

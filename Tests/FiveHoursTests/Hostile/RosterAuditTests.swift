@@ -148,6 +148,21 @@ struct RosterAuditTests {
         #expect(rejects.contains("activities/log.csv:3 A2,V1,2019-08-06,1\"x,b"), "\(rejects)")
     }
 
+    @Test("a rejected XML record's start tag keeps its values' quotes, ampersands and angle brackets as entities")
+    func rejectedXMLRecordStaysXML() throws {
+        var s = Scenario()
+        s.files["activities/x.xml"] = Array("""
+        <?xml version="1.0"?>
+        <activities unit="甲科">
+          <activity id="x4" volunteer="V1" date="2019-08-06" hours="bad" location='a "b" &amp; &lt;c&gt;'/>
+        </activities>
+        """.utf8)
+        let outcome = try s.run()
+        defer { ImportTestSupport.remove(outcome.folder) }
+        #expect(outcome.rejects.map { "\($0.source) \($0.record)" }
+            == ["activities/x.xml:3 <activity date=\"2019-08-06\" hours=\"bad\" id=\"x4\" location=\"a &quot;b&quot; &amp; &lt;c>\" volunteer=\"V1\">"])
+    }
+
     // MARK: The record of a rejected conflict
 
     @Test("a conflicting volunteer_id: the record is the later row as written (phones blanked), CSV or XML")
