@@ -8,31 +8,8 @@
 #include "CFastBytes.h"
 #include <string.h>
 
-#if defined(__x86_64__)
-#include <immintrin.h>
-
-int fh_has_avx2(void) {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") && __builtin_cpu_supports("popcnt");
-}
-
-#define AVX2 __attribute__((target("avx2")))
-// The separator index also counts and finds bits (POPCNT, BMI1), which every AVX2 processor has.
-#define INDEX __attribute__((target("avx2,bmi,popcnt")))
-
-// The 16-entry table `t` applied to each byte's low nibble (`idx` holds 0…15 in every byte).
-AVX2 static inline __m256i lookup16(__m256i idx, const uint8_t t[16]) {
-    __m256i table = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)t));
-    return _mm256_shuffle_epi8(table, idx);
-}
-
-AVX2 static inline __m256i high_nibbles(__m256i v) {
-    return _mm256_and_si256(_mm256_srli_epi16(v, 4), _mm256_set1_epi8(0x0F));
-}
-
-// The input shifted by N bytes, the last N bytes of the previous block coming first.
-#define PREV(input, prev, N) _mm256_alignr_epi8((input), _mm256_permute2x128_si256((prev), (input), 0x21), 16 - (N))
-
+// The rule of the UTF-8 check (Keiser and Lemire's lookup), whose tables the AVX2 code applies to
+// 32 bytes at once; fh_first_utf8_line applies it one byte at a time.
 enum {
     TOO_SHORT = 1 << 0,      // 11______ 0_______ or 11______ 11______
     TOO_LONG = 1 << 1,       // 0_______ 10______
@@ -82,6 +59,62 @@ static const uint8_t byte_2_high_table[16] = {
     TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE,
     TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT,
 };
+
+// The lookup rule at one byte: nonzero when the check flags byte `b`, given the three before it.
+static inline uint8_t utf8_error_at(uint8_t b, uint8_t prev1, uint8_t prev2, uint8_t prev3) {
+    uint8_t sc = byte_1_high_table[prev1 >> 4] & byte_1_low_table[prev1 & 15] & byte_2_high_table[b >> 4];
+    uint8_t must23 = (prev2 >= 0xE0 || prev3 >= 0xF0) ? 0x80 : 0;
+    return sc ^ must23;
+}
+
+long fh_first_utf8_line(const uint8_t *p, size_t n, int least) {
+    uint8_t prev1 = 0, prev2 = 0, prev3 = 0;
+    size_t start = 0;
+    int bad = 0, cjk = 0;
+    for (size_t j = 0; j < n + 3; j++) {
+        uint8_t b = j < n ? p[j] : ' ';
+        bad |= utf8_error_at(b, prev1, prev2, prev3) != 0;
+        cjk += b >= 0xE3 && b <= 0xE9;
+        prev3 = prev2;
+        prev2 = prev1;
+        prev1 = b;
+        if (b == '\n' && j < n) {
+            if (!bad && cjk >= least) return (long)start;
+            start = j + 1;
+            bad = 0;
+            cjk = 0;
+            // Each line is checked on its own, as if it began the file: a GBK line's last bytes
+            // (F0–FE, common) must not make the next line's first byte an error.
+            prev1 = prev2 = prev3 = 0;
+        }
+    }
+    return start < n && !bad && cjk >= least ? (long)start : -1;
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+int fh_has_avx2(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") && __builtin_cpu_supports("popcnt");
+}
+
+#define AVX2 __attribute__((target("avx2")))
+// The separator index also counts and finds bits (POPCNT, BMI1), which every AVX2 processor has.
+#define INDEX __attribute__((target("avx2,bmi,popcnt")))
+
+// The 16-entry table `t` applied to each byte's low nibble (`idx` holds 0…15 in every byte).
+AVX2 static inline __m256i lookup16(__m256i idx, const uint8_t t[16]) {
+    __m256i table = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)t));
+    return _mm256_shuffle_epi8(table, idx);
+}
+
+AVX2 static inline __m256i high_nibbles(__m256i v) {
+    return _mm256_and_si256(_mm256_srli_epi16(v, 4), _mm256_set1_epi8(0x0F));
+}
+
+// The input shifted by N bytes, the last N bytes of the previous block coming first.
+#define PREV(input, prev, N) _mm256_alignr_epi8((input), _mm256_permute2x128_si256((prev), (input), 0x21), 16 - (N))
 
 // Errors of one 32-byte block (nonzero bytes), given the block before it.
 AVX2 static inline __m256i block_errors(__m256i input, __m256i prev_input) {
@@ -400,6 +433,62 @@ AVX2 int fh_scan_finish_avx2(const uint8_t *p, size_t n, fh_scan_state *state) {
     return _mm256_testz_si256(error, error);
 }
 
+// block_errors with each line checked on its own, as if it began the file: the error a line's
+// first two bytes get from the bytes before its line feed (a lead E0–FF two or three bytes back
+// asks for a continuation) is taken back. Before a line's start the lookup sees a line feed, which
+// answers as the zeros before a file's start do.
+AVX2 static inline __m256i line_errors(__m256i input, __m256i prev_input) {
+    const __m256i lf = _mm256_set1_epi8('\n');
+    __m256i prev2 = PREV(input, prev_input, 2), prev3 = PREV(input, prev_input, 3);
+    __m256i after1 = _mm256_cmpeq_epi8(PREV(input, prev_input, 1), lf), after2 = _mm256_cmpeq_epi8(prev2, lf);
+    __m256i third = _mm256_subs_epu8(prev2, _mm256_set1_epi8((char)(0xE0 - 0x80)));
+    __m256i fourth = _mm256_subs_epu8(prev3, _mm256_set1_epi8((char)(0xF0 - 0x80)));
+    __m256i spill = _mm256_or_si256(_mm256_and_si256(after1, _mm256_or_si256(third, fourth)), _mm256_and_si256(after2, fourth));
+    return _mm256_xor_si256(block_errors(input, prev_input), _mm256_and_si256(spill, _mm256_set1_epi8((char)0x80)));
+}
+
+// The first line of a GB18030 file whose bytes are UTF-8 (`fh_first_utf8_line`), 64 bytes at a
+// time: the UTF-8 check's error bytes (block_errors), the line feeds and the bytes E3–E9 (the lead
+// of a three-byte character U+3000–U+9FFF) as bit masks, each line's share of them taken between
+// two line feeds. Bytes past the end read as spaces, so that a sequence left open at the end is
+// an error of the last line, as in the scalar function.
+INDEX long fh_first_utf8_line_avx2(const uint8_t *p, size_t n, int least) {
+    __m256i previous = _mm256_setzero_si256();
+    const __m256i lf = _mm256_set1_epi8('\n');
+    const __m256i span = _mm256_set1_epi8((char)(0xE9 - 0xE3));
+    size_t start = 0;      // the current line's first byte
+    int bad = 0, cjk = 0;  // its errors and three-byte leads so far
+    for (size_t i = 0; i < n + 3; i += 64) {
+        __m256i lo = i < n ? load32(p, i, n) : _mm256_set1_epi8(' ');
+        __m256i hi = i + 32 < n ? load32(p, i + 32, n) : _mm256_set1_epi8(' ');
+        __m256i elo = line_errors(lo, previous), ehi = line_errors(hi, lo);
+        uint64_t err = movemask64(_mm256_xor_si256(_mm256_cmpeq_epi8(elo, _mm256_setzero_si256()), _mm256_set1_epi8(-1)),
+                                  _mm256_xor_si256(_mm256_cmpeq_epi8(ehi, _mm256_setzero_si256()), _mm256_set1_epi8(-1)));
+        uint64_t feeds = movemask64(_mm256_cmpeq_epi8(lo, lf), _mm256_cmpeq_epi8(hi, lf));
+        // E3–E9: (b - 0xE3) ≤ 6, unsigned.
+        __m256i dlo = _mm256_sub_epi8(lo, _mm256_set1_epi8((char)0xE3)), dhi = _mm256_sub_epi8(hi, _mm256_set1_epi8((char)0xE3));
+        uint64_t leads = movemask64(_mm256_cmpeq_epi8(_mm256_min_epu8(dlo, span), dlo), _mm256_cmpeq_epi8(_mm256_min_epu8(dhi, span), dhi));
+        previous = hi;
+        uint64_t taken = 0; // the bits of lines already ended in this block
+        while (feeds) {
+            int b = __builtin_ctzll(feeds);
+            uint64_t upto = b == 63 ? ~0ULL : ((1ULL << (b + 1)) - 1);
+            uint64_t mine = upto & ~taken;
+            bad |= (err & mine) != 0;
+            cjk += __builtin_popcountll(leads & mine);
+            if (!bad && cjk >= least) return (long)start;
+            start = i + (size_t)b + 1;
+            bad = 0;
+            cjk = 0;
+            taken = upto;
+            feeds &= feeds - 1;
+        }
+        bad |= (err & ~taken) != 0;
+        cjk += __builtin_popcountll(leads & ~taken);
+    }
+    return start < n && !bad && cjk >= least ? (long)start : -1;
+}
+
 #else
 
 int fh_has_avx2(void) { return 0; }
@@ -422,5 +511,6 @@ long fh_equals_since_lt_avx2(const uint8_t *p, size_t n, uint32_t *equals, uint3
 }
 int fh_scan_failed_avx2(const fh_scan_state *state) { (void)state; return 1; }
 int fh_scan_finish_avx2(const uint8_t *p, size_t n, fh_scan_state *state) { (void)p; (void)n; (void)state; return 0; }
+long fh_first_utf8_line_avx2(const uint8_t *p, size_t n, int least) { (void)p; (void)n; (void)least; return -1; }
 
 #endif

@@ -57,6 +57,17 @@ void fh_scan_index_avx2(const uint8_t *p, size_t blocks, uint32_t base, int vali
 /// saving the wide registers); checked once, at run time.
 int fh_has_avx512(void);
 
+/// The offset of the first line of p[0..<n) (lines end after a line feed) whose bytes are valid
+/// UTF-8 holding at least `least` bytes E3–E9 (each the lead of a three-byte character
+/// U+3000–U+9FFF: Chinese), or -1: a line saved as UTF-8 inside a GB18030 file. Valid as the
+/// UTF-8 check (Keiser and Lemire's lookup) finds it on each line alone, as if the line began the
+/// file, each error counted against the line of the byte where the check flags it (a line feed
+/// that cuts a sequence short: the line it ends); bytes past the end read as spaces. fh_first_utf8_line_avx2 gives the same answer on AVX2 with
+/// BMI1 and POPCNT (fh_has_avx2).
+long fh_first_utf8_line(const uint8_t *p, size_t n, int least);
+long fh_first_utf8_line_avx2(const uint8_t *p, size_t n, int least);
+
+
 /// fh_scan_index_avx2 on AVX-512: the same entries and the same `state` (either scan's state
 /// may be continued or finished by the AVX2 calls), 64 bytes a step. Up to FH_INDEX_SLACK
 /// entries past the counts are written. AVX-512 only (fh_has_avx512).

@@ -208,12 +208,65 @@ enum GB18030 {
         let out = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * input.count + 16)
         do {
             let (written, _) = try decode(input, into: out, final: true)
+            if let invalid = UTF8Check.firstInvalid(input), let line = firstUTF8Line(in: input) {
+                out.deallocate()
+                throw mixed(utf8Line: TextBuffer.lineNumber(at: line, in: input), gb18030Line: TextBuffer.lineNumber(at: invalid, in: input))
+            }
             return (out, written)
-        } catch {
+        } catch let error as Invalid {
             out.deallocate()
             let utf8 = UTF8Check.firstInvalid(input).map { ($0, TextBuffer.lineNumber(at: $0, in: input)) }
-            throw unreadable(error, at: error.offset, lines: TextBuffer.lineNumber(at: error.offset, in: input), utf8Invalid: utf8)
+            throw unreadable(error, at: error.offset, lines: TextBuffer.lineNumber(at: error.offset, in: input), utf8Invalid: utf8,
+                             utf8Line: isUTF8Line(at: error.offset, in: input, startsLine: true))
         }
+    }
+
+    /// How many Chinese characters a line of a GB18030 file must hold, all of it valid UTF-8, to
+    /// be a line saved as UTF-8 (`firstUTF8Line`). The UTF-8 of Chinese is valid GB18030 whenever
+    /// a cell holds an even number of characters (every byte is a lead or trail of GBK), so such
+    /// a line decodes without an error into other characters (小红象志愿服务队 → 灏忕孩璞″織鎰挎湇鍔￠槦),
+    /// which would be counted and shown. GBK text is valid UTF-8 by chance about once in five
+    /// characters, and then decodes to Latin, Greek or Cyrillic letters, rarely to Chinese: of
+    /// three million generated roster lines of four or five GBK characters, three were valid
+    /// UTF-8 with one Chinese character, none with two; of 1.5 million log lines, none was valid.
+    static let utf8LineCharacters: Int32 = 3
+
+    /// The offset of the first line of `bytes` (which start at a line's start) that is valid
+    /// UTF-8 holding at least `utf8LineCharacters` Chinese characters (three-byte characters
+    /// U+3000–U+9FFF): a line saved as UTF-8 in a GB18030 file (`fh_first_utf8_line`). Nil when none.
+    static func firstUTF8Line(in bytes: UnsafeBufferPointer<UInt8>, vector: Bool = GB18030.vector) -> Int? {
+        guard let p = bytes.baseAddress, bytes.count > 0 else { return nil }
+        let at = vector ? fh_first_utf8_line_avx2(p, bytes.count, utf8LineCharacters) : fh_first_utf8_line(p, bytes.count, utf8LineCharacters)
+        return at < 0 ? nil : at
+    }
+
+    /// Whether the line of byte `offset` of `bytes` is a line saved as UTF-8 (`firstUTF8Line`),
+    /// as far as `bytes` hold it: false when its start is not in them (`startsLine`: `bytes`
+    /// begin at a line's start).
+    static func isUTF8Line(at offset: Int, in bytes: UnsafeBufferPointer<UInt8>, startsLine: Bool) -> Bool {
+        guard offset < bytes.count else { return false }
+        var start = offset
+        while start > 0, bytes[start - 1] != 10 { start -= 1 }
+        guard start > 0 || startsLine else { return false }
+        var end = offset
+        while end < bytes.count, bytes[end] != 10 { end += 1 }
+        return firstUTF8Line(in: UnsafeBufferPointer(rebasing: bytes[start..<end])) != nil
+    }
+
+    /// A line saved as UTF-8 in a GB18030 file, or the other way round: a file holds one encoding.
+    /// `utf8Line` is the first line that reads as UTF-8 (`firstUTF8Line`), `gb18030Line` the line
+    /// of the first byte that is not UTF-8; the file is named at the later one, where it changes.
+    static func mixed(utf8Line: Int, gb18030Line: Int) -> UnreadableFile {
+        let fix = "one file holds one encoding: save the whole file again as 'CSV UTF-8'"
+        let zhFix = "一个文件只能用一种编码：请把整个文件重新另存为“CSV UTF-8”"
+        if gb18030Line > utf8Line {
+            return UnreadableFile(line: gb18030Line,
+                                  reason: "this line is GB18030 (GBK), but line \(utf8Line) is UTF-8; \(fix)",
+                                  chinese: "这一行是 GB18030（GBK）编码，而第 \(utf8Line) 行是 UTF-8 编码；\(zhFix)")
+        }
+        return UnreadableFile(line: utf8Line,
+                              reason: "this line is UTF-8, but line \(gb18030Line) is GB18030 (GBK); \(fix)",
+                              chinese: "这一行是 UTF-8 编码，而第 \(gb18030Line) 行是 GB18030（GBK）编码；\(zhFix)")
     }
 
     /// Why a file is not read: its first byte that is not GB18030 — or, when the file reads as
@@ -221,7 +274,10 @@ enum GB18030 {
     /// byte's line, after `offset`), that byte: a UTF-8 file with one bad byte is tried as GB18030
     /// only because of it, and fails there at some early Chinese character, which is not the
     /// place to fix.
-    static func unreadable(_ error: Invalid, at offset: Int, lines: Int, utf8Invalid: (offset: Int, line: Int)? = nil) -> UnreadableFile {
+    /// - Parameter utf8Line: whether the line of `offset` is a line saved as UTF-8
+    ///   (`firstUTF8Line`): a file that is GB18030 before it is then said to mix the two.
+    static func unreadable(_ error: Invalid, at offset: Int, lines: Int, utf8Invalid: (offset: Int, line: Int)? = nil,
+                           utf8Line: Bool = false) -> UnreadableFile {
         if error.nul {
             return UnreadableFile.nulByte(at: offset, line: lines)
         }
@@ -229,6 +285,9 @@ enum GB18030 {
             return UnreadableFile(line: bad.line,
                                   reason: "byte offset \(bad.offset) is not UTF-8, though the file is UTF-8 up to it (nor is it GB18030); correct that line, or save the file again as 'CSV UTF-8'",
                                   chinese: "第 \(bad.offset) 字节处不是 UTF-8（文件在此之前都是 UTF-8，也不是 GB18030）；请改正这一行，或把文件重新另存为“CSV UTF-8”")
+        }
+        if utf8Line, let bad = utf8Invalid, bad.line < lines {
+            return mixed(utf8Line: lines, gb18030Line: bad.line)
         }
         return UnreadableFile(line: lines, reason: "bytes at offset \(offset) are neither UTF-8 nor GB18030; save the file as 'CSV UTF-8'",
                               chinese: "第 \(offset) 字节处既不是 UTF-8 也不是 GB18030；请把文件另存为“CSV UTF-8”")
@@ -291,6 +350,7 @@ enum GB18030 {
         var carried = 0          // bytes of a character cut at the end of the last block
         var fileOffset = 0       // of input[0]
         var total = 0
+        var lines = LineCheck(), utf8Line: Int?
         while true {
             var got = carried
             while got < block + carried {
@@ -328,7 +388,8 @@ enum GB18030 {
                     // Known from the caller's check, or read again (only a file being rejected).
                     let firstInvalid = utf8Invalid ?? UTF8Check.firstInvalid(in: fd, size: size)
                     let utf8 = try firstInvalid.map { ($0, try lineNumber(at: $0, in: fd, path: path)) }
-                    throw unreadable(bad, at: at, lines: try lineNumber(at: at, in: fd, path: path), utf8Invalid: utf8)
+                    throw unreadable(bad, at: at, lines: try lineNumber(at: at, in: fd, path: path), utf8Invalid: utf8,
+                                     utf8Line: isUTF8Line(at: bounds[k].lowerBound + bad.offset, in: all, startsLine: fileOffset == 0))
                 case .success(let (written, used)):
                     var done = 0
                     while done < written {
@@ -341,17 +402,75 @@ enum GB18030 {
                     consumed = bounds[k].lowerBound + used
                 }
             }
+            // Its lines, for one saved as UTF-8 (`firstUTF8Line`): a line read as GB18030 without
+            // an error can still be UTF-8. Said once the whole file is decoded: a byte that is
+            // neither encoding, further on, is what to say then.
+            if utf8Line == nil { utf8Line = lines.firstUTF8Line(fresh.value, at: fileOffset + carried, final: final) }
             if final { break }
             // The cut character carried over.
             carried = got - consumed
             if carried > 0 { memmove(input, input + consumed, carried) }
             fileOffset += consumed
         }
+        // A file that is UTF-8 throughout was judged GBK by its words (`TextBuffer.readsAsGBKOnly`).
+        if let line = utf8Line, let invalid = utf8Invalid ?? UTF8Check.firstInvalid(in: fd, size: size) {
+            throw mixed(utf8Line: try lineNumber(at: line, in: fd, path: path), gb18030Line: try lineNumber(at: invalid, in: fd, path: path))
+        }
         return try TextBuffer.mapDecoded(fd: temp, count: total, path: path, sha256: digest ?? stream!.finish(), byteCount: size)
     }
 }
 
 extension GB18030 {
+    /// `firstUTF8Line` over a file read block after block: each block's whole lines where they
+    /// lie, a line cut by a block's end checked once its end is read (up to `longest` bytes of it).
+    struct LineCheck {
+        static let longest = 1 << 20
+        /// The bytes of the line the last block ended in, and where it starts in the file.
+        private var partial: [UInt8] = []
+        private var partialStart = 0
+        /// The line was longer than `longest`: not checked.
+        private var tooLong = false
+
+        /// The file offset of the first line saved as UTF-8 that ends in `block` (or, `final`, is
+        /// the file's last), the file's bytes from `offset`.
+        mutating func firstUTF8Line(_ block: UnsafeBufferPointer<UInt8>, at offset: Int, final: Bool) -> Int? {
+            guard let p = block.baseAddress, block.count > 0 else { return final ? last() : nil }
+            guard let nl = memchr(p, 10, block.count) else {
+                keep(block, at: offset)
+                return final ? last() : nil
+            }
+            let first = UnsafeRawPointer(nl) - UnsafeRawPointer(p)
+            // The line cut by the last block, with its end.
+            if !tooLong, !partial.isEmpty {
+                partial.append(contentsOf: UnsafeBufferPointer(rebasing: block[...first]))
+                if partial.withUnsafeBufferPointer({ GB18030.firstUTF8Line(in: $0) }) != nil { return partialStart }
+            } else if partial.isEmpty, !tooLong, GB18030.firstUTF8Line(in: UnsafeBufferPointer(rebasing: block[...first])) != nil {
+                return offset
+            }
+            partial.removeAll(keepingCapacity: true)
+            tooLong = false
+            var end = block.count
+            while end > first + 1, p[end - 1] != 10 { end -= 1 }
+            if end > first + 1, let at = GB18030.firstUTF8Line(in: UnsafeBufferPointer(rebasing: block[(first + 1)..<end])) {
+                return offset + first + 1 + at
+            }
+            keep(UnsafeBufferPointer(rebasing: block[end...]), at: offset + end)
+            return final ? last() : nil
+        }
+
+        private mutating func keep(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) {
+            if partial.isEmpty, !tooLong { partialStart = offset }
+            guard !tooLong else { return }
+            if partial.count + bytes.count > LineCheck.longest { tooLong = true; partial.removeAll(); return }
+            partial.append(contentsOf: bytes)
+        }
+
+        private func last() -> Int? {
+            guard !tooLong, !partial.isEmpty else { return nil }
+            return partial.withUnsafeBufferPointer { GB18030.firstUTF8Line(in: $0) } != nil ? partialStart : nil
+        }
+    }
+
     /// A large GB18030 file decoded part by part, each part on the core that then reads its rows:
     /// the decoding overlaps the parse, no pass over the file comes before it, and no decoded
     /// copy of the file is kept.
@@ -386,7 +505,9 @@ extension GB18030 {
             // feeds, would be the whole file, decoded in memory; `transcode` decodes it to disk.
             guard end == raw.count || raw[end - 1] == 10 else { return nil }
             let head = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * end + 64)
-            guard let (written, _) = try? GB18030.decode(UnsafeBufferPointer(rebasing: raw[0..<end]), into: head, final: true) else {
+            // Lines saved as UTF-8 among them are found by the ordinary reading, which says where.
+            guard let (written, _) = try? GB18030.decode(UnsafeBufferPointer(rebasing: raw[0..<end]), into: head, final: true),
+                  GB18030.firstUTF8Line(in: UnsafeBufferPointer(rebasing: raw[0..<end])) == nil else {
                 head.deallocate()
                 return nil
             }
@@ -425,6 +546,10 @@ extension GB18030 {
         /// A part larger than `largestPart`.
         struct PartTooLarge: Error {}
 
+        /// A part holding a line saved as UTF-8 (`GB18030.firstUTF8Line`): the file is read again
+        /// the ordinary way (`transcode`), which says where.
+        struct UTF8Line: Error {}
+
         /// The most of the file decoded at a time (a part is cut into pieces of up to this much,
         /// each ending after a line end, its line ends listed while its bytes are in the cache).
         private static let piece = 256 << 10
@@ -459,6 +584,7 @@ extension GB18030 {
                 // The piece's line ends while its bytes are in the cache.
                 buffers.fileLineBytes += LineBytes.positions(in: source, into: buffers.fileBreaks + buffers.fileLineBytes, base: from - range.lowerBound)
                 written += try GB18030.decode(source, into: buffers.text + written, final: true).written
+                guard GB18030.firstUTF8Line(in: source) == nil else { throw UTF8Line() }
                 // A large part lets go of what it decoded every 4 MB: from the page that holds the
                 // first byte not yet let go (its bytes before it are decoded, by this part or by the
                 // part before it, which would read them again from the page cache) up to the page

@@ -1002,7 +1002,8 @@ public struct Importer: Sendable {
                     var end = min(n, checked + (128 << 10))
                     while end < n, p[end - 1] != 10 { end += 1 }
                     let stretch = UnsafeBufferPointer(start: p + checked, count: end - checked)
-                    guard gb18030 ? GB18030.isText(stretch) : UTF8Check.isPlainText(stretch) else { throw BadBytes() }
+                    guard gb18030 ? GB18030.isText(stretch) && GB18030.firstUTF8Line(in: stretch) == nil : UTF8Check.isPlainText(stretch)
+                    else { throw BadBytes() }
                     checked = end
                 }
             }
