@@ -33,17 +33,20 @@ public enum MarkdownEscape {
     public static func escape(_ text: String) -> String {
         if isURL(text) { return escapeURL(text) }
         var out = String.UnicodeScalarView()
-        // Whether a run of mask characters has been written, and whether one is being written.
-        var masked = false, inMask = false
+        // Whether a run of mask characters has been written, and the one being written is literal.
+        var masked = false, inMask = false, literal = false
         for s in text.unicodeScalars {
             if inMask, s != NameMask.marker { inMask = false; masked = true }
             switch s {
-            // A masked name's or number's character: `*`, as the contract writes 王*跃. One run of
-            // them is no emphasis; the runs after it in the same value are backslash-escaped,
-            // which renders the same `*`, so that two masked names (王*跃、张*) cannot pair
-            // into emphasis and hide both asterisks.
+            // A masked name's or number's character: `*`, as the contract writes 王*跃. The value's
+            // first run of them inside a word (after a character that is not white space: 王*跃,
+            // 张*) is written as it is — alone in a value it is no emphasis, and inside a word no
+            // list item or rule; any other run is backslash-escaped, which renders the same `*`:
+            // two masked names (牛*华、常\*芳) cannot pair into emphasis and hide both asterisks,
+            // and a masked number alone (\*\*\*…) cannot become a rule.
             case NameMask.marker:
-                if masked { out.append("\\") }
+                if !inMask { literal = !masked && out.last.map { !$0.properties.isWhitespace } == true }
+                if !literal { out.append("\\") }
                 out.append("*")
                 inMask = true
             case "<": out.append(contentsOf: "&lt;".unicodeScalars)

@@ -250,4 +250,17 @@ struct CodeLikeDataTests {
         #expect(HTMLEscape.escape(v) == "&quot;\u{301} onmouseover&#61;alert(1)")
         #expect(MarkdownEscape.escape("<b>|x|</b>\n*") == "&lt;b&gt;\\|x\\|&lt;/b&gt; \\*")
     }
+
+    @Test("a mask is the contract's * in Markdown: the value's first run inside a word as it is, any other escaped (no emphasis, no rule)")
+    func markdownMasks() {
+        let m = String(Character(NameMask.marker))
+        #expect(MarkdownEscape.escape("王\(m)跃") == "王*跃")
+        #expect(MarkdownEscape.escape("张\(m)") == "张*")
+        #expect(MarkdownEscape.escape("欧\(m)\(m)娜") == "欧**娜")
+        #expect(MarkdownEscape.escape("牛\(m)华、常\(m)芳") == "牛*华、常\\*芳")
+        #expect(MarkdownEscape.escape(String(repeating: m, count: 11)) == String(repeating: "\\*", count: 11))
+        #expect(MarkdownEscape.escape("请联系 \(m)\(m)\(m)") == "请联系 \\*\\*\\*")
+        #expect(MarkdownEscape.escape("a*王\(m)跃") == "a\\*王*跃") // the data's own * escaped, as ever
+        #expect(HTMLEscape.escape("牛\(m)华、常\(m)芳") == "牛*华、常*芳")
+    }
 }
