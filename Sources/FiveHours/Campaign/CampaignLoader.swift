@@ -285,6 +285,9 @@ public enum CampaignLoader {
                 }
                 levels.append(v)
             }
+            guard !levels.isEmpty else {
+                throw walker.error(n, "assessment.star_hours", "expected at least one star level's hours, e.g. [100, 300, 600, 1000, 1500]; leave the key out for those")
+            }
             out.starHours = levels
         }
         return out

@@ -31,7 +31,8 @@ struct RollupView {
             "has_in_progress": over < r.weeks.count, "units_count": r.units.count,
             "required_hours": Hours.format(r.rules.weeklySeconds), "monthly": r.kind == .monthly, "yearly": r.kind == .yearly,
             "parts_explain": rl["rollup.parts.explain"]!.replacingOccurrences(of: "%@", with: RollupReport.decimal(r.assessment.lateCredit)),
-            "star_rule": rl["rollup.star.rule"]!.replacingOccurrences(of: "%@", with: r.assessment.starHours.map(String.init).joined(separator: " / ")),
+            "star_rule": rl["rollup.star.rule"]!.replacingOccurrences(of: "%@", with: r.assessment.starHours.map(String.init).joined(separator: " / "))
+                .replacingOccurrences(of: "%n", with: RollupLabels.levels(r.assessment.starHours.count, language: l.language)),
         ]
         let placeholderWeek = Rollup.WeekInfo(week: Week(lastDay: r.period.last), isOver: true, units: [])
         d["weeks"] = support.list(r.weeks, placeholder: placeholderWeek, schema: schema) { w in
@@ -154,8 +155,11 @@ struct RollupView {
         }
         d["has_review"] = !review.isEmpty
         d["review_count"] = review.count
+        // How many reach each level (≥ its hours): those at that level and every level above it.
+        var reaching = starCounts
+        for k in stride(from: reaching.count - 2, through: 0, by: -1) { reaching[k] += reaching[k + 1] }
         d["stars"] = (1..<starCounts.count).map { k -> [String: Any] in
-            ["stars": String(repeating: "★", count: k), "hours": "\(r.assessment.starHours[k - 1])", "count": starCounts[k]]
+            ["stars": String(repeating: "★", count: k), "hours": "\(r.assessment.starHours[k - 1])", "count": reaching[k]]
         }
 
         // Teams, focus teams first, with the lead units' share; for a year also month by month.

@@ -13,6 +13,19 @@ public enum RollupLabels {
 
     static func csv(_ language: Language) -> [String: String] { language == .en ? csvEN : csvZH }
 
+    /// The star levels of `count` thresholds, for the star rule: `一至五星`, `一星` / `one to five
+    /// stars`, `one star` (a campaign may set any number of levels, `assessment.star_hours`).
+    static func levels(_ count: Int, language: Language) -> String {
+        let zh = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
+        if language == .en {
+            let en = ["", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+            let name = { (n: Int) in n < en.count ? en[n] : "\(n)" }
+            return count == 1 ? "one star" : "one to \(name(count)) stars"
+        }
+        let name = { (n: Int) in n < zh.count ? zh[n] : "\(n) " }
+        return count == 1 ? "一星" : "一至\(name(count))星"
+    }
+
     static let zh: [String: String] = [
         "monthly.title": "志愿服务月考核", "yearly.title": "志愿服务年度汇总与评优",
         "rollup.period": "考核期", "rollup.weeks": "所含周次", "rollup.n_weeks": "%@ 周", "rollup.week.rule": "一周归入其最后一天所在的月份和年份；时长按考核期内每一天统计。",
@@ -29,7 +42,7 @@ public enum RollupLabels {
         "rollup.weeks_met": "达标周数", "rollup.weeks_required": "应达标周数", "rollup.stars": "星级", "rollup.award": "评优",
         "rollup.award.yes": "候选", "rollup.award.review": "需复核", "rollup.award.no": "—", "rollup.flags": "标记",
         "rollup.award.rule": "评优候选：考核期内每个应达标的周都达到五小时；当天时长被封顶或有重叠、时长不符、单日超 8 小时的，列为需复核，不直接排名。",
-        "rollup.star.rule": "星级按考核期内累计服务时长：%@ 小时分别为一至五星。",
+        "rollup.star.rule": "星级按考核期内累计服务时长：%@ 小时分别为%n；每级下为达到该级的人数。",
         "rollup.role": "职务", "rollup.grid": "网格", "rollup.building": "楼栋", "rollup.floor": "楼层",
         "rollup.lead_share": "牵头单位占比", "rollup.month": "月份", "rollup.roster_status": "名单",
         "rollup.no.awards": "考核期内没有每周都达标的志愿者。", "rollup.no.review": "没有需要复核的志愿者。",
@@ -55,7 +68,7 @@ public enum RollupLabels {
         "rollup.weeks_met": "Weeks met", "rollup.weeks_required": "Weeks required", "rollup.stars": "Stars", "rollup.award": "Award",
         "rollup.award.yes": "candidate", "rollup.award.review": "review", "rollup.award.no": "—", "rollup.flags": "Flags",
         "rollup.award.rule": "Candidates met five hours in every required week of the period; one with a capped, overlapping, mismatched or over-8-hour day is listed for review, not ranked.",
-        "rollup.star.rule": "Stars from the hours counted in the period: %@ hours for one to five stars.",
+        "rollup.star.rule": "Stars from the hours counted in the period: %@ hours for %n; under each level, how many reach it.",
         "rollup.role": "Role", "rollup.grid": "Grid", "rollup.building": "Building", "rollup.floor": "Floor",
         "rollup.lead_share": "Lead units' share", "rollup.month": "Month", "rollup.roster_status": "Roster",
         "rollup.no.awards": "No volunteer met the requirement in every week of the period.", "rollup.no.review": "No volunteer to review.",

@@ -38,6 +38,7 @@ struct AssessmentLoaderTests {
         ("assessment:\n  weightz: {}\n", "c.yaml:6: assessment.weightz: unknown key 'weightz'"),
         ("assessment:\n  late_credit: 2\n", "c.yaml:6: assessment.late_credit: expected a share from 0 to 1"),
         ("assessment:\n  star_hours: [300, 100]\n", "c.yaml:6: assessment.star_hours[1]: expected hours in ascending order"),
+        ("assessment:\n  star_hours: []\n", "c.yaml:6: assessment.star_hours: expected at least one star level's hours"),
         ("assessment:\n  weights: { compliance: lots }\n", "c.yaml:6: assessment.weights.compliance: expected a number of points"),
     ])
     func mistakes(yaml: String, message: String) throws {

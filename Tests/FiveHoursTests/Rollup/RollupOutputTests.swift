@@ -46,6 +46,40 @@ struct RollupOutputTests {
         #expect(csv.contains("第1网格<img src=x onerror=alert(2)>")) // CSVs stay raw text, quoted as needed
     }
 
+    @Test("the star section counts who reaches each level (at it or above), and its rule names as many levels as the campaign sets")
+    func starsReached() throws {
+        var s = Scenario()
+        s.activities = """
+        record_id,volunteer_id,date,start,end,hours,team
+        A1,V1,2019-08-05,,,1.5,
+        A2,V2,2019-08-06,,,2.5,
+        A3,V3,2019-08-06,,,6,
+        """
+        let folder = try s.write()
+        defer { ImportTestSupport.remove(folder) }
+        let config = folder.appendingPathComponent("campaign.yaml").path
+        try (try String(contentsOfFile: config, encoding: .utf8) + "\nassessment:\n  star_hours: [1, 2, 3]\n").write(toFile: config, atomically: true, encoding: .utf8)
+        for language in [Language.zhCN, .en] {
+            var options = Pipeline.Options(configPath: config)
+            options.period = Period.month(8, of: 2019)
+            options.now = ValueParser.instant("2019-09-01T12:00:00+08:00", in: .shanghai)
+            options.language = language
+            let loaded = try Pipeline.load(options, progress: { _ in })
+            let out = ReportFiles()
+            _ = try Pipeline.monthly(loaded, options: options, into: out)
+            let md = String(decoding: try #require(out.files.first { $0.0 == "monthly-assessment.md" }).1, as: UTF8.self)
+            let lines = md.split(separator: "\n").filter { $0.hasPrefix("- ★") }.map(String.init)
+            // V1 1.50 h (one star), V2 2.50 h (two), V3 6.00 h (three), V4 none.
+            if language == .en {
+                #expect(lines == ["- ★ ≥ 1 h: 3", "- ★★ ≥ 2 h: 2", "- ★★★ ≥ 3 h: 1"], "\(lines)")
+                #expect(md.contains("1 / 2 / 3 hours for one to three stars; under each level, how many reach it."))
+            } else {
+                #expect(lines.count == 3 && lines[0].hasSuffix(": 3") && lines[1].hasSuffix(": 2") && lines[2].hasSuffix(": 1"), "\(lines)")
+                #expect(md.contains("1 / 2 / 3 小时分别为一至三星；每级下为达到该级的人数。"))
+            }
+        }
+    }
+
     @Test("samples/: no roster phone in any monthly or yearly output")
     func samplesPrivacy() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("fivehours-rollup-privacy-\(ImportTestSupport.uniqueTag())")
