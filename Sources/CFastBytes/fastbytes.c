@@ -78,7 +78,7 @@ long fh_first_utf8_line(const uint8_t *p, size_t n, int least) {
         prev3 = prev2;
         prev2 = prev1;
         prev1 = b;
-        if (b == '\n' && j < n) {
+        if ((b == '\n' || b == '\r') && j < n) {
             if (!bad && cjk >= least) return (long)start;
             start = j + 1;
             bad = 0;
@@ -434,13 +434,16 @@ AVX2 int fh_scan_finish_avx2(const uint8_t *p, size_t n, fh_scan_state *state) {
 }
 
 // block_errors with each line checked on its own, as if it began the file: the error a line's
-// first two bytes get from the bytes before its line feed (a lead E0–FF two or three bytes back
+// first two bytes get from the bytes before its line end (LF or CR) (a lead E0–FF two or three bytes back
 // asks for a continuation) is taken back. Before a line's start the lookup sees a line feed, which
 // answers as the zeros before a file's start do.
+AVX2 static inline __m256i line_end(__m256i v) {
+    return _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\n')), _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\r')));
+}
+
 AVX2 static inline __m256i line_errors(__m256i input, __m256i prev_input) {
-    const __m256i lf = _mm256_set1_epi8('\n');
     __m256i prev2 = PREV(input, prev_input, 2), prev3 = PREV(input, prev_input, 3);
-    __m256i after1 = _mm256_cmpeq_epi8(PREV(input, prev_input, 1), lf), after2 = _mm256_cmpeq_epi8(prev2, lf);
+    __m256i after1 = line_end(PREV(input, prev_input, 1)), after2 = line_end(prev2);
     __m256i third = _mm256_subs_epu8(prev2, _mm256_set1_epi8((char)(0xE0 - 0x80)));
     __m256i fourth = _mm256_subs_epu8(prev3, _mm256_set1_epi8((char)(0xF0 - 0x80)));
     __m256i spill = _mm256_or_si256(_mm256_and_si256(after1, _mm256_or_si256(third, fourth)), _mm256_and_si256(after2, fourth));
@@ -448,13 +451,12 @@ AVX2 static inline __m256i line_errors(__m256i input, __m256i prev_input) {
 }
 
 // The first line of a GB18030 file whose bytes are UTF-8 (`fh_first_utf8_line`), 64 bytes at a
-// time: the UTF-8 check's error bytes (block_errors), the line feeds and the bytes E3–E9 (the lead
+// time: the UTF-8 check's error bytes (line_errors), the line ends (LF, CR) and the bytes E3–E9 (the lead
 // of a three-byte character U+3000–U+9FFF) as bit masks, each line's share of them taken between
 // two line feeds. Bytes past the end read as spaces, so that a sequence left open at the end is
 // an error of the last line, as in the scalar function.
 INDEX long fh_first_utf8_line_avx2(const uint8_t *p, size_t n, int least) {
     __m256i previous = _mm256_setzero_si256();
-    const __m256i lf = _mm256_set1_epi8('\n');
     const __m256i span = _mm256_set1_epi8((char)(0xE9 - 0xE3));
     size_t start = 0;      // the current line's first byte
     int bad = 0, cjk = 0;  // its errors and three-byte leads so far
@@ -464,7 +466,7 @@ INDEX long fh_first_utf8_line_avx2(const uint8_t *p, size_t n, int least) {
         __m256i elo = line_errors(lo, previous), ehi = line_errors(hi, lo);
         uint64_t err = movemask64(_mm256_xor_si256(_mm256_cmpeq_epi8(elo, _mm256_setzero_si256()), _mm256_set1_epi8(-1)),
                                   _mm256_xor_si256(_mm256_cmpeq_epi8(ehi, _mm256_setzero_si256()), _mm256_set1_epi8(-1)));
-        uint64_t feeds = movemask64(_mm256_cmpeq_epi8(lo, lf), _mm256_cmpeq_epi8(hi, lf));
+        uint64_t feeds = movemask64(line_end(lo), line_end(hi));
         // E3–E9: (b - 0xE3) ≤ 6, unsigned.
         __m256i dlo = _mm256_sub_epi8(lo, _mm256_set1_epi8((char)0xE3)), dhi = _mm256_sub_epi8(hi, _mm256_set1_epi8((char)0xE3));
         uint64_t leads = movemask64(_mm256_cmpeq_epi8(_mm256_min_epu8(dlo, span), dlo), _mm256_cmpeq_epi8(_mm256_min_epu8(dhi, span), dhi));

@@ -10,13 +10,13 @@ import Testing
 /// (formats.md §6), as a UTF-8 file with a GBK line is.
 @Suite("Files mixing UTF-8 and GB18030")
 struct MixedEncodingTests {
-    /// The rule as stated, in Swift: the first line (split at line feeds) that is valid UTF-8 and
+    /// The rule as stated, in Swift: the first line (split at line feeds and carriage returns) that is valid UTF-8 and
     /// holds at least `least` characters U+3000–U+9FFF.
     static func reference(_ bytes: [UInt8], least: Int) -> Int? {
         var start = 0
         while start < bytes.count {
             var end = start
-            while end < bytes.count, bytes[end] != 10 { end += 1 }
+            while end < bytes.count, bytes[end] != 10, bytes[end] != 13 { end += 1 }
             if let line = String(validating: bytes[start..<end], as: UTF8.self),
                line.unicodeScalars.filter({ (0x3000...0x9FFF).contains($0.value) }).count >= least {
                 return start
@@ -28,7 +28,7 @@ struct MixedEncodingTests {
 
     static let pieces: [[UInt8]] = [
         Array("小".utf8), Array("红".utf8), Array("象".utf8), ImportTestSupport.gb18030("张"), ImportTestSupport.gb18030("伟"),
-        ImportTestSupport.gb18030("区"), [0xC7, 0xF8], [0xB0, 0xA1], Array("a,".utf8), Array(",".utf8), [10], [13, 10],
+        ImportTestSupport.gb18030("区"), [0xC7, 0xF8], [0xB0, 0xA1], Array("a,".utf8), Array(",".utf8), [10], [13, 10], [13],
         [0xE4], [0x80], Array("é".utf8), Array("😀".utf8), [0xED, 0xA0, 0x80], [0xE0, 0x80, 0x80], Array("　".utf8), Array("12".utf8),
     ]
 
@@ -115,6 +115,66 @@ struct MixedEncodingTests {
         defer { ImportTestSupport.remove(outcome.folder) }
         #expect(outcome.rejects.isEmpty, "\(outcome.rejects)")
         #expect(outcome.loaded.ledger.volunteers.map(\.name) == ["郑伟", "谢平"])
+    }
+
+    static func write(_ bytes: [UInt8]) throws -> String {
+        let folder = try ImportTestSupport.makeTempFolder("mixed")
+        return try ImportTestSupport.write(bytes, to: "log.csv", in: folder).path
+    }
+
+    @Test("decoded block by block (transcode), the UTF-8 row is named whatever the blocks' size: read without an error (said once the file is decoded) or not (the decoder's failure, its line read from the file)",
+          arguments: ["清洁家园", "图书整理与阅读推广"])
+    func blockByBlock(cell: String) throws {
+        var failures: [String] = []
+        for utf8Row in [1, 2, 7, 20] {
+            let path = try Self.write(Self.mixedLog(rows: 20, utf8Row: utf8Row, cell: cell))
+            defer { ImportTestSupport.remove(URL(fileURLWithPath: path).deletingLastPathComponent()) }
+            for block in [1, 2, 3, 5, 7, 16, 31, 64, 100, 129, 200, 257, 1000] {
+                do {
+                    _ = try GB18030.transcode(path: path, digest: nil, block: block)
+                    failures.append("row \(utf8Row) block \(block): read")
+                } catch let e as UnreadableFile {
+                    if e.line != utf8Row + 1 || !e.reason.hasPrefix("this line is UTF-8, but line 1 is GB18030") {
+                        failures.append("row \(utf8Row) block \(block): line \(e.line) \(e.reason)")
+                    }
+                }
+            }
+        }
+        #expect(failures.isEmpty, "\(failures)")
+    }
+
+    @Test("lines ending in a lone carriage return are lines too: a small file, and a large one decoded block by block", arguments: [6, 40_000])
+    func loneCarriageReturns(rows: Int) throws {
+        var bytes = ImportTestSupport.gb18030("记录编号,志愿者编号,日期,时长,服务队,活动\r")
+        for n in 1...rows {
+            let row = "R\(n),V\(1 + n % 4),2019-08-0\(5 + n % 3),1,小红象志愿服务队,\(n == 2 ? "清洁家园" : "巡逻")\r"
+            bytes += n == 2 ? Array(row.utf8) : ImportTestSupport.gb18030(row)
+        }
+        let path = try Self.write(bytes)
+        defer { ImportTestSupport.remove(URL(fileURLWithPath: path).deletingLastPathComponent()) }
+        let error = #expect(throws: UnreadableFile.self) { try TextBuffer.load(path: path) }
+        #expect(error?.line == 3 && error?.reason.hasPrefix("this line is UTF-8, but line 1 is GB18030") == true, "\(String(describing: error))")
+    }
+
+    @Test("a byte's line, counted in memory or read from the file in blocks of any size, is the CSV reader's: a line feed, or a carriage return not followed by one")
+    func lineNumbers() throws {
+        var rng = SplitMix(seed: 0x11E5)
+        for _ in 0..<40 {
+            let bytes = (0..<Int.random(in: 1...60, using: &rng)).map { _ in [UInt8(10), 13, 13, 65, 0xB0][Int.random(in: 0..<5, using: &rng)] }
+            let path = try Self.write(bytes)
+            defer { ImportTestSupport.remove(URL(fileURLWithPath: path).deletingLastPathComponent()) }
+            let fd = open(path, O_RDONLY)
+            defer { close(fd) }
+            for offset in 0...bytes.count {
+                // The reference: lines as CSVReader counts them (LF, CR not before an LF).
+                var line = 1
+                for i in 0..<offset where bytes[i] == 10 || (bytes[i] == 13 && (i + 1 >= bytes.count || bytes[i + 1] != 10)) { line += 1 }
+                #expect(bytes.withUnsafeBufferPointer { TextBuffer.lineNumber(at: offset, in: $0) } == line)
+                for block in 1...5 {
+                    #expect(try GB18030.lineNumber(at: offset, in: fd, path: path, block: block) == line, "\(bytes) offset \(offset) block \(block)")
+                }
+            }
+        }
     }
 
     @Test("a large mixed file is rejected at the same line in parts (on its own bytes for a week, decoded without a window) as in one pass")

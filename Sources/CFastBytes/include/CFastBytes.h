@@ -57,7 +57,8 @@ void fh_scan_index_avx2(const uint8_t *p, size_t blocks, uint32_t base, int vali
 /// saving the wide registers); checked once, at run time.
 int fh_has_avx512(void);
 
-/// The offset of the first line of p[0..<n) (lines end after a line feed) whose bytes are valid
+/// The offset of the first line of p[0..<n) (lines end after a line feed or a carriage return,
+/// as CSV's do: a CRLF makes an empty line between them) whose bytes are valid
 /// UTF-8 holding at least `least` bytes E3–E9 (each the lead of a three-byte character
 /// U+3000–U+9FFF: Chinese), or -1: a line saved as UTF-8 inside a GB18030 file. Valid as the
 /// UTF-8 check (Keiser and Lemire's lookup) finds it on each line alone, as if the line began the

@@ -246,11 +246,25 @@ enum GB18030 {
     static func isUTF8Line(at offset: Int, in bytes: UnsafeBufferPointer<UInt8>, startsLine: Bool) -> Bool {
         guard offset < bytes.count else { return false }
         var start = offset
-        while start > 0, bytes[start - 1] != 10 { start -= 1 }
+        while start > 0, bytes[start - 1] != 10, bytes[start - 1] != 13 { start -= 1 }
         guard start > 0 || startsLine else { return false }
         var end = offset
-        while end < bytes.count, bytes[end] != 10 { end += 1 }
+        while end < bytes.count, bytes[end] != 10, bytes[end] != 13 { end += 1 }
         return firstUTF8Line(in: UnsafeBufferPointer(rebasing: bytes[start..<end])) != nil
+    }
+
+    /// `isUTF8Line` for byte `offset` of an open file of `size` bytes, its line read from the file
+    /// (up to 128 KB on either side): the line of a byte the decoder refused may begin in the
+    /// block before or end in the next. Only a file being rejected asks.
+    static func isUTF8Line(at offset: Int, in fd: Int32, size: Int) -> Bool {
+        let reach = 128 << 10
+        let from = max(0, offset - reach), to = min(size, offset + reach)
+        guard from < to else { return false }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: to - from) { buffer in
+            guard let base = buffer.baseAddress, case .success(let n) = TextBuffer.readFully(fd, into: base, count: to - from, at: from),
+                  n > offset - from else { return false }
+            return isUTF8Line(at: offset - from, in: UnsafeBufferPointer(start: base, count: n), startsLine: from == 0)
+        }
     }
 
     /// A line saved as UTF-8 in a GB18030 file, or the other way round: a file holds one encoding.
@@ -295,15 +309,20 @@ enum GB18030 {
 
     /// The 1-based line of byte `offset` of an open file, read again from its start: only a
     /// file being rejected needs it, so the decoder does not count lines as it goes.
-    static func lineNumber(at offset: Int, in fd: Int32, path: String) throws -> Int {
-        let size = 1 << 20
+    /// - Parameter block: bytes read at a time (tests make it small, to cut a CRLF between two).
+    static func lineNumber(at offset: Int, in fd: Int32, path: String, block: Int = 1 << 20) throws -> Int {
+        let size = block
         let buf = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
         defer { buf.deallocate() }
+        // As `CSVReader` counts lines: a line feed, or a carriage return not followed by one.
         var line = 1, done = 0
+        var pendingCR = false // the last block ended in a carriage return: the next byte decides
+        func followsCR(_ next: UInt8) { if pendingCR, next != 10 { line += 1 }; pendingCR = false }
         while done < offset {
             let r = pread(fd, buf, min(size, offset - done), off_t(done))
             if r < 0, errno == EINTR { continue }
             guard r > 0 else { throw InputOpenError(path: path, reason: "cannot read: \(String(cString: strerror(errno)))") }
+            followsCR(buf[0])
             var p = UnsafeRawPointer(buf), left = r
             while left > 0, let hit = memchr(p, 10, left) {
                 line += 1
@@ -311,7 +330,17 @@ enum GB18030 {
                 p += step
                 left -= step
             }
+            // Carriage returns: none in most files, looked for apart so that the line feeds stay one memchr.
+            if memchr(buf, 13, r) != nil {
+                for i in 0..<r where buf[i] == 13 {
+                    if i + 1 < r { if buf[i + 1] != 10 { line += 1 } } else { pendingCR = true }
+                }
+            }
             done += r
+        }
+        if pendingCR {
+            var next: UInt8 = 0
+            followsCR(pread(fd, &next, 1, off_t(offset)) == 1 ? next : 0)
         }
         return line
     }
@@ -389,7 +418,7 @@ enum GB18030 {
                     let firstInvalid = utf8Invalid ?? UTF8Check.firstInvalid(in: fd, size: size)
                     let utf8 = try firstInvalid.map { ($0, try lineNumber(at: $0, in: fd, path: path)) }
                     throw unreadable(bad, at: at, lines: try lineNumber(at: at, in: fd, path: path), utf8Invalid: utf8,
-                                     utf8Line: isUTF8Line(at: bounds[k].lowerBound + bad.offset, in: all, startsLine: fileOffset == 0))
+                                     utf8Line: isUTF8Line(at: at, in: fd, size: size))
                 case .success(let (written, used)):
                     var done = 0
                     while done < written {
@@ -422,7 +451,8 @@ enum GB18030 {
 
 extension GB18030 {
     /// `firstUTF8Line` over a file read block after block: each block's whole lines where they
-    /// lie, a line cut by a block's end checked once its end is read (up to `longest` bytes of it).
+    /// lie, a line cut by a block's end checked once its end is read (up to `longest` bytes of it;
+    /// a line ends at a line feed or a carriage return).
     struct LineCheck {
         static let longest = 1 << 20
         /// The bytes of the line the last block ended in, and where it starts in the file.
@@ -435,11 +465,13 @@ extension GB18030 {
         /// the file's last), the file's bytes from `offset`.
         mutating func firstUTF8Line(_ block: UnsafeBufferPointer<UInt8>, at offset: Int, final: Bool) -> Int? {
             guard let p = block.baseAddress, block.count > 0 else { return final ? last() : nil }
-            guard let nl = memchr(p, 10, block.count) else {
+            // Lines end at a line feed or a carriage return, as `fh_first_utf8_line` reads them.
+            var first = 0
+            while first < block.count, p[first] != 10, p[first] != 13 { first += 1 }
+            guard first < block.count else {
                 keep(block, at: offset)
                 return final ? last() : nil
             }
-            let first = UnsafeRawPointer(nl) - UnsafeRawPointer(p)
             // The line cut by the last block, with its end.
             if !tooLong, !partial.isEmpty {
                 partial.append(contentsOf: UnsafeBufferPointer(rebasing: block[...first]))
@@ -450,7 +482,7 @@ extension GB18030 {
             partial.removeAll(keepingCapacity: true)
             tooLong = false
             var end = block.count
-            while end > first + 1, p[end - 1] != 10 { end -= 1 }
+            while end > first + 1, p[end - 1] != 10, p[end - 1] != 13 { end -= 1 }
             if end > first + 1, let at = GB18030.firstUTF8Line(in: UnsafeBufferPointer(rebasing: block[(first + 1)..<end])) {
                 return offset + first + 1 + at
             }

@@ -120,7 +120,7 @@ final class TextBuffer: @unchecked Sendable {
 
     /// Reads `count` bytes of `fd` from `offset` into `out`, stopping early at the file's end:
     /// how many it read, or the `errno` of a read that failed.
-    fileprivate static func readFully(_ fd: Int32, into out: UnsafeMutablePointer<UInt8>, count: Int, at offset: Int) -> Result<Int, ReadFailed> {
+    static func readFully(_ fd: Int32, into out: UnsafeMutablePointer<UInt8>, count: Int, at offset: Int) -> Result<Int, ReadFailed> {
         var read = 0
         while read < count {
             let n = pread(fd, out + read, count - read, off_t(offset + read))
@@ -133,7 +133,7 @@ final class TextBuffer: @unchecked Sendable {
     }
 
     /// A read that failed, with its `errno`.
-    fileprivate struct ReadFailed: Error { let code: Int32 }
+    struct ReadFailed: Error { let code: Int32 }
 
     /// After rows were read again from `offset` on: lets go of the pages of the mapping behind
     /// them (`release`), in steps — none when the rows are read from the file (`withRow`).
@@ -547,7 +547,9 @@ final class TextBuffer: @unchecked Sendable {
     /// The 1-based physical line that holds byte `offset`.
     static func lineNumber(at offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
         var line = 1
-        for i in 0..<min(offset, bytes.count) where bytes[i] == 10 { line += 1 }
+        let end = min(offset, bytes.count)
+        // As `CSVReader` counts them: a line feed, or a carriage return not followed by one.
+        for i in 0..<end where bytes[i] == 10 || (bytes[i] == 13 && (i + 1 >= bytes.count || bytes[i + 1] != 10)) { line += 1 }
         return line
     }
 

@@ -33,22 +33,12 @@ public enum MarkdownEscape {
     public static func escape(_ text: String) -> String {
         if isURL(text) { return escapeURL(text) }
         var out = String.UnicodeScalarView()
-        // Whether a run of mask characters has been written, and the one being written is literal.
-        var masked = false, inMask = false, literal = false
         for s in text.unicodeScalars {
-            if inMask, s != NameMask.marker { inMask = false; masked = true }
             switch s {
-            // A masked name's or number's character: `*`, as the contract writes 王*跃. The value's
-            // first run of them inside a word (after a character that is not white space: 王*跃,
-            // 张*) is written as it is — alone in a value it is no emphasis, and inside a word no
-            // list item or rule; any other run is backslash-escaped, which renders the same `*`:
-            // two masked names (牛*华、常\*芳) cannot pair into emphasis and hide both asterisks,
-            // and a masked number alone (\*\*\*…) cannot become a rule.
-            case NameMask.marker:
-                if !inMask { literal = !masked && out.last.map { !$0.properties.isWhitespace } == true }
-                if !literal { out.append("\\") }
-                out.append("*")
-                inMask = true
+            // A masked name's or number's character: kept as it is, for `MarkdownMasks.place` to
+            // write once the document is whole — whether it may be a plain `*` depends on what
+            // else its paragraph or table cell holds.
+            case NameMask.marker: out.append(s)
             case "<": out.append(contentsOf: "&lt;".unicodeScalars)
             case ">": out.append(contentsOf: "&gt;".unicodeScalars)
             case "&": out.append(contentsOf: "&amp;".unicodeScalars)
@@ -105,6 +95,55 @@ struct ScalarHTMLContentType: MustacheContentType {
 
 struct MarkdownContentType: MustacheContentType {
     func escapeText(_ text: String) -> String { MarkdownEscape.escape(text) }
+}
+
+/// The masks of a rendered Markdown document (`NameMask.marker`, which `MarkdownEscape` leaves in
+/// place) written as the contract's `*` (王*跃). Markdown pairs asterisks into emphasis within an
+/// inline context — a table cell, or a paragraph, list item or heading over all its lines — so
+/// that two masked names in one (`牛*华、常*芳`, or a place and a name on two lines joined by a
+/// hard break) would become emphasis and lose both asterisks. In each context the first run of
+/// masks inside a word (after a character that is not white space) is written as it is; every
+/// other run is backslash-escaped, `\*`, which renders the same `*` — and a run at a line's
+/// start or after a space (a masked number alone) cannot become a rule or a list item.
+enum MarkdownMasks {
+    static func place(_ text: String) -> String {
+        guard text.unicodeScalars.contains(NameMask.marker) else { return text }
+        var out = String.UnicodeScalarView()
+        // Whether the last line may go on into the next one's context (a paragraph's or list
+        // item's line; not a blank line, a heading or a table row).
+        var continues = false
+        var literalUsed = false
+        for (k, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if k > 0 { out.append("\n") }
+            let start = line.drop { $0 == " " }
+            let table = start.hasPrefix("|")
+            let heading = start.hasPrefix("#")
+            let item = start.hasPrefix("- ") || start.hasPrefix("* ") || start.hasPrefix("+ ")
+                || (start.first?.isNumber == true && start.drop { $0.isNumber }.hasPrefix(". "))
+            if !continues || table || heading || item { literalUsed = false }
+            var previous: Unicode.Scalar?, inMask = false, literal = false, backslash = false
+            for s in line.unicodeScalars {
+                if s == NameMask.marker {
+                    if !inMask {
+                        literal = !literalUsed && previous.map { !$0.properties.isWhitespace && $0 != "|" } == true
+                        if literal { literalUsed = true }
+                    }
+                    if !literal { out.append("\\") }
+                    out.append("*")
+                    inMask = true
+                } else {
+                    inMask = false
+                    // A table row's cells are contexts of their own; `\|` is a cell's text.
+                    if table, s == "|", !backslash { literalUsed = false }
+                    out.append(s)
+                }
+                backslash = s == "\\" && !backslash
+                previous = s
+            }
+            continues = !(table || heading || start.allSatisfy { $0 == " " || $0 == "\t" })
+        }
+        return String(out)
+    }
 }
 
 /// Text for a terminal (stdout and stderr): a control character from the inputs — an escape

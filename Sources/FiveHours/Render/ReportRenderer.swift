@@ -105,6 +105,7 @@ public struct ReportRenderer {
             throw TemplateError(file: file, reason: "template syntax: \(error)")
         }
         var out = template.render(ViewText.wrap(view, clean: support.text))
+        if contentType == "FIVEHOURS_MD" { out = MarkdownMasks.place(out) }
         if !out.hasSuffix("\n") { out += "\n" }
         return Array(out.utf8)
     }

@@ -251,16 +251,23 @@ struct CodeLikeDataTests {
         #expect(MarkdownEscape.escape("<b>|x|</b>\n*") == "&lt;b&gt;\\|x\\|&lt;/b&gt; \\*")
     }
 
-    @Test("a mask is the contract's * in Markdown: the value's first run inside a word as it is, any other escaped (no emphasis, no rule)")
+    @Test("a mask is the contract's * in Markdown: in each table cell, paragraph, list item or heading the first run inside a word as it is, any other escaped")
     func markdownMasks() {
         let m = String(Character(NameMask.marker))
-        #expect(MarkdownEscape.escape("王\(m)跃") == "王*跃")
-        #expect(MarkdownEscape.escape("张\(m)") == "张*")
-        #expect(MarkdownEscape.escape("欧\(m)\(m)娜") == "欧**娜")
-        #expect(MarkdownEscape.escape("牛\(m)华、常\(m)芳") == "牛*华、常\\*芳")
-        #expect(MarkdownEscape.escape(String(repeating: m, count: 11)) == String(repeating: "\\*", count: 11))
-        #expect(MarkdownEscape.escape("请联系 \(m)\(m)\(m)") == "请联系 \\*\\*\\*")
-        #expect(MarkdownEscape.escape("a*王\(m)跃") == "a\\*王*跃") // the data's own * escaped, as ever
+        func md(_ text: String) -> String { MarkdownMasks.place(text) }
+        #expect(MarkdownEscape.escape("王\(m)跃") == "王\(m)跃") // placed once the document is whole
+        #expect(md("王\(m)跃") == "王*跃")
+        #expect(md("张\(m)") == "张*")
+        #expect(md("欧\(m)\(m)娜") == "欧**娜")
+        #expect(md("牛\(m)华、常\(m)芳") == "牛*华、常\\*芳")
+        #expect(md(String(repeating: m, count: 11)) == String(repeating: "\\*", count: 11))
+        #expect(md("请联系 \(m)\(m)\(m)") == "请联系 \\*\\*\\*")
+        // A table row: each cell a context of its own; an escaped bar is a cell's text.
+        #expect(md("| 王\(m)跃 | 张\(m) | a\\|李\(m)明、赵\(m) |") == "| 王*跃 | 张* | a\\|李*明、赵\\* |")
+        // A paragraph's lines (a hard break between them) are one context; a list item, a
+        // heading and a blank line begin another.
+        #expect(md("9:00 · 李\(m)老师家中  \n王\(m)跃 · 小红象") == "9:00 · 李*老师家中  \n王\\*跃 · 小红象")
+        #expect(md("- 李\(m)明\n- 王\(m)跃\n\n王\(m)跃\n#### 张\(m)伟") == "- 李*明\n- 王*跃\n\n王*跃\n#### 张*伟")
         #expect(HTMLEscape.escape("牛\(m)华、常\(m)芳") == "牛*华、常*芳")
     }
 }
