@@ -84,10 +84,31 @@ public struct Volunteer: Sendable, Equatable {
     var fieldsDescription: String { "\(fields.value)" }
 
     /// Equal in every field that was read (the source aside): a roster row given twice.
+    /// `submitted_at` aside: it says when a copy of the roster was handed in, not who the volunteer
+    /// is — a unit that hands its roster in again, a row unchanged, gives the same volunteer
+    /// (each copy's time still counts for the roster deadline, `Ledger.rosterCopies`).
     func sameContent(as o: Volunteer) -> Bool {
         var a = fields.value
         a.source = o.source
+        a.submittedAt = o.submittedAt
         return a == o.fields.value
+    }
+
+    /// The columns in which a row given under the same id differs from `o`, by their keys.
+    func differences(from o: Volunteer) -> [String] {
+        let a = fields.value, b = o.fields.value
+        var out: [String] = []
+        if a.name != b.name { out.append("name") }
+        if a.unit != b.unit { out.append("unit") }
+        if a.teams != b.teams { out.append("teams") }
+        if a.role != b.role { out.append("role") }
+        if a.isLiaison != b.isLiaison { out.append("liaison") }
+        if a.grid != b.grid { out.append("grid") }
+        if a.building != b.building { out.append("building") }
+        if a.floor != b.floor { out.append("floor") }
+        if a.activeFrom != b.activeFrom { out.append("active_from") }
+        if a.activeUntil != b.activeUntil { out.append("active_until") }
+        return out
     }
 }
 

@@ -75,9 +75,7 @@ struct SubmissionIndex: Sendable {
             case .station: break // stations are judged by `StationReadiness`
             }
         }
-        for v in ledger.volunteers {
-            if let t = v.submittedAt, t <= now { roster[v.unit, default: []].append((t, v.source)) }
-        }
+        for c in ledger.rosterCopies where c.at <= now { roster[c.unit, default: []].append((c.at, c.source)) }
     }
 }
 

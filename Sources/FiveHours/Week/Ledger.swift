@@ -19,6 +19,16 @@ public struct Ledger: Sendable {
     public var phones: Set<String>
     /// Findings about duplicates, dated by the record they concern.
     public var findings: [Finding]
+    /// When each roster row that counts — kept, or merged as the same volunteer handed in again —
+    /// says its roster was handed in (`submitted_at`), and where: the roster deadline's copies
+    /// (`DeadlineIndex`), the earliest deciding. A row rejected for conflicting content is no copy.
+    public var rosterCopies: [RosterCopy]
+
+    public struct RosterCopy: Sendable {
+        public var unit: String
+        public var at: Int
+        public var source: SourceLine
+    }
 
     /// Settles roster duplicates: a volunteer id given twice with identical content counts once;
     /// with different content the first in input order is kept and the other rejected. (Activity
@@ -31,6 +41,7 @@ public struct Ledger: Sendable {
         var findings: [Finding] = input.findings
 
         var volunteers: [Volunteer] = []
+        var rosterCopies: [RosterCopy] = []
         var byID: [String: Int] = [:]
         byID.reserveCapacity(input.volunteers.count)
         volunteers.reserveCapacity(input.volunteers.count)
@@ -46,15 +57,21 @@ public struct Ledger: Sendable {
                                             source: v.source))
                 } else {
                     files[v.source.fileIndex].rejected += 1
+                    // Which columns differ, as the header names them (`姓名(name)`).
+                    let keys = v.differences(from: kept)
+                    let differ = keys.map { key in (InputKind.roster.columns.first { $0.key == key }?.aliases.first).map { "\($0)(\(key))" } ?? key }
                     rejects.append(Reject(source: v.source,
-                                          reason: say("志愿者编号(volunteer_id) \(v.id) 已在 \(kept.source) 登记（\(kept.name)，\(kept.unit)），内容不同；编号在所有花名册中须唯一",
-                                                      "volunteer_id \(v.id) is already listed at \(kept.source) (\(kept.name), \(kept.unit)) with other content; an id must be unique across all rosters"),
+                                          reason: say("志愿者编号(volunteer_id) \(v.id) 已在 \(kept.source) 登记（\(kept.name)，\(kept.unit)），内容不同（\(differ.joined(separator: "、"))）；编号在所有花名册中须唯一",
+                                                      "volunteer_id \(v.id) is already listed at \(kept.source) (\(kept.name), \(kept.unit)) with other content (\(keys.joined(separator: ", "))); an id must be unique across all rosters"),
                                           record: input.rosterRecords[k] ?? ""))
+                    continue
                 }
+                if let t = v.submittedAt { rosterCopies.append(RosterCopy(unit: v.unit, at: t, source: v.source)) }
                 continue
             }
             byID[v.id] = volunteers.count
             volunteers.append(v)
+            if let t = v.submittedAt { rosterCopies.append(RosterCopy(unit: v.unit, at: t, source: v.source)) }
         }
 
         // Phone numbers never reach an output (§5): names, places and texts sometimes carry one,
@@ -94,6 +111,7 @@ public struct Ledger: Sendable {
         }
 
         self.volunteers = volunteers
+        self.rosterCopies = rosterCopies
         self.index = byID
         self.activities = activities
         self.submissions = submissions

@@ -197,6 +197,33 @@ struct RulesTests {
         #expect(f.last?.source?.description == "rosters/roster.csv:3")
     }
 
+    @Test("a roster handed in again, a row unchanged but its submitted_at, is the same volunteer (merged) and its earlier copy keeps the deadline; a row that differs names the columns")
+    func rosterHandedInAgain() throws {
+        var s = Scenario()
+        s.roster = ""
+        // The supplement's name sorts first ('-' before '.'): its copies come first in input order.
+        s.files["rosters/甲科花名册.csv"] = Array("""
+        volunteer_id,name,unit,teams,submitted_at
+        V1,王继跃,甲科,小红象志愿服务队,2019/8/1 10:00
+        V2,张伟,甲科,小红象志愿服务队,2019/8/1 10:00
+        """.utf8)
+        s.files["rosters/甲科花名册-补报.csv"] = Array("""
+        volunteer_id,name,unit,teams,submitted_at
+        V1,王继跃,甲科,小红象志愿服务队,2019/8/5 9:00
+        V2,张伟,乙科,春雨行动志愿服务队,2019/8/5 9:00
+        V5,钱七,甲科,,2019/8/5 9:00
+        """.utf8)
+        let o = try s.run()
+        defer { ImportTestSupport.remove(o.folder) }
+        // V1 merged (only its time differs); V2's later row differs in unit and teams.
+        #expect(o.findings("duplicate").map { $0.source?.description } == ["rosters/甲科花名册.csv:2"])
+        let rejects = o.rejects.filter { $0.source.file.hasPrefix("rosters/甲科") }
+        #expect(rejects.map { "\($0.source)" } == ["rosters/甲科花名册.csv:3"])
+        #expect(rejects.first?.reason.contains("内容不同（单位(unit)、服务队(teams)）") == true, "\(rejects)")
+        // 甲科 handed its roster in on 1 August (V1's first copy), before roster_due: on time.
+        #expect(!o.findings("roster_deadline").contains { $0.unit == "甲科" }, "\(o.findings("roster_deadline"))")
+    }
+
     @Test("a late bulletin, summary or roster names the first copy's row as its source")
     func lateDeadlinesNameTheirCopy() throws {
         var s = Scenario()
