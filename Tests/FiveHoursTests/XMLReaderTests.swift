@@ -342,6 +342,12 @@ struct XMLReaderTests {
         // GBK bytes declared as nothing (UTF-8 by default).
         (Array("<?xml version=\"1.0\"?>\n<roster unit=\"".utf8) + [0xBC, 0xD7, 0xBF, 0xC6] + Array("\"><volunteer id=\"V1\"/></roster>\n".utf8),
          "在第一行写明 encoding=\"GB18030\""),
+        // UTF-8 declared GBK whose values all hold an even number of characters: libxml2 would read
+        // it without an error (李四 as 鏉庡洓, 乙办 as 涔欏姙).
+        (Array("<?xml version=\"1.0\" encoding=\"GBK\"?>\n<roster unit=\"乙办\">\n<volunteer id=\"V2\" name=\"李四\"/>\n</roster>\n".utf8),
+         "2 整个文件未读入：文件声明了 GB 编码，实际却是 UTF-8：把第一行改为 encoding=\"UTF-8\""),
+        // GBK declared GBK, with one line pasted in UTF-8.
+        (XMLReaderTests.mixedRoster, "4 整个文件未读入：这一行是 UTF-8 编码，而第 2 行是 GB18030（GBK）编码"),
     ])
     func encodingHint(_ bytes: [UInt8], _ said: String) throws {
         let folder = try ImportTestSupport.makeTempFolder("xml-encoding")
@@ -352,7 +358,21 @@ struct XMLReaderTests {
         let campaign = try CampaignLoader.load(path: folder.appendingPathComponent("c.yaml").path)
         let result = try Importer(campaign: campaign).run()
         let reject = try #require(result.rejects.first { $0.wholeFile })
-        #expect(reject.reason.contains(said), "\(reject.reason)")
+        #expect("\(reject.source.line) \(reject.reason)".contains(said), "\(reject.source.line) \(reject.reason)")
+    }
+
+    static let mixedRoster: [UInt8] = {
+        var bytes = ImportTestSupport.gb18030("<?xml version=\"1.0\" encoding=\"GBK\"?>\n<roster unit=\"党政办\">\n<volunteer id=\"V1\" name=\"王继跃\"/>\n")
+        bytes += Array("<volunteer id=\"V2\" name=\"李四\" teams=\"小红象\"/>\n".utf8)
+        bytes += ImportTestSupport.gb18030("</roster>\n")
+        return bytes
+    }()
+
+    @Test("GBK declared GBK whose bytes happen to be valid UTF-8 (郑伟, 谢平) is read as GBK")
+    func gbkThatIsValidUTF8() throws {
+        let bytes = ImportTestSupport.gb18030("<?xml version=\"1.0\" encoding=\"GBK\"?>\n<roster unit=\"甲科\"><volunteer id=\"V1\" name=\"郑伟\"/><volunteer id=\"V2\" name=\"谢平\"/></roster>\n")
+        #expect(bytes.withUnsafeBufferPointer { XMLReader.wrongGBDeclaration($0) } == nil)
+        #expect(try Self.records(bytes).map { $0.attributes["name"] ?? "" } == ["郑伟", "谢平"])
     }
 
     @Test func unclosedRoot() throws {

@@ -225,6 +225,7 @@ enum XMLReader {
         fivehours_xml_silence() // per thread: libxml2's error function is thread-local
         guard bytes.count > 0, let base = bytes.baseAddress else { throw UnreadableFile.notXML }
         guard bytes.count <= largestFile else { throw tooLarge }
+        if let wrong = wrongGBDeclaration(bytes) { throw wrong }
         let failure: UnreadableFile? = withoutActuallyEscaping(emit) { emit in
             let state = UnsafeMutablePointer<SAXScan>.allocate(capacity: 1)
             state.initialize(to: SAXScan(bytes: bytes, emit: emit))
@@ -567,6 +568,26 @@ enum XMLReader {
         return name.hasPrefix("gb") || ["cp936", "windows-936", "ms936", "x-gbk", "euc-cn"].contains(name)
     }
 
+    /// A file that declares GBK (or GB2312, GB18030) whose Chinese is UTF-8: the UTF-8 of Chinese
+    /// is valid GB18030 whenever a value holds an even number of characters, so libxml2 would read
+    /// it without an error as other characters (李四 → 鏉庡洓, a unit 乙办 → 涔欏姙). A file that is
+    /// UTF-8 throughout and holds a Chinese character in it (a byte E3–E9, the lead of U+3000–U+9FFF,
+    /// which GBK text that happens to be valid UTF-8 — 郑伟 — does not give) is named at that
+    /// character's line; a file that is UTF-8 on some lines only, at the line where it changes
+    /// (`GB18030.firstUTF8Line`, as for CSV). Nil for anything else, and with a byte order mark.
+    static func wrongGBDeclaration(_ bytes: UnsafeBufferPointer<UInt8>) -> UnreadableFile? {
+        guard declaresGB(bytes), !bytes.starts(with: [0xEF, 0xBB, 0xBF]), !bytes.starts(with: [0xFF, 0xFE]),
+              !bytes.starts(with: [0xFE, 0xFF]) else { return nil }
+        guard let invalid = UTF8Check.firstInvalid(bytes) else {
+            guard let at = bytes.firstIndex(where: { (0xE3...0xE9).contains($0) }) else { return nil }
+            return UnreadableFile(line: TextBuffer.lineNumber(at: at, in: bytes),
+                                  reason: "the file declares a GB encoding but is written in UTF-8: change its first line to encoding=\"UTF-8\"",
+                                  chinese: "文件声明了 GB 编码，实际却是 UTF-8：把第一行改为 encoding=\"UTF-8\"")
+        }
+        guard let line = GB18030.firstUTF8Line(in: bytes) else { return nil }
+        return GB18030.mixed(utf8Line: TextBuffer.lineNumber(at: line, in: bytes), gb18030Line: TextBuffer.lineNumber(at: invalid, in: bytes))
+    }
+
     /// A file that libxml2 refused, with what its encoding most likely is when that explains it:
     /// it declares GBK (or GB2312, GB18030) but is written in UTF-8 — libxml2 then reports some
     /// unrelated syntax error — or it declares nothing, or UTF-8, and is GB18030 (GBK) throughout.
@@ -577,7 +598,7 @@ enum XMLReader {
         let nonASCII = bytes.contains { $0 >= 0x80 }
         let validUTF8 = UTF8Check.firstInvalid(bytes) == nil
         let utf16 = bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) || declared.map { $0.contains("16") } ?? false
-        if gb, nonASCII, validUTF8 {
+        if gb, nonASCII, validUTF8, error != wrongGBDeclaration(bytes) {
             e.reason += "; the file declares a GB encoding but is written in UTF-8: change its first line to encoding=\"UTF-8\""
             e.chinese += "；文件声明了 GB 编码，实际却是 UTF-8：把第一行改为 encoding=\"UTF-8\""
         } else if !gb, !utf16, !validUTF8, bytes.count <= 16 << 20, let (text, _) = try? GB18030.convert(bytes) {
