@@ -94,7 +94,10 @@ struct XMLReaderTests {
     func emptyContextElementEnds() throws {
         let xml = Array("<rosters><roster unit=\"A\"/><volunteer id=\"1\"/><roster unit=\"B\"><volunteer id=\"2\"/></roster></rosters>".utf8)
         let records = try xml.withUnsafeBufferPointer { try XMLReader.records(in: $0, name: "r.xml") }
-        #expect(records.map(\.context) == [[:], ["unit": "B"]])
+        #expect(records.filter { $0.name == "volunteer" }.map(\.context) == [[:], ["unit": "B"]])
+        // The empty one is handed on as an element of its own, for the importer to judge (a
+        // root of defaults only is no row; one with a record's columns is rejected).
+        #expect(records.map(\.name) == ["roster", "volunteer", "volunteer"])
     }
 
     @Test func rosterWithTeams() throws {
@@ -359,6 +362,25 @@ struct XMLReaderTests {
         let result = try Importer(campaign: campaign).run()
         let reject = try #require(result.rejects.first { $0.wholeFile })
         #expect("\(reject.source.line) \(reject.reason)".contains(said), "\(reject.source.line) \(reject.reason)")
+    }
+
+    @Test("a file's root holding a record's columns but no record is rejected naming the element to use; a root of defaults only is no row", arguments: [
+        ("r/r.xml", "<roster unit=\"丁办\" id=\"V9\" name=\"王五\" role=\"联络员\"/>", "1 XML：花名册文件应为 <volunteer> 元素，却是 <roster>"),
+        ("s/s.xml", "<submissions unit=\"丁办\" kind=\"weekly\" period=\"2019-08-09\" submitted-at=\"2019-08-09T14:00:00+08:00\"/>",
+         "1 XML：报送记录文件应为 <submission> 元素，却是 <submissions>"),
+        ("r/r.xml", "<roster unit=\"丁办\" submitted-at=\"2019-08-01T10:00:00+08:00\"/>", ""),
+        ("s/s.xml", "<submissions unit=\"丁办\"><meta created=\"2019-08-01\"/></submissions>", ""),
+    ])
+    func recordOnTheRoot(_ path: String, _ xml: String, _ said: String) throws {
+        let folder = try ImportTestSupport.makeTempFolder("xml-root")
+        defer { ImportTestSupport.remove(folder) }
+        try ImportTestSupport.write("campaign:\n  name: t\ninputs:\n  rosters: [r]\n  activities: a\n  submissions: [s]\n", to: "c.yaml", in: folder)
+        try ImportTestSupport.write(xml + "\n", to: path, in: folder)
+        for dir in ["a", "r", "s"] { try FileManager.default.createDirectory(at: folder.appendingPathComponent(dir), withIntermediateDirectories: true) }
+        let campaign = try CampaignLoader.load(path: folder.appendingPathComponent("c.yaml").path)
+        let result = try Importer(campaign: campaign).run()
+        #expect(result.rejects.map { "\($0.source.line) \($0.reason.replacingOccurrences(of: "整个文件未读入：", with: ""))" } == (said.isEmpty ? [] : [said]))
+        #expect(result.volunteers.isEmpty && result.submissions.isEmpty)
     }
 
     static let mixedRoster: [UInt8] = {

@@ -330,6 +330,11 @@ enum XMLReader {
         var context: [String: String] = [:]
         var contextVersion = 0
         var contextDepth = -1
+        /// The open `<roster>`, `<activities>` or `<submissions>` element while it has held no
+        /// record: one that ends so is handed on as a record of its own name, like a stray, for
+        /// the importer to judge — a record's columns written on the file's root (`<roster unit=…
+        /// id=… name=…/>`) is rejected, a root of defaults only (`<roster unit=…/>`) is no row.
+        var emptyContext: Stray?
         // The record being read, as bytes; turned into an `XMLRecord` only when the shortcut
         // does not take it.
         var raw = RawXMLRecord()
@@ -447,6 +452,7 @@ enum XMLReader {
                     strays.append(Stray(depth: d, name: String(decoding: name, as: UTF8.self), line: line, attributes: attrs))
                 }
                 if let recordName {
+                    emptyContext = nil
                     raw.start(name: recordName, line: line)
                     SAXScan.forEachAttribute(nbNamespaces, namespaces, nbAttributes, attributes) { n, v in raw.addAttribute(n, v) }
                     inRecord = true
@@ -459,6 +465,13 @@ enum XMLReader {
                     context = attrs
                     contextVersion += 1
                     contextDepth = d
+                    if nbAttributes > 0 {
+                        var pairs: [([UInt8], [UInt8])] = []
+                        SAXScan.forEachAttribute(0, nil, nbAttributes, attributes) { n, v in pairs.append((Array(n), Array(v))) }
+                        emptyContext = Stray(depth: d, name: String(decoding: name, as: UTF8.self), line: line, attributes: pairs)
+                    } else {
+                        emptyContext = nil
+                    }
                 }
             } else if !inChild, d == recordDepth + 1 {
                 raw.startChild(name, line: line)
@@ -491,6 +504,14 @@ enum XMLReader {
                 context = [:]
                 contextVersion += 1
                 contextDepth = -1
+                if let empty = emptyContext {
+                    emptyContext = nil
+                    raw.start(name: empty.name, line: empty.line)
+                    for (n, v) in empty.attributes {
+                        n.withUnsafeBufferPointer { n in v.withUnsafeBufferPointer { v in raw.addAttribute(n, v) } }
+                    }
+                    emit(&raw, context, contextVersion)
+                }
             }
         }
 
