@@ -17,7 +17,7 @@ public struct Stopwatch {
         guard enabled else { return }
         let now = DispatchTime.now().uptimeNanoseconds, cpu = Stopwatch.processCPU()
         let wall = String(format: "%.3f", Double(now - last) / 1e9), used = String(format: "%.3f", cpu - lastCPU)
-        FileHandle.standardError.write(Data("timing \(stage)  \(wall) s  cpu \(used) s  \(Stopwatch.memory())\n".utf8))
+        StandardError.write("timing \(stage)  \(wall) s  cpu \(used) s  \(Stopwatch.memory())\n")
         last = now
         lastCPU = cpu
     }

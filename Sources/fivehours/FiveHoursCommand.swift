@@ -19,8 +19,8 @@ struct FiveHoursCommand: ParsableCommand {
     /// stderr, so that a batch script missing its subcommand fails instead of reporting success.
     /// (`fivehours --help` asks for the help: exit 0.)
     func run() throws {
-        FileHandle.standardError.write(Data((FiveHoursCommand.helpMessage() + "\n").utf8))
-        FileHandle.standardError.write(Data("fivehours: no subcommand; give one: weekly, daily, monthly, yearly, check or templates\n".utf8))
+        StandardError.write(FiveHoursCommand.helpMessage() + "\n")
+        StandardError.write("fivehours: no subcommand; give one: weekly, daily, monthly, yearly, check or templates\n")
         throw ExitCode(2)
     }
 
@@ -29,6 +29,7 @@ struct FiveHoursCommand: ParsableCommand {
         // write that crosses it, with no reason given and the staging folder left; ignored, the
         // write fails instead and the run stops as for any output it cannot write (exit 1).
         signal(SIGXFSZ, SIG_IGN)
+        StandardError.prepare()
         var command: ParsableCommand
         do {
             command = try parseAsRoot()
@@ -48,9 +49,8 @@ struct FiveHoursCommand: ParsableCommand {
     /// - Parameter command: the subcommand whose `run` threw, for its usage; nil while parsing
     ///   (the parser's error knows the subcommand).
     static func finish(with error: Error, in command: ParsableCommand.Type? = nil) -> Never {
-        let stderr = FileHandle.standardError
         // A message may name an input path; no phone number in it either (a file named after one).
-        func say(_ s: String) { stderr.write(Data(("fivehours: " + TerminalText.safe(PhoneScrubber.scrub(s, known: [])) + "\n").utf8)) }
+        func say(_ s: String) { StandardError.write("fivehours: " + TerminalText.safe(PhoneScrubber.scrub(s, known: [])) + "\n") }
         switch error {
         case let e as CampaignError: say(e.description); Foundation.exit(2)
         case let e as Pipeline.UsageError: say(e.description); Foundation.exit(2)
@@ -70,7 +70,7 @@ struct FiveHoursCommand: ParsableCommand {
             if command == nil {
                 let full = fullMessage(for: error)
                 let usage = full.hasPrefix("Error: " + reason) ? String(full.dropFirst(("Error: " + reason).count)) : ""
-                for line in usage.split(separator: "\n") where !line.isEmpty { stderr.write(Data((TerminalText.safe(String(line)) + "\n").utf8)) }
+                for line in usage.split(separator: "\n") where !line.isEmpty { StandardError.write(TerminalText.safe(String(line)) + "\n") }
             }
             say(reason)
             // Usage errors are 2 in the contract, not ArgumentParser's 64.
@@ -104,7 +104,7 @@ struct CommonOptions: ParsableArguments {
     func summary(_ line: String) {
         guard !quiet else { return }
         if isatty(STDERR_FILENO) == 1 { TerminalProgress.shared.finish() }
-        FileHandle.standardError.write(Data((TerminalText.safe(line) + "\n").utf8))
+        StandardError.write(TerminalText.safe(line) + "\n")
     }
 
     /// Plain lines when stderr is a file or a pipe; on a terminal, one status line rewritten in
@@ -112,7 +112,7 @@ struct CommonOptions: ParsableArguments {
     func progress(_ line: String) {
         guard !quiet else { return }
         guard isatty(STDERR_FILENO) == 1 else {
-            FileHandle.standardError.write(Data((TerminalText.safe(line) + "\n").utf8))
+            StandardError.write(TerminalText.safe(line) + "\n")
             return
         }
         TerminalProgress.shared.show(line)
@@ -128,7 +128,7 @@ final class TerminalProgress: @unchecked Sendable {
 
     /// Ends the status line, if one is showing, so that the next line starts clean.
     func finish() {
-        if open { FileHandle.standardError.write(Data("\n".utf8)); open = false }
+        if open { StandardError.write("\n"); open = false }
     }
 
     func show(_ line: String) {
@@ -138,7 +138,7 @@ final class TerminalProgress: @unchecked Sendable {
         let bar = String(repeating: "#", count: filled) + String(repeating: "·", count: 10 - filled)
         let text = TerminalText.safe(line.trimmingCharacters(in: .whitespaces))
         let shown = text.count > 70 ? String(text.prefix(69)) + "…" : text
-        FileHandle.standardError.write(Data("\r\u{1B}[K[\(bar)] \(shown)\(done ? "\n" : "")".utf8))
+        StandardError.write("\r\u{1B}[K[\(bar)] \(shown)\(done ? "\n" : "")")
         open = !done
     }
 }
@@ -456,7 +456,7 @@ struct Templates: ParsableCommand {
             let target = (out as NSString).appendingPathComponent(name)
             let fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
             if fd < 0, errno == EEXIST {
-                FileHandle.standardError.write(Data("fivehours: \(target) exists; left as it is\n".utf8))
+                StandardError.write("fivehours: \(target) exists; left as it is\n")
                 continue
             }
             guard fd >= 0 else { throw OutputError.system(errno, path: target, doing: "write the template") }

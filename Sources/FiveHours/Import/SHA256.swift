@@ -73,13 +73,13 @@ final class DigestTask: @unchecked Sendable {
 
     /// - Throws: `InputOpenError` when the file cannot be opened.
     init(path: String) throws {
-        let (fd, _) = try TextBuffer.openForReading(path)
+        let (fd, size) = try TextBuffer.openForReading(path)
         let worker = Thread { [self] in
             lock.lock()
             thread = fivehours_thread_id()
             if !urgent { _ = fivehours_run_when_idle() }
             lock.unlock()
-            result = Result { try TextBuffer.hash(fd: fd, path: path) { [self] in lock.withLock { cancelled } } }
+            result = Result { try TextBuffer.hash(fd: fd, path: path, size: size) { [self] in lock.withLock { cancelled } } }
             close(fd)
             // Its id is forgotten before it ends: an id can be reused by another thread.
             lock.withLock { thread = 0 }

@@ -65,6 +65,27 @@ struct BatchCommandTests {
         #expect(left.isEmpty, "\(left)")
     }
 
+    @Test("stderr that cannot be written (a full disk, a pipe with no reader, closed) or stdout and stderr closed: the report is written all the same, exit 0, and the lock file holds nothing of theirs",
+          arguments: ["2>/dev/full", "2>&1 | head -c0", ">&- 2>&-", "<&- >&- 2>&-"])
+    func stderrThatFails(redirection: String) throws {
+        let out = try temp()
+        defer { ImportTestSupport.remove(out) }
+        let args = ["weekly", "--config", config, "--week-ending", "2019-08-09", "--now", "2019-08-09T18:00:00+08:00", "--out", out.path]
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        // `exit` of the first command's status: a pipeline's would be head's.
+        p.arguments = ["-c", "\"$0\" \"$@\" \(redirection); exit ${PIPESTATUS:-$?}", Binary.executable.path] + args
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        if !redirection.contains("|") { #expect(p.terminationStatus == 0, "\(redirection): \(p.terminationReason) \(p.terminationStatus)") }
+        let folder = out.appendingPathComponent("weekly-2019-08-09")
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("weekly-summary.html").path), "\(redirection)")
+        let lock = try Data(contentsOf: out.appendingPathComponent(".fivehours.lock"))
+        #expect(lock.isEmpty, "\(redirection): \(String(decoding: lock, as: UTF8.self))")
+    }
+
     @Test("a week named before it is over is in progress: no one short, marked 进行中")
     func inProgress() throws {
         let out = try temp()

@@ -34,6 +34,27 @@ struct CutShortTests {
         #expect(buffer.wasCut)
     }
 
+    @Test("a file whose size changes between its opening and its hash (cut short, or written to) has no hash the run can vouch for: the run stops naming it")
+    func hashOfAFileThatChanged() throws {
+        let folder = try ImportTestSupport.makeTempFolder("hash-cut")
+        defer { ImportTestSupport.remove(folder) }
+        let url = try ImportTestSupport.write(Self.log(megabytes: 3), to: "log.csv", in: folder)
+        for change in ["cut", "grown", "same"] {
+            try ImportTestSupport.write(Self.log(megabytes: 3), to: "log.csv", in: folder)
+            let (fd, size) = try TextBuffer.openForReading(url.path)
+            defer { close(fd) }
+            if change == "cut" { #expect(truncate(url.path, off_t(size / 2)) == 0) }
+            if change == "grown" { let h = try FileHandle(forWritingTo: url); h.seekToEndOfFile(); h.write(Data("R,V,2019-08-05,1\n".utf8)); try h.close() }
+            do {
+                _ = try TextBuffer.hash(fd: fd, path: "activities/log.csv", size: size, cancelled: { false })
+                #expect(change == "same", "\(change): hashed")
+            } catch let e as InputOpenError {
+                #expect(change != "same")
+                #expect(e.description.hasPrefix("activities/log.csv: cannot be vouched for: it changed while it was read (\(size) bytes when opened"), "\(e)")
+            }
+        }
+    }
+
     @Test("a file cut short between its check and its rows is rejected whole with the reason")
     func cutFileIsRejected() throws {
         var s = Scenario()
