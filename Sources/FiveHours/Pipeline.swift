@@ -310,7 +310,8 @@ public enum Pipeline {
         // A line is tokenised only where a stretch of its digits is as long as the rosters' shortest
         // number (a million findings each hold a date).
         let minimum = PhoneScrubber.minimumDigits(known: phones)
-        let scrubbed: @Sendable (String) -> String = { text in PhoneScrubber.scrub(text, known: phones, minimum: minimum) }
+        // One value on one line: a line break in a path, a reason or a record is shown as `␊`.
+        let scrubbed: @Sendable (String) -> String = { text in TerminalText.line(PhoneScrubber.scrub(text, known: phones, minimum: minimum)) }
         let name = scrubbed(campaign.name)
         let due = campaign.zone.format(summaryDue(of: week, campaign: campaign))
         var out = say("fivehours check — \(name)，\(l["week"]) \(week.firstDay) … \(week.lastDay)\(inProgress ? "（\(l["in_progress"])：周总结 \(due) 截止）" : "")\n\n",

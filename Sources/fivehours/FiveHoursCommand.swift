@@ -50,7 +50,7 @@ struct FiveHoursCommand: ParsableCommand {
     ///   (the parser's error knows the subcommand).
     static func finish(with error: Error, in command: ParsableCommand.Type? = nil) -> Never {
         // A message may name an input path; no phone number in it either (a file named after one).
-        func say(_ s: String) { StandardError.write("fivehours: " + TerminalText.safe(PhoneScrubber.scrub(s, known: [])) + "\n") }
+        func say(_ s: String) { StandardError.write("fivehours: " + TerminalText.line(PhoneScrubber.scrub(s, known: [])) + "\n") }
         switch error {
         case let e as CampaignError: say(e.description); Foundation.exit(2)
         case let e as Pipeline.UsageError: say(e.description); Foundation.exit(2)
@@ -104,7 +104,7 @@ struct CommonOptions: ParsableArguments {
     func summary(_ line: String) {
         guard !quiet else { return }
         if isatty(STDERR_FILENO) == 1 { TerminalProgress.shared.finish() }
-        StandardError.write(TerminalText.safe(line) + "\n")
+        StandardError.write(TerminalText.line(line) + "\n")
     }
 
     /// Plain lines when stderr is a file or a pipe; on a terminal, one status line rewritten in
@@ -112,7 +112,7 @@ struct CommonOptions: ParsableArguments {
     func progress(_ line: String) {
         guard !quiet else { return }
         guard isatty(STDERR_FILENO) == 1 else {
-            StandardError.write(TerminalText.safe(line) + "\n")
+            StandardError.write(TerminalText.line(line) + "\n")
             return
         }
         TerminalProgress.shared.show(line)
@@ -136,7 +136,7 @@ final class TerminalProgress: @unchecked Sendable {
         let done = line.hasPrefix("wrote") || line.hasPrefix("checked")
         let filled = done ? 10 : min(9, step)
         let bar = String(repeating: "#", count: filled) + String(repeating: "·", count: 10 - filled)
-        let text = TerminalText.safe(line.trimmingCharacters(in: .whitespaces))
+        let text = TerminalText.line(line.trimmingCharacters(in: .whitespaces))
         let shown = text.count > 70 ? String(text.prefix(69)) + "…" : text
         StandardError.write("\r\u{1B}[K[\(bar)] \(shown)\(done ? "\n" : "")")
         open = !done
@@ -280,7 +280,7 @@ struct Weekly: ParsableCommand {
             (try Pipeline.weekly(loaded, options: options, into: out), copies: [])
         }
         common.progress("wrote \(summary.filesWritten) files to \(path)")
-        print(path)
+        print(TerminalText.line(path))
         common.summary(summary.line("weekly \(files.folder.dropFirst("weekly-".count))", wroteTo: path))
         endAtOnce(keeping: loaded)
     }
@@ -310,7 +310,7 @@ struct Daily: ParsableCommand {
             return (summary, copies: copies)
         }
         common.progress("wrote \(summary.filesWritten) files to \(path)")
-        print(path)
+        print(TerminalText.line(path))
         common.summary(summary.line("daily \(files.folder.dropFirst("daily-".count))", wroteTo: path))
         endAtOnce(keeping: loaded)
     }
@@ -362,7 +362,7 @@ func runRollup(_ common: CommonOptions, _ output: OutputOptions, period: Period,
         (yearly ? try Pipeline.yearly(loaded, options: options, into: out) : try Pipeline.monthly(loaded, options: options, into: out), copies: [])
     }
     common.progress("wrote \(summary.filesWritten) files to \(path)")
-    print(path)
+    print(TerminalText.line(path))
     let kind = yearly ? "yearly" : "monthly"
     common.summary(summary.line("\(kind) \(files.folder.dropFirst(kind.count + 1))", wroteTo: path))
     endAtOnce(keeping: loaded)
@@ -456,7 +456,7 @@ struct Templates: ParsableCommand {
             let target = (out as NSString).appendingPathComponent(name)
             let fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
             if fd < 0, errno == EEXIST {
-                StandardError.write("fivehours: \(target) exists; left as it is\n")
+                StandardError.write("fivehours: \(TerminalText.line(target)) exists; left as it is\n")
                 continue
             }
             guard fd >= 0 else { throw OutputError.system(errno, path: target, doing: "write the template") }
@@ -468,7 +468,7 @@ struct Templates: ParsableCommand {
                 guard n > 0 else { throw OutputError.system(errno, path: target, doing: "write the template") }
                 written += n
             }
-            print(target)
+            print(TerminalText.line(target))
         }
     }
 }

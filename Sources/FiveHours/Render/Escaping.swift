@@ -162,6 +162,13 @@ public enum TerminalText {
         return String(out)
     }
 
+    /// `safe`, and a line feed as its picture too (`␊`): for one line, or one value inside a line —
+    /// a file named `a⏎fivehours: … all fine.csv` would otherwise print a line of its own, forged
+    /// in the program's voice (and a cron job's `tail -n 1` would read it as the summary).
+    public static func line(_ text: String) -> String {
+        safe(text).replacingOccurrences(of: "\n", with: "\u{240A}")
+    }
+
     /// Control characters, and the bidi controls (`BidiControls`): a file named `‮gnp.exe.csv`
     /// would read as `…csv.exe.png`.
     private static func needsPicture(_ s: Unicode.Scalar) -> Bool {

@@ -75,6 +75,25 @@ struct HostileFilesTests {
         #expect(c.stderr.contains("activities/n␛[2J.csv"), "\(c.stderr)")
     }
 
+    @Test("a line break in a file's name or in --out never starts a line of its own on stdout or stderr: no line forged in the program's voice")
+    func lineBreaksInNames() throws {
+        var s = Scenario()
+        let forged = "fivehours: weekly 2019-08-09: 0 files written; all fine"
+        s.files["activities/evil\n\(forged).csv"] = Array("record_id,volunteer_id,date,hours\nB1,V1,2019-08-07,bad\n".utf8)
+        let folder = try s.write()
+        defer { ImportTestSupport.remove(folder) }
+        let c = try Self.run(["check", "--config", Self.campaign(folder), "--week-ending", "2019-08-09", "--now", Self.now], seconds: 30)
+        let out = folder.appendingPathComponent("out\nforged").path
+        let w = try Self.run(["weekly", "--config", Self.campaign(folder), "--week-ending", "2019-08-09", "--now", Self.now, "--out", out], seconds: 30)
+        #expect(w.status == 0, "\(w.stderr)")
+        for (name, text) in [("check stdout", c.stdout), ("check stderr", c.stderr), ("weekly stdout", w.stdout), ("weekly stderr", w.stderr)] {
+            #expect(!text.split(separator: "\n").contains { $0.hasPrefix(forged) || $0.hasPrefix("forged") }, "\(name): \(text)")
+        }
+        #expect(c.stdout.contains("activities/evil␊\(forged).csv"), "\(c.stdout)")
+        #expect(w.stdout == folder.path + "/out␊forged/weekly-2019-08-09\n", "\(w.stdout)")
+        #expect(w.stderr.split(separator: "\n").last?.hasPrefix("fivehours: weekly 2019-08-09: ") == true, "\(w.stderr)")
+    }
+
     @Test("a FIFO named in inputs: stops the run at once with exit 1, naming it")
     func fifoNamed() throws {
         let folder = try Scenario().write()
