@@ -52,6 +52,18 @@ struct CampaignLoaderTests {
         return example.replacingOccurrences(of: old, with: new)
     }
 
+    @Test("a campaign file named through a symbolic link reads its paths from the file's own folder, not the link's")
+    func throughALink() throws {
+        let folder = try ImportTestSupport.makeTempFolder("link")
+        defer { ImportTestSupport.remove(folder) }
+        try ImportTestSupport.write("campaign:\n  name: t\ninputs:\n  rosters: [rosters]\n  activities: [activities]\n", to: "camp/campaign.yaml", in: folder)
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("etc"), withIntermediateDirectories: true)
+        let link = folder.appendingPathComponent("etc/campaign.yaml").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "../camp/campaign.yaml")
+        let c = try CampaignLoader.load(path: link)
+        #expect(c.inputs.rosters == [folder.appendingPathComponent("camp/rosters").standardizedFileURL.path], "\(c.inputs.rosters)")
+    }
+
     @Test("a device, or a file of megabytes, named as the campaign file is refused before it is read")
     func notACampaignFile() throws {
         #expect { _ = try CampaignLoader.load(path: "/dev/zero") } throws: { e in

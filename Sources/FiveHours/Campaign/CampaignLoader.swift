@@ -65,7 +65,7 @@ public enum CampaignLoader {
     /// Parses campaign YAML; `path` names the file in errors and anchors relative paths.
     public static func parse(_ text: String, path: String) throws(CampaignError) -> Campaign {
         let name = URL(fileURLWithPath: path).lastPathComponent
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let folder = URL(fileURLWithPath: CampaignLoader.followingLinks(path)).deletingLastPathComponent().path
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -291,6 +291,20 @@ public enum CampaignLoader {
             out.starHours = levels
         }
         return out
+    }
+
+    /// The campaign file itself when `path` is a symbolic link to it (`etc/campaign.yaml →
+    /// ../campaign/campaign.yaml`): its folder is the one its inputs are relative to, the file's
+    /// own, not the link's. Only the file's own links are followed, not its folders', so that
+    /// paths keep the spelling the operator gave them.
+    static func followingLinks(_ path: String) -> String {
+        var current = path
+        for _ in 0..<40 {
+            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: current) else { return current }
+            current = target.hasPrefix("/") ? target
+                : URL(fileURLWithPath: current).deletingLastPathComponent().appendingPathComponent(target).standardizedFileURL.path
+        }
+        return current
     }
 
     static func resolve(_ p: String, against folder: String) -> String {
