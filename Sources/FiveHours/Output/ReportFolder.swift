@@ -158,7 +158,7 @@ public struct ReportFolder {
                 if rename((parent as NSString).appendingPathComponent(aside), target.path) == 0 { ReportFolder.fsyncFolder(parent) }
             }
             for stale in leftovers where fm.fileExists(atPath: (parent as NSString).appendingPathComponent(stale)) {
-                try? fm.removeItem(atPath: (parent as NSString).appendingPathComponent(stale))
+                ReportFolder.remove((parent as NSString).appendingPathComponent(stale), what: "a report folder left by an earlier run")
             }
             var st = stat()
             if lstat(target.path, &st) == 0, (st.st_mode & S_IFMT) != S_IFDIR {
@@ -214,7 +214,7 @@ public struct ReportFolder {
                         return
                     }
                     ReportFolder.fsyncFolder(parent)
-                    try? fm.removeItem(atPath: self.path) // now holds the old report
+                    ReportFolder.remove(self.path, what: "the earlier report") // the staging path now holds it
                 } else {
                     guard rename(self.path, path) == 0 else { throw OutputError.system(errno, path: path, doing: "put the report in place") }
                     ReportFolder.fsyncFolder(parent)
@@ -231,6 +231,17 @@ public struct ReportFolder {
             guard !finished else { return }
             finished = true
             try? FileManager.default.removeItem(atPath: path)
+        }
+    }
+
+    /// Removes a folder the run is done with; one it cannot remove (made by another user, say
+    /// root's before the batch ran as its own user) is said on stderr, with where it is — the
+    /// run's report is in place all the same — rather than left beside it for good without a word.
+    static func remove(_ path: String, what: String) {
+        let fm = FileManager.default
+        do { try fm.removeItem(atPath: path) } catch {
+            guard fm.fileExists(atPath: path) else { return }
+            StandardError.write("fivehours: warning: \(what) could not be removed (another user's files?) and stays at \(TerminalText.line(path)); remove it by hand\n")
         }
     }
 

@@ -86,6 +86,33 @@ struct BatchCommandTests {
         #expect(lock.isEmpty, "\(redirection): \(String(decoding: lock, as: UTF8.self))")
     }
 
+    /// Run as another user (`setpriv`), which only root can do: the batch run as its own user
+    /// after a report was once written by root.
+    static let canRunAsNobody = getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")
+
+    @Test("an earlier report the run cannot remove (another user's) is said on stderr with where it stays; the new report is in place",
+          .enabled(if: BatchCommandTests.canRunAsNobody, "needs root, to run the batch as nobody"))
+    func earlierReportNotOurs() throws {
+        let out = try temp()
+        defer { ImportTestSupport.remove(out) }
+        let args = ["weekly", "--config", config, "--week-ending", "2019-08-09", "--now", "2019-08-09T18:00:00+08:00", "--out", out.path]
+        #expect(try Binary.run(args).status == 0)
+        #expect(chown(out.path, 65534, 65534) == 0)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        p.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", Binary.executable.path] + args
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(stderr)")
+        #expect(stderr.contains("fivehours: warning: the earlier report could not be removed (another user's files?) and stays at \(out.path)/.weekly-2019-08-09.new-"),
+                "\(stderr)")
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("weekly-2019-08-09/weekly-summary.html").path))
+    }
+
     @Test("a week named before it is over is in progress: no one short, marked 进行中")
     func inProgress() throws {
         let out = try temp()
