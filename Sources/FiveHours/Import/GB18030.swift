@@ -311,36 +311,18 @@ enum GB18030 {
     /// file being rejected needs it, so the decoder does not count lines as it goes.
     /// - Parameter block: bytes read at a time (tests make it small, to cut a CRLF between two).
     static func lineNumber(at offset: Int, in fd: Int32, path: String, block: Int = 1 << 20) throws -> Int {
-        let size = block
-        let buf = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
+        // A block and the byte after it, which says whether a carriage return at its end is a line's.
+        let buf = UnsafeMutablePointer<UInt8>.allocate(capacity: block + 1)
         defer { buf.deallocate() }
-        // As `CSVReader` counts lines: a line feed, or a carriage return not followed by one.
         var line = 1, done = 0
-        var pendingCR = false // the last block ended in a carriage return: the next byte decides
-        func followsCR(_ next: UInt8) { if pendingCR, next != 10 { line += 1 }; pendingCR = false }
         while done < offset {
-            let r = pread(fd, buf, min(size, offset - done), off_t(done))
+            let want = min(block, offset - done)
+            let r = pread(fd, buf, want + 1, off_t(done))
             if r < 0, errno == EINTR { continue }
             guard r > 0 else { throw InputOpenError(path: path, reason: "cannot read: \(String(cString: strerror(errno)))") }
-            followsCR(buf[0])
-            var p = UnsafeRawPointer(buf), left = r
-            while left > 0, let hit = memchr(p, 10, left) {
-                line += 1
-                let step = UnsafeRawPointer(hit) - p + 1
-                p += step
-                left -= step
-            }
-            // Carriage returns: none in most files, looked for apart so that the line feeds stay one memchr.
-            if memchr(buf, 13, r) != nil {
-                for i in 0..<r where buf[i] == 13 {
-                    if i + 1 < r { if buf[i + 1] != 10 { line += 1 } } else { pendingCR = true }
-                }
-            }
-            done += r
-        }
-        if pendingCR {
-            var next: UInt8 = 0
-            followsCR(pread(fd, &next, 1, off_t(offset)) == 1 ? next : 0)
+            let n = min(r, want)
+            line += TextBuffer.lineBreaks(in: UnsafeBufferPointer(start: buf, count: n), next: r > n ? buf[n] : nil)
+            done += n
         }
         return line
     }
