@@ -225,7 +225,11 @@ enum XMLReader {
         fivehours_xml_silence() // per thread: libxml2's error function is thread-local
         guard bytes.count > 0, let base = bytes.baseAddress else { throw UnreadableFile.notXML }
         guard bytes.count <= largestFile else { throw tooLarge }
-        if let wrong = wrongGBDeclaration(bytes) { throw wrong }
+        // A declared GB encoding is what the UTF-8 check decides about, once: whether libxml2 is
+        // told GB18030, or the file refused first (`wrongGBDeclaration`).
+        let gbDeclared = declaresGBWithoutBOM(bytes)
+        let firstInvalid = gbDeclared ? UTF8Check.firstInvalid(bytes) : nil
+        if gbDeclared, let wrong = wrongGBDeclaration(bytes, firstInvalid: firstInvalid) { throw wrong }
         let failure: UnreadableFile? = withoutActuallyEscaping(emit) { emit in
             let state = UnsafeMutablePointer<SAXScan>.allocate(capacity: 1)
             state.initialize(to: SAXScan(bytes: bytes, emit: emit))
@@ -244,8 +248,7 @@ enum XMLReader {
             // libxml2's strict GB2312 converter refuse the whole file. Not a file with a byte
             // order mark, nor one that is UTF-8 throughout: its declaration is what is wrong
             // (`withEncodingHint` says so), and GB18030 would read its Chinese as other Chinese.
-            let gb = XMLReader.declaresGB(bytes) && !bytes.starts(with: [0xEF, 0xBB, 0xBF]) && !bytes.starts(with: [0xFF, 0xFE])
-                && !bytes.starts(with: [0xFE, 0xFF]) && UTF8Check.firstInvalid(bytes) != nil
+            let gb = gbDeclared && firstInvalid != nil
             if gb { options |= XML_PARSE_IGNORE_ENC.rawValue }
             xmlCtxtUseOptions(ctxt, Int32(options))
             if gb, let handler = xmlFindCharEncodingHandler("GB18030") { _ = xmlSwitchToEncoding(ctxt, handler) }
@@ -583,6 +586,11 @@ enum XMLReader {
         return head.firstMatch(of: /encoding\s*=\s*["']([^"']+)["']/).map { String($0.1) }
     }
 
+    /// `declaresGB`, for a file without a byte order mark (which decides the encoding itself).
+    static func declaresGBWithoutBOM(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        declaresGB(bytes) && !bytes.starts(with: [0xEF, 0xBB, 0xBF]) && !bytes.starts(with: [0xFF, 0xFE]) && !bytes.starts(with: [0xFE, 0xFF])
+    }
+
     /// Whether the declaration names GB2312, GBK or GB18030 (or another name of them).
     static func declaresGB(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let name = declaredEncoding(bytes) else { return false }
@@ -596,14 +604,15 @@ enum XMLReader {
     /// which GBK text that happens to be valid UTF-8 — 郑伟 — does not give) is named at that
     /// character's line; a file that is UTF-8 on some lines only, at the line where it changes
     /// (`GB18030.firstUTF8Line`, as for CSV). Nil for anything else, and with a byte order mark.
-    static func wrongGBDeclaration(_ bytes: UnsafeBufferPointer<UInt8>) -> UnreadableFile? {
-        guard declaresGB(bytes), !bytes.starts(with: [0xEF, 0xBB, 0xBF]), !bytes.starts(with: [0xFF, 0xFE]),
-              !bytes.starts(with: [0xFE, 0xFF]) else { return nil }
-        guard let invalid = UTF8Check.firstInvalid(bytes) else {
+    /// - Parameter firstInvalid: the file's first byte that is not UTF-8 (`UTF8Check.firstInvalid`).
+    /// The UTF-8 file's reason is what its Chinese would become; `withEncodingHint` adds what to change,
+    /// as for a file libxml2 refuses.
+    static func wrongGBDeclaration(_ bytes: UnsafeBufferPointer<UInt8>, firstInvalid: Int?) -> UnreadableFile? {
+        guard let invalid = firstInvalid else {
             guard let at = bytes.firstIndex(where: { (0xE3...0xE9).contains($0) }) else { return nil }
             return UnreadableFile(line: TextBuffer.lineNumber(at: at, in: bytes),
-                                  reason: "the file declares a GB encoding but is written in UTF-8: change its first line to encoding=\"UTF-8\"",
-                                  chinese: "文件声明了 GB 编码，实际却是 UTF-8：把第一行改为 encoding=\"UTF-8\"")
+                                  reason: "XML: the Chinese on this line would be read as other characters",
+                                  chinese: "XML：这一行的中文会被读成别的字")
         }
         guard let line = GB18030.firstUTF8Line(in: bytes) else { return nil }
         return GB18030.mixed(utf8Line: TextBuffer.lineNumber(at: line, in: bytes), gb18030Line: TextBuffer.lineNumber(at: invalid, in: bytes))
@@ -619,7 +628,7 @@ enum XMLReader {
         let nonASCII = bytes.contains { $0 >= 0x80 }
         let validUTF8 = UTF8Check.firstInvalid(bytes) == nil
         let utf16 = bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) || declared.map { $0.contains("16") } ?? false
-        if gb, nonASCII, validUTF8, error != wrongGBDeclaration(bytes) {
+        if gb, nonASCII, validUTF8 {
             e.reason += "; the file declares a GB encoding but is written in UTF-8: change its first line to encoding=\"UTF-8\""
             e.chinese += "；文件声明了 GB 编码，实际却是 UTF-8：把第一行改为 encoding=\"UTF-8\""
         } else if !gb, !utf16, !validUTF8, bytes.count <= 16 << 20, let (text, _) = try? GB18030.convert(bytes) {
