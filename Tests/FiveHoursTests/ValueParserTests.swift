@@ -96,6 +96,7 @@ struct ValueParserTests {
         ("20190805T160500", 1_564_992_300),
         ("20190805T160500.25+0800", 1_564_992_300),
         ("2019-08-05T160500+08:00", 1_564_992_300),
+        ("20190805T2400", 1_565_020_800), // the day's end, as 24:00 is
     ])
     func instants(_ text: String, epoch: Int) {
         #expect(ValueParser.instant(text, in: .shanghai) == epoch)
@@ -115,7 +116,7 @@ struct ValueParserTests {
         "2019/8/5 16", "2019-08-05T16:05:00 +08:00",
         // The basic form only after a `T`, of four or six digits, in range.
         "20190805 160500", "20190805T16050", "20190805T1605001", "20190805T166000", "20190805T250000",
-        "20190805T16", "20190805T1605:00",
+        "20190805T16", "20190805T1605:00", "20190805T240100",
     ])
     func invalidInstants(_ text: String) {
         #expect(ValueParser.instant(text, in: .shanghai) == nil)

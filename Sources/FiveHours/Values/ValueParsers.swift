@@ -281,7 +281,13 @@ struct Cursor {
             advance()
             guard number(maxDigits: 9) != nil else { index = start; return nil }
         }
-        guard m < 60, s < 60, h < 24 || (h == 24 && m == 0 && s == 0) else { index = start; return nil }
+        guard m < 60, s < 60, let t = Cursor.secondsOfDay(h, m, s) else { index = start; return nil }
+        return t
+    }
+
+    /// A time of day as seconds since midnight: hours to 23, or 24:00 exactly (the day's end).
+    static func secondsOfDay(_ h: Int, _ m: Int, _ s: Int) -> Int? {
+        guard h < 24 || (h == 24 && m == 0 && s == 0) else { return nil }
         return h * 3600 + m * 60 + s
     }
 
@@ -300,7 +306,6 @@ struct Cursor {
                 guard number(maxDigits: 9) != nil else { return nil }
             }
         }
-        guard h < 24 || (h == 24 && m == 0 && s == 0) else { return nil }
-        return h * 3600 + m * 60 + s
+        return Cursor.secondsOfDay(h, m, s)
     }
 }

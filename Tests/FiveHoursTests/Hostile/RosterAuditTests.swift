@@ -163,6 +163,32 @@ struct RosterAuditTests {
             == ["activities/x.xml:3 <activity date=\"2019-08-06\" hours=\"bad\" id=\"x4\" location=\"a &quot;b&quot; &amp; &lt;c>\" volunteer=\"V1\">"])
     }
 
+    @Test("a roster row's differences name a column for every field that makes it other content, and none when only its source or submitted_at differ")
+    func differencesCoverEveryField() {
+        let base = Volunteer(id: "V1", name: "张三", unit: "甲科", teams: ["a"], role: "队员", isLiaison: false, grid: "g", building: "b",
+                             floor: "f", activeFrom: CivilDate(year: 2019, month: 7, day: 1), activeUntil: nil, submittedAt: 100,
+                             source: SourceLine(fileIndex: 0, file: "r.csv", line: 2))
+        var same = base
+        same.source = SourceLine(fileIndex: 1, file: "s.csv", line: 9)
+        same.submittedAt = 200
+        #expect(same.sameContent(as: base) && same.differences(from: base).isEmpty)
+        let changes: [(String, (inout Volunteer) -> Void)] = [
+            ("name", { $0.name = "李四" }), ("unit", { $0.unit = "乙科" }), ("teams", { $0.teams = ["b"] }), ("role", { $0.role = "联络员" }),
+            ("liaison", { $0.isLiaison = true }), ("grid", { $0.grid = "h" }), ("building", { $0.building = "c" }), ("floor", { $0.floor = "e" }),
+            ("active_from", { $0.activeFrom = nil }), ("active_until", { $0.activeUntil = CivilDate(year: 2019, month: 9, day: 1) }),
+        ]
+        for (key, change) in changes {
+            var v = base
+            change(&v)
+            #expect(!v.sameContent(as: base) && v.differences(from: base) == [key], "\(key)")
+        }
+        // Every field of a row is one of them, its id, source or submitted_at: a field added to the
+        // row and not to `differences` is caught here.
+        let fields = Volunteer.Fields(id: "V1", name: "", unit: "", teams: [], role: "", isLiaison: false, grid: "", building: "", floor: "",
+                                      activeFrom: nil, activeUntil: nil, submittedAt: nil, source: base.source)
+        #expect(Mirror(reflecting: fields).children.count == changes.count + 3)
+    }
+
     // MARK: The record of a rejected conflict
 
     @Test("a conflicting volunteer_id: the record is the later row as written (phones blanked), CSV or XML")
