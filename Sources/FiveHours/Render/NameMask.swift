@@ -2,15 +2,15 @@
 /// 王继跃 → 王*跃, 张伟 → 张*.
 ///
 /// The mask is written as `NameMask.marker` (a private-use scalar) while the view is built;
-/// the output's escaper turns it into `*`, as the contract shows it, in HTML and in Markdown —
-/// where a value's later masks are written `\*` (`MarkdownEscape`), so that two masked names
-/// in one line cannot pair into emphasis.
+/// it becomes `*`, as the contract shows it: in HTML by the escaper (`HTMLEscape`), in Markdown
+/// once the document is whole (`MarkdownMasks.place`: one literal run per table cell or
+/// paragraph, the others `\*`, so that two masked names cannot pair into emphasis).
 ///
 /// Names inside free text are found by one Aho–Corasick automaton over the UTF-8 bytes of every
 /// known name: a text is read once whatever the size of the roster (checking every name
 /// against every text made `--public` on 100,000 volunteers take minutes).
 public struct NameMask: Sendable {
-    /// The mask character while a view is built (U+E000); `HTMLEscape` and `MarkdownEscape` replace it.
+    /// The mask character while a view is built (U+E000); `HTMLEscape` and `MarkdownMasks` replace it.
     public static let marker: Unicode.Scalar = "\u{E000}"
     static let markerBytes: [UInt8] = [0xEE, 0x80, 0x80]
 
